@@ -1,0 +1,42 @@
+"""One error hierarchy (style.md §7): every error a user may see carries a Danish message.
+
+The UI shows ``KoordinatorError.message`` in one place (``ui/errors.py``); anything else is a bug and
+goes to the crash dialog.
+"""
+
+from __future__ import annotations
+
+
+class KoordinatorError(Exception):
+    """Base for expected errors. ``message`` is Danish and tells the user what to do."""
+
+    def __init__(self, message: str, *, rule: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.rule = rule
+
+    def __str__(self) -> str:
+        return f"{self.message} ({self.rule})" if self.rule else self.message
+
+
+class ValidationError(KoordinatorError):
+    """Bad input from the user: an invalid CPR, an impossible date, an empty required field.
+
+    ``field`` names the input (e.g. ``"cpr"``) so a dialog can point at it.
+    """
+
+    def __init__(self, message: str, *, field: str | None = None, rule: str | None = None) -> None:
+        super().__init__(message, rule=rule)
+        self.field = field
+
+
+class ProcessError(KoordinatorError):
+    """A move the agreement's process does not allow (e.g. afmelding of someone never færdigmeldt)."""
+
+
+class StorageError(KoordinatorError):
+    """The database cannot be opened, is locked, corrupt, or the disk is full."""
+
+
+class NotFoundError(KoordinatorError):
+    """A record the user asked for does not exist (any more)."""

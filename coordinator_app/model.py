@@ -1,0 +1,131 @@
+"""Domain records shared by the engine, services, storage and UI.
+
+Plain dataclasses: storage maps them to tables, the engine reads them, the UI shows them. Dates are
+``datetime.date``; moments are timezone-aware ``datetime`` in UTC (shown in Europe/Copenhagen).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+
+class EventKind(StrEnum):
+    """What can happen to an admission. Append-only history; the value is stored in the database."""
+
+    ORIENTERING_INDLAEGGELSE = "orientering_indlaeggelse"  # A1, B1–B3
+    VARSLING = "varsling"  # B5
+    FAERDIGMELDING = "faerdigmelding"  # B5
+    I_BERO = "i_bero"  # B6
+    GENOPTAGET = "genoptaget"  # B6: færdigmelding resumed after i bero
+    AFMELDING = "afmelding"  # B7
+    ORIENTERING_UDSKRIVNING = "orientering_udskrivning"  # B4, B9
+    MEETING_INVITED = "netvaerksmoede_indkaldt"  # C2–C4 (invitation date starts the 5-day clock)
+    MEETING_HELD = "netvaerksmoede_afholdt"  # C2–C4
+    SCENARIO_ASSESSED = "scenarie_vurderet"  # answers recorded (data holds ScenarioAnswers fields)
+    EXPECTED_FAERDIGBEHANDLET = "forventet_faerdigbehandlet"  # medical judgement of the date (data: date, by)
+    DISCHARGE = "udskrivning"  # D1…
+    READMISSION = "genindlaeggelse"  # E3: ends any udskrivningsaftale/koordinationsplan
+    CORRECTION = "korrektion"  # undoes a mistaken event (corrects_event_id); history keeps both
+    NOTE = "notat"
+
+
+EVENT_LABELS: dict[EventKind, str] = {
+    EventKind.ORIENTERING_INDLAEGGELSE: "Orientering ved indlæggelse",
+    EventKind.VARSLING: "Varsling",
+    EventKind.FAERDIGMELDING: "Færdigmelding",
+    EventKind.I_BERO: "Færdigmelding sat i bero",
+    EventKind.GENOPTAGET: "Færdigmelding genoptaget",
+    EventKind.AFMELDING: "Afmelding af færdigmelding",
+    EventKind.ORIENTERING_UDSKRIVNING: "Orientering om udskrivning",
+    EventKind.MEETING_INVITED: "Netværksmøde indkaldt",
+    EventKind.MEETING_HELD: "Netværksmøde afholdt",
+    EventKind.SCENARIO_ASSESSED: "Scenarie vurderet",
+    EventKind.EXPECTED_FAERDIGBEHANDLET: "Forventet færdigbehandlet-dato",
+    EventKind.DISCHARGE: "Udskrivning",
+    EventKind.READMISSION: "Genindlæggelse",
+    EventKind.CORRECTION: "Korrektion",
+    EventKind.NOTE: "Notat",
+}
+
+
+class Channel(StrEnum):
+    SIKKER_MAIL = "sikker_mail"
+    TELEFON = "telefon"
+    MOF = "mof"  # MedCom Melding om færdigbehandling
+    NETVAERKSMOEDE = "netvaerksmoede"
+    ANDET = "andet"
+
+
+@dataclass(frozen=True, slots=True)
+class Kommune:
+    code: str  # official 3-digit kommunekode, e.g. "101"
+    name: str  # "København"
+    region: str  # "Hovedstaden", "Sjælland", "Syddanmark", "Midtjylland", "Nordjylland"
+    secure_mail: str | None = None  # F3: the system-based entrance
+
+
+@dataclass(frozen=True, slots=True)
+class Patient:
+    id: int | None
+    cpr: str  # 10 digits, no dash; an erstatnings-CPR when replacement_cpr is True
+    given_name: str
+    family_name: str
+    replacement_cpr: bool = False  # erstatnings-CPR (no Danish CPR or unknown)
+    address: str | None = None
+    phone: str | None = None
+
+    @property
+    def name(self) -> str:
+        return f"{self.given_name} {self.family_name}".strip()
+
+
+@dataclass(frozen=True, slots=True)
+class AdmissionFlags:
+    """Special groups (A3–A5, B8, C9–C10, D2, D5–D8)."""
+
+    homeless: bool = False  # A5, B5, D7
+    botilbud: bool = False  # C9, D5
+    misbrug: bool = False  # C10, D6
+    retslig_foranstaltning: bool = False  # D8
+    children: bool = False  # A4
+    lab_par6: bool = False  # A3: covered by lov om aktiv beskæftigelsesindsats §6
+    wants_to_leave: bool = False  # B8: wants to leave, cannot be held by force
+    multiple_antipsychotics: bool = False  # D2
+
+
+@dataclass(frozen=True, slots=True)
+class Admission:
+    id: int | None
+    patient_id: int
+    center: str  # "Psykiatrisk Center København"
+    ward: str  # "Afsnit 7"
+    admitted: date
+    bopaelskommune: str  # kommunekode
+    opholdskommune: str | None = None  # A5/B5 for homeless
+    handlekommune: str | None = None  # A5
+    discharged: date | None = None
+    involuntary: bool = False  # tvangsindlæggelse (C9)
+    expected_faerdigbehandlet: date | None = None  # medical judgement (B5)
+    scenario: int | None = None  # 1, 2, 3 or None — from the last assessment
+    scenario_answers: dict[str, Any] = field(default_factory=dict)
+    flags: AdmissionFlags = field(default_factory=AdmissionFlags)
+    demo: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One entry in an admission's append-only history."""
+
+    id: int | None
+    admission_id: int
+    kind: EventKind
+    occurred_at: datetime  # timezone-aware, UTC
+    recorded_by: str  # user name
+    recipient_kommune: str | None = None  # kommunekode
+    channel: Channel | None = None
+    note: str = ""
+    data: dict[str, Any] = field(default_factory=dict)
+    corrects_event_id: int | None = None
