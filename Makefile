@@ -1,0 +1,23 @@
+# Koordinator — the two commands a new machine needs: `make run` and `make test`.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+
+.PHONY: setup run test smoke bench clean
+
+setup:
+	@bash scripts/setup.sh
+
+## Set up (idempotent) and start the app on the demo database in the user's data folder.
+run: setup
+	$(VENV)/bin/koordinator --demo --database "$$($(PY) -m coordinator_app.cli --print-demo-url)"
+
+## Set up (idempotent) and run every test: layering contracts, domain, storage (SQLite + PostgreSQL), GUI.
+test: setup
+	@bash scripts/test.sh
+
+smoke: setup
+	$(VENV)/bin/koordinator --smoke
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info

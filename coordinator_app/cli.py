@@ -1,0 +1,89 @@
+"""Command line: ``koordinator [--database URL] [--demo] [--smoke] [--version]``.
+
+Later features add subcommands (``pdf``, ``audit`` …) to ``build_parser``. Qt is imported only when a
+window is needed, so headless commands stay quick.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from coordinator_app import __version__
+
+
+def default_demo_url() -> str:
+    """The demo database used by ``make run``: beside the user's real one, never the same file."""
+    from platformdirs import user_data_dir
+
+    folder = Path(user_data_dir("Koordinator", appauthor=False))
+    folder.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{folder / 'demo.db'}"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="koordinator",
+        description="Koordinator – udskrivningskoordinering i voksenpsykiatrien.",
+    )
+    parser.add_argument("--version", action="version", version=f"Koordinator {__version__}")
+    parser.add_argument(
+        "--database",
+        metavar="URL",
+        help="databasen: en SQLite-fil (sti eller sqlite:///…) eller postgresql+psycopg://… "
+        "(standard: din lokale database)",
+    )
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="fyld databasen med en frisk demo-afdeling (kun en tom database eller en demo-database)",
+    )
+    parser.add_argument(
+        "--smoke",
+        action="store_true",
+        help="start uden skærm, indlæs listen og afslut (til installations- og pakketest)",
+    )
+    parser.add_argument("--print-demo-url", action="store_true", help=argparse.SUPPRESS)
+    parser.add_subparsers(dest="command", metavar="KOMMANDO")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.print_demo_url:
+        print(default_demo_url())
+        return 0
+    database = args.database
+    demo = args.demo
+    tmp: tempfile.TemporaryDirectory[str] | None = None
+    settings_path = None
+    if args.smoke:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        tmp = tempfile.TemporaryDirectory(prefix="koordinator-smoke-")
+        settings_path = str(Path(tmp.name) / "settings.ini")
+        if database is None:
+            database = f"sqlite:///{Path(tmp.name) / 'smoke.db'}"
+            demo = True
+    elif sys.platform.startswith("linux") and not (
+        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY") or os.environ.get("QT_QPA_PLATFORM")
+    ):
+        print(
+            "Koordinator kan ikke finde en skærm (DISPLAY er ikke sat). Start programmet fra skrivebordet, "
+            "eller brug --smoke for en test uden skærm.",
+            file=sys.stderr,
+        )
+        return 2
+    from coordinator_app.ui.app import LaunchOptions, run
+
+    try:
+        return run(LaunchOptions(database_url=database, demo=demo, smoke=args.smoke, settings_path=settings_path))
+    finally:
+        if tmp is not None:
+            tmp.cleanup()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,294 @@
+"""Operations on patients and admissions: the patient list, details, create and edit.
+
+Writes return a small ``Changes`` value (Anki's pattern, style.md §6); views decide what to refresh.
+Deadlines and status are derived here from the events by the engine, never stored (issue 3).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from coordinator_app import cpr as cpr_rules
+from coordinator_app import validation
+from coordinator_app.deadlines import Deadline, DeadlineState, compute_deadlines, next_deadline
+from coordinator_app.errors import ProcessError, ValidationError
+from coordinator_app.model import Admission, AdmissionFlags, Event, Kommune, Patient
+from coordinator_app.process import STATUS_LABELS, Status, replay
+from coordinator_app.services.context import ServiceContext
+from coordinator_app.storage.repositories import (
+    AdmissionRepository,
+    EventRepository,
+    KommuneRepository,
+    PatientRepository,
+    list_rows,
+)
+
+STATUS_UNKNOWN = "Historik kan ikke læses"
+
+
+@dataclass(frozen=True, slots=True)
+class AdmissionRow:
+    """One line of the patient list, everything precomputed (the list filters and sorts in Python)."""
+
+    admission_id: int
+    patient_id: int
+    given_name: str
+    family_name: str
+    cpr: str
+    replacement_cpr: bool
+    center: str
+    ward: str
+    kommune_code: str
+    kommune_name: str
+    admitted: date
+    discharged: date | None
+    scenario: int | None
+    status: str  # Danish label
+    next_description: str | None  # e.g. "Varsling senest 8 dage før færdigbehandlet"
+    next_rule: str | None
+    next_due: date | None
+    next_state: DeadlineState | None
+
+    @property
+    def name(self) -> str:
+        return f"{self.given_name} {self.family_name}"
+
+
+@dataclass(frozen=True)
+class AdmissionDetails:
+    patient: Patient
+    admission: Admission
+    kommune: Kommune | None
+    events: tuple[Event, ...]
+    deadlines: tuple[Deadline, ...]
+    status: str
+    status_error: str | None  # Danish explanation when the history cannot be replayed
+
+
+@dataclass(frozen=True)
+class AdmissionInput:
+    """What the admission dialog collects; validated by ``AdmissionService``."""
+
+    cpr: str
+    given_name: str
+    family_name: str
+    bopaelskommune: str
+    center: str
+    ward: str
+    admitted: date | None
+    replacement_cpr: bool = False
+    address: str | None = None
+    opholdskommune: str | None = None
+    handlekommune: str | None = None
+    discharged: date | None = None
+    involuntary: bool = False
+    expected_faerdigbehandlet: date | None = None
+    flags: AdmissionFlags = dataclasses.field(default_factory=AdmissionFlags)
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What a write changed, so views refresh only what they show."""
+
+    admission_id: int | None = None
+    patient_id: int | None = None
+    list_changed: bool = True
+
+
+class AdmissionService:
+    def __init__(self, ctx: ServiceContext) -> None:
+        self._ctx = ctx
+
+    # -- reading -------------------------------------------------------------------------------------
+    def list_rows(self, *, include_discharged: bool = False) -> list[AdmissionRow]:
+        """The patient list: current admissions (and, on request, discharged ones) with status and next deadline."""
+        today = self._ctx.clock.today()
+        with self._ctx.database.session() as session:
+            rows = list_rows(session, include_discharged=include_discharged)
+            current_ids = [r.admission_id for r in rows if r.discharged is None]
+            events = EventRepository(session).for_admissions(current_ids) if current_ids else {}
+            admissions = AdmissionRepository(session).get_many(current_ids) if current_ids else {}
+        out: list[AdmissionRow] = []
+        discharged_label = STATUS_LABELS[Status.UDSKREVET]
+        for r in rows:
+            status = discharged_label
+            nxt: Deadline | None = None
+            if r.discharged is None:
+                status, nxt = self._status_and_next(admissions[r.admission_id], events.get(r.admission_id, []), today)
+            out.append(
+                AdmissionRow(
+                    admission_id=r.admission_id,
+                    patient_id=r.patient_id,
+                    given_name=r.given_name,
+                    family_name=r.family_name,
+                    cpr=r.cpr,
+                    replacement_cpr=r.replacement_cpr,
+                    center=r.center,
+                    ward=r.ward,
+                    kommune_code=r.bopaelskommune_code,
+                    kommune_name=r.bopaelskommune_name,
+                    admitted=r.admitted,
+                    discharged=r.discharged,
+                    scenario=r.scenario,
+                    status=status,
+                    next_description=nxt.description if nxt else None,
+                    next_rule=nxt.rule_id if nxt else None,
+                    next_due=nxt.due if nxt else None,
+                    next_state=nxt.state if nxt else None,
+                )
+            )
+        return out
+
+    def _status_and_next(
+        self, admission: Admission, events: Sequence[Event], today: date
+    ) -> tuple[str, Deadline | None]:
+        try:
+            state = replay(admission, events)
+        except ProcessError:
+            return STATUS_UNKNOWN, None
+        deadlines = compute_deadlines(admission, events, self._ctx.calendar, today)
+        return STATUS_LABELS[state.status], next_deadline(deadlines)
+
+    def details(self, admission_id: int) -> AdmissionDetails:
+        today = self._ctx.clock.today()
+        with self._ctx.database.session() as session:
+            admission = AdmissionRepository(session).get(admission_id)
+            patient = PatientRepository(session).get(admission.patient_id)
+            kommune = KommuneRepository(session).get(admission.bopaelskommune)
+            events = EventRepository(session).for_admission(admission_id)
+        status_error = None
+        try:
+            status = STATUS_LABELS[replay(admission, events).status]
+            deadlines = tuple(compute_deadlines(admission, events, self._ctx.calendar, today))
+        except ProcessError as exc:
+            status, status_error, deadlines = STATUS_UNKNOWN, exc.message, ()
+        return AdmissionDetails(
+            patient=patient,
+            admission=admission,
+            kommune=kommune,
+            events=tuple(events),
+            deadlines=deadlines,
+            status=status,
+            status_error=status_error,
+        )
+
+    def kommuner(self) -> list[Kommune]:
+        with self._ctx.database.session() as session:
+            return KommuneRepository(session).all()
+
+    # -- writing -------------------------------------------------------------------------------------
+    def _validated(self, data: AdmissionInput) -> tuple[Patient, AdmissionInput]:
+        today = self._ctx.clock.today()
+        cpr = cpr_rules.validate_cpr(data.cpr, replacement=data.replacement_cpr, today=today)
+        given = validation.require_name(data.given_name, field="given_name", label="Fornavn")
+        family = validation.require_name(data.family_name, field="family_name", label="Efternavn")
+        address = validation.optional_text(data.address, field="address", label="Adresse")
+        if not data.bopaelskommune:
+            raise ValidationError("Vælg patientens bopælskommune.", field="bopaelskommune")
+        if data.flags.homeless and not (data.opholdskommune or data.handlekommune):
+            raise ValidationError(
+                "En hjemløs patient skal have en opholdskommune eller handlekommune (A5, B5).",
+                field="opholdskommune",
+                rule="A5",
+            )
+        validation.require_name(data.center, field="center", label="Center")
+        validation.require_name(data.ward, field="ward", label="Afsnit")
+        validation.check_admission_dates(
+            data.admitted, data.discharged, data.expected_faerdigbehandlet, today=today
+        )
+        patient = Patient(
+            id=None,
+            cpr=cpr,
+            given_name=given,
+            family_name=family,
+            replacement_cpr=data.replacement_cpr,
+            address=address,
+        )
+        return patient, data
+
+    def create_admission(self, data: AdmissionInput) -> Changes:
+        """Admit a patient (new or known by CPR). A patient can have only one open admission."""
+        patient, data = self._validated(data)
+        with self._ctx.database.session() as session:
+            kommuner = KommuneRepository(session)
+            self._check_kommuner(kommuner, data)
+            patients = PatientRepository(session)
+            admissions = AdmissionRepository(session)
+            known = patients.find_by_cpr(patient.cpr)
+            if known is None:
+                known = patients.add(patient)
+            else:
+                for other in admissions.for_patient(known.id or 0):
+                    if other.discharged is None:
+                        raise ValidationError(
+                            f"Patienten er allerede indlagt (indlæggelse nr. {other.id}). "
+                            "Udskriv den først, eller ret den eksisterende indlæggelse.",
+                            field="cpr",
+                        )
+                known = patients.update(
+                    dataclasses.replace(
+                        known,
+                        given_name=patient.given_name,
+                        family_name=patient.family_name,
+                        address=patient.address or known.address,
+                    )
+                )
+            assert known.id is not None
+            admission = admissions.add(self._admission_from(data, patient_id=known.id, admission_id=None))
+        return Changes(admission_id=admission.id, patient_id=known.id)
+
+    def update_admission(self, admission_id: int, data: AdmissionInput) -> Changes:
+        patient, data = self._validated(data)
+        with self._ctx.database.session() as session:
+            self._check_kommuner(KommuneRepository(session), data)
+            admissions = AdmissionRepository(session)
+            patients = PatientRepository(session)
+            current = admissions.get(admission_id)
+            old_patient = patients.get(current.patient_id)
+            other = patients.find_by_cpr(patient.cpr)
+            if other is not None and other.id != old_patient.id:
+                raise ValidationError(
+                    "Der findes allerede en anden patient med dette CPR-nummer.", field="cpr"
+                )
+            patients.update(dataclasses.replace(patient, id=old_patient.id, phone=old_patient.phone))
+            updated = self._admission_from(data, patient_id=current.patient_id, admission_id=admission_id)
+            admissions.update(
+                dataclasses.replace(
+                    updated,
+                    scenario=current.scenario,
+                    scenario_answers=current.scenario_answers,
+                    demo=current.demo,
+                )
+            )
+        return Changes(admission_id=admission_id, patient_id=current.patient_id)
+
+    @staticmethod
+    def _check_kommuner(repo: KommuneRepository, data: AdmissionInput) -> None:
+        for code, label in (
+            (data.bopaelskommune, "Bopælskommunen"),
+            (data.opholdskommune, "Opholdskommunen"),
+            (data.handlekommune, "Handlekommunen"),
+        ):
+            if code and repo.get(code) is None:
+                raise ValidationError(f"{label} (kode {code}) findes ikke i kommunelisten.", field="kommune")
+
+    @staticmethod
+    def _admission_from(data: AdmissionInput, *, patient_id: int, admission_id: int | None) -> Admission:
+        assert data.admitted is not None  # checked by validation
+        return Admission(
+            id=admission_id,
+            patient_id=patient_id,
+            center=data.center.strip(),
+            ward=data.ward.strip(),
+            admitted=data.admitted,
+            bopaelskommune=data.bopaelskommune,
+            opholdskommune=data.opholdskommune or None,
+            handlekommune=data.handlekommune or None,
+            discharged=data.discharged,
+            involuntary=data.involuntary,
+            expected_faerdigbehandlet=data.expected_faerdigbehandlet,
+            flags=data.flags,
+        )

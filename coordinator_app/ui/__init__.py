@@ -1,0 +1,1 @@
+"""Qt user interface: views, models, dialogs. Thin; calls services."""

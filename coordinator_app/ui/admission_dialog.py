@@ -1,0 +1,248 @@
+"""Create or edit a patient's admission, with the domain's validation shown in Danish.
+
+Nothing typed is lost on an error: the dialog stays open, the message says what to do, and the
+offending field gets the focus.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from coordinator_app.cpr import format_cpr
+from coordinator_app.errors import KoordinatorError, ValidationError
+from coordinator_app.model import AdmissionFlags, Kommune
+from coordinator_app.reference import Centre
+from coordinator_app.services.admissions import AdmissionDetails, AdmissionInput, AdmissionService, Changes
+from coordinator_app.ui.widgets import DateField, KommuneCombo, OptionalDateField
+
+FLAG_LABELS: tuple[tuple[str, str], ...] = (
+    ("homeless", "Hjemløs (A5)"),
+    ("botilbud", "Bor på botilbud (C9, D5)"),
+    ("misbrug", "Misbrug (C10, D6)"),
+    ("retslig_foranstaltning", "Retslig foranstaltning (D8)"),
+    ("children", "Børn i familien (A4)"),
+    ("lab_par6", "Omfattet af LAB §6 (A3)"),
+    ("wants_to_leave", "Ønsker udskrivning, kan ikke tilbageholdes (B8)"),
+    ("multiple_antipsychotics", "Mere end ét antipsykotikum (D2)"),
+)
+
+
+class AdmissionDialog(QDialog):
+    def __init__(
+        self,
+        service: AdmissionService,
+        *,
+        kommuner: Sequence[Kommune],
+        centres: Sequence[Centre],
+        today: date,
+        existing: AdmissionDetails | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._service = service
+        self._existing = existing
+        self._centres = {c.name: c for c in centres}
+        self.changes: Changes | None = None
+        self.setWindowTitle("Ret indlæggelse" if existing else "Ny indlæggelse")
+        self.setMinimumWidth(620)
+
+        # -- patient ----------------------------------------------------------------------------------
+        self.cpr = QLineEdit()
+        self.cpr.setPlaceholderText("ddmmåå-xxxx")
+        self.cpr.setMaxLength(11)
+        self.replacement_cpr = QCheckBox("Erstatnings-CPR (ingen dansk CPR eller ukendt)")
+        self.given_name = QLineEdit()
+        self.family_name = QLineEdit()
+        self.address = QLineEdit()
+        self.address.setPlaceholderText("Valgfri")
+        patient_box = QGroupBox("Patient")
+        pf = QFormLayout(patient_box)
+        cpr_row = QHBoxLayout()
+        cpr_row.addWidget(self.cpr)
+        cpr_row.addWidget(self.replacement_cpr)
+        pf.addRow("&CPR-nummer:", cpr_row)
+        pf.addRow("&Fornavn(e):", self.given_name)
+        pf.addRow("&Efternavn:", self.family_name)
+        pf.addRow("A&dresse:", self.address)
+
+        # -- admission --------------------------------------------------------------------------------
+        self.center = QComboBox()
+        self.center.setEditable(True)
+        self.center.addItems(list(self._centres))
+        self.ward = QComboBox()
+        self.ward.setEditable(True)
+        self.center.currentTextChanged.connect(self._fill_wards)
+        self.admitted = DateField(today)
+        self.involuntary = QCheckBox("Tvangsindlagt")
+        self.bopaelskommune = KommuneCombo(kommuner)
+        self.expected = OptionalDateField("Kendt:", today)
+        self.discharged = OptionalDateField("Udskrevet:", today)
+        adm_box = QGroupBox("Indlæggelse")
+        af = QFormLayout(adm_box)
+        af.addRow("C&enter:", self.center)
+        af.addRow("&Afsnit:", self.ward)
+        adm_row = QHBoxLayout()
+        adm_row.addWidget(self.admitted, 1)
+        adm_row.addWidget(self.involuntary)
+        af.addRow("&Indlagt:", adm_row)
+        af.addRow("&Bopælskommune:", self.bopaelskommune)
+        af.addRow("Forventet &færdigbehandlet:", self.expected)
+        expected_hint = QLabel("Lægelig vurdering (B5). Kan ændres senere.")
+        expected_hint.setStyleSheet("color: palette(mid);")
+        af.addRow("", expected_hint)
+        if existing is not None:
+            af.addRow("&Udskrivning:", self.discharged)
+
+        # -- special groups ---------------------------------------------------------------------------
+        flags_box = QGroupBox("Særlige forhold")
+        grid = QGridLayout(flags_box)
+        self.flag_boxes: dict[str, QCheckBox] = {}
+        for i, (name, label) in enumerate(FLAG_LABELS):
+            box = QCheckBox(label)
+            self.flag_boxes[name] = box
+            grid.addWidget(box, i // 2, i % 2)
+        self.opholdskommune = KommuneCombo(kommuner, allow_empty=True)
+        self.opholdskommune.setEnabled(False)
+        self.flag_boxes["homeless"].toggled.connect(self.opholdskommune.setEnabled)
+        ophold_row = QFormLayout()
+        ophold_row.addRow("Sidst kendte &opholdskommune:", self.opholdskommune)
+        grid.addLayout(ophold_row, len(FLAG_LABELS) // 2 + 1, 0, 1, 2)
+
+        # -- error line and buttons -------------------------------------------------------------------
+        self.error_label = QLabel()
+        self.error_label.setWordWrap(True)
+        self.error_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.error_label.setStyleSheet(
+            "QLabel { color: #8a1010; background: #f6d5d5; border: 1px solid #d9a0a0; padding: 6px; }"
+        )
+        self.error_label.setAccessibleName("Fejlbesked")
+        self.error_label.hide()
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).setText("&Gem")
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Annuller")
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(patient_box)
+        layout.addWidget(adm_box)
+        layout.addWidget(flags_box)
+        layout.addWidget(self.error_label)
+        layout.addWidget(self.buttons)
+
+        self._fields: dict[str, QWidget] = {
+            "cpr": self.cpr,
+            "given_name": self.given_name,
+            "family_name": self.family_name,
+            "address": self.address,
+            "center": self.center,
+            "ward": self.ward,
+            "admitted": self.admitted,
+            "bopaelskommune": self.bopaelskommune,
+            "kommune": self.bopaelskommune,
+            "opholdskommune": self.opholdskommune,
+            "expected_faerdigbehandlet": self.expected,
+            "discharged": self.discharged,
+        }
+        self._fill_wards(self.center.currentText())
+        if existing is not None:
+            self._load(existing)
+        self.cpr.setFocus()
+
+    def _fill_wards(self, centre_name: str) -> None:
+        current = self.ward.currentText()
+        self.ward.clear()
+        centre = self._centres.get(centre_name)
+        if centre:
+            self.ward.addItems(list(centre.wards))
+        if current:
+            self.ward.setCurrentText(current)
+
+    def _load(self, details: AdmissionDetails) -> None:
+        p, a = details.patient, details.admission
+        self.cpr.setText(format_cpr(p.cpr))
+        self.replacement_cpr.setChecked(p.replacement_cpr)
+        self.given_name.setText(p.given_name)
+        self.family_name.setText(p.family_name)
+        self.address.setText(p.address or "")
+        self.center.setCurrentText(a.center)
+        self._fill_wards(a.center)
+        self.ward.setCurrentText(a.ward)
+        self.admitted.set_value(a.admitted)
+        self.involuntary.setChecked(a.involuntary)
+        self.bopaelskommune.set_code(a.bopaelskommune)
+        self.expected.set_value(a.expected_faerdigbehandlet)
+        self.discharged.set_value(a.discharged)
+        for name, box in self.flag_boxes.items():
+            box.setChecked(bool(getattr(a.flags, name)))
+        self.opholdskommune.set_code(a.opholdskommune)
+
+    def collect(self) -> AdmissionInput:
+        bopael = self.bopaelskommune.code()
+        if bopael == "":
+            raise ValidationError(
+                f"Kommunen «{self.bopaelskommune.currentText()}» findes ikke. Vælg en kommune fra listen.",
+                field="bopaelskommune",
+            )
+        ophold = self.opholdskommune.code() if self.flag_boxes["homeless"].isChecked() else None
+        if ophold == "":
+            raise ValidationError(
+                f"Kommunen «{self.opholdskommune.currentText()}» findes ikke. Vælg en kommune fra listen.",
+                field="opholdskommune",
+            )
+        return AdmissionInput(
+            cpr=self.cpr.text(),
+            replacement_cpr=self.replacement_cpr.isChecked(),
+            given_name=self.given_name.text(),
+            family_name=self.family_name.text(),
+            address=self.address.text(),
+            bopaelskommune=bopael or "",
+            opholdskommune=ophold,
+            center=self.center.currentText(),
+            ward=self.ward.currentText(),
+            admitted=self.admitted.value(),
+            involuntary=self.involuntary.isChecked(),
+            expected_faerdigbehandlet=self.expected.value(),
+            discharged=self.discharged.value() if self._existing is not None else None,
+            flags=AdmissionFlags(**{name: box.isChecked() for name, box in self.flag_boxes.items()}),
+        )
+
+    def save(self) -> None:
+        try:
+            data = self.collect()
+            if self._existing is None:
+                self.changes = self._service.create_admission(data)
+            else:
+                assert self._existing.admission.id is not None
+                self.changes = self._service.update_admission(self._existing.admission.id, data)
+        except ValidationError as exc:
+            self.show_error(exc.message, exc.field)
+            return
+        except KoordinatorError as exc:
+            self.show_error(exc.message, None)
+            return
+        self.accept()
+
+    def show_error(self, message: str, field: str | None) -> None:
+        self.error_label.setText("⚠ " + message)
+        self.error_label.show()
+        widget = self._fields.get(field or "")
+        if widget is not None:
+            widget.setFocus()

@@ -1,0 +1,195 @@
+"""The selected admission: header, Overblik (deadlines with rule IDs, special groups) and Historik."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QBrush, QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from coordinator_app.cpr import format_cpr, mask_cpr
+from coordinator_app.deadlines import DeadlineState
+from coordinator_app.model import EVENT_LABELS, AdmissionFlags
+from coordinator_app.services.admissions import AdmissionDetails
+from coordinator_app.ui.admission_dialog import FLAG_LABELS
+from coordinator_app.ui.admission_table import DUE_TODAY_BG, OVERDUE_BG, scenario_label
+
+COPENHAGEN = ZoneInfo("Europe/Copenhagen")
+STATE_LABELS = {
+    DeadlineState.MET: "✓ Overholdt",
+    DeadlineState.OPEN: "Åben",
+    DeadlineState.DUE_TODAY: "● I dag",
+    DeadlineState.OVERDUE: "⚠ Overskredet",
+}
+
+
+def _readonly_table(headers: list[str]) -> QTableWidget:
+    # A handful of rows per admission: a QTableWidget is fine here (the big list is model/view).
+    table = QTableWidget(0, len(headers))
+    table.setHorizontalHeaderLabels(headers)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.verticalHeader().setVisible(False)
+    table.setAlternatingRowColors(True)
+    table.horizontalHeader().setStretchLastSection(True)
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    table.setWordWrap(False)
+    return table
+
+
+class DetailsPanel(QWidget):
+    edit_requested = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._details: AdmissionDetails | None = None
+        self._reveal = False
+
+        self.title = QLabel("Vælg en indlæggelse i listen")
+        font = self.title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.5)
+        font.setBold(True)
+        self.title.setFont(font)
+        self.cpr_label = QLabel()
+        self.cpr_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.reveal_button = QPushButton("Vis CPR")
+        self.reveal_button.setCheckable(True)
+        self.reveal_button.toggled.connect(self._toggle_reveal)
+        self.edit_button = QPushButton("&Ret indlæggelse…")
+        self.edit_button.clicked.connect(self._request_edit)
+        self.subtitle = QLabel()
+        self.subtitle.setWordWrap(True)
+        self.status_line = QLabel()
+        self.status_line.setWordWrap(True)
+
+        head = QHBoxLayout()
+        head.addWidget(self.title)
+        head.addWidget(self.cpr_label)
+        head.addWidget(self.reveal_button)
+        head.addStretch(1)
+        head.addWidget(self.edit_button)
+
+        self.deadlines = _readonly_table(["Frist", "Dato", "Status", "Regel", "Modtager"])
+        self.flags_label = QLabel()
+        self.flags_label.setWordWrap(True)
+        overview = QWidget()
+        ov = QVBoxLayout(overview)
+        ov.addWidget(QLabel("<b>Frister</b> (beregnet ud fra hændelserne)"))
+        ov.addWidget(self.deadlines, 1)
+        ov.addWidget(self.flags_label)
+        self.calendar_label = QLabel()
+        self.calendar_label.setStyleSheet("color: palette(mid);")
+        ov.addWidget(self.calendar_label)
+
+        self.history = _readonly_table(["Tidspunkt", "Hændelse", "Modtager", "Kanal", "Af", "Note"])
+
+        self.tabs = QTabWidget()
+        self.tabs.addTab(overview, "&Overblik")
+        self.tabs.addTab(self.history, "&Historik")
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(head)
+        layout.addWidget(self.subtitle)
+        layout.addWidget(self.status_line)
+        layout.addWidget(self.tabs, 1)
+        self.show_details(None)
+
+    def show_details(self, details: AdmissionDetails | None, *, calendar_name: str = "") -> None:
+        self._details = details
+        has = details is not None
+        for w in (self.reveal_button, self.edit_button, self.tabs):
+            w.setEnabled(has)
+        self.reveal_button.setChecked(False)
+        if details is None:
+            self.title.setText("Vælg en indlæggelse i listen")
+            self.cpr_label.clear()
+            self.subtitle.clear()
+            self.status_line.clear()
+            self.deadlines.setRowCount(0)
+            self.history.setRowCount(0)
+            self.flags_label.clear()
+            return
+        p, a = details.patient, details.admission
+        self.title.setText(p.name)
+        self._show_cpr()
+        kommune = details.kommune.name if details.kommune else a.bopaelskommune
+        parts = [f"Indlæggelse nr. {a.id}", f"{a.center}, {a.ward}", f"Bopælskommune: {kommune}",
+                 f"Indlagt {a.admitted:%d-%m-%Y}" + (" (tvang)" if a.involuntary else "")]
+        if a.discharged:
+            parts.append(f"Udskrevet {a.discharged:%d-%m-%Y}")
+        if a.expected_faerdigbehandlet:
+            parts.append(f"Forventet færdigbehandlet {a.expected_faerdigbehandlet:%d-%m-%Y}")
+        self.subtitle.setText(" · ".join(parts))
+        status = f"<b>{scenario_label(a.scenario)}</b> · <b>{details.status}</b>"
+        if details.status_error:
+            status += f"<br><span style='color:#8a1010'>⚠ {details.status_error}</span>"
+        self.status_line.setText(status)
+        self._fill_deadlines(details)
+        self._fill_history(details)
+        self.flags_label.setText(self._flags_text(a.flags))
+        self.calendar_label.setText(f"Arbejdsdage beregnet med: {calendar_name}" if calendar_name else "")
+
+    def _fill_deadlines(self, details: AdmissionDetails) -> None:
+        rows = sorted(details.deadlines, key=lambda d: (d.state is DeadlineState.MET, d.due))
+        self.deadlines.setRowCount(len(rows))
+        for i, d in enumerate(rows):
+            cells = [d.description, f"{d.due:%d-%m-%Y}", STATE_LABELS[d.state], d.rule_id, d.recipient or ""]
+            for j, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if d.state is DeadlineState.OVERDUE:
+                    item.setBackground(QBrush(OVERDUE_BG))
+                elif d.state is DeadlineState.DUE_TODAY:
+                    item.setBackground(QBrush(DUE_TODAY_BG))
+                if d.state is DeadlineState.MET:
+                    f = QFont(item.font())
+                    f.setItalic(True)
+                    item.setFont(f)
+                self.deadlines.setItem(i, j, item)
+
+    def _fill_history(self, details: AdmissionDetails) -> None:
+        events = list(reversed(details.events))
+        self.history.setRowCount(len(events))
+        for i, e in enumerate(events):
+            when = e.occurred_at.astimezone(COPENHAGEN)
+            cells = [
+                f"{when:%d-%m-%Y %H:%M}",
+                EVENT_LABELS.get(e.kind, str(e.kind)),
+                e.recipient_kommune or "",
+                e.channel.value.replace("_", " ") if e.channel else "",
+                e.recorded_by,
+                e.note,
+            ]
+            for j, text in enumerate(cells):
+                self.history.setItem(i, j, QTableWidgetItem(text))
+
+    @staticmethod
+    def _flags_text(flags: AdmissionFlags) -> str:
+        active = [label for name, label in FLAG_LABELS if getattr(flags, name)]
+        return "<b>Særlige forhold:</b> " + (", ".join(active) if active else "ingen registreret")
+
+    def _show_cpr(self) -> None:
+        if self._details is None:
+            return
+        cpr = self._details.patient.cpr
+        self.cpr_label.setText(format_cpr(cpr) if self._reveal else mask_cpr(cpr))
+
+    def _toggle_reveal(self, reveal: bool) -> None:
+        self._reveal = reveal
+        self.reveal_button.setText("Skjul CPR" if reveal else "Vis CPR")
+        self._show_cpr()
+
+    def _request_edit(self) -> None:
+        if self._details is not None and self._details.admission.id is not None:
+            self.edit_requested.emit(self._details.admission.id)

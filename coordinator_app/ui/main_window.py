@@ -1,0 +1,321 @@
+"""The main window: the Patienter tab (list + details), menus, shortcuts, remembered layout."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from PySide6.QtCore import QByteArray, QItemSelection, QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from coordinator_app import __version__
+from coordinator_app.errors import KoordinatorError
+from coordinator_app.model import Kommune
+from coordinator_app.reference import Centre
+from coordinator_app.services.admissions import AdmissionService
+from coordinator_app.services.context import ServiceContext
+from coordinator_app.ui.admission_dialog import AdmissionDialog
+from coordinator_app.ui.admission_table import COL_DISCHARGED, COL_NEXT, AdmissionTableModel
+from coordinator_app.ui.details import DetailsPanel
+from coordinator_app.ui.errors import show_error
+
+
+@dataclass(frozen=True)
+class DatabaseLabel:
+    """How the status bar names the database: demo, local or shared."""
+
+    text: str
+    warning: bool = False
+
+
+class MainWindow(QMainWindow):
+    def __init__(
+        self,
+        ctx: ServiceContext,
+        *,
+        settings: QSettings,
+        centres: Sequence[Centre],
+        database_label: DatabaseLabel,
+        ward_name: str = "",
+    ) -> None:
+        super().__init__()
+        self._ctx = ctx
+        self._settings = settings
+        self._centres = list(centres)
+        self._kommuner: list[Kommune] | None = None
+        self.admissions = AdmissionService(ctx)
+        self.setWindowTitle(f"Koordinator — {ward_name}" if ward_name else "Koordinator")
+        self.setMinimumSize(900, 560)
+
+        # -- list side --------------------------------------------------------------------------------
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Søg navn, CPR, kommune, status …  (Ctrl+F)")
+        self.search.setClearButtonEnabled(True)
+        self.search.setAccessibleName("Søg i patientlisten")
+        self.show_discharged = QCheckBox("Vis &udskrevne")
+        self.count_label = QLabel()
+        self.model = AdmissionTableModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(COL_NEXT, Qt.SortOrder.AscendingOrder)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.horizontalHeader().setSectionsMovable(True)
+        self.table.setWordWrap(False)
+        self.table.setAccessibleName("Patientliste")
+        self.table.doubleClicked.connect(lambda _i: self.edit_selected())
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        self._default_widths()
+
+        self._filter_timer = QTimer(self)
+        self._filter_timer.setSingleShot(True)
+        self._filter_timer.setInterval(0)  # filtering costs ~ms; coalesce bursts of keystrokes only
+        self._filter_timer.timeout.connect(self._apply_filter)
+        self.search.textChanged.connect(lambda _t: self._filter_timer.start())
+        self.show_discharged.toggled.connect(self._discharged_toggled)
+
+        top = QHBoxLayout()
+        top.addWidget(self.search, 1)
+        top.addWidget(self.show_discharged)
+        top.addWidget(self.count_label)
+        list_side = QWidget()
+        ls = QVBoxLayout(list_side)
+        ls.setContentsMargins(0, 0, 0, 0)
+        ls.addLayout(top)
+        ls.addWidget(self.table, 1)
+
+        self.details = DetailsPanel()
+        self.details.edit_requested.connect(self.edit_admission)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(list_side)
+        self.splitter.addWidget(self.details)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setChildrenCollapsible(False)
+
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        patients_tab = QWidget()
+        pl = QVBoxLayout(patients_tab)
+        pl.addWidget(self.splitter)
+        self.tabs.addTab(patients_tab, "&Patienter")
+        self.setCentralWidget(self.tabs)
+
+        self._build_actions()
+        self._build_menus()
+        self.db_label = QLabel(database_label.text)
+        if database_label.warning:
+            self.db_label.setStyleSheet("QLabel { color: #8a1010; font-weight: bold; }")
+        self.calendar_label = QLabel(f"Kalender: {ctx.calendar.name}")
+        self.statusBar().addWidget(self.db_label)
+        self.statusBar().addPermanentWidget(self.calendar_label)
+        self._restore_layout()
+        self.table.setColumnHidden(COL_DISCHARGED, not self.show_discharged.isChecked())
+
+    # -- actions and menus ------------------------------------------------------------------------------
+    def _build_actions(self) -> None:
+        def action(text: str, shortcut: QKeySequence | str | None, slot: object) -> QAction:
+            act = QAction(text, self)
+            if shortcut is not None:
+                act.setShortcut(QKeySequence(shortcut))
+            act.triggered.connect(slot)
+            self.addAction(act)
+            return act
+
+        self.act_new = action("&Ny indlæggelse…", QKeySequence.StandardKey.New, self.new_admission)
+        self.act_edit = action("&Ret indlæggelse…", "Ctrl+E", self.edit_selected)
+        self.act_refresh = action("&Opdater", QKeySequence.StandardKey.Refresh, self.refresh)
+        self.act_refresh.setShortcuts([QKeySequence("F5")])
+        self.act_quit = action("&Afslut", "Ctrl+Q", self.close)
+        self.act_find = action("&Søg", QKeySequence.StandardKey.Find, self.focus_search)
+        self.act_find.setShortcuts([QKeySequence("Ctrl+F")])
+        self.act_discharged = QAction("Vis &udskrevne indlæggelser", self)
+        self.act_discharged.setCheckable(True)
+        self.act_discharged.setShortcut(QKeySequence("Ctrl+U"))
+        self.act_discharged.toggled.connect(self.show_discharged.setChecked)
+        self.show_discharged.toggled.connect(self.act_discharged.setChecked)
+        self.act_reveal = QAction("Vis fulde &CPR-numre i listen", self)
+        self.act_reveal.setCheckable(True)
+        self.act_reveal.setShortcut(QKeySequence("Ctrl+Shift+C"))
+        self.act_reveal.toggled.connect(self.model.set_reveal_cpr)
+        self.act_about = action("&Om Koordinator", None, self.about)
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        m = bar.addMenu("&Filer")
+        m.addAction(self.act_new)
+        m.addSeparator()
+        m.addAction(self.act_quit)
+        m = bar.addMenu("&Rediger")
+        m.addAction(self.act_find)
+        m.addAction(self.act_edit)
+        m = bar.addMenu("&Vis")
+        m.addAction(self.act_refresh)
+        m.addAction(self.act_discharged)
+        m.addAction(self.act_reveal)
+        m = bar.addMenu("&Hjælp")
+        m.addAction(self.act_about)
+
+    # -- data ---------------------------------------------------------------------------------------------
+    def refresh(self) -> None:
+        """Reload the list from the database, keeping the selected admission selected."""
+        selected = self.selected_admission_id()
+        try:
+            rows = self.admissions.list_rows(include_discharged=self.show_discharged.isChecked())
+        except KoordinatorError as exc:
+            show_error(self, exc)
+            return
+        self.model.set_rows(rows)
+        self._update_count()
+        if selected is not None:
+            self.select_admission(selected)
+        else:
+            self.details.show_details(None)
+
+    def _apply_filter(self) -> None:
+        selected = self.selected_admission_id()
+        self.model.set_filter(self.search.text())
+        self._update_count()
+        if selected is not None and not self.select_admission(selected):
+            self.details.show_details(None)
+
+    def _discharged_toggled(self, on: bool) -> None:
+        self.table.setColumnHidden(COL_DISCHARGED, not on)
+        self.refresh()
+
+    def _update_count(self) -> None:
+        shown, total = self.model.rowCount(), self.model.total_count
+        self.count_label.setText(f"{shown} af {total}" if shown != total else f"{total} indlæggelser")
+
+    def selected_admission_id(self) -> int | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.row_at(rows[0].row()).admission_id if rows else None
+
+    def select_admission(self, admission_id: int) -> bool:
+        row = self.model.row_of_admission(admission_id)
+        if row is None:
+            return False
+        self.table.selectRow(row)
+        self.table.scrollTo(self.model.index(row, 0))
+        return True
+
+    def _selection_changed(self, _sel: QItemSelection, _desel: QItemSelection) -> None:
+        admission_id = self.selected_admission_id()
+        if admission_id is None:
+            self.details.show_details(None)
+            return
+        try:
+            details = self.admissions.details(admission_id)
+        except KoordinatorError as exc:
+            show_error(self, exc)
+            return
+        self.details.show_details(details, calendar_name=self._ctx.calendar.name)
+
+    # -- dialogs ------------------------------------------------------------------------------------------
+    def _kommune_list(self) -> list[Kommune]:
+        if self._kommuner is None:
+            self._kommuner = self.admissions.kommuner()
+        return self._kommuner
+
+    def new_admission(self) -> None:
+        dialog = AdmissionDialog(
+            self.admissions, kommuner=self._kommune_list(), centres=self._centres,
+            today=self._ctx.clock.today(), parent=self,
+        )
+        self._run_dialog(dialog)
+
+    def edit_selected(self) -> None:
+        admission_id = self.selected_admission_id()
+        if admission_id is not None:
+            self.edit_admission(admission_id)
+
+    def edit_admission(self, admission_id: int) -> None:
+        try:
+            details = self.admissions.details(admission_id)
+        except KoordinatorError as exc:
+            show_error(self, exc)
+            return
+        dialog = AdmissionDialog(
+            self.admissions, kommuner=self._kommune_list(), centres=self._centres,
+            today=self._ctx.clock.today(), existing=details, parent=self,
+        )
+        self._run_dialog(dialog)
+
+    def _run_dialog(self, dialog: AdmissionDialog) -> None:
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.finished.connect(lambda _r: self._dialog_done(dialog))
+        dialog.open()
+        self._open_dialog = dialog
+
+    def _dialog_done(self, dialog: AdmissionDialog) -> None:
+        changes = dialog.changes
+        self._open_dialog = None
+        if changes is None:
+            return
+        self.refresh()
+        if changes.admission_id is not None:
+            self.select_admission(changes.admission_id)
+            if self.model.row_of_admission(changes.admission_id) is None:
+                # The new row is hidden by the search text: clear it so the user sees what was saved.
+                self.search.clear()
+                self._apply_filter()
+                self.select_admission(changes.admission_id)
+
+    def focus_search(self) -> None:
+        self.tabs.setCurrentIndex(0)
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    def about(self) -> None:
+        QMessageBox.about(
+            self,
+            "Om Koordinator",
+            f"<b>Koordinator</b> {__version__}<br>Udskrivningskoordinering i voksenpsykiatrien efter "
+            "Samarbejdsaftale om voksne borgere med psykisk sygdom (Region Hovedstaden, 2022).",
+        )
+
+    # -- layout memory --------------------------------------------------------------------------------------
+    def _default_widths(self) -> None:
+        for col, width in enumerate((190, 100, 90, 130, 90, 90, 85, 100, 300)):
+            self.table.setColumnWidth(col, width)
+
+    def _restore_layout(self) -> None:
+        geometry = self._settings.value("main/geometry")
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1360, 820)
+        for key, target in (("main/splitter", self.splitter), ("main/header", self.table.horizontalHeader())):
+            state = self._settings.value(key)
+            if isinstance(state, QByteArray) and not state.isEmpty():
+                target.restoreState(state)
+
+    def save_layout(self) -> None:
+        self._settings.setValue("main/geometry", self.saveGeometry())
+        self._settings.setValue("main/splitter", self.splitter.saveState())
+        self._settings.setValue("main/header", self.table.horizontalHeader().saveState())
+        self._settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_layout()
+        super().closeEvent(event)
