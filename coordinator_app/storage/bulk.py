@@ -1,0 +1,102 @@
+"""Fast loading of whole data sets (the demo ward) and clearing patient data.
+
+Core ``executemany`` of plain dicts: 3,000 admissions and ~20,000 events load in a fraction of a
+second, where ORM ``add_all`` takes seconds (shared/recipes.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Table, delete, text
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from coordinator_app.model import Admission, Event, Kommune, Patient
+from coordinator_app.storage.convert import admission_values, event_values, kommune_values, patient_values
+from coordinator_app.storage.orm import AdmissionRow, Base, EventRow, KommuneRow, PatientRow
+
+#: Tables whose integer ids come from a PostgreSQL sequence.
+SERIAL_TABLES = ("patients", "admissions", "events", "centres", "wards")
+
+
+def _table(cls: type[Base]) -> Table:
+    table = cls.__table__
+    assert isinstance(table, Table)
+    return table
+
+
+def upsert_kommuner(session: Session, kommuner: Iterable[Kommune]) -> None:
+    """Insert new kommuner and update known ones (name, region, secure mail) in one statement."""
+    rows = [kommune_values(k) for k in kommuner]
+    if not rows:
+        return
+    conn = session.connection()
+    table = _table(KommuneRow)
+    dialect_insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
+    stmt = dialect_insert(table)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[table.c.code],
+        set_={c: stmt.excluded[c] for c in ("name", "region", "secure_mail")},
+    )
+    conn.execute(stmt, rows)
+
+
+def _with_ids(items: Iterable[Any], values: Any, what: str, **extra: Any) -> list[dict[str, Any]]:
+    rows = []
+    for item in items:
+        if item.id is None:
+            raise ValueError(f"bulk_load needs {what} that already carry ids")
+        rows.append({"id": item.id, **values(item), **extra})
+    return rows
+
+
+def bulk_load(
+    session: Session,
+    *,
+    kommuner: Iterable[Kommune] = (),
+    patients: Iterable[Patient] = (),
+    admissions: Iterable[Admission] = (),
+    events: Iterable[Event] = (),
+) -> None:
+    """Insert records that already carry integer ids (the demo generator numbers from 1).
+
+    Kommuner are upserted (the reference list is usually there already). Afterwards PostgreSQL's id
+    sequences continue after the highest id, so a later ordinary insert does not collide.
+    """
+    upsert_kommuner(session, kommuner)
+    conn = session.connection()
+    now = datetime.now(UTC)
+    for table, rows in (
+        (_table(PatientRow), _with_ids(patients, patient_values, "patients", created_at=now, version=1)),
+        (_table(AdmissionRow), _with_ids(admissions, admission_values, "admissions", version=1)),
+        # Sorted by id: a correction always follows the event it corrects (SQLite checks each row).
+        (_table(EventRow), sorted(_with_ids(events, event_values, "events"), key=lambda r: r["id"])),
+    ):
+        if rows:
+            conn.execute(table.insert(), rows)
+    reset_sequences(session)
+
+
+def reset_sequences(session: Session) -> None:
+    """PostgreSQL: continue each id sequence after the table's highest id (no-op on SQLite)."""
+    conn = session.connection()
+    if conn.dialect.name != "postgresql":
+        return
+    for name in SERIAL_TABLES:
+        conn.execute(
+            text(
+                f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
+                f"COALESCE((SELECT MAX(id) FROM {name}), 0) + 1, false)"
+            )
+        )
+
+
+def clear_all(session: Session) -> None:
+    """Delete all patient data (events, admissions, patients); reference data and app_meta stay."""
+    conn = session.connection()
+    for cls in (EventRow, AdmissionRow, PatientRow):
+        conn.execute(delete(_table(cls)))
+    session.expunge_all()

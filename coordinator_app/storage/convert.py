@@ -1,0 +1,123 @@
+"""Rows ↔ model dataclasses. Readers accept ORM instances and Core rows alike (attribute access).
+
+When the lead adds ``version: int | None`` to ``Patient``/``Admission`` (for optimistic locking across
+sessions) the conversions fill it in automatically and the repositories check it on update.
+"""
+
+from __future__ import annotations
+
+from dataclasses import fields
+from typing import Any
+
+from coordinator_app.model import Admission, AdmissionFlags, Channel, Event, EventKind, Kommune, Patient
+from coordinator_app.storage.orm import FLAG_COLUMNS
+
+PATIENT_HAS_VERSION = "version" in {f.name for f in fields(Patient)}
+ADMISSION_HAS_VERSION = "version" in {f.name for f in fields(Admission)}
+
+
+def kommune_values(k: Kommune) -> dict[str, Any]:
+    return {"code": k.code, "name": k.name, "region": k.region, "secure_mail": k.secure_mail}
+
+
+def kommune_from(row: Any) -> Kommune:
+    return Kommune(code=row.code, name=row.name, region=row.region, secure_mail=row.secure_mail)
+
+
+def patient_values(p: Patient) -> dict[str, Any]:
+    return {
+        "cpr": p.cpr,
+        "given_name": p.given_name,
+        "family_name": p.family_name,
+        "replacement_cpr": p.replacement_cpr,
+        "address": p.address,
+        "phone": p.phone,
+    }
+
+
+def patient_from(row: Any) -> Patient:
+    extra = {"version": row.version} if PATIENT_HAS_VERSION else {}
+    return Patient(
+        id=row.id,
+        cpr=row.cpr,
+        given_name=row.given_name,
+        family_name=row.family_name,
+        replacement_cpr=row.replacement_cpr,
+        address=row.address,
+        phone=row.phone,
+        **extra,
+    )
+
+
+def admission_values(a: Admission) -> dict[str, Any]:
+    values = {
+        "patient_id": a.patient_id,
+        "center": a.center,
+        "ward": a.ward,
+        "admitted": a.admitted,
+        "discharged": a.discharged,
+        "bopaelskommune": a.bopaelskommune,
+        "opholdskommune": a.opholdskommune,
+        "handlekommune": a.handlekommune,
+        "involuntary": a.involuntary,
+        "expected_faerdigbehandlet": a.expected_faerdigbehandlet,
+        "scenario": a.scenario,
+        "scenario_answers": dict(a.scenario_answers),
+        "demo": a.demo,
+    }
+    for name in FLAG_COLUMNS:
+        values[name] = getattr(a.flags, name)
+    return values
+
+
+def admission_from(row: Any) -> Admission:
+    extra = {"version": row.version} if ADMISSION_HAS_VERSION else {}
+    return Admission(
+        id=row.id,
+        patient_id=row.patient_id,
+        center=row.center,
+        ward=row.ward,
+        admitted=row.admitted,
+        bopaelskommune=row.bopaelskommune,
+        opholdskommune=row.opholdskommune,
+        handlekommune=row.handlekommune,
+        discharged=row.discharged,
+        involuntary=row.involuntary,
+        expected_faerdigbehandlet=row.expected_faerdigbehandlet,
+        scenario=row.scenario,
+        scenario_answers=dict(row.scenario_answers or {}),
+        flags=AdmissionFlags(**{name: getattr(row, name) for name in FLAG_COLUMNS}),
+        demo=row.demo,
+        **extra,
+    )
+
+
+def event_values(e: Event) -> dict[str, Any]:
+    if e.occurred_at.tzinfo is None:
+        raise ValueError(f"Event.occurred_at must be timezone-aware (UTC), got {e.occurred_at!r}")
+    return {
+        "admission_id": e.admission_id,
+        "kind": EventKind(e.kind).value,
+        "occurred_at": e.occurred_at,
+        "recorded_by": e.recorded_by,
+        "recipient_kommune": e.recipient_kommune,
+        "channel": Channel(e.channel).value if e.channel is not None else None,
+        "note": e.note,
+        "data": dict(e.data),
+        "corrects_event_id": e.corrects_event_id,
+    }
+
+
+def event_from(row: Any) -> Event:
+    return Event(
+        id=row.id,
+        admission_id=row.admission_id,
+        kind=EventKind(row.kind),
+        occurred_at=row.occurred_at,
+        recorded_by=row.recorded_by,
+        recipient_kommune=row.recipient_kommune,
+        channel=Channel(row.channel) if row.channel is not None else None,
+        note=row.note,
+        data=dict(row.data or {}),
+        corrects_event_id=row.corrects_event_id,
+    )

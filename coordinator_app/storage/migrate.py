@@ -1,0 +1,79 @@
+"""Bring any Koordinator database to the current schema when it is opened (Alembic, no CLI).
+
+All revisions run in ONE transaction: a failed upgrade leaves the database exactly as it was. On
+PostgreSQL an advisory lock makes two coordinators opening an old shared database at the same time
+take turns instead of both trying to create the tables.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from alembic.util.exc import CommandError
+from sqlalchemy import Connection, Engine, inspect, text
+
+from coordinator_app.errors import StorageError
+from coordinator_app.storage.failures import corrupt
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+#: Arbitrary constant shared by every Koordinator: "the schema is being migrated".
+_PG_LOCK_KEY = 0x4B4F4F52  # "KOOR"
+
+
+def alembic_config(script_location: Path | None = None) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(script_location or MIGRATIONS))
+    config.set_main_option("path_separator", "os")
+    return config
+
+
+def head_revision(script_location: Path | None = None) -> str:
+    head = ScriptDirectory.from_config(alembic_config(script_location)).get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(connection: Connection) -> str | None:
+    return MigrationContext.configure(connection).get_current_revision()
+
+
+def upgrade_to_head(engine: Engine, *, where: str, script_location: Path | None = None) -> None:
+    """Migrate the database behind ``engine`` to head; a database already at head is left untouched."""
+    config = alembic_config(script_location)
+    script = ScriptDirectory.from_config(config)
+    with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_LOCK_KEY})
+        current = MigrationContext.configure(conn).get_current_heads()
+        if set(current) == set(script.get_heads()):
+            return
+        if not current:
+            _refuse_foreign_tables(conn, where)
+        for revision in current:
+            try:
+                script.get_revision(revision)
+            except CommandError:
+                raise StorageError(
+                    f"Databasen {where} er oprettet af en nyere version af Koordinator (skemaversion "
+                    f"{revision}). Opdatér Koordinator på denne computer, før du åbner databasen."
+                ) from None
+        config.attributes["connection"] = conn
+        command.upgrade(config, "head")
+        if conn.dialect.name == "sqlite":
+            # Migrations run with foreign keys off (SQLite table rebuilds need it); check them before commit.
+            if conn.exec_driver_sql("PRAGMA foreign_key_check").first() is not None:
+                raise StorageError(
+                    f"Databasen {where} kunne ikke opdateres, fordi dens data ikke hænger sammen. "
+                    "Intet er ændret. Kontakt IT med databasefilen."
+                )
+
+
+def _refuse_foreign_tables(conn: Connection, where: str) -> None:
+    """A database without our version table must be empty: never build our schema into someone else's."""
+    tables = [t for t in inspect(conn).get_table_names() if t != "alembic_version"]
+    if tables:
+        raise corrupt(where)

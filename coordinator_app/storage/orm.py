@@ -1,0 +1,174 @@
+"""SQLAlchemy 2 mappings: the tables. Only ``storage`` sees these classes; the app sees ``model``.
+
+Every change here needs a migration in ``migrations/versions`` — ``tests/storage/test_migrations.py``
+compares this metadata with the migrated schema and fails on any difference.
+
+``patients`` and ``admissions`` carry a ``version`` column (SQLAlchemy ``version_id_col``): an UPDATE
+that finds another user's newer version changes nothing and raises, so one coordinator never silently
+overwrites another's edit on the shared database. ``events`` is append-only (a correction is a new
+event pointing at the old one); the mapper refuses updates.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+    false,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, Mapper, mapped_column
+
+from coordinator_app.storage.types import JSONDict, UTCDateTime, json_default
+
+#: Stable constraint names, so migrations can refer to them on both backends.
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+KOMMUNE_CODE = String(3)
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {datetime: UTCDateTime, dict[str, Any]: JSONDict}
+
+
+def _flag() -> Mapped[bool]:
+    return mapped_column(Boolean, default=False, server_default=false())
+
+
+class KommuneRow(Base):
+    __tablename__ = "kommuner"
+
+    code: Mapped[str] = mapped_column(KOMMUNE_CODE, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    region: Mapped[str] = mapped_column(String(50))
+    secure_mail: Mapped[str | None] = mapped_column(String(200))
+
+
+class CentreRow(Base):
+    """Psychiatric centres; editable reference data like the kommuner."""
+
+    __tablename__ = "centres"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+
+
+class WardRow(Base):
+    __tablename__ = "wards"
+    __table_args__ = (UniqueConstraint("centre_id", "name"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    centre_id: Mapped[int] = mapped_column(ForeignKey("centres.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(100))
+
+
+class PatientRow(Base):
+    __tablename__ = "patients"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    cpr: Mapped[str] = mapped_column(String(10), unique=True)
+    given_name: Mapped[str] = mapped_column(String(100))
+    family_name: Mapped[str] = mapped_column(String(100))
+    replacement_cpr: Mapped[bool] = _flag()
+    address: Mapped[str | None] = mapped_column(String(300))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(default=_utcnow)
+    version: Mapped[int] = mapped_column(Integer)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class AdmissionRow(Base):
+    __tablename__ = "admissions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id"), index=True)
+    center: Mapped[str] = mapped_column(String(200))
+    ward: Mapped[str] = mapped_column(String(100))
+    admitted: Mapped[date] = mapped_column(Date)
+    discharged: Mapped[date | None] = mapped_column(Date, index=True)
+    bopaelskommune: Mapped[str] = mapped_column(ForeignKey("kommuner.code"))
+    opholdskommune: Mapped[str | None] = mapped_column(ForeignKey("kommuner.code"))
+    handlekommune: Mapped[str | None] = mapped_column(ForeignKey("kommuner.code"))
+    involuntary: Mapped[bool] = _flag()
+    expected_faerdigbehandlet: Mapped[date | None] = mapped_column(Date)
+    scenario: Mapped[int | None] = mapped_column(SmallInteger)
+    scenario_answers: Mapped[dict[str, Any]] = mapped_column(default=json_default, server_default=text("'{}'"))
+    # model.AdmissionFlags, one column each (test_orm checks the names match the dataclass).
+    homeless: Mapped[bool] = _flag()
+    botilbud: Mapped[bool] = _flag()
+    misbrug: Mapped[bool] = _flag()
+    retslig_foranstaltning: Mapped[bool] = _flag()
+    children: Mapped[bool] = _flag()
+    lab_par6: Mapped[bool] = _flag()
+    wants_to_leave: Mapped[bool] = _flag()
+    multiple_antipsychotics: Mapped[bool] = _flag()
+    demo: Mapped[bool] = _flag()
+    version: Mapped[int] = mapped_column(Integer)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+FLAG_COLUMNS: tuple[str, ...] = (
+    "homeless",
+    "botilbud",
+    "misbrug",
+    "retslig_foranstaltning",
+    "children",
+    "lab_par6",
+    "wants_to_leave",
+    "multiple_antipsychotics",
+)
+
+
+class EventRow(Base):
+    __tablename__ = "events"
+    __table_args__ = (Index("ix_events_admission_id_occurred_at", "admission_id", "occurred_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    admission_id: Mapped[int] = mapped_column(ForeignKey("admissions.id"))
+    kind: Mapped[str] = mapped_column(String(40))
+    occurred_at: Mapped[datetime]
+    recorded_by: Mapped[str] = mapped_column(String(100))
+    recipient_kommune: Mapped[str | None] = mapped_column(KOMMUNE_CODE)
+    channel: Mapped[str | None] = mapped_column(String(20))
+    note: Mapped[str] = mapped_column(Text, default="", server_default="")
+    data: Mapped[dict[str, Any]] = mapped_column(default=json_default, server_default=text("'{}'"))
+    corrects_event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id"))
+
+
+class AppMetaRow(Base):
+    """Small facts about the database itself, e.g. ``demo = "1"`` for a demo database."""
+
+    __tablename__ = "app_meta"
+
+    key: Mapped[str] = mapped_column(String(50), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+@event.listens_for(EventRow, "before_update")
+def _events_are_append_only(_mapper: Mapper[EventRow], _connection: Any, target: EventRow) -> None:
+    raise RuntimeError(f"event {target.id} is append-only history: append a correction event instead")

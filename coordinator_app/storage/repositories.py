@@ -1,0 +1,238 @@
+"""Repositories: the only way the app reads and writes records. In: model dataclasses; out: the same.
+
+Each repository works inside the caller's session (``Database.session()``), so a service groups
+several writes into one transaction. Reads of many rows use Core selects (no ORM objects); writes go
+through the ORM so ``version_id_col`` guards updates against another user's concurrent edit.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from coordinator_app.errors import NotFoundError
+from coordinator_app.model import Admission, Event, Kommune, Patient
+from coordinator_app.storage.bulk import bulk_load, clear_all, reset_sequences, upsert_kommuner
+from coordinator_app.storage.convert import (
+    admission_from,
+    admission_values,
+    event_from,
+    event_values,
+    kommune_from,
+    patient_from,
+    patient_values,
+)
+from coordinator_app.storage.failures import conflict
+from coordinator_app.storage.listing import ListRow, list_rows
+from coordinator_app.storage.orm import AdmissionRow, CentreRow, EventRow, KommuneRow, PatientRow, WardRow
+
+__all__ = [
+    "AdmissionRepository",
+    "CentreRepository",
+    "EventRepository",
+    "KommuneRepository",
+    "ListRow",
+    "PatientRepository",
+    "bulk_load",
+    "clear_all",
+    "list_rows",
+    "reset_sequences",
+]
+
+#: Ids per IN (…) list; far below every SQLite build's bound-parameter limit.
+CHUNK = 5000
+
+
+def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
+    for start in range(0, len(ids), CHUNK):
+        yield ids[start : start + CHUNK]
+
+
+def _check_version(record: object, current: int) -> None:
+    expected = getattr(record, "version", None)
+    if expected is not None and expected != current:
+        raise conflict()
+
+
+class KommuneRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def all(self) -> list[Kommune]:
+        rows = self._session.execute(select(KommuneRow.__table__).order_by(KommuneRow.name))
+        return [kommune_from(r) for r in rows]
+
+    def get(self, code: str) -> Kommune | None:
+        row = self._session.execute(select(KommuneRow.__table__).where(KommuneRow.code == code)).first()
+        return kommune_from(row) if row is not None else None
+
+    def upsert_many(self, kommuner: Iterable[Kommune]) -> None:
+        upsert_kommuner(self._session, kommuner)
+
+
+class CentreRepository:
+    """Centres and their wards (editable reference data): ``{centre name: [ward names]}``."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def all(self) -> dict[str, list[str]]:
+        rows = self._session.execute(
+            select(CentreRow.name, WardRow.name)
+            .outerjoin(WardRow, WardRow.centre_id == CentreRow.id)
+            .order_by(CentreRow.name, WardRow.name)
+        )
+        out: dict[str, list[str]] = {}
+        for centre, ward in rows:
+            wards = out.setdefault(centre, [])
+            if ward is not None:
+                wards.append(ward)
+        return out
+
+    def save(self, centre: str, wards: Iterable[str]) -> None:
+        """Add the centre and any wards it does not have yet (existing wards are kept)."""
+        row = self._session.scalar(select(CentreRow).where(CentreRow.name == centre))
+        if row is None:
+            row = CentreRow(name=centre)
+            self._session.add(row)
+            self._session.flush()
+        known = set(self._session.scalars(select(WardRow.name).where(WardRow.centre_id == row.id)))
+        self._session.add_all(WardRow(centre_id=row.id, name=w) for w in dict.fromkeys(wards) if w not in known)
+        self._session.flush()
+
+
+class PatientRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def _row(self, patient_id: int) -> PatientRow:
+        row = self._session.get(PatientRow, patient_id)
+        if row is None:
+            raise NotFoundError(
+                f"Patienten (nr. {patient_id}) findes ikke længere. En anden bruger kan have slettet den; "
+                "opdatér listen."
+            )
+        return row
+
+    def add(self, patient: Patient) -> Patient:
+        row = PatientRow(**patient_values(patient))
+        if patient.id is not None:
+            row.id = patient.id
+        self._session.add(row)
+        self._session.flush()
+        return patient_from(row)
+
+    def get(self, patient_id: int) -> Patient:
+        return patient_from(self._row(patient_id))
+
+    def update(self, patient: Patient) -> Patient:
+        """Save changes; raises ``ConflictError`` if another user changed the patient meanwhile."""
+        if patient.id is None:
+            raise ValueError("update() needs a patient with an id; use add() for a new one")
+        row = self._row(patient.id)
+        _check_version(patient, row.version)
+        for key, value in patient_values(patient).items():
+            setattr(row, key, value)
+        self._session.flush()
+        return patient_from(row)
+
+    def find_by_cpr(self, cpr: str) -> Patient | None:
+        row = self._session.scalar(select(PatientRow).where(PatientRow.cpr == cpr))
+        return patient_from(row) if row is not None else None
+
+
+class AdmissionRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def _row(self, admission_id: int) -> AdmissionRow:
+        row = self._session.get(AdmissionRow, admission_id)
+        if row is None:
+            raise NotFoundError(
+                f"Indlæggelsen (nr. {admission_id}) findes ikke længere. En anden bruger kan have slettet "
+                "den; opdatér listen."
+            )
+        return row
+
+    def add(self, admission: Admission) -> Admission:
+        row = AdmissionRow(**admission_values(admission))
+        if admission.id is not None:
+            row.id = admission.id
+        self._session.add(row)
+        self._session.flush()
+        return admission_from(row)
+
+    def get(self, admission_id: int) -> Admission:
+        return admission_from(self._row(admission_id))
+
+    def get_many(self, admission_ids: Iterable[int]) -> dict[int, Admission]:
+        """The admissions with these ids (missing ids are simply absent), in one query per 5,000 ids."""
+        ids = list(dict.fromkeys(admission_ids))
+        out: dict[int, Admission] = {}
+        table = AdmissionRow.__table__
+        for chunk in _chunks(ids):
+            for row in self._session.execute(select(table).where(table.c.id.in_(chunk))):
+                out[row.id] = admission_from(row)
+        return out
+
+    def update(self, admission: Admission) -> Admission:
+        """Save changes; raises ``ConflictError`` if another user changed the admission meanwhile."""
+        if admission.id is None:
+            raise ValueError("update() needs an admission with an id; use add() for a new one")
+        row = self._row(admission.id)
+        _check_version(admission, row.version)
+        for key, value in admission_values(admission).items():
+            setattr(row, key, value)
+        self._session.flush()
+        return admission_from(row)
+
+    def for_patient(self, patient_id: int) -> list[Admission]:
+        table = AdmissionRow.__table__
+        rows = self._session.execute(
+            select(table).where(table.c.patient_id == patient_id).order_by(table.c.admitted, table.c.id)
+        )
+        return [admission_from(r) for r in rows]
+
+    def count(self) -> int:
+        return self._session.scalar(select(func.count()).select_from(AdmissionRow)) or 0
+
+
+class EventRepository:
+    """Append-only history: events are added, never changed (a correction is a new event)."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def append(self, event: Event) -> Event:
+        row = EventRow(**event_values(event))
+        if event.id is not None:
+            row.id = event.id
+        self._session.add(row)
+        self._session.flush()
+        return event_from(row)
+
+    def for_admission(self, admission_id: int) -> list[Event]:
+        """The admission's history in the order it happened (ties by id, i.e. recording order)."""
+        table = EventRow.__table__
+        rows = self._session.execute(
+            select(table).where(table.c.admission_id == admission_id).order_by(table.c.occurred_at, table.c.id)
+        )
+        return [event_from(r) for r in rows]
+
+    def for_admissions(self, admission_ids: Iterable[int]) -> dict[int, list[Event]]:
+        """Every requested admission's history (``[]`` when it has none), ordered as ``for_admission``."""
+        ids = list(dict.fromkeys(admission_ids))
+        out: defaultdict[int, list[Event]] = defaultdict(list)
+        table = EventRow.__table__
+        for chunk in _chunks(ids):
+            rows = self._session.execute(
+                select(table)
+                .where(table.c.admission_id.in_(chunk))
+                .order_by(table.c.admission_id, table.c.occurred_at, table.c.id)
+            )
+            for row in rows:
+                out[row.admission_id].append(event_from(row))
+        return {admission_id: out.get(admission_id, []) for admission_id in ids}

@@ -1,0 +1,46 @@
+"""Column types that behave the same on SQLite and PostgreSQL.
+
+SQLite has no time zones: a ``DateTime(timezone=True)`` comes back naive there and aware (in the
+session's zone) on PostgreSQL. ``UTCDateTime`` stores UTC on both and always returns an aware UTC
+``datetime``, so the engine never compares naive with aware moments.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, DateTime
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeDecorator
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A moment: aware in, aware UTC out. Naive datetimes are refused (they are a bug, not a moment)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError(f"naive datetime {value!r}: store timezone-aware moments (UTC)")
+        value = value.astimezone(UTC)
+        # SQLite would drop the offset anyway; storing naive UTC keeps the text sortable.
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+#: JSON documents (scenario answers, event data). SQLAlchemy's JSON works on both backends.
+JSONDict = JSON(none_as_null=True)
+
+
+def json_default() -> dict[str, Any]:
+    return {}
