@@ -83,7 +83,7 @@ def translate(error: BaseException, where: str) -> BaseException:
     name = getattr(orig, "sqlite_errorname", None)
     if name is not None:
         return _translate_sqlite(error, name, where)
-    sqlstate = getattr(orig, "sqlstate", None)
+    sqlstate = getattr(orig, "sqlstate", None) or _connect_sqlstate(str(orig))
     if sqlstate in _PG:
         return _PG[sqlstate](where)
     if sqlstate in ("40001", "40P01"):  # serialization failure, deadlock
@@ -105,6 +105,15 @@ def translate(error: BaseException, where: str) -> BaseException:
         if isinstance(error, sa_exc.OperationalError | sa_exc.InterfaceError):
             return unreachable(where)
     return error
+
+
+def _connect_sqlstate(message: str) -> str | None:
+    """libpq reports failures while connecting without a SQLSTATE; recognise the two common ones."""
+    if "does not exist" in message and "database" in message:
+        return "3D000"
+    if "password authentication failed" in message or "no pg_hba.conf entry" in message:
+        return "28P01"
+    return None
 
 
 def _translate_sqlite(error: sa_exc.DBAPIError, name: str, where: str) -> BaseException:

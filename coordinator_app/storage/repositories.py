@@ -51,6 +51,18 @@ def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
         yield ids[start : start + CHUNK]
 
 
+def _hold(session: Session, row: object) -> None:
+    """Keep a loaded row alive for the session's lifetime.
+
+    The identity map holds rows weakly and we hand out dataclasses, so without this a row read by
+    ``get()`` would be forgotten and ``update()`` would re-read the *newest* version, silently
+    overwriting a change another user committed in between. Held, the UPDATE carries the version we
+    read (``version_id_col``) and a concurrent change raises ``ConflictError`` instead.
+    """
+    held: list[object] = session.info.setdefault("koordinator_rows", [])
+    held.append(row)
+
+
 def _check_version(record: object, current: int) -> None:
     expected = getattr(record, "version", None)
     if expected is not None and expected != current:
@@ -115,6 +127,7 @@ class PatientRepository:
                 f"Patienten (nr. {patient_id}) findes ikke længere. En anden bruger kan have slettet den; "
                 "opdatér listen."
             )
+        _hold(self._session, row)
         return row
 
     def add(self, patient: Patient) -> Patient:
@@ -123,6 +136,7 @@ class PatientRepository:
             row.id = patient.id
         self._session.add(row)
         self._session.flush()
+        _hold(self._session, row)
         return patient_from(row)
 
     def get(self, patient_id: int) -> Patient:
@@ -141,7 +155,10 @@ class PatientRepository:
 
     def find_by_cpr(self, cpr: str) -> Patient | None:
         row = self._session.scalar(select(PatientRow).where(PatientRow.cpr == cpr))
-        return patient_from(row) if row is not None else None
+        if row is None:
+            return None
+        _hold(self._session, row)
+        return patient_from(row)
 
 
 class AdmissionRepository:
@@ -155,6 +172,7 @@ class AdmissionRepository:
                 f"Indlæggelsen (nr. {admission_id}) findes ikke længere. En anden bruger kan have slettet "
                 "den; opdatér listen."
             )
+        _hold(self._session, row)
         return row
 
     def add(self, admission: Admission) -> Admission:
@@ -163,6 +181,7 @@ class AdmissionRepository:
             row.id = admission.id
         self._session.add(row)
         self._session.flush()
+        _hold(self._session, row)
         return admission_from(row)
 
     def get(self, admission_id: int) -> Admission:
