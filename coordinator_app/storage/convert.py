@@ -7,6 +7,7 @@ sessions) the conversions fill it in automatically and the repositories check it
 from __future__ import annotations
 
 from dataclasses import fields
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from coordinator_app.model import Admission, AdmissionFlags, Channel, Event, EventKind, Kommune, Patient
@@ -108,16 +109,38 @@ def event_values(e: Event) -> dict[str, Any]:
     }
 
 
+_KINDS = {k.value: k for k in EventKind}
+_CHANNELS: dict[str | None, Channel | None] = {c.value: c for c in Channel}
+_CHANNELS[None] = None
+
+
 def event_from(row: Any) -> Event:
     return Event(
         id=row.id,
         admission_id=row.admission_id,
-        kind=EventKind(row.kind),
+        kind=_KINDS[row.kind],
         occurred_at=row.occurred_at,
         recorded_by=row.recorded_by,
         recipient_kommune=row.recipient_kommune,
-        channel=Channel(row.channel) if row.channel is not None else None,
+        channel=_CHANNELS[row.channel],
         note=row.note,
-        data=dict(row.data or {}),
+        data=row.data if row.data is not None else {},
         corrects_event_id=row.corrects_event_id,
     )
+
+
+def events_from(rows: Iterable[Sequence[Any]]) -> list[Event]:
+    """Many events from plain tuples in ``EVENT_FIELDS`` order (a ward's histories: ~20,000 rows).
+
+    Positional unpacking and dict lookups instead of attribute access and ``Enum(value)``: about
+    twice as fast, which the patient list feels on every refresh.
+    """
+    kinds, channels = _KINDS, _CHANNELS
+    return [
+        Event(id_, admission_id, kinds[kind], at, by, recipient, channels[channel], note, data or {}, corrects)
+        for id_, admission_id, kind, at, by, recipient, channel, note, data, corrects in rows
+    ]
+
+
+#: Column order for ``events_from`` (the order of ``model.Event``'s fields).
+EVENT_FIELDS = tuple(f.name for f in fields(Event))

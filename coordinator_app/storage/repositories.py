@@ -7,7 +7,6 @@ through the ORM so ``version_id_col`` guards updates against another user's conc
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
 from sqlalchemy import func, select
@@ -19,8 +18,10 @@ from coordinator_app.storage.bulk import bulk_load, clear_all, reset_sequences, 
 from coordinator_app.storage.convert import (
     admission_from,
     admission_values,
+    EVENT_FIELDS,
     event_from,
     event_values,
+    events_from,
     kommune_from,
     patient_from,
     patient_values,
@@ -235,23 +236,28 @@ class EventRepository:
 
     def for_admission(self, admission_id: int) -> list[Event]:
         """The admission's history in the order it happened (ties by id, i.e. recording order)."""
-        table = EventRow.__table__
-        rows = self._session.execute(
-            select(table).where(table.c.admission_id == admission_id).order_by(table.c.occurred_at, table.c.id)
+        return events_from(
+            self._session.execute(
+                _EVENT_SELECT.where(_EVENTS.c.admission_id == admission_id).order_by(
+                    _EVENTS.c.occurred_at, _EVENTS.c.id
+                )
+            ).all()
         )
-        return [event_from(r) for r in rows]
 
     def for_admissions(self, admission_ids: Iterable[int]) -> dict[int, list[Event]]:
         """Every requested admission's history (``[]`` when it has none), ordered as ``for_admission``."""
         ids = list(dict.fromkeys(admission_ids))
-        out: defaultdict[int, list[Event]] = defaultdict(list)
-        table = EventRow.__table__
+        out: dict[int, list[Event]] = {admission_id: [] for admission_id in ids}
         for chunk in _chunks(ids):
             rows = self._session.execute(
-                select(table)
-                .where(table.c.admission_id.in_(chunk))
-                .order_by(table.c.admission_id, table.c.occurred_at, table.c.id)
-            )
-            for row in rows:
-                out[row.admission_id].append(event_from(row))
-        return {admission_id: out.get(admission_id, []) for admission_id in ids}
+                _EVENT_SELECT.where(_EVENTS.c.admission_id.in_(chunk)).order_by(
+                    _EVENTS.c.admission_id, _EVENTS.c.occurred_at, _EVENTS.c.id
+                )
+            ).all()
+            for e in events_from(rows):
+                out[e.admission_id].append(e)
+        return out
+
+
+_EVENTS = EventRow.__table__
+_EVENT_SELECT = select(*(_EVENTS.c[name] for name in EVENT_FIELDS))

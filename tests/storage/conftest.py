@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
 import pytest
 from storage_data import KOMMUNER, admission, patient
 
@@ -26,3 +31,19 @@ def admitted(seeded: Database) -> tuple[Database, Patient, Admission]:
         assert p.id is not None
         a = AdmissionRepository(session).add(admission(p.id))
     return seeded, p, a
+
+
+@pytest.fixture
+def empty_db_url(db_url: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A database with no tables at all, on the same backend as ``db_url`` (for migration tests)."""
+    if db_url.startswith("sqlite"):
+        yield f"sqlite:///{tmp_path / 'empty.db'}"
+        return
+    cluster = request.getfixturevalue("pg_cluster")
+    name = f"empty_{os.getpid()}_{next(_empty_numbers)}"
+    cluster.admin(f"CREATE DATABASE {name} TEMPLATE template0")
+    yield cluster.url(name)
+    cluster.admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+_empty_numbers = itertools.count(1)

@@ -36,3 +36,44 @@ def event(admission_id: int, at: datetime, kind: EventKind = EventKind.NOTE, **k
 
 MOMENT = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
 ALL_FLAGS = AdmissionFlags(*([True] * 8))
+
+
+def synthetic_ward(
+    admissions: int, events_per_admission: int, *, discharged_every: int = 0
+) -> tuple[list[Patient], list[Admission], list[Event]]:
+    """Numbered records (ids from 1, like the demo generator) for bulk and speed tests."""
+    from datetime import timedelta
+
+    patients = [
+        Patient(id=i, cpr=f"{i:010d}", given_name=f"Fornavn{i}", family_name=f"Efternavn{i}")
+        for i in range(1, admissions + 1)
+    ]
+    rows = [
+        Admission(
+            id=i,
+            patient_id=i,
+            center="Psykiatrisk Center København",
+            ward=f"Afsnit {i % 9}",
+            admitted=date(2026, 1, 1) + timedelta(days=i % 300),
+            bopaelskommune=KOMMUNER[i % len(KOMMUNER)].code,
+            discharged=date(2026, 11, 1) if discharged_every and i % discharged_every == 0 else None,
+            scenario=i % 3 + 1,
+            scenario_answers={"q": i},
+            flags=AdmissionFlags(homeless=i % 7 == 0),
+        )
+        for i in range(1, admissions + 1)
+    ]
+    events = [
+        Event(
+            id=(i - 1) * events_per_admission + j + 1,
+            admission_id=i,
+            kind=EventKind.NOTE,
+            occurred_at=MOMENT + timedelta(hours=j),
+            recorded_by="demo",
+            note=f"notat {j}",
+            data={"n": j},
+        )
+        for i in range(1, admissions + 1)
+        for j in range(events_per_admission)
+    ]
+    return patients, rows, events
