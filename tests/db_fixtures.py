@@ -109,7 +109,7 @@ class PgCluster:
     def stop(self) -> None:
         prefix = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
         subprocess.run(
-            [*prefix, str(self.bin_dir / "pg_ctl"), "-D", str(self.data_dir), "-m", "immediate", "-w", "stop"],
+            [*prefix, str(self.bin_dir / "pg_ctl"), "-D", str(self.data_dir), "-m", "immediate", "stop"],
             capture_output=True,
             check=False,
         )
@@ -118,8 +118,9 @@ class PgCluster:
         """Run one statement outside a transaction (CREATE/DROP DATABASE) on the maintenance database."""
         import psycopg
 
-        with psycopg.connect(host=self.host, port=self.port, user=self.user, dbname="postgres", autocommit=True) as c:
-            c.execute(sql)  # type: ignore[arg-type]
+        params = {"host": self.host, "port": self.port, "user": self.user, "dbname": "postgres"}
+        with psycopg.connect(**params, autocommit=True) as conn:  # type: ignore[arg-type]
+            conn.execute(sql)  # type: ignore[arg-type]
 
 
 @pytest.fixture(scope="session")

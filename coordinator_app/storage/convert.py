@@ -137,8 +137,8 @@ def events_from(rows: Iterable[Sequence[Any]]) -> list[Event]:
     """
     kinds, channels = _KINDS, _CHANNELS
     return [
-        Event(id_, admission_id, kinds[kind], at, by, recipient, channels[channel], note, data or {}, corrects)
-        for id_, admission_id, kind, at, by, recipient, channel, note, data, corrects in rows
+        Event(id_, adm, kinds[kind], at, by, recipient, channels[channel], note, data or {}, corrects)
+        for id_, adm, kind, at, by, recipient, channel, note, data, corrects in rows
     ]
 
 

@@ -116,7 +116,9 @@ class AdmissionRow(Base):
     involuntary: Mapped[bool] = _flag()
     expected_faerdigbehandlet: Mapped[date | None] = mapped_column(Date)
     scenario: Mapped[int | None] = mapped_column(SmallInteger)
-    scenario_answers: Mapped[dict[str, Any]] = mapped_column(default=json_default, server_default=text("'{}'"))
+    scenario_answers: Mapped[dict[str, Any]] = mapped_column(
+        default=json_default, server_default=text("'{}'")
+    )
     # model.AdmissionFlags, one column each (test_orm checks the names match the dataclass).
     homeless: Mapped[bool] = _flag()
     botilbud: Mapped[bool] = _flag()

@@ -113,7 +113,8 @@ class CentreRepository:
             self._session.add(row)
             self._session.flush()
         known = set(self._session.scalars(select(WardRow.name).where(WardRow.centre_id == row.id)))
-        self._session.add_all(WardRow(centre_id=row.id, name=w) for w in dict.fromkeys(wards) if w not in known)
+        new = [w for w in dict.fromkeys(wards) if w not in known]
+        self._session.add_all(WardRow(centre_id=row.id, name=w) for w in new)
         self._session.flush()
 
 

@@ -31,7 +31,8 @@ def admission(patient_id: int, **kw: object) -> Admission:
 
 
 def event(admission_id: int, at: datetime, kind: EventKind = EventKind.NOTE, **kw: object) -> Event:
-    return Event(id=None, admission_id=admission_id, kind=kind, occurred_at=at, recorded_by="test", **kw)  # type: ignore[arg-type]
+    values: dict[str, object] = {"kind": kind, "occurred_at": at, "recorded_by": "test", **kw}
+    return Event(id=None, admission_id=admission_id, **values)  # type: ignore[arg-type]
 
 
 MOMENT = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)

@@ -28,7 +28,9 @@ def test_ordinary_inserts_after_a_bulk_load_get_fresh_ids(database: Database) ->
         events[-1], id=100, kind=EventKind.CORRECTION, corrects_event_id=events[0].id
     )
     with database.session() as session:
-        bulk_load(session, kommuner=KOMMUNER, patients=patients, admissions=admissions, events=[correction, *events])
+        bulk_load(
+            session, kommuner=KOMMUNER, patients=patients, admissions=admissions, events=[correction, *events]
+        )
     with database.session() as session:
         p = PatientRepository(session).add(patient("1111111118"))
         assert p.id is not None
@@ -83,7 +85,7 @@ def test_a_demo_ward_loads_well_under_two_seconds(database: Database) -> None:
     with database.session() as session:
         bulk_load(session, kommuner=KOMMUNER, patients=patients, admissions=admissions, events=events)
     elapsed = time.perf_counter() - start
-    print(f"bulk_load 3,000 admissions + {len(events):,} events on {database.dialect}: {elapsed * 1000:.0f} ms")
+    print(f"bulk_load 3,000 admissions + {len(events):,} events ({database.dialect}): {elapsed * 1e3:.0f} ms")
     assert elapsed < 2.0
     with database.session() as session:
         start = time.perf_counter()

@@ -207,7 +207,8 @@ def test_disk_full_on_sqlite_rolls_back_and_says_so(sqlite_url: str) -> None:
         with pytest.raises(StorageError, match="Disken er fuld"), db.session() as session:
             pages = session.execute(text("PRAGMA page_count")).scalar_one()
             session.execute(text(f"PRAGMA max_page_count = {pages + 1}"))  # SQLite's own SQLITE_FULL
-            session.execute(text("INSERT INTO app_meta (key, value) VALUES ('big', :v)"), {"v": "x" * 100_000})
+            big = {"v": "x" * 100_000}
+            session.execute(text("INSERT INTO app_meta (key, value) VALUES ('big', :v)"), big)
     finally:
         db.dispose()
     db = open_database(sqlite_url)

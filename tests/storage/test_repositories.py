@@ -232,7 +232,8 @@ def test_update_with_an_old_version_raises_conflict_across_sessions(database: Da
     """A dialog read the patient at version 1, someone saved meanwhile: the dialog's save is refused."""
     with database.session() as session:
         added = PatientRepository(session).add(patient())
-    read_by_dialog = VersionedPatient(**{f.name: getattr(added, f.name) for f in dataclasses.fields(added)}, version=1)
+    values = {f.name: getattr(added, f.name) for f in dataclasses.fields(added)}
+    read_by_dialog = VersionedPatient(**values, version=1)
     with database.session() as session:
         PatientRepository(session).update(dataclasses.replace(added, phone="11"))
     with pytest.raises(ConflictError), database.session() as session:

@@ -110,7 +110,9 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["opholdskommune"], ["kommuner.code"], name=op.f("fk_admissions_opholdskommune_kommuner")
         ),
-        sa.ForeignKeyConstraint(["patient_id"], ["patients.id"], name=op.f("fk_admissions_patient_id_patients")),
+        sa.ForeignKeyConstraint(
+            ["patient_id"], ["patients.id"], name=op.f("fk_admissions_patient_id_patients")
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_admissions")),
     )
     op.create_index(op.f("ix_admissions_discharged"), "admissions", ["discharged"])

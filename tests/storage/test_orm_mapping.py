@@ -1,0 +1,33 @@
+"""The mapping stays in step with the domain records, and the test fixtures fail loudly."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+from db_fixtures import _pg_bin_dir
+
+from coordinator_app.model import AdmissionFlags, Event
+from coordinator_app.storage.convert import EVENT_FIELDS
+from coordinator_app.storage.listing import ListRow
+from coordinator_app.storage.orm import FLAG_COLUMNS, AdmissionRow, EventRow
+
+
+def test_every_admission_flag_has_its_own_column() -> None:
+    names = tuple(f.name for f in dataclasses.fields(AdmissionFlags))
+    assert names == FLAG_COLUMNS
+    assert set(names) <= set(AdmissionRow.__table__.c.keys())
+    assert ListRow._fields[-len(names) :] == names  # ListRow.flags builds AdmissionFlags from these
+
+
+def test_every_event_field_has_its_column() -> None:
+    assert EVENT_FIELDS == tuple(f.name for f in dataclasses.fields(Event))
+    assert set(EVENT_FIELDS) <= set(EventRow.__table__.c.keys())
+
+
+def test_missing_postgresql_fails_with_setup_advice(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KOORDINATOR_PG_BIN", str(tmp_path))
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(pytest.fail.Exception, match="scripts/setup.sh"):
+        _pg_bin_dir()
