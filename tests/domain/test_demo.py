@@ -1,0 +1,334 @@
+"""The demo ward: deterministic, fictitious, legal for the process, and covering every case."""
+
+from __future__ import annotations
+
+import random
+import statistics
+import time
+from collections import Counter, defaultdict
+from datetime import UTC, date, timedelta
+from itertools import pairwise
+from zoneinfo import ZoneInfo
+
+import pytest
+from stdnum.dk import cpr as stdnum_cpr
+
+from coordinator_app import cpr
+from coordinator_app.demo import DemoWard, generate_demo_ward
+from coordinator_app.demo._names import COORDINATORS
+from coordinator_app.model import Admission, AdmissionFlags, Event, EventKind
+
+K = EventKind
+TODAY = date(2026, 3, 2)  # a Monday
+COPENHAGEN = ZoneInfo("Europe/Copenhagen")
+NOTIFICATIONS = {
+    K.ORIENTERING_INDLAEGGELSE,
+    K.VARSLING,
+    K.FAERDIGMELDING,
+    K.I_BERO,
+    K.GENOPTAGET,
+    K.AFMELDING,
+    K.ORIENTERING_UDSKRIVNING,
+    K.MEETING_INVITED,
+    K.MEETING_HELD,
+}
+FLAGS = [f for f in AdmissionFlags.__slots__]  # type: ignore[attr-defined]
+ANSWER_KEYS = {
+    "has_indsats",
+    "need_greater",
+    "may_need_support",
+    "can_discharge_before_support",
+    "expected_faerdigbehandlet",
+}
+
+process = pytest.importorskip("coordinator_app.process")
+workdays = pytest.importorskip("coordinator_app.workdays")
+
+
+@pytest.fixture(scope="module")
+def ward() -> DemoWard:
+    return generate_demo_ward(TODAY)
+
+
+@pytest.fixture(scope="module")
+def by_admission(ward: DemoWard) -> dict[int, list[Event]]:
+    grouped: dict[int, list[Event]] = defaultdict(list)
+    for e in ward.events:
+        grouped[e.admission_id].append(e)
+    return grouped
+
+
+@pytest.fixture(scope="module")
+def current(ward: DemoWard) -> list[Admission]:
+    return [a for a in ward.admissions if a.discharged is None]
+
+
+@pytest.fixture(scope="module")
+def states(ward: DemoWard, by_admission: dict[int, list[Event]]) -> dict[int, object]:
+    return {a.id: process.replay(a, by_admission.get(a.id or 0, [])) for a in ward.admissions}
+
+
+def local(e: Event):
+    return e.occurred_at.astimezone(COPENHAGEN)
+
+
+# -- determinism and size ----------------------------------------------------------------------------
+
+
+def test_same_seed_and_today_give_identical_output_whatever_the_global_rng(ward: DemoWard) -> None:
+    random.seed(1)
+    again = generate_demo_ward(TODAY)
+    random.seed(99)
+    assert generate_demo_ward(TODAY) == again == ward
+
+
+def test_another_seed_gives_another_ward(ward: DemoWard) -> None:
+    other = generate_demo_ward(TODAY, seed=7)
+    assert other.patients != ward.patients
+
+
+def test_generation_is_fast() -> None:
+    start = time.perf_counter()
+    generate_demo_ward(TODAY, seed=3)
+    assert time.perf_counter() - start < 1.5  # < 1 s on the dev box; slack for a loaded CI runner
+
+
+def test_sizes_and_ids(ward: DemoWard, current: list[Admission]) -> None:
+    assert len(current) == 40
+    assert 2700 <= len(ward.admissions) - len(current) <= 3500
+    assert [p.id for p in ward.patients] == list(range(1, len(ward.patients) + 1))
+    assert [a.id for a in ward.admissions] == list(range(1, len(ward.admissions) + 1))
+    assert [e.id for e in ward.events] == list(range(1, len(ward.events) + 1))
+    patient_ids = {p.id for p in ward.patients}
+    assert {a.patient_id for a in ward.admissions} == patient_ids  # no patient without an admission
+    assert {e.admission_id for e in ward.events} <= {a.id for a in ward.admissions}
+    assert len(ward.kommuner) == 98
+    assert all(a.demo and a.center == ward.center and a.ward == ward.ward for a in ward.admissions)
+    assert (ward.center, ward.ward) == ("Psykiatrisk Center København", "Afsnit 7")
+
+
+@pytest.mark.parametrize("count", [0, 5, 22, 60])
+def test_current_count_is_a_parameter(count: int) -> None:
+    small = generate_demo_ward(TODAY, current=count, history_years=0)
+    assert sum(a.discharged is None for a in small.admissions) == count
+    assert all(a.discharged is None for a in small.admissions)
+
+
+# -- fictitious people ---------------------------------------------------------------------------------
+
+
+def test_all_cprs_are_synthetic_valid_and_unique(ward: DemoWard) -> None:
+    numbers = [p.cpr for p in ward.patients]
+    assert len(set(numbers)) == len(numbers)
+    for number in numbers:
+        assert stdnum_cpr.validate(number) == number
+        assert cpr.is_synthetic(number)
+        assert cpr.validate_cpr(number, today=TODAY) == number
+        assert 18 <= (TODAY - cpr.birth_date(number)).days / 365.25 <= 85
+    assert not any(p.replacement_cpr for p in ward.patients)
+
+
+def test_patients_never_have_overlapping_stays_and_some_return_within_30_days(ward: DemoWard) -> None:
+    stays: dict[int, list[Admission]] = defaultdict(list)
+    for a in ward.admissions:
+        stays[a.patient_id].append(a)
+    within_30 = 0
+    for admissions in stays.values():
+        admissions.sort(key=lambda a: a.admitted)
+        assert sum(a.discharged is None for a in admissions) <= 1
+        for before, after in pairwise(admissions):
+            assert before.discharged is not None and before.discharged < after.admitted
+            within_30 += (after.admitted - before.discharged).days <= 30
+    assert 0.05 * len(ward.admissions) <= within_30 <= 0.25 * len(ward.admissions)
+
+
+def test_bopaelskommune_mostly_hovedstaden_and_koebenhavn_most_frequent(ward: DemoWard) -> None:
+    regions = {k.code: k.region for k in ward.kommuner}
+    counts = Counter(a.bopaelskommune for a in ward.admissions)
+    assert counts.most_common(1)[0][0] == "101"
+    home = sum(n for code, n in counts.items() if regions[code] == "Hovedstaden")
+    assert home / len(ward.admissions) > 0.8
+    assert all(
+        code in regions for a in ward.admissions for code in (a.opholdskommune, a.handlekommune) if code
+    )
+
+
+# -- coverage of the current admissions -------------------------------------------------------------
+
+
+def test_current_cover_every_scenario_and_both_branches(current: list[Admission]) -> None:
+    assert {a.scenario for a in current} == {1, 2, 3, None}
+    branches = {
+        a.scenario_answers.get("can_discharge_before_support") for a in current if a.scenario in (2, 3)
+    }
+    assert branches == {True, False}  # B4 and B5
+    for a in current:
+        assert a.scenario_answers == {} or set(a.scenario_answers) == ANSWER_KEYS
+
+
+@pytest.mark.parametrize("flag", FLAGS)
+def test_current_cover_every_special_group(current: list[Admission], flag: str) -> None:
+    assert sum(getattr(a.flags, flag) for a in current) >= 2
+
+
+def test_homeless_have_an_opholdskommune_and_some_are_involuntary(
+    ward: DemoWard, current: list[Admission]
+) -> None:
+    assert all(a.opholdskommune for a in ward.admissions if a.flags.homeless)
+    assert sum(a.involuntary for a in current) >= 2
+
+
+def test_current_cover_every_process_stage(
+    current: list[Admission], states: dict, by_admission: dict
+) -> None:
+    S = process.Status
+    statuses = Counter(states[a.id].status for a in current)
+    assert set(statuses) == {S.INDLAGT, S.ORIENTERET, S.VARSLET, S.FAERDIGMELDT, S.I_BERO, S.AFMELDT}
+    kinds = [Counter(e.kind for e in by_admission.get(a.id, [])) for a in current]
+    assert any(k[K.FAERDIGMELDING] >= 2 and k[K.AFMELDING] for k in kinds)  # færdigmeldt again (B7)
+    assert any(k[K.GENOPTAGET] for k in kinds)  # resumed after i bero (B6)
+    assert any(not k for k in kinds)  # just admitted, nothing done yet
+    long_waits = [
+        (TODAY - states[a.id].faerdigmeldt_on).days for a in current if states[a.id].status is S.FAERDIGMELDT
+    ]
+    assert max(long_waits) > 100 and min(long_waits) < 7
+
+
+def test_varsling_deadlines_overdue_due_today_and_fine(current: list[Admission], states: dict) -> None:
+    """B5: varsling at the latest 8 days before the expected færdigbehandlet date."""
+    waiting = [
+        a.expected_faerdigbehandlet - timedelta(days=8)
+        for a in current
+        if a.scenario_answers.get("can_discharge_before_support") is False
+        and states[a.id].varslet_on is None
+        and states[a.id].faerdigmeldt_on is None
+        and a.expected_faerdigbehandlet
+    ]
+    assert any(d < TODAY for d in waiting)
+    assert TODAY in waiting
+    assert any(d > TODAY for d in waiting)
+
+
+def test_meetings_invited_held_and_overdue_among_current(
+    current: list[Admission], by_admission: dict
+) -> None:
+    invited_only = [
+        a
+        for a in current
+        if (k := Counter(e.kind for e in by_admission.get(a.id, [])))[K.MEETING_INVITED] > k[K.MEETING_HELD]
+    ]
+    planned = {
+        date.fromisoformat(e.data["meeting_date"])
+        for a in invited_only
+        for e in by_admission[a.id]
+        if e.kind is K.MEETING_INVITED
+    }
+    assert any(d < TODAY for d in planned) and TODAY in planned and any(d > TODAY for d in planned)
+
+
+# -- events ----------------------------------------------------------------------------------------
+
+
+def test_every_history_replays_legally_through_the_process(ward: DemoWard, states: dict) -> None:
+    for a in ward.admissions:
+        state = states[a.id]
+        assert state.is_discharged == (a.discharged is not None)
+        if a.discharged:
+            assert state.discharged == a.discharged
+
+
+@pytest.mark.parametrize("today", [date(2026, 1, 4), date(2025, 12, 24), date(2024, 6, 5), date(2027, 4, 1)])
+def test_other_todays_also_replay_legally(today: date) -> None:
+    other = generate_demo_ward(today, seed=11, history_years=1)
+    grouped: dict[int, list[Event]] = defaultdict(list)
+    for e in other.events:
+        grouped[e.admission_id].append(e)
+    for a in other.admissions:
+        process.replay(a, grouped.get(a.id or 0, []))
+        assert all(workdays.local_date(e.occurred_at) < today for e in grouped.get(a.id or 0, []))
+
+
+def test_events_are_utc_in_danish_office_hours_on_working_days(ward: DemoWard) -> None:
+    calendar = workdays.WorkCalendar()
+    for e in ward.events:
+        assert e.occurred_at.tzinfo is UTC
+        moment = local(e)
+        assert 8 <= moment.hour < 16
+        assert calendar.is_working_day(moment.date())
+        assert moment.date() < TODAY
+        assert e.recorded_by in COORDINATORS
+
+
+def test_events_in_order_within_an_admission_and_nothing_after_discharge(
+    ward: DemoWard, by_admission: dict
+) -> None:
+    for a in ward.admissions:
+        events = by_admission.get(a.id, [])
+        moments = [e.occurred_at for e in events]
+        assert moments == sorted(moments) and len(set(moments)) == len(moments)
+        assert all(local(e).date() >= a.admitted for e in events)
+        discharges = [e for e in events if e.kind is K.DISCHARGE]
+        if a.discharged is None:
+            assert not discharges
+        else:
+            assert discharges == [events[-1]]
+            assert local(events[-1]).date() == a.discharged
+
+
+def test_notifications_name_kommune_and_channel(ward: DemoWard) -> None:
+    admissions = {a.id: a for a in ward.admissions}
+    for e in ward.events:
+        if e.kind in NOTIFICATIONS:
+            a = admissions[e.admission_id]
+            assert e.recipient_kommune == (
+                a.opholdskommune or a.bopaelskommune
+            )  # B5: homeless → opholdskommune
+            assert e.channel is not None
+        else:
+            assert e.recipient_kommune is None
+
+
+def test_event_data(ward: DemoWard) -> None:
+    by_id = {e.id: e for e in ward.events}
+    for e in ward.events:
+        if e.kind is K.SCENARIO_ASSESSED:
+            assert set(e.data) == ANSWER_KEYS
+        elif e.kind is K.EXPECTED_FAERDIGBEHANDLET:
+            assert date.fromisoformat(e.data["date"]) and e.data["by"]
+        elif e.kind is K.MEETING_HELD:
+            invitation = by_id[e.data["invitation_event_id"]]
+            assert invitation.kind is K.MEETING_INVITED and invitation.admission_id == e.admission_id
+            assert invitation.occurred_at < e.occurred_at
+
+
+# -- realistic for statistics (H) --------------------------------------------------------------------
+
+
+def test_history_is_realistic_for_statistics(ward: DemoWard, by_admission: dict) -> None:
+    calendar = workdays.WorkCalendar()
+    done = [a for a in ward.admissions if a.discharged]
+    stays = [(a.discharged - a.admitted).days for a in done]  # type: ignore[operator]
+    assert 18 <= statistics.median(stays) <= 30
+    assert max(stays) > 150  # long tail
+    by_id = {e.id: e for e in ward.events}
+    held = [e for e in ward.events if e.kind is K.MEETING_HELD]
+    in_time = [
+        calendar.working_days_between(
+            workdays.local_date(by_id[e.data["invitation_event_id"]].occurred_at),
+            workdays.local_date(e.occurred_at),
+        )
+        <= 5
+        for e in held
+    ]
+    assert 0.7 <= sum(in_time) / len(in_time) < 0.97
+    late = []
+    for a in done:
+        events = by_admission[a.id]
+        first_varsling = next((e for e in events if e.kind is K.VARSLING), None)
+        if first_varsling and a.expected_faerdigbehandlet:
+            late.append(
+                workdays.local_date(first_varsling.occurred_at) > a.expected_faerdigbehandlet - timedelta(8)
+            )
+    assert 0.1 <= sum(late) / len(late) <= 0.45
+    faerdig = Counter(e.kind for e in ward.events)
+    assert faerdig[K.I_BERO] >= 10 and faerdig[K.AFMELDING] >= 10
