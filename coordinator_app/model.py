@@ -76,6 +76,7 @@ class Patient:
     replacement_cpr: bool = False  # erstatnings-CPR (no Danish CPR or unknown)
     address: str | None = None
     phone: str | None = None
+    version: int | None = None  # optimistic locking: the row version this copy was read at
 
     @property
     def name(self) -> str:
@@ -113,6 +114,7 @@ class Admission:
     scenario_answers: dict[str, Any] = field(default_factory=dict)
     flags: AdmissionFlags = field(default_factory=AdmissionFlags)
     demo: bool = False
+    version: int | None = None  # optimistic locking: the row version this copy was read at
 
 
 @dataclass(frozen=True, slots=True)
