@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import holidays
 import pytest
@@ -135,14 +135,19 @@ def test_working_days_between(start: date, end: date, expected: int) -> None:
 
 
 def test_working_days_lists_inclusive_range() -> None:
-    assert CAL.working_days(D(2024, 6, 3), D(2024, 6, 7)) == [D(2024, 6, 3), D(2024, 6, 4), D(2024, 6, 6), D(2024, 6, 7)]
+    assert CAL.working_days(D(2024, 6, 3), D(2024, 6, 7)) == [
+        D(2024, 6, 3),
+        D(2024, 6, 4),
+        D(2024, 6, 6),
+        D(2024, 6, 7),
+    ]
 
 
 def test_local_date_uses_copenhagen_time() -> None:
     """A moment late in the UTC evening is already the next day in Denmark (summer time, UTC+2)."""
-    assert local_date(datetime(2024, 5, 27, 22, 30, tzinfo=timezone.utc)) == D(2024, 5, 28)
-    assert local_date(datetime(2024, 1, 15, 22, 30, tzinfo=timezone.utc)) == D(2024, 1, 15)
-    assert local_date(datetime(2024, 1, 15, 23, 30, tzinfo=timezone.utc)) == D(2024, 1, 16)
+    assert local_date(datetime(2024, 5, 27, 22, 30, tzinfo=UTC)) == D(2024, 5, 28)
+    assert local_date(datetime(2024, 1, 15, 22, 30, tzinfo=UTC)) == D(2024, 1, 15)
+    assert local_date(datetime(2024, 1, 15, 23, 30, tzinfo=UTC)) == D(2024, 1, 16)
 
 
 def test_year_tables_are_cached() -> None:
