@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from coordinator_app import __version__
 from coordinator_app.errors import KoordinatorError, StorageError
 from coordinator_app.reference import load_centres
-from coordinator_app.services.context import ServiceContext
+from coordinator_app.services.context import Clock, ServiceContext
 from coordinator_app.services.setup import ensure_reference_data, is_demo, load_demo_ward
 from coordinator_app.storage import Database, open_database
 from coordinator_app.ui.errors import install_crash_handler
@@ -79,8 +79,8 @@ def database_label(db: Database, demo: bool) -> DatabaseLabel:
     return DatabaseLabel("Lokal database")
 
 
-def build_window(db: Database, options: LaunchOptions) -> MainWindow:
-    ctx = ServiceContext(database=db)
+def build_window(db: Database, options: LaunchOptions, *, clock: Clock | None = None) -> MainWindow:
+    ctx = ServiceContext(database=db, clock=clock or Clock())
     ensure_reference_data(ctx)
     if options.demo:
         load_demo_ward(ctx)

@@ -1,0 +1,106 @@
+"""The new-admission dialog: invalid input gets a Danish message and loses nothing; valid input is saved."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QDialogButtonBox
+
+from coordinator_app.ui.admission_dialog import AdmissionDialog
+
+SYNTHETIC_CPR = "0101709999"  # a syntactically valid CPR; the person is fictitious
+
+
+def open_new_dialog(window, qtbot) -> AdmissionDialog:
+    qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), AdmissionDialog))
+    dialog = QApplication.activeModalWidget()
+    assert isinstance(dialog, AdmissionDialog)
+    return dialog
+
+
+def click_save(dialog: AdmissionDialog, qtbot) -> None:
+    qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Save), Qt.MouseButton.LeftButton)
+
+
+def fill(dialog: AdmissionDialog, qtbot, *, cpr: str, given: str = "Testa", family: str = "Fiktivsen") -> None:
+    dialog.cpr.clear()
+    qtbot.keyClicks(dialog.cpr, cpr)
+    qtbot.keyClicks(dialog.given_name, given)
+    qtbot.keyClicks(dialog.family_name, family)
+    dialog.bopaelskommune.setFocus()
+    qtbot.keyClicks(dialog.bopaelskommune.lineEdit(), "Gentofte (157)")
+
+
+def test_invalid_cpr_gives_a_danish_message_and_keeps_the_dialog_open(main_window, qtbot) -> None:
+    dialog = open_new_dialog(main_window, qtbot)
+    fill(dialog, qtbot, cpr="3213701234")  # day 32 does not exist
+    click_save(dialog, qtbot)
+    assert dialog.isVisible()
+    assert dialog.error_label.isVisible()
+    message = dialog.error_label.text()
+    assert "CPR" in message
+    assert "erstatnings" in message.casefold() or "dato" in message.casefold()
+    assert dialog.focusWidget() is dialog.cpr
+    # Nothing typed is lost.
+    assert dialog.given_name.text() == "Testa"
+    assert dialog.family_name.text() == "Fiktivsen"
+    dialog.reject()
+
+
+def test_empty_name_is_refused_in_danish(main_window, qtbot) -> None:
+    dialog = open_new_dialog(main_window, qtbot)
+    fill(dialog, qtbot, cpr=SYNTHETIC_CPR, given="")
+    click_save(dialog, qtbot)
+    assert dialog.isVisible()
+    assert "Fornavn skal udfyldes" in dialog.error_label.text()
+    assert dialog.focusWidget() is dialog.given_name
+    dialog.reject()
+
+
+def test_unknown_kommune_is_refused(main_window, qtbot) -> None:
+    dialog = open_new_dialog(main_window, qtbot)
+    fill(dialog, qtbot, cpr=SYNTHETIC_CPR)
+    dialog.bopaelskommune.setEditText("Atlantis")
+    click_save(dialog, qtbot)
+    assert dialog.isVisible()
+    assert "Atlantis" in dialog.error_label.text()
+    dialog.reject()
+
+
+def test_discharge_before_admission_is_refused(main_window, qtbot) -> None:
+    main_window.table.selectRow(0)
+    qtbot.keyClick(main_window, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), AdmissionDialog))
+    dialog = QApplication.activeModalWidget()
+    admitted = dialog.admitted.value()
+    dialog.discharged.set_value(admitted.replace(year=admitted.year - 1))
+    click_save(dialog, qtbot)
+    assert dialog.isVisible()
+    assert "før indlæggelsesdatoen" in dialog.error_label.text()
+    dialog.reject()
+
+
+def test_saving_a_valid_admission_shows_it_in_the_list(main_window, qtbot) -> None:
+    before = main_window.model.total_count
+    main_window.search.setText("noget der ikke findes")
+    dialog = open_new_dialog(main_window, qtbot)
+    fill(dialog, qtbot, cpr="010170-9999", given="Testa", family="Fiktivsen")
+    click_save(dialog, qtbot)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    assert main_window.model.total_count == before + 1
+    selected = main_window.selected_admission_id()
+    assert selected is not None
+    row = main_window.model.row_at(main_window.table.selectionModel().selectedRows()[0].row())
+    assert (row.given_name, row.family_name, row.kommune_name) == ("Testa", "Fiktivsen", "Gentofte")
+    assert row.cpr == SYNTHETIC_CPR
+    assert main_window.details.title.text() == "Testa Fiktivsen"
+
+
+def test_a_patient_cannot_be_admitted_twice_at_once(main_window, qtbot) -> None:
+    existing = main_window.model.row_at(0)
+    dialog = open_new_dialog(main_window, qtbot)
+    fill(dialog, qtbot, cpr=existing.cpr)
+    click_save(dialog, qtbot)
+    assert dialog.isVisible()
+    assert "allerede indlagt" in dialog.error_label.text()
+    dialog.reject()
