@@ -44,6 +44,13 @@ FLAG_LABELS: tuple[tuple[str, str], ...] = (
 )
 
 
+def _buddy_label(text: str, buddy: QWidget) -> QLabel:
+    """A form label whose Alt-shortcut focuses ``buddy`` (QFormLayout only does this for widget fields)."""
+    label = QLabel(text)
+    label.setBuddy(buddy)
+    return label
+
+
 class AdmissionDialog(QDialog):
     def __init__(
         self,
@@ -77,7 +84,7 @@ class AdmissionDialog(QDialog):
         cpr_row = QHBoxLayout()
         cpr_row.addWidget(self.cpr)
         cpr_row.addWidget(self.replacement_cpr)
-        pf.addRow("&CPR-nummer:", cpr_row)
+        pf.addRow(_buddy_label("&CPR-nummer:", self.cpr), cpr_row)
         pf.addRow("&Fornavn(e):", self.given_name)
         pf.addRow("&Efternavn:", self.family_name)
         pf.addRow("A&dresse:", self.address)
@@ -101,7 +108,7 @@ class AdmissionDialog(QDialog):
         adm_row = QHBoxLayout()
         adm_row.addWidget(self.admitted, 1)
         adm_row.addWidget(self.involuntary)
-        af.addRow("&Indlagt:", adm_row)
+        af.addRow(_buddy_label("&Indlagt:", self.admitted), adm_row)
         af.addRow("&Bopælskommune:", self.bopaelskommune)
         af.addRow("Forventet &færdigbehandlet:", self.expected)
         expected_hint = QLabel("Lægelig vurdering (B5). Kan ændres senere.")

@@ -1,0 +1,54 @@
+"""Render the main screens to PNG (offscreen) so a person can look at them: python scripts/screenshots.py OUTDIR."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from coordinator_app.services.context import fixed_clock  # noqa: E402
+from coordinator_app.storage import open_database  # noqa: E402
+from coordinator_app.ui.admission_dialog import AdmissionDialog  # noqa: E402
+from coordinator_app.ui.app import LaunchOptions, build_window, ensure_application, install_danish  # noqa: E402
+
+
+def main(out: Path) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    app = ensure_application()
+    install_danish(app)
+    with tempfile.TemporaryDirectory() as tmp:
+        db = open_database(f"sqlite:///{tmp}/demo.db")
+        options = LaunchOptions(database_url=None, demo=True, settings_path=f"{tmp}/s.ini")
+        window = build_window(db, options, clock=fixed_clock(datetime(2026, 11, 23, 9, tzinfo=UTC)))
+        window.resize(1440, 860)
+        window.show()
+        app.processEvents()
+        window.table.selectRow(0)
+        app.processEvents()
+        window.grab().save(str(out / "main_window.png"))
+        window.details.tabs.setCurrentIndex(1)
+        app.processEvents()
+        window.grab().save(str(out / "main_window_history.png"))
+        details = window.admissions.details(window.selected_admission_id())
+        dialog = AdmissionDialog(
+            window.admissions, kommuner=window._kommune_list(), centres=window._centres,
+            today=datetime(2026, 11, 23).date(), existing=details, parent=window,
+        )
+        dialog.show()
+        app.processEvents()
+        dialog.grab().save(str(out / "admission_dialog.png"))
+        dialog.cpr.setText("321370-1234")
+        dialog.save()
+        app.processEvents()
+        dialog.grab().save(str(out / "admission_dialog_error.png"))
+        dialog.reject()
+        window.close()
+        db.dispose()
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1] if len(sys.argv) > 1 else "screenshots"))
