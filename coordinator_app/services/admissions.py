@@ -18,6 +18,7 @@ from coordinator_app.errors import ProcessError, ValidationError
 from coordinator_app.model import Admission, AdmissionFlags, Event, Kommune, Patient
 from coordinator_app.process import STATUS_LABELS, Status, replay
 from coordinator_app.services.context import ServiceContext
+from coordinator_app.special_groups import Reminder, reminders
 from coordinator_app.storage.repositories import (
     AdmissionRepository,
     EventRepository,
@@ -27,6 +28,7 @@ from coordinator_app.storage.repositories import (
 )
 
 STATUS_UNKNOWN = "Historik kan ikke læses"
+CENTER = "center"  # rules.Rule.responsible for the ward's own duties
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +49,7 @@ class AdmissionRow:
     discharged: date | None
     scenario: int | None
     status: str  # Danish label
+    next_kind: str | None  # rules.Rule.key, e.g. "varsling"
     next_description: str | None  # e.g. "Varsling senest 8 dage før færdigbehandlet"
     next_rule: str | None
     next_due: date | None
@@ -66,6 +69,7 @@ class AdmissionDetails:
     deadlines: tuple[Deadline, ...]
     status: str
     status_error: str | None  # Danish explanation when the history cannot be replayed
+    reminders: tuple[Reminder, ...] = ()  # undated duties of the special groups
 
 
 @dataclass(frozen=True)
@@ -134,6 +138,7 @@ class AdmissionService:
                     discharged=r.discharged,
                     scenario=r.scenario,
                     status=status,
+                    next_kind=nxt.kind if nxt else None,
                     next_description=nxt.description if nxt else None,
                     next_rule=nxt.rule_id if nxt else None,
                     next_due=nxt.due if nxt else None,
@@ -150,7 +155,9 @@ class AdmissionService:
         except ProcessError:
             return STATUS_UNKNOWN, None
         deadlines = compute_deadlines(admission, events, self._ctx.calendar, today)
-        return STATUS_LABELS[state.status], next_deadline(deadlines)
+        # The list shows what the ward must do next; the kommune's own deadlines (G1, G2) are in the details.
+        own = [d for d in deadlines if d.responsible == CENTER]
+        return STATUS_LABELS[state.status], next_deadline(own)
 
     def details(self, admission_id: int) -> AdmissionDetails:
         today = self._ctx.clock.today()
@@ -163,8 +170,9 @@ class AdmissionService:
         try:
             status = STATUS_LABELS[replay(admission, events).status]
             deadlines = tuple(compute_deadlines(admission, events, self._ctx.calendar, today))
+            notes = tuple(reminders(admission, events))
         except ProcessError as exc:
-            status, status_error, deadlines = STATUS_UNKNOWN, exc.message, ()
+            status, status_error, deadlines, notes = STATUS_UNKNOWN, exc.message, (), ()
         return AdmissionDetails(
             patient=patient,
             admission=admission,
@@ -173,6 +181,7 @@ class AdmissionService:
             deadlines=deadlines,
             status=status,
             status_error=status_error,
+            reminders=notes,
         )
 
     def kommuner(self) -> list[Kommune]:

@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QBrush, QColor
 
 from coordinator_app.cpr import format_cpr, mask_cpr
 from coordinator_app.deadlines import DeadlineState
@@ -24,17 +24,16 @@ Index = QModelIndex | QPersistentModelIndex
 COLUMNS: tuple[str, ...] = (
     "Navn",
     "CPR",
-    "Afsnit",
+    "Næste frist",
+    "Status",
+    "Scenarie",
     "Bopælskommune",
     "Indlagt",
+    "Afsnit",
     "Udskrevet",
-    "Scenarie",
-    "Status",
-    "Næste frist",
 )
-COL_NAME, COL_CPR, COL_WARD, COL_KOMMUNE, COL_ADMITTED, COL_DISCHARGED, COL_SCENARIO, COL_STATUS, COL_NEXT = range(
-    len(COLUMNS)
-)
+(COL_NAME, COL_CPR, COL_NEXT, COL_STATUS, COL_SCENARIO, COL_KOMMUNE, COL_ADMITTED, COL_WARD,
+ COL_DISCHARGED) = range(len(COLUMNS))
 
 OVERDUE_BG = QColor("#f6d5d5")
 DUE_TODAY_BG = QColor("#fbe7bd")
@@ -47,20 +46,38 @@ STATE_PREFIX = {
 }
 
 
+#: Short names for the list's "next deadline" cell; the full rule text is in the tooltip and the details.
+SHORT_LABELS: dict[str, str] = {
+    "orientering_scenarie_1": "Orientering af kommunen",
+    "kontakt_scenarie_2": "Kontakt kommunen",
+    "kontakt_scenarie_3": "Kontakt kommunen",
+    "varsling": "Varsling",
+    "faerdigmelding": "Færdigmelding",
+    "netvaerksmoede": "Netværksmøde",
+    "netvaerksmoede_efter_udskrivning": "Netværksmøde",
+    "netvaerksmoede_ved_udskrivning": "Netværksmøde",
+    "epikrise": "Epikrise til egen læge",
+    "boern_vurdering": "Børn i familien: vurdering",
+    "eskalering": "Uenighed til chefniveau",
+    "plan_udloeber": "Aftale/plan udløber",
+}
+
+
 def _date(value: date | None) -> str:
     return value.strftime("%d-%m-%Y") if value else ""
 
 
 def scenario_label(scenario: int | None) -> str:
-    return f"Scenarie {scenario}" if scenario else "Ingen"
+    return str(scenario) if scenario else "–"
 
 
 def next_deadline_text(row: AdmissionRow) -> str:
     """The "next deadline" cell says what and when, and — not by colour alone — whether it is late."""
-    if row.next_due is None or row.next_description is None:
-        return ""
     prefix = STATE_PREFIX.get(row.next_state) if row.next_state else None
-    core = f"{_date(row.next_due)} · {row.next_description}"
+    if row.next_due is None:
+        return ""
+    label = SHORT_LABELS.get(row.next_kind or "", row.next_description)
+    core = f"{_date(row.next_due)} · {label} ({row.next_rule})"
     return f"{prefix}: {core}" if prefix else core
 
 
@@ -95,19 +112,19 @@ class AdmissionTableModel(QAbstractTableModel):
             cells = (
                 f"{r.family_name}, {r.given_name}",
                 shown_cpr,
-                r.ward,
+                next_deadline_text(r),
+                r.status,
+                scenario_label(r.scenario),
                 r.kommune_name,
                 _date(r.admitted),
+                r.ward,
                 _date(r.discharged),
-                scenario_label(r.scenario),
-                r.status,
-                next_deadline_text(r),
             )
             display.append(cells)
             # Search on name both ways round, CPR with and without dash, kommune, status, deadline.
             search.append(
                 " ".join(
-                    (r.given_name, r.family_name, r.cpr, format_cpr(r.cpr), r.kommune_name, r.status, cells[8], r.ward)
+                    (r.given_name, r.family_name, r.cpr, format_cpr(r.cpr), r.kommune_name, r.status, cells[COL_NEXT], r.ward)
                 ).casefold()
             )
             state_rank = 0 if r.next_state is DeadlineState.OVERDUE else 1 if r.next_state is DeadlineState.DUE_TODAY else 2
@@ -115,13 +132,13 @@ class AdmissionTableModel(QAbstractTableModel):
                 (
                     (danish_sort_key(r.family_name), danish_sort_key(r.given_name)),
                     r.cpr,
-                    danish_sort_key(r.ward),
+                    (r.next_due is None, r.next_due.toordinal() if r.next_due else 0, state_rank),
+                    danish_sort_key(r.status),
+                    r.scenario or 0,
                     danish_sort_key(r.kommune_name),
                     r.admitted.toordinal(),
+                    danish_sort_key(r.ward),
                     r.discharged.toordinal() if r.discharged else 0,
-                    r.scenario or 0,
-                    danish_sort_key(r.status),
-                    (r.next_due is None, r.next_due.toordinal() if r.next_due else 0, state_rank),
                 )
             )
         self._display, self._search, self._sort_keys = display, search, sort_keys
@@ -194,17 +211,13 @@ class AdmissionTableModel(QAbstractTableModel):
         row, col = index.row(), index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display[self._view[row]][col]
-        if role in (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.FontRole):
+        if role in (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole):
             state = self._rows[self._view[row]].next_state
             if state is DeadlineState.OVERDUE:
                 if role == Qt.ItemDataRole.BackgroundRole:
                     return QBrush(OVERDUE_BG)
                 if role == Qt.ItemDataRole.ForegroundRole:
                     return QBrush(OVERDUE_FG)
-                if col == COL_NEXT:
-                    font = QFont()
-                    font.setBold(True)
-                    return font
             elif state is DeadlineState.DUE_TODAY:
                 if role == Qt.ItemDataRole.BackgroundRole:
                     return QBrush(DUE_TODAY_BG)

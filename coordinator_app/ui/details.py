@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from html import escape
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Qt, Signal
@@ -23,10 +25,22 @@ from coordinator_app.cpr import format_cpr, mask_cpr
 from coordinator_app.deadlines import DeadlineState
 from coordinator_app.model import EVENT_LABELS, AdmissionFlags
 from coordinator_app.services.admissions import AdmissionDetails
+from coordinator_app.special_groups import Reminder
 from coordinator_app.ui.admission_dialog import FLAG_LABELS
-from coordinator_app.ui.admission_table import DUE_TODAY_BG, OVERDUE_BG, scenario_label
+from coordinator_app.ui.admission_table import DUE_TODAY_BG, OVERDUE_BG
 
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
+RESPONSIBLE_LABELS = {
+    "center": "Afsnittet",
+    "kommune": "Kommunen",
+    "gp": "Egen læge",
+    "botilbudsteam": "Botilbudsteamet",
+}
+RECIPIENT_LABELS = {
+    "bopaelskommune": "Bopælskommune",
+    "opholdskommune": "Opholdskommune",
+    "handlekommune": "Handlekommune",
+}
 STATE_LABELS = {
     DeadlineState.MET: "✓ Overholdt",
     DeadlineState.OPEN: "Åben",
@@ -35,7 +49,7 @@ STATE_LABELS = {
 }
 
 
-def _readonly_table(headers: list[str]) -> QTableWidget:
+def _readonly_table(headers: list[str], *, stretch: int = -1) -> QTableWidget:
     # A handful of rows per admission: a QTableWidget is fine here (the big list is model/view).
     table = QTableWidget(0, len(headers))
     table.setHorizontalHeaderLabels(headers)
@@ -43,9 +57,13 @@ def _readonly_table(headers: list[str]) -> QTableWidget:
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.verticalHeader().setVisible(False)
     table.setAlternatingRowColors(True)
-    table.horizontalHeader().setStretchLastSection(True)
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    table.setWordWrap(False)
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    column = stretch if stretch >= 0 else len(headers) - 1
+    header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+    table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    table.setWordWrap(True)
+    table.setTextElideMode(Qt.TextElideMode.ElideRight)
     return table
 
 
@@ -81,7 +99,7 @@ class DetailsPanel(QWidget):
         head.addStretch(1)
         head.addWidget(self.edit_button)
 
-        self.deadlines = _readonly_table(["Frist", "Dato", "Status", "Regel", "Modtager"])
+        self.deadlines = _readonly_table(["Frist", "Dato", "Status", "Regel", "Ansvarlig"], stretch=0)
         self.flags_label = QLabel()
         self.flags_label.setWordWrap(True)
         overview = QWidget()
@@ -93,7 +111,7 @@ class DetailsPanel(QWidget):
         self.calendar_label.setStyleSheet("color: palette(mid);")
         ov.addWidget(self.calendar_label)
 
-        self.history = _readonly_table(["Tidspunkt", "Hændelse", "Modtager", "Kanal", "Af", "Note"])
+        self.history = _readonly_table(["Tidspunkt", "Hændelse", "Modtager", "Kanal", "Af", "Note"], stretch=5)
 
         self.tabs = QTabWidget()
         self.tabs.addTab(overview, "&Overblik")
@@ -132,22 +150,37 @@ class DetailsPanel(QWidget):
         if a.expected_faerdigbehandlet:
             parts.append(f"Forventet færdigbehandlet {a.expected_faerdigbehandlet:%d-%m-%Y}")
         self.subtitle.setText(" · ".join(parts))
-        status = f"<b>{scenario_label(a.scenario)}</b> · <b>{details.status}</b>"
+        scenario = f"Scenarie {a.scenario}" if a.scenario else "Intet scenarie"
+        status = f"<b>{scenario}</b> · <b>{details.status}</b>"
         if details.status_error:
             status += f"<br><span style='color:#8a1010'>⚠ {details.status_error}</span>"
         self.status_line.setText(status)
         self._fill_deadlines(details)
         self._fill_history(details)
-        self.flags_label.setText(self._flags_text(a.flags))
+        self.flags_label.setText(self._flags_text(a.flags, details.reminders))
         self.calendar_label.setText(f"Arbejdsdage beregnet med: {calendar_name}" if calendar_name else "")
 
     def _fill_deadlines(self, details: AdmissionDetails) -> None:
-        rows = sorted(details.deadlines, key=lambda d: (d.state is DeadlineState.MET, d.due))
+        rows = sorted(details.deadlines, key=lambda d: (d.state is DeadlineState.MET or d.missed, d.due))
         self.deadlines.setRowCount(len(rows))
         for i, d in enumerate(rows):
-            cells = [d.description, f"{d.due:%d-%m-%Y}", STATE_LABELS[d.state], d.rule_id, d.recipient or ""]
+            state = STATE_LABELS[d.state]
+            if d.missed:
+                state += " (kan ikke længere nås)"
+            cells = [
+                d.description,
+                f"{d.due:%d-%m-%Y}",
+                state,
+                d.rule_id,
+                RESPONSIBLE_LABELS.get(d.responsible, d.responsible),
+            ]
+            recipient = RECIPIENT_LABELS.get(d.recipient or "")
+            tooltip = f"{d.description}\nRegel {d.rule_id}, beregnet med {d.calendar}"
+            if recipient:
+                tooltip += f"\nModtager: {recipient}"
             for j, text in enumerate(cells):
                 item = QTableWidgetItem(text)
+                item.setToolTip(tooltip)
                 if d.state is DeadlineState.OVERDUE:
                     item.setBackground(QBrush(OVERDUE_BG))
                 elif d.state is DeadlineState.DUE_TODAY:
@@ -175,9 +208,15 @@ class DetailsPanel(QWidget):
                 self.history.setItem(i, j, QTableWidgetItem(text))
 
     @staticmethod
-    def _flags_text(flags: AdmissionFlags) -> str:
+    def _flags_text(flags: AdmissionFlags, notes: Sequence[Reminder]) -> str:
         active = [label for name, label in FLAG_LABELS if getattr(flags, name)]
-        return "<b>Særlige forhold:</b> " + (", ".join(active) if active else "ingen registreret")
+        text = "<b>Særlige forhold:</b> " + (", ".join(active) if active else "ingen registreret")
+        if notes:
+            items = "<br>".join(
+                f"&nbsp;&nbsp;{'✓' if r.done else '☐'} {escape(r.text)} <i>({r.rule_id})</i>" for r in notes
+            )
+            text += f"<br><b>Husk:</b><br>{items}"
+        return text
 
     def _show_cpr(self) -> None:
         if self._details is None:

@@ -296,7 +296,7 @@ class MainWindow(QMainWindow):
 
     # -- layout memory --------------------------------------------------------------------------------------
     def _default_widths(self) -> None:
-        for col, width in enumerate((190, 100, 90, 130, 90, 90, 85, 100, 300)):
+        for col, width in enumerate((165, 92, 330, 90, 62, 115, 82, 70, 82)):
             self.table.setColumnWidth(col, width)
 
     def _restore_layout(self) -> None:
@@ -304,7 +304,8 @@ class MainWindow(QMainWindow):
         if isinstance(geometry, QByteArray) and not geometry.isEmpty():
             self.restoreGeometry(geometry)
         else:
-            self.resize(1360, 820)
+            self.resize(1440, 860)
+            self.splitter.setSizes([860, 560])
         for key, target in (("main/splitter", self.splitter), ("main/header", self.table.horizontalHeader())):
             state = self._settings.value(key)
             if isinstance(state, QByteArray) and not state.isEmpty():

@@ -16,7 +16,7 @@ def row(i: int, family: str, *, state: DeadlineState | None = None, kommune: str
         admission_id=i, patient_id=i, given_name="Testa", family_name=family, cpr=f"01017{i:01d}9999"[:10],
         replacement_cpr=False, center="Psykiatrisk Center København", ward="Afsnit 1", kommune_code="101",
         kommune_name=kommune, admitted=date(2026, 11, 1), discharged=None, scenario=2, status="Varslet",
-        next_description="Færdigmelding" if state else None, next_rule="B5" if state else None,
+        next_kind="faerdigmelding" if state else None, next_description="Færdigmelding" if state else None, next_rule="B5" if state else None,
         next_due=date(2026, 11, 20 + i) if state else None, next_state=state,
     )
 
