@@ -59,6 +59,7 @@ def admission(
     involuntary: bool = False,
     opholdskommune: str | None = None,
     handlekommune: str | None = None,
+    group_flags: dict[str, bool] | None = None,
     **flags: bool,
 ) -> Admission:
     answers: dict[str, Any] = {}
@@ -83,5 +84,5 @@ def admission(
         expected_faerdigbehandlet=expected_faerdigbehandlet,
         scenario=scenario,
         scenario_answers=answers,
-        flags=AdmissionFlags(**flags),
+        flags=AdmissionFlags(**{**(group_flags or {}), **flags}),
     )

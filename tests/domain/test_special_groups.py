@@ -65,7 +65,7 @@ def test_recipient_kommune_looks_up_the_code() -> None:
 def test_each_special_group_brings_its_reminders(
     flags: dict[str, bool], involuntary: bool, rule_ids: list[str]
 ) -> None:
-    found = reminders(admission(ADMITTED, involuntary=involuntary, **flags), [])
+    found = reminders(admission(ADMITTED, involuntary=involuntary, group_flags=flags), [])
     assert [r.rule_id for r in found] == rule_ids
     assert all(r.text and not r.done for r in found if r.rule_id != "A5")
 
@@ -87,7 +87,7 @@ def test_each_special_group_brings_its_reminders(
 def test_a_reminder_is_done_once_its_event_is_recorded(
     flags: dict[str, bool], involuntary: bool, event: object, rule_id: str
 ) -> None:
-    adm = admission(ADMITTED, involuntary=involuntary, **flags)
+    adm = admission(ADMITTED, involuntary=involuntary, group_flags=flags)
     done = {r.rule_id: r.done for r in reminders(adm, [event])}  # type: ignore[list-item]
     assert done[rule_id] is True
 
