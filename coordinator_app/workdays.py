@@ -70,7 +70,7 @@ class WorkCalendar:
         return table
 
     def _build(self, year: int) -> _Year:
-        closed: dict[date, str] = dict(holidays.DK(years=year, language="da").items())
+        closed: dict[date, str] = dict(holidays.country_holidays("DK", years=year, language="da").items())
         if self.extra_closing_days:
             for (month, day), label in EXTRA_CLOSING_DAYS.items():
                 closed.setdefault(date(year, month, day), label)
