@@ -43,8 +43,17 @@ from coordinator_app.rules import (
     calendar_label,
 )
 from coordinator_app.scenarios import ScenarioAnswers
-from coordinator_app.special_groups import GROUPS, contact_role, markers, notify_role
+from coordinator_app.special_groups import GROUPS, Reminder, contact_role, markers, notify_role, reminders
 from coordinator_app.workdays import WorkCalendar, local_date
+
+__all__ = [
+    "Deadline",
+    "DeadlineState",
+    "Reminder",  # undated duties of special groups, from special_groups
+    "compute_deadlines",
+    "next_deadline",
+    "reminders",
+]
 
 K = EventKind
 M = Milestone
