@@ -249,7 +249,16 @@ class AdmissionService:
             admission = admissions.add(self._admission_from(data, patient_id=known.id, admission_id=None))
         return Changes(admission_id=admission.id, patient_id=known.id)
 
-    def update_admission(self, admission_id: int, data: AdmissionInput) -> Changes:
+    def update_admission(
+        self,
+        admission_id: int,
+        data: AdmissionInput,
+        *,
+        admission_version: int | None = None,
+        patient_version: int | None = None,
+    ) -> Changes:
+        """Save an edit. The versions are those the dialog read: if someone else saved in between, a
+        ``ConflictError`` (Danish) is raised and nothing is written (optimistic locking)."""
         patient, data = self._validated(data)
         with self._ctx.database.session() as session:
             self._check_kommuner(KommuneRepository(session), data)
@@ -262,7 +271,14 @@ class AdmissionService:
                 raise ValidationError(
                     "Der findes allerede en anden patient med dette CPR-nummer.", field="cpr"
                 )
-            patients.update(dataclasses.replace(patient, id=old_patient.id, phone=old_patient.phone))
+            patients.update(
+                dataclasses.replace(
+                    patient,
+                    id=old_patient.id,
+                    phone=old_patient.phone,
+                    version=patient_version if patient_version is not None else old_patient.version,
+                )
+            )
             updated = self._admission_from(data, patient_id=current.patient_id, admission_id=admission_id)
             admissions.update(
                 dataclasses.replace(
@@ -270,6 +286,7 @@ class AdmissionService:
                     scenario=current.scenario,
                     scenario_answers=current.scenario_answers,
                     demo=current.demo,
+                    version=admission_version if admission_version is not None else current.version,
                 )
             )
         return Changes(admission_id=admission_id, patient_id=current.patient_id)

@@ -237,8 +237,14 @@ class AdmissionDialog(QDialog):
             if self._existing is None:
                 self.changes = self._service.create_admission(data)
             else:
-                assert self._existing.admission.id is not None
-                self.changes = self._service.update_admission(self._existing.admission.id, data)
+                existing = self._existing
+                assert existing.admission.id is not None
+                self.changes = self._service.update_admission(
+                    existing.admission.id,
+                    data,
+                    admission_version=existing.admission.version,
+                    patient_version=existing.patient.version,
+                )
         except ValidationError as exc:
             self.show_error(exc.message, exc.field)
             return

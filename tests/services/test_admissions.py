@@ -105,3 +105,22 @@ def test_status_and_next_deadline_follow_the_events(service, database) -> None:
         ))
     (row,) = service.list_rows()
     assert row.status == "Orienteret"
+
+
+def test_an_edit_based_on_an_old_read_is_refused_and_nothing_is_lost(service, database) -> None:
+    from coordinator_app.storage import ConflictError
+
+    created = service.create_admission(valid())
+    read_by_first = service.details(created.admission_id)
+    read_by_second = service.details(created.admission_id)
+    service.update_admission(
+        created.admission_id, valid(ward="Afsnit 2"),
+        admission_version=read_by_second.admission.version, patient_version=read_by_second.patient.version,
+    )
+    with pytest.raises(ConflictError) as info:
+        service.update_admission(
+            created.admission_id, valid(ward="Afsnit 3"),
+            admission_version=read_by_first.admission.version, patient_version=read_by_first.patient.version,
+        )
+    assert "anden bruger" in info.value.message
+    assert service.details(created.admission_id).admission.ward == "Afsnit 2"
