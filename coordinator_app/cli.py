@@ -79,7 +79,9 @@ def main(argv: list[str] | None = None) -> int:
     from coordinator_app.ui.app import LaunchOptions, run
 
     try:
-        return run(LaunchOptions(database_url=database, demo=demo, smoke=args.smoke, settings_path=settings_path))
+        return run(
+            LaunchOptions(database_url=database, demo=demo, smoke=args.smoke, settings_path=settings_path)
+        )
     finally:
         if tmp is not None:
             tmp.cleanup()

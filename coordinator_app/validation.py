@@ -38,7 +38,9 @@ def optional_text(text: str | None, *, field: str, label: str, max_length: int =
     if not value:
         return None
     if len(value) > max_length:
-        raise ValidationError(f"{label} er for lang ({len(value)} tegn); højst {max_length} tegn.", field=field)
+        raise ValidationError(
+            f"{label} er for lang ({len(value)} tegn); højst {max_length} tegn.", field=field
+        )
     return value
 
 
@@ -65,7 +67,8 @@ def check_admission_dates(
         )
     if admitted > today:
         raise ValidationError(
-            f"Indlæggelsesdatoen {admitted:%d-%m-%Y} ligger i fremtiden. Registrér indlæggelsen, når den sker.",
+            f"Indlæggelsesdatoen {admitted:%d-%m-%Y} ligger i fremtiden. "
+            "Registrér indlæggelsen, når den sker.",
             field="admitted",
         )
     if discharged is not None:

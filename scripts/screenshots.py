@@ -1,4 +1,7 @@
-"""Render the main screens to PNG (offscreen) so a person can look at them: python scripts/screenshots.py OUTDIR."""
+"""Render the main screens to PNG (offscreen) to look at them.
+
+Run: .venv/bin/python scripts/screenshots.py OUTDIR
+"""
 
 from __future__ import annotations
 
@@ -10,10 +13,10 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from coordinator_app.services.context import fixed_clock  # noqa: E402
-from coordinator_app.storage import open_database  # noqa: E402
-from coordinator_app.ui.admission_dialog import AdmissionDialog  # noqa: E402
-from coordinator_app.ui.app import LaunchOptions, build_window, ensure_application, install_danish  # noqa: E402
+from coordinator_app.services.context import fixed_clock
+from coordinator_app.storage import open_database
+from coordinator_app.ui.admission_dialog import AdmissionDialog
+from coordinator_app.ui.app import LaunchOptions, build_window, ensure_application, install_danish
 
 
 def main(out: Path) -> None:
@@ -35,8 +38,12 @@ def main(out: Path) -> None:
         window.grab().save(str(out / "main_window_history.png"))
         details = window.admissions.details(window.selected_admission_id())
         dialog = AdmissionDialog(
-            window.admissions, kommuner=window._kommune_list(), centres=window._centres,
-            today=datetime(2026, 11, 23).date(), existing=details, parent=window,
+            window.admissions,
+            kommuner=window._kommune_list(),
+            centres=window._centres,
+            today=datetime(2026, 11, 23).date(),
+            existing=details,
+            parent=window,
         )
         dialog.show()
         app.processEvents()

@@ -5,6 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export QT_QPA_PLATFORM=offscreen
 start=$(date +%s)
+echo "== Kodestil (ruff) =="
+.venv/bin/ruff check .
 echo "== Lagdeling (import-linter) =="
 .venv/bin/lint-imports --no-cache
 echo "== Tests =="

@@ -20,7 +20,7 @@ os.environ["KOORDINATOR_TEST"] = "1"
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from db_fixtures import *  # noqa: E402,F403
+from db_fixtures import *  # noqa: F403
 
 GUI_FIXTURES = {"qtbot", "qapp", "qtmodeltester", "main_window"}
 

@@ -1,1 +1,4 @@
-"""Application services: the operations the UI calls (open a session, call the domain, commit, return what changed)."""
+"""Application services: the operations the UI calls.
+
+Each opens a session, calls the domain, commits, and returns what changed.
+"""

@@ -108,7 +108,7 @@ class AdmissionService:
 
     # -- reading -------------------------------------------------------------------------------------
     def list_rows(self, *, include_discharged: bool = False) -> list[AdmissionRow]:
-        """The patient list: current admissions (and, on request, discharged ones) with status and next deadline."""
+        """The patient list: current admissions (on request also discharged ones), status, next deadline."""
         today = self._ctx.clock.today()
         with self._ctx.database.session() as session:
             rows = list_rows(session, include_discharged=include_discharged)
@@ -121,7 +121,9 @@ class AdmissionService:
             status = discharged_label
             nxt: Deadline | None = None
             if r.discharged is None:
-                status, nxt = self._status_and_next(admissions[r.admission_id], events.get(r.admission_id, []), today)
+                status, nxt = self._status_and_next(
+                    admissions[r.admission_id], events.get(r.admission_id, []), today
+                )
             out.append(
                 AdmissionRow(
                     admission_id=r.admission_id,

@@ -6,8 +6,8 @@ sessions) the conversions fill it in automatically and the repositories check it
 
 from __future__ import annotations
 
-from dataclasses import fields
 from collections.abc import Iterable, Sequence
+from dataclasses import fields
 from typing import Any
 
 from coordinator_app.model import Admission, AdmissionFlags, Channel, Event, EventKind, Kommune, Patient

@@ -16,9 +16,9 @@ from coordinator_app.errors import NotFoundError
 from coordinator_app.model import Admission, Event, Kommune, Patient
 from coordinator_app.storage.bulk import bulk_load, clear_all, reset_sequences, upsert_kommuner
 from coordinator_app.storage.convert import (
+    EVENT_FIELDS,
     admission_from,
     admission_values,
-    EVENT_FIELDS,
     event_from,
     event_values,
     events_from,

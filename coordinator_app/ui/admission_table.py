@@ -32,8 +32,17 @@ COLUMNS: tuple[str, ...] = (
     "Afsnit",
     "Udskrevet",
 )
-(COL_NAME, COL_CPR, COL_NEXT, COL_STATUS, COL_SCENARIO, COL_KOMMUNE, COL_ADMITTED, COL_WARD,
- COL_DISCHARGED) = range(len(COLUMNS))
+(
+    COL_NAME,
+    COL_CPR,
+    COL_NEXT,
+    COL_STATUS,
+    COL_SCENARIO,
+    COL_KOMMUNE,
+    COL_ADMITTED,
+    COL_WARD,
+    COL_DISCHARGED,
+) = range(len(COLUMNS))
 
 OVERDUE_BG = QColor("#f6d5d5")
 DUE_TODAY_BG = QColor("#fbe7bd")
@@ -124,10 +133,25 @@ class AdmissionTableModel(QAbstractTableModel):
             # Search on name both ways round, CPR with and without dash, kommune, status, deadline.
             search.append(
                 " ".join(
-                    (r.given_name, r.family_name, r.cpr, format_cpr(r.cpr), r.kommune_name, r.status, cells[COL_NEXT], r.ward)
+                    (
+                        r.given_name,
+                        r.family_name,
+                        r.cpr,
+                        format_cpr(r.cpr),
+                        r.kommune_name,
+                        r.status,
+                        cells[COL_NEXT],
+                        r.ward,
+                    )
                 ).casefold()
             )
-            state_rank = 0 if r.next_state is DeadlineState.OVERDUE else 1 if r.next_state is DeadlineState.DUE_TODAY else 2
+            state_rank = (
+                0
+                if r.next_state is DeadlineState.OVERDUE
+                else 1
+                if r.next_state is DeadlineState.DUE_TODAY
+                else 2
+            )
             sort_keys.append(
                 (
                     (danish_sort_key(r.family_name), danish_sort_key(r.given_name)),
@@ -177,7 +201,9 @@ class AdmissionTableModel(QAbstractTableModel):
 
     def _sorted(self, view: list[int]) -> list[int]:
         keys, col = self._sort_keys, self._sort_column
-        return sorted(view, key=lambda i: keys[i][col], reverse=self._sort_order == Qt.SortOrder.DescendingOrder)
+        return sorted(
+            view, key=lambda i: keys[i][col], reverse=self._sort_order == Qt.SortOrder.DescendingOrder
+        )
 
     # -- lookups for the view ---------------------------------------------------------------------------
     def row_at(self, row: int) -> AdmissionRow:
@@ -200,8 +226,14 @@ class AdmissionTableModel(QAbstractTableModel):
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(COLUMNS)
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(COLUMNS):
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(COLUMNS)
+        ):
             return COLUMNS[section]
         return None
 

@@ -12,14 +12,15 @@ from PySide6.QtCore import (
     QLocale,
     QMessageLogContext,
     QSettings,
-    QTranslator,
     QtMsgType,
+    QTranslator,
     qInstallMessageHandler,
 )
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from coordinator_app import __version__
 from coordinator_app.errors import KoordinatorError, StorageError
+from coordinator_app.logs import configure_logging
 from coordinator_app.reference import load_centres
 from coordinator_app.services.context import Clock, ServiceContext
 from coordinator_app.services.setup import ensure_reference_data, is_demo, load_demo_ward
@@ -111,13 +112,16 @@ def open_or_explain(url: str | None) -> Database | None:
 
 
 def run(options: LaunchOptions) -> int:
+    configure_logging()
     app = ensure_application()
     install_danish(app)
     qInstallMessageHandler(_qt_message_handler)
     install_crash_handler()
     db = open_or_explain(options.database_url)
     if db is None:
+        log.warning("Databasen kunne ikke åbnes; programmet lukker")
         return 2
+    log.info("Database åbnet (%s)", db.dialect)
     try:
         window = build_window(db, options)
     except KoordinatorError as exc:

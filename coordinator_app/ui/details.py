@@ -111,7 +111,9 @@ class DetailsPanel(QWidget):
         self.calendar_label.setStyleSheet("color: palette(mid);")
         ov.addWidget(self.calendar_label)
 
-        self.history = _readonly_table(["Tidspunkt", "Hændelse", "Modtager", "Kanal", "Af", "Note"], stretch=5)
+        self.history = _readonly_table(
+            ["Tidspunkt", "Hændelse", "Modtager", "Kanal", "Af", "Note"], stretch=5
+        )
 
         self.tabs = QTabWidget()
         self.tabs.addTab(overview, "&Overblik")
@@ -143,8 +145,12 @@ class DetailsPanel(QWidget):
         self.title.setText(p.name)
         self._show_cpr()
         kommune = details.kommune.name if details.kommune else a.bopaelskommune
-        parts = [f"Indlæggelse nr. {a.id}", f"{a.center}, {a.ward}", f"Bopælskommune: {kommune}",
-                 f"Indlagt {a.admitted:%d-%m-%Y}" + (" (tvang)" if a.involuntary else "")]
+        parts = [
+            f"Indlæggelse nr. {a.id}",
+            f"{a.center}, {a.ward}",
+            f"Bopælskommune: {kommune}",
+            f"Indlagt {a.admitted:%d-%m-%Y}" + (" (tvang)" if a.involuntary else ""),
+        ]
         if a.discharged:
             parts.append(f"Udskrevet {a.discharged:%d-%m-%Y}")
         if a.expected_faerdigbehandlet:

@@ -239,8 +239,11 @@ class MainWindow(QMainWindow):
 
     def new_admission(self) -> None:
         dialog = AdmissionDialog(
-            self.admissions, kommuner=self._kommune_list(), centres=self._centres,
-            today=self._ctx.clock.today(), parent=self,
+            self.admissions,
+            kommuner=self._kommune_list(),
+            centres=self._centres,
+            today=self._ctx.clock.today(),
+            parent=self,
         )
         self._run_dialog(dialog)
 
@@ -256,8 +259,12 @@ class MainWindow(QMainWindow):
             show_error(self, exc)
             return
         dialog = AdmissionDialog(
-            self.admissions, kommuner=self._kommune_list(), centres=self._centres,
-            today=self._ctx.clock.today(), existing=details, parent=self,
+            self.admissions,
+            kommuner=self._kommune_list(),
+            centres=self._centres,
+            today=self._ctx.clock.today(),
+            existing=details,
+            parent=self,
         )
         self._run_dialog(dialog)
 

@@ -69,7 +69,9 @@ class OptionalDateField(QWidget):
 class KommuneCombo(QComboBox):
     """The 98 kommuner, Region Hovedstaden's 29 first, then the rest; type to search by name or code."""
 
-    def __init__(self, kommuner: Sequence[Kommune], *, allow_empty: bool = False, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, kommuner: Sequence[Kommune], *, allow_empty: bool = False, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setEditable(True)
         self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)

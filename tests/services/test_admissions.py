@@ -25,8 +25,13 @@ def service(database) -> AdmissionService:
 
 def valid(**changes) -> AdmissionInput:
     base = dict(
-        cpr="010170-9999", given_name="Testa", family_name="Fiktivsen", bopaelskommune="101",
-        center="Psykiatrisk Center København", ward="Afsnit 1", admitted=date(2026, 11, 10),
+        cpr="010170-9999",
+        given_name="Testa",
+        family_name="Fiktivsen",
+        bopaelskommune="101",
+        center="Psykiatrisk Center København",
+        ward="Afsnit 1",
+        admitted=date(2026, 11, 10),
     )
     base.update(changes)
     return AdmissionInput(**base)
@@ -55,13 +60,19 @@ def test_create_admission_and_see_it_in_the_list_with_status(service: AdmissionS
         ({"admitted": None}, "admitted", "Indlæggelsesdato skal udfyldes"),
         ({"admitted": date(2027, 1, 1)}, "admitted", "fremtiden"),
         ({"admitted": date(1900, 1, 1)}, "admitted", "Tjek årstallet"),
-        ({"expected_faerdigbehandlet": date(2026, 11, 1)}, "expected_faerdigbehandlet", "før indlæggelsesdatoen"),
+        (
+            {"expected_faerdigbehandlet": date(2026, 11, 1)},
+            "expected_faerdigbehandlet",
+            "før indlæggelsesdatoen",
+        ),
         ({"expected_faerdigbehandlet": date(2028, 1, 1)}, "expected_faerdigbehandlet", "år ude i fremtiden"),
         ({"flags": AdmissionFlags(homeless=True)}, "opholdskommune", "opholdskommune"),
         ({"given_name": "x" * 101}, "given_name", "for langt"),
     ],
 )
-def test_bad_input_is_refused_in_danish_and_nothing_is_written(service, database, changes, field, words) -> None:
+def test_bad_input_is_refused_in_danish_and_nothing_is_written(
+    service, database, changes, field, words
+) -> None:
     with pytest.raises(ValidationError) as info:
         service.create_admission(valid(**changes))
     assert info.value.field == field
@@ -80,12 +91,16 @@ def test_the_same_patient_cannot_have_two_open_admissions(service, database) -> 
 
 def test_readmission_after_discharge_reuses_the_patient(service, database) -> None:
     first = service.create_admission(valid(admitted=date(2026, 10, 1)))
-    service.update_admission(first.admission_id, valid(admitted=date(2026, 10, 1), discharged=date(2026, 10, 20)))
+    service.update_admission(
+        first.admission_id, valid(admitted=date(2026, 10, 1), discharged=date(2026, 10, 20))
+    )
     second = service.create_admission(valid(admitted=date(2026, 11, 10)))
     assert second.patient_id == first.patient_id
     assert [r.admission_id for r in service.list_rows()] == [second.admission_id]
     assert {r.admission_id for r in service.list_rows(include_discharged=True)} == {
-        first.admission_id, second.admission_id}
+        first.admission_id,
+        second.admission_id,
+    }
 
 
 def test_discharge_before_admission_is_refused_on_edit(service) -> None:
@@ -98,11 +113,17 @@ def test_discharge_before_admission_is_refused_on_edit(service) -> None:
 def test_status_and_next_deadline_follow_the_events(service, database) -> None:
     created = service.create_admission(valid(expected_faerdigbehandlet=date(2026, 12, 4)))
     with database.session() as s:
-        EventRepository(s).append(Event(
-            id=None, admission_id=created.admission_id, kind=EventKind.ORIENTERING_INDLAEGGELSE,
-            occurred_at=datetime(2026, 11, 10, 10, tzinfo=UTC), recorded_by="test", recipient_kommune="101",
-            channel=Channel.SIKKER_MAIL,
-        ))
+        EventRepository(s).append(
+            Event(
+                id=None,
+                admission_id=created.admission_id,
+                kind=EventKind.ORIENTERING_INDLAEGGELSE,
+                occurred_at=datetime(2026, 11, 10, 10, tzinfo=UTC),
+                recorded_by="test",
+                recipient_kommune="101",
+                channel=Channel.SIKKER_MAIL,
+            )
+        )
     (row,) = service.list_rows()
     assert row.status == "Orienteret"
 
@@ -114,13 +135,17 @@ def test_an_edit_based_on_an_old_read_is_refused_and_nothing_is_lost(service, da
     read_by_first = service.details(created.admission_id)
     read_by_second = service.details(created.admission_id)
     service.update_admission(
-        created.admission_id, valid(ward="Afsnit 2"),
-        admission_version=read_by_second.admission.version, patient_version=read_by_second.patient.version,
+        created.admission_id,
+        valid(ward="Afsnit 2"),
+        admission_version=read_by_second.admission.version,
+        patient_version=read_by_second.patient.version,
     )
     with pytest.raises(ConflictError) as info:
         service.update_admission(
-            created.admission_id, valid(ward="Afsnit 3"),
-            admission_version=read_by_first.admission.version, patient_version=read_by_first.patient.version,
+            created.admission_id,
+            valid(ward="Afsnit 3"),
+            admission_version=read_by_first.admission.version,
+            patient_version=read_by_first.patient.version,
         )
     assert "anden bruger" in info.value.message
     assert service.details(created.admission_id).admission.ward == "Afsnit 2"

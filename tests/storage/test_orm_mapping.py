@@ -22,12 +22,12 @@ def test_every_admission_flag_has_its_own_column() -> None:
 
 
 def test_every_event_field_has_its_column() -> None:
-    assert EVENT_FIELDS == tuple(f.name for f in dataclasses.fields(Event))
+    assert tuple(f.name for f in dataclasses.fields(Event)) == EVENT_FIELDS
     assert set(EVENT_FIELDS) <= set(EventRow.__table__.c.keys())
 
 
 def test_missing_postgresql_fails_with_setup_advice(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("KOORDINATOR_PG_BIN", str(tmp_path))
     monkeypatch.setenv("PATH", str(tmp_path))
-    with pytest.raises(pytest.fail.Exception, match="scripts/setup.sh"):
+    with pytest.raises(pytest.fail.Exception, match=r"scripts/setup\.sh"):
         _pg_bin_dir()

@@ -60,9 +60,9 @@ def test_patient_update_saves_changes(database: Database) -> None:
 
 
 def test_missing_patient_and_admission_raise_danish_not_found(database: Database) -> None:
-    with database.session() as session, pytest.raises(NotFoundError, match="Patienten .* findes ikke"):
+    with database.session() as session, pytest.raises(NotFoundError, match=r"Patienten .* findes ikke"):
         PatientRepository(session).get(4242)
-    with database.session() as session, pytest.raises(NotFoundError, match="Indlæggelsen .* findes ikke"):
+    with database.session() as session, pytest.raises(NotFoundError, match=r"Indlæggelsen .* findes ikke"):
         AdmissionRepository(session).update(dataclasses.replace(admission(1), id=4242))
 
 
@@ -180,14 +180,13 @@ def test_concurrent_update_of_a_patient_raises_conflict(database: Database) -> N
     """Two coordinators edit the same patient: the second save must not overwrite the first."""
     with database.session() as session:
         added = PatientRepository(session).add(patient())
-    with pytest.raises(ConflictError, match="En anden bruger har ændret"):
-        with database.session() as mine:
-            repo = PatientRepository(mine)
-            seen = repo.get(added.id or 0)
-            mine.commit()  # my read is done; the row stays in my session at version 1
-            with database.session() as theirs:
-                PatientRepository(theirs).update(dataclasses.replace(seen, phone="11"))
-            repo.update(dataclasses.replace(seen, phone="22"))
+    with pytest.raises(ConflictError, match="En anden bruger har ændret"), database.session() as mine:
+        repo = PatientRepository(mine)
+        seen = repo.get(added.id or 0)
+        mine.commit()  # my read is done; the row stays in my session at version 1
+        with database.session() as theirs:
+            PatientRepository(theirs).update(dataclasses.replace(seen, phone="11"))
+        repo.update(dataclasses.replace(seen, phone="22"))
     with database.session() as session:
         assert PatientRepository(session).get(added.id or 0).phone == "11"
 
@@ -196,14 +195,13 @@ def test_concurrent_update_of_an_admission_raises_conflict(
     admitted: tuple[Database, Patient, Admission],
 ) -> None:
     db, _p, a = admitted
-    with pytest.raises(ConflictError):
-        with db.session() as mine:
-            repo = AdmissionRepository(mine)
-            seen = repo.get(a.id or 0)
-            mine.commit()
-            with db.session() as theirs:
-                AdmissionRepository(theirs).update(dataclasses.replace(seen, ward="Afsnit 8"))
-            repo.update(dataclasses.replace(seen, ward="Afsnit 9"))
+    with pytest.raises(ConflictError), db.session() as mine:
+        repo = AdmissionRepository(mine)
+        seen = repo.get(a.id or 0)
+        mine.commit()
+        with db.session() as theirs:
+            AdmissionRepository(theirs).update(dataclasses.replace(seen, ward="Afsnit 8"))
+        repo.update(dataclasses.replace(seen, ward="Afsnit 9"))
     with db.session() as session:
         assert AdmissionRepository(session).get(a.id or 0).ward == "Afsnit 8"
 

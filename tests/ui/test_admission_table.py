@@ -11,25 +11,43 @@ from coordinator_app.services.admissions import AdmissionRow
 from coordinator_app.ui.admission_table import COL_NAME, COL_NEXT, AdmissionTableModel
 
 
-def row(i: int, family: str, *, state: DeadlineState | None = None, kommune: str = "København") -> AdmissionRow:
+def row(
+    i: int, family: str, *, state: DeadlineState | None = None, kommune: str = "København"
+) -> AdmissionRow:
     return AdmissionRow(
-        admission_id=i, patient_id=i, given_name="Testa", family_name=family, cpr=f"01017{i:01d}9999"[:10],
-        replacement_cpr=False, center="Psykiatrisk Center København", ward="Afsnit 1", kommune_code="101",
-        kommune_name=kommune, admitted=date(2026, 11, 1), discharged=None, scenario=2, status="Varslet",
-        next_kind="faerdigmelding" if state else None, next_description="Færdigmelding" if state else None, next_rule="B5" if state else None,
-        next_due=date(2026, 11, 20 + i) if state else None, next_state=state,
+        admission_id=i,
+        patient_id=i,
+        given_name="Testa",
+        family_name=family,
+        cpr=f"01017{i:01d}9999"[:10],
+        replacement_cpr=False,
+        center="Psykiatrisk Center København",
+        ward="Afsnit 1",
+        kommune_code="101",
+        kommune_name=kommune,
+        admitted=date(2026, 11, 1),
+        discharged=None,
+        scenario=2,
+        status="Varslet",
+        next_kind="faerdigmelding" if state else None,
+        next_description="Færdigmelding" if state else None,
+        next_rule="B5" if state else None,
+        next_due=date(2026, 11, 20 + i) if state else None,
+        next_state=state,
     )
 
 
 def make_model(qapp) -> AdmissionTableModel:
     model = AdmissionTableModel()
-    model.set_rows([
-        row(1, "Østergaard", state=DeadlineState.OVERDUE),
-        row(2, "Aagaard", state=DeadlineState.DUE_TODAY, kommune="Tårnby"),
-        row(3, "Zacho"),
-        row(4, "Ærø-Hansen", state=DeadlineState.OPEN),
-        row(5, "Andersen"),
-    ])
+    model.set_rows(
+        [
+            row(1, "Østergaard", state=DeadlineState.OVERDUE),
+            row(2, "Aagaard", state=DeadlineState.DUE_TODAY, kommune="Tårnby"),
+            row(3, "Zacho"),
+            row(4, "Ærø-Hansen", state=DeadlineState.OPEN),
+            row(5, "Andersen"),
+        ]
+    )
     return model
 
 

@@ -7,7 +7,7 @@ import re
 from PySide6.QtCore import QPoint, QSettings, Qt
 
 from coordinator_app.reference import danish_sort_key
-from coordinator_app.ui.admission_table import COL_CPR, COL_KOMMUNE, COL_NAME, COL_NEXT, COL_STATUS
+from coordinator_app.ui.admission_table import COL_CPR, COL_NAME, COL_NEXT, COL_STATUS
 
 
 def visible(window, column: int) -> list[str]:

@@ -18,7 +18,9 @@ def test_a_database_that_cannot_be_opened_gives_a_clear_message(qtbot, tmp_path:
     broken.write_bytes(b"this is not a database file at all" * 200)
     shown: list[tuple[str, str]] = []
     monkeypatch.setattr(QMessageBox, "critical", lambda _p, title, text, *a, **k: shown.append((title, text)))
-    code = app_module.run(app_module.LaunchOptions(database_url=str(broken), settings_path=str(tmp_path / "s.ini")))
+    code = app_module.run(
+        app_module.LaunchOptions(database_url=str(broken), settings_path=str(tmp_path / "s.ini"))
+    )
     assert code == 2
     assert len(shown) == 1
     title, text = shown[0]
@@ -40,7 +42,9 @@ def test_demo_is_refused_over_real_data(qtbot, tmp_path: Path, monkeypatch) -> N
     with db.session() as s:
         KommuneRepository(s).upsert_many([Kommune("101", "København", "Hovedstaden")])
         p = PatientRepository(s).add(Patient(None, "0101709999", "Testa", "Fiktivsen"))
-        AdmissionRepository(s).add(Admission(None, p.id, "Psykiatrisk Center København", "Afsnit 1", date(2026, 11, 1), "101"))
+        AdmissionRepository(s).add(
+            Admission(None, p.id, "Psykiatrisk Center København", "Afsnit 1", date(2026, 11, 1), "101")
+        )
     db.dispose()
     shown: list[str] = []
     monkeypatch.setattr(QMessageBox, "critical", lambda _p, _t, text, *a, **k: shown.append(text))
@@ -59,14 +63,19 @@ def test_demo_is_refused_over_real_data(qtbot, tmp_path: Path, monkeypatch) -> N
 def test_smoke_command_exits_zero(tmp_path: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "coordinator_app", "--smoke"],
-        capture_output=True, text=True, timeout=120, env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
     )
     assert result.returncode == 0, result.stderr
     assert "røgtest ok" in result.stdout
 
 
 def test_version_command(tmp_path: Path) -> None:
-    result = subprocess.run([sys.executable, "-m", "coordinator_app", "--version"], capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "coordinator_app", "--version"], capture_output=True, text=True
+    )
     assert result.returncode == 0
     assert result.stdout.startswith("Koordinator ")
 
@@ -83,7 +92,7 @@ class _NoneModel(QAbstractTableModel):
 
 
 def test_reading_none_through_a_model_does_not_leak_references(qapp) -> None:
-    """PySide6 6.12.0 drops a reference to None on each read and aborts later (recipes.md); 6.11.3 does not."""
+    """PySide6 6.12.0 drops a None reference on each read and later aborts (recipes.md); 6.11.3 does not."""
     model = _NoneModel()
     index = model.index(0, 0)
     before = sys.getrefcount(None)
