@@ -12,9 +12,16 @@ deliberately **failing modulus-11 check** — so it passes ``stdnum.dk.cpr.valid
 The current admissions (``_current.CURRENT_SPECS``, repeated with shifted dates to fill ``current``)
 cover scenarios 1, 2, 3 and none, branches B4 and B5, and the stages: just admitted, not assessed,
 orienteret (and orientering missing), varsling not yet due / due today / overdue, varslet (on time and
-late), færdigmeldt (days to months), i bero, genoptaget, afmeldt, færdigmeldt again, netværksmøde
-invited / held / overdue / today. Every special-group flag (A3–A5, B8, C9–C10, D2, D5–D8) and
-tvangsindlæggelse occurs at least twice among them.
+late), færdigbehandlet today, færdigmelding overdue, færdigmeldt (days to months), i bero, genoptaget,
+afmeldt, færdigmeldt again, netværksmøde invited / held / overdue / today. Every special-group flag
+(A3–A5, B8, C9–C10, D2, D5–D8) and tvangsindlæggelse occurs at least twice among them.
+
+Milestone notes (``_milestones``: children checked, epikrise sent, status meetings, the groups' duties …)
+make the deadline engine see what a well-run ward has done: of the ~40 current admissions' center
+deadlines most are met, about six are overdue (each a different duty), about four fall due today, and
+the kommune side shows one case past its 12 weeks (G1) and one missed status meeting (G2). The current
+admissions draw from their own random stream, so the same stages show whatever ``today`` is. Events fall
+on working days of :class:`coordinator_app.workdays.WorkCalendar` (the app's calendar) in office hours.
 
 The history is sized for statistics (H in agreement.md), not for one ward's bed count: ~1,600
 admissions a year, median stay ~3 weeks with a long tail, færdigmeldt periods, readmissions within
@@ -25,16 +32,17 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import NamedTuple
 
 from coordinator_app.cpr import synthetic_cpr
-from coordinator_app.demo._calendar import WorkCalendar, office_moment
-from coordinator_app.demo._current import CURRENT_SPECS, current_plan
+from coordinator_app.demo._current import CURRENT_SPECS, admitted_on, current_plan
 from coordinator_app.demo._names import COORDINATORS, FAMILY, FEMALE, MALE
-from coordinator_app.demo._stories import Draft, Plan, answers, history_plan
+from coordinator_app.demo._stories import history_plan
+from coordinator_app.demo._timeline import Draft, Plan, answers
 from coordinator_app.model import Admission, AdmissionFlags, Event, Kommune, Patient
 from coordinator_app.reference import HOME_REGION, load_centres, load_kommuner
+from coordinator_app.workdays import COPENHAGEN, WorkCalendar
 
 __all__ = ["DEMO_CENTER", "DEMO_WARD", "DemoWard", "generate_demo_ward"]
 
@@ -100,7 +108,9 @@ class _Stay:
 class _Generator:
     def __init__(self, today: date, seed: int, kommuner: list[Kommune]) -> None:
         self.today = today
+        self.seed = seed
         self.rng = random.Random(seed)
+        self.cal = WorkCalendar()
         self.kommuner = kommuner
         self.people: list[_Person] = []
         self.cpr_counts: dict[tuple[date, bool], int] = {}
@@ -187,46 +197,35 @@ class _Generator:
                     person = self.free_person(day, recent=False)
                 person = person or self.new_person()
                 flags, involuntary = self.flags(person)
-                plan = history_plan(
-                    rng,
-                    self.cal,
-                    day,
-                    self.today,
-                    wants_to_leave=flags.wants_to_leave,
-                    meeting_prone=(flags.botilbud and involuntary)
-                    or flags.misbrug
-                    or flags.retslig_foranstaltning,
-                )
+                plan = history_plan(rng, self.cal, day, self.today, flags, involuntary)
                 if plan is not None:
                     stays.append(self.stay(plan, person, flags, involuntary))
             day += timedelta(days=1)
         return stays
 
     def current(self, count: int) -> list[_Stay]:
+        # Own random stream: the stages come out the same whatever the history (and so ``today``) is.
+        self.rng = random.Random(f"{self.seed}:current")
         stays = []
         for i in range(count):
-            spec = CURRENT_SPECS[i % len(CURRENT_SPECS)]
-            plan = current_plan(
-                spec,
-                self.rng,
-                self.cal,
-                self.today,
-                shift=self.rng.randint(1, 6) if i >= len(CURRENT_SPECS) else 0,
-            )
-            person = self.free_person(plan.admitted, recent=False) if self.rng.random() < 0.35 else None
+            copy, index = divmod(i, len(CURRENT_SPECS))
+            spec = CURRENT_SPECS[index].copy(copy)
+            shift = self.rng.randint(1, 6) if copy else 0
+            admitted = admitted_on(spec, self.today, shift)
+            person = self.free_person(admitted, recent=False) if self.rng.random() < 0.35 else None
             person = person or self.new_person()
             flags, involuntary = self.flags(person)
             for k, name in enumerate(FLAG_NAMES):  # every special group at least twice (test coverage)
                 if i in ((3 * k + 1) % max(count, 1), (3 * k + 17) % max(count, 1)):
                     flags = replace(flags, **{name: True})
+            flags = replace(flags, **dict.fromkeys(spec.flags, True), **dict.fromkeys(spec.not_flags, False))
             if i % 9 == 4:
                 involuntary = True
+            plan = current_plan(spec, self.rng, self.cal, self.today, shift, flags)
             stays.append(self.stay(plan, person, flags, involuntary))
         return stays
 
     def build(self, *, current: int, history_years: int, center: str, ward: str) -> DemoWard:
-        first_year = self.today.year - history_years - 1
-        self.cal = WorkCalendar(first_year, self.today.year + 1)
         stays = self.history(history_years) + self.current(current)
         for i, s in enumerate(stays):
             s.order = i
@@ -269,9 +268,10 @@ class _Generator:
         coordinator = rng.choice(COORDINATORS)
         recipient = s.opholdskommune or s.person.kommune
         out: list[_Timed] = []
-        prev_day, minute = None, 0
+        prev_day, minute, k = None, 0, 0
         for seq, d in enumerate(s.plan.drafts):
-            minute = rng.randint(0, 150) if d.day != prev_day else min(minute + rng.randint(5, 45), 450 + seq)
+            k = k + 1 if d.day == prev_day else 0  # events earlier the same day
+            minute = rng.randint(0, 150) if not k else min(minute + rng.randint(5, 45), 440 + k)
             prev_day = d.day
             user = coordinator if rng.random() < 0.8 else rng.choice(COORDINATORS)
             out.append(_Timed(office_moment(d.day, minute), admission_id, seq, d, user, recipient))
@@ -300,6 +300,12 @@ def _number_events(timed: list[_Timed]) -> list[Event]:
             )
         )
     return events
+
+
+def office_moment(day: date, minutes_after_eight: int) -> datetime:
+    """``day`` at 08:00 + minutes, Copenhagen time, as an aware UTC datetime."""
+    local = datetime.combine(day, time(8, 0), tzinfo=COPENHAGEN) + timedelta(minutes=minutes_after_eight)
+    return local.astimezone(UTC)
 
 
 def _poisson(rng: random.Random, mean: float) -> int:

@@ -14,6 +14,7 @@ import pytest
 from stdnum.dk import cpr as stdnum_cpr
 
 from coordinator_app import cpr
+from coordinator_app.deadlines import Deadline
 from coordinator_app.demo import DemoWard, generate_demo_ward
 from coordinator_app.demo._names import COORDINATORS
 from coordinator_app.model import Admission, AdmissionFlags, Event, EventKind
@@ -43,6 +44,19 @@ ANSWER_KEYS = {
 
 process = pytest.importorskip("coordinator_app.process")
 workdays = pytest.importorskip("coordinator_app.workdays")
+deadlines = pytest.importorskip("coordinator_app.deadlines")
+rules = pytest.importorskip("coordinator_app.rules")
+special_groups = pytest.importorskip("coordinator_app.special_groups")
+M = rules.Milestone
+DS = deadlines.DeadlineState
+#: Notes that record duties after the discharge (D1, D3, D5); everything else happens before it.
+AFTER_DISCHARGE = {
+    M.EPIKRISE_SENDT,
+    M.KORRESPONDANCE_SENDT,
+    M.KORRESPONDANCE_BESVARET,
+    M.BOTILBUD_KONKRET_VURDERING,
+    M.BOTILBUD_OPFOELGNING,
+}
 
 
 @pytest.fixture(scope="module")
@@ -64,7 +78,7 @@ def current(ward: DemoWard) -> list[Admission]:
 
 
 @pytest.fixture(scope="module")
-def states(ward: DemoWard, by_admission: dict[int, list[Event]]) -> dict[int, object]:
+def states(ward: DemoWard, by_admission: dict[int, list[Event]]) -> dict[int | None, object]:
     return {a.id: process.replay(a, by_admission.get(a.id or 0, [])) for a in ward.admissions}
 
 
@@ -271,8 +285,10 @@ def test_events_in_order_within_an_admission_and_nothing_after_discharge(
         if a.discharged is None:
             assert not discharges
         else:
-            assert discharges == [events[-1]]
-            assert local(events[-1]).date() == a.discharged
+            assert len(discharges) == 1
+            after = events[events.index(discharges[0]) + 1 :]
+            assert all(e.kind is K.NOTE and e.data["milestone"] in AFTER_DISCHARGE for e in after)
+            assert local(discharges[0]).date() == a.discharged
 
 
 def test_notifications_name_kommune_and_channel(ward: DemoWard) -> None:
@@ -299,6 +315,10 @@ def test_event_data(ward: DemoWard) -> None:
             invitation = by_id[e.data["invitation_event_id"]]
             assert invitation.kind is K.MEETING_INVITED and invitation.admission_id == e.admission_id
             assert invitation.occurred_at < e.occurred_at
+        elif e.kind is K.NOTE:  # every note records a milestone the engine knows, in Danish
+            assert M(e.data["milestone"]) and e.note
+            if e.data["milestone"] in (M.UDSKRIVNINGSAFTALE, M.KOORDINATIONSPLAN):
+                assert date.fromisoformat(e.data["end"]) > workdays.local_date(e.occurred_at)  # E3
 
 
 # -- realistic for statistics (H) --------------------------------------------------------------------
@@ -332,3 +352,112 @@ def test_history_is_realistic_for_statistics(ward: DemoWard, by_admission: dict)
     assert 0.1 <= sum(late) / len(late) <= 0.45
     faerdig = Counter(e.kind for e in ward.events)
     assert faerdig[K.I_BERO] >= 10 and faerdig[K.AFMELDING] >= 10
+
+
+# -- deadlines as a real ward's (milestones recorded) ---------------------------------------------------
+
+
+Deadlines = list[Deadline]
+
+
+def center_and_kommune(today: date) -> tuple[Deadlines, Deadlines, list[Admission]]:
+    """Center and kommune deadlines of the current admissions as of ``today``."""
+    ward = generate_demo_ward(today)
+    grouped: dict[int | None, list[Event]] = defaultdict(list)
+    for e in ward.events:
+        grouped[e.admission_id].append(e)
+    current = [a for a in ward.admissions if a.discharged is None]
+    calendar = workdays.WorkCalendar()
+    center: Deadlines = []
+    kommune: Deadlines = []
+    for a in current:
+        for d in deadlines.compute_deadlines(a, grouped[a.id], calendar, today):
+            (center if d.responsible == "center" else kommune).append(d)
+    return center, kommune, current
+
+
+@pytest.mark.parametrize(
+    ("today", "due_today"),
+    [
+        (date(2026, 11, 23), (2, 4)),  # an ordinary Monday
+        (date(2027, 3, 1), (2, 4)),
+        (date(2027, 3, 29), (2, 3)),  # 2. påskedag: closed, the varsling due today moved back to Wednesday
+    ],
+)
+def test_current_deadlines_look_like_a_real_ward(today: date, due_today: tuple[int, int]) -> None:
+    center, kommune, current = center_and_kommune(today)
+    states = Counter(d.state for d in center)
+    overdue = [d for d in center if d.state is DS.OVERDUE]
+    assert 5 <= len(overdue) <= 8, overdue
+    assert due_today[0] <= states[DS.DUE_TODAY] <= due_today[1]
+    assert len({d.kind for d in overdue}) >= 4  # spread over different duties, not one rule
+    assert {"varsling", "netvaerksmoede", "boern_vurdering"} <= {d.kind for d in overdue}
+    assert {"kontakt_scenarie_2", "kontakt_scenarie_3", "orientering_scenarie_1"} & {d.kind for d in overdue}
+    assert states[DS.MET] > 2 * (len(center) - states[DS.MET])  # most are met
+    assert states[DS.OPEN] >= 10  # the rest lie ahead
+    assert len(current) == 40
+    # Kommune side: status meetings and decisions mostly in place, one or two overdue to show the problem.
+    late = [d for d in kommune if d.state is DS.OVERDUE]
+    assert 1 <= len(late) <= 2 and {d.kind for d in late} <= {"sagsbehandling", "statusmoede"}
+    status = [d for d in kommune if d.kind == "statusmoede"]
+    assert len(status) >= 6 and sum(d.state is DS.OVERDUE for d in status) <= 1
+    assert any(d.kind == "sagsbehandling" and d.state is DS.MET for d in kommune)  # G1 decision recorded
+
+
+def test_children_are_checked_at_admission_for_most(current: list[Admission], by_admission: dict) -> None:
+    """A4: the children check is met for most current children-flag admissions (one is missing on purpose)."""
+    calendar = workdays.WorkCalendar()
+    checks = [
+        d
+        for a in current
+        if a.flags.children
+        for d in deadlines.compute_deadlines(a, by_admission.get(a.id, []), calendar, TODAY)
+        if d.kind == "boern_vurdering"
+    ]
+    assert len(checks) >= 4
+    assert sum(d.state is DS.MET for d in checks) >= 0.6 * len(checks)
+    assert sum(d.state is DS.OVERDUE for d in checks) <= 1
+
+
+def test_history_records_what_a_well_run_ward_records(ward: DemoWard, by_admission: dict) -> None:
+    """D1 epikrise mostly within 24 h (some late), D5 follow-ups, G1 decisions, the groups' duties done."""
+    calendar = workdays.WorkCalendar()
+    found: Counter = Counter()
+    done = [a for a in ward.admissions if a.discharged]
+    for a in done:
+        for d in deadlines.compute_deadlines(a, by_admission[a.id], calendar, TODAY):
+            found[d.kind, d.state, d.late] += 1
+    epikrise = sum(n for (kind, *_), n in found.items() if kind == "epikrise")
+    assert epikrise == len(done)
+    on_time = found["epikrise", DS.MET, False] / epikrise
+    assert 0.85 <= on_time < 0.98 and found["epikrise", DS.MET, True] > 0
+    follow = [n for (kind, state, _), n in found.items() if kind.startswith("botilbud") and state is DS.MET]
+    botilbud = sum(a.flags.botilbud for a in done)
+    assert sum(follow) >= 0.9 * botilbud
+    g1 = {k: n for k, n in found.items() if k[0] == "sagsbehandling"}
+    assert sum(n for (_, state, late), n in g1.items() if state is DS.MET and not late) >= 0.95 * sum(
+        g1.values()
+    )
+    reminders = Counter(
+        (r.rule_id, r.done) for a in done for r in special_groups.reminders(a, by_admission[a.id])
+    )
+    for rule_id in ("A3", "B8", "D2", "D6", "D7", "D8", "E1"):  # mostly done, not always
+        share = reminders[rule_id, True] / (reminders[rule_id, True] + reminders[rule_id, False])
+        assert 0.6 <= share < 1, rule_id
+
+
+def test_long_faerdigmeldt_periods_have_status_meetings(ward: DemoWard, by_admission: dict) -> None:
+    """G2: the kommune meets about every 14 days while a patient is færdigmeldt."""
+    gaps = []
+    for admission in ward.admissions:
+        events = by_admission.get(admission.id, [])
+        faerdig = [workdays.local_date(e.occurred_at) for e in events if e.kind is K.FAERDIGMELDING]
+        if not faerdig:
+            continue
+        meetings = [
+            workdays.local_date(e.occurred_at)
+            for e in events
+            if e.kind is K.NOTE and e.data["milestone"] == M.STATUSMOEDE
+        ]
+        gaps += [(later - earlier).days for earlier, later in pairwise([faerdig[0], *meetings])]
+    assert len(gaps) > 100 and sum(g <= 14 for g in gaps) / len(gaps) > 0.95
