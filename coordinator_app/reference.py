@@ -15,6 +15,7 @@ import sys
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from coordinator_app.errors import ValidationError
@@ -70,6 +71,7 @@ _LETTERS = {
 }
 
 
+@lru_cache(maxsize=65536)
 def danish_sort_key(text: str) -> str:
     """A key that sorts names as a Danish dictionary does (CLDR ``da``): …, x, y, z, æ, ø, å.
 
