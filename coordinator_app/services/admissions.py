@@ -70,6 +70,10 @@ class AdmissionDetails:
     status: str
     status_error: str | None  # Danish explanation when the history cannot be replayed
     reminders: tuple[Reminder, ...] = ()  # undated duties of the special groups
+    kommune_names: dict[str, str] = dataclasses.field(default_factory=dict)  # code → name, for the codes used
+
+    def kommune_name(self, code: str | None) -> str:
+        return self.kommune_names.get(code or "", code or "")
 
 
 @dataclass(frozen=True)
@@ -166,7 +170,13 @@ class AdmissionService:
         with self._ctx.database.session() as session:
             admission = AdmissionRepository(session).get(admission_id)
             patient = PatientRepository(session).get(admission.patient_id)
-            kommune = KommuneRepository(session).get(admission.bopaelskommune)
+            kommuner = KommuneRepository(session)
+            kommune = kommuner.get(admission.bopaelskommune)
+            names = {
+                code: k.name
+                for code in (admission.bopaelskommune, admission.opholdskommune, admission.handlekommune)
+                if code and (k := kommuner.get(code)) is not None
+            }
             events = EventRepository(session).for_admission(admission_id)
         status_error = None
         try:
@@ -184,6 +194,7 @@ class AdmissionService:
             status=status,
             status_error=status_error,
             reminders=notes,
+            kommune_names=names,
         )
 
     def kommuner(self) -> list[Kommune]:

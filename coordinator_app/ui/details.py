@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from coordinator_app.cpr import format_cpr, mask_cpr
 from coordinator_app.deadlines import DeadlineState
-from coordinator_app.model import EVENT_LABELS, AdmissionFlags
+from coordinator_app.model import EVENT_LABELS, AdmissionFlags, Channel
 from coordinator_app.services.admissions import AdmissionDetails
 from coordinator_app.special_groups import Reminder
 from coordinator_app.ui.admission_dialog import FLAG_LABELS
@@ -40,6 +40,13 @@ RECIPIENT_LABELS = {
     "bopaelskommune": "Bopælskommune",
     "opholdskommune": "Opholdskommune",
     "handlekommune": "Handlekommune",
+}
+CHANNEL_LABELS = {
+    Channel.SIKKER_MAIL: "Sikker mail",
+    Channel.TELEFON: "Telefon",
+    Channel.MOF: "MedCom MOF",
+    Channel.NETVAERKSMOEDE: "Netværksmøde",
+    Channel.ANDET: "Andet",
 }
 STATE_LABELS = {
     DeadlineState.MET: "✓ Overholdt",
@@ -111,9 +118,7 @@ class DetailsPanel(QWidget):
         self.calendar_label.setStyleSheet("color: palette(mid);")
         ov.addWidget(self.calendar_label)
 
-        self.history = _readonly_table(
-            ["Tidspunkt", "Hændelse", "Modtager", "Kanal", "Af", "Note"], stretch=5
-        )
+        self.history = _readonly_table(["Tidspunkt", "Hændelse", "Modtager", "Af"], stretch=1)
 
         self.tabs = QTabWidget()
         self.tabs.addTab(overview, "&Overblik")
@@ -149,6 +154,8 @@ class DetailsPanel(QWidget):
             f"Indlæggelse nr. {a.id}",
             f"{a.center}, {a.ward}",
             f"Bopælskommune: {kommune}",
+            *([f"Opholdskommune: {details.kommune_name(a.opholdskommune)}"] if a.opholdskommune else []),
+            *([f"Handlekommune: {details.kommune_name(a.handlekommune)}"] if a.handlekommune else []),
             f"Indlagt {a.admitted:%d-%m-%Y}" + (" (tvang)" if a.involuntary else ""),
         ]
         if a.discharged:
@@ -198,29 +205,37 @@ class DetailsPanel(QWidget):
                 self.deadlines.setItem(i, j, item)
 
     def _fill_history(self, details: AdmissionDetails) -> None:
+        """Newest first: when, what (with the note under it), to whom and how, and who recorded it."""
         events = list(reversed(details.events))
+        corrected = {e.corrects_event_id for e in events if e.corrects_event_id is not None}
         self.history.setRowCount(len(events))
         for i, e in enumerate(events):
             when = e.occurred_at.astimezone(COPENHAGEN)
-            cells = [
-                f"{when:%d-%m-%Y %H:%M}",
-                EVENT_LABELS.get(e.kind, str(e.kind)),
-                e.recipient_kommune or "",
-                e.channel.value.replace("_", " ") if e.channel else "",
-                e.recorded_by,
-                e.note,
-            ]
+            what = EVENT_LABELS.get(e.kind, str(e.kind))
+            if e.id in corrected:
+                what += " (korrigeret)"
+            if e.note:
+                what += f"\n{e.note}"
+            to = details.kommune_name(e.recipient_kommune)
+            if e.channel is not None:
+                channel = CHANNEL_LABELS.get(e.channel, e.channel.value)
+                to = f"{to}\n{channel}" if to else channel
+            cells = [f"{when:%d-%m-%Y %H:%M}", what, to, e.recorded_by]
             for j, text in enumerate(cells):
-                self.history.setItem(i, j, QTableWidgetItem(text))
+                item = QTableWidgetItem(text)
+                item.setTextAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+                self.history.setItem(i, j, item)
 
     @staticmethod
     def _flags_text(flags: AdmissionFlags, notes: Sequence[Reminder]) -> str:
         active = [label for name, label in FLAG_LABELS if getattr(flags, name)]
         text = "<b>Særlige forhold:</b> " + (", ".join(active) if active else "ingen registreret")
         if notes:
-            items = "<br>".join(
-                f"&nbsp;&nbsp;{'✓' if r.done else '☐'} {escape(r.text)} <i>({r.rule_id})</i>" for r in notes
-            )
+            lines = []
+            for r in notes:
+                cite = "" if f"({r.rule_id}" in r.text else f" <i>({r.rule_id})</i>"
+                lines.append(f"&nbsp;&nbsp;{'✓' if r.done else '☐'} {escape(r.text)}{cite}")
+            items = "<br>".join(lines)
             text += f"<br><b>Husk:</b><br>{items}"
         return text
 
