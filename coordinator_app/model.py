@@ -131,3 +131,44 @@ class Event:
     note: str = ""
     data: dict[str, Any] = field(default_factory=dict)
     corrects_event_id: int | None = None
+
+
+class ConsentMethod(StrEnum):
+    MUNDTLIGT = "mundtligt"
+    SKRIFTLIGT = "skriftligt"
+
+
+@dataclass(frozen=True, slots=True)
+class Consent:
+    """The patient's consent to share information (F1, F2): what, with whom, when, how; withdrawal honoured."""
+
+    id: int | None
+    patient_id: int
+    given_to: str  # e.g. "Københavns Kommune", "egen læge", "pårørende: søster"
+    scope: str  # what may be shared, e.g. "Varsling og færdigmelding, oplysninger om funktionsniveau"
+    method: ConsentMethod
+    given_at: datetime  # aware UTC
+    recorded_by: str
+    admission_id: int | None = None
+    withdrawn_at: datetime | None = None
+    note: str = ""
+
+    @property
+    def active(self) -> bool:
+        return self.withdrawn_at is None
+
+
+@dataclass(frozen=True, slots=True)
+class ArchivedDocument:
+    """An issued document, archived immutably: the exact PDF bytes, their SHA-256 and the data they came from."""
+
+    id: int | None
+    admission_id: int
+    kind: str  # "varslingsblanket", "netvaerksmoede_referat", "udskrivningsaftale", …
+    title: str  # Danish, shown in the history, e.g. "Varslingsblanket – varsling"
+    created_at: datetime  # aware UTC
+    created_by: str
+    sha256: str  # hex digest of ``content``
+    data_version: str  # digest of the input data the PDF was rendered from
+    event_id: int | None = None  # the notification event it was issued with
+    content: bytes | None = None  # None when listed without the bytes
