@@ -133,6 +133,23 @@ class Event:
     corrects_event_id: int | None = None
 
 
+class ConsentRecipient(StrEnum):
+    """Who the consent lets us share with (F1, F2, C7)."""
+
+    KOMMUNE = "kommune"  # the patient's kommune(r): bopæls-, opholds-, handlekommune
+    EGEN_LAEGE = "egen_laege"
+    PAAROERENDE = "paaroerende"
+    ANDET = "andet"
+
+
+CONSENT_RECIPIENT_LABELS: dict[ConsentRecipient, str] = {
+    ConsentRecipient.KOMMUNE: "Kommunen",
+    ConsentRecipient.EGEN_LAEGE: "Egen læge",
+    ConsentRecipient.PAAROERENDE: "Pårørende",
+    ConsentRecipient.ANDET: "Andre",
+}
+
+
 class ConsentMethod(StrEnum):
     MUNDTLIGT = "mundtligt"
     SKRIFTLIGT = "skriftligt"
@@ -144,6 +161,7 @@ class Consent:
 
     id: int | None
     patient_id: int
+    recipient: ConsentRecipient
     given_to: str  # e.g. "Københavns Kommune", "egen læge", "pårørende: søster"
     scope: str  # what may be shared, e.g. "Varsling og færdigmelding, oplysninger om funktionsniveau"
     method: ConsentMethod
