@@ -16,13 +16,21 @@ from sqlalchemy.orm import Session
 
 from coordinator_app.model import Admission, Event, Kommune, Patient
 from coordinator_app.storage.convert import admission_values, event_values, kommune_values, patient_values
-from coordinator_app.storage.orm import AdmissionRow, Base, EventRow, KommuneRow, PatientRow
+from coordinator_app.storage.orm import (
+    AdmissionRow,
+    Base,
+    ConsentRow,
+    DocumentRow,
+    EventRow,
+    KommuneRow,
+    PatientRow,
+)
 
 #: Tables whose integer ids come from a PostgreSQL sequence.
-SERIAL_TABLES = ("patients", "admissions", "events", "centres", "wards")
+SERIAL_TABLES = ("patients", "admissions", "events", "centres", "wards", "consents", "documents")
 
 
-def _table(cls: type[Base]) -> Table:
+def table_of(cls: type[Base]) -> Table:
     table = cls.__table__
     assert isinstance(table, Table)
     return table
@@ -34,7 +42,7 @@ def upsert_kommuner(session: Session, kommuner: Iterable[Kommune]) -> None:
     if not rows:
         return
     conn = session.connection()
-    table = _table(KommuneRow)
+    table = table_of(KommuneRow)
     dialect_insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
     stmt = dialect_insert(table)
     stmt = stmt.on_conflict_do_update(
@@ -70,10 +78,10 @@ def bulk_load(
     conn = session.connection()
     now = datetime.now(UTC)
     for table, rows in (
-        (_table(PatientRow), _with_ids(patients, patient_values, "patients", created_at=now, version=1)),
-        (_table(AdmissionRow), _with_ids(admissions, admission_values, "admissions", version=1)),
+        (table_of(PatientRow), _with_ids(patients, patient_values, "patients", created_at=now, version=1)),
+        (table_of(AdmissionRow), _with_ids(admissions, admission_values, "admissions", version=1)),
         # Sorted by id: a correction always follows the event it corrects (SQLite checks each row).
-        (_table(EventRow), sorted(_with_ids(events, event_values, "events"), key=lambda r: r["id"])),
+        (table_of(EventRow), sorted(_with_ids(events, event_values, "events"), key=lambda r: r["id"])),
     ):
         if rows:
             conn.execute(table.insert(), rows)
@@ -95,8 +103,12 @@ def reset_sequences(session: Session) -> None:
 
 
 def clear_all(session: Session) -> None:
-    """Delete all patient data (events, admissions, patients); reference data and app_meta stay."""
+    """Delete all patient data: documents, consents, events, admissions, patients (children first).
+
+    Reference data and app_meta stay. The one place archived documents are deleted: a Core DELETE
+    on the connection, which the ORM's immutability guard (``orm.DocumentRow``) deliberately does not see.
+    """
     conn = session.connection()
-    for cls in (EventRow, AdmissionRow, PatientRow):
-        conn.execute(delete(_table(cls)))
+    for cls in (DocumentRow, ConsentRow, EventRow, AdmissionRow, PatientRow):
+        conn.execute(delete(table_of(cls)))
     session.expunge_all()

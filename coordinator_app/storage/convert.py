@@ -8,9 +8,22 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import fields
+from datetime import UTC, datetime
 from typing import Any
 
-from coordinator_app.model import Admission, AdmissionFlags, Channel, Event, EventKind, Kommune, Patient
+from coordinator_app.model import (
+    Admission,
+    AdmissionFlags,
+    ArchivedDocument,
+    Channel,
+    Consent,
+    ConsentMethod,
+    ConsentRecipient,
+    Event,
+    EventKind,
+    Kommune,
+    Patient,
+)
 from coordinator_app.storage.orm import FLAG_COLUMNS
 
 PATIENT_HAS_VERSION = "version" in {f.name for f in fields(Patient)}
@@ -144,3 +157,77 @@ def events_from(rows: Iterable[Sequence[Any]]) -> list[Event]:
 
 #: Column order for ``events_from`` (the order of ``model.Event``'s fields).
 EVENT_FIELDS = tuple(f.name for f in fields(Event))
+
+
+def utc(moment: datetime, what: str) -> datetime:
+    """``moment`` in UTC; a naive datetime is a bug (ValueError), as in ``types.UTCDateTime``."""
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError(f"{what} must be timezone-aware (UTC), got {moment!r}")
+    return moment.astimezone(UTC)
+
+
+def consent_values(c: Consent) -> dict[str, Any]:
+    return {
+        "patient_id": c.patient_id,
+        "admission_id": c.admission_id,
+        "recipient": ConsentRecipient(c.recipient).value,
+        "given_to": c.given_to,
+        "scope": c.scope,
+        "method": ConsentMethod(c.method).value,
+        "given_at": utc(c.given_at, "Consent.given_at"),
+        "recorded_by": c.recorded_by,
+        "withdrawn_at": None if c.withdrawn_at is None else utc(c.withdrawn_at, "Consent.withdrawn_at"),
+        "note": c.note,
+    }
+
+
+def consent_from(row: Any) -> Consent:
+    return Consent(
+        id=row.id,
+        patient_id=row.patient_id,
+        recipient=ConsentRecipient(row.recipient),
+        given_to=row.given_to,
+        scope=row.scope,
+        method=ConsentMethod(row.method),
+        given_at=row.given_at,
+        recorded_by=row.recorded_by,
+        admission_id=row.admission_id,
+        withdrawn_at=row.withdrawn_at,
+        note=row.note,
+    )
+
+
+def document_values(d: ArchivedDocument) -> dict[str, Any]:
+    """The row for a new document; ``content`` must be there (the archive keeps the exact bytes)."""
+    return {
+        "admission_id": d.admission_id,
+        "kind": d.kind,
+        "title": d.title,
+        "created_at": utc(d.created_at, "ArchivedDocument.created_at"),
+        "created_by": d.created_by,
+        "sha256": d.sha256,
+        "data_version": d.data_version,
+        "event_id": d.event_id,
+        "content": d.content,
+    }
+
+
+def document_from(row: Any, *, with_content: bool = True) -> ArchivedDocument:
+    """A document from a row; ``content`` is None unless asked for (and then bytes, never memoryview)."""
+    content = bytes(row.content) if with_content else None
+    return ArchivedDocument(
+        id=row.id,
+        admission_id=row.admission_id,
+        kind=row.kind,
+        title=row.title,
+        created_at=row.created_at,
+        created_by=row.created_by,
+        sha256=row.sha256,
+        data_version=row.data_version,
+        event_id=row.event_id,
+        content=content,
+    )
+
+
+#: Every document column but the bytes (listing many documents never loads their content).
+DOCUMENT_FIELDS = tuple(f.name for f in fields(ArchivedDocument) if f.name != "content")

@@ -6,7 +6,8 @@ compares this metadata with the migrated schema and fails on any difference.
 ``patients`` and ``admissions`` carry a ``version`` column (SQLAlchemy ``version_id_col``): an UPDATE
 that finds another user's newer version changes nothing and raises, so one coordinator never silently
 overwrites another's edit on the shared database. ``events`` is append-only (a correction is a new
-event pointing at the old one); the mapper refuses updates.
+event pointing at the old one); the mapper refuses updates. ``documents`` (issued PDFs) are archived
+immutably: the ORM refuses to update or delete them, only ``bulk.clear_all`` (demo reload) removes them.
 """
 
 from __future__ import annotations
@@ -15,11 +16,13 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
+    CHAR,
     Boolean,
     Date,
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     SmallInteger,
     String,
@@ -29,7 +32,7 @@ from sqlalchemy import (
     false,
     text,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, Mapper, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, Mapper, ORMExecuteState, Session, mapped_column
 
 from coordinator_app.storage.types import JSONDict, UTCDateTime, json_default
 
@@ -162,6 +165,42 @@ class EventRow(Base):
     corrects_event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id"))
 
 
+class ConsentRow(Base):
+    """F1/F2: what the patient agreed to share, with whom; a withdrawal is recorded, never deleted."""
+
+    __tablename__ = "consents"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id"), index=True)
+    admission_id: Mapped[int | None] = mapped_column(ForeignKey("admissions.id"))
+    recipient: Mapped[str] = mapped_column(String(20))  # model.ConsentRecipient value
+    given_to: Mapped[str] = mapped_column(String(200))
+    scope: Mapped[str] = mapped_column(Text)
+    method: Mapped[str] = mapped_column(String(20))  # model.ConsentMethod value
+    given_at: Mapped[datetime]
+    recorded_by: Mapped[str] = mapped_column(String(100))
+    withdrawn_at: Mapped[datetime | None]
+    note: Mapped[str] = mapped_column(Text, default="", server_default="")
+
+
+class DocumentRow(Base):
+    """An issued document: the exact bytes and their SHA-256. Immutable (see the listeners below)."""
+
+    __tablename__ = "documents"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    admission_id: Mapped[int] = mapped_column(ForeignKey("admissions.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    title: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime]
+    created_by: Mapped[str] = mapped_column(String(100))
+    sha256: Mapped[str] = mapped_column(CHAR(64))
+    data_version: Mapped[str] = mapped_column(String(100))
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id"))
+    # Deferred: a loaded row does not drag megabytes of PDF along unless asked to.
+    content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+
+
 class AppMetaRow(Base):
     """Small facts about the database itself, e.g. ``demo = "1"`` for a demo database."""
 
@@ -174,3 +213,29 @@ class AppMetaRow(Base):
 @event.listens_for(EventRow, "before_update")
 def _events_are_append_only(_mapper: Mapper[EventRow], _connection: Any, target: EventRow) -> None:
     raise RuntimeError(f"event {target.id} is append-only history: append a correction event instead")
+
+
+def _refuse_document_change(what: str, which: str) -> RuntimeError:
+    return RuntimeError(f"{which} is archived immutably and cannot be {what}: issue a new document instead")
+
+
+@event.listens_for(DocumentRow, "before_update")
+def _documents_are_not_updated(_mapper: Mapper[DocumentRow], _connection: Any, target: DocumentRow) -> None:
+    raise _refuse_document_change("updated", f"document {target.id}")
+
+
+@event.listens_for(DocumentRow, "before_delete")
+def _documents_are_not_deleted(_mapper: Mapper[DocumentRow], _connection: Any, target: DocumentRow) -> None:
+    raise _refuse_document_change("deleted", f"document {target.id}")
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _no_bulk_document_changes(state: ORMExecuteState) -> None:
+    """``session.execute(update(…)/delete(…))`` of documents bypasses the mapper events: refuse it too.
+
+    ``bulk.clear_all`` deletes through the session's *connection*, which this hook does not see.
+    """
+    if not (state.is_update or state.is_delete):
+        return
+    if getattr(getattr(state.statement, "table", None), "name", None) == DocumentRow.__tablename__:
+        raise _refuse_document_change("updated" if state.is_update else "deleted", "each document")

@@ -7,32 +7,53 @@ through the ORM so ``version_id_col`` guards updates against another user's conc
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from coordinator_app.errors import NotFoundError
-from coordinator_app.model import Admission, Event, Kommune, Patient
-from coordinator_app.storage.bulk import bulk_load, clear_all, reset_sequences, upsert_kommuner
+from coordinator_app.errors import NotFoundError, ValidationError
+from coordinator_app.model import Admission, ArchivedDocument, Consent, Event, Kommune, Patient
+from coordinator_app.storage.bulk import bulk_load, clear_all, reset_sequences, table_of, upsert_kommuner
 from coordinator_app.storage.convert import (
+    DOCUMENT_FIELDS,
     EVENT_FIELDS,
     admission_from,
     admission_values,
+    consent_from,
+    consent_values,
+    document_from,
+    document_values,
     event_from,
     event_values,
     events_from,
     kommune_from,
     patient_from,
     patient_values,
+    utc,
 )
 from coordinator_app.storage.failures import conflict
 from coordinator_app.storage.listing import ListRow, list_rows
-from coordinator_app.storage.orm import AdmissionRow, CentreRow, EventRow, KommuneRow, PatientRow, WardRow
+from coordinator_app.storage.orm import (
+    AdmissionRow,
+    CentreRow,
+    ConsentRow,
+    DocumentRow,
+    EventRow,
+    KommuneRow,
+    PatientRow,
+    WardRow,
+)
+from coordinator_app.workdays import COPENHAGEN
 
 __all__ = [
     "AdmissionRepository",
     "CentreRepository",
+    "ConsentRepository",
+    "DocumentRepository",
     "EventRepository",
     "KommuneRepository",
     "ListRow",
@@ -235,6 +256,15 @@ class EventRepository:
         self._session.flush()
         return event_from(row)
 
+    def get(self, event_id: int) -> Event:
+        row = self._session.execute(_EVENT_SELECT.where(_EVENTS.c.id == event_id)).first()
+        if row is None:
+            raise NotFoundError(
+                f"Hændelsen (nr. {event_id}) findes ikke. En anden bruger kan have genindlæst demodata; "
+                "opdatér listen."
+            )
+        return events_from([row])[0]
+
     def for_admission(self, admission_id: int) -> list[Event]:
         """The admission's history in the order it happened (ties by id, i.e. recording order)."""
         return events_from(
@@ -262,3 +292,108 @@ class EventRepository:
 
 _EVENTS = EventRow.__table__
 _EVENT_SELECT = select(*(_EVENTS.c[name] for name in EVENT_FIELDS))
+
+
+class ConsentRepository:
+    """F1/F2 consents: added and withdrawn, never edited or deleted (the record stays as history)."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add(self, consent: Consent) -> Consent:
+        row = ConsentRow(**consent_values(consent))
+        if consent.id is not None:
+            row.id = consent.id
+        self._session.add(row)
+        self._session.flush()
+        return consent_from(row)
+
+    def get(self, consent_id: int) -> Consent:
+        row = self._session.execute(select(_CONSENTS).where(_CONSENTS.c.id == consent_id)).first()
+        if row is None:
+            raise NotFoundError(
+                f"Samtykket (nr. {consent_id}) findes ikke. En anden bruger kan have genindlæst data; "
+                "opdatér visningen."
+            )
+        return consent_from(row)
+
+    def for_patient(self, patient_id: int) -> list[Consent]:
+        """All the patient's consents, withdrawn ones included, in the order they were given."""
+        rows = self._session.execute(
+            select(_CONSENTS)
+            .where(_CONSENTS.c.patient_id == patient_id)
+            .order_by(_CONSENTS.c.given_at, _CONSENTS.c.id)
+        )
+        return [consent_from(r) for r in rows]
+
+    def withdraw(self, consent_id: int, at: datetime) -> Consent:
+        """Record the withdrawal at ``at`` (aware). Only once: a second withdrawal raises ``ValidationError``.
+
+        One conditional UPDATE (``… WHERE withdrawn_at IS NULL``), so two coordinators withdrawing the
+        same consent at once cannot both succeed, and the first moment is never overwritten.
+        """
+        at = utc(at, "withdrawn_at")
+        result = self._session.execute(
+            update(_CONSENTS)
+            .where(_CONSENTS.c.id == consent_id, _CONSENTS.c.withdrawn_at.is_(None))
+            .values(withdrawn_at=at)
+        )
+        consent = self.get(consent_id)  # NotFoundError when there is no such consent
+        if result.rowcount == 0:  # type: ignore[attr-defined]
+            assert consent.withdrawn_at is not None
+            local = consent.withdrawn_at.astimezone(COPENHAGEN)
+            raise ValidationError(
+                f"Samtykket er allerede trukket tilbage (den {local:%d.%m.%Y} kl. {local:%H.%M}). "
+                "Et samtykke kan kun trækkes tilbage én gang; opdatér visningen.",
+                field="consent",
+                rule="F1",
+            )
+        return consent
+
+
+class DocumentRepository:
+    """Issued documents, archived immutably: the exact bytes, checked against their SHA-256 on the way in."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add(self, document: ArchivedDocument) -> ArchivedDocument:
+        """Archive ``document`` (``content`` required, ``sha256`` its hex digest); returned with id, without content."""
+        if document.content is None:
+            raise ValueError("DocumentRepository.add() needs the document's content bytes")
+        content = bytes(document.content)
+        digest = hashlib.sha256(content).hexdigest()
+        if document.sha256 != digest:
+            raise ValueError(f"sha256 {document.sha256!r} is not the digest of the content ({digest})")
+        row = DocumentRow(**document_values(dataclasses.replace(document, content=content)))
+        if document.id is not None:
+            row.id = document.id
+        self._session.add(row)
+        self._session.flush()
+        added = document_from(row, with_content=False)
+        self._session.expunge(row)  # nothing keeps the bytes alive, and no later flush can touch the row
+        return added
+
+    def get(self, document_id: int, *, with_content: bool = True) -> ArchivedDocument:
+        columns = _DOCUMENT_COLUMNS + ((_DOCUMENTS.c.content,) if with_content else ())
+        row = self._session.execute(select(*columns).where(_DOCUMENTS.c.id == document_id)).first()
+        if row is None:
+            raise NotFoundError(
+                f"Dokumentet (nr. {document_id}) findes ikke. En anden bruger kan have genindlæst data; "
+                "opdatér visningen."
+            )
+        return document_from(row, with_content=with_content)
+
+    def for_admission(self, admission_id: int) -> list[ArchivedDocument]:
+        """The admission's documents, newest first, without their bytes (``content`` is None)."""
+        rows = self._session.execute(
+            select(*_DOCUMENT_COLUMNS)
+            .where(_DOCUMENTS.c.admission_id == admission_id)
+            .order_by(_DOCUMENTS.c.created_at.desc(), _DOCUMENTS.c.id.desc())
+        )
+        return [document_from(r, with_content=False) for r in rows]
+
+
+_CONSENTS = table_of(ConsentRow)
+_DOCUMENTS = table_of(DocumentRow)
+_DOCUMENT_COLUMNS = tuple(_DOCUMENTS.c[name] for name in DOCUMENT_FIELDS)

@@ -6,25 +6,37 @@ import shutil
 from pathlib import Path
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, text
-from storage_data import patient
+from storage_data import MOMENT, patient
 
 from coordinator_app.errors import StorageError
+from coordinator_app.model import Consent, ConsentMethod, ConsentRecipient
 from coordinator_app.storage import migrate, open_database
 from coordinator_app.storage.orm import Base
-from coordinator_app.storage.repositories import PatientRepository
+from coordinator_app.storage.repositories import ConsentRepository, PatientRepository
 
-TABLES = {"kommuner", "centres", "wards", "patients", "admissions", "events", "app_meta"}
+TABLES = {
+    "kommuner",
+    "centres",
+    "wards",
+    "patients",
+    "admissions",
+    "events",
+    "app_meta",
+    "consents",  # 0002
+    "documents",  # 0002
+}
 
-#: A later revision, as a developer would add it: a new column with a value for existing rows.
-REVISION_0002 = '''
+#: A later revision, as a developer would add it after today's head: a new column with a value for existing rows.
+NEXT_REVISION = '''
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002"
-down_revision = "0001"
+revision = "next"
+down_revision = "{head}"
 branch_labels = None
 depends_on = None
 
@@ -41,12 +53,12 @@ def downgrade():
 '''
 
 #: A revision that fails halfway: creates a table, then hits an error.
-FAILING_0002 = '''
+FAILING_REVISION = '''
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002"
-down_revision = "0001"
+revision = "next"
+down_revision = "{head}"
 branch_labels = None
 depends_on = None
 
@@ -64,7 +76,8 @@ def downgrade():
 def _migrations_with(tmp_path: Path, source: str) -> Path:
     folder = tmp_path / "migrations"
     shutil.copytree(migrate.MIGRATIONS, folder, ignore=shutil.ignore_patterns("__pycache__"))
-    (folder / "versions" / "0002_test.py").write_text(source, encoding="utf-8")
+    source = source.replace("{head}", migrate.head_revision())
+    (folder / "versions" / "9999_next_test.py").write_text(source, encoding="utf-8")
     return folder
 
 
@@ -108,16 +121,16 @@ def test_orm_metadata_matches_the_migrated_schema(db_url: str) -> None:
 def test_an_old_database_is_upgraded_and_keeps_its_data(
     db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    db = open_database(db_url)  # at 0001, the "previous version" of the app
+    db = open_database(db_url)  # at today's head, the "previous version" of the app
     with db.session() as session:
         PatientRepository(session).add(patient(given_name="Birgitte"))
     db.dispose()
 
-    monkeypatch.setattr(migrate, "MIGRATIONS", _migrations_with(tmp_path, REVISION_0002))
+    monkeypatch.setattr(migrate, "MIGRATIONS", _migrations_with(tmp_path, NEXT_REVISION))
     db = open_database(db_url)
     try:
         with db.engine.connect() as conn:
-            assert migrate.current_revision(conn) == "0002"
+            assert migrate.current_revision(conn) == "next"
             assert conn.execute(text("SELECT given_name, nickname FROM patients")).all() == [
                 ("Birgitte", "Birgitte")
             ]
@@ -128,11 +141,12 @@ def test_an_old_database_is_upgraded_and_keeps_its_data(
 def test_a_failing_migration_leaves_the_database_as_it_was(
     db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(migrate, "MIGRATIONS", _migrations_with(tmp_path, FAILING_0002))
+    before = migrate.head_revision()
+    monkeypatch.setattr(migrate, "MIGRATIONS", _migrations_with(tmp_path, FAILING_REVISION))
     with pytest.raises(StorageError):
         open_database(db_url)
     revision, tables = _revision_and_tables(db_url)
-    assert revision == "0001"
+    assert revision == before
     assert "half_done" not in tables
 
 
@@ -143,3 +157,65 @@ def test_a_database_from_a_newer_koordinator_is_refused(db_url: str) -> None:
     db.dispose()
     with pytest.raises(StorageError, match="nyere version af Koordinator"):
         open_database(db_url)
+
+
+def test_head_is_0002_with_consents_and_documents(db_url: str) -> None:
+    assert migrate.head_revision() == "0002"
+    revision, tables = _revision_and_tables(db_url)
+    assert revision == "0002"
+    assert {"consents", "documents"} <= tables
+
+
+def _migrate_to(url: str, revision: str, *, down: bool = False) -> None:
+    db = open_database(url, migrate=False)
+    try:
+        with db.engine.begin() as conn:
+            config = migrate.alembic_config()
+            config.attributes["connection"] = conn
+            (command.downgrade if down else command.upgrade)(config, revision)
+    finally:
+        db.dispose()
+
+
+def test_a_0001_database_with_data_is_upgraded_to_0002_and_back(empty_db_url: str) -> None:
+    """The real upgrade the coordinators will run: their 0001 data stays, the new tables work."""
+    _migrate_to(empty_db_url, "0001")
+    _, tables = _revision_and_tables(empty_db_url)
+    assert "consents" not in tables
+    db = open_database(empty_db_url, migrate=False)
+    with db.engine.begin() as conn:  # written as 0001 knew it (plain SQL, no 0002 tables involved)
+        conn.execute(text("INSERT INTO kommuner (code, name, region) VALUES ('101', 'København', 'Hovedstaden')"))
+        conn.execute(
+            text(
+                "INSERT INTO patients (id, cpr, given_name, family_name, created_at, version) "
+                "VALUES (7, '0101901234', 'Åse', 'Ørsted', :at, 1)"
+            ),
+            {"at": MOMENT.replace(tzinfo=None) if conn.dialect.name == "sqlite" else MOMENT},
+        )
+        conn.execute(
+            text(
+                "INSERT INTO admissions (id, patient_id, center, ward, admitted, bopaelskommune, version) "
+                "VALUES (8, 7, 'PC København', 'Afsnit 7', '2026-11-02', '101', 1)"
+            )
+        )
+    db.dispose()
+
+    db = open_database(empty_db_url)  # the new Koordinator opens the old database
+    try:
+        with db.engine.connect() as conn:
+            assert migrate.current_revision(conn) == "0002"
+        with db.session() as session:
+            assert PatientRepository(session).get(7).name == "Åse Ørsted"
+            added = ConsentRepository(session).add(
+                Consent(None, 7, ConsentRecipient.KOMMUNE, "Københavns Kommune", "Varsling", ConsentMethod.MUNDTLIGT,
+                        MOMENT, "test", admission_id=8)
+            )  # fmt: skip
+        with db.session() as session:
+            assert ConsentRepository(session).for_patient(7) == [added]
+    finally:
+        db.dispose()
+
+    _migrate_to(empty_db_url, "0001", down=True)
+    revision, tables = _revision_and_tables(empty_db_url)
+    assert revision == "0001"
+    assert tables == TABLES - {"consents", "documents"} | {"alembic_version"}
