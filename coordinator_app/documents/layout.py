@@ -1,0 +1,475 @@
+"""The shared A4 frame of every Koordinator document, and the building blocks that fill it.
+
+Every page carries the same header (the confidentiality notice and the document's title) and footer
+(document ID, creation time in Danish time, "Dannet af Koordinator <version>" and "Side x af y"), so a
+loose page from a printed document can always be traced back and put in order.
+
+Builders (all take plain text; markup characters are escaped here):
+
+- :func:`title`, :func:`subtitle`, :func:`section` – headings;
+- :func:`field_rows` – label/value rows with a ~45 mm label column; values wrap, and a long value is set
+  under its label so it may flow onto the next page;
+- :func:`checkbox_grid` – ☒/☐ options in columns;
+- :func:`text_block` – free text of any length (paragraphs split across pages);
+- :func:`note` – a framed remark (e.g. the legal consequence of a færdigmelding);
+- :func:`signature_block` – lines for signature, name, title and date.
+
+:func:`build_pdf` renders them. Identical input gives byte-identical output: reportlab runs in invariant
+mode and the PDF's creation date is taken from :class:`DocumentMeta`, never from the clock.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from functools import cache
+from typing import Any
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_RIGHT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    BaseDocTemplate,
+    CondPageBreak,
+    Flowable,
+    Frame,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from coordinator_app.documents.fonts import FontFamily, document_fonts
+from coordinator_app.workdays import COPENHAGEN
+
+PAGE_WIDTH, PAGE_HEIGHT = A4
+MARGIN_LEFT = MARGIN_RIGHT = 20 * mm
+MARGIN_TOP = 28 * mm  # room for the header
+MARGIN_BOTTOM = 22 * mm  # room for the footer
+CONTENT_WIDTH = PAGE_WIDTH - MARGIN_LEFT - MARGIN_RIGHT
+LABEL_WIDTH = 45 * mm
+
+CONFIDENTIAL = "Fortroligt – indeholder personfølsomme oplysninger"
+PRODUCER = "Koordinator"
+
+INK = colors.HexColor("#1a1a1a")
+MUTED = colors.HexColor("#555555")
+RULE = colors.HexColor("#9a9a9a")
+NOTE_FILL = colors.HexColor("#f2f2f2")
+
+#: A value longer than this is set under its label, where it can flow onto the next page.
+LONG_VALUE_CHARS = 350
+
+
+# -- meta and formatting ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DocumentMeta:
+    """What identifies a rendered document. ``created_at`` must be timezone-aware."""
+
+    document_id: str
+    title: str
+    created_at: datetime
+    app_version: str
+
+    def __post_init__(self) -> None:
+        if self.created_at.tzinfo is None or self.created_at.utcoffset() is None:
+            raise ValueError("DocumentMeta.created_at must be timezone-aware")
+
+    @property
+    def local_created_at(self) -> datetime:
+        return self.created_at.astimezone(COPENHAGEN)
+
+
+def format_date(day: date | None, empty: str = "") -> str:
+    """``date(2026, 11, 20)`` → ``"20-11-2026"`` (dd-mm-åååå)."""
+    return day.strftime("%d-%m-%Y") if day is not None else empty
+
+
+def format_datetime(moment: datetime | None, empty: str = "") -> str:
+    """An aware moment as Danish local time, ``"20-11-2026 14:32"`` (naive moments are taken as UTC)."""
+    if moment is None:
+        return empty
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(COPENHAGEN).strftime("%d-%m-%Y %H:%M")
+
+
+def _pdf_date(moment: datetime) -> str:
+    """The PDF date string (``D:YYYYMMDDHHmmSS+hh'mm'``) of an aware moment, in Danish time."""
+    local = moment.astimezone(COPENHAGEN)
+    offset = local.utcoffset()
+    minutes = int(offset.total_seconds() // 60) if offset is not None else 0
+    sign = "+" if minutes >= 0 else "-"
+    hours, mins = divmod(abs(minutes), 60)
+    return f"D:{local:%Y%m%d%H%M%S}{sign}{hours:02d}'{mins:02d}'"
+
+
+def _text(value: str) -> str:
+    """Plain text → paragraph markup: escaped, line breaks kept, "§ 238" never broken after the §."""
+    lines = value.replace("\r\n", "\n").replace("\r", "\n").replace("§ ", "§\u00a0").split("\n")
+    return "<br/>".join(escape(line) for line in lines)
+
+
+# -- styles ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Styles:
+    fonts: FontFamily
+    title: ParagraphStyle
+    subtitle: ParagraphStyle
+    section: ParagraphStyle
+    label: ParagraphStyle
+    value: ParagraphStyle
+    body: ParagraphStyle
+    checkbox: ParagraphStyle
+    checkbox_chosen: ParagraphStyle
+    note: ParagraphStyle
+    small: ParagraphStyle
+    small_right: ParagraphStyle
+
+
+@cache
+def styles() -> Styles:
+    """The document styles, in the embedded font family (registered on first use)."""
+    fonts = document_fonts()
+    base = ParagraphStyle(
+        "KoordinatorBase",
+        fontName=fonts.regular,
+        fontSize=9.5,
+        leading=13,
+        textColor=INK,
+        splitLongWords=True,
+    )
+
+    def derive(name: str, **kw: Any) -> ParagraphStyle:
+        return ParagraphStyle(name, parent=base, **kw)
+
+    return Styles(
+        fonts=fonts,
+        title=derive("KoordinatorTitle", fontName=fonts.bold, fontSize=15, leading=19, spaceAfter=2),
+        subtitle=derive("KoordinatorSubtitle", fontSize=9, leading=12, textColor=MUTED, spaceAfter=2),
+        section=derive("KoordinatorSection", fontName=fonts.bold, fontSize=11, leading=14, spaceBefore=0, spaceAfter=0),
+        label=derive("KoordinatorLabel", fontSize=9, leading=13, textColor=MUTED),
+        value=derive("KoordinatorValue"),
+        body=derive("KoordinatorBody", spaceAfter=5),
+        checkbox=derive("KoordinatorCheckbox"),
+        checkbox_chosen=derive("KoordinatorCheckboxChosen", fontName=fonts.bold),
+        note=derive("KoordinatorNote", fontSize=9, leading=12.5),
+        small=derive("KoordinatorSmall", fontSize=7.5, leading=9.5, textColor=MUTED),
+        small_right=derive("KoordinatorSmallRight", fontSize=7.5, leading=9.5, textColor=MUTED, alignment=TA_RIGHT),
+    )
+
+
+# -- building blocks -------------------------------------------------------------------------------
+
+
+def title(text: str) -> Paragraph:
+    return Paragraph(_text(text), styles().title)
+
+
+def subtitle(text: str) -> Paragraph:
+    return Paragraph(_text(text), styles().subtitle)
+
+
+def caption(text: str) -> Paragraph:
+    """A small muted line naming what follows (e.g. above a row of check boxes)."""
+    return Paragraph(_text(text), styles().label)
+
+
+def spacer(height_mm: float) -> Spacer:
+    return Spacer(1, height_mm * mm)
+
+
+class _SectionHeading(Flowable):
+    """A numbered heading with a rule underneath, kept on the page of what follows it (``keepWithNext``).
+    Its space before is dropped at the top of a page."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self._para = Paragraph(_text(text), styles().section)
+        self._gap = 1.6 * mm
+        self.keepWithNext = True
+
+    def getSpaceBefore(self) -> float:
+        return 4.5 * mm
+
+    def getSpaceAfter(self) -> float:
+        return 1.8 * mm
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        self._width = availWidth
+        _, h = self._para.wrap(availWidth, availHeight)
+        self._para_height = h
+        return availWidth, h + self._gap
+
+    def draw(self) -> None:
+        self._para.drawOn(self.canv, 0, self._gap)
+        self.canv.setStrokeColor(RULE)
+        self.canv.setLineWidth(0.6)
+        self.canv.line(0, self._gap * 0.4, self._width, self._gap * 0.4)
+
+
+def section(text: str, number: int | None = None) -> list[Flowable]:
+    """A section heading ("3  Afsender"); never the last thing on a page."""
+    label = f"{number}\u2002{text}" if number is not None else text
+    return [CondPageBreak(15 * mm), _SectionHeading(label)]
+
+
+def _row_table(rows: list[list[Any]]) -> Table:
+    table = Table(rows, colWidths=[LABEL_WIDTH, CONTENT_WIDTH - LABEL_WIDTH], hAlign="LEFT")
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONTNAME", (0, 0), (-1, -1), styles().fonts.regular),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (0, -1), 3 * mm),
+                ("RIGHTPADDING", (1, 0), (1, -1), 0),
+                ("TOPPADDING", (0, 0), (-1, -1), 1.3),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 1.3),
+            ]
+        )
+    )
+    return table
+
+
+def field_rows(rows: Iterable[tuple[str, str]]) -> list[Flowable]:
+    """Label/value rows. Values wrap in their column; a long value is set under its label instead, as
+    paragraphs that may continue on the next page (a table row cannot)."""
+    st = styles()
+    out: list[Flowable] = []
+    pending: list[list[Any]] = []
+
+    def flush() -> None:
+        if pending:
+            out.append(_row_table(list(pending)))
+            pending.clear()
+
+    for label, value in rows:
+        if len(value) > LONG_VALUE_CHARS or value.count("\n") > 6:
+            flush()
+            out.append(Paragraph(_text(label), ParagraphStyle("KoordinatorLabelKeep", parent=st.label, keepWithNext=1)))
+            out.extend(_paragraphs(value, st.value, indent=LABEL_WIDTH))
+        else:
+            pending.append([Paragraph(_text(label), st.label), Paragraph(_text(value), st.value)])
+    flush()
+    return out
+
+
+_BLANK_LINES = re.compile(r"\n[ \t]*\n")
+
+
+def _paragraphs(text: str, style: ParagraphStyle, *, indent: float = 0) -> list[Flowable]:
+    normalised = text.replace("\r\n", "\n").replace("\r", "\n").strip("\n")
+    if indent:
+        style = ParagraphStyle(f"{style.name}-indent{indent:.0f}", parent=style, leftIndent=indent, spaceAfter=4)
+    return [Paragraph(_text(chunk.strip("\n")), style) for chunk in _BLANK_LINES.split(normalised) if chunk.strip()]
+
+
+def text_block(text: str, *, empty: str = "(intet anført)") -> list[Flowable]:
+    """Free text of any length: one paragraph per blank-line-separated block, split across pages."""
+    st = styles()
+    if not text.strip():
+        return [Paragraph(_text(empty), ParagraphStyle("KoordinatorEmpty", parent=st.body, textColor=MUTED))]
+    return _paragraphs(text, st.body)
+
+
+def checkbox_grid(
+    options: Sequence[tuple[str, bool]], *, columns: int = 1, widths: Sequence[float] | None = None
+) -> Table:
+    """Options as ☒ (chosen, in bold) or ☐, filled row by row into ``columns`` columns (of ``widths``,
+    default equal)."""
+    st = styles()
+    cells: list[Any] = []
+    for text, chosen in options:
+        box = st.fonts.checkbox(chosen)
+        style = st.checkbox_chosen if chosen else st.checkbox
+        cells.append(Paragraph(f"{box}\u00a0\u00a0{_text(text)}", style))
+    while len(cells) % columns:
+        cells.append("")
+    rows = [cells[i : i + columns] for i in range(0, len(cells), columns)]
+    col_widths = list(widths) if widths is not None else [CONTENT_WIDTH / columns] * columns
+    table = Table(rows, colWidths=col_widths, hAlign="LEFT")
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONTNAME", (0, 0), (-1, -1), styles().fonts.regular),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 2 * mm),
+                ("TOPPADDING", (0, 0), (-1, -1), 1.3),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 1.3),
+            ]
+        )
+    )
+    return table
+
+
+def note(text: str) -> Table:
+    """A framed remark on a light background (a consequence or duty the recipient must not miss)."""
+    table = Table([[Paragraph(_text(text), styles().note)]], colWidths=[CONTENT_WIDTH], hAlign="LEFT")
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONTNAME", (0, 0), (-1, -1), styles().fonts.regular),
+                ("BACKGROUND", (0, 0), (-1, -1), NOTE_FILL),
+                ("LINEBEFORE", (0, 0), (0, -1), 2, RULE),
+                ("LEFTPADDING", (0, 0), (-1, -1), 3 * mm),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 3 * mm),
+                ("TOPPADDING", (0, 0), (-1, -1), 2 * mm),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 2 * mm),
+            ]
+        )
+    )
+    return table
+
+
+class _WholeTable(Table):
+    """A table that is never split across pages (moves whole to the next page instead)."""
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        return []
+
+
+def signature_block(name: str, title_: str, day: date | None) -> Table:
+    """An empty line to sign on, then name, title and date above their lines; kept on one page."""
+    st = styles()
+    gap = 4 * mm
+    widths = [CONTENT_WIDTH * 0.42, gap, CONTENT_WIDTH * 0.34, gap, CONTENT_WIDTH * 0.24 - 2 * gap]
+
+    def cell(text: str) -> Paragraph:
+        return Paragraph(_text(text), st.value)
+
+    def caption(text: str) -> Paragraph:
+        return Paragraph(_text(text), st.small)
+
+    rows = [
+        ["", "", "", "", ""],
+        [caption("Underskrift"), "", "", "", ""],
+        [cell(name), "", cell(title_), "", cell(format_date(day))],
+        [caption("Navn"), "", caption("Titel"), "", caption("Dato")],
+    ]
+    table = _WholeTable(rows, colWidths=widths, rowHeights=[14 * mm, None, None, None], hAlign="LEFT")
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONTNAME", (0, 0), (-1, -1), styles().fonts.regular),
+                ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                ("TOPPADDING", (0, 0), (-1, -1), 1),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+                ("LINEBELOW", (0, 0), (2, 0), 0.6, INK),
+                ("TOPPADDING", (0, 2), (-1, 2), 5 * mm),
+                ("LINEBELOW", (0, 2), (0, 2), 0.6, INK),
+                ("LINEBELOW", (2, 2), (2, 2), 0.6, INK),
+                ("LINEBELOW", (4, 2), (4, 2), 0.6, INK),
+            ]
+        )
+    )
+    return table
+
+
+# -- page frame ------------------------------------------------------------------------------------
+
+
+def _numbered_canvas(meta: DocumentMeta, fonts: FontFamily) -> type[Canvas]:
+    """A canvas class that draws header and footer once the page count is known ("Side x af y")."""
+    created = format_datetime(meta.created_at)
+    pdf_date = _pdf_date(meta.created_at)
+
+    class NumberedCanvas(Canvas):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self._saved_pages: list[dict[str, Any]] = []
+            self.setDateFormatter(lambda *_: pdf_date)
+
+        def showPage(self) -> None:
+            self._saved_pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            total = len(self._saved_pages)
+            for number, state in enumerate(self._saved_pages, start=1):
+                self.__dict__.update(state)
+                self._frame(number, total)
+                super().showPage()
+            super().save()
+
+        def _frame(self, number: int, total: int) -> None:
+            self.saveState()
+            top = PAGE_HEIGHT - 12 * mm
+            self.setFillColor(INK)
+            self.setFont(fonts.bold, 8)
+            self.drawString(MARGIN_LEFT, top, CONFIDENTIAL)
+            self.setFillColor(MUTED)
+            self.setFont(fonts.regular, 8)
+            header_title = meta.title
+            while header_title and self.stringWidth(header_title, fonts.regular, 8) > CONTENT_WIDTH:
+                header_title = header_title[:-2].rstrip() + "…"
+            self.drawString(MARGIN_LEFT, top - 3.8 * mm, header_title)
+            self.setStrokeColor(RULE)
+            self.setLineWidth(0.5)
+            self.line(MARGIN_LEFT, top - 6 * mm, PAGE_WIDTH - MARGIN_RIGHT, top - 6 * mm)
+
+            bottom = 12 * mm
+            self.line(MARGIN_LEFT, bottom + 4 * mm, PAGE_WIDTH - MARGIN_RIGHT, bottom + 4 * mm)
+            self.setFont(fonts.regular, 7.5)
+            self.drawString(
+                MARGIN_LEFT,
+                bottom,
+                f"Dokument-ID: {meta.document_id}   ·   Oprettet {created}   ·   "
+                f"Dannet af {PRODUCER} {meta.app_version}",
+            )
+            self.setFont(fonts.bold, 8)
+            self.drawRightString(PAGE_WIDTH - MARGIN_RIGHT, bottom, f"Side {number} af {total}")
+            self.restoreState()
+
+    return NumberedCanvas
+
+
+def build_pdf(meta: DocumentMeta, flowables: Sequence[Flowable]) -> bytes:
+    """Render ``flowables`` in the Koordinator frame; the same input gives the same bytes."""
+    fonts = document_fonts()
+    buffer = io.BytesIO()
+    doc = BaseDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=MARGIN_LEFT,
+        rightMargin=MARGIN_RIGHT,
+        topMargin=MARGIN_TOP,
+        bottomMargin=MARGIN_BOTTOM,
+        title=meta.title,
+        author=PRODUCER,
+        subject=f"Dokument-ID {meta.document_id}",
+        creator=f"{PRODUCER} {meta.app_version}",
+        producer=f"{PRODUCER} {meta.app_version} (ReportLab)",
+        invariant=1,
+        initialFontName=fonts.regular,
+        lang="da-DK",
+    )
+    frame = Frame(
+        doc.leftMargin,
+        doc.bottomMargin,
+        doc.width,
+        doc.height,
+        id="body",
+        leftPadding=0,
+        rightPadding=0,
+        topPadding=0,
+        bottomPadding=0,
+    )
+    doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
+    doc.build(list(flowables), canvasmaker=_numbered_canvas(meta, fonts))
+    return buffer.getvalue()

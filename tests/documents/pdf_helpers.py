@@ -1,0 +1,45 @@
+"""Reading rendered PDFs back in tests: text per page, fonts, and long fictitious text."""
+
+from __future__ import annotations
+
+import io
+import re
+from typing import Any
+
+from pypdf import PdfReader
+
+
+def normalise(text: str) -> str:
+    """Extracted PDF text with non-breaking spaces as spaces and all whitespace runs as one space."""
+    return re.sub(r"\s+", " ", text.replace("\u00a0", " ")).strip()
+
+
+def page_texts(pdf: bytes) -> list[str]:
+    return [normalise(page.extract_text() or "") for page in PdfReader(io.BytesIO(pdf)).pages]
+
+
+def long_text(paragraphs: int) -> str:
+    """Numbered, unique sentences in blank-line-separated paragraphs (to check that nothing is lost)."""
+    return "\n\n".join(
+        f"Afsnit {i:03d}: Testa Fiktivsen har talt med kontaktpersonen om bolig, økonomi og pårørende. "
+        f"Søster ønsker at deltage; æble, øl og ål på Ærø. Slut på afsnit {i:03d}."
+        for i in range(1, paragraphs + 1)
+    )
+
+
+def fonts_used(pdf: bytes) -> list[dict[str, Any]]:
+    """Every font resource of every page: name, subtype and whether a TrueType file is embedded."""
+    found: list[dict[str, Any]] = []
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descriptor = font.get("/FontDescriptor")
+            descriptor = descriptor.get_object() if descriptor is not None else {}
+            found.append(
+                {
+                    "name": str(font["/BaseFont"]),
+                    "subtype": str(font["/Subtype"]),
+                    "embedded": "/FontFile2" in descriptor,
+                }
+            )
+    return found
