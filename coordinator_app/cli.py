@@ -47,8 +47,57 @@ def build_parser() -> argparse.ArgumentParser:
         help="start uden skærm, indlæs listen og afslut (til installations- og pakketest)",
     )
     parser.add_argument("--print-demo-url", action="store_true", help=argparse.SUPPRESS)
-    parser.add_subparsers(dest="command", metavar="KOMMANDO")
+    commands = parser.add_subparsers(dest="command", metavar="KOMMANDO")
+    pdf = commands.add_parser("pdf", help="udsted et dokument som PDF (arkiveres som ved udskrift fra programmet)")
+    documents = pdf.add_subparsers(dest="document", metavar="DOKUMENT", required=True)
+    blanket = documents.add_parser(
+        "varslingsblanket",
+        help="varslingsblanketten for indlæggelsens seneste orientering/varsling/færdigmelding/afmelding",
+    )
+    blanket.add_argument("--admission", type=int, required=True, metavar="NR", help="indlæggelsens nummer")
+    blanket.add_argument("-o", "--output", required=True, metavar="FIL", help="hvor PDF'en skal gemmes")
     return parser
+
+
+def run_pdf(args: argparse.Namespace) -> int:
+    """Headless: issue (and archive) the document, write the exact bytes to the file."""
+    import getpass
+
+    from coordinator_app.errors import KoordinatorError
+    from coordinator_app.services.context import ServiceContext
+    from coordinator_app.services.documents import DocumentService
+    from coordinator_app.storage import open_database
+
+    try:
+        db = open_database(args.database)
+    except KoordinatorError as exc:
+        print(exc.message, file=sys.stderr)
+        return 2
+    try:
+        service = DocumentService(ServiceContext(database=db, user=getpass.getuser()))
+        event = service.latest_notification(args.admission)
+        assert event.id is not None
+        document = service.issue_for_event(event.id)
+        assert document.id is not None
+        content = service.content(document.id)
+        output = Path(args.output)
+        tmp = output.with_name(f".{output.name}.tmp")
+        try:
+            tmp.write_bytes(content)
+            tmp.replace(output)
+        finally:
+            if tmp.exists():
+                tmp.unlink()
+    except KoordinatorError as exc:
+        print(exc.message, file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"PDF'en kunne ikke gemmes i {args.output}: {exc.strerror or exc}. Vælg en anden fil.", file=sys.stderr)
+        return 2
+    finally:
+        db.dispose()
+    print(f"{document.title}: {output} (dokument nr. {document.id}, SHA-256 {document.sha256[:12]}…)")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -56,6 +105,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.print_demo_url:
         print(default_demo_url())
         return 0
+    if args.command == "pdf":
+        return run_pdf(args)
     database = args.database
     demo = args.demo
     tmp: tempfile.TemporaryDirectory[str] | None = None
@@ -79,9 +130,7 @@ def main(argv: list[str] | None = None) -> int:
     from coordinator_app.ui.app import LaunchOptions, run
 
     try:
-        return run(
-            LaunchOptions(database_url=database, demo=demo, smoke=args.smoke, settings_path=settings_path)
-        )
+        return run(LaunchOptions(database_url=database, demo=demo, smoke=args.smoke, settings_path=settings_path))
     finally:
         if tmp is not None:
             tmp.cleanup()

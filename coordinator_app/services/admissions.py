@@ -125,9 +125,7 @@ class AdmissionService:
             status = discharged_label
             nxt: Deadline | None = None
             if r.discharged is None:
-                status, nxt = self._status_and_next(
-                    admissions[r.admission_id], events.get(r.admission_id, []), today
-                )
+                status, nxt = self._status_and_next(admissions[r.admission_id], events.get(r.admission_id, []), today)
             out.append(
                 AdmissionRow(
                     admission_id=r.admission_id,
@@ -218,9 +216,7 @@ class AdmissionService:
             )
         validation.require_name(data.center, field="center", label="Center")
         validation.require_name(data.ward, field="ward", label="Afsnit")
-        validation.check_admission_dates(
-            data.admitted, data.discharged, data.expected_faerdigbehandlet, today=today
-        )
+        validation.check_admission_dates(data.admitted, data.discharged, data.expected_faerdigbehandlet, today=today)
         patient = Patient(
             id=None,
             cpr=cpr,
@@ -281,9 +277,7 @@ class AdmissionService:
             old_patient = patients.get(current.patient_id)
             other = patients.find_by_cpr(patient.cpr)
             if other is not None and other.id != old_patient.id:
-                raise ValidationError(
-                    "Der findes allerede en anden patient med dette CPR-nummer.", field="cpr"
-                )
+                raise ValidationError("Der findes allerede en anden patient med dette CPR-nummer.", field="cpr")
             patients.update(
                 dataclasses.replace(
                     patient,

@@ -74,9 +74,7 @@ class ConsentService:
             given_at = now
         else:
             if data.given_on > ctx.clock.today():
-                raise ValidationError(
-                    "Samtykket kan ikke være givet i fremtiden.", field="given_on", rule="F1"
-                )
+                raise ValidationError("Samtykket kan ikke være givet i fremtiden.", field="given_on", rule="F1")
             given_at = datetime.combine(data.given_on, time(12, 0), COPENHAGEN).astimezone(UTC)
         return _repository(session).add(
             Consent(

@@ -143,9 +143,7 @@ class ScenarioService:
                 "may_need_support": answers.may_need_support,
                 "can_discharge_before_support": answers.can_discharge_before_support,
                 "expected_faerdigbehandlet": (
-                    answers.expected_faerdigbehandlet.isoformat()
-                    if answers.expected_faerdigbehandlet
-                    else None
+                    answers.expected_faerdigbehandlet.isoformat() if answers.expected_faerdigbehandlet else None
                 ),
                 "homeless": answers.homeless,
                 "handlekommune_known": answers.handlekommune_known,
@@ -190,9 +188,7 @@ class ScenarioService:
                     )
                 )
             if assessment.consent is not None:
-                ConsentService.record_in(
-                    session, self._ctx, admission.patient_id, admission_id, assessment.consent
-                )
+                ConsentService.record_in(session, self._ctx, admission.patient_id, admission_id, assessment.consent)
         return Changes(admission_id=admission_id, patient_id=admission.patient_id)
 
 

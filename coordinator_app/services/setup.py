@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime, time
+
+from sqlalchemy.orm import Session
 
 from coordinator_app.demo import generate_demo_ward
 from coordinator_app.errors import KoordinatorError
+from coordinator_app.model import Admission, Consent, ConsentMethod, ConsentRecipient, Kommune
 from coordinator_app.reference import load_kommuner
-from coordinator_app.services.context import ServiceContext
+from coordinator_app.services.context import COPENHAGEN, ServiceContext
+from coordinator_app.services.ward import DEMO_PROFILE, save_profile
 from coordinator_app.storage.repositories import (
     AdmissionRepository,
+    ConsentRepository,
     KommuneRepository,
     bulk_load,
     clear_all,
@@ -23,6 +30,31 @@ class DemoSummary:
     patients: int
     admissions: int
     events: int
+
+
+def _demo_consents(session: Session, admissions: Sequence[Admission], kommuner: Sequence[Kommune]) -> None:
+    """Consent to share with the kommune (F1) for current demo patients — except those who want to leave
+    (B8), so the demo shows the consent gate refusing."""
+    names = {k.code: k.name for k in kommuner}
+    repo = ConsentRepository(session)
+    for a in admissions:
+        if a.discharged is not None or a.flags.wants_to_leave:
+            continue
+        given = datetime.combine(a.admitted, time(11, 0), COPENHAGEN).astimezone(UTC)
+        kommune = names.get(a.opholdskommune or a.bopaelskommune, "kommunen")
+        repo.add(
+            Consent(
+                id=None,
+                patient_id=a.patient_id,
+                admission_id=a.id,
+                recipient=ConsentRecipient.KOMMUNE,
+                given_to=f"{kommune} Kommune" if kommune != "kommunen" else kommune,
+                scope="Oplysninger om indlæggelse, funktionsniveau og forventet udskrivning",
+                method=ConsentMethod.MUNDTLIGT if (a.id or 0) % 3 else ConsentMethod.SKRIFTLIGT,
+                given_at=given,
+                recorded_by="koordinator.demo",
+            )
+        )
 
 
 def ensure_reference_data(ctx: ServiceContext) -> None:
@@ -60,5 +92,7 @@ def load_demo_ward(ctx: ServiceContext, *, seed: int = 2026) -> DemoSummary:
             admissions=ward.admissions,
             events=ward.events,
         )
+        _demo_consents(session, ward.admissions, ward.kommuner)
     ctx.database.set_meta(DEMO_META_KEY, "1")
+    save_profile(ctx, DEMO_PROFILE)
     return DemoSummary(len(ward.patients), len(ward.admissions), len(ward.events))

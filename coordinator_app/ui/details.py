@@ -7,24 +7,27 @@ from html import escape
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QBrush, QFont
+from PySide6.QtGui import QAction, QBrush, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMenu,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from coordinator_app.cpr import format_cpr, mask_cpr
 from coordinator_app.deadlines import DeadlineState
-from coordinator_app.model import EVENT_LABELS, AdmissionFlags, Channel
+from coordinator_app.model import EVENT_LABELS, AdmissionFlags, ArchivedDocument, Channel, Event, EventKind
 from coordinator_app.services.admissions import AdmissionDetails
+from coordinator_app.services.notifications import ActionState
 from coordinator_app.special_groups import Reminder
 from coordinator_app.ui.admission_dialog import FLAG_LABELS
 from coordinator_app.ui.admission_table import DUE_TODAY_BG, OVERDUE_BG
@@ -76,6 +79,10 @@ def _readonly_table(headers: list[str], *, stretch: int = -1) -> QTableWidget:
 
 class DetailsPanel(QWidget):
     edit_requested = Signal(int)
+    assess_requested = Signal(int)
+    action_requested = Signal(int, str)  # admission id, EventKind value
+    correct_requested = Signal(int)  # event id
+    document_requested = Signal(int, str)  # document id, "open" / "save" / "print"
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -106,6 +113,20 @@ class DetailsPanel(QWidget):
         head.addStretch(1)
         head.addWidget(self.edit_button)
 
+        # -- the actions a rule demands, one click from where it is shown (screens.md) ----------------
+        self.assess_button = QPushButton("&Vurder scenarie…")
+        self.assess_button.clicked.connect(self._request_assess)
+        self.send_button = QToolButton()
+        self.send_button.setText("&Send …")
+        self.send_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.send_menu = QMenu(self.send_button)
+        self.send_button.setMenu(self.send_menu)
+        self.send_menu.setToolTipsVisible(True)
+        actions_row = QHBoxLayout()
+        actions_row.addWidget(self.assess_button)
+        actions_row.addWidget(self.send_button)
+        actions_row.addStretch(1)
+
         self.deadlines = _readonly_table(["Frist", "Dato", "Status", "Regel", "Ansvarlig"], stretch=0)
         self.flags_label = QLabel()
         self.flags_label.setWordWrap(True)
@@ -121,21 +142,60 @@ class DetailsPanel(QWidget):
         self.history = _readonly_table(["Tidspunkt", "Hændelse", "Modtager", "Af"], stretch=1)
 
         self.tabs = QTabWidget()
+        history_tab = QWidget()
+        hl = QVBoxLayout(history_tab)
+        hl.addWidget(self.history, 1)
+        self.correct_button = QPushButton("&Korrigér valgte hændelse…")
+        self.correct_button.setToolTip("Fortryd en fejlregistrering med en korrektion; historikken beholder begge.")
+        self.correct_button.clicked.connect(self._request_correct)
+        self.history.itemSelectionChanged.connect(self._history_selection_changed)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.correct_button)
+        hl.addLayout(row)
+
+        self.documents = _readonly_table(["Udstedt", "Dokument", "Af"], stretch=1)
+        self.documents.doubleClicked.connect(lambda _i: self._request_document("open"))
+        docs_tab = QWidget()
+        dl = QVBoxLayout(docs_tab)
+        dl.addWidget(self.documents, 1)
+        drow = QHBoxLayout()
+        drow.addStretch(1)
+        self.doc_buttons: dict[str, QPushButton] = {}
+        for key, text in (("open", "&Åbn"), ("print", "&Udskriv…"), ("save", "&Gem som PDF…")):
+            button = QPushButton(text)
+            button.clicked.connect(lambda _c=False, k=key: self._request_document(k))
+            drow.addWidget(button)
+            self.doc_buttons[key] = button
+        dl.addLayout(drow)
+        self.documents.itemSelectionChanged.connect(self._documents_selection_changed)
+
         self.tabs.addTab(overview, "&Overblik")
-        self.tabs.addTab(self.history, "&Historik")
+        self.tabs.addTab(history_tab, "&Historik")
+        self.tabs.addTab(docs_tab, "&Dokumenter")
 
         layout = QVBoxLayout(self)
         layout.addLayout(head)
+        layout.addLayout(actions_row)
         layout.addWidget(self.subtitle)
         layout.addWidget(self.status_line)
         layout.addWidget(self.tabs, 1)
         self.show_details(None)
 
-    def show_details(self, details: AdmissionDetails | None, *, calendar_name: str = "") -> None:
+    def show_details(
+        self,
+        details: AdmissionDetails | None,
+        *,
+        calendar_name: str = "",
+        actions: Sequence[ActionState] = (),
+        documents: Sequence[ArchivedDocument] = (),
+    ) -> None:
         self._details = details
         has = details is not None
-        for w in (self.reveal_button, self.edit_button, self.tabs):
+        for w in (self.reveal_button, self.edit_button, self.tabs, self.assess_button, self.send_button):
             w.setEnabled(has)
+        self._fill_actions(actions)
+        self._fill_documents(documents)
         self.reveal_button.setChecked(False)
         if details is None:
             self.title.setText("Vælg en indlæggelse i listen")
@@ -203,6 +263,81 @@ class DetailsPanel(QWidget):
                     f.setItalic(True)
                     item.setFont(f)
                 self.deadlines.setItem(i, j, item)
+
+    def _fill_actions(self, actions: Sequence[ActionState]) -> None:
+        """Every action stays visible; one the process forbids is disabled with its reason (screens.md)."""
+        self.send_menu.clear()
+        self.action_items: dict[str, QAction] = {}
+        for state in actions:
+            act = self.send_menu.addAction(state.label)
+            act.setEnabled(state.allowed)
+            if state.reason:
+                act.setToolTip(state.reason)
+                act.setStatusTip(state.reason)
+                act.setText(f"{state.label}  —  {state.reason}" if len(state.reason) < 70 else state.label)
+            act.triggered.connect(lambda _c=False, k=state.kind: self._request_action(k))
+            self.action_items[state.kind.value] = act
+        if self._details is not None and self._details.admission.discharged is not None:
+            self.assess_button.setEnabled(False)
+            self.assess_button.setToolTip("Indlæggelsen er afsluttet.")
+        else:
+            self.assess_button.setToolTip("Svar på spørgsmålene i samarbejdsaftalen (A1, B1–B5) og se planen.")
+
+    def _fill_documents(self, documents: Sequence[ArchivedDocument]) -> None:
+        self._document_ids = [d.id for d in documents]
+        self.documents.setRowCount(len(documents))
+        for i, d in enumerate(documents):
+            when = d.created_at.astimezone(COPENHAGEN)
+            for j, text in enumerate((f"{when:%d-%m-%Y %H:%M}", d.title, d.created_by)):
+                item = QTableWidgetItem(text)
+                item.setToolTip(f"SHA-256: {d.sha256}")
+                self.documents.setItem(i, j, item)
+        if documents:
+            self.documents.selectRow(0)
+        self._documents_selection_changed()
+
+    def _documents_selection_changed(self) -> None:
+        has = bool(self.documents.selectionModel().selectedRows())
+        for button in self.doc_buttons.values():
+            button.setEnabled(has)
+
+    def _history_selection_changed(self) -> None:
+        rows = self.history.selectionModel().selectedRows()
+        ok = bool(rows) and self._event_at(rows[0].row()) is not None
+        self.correct_button.setEnabled(ok)
+
+    def _event_at(self, row: int) -> Event | None:
+        if self._details is None:
+            return None
+        events = list(reversed(self._details.events))
+        if not 0 <= row < len(events):
+            return None
+        event = events[row]
+        corrected = {e.corrects_event_id for e in events}
+        if event.kind is EventKind.CORRECTION or event.id in corrected:
+            return None
+        return event
+
+    def _request_assess(self) -> None:
+        if self._details is not None and self._details.admission.id is not None:
+            self.assess_requested.emit(self._details.admission.id)
+
+    def _request_action(self, kind: EventKind) -> None:
+        if self._details is not None and self._details.admission.id is not None:
+            self.action_requested.emit(self._details.admission.id, kind.value)
+
+    def _request_correct(self) -> None:
+        rows = self.history.selectionModel().selectedRows()
+        event = self._event_at(rows[0].row()) if rows else None
+        if event is not None and event.id is not None:
+            self.correct_requested.emit(event.id)
+
+    def _request_document(self, what: str) -> None:
+        rows = self.documents.selectionModel().selectedRows()
+        if rows:
+            document_id = self._document_ids[rows[0].row()]
+            if document_id is not None:
+                self.document_requested.emit(document_id, what)
 
     def _fill_history(self, details: AdmissionDetails) -> None:
         """Newest first: when, what (with the note under it), to whom and how, and who recorded it."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QItemSelection, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -11,6 +12,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QMainWindow,
@@ -24,14 +26,19 @@ from PySide6.QtWidgets import (
 
 from coordinator_app import __version__
 from coordinator_app.errors import KoordinatorError
-from coordinator_app.model import Kommune
+from coordinator_app.model import EventKind, Kommune
 from coordinator_app.reference import Centre
 from coordinator_app.services.admissions import AdmissionService
+from coordinator_app.services.consent import ConsentService
 from coordinator_app.services.context import ServiceContext
+from coordinator_app.services.documents import DocumentService
+from coordinator_app.services.notifications import NotificationService, SendResult
+from coordinator_app.services.scenario import ScenarioService
 from coordinator_app.ui.admission_dialog import AdmissionDialog
 from coordinator_app.ui.admission_table import COL_DISCHARGED, COL_NEXT, AdmissionTableModel
 from coordinator_app.ui.details import DetailsPanel
 from coordinator_app.ui.errors import show_error
+from coordinator_app.ui.notification_dialog import NotificationDialog
 
 
 @dataclass(frozen=True)
@@ -58,6 +65,10 @@ class MainWindow(QMainWindow):
         self._centres = list(centres)
         self._kommuner: list[Kommune] | None = None
         self.admissions = AdmissionService(ctx)
+        self.notifications = NotificationService(ctx)
+        self.documents = DocumentService(ctx)
+        self.scenarios = ScenarioService(ctx)
+        self.consents = ConsentService(ctx)
         self.setWindowTitle(f"Koordinator — {ward_name}" if ward_name else "Koordinator")
         self.setMinimumSize(900, 560)
 
@@ -105,6 +116,10 @@ class MainWindow(QMainWindow):
 
         self.details = DetailsPanel()
         self.details.edit_requested.connect(self.edit_admission)
+        self.details.assess_requested.connect(self.assess_scenario)
+        self.details.action_requested.connect(self.send_notification)
+        self.details.correct_requested.connect(self.correct_event)
+        self.details.document_requested.connect(self.document_action)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(list_side)
@@ -224,12 +239,17 @@ class MainWindow(QMainWindow):
         if admission_id is None:
             self.details.show_details(None)
             return
+        self.show_admission(admission_id)
+
+    def show_admission(self, admission_id: int) -> None:
         try:
             details = self.admissions.details(admission_id)
+            actions = self.notifications.actions(admission_id)
+            documents = self.documents.documents(admission_id)
         except KoordinatorError as exc:
             show_error(self, exc)
             return
-        self.details.show_details(details, calendar_name=self._ctx.calendar.name)
+        self.details.show_details(details, calendar_name=self._ctx.calendar.name, actions=actions, documents=documents)
 
     # -- dialogs ------------------------------------------------------------------------------------------
     def _kommune_list(self) -> list[Kommune]:
@@ -287,6 +307,93 @@ class MainWindow(QMainWindow):
                 self.search.clear()
                 self._apply_filter()
                 self.select_admission(changes.admission_id)
+
+    # -- scenario, notifications, corrections, documents ------------------------------------------------
+    def assess_scenario(self, admission_id: int) -> None:
+        from coordinator_app.ui.scenario_wizard import open_scenario_wizard
+
+        try:
+            details = self.admissions.details(admission_id)
+        except KoordinatorError as exc:
+            show_error(self, exc)
+            return
+        wizard = open_scenario_wizard(self, self.scenarios, details, self._ctx.clock.today())
+        wizard.finished.connect(lambda _r: self._after_change(admission_id, wizard.changes is not None))
+        self._open_dialog = wizard
+
+    def send_notification(self, admission_id: int, kind_value: str) -> None:
+        kind = EventKind(kind_value)
+        try:
+            details = self.admissions.details(admission_id)
+            consents = self.consents.for_patient(details.patient.id or 0)
+        except KoordinatorError as exc:
+            show_error(self, exc)
+            return
+        dialog = NotificationDialog(
+            self.notifications, details, kind, consents=consents, now=self._ctx.clock.now(), parent=self
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.finished.connect(lambda _r: self._notification_done(admission_id, dialog.result_value))
+        dialog.open()
+        self._open_dialog = dialog
+
+    def _notification_done(self, admission_id: int, result: SendResult | None) -> None:
+        self._open_dialog = None
+        if result is None:
+            return
+        message = "Registreret."
+        if result.document_id is not None:
+            message = "Sendt og registreret – blanketten er gemt under Dokumenter."
+        self.statusBar().showMessage(message, 8000)
+        self._after_change(admission_id, True)
+
+    def _after_change(self, admission_id: int, changed: bool) -> None:
+        self._open_dialog = None
+        if changed:
+            self.refresh()
+            if not self.select_admission(admission_id):
+                self.show_admission(admission_id)
+
+    def correct_event(self, event_id: int) -> None:
+        reason, ok = QInputDialog.getText(
+            self,
+            "Korrigér hændelse",
+            "Hvorfor var registreringen forkert? Hændelsen bliver stående i historikken med en korrektion.",
+        )
+        if not ok:
+            return
+        admission_id = self.selected_admission_id()
+        try:
+            self.notifications.correct(event_id, reason)
+        except KoordinatorError as exc:
+            show_error(self, exc)
+            return
+        self.statusBar().showMessage("Korrektionen er registreret.", 8000)
+        if admission_id is not None:
+            self._after_change(admission_id, True)
+
+    def document_action(self, document_id: int, what: str) -> None:
+        from coordinator_app.ui import printing
+
+        try:
+            content = self.documents.content(document_id)
+        except KoordinatorError as exc:
+            show_error(self, exc)
+            return
+        name = f"koordinator-dokument-{document_id}.pdf"
+        if what == "save":
+            path = printing.save_pdf_as(self, content, name)
+            if path is not None:
+                self.statusBar().showMessage(f"Gemt: {path}", 8000)
+        elif what == "print":
+            dialog = printing.print_preview(self, content, name)
+            dialog.open()
+            self._open_dialog = dialog
+        else:
+            try:
+                printing.open_externally(content, name)
+            except OSError as exc:
+                QMessageBox.warning(self, "Koordinator", printing.save_error_message(Path(name), exc))
 
     def focus_search(self) -> None:
         self.tabs.setCurrentIndex(0)

@@ -48,7 +48,7 @@ def form_data() -> Callable[..., VarslingsblanketData]:
             sender_center="Psykiatrisk Center Testrup",
             sender_ward="Afsnit Ø12",
             coordinator_name="Kåre Prøvesen",
-            sender_phone="38 64 00 00",
+            sender_phone="12 34 56 78",
             sender_secure_mail="pc-testrup@regionh.example.dk",
             admitted=date(2026, 11, 2),
             expected_faerdigbehandlet=date(2026, 12, 1),

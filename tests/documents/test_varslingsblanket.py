@@ -54,7 +54,7 @@ def test_every_field_is_printed(kind: FormType, form_data, meta) -> None:
         "Psykiatrisk center Psykiatrisk Center Testrup",
         "Afsnit Afsnit Ø12",
         "Udskrivningskoordinator Kåre Prøvesen",
-        "Telefon 38 64 00 00",
+        "Telefon 12 34 56 78",
         "Sikker mail pc-testrup@regionh.example.dk",
         "Afsendt 20-11-2026 10:05",  # 09:05 UTC in Danish time
         # 4 Indlæggelse og forløb

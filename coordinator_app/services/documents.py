@@ -1,0 +1,229 @@
+"""Issuing documents: render the PDF, archive it immutably (bytes + SHA-256 + data version), reopen it.
+
+Every issued document is archived; reopening returns the archived bytes, never a re-rendering. Issuing
+again makes a new document with its own ID (issue 4).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from coordinator_app import __version__
+from coordinator_app.documents.layout import DocumentMeta
+from coordinator_app.documents.varslingsblanket import (
+    FORM_TITLES,
+    FormType,
+    VarslingsblanketData,
+    render_varslingsblanket,
+)
+from coordinator_app.errors import KoordinatorError, ValidationError
+from coordinator_app.model import Admission, ArchivedDocument, Event, EventKind, Patient
+from coordinator_app.services.consent import active_consent
+from coordinator_app.services.context import ServiceContext
+from coordinator_app.services.ward import load_profile
+from coordinator_app.special_groups import contact_role, notify_role, recipient_kommune
+from coordinator_app.storage.repositories import (
+    AdmissionRepository,
+    ConsentRepository,
+    DocumentRepository,
+    EventRepository,
+    KommuneRepository,
+    PatientRepository,
+)
+
+VARSLINGSBLANKET = "varslingsblanket"
+
+#: Which form a notification event is issued on.
+FORM_FOR_EVENT: dict[EventKind, FormType] = {
+    EventKind.ORIENTERING_INDLAEGGELSE: FormType.ORIENTERING,
+    EventKind.VARSLING: FormType.VARSLING,
+    EventKind.FAERDIGMELDING: FormType.FAERDIGMELDING,
+    EventKind.I_BERO: FormType.I_BERO,
+    EventKind.GENOPTAGET: FormType.GENOPTAGET,
+    EventKind.AFMELDING: FormType.AFMELDING,
+    EventKind.ORIENTERING_UDSKRIVNING: FormType.ORIENTERING_UDSKRIVNING,
+}
+
+#: B5 kinds go to the notify role (homeless: last known opholdskommune); the rest to the contact role (A5).
+B5_KINDS = frozenset(
+    {EventKind.VARSLING, EventKind.FAERDIGMELDING, EventKind.I_BERO, EventKind.GENOPTAGET, EventKind.AFMELDING}
+)
+
+
+def recipient_role_for(admission: Admission, kind: EventKind) -> str:
+    return notify_role(admission) if kind in B5_KINDS else contact_role(admission)
+
+
+@dataclass(frozen=True)
+class FormDetails:
+    """What the coordinator adds to the form beyond the admission's facts."""
+
+    current_indsats: str = ""
+    expected_needs: str = ""
+    netvaerksmoede_requested: bool = False
+    considered_13a: bool = False
+    considered_13b: bool = False
+    free_text: str = ""
+    consent_basis: str = ""  # filled by the sender: consent or legal basis (F1)
+
+
+def _data_version(data: VarslingsblanketData) -> str:
+    def plain(value: Any) -> Any:
+        return value.isoformat() if isinstance(value, date | datetime) else str(value)
+
+    canonical = json.dumps(asdict(data), sort_keys=True, default=plain, ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+class DocumentService:
+    def __init__(self, ctx: ServiceContext) -> None:
+        self._ctx = ctx
+
+    # -- building -------------------------------------------------------------------------------------
+    def varslingsblanket_data(
+        self,
+        session: Session,
+        admission: Admission,
+        patient: Patient,
+        event: Event,
+        details: FormDetails,
+    ) -> VarslingsblanketData:
+        form = FORM_FOR_EVENT.get(event.kind)
+        if form is None:
+            raise ValidationError(f"Der hører ingen varslingsblanket til hændelsen «{event.kind}».")
+        role = recipient_role_for(admission, event.kind)
+        code = event.recipient_kommune or recipient_kommune(admission, role)
+        kommune = KommuneRepository(session).get(code) if code else None
+        if kommune is None:
+            raise ValidationError(
+                "Modtagerkommunen er ikke registreret på indlæggelsen. Ret indlæggelsen (bopæls- eller "
+                "opholdskommune), og prøv igen.",
+                field="kommune",
+                rule="B5" if event.kind in B5_KINDS else "A5",
+            )
+        profile = load_profile(self._ctx)
+        faerdig_from = None
+        if event.kind in (EventKind.FAERDIGMELDING, EventKind.AFMELDING, EventKind.I_BERO, EventKind.GENOPTAGET):
+            faerdig_from = self._ctx_date(event)
+        return VarslingsblanketData(
+            form_type=form,
+            patient_name=patient.name,
+            cpr=patient.cpr,
+            address=patient.address,
+            homeless=admission.flags.homeless,
+            recipient_kommune_name=kommune.name,
+            recipient_kommune_code=kommune.code,
+            recipient_role=role,
+            recipient_secure_mail=kommune.secure_mail,
+            sender_center=admission.center,
+            sender_ward=admission.ward,
+            coordinator_name=event.recorded_by,
+            sender_phone=profile.phone or None,
+            sender_secure_mail=profile.secure_mail or None,
+            admitted=admission.admitted,
+            expected_faerdigbehandlet=admission.expected_faerdigbehandlet,
+            faerdigbehandlet_from=faerdig_from,
+            scenario=admission.scenario,
+            current_indsats=details.current_indsats,
+            expected_needs=details.expected_needs,
+            netvaerksmoede_requested=details.netvaerksmoede_requested,
+            considered_13a=details.considered_13a,
+            considered_13b=details.considered_13b,
+            consent_basis=details.consent_basis,
+            free_text=details.free_text or event.note,
+            signature_name=event.recorded_by,
+            signature_title=profile.coordinator_title,
+            signature_date=self._ctx_date(event),
+            event_time=event.occurred_at,
+        )
+
+    @staticmethod
+    def _ctx_date(event: Event) -> date:
+        from coordinator_app.workdays import local_date
+
+        return local_date(event.occurred_at)
+
+    # -- issuing and archiving --------------------------------------------------------------------------
+    def issue_in(
+        self, session: Session, admission: Admission, patient: Patient, event: Event, details: FormDetails
+    ) -> ArchivedDocument:
+        """Render the varslingsblanket for ``event`` and archive it in the same transaction."""
+        data = self.varslingsblanket_data(session, admission, patient, event, details)
+        created = self._ctx.clock.now()
+        title = FORM_TITLES[data.form_type]
+        document_id = f"KO-{admission.id}-{event.id}-{created:%Y%m%d%H%M%S%f}"
+        meta = DocumentMeta(document_id=document_id, title=title, created_at=created, app_version=__version__)
+        content = render_varslingsblanket(data, meta)
+        assert admission.id is not None
+        return DocumentRepository(session).add(
+            ArchivedDocument(
+                id=None,
+                admission_id=admission.id,
+                kind=VARSLINGSBLANKET,
+                title=title,
+                created_at=created,
+                created_by=self._ctx.user,
+                sha256=hashlib.sha256(content).hexdigest(),
+                data_version=_data_version(data),
+                event_id=event.id,
+                content=content,
+            )
+        )
+
+    def issue_for_event(self, event_id: int, details: FormDetails | None = None) -> ArchivedDocument:
+        """Issue (again) the form for an earlier notification: a new archived document."""
+        with self._ctx.database.session() as session:
+            event = EventRepository(session).get(event_id)
+            admission = AdmissionRepository(session).get(event.admission_id)
+            patient = PatientRepository(session).get(admission.patient_id)
+            basis = details.consent_basis if details else str(event.data.get("basis", ""))
+            if details is None:
+                details = FormDetails(**{k: v for k, v in event.data.get("form", {}).items()})
+            details = FormDetails(**{**asdict(details), "consent_basis": basis})
+            return self.issue_in(session, admission, patient, event, details)
+
+    def latest_notification(self, admission_id: int) -> Event:
+        """The newest event of the admission that has a form (for ``pdf varslingsblanket``)."""
+        with self._ctx.database.session() as session:
+            history = EventRepository(session).for_admission(admission_id)
+            AdmissionRepository(session).get(admission_id)  # NotFoundError in Danish if it does not exist
+        corrected = {e.corrects_event_id for e in history if e.corrects_event_id}
+        candidates = [e for e in history if e.kind in FORM_FOR_EVENT and e.id not in corrected]
+        if not candidates:
+            raise KoordinatorError(
+                f"Indlæggelse nr. {admission_id} har endnu ingen orientering, varsling, færdigmelding eller "
+                "afmelding at udskrive. Send den først fra indlæggelsen."
+            )
+        return candidates[-1]
+
+    def documents(self, admission_id: int) -> list[ArchivedDocument]:
+        with self._ctx.database.session() as session:
+            return DocumentRepository(session).for_admission(admission_id)
+
+    def content(self, document_id: int) -> bytes:
+        """The archived bytes, checked against the stored SHA-256 (byte-identical reopening)."""
+        with self._ctx.database.session() as session:
+            document = DocumentRepository(session).get(document_id, with_content=True)
+        assert document.content is not None
+        if hashlib.sha256(document.content).hexdigest() != document.sha256:
+            raise KoordinatorError(
+                f"Dokument nr. {document_id} er beskadiget i databasen (kontrolsummen passer ikke). "
+                "Kontakt IT; udsted dokumentet igen fra indlæggelsen."
+            )
+        return document.content
+
+
+def consent_basis_in(session: Session, patient_id: int, legal_basis: str | None) -> str:
+    """F1 gate inside a transaction: the consent or the legal basis the sending rests on."""
+    from coordinator_app.services.consent import require_kommune_consent
+
+    return require_kommune_consent(ConsentRepository(session).for_patient(patient_id), legal_basis)
+
+
+__all__ = ["B5_KINDS", "FORM_FOR_EVENT", "DocumentService", "FormDetails", "active_consent", "consent_basis_in"]

@@ -1,0 +1,172 @@
+"""Sending to the kommune (B1–B9): orientering, varsling, færdigmelding, i bero, genoptag, afmelding,
+orientering om udskrivning — and udskrivning itself.
+
+Each send is one transaction: the process allows it (state machine), consent or a legal basis covers it
+(F1, B8), the event is appended, and the varslingsblanket is rendered and archived. A mistaken send is undone
+by a *correction* event; the history keeps both.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from datetime import datetime
+
+from coordinator_app import validation
+from coordinator_app.errors import ProcessError, ValidationError
+from coordinator_app.model import EVENT_LABELS, Channel, Event, EventKind
+from coordinator_app.process import allowed_actions, check_transition, replay
+from coordinator_app.services.admissions import Changes
+from coordinator_app.services.context import ServiceContext
+from coordinator_app.services.documents import (
+    FORM_FOR_EVENT,
+    DocumentService,
+    FormDetails,
+    consent_basis_in,
+    recipient_role_for,
+)
+from coordinator_app.special_groups import recipient_kommune
+from coordinator_app.storage.repositories import AdmissionRepository, EventRepository, PatientRepository
+from coordinator_app.workdays import local_date
+
+#: The actions offered on an admission, in menu order, with their Danish menu text.
+ACTIONS: tuple[tuple[EventKind, str], ...] = (
+    (EventKind.ORIENTERING_INDLAEGGELSE, "Send orientering…"),
+    (EventKind.VARSLING, "Send varsling…"),
+    (EventKind.FAERDIGMELDING, "Send færdigmelding…"),
+    (EventKind.I_BERO, "Sæt færdigmelding i bero…"),
+    (EventKind.GENOPTAGET, "Genoptag færdigmelding…"),
+    (EventKind.AFMELDING, "Afmeld færdigmelding…"),
+    (EventKind.ORIENTERING_UDSKRIVNING, "Orientér om udskrivning…"),
+    (EventKind.DISCHARGE, "Udskriv patienten…"),
+)
+SENDS_TO_KOMMUNE = frozenset(FORM_FOR_EVENT)
+
+
+@dataclass(frozen=True)
+class ActionState:
+    kind: EventKind
+    label: str
+    reason: str | None  # None: allowed now; else the Danish reason it is not (disabled + tooltip)
+
+    @property
+    def allowed(self) -> bool:
+        return self.reason is None
+
+
+@dataclass(frozen=True)
+class NotificationInput:
+    kind: EventKind
+    channel: Channel = Channel.SIKKER_MAIL
+    occurred_at: datetime | None = None  # None: now; else when it was actually sent (aware)
+    note: str = ""
+    legal_basis: str | None = None  # F1: when sent without consent (e.g. underretning)
+    form: FormDetails = dataclasses.field(default_factory=FormDetails)
+    issue_document: bool = True
+
+
+@dataclass(frozen=True)
+class SendResult:
+    event_id: int
+    document_id: int | None
+    changes: Changes
+
+
+class NotificationService:
+    def __init__(self, ctx: ServiceContext) -> None:
+        self._ctx = ctx
+        self._documents = DocumentService(ctx)
+
+    def actions(self, admission_id: int) -> list[ActionState]:
+        """Every action with whether the process allows it now and, if not, why (shown as a tooltip)."""
+        with self._ctx.database.session() as session:
+            admission = AdmissionRepository(session).get(admission_id)
+            history = EventRepository(session).for_admission(admission_id)
+        try:
+            reasons = allowed_actions(replay(admission, history))
+        except ProcessError as exc:
+            return [ActionState(kind, label, exc.message) for kind, label in ACTIONS]
+        return [ActionState(kind, label, reasons.get(kind)) for kind, label in ACTIONS]
+
+    def send(self, admission_id: int, data: NotificationInput) -> SendResult:
+        """Record the notification, check it against the process and consent, issue and archive the form."""
+        now = self._ctx.clock.now()
+        when = data.occurred_at or now
+        if when.tzinfo is None:
+            raise ValidationError("Tidspunktet mangler tidszone.", field="occurred_at")
+        if when > now:
+            raise ValidationError(
+                "Tidspunktet ligger i fremtiden. Registrér det, når det er sendt.", field="occurred_at"
+            )
+        note = validation.optional_text(data.note, field="note", label="Notatet", max_length=5000) or ""
+        with self._ctx.database.session() as session:
+            admissions = AdmissionRepository(session)
+            events = EventRepository(session)
+            admission = admissions.get(admission_id)
+            patient = PatientRepository(session).get(admission.patient_id)
+            history = events.for_admission(admission_id)
+            state = replay(admission, history)
+            check_transition(state, data.kind, local_date(when))
+            data_extra: dict[str, object] = {}
+            recipient: str | None = None
+            if data.kind in SENDS_TO_KOMMUNE:
+                basis = consent_basis_in(session, patient.id or 0, data.legal_basis)
+                role = recipient_role_for(admission, data.kind)
+                recipient = recipient_kommune(admission, role)
+                data_extra = {"basis": basis, "recipient_role": role, "form": dataclasses.asdict(data.form)}
+            if data.kind is EventKind.DISCHARGE:
+                admission = admissions.update(dataclasses.replace(admission, discharged=local_date(when)))
+            event = events.append(
+                Event(
+                    id=None,
+                    admission_id=admission_id,
+                    kind=data.kind,
+                    occurred_at=when,
+                    recorded_by=self._ctx.user,
+                    recipient_kommune=recipient,
+                    channel=data.channel if data.kind in SENDS_TO_KOMMUNE else None,
+                    note=note,
+                    data=data_extra,
+                )
+            )
+            document_id = None
+            if data.issue_document and data.kind in FORM_FOR_EVENT:
+                form = dataclasses.replace(data.form, consent_basis=str(data_extra["basis"]))
+                document = self._documents.issue_in(session, admission, patient, event, form)
+                document_id = document.id
+        assert event.id is not None
+        return SendResult(event.id, document_id, Changes(admission_id=admission_id, patient_id=patient.id))
+
+    def correct(self, event_id: int, reason: str) -> Changes:
+        """Undo a mistaken event with a correction event (never a delete): the history keeps both."""
+        why = validation.require_name(reason, field="reason", label="Begrundelsen for korrektionen")
+        now = self._ctx.clock.now()
+        with self._ctx.database.session() as session:
+            events = EventRepository(session)
+            target = events.get(event_id)
+            history = events.for_admission(target.admission_id)
+            if any(e.corrects_event_id == event_id for e in history):
+                raise ValidationError("Hændelsen er allerede korrigeret.", field="event")
+            if target.kind is EventKind.CORRECTION:
+                raise ValidationError("En korrektion kan ikke korrigeres her.", field="event")
+            admissions = AdmissionRepository(session)
+            admission = admissions.get(target.admission_id)
+            correction = Event(
+                id=None,
+                admission_id=target.admission_id,
+                kind=EventKind.CORRECTION,
+                occurred_at=now,
+                recorded_by=self._ctx.user,
+                note=f"Korrektion af «{EVENT_LABELS[target.kind]}»: {why}",
+                corrects_event_id=event_id,
+            )
+            # The corrected history must still be a legal one (e.g. not leave an afmelding without færdigmelding).
+            replay(admission, [*history, correction])
+            events.append(correction)
+            if target.kind is EventKind.DISCHARGE:
+                admissions.update(dataclasses.replace(admission, discharged=None))
+        return Changes(admission_id=target.admission_id, patient_id=admission.patient_id)
+
+    @staticmethod
+    def label(kind: EventKind) -> str:
+        return dict(ACTIONS).get(kind, EVENT_LABELS[kind]).rstrip("…")

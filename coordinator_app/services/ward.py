@@ -1,0 +1,40 @@
+"""The ward's sender details printed on every document (afsender): phone and secure mailbox (F3).
+
+Kept in the database's ``app_meta`` so every workstation sharing a database prints the same sender.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+
+from coordinator_app.services.context import ServiceContext
+
+META_KEY = "ward_profile"
+
+
+@dataclass(frozen=True)
+class WardProfile:
+    phone: str = ""
+    secure_mail: str = ""  # F3: the ward's system-based entrance
+    coordinator_title: str = "Udskrivningskoordinator"
+
+
+#: Demo sender: obviously fictitious (the .invalid domain can never exist).
+DEMO_PROFILE = WardProfile(phone="12 34 56 78", secure_mail="afsnit7.demo@koordinator.invalid")
+
+
+def load_profile(ctx: ServiceContext) -> WardProfile:
+    raw = ctx.database.get_meta(META_KEY)
+    if not raw:
+        return WardProfile()
+    try:
+        data = json.loads(raw)
+    except ValueError:
+        return WardProfile()
+    known = {k: str(v) for k, v in data.items() if k in WardProfile.__dataclass_fields__}
+    return WardProfile(**known)
+
+
+def save_profile(ctx: ServiceContext, profile: WardProfile) -> None:
+    ctx.database.set_meta(META_KEY, json.dumps(asdict(profile), ensure_ascii=False))

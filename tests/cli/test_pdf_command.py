@@ -1,0 +1,89 @@
+"""`koordinator [--database URL] pdf varslingsblanket --admission ID -o FILE`, run as a user would."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+
+from coordinator_app.model import ConsentMethod, ConsentRecipient, EventKind
+from coordinator_app.services.admissions import AdmissionInput, AdmissionService
+from coordinator_app.services.consent import ConsentInput, ConsentService
+from coordinator_app.services.context import ServiceContext, fixed_clock
+from coordinator_app.services.documents import DocumentService
+from coordinator_app.services.notifications import NotificationInput, NotificationService
+from coordinator_app.services.setup import ensure_reference_data
+from coordinator_app.storage import open_database
+
+
+@pytest.fixture
+def database_file(tmp_path: Path) -> tuple[Path, int, int]:
+    path = tmp_path / "ward.db"
+    db = open_database(f"sqlite:///{path}")
+    ctx = ServiceContext(database=db, clock=fixed_clock(datetime(2026, 11, 23, 9, tzinfo=UTC)))
+    ensure_reference_data(ctx)
+    admissions = AdmissionService(ctx)
+    sent = admissions.create_admission(
+        AdmissionInput(
+            cpr="010190-9909",
+            given_name="Testa",
+            family_name="Fiktivsen",
+            bopaelskommune="157",
+            center="Psykiatrisk Center Glostrup",
+            ward="Afsnit 2",
+            admitted=date(2026, 11, 2),
+        )
+    )
+    silent = admissions.create_admission(
+        AdmissionInput(
+            cpr="020290-9909",
+            given_name="Anders",
+            family_name="Fiktivsen",
+            bopaelskommune="101",
+            center="Psykiatrisk Center Glostrup",
+            ward="Afsnit 2",
+            admitted=date(2026, 11, 2),
+        )
+    )
+    ConsentService(ctx).record(
+        sent.patient_id,
+        sent.admission_id,
+        ConsentInput(ConsentRecipient.KOMMUNE, "Gentofte Kommune", "Udskrivning", ConsentMethod.SKRIFTLIGT),
+    )
+    NotificationService(ctx).send(sent.admission_id, NotificationInput(kind=EventKind.VARSLING))
+    db.dispose()
+    return path, sent.admission_id, silent.admission_id
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "coordinator_app", *args], capture_output=True, text=True, timeout=120)
+
+
+def test_pdf_command_writes_and_archives_the_varslingsblanket(database_file, tmp_path: Path) -> None:
+    path, admission_id, _ = database_file
+    out = tmp_path / "blanket.pdf"
+    result = run("--database", str(path), "pdf", "varslingsblanket", "--admission", str(admission_id), "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    assert out.read_bytes().startswith(b"%PDF")
+    assert "Varsling" in result.stdout
+    db = open_database(f"sqlite:///{path}")
+    documents = DocumentService(ServiceContext(database=db)).documents(admission_id)
+    assert len(documents) == 2  # the one sent from the app and the one just issued
+    assert DocumentService(ServiceContext(database=db)).content(documents[0].id) == out.read_bytes()
+    db.dispose()
+
+
+def test_pdf_command_explains_in_danish_when_there_is_nothing_to_print(database_file, tmp_path: Path) -> None:
+    path, _, silent_id = database_file
+    out = tmp_path / "x.pdf"
+    result = run("--database", str(path), "pdf", "varslingsblanket", "--admission", str(silent_id), "-o", str(out))
+    assert result.returncode == 2
+    assert "endnu ingen" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not out.exists()
+    result = run("--database", str(path), "pdf", "varslingsblanket", "--admission", "9999", "-o", str(out))
+    assert result.returncode == 2
+    assert "findes ikke" in result.stderr

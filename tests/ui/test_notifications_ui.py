@@ -1,0 +1,127 @@
+"""From the details panel: send a varsling, see refusals with their reasons, correct, save and print the form."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtPrintSupport import QPrinter
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QFileDialog, QInputDialog
+
+from coordinator_app.model import EventKind
+from coordinator_app.ui import printing
+from coordinator_app.ui.notification_dialog import NotificationDialog
+
+
+def select_with_status(window, status: str | None, *, wants_to_leave: bool = False) -> int:
+    model = window.model
+    for row in range(model.rowCount()):
+        r = model.row_at(row)
+        if status is not None and r.status != status:
+            continue
+        details = window.admissions.details(r.admission_id)
+        if details.admission.flags.wants_to_leave == wants_to_leave:
+            window.table.selectRow(row)
+            return r.admission_id
+    raise AssertionError(f"no demo admission with status {status}")
+
+
+def open_action(window, qtbot, kind: EventKind) -> NotificationDialog:
+    action = window.details.action_items[kind.value]
+    assert action.isEnabled(), action.toolTip()
+    action.trigger()
+    qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), NotificationDialog))
+    return QApplication.activeModalWidget()
+
+
+def test_send_varsling_from_the_menu_updates_status_and_archives_the_form(main_window, qtbot) -> None:
+    admission_id = select_with_status(main_window, "Orienteret")
+    dialog = open_action(main_window, qtbot, EventKind.VARSLING)
+    qtbot.keyClicks(dialog.indsats, "Bostøtte 3 timer om ugen")
+    qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    assert main_window.selected_admission_id() == admission_id
+    row = main_window.model.row_at(main_window.table.selectionModel().selectedRows()[0].row())
+    assert row.status == "Varslet"
+    assert main_window.details.documents.rowCount() == 1
+    assert "Varsling" in main_window.details.documents.item(0, 1).text()
+    assert "Sendt" in main_window.statusBar().currentMessage()
+
+
+def test_a_forbidden_action_is_visible_but_disabled_with_the_reason(main_window) -> None:
+    select_with_status(main_window, "Orienteret")
+    afmeld = main_window.details.action_items[EventKind.AFMELDING.value]
+    assert not afmeld.isEnabled()
+    assert "B7" in afmeld.toolTip()
+    genoptag = main_window.details.action_items[EventKind.GENOPTAGET.value]
+    assert not genoptag.isEnabled()
+    assert "B6" in genoptag.toolTip()
+
+
+def test_without_consent_the_dialog_explains_and_nothing_is_sent(main_window, qtbot) -> None:
+    admission_id = select_with_status(main_window, None, wants_to_leave=True)  # B8: the demo has no consent
+    before = main_window.documents.documents(admission_id)
+    dialog = open_action(main_window, qtbot, EventKind.ORIENTERING_UDSKRIVNING)
+    assert "B8" in " ".join(label.text() for label in dialog.findChildren(type(dialog.error_label)))
+    qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
+    assert dialog.isVisible()
+    assert "samtykke" in dialog.error_label.text()
+    assert "F1" in dialog.error_label.text()
+    dialog.reject()
+    assert main_window.documents.documents(admission_id) == before
+
+
+def test_a_mistaken_varsling_is_corrected_and_history_keeps_both(main_window, qtbot, monkeypatch) -> None:
+    admission_id = select_with_status(main_window, "Orienteret")
+    dialog = open_action(main_window, qtbot, EventKind.VARSLING)
+    dialog.send()
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    history = main_window.details.history
+    history.selectRow(0)  # newest first: the varsling
+    assert history.item(0, 1).text().startswith("Varsling")
+    assert main_window.details.correct_button.isEnabled()
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Sendt ved en fejl", True))
+    qtbot.mouseClick(main_window.details.correct_button, Qt.MouseButton.LeftButton)
+    details = main_window.admissions.details(admission_id)
+    assert details.status == "Orienteret"
+    kinds = [e.kind for e in details.events]
+    assert EventKind.VARSLING in kinds and EventKind.CORRECTION in kinds
+    assert "(korrigeret)" in "\n".join(
+        main_window.details.history.item(r, 1).text() for r in range(main_window.details.history.rowCount())
+    )
+
+
+def test_save_as_pdf_writes_the_archived_bytes(main_window, qtbot, monkeypatch, tmp_path: Path) -> None:
+    select_with_status(main_window, "Orienteret")
+    dialog = open_action(main_window, qtbot, EventKind.VARSLING)
+    dialog.send()
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    target = tmp_path / "varsling"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), "PDF"))
+    main_window.details.documents.selectRow(0)
+    qtbot.mouseClick(main_window.details.doc_buttons["save"], Qt.MouseButton.LeftButton)
+    saved = tmp_path / "varsling.pdf"
+    document_id = main_window.details._document_ids[0]
+    assert saved.read_bytes() == main_window.documents.content(document_id)
+
+
+def test_printing_paints_every_page(main_window, qtbot, tmp_path: Path) -> None:
+    select_with_status(main_window, "Orienteret")
+    dialog = open_action(main_window, qtbot, EventKind.VARSLING)
+    dialog.send()
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    content = main_window.documents.content(main_window.details._document_ids[0])
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "printed.pdf"))
+    pages = printing.paint_pdf(printer, content, 72)
+    assert pages >= 1
+    assert pages == len(list(printing.page_images(content, 20)))
+    assert (tmp_path / "printed.pdf").stat().st_size > 1000
+
+
+def test_a_full_disk_gives_a_danish_message(tmp_path: Path) -> None:
+    import errno
+
+    message = printing.save_error_message(tmp_path / "x.pdf", OSError(errno.ENOSPC, "No space left on device"))
+    assert "Disken er fuld" in message
