@@ -53,6 +53,34 @@ def main(out: Path) -> None:
         app.processEvents()
         dialog.grab().save(str(out / "admission_dialog_error.png"))
         dialog.reject()
+        # A varsling for an orienteret patient: the notification dialog.
+        from coordinator_app.model import EventKind
+        from coordinator_app.ui.notification_dialog import NotificationDialog
+
+        for row in range(window.model.rowCount()):
+            if window.model.row_at(row).status == "Orienteret":
+                window.table.selectRow(row)
+                break
+        app.processEvents()
+        admission_id = window.selected_admission_id()
+        details = window.admissions.details(admission_id)
+        consents = window.consents.for_patient(details.patient.id)
+        note = NotificationDialog(
+            window.notifications, details, EventKind.VARSLING, consents=consents, now=window._ctx.clock.now()
+        )
+        note.show()
+        app.processEvents()
+        note.grab().save(str(out / "notification_dialog.png"))
+        note.send()
+        app.processEvents()
+        window.refresh()
+        window.select_admission(admission_id)
+        window.details.tabs.setCurrentIndex(2)
+        app.processEvents()
+        window.grab().save(str(out / "main_window_documents.png"))
+        window.details.send_menu.popup(window.details.send_button.mapToGlobal(window.details.send_button.rect().bottomLeft()))
+        app.processEvents()
+        window.details.send_menu.grab().save(str(out / "send_menu.png"))
         window.close()
         db.dispose()
 

@@ -112,7 +112,7 @@ class ScenarioService:
         now = self._ctx.clock.now()
         if assessment.expected_faerdigbehandlet is not None:
             validation.require_name(
-                assessment.judged_by, field="judged_by", label="Navnet på lægen, der har vurderet datoen"
+                assessment.judged_by, field="judged_by", label="Navnet på lægen, der har vurderet datoen,"
             )
         with self._ctx.database.session() as session:
             admissions = AdmissionRepository(session)

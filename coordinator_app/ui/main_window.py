@@ -319,6 +319,7 @@ class MainWindow(QMainWindow):
             return
         wizard = open_scenario_wizard(self, self.scenarios, details, self._ctx.clock.today())
         wizard.finished.connect(lambda _r: self._after_change(admission_id, wizard.changes is not None))
+        wizard.finished.connect(wizard.deleteLater)
         self._open_dialog = wizard
 
     def send_notification(self, admission_id: int, kind_value: str) -> None:

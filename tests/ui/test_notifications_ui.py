@@ -125,3 +125,15 @@ def test_a_full_disk_gives_a_danish_message(tmp_path: Path) -> None:
 
     message = printing.save_error_message(tmp_path / "x.pdf", OSError(errno.ENOSPC, "No space left on device"))
     assert "Disken er fuld" in message
+
+
+def test_vurder_scenarie_opens_the_wizard_for_the_selected_admission(main_window, qtbot) -> None:
+    from coordinator_app.ui.scenario_wizard import ScenarioWizard
+
+    row = select_with_status(main_window, "Indlagt")
+    assert row
+    qtbot.mouseClick(main_window.details.assess_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), ScenarioWizard))
+    wizard = QApplication.activeModalWidget()
+    assert main_window.details.title.text() in wizard.windowTitle()
+    wizard.reject()
