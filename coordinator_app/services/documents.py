@@ -188,6 +188,14 @@ class DocumentService:
             details = FormDetails(**{**asdict(details), "consent_basis": basis})
             return self.issue_in(session, admission, patient, event, details)
 
+    def reissue(self, document_id: int) -> ArchivedDocument:
+        """A new document for the same notification as ``document_id``, from the current data."""
+        with self._ctx.database.session() as session:
+            original = DocumentRepository(session).get(document_id, with_content=False)
+        if original.event_id is None:
+            raise KoordinatorError("Dokumentet hører ikke til en afsendelse og kan ikke udstedes igen herfra.")
+        return self.issue_for_event(original.event_id)
+
     def latest_notification(self, admission_id: int) -> Event:
         """The newest event of the admission that has a form (for ``pdf varslingsblanket``)."""
         with self._ctx.database.session() as session:

@@ -141,9 +141,7 @@ class AdmissionDialog(QDialog):
         )
         self.error_label.setAccessibleName("Fejlbesked")
         self.error_label.hide()
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.button(QDialogButtonBox.StandardButton.Save).setText("&Gem")
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Annuller")
         self.buttons.accepted.connect(self.save)

@@ -154,11 +154,7 @@ class AdmissionTableModel(QAbstractTableModel):
                 ).casefold()
             )
             state_rank = (
-                0
-                if r.next_state is DeadlineState.OVERDUE
-                else 1
-                if r.next_state is DeadlineState.DUE_TODAY
-                else 2
+                0 if r.next_state is DeadlineState.OVERDUE else 1 if r.next_state is DeadlineState.DUE_TODAY else 2
             )
             sort_keys.append(
                 (
@@ -209,9 +205,7 @@ class AdmissionTableModel(QAbstractTableModel):
 
     def _sorted(self, view: list[int]) -> list[int]:
         keys, col = self._sort_keys, self._sort_column
-        return sorted(
-            view, key=lambda i: keys[i][col], reverse=self._sort_order == Qt.SortOrder.DescendingOrder
-        )
+        return sorted(view, key=lambda i: keys[i][col], reverse=self._sort_order == Qt.SortOrder.DescendingOrder)
 
     # -- lookups for the view ---------------------------------------------------------------------------
     def row_at(self, row: int) -> AdmissionRow:
@@ -234,9 +228,7 @@ class AdmissionTableModel(QAbstractTableModel):
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(COLUMNS)
 
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if (
             orientation == Qt.Orientation.Horizontal
             and role == Qt.ItemDataRole.DisplayRole

@@ -86,9 +86,7 @@ def build_window(db: Database, options: LaunchOptions, *, clock: Clock | None = 
     if options.demo:
         load_demo_ward(ctx)
     demo = is_demo(ctx)
-    settings = (
-        QSettings(options.settings_path, QSettings.Format.IniFormat) if options.settings_path else QSettings()
-    )
+    settings = QSettings(options.settings_path, QSettings.Format.IniFormat) if options.settings_path else QSettings()
     centres = load_centres()
     ward = f"{centres[0].name}, {centres[0].wards[0]}" if demo and centres and centres[0].wards else ""
     window = MainWindow(

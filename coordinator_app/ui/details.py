@@ -162,7 +162,12 @@ class DetailsPanel(QWidget):
         drow = QHBoxLayout()
         drow.addStretch(1)
         self.doc_buttons: dict[str, QPushButton] = {}
-        for key, text in (("open", "&Åbn"), ("print", "&Udskriv…"), ("save", "&Gem som PDF…")):
+        for key, text in (
+            ("reissue", "Udsted &igen"),
+            ("open", "&Åbn"),
+            ("print", "&Udskriv…"),
+            ("save", "&Gem som PDF…"),
+        ):
             button = QPushButton(text)
             button.clicked.connect(lambda _c=False, k=key: self._request_document(k))
             drow.addWidget(button)

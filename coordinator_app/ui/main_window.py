@@ -376,6 +376,9 @@ class MainWindow(QMainWindow):
     def document_action(self, document_id: int, what: str) -> None:
         from coordinator_app.ui import printing
 
+        if what == "reissue":
+            self.reissue_document(document_id)
+            return
         try:
             content = self.documents.content(document_id)
         except KoordinatorError as exc:
@@ -395,6 +398,18 @@ class MainWindow(QMainWindow):
                 printing.open_externally(content, name)
             except OSError as exc:
                 QMessageBox.warning(self, "Koordinator", printing.save_error_message(Path(name), exc))
+
+    def reissue_document(self, document_id: int) -> None:
+        """Issue the form again from today's data: a new archived document; the old one is kept (issue 4)."""
+        admission_id = self.selected_admission_id()
+        try:
+            self.documents.reissue(document_id)
+        except KoordinatorError as exc:
+            show_error(self, exc)
+            return
+        self.statusBar().showMessage("Dokumentet er udstedt igen som et nyt dokument.", 8000)
+        if admission_id is not None:
+            self.show_admission(admission_id)
 
     def focus_search(self) -> None:
         self.tabs.setCurrentIndex(0)

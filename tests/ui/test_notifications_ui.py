@@ -137,3 +137,27 @@ def test_vurder_scenarie_opens_the_wizard_for_the_selected_admission(main_window
     wizard = QApplication.activeModalWidget()
     assert main_window.details.title.text() in wizard.windowTitle()
     wizard.reject()
+
+
+def test_afmelding_then_new_faerdigmelding_from_the_menu(main_window, qtbot) -> None:
+    admission_id = select_with_status(main_window, "Færdigmeldt")
+    for kind, status in ((EventKind.AFMELDING, "Afmeldt"), (EventKind.FAERDIGMELDING, "Færdigmeldt")):
+        dialog = open_action(main_window, qtbot, kind)
+        qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda d=dialog: not d.isVisible())
+        assert main_window.admissions.details(admission_id).status == status
+    titles = [main_window.details.documents.item(r, 1).text() for r in range(main_window.details.documents.rowCount())]
+    assert any(t.startswith("Afmelding") for t in titles)
+    assert any(t.startswith("Færdigmelding") for t in titles)
+
+
+def test_reissue_makes_a_new_document_and_keeps_the_old(main_window, qtbot) -> None:
+    select_with_status(main_window, "Orienteret")
+    dialog = open_action(main_window, qtbot, EventKind.VARSLING)
+    dialog.send()
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    first = list(main_window.details._document_ids)
+    main_window.details.documents.selectRow(0)
+    qtbot.mouseClick(main_window.details.doc_buttons["reissue"], Qt.MouseButton.LeftButton)
+    after = main_window.details._document_ids
+    assert len(after) == 2 and set(first) < set(after)
