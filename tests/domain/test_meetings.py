@@ -1,0 +1,139 @@
+"""Netværksmøde domain (C1–C6): deadlines, lateness, the checks that help, and tasks from a closed meeting."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from coordinator_app.meetings import (
+    AgreementItem,
+    AgreementStatus,
+    FollowUp,
+    Meeting,
+    MeetingContent,
+    MeetingStatus,
+    Occasion,
+    Participant,
+    Sector,
+    check_meeting,
+    default_agreement_deadline,
+    default_template,
+    is_late,
+    meeting_deadline,
+    tasks_of,
+)
+from coordinator_app.workdays import WorkCalendar
+
+CAL = WorkCalendar()
+KOMMUNE = Participant("k", "Kis Kommunesen", "Københavns Kommune", Sector.KOMMUNE, "sagsbehandler")
+REGION = Participant(
+    "r", "Rie Regionsen", "Psykiatrisk Center København", Sector.REGION, "overlæge", health_professional=True
+)
+BORGER = Participant("b", "Testa Fiktivsen", "", Sector.BORGER, "patient")
+
+
+def meeting(content: MeetingContent, **kw) -> Meeting:
+    base = dict(
+        id=7,
+        patient_id=1,
+        admission_id=1,
+        template=default_template(),
+        occasion=Occasion.UNDER_INDLAEGGELSE,
+        invited_on=date(2026, 11, 23),
+        reference="NM-2026-0001",
+        content=content,
+    )
+    base.update(kw)
+    return Meeting(**base)
+
+
+def rules_of(m: Meeting) -> list[str]:
+    return [w.rule for w in check_meeting(m)]
+
+
+def test_meeting_at_the_latest_5_arbejdsdage_after_invitation_c2() -> None:
+    assert meeting_deadline(date(2026, 11, 23), Occasion.UNDER_INDLAEGGELSE, CAL) == date(2026, 11, 30)
+    # Invited the Friday before Easter 2027 (Easter Sunday 28 March): skærtorsdag/langfredag/2. påskedag closed.
+    assert meeting_deadline(date(2027, 3, 19), Occasion.UNDER_INDLAEGGELSE, CAL) == date(2027, 3, 31)
+
+
+def test_after_discharge_follows_c3_with_the_same_five_days() -> None:
+    assert meeting_deadline(date(2026, 11, 23), Occasion.EFTER_UDSKRIVNING, CAL) == date(2026, 11, 30)
+
+
+def test_a_meeting_planned_after_the_deadline_is_late() -> None:
+    on_time = meeting(MeetingContent(), planned_at=datetime(2026, 11, 30, 9, tzinfo=UTC))
+    late = meeting(MeetingContent(), planned_at=datetime(2026, 12, 1, 9, tzinfo=UTC))
+    assert not is_late(on_time, CAL)
+    assert is_late(late, CAL)
+    assert not is_late(meeting(MeetingContent()), CAL)
+
+
+def test_a_complete_meeting_has_no_warnings() -> None:
+    content = MeetingContent(
+        texts={"formaal": "Plan for udskrivning", "behandling": "Medicin uændret"},
+        participants=(KOMMUNE, REGION, BORGER),
+        leader_key="k",
+        referent_key="r",
+        tovholder_key="k",
+        agreements=(AgreementItem("a1", "Bostøtte bevilges", "k", date(2026, 12, 1)),),
+        follow_up=FollowUp(needed=False),
+    )
+    assert check_meeting(meeting(content)) == []
+
+
+def test_c1_needs_kommune_region_and_patient() -> None:
+    content = MeetingContent(participants=(REGION,), leader_key="r", referent_key="r")
+    rules = rules_of(meeting(content))
+    assert rules.count("C1") == 2
+
+
+def test_c6_leader_and_referent_should_not_be_the_same_person() -> None:
+    content = MeetingContent(participants=(KOMMUNE, REGION, BORGER), leader_key="k", referent_key="k")
+    warnings = check_meeting(meeting(content))
+    assert any(w.rule == "C6" and "samme person" in w.text for w in warnings)
+
+
+def test_c6_treatment_section_by_a_non_health_professional_referent() -> None:
+    content = MeetingContent(
+        texts={"behandling": "Ny medicin"}, participants=(KOMMUNE, REGION, BORGER), leader_key="r", referent_key="k"
+    )
+    warnings = check_meeting(meeting(content))
+    assert any(w.rule == "C6" and w.section == "behandling" for w in warnings)
+
+
+def test_c5_agreement_without_owner_or_deadline() -> None:
+    content = MeetingContent(
+        participants=(KOMMUNE, REGION, BORGER), agreements=(AgreementItem("a1", "Ring til botilbud"),)
+    )
+    texts = [w.text for w in check_meeting(meeting(content)) if w.rule == "C5"]
+    assert any("mangler en ansvarlig" in t for t in texts)
+    assert any("mangler en frist" in t for t in texts)
+
+
+def test_closing_turns_agreements_into_tasks_with_owner_and_deadline() -> None:
+    content = MeetingContent(
+        participants=(KOMMUNE, REGION),
+        agreements=(
+            AgreementItem("a1", "Bostøtte bevilges", "k", date(2026, 12, 1)),
+            AgreementItem("a2", "Epikrise til egen læge", "r", date(2026, 11, 25), AgreementStatus.UDFOERT),
+            AgreementItem("a3", "   "),
+        ),
+    )
+    assert tasks_of(meeting(content)) == []  # not closed yet
+    tasks = tasks_of(meeting(content, status=MeetingStatus.AFSLUTTET))
+    assert [(t.what, t.owner, t.deadline, t.done) for t in tasks] == [
+        ("Bostøtte bevilges", "Kis Kommunesen (Københavns Kommune)", date(2026, 12, 1), False),
+        ("Epikrise til egen læge", "Rie Regionsen (Psykiatrisk Center København)", date(2026, 11, 25), True),
+    ]
+
+
+def test_default_agreement_deadline_is_five_working_days_ahead() -> None:
+    assert default_agreement_deadline(date(2026, 12, 22), CAL) == date(2027, 1, 4)  # over jul og nytår
+    assert CAL.is_working_day(default_agreement_deadline(date(2026, 12, 22), CAL))
+    assert default_agreement_deadline(date(2026, 11, 23), CAL) == date(2026, 11, 30)
+
+
+def test_default_template_follows_c5() -> None:
+    keys = [s.key for s in default_template().sections]
+    assert keys == ["formaal", "deltagere", "roller", "behandling", "aftaler", "opfoelgning"]
+    assert all(s.guidance for s in default_template().sections)
