@@ -1,26 +1,99 @@
 """Netværksmøder (C1–C10): templates (versioned), scheduling, live-meeting autosave, closing, invitations
 and the referat.
 
-CONTRACT (signatures below are fixed; the bodies are being implemented). The UI calls only these.
+CONTRACT (signatures below are fixed). The UI calls only these.
+
+* Each operation is one transaction. Autosave (``save_content``) is one conditional UPDATE of the meeting's
+  row and nothing else: durable when it returns (SQLite ``synchronous=FULL``), ``ConflictError`` when the
+  version moved on.
+* ``schedule`` records MEETING_INVITED on the admission (``data["rule"]`` C2/C3/C4 per
+  ``meetings.OCCASION_RULES``), so ``deadlines.py`` dates the 5-arbejdsdage deadline; ``close`` records
+  MEETING_HELD, which meets it. Both are checked against the process first (neutral before discharge; C3/C4
+  meetings are allowed after it).
+* A follow-up meeting agreed at a meeting (C5) is scheduled by ``close`` on the date the participants chose. It
+  is not a new request under C2–C4, so it records no MEETING_INVITED (no 5-day clock, no false "overdue" on
+  the admission); when its date lies after the 5-day limit, its late reason says it was agreed at the meeting.
+* The .ics invitation carries only the meeting reference — never the patient's name or CPR.
+* The referat goes to present participants with an e-mail; anyone else only with the patient's active consent
+  to that kind of recipient (C7, F1). A withdrawn consent takes the recipient off the list again.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
+import json
+import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from coordinator_app import __version__, validation
+from coordinator_app.errors import NotFoundError, StorageError, ValidationError
 from coordinator_app.meetings import (
+    OCCASION_RULES,
     AgreementStatus,
     Meeting,
     MeetingContent,
     MeetingForm,
+    MeetingStatus,
     MeetingTemplate,
     Occasion,
     Participant,
+    SectionKind,
     Task,
+    default_template,
+    meeting_deadline,
+    tasks_of,
 )
-from coordinator_app.model import ArchivedDocument, ConsentRecipient
-from coordinator_app.services.context import ServiceContext
+from coordinator_app.model import (
+    CONSENT_RECIPIENT_LABELS,
+    Admission,
+    ArchivedDocument,
+    ConsentRecipient,
+    Event,
+    EventKind,
+    Patient,
+)
+from coordinator_app.process import check_transition, effective_events, replay
+from coordinator_app.rules import DEFAULT_SETTINGS
+from coordinator_app.services.consent import active_consent
+from coordinator_app.services.context import COPENHAGEN, ServiceContext
+from coordinator_app.storage.failures import conflict
+from coordinator_app.storage.repositories import (
+    AdmissionRepository,
+    ConsentRepository,
+    DocumentRepository,
+    EventRepository,
+    MeetingRepository,
+    MeetingTemplateRepository,
+    PatientRepository,
+)
+from coordinator_app.workdays import local_date
+
+REFERAT = "netvaerksmoede_referat"
+PARTICIPANT_BASIS = "Deltager (C7)"
+#: A follow-up meeting decided at the meeting starts at this local time (editable afterwards).
+FOLLOW_UP_TIME = time(10, 0)
+MEETING_LENGTH = timedelta(hours=1)
+FORM_LABELS: dict[MeetingForm, str] = {
+    MeetingForm.FYSISK: "fysisk møde",
+    MeetingForm.VIDEO: "videomøde",
+    MeetingForm.TELEFON: "telefonmøde",
+    MeetingForm.BLANDET: "blandet møde (fysisk og video/telefon)",
+}
+#: Structural sections the meeting content has exactly one of (C5); agenda and free text may repeat.
+_SINGLE_KINDS = (SectionKind.PARTICIPANTS, SectionKind.ROLES, SectionKind.AGREEMENTS, SectionKind.FOLLOW_UP)
+#: Attempts at a new reference when another workstation took the same number at the same moment.
+_REFERENCE_ATTEMPTS = 3
+
+
+def rule_id_of(occasion: Occasion) -> str:
+    """The agreement ID of the 5-arbejdsdage clock an occasion follows: "C2", "C3" or "C4"."""
+    return DEFAULT_SETTINGS.rule(OCCASION_RULES.get(occasion, "netvaerksmoede")).rule_id
 
 
 @dataclass(frozen=True)
@@ -59,81 +132,615 @@ class MeetingService:
     # -- templates ----------------------------------------------------------------------------------------
     def current_template(self) -> MeetingTemplate:
         """The ward's template, latest version (created from ``meetings.default_template()`` on first use)."""
-        raise NotImplementedError
+        try:
+            with self._ctx.database.session() as session:
+                return self._current_in(session)
+        except StorageError as exc:
+            if not isinstance(exc.__cause__, IntegrityError):
+                raise
+        # Another workstation created the default at the same moment: use theirs.
+        with self._ctx.database.session() as session:
+            return self._current_in(session)
+
+    def _current_in(self, session: Session) -> MeetingTemplate:
+        templates = MeetingTemplateRepository(session)
+        found = templates.latest()
+        if found is None:
+            found = templates.add(default_template(), created_by=self._ctx.user, at=self._ctx.clock.now())
+        return found
 
     def template_versions(self, name: str) -> list[MeetingTemplate]:
-        raise NotImplementedError
+        with self._ctx.database.session() as session:
+            return MeetingTemplateRepository(session).versions(name)
 
     def save_template(self, template: MeetingTemplate) -> MeetingTemplate:
         """Save as a NEW version (version + 1); earlier versions and the meetings using them are untouched.
         ValidationError (Danish) for no sections, duplicate keys, empty titles."""
-        raise NotImplementedError
+        name = " ".join(template.name.split())
+        if not name:
+            raise ValidationError("Skabelonen skal have et navn.", field="name", rule="C5")
+        if len(name) > 200:
+            raise ValidationError("Skabelonens navn er for langt (højst 200 tegn).", field="name", rule="C5")
+        if not template.sections:
+            raise ValidationError("Skabelonen skal have mindst ét afsnit.", field="sections", rule="C5")
+        keys: set[str] = set()
+        sections = []
+        for i, section in enumerate(template.sections, start=1):
+            key = section.key.strip()
+            title = " ".join(section.title.split())
+            if not key:
+                raise ValidationError(f"Afsnit {i} mangler en nøgle.", field="sections", rule="C5")
+            if key in keys:
+                raise ValidationError(
+                    f"To afsnit har samme nøgle «{key}». Hvert afsnit skal have sin egen.", field="sections", rule="C5"
+                )
+            if not title:
+                raise ValidationError(f"Afsnit {i} mangler en overskrift.", field="sections", rule="C5")
+            keys.add(key)
+            sections.append(dataclasses.replace(section, key=key, title=title, guidance=section.guidance.strip()))
+        for kind in _SINGLE_KINDS:
+            if sum(1 for s in sections if s.kind is kind) > 1:
+                raise ValidationError(
+                    "Skabelonen må kun have ét afsnit af hver slags for deltagere, roller, aftaler og opfølgning.",
+                    field="sections",
+                    rule="C5",
+                )
+        with self._ctx.database.session() as session:
+            templates = MeetingTemplateRepository(session)
+            version = templates.max_version(name)
+            if template.id is not None:
+                source = templates.get(template.id)
+                version = max(version, templates.max_version(source.name))
+            new = MeetingTemplate(id=None, name=name, version=version + 1, sections=tuple(sections))
+            return templates.add(new, created_by=self._ctx.user, at=self._ctx.clock.now())
 
     # -- scheduling ---------------------------------------------------------------------------------------
     def schedule(self, data: ScheduleInput) -> Meeting:
         """Create a meeting (status planlagt) with a reference like NM-2026-0012 and record a
         MEETING_INVITED event on the admission (the engine dates C2 from it). Planned after the deadline
         requires ``late_reason`` (ValidationError field="late_reason", rule="C2")."""
-        raise NotImplementedError
+        for attempt in range(_REFERENCE_ATTEMPTS):
+            try:
+                with self._ctx.database.session() as session:
+                    return self._schedule_in(session, data)
+            except StorageError as exc:
+                cause = exc.__cause__
+                retry = isinstance(cause, IntegrityError) and "reference" in str(cause).lower()
+                if not retry or attempt == _REFERENCE_ATTEMPTS - 1:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _schedule_in(self, session: Session, data: ScheduleInput, *, agreed_at: str = "") -> Meeting:
+        now, today = self._ctx.clock.now(), self._ctx.clock.today()
+        if data.invited_on > today:
+            raise ValidationError(
+                "Indkaldelsesdatoen ligger i fremtiden. Registrér mødet, når indkaldelsen er sendt.",
+                field="invited_on",
+            )
+        place = self._place(data.place)
+        late_reason = self._late_reason(data, agreed_at=agreed_at)
+        patient = PatientRepository(session).get(data.patient_id)
+        admission = self._admission_of(session, patient, data.admission_id)
+        templates = MeetingTemplateRepository(session)
+        template = templates.get(data.template_id) if data.template_id is not None else self._current_in(session)
+        if data.follow_up_of is not None:
+            MeetingRepository(session).get(data.follow_up_of)  # NotFoundError if it is gone
+        meeting = Meeting(
+            id=None,
+            patient_id=data.patient_id,
+            admission_id=data.admission_id,
+            template=template,
+            occasion=Occasion(data.occasion),
+            invited_on=data.invited_on,
+            reference=self._next_reference(session, today.year),
+            planned_at=data.planned_at,
+            form=MeetingForm(data.form),
+            place=place,
+            late_reason=late_reason,
+            follow_up_of=data.follow_up_of,
+        )
+        saved = MeetingRepository(session).add(meeting, created_by=self._ctx.user, at=now)
+        if admission is not None and data.follow_up_of is None:
+            self._append_invited(session, admission, saved, now, today)
+        return saved
 
     def update_schedule(self, meeting_id: int, data: ScheduleInput, *, expected_version: int) -> Meeting:
-        raise NotImplementedError
+        now, today = self._ctx.clock.now(), self._ctx.clock.today()
+        if data.invited_on > today:
+            raise ValidationError(
+                "Indkaldelsesdatoen ligger i fremtiden. Registrér mødet, når indkaldelsen er sendt.",
+                field="invited_on",
+            )
+        with self._ctx.database.session() as session:
+            meetings = MeetingRepository(session)
+            current = meetings.get(meeting_id)
+            if current.version != expected_version:
+                raise conflict()
+            if current.status is MeetingStatus.AFSLUTTET:
+                raise ValidationError("Mødet er afsluttet; tid og sted kan ikke ændres længere.", field="status")
+            if data.patient_id != current.patient_id or data.admission_id != current.admission_id:
+                raise ValidationError(
+                    "Et møde kan ikke flyttes til en anden patient eller indlæggelse. Opret et nyt møde.",
+                    field="admission_id",
+                )
+            agreed_at = ""
+            if current.follow_up_of is not None:
+                agreed_at = meetings.get(current.follow_up_of).reference
+            updated = dataclasses.replace(
+                current,
+                occasion=Occasion(data.occasion),
+                invited_on=data.invited_on,
+                planned_at=data.planned_at,
+                form=MeetingForm(data.form),
+                place=self._place(data.place),
+                late_reason=self._late_reason(data, agreed_at=agreed_at),
+            )
+            saved = meetings.update(updated, at=now)
+            clock_moved = (current.invited_on, rule_id_of(current.occasion)) != (
+                saved.invited_on,
+                rule_id_of(saved.occasion),
+            )
+            if current.admission_id is not None and current.follow_up_of is None and clock_moved:
+                admission = AdmissionRepository(session).get(current.admission_id)
+                self._redate_invitation(session, admission, saved, now, today)
+            return saved
 
     def get(self, meeting_id: int) -> Meeting:
-        raise NotImplementedError
+        with self._ctx.database.session() as session:
+            return MeetingRepository(session).get(meeting_id)
 
     def for_admission(self, admission_id: int) -> list[Meeting]:
-        raise NotImplementedError
+        with self._ctx.database.session() as session:
+            return MeetingRepository(session).for_admission(admission_id)
 
     def for_patient(self, patient_id: int) -> list[Meeting]:
-        raise NotImplementedError
+        with self._ctx.database.session() as session:
+            return MeetingRepository(session).for_patient(patient_id)
 
     def upcoming(self, today: date) -> list[Meeting]:
         """Planned or running meetings from ``today`` on, soonest first (the Møder tab)."""
-        raise NotImplementedError
+        with self._ctx.database.session() as session:
+            active = MeetingRepository(session).active()
+        far = datetime.max.replace(tzinfo=UTC)
+        keep = [
+            m
+            for m in active
+            if m.status is MeetingStatus.I_GANG or m.planned_at is None or local_date(m.planned_at) >= today
+        ]
+        # Running meetings first (someone is typing in them), then by time; not yet timed ones last.
+        return sorted(keep, key=lambda m: (m.status is not MeetingStatus.I_GANG, m.planned_at or far, m.id or 0))
 
     def deadline(self, meeting: Meeting) -> date:
-        raise NotImplementedError
+        """C2–C4: at the latest 5 arbejdsdage after the invitation, in the context's working-day calendar."""
+        return meeting_deadline(meeting.invited_on, meeting.occasion, self._ctx.calendar)
 
     # -- live meeting -------------------------------------------------------------------------------------
     def start(self, meeting_id: int) -> Meeting:
-        raise NotImplementedError
+        """Status i gang. Starting a running meeting again (after a crash or on another PC) just returns it."""
+        now = self._ctx.clock.now()
+        with self._ctx.database.session() as session:
+            meetings = MeetingRepository(session)
+            meeting = meetings.get(meeting_id)
+            if meeting.status is MeetingStatus.AFSLUTTET:
+                raise ValidationError(
+                    f"Mødet {meeting.reference} er afsluttet og kan ikke startes igen. Planlæg et opfølgningsmøde.",
+                    field="status",
+                )
+            if meeting.status is MeetingStatus.I_GANG:
+                return meeting
+            return meetings.update(dataclasses.replace(meeting, status=MeetingStatus.I_GANG), at=now)
 
     def save_content(self, meeting_id: int, content: MeetingContent, *, expected_version: int) -> Meeting:
         """Autosave: one short transaction; durable when it returns (returns the new version).
         ConflictError when someone else saved in between."""
-        raise NotImplementedError
+        with self._ctx.database.session() as session:
+            return MeetingRepository(session).save_content(
+                meeting_id, content, expected_version=expected_version, at=self._ctx.clock.now()
+            )
 
     def known_participants(self, patient_id: int) -> list[Participant]:
         """Participants from the patient's earlier meetings (newest first, de-duplicated by name+organisation)."""
-        raise NotImplementedError
+        with self._ctx.database.session() as session:
+            meetings = MeetingRepository(session).for_patient(patient_id)
+        seen: set[tuple[str, str]] = set()
+        out: list[Participant] = []
+        newest_first = sorted(meetings, key=lambda m: (m.invited_on, m.id or 0), reverse=True)
+        for meeting in newest_first:
+            for p in meeting.content.participants:
+                who = (" ".join(p.name.split()).casefold(), " ".join(p.organisation.split()).casefold())
+                if not who[0] or who in seen:
+                    continue
+                seen.add(who)
+                out.append(dataclasses.replace(p, present=True))
+        return out
 
     def close(self, meeting_id: int, *, expected_version: int) -> CloseResult:
         """Status afsluttet; MEETING_HELD on the admission; agreements become tasks; a needed follow-up
         meeting is scheduled."""
-        raise NotImplementedError
+        now, today = self._ctx.clock.now(), self._ctx.clock.today()
+        with self._ctx.database.session() as session:
+            meetings = MeetingRepository(session)
+            meeting = meetings.get(meeting_id)
+            if meeting.version != expected_version:
+                raise conflict()
+            if meeting.status is MeetingStatus.AFSLUTTET:
+                raise ValidationError(f"Mødet {meeting.reference} er allerede afsluttet.", field="status")
+            follow = meeting.content.follow_up
+            if follow.needed and follow.when is not None and follow.when < today:
+                raise ValidationError(
+                    f"Datoen for opfølgningsmødet ({follow.when:%d.%m.%Y}) ligger før i dag. Ret datoen under "
+                    "«Opfølgning», og afslut mødet igen.",
+                    field="follow_up",
+                    rule="C5",
+                )
+            closed = meetings.update(
+                dataclasses.replace(meeting, status=MeetingStatus.AFSLUTTET, closed_at=now), at=now
+            )
+            if closed.admission_id is not None:
+                admission = AdmissionRepository(session).get(closed.admission_id)
+                self._append_event(
+                    session,
+                    admission,
+                    EventKind.MEETING_HELD,
+                    now,
+                    note=f"Netværksmøde {closed.reference} afholdt",
+                    data={"meeting_id": closed.id, "reference": closed.reference},
+                )
+            follow_up = None
+            if follow.needed and follow.when is not None:
+                planned = datetime.combine(follow.when, FOLLOW_UP_TIME, COPENHAGEN).astimezone(UTC)
+                follow_up = self._schedule_in(
+                    session,
+                    ScheduleInput(
+                        patient_id=closed.patient_id,
+                        admission_id=closed.admission_id,
+                        occasion=closed.occasion,
+                        invited_on=today,
+                        planned_at=planned,
+                        form=closed.form,
+                        place=closed.place,
+                        template_id=closed.template.id,
+                        follow_up_of=closed.id,
+                    ),
+                    agreed_at=closed.reference,
+                )
+        return CloseResult(meeting=closed, tasks=tuple(tasks_of(closed)), follow_up=follow_up)
 
     def set_task_status(self, meeting_id: int, agreement_key: str, status: AgreementStatus) -> Meeting:
-        raise NotImplementedError
+        """Mark an agreement (a tracked task) done or open again; the minutes' agreement carries the status."""
+        now = self._ctx.clock.now()
+        with self._ctx.database.session() as session:
+            meetings = MeetingRepository(session)
+            meeting = meetings.get(meeting_id)
+            agreements = meeting.content.agreements
+            if not any(a.key == agreement_key for a in agreements):
+                raise NotFoundError(f"Aftalen findes ikke længere i mødet {meeting.reference}. Opdatér visningen.")
+            changed = tuple(
+                dataclasses.replace(a, status=AgreementStatus(status)) if a.key == agreement_key else a
+                for a in agreements
+            )
+            content = dataclasses.replace(meeting.content, agreements=changed)
+            return meetings.update(dataclasses.replace(meeting, content=content), at=now)
 
     def tasks_for_admission(self, admission_id: int) -> list[Task]:
-        raise NotImplementedError
+        """The agreements of the admission's closed meetings, open ones first, soonest deadline first."""
+        with self._ctx.database.session() as session:
+            meetings = MeetingRepository(session).for_admission(admission_id)
+        tasks = [t for m in meetings for t in tasks_of(m)]
+        return sorted(tasks, key=lambda t: (t.done, t.deadline is None, t.deadline or date.max))
 
     # -- invitation, referat, distribution ------------------------------------------------------------------
     def ics(self, meeting_id: int) -> bytes:
         """RFC 5545 invitation carrying NO patient-identifying data: only the meeting reference."""
-        raise NotImplementedError
+        from icalendar import Calendar
+        from icalendar import Event as CalendarEvent
+
+        with self._ctx.database.session() as session:
+            meeting = MeetingRepository(session).get(meeting_id)
+            patient = PatientRepository(session).get(meeting.patient_id)
+        if meeting.planned_at is None:
+            raise ValidationError(
+                "Mødet har endnu ikke et tidspunkt. Planlæg dato og klokkeslæt, før invitationen laves.",
+                field="planned_at",
+            )
+        _refuse_identifying(meeting.place, patient)
+        start = meeting.planned_at.astimezone(UTC)  # UTC: every calendar reads it, no VTIMEZONE needed
+        calendar = Calendar()
+        calendar.add("prodid", f"-//Koordinator {__version__}//Netvaerksmoede//DA")
+        calendar.add("version", "2.0")
+        calendar.add("method", "PUBLISH")
+        event = CalendarEvent()
+        event.add("uid", f"{meeting.reference}@koordinator")
+        event.add("dtstamp", self._ctx.clock.now().astimezone(UTC))
+        event.add("dtstart", start)
+        event.add("dtend", start + MEETING_LENGTH)
+        event.add("summary", f"Netværksmøde {meeting.reference}")
+        if meeting.place:
+            event.add("location", meeting.place)
+        event.add(
+            "description",
+            f"Netværksmøde ({FORM_LABELS[meeting.form]}). Reference: {meeting.reference}.",
+        )
+        calendar.add_component(event)
+        return bytes(calendar.to_ical())
 
     def issue_referat(self, meeting_id: int) -> ArchivedDocument:
         """Render the referat PDF and archive it (kind "netvaerksmoede_referat")."""
-        raise NotImplementedError
+        from coordinator_app.documents.layout import DocumentMeta
+        from coordinator_app.documents.referat import render_referat  # arrives with the referat document
+
+        created = self._ctx.clock.now()
+        with self._ctx.database.session() as session:
+            meeting = MeetingRepository(session).get(meeting_id)
+            if meeting.status is not MeetingStatus.AFSLUTTET:
+                raise ValidationError(
+                    f"Afslut mødet {meeting.reference}, før referatet udstedes: referatet er mødets aftaler (C7).",
+                    field="status",
+                    rule="C7",
+                )
+            if meeting.admission_id is None:
+                raise ValidationError(
+                    "Referatet arkiveres ved en indlæggelse, og mødet hører ikke til nogen. Knyt mødet til "
+                    "patientens indlæggelse.",
+                    field="admission_id",
+                )
+            patient = PatientRepository(session).get(meeting.patient_id)
+            admission = AdmissionRepository(session).get(meeting.admission_id)
+            title = f"Referat af netværksmøde {meeting.reference}"
+            meta = DocumentMeta(
+                document_id=f"{meeting.reference}-{created:%Y%m%d%H%M%S%f}",
+                title=title,
+                created_at=created,
+                app_version=__version__,
+            )
+            content = render_referat(
+                meeting,
+                patient_name=patient.name,
+                cpr=patient.cpr,
+                admission_label=_admission_label(admission),
+                meta=meta,
+            )
+            return DocumentRepository(session).add(
+                ArchivedDocument(
+                    id=None,
+                    admission_id=meeting.admission_id,
+                    kind=REFERAT,
+                    title=title,
+                    created_at=created,
+                    created_by=self._ctx.user,
+                    sha256=hashlib.sha256(content).hexdigest(),
+                    data_version=_meeting_data_version(meeting),
+                    event_id=self._held_event_id(session, meeting),
+                    content=content,
+                )
+            )
 
     def distribution(self, meeting_id: int) -> list[DistributionEntry]:
-        raise NotImplementedError
+        with self._ctx.database.session() as session:
+            return self._distribution_in(session, meeting_id)
 
     def add_recipient(
         self, meeting_id: int, *, name: str, address: str, recipient: ConsentRecipient
     ) -> list[DistributionEntry]:
         """C7/F1: a non-participant only with the patient's active consent to that recipient kind;
         otherwise ValidationError (Danish, rule="C7")."""
-        raise NotImplementedError
+        who = validation.require_name(name, field="name", label="Modtagerens navn")
+        where = " ".join((address or "").split())
+        if not where:
+            raise ValidationError("Skriv modtagerens adresse (e-mail, sikker post eller postadresse).", field="address")
+        if len(where) > 300:
+            raise ValidationError("Adressen er for lang (højst 300 tegn).", field="address")
+        kind = ConsentRecipient(recipient)
+        with self._ctx.database.session() as session:
+            meetings = MeetingRepository(session)
+            meeting = meetings.get(meeting_id)
+            consent = active_consent(ConsentRepository(session).for_patient(meeting.patient_id), kind)
+            if consent is None:
+                raise ValidationError(
+                    f"Referatet kan kun sendes til {who}, hvis patienten har givet samtykke til at dele oplysninger "
+                    f"med {CONSENT_RECIPIENT_LABELS[kind].lower()}. Kun mødets deltagere får referatet uden "
+                    "samtykke (C7). Registrér samtykket (hvad, til hvem, mundtligt/skriftligt) under patientens "
+                    "samtykker, og tilføj modtageren igen.",
+                    field="recipient",
+                    rule="C7",
+                )
+            stored = meetings.recipients(meeting_id)
+            if not any(r.get("address", "").casefold() == where.casefold() for r in stored):
+                stored.append(
+                    {
+                        "name": who,
+                        "address": where,
+                        "recipient": kind.value,
+                        "added_by": self._ctx.user,
+                        "added_at": self._ctx.clock.now().astimezone(UTC).isoformat(),
+                    }
+                )
+                meetings.set_recipients(meeting_id, stored)
+            return self._distribution_in(session, meeting_id)
+
+    # -- helpers ------------------------------------------------------------------------------------------------
+    def _distribution_in(self, session: Session, meeting_id: int) -> list[DistributionEntry]:
+        meetings = MeetingRepository(session)
+        meeting = meetings.get(meeting_id)
+        out = [
+            DistributionEntry(p.name, p.email.strip(), p.key, PARTICIPANT_BASIS)
+            for p in meeting.content.participants
+            if p.present and p.email.strip() and p.name.strip()
+        ]
+        stored = meetings.recipients(meeting_id)
+        if stored:
+            consents = ConsentRepository(session).for_patient(meeting.patient_id)
+            for r in stored:
+                try:
+                    kind = ConsentRecipient(r.get("recipient"))
+                except ValueError:
+                    continue
+                consent = active_consent(consents, kind)
+                if consent is None:  # withdrawn since it was added (F1): no longer on the list
+                    continue
+                basis = f"Samtykke ({consent.method.value}) til {consent.given_to} (C7, F1)"
+                out.append(DistributionEntry(str(r.get("name", "")), str(r.get("address", "")), None, basis))
+        return out
+
+    def _admission_of(self, session: Session, patient: Patient, admission_id: int | None) -> Admission | None:
+        if admission_id is None:
+            return None
+        admission = AdmissionRepository(session).get(admission_id)
+        if admission.patient_id != patient.id:
+            raise ValidationError("Indlæggelsen hører til en anden patient.", field="admission_id")
+        return admission
+
+    def _late_reason(self, data: ScheduleInput, *, agreed_at: str = "") -> str:
+        """C2–C4: a meeting planned after the deadline needs a recorded reason."""
+        reason = (
+            validation.optional_text(data.late_reason, field="late_reason", label="Begrundelsen", max_length=1000) or ""
+        )
+        if data.planned_at is None:
+            return reason
+        if data.planned_at.tzinfo is None or data.planned_at.utcoffset() is None:
+            raise ValidationError("Mødetidspunktet mangler tidszone.", field="planned_at")
+        day = local_date(data.planned_at)
+        if day < data.invited_on:
+            raise ValidationError(
+                f"Mødet ({day:%d.%m.%Y}) kan ikke ligge før indkaldelsen ({data.invited_on:%d.%m.%Y}).",
+                field="planned_at",
+            )
+        due = meeting_deadline(data.invited_on, Occasion(data.occasion), self._ctx.calendar)
+        if day <= due or reason:
+            return reason
+        if agreed_at:
+            return f"Opfølgningsmøde aftalt på netværksmøde {agreed_at} (C5)."
+        rule = rule_id_of(Occasion(data.occasion))
+        raise ValidationError(
+            f"Mødet ligger efter fristen {due:%d.%m.%Y} – senest 5 arbejdsdage efter indkaldelsen ({rule}; "
+            f"kalender: {self._ctx.calendar.name}). Skriv hvorfor mødet holdes senere, så det er dokumenteret.",
+            field="late_reason",
+            rule=rule,
+        )
+
+    @staticmethod
+    def _place(place: str) -> str:
+        return validation.optional_text(place, field="place", label="Sted eller link", max_length=500) or ""
+
+    @staticmethod
+    def _next_reference(session: Session, year: int) -> str:
+        prefix = f"NM-{year}-"
+        tails = [r[len(prefix) :] for r in MeetingRepository(session).references(prefix)]
+        numbers = [int(t) for t in tails if t.isdigit()]
+        return f"{prefix}{max(numbers, default=0) + 1:04d}"
+
+    def _append_invited(
+        self, session: Session, admission: Admission, meeting: Meeting, now: datetime, today: date
+    ) -> None:
+        when = now if meeting.invited_on == today else _noon(meeting.invited_on)
+        self._append_event(
+            session,
+            admission,
+            EventKind.MEETING_INVITED,
+            when,
+            note=f"Netværksmøde {meeting.reference} indkaldt",
+            data={
+                "planned": meeting.planned_at.isoformat() if meeting.planned_at else None,
+                "rule": rule_id_of(meeting.occasion),
+                "meeting_id": meeting.id,
+                "reference": meeting.reference,
+            },
+        )
+
+    def _redate_invitation(
+        self, session: Session, admission: Admission, meeting: Meeting, now: datetime, today: date
+    ) -> None:
+        """A changed invitation date or occasion: correct the old MEETING_INVITED (history keeps both)."""
+        events = EventRepository(session)
+        for old in effective_events(events.for_admission(admission.id or 0)):
+            if old.kind is EventKind.MEETING_INVITED and old.data.get("meeting_id") == meeting.id:
+                events.append(
+                    Event(
+                        id=None,
+                        admission_id=old.admission_id,
+                        kind=EventKind.CORRECTION,
+                        occurred_at=now,
+                        recorded_by=self._ctx.user,
+                        note=f"Indkaldelsen til netværksmøde {meeting.reference} er ændret",
+                        corrects_event_id=old.id,
+                    )
+                )
+        self._append_invited(session, admission, meeting, now, today)
+
+    def _append_event(
+        self,
+        session: Session,
+        admission: Admission,
+        kind: EventKind,
+        when: datetime,
+        *,
+        note: str,
+        data: dict[str, Any],
+    ) -> Event:
+        events = EventRepository(session)
+        assert admission.id is not None
+        check_transition(replay(admission, events.for_admission(admission.id)), kind, local_date(when))
+        return events.append(
+            Event(
+                id=None,
+                admission_id=admission.id,
+                kind=kind,
+                occurred_at=when,
+                recorded_by=self._ctx.user,
+                note=note,
+                data=data,
+            )
+        )
+
+    @staticmethod
+    def _held_event_id(session: Session, meeting: Meeting) -> int | None:
+        if meeting.admission_id is None:
+            return None
+        for e in reversed(EventRepository(session).for_admission(meeting.admission_id)):
+            if e.kind is EventKind.MEETING_HELD and e.data.get("meeting_id") == meeting.id:
+                return e.id
+        return None
+
+
+def _noon(day: date) -> datetime:
+    return datetime.combine(day, time(12, 0), COPENHAGEN).astimezone(UTC)
+
+
+def _admission_label(admission: Admission) -> str:
+    label = f"{admission.center}, {admission.ward}, indlagt {admission.admitted:%d.%m.%Y}"
+    if admission.discharged is not None:
+        label += f", udskrevet {admission.discharged:%d.%m.%Y}"
+    return label
+
+
+def _meeting_data_version(meeting: Meeting) -> str:
+    """Digest of what the referat was rendered from (the meeting as saved, with its template version)."""
+    from coordinator_app.storage.meeting_codec import content_to_json, sections_to_json
+
+    data = {
+        "reference": meeting.reference,
+        "template": [meeting.template.id, meeting.template.version, sections_to_json(meeting.template.sections)],
+        "content": content_to_json(meeting.content),
+        "planned_at": meeting.planned_at.isoformat() if meeting.planned_at else None,
+        "form": meeting.form.value,
+        "place": meeting.place,
+        "version": meeting.version,
+    }
+    canonical = json.dumps(data, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _refuse_identifying(place: str, patient: Patient) -> None:
+    """The invitation may travel by ordinary e-mail: refuse a place that names the patient or their CPR."""
+    digits = re.sub(r"\D", "", place)
+    found = bool(patient.cpr) and patient.cpr in digits
+    for part in (patient.given_name, patient.family_name, patient.address or ""):
+        part = part.strip()
+        if len(part) >= 2 and re.search(rf"(?<!\w){re.escape(part)}(?!\w)", place, re.IGNORECASE):
+            found = True
+    if found:
+        raise ValidationError(
+            "Sted/link indeholder patientens navn, CPR-nummer eller adresse. En mødeinvitation må ikke kunne "
+            "identificere patienten: skriv fx «Afsnittets mødelokale» eller kun linket.",
+            field="place",
+        )

@@ -23,11 +23,22 @@ from coordinator_app.storage.orm import (
     DocumentRow,
     EventRow,
     KommuneRow,
+    MeetingRow,
     PatientRow,
 )
 
 #: Tables whose integer ids come from a PostgreSQL sequence.
-SERIAL_TABLES = ("patients", "admissions", "events", "centres", "wards", "consents", "documents")
+SERIAL_TABLES = (
+    "patients",
+    "admissions",
+    "events",
+    "centres",
+    "wards",
+    "consents",
+    "documents",
+    "meeting_templates",
+    "meetings",
+)
 
 
 def table_of(cls: type[Base]) -> Table:
@@ -103,12 +114,14 @@ def reset_sequences(session: Session) -> None:
 
 
 def clear_all(session: Session) -> None:
-    """Delete all patient data: documents, consents, events, admissions, patients (children first).
+    """Delete all patient data: documents, meetings, consents, events, admissions, patients (children first).
 
-    Reference data and app_meta stay. The one place archived documents are deleted: a Core DELETE
+    Reference data, meeting templates and app_meta stay. The one place archived documents are deleted: a Core DELETE
     on the connection, which the ORM's immutability guard (``orm.DocumentRow``) deliberately does not see.
     """
     conn = session.connection()
-    for cls in (DocumentRow, ConsentRow, EventRow, AdmissionRow, PatientRow):
+    # A follow-up meeting points at the meeting it follows up: unlink before deleting.
+    conn.execute(table_of(MeetingRow).update().values(follow_up_of=None))
+    for cls in (DocumentRow, MeetingRow, ConsentRow, EventRow, AdmissionRow, PatientRow):
         conn.execute(delete(table_of(cls)))
     session.expunge_all()

@@ -8,6 +8,8 @@ that finds another user's newer version changes nothing and raises, so one coord
 overwrites another's edit on the shared database. ``events`` is append-only (a correction is a new
 event pointing at the old one); the mapper refuses updates. ``documents`` (issued PDFs) are archived
 immutably: the ORM refuses to update or delete them, only ``bulk.clear_all`` (demo reload) removes them.
+``meeting_templates`` rows are immutable too (a template edit is a new version); ``meetings`` carry a
+``version`` column like patients and admissions.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, Mapper, ORMExecuteState, Session, mapped_column
 
-from coordinator_app.storage.types import JSONDict, UTCDateTime, json_default
+from coordinator_app.storage.types import JSONDict, UTCDateTime, json_default, json_list
 
 #: Stable constraint names, so migrations can refer to them on both backends.
 NAMING_CONVENTION = {
@@ -201,6 +203,54 @@ class DocumentRow(Base):
     content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
 
 
+class MeetingTemplateRow(Base):
+    """One version of a netværksmøde template (C5). Immutable once written: editing saves a new version,
+    so a meeting keeps exactly the sections it was created with (the listeners below refuse changes)."""
+
+    __tablename__ = "meeting_templates"
+    __table_args__ = (UniqueConstraint("name", "version"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    version: Mapped[int] = mapped_column(Integer)
+    sections: Mapped[list[dict[str, Any]]] = mapped_column(JSONDict)  # meeting_codec.sections_to_json
+    created_at: Mapped[datetime] = mapped_column(default=_utcnow)
+    created_by: Mapped[str] = mapped_column(String(100))
+
+
+class MeetingRow(Base):
+    """A netværksmøde (C1–C10). ``content`` is what is typed during the meeting (``meeting_codec``), saved
+    whole by autosave with a conditional UPDATE on ``version``; ``recipients`` are the extra referat
+    recipients beyond the participants, each resting on a recorded consent (C7, F1)."""
+
+    __tablename__ = "meetings"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id"), index=True)
+    admission_id: Mapped[int | None] = mapped_column(ForeignKey("admissions.id"), index=True)
+    template_id: Mapped[int] = mapped_column(ForeignKey("meeting_templates.id"))
+    occasion: Mapped[str] = mapped_column(String(40))  # meetings.Occasion value
+    invited_on: Mapped[date] = mapped_column(Date)
+    planned_at: Mapped[datetime | None] = mapped_column(index=True)
+    form: Mapped[str] = mapped_column(String(20))  # meetings.MeetingForm value
+    place: Mapped[str] = mapped_column(Text, default="", server_default="")
+    late_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    status: Mapped[str] = mapped_column(String(20))  # meetings.MeetingStatus value
+    reference: Mapped[str] = mapped_column(String(20), unique=True)
+    content: Mapped[dict[str, Any]] = mapped_column(default=json_default, server_default=text("'{}'"))
+    recipients: Mapped[list[dict[str, Any]]] = mapped_column(
+        JSONDict, default=json_list, server_default=text("'[]'")
+    )
+    created_at: Mapped[datetime] = mapped_column(default=_utcnow)
+    created_by: Mapped[str] = mapped_column(String(100))
+    updated_at: Mapped[datetime] = mapped_column(default=_utcnow)
+    closed_at: Mapped[datetime | None]
+    follow_up_of: Mapped[int | None] = mapped_column(ForeignKey("meetings.id"))
+    version: Mapped[int] = mapped_column(Integer)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
 class AppMetaRow(Base):
     """Small facts about the database itself, e.g. ``demo = "1"`` for a demo database."""
 
@@ -227,6 +277,20 @@ def _documents_are_not_updated(_mapper: Mapper[DocumentRow], _connection: Any, t
 @event.listens_for(DocumentRow, "before_delete")
 def _documents_are_not_deleted(_mapper: Mapper[DocumentRow], _connection: Any, target: DocumentRow) -> None:
     raise _refuse_document_change("deleted", f"document {target.id}")
+
+
+@event.listens_for(MeetingTemplateRow, "before_update")
+def _templates_are_not_updated(
+    _mapper: Mapper[MeetingTemplateRow], _connection: Any, target: MeetingTemplateRow
+) -> None:
+    raise RuntimeError(f"meeting template {target.id} is immutable: save a new version instead")
+
+
+@event.listens_for(MeetingTemplateRow, "before_delete")
+def _templates_are_not_deleted(
+    _mapper: Mapper[MeetingTemplateRow], _connection: Any, target: MeetingTemplateRow
+) -> None:
+    raise RuntimeError(f"meeting template {target.id} is immutable: meetings keep the version they were made with")
 
 
 @event.listens_for(Session, "do_orm_execute")

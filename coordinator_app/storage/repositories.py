@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import weakref
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Engine, func, select, update
 from sqlalchemy.orm import Session
 
 from coordinator_app.errors import NotFoundError, ValidationError
+from coordinator_app.meetings import Meeting, MeetingContent, MeetingStatus, MeetingTemplate
 from coordinator_app.model import Admission, ArchivedDocument, Consent, Event, Kommune, Patient
 from coordinator_app.storage.bulk import bulk_load, clear_all, reset_sequences, table_of, upsert_kommuner
 from coordinator_app.storage.convert import (
@@ -37,6 +40,13 @@ from coordinator_app.storage.convert import (
 )
 from coordinator_app.storage.failures import conflict
 from coordinator_app.storage.listing import ListRow, list_rows
+from coordinator_app.storage.meeting_codec import (
+    content_to_json,
+    meeting_from,
+    meeting_values,
+    sections_to_json,
+    template_from,
+)
 from coordinator_app.storage.orm import (
     AdmissionRow,
     CentreRow,
@@ -44,6 +54,8 @@ from coordinator_app.storage.orm import (
     DocumentRow,
     EventRow,
     KommuneRow,
+    MeetingRow,
+    MeetingTemplateRow,
     PatientRow,
     WardRow,
 )
@@ -57,6 +69,8 @@ __all__ = [
     "EventRepository",
     "KommuneRepository",
     "ListRow",
+    "MeetingRepository",
+    "MeetingTemplateRepository",
     "PatientRepository",
     "bulk_load",
     "clear_all",
@@ -397,3 +411,184 @@ class DocumentRepository:
 _CONSENTS = table_of(ConsentRow)
 _DOCUMENTS = table_of(DocumentRow)
 _DOCUMENT_COLUMNS = tuple(_DOCUMENTS.c[name] for name in DOCUMENT_FIELDS)
+
+
+# -- netværksmøder ---------------------------------------------------------------------------------------------
+_TEMPLATES = table_of(MeetingTemplateRow)
+_MEETINGS = table_of(MeetingRow)
+_MEETING_ACTIVE = (MeetingStatus.PLANLAGT.value, MeetingStatus.I_GANG.value)
+
+#: Template versions by id, per engine. Safe to cache for ever: a template row is immutable once written
+#: (``orm.MeetingTemplateRow``), which is what lets autosave build its answer without reading other tables.
+_template_cache: weakref.WeakKeyDictionary[Engine, dict[int, MeetingTemplate]] = weakref.WeakKeyDictionary()
+
+
+def _templates_of(session: Session) -> dict[int, MeetingTemplate]:
+    bind = session.get_bind()
+    engine = bind if isinstance(bind, Engine) else bind.engine
+    return _template_cache.setdefault(engine, {})
+
+
+class MeetingTemplateRepository:
+    """Versions of the netværksmøde template (C5): added, never changed (a new version instead)."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add(self, template: MeetingTemplate, *, created_by: str, at: datetime) -> MeetingTemplate:
+        """Write ``template`` (its name and version as given) as a new, immutable row."""
+        row = MeetingTemplateRow(
+            name=template.name,
+            version=template.version,
+            sections=sections_to_json(template.sections),
+            created_at=utc(at, "MeetingTemplate.created_at"),
+            created_by=created_by,
+        )
+        self._session.add(row)
+        self._session.flush()
+        added = template_from(row)
+        self._session.expunge(row)  # nothing can flush a change to it later
+        assert added.id is not None
+        _templates_of(self._session)[added.id] = added
+        return added
+
+    def get(self, template_id: int) -> MeetingTemplate:
+        cache = _templates_of(self._session)
+        found = cache.get(template_id)
+        if found is None:
+            row = self._session.execute(select(_TEMPLATES).where(_TEMPLATES.c.id == template_id)).first()
+            if row is None:
+                raise NotFoundError(f"Mødeskabelonen (nr. {template_id}) findes ikke. Opdatér visningen.")
+            found = cache[template_id] = template_from(row)
+        return found
+
+    def get_many(self, template_ids: Iterable[int]) -> dict[int, MeetingTemplate]:
+        cache = _templates_of(self._session)
+        missing = [i for i in dict.fromkeys(template_ids) if i not in cache]
+        if missing:
+            for row in self._session.execute(select(_TEMPLATES).where(_TEMPLATES.c.id.in_(missing))):
+                cache[row.id] = template_from(row)
+        return cache
+
+    def latest(self) -> MeetingTemplate | None:
+        """The most recently saved version of any template (the ward's current template)."""
+        row = self._session.execute(select(_TEMPLATES).order_by(_TEMPLATES.c.id.desc()).limit(1)).first()
+        return template_from(row) if row is not None else None
+
+    def versions(self, name: str) -> list[MeetingTemplate]:
+        rows = self._session.execute(select(_TEMPLATES).where(_TEMPLATES.c.name == name).order_by(_TEMPLATES.c.version))
+        return [template_from(r) for r in rows]
+
+    def max_version(self, name: str) -> int:
+        found = self._session.scalar(select(func.max(_TEMPLATES.c.version)).where(_TEMPLATES.c.name == name))
+        return int(found or 0)
+
+
+class MeetingRepository:
+    """Netværksmøder. Schedule and status changes go through the ORM (``version_id_col``); autosave of the
+    content is one conditional UPDATE (``save_content``) that touches nothing but the meeting's row."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def _row(self, meeting_id: int) -> MeetingRow:
+        row = self._session.get(MeetingRow, meeting_id)
+        if row is None:
+            raise _meeting_not_found(meeting_id)
+        _hold(self._session, row)
+        return row
+
+    def _from_rows(self, rows: Sequence[Any]) -> list[Meeting]:
+        templates = MeetingTemplateRepository(self._session).get_many(r.template_id for r in rows)
+        return [meeting_from(r, templates[r.template_id]) for r in rows]
+
+    def add(self, meeting: Meeting, *, created_by: str, at: datetime) -> Meeting:
+        at = utc(at, "Meeting.created_at")
+        row = MeetingRow(**meeting_values(meeting), recipients=[], created_at=at, created_by=created_by, updated_at=at)
+        self._session.add(row)
+        self._session.flush()
+        _hold(self._session, row)
+        return meeting_from(row, meeting.template)
+
+    def get(self, meeting_id: int) -> Meeting:
+        row = self._session.execute(select(_MEETINGS).where(_MEETINGS.c.id == meeting_id)).first()
+        if row is None:
+            raise _meeting_not_found(meeting_id)
+        return self._from_rows([row])[0]
+
+    def update(self, meeting: Meeting, *, at: datetime) -> Meeting:
+        """Save schedule, status and content; ``ConflictError`` if someone saved the meeting meanwhile."""
+        if meeting.id is None:
+            raise ValueError("update() needs a meeting with an id; use add() for a new one")
+        row = self._row(meeting.id)
+        _check_version(meeting, row.version)
+        for key, value in meeting_values(meeting).items():
+            setattr(row, key, value)
+        row.updated_at = utc(at, "Meeting.updated_at")
+        self._session.flush()
+        return meeting_from(row, meeting.template)
+
+    def save_content(self, meeting_id: int, content: MeetingContent, *, expected_version: int, at: datetime) -> Meeting:
+        """Autosave: ``UPDATE meetings SET content … WHERE id = ? AND version = ?`` returning the new row.
+
+        No other table is read (the template comes from the immutable-template cache), so the write
+        transaction stays as short as one statement. ``ConflictError`` when the version moved on;
+        ``NotFoundError`` when the meeting is gone.
+        """
+        stmt = (
+            update(_MEETINGS)
+            .where(_MEETINGS.c.id == meeting_id, _MEETINGS.c.version == expected_version)
+            .values(
+                content=content_to_json(content),
+                version=_MEETINGS.c.version + 1,
+                updated_at=utc(at, "Meeting.updated_at"),
+            )
+            .returning(*_MEETINGS.c)
+        )
+        row = self._session.execute(stmt).first()
+        if row is None:
+            exists = self._session.scalar(select(_MEETINGS.c.id).where(_MEETINGS.c.id == meeting_id))
+            raise conflict() if exists is not None else _meeting_not_found(meeting_id)
+        return self._from_rows([row])[0]
+
+    def _select(self, *where: Any, order: Sequence[Any] = ()) -> list[Meeting]:
+        rows = self._session.execute(select(_MEETINGS).where(*where).order_by(*order, _MEETINGS.c.id)).all()
+        return self._from_rows(rows)
+
+    def for_admission(self, admission_id: int) -> list[Meeting]:
+        """The admission's meetings in invitation order."""
+        return self._select(_MEETINGS.c.admission_id == admission_id, order=(_MEETINGS.c.invited_on,))
+
+    def for_patient(self, patient_id: int) -> list[Meeting]:
+        """All the patient's meetings (every admission and ambulant), in invitation order."""
+        return self._select(_MEETINGS.c.patient_id == patient_id, order=(_MEETINGS.c.invited_on,))
+
+    def active(self) -> list[Meeting]:
+        """Planned and running meetings (the service filters and sorts them by time)."""
+        return self._select(_MEETINGS.c.status.in_(_MEETING_ACTIVE))
+
+    def references(self, prefix: str) -> list[str]:
+        return list(
+            self._session.scalars(select(_MEETINGS.c.reference).where(_MEETINGS.c.reference.like(f"{prefix}%")))
+        )
+
+    def recipients(self, meeting_id: int) -> list[dict[str, Any]]:
+        """Extra referat recipients (beyond the participants), as stored."""
+        found = self._session.scalar(select(_MEETINGS.c.recipients).where(_MEETINGS.c.id == meeting_id))
+        return list(found or [])
+
+    def set_recipients(self, meeting_id: int, recipients: Sequence[dict[str, Any]]) -> None:
+        """Replace the extra recipients. Deliberately leaves ``version`` alone: the distribution list is not
+        the minutes, so adding a recipient never makes a running meeting's next autosave a conflict."""
+        result = self._session.execute(
+            update(_MEETINGS).where(_MEETINGS.c.id == meeting_id).values(recipients=list(recipients))
+        )
+        if result.rowcount == 0:  # type: ignore[attr-defined]
+            raise _meeting_not_found(meeting_id)
+
+
+def _meeting_not_found(meeting_id: int) -> NotFoundError:
+    return NotFoundError(
+        f"Netværksmødet (nr. {meeting_id}) findes ikke længere. En anden bruger kan have genindlæst data; "
+        "opdatér visningen."
+    )

@@ -74,3 +74,7 @@ class JSONDict(TypeDecorator[Any]):
 
 def json_default() -> dict[str, Any]:
     return {}
+
+
+def json_list() -> list[Any]:
+    return []

@@ -28,6 +28,8 @@ TABLES = {
     "app_meta",
     "consents",  # 0002
     "documents",  # 0002
+    "meeting_templates",  # 0003
+    "meetings",  # 0003
 }
 
 #: A later revision, as a developer would add it after today's head: a new column with a value for existing rows.
@@ -159,11 +161,11 @@ def test_a_database_from_a_newer_koordinator_is_refused(db_url: str) -> None:
         open_database(db_url)
 
 
-def test_head_is_0002_with_consents_and_documents(db_url: str) -> None:
-    assert migrate.head_revision() == "0002"
+def test_head_is_0003_with_consents_documents_and_meetings(db_url: str) -> None:
+    assert migrate.head_revision() == "0003"
     revision, tables = _revision_and_tables(db_url)
-    assert revision == "0002"
-    assert {"consents", "documents"} <= tables
+    assert revision == "0003"
+    assert {"consents", "documents", "meeting_templates", "meetings"} <= tables
 
 
 def _migrate_to(url: str, revision: str, *, down: bool = False) -> None:
@@ -203,7 +205,7 @@ def test_a_0001_database_with_data_is_upgraded_to_0002_and_back(empty_db_url: st
     db = open_database(empty_db_url)  # the new Koordinator opens the old database
     try:
         with db.engine.connect() as conn:
-            assert migrate.current_revision(conn) == "0002"
+            assert migrate.current_revision(conn) == migrate.head_revision()
         with db.session() as session:
             assert PatientRepository(session).get(7).name == "Åse Ørsted"
             added = ConsentRepository(session).add(
@@ -218,4 +220,4 @@ def test_a_0001_database_with_data_is_upgraded_to_0002_and_back(empty_db_url: st
     _migrate_to(empty_db_url, "0001", down=True)
     revision, tables = _revision_and_tables(empty_db_url)
     assert revision == "0001"
-    assert tables == TABLES - {"consents", "documents"} | {"alembic_version"}
+    assert tables == TABLES - {"consents", "documents", "meeting_templates", "meetings"} | {"alembic_version"}
