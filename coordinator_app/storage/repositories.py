@@ -533,11 +533,15 @@ class MeetingRepository:
 
         No other table is read (the template comes from the immutable-template cache), so the write
         transaction stays as short as one statement. ``ConflictError`` when the version moved on;
-        ``NotFoundError`` when the meeting is gone.
+        ``ValidationError`` when the meeting is closed; ``NotFoundError`` when it is gone.
         """
         stmt = (
             update(_MEETINGS)
-            .where(_MEETINGS.c.id == meeting_id, _MEETINGS.c.version == expected_version)
+            .where(
+                _MEETINGS.c.id == meeting_id,
+                _MEETINGS.c.version == expected_version,
+                _MEETINGS.c.status != MeetingStatus.AFSLUTTET.value,
+            )
             .values(
                 content=content_to_json(content),
                 version=_MEETINGS.c.version + 1,
@@ -547,8 +551,20 @@ class MeetingRepository:
         )
         row = self._session.execute(stmt).first()
         if row is None:
-            exists = self._session.scalar(select(_MEETINGS.c.id).where(_MEETINGS.c.id == meeting_id))
-            raise conflict() if exists is not None else _meeting_not_found(meeting_id)
+            found = self._session.execute(
+                select(_MEETINGS.c.reference, _MEETINGS.c.version, _MEETINGS.c.status).where(
+                    _MEETINGS.c.id == meeting_id
+                )
+            ).first()
+            if found is None:
+                raise _meeting_not_found(meeting_id)
+            if found.version == expected_version:  # same version, so it is the status: closed
+                raise ValidationError(
+                    f"Mødet {found.reference} er afsluttet; referatet kan ikke ændres længere. "
+                    "Ret en aftales status under opgaverne, eller planlæg et opfølgningsmøde.",
+                    field="status",
+                )
+            raise conflict()
         return self._from_rows([row])[0]
 
     def _select(self, *where: Any, order: Sequence[Any] = ()) -> list[Meeting]:

@@ -1,0 +1,491 @@
+"""Netværksmøder (C1–C10) through MeetingService: templates, scheduling and the 5-day rule, autosave, closing,
+tasks, the .ics invitation, distribution and the consent gate (C7, F1) — both backends."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from coordinator_app.deadlines import DeadlineState, compute_deadlines
+from coordinator_app.errors import ValidationError
+from coordinator_app.meetings import (
+    AgreementItem,
+    AgreementStatus,
+    FollowUp,
+    MeetingContent,
+    MeetingForm,
+    MeetingStatus,
+    Occasion,
+    Participant,
+    SectionKind,
+    Sector,
+    TemplateSection,
+    is_late,
+)
+from coordinator_app.model import ConsentMethod, ConsentRecipient, EventKind
+from coordinator_app.services.admissions import AdmissionInput, AdmissionService
+from coordinator_app.services.consent import ConsentInput, ConsentService
+from coordinator_app.services.context import COPENHAGEN, Clock, ServiceContext
+from coordinator_app.services.meetings import MeetingService, ScheduleInput
+from coordinator_app.services.setup import ensure_reference_data
+from coordinator_app.storage import ConflictError
+from coordinator_app.storage.repositories import AdmissionRepository, EventRepository
+
+NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # Monday
+CPR = "0101909909"
+NAME = ("Testa", "Fiktivsen")
+
+
+class MovableClock:
+    def __init__(self, moment: datetime) -> None:
+        self.moment = moment
+
+    def __call__(self) -> datetime:
+        return self.moment
+
+
+@pytest.fixture
+def clock() -> MovableClock:
+    return MovableClock(NOW)
+
+
+@pytest.fixture
+def ctx(database, clock: MovableClock) -> ServiceContext:
+    context = ServiceContext(database=database, clock=Clock(now_utc=clock), user="koordinator.test")
+    ensure_reference_data(context)
+    return context
+
+
+@pytest.fixture
+def service(ctx: ServiceContext) -> MeetingService:
+    return MeetingService(ctx)
+
+
+@dataclasses.dataclass
+class Admitted:
+    patient_id: int
+    admission_id: int
+
+
+@pytest.fixture
+def admitted(ctx: ServiceContext) -> Admitted:
+    created = AdmissionService(ctx).create_admission(
+        AdmissionInput(
+            cpr="010190-9909",
+            given_name=NAME[0],
+            family_name=NAME[1],
+            bopaelskommune="101",
+            center="Psykiatrisk Center København",
+            ward="Afsnit 1",
+            admitted=date(2026, 11, 2),
+        )
+    )
+    return Admitted(created.patient_id, created.admission_id)
+
+
+def at(day: date, hour: int = 10) -> datetime:
+    return datetime(day.year, day.month, day.day, hour, 0, tzinfo=COPENHAGEN)
+
+
+def schedule(service: MeetingService, a: Admitted, **kw) -> object:
+    data = dict(
+        patient_id=a.patient_id,
+        admission_id=a.admission_id,
+        occasion=Occasion.UNDER_INDLAEGGELSE,
+        invited_on=date(2026, 11, 23),
+        planned_at=at(date(2026, 11, 26)),
+        place="Afsnit 1, mødelokalet",
+    )
+    data.update(kw)
+    return service.schedule(ScheduleInput(**data))
+
+
+KIM = Participant(
+    "p1", "Kim Kommune", "Københavns Kommune", Sector.KOMMUNE, "sagsbehandler", "33 33 33 33", "kim@kk.dk"
+)
+RIKKE = Participant("p2", "Rikke Region", "PC København", Sector.REGION, "overlæge", email="rikke@regionh.dk",
+                    health_professional=True)  # fmt: skip
+BORGER = Participant("p3", "Borgeren", "", Sector.BORGER)
+AFBUD = Participant("p4", "Søster", "", Sector.PAAROERENDE, email="soester@example.dk", present=False)
+
+
+def full_content(**changes) -> MeetingContent:
+    content = MeetingContent(
+        texts={"formaal": "Status og støtte efter udskrivning – æøå «citat»", "behandling": "Medicin uændret."},
+        participants=(KIM, RIKKE, BORGER, AFBUD),
+        leader_key="p2",
+        referent_key="p1",
+        tovholder_key="p1",
+        agreements=(
+            AgreementItem("a1", "Bostøtte visiteres", "p1", date(2026, 12, 4)),
+            AgreementItem("a2", "Epikrise til egen læge", "p2", date(2026, 12, 1), AgreementStatus.UDFOERT),
+            AgreementItem("a3", "   "),  # an empty line the leader never filled: no task
+        ),
+        follow_up=FollowUp(True, date(2026, 12, 10), "p1"),
+    )
+    return dataclasses.replace(content, **changes)
+
+
+# -- templates ------------------------------------------------------------------------------------------------
+def test_editing_the_template_makes_a_new_version_and_old_meetings_keep_theirs(service, admitted) -> None:
+    v1 = service.current_template()
+    assert (v1.version, v1.id) == (1, v1.id) and v1.id is not None
+    assert [s.key for s in v1.sections][:3] == ["formaal", "deltagere", "roller"]
+    assert service.current_template() == v1  # created once
+    old = schedule(service, admitted)
+
+    edited = dataclasses.replace(
+        v1,
+        sections=(
+            dataclasses.replace(v1.sections[0], title="Dagsorden", guidance="Aftalt med patienten."),
+            *v1.sections[1:],
+            TemplateSection("boern", SectionKind.TEXT, "Børn i familien", "A4: er der børn, og hvem passer dem?"),
+        ),
+    )
+    v2 = service.save_template(edited)
+    assert (v2.name, v2.version) == (v1.name, 2) and v2.id != v1.id
+    assert service.current_template() == v2
+    assert [t.version for t in service.template_versions(v1.name)] == [1, 2]
+
+    again = service.get(old.id)
+    assert again.template == v1
+    assert again.template.sections[0].title == "Formål og dagsorden"
+    assert "boern" not in [s.key for s in again.template.sections]
+    new = schedule(service, admitted)
+    assert new.template.version == 2 and new.template.sections[-1].key == "boern"
+    assert service.save_template(v1).version == 3  # saving an old version makes the newest version
+
+
+@pytest.mark.parametrize(
+    ("sections", "needle"),
+    [
+        ((), "mindst ét afsnit"),
+        ((TemplateSection("a", SectionKind.TEXT, "A", ""), TemplateSection("a", SectionKind.TEXT, "B", "")), "«a»"),
+        ((TemplateSection("a", SectionKind.TEXT, "  ", ""),), "overskrift"),
+        ((TemplateSection("", SectionKind.TEXT, "A", ""),), "nøgle"),
+    ],
+)
+def test_a_broken_template_is_refused_in_danish(service, sections, needle) -> None:
+    with pytest.raises(ValidationError) as info:
+        service.save_template(dataclasses.replace(service.current_template(), sections=sections))
+    assert needle in info.value.message
+    assert [t.version for t in service.template_versions(service.current_template().name)] == [1]
+
+
+# -- scheduling and the 5-day rule ------------------------------------------------------------------------------
+def test_references_count_per_year(service, admitted, clock) -> None:
+    assert [schedule(service, admitted).reference for _ in range(2)] == ["NM-2026-0001", "NM-2026-0002"]
+    clock.moment = datetime(2027, 1, 4, 9, tzinfo=UTC)
+    m = schedule(service, admitted, invited_on=date(2027, 1, 4), planned_at=at(date(2027, 1, 6)))
+    assert m.reference == "NM-2027-0001"
+    assert (m.status, m.version, m.form) == (MeetingStatus.PLANLAGT, 1, MeetingForm.FYSISK)
+
+
+def test_c2_deadline_over_christmas_and_late_only_with_a_reason(service, admitted, ctx, clock) -> None:
+    clock.moment = datetime(2026, 12, 21, 9, tzinfo=UTC)  # Monday before Christmas
+    invited = date(2026, 12, 21)
+    # 22, 23 Dec; 24 (juleaften, closing day), 25 (juledag), 26–27 weekend; 28, 29, 30 Dec → the 5th working day.
+    on_time = schedule(service, admitted, invited_on=invited, planned_at=at(date(2026, 12, 30)))
+    assert service.deadline(on_time) == date(2026, 12, 30)
+    assert not is_late(on_time, ctx.calendar)
+
+    with pytest.raises(ValidationError) as info:
+        schedule(service, admitted, invited_on=invited, planned_at=at(date(2027, 1, 4)))
+    assert (info.value.field, info.value.rule) == ("late_reason", "C2")
+    assert "30.12.2026" in info.value.message
+    assert len(service.for_admission(admitted.admission_id)) == 1  # nothing half-written
+
+    late = schedule(
+        service, admitted, invited_on=invited, planned_at=at(date(2027, 1, 4)), late_reason="Kommunen har lukket"
+    )
+    assert late.late_reason == "Kommunen har lukket"
+    assert is_late(late, ctx.calendar)
+
+
+def test_bad_schedules_are_refused(service, admitted) -> None:
+    with pytest.raises(ValidationError, match="fremtiden") as info:
+        schedule(service, admitted, invited_on=date(2026, 11, 24))
+    assert info.value.field == "invited_on"
+    with pytest.raises(ValidationError) as info:
+        schedule(service, admitted, planned_at=at(date(2026, 11, 20)))
+    assert info.value.field == "planned_at"
+    with pytest.raises(ValidationError) as info:
+        schedule(service, admitted, planned_at=datetime(2026, 11, 26, 10))
+    assert info.value.field == "planned_at"
+    assert service.for_admission(admitted.admission_id) == []
+
+
+def test_invitation_and_held_meeting_date_the_c2_deadline(service, admitted, ctx, clock) -> None:
+    meeting = schedule(service, admitted)
+    with ctx.database.session() as s:
+        admission = AdmissionRepository(s).get(admitted.admission_id)
+        events = EventRepository(s).for_admission(admitted.admission_id)
+    (invited,) = [e for e in events if e.kind is EventKind.MEETING_INVITED]
+    assert invited.data["rule"] == "C2"
+    assert invited.data["meeting_id"] == meeting.id
+    assert datetime.fromisoformat(invited.data["planned"]) == meeting.planned_at
+    (c2,) = [d for d in compute_deadlines(admission, events, ctx.calendar, NOW.date()) if d.rule_id == "C2"]
+    assert (c2.due, c2.state) == (date(2026, 11, 30), DeadlineState.OPEN)
+
+    clock.moment = datetime(2026, 11, 26, 11, tzinfo=UTC)
+    started = service.start(meeting.id)
+    service.close(started.id, expected_version=started.version)
+    with ctx.database.session() as s:
+        events = EventRepository(s).for_admission(admitted.admission_id)
+    (held,) = [e for e in events if e.kind is EventKind.MEETING_HELD]
+    assert held.data["meeting_id"] == meeting.id
+    (c2,) = [d for d in compute_deadlines(admission, events, ctx.calendar, date(2026, 12, 10)) if d.rule_id == "C2"]
+    assert (c2.state, c2.met_on) == (DeadlineState.MET, date(2026, 11, 26))
+
+
+def test_after_discharge_a_c3_meeting_is_allowed(service, admitted, ctx, clock) -> None:
+    from coordinator_app.services.notifications import NotificationInput, NotificationService
+
+    NotificationService(ctx).send(admitted.admission_id, NotificationInput(kind=EventKind.DISCHARGE))
+    clock.moment = NOW + timedelta(days=1)
+    meeting = schedule(
+        service,
+        admitted,
+        occasion=Occasion.EFTER_UDSKRIVNING,
+        invited_on=date(2026, 11, 24),
+        planned_at=at(date(2026, 11, 27)),
+    )
+    with ctx.database.session() as s:
+        events = EventRepository(s).for_admission(admitted.admission_id)
+    assert [e.data["rule"] for e in events if e.kind is EventKind.MEETING_INVITED] == ["C3"]
+    closed = service.close(meeting.id, expected_version=meeting.version)
+    assert closed.meeting.status is MeetingStatus.AFSLUTTET
+
+
+def test_update_schedule_moves_the_invitation(service, admitted, ctx) -> None:
+    meeting = schedule(service, admitted)
+    data = ScheduleInput(
+        admitted.patient_id, admitted.admission_id, Occasion.UNDER_INDLAEGGELSE, date(2026, 11, 20),
+        at(date(2026, 11, 27)), MeetingForm.VIDEO, "https://video.example/abc",
+    )  # fmt: skip
+    moved = service.update_schedule(meeting.id, data, expected_version=meeting.version)
+    assert (moved.form, moved.place, moved.version) == (MeetingForm.VIDEO, "https://video.example/abc", 2)
+    with pytest.raises(ConflictError):
+        service.update_schedule(meeting.id, data, expected_version=meeting.version)
+    with ctx.database.session() as s:
+        admission = AdmissionRepository(s).get(admitted.admission_id)
+        events = EventRepository(s).for_admission(admitted.admission_id)
+    c2 = [d for d in compute_deadlines(admission, events, ctx.calendar, NOW.date()) if d.rule_id == "C2"]
+    assert [d.due for d in c2] == [date(2026, 11, 27)]  # the old invitation is corrected, not doubled
+
+
+def test_upcoming_lists_running_then_soonest(service, admitted) -> None:
+    later = schedule(service, admitted, planned_at=at(date(2026, 11, 27)))
+    sooner = schedule(service, admitted, planned_at=at(date(2026, 11, 24)))
+    untimed = schedule(service, admitted, planned_at=None)
+    running = service.start(schedule(service, admitted, planned_at=at(date(2026, 11, 25))).id)
+    done = schedule(service, admitted)
+    service.close(done.id, expected_version=done.version)
+    refs = [m.reference for m in service.upcoming(date(2026, 11, 23))]
+    assert refs == [running.reference, sooner.reference, later.reference, untimed.reference]
+    assert [m.reference for m in service.upcoming(date(2026, 11, 26))] == [
+        running.reference, later.reference, untimed.reference
+    ]  # fmt: skip
+
+
+# -- the live meeting ---------------------------------------------------------------------------------------------
+def test_autosave_round_trip_and_conflict(service, admitted, clock) -> None:
+    meeting = service.start(schedule(service, admitted).id)
+    assert meeting.status is MeetingStatus.I_GANG
+    assert service.start(meeting.id) == meeting  # resuming a running meeting changes nothing
+    content = full_content()
+    clock.moment = NOW + timedelta(seconds=5)
+    saved = service.save_content(meeting.id, content, expected_version=meeting.version)
+    assert saved.version == meeting.version + 1
+    assert saved.updated_at == clock.moment
+    reread = service.get(meeting.id)
+    assert reread.content == content
+    assert reread == saved
+
+    with pytest.raises(ConflictError) as info:
+        service.save_content(meeting.id, MeetingContent(), expected_version=meeting.version)
+    assert "Intet er gemt" in info.value.message
+    assert service.get(meeting.id).content == content
+
+    closed = service.close(saved.id, expected_version=saved.version).meeting
+    with pytest.raises(ValidationError, match="afsluttet"):
+        service.save_content(meeting.id, MeetingContent(), expected_version=closed.version)
+    with pytest.raises(ValidationError, match="afsluttet"):
+        service.start(meeting.id)
+
+
+def test_close_turns_agreements_into_tasks_and_schedules_the_follow_up(service, admitted, ctx) -> None:
+    meeting = service.start(schedule(service, admitted).id)
+    meeting = service.save_content(meeting.id, full_content(), expected_version=meeting.version)
+    service.save_template(service.current_template())  # a newer template must not change the follow-up's
+    with pytest.raises(ConflictError):
+        service.close(meeting.id, expected_version=meeting.version - 1)
+
+    result = service.close(meeting.id, expected_version=meeting.version)
+    assert result.meeting.status is MeetingStatus.AFSLUTTET and result.meeting.closed_at == NOW
+    assert [(t.agreement_key, t.owner, t.deadline, t.done) for t in result.tasks] == [
+        ("a1", "Kim Kommune (Københavns Kommune)", date(2026, 12, 4), False),
+        ("a2", "Rikke Region (PC København)", date(2026, 12, 1), True),
+    ]
+    follow = result.follow_up
+    assert follow is not None
+    assert follow.follow_up_of == meeting.id
+    assert follow.planned_at == datetime(2026, 12, 10, 10, tzinfo=COPENHAGEN)
+    assert follow.invited_on == NOW.date()
+    assert follow.template == meeting.template
+    assert follow.status is MeetingStatus.PLANLAGT
+    assert "NM-2026-0001" in follow.late_reason  # after the 5-day limit, agreed at the meeting (C5)
+    with ctx.database.session() as s:
+        events = EventRepository(s).for_admission(admitted.admission_id)
+    assert [e.kind for e in events if e.kind in (EventKind.MEETING_INVITED, EventKind.MEETING_HELD)] == [
+        EventKind.MEETING_INVITED,
+        EventKind.MEETING_HELD,
+    ]  # fmt: skip  — the follow-up starts no new 5-day clock
+
+    assert service.tasks_for_admission(admitted.admission_id) == [result.tasks[0], result.tasks[1]]
+    with pytest.raises(ValidationError, match="allerede afsluttet"):
+        service.close(meeting.id, expected_version=result.meeting.version)
+
+
+def test_no_follow_up_when_not_needed_and_a_past_follow_up_date_is_refused(service, admitted) -> None:
+    meeting = schedule(service, admitted)
+    meeting = service.save_content(
+        meeting.id, full_content(follow_up=FollowUp(True, date(2026, 11, 1))), expected_version=meeting.version
+    )
+    with pytest.raises(ValidationError) as info:
+        service.close(meeting.id, expected_version=meeting.version)
+    assert (info.value.field, info.value.rule) == ("follow_up", "C5")
+    meeting = service.save_content(
+        meeting.id, full_content(follow_up=FollowUp(False)), expected_version=meeting.version
+    )
+    assert service.close(meeting.id, expected_version=meeting.version).follow_up is None
+    assert len(service.for_patient(admitted.patient_id)) == 1
+
+
+def test_set_task_status(service, admitted) -> None:
+    meeting = schedule(service, admitted)
+    meeting = service.save_content(meeting.id, full_content(), expected_version=meeting.version)
+    service.close(meeting.id, expected_version=meeting.version)
+    updated = service.set_task_status(meeting.id, "a1", AgreementStatus.UDFOERT)
+    assert updated.content.agreements[0].status is AgreementStatus.UDFOERT
+    assert all(t.done for t in service.tasks_for_admission(admitted.admission_id))
+    service.set_task_status(meeting.id, "a2", AgreementStatus.AABEN)
+    assert [(t.agreement_key, t.done) for t in service.tasks_for_admission(admitted.admission_id)] == [
+        ("a2", False), ("a1", True)
+    ]  # fmt: skip
+    from coordinator_app.errors import NotFoundError
+
+    with pytest.raises(NotFoundError):
+        service.set_task_status(meeting.id, "nope", AgreementStatus.UDFOERT)
+
+
+def test_known_participants_newest_first_without_duplicates(service, admitted, clock) -> None:
+    first = schedule(service, admitted)
+    service.save_content(first.id, full_content(), expected_version=first.version)
+    clock.moment = NOW + timedelta(days=1)
+    second = schedule(service, admitted, invited_on=date(2026, 11, 24))
+    newer_kim = dataclasses.replace(KIM, key="x", phone="44 44 44 44", name=" kim  kommune")
+    service.save_content(second.id, MeetingContent(participants=(newer_kim,)), expected_version=second.version)
+    known = service.known_participants(admitted.patient_id)
+    assert [p.name for p in known] == [" kim  kommune", "Rikke Region", "Borgeren", "Søster"]
+    assert known[0].phone == "44 44 44 44"
+    assert all(p.present for p in known)
+
+
+# -- invitation, distribution, referat ------------------------------------------------------------------------
+def test_ics_parses_and_carries_no_name_or_cpr(service, admitted) -> None:
+    from icalendar import Calendar
+
+    meeting = schedule(service, admitted, form=MeetingForm.VIDEO, place="https://video.regionh.dk/m/123")
+    content = service.ics(meeting.id)
+    (event,) = Calendar.from_ical(content).walk("VEVENT")
+    assert str(event["uid"]) == f"{meeting.reference}@koordinator"
+    assert str(event["summary"]) == f"Netværksmøde {meeting.reference}"
+    assert str(event["location"]) == "https://video.regionh.dk/m/123"
+    assert event.decoded("dtstart") == meeting.planned_at
+    assert event.decoded("dtend") - event.decoded("dtstart") == timedelta(hours=1)
+    assert "dtstamp" in event
+    assert meeting.reference in str(event["description"]) and "video" in str(event["description"])
+    text = content.decode("utf-8").replace("\r\n ", "")  # unfolded
+    for needle in (*NAME, CPR, "010190-9909", "010190"):
+        assert needle.lower() not in text.lower(), needle
+
+    at_home = schedule(service, admitted, place="Hjemme hos testa fiktivsen")
+    with pytest.raises(ValidationError) as info:
+        service.ics(at_home.id)  # the place would identify the patient on an ordinary e-mail
+    assert info.value.field == "place"
+
+    at_home = schedule(service, admitted, place="Hjemme hos testa fiktivsen")
+    with pytest.raises(ValidationError) as info:
+        service.ics(at_home.id)  # the place would identify the patient on an ordinary e-mail
+    assert info.value.field == "place"
+
+    untimed = schedule(service, admitted, planned_at=None)
+    with pytest.raises(ValidationError) as info:
+        service.ics(untimed.id)
+    assert info.value.field == "planned_at"
+
+
+def test_distribution_is_the_participants_and_others_need_consent(service, admitted, ctx) -> None:
+    meeting = schedule(service, admitted)
+    service.save_content(meeting.id, full_content(), expected_version=meeting.version)
+    entries = service.distribution(meeting.id)
+    assert [(e.name, e.address, e.participant_key, e.consent_basis) for e in entries] == [
+        ("Kim Kommune", "kim@kk.dk", "p1", "Deltager (C7)"),
+        ("Rikke Region", "rikke@regionh.dk", "p2", "Deltager (C7)"),
+    ]  # the patient has no e-mail; the sister sent afbud
+
+    with pytest.raises(ValidationError) as info:
+        service.add_recipient(
+            meeting.id, name="Egen læge Hansen", address="laege@example.dk", recipient=ConsentRecipient.EGEN_LAEGE
+        )
+    assert info.value.rule == "C7"
+    assert "samtykke" in info.value.message
+    assert len(service.distribution(meeting.id)) == 2
+
+    consents = ConsentService(ctx)
+    consents.record(
+        admitted.patient_id,
+        admitted.admission_id,
+        ConsentInput(ConsentRecipient.EGEN_LAEGE, "Egen læge", "Referat af netværksmøder", ConsentMethod.SKRIFTLIGT),
+    )
+    entries = service.add_recipient(
+        meeting.id, name="Egen læge Hansen", address="laege@example.dk", recipient=ConsentRecipient.EGEN_LAEGE
+    )
+    gp = entries[-1]
+    assert (gp.name, gp.address, gp.participant_key) == ("Egen læge Hansen", "laege@example.dk", None)
+    assert "Samtykke (skriftligt)" in gp.consent_basis
+    assert service.distribution(meeting.id) == entries
+    again = service.add_recipient(
+        meeting.id, name="Egen læge Hansen", address="LAEGE@example.dk", recipient=ConsentRecipient.EGEN_LAEGE
+    )
+    assert again == entries  # no duplicate
+    assert service.get(meeting.id).version == 2  # the distribution list does not touch the minutes' version
+
+    (consent,) = consents.for_patient(admitted.patient_id)
+    consents.withdraw(consent.id)
+    assert [e.participant_key for e in service.distribution(meeting.id)] == ["p1", "p2"]  # F1: withdrawal honoured
+
+
+def test_referat_is_archived_with_the_meeting(service, admitted, ctx) -> None:
+    from pypdf import PdfReader
+
+    from coordinator_app.services.documents import DocumentService
+
+    meeting = schedule(service, admitted)
+    meeting = service.save_content(meeting.id, full_content(), expected_version=meeting.version)
+    with pytest.raises(ValidationError, match="Afslut mødet"):
+        service.issue_referat(meeting.id)
+    service.close(meeting.id, expected_version=meeting.version)
+    document = service.issue_referat(meeting.id)
+    assert document.kind == "netvaerksmoede_referat"
+    assert meeting.reference in document.title
+    (listed,) = DocumentService(ctx).documents(admitted.admission_id)
+    assert listed.id == document.id
+    pdf = DocumentService(ctx).content(document.id)
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    assert "Bostøtte visiteres" in text
+    assert service.issue_referat(meeting.id).id != document.id  # issuing again archives a new document
