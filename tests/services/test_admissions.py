@@ -70,9 +70,7 @@ def test_create_admission_and_see_it_in_the_list_with_status(service: AdmissionS
         ({"given_name": "x" * 101}, "given_name", "for langt"),
     ],
 )
-def test_bad_input_is_refused_in_danish_and_nothing_is_written(
-    service, database, changes, field, words
-) -> None:
+def test_bad_input_is_refused_in_danish_and_nothing_is_written(service, database, changes, field, words) -> None:
     with pytest.raises(ValidationError) as info:
         service.create_admission(valid(**changes))
     assert info.value.field == field
@@ -91,9 +89,7 @@ def test_the_same_patient_cannot_have_two_open_admissions(service, database) -> 
 
 def test_readmission_after_discharge_reuses_the_patient(service, database) -> None:
     first = service.create_admission(valid(admitted=date(2026, 10, 1)))
-    service.update_admission(
-        first.admission_id, valid(admitted=date(2026, 10, 1), discharged=date(2026, 10, 20))
-    )
+    service.update_admission(first.admission_id, valid(admitted=date(2026, 10, 1), discharged=date(2026, 10, 20)))
     second = service.create_admission(valid(admitted=date(2026, 11, 10)))
     assert second.patient_id == first.patient_id
     assert [r.admission_id for r in service.list_rows()] == [second.admission_id]
