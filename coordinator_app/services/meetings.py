@@ -572,7 +572,7 @@ class MeetingService:
             consents = ConsentRepository(session).for_patient(meeting.patient_id)
             for r in stored:
                 try:
-                    kind = ConsentRecipient(r.get("recipient"))
+                    kind = ConsentRecipient(str(r.get("recipient")))
                 except ValueError:
                     continue
                 consent = active_consent(consents, kind)

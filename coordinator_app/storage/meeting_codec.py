@@ -95,7 +95,7 @@ def participant_to_json(p: Participant) -> dict[str, Any]:
 
 
 def participant_from_json(d: dict[str, Any]) -> Participant:
-    sector = d.get("sector")
+    sector = _str(d.get("sector"))
     return Participant(
         key=_str(d.get("key")),
         name=_str(d.get("name")),
@@ -120,7 +120,7 @@ def agreement_to_json(a: AgreementItem) -> dict[str, Any]:
 
 
 def agreement_from_json(d: dict[str, Any]) -> AgreementItem:
-    status = d.get("status")
+    status = _str(d.get("status"))
     return AgreementItem(
         key=_str(d.get("key")),
         what=_str(d.get("what")),
