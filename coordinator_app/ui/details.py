@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from html import escape
 from zoneinfo import ZoneInfo
 
@@ -24,7 +25,8 @@ from PySide6.QtWidgets import (
 )
 
 from coordinator_app.cpr import format_cpr, mask_cpr
-from coordinator_app.deadlines import DeadlineState
+from coordinator_app.deadlines import Deadline, DeadlineState
+from coordinator_app.meetings import OCCASION_LABELS, Meeting, MeetingStatus, Task
 from coordinator_app.model import EVENT_LABELS, AdmissionFlags, ArchivedDocument, Channel, Event, EventKind
 from coordinator_app.services.admissions import AdmissionDetails
 from coordinator_app.services.notifications import ActionState
@@ -59,6 +61,34 @@ STATE_LABELS = {
 }
 
 
+def task_deadlines(tasks: Sequence[Task], today: date | None) -> list[Deadline]:
+    """Agreements from closed netværksmøder shown as deadlines (C5): who is responsible, by when."""
+    out = []
+    for t in tasks:
+        if t.deadline is None or today is None:
+            continue
+        if t.done:
+            state = DeadlineState.MET
+        elif today > t.deadline:
+            state = DeadlineState.OVERDUE
+        else:
+            state = DeadlineState.DUE_TODAY if today == t.deadline else DeadlineState.OPEN
+        out.append(
+            Deadline(
+                rule_id="C5",
+                kind="moedeaftale",
+                description=f"Aftale fra netværksmøde: {t.what}",
+                due=t.deadline,
+                state=state,
+                met_on=None,
+                calendar="",
+                recipient=None,
+                responsible=t.owner or "Ikke angivet",
+            )
+        )
+    return out
+
+
 def _readonly_table(headers: list[str], *, stretch: int = -1) -> QTableWidget:
     # A handful of rows per admission: a QTableWidget is fine here (the big list is model/view).
     table = QTableWidget(0, len(headers))
@@ -83,6 +113,8 @@ class DetailsPanel(QWidget):
     action_requested = Signal(int, str)  # admission id, EventKind value
     correct_requested = Signal(int)  # event id
     document_requested = Signal(int, str)  # document id, "open" / "save" / "print"
+    new_meeting_requested = Signal(int)  # admission id
+    meeting_requested = Signal(int, str)  # meeting id, "live" / "ics" / "referat"
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -175,8 +207,29 @@ class DetailsPanel(QWidget):
         dl.addLayout(drow)
         self.documents.itemSelectionChanged.connect(self._documents_selection_changed)
 
+        self.meetings = _readonly_table(["Tidspunkt", "Reference", "Anledning", "Status"], stretch=2)
+        self.meetings.doubleClicked.connect(lambda _i: self._request_meeting("live"))
+        meetings_tab = QWidget()
+        ml = QVBoxLayout(meetings_tab)
+        ml.addWidget(self.meetings, 1)
+        mrow = QHBoxLayout()
+        self.new_meeting_button = QPushButton("&Nyt netværksmøde…")
+        self.new_meeting_button.clicked.connect(self._request_new_meeting)
+        mrow.addWidget(self.new_meeting_button)
+        mrow.addStretch(1)
+        self.meeting_buttons: dict[str, QPushButton] = {}
+        for key, text in (("ics", "Gem &invitation (.ics)…"), ("referat", "Udsted &referat"), ("live", "&Live-møde")):
+            button = QPushButton(text)
+            button.clicked.connect(lambda _c=False, k=key: self._request_meeting(k))
+            mrow.addWidget(button)
+            self.meeting_buttons[key] = button
+        ml.addLayout(mrow)
+        self.meetings.itemSelectionChanged.connect(self._meetings_selection_changed)
+        self._meeting_list: list[Meeting] = []
+
         self.tabs.addTab(overview, "&Overblik")
         self.tabs.addTab(history_tab, "&Historik")
+        self.tabs.addTab(meetings_tab, "&Møder")
         self.tabs.addTab(docs_tab, "&Dokumenter")
 
         layout = QVBoxLayout(self)
@@ -194,8 +247,14 @@ class DetailsPanel(QWidget):
         calendar_name: str = "",
         actions: Sequence[ActionState] = (),
         documents: Sequence[ArchivedDocument] = (),
+        meetings: Sequence[Meeting] = (),
+        tasks: Sequence[Task] = (),
+        today: date | None = None,
     ) -> None:
         self._details = details
+        self._tasks = list(tasks)
+        self._today = today
+        self._fill_meetings(meetings)
         has = details is not None
         for w in (self.reveal_button, self.edit_button, self.tabs, self.assess_button, self.send_button):
             w.setEnabled(has)
@@ -239,7 +298,10 @@ class DetailsPanel(QWidget):
         self.calendar_label.setText(f"Arbejdsdage beregnet med: {calendar_name}" if calendar_name else "")
 
     def _fill_deadlines(self, details: AdmissionDetails) -> None:
-        rows = sorted(details.deadlines, key=lambda d: (d.state is DeadlineState.MET or d.missed, d.due))
+        rows = sorted(
+            [*details.deadlines, *task_deadlines(self._tasks, self._today)],
+            key=lambda d: (d.state is DeadlineState.MET or d.missed, d.due),
+        )
         self.deadlines.setRowCount(len(rows))
         for i, d in enumerate(rows):
             state = STATE_LABELS[d.state]
@@ -287,6 +349,43 @@ class DetailsPanel(QWidget):
             self.assess_button.setToolTip("Indlæggelsen er afsluttet.")
         else:
             self.assess_button.setToolTip("Svar på spørgsmålene i samarbejdsaftalen (A1, B1–B5) og se planen.")
+
+    def _fill_meetings(self, meetings: Sequence[Meeting]) -> None:
+        self._meeting_list = list(meetings)
+        self.meetings.setRowCount(len(meetings))
+        status = {
+            MeetingStatus.PLANLAGT: "Planlagt",
+            MeetingStatus.I_GANG: "I gang",
+            MeetingStatus.AFSLUTTET: "Afsluttet",
+        }
+        for i, m in enumerate(meetings):
+            when = m.planned_at.astimezone(COPENHAGEN).strftime("%d-%m-%Y %H:%M") if m.planned_at else "Ikke fastsat"
+            cells = (when, m.reference, OCCASION_LABELS.get(m.occasion, str(m.occasion)), status[m.status])
+            for j, text in enumerate(cells):
+                self.meetings.setItem(i, j, QTableWidgetItem(text))
+        if meetings:
+            self.meetings.selectRow(0)
+        self._meetings_selection_changed()
+
+    def _meetings_selection_changed(self) -> None:
+        rows = self.meetings.selectionModel().selectedRows()
+        m = self._meeting_list[rows[0].row()] if rows else None
+        self.meeting_buttons["live"].setEnabled(m is not None)
+        self.meeting_buttons["ics"].setEnabled(m is not None and m.planned_at is not None)
+        self.meeting_buttons["referat"].setEnabled(m is not None and m.status is MeetingStatus.AFSLUTTET)
+        if m is not None:
+            self.meeting_buttons["live"].setText(
+                "Åbn &referat i editor" if m.status is MeetingStatus.AFSLUTTET else "&Live-møde"
+            )
+
+    def _request_new_meeting(self) -> None:
+        if self._details is not None and self._details.admission.id is not None:
+            self.new_meeting_requested.emit(self._details.admission.id)
+
+    def _request_meeting(self, what: str) -> None:
+        rows = self.meetings.selectionModel().selectedRows()
+        if rows and self._meeting_list[rows[0].row()].id is not None:
+            self.meeting_requested.emit(self._meeting_list[rows[0].row()].id, what)
 
     def _fill_documents(self, documents: Sequence[ArchivedDocument]) -> None:
         self._document_ids = [d.id for d in documents]

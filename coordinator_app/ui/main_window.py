@@ -11,6 +11,7 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
+    QFileDialog,
     QHBoxLayout,
     QInputDialog,
     QLabel,
@@ -26,18 +27,21 @@ from PySide6.QtWidgets import (
 
 from coordinator_app import __version__
 from coordinator_app.errors import KoordinatorError
+from coordinator_app.meetings import Meeting
 from coordinator_app.model import EventKind, Kommune
 from coordinator_app.reference import Centre
 from coordinator_app.services.admissions import AdmissionService
 from coordinator_app.services.consent import ConsentService
 from coordinator_app.services.context import ServiceContext
 from coordinator_app.services.documents import DocumentService
+from coordinator_app.services.meetings import MeetingService
 from coordinator_app.services.notifications import NotificationService, SendResult
 from coordinator_app.services.scenario import ScenarioService
 from coordinator_app.ui.admission_dialog import AdmissionDialog
 from coordinator_app.ui.admission_table import COL_DISCHARGED, COL_NEXT, AdmissionTableModel
 from coordinator_app.ui.details import DetailsPanel
 from coordinator_app.ui.errors import show_error
+from coordinator_app.ui.meetings_tab import MeetingsTab
 from coordinator_app.ui.notification_dialog import NotificationDialog
 
 
@@ -69,6 +73,8 @@ class MainWindow(QMainWindow):
         self.documents = DocumentService(ctx)
         self.scenarios = ScenarioService(ctx)
         self.consents = ConsentService(ctx)
+        self.meetings = MeetingService(ctx)
+        self._windows: list[QWidget] = []  # live meeting windows kept alive while open
         self.setWindowTitle(f"Koordinator — {ward_name}" if ward_name else "Koordinator")
         self.setMinimumSize(900, 560)
 
@@ -120,6 +126,8 @@ class MainWindow(QMainWindow):
         self.details.action_requested.connect(self.send_notification)
         self.details.correct_requested.connect(self.correct_event)
         self.details.document_requested.connect(self.document_action)
+        self.details.new_meeting_requested.connect(self.new_meeting)
+        self.details.meeting_requested.connect(self.meeting_action)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(list_side)
@@ -134,6 +142,14 @@ class MainWindow(QMainWindow):
         pl = QVBoxLayout(patients_tab)
         pl.addWidget(self.splitter)
         self.tabs.addTab(patients_tab, "&Patienter")
+        self.meetings_tab = MeetingsTab()
+        self.meetings_tab.live_requested.connect(lambda mid: self.meeting_action(mid, "live"))
+        self.meetings_tab.ics_requested.connect(lambda mid: self.meeting_action(mid, "ics"))
+        self.meetings_tab.referat_requested.connect(lambda mid: self.meeting_action(mid, "referat"))
+        self.meetings_tab.template_requested.connect(self.edit_template)
+        self.meetings_tab.patient_requested.connect(self.show_patient_of_meeting)
+        self.tabs.addTab(self.meetings_tab, "&Møder")
+        self.tabs.currentChanged.connect(self._tab_changed)
         self.setCentralWidget(self.tabs)
 
         self._build_actions()
@@ -174,6 +190,8 @@ class MainWindow(QMainWindow):
         self.act_reveal.setShortcut(QKeySequence("Ctrl+Shift+C"))
         self.act_reveal.toggled.connect(self.model.set_reveal_cpr)
         self.act_about = action("&Om Koordinator", None, self.about)
+        self.act_template = action("&Mødeskabelon…", None, self.edit_template)
+        self.act_meetings = action("Vis &møder", "Ctrl+M", lambda: self.tabs.setCurrentWidget(self.meetings_tab))
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
@@ -186,8 +204,11 @@ class MainWindow(QMainWindow):
         m.addAction(self.act_edit)
         m = bar.addMenu("&Vis")
         m.addAction(self.act_refresh)
+        m.addAction(self.act_meetings)
         m.addAction(self.act_discharged)
         m.addAction(self.act_reveal)
+        m = bar.addMenu("&Funktioner")
+        m.addAction(self.act_template)
         m = bar.addMenu("&Hjælp")
         m.addAction(self.act_about)
 
@@ -246,10 +267,20 @@ class MainWindow(QMainWindow):
             details = self.admissions.details(admission_id)
             actions = self.notifications.actions(admission_id)
             documents = self.documents.documents(admission_id)
+            meetings = self.meetings.for_admission(admission_id)
+            tasks = self.meetings.tasks_for_admission(admission_id)
         except KoordinatorError as exc:
             show_error(self, exc)
             return
-        self.details.show_details(details, calendar_name=self._ctx.calendar.name, actions=actions, documents=documents)
+        self.details.show_details(
+            details,
+            calendar_name=self._ctx.calendar.name,
+            actions=actions,
+            documents=documents,
+            meetings=meetings,
+            tasks=tasks,
+            today=self._ctx.clock.today(),
+        )
 
     # -- dialogs ------------------------------------------------------------------------------------------
     def _kommune_list(self) -> list[Kommune]:
@@ -352,7 +383,8 @@ class MainWindow(QMainWindow):
         self._open_dialog = None
         if changed:
             self.refresh()
-            if not self.select_admission(admission_id):
+            self.select_admission(admission_id)
+            if self.selected_admission_id() == admission_id or self.model.row_of_admission(admission_id) is None:
                 self.show_admission(admission_id)
 
     def correct_event(self, event_id: int) -> None:
@@ -398,6 +430,109 @@ class MainWindow(QMainWindow):
                 printing.open_externally(content, name)
             except OSError as exc:
                 QMessageBox.warning(self, "Koordinator", printing.save_error_message(Path(name), exc))
+
+    # -- netværksmøder --------------------------------------------------------------------------------------
+    def _tab_changed(self, index: int) -> None:
+        if self.tabs.widget(index) is self.meetings_tab:
+            self.refresh_meetings()
+
+    def refresh_meetings(self) -> None:
+        try:
+            meetings = self.meetings.upcoming(self._ctx.clock.today())
+            names = {r.patient_id: r.name for r in self.admissions.list_rows()}
+        except KoordinatorError as exc:
+            show_error(self, exc)
+            return
+        self.meetings_tab.set_meetings(meetings, names=names, deadline=self.meetings.deadline)
+
+    def new_meeting(self, admission_id: int) -> None:
+        from coordinator_app.ui.meeting_schedule_dialog import open_schedule_dialog
+
+        try:
+            details = self.admissions.details(admission_id)
+        except KoordinatorError as exc:
+            show_error(self, exc)
+            return
+        dialog = open_schedule_dialog(
+            self,
+            self.meetings,
+            patient_id=details.patient.id or 0,
+            admission_id=admission_id,
+            today=self._ctx.clock.today(),
+            now=self._ctx.clock.now(),
+            calendar=self._ctx.calendar,
+        )
+        dialog.finished.connect(lambda _r: self._after_change(admission_id, dialog.meeting is not None))
+        self._open_dialog = dialog
+
+    def meeting_action(self, meeting_id: int, what: str) -> None:
+        from coordinator_app.ui import printing
+
+        try:
+            meeting = self.meetings.get(meeting_id)
+            if what == "ics":
+                content = self.meetings.ics(meeting_id)
+                name, _f = QFileDialog.getSaveFileName(
+                    self, "Gem invitation", f"{meeting.reference}.ics", "Kalenderinvitation (*.ics)"
+                )
+                if name:
+                    printing.write_pdf(Path(name), content)  # same atomic write; the bytes are an .ics
+                    self.statusBar().showMessage(f"Invitation gemt: {name} (uden patientoplysninger)", 8000)
+                return
+            if what == "referat":
+                document = self.meetings.issue_referat(meeting_id)
+                self.statusBar().showMessage(f"Referatet er udstedt og gemt under Dokumenter ({document.title}).", 8000)
+                if meeting.admission_id is not None:
+                    self._after_change(meeting.admission_id, True)
+                return
+        except KoordinatorError as exc:
+            show_error(self, exc)
+            return
+        except OSError as exc:
+            QMessageBox.warning(self, "Koordinator", printing.save_error_message(Path(meeting.reference), exc))
+            return
+        self.open_live(meeting)
+
+    def open_live(self, meeting: Meeting) -> None:
+        from coordinator_app.ui.live_meeting import open_live_meeting
+
+        label = ""
+        if meeting.admission_id is not None:
+            try:
+                label = self.admissions.details(meeting.admission_id).patient.name
+            except KoordinatorError:
+                label = ""
+        assert meeting.id is not None
+        window = open_live_meeting(
+            self,
+            self.meetings,
+            meeting.id,
+            today=self._ctx.clock.today(),
+            calendar=self._ctx.calendar,
+            patient_label=label,
+        )
+        self._windows.append(window)
+        admission_id = meeting.admission_id
+
+        def closed(*_args: object) -> None:
+            if admission_id is not None:
+                self._after_change(admission_id, True)
+            self.refresh_meetings()
+
+        window.meeting_closed.connect(closed)
+        window.destroyed.connect(lambda *_a: self._windows.remove(window) if window in self._windows else None)
+
+    def edit_template(self) -> None:
+        from coordinator_app.ui.meeting_template_editor import open_template_editor
+
+        self._open_dialog = open_template_editor(self, self.meetings)
+
+    def show_patient_of_meeting(self, admission_id: int) -> None:
+        self.tabs.setCurrentIndex(0)
+        if not self.select_admission(admission_id):
+            self.search.clear()
+            self._apply_filter()
+            self.select_admission(admission_id)
 
     def reissue_document(self, document_id: int) -> None:
         """Issue the form again from today's data: a new archived document; the old one is kept (issue 4)."""

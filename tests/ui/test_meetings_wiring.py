@@ -1,0 +1,80 @@
+"""Netværksmøder from the main window: schedule from the admission, the Møder tab, live meeting, tasks in Overblik."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from coordinator_app.meetings import AgreementItem, FollowUp, MeetingContent, Participant, Sector
+from coordinator_app.ui.meeting_schedule_dialog import ScheduleDialog
+
+
+def schedule_for_first_admission(window, qtbot) -> tuple[int, int]:
+    window.table.selectRow(0)
+    admission_id = window.selected_admission_id()
+    window.details.tabs.setCurrentIndex(2)
+    assert window.details.tabs.tabText(2) == "&Møder"
+    before = window.details.meetings.rowCount()
+    qtbot.mouseClick(window.details.new_meeting_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), ScheduleDialog))
+    dialog = QApplication.activeModalWidget()
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert dialog.meeting is not None, dialog.findChildren(type(dialog.save_button))
+    dialog.accept()
+    qtbot.waitUntil(lambda: window.details.meetings.rowCount() == before + 1)
+    return admission_id, dialog.meeting.id
+
+
+def test_schedule_from_the_admission_and_see_it_in_both_meeting_lists(main_window, qtbot) -> None:
+    admission_id, meeting_id = schedule_for_first_admission(main_window, qtbot)
+    details = main_window.admissions.details(admission_id)
+    assert any(e.kind.value == "netvaerksmoede_indkaldt" for e in details.events)
+    qtbot.keyClick(main_window, Qt.Key.Key_M, Qt.KeyboardModifier.ControlModifier)
+    assert main_window.tabs.currentWidget() is main_window.meetings_tab
+    references = [
+        main_window.meetings_tab.table.item(r, 1).text() for r in range(main_window.meetings_tab.table.rowCount())
+    ]
+    assert main_window.meetings.get(meeting_id).reference in references
+
+
+def test_closed_meeting_agreements_show_as_deadlines_in_overblik(main_window, qtbot) -> None:
+    admission_id, meeting_id = schedule_for_first_admission(main_window, qtbot)
+    service = main_window.meetings
+    meeting = service.start(meeting_id)
+    content = MeetingContent(
+        texts={"formaal": "Udskrivning"},
+        participants=(
+            Participant("k", "Kis Kommunesen", "Københavns Kommune", Sector.KOMMUNE),
+            Participant("r", "Rie Regionsen", "Psykiatrisk Center København", Sector.REGION, health_professional=True),
+        ),
+        leader_key="k",
+        referent_key="r",
+        agreements=(AgreementItem("a1", "Bostøtte bevilges", "k", date(2026, 11, 20)),),
+        follow_up=FollowUp(needed=False),
+    )
+    meeting = service.save_content(meeting_id, content, expected_version=meeting.version)
+    service.close(meeting_id, expected_version=meeting.version)
+    main_window.show_admission(admission_id)
+    table = main_window.details.deadlines
+    rows = [
+        (table.item(r, 0).text(), table.item(r, 2).text(), table.item(r, 4).text()) for r in range(table.rowCount())
+    ]
+    assert (
+        "Aftale fra netværksmøde: Bostøtte bevilges",
+        "⚠ Overskredet",
+        "Kis Kommunesen (Københavns Kommune)",
+    ) in rows
+
+
+def test_live_meeting_opens_from_the_details(main_window, qtbot) -> None:
+    from coordinator_app.ui.live_meeting import LiveMeetingWindow
+
+    _admission_id, meeting_id = schedule_for_first_admission(main_window, qtbot)
+    main_window.details.meetings.selectRow(0)
+    qtbot.mouseClick(main_window.details.meeting_buttons["live"], Qt.MouseButton.LeftButton)
+    windows = [w for w in main_window._windows if isinstance(w, LiveMeetingWindow)]
+    assert windows
+    assert main_window.meetings.get(meeting_id).status.value == "i_gang"
+    windows[0].close()
