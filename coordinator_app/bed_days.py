@@ -107,9 +107,7 @@ def bed_days(admission: Admission, events: Sequence[Event], today: date) -> int:
     return len(bed_day_dates(replay(admission, events), today))
 
 
-def bed_day_cost(
-    admission: Admission, events: Sequence[Event], today: date, rates: BedDayRates
-) -> BedDayCost:
+def bed_day_cost(admission: Admission, events: Sequence[Event], today: date, rates: BedDayRates) -> BedDayCost:
     """What the færdigmeldt bed days cost the kommune, line by year and band (§238)."""
     days = bed_day_dates(replay(admission, events), today)
     grouped: dict[tuple[int, int, int], tuple[int, Decimal]] = {}

@@ -104,9 +104,7 @@ def validate_cpr(text: str, *, replacement: bool = False, today: date) -> str:
             "patienten ikke har et dansk CPR-nummer; ellers skriv de 10 cifre."
         )
     if not all("0" <= ch <= "9" for ch in number):
-        raise _error(
-            "Et CPR-nummer må kun indeholde cifre og evt. en bindestreg (ddmmåå-xxxx). " + _REPLACEMENT_HINT
-        )
+        raise _error("Et CPR-nummer må kun indeholde cifre og evt. en bindestreg (ddmmåå-xxxx). " + _REPLACEMENT_HINT)
     if len(number) != 10:
         raise _error(
             f"Et CPR-nummer har 10 cifre (ddmmåå-xxxx), men der står {len(number)}. Tjek, om et ciffer "
@@ -129,9 +127,7 @@ def validate_cpr(text: str, *, replacement: bool = False, today: date) -> str:
 
 def _validate_replacement(number: str, *, today: date) -> str:
     if len(number) != 10:
-        raise _error(
-            f"Et erstatnings-CPR har 10 tegn (fx 670590-1234 eller 070590-K123), men der står {len(number)}."
-        )
+        raise _error(f"Et erstatnings-CPR har 10 tegn (fx 670590-1234 eller 070590-K123), men der står {len(number)}.")
     if _LETTER_FORM.fullmatch(number):
         born = _letter_form_date(number, today)
         if born is None:

@@ -126,9 +126,7 @@ class _Facts:
         names = set(wanted)
         return [(i, e, d) for i, (e, d, m) in enumerate(self.history) if names & m]
 
-    def make(
-        self, rule: Rule, due: date, met_on: date | None, recipient: str | None, missed: bool = False
-    ) -> Deadline:
+    def make(self, rule: Rule, due: date, met_on: date | None, recipient: str | None, missed: bool = False) -> Deadline:
         state = _state(due, met_on, self.today)
         return Deadline(
             rule_id=rule.rule_id,
@@ -216,9 +214,7 @@ def _scenario_deadlines(f: _Facts) -> list[Deadline]:
     if not (begun or (scenario in (2, 3) and branch == "B5")):
         return out
     start = _round_start(f)
-    expected_events = [
-        _as_date(e.data.get("date")) for i, e, _ in f.all([K.EXPECTED_FAERDIGBEHANDLET]) if i > start
-    ]
+    expected_events = [_as_date(e.data.get("date")) for i, e, _ in f.all([K.EXPECTED_FAERDIGBEHANDLET]) if i > start]
     expected_events = [d for d in expected_events if d is not None]
     expected = expected_events[-1] if expected_events else None
     if expected is None and start < 0:
@@ -394,4 +390,3 @@ def next_deadline(deadlines: Iterable[Deadline]) -> Deadline | None:
 def due_on(deadlines: Iterable[Deadline], day: date) -> list[Deadline]:
     """Deadlines falling on ``day`` (for a day overview)."""
     return [d for d in deadlines if d.due == day]
-

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 
+from coordinator_app.deadlines import Deadline, DeadlineState
 from coordinator_app.rules import DEFAULT_SETTINGS, RuleSettings, apply_offset
 from coordinator_app.workdays import WorkCalendar
 
@@ -330,3 +331,31 @@ def tasks_of(meeting: Meeting) -> list[Task]:
 def default_agreement_deadline(today: date, cal: WorkCalendar, working_days: int = 5) -> date:
     """A sensible default deadline for a new agreement: 5 arbejdsdage ahead (editable)."""
     return cal.add_working_days(today, working_days)
+
+
+def task_deadlines(tasks: Sequence[Task], today: date | None) -> list[Deadline]:
+    """Agreements from closed netværksmøder shown as deadlines (C5): who is responsible, by when."""
+    out = []
+    for t in tasks:
+        if t.deadline is None or today is None:
+            continue
+        if t.done:
+            state = DeadlineState.MET
+        elif today > t.deadline:
+            state = DeadlineState.OVERDUE
+        else:
+            state = DeadlineState.DUE_TODAY if today == t.deadline else DeadlineState.OPEN
+        out.append(
+            Deadline(
+                rule_id="C5",
+                kind="moedeaftale",
+                description=f"Aftale fra netværksmøde: {t.what}",
+                due=t.deadline,
+                state=state,
+                met_on=None,
+                calendar="",
+                recipient=None,
+                responsible=t.owner or "Ikke angivet",
+            )
+        )
+    return out

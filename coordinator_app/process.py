@@ -83,9 +83,7 @@ TRANSITIONS: dict[tuple[Status, EventKind], Status | None] = {
 }
 
 #: Never change status; allowed before discharge.
-NEUTRAL_KINDS = frozenset(
-    {K.NOTE, K.SCENARIO_ASSESSED, K.EXPECTED_FAERDIGBEHANDLET, K.MEETING_INVITED, K.MEETING_HELD}
-)
+NEUTRAL_KINDS = frozenset({K.NOTE, K.SCENARIO_ASSESSED, K.EXPECTED_FAERDIGBEHANDLET, K.MEETING_INVITED, K.MEETING_HELD})
 #: Also allowed after discharge (C3/C4 meetings; notes record D1/D3/D5 follow-up).
 AFTER_DISCHARGE_KINDS = frozenset({K.NOTE, K.MEETING_INVITED, K.MEETING_HELD, K.CORRECTION})
 

@@ -138,13 +138,9 @@ def _rows(path: Path, required: tuple[str, ...]) -> Iterator[tuple[int, dict[str
             field=name,
         ) from None
     lines = text.splitlines()
-    numbered = [
-        (i, line) for i, line in enumerate(lines, start=1) if line.strip() and not line.startswith("#")
-    ]
+    numbered = [(i, line) for i, line in enumerate(lines, start=1) if line.strip() and not line.startswith("#")]
     if not numbered:
-        raise ValidationError(
-            f"Filen {name} er tom. Den skal have en overskriftslinje: {','.join(required)}."
-        )
+        raise ValidationError(f"Filen {name} er tom. Den skal have en overskriftslinje: {','.join(required)}.")
     header_no, header_line = numbered[0]
     delimiter = ";" if header_line.count(";") > header_line.count(",") else ","
     header = [h.strip().casefold() for h in next(csv.reader([header_line], delimiter=delimiter))]
@@ -254,8 +250,6 @@ def load_centres(path: Path | None = None) -> list[Centre]:
         listed = wards.setdefault(centre, [])
         if ward:
             if ward in listed:
-                raise ValidationError(
-                    f"{where}: afsnittet {ward!r} står to gange under {centre}.", field=path.name
-                )
+                raise ValidationError(f"{where}: afsnittet {ward!r} står to gange under {centre}.", field=path.name)
             listed.append(ward)
     return [Centre(name=name, wards=tuple(ws)) for name, ws in wards.items()]

@@ -134,9 +134,7 @@ class ScenarioPlan:
         return SCENARIO_LABELS[self.scenario]
 
 
-def varsling_due(
-    expected: date | None, cal: WorkCalendar, settings: RuleSettings | None = None
-) -> date | None:
+def varsling_due(expected: date | None, cal: WorkCalendar, settings: RuleSettings | None = None) -> date | None:
     """Latest varsling day (B5): the rule's offset before færdigbehandlet, moved back to a working day."""
     if expected is None:
         return None

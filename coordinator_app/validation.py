@@ -23,9 +23,7 @@ def require_name(text: str | None, *, field: str, label: str) -> str:
     if not value:
         raise ValidationError(f"{label} skal udfyldes.", field=field)
     if len(value) > MAX_NAME_LENGTH:
-        raise ValidationError(
-            f"{label} er for langt ({len(value)} tegn); højst {MAX_NAME_LENGTH} tegn.", field=field
-        )
+        raise ValidationError(f"{label} er for langt ({len(value)} tegn); højst {MAX_NAME_LENGTH} tegn.", field=field)
     if any(not ch.isprintable() for ch in value):
         raise ValidationError(f"{label} indeholder tegn, der ikke kan vises. Skriv navnet igen.", field=field)
     if not any(ch.isalpha() for ch in value):
@@ -38,9 +36,7 @@ def optional_text(text: str | None, *, field: str, label: str, max_length: int =
     if not value:
         return None
     if len(value) > max_length:
-        raise ValidationError(
-            f"{label} er for lang ({len(value)} tegn); højst {max_length} tegn.", field=field
-        )
+        raise ValidationError(f"{label} er for lang ({len(value)} tegn); højst {max_length} tegn.", field=field)
     return value
 
 
@@ -67,8 +63,7 @@ def check_admission_dates(
         )
     if admitted > today:
         raise ValidationError(
-            f"Indlæggelsesdatoen {admitted:%d-%m-%Y} ligger i fremtiden. "
-            "Registrér indlæggelsen, når den sker.",
+            f"Indlæggelsesdatoen {admitted:%d-%m-%Y} ligger i fremtiden. Registrér indlæggelsen, når den sker.",
             field="admitted",
         )
     if discharged is not None:

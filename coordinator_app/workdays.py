@@ -76,9 +76,7 @@ class WorkCalendar:
                 closed.setdefault(date(year, month, day), label)
         first = date(year, 1, 1).toordinal()
         last = date(year, 12, 31).toordinal()
-        working = tuple(
-            o for o in range(first, last + 1) if (o - 1) % 7 < 5 and date.fromordinal(o) not in closed
-        )
+        working = tuple(o for o in range(first, last + 1) if (o - 1) % 7 < 5 and date.fromordinal(o) not in closed)
         return _Year(closed=closed, working=working, working_set=frozenset(working))
 
     def is_working_day(self, day: date) -> bool:

@@ -116,9 +116,7 @@ class _Generator:
         self.cpr_counts: dict[tuple[date, bool], int] = {}
         codes = [k.code for k in kommuner]
         home = [k.code for k in kommuner if k.region == HOME_REGION]
-        weights = {
-            c: (45.0 if c == "101" else 6.0 if c == "147" else 1.45 if c in home else 0.15) for c in codes
-        }
+        weights = {c: (45.0 if c == "101" else 6.0 if c == "147" else 1.45 if c in home else 0.15) for c in codes}
         self.kommune_codes, self.kommune_weights = codes, [weights[c] for c in codes]
         self.home_codes = home or codes
 

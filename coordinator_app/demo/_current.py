@@ -97,9 +97,7 @@ CURRENT_SPECS: tuple[CurrentSpec, ...] = (
     ),
     CurrentSpec("ingen kommunal indsats", None, admitted_ago=14, oriented=False),
     CurrentSpec("scenarie 1 orienteret", 1, admitted_ago=12),
-    CurrentSpec(
-        "scenarie 1 orientering mangler", 1, admitted_ago=7, oriented=False, again=(("oriented", True),)
-    ),
+    CurrentSpec("scenarie 1 orientering mangler", 1, admitted_ago=7, oriented=False, again=(("oriented", True),)),
     CurrentSpec("scenarie 2 B4 møde indkaldt", 2, admitted_ago=9, meeting=(2, None)),
     CurrentSpec(
         "scenarie 3 B4 udskrivning meldt",
@@ -127,13 +125,9 @@ CURRENT_SPECS: tuple[CurrentSpec, ...] = (
         expected_in=3,
         again=(("varslet_ago", 2),),  # the repeat was varslet, late
     ),
-    CurrentSpec(
-        "scenarie 2 B5 varslet", 2, True, admitted_ago=16, expected_in=5, varslet_ago=6, meeting=(5, 2)
-    ),
+    CurrentSpec("scenarie 2 B5 varslet", 2, True, admitted_ago=16, expected_in=5, varslet_ago=6, meeting=(5, 2)),
     CurrentSpec("scenarie 3 B5 varslet for sent", 3, True, admitted_ago=11, expected_in=2, varslet_ago=3),
-    CurrentSpec(
-        "færdigmeldt for nylig", 2, True, admitted_ago=30, varslet_ago=14, faerdig_ago=(2,), meeting=(13, 9)
-    ),
+    CurrentSpec("færdigmeldt for nylig", 2, True, admitted_ago=30, varslet_ago=14, faerdig_ago=(2,), meeting=(13, 9)),
     CurrentSpec(
         "færdigmeldt længe",
         3,
@@ -155,12 +149,8 @@ CURRENT_SPECS: tuple[CurrentSpec, ...] = (
         uenighed=(40, 36),  # G1 overdue: no decision after 12 weeks; G3 escalated in time
         again=(("afgoerelse_ago", 75), ("uenighed", None)),
     ),
-    CurrentSpec(
-        "færdigmelding i bero", 3, True, admitted_ago=45, varslet_ago=30, faerdig_ago=(20,), bero=(6, None)
-    ),
-    CurrentSpec(
-        "færdigmelding genoptaget", 2, True, admitted_ago=50, varslet_ago=35, faerdig_ago=(25,), bero=(15, 8)
-    ),
+    CurrentSpec("færdigmelding i bero", 3, True, admitted_ago=45, varslet_ago=30, faerdig_ago=(20,), bero=(6, None)),
+    CurrentSpec("færdigmelding genoptaget", 2, True, admitted_ago=50, varslet_ago=35, faerdig_ago=(25,), bero=(15, 8)),
     CurrentSpec("afmeldt", 3, True, admitted_ago=35, varslet_ago=22, faerdig_ago=(12,), afmeldt_ago=5),
     CurrentSpec(
         "færdigmeldt igen",
@@ -245,9 +235,7 @@ def current_plan(
     if spec.assessed and started:
         tl.assess(admitted, spec.scenario, spec.b5).data = answers(spec.scenario, spec.b5, expected)
     if spec.oriented and started:
-        tl.state(
-            K.ORIENTERING_INDLAEGGELSE, min(admitted + days(rng.randint(0, 2)), last), notify_channel(rng)
-        )
+        tl.state(K.ORIENTERING_INDLAEGGELSE, min(admitted + days(rng.randint(0, 2)), last), notify_channel(rng))
     if expected is not None and started:
         judged = ago(spec.varslet_ago + 2) if spec.varslet_ago is not None else min(admitted + days(3), last)
         tl.expected(min(judged, last), faerdig[0] if faerdig else expected)

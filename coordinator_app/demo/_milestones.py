@@ -51,9 +51,7 @@ def admission_notes(
         checked = first if rng.random() < 0.92 else cal.add_working_days(first, rng.randint(1, 2))
         text = "Børn i familien undersøgt; der er en voksen, der tager sig af dem (A4)."
         if rng.random() < 0.2:
-            text = (
-                "Børn i familien undersøgt; underretning sendt til kommunen (A4, skærpet underretningspligt)."
-            )
+            text = "Børn i familien undersøgt; underretning sendt til kommunen (A4, skærpet underretningspligt)."
         day = tl.note(M.BOERN_VURDERET, checked, until, text)
         if day is not None and "underretning" in text:
             tl.note(M.UNDERRETNING_SENDT, day, until, "Underretning sendt via sikker post (A4).")
@@ -66,9 +64,7 @@ def admission_notes(
             if wanted
             else "Udskrivningskoordinator tilbudt; patienten ønsker det ikke (A3)."
         )
-        tl.note(
-            M.UDSKRIVNINGSKOORDINATOR, first + _days(rng.randint(0, 4)), until, text, data={"wanted": wanted}
-        )
+        tl.note(M.UDSKRIVNINGSKOORDINATOR, first + _days(rng.randint(0, 4)), until, text, data={"wanted": wanted})
     if flags.retslig_foranstaltning and rng.random() < 0.8:  # D8
         tl.note(
             M.KRIMINALFORSORGEN,
@@ -110,21 +106,16 @@ def stay_notes(
         tl.note(M.MISBRUG_KONTAKT, day, until, "Kommunens misbrugsbehandling kontaktet (D6).")
     if flags.multiple_antipsychotics and rng.random() < 0.9:  # D2
         day = _between(rng, max(first, ready - _days(7)), max(first, ready - _days(1)))
-        tl.note(
-            M.GP_DIALOG, day, until, "Dialog med egen læge om antipsykotisk behandling før udskrivning (D2)."
-        )
+        tl.note(M.GP_DIALOG, day, until, "Dialog med egen læge om antipsykotisk behandling før udskrivning (D2).")
     if flags.homeless and rng.random() < 0.7:  # D7, the kommune's duty
         day = _between(rng, max(first, ready - _days(10)), max(first, ready - _days(1)))
-        tl.note(
-            M.OPHOLDSSTED, day, until, "Kommunen har fundet opholdssted (herberg) til udskrivningen (D7)."
-        )
+        tl.note(M.OPHOLDSSTED, day, until, "Kommunen har fundet opholdssted (herberg) til udskrivningen (D7).")
     needs_plan = flags.wants_to_leave or (flags.botilbud and involuntary)
     if plan_end is not None and needs_plan and rng.random() < 0.75:  # E1/E2 with an end date (E3)
         refuses = flags.wants_to_leave and rng.random() < 0.3
         milestone = M.KOORDINATIONSPLAN if refuses else M.UDSKRIVNINGSAFTALE
         text = (
-            "Koordinationsplan lavet med kommunen; "
-            "patienten ville ikke medvirke til en udskrivningsaftale (E2)."
+            "Koordinationsplan lavet med kommunen; patienten ville ikke medvirke til en udskrivningsaftale (E2)."
             if refuses
             else "Udskrivningsaftale indgået med patient, kommune og egen læge (E1)."
         )
@@ -159,9 +150,7 @@ def afgoerelse_note(tl: Timeline, day: date, until: date) -> None:
     tl.note(M.KOMMUNAL_AFGOERELSE, day, until, "Kommunen har truffet afgørelse om indsats (G1).")
 
 
-def discharge_notes(
-    tl: Timeline, rng: random.Random, flags: AdmissionFlags, discharged: date, until: date
-) -> None:
+def discharge_notes(tl: Timeline, rng: random.Random, flags: AdmissionFlags, discharged: date, until: date) -> None:
     """D1 epikrise, D3 korrespondance and answer, D5 botilbud follow-up — after the discharge."""
     cal = tl.cal
     roll = rng.random()
@@ -169,9 +158,7 @@ def discharge_notes(
         epikrise = discharged
     else:
         epikrise = cal.add_working_days(discharged, 1 if roll < 0.95 else rng.randint(2, 4))
-    sent = tl.note(
-        M.EPIKRISE_SENDT, epikrise, until, "Epikrise sendt til egen læge; FMK opdateret (D1).", order=AFTER
-    )
+    sent = tl.note(M.EPIKRISE_SENDT, epikrise, until, "Epikrise sendt til egen læge; FMK opdateret (D1).", order=AFTER)
     if sent is not None and rng.random() < 0.25:  # D3: the GP takes over the treatment
         tl.note(
             M.KORRESPONDANCE_SENDT,

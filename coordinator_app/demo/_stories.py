@@ -108,9 +108,7 @@ def history_plan(
         tl.meeting(invited, held, held, discharged)
     if scenario == 1 or (scenario in (2, 3) and not b5) or flags.wants_to_leave:
         note = (
-            "Patienten ønsker udskrivning og har givet samtykke til orientering (B8)."
-            if flags.wants_to_leave
-            else ""
+            "Patienten ønsker udskrivning og har givet samtykke til orientering (B8)." if flags.wants_to_leave else ""
         )
         tl.side(
             K.ORIENTERING_UDSKRIVNING,
@@ -129,9 +127,7 @@ def history_plan(
         notes.faerdigmeldt_notes(tl, rng, start, stop or discharged, discharged)
         if (discharged - varslet).days >= 28 and rng.random() < 0.8:  # G1 on long cases
             latest = min(varslet + days(84), discharged)
-            notes.afgoerelse_note(
-                tl, varslet + days(rng.randint(14, max(14, (latest - varslet).days))), discharged
-            )
+            notes.afgoerelse_note(tl, varslet + days(rng.randint(14, max(14, (latest - varslet).days))), discharged)
     tl.side(K.DISCHARGE, discharged, DISCHARGE)
     notes.discharge_notes(tl, rng, flags, discharged, last)
     assessment.data = answers(scenario, b5, expected)

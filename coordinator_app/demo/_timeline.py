@@ -143,9 +143,7 @@ class Timeline:
         if invited > limit or (held is not None and self.cal.next_working_day(held) > limit):
             return
         data = {"meeting_date": planned.isoformat(), "form": self.rng.choice(MEETING_FORMS)}
-        invitation = self.side(
-            K.MEETING_INVITED, invited, MEETING, channel=Channel.SIKKER_MAIL, notify=True, data=data
-        )
+        invitation = self.side(K.MEETING_INVITED, invited, MEETING, channel=Channel.SIKKER_MAIL, notify=True, data=data)
         if held is not None:
             done = self.side(
                 K.MEETING_HELD,

@@ -15,6 +15,7 @@ from coordinator_app import cpr as cpr_rules
 from coordinator_app import validation
 from coordinator_app.deadlines import Deadline, DeadlineState, compute_deadlines, next_deadline
 from coordinator_app.errors import ProcessError, ValidationError
+from coordinator_app.meetings import Task, task_deadlines, tasks_of
 from coordinator_app.model import Admission, AdmissionFlags, Event, Kommune, Patient
 from coordinator_app.process import STATUS_LABELS, Status, replay
 from coordinator_app.services.context import ServiceContext
@@ -23,6 +24,7 @@ from coordinator_app.storage.repositories import (
     AdmissionRepository,
     EventRepository,
     KommuneRepository,
+    MeetingRepository,
     PatientRepository,
     list_rows,
 )
@@ -119,13 +121,19 @@ class AdmissionService:
             current_ids = [r.admission_id for r in rows if r.discharged is None]
             events = EventRepository(session).for_admissions(current_ids) if current_ids else {}
             admissions = AdmissionRepository(session).get_many(current_ids) if current_ids else {}
+            closed = MeetingRepository(session).closed_for_admissions(current_ids) if current_ids else []
+        tasks: dict[int, list[Task]] = {}
+        for meeting in closed:
+            tasks.setdefault(meeting.admission_id or 0, []).extend(tasks_of(meeting))
         out: list[AdmissionRow] = []
         discharged_label = STATUS_LABELS[Status.UDSKREVET]
         for r in rows:
             status = discharged_label
             nxt: Deadline | None = None
             if r.discharged is None:
-                status, nxt = self._status_and_next(admissions[r.admission_id], events.get(r.admission_id, []), today)
+                status, nxt = self._status_and_next(
+                    admissions[r.admission_id], events.get(r.admission_id, []), today, tasks.get(r.admission_id, [])
+                )
             out.append(
                 AdmissionRow(
                     admission_id=r.admission_id,
@@ -152,7 +160,7 @@ class AdmissionService:
         return out
 
     def _status_and_next(
-        self, admission: Admission, events: Sequence[Event], today: date
+        self, admission: Admission, events: Sequence[Event], today: date, tasks: Sequence[Task] = ()
     ) -> tuple[str, Deadline | None]:
         try:
             state = replay(admission, events)
@@ -160,7 +168,8 @@ class AdmissionService:
             return STATUS_UNKNOWN, None
         deadlines = compute_deadlines(admission, events, self._ctx.calendar, today)
         # The list shows what the ward must do next; the kommune's own deadlines (G1, G2) are in the details.
-        own = [d for d in deadlines if d.responsible == CENTER]
+        # Agreements from closed netværksmøder (C5) count too: someone at the table owns them.
+        own = [d for d in deadlines if d.responsible == CENTER] + task_deadlines(tasks, today)
         return STATUS_LABELS[state.status], next_deadline(own)
 
     def details(self, admission_id: int) -> AdmissionDetails:

@@ -144,8 +144,7 @@ def _resolve_url(url: str | Path | None) -> URL:
         return sa_url.set(drivername="postgresql+psycopg")
     if backend != "sqlite":
         raise StorageError(
-            f"Koordinator kan kun bruge SQLite eller PostgreSQL, ikke «{backend}». "
-            "Kontrollér databaseadressen."
+            f"Koordinator kan kun bruge SQLite eller PostgreSQL, ikke «{backend}». Kontrollér databaseadressen."
         )
     return sa_url
 
@@ -159,9 +158,7 @@ def _check_sqlite_file(path: Path) -> None:
                 f"Mappen {folder} findes ikke. Opret mappen, eller vælg en anden placering til databasen."
             )
         if path.is_dir():
-            raise StorageError(
-                f"{path} er en mappe, ikke en databasefil. Angiv en fil, fx {path / 'koordinator.db'}."
-            )
+            raise StorageError(f"{path} er en mappe, ikke en databasefil. Angiv en fil, fx {path / 'koordinator.db'}.")
         # WAL needs to create -wal/-shm files beside the database, so the folder itself must be writable.
         with tempfile.TemporaryFile(dir=folder):
             pass

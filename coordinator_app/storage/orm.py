@@ -121,9 +121,7 @@ class AdmissionRow(Base):
     involuntary: Mapped[bool] = _flag()
     expected_faerdigbehandlet: Mapped[date | None] = mapped_column(Date)
     scenario: Mapped[int | None] = mapped_column(SmallInteger)
-    scenario_answers: Mapped[dict[str, Any]] = mapped_column(
-        default=json_default, server_default=text("'{}'")
-    )
+    scenario_answers: Mapped[dict[str, Any]] = mapped_column(default=json_default, server_default=text("'{}'"))
     # model.AdmissionFlags, one column each (test_orm checks the names match the dataclass).
     homeless: Mapped[bool] = _flag()
     botilbud: Mapped[bool] = _flag()
@@ -238,9 +236,7 @@ class MeetingRow(Base):
     status: Mapped[str] = mapped_column(String(20))  # meetings.MeetingStatus value
     reference: Mapped[str] = mapped_column(String(20), unique=True)
     content: Mapped[dict[str, Any]] = mapped_column(default=json_default, server_default=text("'{}'"))
-    recipients: Mapped[list[dict[str, Any]]] = mapped_column(
-        JSONDict, default=json_list, server_default=text("'[]'")
-    )
+    recipients: Mapped[list[dict[str, Any]]] = mapped_column(JSONDict, default=json_list, server_default=text("'[]'"))
     created_at: Mapped[datetime] = mapped_column(default=_utcnow)
     created_by: Mapped[str] = mapped_column(String(100))
     updated_at: Mapped[datetime] = mapped_column(default=_utcnow)

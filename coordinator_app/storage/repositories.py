@@ -274,8 +274,7 @@ class EventRepository:
         row = self._session.execute(_EVENT_SELECT.where(_EVENTS.c.id == event_id)).first()
         if row is None:
             raise NotFoundError(
-                f"Hændelsen (nr. {event_id}) findes ikke. En anden bruger kan have genindlæst demodata; "
-                "opdatér listen."
+                f"Hændelsen (nr. {event_id}) findes ikke. En anden bruger kan have genindlæst demodata; opdatér listen."
             )
         return events_from([row])[0]
 
@@ -334,9 +333,7 @@ class ConsentRepository:
     def for_patient(self, patient_id: int) -> list[Consent]:
         """All the patient's consents, withdrawn ones included, in the order they were given."""
         rows = self._session.execute(
-            select(_CONSENTS)
-            .where(_CONSENTS.c.patient_id == patient_id)
-            .order_by(_CONSENTS.c.given_at, _CONSENTS.c.id)
+            select(_CONSENTS).where(_CONSENTS.c.patient_id == patient_id).order_by(_CONSENTS.c.given_at, _CONSENTS.c.id)
         )
         return [consent_from(r) for r in rows]
 
@@ -574,6 +571,15 @@ class MeetingRepository:
     def for_admission(self, admission_id: int) -> list[Meeting]:
         """The admission's meetings in invitation order."""
         return self._select(_MEETINGS.c.admission_id == admission_id, order=(_MEETINGS.c.invited_on,))
+
+    def closed_for_admissions(self, admission_ids: Iterable[int]) -> list[Meeting]:
+        """Closed meetings of these admissions (their agreements are tracked tasks), one query per chunk."""
+        out: list[Meeting] = []
+        for chunk in _chunks(list(dict.fromkeys(admission_ids))):
+            out.extend(
+                self._select(_MEETINGS.c.admission_id.in_(chunk), _MEETINGS.c.status == MeetingStatus.AFSLUTTET.value)
+            )
+        return out
 
     def for_patient(self, patient_id: int) -> list[Meeting]:
         """All the patient's meetings (every admission and ambulant), in invitation order."""

@@ -69,6 +69,7 @@ SHORT_LABELS: dict[str, str] = {
     "boern_vurdering": "Børn i familien: vurdering",
     "eskalering": "Uenighed til chefniveau",
     "plan_udloeber": "Aftale/plan udløber",
+    "moedeaftale": "Aftale fra netværksmøde",
 }
 
 

@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
 )
 
 from coordinator_app.cpr import format_cpr, mask_cpr
-from coordinator_app.deadlines import Deadline, DeadlineState
-from coordinator_app.meetings import OCCASION_LABELS, Meeting, MeetingStatus, Task
+from coordinator_app.deadlines import DeadlineState
+from coordinator_app.meetings import OCCASION_LABELS, Meeting, MeetingStatus, Task, task_deadlines
 from coordinator_app.model import EVENT_LABELS, AdmissionFlags, ArchivedDocument, Channel, Event, EventKind
 from coordinator_app.services.admissions import AdmissionDetails
 from coordinator_app.services.notifications import ActionState
@@ -59,34 +59,6 @@ STATE_LABELS = {
     DeadlineState.DUE_TODAY: "● I dag",
     DeadlineState.OVERDUE: "⚠ Overskredet",
 }
-
-
-def task_deadlines(tasks: Sequence[Task], today: date | None) -> list[Deadline]:
-    """Agreements from closed netværksmøder shown as deadlines (C5): who is responsible, by when."""
-    out = []
-    for t in tasks:
-        if t.deadline is None or today is None:
-            continue
-        if t.done:
-            state = DeadlineState.MET
-        elif today > t.deadline:
-            state = DeadlineState.OVERDUE
-        else:
-            state = DeadlineState.DUE_TODAY if today == t.deadline else DeadlineState.OPEN
-        out.append(
-            Deadline(
-                rule_id="C5",
-                kind="moedeaftale",
-                description=f"Aftale fra netværksmøde: {t.what}",
-                due=t.deadline,
-                state=state,
-                met_on=None,
-                calendar="",
-                recipient=None,
-                responsible=t.owner or "Ikke angivet",
-            )
-        )
-    return out
 
 
 def _readonly_table(headers: list[str], *, stretch: int = -1) -> QTableWidget:

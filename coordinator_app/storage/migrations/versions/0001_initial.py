@@ -110,9 +110,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["opholdskommune"], ["kommuner.code"], name=op.f("fk_admissions_opholdskommune_kommuner")
         ),
-        sa.ForeignKeyConstraint(
-            ["patient_id"], ["patients.id"], name=op.f("fk_admissions_patient_id_patients")
-        ),
+        sa.ForeignKeyConstraint(["patient_id"], ["patients.id"], name=op.f("fk_admissions_patient_id_patients")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_admissions")),
     )
     op.create_index(op.f("ix_admissions_discharged"), "admissions", ["discharged"])
@@ -129,12 +127,8 @@ def upgrade() -> None:
         sa.Column("note", sa.Text(), server_default="", nullable=False),
         sa.Column("data", JSON, server_default=EMPTY_JSON, nullable=False),
         sa.Column("corrects_event_id", sa.Integer(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["admission_id"], ["admissions.id"], name=op.f("fk_events_admission_id_admissions")
-        ),
-        sa.ForeignKeyConstraint(
-            ["corrects_event_id"], ["events.id"], name=op.f("fk_events_corrects_event_id_events")
-        ),
+        sa.ForeignKeyConstraint(["admission_id"], ["admissions.id"], name=op.f("fk_events_admission_id_admissions")),
+        sa.ForeignKeyConstraint(["corrects_event_id"], ["events.id"], name=op.f("fk_events_corrects_event_id_events")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_events")),
     )
     op.create_index("ix_events_admission_id_occurred_at", "events", ["admission_id", "occurred_at"])

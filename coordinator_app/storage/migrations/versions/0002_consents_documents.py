@@ -37,9 +37,7 @@ def upgrade() -> None:
         sa.Column("recorded_by", sa.String(length=100), nullable=False),
         sa.Column("withdrawn_at", MOMENT, nullable=True),
         sa.Column("note", sa.Text(), server_default="", nullable=False),
-        sa.ForeignKeyConstraint(
-            ["admission_id"], ["admissions.id"], name=op.f("fk_consents_admission_id_admissions")
-        ),
+        sa.ForeignKeyConstraint(["admission_id"], ["admissions.id"], name=op.f("fk_consents_admission_id_admissions")),
         sa.ForeignKeyConstraint(["patient_id"], ["patients.id"], name=op.f("fk_consents_patient_id_patients")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_consents")),
     )
@@ -56,9 +54,7 @@ def upgrade() -> None:
         sa.Column("data_version", sa.String(length=100), nullable=False),
         sa.Column("event_id", sa.Integer(), nullable=True),
         sa.Column("content", sa.LargeBinary(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["admission_id"], ["admissions.id"], name=op.f("fk_documents_admission_id_admissions")
-        ),
+        sa.ForeignKeyConstraint(["admission_id"], ["admissions.id"], name=op.f("fk_documents_admission_id_admissions")),
         sa.ForeignKeyConstraint(["event_id"], ["events.id"], name=op.f("fk_documents_event_id_events")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_documents")),
     )

@@ -1,0 +1,55 @@
+"""Agreements from a closed netværksmøde (C5) become the admission's next deadline in the patient list."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from coordinator_app.meetings import AgreementItem, FollowUp, MeetingContent, Occasion, Participant, Sector
+from coordinator_app.services.admissions import AdmissionInput, AdmissionService
+from coordinator_app.services.context import ServiceContext, fixed_clock
+from coordinator_app.services.meetings import MeetingService, ScheduleInput
+from coordinator_app.services.setup import ensure_reference_data
+
+
+def test_an_overdue_meeting_agreement_is_the_next_deadline(database) -> None:
+    ctx = ServiceContext(database=database, clock=fixed_clock(datetime(2026, 11, 23, 9, tzinfo=UTC)))
+    ensure_reference_data(ctx)
+    created = AdmissionService(ctx).create_admission(
+        AdmissionInput(
+            cpr="010190-9909",
+            given_name="Testa",
+            family_name="Fiktivsen",
+            bopaelskommune="101",
+            center="Psykiatrisk Center København",
+            ward="Afsnit 1",
+            admitted=date(2026, 11, 2),
+        )
+    )
+    meetings = MeetingService(ctx)
+    meeting = meetings.schedule(
+        ScheduleInput(
+            patient_id=created.patient_id,
+            admission_id=created.admission_id,
+            occasion=Occasion.UNDER_INDLAEGGELSE,
+            invited_on=date(2026, 11, 16),
+            planned_at=datetime(2026, 11, 18, 9, tzinfo=UTC),
+        )
+    )
+    meeting = meetings.start(meeting.id)
+    content = MeetingContent(
+        participants=(Participant("k", "Kis Kommunesen", "Københavns Kommune", Sector.KOMMUNE),),
+        agreements=(AgreementItem("a1", "Bostøtte bevilges", "k", date(2026, 11, 20)),),
+        follow_up=FollowUp(needed=False),
+    )
+    meeting = meetings.save_content(meeting.id, content, expected_version=meeting.version)
+    (row,) = AdmissionService(ctx).list_rows()
+    assert row.next_kind != "moedeaftale"  # not a task until the meeting is closed
+    meetings.close(meeting.id, expected_version=meeting.version)
+    (row,) = AdmissionService(ctx).list_rows()
+    assert (row.next_kind, row.next_rule, row.next_due, row.next_state.value) == (
+        "moedeaftale",
+        "C5",
+        date(2026, 11, 20),
+        "overdue",
+    )
+    assert "Bostøtte bevilges" in row.next_description
