@@ -82,6 +82,7 @@ def _readonly_table(headers: list[str], *, stretch: int = -1) -> QTableWidget:
 class DetailsPanel(QWidget):
     edit_requested = Signal(int)
     assess_requested = Signal(int)
+    consents_requested = Signal(int)  # admission id
     action_requested = Signal(int, str)  # admission id, EventKind value
     correct_requested = Signal(int)  # event id
     document_requested = Signal(int, str)  # document id, "open" / "save" / "print"
@@ -129,6 +130,10 @@ class DetailsPanel(QWidget):
         actions_row = QHBoxLayout()
         actions_row.addWidget(self.assess_button)
         actions_row.addWidget(self.send_button)
+        self.consent_button = QPushButton("Sam&tykker…")
+        self.consent_button.setToolTip("Patientens samtykker til at dele oplysninger (F1, F2, C7)")
+        self.consent_button.clicked.connect(self._request_consents)
+        actions_row.addWidget(self.consent_button)
         actions_row.addStretch(1)
 
         self.deadlines = _readonly_table(["Frist", "Dato", "Status", "Regel", "Ansvarlig"], stretch=0)
@@ -228,7 +233,14 @@ class DetailsPanel(QWidget):
         self._today = today
         self._fill_meetings(meetings)
         has = details is not None
-        for w in (self.reveal_button, self.edit_button, self.tabs, self.assess_button, self.send_button):
+        for w in (
+            self.reveal_button,
+            self.edit_button,
+            self.tabs,
+            self.assess_button,
+            self.send_button,
+            self.consent_button,
+        ):
             w.setEnabled(has)
         self._fill_actions(actions)
         self._fill_documents(documents)
@@ -393,6 +405,10 @@ class DetailsPanel(QWidget):
         if event.kind is EventKind.CORRECTION or event.id in corrected:
             return None
         return event
+
+    def _request_consents(self) -> None:
+        if self._details is not None and self._details.admission.id is not None:
+            self.consents_requested.emit(self._details.admission.id)
 
     def _request_assess(self) -> None:
         if self._details is not None and self._details.admission.id is not None:

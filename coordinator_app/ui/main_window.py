@@ -127,6 +127,7 @@ class MainWindow(QMainWindow):
         self.details.correct_requested.connect(self.correct_event)
         self.details.document_requested.connect(self.document_action)
         self.details.new_meeting_requested.connect(self.new_meeting)
+        self.details.consents_requested.connect(self.edit_consents)
         self.details.meeting_requested.connect(self.meeting_action)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -480,10 +481,17 @@ class MainWindow(QMainWindow):
                     self.statusBar().showMessage(f"Invitation gemt: {name} (uden patientoplysninger)", 8000)
                 return
             if what == "referat":
-                document = self.meetings.issue_referat(meeting_id)
-                self.statusBar().showMessage(f"Referatet er udstedt og gemt under Dokumenter ({document.title}).", 8000)
-                if meeting.admission_id is not None:
-                    self._after_change(meeting.admission_id, True)
+                from coordinator_app.ui.referat_dialog import ReferatDialog
+
+                dialog = ReferatDialog(self.meetings, meeting_id, self)
+                admission_id = meeting.admission_id
+                dialog.finished.connect(
+                    lambda _r: (
+                        admission_id is not None and self._after_change(admission_id, dialog.document is not None)
+                    )
+                )
+                dialog.open()
+                self._open_dialog = dialog
                 return
         except KoordinatorError as exc:
             show_error(self, exc)
@@ -521,6 +529,25 @@ class MainWindow(QMainWindow):
 
         window.meeting_closed.connect(closed)
         window.destroyed.connect(lambda *_a: self._windows.remove(window) if window in self._windows else None)
+
+    def edit_consents(self, admission_id: int) -> None:
+        from coordinator_app.ui.consent_dialog import ConsentDialog
+
+        try:
+            details = self.admissions.details(admission_id)
+        except KoordinatorError as exc:
+            show_error(self, exc)
+            return
+        dialog = ConsentDialog(
+            self.consents,
+            patient_id=details.patient.id or 0,
+            admission_id=admission_id,
+            patient_name=details.patient.name,
+            today=self._ctx.clock.today(),
+            parent=self,
+        )
+        dialog.open()
+        self._open_dialog = dialog
 
     def edit_template(self) -> None:
         from coordinator_app.ui.meeting_template_editor import open_template_editor

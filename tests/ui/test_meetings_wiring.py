@@ -78,3 +78,86 @@ def test_live_meeting_opens_from_the_details(main_window, qtbot) -> None:
     assert windows
     assert main_window.meetings.get(meeting_id).status.value == "i_gang"
     windows[0].close()
+
+
+def close_simple_meeting(window, qtbot) -> tuple[int, int]:
+    admission_id, meeting_id = schedule_for_first_admission(window, qtbot)
+    service = window.meetings
+    meeting = service.start(meeting_id)
+    content = MeetingContent(
+        participants=(
+            Participant("k", "Kis Kommunesen", "Københavns Kommune", Sector.KOMMUNE, email="kis@example.dk"),
+            Participant("r", "Rie Regionsen", "Psykiatrisk Center", Sector.REGION, email="rie@example.dk"),
+        ),
+        leader_key="k",
+        referent_key="r",
+        follow_up=FollowUp(needed=False),
+    )
+    meeting = service.save_content(meeting_id, content, expected_version=meeting.version)
+    service.close(meeting_id, expected_version=meeting.version)
+    window.show_admission(admission_id)
+    return admission_id, meeting_id
+
+
+def test_referat_distribution_refuses_the_gp_without_consent_then_accepts_with(main_window, qtbot) -> None:
+    from coordinator_app.ui.consent_dialog import ConsentDialog
+    from coordinator_app.ui.referat_dialog import ReferatDialog
+
+    admission_id, _meeting_id = close_simple_meeting(main_window, qtbot)
+    main_window.details.meetings.selectRow(0)
+    qtbot.mouseClick(main_window.details.meeting_buttons["referat"], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), ReferatDialog))
+    dialog = QApplication.activeModalWidget()
+    assert dialog.table.rowCount() == 2  # the participants, by default
+    qtbot.keyClicks(dialog.name, "Læge Fiktiv")
+    qtbot.keyClicks(dialog.address, "laege@example.dk")
+    qtbot.mouseClick(dialog.add_button, Qt.MouseButton.LeftButton)
+    assert "samtykke" in dialog.message.text() and "C7" in dialog.message.text()
+    assert dialog.table.rowCount() == 2
+    dialog.reject()
+
+    # Record the GP consent in the consent dialog, then the GP can be added.
+    qtbot.mouseClick(main_window.details.consent_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), ConsentDialog))
+    consents = QApplication.activeModalWidget()
+    consents.recipient.setCurrentIndex(consents.recipient.findText("Egen læge"))
+    qtbot.keyClicks(consents.given_to, "Egen læge")
+    qtbot.mouseClick(consents.add_button, Qt.MouseButton.LeftButton)
+    assert any(consents.table.item(r, 0).text() == "Egen læge" for r in range(consents.table.rowCount()))
+    consents.reject()
+
+    main_window.details.meetings.selectRow(0)
+    qtbot.mouseClick(main_window.details.meeting_buttons["referat"], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), ReferatDialog))
+    dialog = QApplication.activeModalWidget()
+    qtbot.keyClicks(dialog.name, "Læge Fiktiv")
+    qtbot.keyClicks(dialog.address, "laege@example.dk")
+    qtbot.mouseClick(dialog.add_button, Qt.MouseButton.LeftButton)
+    assert dialog.table.rowCount() == 3
+    qtbot.mouseClick(dialog.issue_button, Qt.MouseButton.LeftButton)
+    assert dialog.document is not None
+    dialog.reject()
+    qtbot.waitUntil(lambda: main_window.details.documents.rowCount() >= 1)
+    titles = [main_window.details.documents.item(r, 1).text() for r in range(main_window.details.documents.rowCount())]
+    assert any(t.startswith("Referat af netværksmøde") for t in titles)
+    assert admission_id == main_window.selected_admission_id()
+
+
+def test_withdrawing_a_consent_is_confirmed_and_kept_in_the_list(main_window, qtbot, monkeypatch) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    from coordinator_app.ui.consent_dialog import ConsentDialog
+
+    main_window.table.selectRow(0)
+    qtbot.mouseClick(main_window.details.consent_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), ConsentDialog))
+    dialog = QApplication.activeModalWidget()
+    qtbot.keyClicks(dialog.given_to, "Søster")
+    dialog.recipient.setCurrentIndex(dialog.recipient.findText("Pårørende"))
+    qtbot.mouseClick(dialog.add_button, Qt.MouseButton.LeftButton)
+    dialog.table.selectRow(0)  # newest first
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    qtbot.mouseClick(dialog.withdraw_button, Qt.MouseButton.LeftButton)
+    assert dialog.table.item(0, 5).text().startswith("Trukket tilbage")
+    assert not dialog.withdraw_button.isEnabled()
+    dialog.reject()
