@@ -81,6 +81,29 @@ def main(out: Path) -> None:
         window.details.send_menu.popup(window.details.send_button.mapToGlobal(window.details.send_button.rect().bottomLeft()))
         app.processEvents()
         window.details.send_menu.grab().save(str(out / "send_menu.png"))
+        window.details.send_menu.hide()
+        # A scheduled netværksmøde: the admission's Møder tab and the ward's Møder tab.
+        from coordinator_app.meetings import Occasion
+        from coordinator_app.services.meetings import ScheduleInput
+
+        now = window._ctx.clock.now()
+        window.meetings.schedule(
+            ScheduleInput(
+                patient_id=details.patient.id,
+                admission_id=admission_id,
+                occasion=Occasion.UNDER_INDLAEGGELSE,
+                invited_on=now.date(),
+                planned_at=now.replace(day=now.day + 2, hour=9),
+                place="Afsnit 7, mødelokale 2",
+            )
+        )
+        window.show_admission(admission_id)
+        window.details.tabs.setCurrentIndex(2)
+        app.processEvents()
+        window.grab().save(str(out / "main_window_meetings.png"))
+        window.tabs.setCurrentWidget(window.meetings_tab)
+        app.processEvents()
+        window.grab().save(str(out / "meetings_tab.png"))
         window.close()
         db.dispose()
 

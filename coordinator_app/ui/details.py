@@ -206,7 +206,7 @@ class DetailsPanel(QWidget):
 
         self.tabs.addTab(overview, "&Overblik")
         self.tabs.addTab(history_tab, "&Historik")
-        self.tabs.addTab(meetings_tab, "&Møder")
+        self.tabs.addTab(meetings_tab, "Mød&er")
         self.tabs.addTab(docs_tab, "&Dokumenter")
 
         layout = QVBoxLayout(self)

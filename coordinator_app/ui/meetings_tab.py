@@ -103,10 +103,9 @@ class MeetingsTab(QWidget):
                     item.setToolTip(f"Begrundelse: {late}")
                     item.setForeground(Qt.GlobalColor.darkRed)
                 self.table.setItem(i, j, item)
-        if selected is not None:
-            for i, m in enumerate(self._meetings):
-                if m.id == selected:
-                    self.table.selectRow(i)
+        ids = [m.id for m in self._meetings]
+        if ids:
+            self.table.selectRow(ids.index(selected) if selected in ids else 0)
         self._selection_changed()
 
     def selected_meeting_id(self) -> int | None:

@@ -15,7 +15,7 @@ def schedule_for_first_admission(window, qtbot) -> tuple[int, int]:
     window.table.selectRow(0)
     admission_id = window.selected_admission_id()
     window.details.tabs.setCurrentIndex(2)
-    assert window.details.tabs.tabText(2) == "&Møder"
+    assert window.details.tabs.tabText(2) == "Mød&er"
     before = window.details.meetings.rowCount()
     qtbot.mouseClick(window.details.new_meeting_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), ScheduleDialog))
