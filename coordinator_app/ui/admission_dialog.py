@@ -30,6 +30,7 @@ from coordinator_app.errors import KoordinatorError, ValidationError
 from coordinator_app.model import AdmissionFlags, Kommune
 from coordinator_app.reference import Centre
 from coordinator_app.services.admissions import AdmissionDetails, AdmissionInput, AdmissionService, Changes
+from coordinator_app.ui.style import ERROR_STYLE, buddy_label
 from coordinator_app.ui.widgets import DateField, KommuneCombo, OptionalDateField
 
 FLAG_LABELS: tuple[tuple[str, str], ...] = (
@@ -42,13 +43,6 @@ FLAG_LABELS: tuple[tuple[str, str], ...] = (
     ("wants_to_leave", "Ønsker udskrivning, kan ikke tilbageholdes (B8)"),
     ("multiple_antipsychotics", "Mere end ét antipsykotikum (D2)"),
 )
-
-
-def _buddy_label(text: str, buddy: QWidget) -> QLabel:
-    """A form label whose Alt-shortcut focuses ``buddy`` (QFormLayout only does this for widget fields)."""
-    label = QLabel(text)
-    label.setBuddy(buddy)
-    return label
 
 
 class AdmissionDialog(QDialog):
@@ -84,7 +78,7 @@ class AdmissionDialog(QDialog):
         cpr_row = QHBoxLayout()
         cpr_row.addWidget(self.cpr)
         cpr_row.addWidget(self.replacement_cpr)
-        pf.addRow(_buddy_label("&CPR-nummer:", self.cpr), cpr_row)
+        pf.addRow(buddy_label("&CPR-nummer:", self.cpr), cpr_row)
         pf.addRow("&Fornavn(e):", self.given_name)
         pf.addRow("&Efternavn:", self.family_name)
         pf.addRow("A&dresse:", self.address)
@@ -108,7 +102,7 @@ class AdmissionDialog(QDialog):
         adm_row = QHBoxLayout()
         adm_row.addWidget(self.admitted, 1)
         adm_row.addWidget(self.involuntary)
-        af.addRow(_buddy_label("&Indlagt:", self.admitted), adm_row)
+        af.addRow(buddy_label("&Indlagt:", self.admitted), adm_row)
         af.addRow("&Bopælskommune:", self.bopaelskommune)
         af.addRow("Forventet &færdigbehandlet:", self.expected)
         expected_hint = QLabel("Lægelig vurdering (B5). Kan ændres senere.")
@@ -136,9 +130,7 @@ class AdmissionDialog(QDialog):
         self.error_label = QLabel()
         self.error_label.setWordWrap(True)
         self.error_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.error_label.setStyleSheet(
-            "QLabel { color: #8a1010; background: #f6d5d5; border: 1px solid #d9a0a0; padding: 6px; }"
-        )
+        self.error_label.setStyleSheet(ERROR_STYLE)
         self.error_label.setAccessibleName("Fejlbesked")
         self.error_label.hide()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)

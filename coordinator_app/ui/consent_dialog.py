@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from coordinator_app.errors import KoordinatorError
 from coordinator_app.model import CONSENT_RECIPIENT_LABELS, Consent, ConsentMethod, ConsentRecipient
 from coordinator_app.services.consent import ConsentInput, ConsentService
+from coordinator_app.ui.style import ERROR_STYLE
 from coordinator_app.ui.widgets import DateField
 
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
@@ -92,9 +93,7 @@ class ConsentDialog(QDialog):
 
         self.error_label = QLabel()
         self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet(
-            "QLabel { color: #8a1010; background: #f6d5d5; border: 1px solid #d9a0a0; padding: 6px; }"
-        )
+        self.error_label.setStyleSheet(ERROR_STYLE)
         self.error_label.hide()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.button(QDialogButtonBox.StandardButton.Close).setText("&Luk")

@@ -66,6 +66,7 @@ from coordinator_app.meetings import (
 from coordinator_app.services.meetings import CloseResult, MeetingService
 from coordinator_app.storage import ConflictError
 from coordinator_app.ui.meeting_schedule_dialog import FORM_LABELS
+from coordinator_app.ui.style import INFO_STYLE, MUTED, OK_STYLE, WARNING_STYLE, buddy_label, text_label
 from coordinator_app.ui.widgets import DateField
 from coordinator_app.workdays import WorkCalendar
 
@@ -78,26 +79,6 @@ FONT_SCALE = 1.25
 FOLLOW_UP_WORKING_DAYS = 10
 NOBODY = "(ikke valgt)"
 STATUS_LABELS = {AgreementStatus.AABEN: "Åben", AgreementStatus.UDFOERT: "Udført"}
-WARNING_STYLE = "QLabel { color: #5c4400; background: #fcefc7; border: 1px solid #e0c46c; padding: 6px; }"
-OK_STYLE = "QLabel { color: #1d4d1d; background: #dcefdc; border: 1px solid #9cc79c; padding: 6px; }"
-INFO_STYLE = "QLabel { color: #0b3d66; background: #dbe9f7; border: 1px solid #9dbfe0; padding: 6px; }"
-ERROR_STYLE = "QLabel { color: #8a1010; background: #f6d5d5; border: 1px solid #d9a0a0; padding: 6px; }"
-MUTED = "color: palette(placeholder-text);"
-
-
-def _label(text: str = "", style: str = "") -> QLabel:
-    label = QLabel(text)
-    label.setWordWrap(True)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    if style:
-        label.setStyleSheet(style)
-    return label
-
-
-def _buddy(text: str, buddy: QWidget) -> QLabel:
-    label = QLabel(text)
-    label.setBuddy(buddy)
-    return label
 
 
 def _clock(moment: datetime | None) -> str:
@@ -105,7 +86,7 @@ def _clock(moment: datetime | None) -> str:
     return f"{moment.astimezone(COPENHAGEN):%H:%M:%S}"
 
 
-def person_label(p: Participant) -> str:
+def personlabel(p: Participant) -> str:
     return f"{p.name} ({p.organisation})" if p.organisation else p.name
 
 
@@ -146,7 +127,7 @@ class PeopleCombo(QComboBox):
         self.clear()
         self.addItem(self._empty, None)
         for p in people:
-            self.addItem(person_label(p), p.key)
+            self.addItem(personlabel(p), p.key)
         self.set_key(keep)
         self.blockSignals(False)
 
@@ -175,7 +156,7 @@ class ParticipantsEditor(QWidget):
         self.picker.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.picker.setAccessibleName("Vælg tidligere deltager eller skriv et nyt navn")
         for i, p in enumerate(self._known):
-            self.picker.addItem(f"{person_label(p)} – {SECTOR_LABELS[p.sector]}", i)
+            self.picker.addItem(f"{personlabel(p)} – {SECTOR_LABELS[p.sector]}", i)
         self.picker.setCurrentIndex(-1)
         line_edit = self.picker.lineEdit()
         assert line_edit is not None  # an editable combo box has its line edit
@@ -188,7 +169,7 @@ class ParticipantsEditor(QWidget):
         self.add_button.setToolTip("Ctrl+Shift+P eller Alt+D")
         self.add_button.clicked.connect(self.add_from_picker)
         pick = QHBoxLayout()
-        pick.addWidget(_buddy("&Ny deltager:", self.picker))
+        pick.addWidget(buddy_label("&Ny deltager:", self.picker))
         pick.addWidget(self.picker, 1)
         pick.addWidget(self.add_button)
 
@@ -213,17 +194,17 @@ class ParticipantsEditor(QWidget):
         self.remove_button = QPushButton("&Fjern deltager")
         self.remove_button.clicked.connect(self.remove_selected)
         grid = QGridLayout()
-        grid.addWidget(_buddy("N&avn:", self.name), 0, 0)
+        grid.addWidget(buddy_label("N&avn:", self.name), 0, 0)
         grid.addWidget(self.name, 0, 1)
-        grid.addWidget(_buddy("&Organisation:", self.organisation), 0, 2)
+        grid.addWidget(buddy_label("&Organisation:", self.organisation), 0, 2)
         grid.addWidget(self.organisation, 0, 3)
-        grid.addWidget(_buddy("Se&ktor:", self.sector), 1, 0)
+        grid.addWidget(buddy_label("Se&ktor:", self.sector), 1, 0)
         grid.addWidget(self.sector, 1, 1)
-        grid.addWidget(_buddy("&Rolle:", self.role), 1, 2)
+        grid.addWidget(buddy_label("&Rolle:", self.role), 1, 2)
         grid.addWidget(self.role, 1, 3)
-        grid.addWidget(_buddy("&Telefon:", self.phone), 2, 0)
+        grid.addWidget(buddy_label("&Telefon:", self.phone), 2, 0)
         grid.addWidget(self.phone, 2, 1)
-        grid.addWidget(_buddy("&E-mail:", self.email), 2, 2)
+        grid.addWidget(buddy_label("&E-mail:", self.email), 2, 2)
         grid.addWidget(self.email, 2, 3)
         checks = QHBoxLayout()
         checks.addWidget(self.present)
@@ -398,12 +379,12 @@ class RolesEditor(QWidget):
         self.tovholder = PeopleCombo()
         form = QFormLayout(self)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
-        form.addRow(_buddy("Møde&leder:", self.leader), self.leader)
-        form.addRow(_buddy("R&eferent:", self.referent), self.referent)
-        form.addRow(_buddy("&Tovholder:", self.tovholder), self.tovholder)
+        form.addRow(buddy_label("Møde&leder:", self.leader), self.leader)
+        form.addRow(buddy_label("R&eferent:", self.referent), self.referent)
+        form.addRow(buddy_label("&Tovholder:", self.tovholder), self.tovholder)
         form.addRow(
             "",
-            _label(
+            text_label(
                 "Mødeleder og referent bør ikke være samme person. Referenten skal være sundhedsfaglig, hvis "
                 "referatet handler om behandling eller medicin (C6).",
                 MUTED,
@@ -448,20 +429,20 @@ class AgreementsEditor(QWidget):
         self.remove_button = QPushButton("&Fjern aftale")
         self.remove_button.clicked.connect(self.remove_selected)
         grid = QGridLayout()
-        grid.addWidget(_buddy("&Hvad:", self.what), 0, 0)
+        grid.addWidget(buddy_label("&Hvad:", self.what), 0, 0)
         grid.addWidget(self.what, 0, 1, 1, 3)
-        grid.addWidget(_buddy("Ansva&rlig:", self.owner), 1, 0)
+        grid.addWidget(buddy_label("Ansva&rlig:", self.owner), 1, 0)
         grid.addWidget(self.owner, 1, 1)
-        grid.addWidget(_buddy("Fri&st:", self.deadline), 1, 2)
+        grid.addWidget(buddy_label("Fri&st:", self.deadline), 1, 2)
         grid.addWidget(self.deadline, 1, 3)
-        grid.addWidget(_buddy("S&tatus:", self.status), 2, 0)
+        grid.addWidget(buddy_label("S&tatus:", self.status), 2, 0)
         grid.addWidget(self.status, 2, 1)
         grid.addWidget(self.remove_button, 2, 3, Qt.AlignmentFlag.AlignRight)
         grid.setColumnStretch(1, 2)
         grid.setColumnStretch(3, 1)
         top = QHBoxLayout()
         top.addWidget(
-            _label(
+            text_label(
                 f"Ny aftale får fristen {default_deadline:%d-%m-%Y} (5 arbejdsdage frem) – ret den efter behov.", MUTED
             ),
             1,
@@ -510,7 +491,7 @@ class AgreementsEditor(QWidget):
         values = (
             str(row + 1),
             a.what,
-            person_label(owner) if owner else "⚠ mangler",
+            personlabel(owner) if owner else "⚠ mangler",
             f"{a.deadline:%d-%m-%Y}" if a.deadline else "⚠ mangler",
             STATUS_LABELS[a.status],
         )
@@ -600,10 +581,10 @@ class FollowUpEditor(QWidget):
         self.caller = PeopleCombo()
         form = QFormLayout(self)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
-        form.addRow(_buddy("&Opfølgningsmøde:", self.needed), self.needed)
-        form.addRow(_buddy("H&vornår:", self.when), self.when)
-        form.addRow(_buddy("Hvem &indkalder:", self.caller), self.caller)
-        form.addRow("", _label("Når mødet afsluttes, oprettes opfølgningsmødet som et planlagt møde.", MUTED))
+        form.addRow(buddy_label("&Opfølgningsmøde:", self.needed), self.needed)
+        form.addRow(buddy_label("H&vornår:", self.when), self.when)
+        form.addRow(buddy_label("Hvem &indkalder:", self.caller), self.caller)
+        form.addRow("", text_label("Når mødet afsluttes, oprettes opfølgningsmødet som et planlagt møde.", MUTED))
         self.needed.currentIndexChanged.connect(self._needed_changed)
         self.when.dateChanged.connect(lambda _d: self.changed.emit())
         self.caller.currentIndexChanged.connect(lambda _i: self.changed.emit())
@@ -714,11 +695,11 @@ class LiveMeetingWindow(QMainWindow):
         self.setFont(font)
 
         # -- header, notices, reminders -------------------------------------------------------------------
-        self.header = _label(self._header_text(patient_label))
+        self.header = text_label(self._header_text(patient_label))
         head_font = QFont(self.font())
         head_font.setBold(True)
         self.header.setFont(head_font)
-        self.recovered_label = _label(style=INFO_STYLE)
+        self.recovered_label = text_label(style=INFO_STYLE)
         self.recovered_label.setAccessibleName("Genskabt")
         if self.recovered_at is not None:
             self.recovered_label.setText(
@@ -732,7 +713,7 @@ class LiveMeetingWindow(QMainWindow):
                 + " og kan ikke længere ændres."
             )
         self.recovered_label.setVisible(self.recovered_at is not None or self.read_only)
-        self.warnings_label = _label(style=WARNING_STYLE)
+        self.warnings_label = text_label(style=WARNING_STYLE)
         self.warnings_label.setAccessibleName("Påmindelser")
 
         # -- navigator and section pages ---------------------------------------------------------------------
@@ -840,13 +821,13 @@ class LiveMeetingWindow(QMainWindow):
         if section.health_professional_only and "C6" not in guidance:
             guidance += " Skrives af en sundhedsfaglig deltager (C6)."
         if guidance:
-            layout.addWidget(_label(guidance, MUTED))
+            layout.addWidget(text_label(guidance, MUTED))
         kind = section.kind
         editor: QWidget
         if kind in (SectionKind.AGENDA, SectionKind.TEXT) or kind in used:
             if kind not in (SectionKind.AGENDA, SectionKind.TEXT):
                 layout.addWidget(
-                    _label("Dette afsnit findes allerede i skabelonen; skriv eventuelle noter her.", MUTED)
+                    text_label("Dette afsnit findes allerede i skabelonen; skriv eventuelle noter her.", MUTED)
                 )
             edit = QPlainTextEdit()
             edit.setTabChangesFocus(True)

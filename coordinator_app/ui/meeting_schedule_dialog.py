@@ -40,6 +40,7 @@ from coordinator_app.meetings import (
 )
 from coordinator_app.rules import DEFAULT_SETTINGS
 from coordinator_app.services.meetings import MeetingService, ScheduleInput
+from coordinator_app.ui.style import ERROR_STYLE, MUTED, OK_STYLE, buddy_label
 from coordinator_app.ui.widgets import DateField
 from coordinator_app.workdays import WorkCalendar
 
@@ -57,10 +58,7 @@ PLACE_HINTS: dict[MeetingForm, str] = {
     MeetingForm.BLANDET: "Lokale og link til dem, der deltager på video",
 }
 WEEKDAYS = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")
-ERROR_STYLE = "QLabel { color: #8a1010; background: #f6d5d5; border: 1px solid #d9a0a0; padding: 6px; }"
-OK_STYLE = "QLabel { color: #1d4d1d; background: #dcefdc; border: 1px solid #9cc79c; padding: 6px; }"
 LATE_STYLE = "QLabel { color: #8a1010; font-weight: bold; }"
-MUTED = "color: palette(placeholder-text);"
 
 
 def danish_date(day: date) -> str:
@@ -72,12 +70,6 @@ def _label(text: str = "", style: str = "") -> QLabel:
     label.setWordWrap(True)
     if style:
         label.setStyleSheet(style)
-    return label
-
-
-def _buddy(text: str, buddy: QWidget) -> QLabel:
-    label = QLabel(text)
-    label.setBuddy(buddy)
     return label
 
 
@@ -131,18 +123,18 @@ class ScheduleDialog(QDialog):
         self.late_reason.setTabChangesFocus(True)
         self.late_reason.setFixedHeight(70)
         self.late_reason.setPlaceholderText("Hvorfor kan mødet ikke holdes inden fristen? (påkrævet, C2)")
-        self.late_reason_label = _buddy("&Begrundelse for senere møde:", self.late_reason)
+        self.late_reason_label = buddy_label("&Begrundelse for senere møde:", self.late_reason)
 
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
-        form.addRow(_buddy("&Anledning:", self.occasion), self.occasion)
-        form.addRow(_buddy("&Indkaldt den:", self.invited_on), self.invited_on)
+        form.addRow(buddy_label("&Anledning:", self.occasion), self.occasion)
+        form.addRow(buddy_label("&Indkaldt den:", self.invited_on), self.invited_on)
         form.addRow("Frist:", self.deadline_label)
-        form.addRow(_buddy("&Planlagt til:", self.planned_date), when)
+        form.addRow(buddy_label("&Planlagt til:", self.planned_date), when)
         form.addRow("", self.late_label)
         form.addRow(self.late_reason_label, self.late_reason)
-        form.addRow(_buddy("&Form (C8):", self.form), self.form)
-        self.place_label = _buddy("&Sted eller link:", self.place)
+        form.addRow(buddy_label("&Form (C8):", self.form), self.form)
+        self.place_label = buddy_label("&Sted eller link:", self.place)
         form.addRow(self.place_label, self.place)
         self._form_layout = form
 

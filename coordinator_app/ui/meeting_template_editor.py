@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from coordinator_app.errors import KoordinatorError
 from coordinator_app.meetings import MeetingTemplate, SectionKind, TemplateSection
 from coordinator_app.services.meetings import MeetingService
+from coordinator_app.ui.style import ERROR_STYLE, MUTED, OK_STYLE, text_label
 
 KIND_LABELS: dict[SectionKind, str] = {
     SectionKind.AGENDA: "Formål og dagsorden",
@@ -43,9 +44,6 @@ KIND_LABELS: dict[SectionKind, str] = {
 }
 #: Sections whose editor is a text field: default items are prefilled there as "- punkt" lines.
 TEXT_KINDS = (SectionKind.AGENDA, SectionKind.TEXT)
-ERROR_STYLE = "QLabel { color: #8a1010; background: #f6d5d5; border: 1px solid #d9a0a0; padding: 6px; }"
-OK_STYLE = "QLabel { color: #1d4d1d; background: #dcefdc; border: 1px solid #9cc79c; padding: 6px; }"
-MUTED = "color: palette(placeholder-text);"
 
 
 @dataclass
@@ -86,15 +84,6 @@ def new_key(title: str, taken: set[str]) -> str:
     return key
 
 
-def _label(text: str = "", style: str = "") -> QLabel:
-    label = QLabel(text)
-    label.setWordWrap(True)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    if style:
-        label.setStyleSheet(style)
-    return label
-
-
 class TemplateEditorDialog(QDialog):
     def __init__(self, service: MeetingService, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -108,11 +97,11 @@ class TemplateEditorDialog(QDialog):
         self.setWindowTitle("Skabelon for netværksmøder")
         self.setMinimumSize(900, 600)
 
-        self.header = _label()
+        self.header = text_label()
         font = self.header.font()
         font.setBold(True)
         self.header.setFont(font)
-        intro = _label(
+        intro = text_label(
             "Afsnittene følger samarbejdsaftalens netværksmødeskabelon (C5). Ændringer gemmes som en ny version; "
             "møder, der allerede er oprettet, beholder den version, de blev oprettet med.",
             MUTED,
@@ -141,7 +130,7 @@ class TemplateEditorDialog(QDialog):
             b.setAutoDefault(False)
             buttons.addWidget(b)
         self.list.setSpacing(2)
-        legend = _label("* skal udfyldes · (C6) skrives af sundhedsfaglig", MUTED)
+        legend = text_label("* skal udfyldes · (C6) skrives af sundhedsfaglig", MUTED)
         left = QVBoxLayout()
         left.addWidget(list_label)
         left.addWidget(self.list, 1)
@@ -179,7 +168,7 @@ class TemplateEditorDialog(QDialog):
         form.addRow(self.items_label, self.items_edit)
         form.addRow("", self.required_check)
         form.addRow("", self.hp_check)
-        self.section_error = _label(style=ERROR_STYLE)
+        self.section_error = text_label(style=ERROR_STYLE)
         self.section_error.hide()
         right = QVBoxLayout()
         right.addLayout(form)
@@ -199,10 +188,10 @@ class TemplateEditorDialog(QDialog):
         body.addWidget(right_widget, 3)
 
         # -- messages and the bottom buttons -----------------------------------------------------------------
-        self.error_label = _label(style=ERROR_STYLE)
+        self.error_label = text_label(style=ERROR_STYLE)
         self.error_label.setAccessibleName("Fejlbesked")
         self.error_label.hide()
-        self.saved_label = _label(style=OK_STYLE)
+        self.saved_label = text_label(style=OK_STYLE)
         self.saved_label.hide()
         self.save_button = QPushButton("&Gem som ny version")
         self.save_button.setToolTip("Ctrl+S")

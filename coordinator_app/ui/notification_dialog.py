@@ -28,6 +28,7 @@ from coordinator_app.services.consent import active_consent
 from coordinator_app.services.documents import FORM_FOR_EVENT, FormDetails, recipient_role_for
 from coordinator_app.services.notifications import NotificationInput, NotificationService, SendResult
 from coordinator_app.special_groups import RECIPIENT_LABELS, recipient_kommune
+from coordinator_app.ui.style import ERROR_STYLE
 
 CHANNELS: tuple[tuple[Channel, str], ...] = (
     (Channel.SIKKER_MAIL, "Sikker mail (systemindgang, F3)"),
@@ -141,9 +142,7 @@ class NotificationDialog(QDialog):
 
         self.error_label = QLabel()
         self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet(
-            "QLabel { color: #8a1010; background: #f6d5d5; border: 1px solid #d9a0a0; padding: 6px; }"
-        )
+        self.error_label.setStyleSheet(ERROR_STYLE)
         self.error_label.hide()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)

@@ -42,6 +42,7 @@ from coordinator_app.services.consent import ConsentInput
 from coordinator_app.services.scenario import PlanView, ScenarioAssessment, ScenarioService
 from coordinator_app.special_groups import RECIPIENT_LABELS, recipient_kommune, recipient_role
 from coordinator_app.ui.admission_dialog import FLAG_LABELS
+from coordinator_app.ui.style import ERROR_STYLE, MUTED, WARNING_STYLE, buddy_label, text_label
 from coordinator_app.ui.widgets import DateField, OptionalDateField
 
 PAGE_INDSATS, PAGE_NEED, PAGE_SUPPORT, PAGE_DISCHARGE, PAGE_EXPECTED, PAGE_FLAGS, PAGE_CONSENT, PAGE_PLAN = range(8)
@@ -59,24 +60,6 @@ FIELD_PAGES = {
     "given_on": "Samtykke",
     "consent": "Samtykke",
 }
-MUTED = "color: palette(placeholder-text);"
-ERROR_STYLE = "QLabel { color: #8a1010; background: #f6d5d5; border: 1px solid #d9a0a0; padding: 6px; }"
-WARNING_STYLE = "QLabel { color: #5c4400; background: #fcefc7; border: 1px solid #e0c46c; padding: 6px; }"
-
-
-def _label(text: str = "", style: str = "") -> QLabel:
-    label = QLabel(text)
-    label.setWordWrap(True)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    if style:
-        label.setStyleSheet(style)
-    return label
-
-
-def _buddy(text: str, buddy: QWidget) -> QLabel:
-    label = QLabel(text)
-    label.setBuddy(buddy)
-    return label
 
 
 def official_name(kommune: str) -> str:
@@ -94,13 +77,13 @@ class _Page(QWizardPage):
         self.content = QVBoxLayout()
         self.body.addLayout(self.content)
         # The error sits right under the answers it is about; the guidance follows.
-        self.error = _label(style=ERROR_STYLE)
+        self.error = text_label(style=ERROR_STYLE)
         self.error.setAccessibleName("Fejlbesked")
         self.error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.error.hide()
         self.body.addWidget(self.error)
         self.body.addSpacing(12)
-        self.guidance = _label(guidance, MUTED)
+        self.guidance = text_label(guidance, MUTED)
         self.guidance.setAccessibleName("Vejledning")
         self.body.addWidget(self.guidance)
         self.body.addStretch(1)
@@ -168,8 +151,8 @@ class ExpectedPage(_Page):
         self.judged_by.setEnabled(False)
         self.date.check.toggled.connect(self.judged_by.setEnabled)
         form = QFormLayout()
-        form.addRow(_buddy("Forventet &færdigbehandlet:", self.date), self.date)
-        form.addRow(_buddy("Vurderet af (&læge):", self.judged_by), self.judged_by)
+        form.addRow(buddy_label("Forventet &færdigbehandlet:", self.date), self.date)
+        form.addRow(buddy_label("Vurderet af (&læge):", self.judged_by), self.judged_by)
         self.content.addLayout(form)
 
     def initializePage(self) -> None:
@@ -225,7 +208,7 @@ class FlagsPage(_Page):
             self.boxes[name] = box
             grid.addWidget(box, i // 2, i % 2)
         self.content.addLayout(grid)
-        self.homeless_warning = _label(
+        self.homeless_warning = text_label(
             "Der er ikke registreret en opholdskommune eller handlekommune for denne indlæggelse. "
             "Ret indlæggelsen først (A5, B5) – ellers kan vurderingen ikke gemmes.",
             WARNING_STYLE,
@@ -276,14 +259,14 @@ class ConsentPage(_Page):
         self.given_to.textEdited.connect(self._mark_edited)
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
-        form.addRow(_buddy("Til &hvem:", self.given_to), self.given_to)
-        form.addRow(_buddy("Hv&ad må deles:", self.scope), self.scope)
-        form.addRow(_buddy("Givet &den:", self.given_on), self.given_on)
+        form.addRow(buddy_label("Til &hvem:", self.given_to), self.given_to)
+        form.addRow(buddy_label("Hv&ad må deles:", self.scope), self.scope)
+        form.addRow(buddy_label("Givet &den:", self.given_on), self.given_on)
         self.fields = QWidget()
         self.fields.setLayout(form)
         form.setContentsMargins(24, 4, 0, 0)
         self.content.addWidget(self.fields)
-        self.b8_warning = _label(
+        self.b8_warning = text_label(
             "Patienten ønsker udskrivning og kan ikke tilbageholdes (B8): kommunen må kun orienteres, hvis "
             "patienten giver samtykke – også hvor der ellers skulle have været varslet. Som hovedregel skal "
             "der laves en udskrivningsaftale eller en koordinationsplan (E1, E2).",
@@ -361,7 +344,7 @@ class PlanPage(_Page):
         font.setPointSizeF(font.pointSizeF() * 1.2)
         self.scenario_label.setFont(font)
         self.scenario_label.setWordWrap(True)
-        self.branch_label = _label()
+        self.branch_label = text_label()
         self.table = QTableWidget(0, len(self.HEADERS))
         self.table.setHorizontalHeaderLabels(list(self.HEADERS))
         self.table.setAccessibleName("Planens trin")
@@ -380,7 +363,7 @@ class PlanPage(_Page):
         rows.setMinimumSectionSize(self.table.fontMetrics().height() + 10)
         self.table.setSizeAdjustPolicy(QAbstractItemView.SizeAdjustPolicy.AdjustToContents)
         self.table.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Maximum)
-        self.notes = _label(style=WARNING_STYLE)
+        self.notes = text_label(style=WARNING_STYLE)
         for widget in (self.scenario_label, self.branch_label, self.table, self.notes):
             self.content.addWidget(widget)
 

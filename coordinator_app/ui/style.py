@@ -1,0 +1,38 @@
+"""Shared look: message styles (error, warning, ok, info) and small label helpers used by every dialog."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QWidget
+
+ERROR_STYLE = "QLabel { color: #8a1010; background: #f6d5d5; border: 1px solid #d9a0a0; padding: 6px; }"
+WARNING_STYLE = "QLabel { color: #5c4400; background: #fcefc7; border: 1px solid #e0c46c; padding: 6px; }"
+OK_STYLE = "QLabel { color: #1d4d1d; background: #dcefdc; border: 1px solid #9cc79c; padding: 6px; }"
+INFO_STYLE = "QLabel { color: #0b3d66; background: #dbe9f7; border: 1px solid #9dbfe0; padding: 6px; }"
+MUTED = "color: palette(placeholder-text);"
+
+
+def text_label(text: str = "", style: str = "") -> QLabel:
+    """A word-wrapped plain-text label (user data is never interpreted as HTML)."""
+    widget = QLabel(text)
+    widget.setWordWrap(True)
+    widget.setTextFormat(Qt.TextFormat.PlainText)
+    if style:
+        widget.setStyleSheet(style)
+    return widget
+
+
+def buddy_label(text: str, buddy: QWidget) -> QLabel:
+    """A form label whose Alt-shortcut focuses ``buddy``."""
+    widget = QLabel(text)
+    widget.setBuddy(buddy)
+    return widget
+
+
+def error_label() -> QLabel:
+    """The red message line under a form; hidden until there is something to say."""
+    widget = text_label(style=ERROR_STYLE)
+    widget.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    widget.setAccessibleName("Fejlbesked")
+    widget.hide()
+    return widget
