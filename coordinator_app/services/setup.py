@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, time
+from datetime import UTC, date, datetime, time
 
 from sqlalchemy.orm import Session
 
@@ -57,6 +57,99 @@ def _demo_consents(session: Session, admissions: Sequence[Admission], kommuner: 
         )
 
 
+def _demo_meetings(ctx: ServiceContext, admissions: Sequence[Admission]) -> None:
+    """Two netværksmøder so the Møder tab and the tasks have something to show: one held last week with
+    agreements (one done, one open), one planned in two working days. Fictitious participants only."""
+    from coordinator_app.meetings import (
+        AgreementItem,
+        AgreementStatus,
+        FollowUp,
+        MeetingContent,
+        Occasion,
+        Participant,
+        Sector,
+    )
+    from coordinator_app.services.meetings import MeetingService, ScheduleInput
+
+    current = [a for a in admissions if a.discharged is None and a.scenario in (2, 3) and not a.flags.homeless]
+    if len(current) < 2:
+        return
+    service = MeetingService(ctx)
+    today = ctx.clock.today()
+    cal = ctx.calendar
+    held_on = cal.add_working_days(today, -3)
+    planned = cal.add_working_days(today, 2)
+
+    def at(day: date, hour: int) -> datetime:
+        return datetime.combine(day, time(hour, 0), COPENHAGEN).astimezone(UTC)
+
+    first, second = current[0], current[1]
+    assert first.id is not None and second.id is not None
+    held = service.schedule(
+        ScheduleInput(
+            patient_id=first.patient_id,
+            admission_id=first.id,
+            occasion=Occasion.UNDER_INDLAEGGELSE,
+            invited_on=cal.add_working_days(held_on, -2),
+            planned_at=at(held_on, 13),
+            place="Afsnit 7, mødelokale 2",
+        )
+    )
+    assert held.id is not None
+    held = service.start(held.id)
+    content = MeetingContent(
+        texts={
+            "formaal": "- Status på indlæggelsen\n- Patientens ønsker: egen bolig med støtte\n"
+            "- Støtte efter udskrivning",
+            "behandling": "Medicin uændret; blodprøve før udskrivning.",
+        },
+        participants=(
+            Participant("p", "Patienten", "", Sector.BORGER, "patient"),
+            Participant(
+                "k",
+                "Lone Fiktivsen",
+                "Kommunens socialforvaltning",
+                Sector.KOMMUNE,
+                "sagsbehandler",
+                phone="12 34 56 78",
+                email="lone.fiktivsen@example.dk",
+            ),
+            Participant(
+                "r",
+                "Jonas Eksempel",
+                "Psykiatrisk Center København",
+                Sector.REGION,
+                "overlæge",
+                phone="12 34 56 79",
+                email="jonas.eksempel@example.dk",
+                health_professional=True,
+            ),
+        ),
+        leader_key="k",
+        referent_key="r",
+        tovholder_key="k",
+        agreements=(
+            AgreementItem("a1", "Ansøgning om bostøtte behandles", "k", cal.add_working_days(today, 3)),
+            AgreementItem("a2", "Epikrise og medicinliste til egen læge", "r", held_on, AgreementStatus.UDFOERT),
+        ),
+        follow_up=FollowUp(needed=False),
+    )
+    assert held.version is not None
+    held = service.save_content(held.id, content, expected_version=held.version)
+    assert held.version is not None
+    service.close(held.id, expected_version=held.version)
+    service.schedule(
+        ScheduleInput(
+            patient_id=second.patient_id,
+            admission_id=second.id,
+            occasion=Occasion.UNDER_INDLAEGGELSE,
+            invited_on=today,
+            planned_at=at(planned, 10),
+            place="Video (link sendes separat)",
+        )
+    )
+
+
 def ensure_reference_data(ctx: ServiceContext) -> None:
     """Load the 98 kommuner from ``resources/kommuner.csv`` into an empty database (editable later)."""
     with ctx.database.session() as session:
@@ -95,4 +188,5 @@ def load_demo_ward(ctx: ServiceContext, *, seed: int = 2026) -> DemoSummary:
         _demo_consents(session, ward.admissions, ward.kommuner)
     ctx.database.set_meta(DEMO_META_KEY, "1")
     save_profile(ctx, DEMO_PROFILE)
+    _demo_meetings(ctx, ward.admissions)
     return DemoSummary(len(ward.patients), len(ward.admissions), len(ward.events))

@@ -62,8 +62,10 @@ def world(qapp, demo_db_path: Path) -> Iterator[World]:  # type: ignore[no-untyp
     install_danish(ensure_application())
     db = open_database(f"sqlite:///{demo_db_path}")
     ctx = ServiceContext(database=db, clock=fixed_clock(DEMO_MOMENT))
-    row = AdmissionService(ctx).list_rows()[0]
-    yield World(MeetingService(ctx), ctx, row.patient_id, row.admission_id)
+    service = MeetingService(ctx)
+    # An admission without the demo ward's own meetings, so each test starts from a clean slate.
+    row = next(r for r in AdmissionService(ctx).list_rows() if not service.for_admission(r.admission_id))
+    yield World(service, ctx, row.patient_id, row.admission_id)
     db.dispose()
 
 
