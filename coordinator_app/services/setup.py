@@ -65,6 +65,7 @@ def _demo_meetings(ctx: ServiceContext, admissions: Sequence[Admission]) -> None
         AgreementStatus,
         FollowUp,
         MeetingContent,
+        MeetingForm,
         Occasion,
         Participant,
         Sector,
@@ -145,7 +146,8 @@ def _demo_meetings(ctx: ServiceContext, admissions: Sequence[Admission]) -> None
             occasion=Occasion.UNDER_INDLAEGGELSE,
             invited_on=today,
             planned_at=at(planned, 10),
-            place="Video (link sendes separat)",
+            form=MeetingForm.VIDEO,
+            place="Link sendes separat",
         )
     )
 
