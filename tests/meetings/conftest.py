@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import pytest
 
+#: ``record_property`` name → the label its summary line gets.
+SUMMARIES = {"kill_summary": "Autosave-kill-test", "gui_kill_summary": "GUI-kill-test"}
+
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     for outcome in ("passed", "failed"):
         for report in terminalreporter.stats.get(outcome, []):
             for name, value in getattr(report, "user_properties", ()):
-                if name == "kill_summary":
-                    terminalreporter.write_line(f"Autosave-kill-test: {value}")
+                if name in SUMMARIES:
+                    terminalreporter.write_line(f"{SUMMARIES[name]}: {value}")

@@ -19,7 +19,8 @@ import time
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from _common import acks as read_acks
+from _common import integrity, wait_ready
 from typist import digest, edits_in, step
 
 from coordinator_app.meetings import MeetingContent, MeetingStatus
@@ -29,28 +30,6 @@ from coordinator_app.storage import open_database
 
 TYPIST = Path(__file__).with_name("typist.py")
 SEED = 20261125
-READY_TIMEOUT = 30.0
-
-
-def _wait_ready(proc: subprocess.Popen[bytes], out: Path) -> tuple[int, int]:
-    deadline = time.monotonic() + READY_TIMEOUT
-    while time.monotonic() < deadline:
-        first = out.read_bytes().split(b"\n", 1)
-        if len(first) == 2 and first[0].startswith(b"READY "):
-            _, meeting_id, n = first[0].decode().split()
-            return int(meeting_id), int(n)
-        if proc.poll() is not None:
-            break
-        time.sleep(0.002)
-    proc.kill()
-    proc.wait()
-    pytest.fail(f"typisten startede ikke: {out.read_text(errors='replace')}\n{out.with_suffix('.err').read_text()}")
-
-
-def _acks(out: Path) -> list[tuple[int, str]]:
-    """Complete ACK lines only (a line cut by the kill does not count as acknowledged)."""
-    lines = out.read_text(encoding="utf-8", errors="replace").split("\n")[:-1]
-    return [(int(n), sha) for _, n, sha in (line.split() for line in lines if line.startswith("ACK "))]
 
 
 @pytest.mark.slow
@@ -70,7 +49,7 @@ def test_sigkill_during_autosave_loses_no_acknowledged_edit(tmp_path: Path, reco
         with out.open("wb") as stdout, err.open("wb") as stderr:
             proc = subprocess.Popen([sys.executable, str(TYPIST), str(db_file), which], stdout=stdout, stderr=stderr)
         try:
-            meeting_id, resumed_at = _wait_ready(proc, out)
+            meeting_id, resumed_at = wait_ready(proc, out)
             time.sleep(rng.uniform(0.020, 0.400))
         finally:
             proc.send_signal(signal.SIGKILL)
@@ -78,17 +57,16 @@ def test_sigkill_during_autosave_loses_no_acknowledged_edit(tmp_path: Path, reco
         assert proc.returncode == -signal.SIGKILL, err.read_text()  # it was typing, not crashed
         assert resumed_at == replica_n, "the typist did not resume from the stored content"
         which = str(meeting_id)
-        acks = _acks(out)
+        acks = read_acks(out)
         acknowledged += len(acks)
         last_ack = acks[-1][0] if acks else resumed_at
 
         db = open_database(db_file)  # recovers the WAL left by the kill
         try:
-            with db.engine.connect() as conn:
-                integrity = conn.execute(text("PRAGMA integrity_check")).scalar()
-            if integrity != "ok":
+            check = integrity(db)
+            if check != "ok":
                 integrity_failures += 1
-                problems.append(f"kill {kill}: integrity_check = {integrity}")
+                problems.append(f"kill {kill}: integrity_check = {check}")
             stored = MeetingService(ServiceContext(database=db)).get(meeting_id)
         finally:
             db.dispose()

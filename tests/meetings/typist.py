@@ -15,9 +15,9 @@ import hashlib
 import json
 import re
 import sys
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
-from coordinator_app.meetings import AgreementItem, MeetingContent, Occasion, Participant, Sector
+from coordinator_app.meetings import AgreementItem, MeetingContent, Participant, Sector
 from coordinator_app.storage.meeting_codec import content_to_json
 
 TEXT_KEY = "formaal"
@@ -76,32 +76,16 @@ def step(content: MeetingContent, n: int) -> MeetingContent:
 
 
 def main(db_file: str, which: str) -> None:
-    from coordinator_app.services.admissions import AdmissionInput, AdmissionService
-    from coordinator_app.services.context import COPENHAGEN, ServiceContext
-    from coordinator_app.services.meetings import MeetingService, ScheduleInput
-    from coordinator_app.services.setup import ensure_reference_data
+    from _common import schedule_meeting
+
+    from coordinator_app.services.context import ServiceContext
+    from coordinator_app.services.meetings import MeetingService
     from coordinator_app.storage import open_database
 
     db = open_database(db_file, migrate=which == "new")
     ctx = ServiceContext(database=db, user="typist")
     service = MeetingService(ctx)
-    if which == "new":
-        ensure_reference_data(ctx)
-        today = ctx.clock.today()
-        created = AdmissionService(ctx).create_admission(
-            AdmissionInput(
-                cpr="010190-9909", given_name="Testa", family_name="Fiktivsen", bopaelskommune="101",
-                center="Psykiatrisk Center København", ward="Afsnit 1", admitted=today - timedelta(days=3),
-            )
-        )  # fmt: skip
-        planned = datetime.combine(today, datetime.min.time(), COPENHAGEN) + timedelta(days=1, hours=10)
-        meeting = service.schedule(
-            ScheduleInput(created.patient_id, created.admission_id, Occasion.UNDER_INDLAEGGELSE, today, planned)
-        )
-        meeting_id = meeting.id
-    else:
-        meeting_id = int(which)
-    assert meeting_id is not None
+    meeting_id = schedule_meeting(ctx) if which == "new" else int(which)
     meeting = service.start(meeting_id)  # resumes a running meeting as it was stored
     content, version = meeting.content, meeting.version
     assert version is not None
