@@ -9,7 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from coordinator_app.meetings import Sector
 
 
 class EventKind(StrEnum):
@@ -65,6 +68,28 @@ class Kommune:
     name: str  # "København"
     region: str  # "Hovedstaden", "Sjælland", "Syddanmark", "Midtjylland", "Nordjylland"
     secure_mail: str | None = None  # F3: the system-based entrance
+
+
+@dataclass(frozen=True, slots=True)
+class Contact:
+    """A person in the ward's contact directory (kontaktbog): picked as a netværksmøde participant (C1, C5).
+
+    Never deleted, only deactivated, so an old referat naming the person stays explainable.
+    """
+
+    id: int | None
+    name: str
+    organisation: str
+    sector: Sector  # meetings.Sector (kommune, region, almen praksis, …)
+    role: str = ""  # e.g. "sagsbehandler", "overlæge"
+    phone: str = ""
+    email: str = ""
+    kommune_code: str | None = None  # the kommune the person works for, if any
+    note: str = ""
+    active: bool = True
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    version: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,6 +24,7 @@ import dataclasses
 import hashlib
 import json
 import re
+import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -61,11 +62,13 @@ from coordinator_app.model import (
 from coordinator_app.process import check_transition, effective_events, replay
 from coordinator_app.rules import DEFAULT_SETTINGS
 from coordinator_app.services.consent import active_consent
+from coordinator_app.services.contacts import contact_order
 from coordinator_app.services.context import COPENHAGEN, ServiceContext
 from coordinator_app.storage.failures import conflict
 from coordinator_app.storage.repositories import (
     AdmissionRepository,
     ConsentRepository,
+    ContactRepository,
     DocumentRepository,
     EventRepository,
     MeetingRepository,
@@ -339,19 +342,40 @@ class MeetingService:
             )
 
     def known_participants(self, patient_id: int) -> list[Participant]:
-        """Participants from the patient's earlier meetings (newest first, de-duplicated by name+organisation)."""
+        """Participants from the patient's earlier meetings (newest first), then the active people of the
+        contact directory (by name); de-duplicated by name+organisation, so someone met before keeps the
+        details used then. A directory person comes as a Participant with a fresh key (C1, C5)."""
         with self._ctx.database.session() as session:
             meetings = MeetingRepository(session).for_patient(patient_id)
+            directory = ContactRepository(session).all()
         seen: set[tuple[str, str]] = set()
         out: list[Participant] = []
+
+        def first_time(name: str, organisation: str) -> bool:
+            who = (" ".join(name.split()).casefold(), " ".join(organisation.split()).casefold())
+            if not who[0] or who in seen:
+                return False
+            seen.add(who)
+            return True
+
         newest_first = sorted(meetings, key=lambda m: (m.invited_on, m.id or 0), reverse=True)
         for meeting in newest_first:
             for p in meeting.content.participants:
-                who = (" ".join(p.name.split()).casefold(), " ".join(p.organisation.split()).casefold())
-                if not who[0] or who in seen:
-                    continue
-                seen.add(who)
-                out.append(dataclasses.replace(p, present=True))
+                if first_time(p.name, p.organisation):
+                    out.append(dataclasses.replace(p, present=True))
+        for c in sorted(directory, key=contact_order):
+            if first_time(c.name, c.organisation):
+                out.append(
+                    Participant(
+                        key=uuid.uuid4().hex,
+                        name=c.name,
+                        organisation=c.organisation,
+                        sector=c.sector,
+                        role=c.role,
+                        phone=c.phone,
+                        email=c.email,
+                    )
+                )
         return out
 
     def close(self, meeting_id: int, *, expected_version: int) -> CloseResult:

@@ -38,6 +38,7 @@ SERIAL_TABLES = (
     "documents",
     "meeting_templates",
     "meetings",
+    "contacts",
 )
 
 
@@ -116,7 +117,8 @@ def reset_sequences(session: Session) -> None:
 def clear_all(session: Session) -> None:
     """Delete all patient data: documents, meetings, consents, events, admissions, patients (children first).
 
-    Reference data, meeting templates and app_meta stay. The one place archived documents are deleted: a Core DELETE
+    Reference data (kommuner with their F3 entrances, centres, the contact directory), meeting templates and
+    app_meta stay. The one place archived documents are deleted: a Core DELETE
     on the connection, which the ORM's immutability guard (``orm.DocumentRow``) deliberately does not see.
     """
     conn = session.connection()

@@ -33,6 +33,7 @@ from sqlalchemy import (
     event,
     false,
     text,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, Mapper, ORMExecuteState, Session, mapped_column
 
@@ -242,6 +243,30 @@ class MeetingRow(Base):
     updated_at: Mapped[datetime] = mapped_column(default=_utcnow)
     closed_at: Mapped[datetime | None]
     follow_up_of: Mapped[int | None] = mapped_column(ForeignKey("meetings.id"))
+    version: Mapped[int] = mapped_column(Integer)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class ContactRow(Base):
+    """The contact directory (kontaktbog, C1/C5): people the ward meets. Ward reference data like the kommuner:
+    ``bulk.clear_all`` keeps it. Never deleted by the app: ``active = false`` hides a person from pickers while
+    old referater naming them stay explainable. ``version`` guards edits (optimistic locking)."""
+
+    __tablename__ = "contacts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    organisation: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    sector: Mapped[str] = mapped_column(String(20))  # meetings.Sector value
+    role: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    phone: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    email: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    kommune_code: Mapped[str | None] = mapped_column(ForeignKey("kommuner.code"))
+    note: Mapped[str] = mapped_column(Text, default="", server_default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    created_at: Mapped[datetime] = mapped_column(default=_utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=_utcnow)
     version: Mapped[int] = mapped_column(Integer)
 
     __mapper_args__ = {"version_id_col": version}

@@ -18,8 +18,8 @@ from sqlalchemy import Engine, func, select, update
 from sqlalchemy.orm import Session
 
 from coordinator_app.errors import NotFoundError, ValidationError
-from coordinator_app.meetings import Meeting, MeetingContent, MeetingStatus, MeetingTemplate
-from coordinator_app.model import Admission, ArchivedDocument, Consent, Event, Kommune, Patient
+from coordinator_app.meetings import Meeting, MeetingContent, MeetingStatus, MeetingTemplate, Sector
+from coordinator_app.model import Admission, ArchivedDocument, Consent, Contact, Event, Kommune, Patient
 from coordinator_app.storage.bulk import bulk_load, clear_all, reset_sequences, table_of, upsert_kommuner
 from coordinator_app.storage.convert import (
     DOCUMENT_FIELDS,
@@ -51,6 +51,7 @@ from coordinator_app.storage.orm import (
     AdmissionRow,
     CentreRow,
     ConsentRow,
+    ContactRow,
     DocumentRow,
     EventRow,
     KommuneRow,
@@ -65,6 +66,7 @@ __all__ = [
     "AdmissionRepository",
     "CentreRepository",
     "ConsentRepository",
+    "ContactRepository",
     "DocumentRepository",
     "EventRepository",
     "KommuneRepository",
@@ -119,6 +121,19 @@ class KommuneRepository:
 
     def upsert_many(self, kommuner: Iterable[Kommune]) -> None:
         upsert_kommuner(self._session, kommuner)
+
+    def set_secure_mail(self, code: str, address: str | None) -> Kommune:
+        """F3: the kommune's one system-based entrance (``None`` or empty clears it). ``NotFoundError`` for an
+        unknown code. The caller validates the address (``services.contacts``)."""
+        table = table_of(KommuneRow)
+        result = self._session.execute(
+            update(table).where(table.c.code == code).values(secure_mail=(address or "").strip() or None)
+        )
+        if result.rowcount == 0:  # type: ignore[attr-defined]
+            raise NotFoundError(f"Kommunen med kode {code} findes ikke i kommunelisten. Opdatér visningen.")
+        found = self.get(code)
+        assert found is not None
+        return found
 
 
 class CentreRepository:
@@ -614,3 +629,78 @@ def _meeting_not_found(meeting_id: int) -> NotFoundError:
         f"Netværksmødet (nr. {meeting_id}) findes ikke længere. En anden bruger kan have genindlæst data; "
         "opdatér visningen."
     )
+
+
+# -- the contact directory (kontaktbog) ------------------------------------------------------------------------
+_CONTACTS = table_of(ContactRow)
+_CONTACT_FIELDS = ("name", "organisation", "role", "phone", "email", "kommune_code", "note", "active")
+
+
+def _contact_from(row: Any) -> Contact:
+    return Contact(
+        id=row.id,
+        name=row.name,
+        organisation=row.organisation,
+        sector=Sector(row.sector),
+        role=row.role,
+        phone=row.phone,
+        email=row.email,
+        kommune_code=row.kommune_code,
+        note=row.note,
+        active=bool(row.active),
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        version=row.version,
+    )
+
+
+def _contact_values(contact: Contact) -> dict[str, Any]:
+    values = {name: getattr(contact, name) for name in _CONTACT_FIELDS}
+    values["sector"] = Sector(contact.sector).value
+    return values
+
+
+class ContactRepository:
+    """The contact directory: added, edited (``version_id_col`` guards against a concurrent edit) and
+    deactivated — never deleted, so old referater naming a person stay explainable."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def _row(self, contact_id: int) -> ContactRow:
+        row = self._session.get(ContactRow, contact_id)
+        if row is None:
+            raise NotFoundError(f"Kontaktpersonen (nr. {contact_id}) findes ikke i kontaktbogen. Opdatér visningen.")
+        _hold(self._session, row)
+        return row
+
+    def all(self, *, include_inactive: bool = False) -> list[Contact]:
+        """Everyone in the directory, by name then organisation (the service sorts the Danish way)."""
+        stmt = select(_CONTACTS).order_by(_CONTACTS.c.name, _CONTACTS.c.organisation, _CONTACTS.c.id)
+        if not include_inactive:
+            stmt = stmt.where(_CONTACTS.c.active.is_(True))
+        return [_contact_from(r) for r in self._session.execute(stmt)]
+
+    def get(self, contact_id: int) -> Contact:
+        return _contact_from(self._row(contact_id))
+
+    def add(self, contact: Contact, *, at: datetime) -> Contact:
+        at = utc(at, "Contact.created_at")
+        row = ContactRow(**_contact_values(contact), created_at=at, updated_at=at)
+        self._session.add(row)
+        self._session.flush()
+        _hold(self._session, row)
+        return _contact_from(row)
+
+    def update(self, contact: Contact, *, at: datetime) -> Contact:
+        """Save every field (``active`` included); ``ConflictError`` when ``contact.version`` is not the stored
+        one, or another user saves in between."""
+        if contact.id is None:
+            raise ValueError("update() needs a contact with an id; use add() for a new one")
+        row = self._row(contact.id)
+        _check_version(contact, row.version)
+        for key, value in _contact_values(contact).items():
+            setattr(row, key, value)
+        row.updated_at = utc(at, "Contact.updated_at")
+        self._session.flush()
+        return _contact_from(row)

@@ -254,7 +254,7 @@ def test_a_0002_database_is_upgraded_to_0003_and_back(empty_db_url: str) -> None
     db = open_database(empty_db_url)  # the new Koordinator opens it
     try:
         with db.engine.connect() as conn:
-            assert migrate.current_revision(conn) == migrate.head_revision() == "0003"
+            assert migrate.current_revision(conn) == migrate.head_revision()
             assert {"meetings", "meeting_templates"} <= set(inspect(conn).get_table_names())
     finally:
         db.dispose()

@@ -30,6 +30,7 @@ TABLES = {
     "documents",  # 0002
     "meeting_templates",  # 0003
     "meetings",  # 0003
+    "contacts",  # 0004
 }
 
 #: A later revision, as a developer would add it after today's head: a new column with a value for existing rows.
@@ -161,11 +162,11 @@ def test_a_database_from_a_newer_koordinator_is_refused(db_url: str) -> None:
         open_database(db_url)
 
 
-def test_head_is_0003_with_consents_documents_and_meetings(db_url: str) -> None:
-    assert migrate.head_revision() == "0003"
+def test_head_is_0004_with_consents_documents_meetings_and_contacts(db_url: str) -> None:
+    assert migrate.head_revision() == "0004"
     revision, tables = _revision_and_tables(db_url)
-    assert revision == "0003"
-    assert {"consents", "documents", "meeting_templates", "meetings"} <= tables
+    assert revision == "0004"
+    assert {"consents", "documents", "meeting_templates", "meetings", "contacts"} <= tables
 
 
 def _migrate_to(url: str, revision: str, *, down: bool = False) -> None:
@@ -220,4 +221,6 @@ def test_a_0001_database_with_data_is_upgraded_to_0002_and_back(empty_db_url: st
     _migrate_to(empty_db_url, "0001", down=True)
     revision, tables = _revision_and_tables(empty_db_url)
     assert revision == "0001"
-    assert tables == TABLES - {"consents", "documents", "meeting_templates", "meetings"} | {"alembic_version"}
+    assert tables == TABLES - {"consents", "documents", "meeting_templates", "meetings", "contacts"} | {
+        "alembic_version"
+    }

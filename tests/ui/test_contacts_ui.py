@@ -1,0 +1,256 @@
+"""Kontaktbog (C1/C5, F3) through the dialog, by keyboard where a coordinator would use it: add, search, edit,
+deactivate (with confirmation) and set a kommune's system entrance — which the scenario plan then shows."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QLineEdit, QMessageBox, QWidget
+
+from coordinator_app.meetings import Sector
+from coordinator_app.services.admissions import AdmissionInput, AdmissionService
+from coordinator_app.services.contacts import ContactInput, ContactService
+from coordinator_app.services.context import ServiceContext, fixed_clock
+from coordinator_app.services.meetings import MeetingService
+from coordinator_app.services.scenario import ScenarioAssessment, ScenarioService
+from coordinator_app.ui.contacts_dialog import MAIL_COLUMN, ContactsDialog, open_contacts_dialog
+
+DEMO_MOMENT = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # as tests/ui/conftest.py
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
+
+
+def shot(widget: QWidget, name: str) -> None:
+    QApplication.processEvents()
+    SCREENSHOTS.mkdir(exist_ok=True)
+    assert widget.grab().save(str(SCREENSHOTS / f"contacts-{name}.png"))
+
+
+def focused() -> QWidget:
+    widget = QApplication.focusWidget()
+    assert widget is not None, "nothing has the keyboard focus"
+    return widget
+
+
+@pytest.fixture
+def ctx(demo_db_path: Path) -> Iterator[ServiceContext]:
+    from coordinator_app.storage import open_database
+
+    db = open_database(f"sqlite:///{demo_db_path}")
+    yield ServiceContext(database=db, clock=fixed_clock(DEMO_MOMENT), user="koordinator.test")
+    db.dispose()
+
+
+@pytest.fixture
+def service(ctx: ServiceContext) -> ContactService:
+    return ContactService(ctx)
+
+
+@pytest.fixture
+def dialog(qtbot, service: ContactService) -> ContactsDialog:  # type: ignore[no-untyped-def]
+    from coordinator_app.ui.app import ensure_application, install_danish
+
+    install_danish(ensure_application())
+    dlg = open_contacts_dialog(None, service)
+    qtbot.addWidget(dlg)
+    activate(qtbot, dlg)
+    return dlg
+
+
+def activate(qtbot, widget: QWidget) -> None:  # type: ignore[no-untyped-def]
+    """Offscreen has no window manager to hand activation back after a child dialog closes: do it here."""
+    widget.activateWindow()
+    qtbot.waitUntil(widget.isActiveWindow)
+
+
+def editor_of(qtbot, dialog: ContactsDialog):  # type: ignore[no-untyped-def]
+    qtbot.waitUntil(lambda: dialog.editor is not None and dialog.editor.isVisible())
+    assert dialog.editor is not None
+    activate(qtbot, dialog.editor)
+    return dialog.editor
+
+
+def edit_cell(qtbot, table, text: str) -> None:  # type: ignore[no-untyped-def]
+    """F2 on the current cell, replace its text, Enter — as a coordinator edits a table cell."""
+    table.setFocus()
+    qtbot.keyClick(table, Qt.Key.Key_F2)
+    qtbot.waitUntil(lambda: table.state() == QAbstractItemView.State.EditingState)
+    editor = table.viewport().findChild(QLineEdit)
+    assert isinstance(editor, QLineEdit)
+    editor.selectAll()
+    qtbot.keyClicks(editor, text)
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    # The delegate commits queued after Enter.
+    qtbot.waitUntil(lambda: table.state() != QAbstractItemView.State.EditingState)
+
+
+def modal(qtbot) -> QMessageBox:  # type: ignore[no-untyped-def]
+    qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), QMessageBox))
+    box = QApplication.activeModalWidget()
+    assert isinstance(box, QMessageBox)
+    return box
+
+
+def test_add_a_person_by_keyboard_with_inline_validation(qtbot, dialog: ContactsDialog, service) -> None:  # type: ignore[no-untyped-def]
+    assert dialog.search.hasFocus()
+    qtbot.keyClick(dialog.search, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    editor = editor_of(qtbot, dialog)
+    qtbot.waitUntil(editor.name.hasFocus)
+    qtbot.keyClicks(editor.name, "Kim Kommune")
+    qtbot.keyClicks(editor.organisation, "Københavns Kommune, Socialforvaltningen")
+    qtbot.keyClicks(editor.role, "sagsbehandler")
+    qtbot.keyClicks(editor.phone, "33 66 33 66")
+    qtbot.keyClicks(editor.email, "kim@kk")
+    editor.kommune.set_code("101")
+    assert editor.sector.currentData() == Sector.KOMMUNE  # chosen kommune → kommune side
+    qtbot.keyClick(editor.email, Qt.Key.Key_Return)  # Gem is the default button
+    assert editor.isVisible() and editor.error.isVisible()
+    assert "ligner ikke en e-mailadresse" in editor.error.text()
+    qtbot.waitUntil(editor.email.hasFocus)  # the refused field has the focus
+    shot(editor, "edit-refused")
+    assert service.contacts() == []
+
+    qtbot.keyClicks(editor.email, ".dk")
+    qtbot.keyClick(editor.email, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: dialog.editor is None)
+    [kim] = service.contacts()
+    assert (kim.name, kim.sector, kim.kommune_code, kim.email) == ("Kim Kommune", Sector.KOMMUNE, "101", "kim@kk.dk")
+    assert dialog.visible_names() == ["Kim Kommune"]
+    assert dialog.selected() == kim
+    assert dialog.table.item(0, 6).text() == "København"
+
+
+def test_search_filters_as_you_type(qtbot, dialog: ContactsDialog, service) -> None:  # type: ignore[no-untyped-def]
+    service.add(ContactInput("Kim Kommune", "Københavns Kommune", Sector.KOMMUNE, "sagsbehandler"))
+    service.add(ContactInput("Rikke Region", "PC København", Sector.REGION, "overlæge", email="rikke@regionh.dk"))
+    service.add(ContactInput("Åse Ågård", "Lægehuset", Sector.ALMEN_PRAKSIS, "praktiserende læge"))
+    dialog.reload()
+    assert dialog.visible_names() == ["Kim Kommune", "Rikke Region", "Åse Ågård"]
+    qtbot.keyClicks(dialog.search, "købe")
+    assert dialog.visible_names() == ["Kim Kommune", "Rikke Region"]
+    qtbot.keyClicks(dialog.search, " over")
+    assert dialog.visible_names() == ["Rikke Region"]
+    assert dialog.count_label.text() == "Viser 1 af 3"
+    shot(dialog, "search")
+    qtbot.keyClick(dialog.search, Qt.Key.Key_Return)  # to the first match
+    assert dialog.table.hasFocus() and dialog.selected() is not None and dialog.selected().name == "Rikke Region"
+    dialog.search.clear()
+    assert len(dialog.visible_names()) == 3
+
+
+def test_edit_with_enter_and_deactivate_with_confirmation(qtbot, dialog: ContactsDialog, service) -> None:  # type: ignore[no-untyped-def]
+    kim = service.add(ContactInput("Kim Kommune", "Københavns Kommune", Sector.KOMMUNE, phone="33 66 33 66"))
+    service.add(ContactInput("Rikke Region", "PC København", Sector.REGION))
+    dialog.reload()
+    dialog.table.setFocus()
+    qtbot.waitUntil(dialog.table.hasFocus)
+    dialog.table.selectRow(0)
+    qtbot.keyClick(dialog.table, Qt.Key.Key_Return)
+    editor = editor_of(qtbot, dialog)
+    assert editor.name.text() == "Kim Kommune"
+    editor.phone.selectAll()
+    qtbot.keyClicks(editor.phone, "+45 44 44 44 44")
+    qtbot.keyClick(editor.phone, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: dialog.editor is None)
+    edited = service.get(kim.id or 0)
+    assert edited.phone == "+45 44 44 44 44" and edited.version == (kim.version or 0) + 1
+    assert dialog.table.item(0, 4).text() == "+45 44 44 44 44"
+    shot(dialog, "people")
+
+    activate(qtbot, dialog)
+    dialog.select(kim.id or 0)
+    dialog.table.setFocus()
+    qtbot.waitUntil(dialog.table.hasFocus)
+    qtbot.keyClick(dialog.table, Qt.Key.Key_Delete)
+    box = modal(qtbot)
+    assert "Kim Kommune" in box.text() and "Intet slettes" in box.text()
+    shot(box, "deactivate-confirm")
+    qtbot.keyClick(box, Qt.Key.Key_Return)  # the default answer keeps the person
+    qtbot.waitUntil(lambda: dialog.confirm is None)
+    assert [c.name for c in service.contacts()] == ["Kim Kommune", "Rikke Region"]
+
+    dialog.select(kim.id or 0)
+    box = dialog.deactivate_person()
+    assert box is not None
+    box.button(QMessageBox.StandardButton.Yes).click()
+    qtbot.waitUntil(lambda: dialog.confirm is None)
+    assert [c.name for c in service.contacts()] == ["Rikke Region"]
+    assert dialog.visible_names() == ["Rikke Region"]
+
+    dialog.show_inactive.setChecked(True)  # nothing was deleted
+    assert dialog.visible_names() == ["Kim Kommune", "Rikke Region"]
+    dialog.select(kim.id or 0)
+    assert dialog.reactivate_button.isEnabled() and not dialog.deactivate_button.isEnabled()
+    dialog.reactivate_button.click()
+    assert service.get(kim.id or 0).active
+
+
+def test_a_kommune_entrance_is_set_by_keyboard_and_used_by_the_plan(
+    qtbot, dialog: ContactsDialog, service: ContactService, ctx: ServiceContext
+) -> None:  # type: ignore[no-untyped-def]
+    dialog.tabs.setCurrentIndex(1)
+    table = dialog.kommune_table
+    assert table.rowCount() == 98
+    assert table.item(0, 2).text() == "Hovedstaden"
+    qtbot.keyClicks(dialog.kommune_search, "Frederiksberg")
+    qtbot.keyClick(dialog.kommune_search, Qt.Key.Key_Return)  # to the first match's mail cell
+    row = dialog.kommune_row("147")
+    assert table.currentRow() == row and table.currentColumn() == MAIL_COLUMN and table.hasFocus()
+
+    edit_cell(qtbot, table, "sikker post@frb.dk")
+    assert table.item(row, 4).text() == "⚠ Ikke gemt"
+    assert dialog.kommune_error.isVisible() and "Frederiksberg" in dialog.kommune_error.text()
+    assert next(k for k in service.kommune_entrances() if k.code == "147").secure_mail is None
+    shot(dialog, "kommuner-refused")
+
+    table.setCurrentCell(row, MAIL_COLUMN)
+    edit_cell(qtbot, table, "socialforvaltningen@frederiksberg.dk")
+    assert table.item(row, 4).text() == "✓ Gemt" and not dialog.kommune_error.isVisible()
+    assert table.item(row, MAIL_COLUMN).text() == "socialforvaltningen@frederiksberg.dk"
+    dialog.kommune_search.clear()
+    shot(dialog, "kommuner")
+
+    # Used: the scenario plan of a patient living in Frederiksberg names that entrance on the kommune's steps.
+    created = AdmissionService(ctx).create_admission(
+        AdmissionInput(
+            cpr="010190-9909",
+            given_name="Testa",
+            family_name="Fiktivsen",
+            bopaelskommune="147",
+            center="Psykiatrisk Center København",
+            ward="Afsnit 1",
+            admitted=date(2026, 11, 20),
+        )
+    )
+    plan = ScenarioService(ctx).preview(
+        created.admission_id,
+        ScenarioAssessment(has_indsats=False, may_need_support=True, can_discharge_before_support=False),
+    )
+    steps = [s for s in plan.steps if s.kommune_code == "147"]
+    assert steps and {s.secure_mail for s in steps} == {"socialforvaltningen@frederiksberg.dk"}
+
+
+def test_a_directory_person_is_offered_in_the_meeting(qtbot, dialog: ContactsDialog, service, ctx) -> None:  # type: ignore[no-untyped-def]
+    dialog.add_button.click()
+    editor = editor_of(qtbot, dialog)
+    qtbot.keyClicks(editor.name, "Bent Bostøtte")
+    qtbot.keyClicks(editor.organisation, "Frederiksberg Kommune")
+    editor.save_button.click()
+    qtbot.waitUntil(lambda: dialog.editor is None)
+    created = AdmissionService(ctx).create_admission(
+        AdmissionInput(
+            cpr="020290-9908",
+            given_name="Testa",
+            family_name="Fiktivsen",
+            bopaelskommune="147",
+            center="Psykiatrisk Center København",
+            ward="Afsnit 1",
+            admitted=date(2026, 11, 20),
+        )
+    )
+    names = [p.name for p in MeetingService(ctx).known_participants(created.patient_id)]
+    assert "Bent Bostøtte" in names
