@@ -192,6 +192,7 @@ class MainWindow(QMainWindow):
         self.act_reveal.toggled.connect(self.model.set_reveal_cpr)
         self.act_about = action("&Om Koordinator", None, self.about)
         self.act_template = action("&Mødeskabelon…", None, self.edit_template)
+        self.act_contacts = action("&Kontaktbog…", None, self.edit_contacts)
         self.act_meetings = action("Vis &møder", "Ctrl+M", lambda: self.tabs.setCurrentWidget(self.meetings_tab))
 
     def _build_menus(self) -> None:
@@ -210,6 +211,7 @@ class MainWindow(QMainWindow):
         m.addAction(self.act_reveal)
         m = bar.addMenu("&Funktioner")
         m.addAction(self.act_template)
+        m.addAction(self.act_contacts)
         m = bar.addMenu("&Hjælp")
         m.addAction(self.act_about)
 
@@ -548,6 +550,12 @@ class MainWindow(QMainWindow):
         )
         dialog.open()
         self._open_dialog = dialog
+
+    def edit_contacts(self) -> None:
+        from coordinator_app.services.contacts import ContactService
+        from coordinator_app.ui.contacts_dialog import open_contacts_dialog
+
+        self._open_dialog = open_contacts_dialog(self, ContactService(self._ctx))
 
     def edit_template(self) -> None:
         from coordinator_app.ui.meeting_template_editor import open_template_editor

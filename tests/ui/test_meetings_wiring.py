@@ -161,3 +161,18 @@ def test_withdrawing_a_consent_is_confirmed_and_kept_in_the_list(main_window, qt
     assert dialog.table.item(0, 5).text().startswith("Trukket tilbage")
     assert not dialog.withdraw_button.isEnabled()
     dialog.reject()
+
+
+def test_funktioner_menu_opens_the_contact_book_and_the_template_editor(main_window, qtbot) -> None:
+    from coordinator_app.ui.contacts_dialog import ContactsDialog
+
+    main_window.act_contacts.trigger()
+    qtbot.waitUntil(
+        lambda: isinstance(main_window._open_dialog, ContactsDialog) and main_window._open_dialog.isVisible()
+    )
+    assert main_window._open_dialog.windowTitle().startswith("Kontaktbog")
+    main_window._open_dialog.reject()
+    main_window.act_template.trigger()
+    qtbot.waitUntil(lambda: main_window._open_dialog is not None and main_window._open_dialog.isVisible())
+    assert "skabelon" in main_window._open_dialog.windowTitle().casefold()
+    main_window._open_dialog.reject()
