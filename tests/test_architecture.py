@@ -18,9 +18,7 @@ LAYERS = {"services", "storage", "documents", "ui", "cli", "__main__", "__init__
 
 def domain_modules() -> set[str]:
     package = Path(coordinator_app.__file__).parent
-    names = {p.stem for p in package.glob("*.py")} | {
-        p.name for p in package.iterdir() if (p / "__init__.py").exists()
-    }
+    names = {p.stem for p in package.glob("*.py")} | {p.name for p in package.iterdir() if (p / "__init__.py").exists()}
     return {f"coordinator_app.{n}" for n in names - LAYERS}
 
 
@@ -59,8 +57,6 @@ def test_domain_tests_pass_without_qt_or_sqlalchemy(tmp_path: Path) -> None:
                               "--confcutdir", {str(DOMAIN_TESTS)!r}, {str(DOMAIN_TESTS)!r}]))
         """
     )
-    result = subprocess.run(
-        [sys.executable, "-c", blocker], capture_output=True, text=True, cwd=ROOT, timeout=300
-    )
+    result = subprocess.run([sys.executable, "-c", blocker], capture_output=True, text=True, cwd=ROOT, timeout=300)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
     assert " passed" in result.stdout

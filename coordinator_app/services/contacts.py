@@ -75,7 +75,7 @@ def check_phone(text: str | None, *, field: str = "phone", label: str = "Telefon
         raise ValidationError(f"{label} er for langt ({len(value)} tegn); højst {MAX_PHONE} tegn.", field=field)
     if not _PHONE.fullmatch(value) or not any(ch.isdigit() for ch in value):
         raise ValidationError(
-            f"{label} »{value}« må kun indeholde cifre, mellemrum og + foran (fx 33 66 33 66 eller +45 33 66 33 66).",
+            f"{label} »{value}« må kun indeholde cifre, mellemrum og + foran (fx 12 34 56 71 eller +45 12 34 56 71).",
             field=field,
         )
     return value

@@ -89,7 +89,7 @@ class ContactEditDialog(QDialog):
         self.role = QLineEdit()
         self.role.setPlaceholderText("fx sagsbehandler, kontaktperson, overlæge")
         self.phone = QLineEdit()
-        self.phone.setPlaceholderText("fx 33 66 33 66")
+        self.phone.setPlaceholderText("fx 12 34 56 71")
         self.email = QLineEdit()
         self.email.setPlaceholderText("navn@domæne.dk")
         self.kommune = KommuneCombo(kommuner, allow_empty=True)

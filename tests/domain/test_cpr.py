@@ -92,9 +92,7 @@ class TestErstatningsCpr:
         assert "almindeligt CPR-nummer" in message
         assert not cpr.is_replacement("2110625629")
 
-    @pytest.mark.parametrize(
-        "text", ["920590-1234", "900290-1234", "073290-K123", "67059-1234", "0705901K23"]
-    )
+    @pytest.mark.parametrize("text", ["920590-1234", "900290-1234", "073290-K123", "67059-1234", "0705901K23"])
     def test_malformed_replacements_are_refused(self, text: str) -> None:
         assert error_for(text, replacement=True).message
 

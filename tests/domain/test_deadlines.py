@@ -26,9 +26,7 @@ def b5(**kw: object) -> Admission:
     return admission(ADMITTED, scenario=2, b5=True, expected_faerdigbehandlet=EXPECTED, **kw)  # type: ignore[arg-type]
 
 
-def deadlines(
-    adm: Admission, events: list[Event], today: date, cal: WorkCalendar = CAL
-) -> dict[str, Deadline]:
+def deadlines(adm: Admission, events: list[Event], today: date, cal: WorkCalendar = CAL) -> dict[str, Deadline]:
     out = compute_deadlines(adm, events, cal, today)
     by_kind = {d.kind: d for d in out}
     assert len(by_kind) == len(out), "use all_of() for kinds that repeat"
@@ -136,9 +134,7 @@ def test_scenario_1_has_no_varsling() -> None:
 
 
 def test_b4_can_discharge_before_support_has_no_varsling_or_faerdigmelding() -> None:
-    found = deadlines(
-        admission(ADMITTED, scenario=3, b5=False, expected_faerdigbehandlet=EXPECTED), [], ADMITTED
-    )
+    found = deadlines(admission(ADMITTED, scenario=3, b5=False, expected_faerdigbehandlet=EXPECTED), [], ADMITTED)
     assert set(found) == {"kontakt_scenarie_3"}
 
 
@@ -220,10 +216,7 @@ def test_meeting_requested_after_discharge_follows_c3() -> None:
 
 def test_meeting_at_discharge_may_be_marked_c4() -> None:
     events = [ev(K.MEETING_INVITED, D(2024, 5, 13), data={"rule": "C4"})]
-    assert (
-        deadlines(admission(ADMITTED), events, D(2024, 5, 14))["netvaerksmoede_ved_udskrivning"].rule_id
-        == "C4"
-    )
+    assert deadlines(admission(ADMITTED), events, D(2024, 5, 14))["netvaerksmoede_ved_udskrivning"].rule_id == "C4"
 
 
 def test_correcting_the_invitation_removes_its_deadline() -> None:
@@ -239,9 +232,7 @@ def test_epikrise_within_24_hours_of_discharge() -> None:
     events = [ev(K.DISCHARGE, D(2024, 5, 28), hour=23, minute=30)]
     epikrise = deadlines(admission(ADMITTED), events, D(2024, 5, 29))["epikrise"]
     assert (epikrise.rule_id, epikrise.due, epikrise.state) == ("D1", D(2024, 5, 29), DeadlineState.DUE_TODAY)
-    done = deadlines(
-        admission(ADMITTED), [*events, milestone(M.EPIKRISE_SENDT, D(2024, 5, 29))], D(2024, 5, 30)
-    )
+    done = deadlines(admission(ADMITTED), [*events, milestone(M.EPIKRISE_SENDT, D(2024, 5, 29))], D(2024, 5, 30))
     assert done["epikrise"].state is DeadlineState.MET
 
 
@@ -250,10 +241,7 @@ def test_gp_answers_korrespondance_within_3_hverdage() -> None:
     answer = deadlines(admission(ADMITTED), [sent], D(2024, 6, 10))["korrespondance_svar"]
     assert (answer.rule_id, answer.due, answer.responsible) == ("D3", D(2024, 6, 12), "gp")
     answered = [sent, milestone(M.KORRESPONDANCE_BESVARET, D(2024, 6, 11))]
-    assert (
-        deadlines(admission(ADMITTED), answered, D(2024, 6, 13))["korrespondance_svar"].state
-        is DeadlineState.MET
-    )
+    assert deadlines(admission(ADMITTED), answered, D(2024, 6, 13))["korrespondance_svar"].state is DeadlineState.MET
 
 
 # -- G1–G3, E3 -----------------------------------------------------------------------------------------

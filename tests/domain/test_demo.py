@@ -162,9 +162,7 @@ def test_bopaelskommune_mostly_hovedstaden_and_koebenhavn_most_frequent(ward: De
     assert counts.most_common(1)[0][0] == "101"
     home = sum(n for code, n in counts.items() if regions[code] == "Hovedstaden")
     assert home / len(ward.admissions) > 0.8
-    assert all(
-        code in regions for a in ward.admissions for code in (a.opholdskommune, a.handlekommune) if code
-    )
+    assert all(code in regions for a in ward.admissions for code in (a.opholdskommune, a.handlekommune) if code)
 
 
 # -- coverage of the current admissions -------------------------------------------------------------
@@ -172,9 +170,7 @@ def test_bopaelskommune_mostly_hovedstaden_and_koebenhavn_most_frequent(ward: De
 
 def test_current_cover_every_scenario_and_both_branches(current: list[Admission]) -> None:
     assert {a.scenario for a in current} == {1, 2, 3, None}
-    branches = {
-        a.scenario_answers.get("can_discharge_before_support") for a in current if a.scenario in (2, 3)
-    }
+    branches = {a.scenario_answers.get("can_discharge_before_support") for a in current if a.scenario in (2, 3)}
     assert branches == {True, False}  # B4 and B5
     for a in current:
         assert a.scenario_answers == {} or set(a.scenario_answers) == ANSWER_KEYS
@@ -185,16 +181,12 @@ def test_current_cover_every_special_group(current: list[Admission], flag: str) 
     assert sum(getattr(a.flags, flag) for a in current) >= 2
 
 
-def test_homeless_have_an_opholdskommune_and_some_are_involuntary(
-    ward: DemoWard, current: list[Admission]
-) -> None:
+def test_homeless_have_an_opholdskommune_and_some_are_involuntary(ward: DemoWard, current: list[Admission]) -> None:
     assert all(a.opholdskommune for a in ward.admissions if a.flags.homeless)
     assert sum(a.involuntary for a in current) >= 2
 
 
-def test_current_cover_every_process_stage(
-    current: list[Admission], states: dict, by_admission: dict
-) -> None:
+def test_current_cover_every_process_stage(current: list[Admission], states: dict, by_admission: dict) -> None:
     S = process.Status
     statuses = Counter(states[a.id].status for a in current)
     assert set(statuses) == {S.INDLAGT, S.ORIENTERET, S.VARSLET, S.FAERDIGMELDT, S.I_BERO, S.AFMELDT}
@@ -202,9 +194,7 @@ def test_current_cover_every_process_stage(
     assert any(k[K.FAERDIGMELDING] >= 2 and k[K.AFMELDING] for k in kinds)  # færdigmeldt again (B7)
     assert any(k[K.GENOPTAGET] for k in kinds)  # resumed after i bero (B6)
     assert any(not k for k in kinds)  # just admitted, nothing done yet
-    long_waits = [
-        (TODAY - states[a.id].faerdigmeldt_on).days for a in current if states[a.id].status is S.FAERDIGMELDT
-    ]
+    long_waits = [(TODAY - states[a.id].faerdigmeldt_on).days for a in current if states[a.id].status is S.FAERDIGMELDT]
     assert max(long_waits) > 100 and min(long_waits) < 7
 
 
@@ -223,9 +213,7 @@ def test_varsling_deadlines_overdue_due_today_and_fine(current: list[Admission],
     assert any(d > TODAY for d in waiting)
 
 
-def test_meetings_invited_held_and_overdue_among_current(
-    current: list[Admission], by_admission: dict
-) -> None:
+def test_meetings_invited_held_and_overdue_among_current(current: list[Admission], by_admission: dict) -> None:
     invited_only = [
         a
         for a in current
@@ -273,9 +261,7 @@ def test_events_are_utc_in_danish_office_hours_on_working_days(ward: DemoWard) -
         assert e.recorded_by in COORDINATORS
 
 
-def test_events_in_order_within_an_admission_and_nothing_after_discharge(
-    ward: DemoWard, by_admission: dict
-) -> None:
+def test_events_in_order_within_an_admission_and_nothing_after_discharge(ward: DemoWard, by_admission: dict) -> None:
     for a in ward.admissions:
         events = by_admission.get(a.id, [])
         moments = [e.occurred_at for e in events]
@@ -296,9 +282,7 @@ def test_notifications_name_kommune_and_channel(ward: DemoWard) -> None:
     for e in ward.events:
         if e.kind in NOTIFICATIONS:
             a = admissions[e.admission_id]
-            assert e.recipient_kommune == (
-                a.opholdskommune or a.bopaelskommune
-            )  # B5: homeless → opholdskommune
+            assert e.recipient_kommune == (a.opholdskommune or a.bopaelskommune)  # B5: homeless → opholdskommune
             assert e.channel is not None
         else:
             assert e.recipient_kommune is None
@@ -346,9 +330,7 @@ def test_history_is_realistic_for_statistics(ward: DemoWard, by_admission: dict)
         events = by_admission[a.id]
         first_varsling = next((e for e in events if e.kind is K.VARSLING), None)
         if first_varsling and a.expected_faerdigbehandlet:
-            late.append(
-                workdays.local_date(first_varsling.occurred_at) > a.expected_faerdigbehandlet - timedelta(8)
-            )
+            late.append(workdays.local_date(first_varsling.occurred_at) > a.expected_faerdigbehandlet - timedelta(8))
     assert 0.1 <= sum(late) / len(late) <= 0.45
     faerdig = Counter(e.kind for e in ward.events)
     assert faerdig[K.I_BERO] >= 10 and faerdig[K.AFMELDING] >= 10
@@ -435,12 +417,8 @@ def test_history_records_what_a_well_run_ward_records(ward: DemoWard, by_admissi
     botilbud = sum(a.flags.botilbud for a in done)
     assert sum(follow) >= 0.9 * botilbud
     g1 = {k: n for k, n in found.items() if k[0] == "sagsbehandling"}
-    assert sum(n for (_, state, late), n in g1.items() if state is DS.MET and not late) >= 0.95 * sum(
-        g1.values()
-    )
-    reminders = Counter(
-        (r.rule_id, r.done) for a in done for r in special_groups.reminders(a, by_admission[a.id])
-    )
+    assert sum(n for (_, state, late), n in g1.items() if state is DS.MET and not late) >= 0.95 * sum(g1.values())
+    reminders = Counter((r.rule_id, r.done) for a in done for r in special_groups.reminders(a, by_admission[a.id]))
     for rule_id in ("A3", "B8", "D2", "D6", "D7", "D8", "E1"):  # mostly done, not always
         share = reminders[rule_id, True] / (reminders[rule_id, True] + reminders[rule_id, False])
         assert 0.6 <= share < 1, rule_id

@@ -119,12 +119,8 @@ ILLEGAL: list[tuple[Status, EventKind, str, str]] = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("start", "kind", "rule", "text"), ILLEGAL, ids=[f"{a}-{k}" for a, k, _, _ in ILLEGAL]
-)
-def test_illegal_transition_names_the_rule_in_danish(
-    start: Status, kind: EventKind, rule: str, text: str
-) -> None:
+@pytest.mark.parametrize(("start", "kind", "rule", "text"), ILLEGAL, ids=[f"{a}-{k}" for a, k, _, _ in ILLEGAL])
+def test_illegal_transition_names_the_rule_in_danish(start: Status, kind: EventKind, rule: str, text: str) -> None:
     state = state_in(start)
     with pytest.raises(ProcessError, match=text) as caught:
         check_transition(state, kind, ADMITTED + timedelta(days=20))

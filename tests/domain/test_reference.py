@@ -99,9 +99,7 @@ def test_hovedstaden_codes_match_reference_data(kommuner: list) -> None:
 
 
 @pytest.mark.parametrize(("code", "expected"), SAMPLE.items())
-def test_sample_of_other_regions_has_exact_codes(
-    kommuner: list, code: str, expected: tuple[str, str]
-) -> None:
+def test_sample_of_other_regions_has_exact_codes(kommuner: list, code: str, expected: tuple[str, str]) -> None:
     k = kommune_by_code(code, kommuner)
     assert k is not None
     assert (k.name, k.region) == expected
@@ -221,12 +219,12 @@ class TestEditedFiles:
         path = write(
             tmp_path,
             "# redigeret af IT\nkode;navn;region;sikker_mail\n\n"
-            "0101;København;Region Hovedstaden;kk@sikker.dk\n751;Aarhus;Midtjylland;\n",
+            "0101;København;Region Hovedstaden;kk@sikker.example.dk\n751;Aarhus;Midtjylland;\n",
             encoding="utf-8-sig",
         )
         kommuner = load_kommuner(path)
         assert [(k.code, k.name, k.region, k.secure_mail) for k in kommuner] == [
-            ("101", "København", "Hovedstaden", "kk@sikker.dk"),
+            ("101", "København", "Hovedstaden", "kk@sikker.example.dk"),
             ("751", "Aarhus", "Midtjylland", None),
         ]
 

@@ -44,9 +44,7 @@ def answers(**kw: object) -> ScenarioAnswers:
 def test_scenario_follows_from_indsats_and_expected_need(
     has_indsats: bool, need_greater: bool, may_need_support: bool, scenario: int | None
 ) -> None:
-    plan = decide(
-        answers(has_indsats=has_indsats, need_greater=need_greater, may_need_support=may_need_support), CAL
-    )
+    plan = decide(answers(has_indsats=has_indsats, need_greater=need_greater, may_need_support=may_need_support), CAL)
     assert plan.scenario == scenario
 
 
@@ -61,9 +59,7 @@ def test_scenario_1_orientering_at_admission_no_varsling_orientering_about_disch
 def test_scenario_2_cannot_discharge_needs_varsling_8_days_before() -> None:
     """B5: færdigbehandlet Friday 14 June 2024 → varsling at the latest Thursday 6 June (a working day)."""
     plan = decide(
-        answers(
-            need_greater=True, can_discharge_before_support=False, expected_faerdigbehandlet=D(2024, 6, 14)
-        ),
+        answers(need_greater=True, can_discharge_before_support=False, expected_faerdigbehandlet=D(2024, 6, 14)),
         CAL,
     )
     assert (plan.scenario, plan.branch) == (2, "B5")
@@ -74,9 +70,7 @@ def test_scenario_2_cannot_discharge_needs_varsling_8_days_before() -> None:
         "faerdigmelding",
     ]
     by_kind = {s.kind: s for s in plan.steps}
-    assert by_kind["orientering_indlaeggelse"] == Step(
-        "orientering_indlaeggelse", ADMITTED, "B2", "bopaelskommune"
-    )
+    assert by_kind["orientering_indlaeggelse"] == Step("orientering_indlaeggelse", ADMITTED, "B2", "bopaelskommune")
     assert by_kind["varsling"] == Step("varsling", D(2024, 6, 6), "B5", "bopaelskommune")
     assert by_kind["faerdigmelding"] == Step("faerdigmelding", D(2024, 6, 14), "B5", "bopaelskommune")
 
@@ -84,16 +78,12 @@ def test_scenario_2_cannot_discharge_needs_varsling_8_days_before() -> None:
 def test_varsling_latest_day_on_a_closed_day_moves_to_the_previous_working_day() -> None:
     """B5: 8 days before Thursday 13 June 2024 is Grundlovsdag (closed) → Tuesday 4 June."""
     plan = decide(
-        answers(
-            need_greater=True, can_discharge_before_support=False, expected_faerdigbehandlet=D(2024, 6, 13)
-        ),
+        answers(need_greater=True, can_discharge_before_support=False, expected_faerdigbehandlet=D(2024, 6, 13)),
         CAL,
     )
     assert {s.kind: s.due for s in plan.steps}["varsling"] == D(2024, 6, 4)
     public = decide(
-        answers(
-            need_greater=True, can_discharge_before_support=False, expected_faerdigbehandlet=D(2024, 6, 13)
-        ),
+        answers(need_greater=True, can_discharge_before_support=False, expected_faerdigbehandlet=D(2024, 6, 13)),
         WorkCalendar(extra_closing_days=False),
     )
     assert {s.kind: s.due for s in public.steps}["varsling"] == D(2024, 6, 5)
@@ -101,21 +91,15 @@ def test_varsling_latest_day_on_a_closed_day_moves_to_the_previous_working_day()
 
 def test_child_psychiatry_varsling_8_hverdage_before() -> None:
     plan = decide(
-        answers(
-            need_greater=True, can_discharge_before_support=False, expected_faerdigbehandlet=D(2024, 6, 14)
-        ),
+        answers(need_greater=True, can_discharge_before_support=False, expected_faerdigbehandlet=D(2024, 6, 14)),
         CAL,
         RuleSettings.child_psychiatry(),
     )
-    assert {s.kind: s.due for s in plan.steps}["varsling"] == D(
-        2024, 6, 3
-    )  # 8 working days, Grundlovsdag skipped
+    assert {s.kind: s.due for s in plan.steps}["varsling"] == D(2024, 6, 3)  # 8 working days, Grundlovsdag skipped
 
 
 def test_scenario_3_can_discharge_b4_orientering_only() -> None:
-    plan = decide(
-        answers(has_indsats=False, may_need_support=True, expected_faerdigbehandlet=D(2024, 6, 14)), CAL
-    )
+    plan = decide(answers(has_indsats=False, may_need_support=True, expected_faerdigbehandlet=D(2024, 6, 14)), CAL)
     assert (plan.scenario, plan.branch) == (3, "B4")
     assert plan.steps == (
         Step("orientering_indlaeggelse", ADMITTED, "B3", "bopaelskommune"),
@@ -133,9 +117,7 @@ def test_scenario_3_b5_without_expected_date_keeps_an_undated_varsling() -> None
 def test_netvaerksmoede_step_waits_for_the_invitation() -> None:
     """C2: the 5-day clock starts at the invitation, unknown when the plan is made."""
     plan = decide(answers(need_greater=True, can_discharge_before_support=False), CAL)
-    assert {s.kind: s for s in plan.steps}["netvaerksmoede"] == Step(
-        "netvaerksmoede", None, "C2", "bopaelskommune"
-    )
+    assert {s.kind: s for s in plan.steps}["netvaerksmoede"] == Step("netvaerksmoede", None, "C2", "bopaelskommune")
 
 
 def test_no_indsats_and_no_need_means_no_notification_steps() -> None:
@@ -197,9 +179,7 @@ def test_answers_from_stored_mapping_treat_unasked_questions_as_defaults() -> No
     a = ScenarioAnswers.from_mapping(ADMITTED, data)
     assert (a.scenario, a.branch, a.expected_faerdigbehandlet) == (3, "B5", D(2024, 6, 14))
     assert (
-        ScenarioAnswers.from_mapping(
-            ADMITTED, {"has_indsats": True, "can_discharge_before_support": None}
-        ).branch
+        ScenarioAnswers.from_mapping(ADMITTED, {"has_indsats": True, "can_discharge_before_support": None}).branch
         is None
     )
 

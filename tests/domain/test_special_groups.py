@@ -37,9 +37,7 @@ def test_recipient_role_a5_b5(homeless: bool, handlekommune_known: bool, b5: boo
 
 def test_recipient_kommune_looks_up_the_code() -> None:
     adm = admission(ADMITTED, homeless=True, opholdskommune="147", handlekommune="185")
-    assert [
-        recipient_kommune(adm, r) for r in ("bopaelskommune", "opholdskommune", "handlekommune", None)
-    ] == [
+    assert [recipient_kommune(adm, r) for r in ("bopaelskommune", "opholdskommune", "handlekommune", None)] == [
         "101",
         "147",
         "185",
@@ -131,9 +129,7 @@ def test_underretning_is_assessed_by_the_kommune_within_24_hours_a4() -> None:
         D(2024, 5, 3),
         "kommune",
     )
-    assert (
-        found["boern_vurdering"].state is DeadlineState.MET
-    )  # an underretning is a decision on the children
+    assert found["boern_vurdering"].state is DeadlineState.MET  # an underretning is a decision on the children
     assessed = [sent, milestone(M.UNDERRETNING_VURDERET, D(2024, 5, 3))]
     found = {d.kind: d for d in compute_deadlines(adm, assessed, CAL, D(2024, 5, 3))}
     assert found["underretning_vurdering"].state is DeadlineState.MET

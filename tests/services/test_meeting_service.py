@@ -104,9 +104,9 @@ def schedule(service: MeetingService, a: Admitted, **kw) -> object:
 
 
 KIM = Participant(
-    "p1", "Kim Kommune", "Københavns Kommune", Sector.KOMMUNE, "sagsbehandler", "33 33 33 33", "kim@kk.dk"
+    "p1", "Kim Kommune", "Københavns Kommune", Sector.KOMMUNE, "sagsbehandler", "12 34 56 74", "kim@kk.example.dk"
 )
-RIKKE = Participant("p2", "Rikke Region", "PC København", Sector.REGION, "overlæge", email="rikke@regionh.dk",
+RIKKE = Participant("p2", "Rikke Region", "PC København", Sector.REGION, "overlæge", email="rikke@regionh.example.dk",
                     health_professional=True)  # fmt: skip
 BORGER = Participant("p3", "Borgeren", "", Sector.BORGER)
 AFBUD = Participant("p4", "Søster", "", Sector.PAAROERENDE, email="soester@example.dk", present=False)
@@ -434,8 +434,8 @@ def test_distribution_is_the_participants_and_others_need_consent(service, admit
     service.save_content(meeting.id, full_content(), expected_version=meeting.version)
     entries = service.distribution(meeting.id)
     assert [(e.name, e.address, e.participant_key, e.consent_basis) for e in entries] == [
-        ("Kim Kommune", "kim@kk.dk", "p1", "Deltager (C7)"),
-        ("Rikke Region", "rikke@regionh.dk", "p2", "Deltager (C7)"),
+        ("Kim Kommune", "kim@kk.example.dk", "p1", "Deltager (C7)"),
+        ("Rikke Region", "rikke@regionh.example.dk", "p2", "Deltager (C7)"),
     ]  # the patient has no e-mail; the sister sent afbud
 
     with pytest.raises(ValidationError) as info:

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 from coordinator_app.model import Admission, AdmissionFlags, Event, EventKind, Kommune, Patient
 
 KOMMUNER = (
-    Kommune("101", "København", "Hovedstaden", "sikker@kk.dk"),
+    Kommune("101", "København", "Hovedstaden", "sikker@kk.example.dk"),
     Kommune("147", "Frederiksberg", "Hovedstaden"),
     Kommune("751", "Aarhus", "Midtjylland"),
 )

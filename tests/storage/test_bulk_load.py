@@ -24,13 +24,9 @@ from coordinator_app.storage.repositories import (
 def test_ordinary_inserts_after_a_bulk_load_get_fresh_ids(database: Database) -> None:
     """On PostgreSQL the id sequences must continue after the loaded ids (setval)."""
     patients, admissions, events = synthetic_ward(5, 3)
-    correction = dataclasses.replace(
-        events[-1], id=100, kind=EventKind.CORRECTION, corrects_event_id=events[0].id
-    )
+    correction = dataclasses.replace(events[-1], id=100, kind=EventKind.CORRECTION, corrects_event_id=events[0].id)
     with database.session() as session:
-        bulk_load(
-            session, kommuner=KOMMUNER, patients=patients, admissions=admissions, events=[correction, *events]
-        )
+        bulk_load(session, kommuner=KOMMUNER, patients=patients, admissions=admissions, events=[correction, *events])
     with database.session() as session:
         p = PatientRepository(session).add(patient("1111111118"))
         assert p.id is not None

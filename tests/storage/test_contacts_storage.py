@@ -20,8 +20,8 @@ KIM = Contact(
     organisation="Københavns Kommune, Socialforvaltningen",
     sector=Sector.KOMMUNE,
     role="sagsbehandler",
-    phone="+45 33 66 33 66",
-    email="kim@kk.dk",
+    phone="+45 12 34 56 71",
+    email="kim@kk.example.dk",
     kommune_code="101",
     note="Træffes bedst om formiddagen – «æøå»",
 )
@@ -88,15 +88,15 @@ def test_a_missing_contact_is_not_found(seeded: Database) -> None:
 
 def test_the_kommune_entrance_is_set_and_cleared(seeded: Database) -> None:
     with seeded.session() as session:
-        got = KommuneRepository(session).set_secure_mail("101", "  sikkerpost@kk.dk ")
-    assert got.secure_mail == "sikkerpost@kk.dk"
+        got = KommuneRepository(session).set_secure_mail("101", "  sikkerpost@kk.example.dk ")
+    assert got.secure_mail == "sikkerpost@kk.example.dk"
     with seeded.session() as session:
         repo = KommuneRepository(session)
         found = repo.get("101")
-        assert found is not None and found.secure_mail == "sikkerpost@kk.dk"
+        assert found is not None and found.secure_mail == "sikkerpost@kk.example.dk"
         assert repo.set_secure_mail("101", "").secure_mail is None
     with pytest.raises(NotFoundError), seeded.session() as session:
-        KommuneRepository(session).set_secure_mail("999", "x@y.dk")
+        KommuneRepository(session).set_secure_mail("999", "x@y.example.dk")
 
 
 def test_clear_all_keeps_the_directory_and_ids_continue(seeded: Database) -> None:

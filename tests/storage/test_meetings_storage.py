@@ -49,7 +49,7 @@ Admitted = tuple[Database, Patient, Admission]
 CONTENT = MeetingContent(
     texts={"formaal": "Dagsorden: æøå ÆØÅ «» – 💬", "behandling": "Uændret medicin.\nNy linje."},
     participants=(
-        Participant("k", "Kim", "Københavns Kommune", Sector.KOMMUNE, "sagsbehandler", "3333", "kim@kk.dk"),
+        Participant("k", "Kim", "Københavns Kommune", Sector.KOMMUNE, "sagsbehandler", "3333", "kim@kk.example.dk"),
         Participant("r", "Rikke", "PC", Sector.REGION, health_professional=True, present=False),
     ),
     leader_key="r",
@@ -200,10 +200,10 @@ def test_recipients_do_not_move_the_version(admitted: Admitted) -> None:
     db, p, a = admitted
     meeting = _meeting(db, p, a, _template(db))
     with db.session() as session:
-        MeetingRepository(session).set_recipients(meeting.id or 0, [{"name": "GP", "address": "gp@x.dk"}])
+        MeetingRepository(session).set_recipients(meeting.id or 0, [{"name": "GP", "address": "gp@x.example.dk"}])
     with db.session() as session:
         repo = MeetingRepository(session)
-        assert repo.recipients(meeting.id or 0) == [{"name": "GP", "address": "gp@x.dk"}]
+        assert repo.recipients(meeting.id or 0) == [{"name": "GP", "address": "gp@x.example.dk"}]
         assert repo.get(meeting.id or 0).version == 1
         with pytest.raises(NotFoundError):
             repo.set_recipients(999, [])

@@ -34,7 +34,7 @@ TABLES = {
 }
 
 #: A later revision, as a developer would add it after today's head: a new column with a value for existing rows.
-NEXT_REVISION = '''
+NEXT_REVISION = """
 import sqlalchemy as sa
 from alembic import op
 
@@ -53,10 +53,10 @@ def upgrade():
 def downgrade():
     with op.batch_alter_table("patients") as batch:
         batch.drop_column("nickname")
-'''
+"""
 
 #: A revision that fails halfway: creates a table, then hits an error.
-FAILING_REVISION = '''
+FAILING_REVISION = """
 import sqlalchemy as sa
 from alembic import op
 
@@ -73,7 +73,7 @@ def upgrade():
 
 def downgrade():
     pass
-'''
+"""
 
 
 def _migrations_with(tmp_path: Path, source: str) -> Path:
@@ -134,9 +134,7 @@ def test_an_old_database_is_upgraded_and_keeps_its_data(
     try:
         with db.engine.connect() as conn:
             assert migrate.current_revision(conn) == "next"
-            assert conn.execute(text("SELECT given_name, nickname FROM patients")).all() == [
-                ("Birgitte", "Birgitte")
-            ]
+            assert conn.execute(text("SELECT given_name, nickname FROM patients")).all() == [("Birgitte", "Birgitte")]
     finally:
         db.dispose()
 

@@ -24,7 +24,7 @@ from coordinator_app.storage.repositories import (
 def test_kommuner_upsert_updates_known_and_adds_new(database: Database) -> None:
     with database.session() as session:
         KommuneRepository(session).upsert_many(KOMMUNER)
-    renamed = Kommune("147", "Frederiksberg Kommune", "Hovedstaden", "fk@sikker.dk")
+    renamed = Kommune("147", "Frederiksberg Kommune", "Hovedstaden", "fk@sikker.example.dk")
     with database.session() as session:
         KommuneRepository(session).upsert_many([renamed, Kommune("400", "Bornholm", "Hovedstaden")])
     with database.session() as session:

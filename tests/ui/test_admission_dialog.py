@@ -22,9 +22,7 @@ def click_save(dialog: AdmissionDialog, qtbot) -> None:
     qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Save), Qt.MouseButton.LeftButton)
 
 
-def fill(
-    dialog: AdmissionDialog, qtbot, *, cpr: str, given: str = "Testa", family: str = "Fiktivsen"
-) -> None:
+def fill(dialog: AdmissionDialog, qtbot, *, cpr: str, given: str = "Testa", family: str = "Fiktivsen") -> None:
     dialog.cpr.clear()
     qtbot.keyClicks(dialog.cpr, cpr)
     qtbot.keyClicks(dialog.given_name, given)

@@ -11,9 +11,7 @@ from coordinator_app.services.admissions import AdmissionRow
 from coordinator_app.ui.admission_table import COL_NAME, COL_NEXT, AdmissionTableModel
 
 
-def row(
-    i: int, family: str, *, state: DeadlineState | None = None, kommune: str = "København"
-) -> AdmissionRow:
+def row(i: int, family: str, *, state: DeadlineState | None = None, kommune: str = "København") -> AdmissionRow:
     return AdmissionRow(
         admission_id=i,
         patient_id=i,

@@ -103,7 +103,7 @@ def test_add_a_person_by_keyboard_with_inline_validation(qtbot, dialog: Contacts
     qtbot.keyClicks(editor.name, "Kim Kommune")
     qtbot.keyClicks(editor.organisation, "Københavns Kommune, Socialforvaltningen")
     qtbot.keyClicks(editor.role, "sagsbehandler")
-    qtbot.keyClicks(editor.phone, "33 66 33 66")
+    qtbot.keyClicks(editor.phone, "12 34 56 71")
     qtbot.keyClicks(editor.email, "kim@kk")
     editor.kommune.set_code("101")
     assert editor.sector.currentData() == Sector.KOMMUNE  # chosen kommune → kommune side
@@ -114,11 +114,16 @@ def test_add_a_person_by_keyboard_with_inline_validation(qtbot, dialog: Contacts
     shot(editor, "edit-refused")
     assert service.contacts() == []
 
-    qtbot.keyClicks(editor.email, ".dk")
+    qtbot.keyClicks(editor.email, ".example.dk")
     qtbot.keyClick(editor.email, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: dialog.editor is None)
     [kim] = service.contacts()
-    assert (kim.name, kim.sector, kim.kommune_code, kim.email) == ("Kim Kommune", Sector.KOMMUNE, "101", "kim@kk.dk")
+    assert (kim.name, kim.sector, kim.kommune_code, kim.email) == (
+        "Kim Kommune",
+        Sector.KOMMUNE,
+        "101",
+        "kim@kk.example.dk",
+    )
     assert dialog.visible_names() == ["Kim Kommune"]
     assert dialog.selected() == kim
     assert dialog.table.item(0, 6).text() == "København"
@@ -126,7 +131,9 @@ def test_add_a_person_by_keyboard_with_inline_validation(qtbot, dialog: Contacts
 
 def test_search_filters_as_you_type(qtbot, dialog: ContactsDialog, service) -> None:  # type: ignore[no-untyped-def]
     service.add(ContactInput("Kim Kommune", "Københavns Kommune", Sector.KOMMUNE, "sagsbehandler"))
-    service.add(ContactInput("Rikke Region", "PC København", Sector.REGION, "overlæge", email="rikke@regionh.dk"))
+    service.add(
+        ContactInput("Rikke Region", "PC København", Sector.REGION, "overlæge", email="rikke@regionh.example.dk")
+    )
     service.add(ContactInput("Åse Ågård", "Lægehuset", Sector.ALMEN_PRAKSIS, "praktiserende læge"))
     dialog.reload()
     assert dialog.visible_names() == ["Kim Kommune", "Rikke Region", "Åse Ågård"]
@@ -143,7 +150,7 @@ def test_search_filters_as_you_type(qtbot, dialog: ContactsDialog, service) -> N
 
 
 def test_edit_with_enter_and_deactivate_with_confirmation(qtbot, dialog: ContactsDialog, service) -> None:  # type: ignore[no-untyped-def]
-    kim = service.add(ContactInput("Kim Kommune", "Københavns Kommune", Sector.KOMMUNE, phone="33 66 33 66"))
+    kim = service.add(ContactInput("Kim Kommune", "Københavns Kommune", Sector.KOMMUNE, phone="12 34 56 71"))
     service.add(ContactInput("Rikke Region", "PC København", Sector.REGION))
     dialog.reload()
     dialog.table.setFocus()
@@ -153,12 +160,12 @@ def test_edit_with_enter_and_deactivate_with_confirmation(qtbot, dialog: Contact
     editor = editor_of(qtbot, dialog)
     assert editor.name.text() == "Kim Kommune"
     editor.phone.selectAll()
-    qtbot.keyClicks(editor.phone, "+45 44 44 44 44")
+    qtbot.keyClicks(editor.phone, "+12 34 56 72 44")
     qtbot.keyClick(editor.phone, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: dialog.editor is None)
     edited = service.get(kim.id or 0)
-    assert edited.phone == "+45 44 44 44 44" and edited.version == (kim.version or 0) + 1
-    assert dialog.table.item(0, 4).text() == "+45 44 44 44 44"
+    assert edited.phone == "+12 34 56 72 44" and edited.version == (kim.version or 0) + 1
+    assert dialog.table.item(0, 4).text() == "+12 34 56 72 44"
     shot(dialog, "people")
 
     activate(qtbot, dialog)
@@ -201,16 +208,16 @@ def test_a_kommune_entrance_is_set_by_keyboard_and_used_by_the_plan(
     row = dialog.kommune_row("147")
     assert table.currentRow() == row and table.currentColumn() == MAIL_COLUMN and table.hasFocus()
 
-    edit_cell(qtbot, table, "sikker post@frb.dk")
+    edit_cell(qtbot, table, "sikker post@frb.example.dk")
     assert table.item(row, 4).text() == "⚠ Ikke gemt"
     assert dialog.kommune_error.isVisible() and "Frederiksberg" in dialog.kommune_error.text()
     assert next(k for k in service.kommune_entrances() if k.code == "147").secure_mail is None
     shot(dialog, "kommuner-refused")
 
     table.setCurrentCell(row, MAIL_COLUMN)
-    edit_cell(qtbot, table, "socialforvaltningen@frederiksberg.dk")
+    edit_cell(qtbot, table, "socialforvaltningen@frederiksberg.example.dk")
     assert table.item(row, 4).text() == "✓ Gemt" and not dialog.kommune_error.isVisible()
-    assert table.item(row, MAIL_COLUMN).text() == "socialforvaltningen@frederiksberg.dk"
+    assert table.item(row, MAIL_COLUMN).text() == "socialforvaltningen@frederiksberg.example.dk"
     dialog.kommune_search.clear()
     shot(dialog, "kommuner")
 
@@ -231,7 +238,7 @@ def test_a_kommune_entrance_is_set_by_keyboard_and_used_by_the_plan(
         ScenarioAssessment(has_indsats=False, may_need_support=True, can_discharge_before_support=False),
     )
     steps = [s for s in plan.steps if s.kommune_code == "147"]
-    assert steps and {s.secure_mail for s in steps} == {"socialforvaltningen@frederiksberg.dk"}
+    assert steps and {s.secure_mail for s in steps} == {"socialforvaltningen@frederiksberg.example.dk"}
 
 
 def test_a_directory_person_is_offered_in_the_meeting(qtbot, dialog: ContactsDialog, service, ctx) -> None:  # type: ignore[no-untyped-def]

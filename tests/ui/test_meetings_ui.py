@@ -302,10 +302,10 @@ def test_a_whole_live_meeting_by_keyboard_only(qtbot, world) -> None:
     assert focused() is editor.role
     type_(qtbot, "Sagsbehandler")
     press(qtbot, Qt.Key.Key_Tab)
-    type_(qtbot, "33 66 33 66")
+    type_(qtbot, "12 34 56 71")
     press(qtbot, Qt.Key.Key_Tab)
     assert focused() is editor.email
-    type_(qtbot, "mette.hansen@kk.dk")
+    type_(qtbot, "mette.hansen@kk.example.dk")
 
     press(qtbot, Qt.Key.Key_D, Qt.KeyboardModifier.AltModifier)  # the button's mnemonic (an animated click)
     qtbot.waitUntil(lambda: focused() in (editor.picker, editor.picker.lineEdit()))
@@ -314,7 +314,7 @@ def test_a_whole_live_meeting_by_keyboard_only(qtbot, world) -> None:
     type_(qtbot, "Psykiatrisk Center Nord")
     press(qtbot, Qt.Key.Key_Tab)
     choose(qtbot, "R")
-    for text in ("Overlæge", "38 64 00 00", "lars.berg@regionh.dk"):
+    for text in ("Overlæge", "12 34 56 70", "lars.berg@regionh.example.dk"):
         press(qtbot, Qt.Key.Key_Tab)
         type_(qtbot, text)
     press(qtbot, Qt.Key.Key_Tab)
@@ -394,7 +394,7 @@ def test_a_whole_live_meeting_by_keyboard_only(qtbot, world) -> None:
     assert "uændret medicin" in c.texts["behandling"]
     people = {p.name: p for p in c.participants}
     assert people["Mette Hansen"].sector is Sector.KOMMUNE
-    assert people["Mette Hansen"].email == "mette.hansen@kk.dk"
+    assert people["Mette Hansen"].email == "mette.hansen@kk.example.dk"
     assert people["Lars Berg"].sector is Sector.REGION and people["Lars Berg"].health_professional
     assert c.leader_key == people["Mette Hansen"].key
     assert c.referent_key == people["Lars Berg"].key

@@ -18,9 +18,7 @@ def test_a_database_that_cannot_be_opened_gives_a_clear_message(qtbot, tmp_path:
     broken.write_bytes(b"this is not a database file at all" * 200)
     shown: list[tuple[str, str]] = []
     monkeypatch.setattr(QMessageBox, "critical", lambda _p, title, text, *a, **k: shown.append((title, text)))
-    code = app_module.run(
-        app_module.LaunchOptions(database_url=str(broken), settings_path=str(tmp_path / "s.ini"))
-    )
+    code = app_module.run(app_module.LaunchOptions(database_url=str(broken), settings_path=str(tmp_path / "s.ini")))
     assert code == 2
     assert len(shown) == 1
     title, text = shown[0]
@@ -73,9 +71,7 @@ def test_smoke_command_exits_zero(tmp_path: Path) -> None:
 
 
 def test_version_command(tmp_path: Path) -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "coordinator_app", "--version"], capture_output=True, text=True
-    )
+    result = subprocess.run([sys.executable, "-m", "coordinator_app", "--version"], capture_output=True, text=True)
     assert result.returncode == 0
     assert result.stdout.startswith("Koordinator ")
 
