@@ -206,7 +206,7 @@ class ArchivedDocument:
     """An issued document, archived immutably: the exact PDF bytes, their SHA-256 and the data they came from."""
 
     id: int | None
-    admission_id: int
+    admission_id: int | None  # None: an ambulant patient's document (issue 5)
     kind: str  # "varslingsblanket", "netvaerksmoede_referat", "udskrivningsaftale", …
     title: str  # Danish, shown in the history, e.g. "Varslingsblanket – varsling"
     created_at: datetime  # aware UTC
@@ -215,3 +215,4 @@ class ArchivedDocument:
     data_version: str  # digest of the input data the PDF was rendered from
     event_id: int | None = None  # the notification event it was issued with
     content: bytes | None = None  # None when listed without the bytes
+    patient_id: int | None = None  # always set once stored; derived from the admission when not given

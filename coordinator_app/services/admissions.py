@@ -11,10 +11,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from sqlalchemy.exc import IntegrityError
+
 from coordinator_app import cpr as cpr_rules
 from coordinator_app import validation
 from coordinator_app.deadlines import Deadline, DeadlineState, compute_deadlines, next_deadline
-from coordinator_app.errors import ProcessError, ValidationError
+from coordinator_app.errors import ProcessError, StorageError, ValidationError
 from coordinator_app.meetings import Task, task_deadlines, tasks_of
 from coordinator_app.model import Admission, AdmissionFlags, Event, Kommune, Patient
 from coordinator_app.process import STATUS_LABELS, Status, replay
@@ -204,6 +206,11 @@ class AdmissionService:
             kommune_names=names,
         )
 
+    def patient_names(self, patient_ids: Sequence[int]) -> dict[int, str]:
+        """Patient id → name, also for patients without an admission (an ambulant meeting, issue 5)."""
+        with self._ctx.database.session() as session:
+            return PatientRepository(session).names(patient_ids)
+
     def kommuner(self) -> list[Kommune]:
         with self._ctx.database.session() as session:
             return KommuneRepository(session).all()
@@ -235,6 +242,33 @@ class AdmissionService:
             address=address,
         )
         return patient, data
+
+    def find_or_create_patient(
+        self, cpr: str, given_name: str, family_name: str, replacement_cpr: bool = False
+    ) -> Patient:
+        """The patient with this CPR, created when unknown (an ambulant patient's meeting, issue 5).
+
+        Validated as in ``create_admission`` (CPR or erstatnings-CPR, fornavn, efternavn). A known CPR returns
+        the stored patient unchanged: a differently typed name never silently overwrites the stored one (the
+        caller can compare ``name`` and tell the user)."""
+        today = self._ctx.clock.today()
+        number = cpr_rules.validate_cpr(cpr, replacement=replacement_cpr, today=today)
+        given = validation.require_name(given_name, field="given_name", label="Fornavn")
+        family = validation.require_name(family_name, field="family_name", label="Efternavn")
+        new = Patient(id=None, cpr=number, given_name=given, family_name=family, replacement_cpr=replacement_cpr)
+        try:
+            with self._ctx.database.session() as session:
+                patients = PatientRepository(session)
+                return patients.find_by_cpr(number) or patients.add(new)
+        except StorageError as exc:
+            if not isinstance(exc.__cause__, IntegrityError):
+                raise
+        # Another workstation created the same patient at the same moment: use theirs.
+        with self._ctx.database.session() as session:
+            found = PatientRepository(session).find_by_cpr(number)
+        if found is None:
+            raise StorageError("Patienten kunne ikke gemmes. Prøv igen.")
+        return found
 
     def create_admission(self, data: AdmissionInput) -> Changes:
         """Admit a patient (new or known by CPR). A patient can have only one open admission."""

@@ -173,6 +173,7 @@ class DocumentService:
                 data_version=_data_version(data),
                 event_id=event.id,
                 content=content,
+                patient_id=patient.id,
             )
         )
 
@@ -213,6 +214,11 @@ class DocumentService:
     def documents(self, admission_id: int) -> list[ArchivedDocument]:
         with self._ctx.database.session() as session:
             return DocumentRepository(session).for_admission(admission_id)
+
+    def patient_documents(self, patient_id: int) -> list[ArchivedDocument]:
+        """All the patient's documents, also those without an admission (an ambulant referat), newest first."""
+        with self._ctx.database.session() as session:
+            return DocumentRepository(session).for_patient(patient_id)
 
     def content(self, document_id: int) -> bytes:
         """The archived bytes, checked against the stored SHA-256 (byte-identical reopening)."""

@@ -9,7 +9,10 @@ CONTRACT (signatures below are fixed). The UI calls only these.
 * ``schedule`` records MEETING_INVITED on the admission (``data["rule"]`` C2/C3/C4 per
   ``meetings.OCCASION_RULES``), so ``deadlines.py`` dates the 5-arbejdsdage deadline; ``close`` records
   MEETING_HELD, which meets it. Both are checked against the process first (neutral before discharge; C3/C4
-  meetings are allowed after it).
+  meetings are allowed after it). An ambulant patient's meeting (``admission_id`` None, C4) records no event:
+  there is no admission to record it on.
+* The referat is archived at the patient (``documents.patient_id``) and at the admission when there is one; an
+  ambulant meeting's referat says "Ambulant forløb" where the admission would stand.
 * A follow-up meeting agreed at a meeting (C5) is scheduled by ``close`` on the date the participants chose. It
   is not a new request under C2–C4, so it records no MEETING_INVITED (no 5-day clock, no false "overdue" on
   the admission); when its date lies after the 5-day limit, its late reason says it was agreed at the meeting.
@@ -82,6 +85,8 @@ PARTICIPANT_BASIS = "Deltager (C7)"
 #: A follow-up meeting decided at the meeting starts at this local time (editable afterwards).
 FOLLOW_UP_TIME = time(10, 0)
 MEETING_LENGTH = timedelta(hours=1)
+#: What the referat says instead of an admission for an ambulant patient's meeting (C4).
+AMBULANT_LABEL = "Ambulant forløb"
 FORM_LABELS: dict[MeetingForm, str] = {
     MeetingForm.FYSISK: "fysisk møde",
     MeetingForm.VIDEO: "videomøde",
@@ -489,7 +494,8 @@ class MeetingService:
         return bytes(calendar.to_ical())
 
     def issue_referat(self, meeting_id: int) -> ArchivedDocument:
-        """Render the referat PDF and archive it (kind "netvaerksmoede_referat")."""
+        """Render the referat PDF and archive it (kind "netvaerksmoede_referat") at the patient, and at the
+        admission when the meeting has one (an ambulant meeting's referat says "Ambulant forløb")."""
         from coordinator_app.documents.layout import DocumentMeta
         from coordinator_app.documents.referat import render_referat  # arrives with the referat document
 
@@ -502,14 +508,11 @@ class MeetingService:
                     field="status",
                     rule="C7",
                 )
-            if meeting.admission_id is None:
-                raise ValidationError(
-                    "Referatet arkiveres ved en indlæggelse, og mødet hører ikke til nogen. Knyt mødet til "
-                    "patientens indlæggelse.",
-                    field="admission_id",
-                )
             patient = PatientRepository(session).get(meeting.patient_id)
-            admission = AdmissionRepository(session).get(meeting.admission_id)
+            if meeting.admission_id is None:
+                admission_label = AMBULANT_LABEL  # an ambulant patient's meeting (C4): archived at the patient
+            else:
+                admission_label = _admission_label(AdmissionRepository(session).get(meeting.admission_id))
             title = f"Referat af netværksmøde {meeting.reference}"
             meta = DocumentMeta(
                 document_id=f"{meeting.reference}-{created:%Y%m%d%H%M%S%f}",
@@ -521,7 +524,7 @@ class MeetingService:
                 meeting,
                 patient_name=patient.name,
                 cpr=patient.cpr,
-                admission_label=_admission_label(admission),
+                admission_label=admission_label,
                 meta=meta,
             )
             return DocumentRepository(session).add(
@@ -536,6 +539,7 @@ class MeetingService:
                     data_version=_meeting_data_version(meeting),
                     event_id=self._held_event_id(session, meeting),
                     content=content,
+                    patient_id=meeting.patient_id,
                 )
             )
 

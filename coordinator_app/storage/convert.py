@@ -209,6 +209,7 @@ def document_values(d: ArchivedDocument) -> dict[str, Any]:
         "data_version": d.data_version,
         "event_id": d.event_id,
         "content": d.content,
+        "patient_id": d.patient_id,
     }
 
 
@@ -226,6 +227,7 @@ def document_from(row: Any, *, with_content: bool = True) -> ArchivedDocument:
         data_version=row.data_version,
         event_id=row.event_id,
         content=content,
+        patient_id=row.patient_id,
     )
 
 

@@ -190,7 +190,9 @@ class DocumentRow(Base):
     __tablename__ = "documents"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    admission_id: Mapped[int] = mapped_column(ForeignKey("admissions.id"), index=True)
+    # Every document belongs to a patient; an ambulant patient's (a referat, issue 5) has no admission.
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id"), index=True)
+    admission_id: Mapped[int | None] = mapped_column(ForeignKey("admissions.id"), index=True)
     kind: Mapped[str] = mapped_column(String(40))
     title: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime]

@@ -194,6 +194,16 @@ class PatientRepository:
     def get(self, patient_id: int) -> Patient:
         return patient_from(self._row(patient_id))
 
+    def names(self, patient_ids: Iterable[int]) -> dict[int, str]:
+        """Patient id → "Fornavn Efternavn" for the ids that exist (one query per 5,000 ids)."""
+        out: dict[int, str] = {}
+        for chunk in _chunks(list(dict.fromkeys(patient_ids))):
+            rows = self._session.execute(
+                select(PatientRow.id, PatientRow.given_name, PatientRow.family_name).where(PatientRow.id.in_(chunk))
+            )
+            out.update({r.id: f"{r.given_name} {r.family_name}".strip() for r in rows})
+        return out
+
     def update(self, patient: Patient) -> Patient:
         """Save changes; raises ``ConflictError`` if another user changed the patient meanwhile."""
         if patient.id is None:
@@ -384,10 +394,24 @@ class DocumentRepository:
         self._session = session
 
     def add(self, document: ArchivedDocument) -> ArchivedDocument:
-        """Archive ``document`` (``content`` required, ``sha256`` its hex digest); returned with id, without content."""
+        """Archive ``document`` (``content`` required, ``sha256`` its hex digest); returned with id, without content.
+
+        ``patient_id`` is taken from the admission when only ``admission_id`` is given; an ambulant patient's
+        document (no admission) needs ``patient_id``, and both given must agree."""
         if document.content is None:
             raise ValueError("DocumentRepository.add() needs the document's content bytes")
         content = bytes(document.content)
+        if document.admission_id is not None:
+            owner = AdmissionRepository(self._session).get(document.admission_id).patient_id
+            if document.patient_id is None:
+                document = dataclasses.replace(document, patient_id=owner)
+            elif document.patient_id != owner:
+                raise ValueError(
+                    f"document for patient {document.patient_id} names admission {document.admission_id} "
+                    f"of patient {owner}"
+                )
+        elif document.patient_id is None:
+            raise ValueError("DocumentRepository.add() needs patient_id or admission_id")
         digest = hashlib.sha256(content).hexdigest()
         if document.sha256 != digest:
             raise ValueError(f"sha256 {document.sha256!r} is not the digest of the content ({digest})")
@@ -415,6 +439,15 @@ class DocumentRepository:
         rows = self._session.execute(
             select(*_DOCUMENT_COLUMNS)
             .where(_DOCUMENTS.c.admission_id == admission_id)
+            .order_by(_DOCUMENTS.c.created_at.desc(), _DOCUMENTS.c.id.desc())
+        )
+        return [document_from(r, with_content=False) for r in rows]
+
+    def for_patient(self, patient_id: int) -> list[ArchivedDocument]:
+        """All the patient's documents (every admission and ambulant ones), newest first, without their bytes."""
+        rows = self._session.execute(
+            select(*_DOCUMENT_COLUMNS)
+            .where(_DOCUMENTS.c.patient_id == patient_id)
             .order_by(_DOCUMENTS.c.created_at.desc(), _DOCUMENTS.c.id.desc())
         )
         return [document_from(r, with_content=False) for r in rows]

@@ -149,6 +149,7 @@ class MainWindow(QMainWindow):
         self.meetings_tab.referat_requested.connect(lambda mid: self.meeting_action(mid, "referat"))
         self.meetings_tab.template_requested.connect(self.edit_template)
         self.meetings_tab.patient_requested.connect(self.show_patient_of_meeting)
+        self.meetings_tab.ambulant_requested.connect(self.new_ambulant_meeting)
         self.tabs.addTab(self.meetings_tab, "&Møder")
         self.tabs.currentChanged.connect(self._tab_changed)
         self.setCentralWidget(self.tabs)
@@ -442,7 +443,8 @@ class MainWindow(QMainWindow):
     def refresh_meetings(self) -> None:
         try:
             meetings = self.meetings.upcoming(self._ctx.clock.today())
-            names = {r.patient_id: r.name for r in self.admissions.list_rows()}
+            # By the meeting's patient: an ambulant patient has no row in the admission list.
+            names = self.admissions.patient_names([m.patient_id for m in meetings])
         except KoordinatorError as exc:
             show_error(self, exc)
             return
@@ -468,6 +470,42 @@ class MainWindow(QMainWindow):
         dialog.finished.connect(lambda _r: self._after_change(admission_id, dialog.meeting is not None))
         self._open_dialog = dialog
 
+    def new_ambulant_meeting(self) -> None:
+        """A netværksmøde for a patient in ambulant treatment (no admission): who, then the schedule dialog
+        with the C4 occasion preselected (same 5-arbejdsdage rule during ambulant treatment)."""
+        from coordinator_app.ui.ambulant_patient_dialog import open_ambulant_patient_dialog
+
+        who = open_ambulant_patient_dialog(self, self.admissions)
+
+        def chosen() -> None:
+            if who.patient is not None and who.patient.id is not None:
+                self._schedule_ambulant(who.patient.id)
+
+        who.accepted.connect(chosen)
+        self._open_dialog = who
+
+    def _schedule_ambulant(self, patient_id: int) -> None:
+        from coordinator_app.meetings import Occasion
+        from coordinator_app.ui.meeting_schedule_dialog import open_schedule_dialog
+
+        dialog = open_schedule_dialog(
+            self,
+            self.meetings,
+            patient_id=patient_id,
+            admission_id=None,
+            today=self._ctx.clock.today(),
+            now=self._ctx.clock.now(),
+            calendar=self._ctx.calendar,
+            occasion=Occasion.PATIENT_ELLER_PAAROERENDE,
+        )
+
+        def done(_result: int) -> None:
+            if dialog.meeting is not None:
+                self.refresh_meetings()
+
+        dialog.finished.connect(done)
+        self._open_dialog = dialog
+
     def meeting_action(self, meeting_id: int, what: str) -> None:
         from coordinator_app.ui import printing
 
@@ -487,6 +525,9 @@ class MainWindow(QMainWindow):
 
                 dialog = ReferatDialog(self.meetings, meeting_id, self)
                 admission_id = meeting.admission_id
+                dialog.issued.connect(
+                    lambda document: self.statusBar().showMessage(f"Referatet er arkiveret: {document.title}", 8000)
+                )
                 dialog.finished.connect(
                     lambda _r: (
                         admission_id is not None and self._after_change(admission_id, dialog.document is not None)
@@ -506,12 +547,10 @@ class MainWindow(QMainWindow):
     def open_live(self, meeting: Meeting) -> None:
         from coordinator_app.ui.live_meeting import open_live_meeting
 
-        label = ""
-        if meeting.admission_id is not None:
-            try:
-                label = self.admissions.details(meeting.admission_id).patient.name
-            except KoordinatorError:
-                label = ""
+        try:  # by the meeting's patient: an ambulant meeting has no admission
+            label = self.admissions.patient_names([meeting.patient_id]).get(meeting.patient_id, "")
+        except KoordinatorError:
+            label = ""
         assert meeting.id is not None
         window = open_live_meeting(
             self,

@@ -35,6 +35,7 @@ class MeetingsTab(QWidget):
     referat_requested = Signal(int)
     template_requested = Signal()
     patient_requested = Signal(int)  # admission id
+    ambulant_requested = Signal()  # a new meeting for a patient without an admission (C4)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -61,15 +62,19 @@ class MeetingsTab(QWidget):
         self.referat_button = QPushButton("Udsted &referat")
         self.patient_button = QPushButton("Vis &patient")
         self.template_button = QPushButton("Møde&skabelon…")
+        self.ambulant_button = QPushButton("Nyt møde (&ambulant)…")
+        self.ambulant_button.setToolTip("Netværksmøde for en patient i ambulant behandling, uden indlæggelse (C4)")
         self.live_button.clicked.connect(lambda: self._emit(self.live_requested))
         self.ics_button.clicked.connect(lambda: self._emit(self.ics_requested))
         self.referat_button.clicked.connect(lambda: self._emit(self.referat_requested))
         self.patient_button.clicked.connect(self._emit_patient)
         self.template_button.clicked.connect(self.template_requested)
+        self.ambulant_button.clicked.connect(self.ambulant_requested)
         buttons = QHBoxLayout()
         for b in (self.live_button, self.ics_button, self.referat_button, self.patient_button):
             buttons.addWidget(b)
         buttons.addStretch(1)
+        buttons.addWidget(self.ambulant_button)
         buttons.addWidget(self.template_button)
 
         layout = QVBoxLayout(self)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -25,6 +26,8 @@ from coordinator_app.services.meetings import MeetingService
 
 
 class ReferatDialog(QDialog):
+    issued = Signal(object)  # the ArchivedDocument, once the referat is archived
+
     def __init__(self, service: MeetingService, meeting_id: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._service = service
@@ -113,3 +116,4 @@ class ReferatDialog(QDialog):
             return
         self._show(f"Referatet er udstedt og gemt under Dokumenter ({self.document.title}).", error=False)
         self.issue_button.setEnabled(False)
+        self.issued.emit(self.document)

@@ -8,6 +8,7 @@ import io
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from sqlalchemy import func, select
 
 from coordinator_app.deadlines import DeadlineState, compute_deadlines
 from coordinator_app.errors import ValidationError
@@ -32,6 +33,7 @@ from coordinator_app.services.context import COPENHAGEN, Clock, ServiceContext
 from coordinator_app.services.meetings import MeetingService, ScheduleInput
 from coordinator_app.services.setup import ensure_reference_data
 from coordinator_app.storage import ConflictError
+from coordinator_app.storage.orm import EventRow
 from coordinator_app.storage.repositories import AdmissionRepository, EventRepository
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # Monday
@@ -489,3 +491,73 @@ def test_referat_is_archived_with_the_meeting(service, admitted, ctx) -> None:
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
     assert "Bostøtte visiteres" in text
     assert service.issue_referat(meeting.id).id != document.id  # issuing again archives a new document
+
+
+# -- an ambulant patient's meeting (issue 5: no admission) -----------------------------------------------
+
+
+def test_an_ambulant_meeting_runs_closes_and_its_referat_is_archived_at_the_patient(service, ctx) -> None:
+    from pypdf import PdfReader
+
+    from coordinator_app.services.documents import DocumentService
+
+    patient = AdmissionService(ctx).find_or_create_patient("010190-9909", *NAME)
+    assert patient.id is not None
+    meeting = service.schedule(
+        ScheduleInput(
+            patient_id=patient.id,
+            admission_id=None,
+            occasion=Occasion.PATIENT_ELLER_PAAROERENDE,  # C4: the same 5-day rule in ambulant treatment
+            invited_on=date(2026, 11, 23),
+            planned_at=at(date(2026, 11, 27)),
+            place="Ambulatoriets mødelokale",
+        )
+    )
+    assert meeting.admission_id is None and meeting.patient_id == patient.id
+    assert service.deadline(meeting) == date(2026, 11, 30)  # 5 arbejdsdage (C4)
+    with ctx.database.session() as session:  # no admission: no MEETING_INVITED (nor any other event)
+        assert AdmissionRepository(session).for_patient(patient.id) == []
+        assert session.scalar(select(func.count()).select_from(EventRow)) == 0
+    assert [m.id for m in service.upcoming(date(2026, 11, 23))] == [meeting.id]
+    assert [m.id for m in service.for_patient(patient.id)] == [meeting.id]
+
+    meeting = service.start(meeting.id)
+    meeting = service.save_content(meeting.id, full_content(), expected_version=meeting.version)
+    assert service.get(meeting.id).content == full_content()
+    closed = service.close(meeting.id, expected_version=meeting.version)
+    assert closed.meeting.status is MeetingStatus.AFSLUTTET and closed.tasks
+
+    document = service.issue_referat(meeting.id)
+    assert (document.admission_id, document.patient_id) == (None, patient.id)
+    assert document.kind == "netvaerksmoede_referat" and meeting.reference in document.title
+    assert [d.id for d in DocumentService(ctx).patient_documents(patient.id)] == [document.id]
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(DocumentService(ctx).content(document.id))).pages)
+    assert "Ambulant forløb" in text and "Bostøtte visiteres" in text
+
+
+def test_an_admission_referat_also_carries_the_patient(service, admitted) -> None:
+    meeting = schedule(service, admitted)
+    meeting = service.save_content(meeting.id, full_content(), expected_version=meeting.version)
+    service.close(meeting.id, expected_version=meeting.version)
+    document = service.issue_referat(meeting.id)
+    assert (document.admission_id, document.patient_id) == (admitted.admission_id, admitted.patient_id)
+
+
+def test_find_or_create_patient_validates_and_never_overwrites_a_known_name(ctx, admitted) -> None:
+    service = AdmissionService(ctx)
+    with pytest.raises(ValidationError, match="CPR-nummer har 10 cifre") as bad:
+        service.find_or_create_patient("010190-990", *NAME)
+    assert bad.value.field == "cpr"
+    with pytest.raises(ValidationError) as no_name:
+        service.find_or_create_patient("020290-9908", " ", "Fiktivsen")
+    assert no_name.value.field == "given_name"
+    with pytest.raises(ValidationError) as no_family:
+        service.find_or_create_patient("020290-9908", "Testa", "")
+    assert no_family.value.field == "family_name"
+
+    known = service.find_or_create_patient("0101909909", "Anden", "Stavemåde")
+    assert known.id == admitted.patient_id and known.name == "Testa Fiktivsen"  # stored name kept
+    new = service.find_or_create_patient("020290-9908", "  Fikta ", "Testesen")
+    assert new.id not in (None, admitted.patient_id)
+    assert (new.cpr, new.name, new.replacement_cpr) == ("0202909908", "Fikta Testesen", False)
+    assert service.find_or_create_patient("0202909908", "Fikta", "Testesen").id == new.id

@@ -53,7 +53,7 @@ def consent(patient_id: int, at: datetime = MOMENT, **kw: Any) -> Consent:
     return Consent(id=None, patient_id=patient_id, **values)
 
 
-def document(admission_id: int, content: bytes | None = EVERY_BYTE, **kw: Any) -> ArchivedDocument:
+def document(admission_id: int | None, content: bytes | None = EVERY_BYTE, **kw: Any) -> ArchivedDocument:
     values: dict[str, Any] = {
         "kind": "varslingsblanket",
         "title": "Varslingsblanket – varsling (æøå)",
@@ -172,7 +172,8 @@ def test_document_bytes_come_back_byte_identical(admitted: Admitted) -> None:
         added = [DocumentRepository(session).add(d) for d in originals]
     for original, content, stored in zip(originals, contents, added, strict=True):
         assert stored.id is not None
-        assert stored == dataclasses.replace(original, id=stored.id, created_at=MOMENT, content=None)
+        # The patient comes from the admission when only the admission is given (migration 0005).
+        assert stored == dataclasses.replace(original, id=stored.id, created_at=MOMENT, content=None, patient_id=_p.id)
         with db.session() as session:
             repo = DocumentRepository(session)
             read = repo.get(stored.id)
@@ -293,6 +294,52 @@ def test_for_admission_lists_newest_first_without_loading_the_bytes(admitted: Ad
     assert selects and not any("content" in s for s in selects)
 
 
+def test_an_ambulant_document_belongs_to_the_patient_without_an_admission(admitted: Admitted) -> None:
+    """Issue 5: an ambulant patient's referat is archived at the patient; for_patient lists everything."""
+    db, p, a = admitted
+    patient_id, admission_id = _ids(p, a)
+    with db.session() as session:
+        other = PatientRepository(session).add(patient(cpr="0101909909", given_name="Testa", family_name="Fiktivsen"))
+        assert other.id is not None
+        repo = DocumentRepository(session)
+        at_admission = repo.add(document(admission_id, created_at=MOMENT - timedelta(days=1)))
+        ambulant = repo.add(
+            document(None, b"%PDF ambulant", patient_id=patient_id, kind="netvaerksmoede_referat", created_at=MOMENT)
+        )
+        elsewhere = repo.add(document(None, b"%PDF other", patient_id=other.id))
+    assert ambulant.id is not None
+    assert (ambulant.admission_id, ambulant.patient_id) == (None, patient_id)
+    assert at_admission.patient_id == patient_id and elsewhere.patient_id == other.id
+    with db.session() as session, _statements(db) as seen:
+        repo = DocumentRepository(session)
+        listed = repo.for_patient(patient_id)
+        assert repo.for_patient(other.id) == [elsewhere]
+        assert repo.for_admission(admission_id) == [at_admission]
+        assert repo.for_patient(4242) == []
+    assert listed == [ambulant, at_admission]
+    assert all(d.content is None for d in listed)
+    selects = [s for s in seen if s.lstrip().upper().startswith("SELECT")]
+    assert selects and not any("content" in s for s in selects)
+    with db.session() as session:
+        assert DocumentRepository(session).get(ambulant.id).content == b"%PDF ambulant"
+
+
+def test_a_document_needs_a_patient_and_the_admission_must_be_theirs(admitted: Admitted) -> None:
+    db, p, a = admitted
+    _, admission_id = _ids(p, a)
+    with db.session() as session:
+        other = PatientRepository(session).add(patient(cpr="0101909909", given_name="Testa", family_name="Fiktivsen"))
+        repo = DocumentRepository(session)
+        with pytest.raises(ValueError, match="needs patient_id or admission_id"):
+            repo.add(document(None))
+        with pytest.raises(ValueError, match="names admission"):
+            repo.add(document(admission_id, patient_id=other.id))
+        with pytest.raises(NotFoundError):
+            repo.add(document(admission_id + 100))
+    with db.session() as session:
+        assert DocumentRepository(session).for_patient(other.id or 0) == []
+
+
 # -- demo reload ------------------------------------------------------------------------------------
 
 
@@ -302,13 +349,17 @@ def test_clear_all_removes_consents_and_documents_too(admitted: Admitted) -> Non
     with db.session() as session:
         noted = EventRepository(session).append(history_event(admission_id, MOMENT))
         doc = DocumentRepository(session).add(document(admission_id, event_id=noted.id))
+        ambulant = DocumentRepository(session).add(document(None, b"%PDF", patient_id=patient_id))
         given = ConsentRepository(session).add(consent(patient_id, admission_id=admission_id))
     assert doc.id is not None and given.id is not None
     with db.session() as session:
         clear_all(session)
     with db.session() as session:
         assert DocumentRepository(session).for_admission(admission_id) == []
+        assert DocumentRepository(session).for_patient(patient_id) == []
         assert ConsentRepository(session).for_patient(patient_id) == []
+        with pytest.raises(NotFoundError):
+            DocumentRepository(session).get(ambulant.id or 0)
         with pytest.raises(NotFoundError):
             DocumentRepository(session).get(doc.id)
     with db.session() as session:  # ids carry on after a reload, without colliding

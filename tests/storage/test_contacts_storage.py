@@ -130,7 +130,7 @@ def test_a_0003_database_is_upgraded_to_0004_and_back(empty_db_url: str) -> None
     db = open_database(empty_db_url)  # the new Koordinator opens it
     try:
         with db.engine.connect() as conn:
-            assert migrate.current_revision(conn) == migrate.head_revision() == "0004"
+            assert migrate.current_revision(conn) == migrate.head_revision()
             assert "contacts" in inspect(conn).get_table_names()
         with db.session() as session:
             added = ContactRepository(session).add(dataclasses.replace(KIM, kommune_code=None), at=MOMENT)

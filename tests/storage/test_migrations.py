@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import shutil
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -10,13 +12,14 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, text
+from sqlalchemy.exc import IntegrityError
 from storage_data import MOMENT, patient
 
 from coordinator_app.errors import StorageError
-from coordinator_app.model import Consent, ConsentMethod, ConsentRecipient
+from coordinator_app.model import ArchivedDocument, Consent, ConsentMethod, ConsentRecipient
 from coordinator_app.storage import migrate, open_database
 from coordinator_app.storage.orm import Base
-from coordinator_app.storage.repositories import ConsentRepository, PatientRepository
+from coordinator_app.storage.repositories import ConsentRepository, DocumentRepository, PatientRepository
 
 TABLES = {
     "kommuner",
@@ -160,10 +163,10 @@ def test_a_database_from_a_newer_koordinator_is_refused(db_url: str) -> None:
         open_database(db_url)
 
 
-def test_head_is_0004_with_consents_documents_meetings_and_contacts(db_url: str) -> None:
-    assert migrate.head_revision() == "0004"
+def test_head_is_0005_with_consents_documents_meetings_and_contacts(db_url: str) -> None:
+    assert migrate.head_revision() == "0005"
     revision, tables = _revision_and_tables(db_url)
-    assert revision == "0004"
+    assert revision == "0005"
     assert {"consents", "documents", "meeting_templates", "meetings", "contacts"} <= tables
 
 
@@ -222,3 +225,87 @@ def test_a_0001_database_with_data_is_upgraded_to_0002_and_back(empty_db_url: st
     assert tables == TABLES - {"consents", "documents", "meeting_templates", "meetings", "contacts"} | {
         "alembic_version"
     }
+
+
+def test_a_0004_database_with_documents_is_upgraded_to_0005_and_back(empty_db_url: str) -> None:
+    """0005: every existing document keeps its bytes and gets its admission's patient; admission_id may be
+    empty afterwards (an ambulant referat); patient_id is NOT NULL with a foreign key."""
+    _migrate_to(empty_db_url, "0004")
+    pdf_a, pdf_b = bytes(range(256)) * 4, b"%PDF-1.7 \x00\xff anden"
+    db = open_database(empty_db_url, migrate=False)
+    with db.engine.begin() as conn:  # written as 0004 knew it (plain SQL)
+        at = MOMENT.replace(tzinfo=None) if conn.dialect.name == "sqlite" else MOMENT
+        conn.execute(text("INSERT INTO kommuner (code, name, region) VALUES ('101', 'København', 'Hovedstaden')"))
+        for pid, cpr, given in ((7, "0101901234", "Åse"), (9, "0101909909", "Testa")):
+            conn.execute(
+                text(
+                    "INSERT INTO patients (id, cpr, given_name, family_name, created_at, version) "
+                    "VALUES (:id, :cpr, :given, 'Fiktivsen', :at, 1)"
+                ),
+                {"id": pid, "cpr": cpr, "given": given, "at": at},
+            )
+        for aid, pid in ((8, 7), (10, 9), (11, 9)):
+            conn.execute(
+                text(
+                    "INSERT INTO admissions (id, patient_id, center, ward, admitted, bopaelskommune, version) "
+                    "VALUES (:id, :pid, 'PC København', 'Afsnit 7', '2026-11-02', '101', 1)"
+                ),
+                {"id": aid, "pid": pid},
+            )
+        for did, aid, content in ((21, 8, pdf_a), (22, 11, pdf_b), (23, 10, pdf_a)):  # ids past the sequence
+            conn.execute(
+                text(
+                    "INSERT INTO documents (id, admission_id, kind, title, created_at, created_by, sha256, "
+                    "data_version, content) VALUES (:id, :aid, 'varslingsblanket', 'Varsling', :at, 'test', "
+                    ":sha, 'v1', :content)"
+                ),
+                {"id": did, "aid": aid, "at": at, "sha": hashlib.sha256(content).hexdigest(), "content": content},
+            )
+    db.dispose()
+
+    db = open_database(empty_db_url)  # the new Koordinator opens the old database
+    try:
+        with db.engine.connect() as conn:
+            assert migrate.current_revision(conn) == migrate.head_revision() == "0005"
+            columns = {c["name"]: c for c in inspect(conn).get_columns("documents")}
+            assert columns["patient_id"]["nullable"] is False
+            assert columns["admission_id"]["nullable"] is True
+            keys = {fk["name"]: fk["referred_table"] for fk in inspect(conn).get_foreign_keys("documents")}
+            assert keys["fk_documents_patient_id_patients"] == "patients"
+            context = MigrationContext.configure(conn, opts={"compare_type": True})
+            assert compare_metadata(context, Base.metadata) == []
+        with db.session() as session:
+            repo = DocumentRepository(session)
+            assert [(d.id, d.admission_id) for d in repo.for_patient(9)] == [(23, 10), (22, 11)]
+            assert [(d.id, d.patient_id) for d in repo.for_patient(7)] == [(21, 7)]
+            assert repo.get(21).content == pdf_a and repo.get(22).content == pdf_b
+            ambulant = repo.add(
+                ArchivedDocument(None, None, "netvaerksmoede_referat", "Referat", MOMENT + timedelta(days=1), "test",
+                                 hashlib.sha256(b"%PDF").hexdigest(), "v2", content=b"%PDF", patient_id=7)
+            )  # fmt: skip
+        with db.session() as session:
+            assert [d.id for d in DocumentRepository(session).for_patient(7)] == [ambulant.id, 21]
+        with db.engine.connect() as conn, pytest.raises(IntegrityError):  # NOT NULL
+            conn.execute(
+                text(
+                    "INSERT INTO documents (admission_id, kind, title, created_at, created_by, sha256, "
+                    "data_version, content) VALUES (8, 'x', 'x', :at, 'test', 'x', 'v1', :content)"
+                ),
+                {"at": MOMENT, "content": b"x"},
+            )
+    finally:
+        db.dispose()
+
+    _migrate_to(empty_db_url, "0004", down=True)  # the ambulant document has no admission to go back to
+    db = open_database(empty_db_url, migrate=False)
+    try:
+        with db.engine.connect() as conn:
+            assert migrate.current_revision(conn) == "0004"
+            assert "patient_id" not in {c["name"] for c in inspect(conn).get_columns("documents")}
+            assert conn.execute(text("SELECT id, admission_id FROM documents ORDER BY id")).all() == [
+                (21, 8),
+                (22, 11),
+                (23, 10),
+            ]
+    finally:
+        db.dispose()
