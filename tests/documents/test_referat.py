@@ -426,8 +426,7 @@ def test_identical_meetings_render_identical_bytes(referat_meta) -> None:
 
 def test_page_renders_to_png(referat_meta, tmp_path: Path) -> None:
     pdftoppm = shutil.which("pdftoppm")
-    if pdftoppm is None:
-        pytest.skip("pdftoppm (poppler-utils) er ikke installeret")
+    assert pdftoppm is not None, "pdftoppm (poppler-utils) mangler: kør scripts/setup.sh"
     pdf = tmp_path / "referat.pdf"
     pdf.write_bytes(_render(_meeting(), referat_meta))
     subprocess.run(

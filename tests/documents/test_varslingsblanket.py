@@ -213,8 +213,7 @@ def test_identical_data_renders_identical_bytes(form_data, meta) -> None:
 
 def test_page_one_renders_to_png(form_data, meta, tmp_path: Path) -> None:
     pdftoppm = shutil.which("pdftoppm")
-    if pdftoppm is None:
-        pytest.skip("pdftoppm (poppler-utils) er ikke installeret")
+    assert pdftoppm is not None, "pdftoppm (poppler-utils) mangler: kør scripts/setup.sh"
     pdf = tmp_path / "varslingsblanket.pdf"
     pdf.write_bytes(render_varslingsblanket(form_data(free_text=long_text(30)), meta()))
     subprocess.run(
