@@ -17,6 +17,7 @@ from coordinator_app.errors import ValidationError
 from coordinator_app.model import Consent, ConsentMethod, ConsentRecipient
 from coordinator_app.services.admissions import Changes
 from coordinator_app.services.context import COPENHAGEN, ServiceContext
+from coordinator_app.storage.repositories import ConsentRepository
 
 
 @dataclass(frozen=True)
@@ -52,13 +53,6 @@ def require_kommune_consent(consents: Sequence[Consent], legal_basis: str | None
     )
 
 
-def _repository(session: Session):  # type: ignore[no-untyped-def]
-    # Imported late: the consent tables arrive with migration 0002.
-    from coordinator_app.storage.repositories import ConsentRepository
-
-    return ConsentRepository(session)
-
-
 class ConsentService:
     def __init__(self, ctx: ServiceContext) -> None:
         self._ctx = ctx
@@ -76,7 +70,7 @@ class ConsentService:
             if data.given_on > ctx.clock.today():
                 raise ValidationError("Samtykket kan ikke være givet i fremtiden.", field="given_on", rule="F1")
             given_at = datetime.combine(data.given_on, time(12, 0), COPENHAGEN).astimezone(UTC)
-        return _repository(session).add(
+        return ConsentRepository(session).add(
             Consent(
                 id=None,
                 patient_id=patient_id,
@@ -99,9 +93,9 @@ class ConsentService:
     def withdraw(self, consent_id: int) -> Changes:
         """F1: withdrawal is honoured from now on; the record stays (history)."""
         with self._ctx.database.session() as session:
-            consent = _repository(session).withdraw(consent_id, self._ctx.clock.now())
+            consent = ConsentRepository(session).withdraw(consent_id, self._ctx.clock.now())
         return Changes(admission_id=consent.admission_id, patient_id=consent.patient_id, list_changed=False)
 
     def for_patient(self, patient_id: int) -> list[Consent]:
         with self._ctx.database.session() as session:
-            return _repository(session).for_patient(patient_id)
+            return ConsentRepository(session).for_patient(patient_id)

@@ -24,7 +24,6 @@ from coordinator_app.documents.varslingsblanket import (
 )
 from coordinator_app.errors import KoordinatorError, ValidationError
 from coordinator_app.model import Admission, ArchivedDocument, Event, EventKind, Patient
-from coordinator_app.services.consent import active_consent
 from coordinator_app.services.context import ServiceContext
 from coordinator_app.services.ward import load_profile
 from coordinator_app.special_groups import contact_role, notify_role, recipient_kommune
@@ -36,6 +35,7 @@ from coordinator_app.storage.repositories import (
     KommuneRepository,
     PatientRepository,
 )
+from coordinator_app.workdays import local_date
 
 VARSLINGSBLANKET = "varslingsblanket"
 
@@ -110,7 +110,7 @@ class DocumentService:
         profile = load_profile(self._ctx)
         faerdig_from = None
         if event.kind in (EventKind.FAERDIGMELDING, EventKind.AFMELDING, EventKind.I_BERO, EventKind.GENOPTAGET):
-            faerdig_from = self._ctx_date(event)
+            faerdig_from = local_date(event.occurred_at)
         return VarslingsblanketData(
             form_type=form,
             patient_name=patient.name,
@@ -139,15 +139,9 @@ class DocumentService:
             free_text=details.free_text or event.note,
             signature_name=event.recorded_by,
             signature_title=profile.coordinator_title,
-            signature_date=self._ctx_date(event),
+            signature_date=local_date(event.occurred_at),
             event_time=event.occurred_at,
         )
-
-    @staticmethod
-    def _ctx_date(event: Event) -> date:
-        from coordinator_app.workdays import local_date
-
-        return local_date(event.occurred_at)
 
     # -- issuing and archiving --------------------------------------------------------------------------
     def issue_in(
@@ -238,6 +232,3 @@ def consent_basis_in(session: Session, patient_id: int, legal_basis: str | None)
     from coordinator_app.services.consent import require_kommune_consent
 
     return require_kommune_consent(ConsentRepository(session).for_patient(patient_id), legal_basis)
-
-
-__all__ = ["B5_KINDS", "FORM_FOR_EVENT", "DocumentService", "FormDetails", "active_consent", "consent_basis_in"]
