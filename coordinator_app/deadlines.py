@@ -15,7 +15,9 @@ What produces which deadline:
 * **D1** epikrise 24 h after the DISCHARGE event's moment; **D5** botilbud follow-up; **D3** GP answer per
   korrespondance; **A4** children check and 24-hour underretning assessment; **G1** 12 weeks from the first
   varsling/færdigmelding; **G2** next status meeting while færdigmeldt; **G3** escalation per disagreement;
-  **E3** end of each udskrivningsaftale/koordinationsplan (``data["end"]``) — met (ended) after the end date
+  **E1/E2** the required udskrivningsaftale/koordinationsplan (``discharge_plans.requirement``) by the planned
+  discharge day, else the expected færdigbehandlet day; met by its milestone event. **E3** end of each
+  udskrivningsaftale/koordinationsplan (``data["end"]``) — met (ended) after the end date
   or at readmission.
 
 A deadline that can no longer be met (a varsling after the færdigmelding, anything before discharge once the
@@ -30,6 +32,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
+from coordinator_app.discharge_plans import plan_due, requirement
 from coordinator_app.errors import ValidationError
 from coordinator_app.model import Admission, Event, EventKind
 from coordinator_app.process import ProcessState, Status, effective_events, replay_effective
@@ -330,9 +333,23 @@ def _municipal_deadlines(f: _Facts) -> list[Deadline]:
 
 
 def _plan_deadlines(f: _Facts) -> list[Deadline]:
-    """E3: a plan ends at its end date or when the patient is readmitted."""
-    rule = f.rule("plan_udloeber")
+    """E1/E2: a required plan before the planned discharge. E3: a plan ends at its end date or at readmission."""
     out = []
+    needed = requirement(f.admission.plan_facts)
+    if needed.kind is not None:
+        rule = f.rule(needed.kind.value)  # "udskrivningsaftale" (E1) or "koordinationsplan" (E2)
+        expected = [_as_date(e.data.get("date")) for _, e, _ in f.all([K.EXPECTED_FAERDIGBEHANDLET])]
+        expected = [d for d in expected if d is not None]
+        due = plan_due(
+            f.admission.planned_discharge, expected[-1] if expected else f.admission.expected_faerdigbehandlet
+        )
+        left = f.state.discharged or f.admission.discharged if f.state.is_discharged else None
+        if left is not None:  # the plan had to exist by the day the patient actually left
+            due = min(due, left) if due is not None else left
+        if due is not None:
+            hit = f.first(rule.fulfilled_by)
+            out.append(f.make(rule, due, hit[2] if hit else None, None, missed=f.state.is_discharged))
+    rule = f.rule("plan_udloeber")
     for _, event, _ in f.all([M.UDSKRIVNINGSAFTALE, M.KOORDINATIONSPLAN]):
         end = _as_date(event.data.get("end"))
         if end is None:

@@ -123,6 +123,15 @@ class AdmissionFlags:
 
 
 @dataclass(frozen=True, slots=True)
+class PlanFacts:
+    """The admission's facts that decide whether a discharge plan is required (E1, E2; ``discharge_plans``)."""
+
+    afsnit_v_support: bool = False  # receives support under serviceloven afsnit V (reduced psychiatric function)
+    wont_seek_help: bool = False  # presumably will not seek necessary treatment or social offers (§13a stk. 2)
+    refuses_participation: bool = False  # will not take part in an udskrivningsaftale (§13b)
+
+
+@dataclass(frozen=True, slots=True)
 class Admission:
     id: int | None
     patient_id: int
@@ -140,6 +149,8 @@ class Admission:
     flags: AdmissionFlags = field(default_factory=AdmissionFlags)
     demo: bool = False
     version: int | None = None  # optimistic locking: the row version this copy was read at
+    plan_facts: PlanFacts = field(default_factory=PlanFacts)  # E1, E2
+    planned_discharge: date | None = None  # the planned discharge day (A2, B4; the E1/E2 deadline)
 
 
 @dataclass(frozen=True, slots=True)

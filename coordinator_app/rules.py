@@ -46,6 +46,7 @@ class Trigger(StrEnum):
     ADMISSION = "indlaeggelse"
     EXPECTED_FAERDIGBEHANDLET = "forventet_faerdigbehandlet"  # latest medical judgement (B5)
     SCENARIO = "scenarie"  # when the need for support was identified (A1, B1–B3)
+    PLANNED_DISCHARGE = "planlagt_udskrivning"  # E1/E2: planned discharge, else expected færdigbehandlet
 
 
 class Milestone(StrEnum):
@@ -420,13 +421,19 @@ RULES: tuple[Rule, ...] = (
         "E1",
         "Udskrivningsaftale før udskrivning (psykiatriloven §13a)",
         f"{SA}, Udskrivningsaftaler",
+        trigger=Trigger.PLANNED_DISCHARGE,
+        offset=0,
+        unit=_CD,
         fulfilled_by=(_M.UDSKRIVNINGSAFTALE, _M.KOORDINATIONSPLAN),
     ),
     Rule(
         "koordinationsplan",
         "E2",
-        "Koordinationsplan, når patienten ikke vil medvirke til en udskrivningsaftale (§13b)",
+        "Koordinationsplan før udskrivning, når patienten ikke vil medvirke til en udskrivningsaftale (§13b)",
         f"{SA}, Koordinationsplaner",
+        trigger=Trigger.PLANNED_DISCHARGE,
+        offset=0,
+        unit=_CD,
         fulfilled_by=(_M.KOORDINATIONSPLAN,),
     ),
     Rule(

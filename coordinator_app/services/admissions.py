@@ -336,6 +336,8 @@ class AdmissionService:
                     scenario=current.scenario,
                     scenario_answers=current.scenario_answers,
                     demo=current.demo,
+                    plan_facts=current.plan_facts,  # edited on the Aftale/plan tab (PlanService.set_facts)
+                    planned_discharge=current.planned_discharge,
                     version=admission_version if admission_version is not None else current.version,
                 )
             )
