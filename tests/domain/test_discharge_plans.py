@@ -1,0 +1,420 @@
+"""Udskrivningsaftale and koordinationsplan (E1–E3): requirement, completeness, lifecycle, deadlines, meetings."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+
+import pytest
+from engine_helpers import admission, ev, expected, milestone
+from hypothesis import given
+from hypothesis import strategies as st
+
+from coordinator_app.deadlines import DeadlineState, compute_deadlines, next_deadline
+from coordinator_app.discharge_plans import (
+    DischargePlan,
+    Offer,
+    Party,
+    PartyRole,
+    PlanContent,
+    PlanFacts,
+    PlanKind,
+    PlanState,
+    PlanStatus,
+    SentTo,
+    check_complete,
+    content_from_meeting,
+    lifecycle,
+    next_plan_content,
+    overview,
+    plan_due,
+    readmission_after,
+    requirement,
+    validate_dates,
+)
+from coordinator_app.errors import ValidationError
+from coordinator_app.meetings import (
+    AgreementItem,
+    Meeting,
+    MeetingContent,
+    Occasion,
+    Participant,
+    Sector,
+    default_template,
+)
+from coordinator_app.model import EventKind
+from coordinator_app.rules import Milestone
+from coordinator_app.workdays import WorkCalendar
+
+D = date
+CAL = WorkCalendar()
+AFTALE, PLAN = PlanKind.UDSKRIVNINGSAFTALE, PlanKind.KOORDINATIONSPLAN
+
+
+# -- requirement (E1, E2) ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("facts", "kind", "rule"),
+    [
+        (PlanFacts(), None, None),
+        (PlanFacts(afsnit_v_support=True), AFTALE, "E1"),
+        (PlanFacts(wont_seek_help=True), AFTALE, "E1"),  # §13a stk. 2
+        (PlanFacts(refuses_participation=True), None, None),  # refusing alone requires nothing
+        (PlanFacts(afsnit_v_support=True, refuses_participation=True), PLAN, "E2"),
+        (PlanFacts(wont_seek_help=True, refuses_participation=True), PLAN, "E2"),
+    ],
+)
+def test_requirement_follows_the_facts(facts: PlanFacts, kind: PlanKind | None, rule: str | None) -> None:
+    req = requirement(facts)
+    assert (req.kind, req.rule_id, req.required) == (kind, rule, kind is not None)
+    assert req.reason  # always a Danish sentence to show
+
+
+def test_requirement_reasons_name_the_law() -> None:
+    assert "§ 13 a" in requirement(PlanFacts(afsnit_v_support=True)).reason
+    assert "afsnit V" in requirement(PlanFacts(afsnit_v_support=True)).reason
+    assert "§ 13 b" in requirement(PlanFacts(afsnit_v_support=True, refuses_participation=True)).reason
+
+
+# -- content and completeness ------------------------------------------------------------------------------
+
+
+def complete(kind: PlanKind = AFTALE) -> PlanContent:
+    parties = [
+        Party(PartyRole.PSYKIATRI, "Rie Regionsen", "Psykiatrisk Center København, Afsnit 7", "12 34 56 70"),
+        Party(PartyRole.KOMMUNE, "Kis Kommunesen", "Københavns Kommune, Socialpsykiatrien", "12 34 56 71"),
+        Party(PartyRole.EGEN_LAEGE, "Lis Lægesen", "Lægehuset", "12 34 56 72"),
+    ]
+    if kind is AFTALE:
+        parties.insert(0, Party(PartyRole.PATIENT, "Testa Fiktivsen"))
+    return PlanContent(
+        parties=tuple(parties),
+        treatment_offers=(Offer("Ambulant opfølgning i distriktspsykiatrien", "Rie Regionsen", D(2026, 12, 1)),),
+        social_offers=(Offer("Bostøtte 3 timer om ugen", "Kis Kommunesen", D(2026, 12, 1)),),
+        wishes="Vil gerne bo i egen lejlighed.",
+        goals="Passe sin medicin selv.",
+        contact_person="Kis Kommunesen, 12 34 56 71",
+        reaction_who="Kontaktpersonen i Socialpsykiatrien",
+        reaction_how="Ringer til patienten og kontakter distriktspsykiatrien samme dag.",
+        start=D(2026, 12, 1),
+        end=D(2027, 5, 31),
+        patient_agrees=kind is AFTALE,
+        patient_agreed_on=D(2026, 11, 30) if kind is AFTALE else None,
+        sent_to=(SentTo("Egen læge", D(2026, 12, 1), with_epikrise=True),),
+    )
+
+
+def fields_of(errors: list[ValidationError]) -> list[str | None]:
+    return [e.field for e in errors]
+
+
+def test_a_complete_aftale_and_plan_pass() -> None:
+    assert check_complete(AFTALE, complete(AFTALE)) == []
+    assert check_complete(PLAN, complete(PLAN)) == []  # no patient party, no agreement: §13b
+
+
+def test_an_empty_plan_lists_everything_missing_in_editor_order() -> None:
+    errors = check_complete(AFTALE, PlanContent())
+    assert fields_of(errors) == [
+        "parties",
+        "parties",
+        "parties",
+        "treatment_offers",
+        "reaction_who",
+        "reaction_how",
+        "start",
+        "end",
+        "patient_agrees",
+    ]
+    assert all(e.message for e in errors)
+    assert {e.rule for e in errors} <= {"E1", "E3"}
+
+
+def test_the_aftale_needs_the_patient_and_their_agreement() -> None:
+    c = complete(AFTALE)
+    without_patient = dataclasses.replace(c, parties=c.parties[1:])
+    assert fields_of(check_complete(AFTALE, without_patient)) == ["parties"]
+    assert "koordinationsplan" in check_complete(AFTALE, dataclasses.replace(c, patient_agrees=False))[0].message
+
+
+def test_who_reacts_is_required_e3() -> None:
+    errors = check_complete(PLAN, dataclasses.replace(complete(PLAN), reaction_who=" "))
+    assert [(e.field, e.rule) for e in errors] == [("reaction_who", "E3")]
+
+
+def test_offers_need_text_and_responsible() -> None:
+    c = dataclasses.replace(complete(), social_offers=(Offer("Bostøtte", ""), Offer("", "Kis")))
+    messages = [e.message for e in check_complete(AFTALE, c)]
+    assert messages == [
+        "Socialt tilbud 1 («Bostøtte») mangler en ansvarlig.",
+        "Socialt tilbud 2 mangler en beskrivelse.",
+    ]
+
+
+def test_end_before_start_is_refused_even_in_a_kladde() -> None:
+    c = dataclasses.replace(complete(), end=D(2026, 11, 1))
+    assert fields_of(check_complete(AFTALE, c)) == ["end"]
+    with pytest.raises(ValidationError) as info:
+        validate_dates(c)
+    assert info.value.field == "end"
+    validate_dates(PlanContent(start=D(2026, 12, 1)))  # an open end is fine while drafting
+
+
+def test_content_round_trips_through_json() -> None:
+    c = complete()
+    assert PlanContent.from_dict(c.to_dict()) == c
+    assert PlanContent.from_dict({}) == PlanContent()
+
+
+_text = st.text(max_size=20)
+_day = st.one_of(st.none(), st.dates(D(2020, 1, 1), D(2030, 12, 31)))
+_offer = st.builds(Offer, _text, _text, _day, _text)
+
+
+@given(
+    st.builds(
+        PlanContent,
+        parties=st.lists(st.builds(Party, st.sampled_from(PartyRole), _text, _text, _text, _text), max_size=4).map(
+            tuple
+        ),
+        treatment_offers=st.lists(_offer, max_size=3).map(tuple),
+        social_offers=st.lists(_offer, max_size=3).map(tuple),
+        wishes=_text,
+        reaction_who=_text,
+        start=_day,
+        end=_day,
+        patient_agrees=st.booleans(),
+        sent_to=st.lists(st.builds(SentTo, _text, _day, st.booleans()), max_size=2).map(tuple),
+    )
+)
+def test_any_content_round_trips(content: PlanContent) -> None:
+    assert PlanContent.from_dict(content.to_dict()) == content
+
+
+# -- lifecycle (E3) ----------------------------------------------------------------------------------------
+
+
+def plan(status: PlanStatus = PlanStatus.I_KRAFT, kind: PlanKind = AFTALE, **kw: object) -> DischargePlan:
+    return DischargePlan(id=1, admission_id=1, patient_id=1, kind=kind, status=status, content=complete(kind), **kw)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("today", "state"),
+    [
+        (D(2026, 11, 25), PlanState.KOMMENDE),
+        (D(2026, 12, 1), PlanState.I_KRAFT),
+        (D(2027, 5, 31), PlanState.I_KRAFT),  # the end date is the last day in force
+        (D(2027, 6, 1), PlanState.UDLOEBET),
+    ],
+)
+def test_a_plan_runs_from_start_to_end_date(today: date, state: PlanState) -> None:
+    assert lifecycle(plan(), today).state is state
+
+
+def test_readmission_ends_the_plan_before_its_end_date() -> None:
+    life = lifecycle(plan(), D(2027, 2, 1), readmitted_on=D(2027, 1, 10))
+    assert (life.state, life.ended_on) == (PlanState.OPHOERT_GENINDLAEGGELSE, D(2027, 1, 10))
+    assert "genindlæggelse 10-01-2027" in life.label
+    # A readmission after the end date does not rewrite history: it had already expired.
+    assert lifecycle(plan(), D(2027, 8, 1), readmitted_on=D(2027, 7, 1)).state is PlanState.UDLOEBET
+    # A readmission "in the future" (bad data) is not applied yet.
+    assert lifecycle(plan(), D(2027, 1, 1), readmitted_on=D(2027, 3, 1)).state is PlanState.I_KRAFT
+
+
+def test_a_plan_ended_by_hand_and_a_kladde() -> None:
+    ended = plan(PlanStatus.AFSLUTTET, ended_on=D(2027, 1, 5), ended_reason="Erstattet")
+    assert lifecycle(ended, D(2027, 2, 1)).state is PlanState.AFSLUTTET
+    assert lifecycle(plan(PlanStatus.KLADDE), D(2030, 1, 1)).state is PlanState.KLADDE
+
+
+def test_readmission_after_discharge() -> None:
+    assert readmission_after(None, [D(2027, 1, 1)]) is None
+    assert readmission_after(D(2026, 12, 1), [D(2026, 5, 1), D(2027, 2, 1), D(2027, 1, 3)]) == D(2027, 1, 3)
+    assert readmission_after(D(2026, 12, 1), [D(2026, 5, 1)]) is None
+
+
+def test_the_next_discharge_starts_from_the_last_plan_without_its_period_or_agreement() -> None:
+    new = next_plan_content(complete(), D(2027, 3, 1))
+    assert (new.start, new.end, new.patient_agrees, new.sent_to) == (D(2027, 3, 1), None, False, ())
+    assert new.parties == complete().parties
+    assert [o.what for o in new.social_offers] == ["Bostøtte 3 timer om ugen"]
+    assert all(o.from_date is None for o in (*new.social_offers, *new.treatment_offers))
+
+
+# -- overview: what the admission shows ----------------------------------------------------------------------
+
+
+def test_overview_warns_when_missing_before_planned_discharge() -> None:
+    o = overview(PlanFacts(afsnit_v_support=True), [], D(2026, 11, 23), due=D(2026, 12, 4))
+    assert o.missing and o.warning == "Udskrivningsaftale mangler – skal foreligge før udskrivning 04-12-2026 (E1)."
+
+
+def test_overview_a_kladde_is_not_enough() -> None:
+    o = overview(PlanFacts(afsnit_v_support=True), [plan(PlanStatus.KLADDE)], D(2026, 11, 23))
+    assert o.missing and o.warning is not None and "kladde" in o.warning
+
+
+def test_overview_in_force_no_warning_and_koordinationsplan_covers_e1() -> None:
+    o = overview(PlanFacts(afsnit_v_support=True), [plan()], D(2026, 12, 2))
+    assert (o.missing, o.warning, o.current_state and o.current_state.state) == (False, None, PlanState.I_KRAFT)
+    covered = overview(PlanFacts(wont_seek_help=True), [plan(kind=PLAN)], D(2026, 12, 2))
+    assert not covered.missing
+    # E2 is not met by an udskrivningsaftale: the patient refused to take part in one.
+    assert overview(PlanFacts(afsnit_v_support=True, refuses_participation=True), [plan()], D(2026, 12, 2)).missing
+
+
+def test_overview_after_a_discharge_without_a_plan() -> None:
+    o = overview(PlanFacts(wont_seek_help=True), [], D(2026, 12, 10), discharged=D(2026, 12, 5))
+    assert o.warning == "Udskrivningsaftale mangler: patienten blev udskrevet 05-12-2026 uden (E1)."
+
+
+def test_overview_not_required() -> None:
+    o = overview(PlanFacts(), [], D(2026, 12, 10))
+    assert (o.missing, o.warning, o.requirement.required) == (False, None, False)
+
+
+def test_plan_due_prefers_the_planned_discharge() -> None:
+    assert plan_due(D(2026, 12, 4), D(2026, 12, 1)) == D(2026, 12, 4)
+    assert plan_due(None, D(2026, 12, 1)) == D(2026, 12, 1)
+    assert plan_due(None, None) is None
+
+
+# -- deadlines in the list (E1, E2) ----------------------------------------------------------------------------
+
+K = EventKind
+
+
+def adm(facts: PlanFacts, **kw: object):  # type: ignore[no-untyped-def]
+    base = admission(D(2026, 11, 2), **kw)  # type: ignore[arg-type]
+    return dataclasses.replace(base, plan_facts=facts)
+
+
+def plan_deadlines(a, events, today):  # type: ignore[no-untyped-def]
+    return [d for d in compute_deadlines(a, events, CAL, today) if d.rule_id in ("E1", "E2")]
+
+
+def test_e1_deadline_on_the_planned_discharge_day_and_first_in_the_list_when_overdue() -> None:
+    a = dataclasses.replace(adm(PlanFacts(afsnit_v_support=True)), planned_discharge=D(2026, 11, 20))
+    [d] = plan_deadlines(a, [], D(2026, 11, 23))
+    assert (d.rule_id, d.kind, d.due, d.state) == ("E1", "udskrivningsaftale", D(2026, 11, 20), DeadlineState.OVERDUE)
+    nxt = next_deadline(compute_deadlines(a, [], CAL, D(2026, 11, 23)))
+    assert nxt is not None and nxt.rule_id == "E1"
+
+
+def test_e1_falls_back_to_the_latest_expected_faerdigbehandlet_day() -> None:
+    a = adm(PlanFacts(wont_seek_help=True), expected_faerdigbehandlet=D(2026, 12, 1))
+    assert [d.due for d in plan_deadlines(a, [], D(2026, 11, 23))] == [D(2026, 12, 1)]
+    moved = [expected(D(2026, 12, 9), D(2026, 11, 20))]
+    assert [d.due for d in plan_deadlines(a, moved, D(2026, 11, 23))] == [D(2026, 12, 9)]
+    assert plan_deadlines(adm(PlanFacts(wont_seek_help=True)), [], D(2026, 11, 23)) == []  # no date known yet
+
+
+def test_the_milestone_meets_e1_and_starts_e3() -> None:
+    a = dataclasses.replace(adm(PlanFacts(afsnit_v_support=True)), planned_discharge=D(2026, 12, 4))
+    events = [milestone(Milestone.UDSKRIVNINGSAFTALE, D(2026, 11, 30), end="2027-05-31", plan_id=1)]
+    [d] = plan_deadlines(a, events, D(2026, 12, 1))
+    assert (d.state, d.met_on) == (DeadlineState.MET, D(2026, 11, 30))
+    [e3] = [d for d in compute_deadlines(a, events, CAL, D(2026, 12, 1)) if d.rule_id == "E3"]
+    assert e3.due == D(2027, 5, 31)
+
+
+def test_e2_is_not_met_by_an_udskrivningsaftale() -> None:
+    a = dataclasses.replace(
+        adm(PlanFacts(afsnit_v_support=True, refuses_participation=True)), planned_discharge=D(2026, 12, 4)
+    )
+    aftale = [milestone(Milestone.UDSKRIVNINGSAFTALE, D(2026, 11, 30), end="2027-05-31")]
+    [d] = plan_deadlines(a, aftale, D(2026, 12, 1))
+    assert (d.rule_id, d.state) == ("E2", DeadlineState.OPEN)
+    plan_event = [milestone(Milestone.KOORDINATIONSPLAN, D(2026, 11, 30), end="2027-05-31")]
+    assert plan_deadlines(a, plan_event, D(2026, 12, 1))[0].state is DeadlineState.MET
+
+
+def test_a_corrected_milestone_no_longer_counts() -> None:
+    a = dataclasses.replace(adm(PlanFacts(afsnit_v_support=True)), planned_discharge=D(2026, 12, 4))
+    m = milestone(Milestone.UDSKRIVNINGSAFTALE, D(2026, 11, 30), end="2027-05-31")
+    undo = ev(K.CORRECTION, D(2026, 11, 30), hour=11, corrects=m.id)
+    assert plan_deadlines(a, [m, undo], D(2026, 12, 1))[0].state is DeadlineState.OPEN
+
+
+def test_discharged_without_a_plan_is_missed_on_the_day_they_left() -> None:
+    a = dataclasses.replace(
+        adm(PlanFacts(afsnit_v_support=True), discharged=D(2026, 11, 27)), planned_discharge=D(2026, 12, 4)
+    )
+    [d] = plan_deadlines(a, [], D(2026, 12, 1))
+    assert (d.due, d.state, d.missed) == (D(2026, 11, 27), DeadlineState.OVERDUE, True)
+
+
+def test_no_plan_deadline_when_not_required() -> None:
+    a = dataclasses.replace(adm(PlanFacts(refuses_participation=True)), planned_discharge=D(2026, 12, 4))
+    assert plan_deadlines(a, [], D(2026, 12, 1)) == []
+
+
+# -- from a netværksmøde (C5 → E1) ---------------------------------------------------------------------------
+
+KOMMUNE = Participant("k", "Kis Kommunesen", "Københavns Kommune", Sector.KOMMUNE, "sagsbehandler", "12 34 56 71")
+REGION = Participant("r", "Rie Regionsen", "Psykiatrisk Center København", Sector.REGION, "overlæge")
+GP = Participant("g", "Lis Lægesen", "Lægehuset", Sector.ALMEN_PRAKSIS, "egen læge")
+BORGER = Participant("b", "Testa Fiktivsen", "", Sector.BORGER, "patient")
+BOTILBUD = Participant("o", "Bo Botilbudsen", "Botilbuddet Eksempelvej", Sector.ANDET, "kontaktperson")
+
+
+def meeting() -> Meeting:
+    content = MeetingContent(
+        participants=(KOMMUNE, REGION, GP, BORGER, BOTILBUD),
+        agreements=(
+            AgreementItem("a1", "Ambulant opfølgning hver 14. dag", "r", D(2026, 12, 7)),
+            AgreementItem("a2", "Bostøtte 3 timer om ugen", "k", D(2026, 12, 1)),
+            AgreementItem("a3", "Medicingennemgang", "g", None),
+            AgreementItem("a4", "Hjælp til at handle ind", None, None),
+        ),
+        texts={"oensker": "Vil gerne tilbage til egen lejlighed."},
+    )
+    return Meeting(
+        id=5,
+        patient_id=1,
+        admission_id=1,
+        template=default_template(),
+        occasion=Occasion.UNDER_INDLAEGGELSE,
+        invited_on=D(2026, 11, 16),
+        reference="NM-2026-0005",
+        content=content,
+    )
+
+
+def test_a_meeting_fills_parties_and_offers() -> None:
+    c = content_from_meeting(meeting(), kind=AFTALE)
+    assert [(p.role, p.name) for p in c.parties] == [
+        (PartyRole.KOMMUNE, "Kis Kommunesen"),
+        (PartyRole.PSYKIATRI, "Rie Regionsen"),
+        (PartyRole.EGEN_LAEGE, "Lis Lægesen"),
+        (PartyRole.PATIENT, "Testa Fiktivsen"),
+        (PartyRole.ANDEN, "Bo Botilbudsen"),
+    ]
+    assert c.parties[0].phone == "12 34 56 71"
+    assert [(o.what, o.responsible, o.from_date) for o in c.treatment_offers] == [
+        ("Ambulant opfølgning hver 14. dag", "Rie Regionsen (Psykiatrisk Center København)", D(2026, 12, 7)),
+        ("Medicingennemgang", "Lis Lægesen (Lægehuset)", None),
+    ]
+    assert [(o.what, o.responsible) for o in c.social_offers] == [
+        ("Bostøtte 3 timer om ugen", "Kis Kommunesen (Københavns Kommune)"),
+        ("Hjælp til at handle ind", ""),  # no owner: check_complete will ask for one
+    ]
+    assert c.wishes == "Vil gerne tilbage til egen lejlighed."
+
+
+def test_pulling_twice_does_not_double_and_keeps_typed_content() -> None:
+    typed = PlanContent(
+        parties=(Party(PartyRole.KOMMUNE, "Kis Kommunesen", "Københavns Kommune"),),
+        wishes="Egne ord",
+        reaction_who="Kontaktpersonen",
+    )
+    once = content_from_meeting(meeting(), typed, kind=AFTALE)
+    twice = content_from_meeting(meeting(), once, kind=AFTALE)
+    assert twice == once
+    assert len(once.parties) == 5 and once.wishes == "Egne ord" and once.reaction_who == "Kontaktpersonen"
+
+
+def test_a_koordinationsplan_leaves_the_patient_out() -> None:
+    c = content_from_meeting(meeting(), kind=PLAN)
+    assert PartyRole.PATIENT not in {p.role for p in c.parties}
