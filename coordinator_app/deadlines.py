@@ -350,14 +350,23 @@ def _plan_deadlines(f: _Facts) -> list[Deadline]:
             hit = f.first(rule.fulfilled_by)
             out.append(f.make(rule, due, hit[2] if hit else None, None, missed=f.state.is_discharged))
     rule = f.rule("plan_udloeber")
+    # A revised plan records a new milestone with the same data["plan_id"]: only its newest one has an end.
+    newest: dict[object, Event] = {}
     for _, event, _ in f.all([M.UDSKRIVNINGSAFTALE, M.KOORDINATIONSPLAN]):
+        newest[event.data.get("plan_id") or ("event", event.id)] = event
+    by_hand = {
+        e.data.get("plan_id"): _as_date(e.data.get("plan_ended")) for e, _, _ in f.history if "plan_ended" in e.data
+    }
+    for key, event in newest.items():
         end = _as_date(event.data.get("end"))
         if end is None:
             continue
-        ended: date | None = end if f.today > end else None
+        stops = [end] if f.today > end else []
         if f.state.readmitted is not None and f.state.readmitted <= end:
-            ended = f.state.readmitted
-        out.append(f.make(rule, end, ended, None))
+            stops.append(f.state.readmitted)
+        if (stopped := by_hand.get(key)) is not None and stopped <= end:
+            stops.append(stopped)
+        out.append(f.make(rule, end, min(stops) if stops else None, None))
     return out
 
 

@@ -253,3 +253,12 @@ def load_centres(path: Path | None = None) -> list[Centre]:
                 raise ValidationError(f"{where}: afsnittet {ward!r} står to gange under {centre}.", field=path.name)
             listed.append(ward)
     return [Centre(name=name, wards=tuple(ws)) for name, ws in wards.items()]
+
+
+#: Official names that are not "<navn> Kommune".
+KOMMUNE_OFFICIAL = {"København": "Københavns Kommune", "Bornholm": "Bornholms Regionskommune"}
+
+
+def official_kommune_name(kommune: str) -> str:
+    """ "København" → "Københavns Kommune", "Gentofte" → "Gentofte Kommune" (as written on letters and plans)."""
+    return KOMMUNE_OFFICIAL.get(kommune, f"{kommune} Kommune")

@@ -279,10 +279,12 @@ class AdmissionService:
             patients = PatientRepository(session)
             admissions = AdmissionRepository(session)
             known = patients.find_by_cpr(patient.cpr)
+            earlier: list[Admission] = []
             if known is None:
                 known = patients.add(patient)
             else:
-                for other in admissions.for_patient(known.id or 0):
+                earlier = admissions.for_patient(known.id or 0)
+                for other in earlier:
                     if other.discharged is None:
                         raise ValidationError(
                             f"Patienten er allerede indlagt (indlæggelse nr. {other.id}). "
@@ -298,7 +300,13 @@ class AdmissionService:
                     )
                 )
             assert known.id is not None
-            admission = admissions.add(self._admission_from(data, patient_id=known.id, admission_id=None))
+            admission = self._admission_from(data, patient_id=known.id, admission_id=None)
+            if earlier:
+                # E3: a new plan is needed at this discharge "if the conditions still hold" — start from the last
+                # admission's facts; the coordinator re-judges them on the Aftale/plan tab.
+                last = max(earlier, key=lambda a: (a.admitted, a.id or 0))
+                admission = dataclasses.replace(admission, plan_facts=last.plan_facts)
+            admission = admissions.add(admission)
         return Changes(admission_id=admission.id, patient_id=known.id)
 
     def update_admission(

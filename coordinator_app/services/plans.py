@@ -21,24 +21,71 @@ CONTRACT (signatures below are fixed). The UI calls only these.
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
+import json
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
+from sqlalchemy.orm import Session
+
+from coordinator_app import __version__, validation
+from coordinator_app.deadlines import compute_deadlines
 from coordinator_app.discharge_plans import (
+    PLAN_TITLES,
     DischargePlan,
     Lifecycle,
+    Party,
+    PartyRole,
     PlanContent,
     PlanFacts,
     PlanKind,
     PlanOverview,
+    PlanStatus,
     PlanVersion,
+    SentTo,
+    check_complete,
+    content_from_meeting,
+    lifecycle,
+    next_plan_content,
+    overview,
+    plan_due,
+    readmission_after,
+    requirement,
+    validate_dates,
 )
-from coordinator_app.model import Admission, ArchivedDocument
+from coordinator_app.documents.discharge_plan import DischargePlanDocument, document_title, render_discharge_plan
+from coordinator_app.documents.layout import DocumentMeta
+from coordinator_app.errors import ProcessError, ValidationError
+from coordinator_app.meetings import MeetingStatus
+from coordinator_app.model import Admission, ArchivedDocument, Event, EventKind, Patient
+from coordinator_app.reference import official_kommune_name
+from coordinator_app.rules import Milestone
 from coordinator_app.services.context import ServiceContext
+from coordinator_app.services.ward import load_profile
+from coordinator_app.storage.plans import DischargePlanRepository
+from coordinator_app.storage.repositories import (
+    AdmissionRepository,
+    DocumentRepository,
+    EventRepository,
+    KommuneRepository,
+    MeetingRepository,
+    PatientRepository,
+)
+from coordinator_app.workdays import local_date
 
 PLAN_DOCUMENT_KIND = {  # ArchivedDocument.kind of each plan kind
     PlanKind.UDSKRIVNINGSAFTALE: "udskrivningsaftale",
     PlanKind.KOORDINATIONSPLAN: "koordinationsplan",
+}
+MILESTONES = {
+    PlanKind.UDSKRIVNINGSAFTALE: Milestone.UDSKRIVNINGSAFTALE,
+    PlanKind.KOORDINATIONSPLAN: Milestone.KOORDINATIONSPLAN,
+}
+MEETING_STATUS_LABELS = {
+    MeetingStatus.PLANLAGT: "planlagt",
+    MeetingStatus.I_GANG: "i gang",
+    MeetingStatus.AFSLUTTET: "afsluttet",
 }
 
 
@@ -66,15 +113,75 @@ class PlanService:
     def __init__(self, ctx: ServiceContext) -> None:
         self._ctx = ctx
 
+    # -- reading ------------------------------------------------------------------------------------------
     def panel(self, admission_id: int) -> PlanPanel:
-        raise NotImplementedError
+        today = self._ctx.clock.today()
+        with self._ctx.database.session() as session:
+            admission = AdmissionRepository(session).get(admission_id)
+            patient = PatientRepository(session).get(admission.patient_id)
+            repo = DischargePlanRepository(session)
+            plans = repo.for_admission(admission_id)
+            previous = self._previous(session, admission)
+            admissions = AdmissionRepository(session).for_patient(admission.patient_id)
+            events = EventRepository(session).for_admission(admission_id)
+            meetings = MeetingRepository(session).for_patient(admission.patient_id)
+        readmitted = self._readmitted(admission, admissions, events)
+        due = self._due(admission, events, today)
+        view = overview(
+            admission.plan_facts, plans, today, discharged=admission.discharged, readmitted_on=readmitted, due=due
+        )
+        choices = tuple(
+            MeetingChoice(
+                meeting_id=m.id,
+                label=" · ".join(
+                    [
+                        m.reference,
+                        f"{_meeting_day(m.planned_at, m.invited_on):%d-%m-%Y}",
+                        MEETING_STATUS_LABELS[m.status],
+                    ]
+                ),
+                agreements=len(m.content.agreements),
+            )
+            for m in sorted(meetings, key=lambda m: (_meeting_day(m.planned_at, m.invited_on), m.id or 0), reverse=True)
+            if m.id is not None
+        )
+        states = {p.id: lifecycle(p, today, readmitted) for p in plans if p.id is not None}
+        return PlanPanel(
+            admission=admission,
+            patient_name=patient.name,
+            overview=view,
+            plans=tuple(plans),
+            states=states,
+            previous=previous,
+            meetings=choices,
+        )
 
+    def versions(self, plan_id: int) -> list[PlanVersion]:
+        """Oldest first."""
+        with self._ctx.database.session() as session:
+            return DischargePlanRepository(session).versions(plan_id)
+
+    # -- the admission's facts ----------------------------------------------------------------------------
     def set_facts(
         self, admission_id: int, facts: PlanFacts, planned_discharge: date | None, *, expected_version: int
     ) -> Admission:
         """Returns the admission with its new version."""
-        raise NotImplementedError
+        with self._ctx.database.session() as session:
+            admissions = AdmissionRepository(session)
+            admission = admissions.get(admission_id)
+            if planned_discharge is not None and planned_discharge < admission.admitted:
+                raise ValidationError(
+                    f"Den planlagte udskrivning ligger før indlæggelsen ({admission.admitted:%d-%m-%Y}).",
+                    field="planned_discharge",
+                    rule="E1",
+                )
+            return admissions.update(
+                dataclasses.replace(
+                    admission, plan_facts=facts, planned_discharge=planned_discharge, version=expected_version
+                )
+            )
 
+    # -- writing plans ------------------------------------------------------------------------------------
     def create(
         self,
         admission_id: int,
@@ -86,29 +193,298 @@ class PlanService:
         """A new kladde. ``kind`` None: the required kind (udskrivningsaftale when nothing is required).
         Prefills the psychiatric department (centre, ward) and the bopælskommune as parties, and the patient for
         an udskrivningsaftale; start = today."""
-        raise NotImplementedError
+        today = self._ctx.clock.today()
+        now = self._ctx.clock.now()
+        with self._ctx.database.session() as session:
+            admission = AdmissionRepository(session).get(admission_id)
+            patient = PatientRepository(session).get(admission.patient_id)
+            kind = kind or requirement(admission.plan_facts).kind or PlanKind.UDSKRIVNINGSAFTALE
+            content = self._starting_content(session, admission, patient, kind, today)
+            if copy_previous:
+                previous = self._previous(session, admission)
+                if previous is None:
+                    raise ValidationError("Patienten har ingen tidligere aftale eller plan at kopiere fra.")
+                content = next_plan_content(previous.content, today)
+                if kind is PlanKind.KOORDINATIONSPLAN:
+                    content = dataclasses.replace(
+                        content, parties=tuple(p for p in content.parties if p.role is not PartyRole.PATIENT)
+                    )
+            source = None
+            if from_meeting_id is not None:
+                meeting = MeetingRepository(session).get(from_meeting_id)
+                if meeting.patient_id != admission.patient_id:
+                    raise ValidationError("Netværksmødet handler om en anden patient.", field="meeting")
+                content = content_from_meeting(meeting, content, kind)
+                source = from_meeting_id
+            plan = DischargePlan(
+                id=None,
+                admission_id=admission_id,
+                patient_id=admission.patient_id,
+                kind=kind,
+                content=content,
+                source_meeting_id=source,
+                created_by=self._ctx.user,
+            )
+            action = "Oprettet" + (" fra netværksmøde" if source else " som kopi af forrige" if copy_previous else "")
+            return DischargePlanRepository(session).add(plan, saved_by=self._ctx.user, at=now, action=action)
 
     def save(self, plan_id: int, content: PlanContent, *, expected_version: int) -> DischargePlan:
         """Store a kladde's content (impossible dates refused at once). A plan in force is changed with
         ``activate`` (a new issued version) instead: ``ValidationError`` here."""
-        raise NotImplementedError
+        validate_dates(content)
+        with self._ctx.database.session() as session:
+            repo = DischargePlanRepository(session)
+            plan = self._kladde(repo, plan_id)
+            changed = dataclasses.replace(plan, content=content, version=expected_version)
+            return repo.update(changed, saved_by=self._ctx.user, at=self._ctx.clock.now(), action="Gemt")
 
     def pull_from_meeting(self, plan_id: int, meeting_id: int, *, expected_version: int) -> DischargePlan:
-        raise NotImplementedError
+        with self._ctx.database.session() as session:
+            repo = DischargePlanRepository(session)
+            plan = self._kladde(repo, plan_id)
+            meeting = MeetingRepository(session).get(meeting_id)
+            if meeting.patient_id != plan.patient_id:
+                raise ValidationError("Netværksmødet handler om en anden patient.", field="meeting")
+            merged = content_from_meeting(meeting, plan.content, plan.kind)
+            changed = dataclasses.replace(plan, content=merged, source_meeting_id=meeting_id, version=expected_version)
+            return repo.update(
+                changed, saved_by=self._ctx.user, at=self._ctx.clock.now(), action=f"Hentet fra {meeting.reference}"
+            )
 
     def activate(
         self, plan_id: int, content: PlanContent, *, expected_version: int
     ) -> tuple[DischargePlan, ArchivedDocument]:
-        raise NotImplementedError
+        now = self._ctx.clock.now()
+        today = local_date(now)
+        with self._ctx.database.session() as session:
+            repo = DischargePlanRepository(session)
+            plan = repo.get(plan_id)
+            if plan.status is PlanStatus.AFSLUTTET:
+                raise ValidationError(
+                    f"{PLAN_TITLES[plan.kind]}en er afsluttet og kan ikke sættes i kraft igen. Opret en ny.",
+                    field="status",
+                )
+            problems = check_complete(plan.kind, content)
+            if problems:
+                first = problems[0]
+                more = f" (og {len(problems) - 1} punkt(er) mere)" if len(problems) > 1 else ""
+                raise ValidationError(first.message + more, field=first.field, rule=first.rule)
+            admission = AdmissionRepository(session).get(plan.admission_id)
+            patient = PatientRepository(session).get(plan.patient_id)
+            number = _issued(repo, plan_id) + 1  # the printed version: 1 for the first one in force
+            revision = plan.status is PlanStatus.I_KRAFT
+            title = PLAN_TITLES[plan.kind]
+            assert content.start is not None and content.end is not None  # check_complete
+            event = EventRepository(session).append(
+                Event(
+                    id=None,
+                    admission_id=plan.admission_id,
+                    kind=EventKind.NOTE,
+                    occurred_at=now,
+                    recorded_by=self._ctx.user,
+                    note=(
+                        f"{title} {'ny version' if revision else 'sat i kraft'}: "
+                        f"{content.start:%d-%m-%Y} – {content.end:%d-%m-%Y}"
+                    ),
+                    data={
+                        "milestone": MILESTONES[plan.kind].value,
+                        "plan_id": plan_id,
+                        "start": content.start.isoformat(),
+                        "end": content.end.isoformat(),
+                        "version": number,
+                    },
+                )
+            )
+            data = self._document_data(session, plan, content, admission, patient, number, draft=False)
+            meta = DocumentMeta(
+                document_id=f"UP-{plan.admission_id}-{plan_id}-{number}",
+                title=document_title(plan.kind),
+                created_at=now,
+                app_version=__version__,
+            )
+            pdf = render_discharge_plan(data, meta)
+            document = DocumentRepository(session).add(
+                ArchivedDocument(
+                    id=None,
+                    admission_id=plan.admission_id,
+                    kind=PLAN_DOCUMENT_KIND[plan.kind],
+                    title=f"{title} – version {number}",
+                    created_at=now,
+                    created_by=self._ctx.user,
+                    sha256=hashlib.sha256(pdf).hexdigest(),
+                    data_version=_data_version(plan.kind, content, number),
+                    event_id=event.id,
+                    content=pdf,
+                    patient_id=plan.patient_id,
+                )
+            )
+            updated = repo.update(
+                dataclasses.replace(
+                    plan,
+                    status=PlanStatus.I_KRAFT,
+                    content=content,
+                    activated_on=plan.activated_on or today,
+                    event_id=event.id,
+                    document_id=document.id,
+                    version=expected_version,
+                ),
+                saved_by=self._ctx.user,
+                at=now,
+                action="Ny version udstedt" if revision else "Sat i kraft",
+            )
+            return updated, document
 
     def end(self, plan_id: int, reason: str, *, expected_version: int, on: date | None = None) -> DischargePlan:
         """``on`` defaults to today."""
-        raise NotImplementedError
-
-    def versions(self, plan_id: int) -> list[PlanVersion]:
-        """Oldest first."""
-        raise NotImplementedError
+        why = validation.require_name(reason, field="reason", label="Begrundelsen")
+        now = self._ctx.clock.now()
+        day = on or local_date(now)
+        if day > local_date(now):
+            raise ValidationError(
+                "Datoen for afslutning kan ikke ligge i fremtiden. Ret i stedet slutdatoen.", field="on", rule="E3"
+            )
+        with self._ctx.database.session() as session:
+            repo = DischargePlanRepository(session)
+            plan = repo.get(plan_id)
+            if plan.status is PlanStatus.AFSLUTTET:
+                raise ValidationError(f"{PLAN_TITLES[plan.kind]}en er allerede afsluttet.", field="status")
+            if plan.status is PlanStatus.I_KRAFT:
+                EventRepository(session).append(
+                    Event(
+                        id=None,
+                        admission_id=plan.admission_id,
+                        kind=EventKind.NOTE,
+                        occurred_at=now,
+                        recorded_by=self._ctx.user,
+                        note=f"{PLAN_TITLES[plan.kind]} afsluttet {day:%d-%m-%Y}: {why}",
+                        data={"plan_id": plan_id, "plan_ended": day.isoformat()},
+                    )
+                )
+            changed = dataclasses.replace(
+                plan, status=PlanStatus.AFSLUTTET, ended_on=day, ended_reason=why, version=expected_version
+            )
+            return repo.update(changed, saved_by=self._ctx.user, at=now, action=f"Afsluttet: {why}")
 
     def draft_pdf(self, plan_id: int, content: PlanContent | None = None) -> bytes:
         """A preview PDF marked KLADDE (not archived), from ``content`` when given (unsaved edits)."""
-        raise NotImplementedError
+        now = self._ctx.clock.now()
+        with self._ctx.database.session() as session:
+            repo = DischargePlanRepository(session)
+            plan = repo.get(plan_id)
+            admission = AdmissionRepository(session).get(plan.admission_id)
+            patient = PatientRepository(session).get(plan.patient_id)
+            number = _issued(repo, plan_id) + 1  # the version it would become
+            data = self._document_data(session, plan, content or plan.content, admission, patient, number, draft=True)
+        meta = DocumentMeta(
+            document_id=f"UP-{plan.admission_id}-{plan_id}-kladde",
+            title=document_title(plan.kind),
+            created_at=now,
+            app_version=__version__,
+        )
+        return render_discharge_plan(data, meta)
+
+    # -- helpers ------------------------------------------------------------------------------------------
+    @staticmethod
+    def _kladde(repo: DischargePlanRepository, plan_id: int) -> DischargePlan:
+        plan = repo.get(plan_id)
+        if plan.status is not PlanStatus.KLADDE:
+            raise ValidationError(
+                f"{PLAN_TITLES[plan.kind]}en er sat i kraft: ret den og udsted en ny version i stedet.",
+                field="status",
+            )
+        return plan
+
+    @staticmethod
+    def _previous(session: Session, admission: Admission) -> DischargePlan | None:
+        """The newest plan put in force at an earlier admission (E3: a new one is made at each discharge)."""
+        admitted = {a.id: a.admitted for a in AdmissionRepository(session).for_patient(admission.patient_id)}
+        before = [
+            p
+            for p in DischargePlanRepository(session).for_patient(admission.patient_id)
+            if p.admission_id != admission.id
+            and p.status is not PlanStatus.KLADDE
+            and admitted.get(p.admission_id, date.max) < admission.admitted
+        ]
+        return before[-1] if before else None
+
+    @staticmethod
+    def _readmitted(admission: Admission, admissions: list[Admission], events: list[Event]) -> date | None:
+        """E3: the first later admission of the patient, or a READMISSION registered on this one."""
+        later = [a.admitted for a in admissions if a.id != admission.id and a.admitted >= admission.admitted]
+        later += [local_date(e.occurred_at) for e in events if e.kind is EventKind.READMISSION]
+        return readmission_after(admission.discharged, later)
+
+    def _due(self, admission: Admission, events: list[Event], today: date) -> date | None:
+        try:
+            found = [
+                d for d in compute_deadlines(admission, events, self._ctx.calendar, today) if d.rule_id in ("E1", "E2")
+            ]
+        except ProcessError:
+            found = []
+        return found[0].due if found else plan_due(admission.planned_discharge, admission.expected_faerdigbehandlet)
+
+    def _starting_content(
+        self, session: Session, admission: Admission, patient: Patient, kind: PlanKind, today: date
+    ) -> PlanContent:
+        profile = load_profile(self._ctx)
+        kommune = KommuneRepository(session).get(admission.handlekommune or admission.bopaelskommune)
+        kommune_label = official_kommune_name(kommune.name) if kommune else admission.bopaelskommune
+        parties = [
+            Party(PartyRole.PSYKIATRI, "", f"{admission.center}, {admission.ward}", profile.phone, profile.secure_mail),
+            Party(PartyRole.KOMMUNE, "", kommune_label, "", (kommune.secure_mail or "") if kommune else ""),
+            Party(PartyRole.EGEN_LAEGE, "", ""),
+        ]
+        if kind is PlanKind.UDSKRIVNINGSAFTALE:
+            parties.insert(0, Party(PartyRole.PATIENT, patient.name, "", patient.phone or ""))
+        sent = [SentTo("Egen læge", None, with_epikrise=True), SentTo(kommune_label)]
+        return PlanContent(parties=tuple(parties), start=today, sent_to=tuple(sent))
+
+    def _document_data(
+        self,
+        session: Session,
+        plan: DischargePlan,
+        content: PlanContent,
+        admission: Admission,
+        patient: Patient,
+        number: int,
+        *,
+        draft: bool,
+    ) -> DischargePlanDocument:
+        profile = load_profile(self._ctx)
+        kommune = KommuneRepository(session).get(admission.bopaelskommune)
+        source = None
+        if plan.source_meeting_id is not None:
+            m = MeetingRepository(session).get(plan.source_meeting_id)
+            source = f"Netværksmøde {m.reference}, {_meeting_day(m.planned_at, m.invited_on):%d-%m-%Y}"
+        return DischargePlanDocument(
+            kind=plan.kind,
+            content=content,
+            patient_name=patient.name,
+            cpr=patient.cpr,
+            address=patient.address,
+            center=admission.center,
+            ward=admission.ward,
+            admitted=admission.admitted,
+            planned_discharge=admission.planned_discharge,
+            kommune_name=kommune.name if kommune else admission.bopaelskommune,
+            coordinator_name=self._ctx.user,
+            coordinator_phone=profile.phone or None,
+            coordinator_secure_mail=profile.secure_mail or None,
+            version_number=number,
+            source_meeting=source,
+            draft=draft,
+        )
+
+
+def _meeting_day(planned_at: datetime | None, invited_on: date) -> date:
+    return local_date(planned_at) if planned_at is not None else invited_on
+
+
+def _data_version(kind: PlanKind, content: PlanContent, number: int) -> str:
+    canonical = json.dumps({"kind": kind.value, "version": number, "content": content.to_dict()}, sort_keys=True)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _issued(repo: DischargePlanRepository, plan_id: int) -> int:
+    """How many versions of the plan have been put in force (each one an archived PDF)."""
+    return sum(1 for v in repo.versions(plan_id) if v.status is PlanStatus.I_KRAFT)

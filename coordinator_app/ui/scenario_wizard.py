@@ -36,6 +36,7 @@ from coordinator_app import validation
 from coordinator_app.errors import KoordinatorError, ValidationError
 from coordinator_app.model import AdmissionFlags, ConsentMethod, ConsentRecipient, EventKind
 from coordinator_app.process import effective_events
+from coordinator_app.reference import official_kommune_name as official_name
 from coordinator_app.rules import DEFAULT_SETTINGS
 from coordinator_app.services.admissions import AdmissionDetails, Changes
 from coordinator_app.services.consent import ConsentInput
@@ -48,8 +49,6 @@ from coordinator_app.ui.widgets import DateField, OptionalDateField
 PAGE_INDSATS, PAGE_NEED, PAGE_SUPPORT, PAGE_DISCHARGE, PAGE_EXPECTED, PAGE_FLAGS, PAGE_CONSENT, PAGE_PLAN = range(8)
 DEFAULT_SCOPE = "Oplysninger om indlæggelse, funktionsniveau og forventet udskrivning"
 NO_DATE = "ingen fast dato"
-#: Official names that are not "<navn> Kommune".
-KOMMUNE_OFFICIAL = {"København": "Københavns Kommune", "Bornholm": "Bornholms Regionskommune"}
 #: Where the answer behind a field the service refuses was given (short page names for the message).
 FIELD_PAGES = {
     "judged_by": "Forventet færdigbehandlet",
@@ -60,10 +59,6 @@ FIELD_PAGES = {
     "given_on": "Samtykke",
     "consent": "Samtykke",
 }
-
-
-def official_name(kommune: str) -> str:
-    return KOMMUNE_OFFICIAL.get(kommune, f"{kommune} Kommune")
 
 
 class _Page(QWizardPage):

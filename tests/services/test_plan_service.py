@@ -1,0 +1,431 @@
+"""Udskrivningsaftale and koordinationsplan through PlanService (E1–E3), on SQLite and PostgreSQL: facts and the
+warning, kladde from a netværksmøde, completeness before it is in force, the archived PDF and milestone, new
+versions, ending by hand, readmission and the next admission."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import io
+from datetime import UTC, date, datetime
+
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import func, select
+
+from coordinator_app.deadlines import DeadlineState, compute_deadlines
+from coordinator_app.discharge_plans import (
+    Offer,
+    PartyRole,
+    PlanContent,
+    PlanFacts,
+    PlanKind,
+    PlanState,
+    PlanStatus,
+)
+from coordinator_app.errors import ValidationError
+from coordinator_app.meetings import AgreementItem, MeetingContent, Occasion, Participant, Sector
+from coordinator_app.rules import Milestone
+from coordinator_app.services.admissions import AdmissionInput, AdmissionService
+from coordinator_app.services.context import Clock, ServiceContext
+from coordinator_app.services.documents import DocumentService
+from coordinator_app.services.meetings import MeetingService, ScheduleInput
+from coordinator_app.services.plans import PlanService
+from coordinator_app.services.setup import ensure_reference_data
+from coordinator_app.storage import ConflictError
+from coordinator_app.storage.orm import DocumentRow, EventRow
+from coordinator_app.storage.repositories import AdmissionRepository, EventRepository
+
+NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # Monday
+TODAY = date(2026, 11, 23)
+AFTALE, PLAN = PlanKind.UDSKRIVNINGSAFTALE, PlanKind.KOORDINATIONSPLAN
+
+
+class MovableClock:
+    def __init__(self, moment: datetime) -> None:
+        self.moment = moment
+
+    def __call__(self) -> datetime:
+        return self.moment
+
+
+@pytest.fixture
+def clock() -> MovableClock:
+    return MovableClock(NOW)
+
+
+@pytest.fixture
+def ctx(database, clock: MovableClock) -> ServiceContext:
+    context = ServiceContext(database=database, clock=Clock(now_utc=clock), user="koordinator.test")
+    ensure_reference_data(context)
+    return context
+
+
+@pytest.fixture
+def plans(ctx: ServiceContext) -> PlanService:
+    return PlanService(ctx)
+
+
+def admit(ctx: ServiceContext, admitted: date = date(2026, 11, 2), discharged: date | None = None) -> int:
+    changes = AdmissionService(ctx).create_admission(
+        AdmissionInput(
+            cpr="010190-9909",
+            given_name="Testa",
+            family_name="Fiktivsen",
+            bopaelskommune="101",
+            center="Psykiatrisk Center København",
+            ward="Afsnit 7",
+            admitted=admitted,
+            discharged=discharged,
+        )
+    )
+    assert changes.admission_id is not None
+    return changes.admission_id
+
+
+@pytest.fixture
+def admission_id(ctx: ServiceContext) -> int:
+    return admit(ctx)
+
+
+def require(plans: PlanService, admission_id: int, facts: PlanFacts, planned: date | None = date(2026, 12, 4)) -> None:
+    version = plans.panel(admission_id).admission.version
+    assert version is not None
+    plans.set_facts(admission_id, facts, planned, expected_version=version)
+
+
+def completed(content: PlanContent, kind: PlanKind = AFTALE) -> PlanContent:
+    """Fill in what the prefilled kladde leaves to the coordinator."""
+    parties = []
+    for p in content.parties:
+        if p.role is PartyRole.PSYKIATRI:
+            p = dataclasses.replace(p, name="Rie Regionsen, overlæge")
+        elif p.role is PartyRole.KOMMUNE and not p.name:
+            p = dataclasses.replace(p, name="Kis Kommunesen, sagsbehandler")
+        elif p.role is PartyRole.EGEN_LAEGE:
+            p = dataclasses.replace(p, name="Lis Lægesen", organisation="Lægehuset Eksempelvej")
+        parties.append(p)
+    return dataclasses.replace(
+        content,
+        parties=tuple(parties),
+        treatment_offers=content.treatment_offers or (Offer("Ambulant opfølgning", "Distriktspsykiatrien"),),
+        social_offers=content.social_offers or (Offer("Bostøtte 3 timer om ugen", "Socialpsykiatrien"),),
+        reaction_who="Kontaktpersonen i Socialpsykiatrien",
+        reaction_how="Ringer til patienten og kontakter distriktspsykiatrien samme dag.",
+        end=date(2027, 5, 31),
+        patient_agrees=kind is AFTALE,
+        patient_agreed_on=TODAY if kind is AFTALE else None,
+    )
+
+
+def plan_deadlines(ctx: ServiceContext, admission_id: int, today: date = TODAY):  # type: ignore[no-untyped-def]
+    with ctx.database.session() as session:
+        admission = AdmissionRepository(session).get(admission_id)
+        events = EventRepository(session).for_admission(admission_id)
+    return [d for d in compute_deadlines(admission, events, ctx.calendar, today) if d.rule_id in ("E1", "E2", "E3")]
+
+
+# -- facts, requirement and the warning ------------------------------------------------------------------------
+
+
+def test_nothing_required_by_default(plans: PlanService, admission_id: int) -> None:
+    panel = plans.panel(admission_id)
+    assert panel.overview.requirement.kind is None and panel.overview.warning is None
+    assert (panel.plans, panel.previous, panel.patient_name) == ((), None, "Testa Fiktivsen")
+
+
+def test_facts_make_a_warning_and_a_deadline_in_the_list(ctx, plans: PlanService, admission_id: int) -> None:
+    require(plans, admission_id, PlanFacts(afsnit_v_support=True))
+    panel = plans.panel(admission_id)
+    assert panel.admission.plan_facts == PlanFacts(afsnit_v_support=True)
+    assert panel.admission.planned_discharge == date(2026, 12, 4)
+    assert panel.overview.warning == "Udskrivningsaftale mangler – skal foreligge før udskrivning 04-12-2026 (E1)."
+    [row] = AdmissionService(ctx).list_rows()
+    assert (row.next_rule, row.next_due) == ("E1", date(2026, 12, 4))
+    # Refusing to take part turns it into a koordinationsplan (E2).
+    require(plans, admission_id, PlanFacts(afsnit_v_support=True, refuses_participation=True))
+    assert plans.panel(admission_id).overview.requirement.kind is PLAN
+    assert AdmissionService(ctx).list_rows()[0].next_rule == "E2"
+
+
+def test_stale_facts_are_refused_and_nothing_changes(plans: PlanService, admission_id: int) -> None:
+    version = plans.panel(admission_id).admission.version
+    assert version is not None
+    plans.set_facts(admission_id, PlanFacts(wont_seek_help=True), None, expected_version=version)
+    with pytest.raises(ConflictError):
+        plans.set_facts(admission_id, PlanFacts(), None, expected_version=version)
+    assert plans.panel(admission_id).admission.plan_facts == PlanFacts(wont_seek_help=True)
+
+
+def test_planned_discharge_before_admission_is_refused(plans: PlanService, admission_id: int) -> None:
+    with pytest.raises(ValidationError) as info:
+        require(plans, admission_id, PlanFacts(afsnit_v_support=True), date(2026, 10, 1))
+    assert info.value.field == "planned_discharge"
+    assert plans.panel(admission_id).admission.planned_discharge is None
+
+
+def test_editing_the_admission_keeps_the_facts(ctx, plans: PlanService, admission_id: int) -> None:
+    require(plans, admission_id, PlanFacts(afsnit_v_support=True))
+    AdmissionService(ctx).update_admission(
+        admission_id,
+        AdmissionInput(
+            cpr="010190-9909",
+            given_name="Testa",
+            family_name="Fiktivsen-Ny",
+            bopaelskommune="101",
+            center="Psykiatrisk Center København",
+            ward="Afsnit 7",
+            admitted=date(2026, 11, 2),
+        ),
+    )
+    admission = plans.panel(admission_id).admission
+    assert (admission.plan_facts.afsnit_v_support, admission.planned_discharge) == (True, date(2026, 12, 4))
+
+
+# -- the kladde ---------------------------------------------------------------------------------------------------
+
+
+def test_a_new_kladde_is_prefilled(plans: PlanService, admission_id: int) -> None:
+    require(plans, admission_id, PlanFacts(afsnit_v_support=True))
+    plan = plans.create(admission_id)
+    assert (plan.kind, plan.status, plan.content.start) == (AFTALE, PlanStatus.KLADDE, TODAY)
+    roles = [(p.role, p.name, p.organisation) for p in plan.content.parties]
+    assert roles == [
+        (PartyRole.PATIENT, "Testa Fiktivsen", ""),
+        (PartyRole.PSYKIATRI, "", "Psykiatrisk Center København, Afsnit 7"),
+        (PartyRole.KOMMUNE, "", "Københavns Kommune"),
+        (PartyRole.EGEN_LAEGE, "", ""),
+    ]
+    assert [(s.recipient, s.with_epikrise) for s in plan.content.sent_to] == [
+        ("Egen læge", True),
+        ("Københavns Kommune", False),
+    ]
+    assert [v.action for v in plans.versions(plan.id)] == ["Oprettet"]
+    # A kladde does not meet E1: the warning says so.
+    warning = plans.panel(admission_id).overview.warning
+    assert warning is not None and "kladde" in warning
+
+
+def test_a_koordinationsplan_has_no_patient_party(plans: PlanService, admission_id: int) -> None:
+    require(plans, admission_id, PlanFacts(afsnit_v_support=True, refuses_participation=True))
+    plan = plans.create(admission_id)
+    assert plan.kind is PLAN and PartyRole.PATIENT not in {p.role for p in plan.content.parties}
+
+
+def test_save_keeps_versions_and_refuses_stale_or_impossible_content(plans: PlanService, admission_id: int) -> None:
+    plan = plans.create(admission_id, AFTALE)
+    saved = plans.save(plan.id, dataclasses.replace(plan.content, wishes="Egen bolig"), expected_version=plan.version)
+    assert saved.content.wishes == "Egen bolig" and saved.version != plan.version
+    with pytest.raises(ConflictError):
+        plans.save(plan.id, dataclasses.replace(plan.content, wishes="Gammel"), expected_version=plan.version)
+    with pytest.raises(ValidationError) as info:
+        plans.save(plan.id, dataclasses.replace(saved.content, end=date(2026, 1, 1)), expected_version=saved.version)
+    assert info.value.field == "end"
+    assert plans.panel(admission_id).plans[0].content.wishes == "Egen bolig"
+    assert [v.number for v in plans.versions(plan.id)] == [1, 2]
+
+
+# -- from a netværksmøde -------------------------------------------------------------------------------------------
+
+KIM = Participant("p1", "Kim Kommune", "Københavns Kommune", Sector.KOMMUNE, "sagsbehandler", "12 34 56 74")
+RIKKE = Participant("p2", "Rikke Region", "PC København", Sector.REGION, "overlæge", health_professional=True)
+BORGER = Participant("p3", "Testa Fiktivsen", "", Sector.BORGER)
+
+
+def closed_meeting(ctx: ServiceContext, admission_id: int) -> int:
+    service = MeetingService(ctx)
+    with ctx.database.session() as session:
+        patient_id = AdmissionRepository(session).get(admission_id).patient_id
+    meeting = service.schedule(
+        ScheduleInput(
+            patient_id=patient_id,
+            admission_id=admission_id,
+            occasion=Occasion.UNDER_INDLAEGGELSE,
+            invited_on=TODAY,
+            planned_at=datetime(2026, 11, 25, 12, 0, tzinfo=UTC),
+            place="Afsnit 7, mødelokalet",
+        )
+    )
+    started = service.start(meeting.id)
+    content = MeetingContent(
+        texts={"formaal": "Støtte efter udskrivning"},
+        participants=(KIM, RIKKE, BORGER),
+        leader_key="p2",
+        referent_key="p1",
+        tovholder_key="p1",
+        agreements=(
+            AgreementItem("a1", "Bostøtte visiteres", "p1", date(2026, 12, 4)),
+            AgreementItem("a2", "Ambulant opfølgning hver 14. dag", "p2", date(2026, 12, 7)),
+        ),
+    )
+    saved = service.save_content(started.id, content, expected_version=started.version)
+    service.close(saved.id, expected_version=saved.version)
+    return meeting.id
+
+
+def test_a_kladde_from_a_netvaerksmoede(ctx, plans: PlanService, admission_id: int) -> None:
+    meeting_id = closed_meeting(ctx, admission_id)
+    [choice] = plans.panel(admission_id).meetings
+    assert (choice.meeting_id, choice.agreements) == (meeting_id, 2)
+    assert "afsluttet" in choice.label
+    plan = plans.create(admission_id, AFTALE, from_meeting_id=meeting_id)
+    assert plan.source_meeting_id == meeting_id
+    assert [(o.what, o.responsible) for o in plan.content.social_offers] == [
+        ("Bostøtte visiteres", "Kim Kommune (Københavns Kommune)")
+    ]
+    assert [o.what for o in plan.content.treatment_offers] == ["Ambulant opfølgning hver 14. dag"]
+    names = [p.name for p in plan.content.parties]
+    assert names.count("Testa Fiktivsen") == 1  # the patient from the meeting is not doubled
+    assert {"Kim Kommune", "Rikke Region"} <= set(names)
+    # Pulling again changes nothing but the history.
+    again = plans.pull_from_meeting(plan.id, meeting_id, expected_version=plan.version)
+    assert again.content == plan.content
+    assert plans.versions(plan.id)[-1].action.startswith("Hentet fra NM-")
+
+
+def test_a_meeting_of_another_patient_is_refused(ctx, plans: PlanService, admission_id: int) -> None:
+    other = AdmissionService(ctx).create_admission(
+        AdmissionInput(
+            cpr="020290-9908",
+            given_name="Anden",
+            family_name="Testesen",
+            bopaelskommune="147",
+            center="Psykiatrisk Center København",
+            ward="Afsnit 7",
+            admitted=date(2026, 11, 10),
+        )
+    )
+    meeting_id = closed_meeting(ctx, other.admission_id)
+    with pytest.raises(ValidationError):
+        plans.create(admission_id, AFTALE, from_meeting_id=meeting_id)
+
+
+# -- in force --------------------------------------------------------------------------------------------------------
+
+
+def count(ctx: ServiceContext, row: type) -> int:
+    with ctx.database.session() as session:
+        return session.scalar(select(func.count()).select_from(row))
+
+
+def test_an_incomplete_plan_is_not_put_in_force_and_nothing_is_written(ctx, plans, admission_id) -> None:
+    require(plans, admission_id, PlanFacts(afsnit_v_support=True))
+    plan = plans.create(admission_id)
+    events, documents = count(ctx, EventRow), count(ctx, DocumentRow)
+    with pytest.raises(ValidationError) as info:
+        plans.activate(plan.id, plan.content, expected_version=plan.version)
+    assert info.value.field == "parties" and "punkt(er) mere" in info.value.message
+    assert (count(ctx, EventRow), count(ctx, DocumentRow)) == (events, documents)
+    assert plans.panel(admission_id).plans[0].status is PlanStatus.KLADDE
+
+
+def test_putting_in_force_archives_the_pdf_and_meets_e1(ctx, plans: PlanService, admission_id: int) -> None:
+    require(plans, admission_id, PlanFacts(afsnit_v_support=True))
+    plan = plans.create(admission_id)
+    active, document = plans.activate(plan.id, completed(plan.content), expected_version=plan.version)
+    assert (active.status, active.activated_on, active.document_id) == (PlanStatus.I_KRAFT, TODAY, document.id)
+    assert document.kind == "udskrivningsaftale" and document.title == "Udskrivningsaftale – version 1"
+    pdf = DocumentService(ctx).content(document.id)
+    assert hashlib.sha256(pdf).hexdigest() == document.sha256
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert "§ 13 a" in text and "Kontaktpersonen i Socialpsykiatrien" in text and "KLADDE" not in text
+    with ctx.database.session() as session:
+        milestone = EventRepository(session).get(active.event_id)
+    assert milestone.data["milestone"] == Milestone.UDSKRIVNINGSAFTALE
+    assert (milestone.data["end"], milestone.data["plan_id"]) == ("2027-05-31", plan.id)
+    by_rule = {d.rule_id: d for d in plan_deadlines(ctx, admission_id)}
+    assert (by_rule["E1"].state, by_rule["E1"].met_on) == (DeadlineState.MET, TODAY)
+    assert by_rule["E3"].due == date(2027, 5, 31)
+    panel = plans.panel(admission_id)
+    assert panel.overview.warning is None and panel.states[plan.id].state is PlanState.I_KRAFT
+    # In force, it is changed only by issuing a new version.
+    with pytest.raises(ValidationError):
+        plans.save(plan.id, active.content, expected_version=active.version)
+
+
+def test_a_new_version_replaces_the_end_date_and_keeps_the_first_fulfilment(ctx, plans, admission_id, clock) -> None:
+    require(plans, admission_id, PlanFacts(afsnit_v_support=True))
+    plan = plans.create(admission_id)
+    active, first = plans.activate(plan.id, completed(plan.content), expected_version=plan.version)
+    clock.moment = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+    longer = dataclasses.replace(active.content, end=date(2027, 8, 31))
+    revised, second = plans.activate(plan.id, longer, expected_version=active.version)
+    assert second.id != first.id and second.sha256 != first.sha256
+    assert revised.activated_on == TODAY  # first put in force
+    deadlines = plan_deadlines(ctx, admission_id, date(2026, 11, 30))
+    assert [(d.rule_id, d.due) for d in deadlines if d.rule_id == "E3"] == [("E3", date(2027, 8, 31))]
+    assert next(d for d in deadlines if d.rule_id == "E1").met_on == TODAY
+    assert [v.action for v in plans.versions(plan.id)] == ["Oprettet", "Sat i kraft", "Ny version udstedt"]
+    assert {d.title for d in DocumentService(ctx).documents(admission_id)} >= {
+        "Udskrivningsaftale – version 1",
+        "Udskrivningsaftale – version 2",
+    }
+
+
+def test_ending_by_hand(ctx, plans: PlanService, admission_id: int) -> None:
+    require(plans, admission_id, PlanFacts(afsnit_v_support=True))
+    plan = plans.create(admission_id)
+    active, _ = plans.activate(plan.id, completed(plan.content), expected_version=plan.version)
+    with pytest.raises(ValidationError):
+        plans.end(plan.id, "  ", expected_version=active.version)
+    with pytest.raises(ValidationError):
+        plans.end(plan.id, "Flytter", expected_version=active.version, on=date(2026, 12, 24))
+    ended = plans.end(plan.id, "Patienten flytter til Aarhus", expected_version=active.version)
+    assert (ended.status, ended.ended_on, ended.ended_reason) == (
+        PlanStatus.AFSLUTTET,
+        TODAY,
+        "Patienten flytter til Aarhus",
+    )
+    panel = plans.panel(admission_id)
+    assert panel.states[plan.id].state is PlanState.AFSLUTTET
+    e3 = next(d for d in plan_deadlines(ctx, admission_id) if d.rule_id == "E3")
+    assert (e3.state, e3.met_on) == (DeadlineState.MET, TODAY)
+    with pytest.raises(ValidationError):
+        plans.end(plan.id, "Igen", expected_version=ended.version)
+    with pytest.raises(ValidationError):
+        plans.activate(plan.id, ended.content, expected_version=ended.version)
+
+
+def test_draft_pdf_is_marked_and_not_archived(ctx, plans: PlanService, admission_id: int) -> None:
+    plan = plans.create(admission_id, PLAN)
+    documents = count(ctx, DocumentRow)
+    pdf = plans.draft_pdf(plan.id, dataclasses.replace(plan.content, wishes="Usynlig ændring"))
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert "KLADDE" in text and "§ 13 b" in text and "Usynlig ændring" in text
+    assert count(ctx, DocumentRow) == documents
+
+
+# -- readmission and the next discharge (E3) ---------------------------------------------------------------------
+
+
+def test_readmission_ends_the_plan_and_the_next_admission_asks_again(ctx, plans, clock) -> None:
+    first = admit(ctx)
+    require(plans, first, PlanFacts(afsnit_v_support=True))
+    plan = plans.create(first)
+    active, _ = plans.activate(plan.id, completed(plan.content), expected_version=plan.version)
+    service = AdmissionService(ctx)
+    service.update_admission(
+        first,
+        AdmissionInput(
+            cpr="010190-9909",
+            given_name="Testa",
+            family_name="Fiktivsen",
+            bopaelskommune="101",
+            center="Psykiatrisk Center København",
+            ward="Afsnit 7",
+            admitted=date(2026, 11, 2),
+            discharged=date(2026, 11, 27),
+        ),
+    )
+    clock.moment = datetime(2027, 1, 12, 9, 0, tzinfo=UTC)
+    second = admit(ctx, date(2027, 1, 10))
+    old = plans.panel(first)
+    assert old.states[plan.id].state is PlanState.OPHOERT_GENINDLAEGGELSE
+    assert old.states[plan.id].ended_on == date(2027, 1, 10)
+    new = plans.panel(second)
+    # The facts carry over for the coordinator to re-judge; the new admission has no plan: it must ask again.
+    assert new.admission.plan_facts == PlanFacts(afsnit_v_support=True)
+    assert new.overview.missing and new.previous is not None and new.previous.id == plan.id
+    copy = plans.create(second, copy_previous=True)
+    assert copy.content.parties == active.content.parties
+    assert (copy.content.start, copy.content.end, copy.content.patient_agrees) == (date(2027, 1, 12), None, False)
