@@ -33,6 +33,7 @@ from coordinator_app.storage.repositories import (
 
 STATUS_UNKNOWN = "Historik kan ikke læses"
 CENTER = "center"  # rules.Rule.responsible for the ward's own duties
+PLAN_ENDS = "plan_udloeber"  # rules key of E3
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,7 +172,8 @@ class AdmissionService:
         deadlines = compute_deadlines(admission, events, self._ctx.calendar, today)
         # The list shows what the ward must do next; the kommune's own deadlines (G1, G2) are in the details.
         # Agreements from closed netværksmøder (C5) count too: someone at the table owns them.
-        own = [d for d in deadlines if d.responsible == CENTER] + task_deadlines(tasks, today)
+        # A plan's end date (E3) is not an action: it is shown in the details and on the Aftale/plan tab.
+        own = [d for d in deadlines if d.responsible == CENTER and d.kind != PLAN_ENDS] + task_deadlines(tasks, today)
         return STATUS_LABELS[state.status], next_deadline(own)
 
     def details(self, admission_id: int) -> AdmissionDetails:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy.orm import Session
 
@@ -152,6 +153,72 @@ def _demo_meetings(ctx: ServiceContext, admissions: Sequence[Admission]) -> None
     )
 
 
+def _demo_plans(ctx: ServiceContext, admissions: Sequence[Admission]) -> None:
+    """E1/E2 on about a quarter of the current admissions, each with a planned discharge ahead: some with the
+    plan in force (PDF archived), the one with last week's netværksmøde with a kladde pulled from it, the rest
+    still missing — so the warning, the deadline in the list and every plan state can be seen."""
+    from coordinator_app.discharge_plans import Offer, PartyRole, PlanFacts, PlanKind
+    from coordinator_app.services.meetings import MeetingService
+    from coordinator_app.services.plans import PlanService
+
+    service = PlanService(ctx)
+    today = ctx.clock.today()
+    cal = ctx.calendar
+    current = sorted((a for a in admissions if a.discharged is None and a.id is not None), key=lambda a: a.id or 0)
+    held = next((m for a in current for m in MeetingService(ctx).for_admission(a.id or 0) if m.closed_at), None)
+    chosen = [
+        a
+        for i, a in enumerate(current)
+        if i % 4 == 2 or a.flags.wants_to_leave or (held is not None and a.id == held.admission_id)
+    ]
+    for i, a in enumerate(chosen):
+        assert a.id is not None
+        refuses = a.flags.wants_to_leave  # B8: will not stay and will not take part → koordinationsplan (E2)
+        facts = PlanFacts(
+            afsnit_v_support=a.flags.botilbud or i % 2 == 0,
+            wont_seek_help=not (a.flags.botilbud or i % 2 == 0) or refuses,
+            refuses_participation=refuses,
+        )
+        earliest = cal.add_working_days(today, 3)
+        expected = a.expected_faerdigbehandlet
+        planned = expected if expected is not None and expected >= earliest else cal.add_working_days(earliest, i % 8)
+        admission = service.set_facts(a.id, facts, planned, expected_version=a.version or 1)
+        assert admission.version is not None
+        if held is not None and a.id == held.admission_id:
+            service.create(a.id, PlanKind.UDSKRIVNINGSAFTALE, from_meeting_id=held.id)
+            continue
+        if i % 3 != 0:
+            continue  # missing: the warning and the E1/E2 deadline show it
+        plan = service.create(a.id)
+        assert plan.id is not None and plan.version is not None
+        c = plan.content
+        names = {
+            PartyRole.PSYKIATRI: "Jonas Eksempel, overlæge",
+            PartyRole.KOMMUNE: "Lone Fiktivsen, sagsbehandler",
+            PartyRole.EGEN_LAEGE: "Lægehuset Eksempelvej",
+        }
+        parties = tuple(p if p.name else dataclasses.replace(p, name=names.get(p.role, "Ukendt")) for p in c.parties)
+        content = dataclasses.replace(
+            c,
+            parties=parties,
+            treatment_offers=(
+                Offer("Ambulant opfølgning i distriktspsykiatrien hver 14. dag", "Distriktspsykiatrien", planned),
+                Offer("Depotmedicin gives i distriktspsykiatrien", "Distriktspsykiatrien", planned),
+            ),
+            social_offers=(Offer("Bostøtte § 85, 3 timer om ugen", "Socialpsykiatrien", planned),),
+            wishes="Vil gerne bo i egen lejlighed og komme tilbage i aktivitetstilbuddet.",
+            goals="Passe sin medicin selv og holde kontakten til bostøtten.",
+            contact_person="Lone Fiktivsen, Socialpsykiatrien, 12 34 56 78",
+            reaction_who="Kontaktpersonen i Socialpsykiatrien",
+            reaction_how="Ringer til patienten samme dag og kontakter distriktspsykiatrien, hvis der ikke er svar.",
+            start=today,
+            end=planned + timedelta(days=182),
+            patient_agrees=not refuses,
+            patient_agreed_on=today if not refuses else None,
+        )
+        service.activate(plan.id, content, expected_version=plan.version)
+
+
 def ensure_reference_data(ctx: ServiceContext) -> None:
     """Load the 98 kommuner from ``resources/kommuner.csv`` into an empty database (editable later)."""
     with ctx.database.session() as session:
@@ -191,4 +258,5 @@ def load_demo_ward(ctx: ServiceContext, *, seed: int = 2026) -> DemoSummary:
     ctx.database.set_meta(DEMO_META_KEY, "1")
     save_profile(ctx, DEMO_PROFILE)
     _demo_meetings(ctx, ward.admissions)
+    _demo_plans(ctx, ward.admissions)
     return DemoSummary(len(ward.patients), len(ward.admissions), len(ward.events))

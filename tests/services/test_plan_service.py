@@ -338,6 +338,7 @@ def test_putting_in_force_archives_the_pdf_and_meets_e1(ctx, plans: PlanService,
     assert by_rule["E3"].due == date(2027, 5, 31)
     panel = plans.panel(admission_id)
     assert panel.overview.warning is None and panel.states[plan.id].state is PlanState.I_KRAFT
+    assert AdmissionService(ctx).list_rows()[0].next_rule is None  # the end date (E3) is not an action
     # In force, it is changed only by issuing a new version.
     with pytest.raises(ValidationError):
         plans.save(plan.id, active.content, expected_version=active.version)
@@ -404,6 +405,7 @@ def test_readmission_ends_the_plan_and_the_next_admission_asks_again(ctx, plans,
     plan = plans.create(first)
     active, _ = plans.activate(plan.id, completed(plan.content), expected_version=plan.version)
     service = AdmissionService(ctx)
+    clock.moment = datetime(2026, 11, 27, 14, 0, tzinfo=UTC)
     service.update_admission(
         first,
         AdmissionInput(
@@ -429,3 +431,31 @@ def test_readmission_ends_the_plan_and_the_next_admission_asks_again(ctx, plans,
     copy = plans.create(second, copy_previous=True)
     assert copy.content.parties == active.content.parties
     assert (copy.content.start, copy.content.end, copy.content.patient_agrees) == (date(2027, 1, 12), None, False)
+
+
+# -- the demo ward ---------------------------------------------------------------------------------------------------
+
+
+def test_every_demo_admission_that_needs_a_plan_says_so(ctx, plans: PlanService) -> None:
+    from coordinator_app.services.setup import load_demo_ward
+
+    load_demo_ward(ctx)
+    rows = {r.admission_id: r for r in AdmissionService(ctx).list_rows()}
+    seen: set[str] = set()
+    for admission_id, row in rows.items():
+        panel = plans.panel(admission_id)
+        o = panel.overview
+        if not o.requirement.required:
+            assert panel.plans == () and o.warning is None
+            continue
+        assert o.due is not None and o.due > TODAY  # the demo shows it *before* discharge
+        in_force = [p for p in panel.plans if panel.states[p.id].state is PlanState.I_KRAFT]
+        if in_force:
+            assert o.warning is None and in_force[0].document_id is not None
+            seen.add(f"i kraft: {in_force[0].kind}")
+        else:
+            assert o.warning is not None and o.requirement.rule_id in o.warning
+            # The list shows the E1/E2 deadline, or something even more urgent.
+            assert row.next_due is not None and row.next_due <= o.due
+            seen.add("kladde" if panel.plans else "mangler")
+    assert seen == {"i kraft: udskrivningsaftale", "i kraft: koordinationsplan", "kladde", "mangler"}
