@@ -56,6 +56,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     blanket.add_argument("--admission", type=int, required=True, metavar="NR", help="indlæggelsens nummer")
     blanket.add_argument("-o", "--output", required=True, metavar="FIL", help="hvor PDF'en skal gemmes")
+    for kind, law in (("udskrivningsaftale", "§ 13 a"), ("koordinationsplan", "§ 13 b")):
+        plan = documents.add_parser(
+            kind, help=f"den arkiverede PDF af indlæggelsens {kind} ({law}), som den blev sat i kraft"
+        )
+        plan.add_argument("--admission", type=int, required=True, metavar="NR", help="indlæggelsens nummer")
+        plan.add_argument("-o", "--output", required=True, metavar="FIL", help="hvor PDF'en skal gemmes")
     return parser
 
 
@@ -63,9 +69,11 @@ def run_pdf(args: argparse.Namespace) -> int:
     """Headless: issue (and archive) the document, write the exact bytes to the file."""
     import getpass
 
+    from coordinator_app.discharge_plans import PlanKind
     from coordinator_app.errors import KoordinatorError
     from coordinator_app.services.context import ServiceContext
     from coordinator_app.services.documents import DocumentService
+    from coordinator_app.services.plans import PlanService
     from coordinator_app.storage import open_database
 
     try:
@@ -74,10 +82,14 @@ def run_pdf(args: argparse.Namespace) -> int:
         print(exc.message, file=sys.stderr)
         return 2
     try:
-        service = DocumentService(ServiceContext(database=db, user=getpass.getuser()))
-        event = service.latest_notification(args.admission)
-        assert event.id is not None
-        document = service.issue_for_event(event.id)
+        ctx = ServiceContext(database=db, user=getpass.getuser())
+        service = DocumentService(ctx)
+        if args.document == "varslingsblanket":
+            event = service.latest_notification(args.admission)
+            assert event.id is not None
+            document = service.issue_for_event(event.id)
+        else:  # a plan's PDF is issued when it is put in force: write the archived, signed-ready one
+            document = PlanService(ctx).issued_document(args.admission, PlanKind(args.document))
         assert document.id is not None
         content = service.content(document.id)
         output = Path(args.output)

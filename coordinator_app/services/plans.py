@@ -156,6 +156,25 @@ class PlanService:
             meetings=choices,
         )
 
+    def issued_document(self, admission_id: int, kind: PlanKind) -> ArchivedDocument:
+        """The archived PDF of the admission's newest plan of ``kind`` that was put in force (CLI ``pdf``)."""
+        with self._ctx.database.session() as session:
+            AdmissionRepository(session).get(admission_id)  # NotFoundError in Danish if it does not exist
+            issued = [
+                p
+                for p in DischargePlanRepository(session).for_admission(admission_id)
+                if p.kind is kind and p.document_id is not None
+            ]
+            if not issued:
+                raise ValidationError(
+                    f"Indlæggelse nr. {admission_id} har ingen {PLAN_TITLES[kind].lower()}, der er sat i kraft. "
+                    "Sæt den i kraft under fanen Aftale/plan først.",
+                    field="plan",
+                )
+            document_id = issued[-1].document_id
+            assert document_id is not None
+            return DocumentRepository(session).get(document_id, with_content=False)
+
     def versions(self, plan_id: int) -> list[PlanVersion]:
         """Oldest first."""
         with self._ctx.database.session() as session:

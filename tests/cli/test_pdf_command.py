@@ -87,3 +87,38 @@ def test_pdf_command_explains_in_danish_when_there_is_nothing_to_print(database_
     result = run("--database", str(path), "pdf", "varslingsblanket", "--admission", "9999", "-o", str(out))
     assert result.returncode == 2
     assert "findes ikke" in result.stderr
+
+
+def test_pdf_command_writes_the_archived_plan_in_force(tmp_path: Path) -> None:
+    """`pdf udskrivningsaftale`/`koordinationsplan`: the exact archived bytes, nothing new issued (E1, E2)."""
+    from coordinator_app.discharge_plans import PlanKind
+    from coordinator_app.services.plans import PlanService
+    from coordinator_app.services.setup import load_demo_ward
+
+    path = tmp_path / "demo.db"
+    db = open_database(f"sqlite:///{path}")
+    ctx = ServiceContext(database=db, clock=fixed_clock(datetime(2026, 11, 23, 9, tzinfo=UTC)))
+    ensure_reference_data(ctx)
+    load_demo_ward(ctx)
+    plans = PlanService(ctx)
+    in_force = {}
+    missing = None
+    for row in AdmissionService(ctx).list_rows():
+        panel = plans.panel(row.admission_id)
+        for p in panel.plans:
+            if p.document_id is not None:
+                in_force[p.kind] = (row.admission_id, p.document_id)
+        if panel.overview.requirement.kind is PlanKind.UDSKRIVNINGSAFTALE and not panel.plans:
+            missing = row.admission_id
+    before = {k: DocumentService(ctx).content(doc) for k, (_, doc) in in_force.items()}
+    db.dispose()
+    assert set(in_force) == {PlanKind.UDSKRIVNINGSAFTALE, PlanKind.KOORDINATIONSPLAN} and missing is not None
+    for kind, (admission_id, _) in in_force.items():
+        out = tmp_path / f"{kind}.pdf"
+        result = run("--database", str(path), "pdf", kind.value, "--admission", str(admission_id), "-o", str(out))
+        assert result.returncode == 0, result.stderr
+        assert out.read_bytes() == before[kind]
+    out = tmp_path / "none.pdf"
+    result = run("--database", str(path), "pdf", "udskrivningsaftale", "--admission", str(missing), "-o", str(out))
+    assert (result.returncode, "Traceback" in result.stderr, out.exists()) == (2, False, False)
+    assert "ingen udskrivningsaftale, der er sat i kraft" in result.stderr
