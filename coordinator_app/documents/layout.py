@@ -14,8 +14,11 @@ Builders (all take plain text; markup characters are escaped here):
 - :func:`note` – a framed remark (e.g. the legal consequence of a færdigmelding);
 - :func:`signature_block` – lines for signature, name, title and date.
 
-:func:`build_pdf` renders them. Identical input gives byte-identical output: reportlab runs in invariant
-mode and the PDF's creation date is taken from :class:`DocumentMeta`, never from the clock.
+:func:`build_pdf` renders them; its ``marking`` (e.g. "KLADDE – ikke gældende") is stamped on every page, in
+the header and diagonally across the page, so a preview can never pass for the document in force.
+
+Identical input gives byte-identical output: reportlab runs in invariant mode and the PDF's creation date is
+taken from :class:`DocumentMeta`, never from the clock.
 """
 
 from __future__ import annotations
@@ -64,6 +67,7 @@ INK = colors.HexColor("#1a1a1a")
 MUTED = colors.HexColor("#555555")
 RULE = colors.HexColor("#9a9a9a")
 NOTE_FILL = colors.HexColor("#f2f2f2")
+MARKING_COLOR = colors.HexColor("#a40000")
 
 #: A value longer than this is set under its label, where it can flow onto the next page.
 LONG_VALUE_CHARS = 350
@@ -384,8 +388,9 @@ def signature_block(name: str, title_: str, day: date | None) -> Table:
 # -- page frame ------------------------------------------------------------------------------------
 
 
-def _numbered_canvas(meta: DocumentMeta, fonts: FontFamily) -> type[Canvas]:
-    """A canvas class that draws header and footer once the page count is known ("Side x af y")."""
+def _numbered_canvas(meta: DocumentMeta, fonts: FontFamily, marking: str | None = None) -> type[Canvas]:
+    """A canvas class that draws header and footer once the page count is known ("Side x af y"), and the
+    ``marking`` on every page when given."""
     created = format_datetime(meta.created_at)
     pdf_date = _pdf_date(meta.created_at)
 
@@ -435,12 +440,38 @@ def _numbered_canvas(meta: DocumentMeta, fonts: FontFamily) -> type[Canvas]:
             self.setFont(fonts.bold, 8)
             self.drawRightString(PAGE_WIDTH - MARGIN_RIGHT, bottom, f"Side {number} af {total}")
             self.restoreState()
+            if marking:
+                self._marking(marking, top)
+
+        def _marking(self, text: str, top: float) -> None:
+            """A framed stamp at the right of the header, and the text faintly across the page."""
+            self.saveState()
+            size = 8.5
+            width = self.stringWidth(text, fonts.bold, size) + 4 * mm
+            self.setStrokeColor(MARKING_COLOR)
+            self.setFillColor(colors.white)
+            self.setLineWidth(1.2)
+            self.rect(PAGE_WIDTH - MARGIN_RIGHT - width, top - 4.6 * mm, width, 7.4 * mm, stroke=1, fill=1)
+            self.setFillColor(MARKING_COLOR)
+            self.setFont(fonts.bold, size)
+            self.drawCentredString(PAGE_WIDTH - MARGIN_RIGHT - width / 2, top - 1.9 * mm, text)
+            self.setFillAlpha(0.09)
+            self.translate(PAGE_WIDTH / 2, PAGE_HEIGHT / 2)
+            self.rotate(52)
+            word = text.split()[0]
+            big = 96.0
+            while big > 20 and self.stringWidth(word, fonts.bold, big) > PAGE_HEIGHT * 0.62:
+                big -= 4
+            self.setFont(fonts.bold, big)
+            self.drawCentredString(0, -big * 0.35, word)
+            self.restoreState()
 
     return NumberedCanvas
 
 
-def build_pdf(meta: DocumentMeta, flowables: Sequence[Flowable]) -> bytes:
-    """Render ``flowables`` in the Koordinator frame; the same input gives the same bytes."""
+def build_pdf(meta: DocumentMeta, flowables: Sequence[Flowable], *, marking: str | None = None) -> bytes:
+    """Render ``flowables`` in the Koordinator frame; the same input gives the same bytes. A ``marking``
+    (e.g. ``"KLADDE – ikke gældende"``) is stamped on every page; without it the output is unchanged."""
     fonts = document_fonts()
     buffer = io.BytesIO()
     doc = BaseDocTemplate(
@@ -471,5 +502,5 @@ def build_pdf(meta: DocumentMeta, flowables: Sequence[Flowable]) -> bytes:
         bottomPadding=0,
     )
     doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
-    doc.build(list(flowables), canvasmaker=_numbered_canvas(meta, fonts))
+    doc.build(list(flowables), canvasmaker=_numbered_canvas(meta, fonts, marking))
     return buffer.getvalue()
