@@ -20,6 +20,8 @@ from coordinator_app.storage.orm import (
     AdmissionRow,
     Base,
     ConsentRow,
+    DischargePlanRow,
+    DischargePlanVersionRow,
     DocumentRow,
     EventRow,
     KommuneRow,
@@ -39,6 +41,8 @@ SERIAL_TABLES = (
     "meeting_templates",
     "meetings",
     "contacts",
+    "discharge_plans",
+    "discharge_plan_versions",
 )
 
 
@@ -115,15 +119,26 @@ def reset_sequences(session: Session) -> None:
 
 
 def clear_all(session: Session) -> None:
-    """Delete all patient data: documents, meetings, consents, events, admissions, patients (children first).
+    """Delete all patient data: discharge plans with their versions, documents, meetings, consents, events,
+    admissions, patients (children first).
 
     Reference data (kommuner with their F3 entrances, centres, the contact directory), meeting templates and
-    app_meta stay. The one place archived documents are deleted: a Core DELETE
-    on the connection, which the ORM's immutability guard (``orm.DocumentRow``) deliberately does not see.
+    app_meta stay. The one place archived documents and plan versions are deleted: a Core DELETE on the
+    connection, which the ORM's immutability guard (``orm.DocumentRow``, ``orm.DischargePlanVersionRow``)
+    deliberately does not see.
     """
     conn = session.connection()
     # A follow-up meeting points at the meeting it follows up: unlink before deleting.
     conn.execute(table_of(MeetingRow).update().values(follow_up_of=None))
-    for cls in (DocumentRow, MeetingRow, ConsentRow, EventRow, AdmissionRow, PatientRow):
+    for cls in (
+        DischargePlanVersionRow,
+        DischargePlanRow,  # points at documents, events and meetings
+        DocumentRow,
+        MeetingRow,
+        ConsentRow,
+        EventRow,
+        AdmissionRow,
+        PatientRow,
+    ):
         conn.execute(delete(table_of(cls)))
     session.expunge_all()

@@ -23,8 +23,9 @@ from coordinator_app.model import (
     EventKind,
     Kommune,
     Patient,
+    PlanFacts,
 )
-from coordinator_app.storage.orm import FLAG_COLUMNS
+from coordinator_app.storage.orm import FLAG_COLUMNS, PLAN_FACT_COLUMNS
 
 PATIENT_HAS_VERSION = "version" in {f.name for f in fields(Patient)}
 ADMISSION_HAS_VERSION = "version" in {f.name for f in fields(Admission)}
@@ -78,9 +79,12 @@ def admission_values(a: Admission) -> dict[str, Any]:
         "scenario": a.scenario,
         "scenario_answers": dict(a.scenario_answers),
         "demo": a.demo,
+        "planned_discharge": a.planned_discharge,
     }
     for name in FLAG_COLUMNS:
         values[name] = getattr(a.flags, name)
+    for name in PLAN_FACT_COLUMNS:
+        values[name] = getattr(a.plan_facts, name)
     return values
 
 
@@ -102,6 +106,8 @@ def admission_from(row: Any) -> Admission:
         scenario_answers=dict(row.scenario_answers or {}),
         flags=AdmissionFlags(**{name: getattr(row, name) for name in FLAG_COLUMNS}),
         demo=row.demo,
+        plan_facts=PlanFacts(**{name: getattr(row, name) for name in PLAN_FACT_COLUMNS}),
+        planned_discharge=row.planned_discharge,
         **extra,
     )
 

@@ -9,11 +9,14 @@ overwrites another's edit on the shared database. ``events`` is append-only (a c
 event pointing at the old one); the mapper refuses updates. ``documents`` (issued PDFs) are archived
 immutably: the ORM refuses to update or delete them, only ``bulk.clear_all`` (demo reload) removes them.
 ``meeting_templates`` rows are immutable too (a template edit is a new version); ``meetings`` carry a
-``version`` column like patients and admissions.
+``version`` column like patients and admissions. ``discharge_plans`` (udskrivningsaftale/koordinationsplan, E1–E3)
+carry a ``version`` too, and every save appends a ``discharge_plan_versions`` row, which the ORM refuses to
+update or delete (only ``bulk.clear_all`` removes them, with their plans).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -132,6 +135,11 @@ class AdmissionRow(Base):
     lab_par6: Mapped[bool] = _flag()
     wants_to_leave: Mapped[bool] = _flag()
     multiple_antipsychotics: Mapped[bool] = _flag()
+    # model.PlanFacts (E1, E2), one column each (test_orm checks the names match the dataclass).
+    afsnit_v_support: Mapped[bool] = _flag()
+    wont_seek_help: Mapped[bool] = _flag()
+    refuses_participation: Mapped[bool] = _flag()
+    planned_discharge: Mapped[date | None] = mapped_column(Date)  # the E1/E2 deadline day
     demo: Mapped[bool] = _flag()
     version: Mapped[int] = mapped_column(Integer)
 
@@ -148,6 +156,8 @@ FLAG_COLUMNS: tuple[str, ...] = (
     "wants_to_leave",
     "multiple_antipsychotics",
 )
+
+PLAN_FACT_COLUMNS: tuple[str, ...] = ("afsnit_v_support", "wont_seek_help", "refuses_participation")
 
 
 class EventRow(Base):
@@ -274,6 +284,51 @@ class ContactRow(Base):
     __mapper_args__ = {"version_id_col": version}
 
 
+class DischargePlanRow(Base):
+    """An udskrivningsaftale (§13a) or koordinationsplan (§13b) of an admission (E1–E3). ``content`` is
+    ``discharge_plans.PlanContent.to_dict()``; ``version`` guards every save (optimistic locking), and each save
+    appends a ``DischargePlanVersionRow``."""
+
+    __tablename__ = "discharge_plans"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    admission_id: Mapped[int] = mapped_column(ForeignKey("admissions.id"), index=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(40))  # discharge_plans.PlanKind value
+    status: Mapped[str] = mapped_column(String(20))  # discharge_plans.PlanStatus value
+    content: Mapped[dict[str, Any]] = mapped_column(default=json_default, server_default=text("'{}'"))
+    source_meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id"))
+    created_at: Mapped[datetime] = mapped_column(default=_utcnow)
+    created_by: Mapped[str] = mapped_column(String(100))
+    updated_at: Mapped[datetime] = mapped_column(default=_utcnow)
+    updated_by: Mapped[str] = mapped_column(String(100))
+    activated_on: Mapped[date | None] = mapped_column(Date)
+    ended_on: Mapped[date | None] = mapped_column(Date)
+    ended_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id"))  # the milestone event
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))  # the archived PDF
+    version: Mapped[int] = mapped_column(Integer)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class DischargePlanVersionRow(Base):
+    """One saved version of a plan (E3: the history keeps every version). Append-only (the listeners below);
+    the unique (plan_id, number) index also serves the lookups by plan."""
+
+    __tablename__ = "discharge_plan_versions"
+    __table_args__ = (UniqueConstraint("plan_id", "number"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("discharge_plans.id"))
+    number: Mapped[int] = mapped_column(Integer)  # 1, 2, … per plan
+    saved_at: Mapped[datetime]
+    saved_by: Mapped[str] = mapped_column(String(100))
+    status: Mapped[str] = mapped_column(String(20))  # discharge_plans.PlanStatus value
+    action: Mapped[str] = mapped_column(Text, default="", server_default="")  # Danish: "Oprettet", "Sat i kraft", …
+    content: Mapped[dict[str, Any]] = mapped_column()
+
+
 class AppMetaRow(Base):
     """Small facts about the database itself, e.g. ``demo = "1"`` for a demo database."""
 
@@ -316,13 +371,40 @@ def _templates_are_not_deleted(
     raise RuntimeError(f"meeting template {target.id} is immutable: meetings keep the version they were made with")
 
 
+def _refuse_plan_version_change(what: str, which: str) -> RuntimeError:
+    return RuntimeError(f"{which} is append-only history and cannot be {what}: save a new version instead")
+
+
+@event.listens_for(DischargePlanVersionRow, "before_update")
+def _plan_versions_are_not_updated(
+    _mapper: Mapper[DischargePlanVersionRow], _connection: Any, target: DischargePlanVersionRow
+) -> None:
+    raise _refuse_plan_version_change("updated", f"version {target.number} of discharge plan {target.plan_id}")
+
+
+@event.listens_for(DischargePlanVersionRow, "before_delete")
+def _plan_versions_are_not_deleted(
+    _mapper: Mapper[DischargePlanVersionRow], _connection: Any, target: DischargePlanVersionRow
+) -> None:
+    raise _refuse_plan_version_change("deleted", f"version {target.number} of discharge plan {target.plan_id}")
+
+
+#: Tables whose rows are never updated or deleted through a session: table name → the refusal.
+_IMMUTABLE_TABLES: dict[str, Callable[[str], RuntimeError]] = {
+    DocumentRow.__tablename__: lambda what: _refuse_document_change(what, "each document"),
+    DischargePlanVersionRow.__tablename__: lambda what: _refuse_plan_version_change(what, "each plan version"),
+}
+
+
 @event.listens_for(Session, "do_orm_execute")
-def _no_bulk_document_changes(state: ORMExecuteState) -> None:
-    """``session.execute(update(…)/delete(…))`` of documents bypasses the mapper events: refuse it too.
+def _no_bulk_changes_of_immutable_rows(state: ORMExecuteState) -> None:
+    """``session.execute(update(…)/delete(…))`` of documents or plan versions bypasses the mapper events:
+    refuse it too.
 
     ``bulk.clear_all`` deletes through the session's *connection*, which this hook does not see.
     """
     if not (state.is_update or state.is_delete):
         return
-    if getattr(getattr(state.statement, "table", None), "name", None) == DocumentRow.__tablename__:
-        raise _refuse_document_change("updated" if state.is_update else "deleted", "each document")
+    refuse = _IMMUTABLE_TABLES.get(getattr(getattr(state.statement, "table", None), "name", None) or "")
+    if refuse is not None:
+        raise refuse("updated" if state.is_update else "deleted")

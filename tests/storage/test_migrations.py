@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import shutil
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -15,11 +16,18 @@ from sqlalchemy import inspect, text
 from sqlalchemy.exc import IntegrityError
 from storage_data import MOMENT, patient
 
+from coordinator_app.discharge_plans import DischargePlan, PlanKind
 from coordinator_app.errors import StorageError
-from coordinator_app.model import ArchivedDocument, Consent, ConsentMethod, ConsentRecipient
+from coordinator_app.model import ArchivedDocument, Consent, ConsentMethod, ConsentRecipient, PlanFacts
 from coordinator_app.storage import migrate, open_database
 from coordinator_app.storage.orm import Base
-from coordinator_app.storage.repositories import ConsentRepository, DocumentRepository, PatientRepository
+from coordinator_app.storage.plans import DischargePlanRepository
+from coordinator_app.storage.repositories import (
+    AdmissionRepository,
+    ConsentRepository,
+    DocumentRepository,
+    PatientRepository,
+)
 
 TABLES = {
     "kommuner",
@@ -34,6 +42,19 @@ TABLES = {
     "meeting_templates",  # 0003
     "meetings",  # 0003
     "contacts",  # 0004
+    "discharge_plans",  # 0006
+    "discharge_plan_versions",  # 0006
+}
+
+#: The tables added after 0001.
+LATER_TABLES = {
+    "consents",
+    "documents",
+    "meeting_templates",
+    "meetings",
+    "contacts",
+    "discharge_plans",
+    "discharge_plan_versions",
 }
 
 #: A later revision, as a developer would add it after today's head: a new column with a value for existing rows.
@@ -163,11 +184,11 @@ def test_a_database_from_a_newer_koordinator_is_refused(db_url: str) -> None:
         open_database(db_url)
 
 
-def test_head_is_0005_with_consents_documents_meetings_and_contacts(db_url: str) -> None:
-    assert migrate.head_revision() == "0005"
+def test_head_is_0006_with_every_later_table(db_url: str) -> None:
+    assert migrate.head_revision() == "0006"
     revision, tables = _revision_and_tables(db_url)
-    assert revision == "0005"
-    assert {"consents", "documents", "meeting_templates", "meetings", "contacts"} <= tables
+    assert revision == "0006"
+    assert tables >= LATER_TABLES
 
 
 def _migrate_to(url: str, revision: str, *, down: bool = False) -> None:
@@ -222,9 +243,7 @@ def test_a_0001_database_with_data_is_upgraded_to_0002_and_back(empty_db_url: st
     _migrate_to(empty_db_url, "0001", down=True)
     revision, tables = _revision_and_tables(empty_db_url)
     assert revision == "0001"
-    assert tables == TABLES - {"consents", "documents", "meeting_templates", "meetings", "contacts"} | {
-        "alembic_version"
-    }
+    assert tables == TABLES - LATER_TABLES | {"alembic_version"}
 
 
 def test_a_0004_database_with_documents_is_upgraded_to_0005_and_back(empty_db_url: str) -> None:
@@ -266,7 +285,7 @@ def test_a_0004_database_with_documents_is_upgraded_to_0005_and_back(empty_db_ur
     db = open_database(empty_db_url)  # the new Koordinator opens the old database
     try:
         with db.engine.connect() as conn:
-            assert migrate.current_revision(conn) == migrate.head_revision() == "0005"
+            assert migrate.current_revision(conn) == migrate.head_revision()
             columns = {c["name"]: c for c in inspect(conn).get_columns("documents")}
             assert columns["patient_id"]["nullable"] is False
             assert columns["admission_id"]["nullable"] is True
@@ -307,5 +326,74 @@ def test_a_0004_database_with_documents_is_upgraded_to_0005_and_back(empty_db_ur
                 (22, 11),
                 (23, 10),
             ]
+    finally:
+        db.dispose()
+
+
+def test_a_0005_database_with_an_admission_is_upgraded_to_0006_and_back(empty_db_url: str) -> None:
+    """0006: an existing admission gets the three plan facts as false and no planned discharge day, keeps the
+    rest, and can take plans; going back drops the plans and the new columns and keeps the admission."""
+    _migrate_to(empty_db_url, "0005")
+    db = open_database(empty_db_url, migrate=False)
+    with db.engine.begin() as conn:  # written as 0005 knew it (plain SQL)
+        at = MOMENT.replace(tzinfo=None) if conn.dialect.name == "sqlite" else MOMENT
+        conn.execute(text("INSERT INTO kommuner (code, name, region) VALUES ('101', 'København', 'Hovedstaden')"))
+        conn.execute(
+            text(
+                "INSERT INTO patients (id, cpr, given_name, family_name, created_at, version) "
+                "VALUES (7, '0101909909', 'Testa', 'Fiktivsen', :at, 1)"
+            ),
+            {"at": at},
+        )
+        conn.execute(
+            text(
+                "INSERT INTO admissions (id, patient_id, center, ward, admitted, bopaelskommune, homeless, "
+                "expected_faerdigbehandlet, version) "
+                "VALUES (8, 7, 'PC København', 'Afsnit 7', '2026-11-02', '101', :yes, '2026-11-30', 3)"
+            ),
+            {"yes": True},
+        )
+    db.dispose()
+
+    db = open_database(empty_db_url)  # the new Koordinator opens the old database
+    try:
+        with db.engine.connect() as conn:
+            assert migrate.current_revision(conn) == migrate.head_revision()
+            columns = {c["name"]: c for c in inspect(conn).get_columns("admissions")}
+            for name in ("afsnit_v_support", "wont_seek_help", "refuses_participation"):
+                assert columns[name]["nullable"] is False, name
+            assert columns["planned_discharge"]["nullable"] is True
+            context = MigrationContext.configure(conn, opts={"compare_type": True})
+            assert compare_metadata(context, Base.metadata) == []
+        with db.session() as session:
+            old = AdmissionRepository(session).get(8)
+            assert (old.plan_facts, old.planned_discharge) == (PlanFacts(), None)
+            assert (old.flags.homeless, old.expected_faerdigbehandlet, old.version) == (True, date(2026, 11, 30), 3)
+            updated = AdmissionRepository(session).update(
+                dataclasses.replace(
+                    old, plan_facts=PlanFacts(afsnit_v_support=True), planned_discharge=date(2026, 12, 4)
+                )
+            )
+            plan = DischargePlanRepository(session).add(
+                DischargePlan(None, 8, 7, PlanKind.UDSKRIVNINGSAFTALE), saved_by="test", at=MOMENT, action="Oprettet"
+            )
+        with db.session() as session:
+            assert AdmissionRepository(session).get(8) == updated
+            assert DischargePlanRepository(session).for_admission(8) == [plan]
+        with db.engine.connect() as conn, pytest.raises(IntegrityError):  # the facts are NOT NULL
+            conn.execute(text("UPDATE admissions SET wont_seek_help = NULL WHERE id = 8"))
+    finally:
+        db.dispose()
+
+    _migrate_to(empty_db_url, "0005", down=True)
+    revision, tables = _revision_and_tables(empty_db_url)
+    assert revision == "0005"
+    assert not {"discharge_plans", "discharge_plan_versions"} & tables
+    db = open_database(empty_db_url, migrate=False)
+    try:
+        with db.engine.connect() as conn:
+            names = {c["name"] for c in inspect(conn).get_columns("admissions")}
+            assert not {"afsnit_v_support", "wont_seek_help", "refuses_participation", "planned_discharge"} & names
+            assert conn.execute(text("SELECT id, patient_id, version FROM admissions")).all() == [(8, 7, 4)]
     finally:
         db.dispose()

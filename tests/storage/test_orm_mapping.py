@@ -8,10 +8,18 @@ from pathlib import Path
 import pytest
 from db_fixtures import _pg_bin_dir
 
-from coordinator_app.model import AdmissionFlags, Event
+from coordinator_app.discharge_plans import DischargePlan, PlanVersion
+from coordinator_app.model import AdmissionFlags, Event, PlanFacts
 from coordinator_app.storage.convert import EVENT_FIELDS
 from coordinator_app.storage.listing import ListRow
-from coordinator_app.storage.orm import FLAG_COLUMNS, AdmissionRow, EventRow
+from coordinator_app.storage.orm import (
+    FLAG_COLUMNS,
+    PLAN_FACT_COLUMNS,
+    AdmissionRow,
+    DischargePlanRow,
+    DischargePlanVersionRow,
+    EventRow,
+)
 
 
 def test_every_admission_flag_has_its_own_column() -> None:
@@ -19,6 +27,17 @@ def test_every_admission_flag_has_its_own_column() -> None:
     assert names == FLAG_COLUMNS
     assert set(names) <= set(AdmissionRow.__table__.c.keys())
     assert ListRow._fields[-len(names) :] == names  # ListRow.flags builds AdmissionFlags from these
+
+
+def test_every_plan_fact_has_its_own_column() -> None:
+    names = tuple(f.name for f in dataclasses.fields(PlanFacts))
+    assert names == PLAN_FACT_COLUMNS
+    assert set(names) | {"planned_discharge"} <= set(AdmissionRow.__table__.c.keys())
+
+
+def test_every_discharge_plan_field_has_its_column() -> None:
+    assert {f.name for f in dataclasses.fields(DischargePlan)} <= set(DischargePlanRow.__table__.c.keys())
+    assert {f.name for f in dataclasses.fields(PlanVersion)} <= set(DischargePlanVersionRow.__table__.c.keys())
 
 
 def test_every_event_field_has_its_column() -> None:
