@@ -56,7 +56,8 @@ def conflict() -> ConflictError:
 
 _SQLITE = {
     "SQLITE_BUSY": locked,
-    "SQLITE_BUSY_SNAPSHOT": locked,
+    # WAL: our read snapshot is older than a commit by someone else — the record changed under us.
+    "SQLITE_BUSY_SNAPSHOT": lambda where: conflict(),
     "SQLITE_BUSY_RECOVERY": locked,
     "SQLITE_LOCKED": locked,
     "SQLITE_FULL": disk_full,
