@@ -43,6 +43,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
 from statistics import fmean, median
+from typing import Any
 
 from coordinator_app.bed_days import BedDayRates, bed_day_dates
 from coordinator_app.deadlines import Deadline, DeadlineState, compute_deadlines
@@ -54,6 +55,7 @@ from coordinator_app.special_groups import OPHOLDSKOMMUNE, recipient_role
 from coordinator_app.workdays import WorkCalendar, local_date
 
 __all__ = [
+    "FIGURES",
     "STAY_BUCKETS",
     "Figure",
     "FigureKey",
@@ -94,6 +96,54 @@ class FigureUnit(StrEnum):
     DAYS = "dage"
     SHARE = "andel"
     KRONER = "kr."
+
+
+_STAY = "Udskrivninger i perioden: dage fra indlæggelse til udskrivning (antal midnatter)."
+_NOT_YET = "Frister, der endnu ikke er nået, tæller ikke med."
+#: Each figure's Danish label, rule ID, unit and definition; ``{varsling}``/``{meeting}`` are the rules' texts.
+FIGURES: dict[FigureKey, tuple[str, str, FigureUnit, str]] = {
+    FigureKey.ADMISSIONS: ("Indlæggelser", "H", FigureUnit.COUNT, "Indlæggelser med indlæggelsesdato i perioden."),
+    FigureKey.DISCHARGES: ("Udskrivninger", "H", FigureUnit.COUNT, "Indlæggelser med udskrivningsdato i perioden."),
+    FigureKey.STAY_MEDIAN: ("Indlæggelsestid, median", "H", FigureUnit.DAYS, _STAY),
+    FigureKey.STAY_MEAN: ("Indlæggelsestid, gennemsnit", "H", FigureUnit.DAYS, _STAY),
+    FigureKey.READMISSIONS: (
+        "Genindlæggelser inden for 30 dage",
+        "H",
+        FigureUnit.SHARE,
+        "Udskrivninger i perioden, hvor samme patient blev indlagt igen 1–30 dage efter udskrivningen.",
+    ),
+    FigureKey.VARSLING_IN_TIME: (
+        "Varslinger sendt rettidigt",
+        "B5",
+        FigureUnit.SHARE,
+        "Varslingsfrister ({varsling}) i perioden: varslingen sendt senest på fristdagen. " + _NOT_YET,
+    ),
+    FigureKey.MEETINGS_IN_TIME: (
+        "Netværksmøder holdt rettidigt",
+        "C2–C4",
+        FigureUnit.SHARE,
+        "Indkaldte netværksmøder med frist i perioden ({meeting}): mødet holdt senest på fristdagen. " + _NOT_YET,
+    ),
+    FigureKey.DISCHARGE_ANNOUNCED: (
+        "Udskrivningsdato meldt ud i tide",
+        "B4/B9",
+        FigureUnit.SHARE,
+        "Udskrivninger i perioden med pligt til orientering om udskrivning (scenarie 1, scenarie 2–3 uden "
+        "færdigmelding): kommunen orienteret før udskrivningsdagen.",
+    ),
+    FigureKey.BED_DAYS: (
+        "Færdigmeldte sengedage",
+        "B5",
+        FigureUnit.DAYS,
+        "Sengedage i perioden, hvor patienten var færdigmeldt (én pr. midnat; ikke i bero eller efter afmelding).",
+    ),
+    FigureKey.BED_DAY_COST: (
+        "Betaling for færdigmeldte sengedage",
+        "B5",
+        FigureUnit.KRONER,
+        "Kommunernes betaling for de færdigmeldte sengedage i perioden (sundhedsloven § 238).",
+    ),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,19 +283,15 @@ class _Share:
             self.hits += 1
             self.hit_ids.add(admission_id)
 
-    def figure(self, key: FigureKey, label: str, rule_id: str, definition: str) -> Figure:
-        return Figure(
-            key=key,
-            label=label,
-            rule_id=rule_id,
-            unit=FigureUnit.SHARE,
-            value=self.hits / self.total if self.total else None,
-            admission_ids=tuple(sorted(self.hit_ids)),
-            numerator=self.hits,
-            denominator=self.total,
-            denominator_ids=tuple(sorted(self.all_ids)),
-            definition=definition,
-        )
+    def parts(self) -> dict[str, Any]:
+        """The share's ``Figure`` fields."""
+        return {
+            "value": self.hits / self.total if self.total else None,
+            "ids": self.hit_ids,
+            "numerator": self.hits,
+            "denominator": self.total,
+            "denominator_ids": tuple(sorted(self.all_ids)),
+        }
 
 
 class _Readmissions:
@@ -423,88 +469,36 @@ def _result(
             rows.append(line.row(code, names.get(code, code)))
     rows.sort(key=lambda r: (r.name.casefold(), r.code))
     total_row = total.row("", "I alt")
-    varsling = settings.rule("varsling").description.lower()
-    meeting = settings.rule("netvaerksmoede").description.lower()
-
-    def count(key: FigureKey, label: str, ids: list[int], definition: str, rule_id: str = "H") -> Figure:
-        return Figure(key, label, rule_id, FigureUnit.COUNT, len(ids), tuple(sorted(ids)), definition=definition)
-
-    discharged_ids = tuple(sorted(tally.discharged))
-    figures = (
-        count(FigureKey.ADMISSIONS, "Indlæggelser", tally.admitted, "Indlæggelser med indlæggelsesdato i perioden."),
-        count(FigureKey.DISCHARGES, "Udskrivninger", tally.discharged, "Indlæggelser med udskrivningsdato i perioden."),
-        Figure(
-            FigureKey.STAY_MEDIAN,
-            "Indlæggelsestid, median",
-            "H",
-            FigureUnit.DAYS,
-            median(stays) if stays else None,
-            discharged_ids,
-            definition="Udskrivninger i perioden: dage fra indlæggelse til udskrivning (antal midnatter).",
-        ),
-        Figure(
-            FigureKey.STAY_MEAN,
-            "Indlæggelsestid, gennemsnit",
-            "H",
-            FigureUnit.DAYS,
-            fmean(stays) if stays else None,
-            discharged_ids,
-            definition="Udskrivninger i perioden: dage fra indlæggelse til udskrivning (antal midnatter).",
-        ),
-        tally.readmitted.figure(
-            FigureKey.READMISSIONS,
-            "Genindlæggelser inden for 30 dage",
-            "H",
-            "Udskrivninger i perioden, hvor samme patient blev indlagt igen 1–30 dage efter udskrivningen.",
-        ),
-        tally.varsling.figure(
-            FigureKey.VARSLING_IN_TIME,
-            "Varslinger sendt rettidigt",
-            "B5",
-            f"Varslingsfrister ({varsling}) i perioden: varslingen sendt senest på fristdagen. "
-            "Frister, der endnu ikke er nået, tæller ikke med.",
-        ),
-        tally.meetings.figure(
-            FigureKey.MEETINGS_IN_TIME,
-            "Netværksmøder holdt rettidigt",
-            "C2–C4",
-            f"Indkaldte netværksmøder med frist i perioden ({meeting}): mødet holdt senest på fristdagen. "
-            "Frister, der endnu ikke er nået, tæller ikke med.",
-        ),
-        tally.announced.figure(
-            FigureKey.DISCHARGE_ANNOUNCED,
-            "Udskrivningsdato meldt ud i tide",
-            "B4/B9",
-            "Udskrivninger i perioden med pligt til orientering om udskrivning (scenarie 1, scenarie 2–3 uden "
-            "færdigmelding): kommunen orienteret før udskrivningsdagen.",
-        ),
-        Figure(
-            FigureKey.BED_DAYS,
-            "Færdigmeldte sengedage",
-            "B5",
-            FigureUnit.DAYS,
-            total_row.bed_days,
-            total_row.faerdigmeldt_ids,
-            definition="Sengedage i perioden, hvor patienten var færdigmeldt (én pr. midnat; ikke i bero eller "
-            "efter afmelding).",
-        ),
-        Figure(
-            FigureKey.BED_DAY_COST,
-            "Betaling for færdigmeldte sengedage",
-            "B5",
-            FigureUnit.KRONER,
-            total_row.cost,
-            total_row.faerdigmeldt_ids,
-            definition="Kommunernes betaling for de færdigmeldte sengedage i perioden (sundhedsloven § 238).",
-        ),
-    )
+    texts = {
+        "varsling": settings.rule("varsling").description.lower(),
+        "meeting": settings.rule("netvaerksmoede").description.lower(),
+    }
+    values: dict[FigureKey, dict[str, Any]] = {
+        FigureKey.ADMISSIONS: {"value": len(tally.admitted), "ids": tally.admitted},
+        FigureKey.DISCHARGES: {"value": len(tally.discharged), "ids": tally.discharged},
+        FigureKey.STAY_MEDIAN: {"value": median(stays) if stays else None, "ids": tally.discharged},
+        FigureKey.STAY_MEAN: {"value": fmean(stays) if stays else None, "ids": tally.discharged},
+        FigureKey.READMISSIONS: tally.readmitted.parts(),
+        FigureKey.VARSLING_IN_TIME: tally.varsling.parts(),
+        FigureKey.MEETINGS_IN_TIME: tally.meetings.parts(),
+        FigureKey.DISCHARGE_ANNOUNCED: tally.announced.parts(),
+        FigureKey.BED_DAYS: {"value": total_row.bed_days, "ids": total_row.faerdigmeldt_ids},
+        FigureKey.BED_DAY_COST: {"value": total_row.cost, "ids": total_row.faerdigmeldt_ids},
+    }
+    figures = []
+    for key, (label, rule_id, unit, definition) in FIGURES.items():
+        parts = dict(values[key])
+        ids = tuple(sorted(parts.pop("ids")))
+        figures.append(
+            Figure(key, label, rule_id, unit, admission_ids=ids, definition=definition.format(**texts), **parts)
+        )
     return Statistics(
         period_from=tally.period_from,
         period_to=tally.period_to,
         today=tally.today,
         kommune_code=kommune,
         kommune_name=names.get(kommune, kommune) if kommune is not None else None,
-        figures=figures,
+        figures=tuple(figures),
         stay_distribution=_distribution(tally.stays),
         kommuner=tuple(rows),
         total=total_row,
