@@ -68,6 +68,8 @@ SHORT_LABELS: dict[str, str] = {
     "epikrise": "Epikrise til egen læge",
     "boern_vurdering": "Børn i familien: vurdering",
     "eskalering": "Uenighed til chefniveau",
+    "udskrivningsaftale": "Udskrivningsaftale",
+    "koordinationsplan": "Koordinationsplan",
     "plan_udloeber": "Aftale/plan udløber",
     "moedeaftale": "Aftale fra netværksmøde",
 }

@@ -30,9 +30,11 @@ from coordinator_app.meetings import OCCASION_LABELS, Meeting, MeetingStatus, Ta
 from coordinator_app.model import EVENT_LABELS, AdmissionFlags, ArchivedDocument, Channel, Event, EventKind
 from coordinator_app.services.admissions import AdmissionDetails
 from coordinator_app.services.notifications import ActionState
+from coordinator_app.services.plans import PLAN_DOCUMENT_KIND, PlanPanel
 from coordinator_app.special_groups import Reminder
 from coordinator_app.ui.admission_dialog import FLAG_LABELS
 from coordinator_app.ui.admission_table import DUE_TODAY_BG, OVERDUE_BG
+from coordinator_app.ui.plan_tab import PlanTab, overview_html
 
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 RESPONSIBLE_LABELS = {
@@ -139,8 +141,16 @@ class DetailsPanel(QWidget):
         self.deadlines = _readonly_table(["Frist", "Dato", "Status", "Regel", "Ansvarlig"], stretch=0)
         self.flags_label = QLabel()
         self.flags_label.setWordWrap(True)
+        # E1/E2 at a glance: the plan's warning or state, with a link to the Aftale/plan tab.
+        self.plan_line = QLabel()
+        self.plan_line.setWordWrap(True)
+        self.plan_line.setTextFormat(Qt.TextFormat.RichText)
+        self.plan_line.setAccessibleName("Udskrivningsaftale eller koordinationsplan")
+        self.plan_line.linkActivated.connect(lambda _link: self.tabs.setCurrentWidget(self.plan_tab))
+        self.plan_line.hide()
         overview = QWidget()
         ov = QVBoxLayout(overview)
+        ov.addWidget(self.plan_line)
         ov.addWidget(QLabel("<b>Frister</b> (beregnet ud fra hændelserne)"))
         ov.addWidget(self.deadlines, 1)
         ov.addWidget(self.flags_label)
@@ -208,6 +218,8 @@ class DetailsPanel(QWidget):
         self.tabs.addTab(history_tab, "&Historik")
         self.tabs.addTab(meetings_tab, "Mød&er")
         self.tabs.addTab(docs_tab, "&Dokumenter")
+        self.plan_tab = PlanTab()
+        self.tabs.addTab(self.plan_tab, "&Aftale/plan")
 
         layout = QVBoxLayout(self)
         layout.addLayout(head)
@@ -227,6 +239,7 @@ class DetailsPanel(QWidget):
         meetings: Sequence[Meeting] = (),
         tasks: Sequence[Task] = (),
         today: date | None = None,
+        plan: PlanPanel | None = None,
     ) -> None:
         self._details = details
         self._tasks = list(tasks)
@@ -244,6 +257,7 @@ class DetailsPanel(QWidget):
             w.setEnabled(has)
         self._fill_actions(actions)
         self._fill_documents(documents)
+        self._show_plan(plan if details is not None else None, today or date.today())
         self.reveal_button.setChecked(False)
         if details is None:
             self.title.setText("Vælg en indlæggelse i listen")
@@ -280,6 +294,17 @@ class DetailsPanel(QWidget):
         self._fill_history(details)
         self.flags_label.setText(self._flags_text(a.flags, details.reminders))
         self.calendar_label.setText(f"Arbejdsdage beregnet med: {calendar_name}" if calendar_name else "")
+
+    def _show_plan(self, plan: PlanPanel | None, today: date) -> None:
+        self.plan_tab.set_panel(plan, today)
+        line = overview_html(plan, today)
+        if line is None:
+            self.plan_line.hide()
+            return
+        text, style = line
+        self.plan_line.setText(text)
+        self.plan_line.setStyleSheet(style)
+        self.plan_line.show()
 
     def _fill_deadlines(self, details: AdmissionDetails) -> None:
         rows = sorted(
@@ -373,6 +398,7 @@ class DetailsPanel(QWidget):
 
     def _fill_documents(self, documents: Sequence[ArchivedDocument]) -> None:
         self._document_ids = [d.id for d in documents]
+        self._document_kinds = [d.kind for d in documents]
         self.documents.setRowCount(len(documents))
         for i, d in enumerate(documents):
             when = d.created_at.astimezone(COPENHAGEN)
@@ -385,9 +411,16 @@ class DetailsPanel(QWidget):
         self._documents_selection_changed()
 
     def _documents_selection_changed(self) -> None:
-        has = bool(self.documents.selectionModel().selectedRows())
+        rows = self.documents.selectionModel().selectedRows()
+        has = bool(rows)
         for button in self.doc_buttons.values():
             button.setEnabled(has)
+        # A plan's PDF is issued again as a new version from its editor (Aftale/plan), not re-rendered here.
+        plan_document = has and self._document_kinds[rows[0].row()] in PLAN_DOCUMENT_KIND.values()
+        self.doc_buttons["reissue"].setEnabled(has and not plan_document)
+        self.doc_buttons["reissue"].setToolTip(
+            "Aftaler og planer udstedes i en ny version fra fanen Aftale/plan." if plan_document else ""
+        )
 
     def _history_selection_changed(self) -> None:
         rows = self.history.selectionModel().selectedRows()

@@ -36,6 +36,7 @@ from coordinator_app.services.context import ServiceContext
 from coordinator_app.services.documents import DocumentService
 from coordinator_app.services.meetings import MeetingService
 from coordinator_app.services.notifications import NotificationService, SendResult
+from coordinator_app.services.plans import PlanService
 from coordinator_app.services.scenario import ScenarioService
 from coordinator_app.ui.admission_dialog import AdmissionDialog
 from coordinator_app.ui.admission_table import COL_DISCHARGED, COL_NEXT, AdmissionTableModel
@@ -43,6 +44,7 @@ from coordinator_app.ui.details import DetailsPanel
 from coordinator_app.ui.errors import show_error
 from coordinator_app.ui.meetings_tab import MeetingsTab
 from coordinator_app.ui.notification_dialog import NotificationDialog
+from coordinator_app.ui.plan_dialogs import PlanActions
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,7 @@ class MainWindow(QMainWindow):
         self.scenarios = ScenarioService(ctx)
         self.consents = ConsentService(ctx)
         self.meetings = MeetingService(ctx)
+        self.plans = PlanService(ctx)
         self._windows: list[QWidget] = []  # live meeting windows kept alive while open
         self.setWindowTitle(f"Koordinator — {ward_name}" if ward_name else "Koordinator")
         self.setMinimumSize(900, 560)
@@ -129,6 +132,11 @@ class MainWindow(QMainWindow):
         self.details.new_meeting_requested.connect(self.new_meeting)
         self.details.consents_requested.connect(self.edit_consents)
         self.details.meeting_requested.connect(self.meeting_action)
+        # Aftale/plan (E1–E3): every write refreshes the list too — its next deadline may be E1/E2 now.
+        self.plan_actions = PlanActions(self, self.plans, today=self._ctx.clock.today, fetch_pdf=self.documents.content)
+        self.plan_actions.connect_tab(self.details.plan_tab)
+        self.plan_actions.changed.connect(lambda admission_id: self._after_change(admission_id, True))
+        self.plan_actions.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(list_side)
@@ -273,6 +281,7 @@ class MainWindow(QMainWindow):
             documents = self.documents.documents(admission_id)
             meetings = self.meetings.for_admission(admission_id)
             tasks = self.meetings.tasks_for_admission(admission_id)
+            plan = self.plans.panel(admission_id)
         except KoordinatorError as exc:
             show_error(self, exc)
             return
@@ -284,6 +293,7 @@ class MainWindow(QMainWindow):
             meetings=meetings,
             tasks=tasks,
             today=self._ctx.clock.today(),
+            plan=plan,
         )
 
     # -- dialogs ------------------------------------------------------------------------------------------

@@ -1,0 +1,499 @@
+"""Udskrivningsaftale and koordinationsplan in the UI (E1–E3): the facts on the Aftale/plan tab make the warning and
+the list's deadline, a plan is started from a netværksmøde, edited, refused while incomplete, put in force with its
+PDF archived, revised, ended with a reason, and every version is listed. Real widgets, clicked and typed into."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QDateTimeEdit,
+    QDialog,
+    QInputDialog,
+    QMessageBox,
+    QWidget,
+)
+
+from coordinator_app.discharge_plans import PlanKind, PlanStatus
+from coordinator_app.ui import printing
+from coordinator_app.ui.admission_table import COL_NEXT
+from coordinator_app.ui.plan_dialogs import NewPlanDialog, VersionsDialog
+from coordinator_app.ui.plan_editor import PlanEditorDialog
+from coordinator_app.ui.plan_tables import EditableTable
+
+TODAY = date(2026, 11, 23)  # conftest.DEMO_MOMENT
+TOMORROW = date(2026, 11, 24)
+SHOTS = Path(__file__).resolve().parents[2] / "screenshots"  # ignored by git; look at them
+CTRL = Qt.KeyboardModifier.ControlModifier
+
+
+# -- helpers ---------------------------------------------------------------------------------------------------
+def shot(widget: QWidget, name: str) -> None:
+    QApplication.processEvents()
+    SHOTS.mkdir(exist_ok=True)
+    assert widget.grab().save(str(SHOTS / f"plan-{name}.png"))
+
+
+def click(qtbot, widget: QWidget) -> None:  # type: ignore[no-untyped-def]
+    assert widget.isVisible() and widget.isEnabled(), widget
+    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
+
+
+def open_plan_tab(window, admission_id: int):  # type: ignore[no-untyped-def]
+    assert window.select_admission(admission_id)
+    details = window.details
+    index = details.tabs.indexOf(details.plan_tab)
+    assert details.tabs.tabText(index) == "&Aftale/plan"
+    details.tabs.setCurrentIndex(index)
+    return details.plan_tab
+
+
+def fresh_admission(window) -> int:  # type: ignore[no-untyped-def]
+    """A current admission with no plan requirement yet and nothing due before tomorrow."""
+    for row in range(window.model.rowCount()):
+        r = window.model.row_at(row)
+        if r.discharged is not None or (r.next_due is not None and r.next_due <= TOMORROW):
+            continue
+        panel = window.plans.panel(r.admission_id)
+        if not panel.overview.requirement.required and not panel.plans:
+            return r.admission_id
+    raise AssertionError("no demo admission without a plan requirement")
+
+
+def meeting_admission(window) -> int:  # type: ignore[no-untyped-def]
+    """The demo admission whose netværksmøde was held last week, with agreements."""
+    for row in range(window.model.rowCount()):
+        r = window.model.row_at(row)
+        if any(m.agreements for m in window.plans.panel(r.admission_id).meetings):
+            return r.admission_id
+    raise AssertionError("the demo ward has no held netværksmøde with agreements")
+
+
+def next_deadline(window, admission_id: int) -> str:  # type: ignore[no-untyped-def]
+    row = window.model.row_of_admission(admission_id)
+    return window.model.index(row, COL_NEXT).data()
+
+
+def modal(qtbot, kind: type) -> Any:  # type: ignore[no-untyped-def]
+    qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), kind))
+    return QApplication.activeModalWidget()
+
+
+def new_plan(qtbot, window, admission_id: int, *, source: str = "meeting", kind: PlanKind | None = None):  # type: ignore[no-untyped-def]
+    """Ny …  → choose the source (and kind) → Opret og åbn → the editor."""
+    tab = open_plan_tab(window, admission_id)
+    click(qtbot, tab.new_button)
+    dialog: NewPlanDialog = modal(qtbot, NewPlanDialog)
+    shot(dialog, f"new-{source}")
+    if kind is PlanKind.KOORDINATIONSPLAN:
+        click(qtbot, dialog.plan)
+    button = {"meeting": dialog.from_meeting, "blank": dialog.blank, "copy": dialog.copy_previous}[source]
+    click(qtbot, button)
+    click(qtbot, dialog.buttons.buttons()[0])  # Opret og åbn
+    editor: PlanEditorDialog = modal(qtbot, PlanEditorDialog)
+    qtbot.waitUntil(editor.isActiveWindow)
+    return editor
+
+
+def type_cell(qtbot, table: EditableTable, row: int, col: int, text: str) -> None:  # type: ignore[no-untyped-def]
+    table.setFocus()
+    table.setCurrentCell(row, col)
+    qtbot.keyClick(table, Qt.Key.Key_F2)  # edit the cell
+    editor = QApplication.focusWidget()
+    assert editor is not None and editor is not table
+    editor.selectAll()  # type: ignore[attr-defined]
+    qtbot.keyClicks(editor, text)
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    done_editing(qtbot, table)
+
+
+def done_editing(qtbot, table: EditableTable) -> None:  # type: ignore[no-untyped-def]
+    """Enter commits and closes the cell editor a moment later (Qt queues it); wait as a user would."""
+    qtbot.waitUntil(lambda: table.state() != QAbstractItemView.State.EditingState)
+
+
+def add_offer(qtbot, editor: PlanEditorDialog, what: str, responsible: str) -> None:  # type: ignore[no-untyped-def]
+    """Tilføj behandlingstilbud, type what, Tab to Ansvarlig, type, Enter."""
+    click(qtbot, editor.form.treatment_editor.add_button)
+    cell = QApplication.focusWidget()
+    qtbot.keyClicks(cell, what)
+    qtbot.keyClick(cell, Qt.Key.Key_Tab)  # the next cell's editor opens
+    qtbot.keyClicks(QApplication.focusWidget(), responsible)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    done_editing(qtbot, editor.form.treatment)
+
+
+def type_date(qtbot, edit: QDateTimeEdit, day: date) -> None:  # type: ignore[no-untyped-def]
+    edit.setFocus()
+    edit.setSelectedSection(QDateTimeEdit.Section.DaySection)
+    qtbot.keyClicks(edit, f"{day:%d%m%Y}")
+    assert edit.date() == QDate(day.year, day.month, day.day)
+
+
+def complete(qtbot, editor: PlanEditorDialog) -> None:  # type: ignore[no-untyped-def]
+    """Fill in what check_complete still misses, by keyboard and mouse."""
+    for row, values in enumerate(editor.form.parties.rows()):
+        if not values[1].strip():
+            type_cell(qtbot, editor.form.parties, row, 1, f"Fiktiv Person {row + 1}")
+    if not editor.form.content().treatment_offers and not editor.form.content().social_offers:
+        add_offer(qtbot, editor, "Ambulant opfølgning hver 14. dag", "Distriktspsykiatrien")
+    qtbot.keyClicks(editor.form.reaction_who, "Kontaktpersonen i socialpsykiatrien")
+    qtbot.keyClicks(editor.form.reaction_how, "Ringer samme dag og indkalder til netværksmøde")
+    if editor.form.end.value() is None:
+        click(qtbot, editor.form.end.check)
+        type_date(qtbot, editor.form.end.edit, date(2027, 5, 28))
+    if editor.form.agrees.isVisible() and not editor.form.agrees.isChecked():
+        click(qtbot, editor.form.agrees)
+
+
+class FakePreview:
+    """Stands in for the print preview (rasterising the PDF adds nothing to these tests)."""
+
+    def __init__(self, shown: list[tuple[bytes, str]], pdf: bytes, title: str) -> None:
+        shown.append((pdf, title))
+
+    def open(self) -> None:
+        pass
+
+
+@pytest.fixture
+def previews(monkeypatch) -> Iterator[list[tuple[bytes, str]]]:  # type: ignore[no-untyped-def]
+    shown: list[tuple[bytes, str]] = []
+    monkeypatch.setattr(printing, "print_preview", lambda _parent, pdf, title: FakePreview(shown, pdf, title))
+    yield shown
+
+
+# -- the facts, the warning and the deadline -----------------------------------------------------------------------
+def test_facts_make_the_warning_and_the_E1_then_E2_deadline_in_the_list(main_window, qtbot) -> None:
+    admission_id = fresh_admission(main_window)
+    assert main_window.select_admission(admission_id)
+    main_window.table.setFocus()
+    qtbot.keyClick(main_window.table, Qt.Key.Key_A, Qt.KeyboardModifier.AltModifier)  # Alt+A: the Aftale/plan tab
+    assert main_window.details.tabs.currentWidget() is main_window.details.plan_tab
+    tab = open_plan_tab(main_window, admission_id)
+    assert not tab.warning.isVisible() and not tab.save_facts_button.isEnabled()
+    assert "(E1)" not in (next_deadline(main_window, admission_id) or "")
+
+    click(qtbot, tab.fact_checks["afsnit_v_support"])
+    click(qtbot, tab.planned.check)
+    type_date(qtbot, tab.planned.edit, TOMORROW)
+    assert tab.save_facts_button.isEnabled()
+    click(qtbot, tab.save_facts_button)
+
+    tab = main_window.details.plan_tab
+    qtbot.waitUntil(tab.warning.isVisible)
+    assert "Udskrivningsaftale mangler" in tab.warning.text() and "24-11-2026" in tab.warning.text()
+    assert "(E1)" in tab.warning.text()
+    assert "servicelovens afsnit V" in tab.reason.text()
+    assert tab.new_button.text() == "&Ny udskrivningsaftale…"
+    assert next_deadline(main_window, admission_id) == "24-11-2026 · Udskrivningsaftale (E1)"
+    admission = main_window.admissions.details(admission_id).admission
+    assert admission.plan_facts.afsnit_v_support and admission.planned_discharge == TOMORROW
+    shot(main_window, "tab-warning")
+    main_window.details.tabs.setCurrentIndex(0)  # Overblik says it too, with a link back to the tab
+    assert main_window.details.plan_line.isVisible()
+    assert "Udskrivningsaftale mangler" in main_window.details.plan_line.text()
+    main_window.details.plan_line.linkActivated.emit("plan")
+    assert main_window.details.tabs.currentWidget() is main_window.details.plan_tab
+
+    # The patient will not take part: a koordinationsplan (E2) instead.
+    click(qtbot, tab.fact_checks["refuses_participation"])
+    click(qtbot, tab.save_facts_button)
+    qtbot.waitUntil(lambda: "Koordinationsplan" in main_window.details.plan_tab.warning.text())
+    assert "(E2)" in main_window.details.plan_tab.warning.text()
+    assert next_deadline(main_window, admission_id) == "24-11-2026 · Koordinationsplan (E2)"
+    assert main_window.details.plan_tab.new_button.text() == "&Ny koordinationsplan…"
+
+
+def test_a_conflicting_change_of_the_facts_is_refused_in_danish_and_reloaded(main_window, qtbot, monkeypatch) -> None:
+    admission_id = fresh_admission(main_window)
+    tab = open_plan_tab(main_window, admission_id)
+    click(qtbot, tab.fact_checks["wont_seek_help"])
+    # Someone else saves the admission's facts meanwhile.
+    other = main_window.plans.panel(admission_id).admission
+    main_window.plans.set_facts(admission_id, other.plan_facts, TOMORROW, expected_version=other.version or 0)
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text, *a, **k: shown.append(text))
+    click(qtbot, tab.save_facts_button)
+    assert shown and "En anden bruger har ændret" in shown[0]
+    tab = main_window.details.plan_tab
+    assert not tab.fact_checks["wont_seek_help"].isChecked()  # reloaded: what the other user saved
+    assert tab.planned.value() == TOMORROW
+
+
+# -- the editor --------------------------------------------------------------------------------------------------
+def test_a_plan_from_the_netvaerksmoede_has_its_participants_and_agreements(main_window, qtbot) -> None:
+    admission_id = meeting_admission(main_window)
+    editor = new_plan(qtbot, main_window, admission_id, source="meeting")
+    names = [r[1] for r in editor.form.parties.rows()]
+    assert "Lone Fiktivsen" in names and "Jonas Eksempel" in names
+    lone = next(r for r in editor.form.parties.rows() if r[1] == "Lone Fiktivsen")
+    assert lone[2:] == ["Kommunens socialforvaltning", "12 34 56 78", "lone.fiktivsen@example.dk"]
+    assert editor.form.parties.item(names.index("Lone Fiktivsen"), 0).text() == "Kommune"
+    social = [r[0] for r in editor.form.social.rows()]
+    treatment = [r[0] for r in editor.form.treatment.rows()]
+    assert "Ansøgning om bostøtte behandles" in social
+    assert "Epikrise og medicinliste til egen læge" in treatment
+    assert "netværksmøde" in editor.subtitle.text()
+    assert editor.missing.count() > 0 and "Mangler" in editor.missing_title.text()
+    shot(editor, "editor-from-meeting")
+    editor.reject()
+
+
+def test_edits_are_saved_with_ctrl_s_and_kept_when_reopened(main_window, qtbot) -> None:
+    admission_id = fresh_admission(main_window)
+    editor = new_plan(qtbot, main_window, admission_id, source="blank")
+    plan_id = editor.plan.id
+    qtbot.keyClicks(editor.form.contact_person, "Lone Fiktivsen, Socialpsykiatrien, 12 34 56 78")
+    qtbot.keyClicks(editor.form.wishes, "Vil bo i egen lejlighed")
+    qtbot.keyClicks(editor.form.goals, "Passe sin medicin selv")
+    add_offer(qtbot, editor, "Depotmedicin i distriktspsykiatrien", "Distriktspsykiatrien")
+    type_cell(qtbot, editor.form.parties, 1, 1, "Jonas Eksempel, overlæge")
+    assert editor.dirty
+    qtbot.keyClick(editor.form.contact_person, Qt.Key.Key_S, CTRL)
+    assert editor.ok_label.isVisible() and "gemt" in editor.ok_label.text()
+    assert not editor.dirty
+    click(qtbot, editor.close_button)  # nothing unsaved: closes without asking
+    qtbot.waitUntil(lambda: not editor.isVisible())
+
+    tab = main_window.details.plan_tab
+    assert tab.table.rowCount() == 1 and tab.table.item(0, 1).text() == "Kladde"
+    tab.table.selectRow(0)
+    click(qtbot, tab.open_button)
+    again: PlanEditorDialog = modal(qtbot, PlanEditorDialog)
+    assert again.plan.id == plan_id
+    assert again.form.contact_person.text() == "Lone Fiktivsen, Socialpsykiatrien, 12 34 56 78"
+    assert again.form.wishes.toPlainText() == "Vil bo i egen lejlighed"
+    assert again.form.goals.toPlainText() == "Passe sin medicin selv"
+    assert again.form.treatment.rows()[0][:2] == ["Depotmedicin i distriktspsykiatrien", "Distriktspsykiatrien"]
+    assert again.form.parties.rows()[1][1] == "Jonas Eksempel, overlæge"
+    again.reject()
+
+
+def test_escape_with_unsaved_changes_asks_and_cancel_keeps_the_editor_open(main_window, qtbot, monkeypatch) -> None:
+    editor = new_plan(qtbot, main_window, fresh_admission(main_window), source="blank")
+    qtbot.keyClicks(editor.form.contact_person, "Ny kontaktperson")
+    asked: list[str] = []
+
+    def answer(choice: QMessageBox.StandardButton):  # type: ignore[no-untyped-def]
+        return lambda _p, _t, text, *a, **k: (asked.append(text), choice)[1]
+
+    monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.StandardButton.Cancel))
+    qtbot.keyClick(editor.form.contact_person, Qt.Key.Key_Escape)
+    assert asked and "ikke er gemt" in asked[0]
+    assert editor.isVisible()
+    monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.StandardButton.Save))
+    qtbot.keyClick(editor.form.contact_person, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not editor.isVisible())
+    panel = main_window.plans.panel(editor.plan.admission_id)
+    assert panel.plans[-1].content.contact_person == "Ny kontaktperson"
+
+
+def test_activate_with_something_missing_gives_the_danish_message_and_nothing_is_in_force(
+    main_window, qtbot, previews
+) -> None:
+    admission_id = fresh_admission(main_window)
+    documents_before = main_window.documents.documents(admission_id)
+    editor = new_plan(qtbot, main_window, admission_id, source="blank")
+    first_missing = editor.missing.item(0).text()
+    qtbot.keyClick(editor.form.contact_person, Qt.Key.Key_Return, CTRL)
+    assert editor.error_label.isVisible()
+    message = editor.error_label.text()
+    assert message.startswith("⚠ Ikke sat i kraft: ")
+    assert first_missing.removeprefix("• ") in message
+    assert editor.form.parties.hasFocus()  # pointed at the field the message is about
+    assert editor.form.parties.currentColumn() == 1  # the first party without a name
+    shot(editor, "editor-refused")
+    # A line in the list of what is missing goes to its field.
+    lines = [editor.missing.item(i) for i in range(editor.missing.count())]
+    who = next(item for item in lines if "hvem der reagerer" in item.text())
+    editor.missing.scrollToItem(who)
+    qtbot.mouseClick(
+        editor.missing.viewport(), Qt.MouseButton.LeftButton, pos=editor.missing.visualItemRect(who).center()
+    )
+    assert editor.form.reaction_who.hasFocus()
+    assert not previews
+    assert main_window.plans.panel(admission_id).plans[-1].status is PlanStatus.KLADDE
+    assert main_window.documents.documents(admission_id) == documents_before
+    editor.reject()
+
+
+def test_complete_plan_in_force_archived_revised_ended_and_versions_listed(
+    main_window, qtbot, monkeypatch, previews
+) -> None:
+    admission_id = fresh_admission(main_window)
+    tab = open_plan_tab(main_window, admission_id)
+    click(qtbot, tab.fact_checks["afsnit_v_support"])
+    click(qtbot, tab.planned.check)
+    type_date(qtbot, tab.planned.edit, TOMORROW)
+    click(qtbot, tab.save_facts_button)
+    qtbot.waitUntil(main_window.details.plan_tab.warning.isVisible)
+
+    editor = new_plan(qtbot, main_window, admission_id, source="blank")
+    complete(qtbot, editor)
+    assert editor.missing_title.text().startswith("✓")
+    shot(editor, "editor-complete")
+    qtbot.keyClick(editor.form.reaction_who, Qt.Key.Key_Return, CTRL)  # Sæt i kraft og udskriv
+
+    assert not editor.error_label.isVisible(), editor.error_label.text()
+    assert editor.plan.status is PlanStatus.I_KRAFT
+    assert previews and previews[-1][0].startswith(b"%PDF")  # the archived PDF is shown for printing
+    assert editor.read_only and editor.form.contact_person.isReadOnly()
+    assert editor.form.parties.editTriggers() == QAbstractItemView.EditTrigger.NoEditTriggers
+    assert editor.revise_button.isVisible() and not editor.save_button.isVisible()
+    shot(editor, "editor-in-force")
+
+    # Ret og udsted ny version: a new archived version with a later end date.
+    click(qtbot, editor.revise_button)
+    assert not editor.read_only and editor.activate_button.text() == "Udsted n&y version og udskriv"
+    type_date(qtbot, editor.form.end.edit, date(2027, 6, 28))
+    click(qtbot, editor.activate_button)
+    assert editor.read_only and editor.plan.content.end == date(2027, 6, 28)
+    assert len(previews) == 2
+    editor.reject()
+    qtbot.waitUntil(lambda: not editor.isVisible())
+
+    details = main_window.details
+    tab = details.plan_tab
+    assert tab.warning.text() == "✓ Kravet er opfyldt (E1): Udskrivningsaftale – I kraft til 28-06-2027."
+    assert tab.table.item(0, 1).text() == "I kraft til 28-06-2027"
+    assert "(E1)" not in (next_deadline(main_window, admission_id) or "")
+    titles = [details.documents.item(r, 1).text() for r in range(details.documents.rowCount())]
+    assert "Udskrivningsaftale – version 1" in titles and "Udskrivningsaftale – version 2" in titles
+    plan_row = titles.index("Udskrivningsaftale – version 2")
+    details.documents.selectRow(plan_row)
+    assert not details.doc_buttons["reissue"].isEnabled()  # a plan is reissued as a new version, not here
+    assert "I kraft" in details.plan_line.text() and not details.plan_line.isHidden()
+    shot(main_window, "tab-in-force")
+
+    # Afslut… with a reason and a confirmation.
+    tab.table.selectRow(0)
+    asked: list[str] = []
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Erstattet af ny aftale", True))
+    monkeypatch.setattr(
+        QMessageBox, "question", lambda _p, _t, text, *a, **k: (asked.append(text), QMessageBox.StandardButton.Yes)[1]
+    )
+    click(qtbot, tab.end_button)
+    assert asked and "Erstattet af ny aftale" in asked[0]
+    tab = main_window.details.plan_tab
+    qtbot.waitUntil(lambda: tab.table.item(0, 1).text().startswith("Afsluttet"))
+    assert tab.table.item(0, 1).text() == "Afsluttet 23-11-2026"
+    assert not tab.end_button.isEnabled()
+
+    # Versioner…: every save and issue, oldest first.
+    click(qtbot, tab.versions_button)
+    versions: VersionsDialog = modal(qtbot, VersionsDialog)
+    actions = [versions.table.item(r, 3).text() for r in range(versions.table.rowCount())]
+    assert actions[0].startswith("Oprettet")
+    assert "Sat i kraft" in actions and "Ny version udstedt" in actions
+    assert actions[-1] == "Afsluttet: Erstattet af ny aftale"
+    assert [versions.table.item(r, 0).text() for r in range(len(actions))] == [
+        str(i) for i in range(1, len(actions) + 1)
+    ]
+    assert versions.table.item(0, 1).text().startswith("23-11-2026 10:")  # Copenhagen time
+    shot(versions, "versions")
+    versions.reject()
+
+
+def test_ending_needs_a_reason(main_window, qtbot, monkeypatch) -> None:
+    editor = new_plan(qtbot, main_window, fresh_admission(main_window), source="blank")
+    editor.reject()
+    tab = main_window.details.plan_tab
+    tab.table.selectRow(0)
+    shown: list[str] = []
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("  ", True))
+    monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text, *a, **k: shown.append(text))
+    click(qtbot, tab.end_button)
+    assert shown and "begrundelse" in shown[0]
+    assert main_window.details.plan_tab.table.item(0, 1).text() == "Kladde"
+
+
+def test_a_koordinationsplan_has_no_patient_party_and_no_agreement(main_window, qtbot) -> None:
+    editor = new_plan(qtbot, main_window, fresh_admission(main_window), source="blank", kind=PlanKind.KOORDINATIONSPLAN)
+    assert editor.plan.kind is PlanKind.KOORDINATIONSPLAN
+    assert "Koordinationsplan" in editor.windowTitle()
+    assert not editor.form.agrees.isVisible()
+    assert all(r[0] != "patient" for r in editor.form.parties.rows())
+    click(qtbot, editor.form.parties_editor.add_button)  # the role editor offers no "Patient"
+    editor.form.parties.setCurrentCell(editor.form.parties.rowCount() - 1, 0)
+    qtbot.keyClick(editor.form.parties, Qt.Key.Key_F2)
+    combo = QApplication.focusWidget()
+    labels = [combo.itemText(i) for i in range(combo.count())]  # type: ignore[attr-defined]
+    assert "Patient" not in labels and "Kommune" in labels
+    qtbot.keyClick(combo, Qt.Key.Key_Escape)
+    assert editor.isVisible()  # Escape closed the cell editor, not the dialog
+    editor.form.parties.remove_current_row()
+    assert not editor.dirty
+    editor.reject()
+
+
+def test_tables_type_add_and_remove_by_keyboard(qtbot) -> None:
+    from coordinator_app.ui.plan_form import OFFER_COLUMNS
+
+    table = EditableTable(OFFER_COLUMNS, default_date=lambda: TODAY)
+    host = QDialog()
+    qtbot.addWidget(host)
+    table.setParent(host)
+    host.show()
+    qtbot.waitExposed(host)
+    table.set_rows([["Bostøtte", "Kommunen", date(2026, 12, 1), ""]])
+    assert table.rows() == [["Bostøtte", "Kommunen", date(2026, 12, 1), ""]]
+    table.setFocus()
+    table.setCurrentCell(0, 2)
+    qtbot.keyClick(table, Qt.Key.Key_Delete)  # clears the date
+    assert table.rows()[0][2] is None
+    table.setCurrentCell(0, 0)
+    qtbot.keyClick(table, Qt.Key.Key_Delete, CTRL)  # removes the row
+    assert table.rows() == []
+
+
+def test_pull_from_the_meeting_into_a_kladde_and_preview_the_draft(main_window, qtbot, monkeypatch, previews) -> None:
+    admission_id = meeting_admission(main_window)
+    editor = new_plan(qtbot, main_window, admission_id, source="blank")
+    assert "Lone Fiktivsen" not in [r[1] for r in editor.form.parties.rows()]
+    qtbot.keyClicks(editor.form.goals, "Egen bolig")  # unsaved: saved before the pull, not lost
+    offered: list[list[str]] = []
+
+    def pick(_parent, _title, _label, items, *a, **k):  # type: ignore[no-untyped-def]
+        offered.append(list(items))
+        return items[0], True
+
+    monkeypatch.setattr(QInputDialog, "getItem", pick)
+    click(qtbot, editor.pull_button)
+    assert offered and offered[0][0].startswith("NM-") and "2 aftaler" in offered[0][0]
+    assert "Lone Fiktivsen" in [r[1] for r in editor.form.parties.rows()]
+    assert "Ansøgning om bostøtte behandles" in [r[0] for r in editor.form.social.rows()]
+    assert editor.form.goals.toPlainText() == "Egen bolig" and not editor.dirty
+    assert "Hentet fra" in editor.ok_label.text()
+
+    click(qtbot, editor.preview_button)
+    assert previews and previews[-1][0].startswith(b"%PDF") and "kladde" in previews[-1][1]
+    assert main_window.plans.panel(admission_id).plans[-1].status is PlanStatus.KLADDE  # nothing archived
+    editor.reject()
+
+
+def test_recipients_come_from_the_parties_with_the_epikrise_to_the_gp(main_window, qtbot, monkeypatch) -> None:
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Discard)
+    editor = new_plan(qtbot, main_window, fresh_admission(main_window), source="blank")
+    form = editor.form
+    form.sent.set_rows([])
+    gp = next(i for i, r in enumerate(form.parties.rows()) if r[0] == "egen_laege")
+    type_cell(qtbot, form.parties, gp, 1, "Lægehuset Eksempelvej")
+    click(qtbot, form.from_parties_button)
+    assert form.sent.hasFocus() and form.sent.currentColumn() == 1  # on the Sendt date, to fill in when sent
+    sent = {r[0]: r[2] for r in form.sent.rows()}
+    assert sent.pop("Lægehuset Eksempelvej") is True  # with the epikrise
+    assert list(sent.values()) == [False] and "Kommune" in next(iter(sent))
+    click(qtbot, form.from_parties_button)  # each recipient once
+    assert len(form.sent.rows()) == 2
+    assert sorted(s.with_epikrise for s in form.content().sent_to) == [False, True]
+    qtbot.keyClick(form.sent, Qt.Key.Key_S, CTRL)
+    assert not editor.dirty
+    editor.reject()
