@@ -271,7 +271,8 @@ class PlanEditorDialog(QDialog):
             self.missing_title.setStyleSheet("QLabel { font-weight: bold; }")
             self.missing.show()
         else:
-            self.missing_title.setText("✓ Alt nødvendigt er udfyldt – klar til at blive sat i kraft.")
+            ready = "udstedt som ny version" if self._revising else "sat i kraft"
+            self.missing_title.setText(f"✓ Alt nødvendigt er udfyldt – klar til at blive {ready}.")
             self.missing_title.setStyleSheet(OK_STYLE)
             self.missing.hide()
 
