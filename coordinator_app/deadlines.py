@@ -336,6 +336,9 @@ def _plan_deadlines(f: _Facts) -> list[Deadline]:
     """E1/E2: a required plan before the planned discharge. E3: a plan ends at its end date or at readmission."""
     out = []
     needed = requirement(f.admission.plan_facts)
+    by_hand = {
+        e.data.get("plan_id"): _as_date(e.data.get("plan_ended")) for e, _, _ in f.history if "plan_ended" in e.data
+    }
     if needed.kind is not None:
         rule = f.rule(needed.kind.value)  # "udskrivningsaftale" (E1) or "koordinationsplan" (E2)
         expected = [_as_date(e.data.get("date")) for _, e, _ in f.all([K.EXPECTED_FAERDIGBEHANDLET])]
@@ -347,16 +350,19 @@ def _plan_deadlines(f: _Facts) -> list[Deadline]:
         if left is not None:  # the plan had to exist by the day the patient actually left
             due = min(due, left) if due is not None else left
         if due is not None:
-            hit = f.first(rule.fulfilled_by)
-            out.append(f.make(rule, due, hit[2] if hit else None, None, missed=f.state.is_discharged))
+            # A plan ended by hand before the patient left (replaced, made in error) no longer meets E1/E2.
+            left = f.state.discharged if f.state.is_discharged else None
+            hits = [
+                d
+                for _, e, d in f.all(rule.fulfilled_by)
+                if (stop := by_hand.get(e.data.get("plan_id"))) is None or (left is not None and stop >= left)
+            ]
+            out.append(f.make(rule, due, hits[0] if hits else None, None, missed=f.state.is_discharged))
     rule = f.rule("plan_udloeber")
     # A revised plan records a new milestone with the same data["plan_id"]: only its newest one has an end.
     newest: dict[object, Event] = {}
     for _, event, _ in f.all([M.UDSKRIVNINGSAFTALE, M.KOORDINATIONSPLAN]):
         newest[event.data.get("plan_id") or ("event", event.id)] = event
-    by_hand = {
-        e.data.get("plan_id"): _as_date(e.data.get("plan_ended")) for e, _, _ in f.history if "plan_ended" in e.data
-    }
     for key, event in newest.items():
         end = _as_date(event.data.get("end"))
         if end is None:

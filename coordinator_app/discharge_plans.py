@@ -43,6 +43,12 @@ PLAN_TITLES: dict[PlanKind, str] = {
     PlanKind.KOORDINATIONSPLAN: "Koordinationsplan",
 }
 
+#: The definite form, for sentences ("Udskrivningsaftalen er afsluttet").
+PLAN_DEFINITE: dict[PlanKind, str] = {
+    PlanKind.UDSKRIVNINGSAFTALE: "Udskrivningsaftalen",
+    PlanKind.KOORDINATIONSPLAN: "Koordinationsplanen",
+}
+
 #: The legal reference a document of the kind is titled with.
 LEGAL_REFERENCES: dict[PlanKind, str] = {
     PlanKind.UDSKRIVNINGSAFTALE: "psykiatriloven § 13 a",
@@ -253,7 +259,13 @@ def check_complete(kind: PlanKind, content: PlanContent) -> list[ValidationError
         out.append(ValidationError("Angiv kommunen (og dens enhed) som part.", field="parties", rule=rule))
     for i, p in enumerate(content.parties, start=1):
         if not p.name.strip():
-            out.append(ValidationError(f"Part {i} mangler et navn.", field="parties", rule=rule))
+            out.append(
+                ValidationError(
+                    f"Part {i} ({PARTY_ROLE_LABELS[p.role].split(' (')[0]}) mangler et navn.",
+                    field="parties",
+                    rule=rule,
+                )
+            )
     offers = [*content.treatment_offers, *content.social_offers]
     if not offers:
         out.append(
@@ -432,7 +444,18 @@ def overview(
     req = requirement(facts)
     current = plans[-1] if plans else None
     state = lifecycle(current, today, readmitted_on) if current is not None else None
-    in_force = any(p.status is not PlanStatus.KLADDE for p in plans if p.kind is req.kind or _covers(req, p))
+
+    # A plan covers the requirement while it is in force (or about to be); once the patient has left, the plan
+    # made for the discharge counts even if it has since expired. One ended by hand (replaced, made in error)
+    # no longer counts while the patient is still admitted.
+    def covering(p: DischargePlan) -> bool:
+        if p.status is PlanStatus.KLADDE or not (p.kind is req.kind or _covers(req, p)):
+            return False
+        if discharged is not None:
+            return p.status is PlanStatus.I_KRAFT or (p.ended_on is not None and p.ended_on >= discharged)
+        return lifecycle(p, today, readmitted_on).state in (PlanState.I_KRAFT, PlanState.KOMMENDE)
+
+    in_force = any(covering(p) for p in plans)
     missing = req.required and not in_force
     warning: str | None = None
     if missing and req.kind is not None:
@@ -502,23 +525,39 @@ def content_from_meeting(
 
     Participants become parties (by sector; afbud too — they are still parties), agreements become offers: one
     owned by someone from the region or almen praksis is a treatment offer, anything else a social offer, from
-    the agreement's deadline. Existing parties (same name and organisation) and offers (same text) are kept,
+    the agreement's deadline. Existing parties (same role and name) and offers (same text) are kept,
     not doubled. For a koordinationsplan the patient is not a party (§13b).
     """
     base = base or PlanContent()
     content = meeting.content
     by_key = {p.key: p for p in content.participants}
-    seen_parties = {(p.name.strip().casefold(), p.organisation.strip().casefold()) for p in base.parties}
+    seen_parties = {(p.role, p.name.strip().casefold()) for p in base.parties}
     parties = list(base.parties)
     for p in content.participants:
         role = SECTOR_ROLES.get(str(p.sector), PartyRole.ANDEN)
-        if role is PartyRole.PATIENT and kind is PlanKind.KOORDINATIONSPLAN:
-            continue
-        key = (p.name.strip().casefold(), p.organisation.strip().casefold())
+        if role is PartyRole.PATIENT and (
+            kind is PlanKind.KOORDINATIONSPLAN or any(x.role is PartyRole.PATIENT for x in parties)
+        ):
+            continue  # §13b: not a party; or the patient is already one (the meeting may say just "Patienten")
+        key = (role, p.name.strip().casefold())
         if not p.name.strip() or key in seen_parties:
             continue
         seen_parties.add(key)
-        parties.append(Party(role, p.name.strip(), p.organisation.strip(), p.phone.strip(), p.email.strip()))
+        pulled = Party(role, p.name.strip(), p.organisation.strip(), p.phone.strip(), p.email.strip())
+        # A prefilled party of the same role without a name (the kladde's "Kommune", "Psykiatrisk afdeling") is
+        # the one this participant fills in: keep what it already says, add the rest.
+        slot = next((i for i, x in enumerate(parties) if x.role is role and not x.name.strip()), None)
+        if slot is None:
+            parties.append(pulled)
+        else:
+            old = parties[slot]
+            parties[slot] = Party(
+                role,
+                pulled.name,
+                old.organisation or pulled.organisation,
+                old.phone or pulled.phone,
+                old.email or pulled.email,
+            )
     treatment = list(base.treatment_offers)
     social = list(base.social_offers)
     seen_offers = {o.what.strip().casefold() for o in (*treatment, *social)}

@@ -187,6 +187,11 @@ class DocumentService:
         """A new document for the same notification as ``document_id``, from the current data."""
         with self._ctx.database.session() as session:
             original = DocumentRepository(session).get(document_id, with_content=False)
+        if original.kind != VARSLINGSBLANKET:
+            raise KoordinatorError(
+                f"«{original.title}» udstedes ikke igen herfra. En udskrivningsaftale eller koordinationsplan får en "
+                "ny version under fanen Aftale/plan (Ret og udsted ny version); et referat udstedes fra mødet."
+            )
         if original.event_id is None:
             raise KoordinatorError("Dokumentet hører ikke til en afsendelse og kan ikke udstedes igen herfra.")
         return self.issue_for_event(original.event_id)

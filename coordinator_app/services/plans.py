@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session
 from coordinator_app import __version__, validation
 from coordinator_app.deadlines import compute_deadlines
 from coordinator_app.discharge_plans import (
+    PLAN_DEFINITE,
     PLAN_TITLES,
     DischargePlan,
     Lifecycle,
@@ -280,14 +281,16 @@ class PlanService:
             plan = repo.get(plan_id)
             if plan.status is PlanStatus.AFSLUTTET:
                 raise ValidationError(
-                    f"{PLAN_TITLES[plan.kind]}en er afsluttet og kan ikke sættes i kraft igen. Opret en ny.",
+                    f"{PLAN_DEFINITE[plan.kind]} er afsluttet og kan ikke sættes i kraft igen. Opret en ny.",
                     field="status",
                 )
             problems = check_complete(plan.kind, content)
             if problems:
                 first = problems[0]
-                more = f" (og {len(problems) - 1} punkt(er) mere)" if len(problems) > 1 else ""
-                raise ValidationError(first.message + more, field=first.field, rule=first.rule)
+                rest = len(problems) - 1
+                more = "" if not rest else f" (og {rest} {'punkt' if rest == 1 else 'punkter'} mere)"
+                message = first.message.rstrip(".") + more + "." if more else first.message
+                raise ValidationError(message, field=first.field, rule=first.rule)
             admission = AdmissionRepository(session).get(plan.admission_id)
             patient = PatientRepository(session).get(plan.patient_id)
             number = _issued(repo, plan_id) + 1  # the printed version: 1 for the first one in force
@@ -366,7 +369,7 @@ class PlanService:
             repo = DischargePlanRepository(session)
             plan = repo.get(plan_id)
             if plan.status is PlanStatus.AFSLUTTET:
-                raise ValidationError(f"{PLAN_TITLES[plan.kind]}en er allerede afsluttet.", field="status")
+                raise ValidationError(f"{PLAN_DEFINITE[plan.kind]} er allerede afsluttet.", field="status")
             if plan.status is PlanStatus.I_KRAFT:
                 EventRepository(session).append(
                     Event(
@@ -408,7 +411,7 @@ class PlanService:
         plan = repo.get(plan_id)
         if plan.status is not PlanStatus.KLADDE:
             raise ValidationError(
-                f"{PLAN_TITLES[plan.kind]}en er sat i kraft: ret den og udsted en ny version i stedet.",
+                f"{PLAN_DEFINITE[plan.kind]} er sat i kraft: ret den og udsted en ny version i stedet.",
                 field="status",
             )
         return plan

@@ -415,6 +415,49 @@ def test_pulling_twice_does_not_double_and_keeps_typed_content() -> None:
     assert len(once.parties) == 5 and once.wishes == "Egne ord" and once.reaction_who == "Kontaktpersonen"
 
 
+def test_a_meeting_fills_the_nameless_prefilled_parties() -> None:
+    kladde = PlanContent(
+        parties=(
+            Party(PartyRole.PATIENT, "Testa Fiktivsen"),
+            Party(PartyRole.PSYKIATRI, "", "Psykiatrisk Center København, Afsnit 7", "12 34 56 78"),
+            Party(PartyRole.KOMMUNE, "", "Københavns Kommune"),
+        )
+    )
+    c = content_from_meeting(meeting(), kladde, kind=AFTALE)
+    assert [(p.role, p.name, p.organisation, p.phone) for p in c.parties] == [
+        (PartyRole.PATIENT, "Testa Fiktivsen", "", ""),
+        (PartyRole.PSYKIATRI, "Rie Regionsen", "Psykiatrisk Center København, Afsnit 7", "12 34 56 78"),
+        (PartyRole.KOMMUNE, "Kis Kommunesen", "Københavns Kommune", "12 34 56 71"),
+        (PartyRole.EGEN_LAEGE, "Lis Lægesen", "Lægehuset", ""),
+        (PartyRole.ANDEN, "Bo Botilbudsen", "Botilbuddet Eksempelvej", ""),
+    ]
+    assert content_from_meeting(meeting(), c, kind=AFTALE).parties == c.parties
+
+
+def test_a_nameless_party_is_named_by_its_role() -> None:
+    c = dataclasses.replace(complete(), parties=(*complete().parties, Party(PartyRole.EGEN_LAEGE, " ")))
+    assert [e.message for e in check_complete(AFTALE, c)] == ["Part 5 (Egen læge) mangler et navn."]
+
+
+def test_a_plan_ended_by_hand_no_longer_covers_while_admitted() -> None:
+    ended = plan(PlanStatus.AFSLUTTET, ended_on=D(2026, 12, 5), ended_reason="Lavet ved en fejl")
+    assert overview(PlanFacts(afsnit_v_support=True), [ended], D(2026, 12, 6)).missing
+    # After discharge the plan made for it still counts, even if it has ended since.
+    after = overview(PlanFacts(afsnit_v_support=True), [ended], D(2027, 1, 6), discharged=D(2026, 12, 4))
+    assert not after.missing
+    assert not overview(PlanFacts(afsnit_v_support=True), [plan()], D(2027, 8, 1), discharged=D(2026, 12, 4)).missing
+
+
+def test_e1_is_open_again_when_its_plan_is_ended_by_hand_before_discharge() -> None:
+    a = dataclasses.replace(adm(PlanFacts(afsnit_v_support=True)), planned_discharge=D(2026, 12, 4))
+    made = milestone(Milestone.UDSKRIVNINGSAFTALE, D(2026, 11, 30), end="2027-05-31", plan_id=9)
+    ended = ev(K.NOTE, D(2026, 12, 1), data={"plan_id": 9, "plan_ended": "2026-12-01"})
+    [d] = plan_deadlines(a, [made, ended], D(2026, 12, 2))
+    assert d.state is DeadlineState.OPEN
+    e3 = [x for x in compute_deadlines(a, [made, ended], CAL, D(2026, 12, 2)) if x.rule_id == "E3"]
+    assert [(x.state, x.met_on) for x in e3] == [(DeadlineState.MET, D(2026, 12, 1))]
+
+
 def test_a_koordinationsplan_leaves_the_patient_out() -> None:
     c = content_from_meeting(meeting(), kind=PLAN)
     assert PartyRole.PATIENT not in {p.role for p in c.parties}

@@ -23,7 +23,7 @@ from coordinator_app.discharge_plans import (
     PlanState,
     PlanStatus,
 )
-from coordinator_app.errors import ValidationError
+from coordinator_app.errors import KoordinatorError, ValidationError
 from coordinator_app.meetings import AgreementItem, MeetingContent, Occasion, Participant, Sector
 from coordinator_app.rules import Milestone
 from coordinator_app.services.admissions import AdmissionInput, AdmissionService
@@ -274,9 +274,14 @@ def test_a_kladde_from_a_netvaerksmoede(ctx, plans: PlanService, admission_id: i
         ("Bostøtte visiteres", "Kim Kommune (Københavns Kommune)")
     ]
     assert [o.what for o in plan.content.treatment_offers] == ["Ambulant opfølgning hver 14. dag"]
-    names = [p.name for p in plan.content.parties]
-    assert names.count("Testa Fiktivsen") == 1  # the patient from the meeting is not doubled
-    assert {"Kim Kommune", "Rikke Region"} <= set(names)
+    # The meeting's people fill the kladde's nameless department and kommune rows; the patient is not doubled.
+    assert [(p.role, p.name, p.organisation) for p in plan.content.parties] == [
+        (PartyRole.PATIENT, "Testa Fiktivsen", ""),
+        (PartyRole.PSYKIATRI, "Rikke Region", "Psykiatrisk Center København, Afsnit 7"),
+        (PartyRole.KOMMUNE, "Kim Kommune", "Københavns Kommune"),
+        (PartyRole.EGEN_LAEGE, "", ""),
+    ]
+    assert plan.content.parties[2].phone == "12 34 56 74"
     # Pulling again changes nothing but the history.
     again = plans.pull_from_meeting(plan.id, meeting_id, expected_version=plan.version)
     assert again.content == plan.content
@@ -314,7 +319,8 @@ def test_an_incomplete_plan_is_not_put_in_force_and_nothing_is_written(ctx, plan
     events, documents = count(ctx, EventRow), count(ctx, DocumentRow)
     with pytest.raises(ValidationError) as info:
         plans.activate(plan.id, plan.content, expected_version=plan.version)
-    assert info.value.field == "parties" and "punkt(er) mere" in info.value.message
+    assert info.value.field == "parties"
+    assert info.value.message == "Angiv den psykiatriske afdeling som part (og 9 punkter mere)."
     assert (count(ctx, EventRow), count(ctx, DocumentRow)) == (events, documents)
     assert plans.panel(admission_id).plans[0].status is PlanStatus.KLADDE
 
@@ -381,8 +387,12 @@ def test_ending_by_hand(ctx, plans: PlanService, admission_id: int) -> None:
     assert panel.states[plan.id].state is PlanState.AFSLUTTET
     e3 = next(d for d in plan_deadlines(ctx, admission_id) if d.rule_id == "E3")
     assert (e3.state, e3.met_on) == (DeadlineState.MET, TODAY)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="Udskrivningsaftalen er allerede afsluttet"):
         plans.end(plan.id, "Igen", expected_version=ended.version)
+    # Ended by hand while admitted, it no longer meets E1: the warning and the deadline come back.
+    assert plans.panel(admission_id).overview.missing
+    e1 = next(d for d in plan_deadlines(ctx, admission_id) if d.rule_id == "E1")
+    assert e1.state is DeadlineState.OPEN
     with pytest.raises(ValidationError):
         plans.activate(plan.id, ended.content, expected_version=ended.version)
 
@@ -459,3 +469,10 @@ def test_every_demo_admission_that_needs_a_plan_says_so(ctx, plans: PlanService)
             assert row.next_due is not None and row.next_due <= o.due
             seen.add("kladde" if panel.plans else "mangler")
     assert seen == {"i kraft: udskrivningsaftale", "i kraft: koordinationsplan", "kladde", "mangler"}
+
+
+def test_a_plan_pdf_is_not_reissued_as_a_varslingsblanket(ctx, plans: PlanService, admission_id: int) -> None:
+    plan = plans.create(admission_id, PLAN)
+    _, document = plans.activate(plan.id, completed(plan.content, PLAN), expected_version=plan.version)
+    with pytest.raises(KoordinatorError, match="Aftale/plan"):
+        DocumentService(ctx).reissue(document.id)
