@@ -545,7 +545,8 @@ def content_from_meeting(
         seen_parties.add(key)
         pulled = Party(role, p.name.strip(), p.organisation.strip(), p.phone.strip(), p.email.strip())
         # A prefilled party of the same role without a name (the kladde's "Kommune", "Psykiatrisk afdeling") is
-        # the one this participant fills in: keep what it already says, add the rest.
+        # the one this participant fills in: the participant's own unit and contact details win (they were given
+        # at the meeting), the prefilled ones stay where the participant has none.
         slot = next((i for i, x in enumerate(parties) if x.role is role and not x.name.strip()), None)
         if slot is None:
             parties.append(pulled)
@@ -554,9 +555,9 @@ def content_from_meeting(
             parties[slot] = Party(
                 role,
                 pulled.name,
-                old.organisation or pulled.organisation,
-                old.phone or pulled.phone,
-                old.email or pulled.email,
+                pulled.organisation or old.organisation,
+                pulled.phone or old.phone,
+                pulled.email or old.email,
             )
     treatment = list(base.treatment_offers)
     social = list(base.social_offers)

@@ -420,13 +420,13 @@ def test_a_meeting_fills_the_nameless_prefilled_parties() -> None:
         parties=(
             Party(PartyRole.PATIENT, "Testa Fiktivsen"),
             Party(PartyRole.PSYKIATRI, "", "Psykiatrisk Center København, Afsnit 7", "12 34 56 78"),
-            Party(PartyRole.KOMMUNE, "", "Københavns Kommune"),
+            Party(PartyRole.KOMMUNE, "", "Københavns Kommune", "12 34 56 99"),
         )
     )
     c = content_from_meeting(meeting(), kladde, kind=AFTALE)
     assert [(p.role, p.name, p.organisation, p.phone) for p in c.parties] == [
         (PartyRole.PATIENT, "Testa Fiktivsen", "", ""),
-        (PartyRole.PSYKIATRI, "Rie Regionsen", "Psykiatrisk Center København, Afsnit 7", "12 34 56 78"),
+        (PartyRole.PSYKIATRI, "Rie Regionsen", "Psykiatrisk Center København", "12 34 56 78"),
         (PartyRole.KOMMUNE, "Kis Kommunesen", "Københavns Kommune", "12 34 56 71"),
         (PartyRole.EGEN_LAEGE, "Lis Lægesen", "Lægehuset", ""),
         (PartyRole.ANDEN, "Bo Botilbudsen", "Botilbuddet Eksempelvej", ""),

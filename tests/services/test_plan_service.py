@@ -277,7 +277,7 @@ def test_a_kladde_from_a_netvaerksmoede(ctx, plans: PlanService, admission_id: i
     # The meeting's people fill the kladde's nameless department and kommune rows; the patient is not doubled.
     assert [(p.role, p.name, p.organisation) for p in plan.content.parties] == [
         (PartyRole.PATIENT, "Testa Fiktivsen", ""),
-        (PartyRole.PSYKIATRI, "Rikke Region", "Psykiatrisk Center København, Afsnit 7"),
+        (PartyRole.PSYKIATRI, "Rikke Region", "PC København"),
         (PartyRole.KOMMUNE, "Kim Kommune", "Københavns Kommune"),
         (PartyRole.EGEN_LAEGE, "", ""),
     ]
