@@ -139,6 +139,10 @@ class DetailsPanel(QWidget):
         actions_row.addStretch(1)
 
         self.deadlines = _readonly_table(["Frist", "Dato", "Status", "Regel", "Ansvarlig"], stretch=0)
+        # A meeting task's owner ("Navn (organisation)") may be long: wrap it in a fixed column so the
+        # description keeps the room (the tooltip has everything).
+        self.deadlines.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Interactive)
+        self.deadlines.setColumnWidth(4, 170)
         self.flags_label = QLabel()
         self.flags_label.setWordWrap(True)
         # E1/E2 at a glance: the plan's warning or state, with a link to the Aftale/plan tab.
