@@ -430,13 +430,10 @@ def _numbered_canvas(meta: DocumentMeta, fonts: FontFamily, marking: str | None 
 
             bottom = 12 * mm
             self.line(MARGIN_LEFT, bottom + 4 * mm, PAGE_WIDTH - MARGIN_RIGHT, bottom + 4 * mm)
+            # Two footer lines, so a long document id or "Side 28 af 29" never runs into the producer.
             self.setFont(fonts.regular, 7.5)
-            self.drawString(
-                MARGIN_LEFT,
-                bottom,
-                f"Dokument-ID: {meta.document_id}   ·   Oprettet {created}   ·   "
-                f"Dannet af {PRODUCER} {meta.app_version}",
-            )
+            self.drawString(MARGIN_LEFT, bottom, f"Dokument-ID: {meta.document_id}   ·   Oprettet {created}")
+            self.drawString(MARGIN_LEFT, bottom - 3.4 * mm, f"Dannet af {PRODUCER} {meta.app_version}")
             self.setFont(fonts.bold, 8)
             self.drawRightString(PAGE_WIDTH - MARGIN_RIGHT, bottom, f"Side {number} af {total}")
             self.restoreState()
