@@ -11,7 +11,8 @@ immutably: the ORM refuses to update or delete them, only ``bulk.clear_all`` (de
 ``meeting_templates`` rows are immutable too (a template edit is a new version); ``meetings`` carry a
 ``version`` column like patients and admissions. ``discharge_plans`` (udskrivningsaftale/koordinationsplan, E1–E3)
 carry a ``version`` too, and every save appends a ``discharge_plan_versions`` row, which the ORM refuses to
-update or delete (only ``bulk.clear_all`` removes them, with their plans).
+update or delete (only ``bulk.clear_all`` removes them, with their plans). ``audit_log`` lines (issue 8) are never
+updated or deleted at all.
 """
 
 from __future__ import annotations
@@ -329,6 +330,24 @@ class DischargePlanVersionRow(Base):
     content: Mapped[dict[str, Any]] = mapped_column()
 
 
+class AuditRow(Base):
+    """One line of the audit log (issue 8; ``coordinator_app.audit``): append-only and hash-chained. ``seq`` is
+    numbered by ``AuditRepository.append`` (no gaps), not by a sequence. No foreign keys: the log outlives the
+    records it speaks of. The listeners below refuse updates and deletes."""
+
+    __tablename__ = "audit_log"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    at: Mapped[datetime]
+    username: Mapped[str] = mapped_column(String(100))  # "user" is reserved in PostgreSQL
+    action: Mapped[str] = mapped_column(String(20))  # audit.AuditAction value
+    patient_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    admission_id: Mapped[int | None] = mapped_column(Integer)
+    what: Mapped[str] = mapped_column(Text)
+    prev_hash: Mapped[str] = mapped_column(CHAR(64))
+    hash: Mapped[str] = mapped_column(CHAR(64))
+
+
 class AppMetaRow(Base):
     """Small facts about the database itself, e.g. ``demo = "1"`` for a demo database."""
 
@@ -389,10 +408,25 @@ def _plan_versions_are_not_deleted(
     raise _refuse_plan_version_change("deleted", f"version {target.number} of discharge plan {target.plan_id}")
 
 
+def _refuse_audit_change(what: str, which: str) -> RuntimeError:
+    return RuntimeError(f"{which} of the audit log is append-only and cannot be {what}")
+
+
+@event.listens_for(AuditRow, "before_update")
+def _audit_lines_are_not_updated(_mapper: Mapper[AuditRow], _connection: Any, target: AuditRow) -> None:
+    raise _refuse_audit_change("updated", f"line {target.seq}")
+
+
+@event.listens_for(AuditRow, "before_delete")
+def _audit_lines_are_not_deleted(_mapper: Mapper[AuditRow], _connection: Any, target: AuditRow) -> None:
+    raise _refuse_audit_change("deleted", f"line {target.seq}")
+
+
 #: Tables whose rows are never updated or deleted through a session: table name → the refusal.
 _IMMUTABLE_TABLES: dict[str, Callable[[str], RuntimeError]] = {
     DocumentRow.__tablename__: lambda what: _refuse_document_change(what, "each document"),
     DischargePlanVersionRow.__tablename__: lambda what: _refuse_plan_version_change(what, "each plan version"),
+    AuditRow.__tablename__: lambda what: _refuse_audit_change(what, "each line"),
 }
 
 

@@ -1,0 +1,142 @@
+"""The audit log in storage (issue 8, migration 0007): append a chained line, read, verify.
+
+Lines are only ever inserted (``orm.AuditRow`` refuses updates and deletes, bulk ones too). ``append`` reads the
+newest line and writes the next one, so two appends must never read the same newest line:
+
+* PostgreSQL: a transaction-scoped advisory lock (``pg_advisory_xact_lock``), taken before reading, makes
+  appenders take turns until their transaction ends (an empty log has no row to ``SELECT … FOR UPDATE``).
+* SQLite: one writer at a time already; a no-op write takes the write lock *before* the read, so the read sees
+  the newest commit (a read first would fail later as a stale snapshot instead of waiting).
+
+``seq`` is given by the app, not by a sequence: a rolled-back append leaves no gap for ``verify`` to report.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
+
+from coordinator_app.audit import AuditAction, AuditEntry, VerifyResult, seal, verify_chain
+from coordinator_app.storage.orm import AuditRow
+
+__all__ = ["AuditRepository"]
+
+#: Arbitrary constant shared by every Koordinator: "the audit log is being appended to" (migrate.py uses another).
+_PG_AUDIT_LOCK_KEY = 0x4B4F4155  # "KOAU"
+#: Lines per query when streaming the whole log (verify): memory stays flat for millions of lines.
+CHUNK = 2000
+
+
+#: The columns read back (plain rows, not ORM objects: streaming a big log leaves no trace in the session).
+_COLUMNS = (
+    AuditRow.seq,
+    AuditRow.at,
+    AuditRow.username,
+    AuditRow.action,
+    AuditRow.patient_id,
+    AuditRow.admission_id,
+    AuditRow.what,
+    AuditRow.prev_hash,
+    AuditRow.hash,
+)
+
+
+def _entry(row: Any) -> AuditEntry:
+    return AuditEntry(
+        seq=row.seq,
+        at=row.at,
+        user=row.username,
+        action=AuditAction(row.action),
+        patient_id=row.patient_id,
+        admission_id=row.admission_id,
+        what=row.what,
+        prev_hash=row.prev_hash,
+        hash=row.hash,
+    )
+
+
+class AuditRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def append(
+        self,
+        user: str,
+        action: AuditAction,
+        what: str,
+        *,
+        patient_id: int | None = None,
+        admission_id: int | None = None,
+        at: datetime,
+    ) -> AuditEntry:
+        """The next line, in the caller's transaction: it commits or rolls back with the change it records."""
+        self._lock()
+        entry = seal(
+            self._last(),
+            at=at,
+            user=user,
+            action=action,
+            what=what,
+            patient_id=patient_id,
+            admission_id=admission_id,
+        )
+        self._session.add(
+            AuditRow(
+                seq=entry.seq,
+                at=entry.at,
+                username=entry.user,
+                action=entry.action.value,
+                patient_id=entry.patient_id,
+                admission_id=entry.admission_id,
+                what=entry.what,
+                prev_hash=entry.prev_hash,
+                hash=entry.hash,
+            )
+        )
+        self._session.flush()
+        return entry
+
+    def all(self) -> list[AuditEntry]:
+        return list(self.stream())
+
+    def for_patient(self, patient_id: int) -> list[AuditEntry]:
+        rows = self._session.execute(
+            select(*_COLUMNS).where(AuditRow.patient_id == patient_id).order_by(AuditRow.seq)
+        ).all()
+        return [_entry(r) for r in rows]
+
+    def count(self) -> int:
+        last = self._last()
+        return last.seq if last is not None else 0
+
+    def stream(self, chunk: int = CHUNK) -> Iterator[AuditEntry]:
+        """Every line in order, read ``chunk`` lines at a time (keyset paging on ``seq``)."""
+        after = 0
+        while True:
+            rows = self._session.execute(
+                select(*_COLUMNS).where(AuditRow.seq > after).order_by(AuditRow.seq).limit(chunk)
+            ).all()
+            for row in rows:
+                yield _entry(row)
+            if len(rows) < chunk:
+                return
+            after = rows[-1].seq
+
+    def verify(self, chunk: int = CHUNK) -> VerifyResult:
+        return verify_chain(self.stream(chunk))
+
+    # -- helpers ------------------------------------------------------------------------------------------
+    def _lock(self) -> None:
+        conn = self._session.connection()
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_AUDIT_LOCK_KEY})
+        else:
+            conn.execute(text("UPDATE audit_log SET seq = seq WHERE 0"))
+
+    def _last(self) -> AuditEntry | None:
+        row = self._session.execute(select(*_COLUMNS).order_by(AuditRow.seq.desc()).limit(1)).first()
+        return _entry(row) if row is not None else None
