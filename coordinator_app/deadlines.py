@@ -46,7 +46,7 @@ from coordinator_app.rules import (
     calendar_label,
 )
 from coordinator_app.scenarios import ScenarioAnswers
-from coordinator_app.special_groups import GROUPS, Reminder, contact_role, markers, notify_role, reminders
+from coordinator_app.special_groups import GROUPS, Reminder, contact_role, notify_role, reminders
 from coordinator_app.workdays import WorkCalendar, local_date
 
 __all__ = [
@@ -54,6 +54,7 @@ __all__ = [
     "DeadlineState",
     "Reminder",  # undated duties of special groups, from special_groups
     "compute_deadlines",
+    "deadlines_and_state",
     "next_deadline",
     "reminders",
 ]
@@ -104,41 +105,141 @@ def _state(due: date, met_on: date | None, today: date) -> DeadlineState:
     return DeadlineState.DUE_TODAY if today == due else DeadlineState.OPEN
 
 
-@dataclass(frozen=True)
-class _Facts:
-    """What the rules read, gathered once from the effective history."""
+class _Known:
+    """A rule as ``RuleSettings.rule`` gives it, with its formatted Danish description."""
 
-    admission: Admission
-    history: tuple[tuple[Event, date, frozenset[str]], ...]  # event, Danish date, markers
-    state: ProcessState
-    cal: WorkCalendar
-    today: date
-    settings: RuleSettings
+    __slots__ = ("description", "rule")
+
+    def __init__(self, rule: Rule) -> None:
+        self.rule = rule
+        self.description = rule.description
+
+
+#: Rules by key per settings object (identity; the entry holds the settings, so an id is never reused while
+#: cached). ``RuleSettings`` is frozen: the same object always gives the same rules.
+_KNOWN: dict[int, tuple[RuleSettings, dict[str, _Known]]] = {}
+
+
+def _known_rules(settings: RuleSettings) -> dict[str, _Known]:
+    entry = _KNOWN.get(id(settings))
+    if entry is None or entry[0] is not settings:
+        if len(_KNOWN) >= 8:  # settings objects are few; a new one per call must not grow this
+            _KNOWN.clear()
+        entry = _KNOWN[id(settings)] = (settings, {})
+    return entry[1]
+
+
+class _Facts:
+    """What the rules read, gathered once from the effective history.
+
+    ``index`` maps each marker (event kind, ``data["milestone"]``) to the positions in ``history`` that carry
+    it, so ``first``/``all`` look markers up instead of scanning the history for every rule.
+    """
+
+    __slots__ = (
+        "_known",
+        "_labels",
+        "_settings",
+        "admission",
+        "cal",
+        "history",
+        "index",
+        "plan_ended",
+        "state",
+        "today",
+    )
+
+    def __init__(
+        self,
+        admission: Admission,
+        history: Sequence[Event],
+        cal: WorkCalendar,
+        today: date,
+        settings: RuleSettings,
+    ) -> None:
+        days = [local_date(e.occurred_at) for e in history]
+        index: dict[str, list[int]] = {}
+        plan_ended: list[int] = []
+        for i, event in enumerate(history):
+            kind = event.kind
+            found = index.get(kind)
+            if found is None:
+                index[kind] = [i]
+            else:
+                found.append(i)
+            data = event.data
+            if data:
+                milestone = data.get("milestone")
+                if isinstance(milestone, str) and milestone != kind:
+                    found = index.get(milestone)
+                    if found is None:
+                        index[milestone] = [i]
+                    else:
+                        found.append(i)
+                if "plan_ended" in data:
+                    plan_ended.append(i)
+        self.admission = admission
+        self.history: list[tuple[Event, date]] = list(zip(history, days, strict=True))
+        self.index = index
+        self.plan_ended = plan_ended
+        self.state: ProcessState = replay_effective(admission, history, days)
+        self.cal = cal
+        self.today = today
+        self._known = _known_rules(settings)
+        self._labels: dict[str, str] = {}
+        self._settings = settings
 
     def rule(self, key: str) -> Rule:
-        return self.settings.rule(key)
+        known = self._known.get(key)
+        if known is None:
+            known = self._known[key] = _Known(self._settings.rule(key))
+        return known.rule
 
     def first(self, wanted: Iterable[str], after: int = -1) -> tuple[int, Event, date] | None:
-        names = set(wanted)
-        for i, (event, day, marks) in enumerate(self.history):
-            if i > after and names & marks:
-                return i, event, day
-        return None
+        index = self.index
+        best = -1
+        for name in wanted:
+            found = index.get(name)
+            if found:
+                for i in found:
+                    if i > after:
+                        if best < 0 or i < best:
+                            best = i
+                        break
+        if best < 0:
+            return None
+        event, day = self.history[best]
+        return best, event, day
 
     def all(self, wanted: Iterable[str]) -> list[tuple[int, Event, date]]:
-        names = set(wanted)
-        return [(i, e, d) for i, (e, d, m) in enumerate(self.history) if names & m]
+        index = self.index
+        lists = [found for name in wanted if (found := index.get(name))]
+        if not lists:
+            return []
+        positions = lists[0] if len(lists) == 1 else sorted(set().union(*lists))
+        history = self.history
+        return [(i, *history[i]) for i in positions]
 
     def make(self, rule: Rule, due: date, met_on: date | None, recipient: str | None, missed: bool = False) -> Deadline:
-        state = _state(due, met_on, self.today)
+        today = self.today
+        if met_on is not None:
+            state = DeadlineState.MET
+        elif today > due:
+            state = DeadlineState.OVERDUE
+        else:
+            state = DeadlineState.DUE_TODAY if today == due else DeadlineState.OPEN
+        key = rule.key
+        label = self._labels.get(key)
+        if label is None:
+            label = self._labels[key] = calendar_label(rule, self.cal)
         return Deadline(
             rule_id=rule.rule_id,
-            kind=rule.key,
-            description=rule.description,
+            kind=key,
+            description=self._known[key].description,
             due=due,
             state=state,
             met_on=met_on,
-            calendar=calendar_label(rule, self.cal),
+            calendar=label,
             recipient=recipient,
             responsible=rule.responsible,
             missed=missed and state is not DeadlineState.MET,
@@ -160,8 +261,11 @@ def _as_date(value: Any) -> date | None:
 
 def _assessment(f: _Facts) -> tuple[int | None, str | None, date, date | None]:
     """(scenario, branch, identified_on, expected date from the answers) — the latest assessment wins."""
+    history = f.history
     found: list[tuple[dict[str, Any], date]] = [
-        (e.data, d) for e, d, _ in f.history if e.kind is K.SCENARIO_ASSESSED and e.data
+        (e.data, d)
+        for e, d in (history[i] for i in f.index.get(K.SCENARIO_ASSESSED, ()))
+        if e.kind is K.SCENARIO_ASSESSED and e.data
     ]
     if not found:
         data = dict(f.admission.scenario_answers)
@@ -191,8 +295,8 @@ def _assessment(f: _Facts) -> tuple[int | None, str | None, date, date | None]:
 
 def _round_start(f: _Facts) -> int:
     """Index of the last afmelding (B7) in the history; -1 when there is none."""
-    found = f.all([K.AFMELDING])
-    return found[-1][0] if found else -1
+    found = f.index.get(K.AFMELDING)
+    return found[-1] if found else -1
 
 
 _CONTACT_RULES = {1: "orientering_scenarie_1", 2: "kontakt_scenarie_2", 3: "kontakt_scenarie_3"}
@@ -241,10 +345,14 @@ def _paired(f: _Facts, key: str, triggers: Sequence[str]) -> list[tuple[Rule, in
     """Each trigger paired with the first later fulfilling event not already used by an earlier trigger."""
     rule = f.rule(key)
     used: set[int] = set()
-    out = []
-    for i, event, day in f.all(triggers):
+    out: list[tuple[Rule, int, Event, date, date | None]] = []
+    triggered = f.all(triggers)
+    if not triggered:
+        return out
+    fulfilling = f.all(rule.fulfilled_by)
+    for i, event, day in triggered:
         met_on = None
-        for j, _, met_day in f.all(rule.fulfilled_by):
+        for j, _, met_day in fulfilling:
             if j > i and j not in used:
                 used.add(j)
                 met_on = met_day
@@ -337,7 +445,7 @@ def _plan_deadlines(f: _Facts) -> list[Deadline]:
     out = []
     needed = requirement(f.admission.plan_facts)
     by_hand = {
-        e.data.get("plan_id"): _as_date(e.data.get("plan_ended")) for e, _, _ in f.history if "plan_ended" in e.data
+        e.data.get("plan_id"): _as_date(e.data.get("plan_ended")) for e, _ in (f.history[i] for i in f.plan_ended)
     }
     if needed.kind is not None:
         rule = f.rule(needed.kind.value)  # "udskrivningsaftale" (E1) or "koordinationsplan" (E2)
@@ -395,20 +503,24 @@ def compute_deadlines(
     settings: RuleSettings | None = None,
 ) -> list[Deadline]:
     """Every dated deadline of the admission, by due date. ``ProcessError`` on an illegal history."""
-    history = effective_events(events)
-    facts = _Facts(
-        admission=admission,
-        history=tuple((e, local_date(e.occurred_at), frozenset(markers(e))) for e in history),
-        state=replay_effective(admission, history),
-        cal=cal,
-        today=today,
-        settings=settings or DEFAULT_SETTINGS,
-    )
+    return deadlines_and_state(admission, events, cal, today, settings)[1]
+
+
+def deadlines_and_state(
+    admission: Admission,
+    events: Sequence[Event],
+    cal: WorkCalendar,
+    today: date,
+    settings: RuleSettings | None = None,
+) -> tuple[ProcessState, list[Deadline]]:
+    """``compute_deadlines`` together with the process state it replayed (``process.replay``'s result): the
+    patient list needs both, and the history is then replayed once instead of twice."""
+    facts = _Facts(admission, effective_events(events), cal, today, settings or DEFAULT_SETTINGS)
     out: list[Deadline] = []
     for part in _PARTS:
         out.extend(part(facts))
     out.sort(key=lambda d: (d.due, d.rule_id, d.kind))
-    return out
+    return facts.state, out
 
 
 def next_deadline(deadlines: Iterable[Deadline]) -> Deadline | None:

@@ -265,11 +265,87 @@ def replay(admission: Admission, events: Sequence[Event]) -> ProcessState:
     return replay_effective(admission, effective_events(events))
 
 
-def replay_effective(admission: Admission, history: Sequence[Event]) -> ProcessState:
-    """``replay`` for a history already passed through ``effective_events``."""
-    state = ProcessState(admitted=admission.admitted)
-    for event in history:
-        state = apply(state, event.kind, local_date(event.occurred_at))
+def replay_effective(
+    admission: Admission, history: Sequence[Event], days: Sequence[date] | None = None
+) -> ProcessState:
+    """``replay`` for a history already passed through ``effective_events``.
+
+    ``days`` are the events' Danish dates (``local_date(occurred_at)``) when the caller has them already.
+    Same result as folding ``apply`` over the history, without building a state per event: the legal moves
+    are checked inline, and anything not plainly legal goes through ``check_transition`` for its exact
+    Danish error.
+    """
+    if days is None:
+        days = [local_date(event.occurred_at) for event in history]
+    admitted = admission.admitted
+    status = S.INDLAGT
+    last_change: date | None = None
+    varslet_on: date | None = None
+    faerdigmeldt_on: date | None = None
+    faerdigmeldt: list[Period] = []
+    bero: list[Period] = []
+    afmeldt: list[date] = []
+    discharged: date | None = None
+    readmitted: date | None = None
+
+    def snapshot() -> ProcessState:
+        return ProcessState(
+            admitted=admitted,
+            status=status,
+            last_change=last_change,
+            varslet_on=varslet_on,
+            faerdigmeldt_on=faerdigmeldt_on,
+            faerdigmeldt_periods=tuple(faerdigmeldt),
+            bero_periods=tuple(bero),
+            afmeldt_on=tuple(afmeldt),
+            discharged=discharged,
+            readmitted=readmitted,
+        )
+
+    for event, on in zip(history, days, strict=True):
+        kind = event.kind
+        key = (status, kind)
+        moves = key in TRANSITIONS
+        if (
+            kind is not K.CORRECTION
+            and (on < admitted or not (moves or kind in (_AFTER if status is S.UDSKREVET else NEUTRAL_KINDS)))
+        ) or (moves and last_change is not None and on < last_change):
+            check_transition(snapshot(), kind, on)  # raises the Danish reason
+        if not moves:
+            continue
+        status = TRANSITIONS[key] or status
+        last_change = on
+        if kind is K.VARSLING:
+            varslet_on = on
+        elif kind is K.FAERDIGMELDING:
+            faerdigmeldt_on = on
+            faerdigmeldt.append(Period(on))
+        elif kind is K.I_BERO:
+            _close_open(faerdigmeldt, on)
+            bero.append(Period(on))
+        elif kind is K.GENOPTAGET:
+            _close_open(bero, on)
+            faerdigmeldt.append(Period(on))
+        elif kind is K.AFMELDING or kind is K.DISCHARGE:
+            _close_open(faerdigmeldt, on)
+            _close_open(bero, on)
+            if kind is K.AFMELDING:
+                afmeldt.append(on)
+                varslet_on = faerdigmeldt_on = None
+            else:
+                discharged = on
+        elif kind is K.READMISSION:
+            readmitted = on
+    state = snapshot()
     if admission.discharged is not None and not state.is_discharged:
         state = apply(state, K.DISCHARGE, admission.discharged)
     return state
+
+
+_AFTER = AFTER_DISCHARGE_KINDS
+
+
+def _close_open(periods: list[Period], on: date) -> None:
+    """``_close`` in place."""
+    if periods and periods[-1].end is None:
+        periods[-1] = Period(periods[-1].start, on)
