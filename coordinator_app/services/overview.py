@@ -1,0 +1,298 @@
+"""The ward at a glance (issue 7): *I dag* — every open deadline the ward must act on — and *Færdigmeldte* —
+each færdigmeldt patient's days, what the kommune is doing (G1–G3) and what the wait costs (§ 238).
+
+Both read the current admissions in one session and in bulk, like the patient list (``AdmissionService.list_rows``):
+the list's Core select, the admissions and their events by id chunks, the closed meetings (their agreements are
+tasks, C5) and the kommune names. Each admission's deadlines are computed once per call.
+
+Which deadlines are on *I dag*: the same ones the patient list picks its *next deadline* from — the ward's own
+(``responsible == "center"``) that are neither met nor missed, without a plan's end date (E3 is not an action),
+plus the open agreements from closed netværksmøder, whoever owns them (someone at the table promised them).
+The kommune's own deadlines (G1 12 weeks, G2 status meetings) are on *Færdigmeldte* instead.
+
+Buckets, by the due date against ``today``: ``overdue`` before today, ``today`` on it, ``week`` the next 7 days
+(tomorrow up to and including today + 7 — always the rest of this week and as far as the same weekday next
+week), ``later`` after that.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from enum import StrEnum
+
+from coordinator_app.bed_days import bed_day_cost, bed_day_dates
+from coordinator_app.cpr import mask_cpr
+from coordinator_app.deadlines import Deadline, DeadlineState, compute_deadlines
+from coordinator_app.errors import KoordinatorError, ProcessError
+from coordinator_app.meetings import Task, task_deadlines, tasks_of
+from coordinator_app.model import Admission, Event
+from coordinator_app.process import STATUS_LABELS, Period, Status, replay
+from coordinator_app.services.context import ServiceContext
+from coordinator_app.services.settings import load_rate_setting
+from coordinator_app.special_groups import RECIPIENT_LABELS, recipient_kommune
+from coordinator_app.statistics import responsible_kommune
+from coordinator_app.storage.listing import ListRow
+from coordinator_app.storage.repositories import (
+    AdmissionRepository,
+    EventRepository,
+    KommuneRepository,
+    MeetingRepository,
+    list_rows,
+)
+
+__all__ = [
+    "WEEK_DAYS",
+    "Bucket",
+    "FaerdigmeldtOverview",
+    "FaerdigmeldtRow",
+    "OverviewService",
+    "TodayItem",
+    "bucket_of",
+]
+
+log = logging.getLogger("koordinator.services.overview")
+
+CENTER = "center"  # rules.Rule.responsible for the ward's own duties
+PLAN_ENDS = "plan_udloeber"  # E3: an end date, not an action
+TASK_KIND = "moedeaftale"  # meetings.task_deadlines
+WEEK_DAYS = 7  # the "week" bucket: tomorrow … today + 7
+FAERDIG = (Status.FAERDIGMELDT, Status.I_BERO)
+
+
+class Bucket(StrEnum):
+    OVERDUE = "overdue"
+    TODAY = "today"
+    WEEK = "week"
+    LATER = "later"
+
+
+def bucket_of(due: date, today: date) -> Bucket:
+    """Overdue before today, today, the next ``WEEK_DAYS`` days, later."""
+    if due < today:
+        return Bucket.OVERDUE
+    if due == today:
+        return Bucket.TODAY
+    return Bucket.WEEK if due <= today + timedelta(days=WEEK_DAYS) else Bucket.LATER
+
+
+@dataclass(frozen=True, slots=True)
+class TodayItem:
+    """One open deadline on *I dag*: what, for whom, by when and which rule made it."""
+
+    admission_id: int
+    patient_id: int
+    patient_name: str  # "Fornavn Efternavn"
+    cpr_masked: str  # "010190-xxxx"
+    kommune_code: str  # the recipient's kommune when the deadline has one, else the one that pays (B5)
+    kommune_name: str
+    what: str  # Danish rule text, or "Aftale fra netværksmøde: …"
+    kind: str  # rules.Rule.key, or "moedeaftale"
+    rule_id: str
+    due: date
+    state: DeadlineState
+    bucket: Bucket
+    recipient: str | None  # "Bopælskommune", "Opholdskommune", "Handlekommune" — who receives it
+    responsible: str  # "center" for the ward's duties; a meeting agreement's owner ("Navn (organisation)")
+
+    @property
+    def is_task(self) -> bool:
+        return self.kind == TASK_KIND
+
+
+@dataclass(frozen=True, slots=True)
+class FaerdigmeldtRow:
+    """One færdigmeldt (or i bero) admission: the days, the kommune's deadlines and the cost so far."""
+
+    admission_id: int
+    patient_id: int
+    patient_name: str
+    cpr_masked: str
+    kommune_code: str  # the kommune that pays (B5 recipient: bopæl, or last opholdskommune for a homeless patient)
+    kommune_name: str
+    status: Status  # FAERDIGMELDT or I_BERO
+    status_label: str
+    faerdigmeldt_on: date  # the current færdigmelding (after the last afmelding, B7)
+    bed_days: int  # færdigmeldt bed days of the admission (bed_days.py's counting rule; not i bero)
+    bero_days: int  # days i bero (B6), counted the same way
+    g1: Deadline | None  # the kommune's 12-week case processing (G1)
+    g2: Deadline | None  # the next 14-day status meeting (G2)
+    g3: tuple[Deadline, ...]  # open disagreements and their 1-week escalation (G3)
+    cost: Decimal | None  # None when no rate covers a bed day's year (``cost_note`` says why)
+    cost_note: str = ""
+
+    @property
+    def overdue(self) -> bool:
+        """G1, G2 or a G3 escalation is past its date."""
+        found = [d for d in (self.g1, self.g2, *self.g3) if d is not None]
+        return any(d.state is DeadlineState.OVERDUE for d in found)
+
+
+@dataclass(frozen=True)
+class FaerdigmeldtOverview:
+    rows: tuple[FaerdigmeldtRow, ...]
+    today: date
+    rate_label: str  # "Sats …" with year(s) and source (services.settings)
+    rate_is_default: bool
+
+    @property
+    def bed_days(self) -> int:
+        return sum(r.bed_days for r in self.rows)
+
+    @property
+    def bero_days(self) -> int:
+        return sum(r.bero_days for r in self.rows)
+
+    @property
+    def cost(self) -> Decimal:
+        return sum((r.cost for r in self.rows if r.cost is not None), Decimal(0))
+
+    @property
+    def cost_complete(self) -> bool:
+        return all(r.cost is not None for r in self.rows)
+
+
+@dataclass(frozen=True)
+class _Ward:
+    """The current admissions, loaded once."""
+
+    rows: list[ListRow]
+    admissions: dict[int, Admission]
+    events: dict[int, list[Event]]
+    tasks: dict[int, list[Task]]
+    kommune_names: dict[str, str]
+
+    def kommune_name(self, code: str) -> str:
+        return self.kommune_names.get(code, code)
+
+
+def _bero_days(periods: Sequence[Period], today: date) -> int:
+    """Days i bero, counted like bed days (``bed_days.py``): ``start <= d < end``, ``end`` = today while open."""
+    return sum(((p.end if p.end is not None else today) - p.start).days for p in periods)
+
+
+class OverviewService:
+    def __init__(self, ctx: ServiceContext) -> None:
+        self._ctx = ctx
+
+    def _load(self, *, with_tasks: bool) -> _Ward:
+        with self._ctx.database.session() as session:
+            rows = list_rows(session, include_discharged=False)
+            rows = [r for r in rows if r.discharged is None]
+            ids = [r.admission_id for r in rows]
+            admissions = AdmissionRepository(session).get_many(ids) if ids else {}
+            events = EventRepository(session).for_admissions(ids) if ids else {}
+            closed = MeetingRepository(session).closed_for_admissions(ids) if ids and with_tasks else []
+            names = {k.code: k.name for k in KommuneRepository(session).all()}
+        tasks: dict[int, list[Task]] = {}
+        for meeting in closed:
+            if meeting.admission_id is not None:
+                tasks.setdefault(meeting.admission_id, []).extend(tasks_of(meeting))
+        return _Ward(rows=rows, admissions=admissions, events=events, tasks=tasks, kommune_names=names)
+
+    # -- I dag ---------------------------------------------------------------------------------------------
+    def today_items(self, today: date | None = None) -> list[TodayItem]:
+        """Every open deadline of the ward's current admissions (see the module docstring), overdue first,
+        then by due date."""
+        today = today or self._ctx.clock.today()
+        ward = self._load(with_tasks=True)
+        out: list[TodayItem] = []
+        for row in ward.rows:
+            admission = ward.admissions.get(row.admission_id)
+            if admission is None:
+                continue
+            try:
+                deadlines = compute_deadlines(
+                    admission, ward.events.get(row.admission_id, []), self._ctx.calendar, today
+                )
+            except ProcessError:
+                # The patient list says "Historik kan ikke læses" for this admission; its deadlines are unknown.
+                log.warning("admission %s: history cannot be replayed; left out of I dag", row.admission_id)
+                deadlines = []
+            own = [d for d in deadlines if d.responsible == CENTER and d.kind != PLAN_ENDS]
+            own += task_deadlines(ward.tasks.get(row.admission_id, []), today)
+            for d in own:
+                if d.state is DeadlineState.MET or d.missed:
+                    continue
+                out.append(self._item(row, admission, d, today, ward))
+        out.sort(key=lambda i: (i.bucket is not Bucket.OVERDUE, i.due, i.patient_name.casefold(), i.rule_id, i.what))
+        return out
+
+    @staticmethod
+    def _item(row: ListRow, admission: Admission, d: Deadline, today: date, ward: _Ward) -> TodayItem:
+        code = recipient_kommune(admission, d.recipient) or responsible_kommune(admission)
+        return TodayItem(
+            admission_id=row.admission_id,
+            patient_id=row.patient_id,
+            patient_name=row.name,
+            cpr_masked=mask_cpr(row.cpr),
+            kommune_code=code,
+            kommune_name=ward.kommune_name(code),
+            what=d.description,
+            kind=d.kind,
+            rule_id=d.rule_id,
+            due=d.due,
+            state=d.state,
+            bucket=bucket_of(d.due, today),
+            recipient=RECIPIENT_LABELS.get(d.recipient or ""),
+            responsible=d.responsible,
+        )
+
+    # -- Færdigmeldte --------------------------------------------------------------------------------------
+    def faerdigmeldte(self, today: date | None = None) -> FaerdigmeldtOverview:
+        """Each current admission that is færdigmeldt or i bero, longest færdigmeldt first, with totals and the
+        rate the cost was computed with."""
+        today = today or self._ctx.clock.today()
+        setting = load_rate_setting(self._ctx)
+        rates = setting.table()
+        ward = self._load(with_tasks=False)
+        out: list[FaerdigmeldtRow] = []
+        for row in ward.rows:
+            admission = ward.admissions.get(row.admission_id)
+            if admission is None:
+                continue
+            events = ward.events.get(row.admission_id, [])
+            try:
+                state = replay(admission, events)
+            except ProcessError:
+                continue
+            if state.status not in FAERDIG or state.faerdigmeldt_on is None:
+                continue
+            deadlines = compute_deadlines(admission, events, self._ctx.calendar, today)
+            by_kind: dict[str, list[Deadline]] = {}
+            for d in deadlines:
+                by_kind.setdefault(d.kind, []).append(d)
+            cost: Decimal | None
+            note = ""
+            try:
+                cost = bed_day_cost(admission, events, today, rates).total
+            except KoordinatorError as exc:
+                cost, note = None, exc.message
+            code = responsible_kommune(admission)
+            out.append(
+                FaerdigmeldtRow(
+                    admission_id=row.admission_id,
+                    patient_id=row.patient_id,
+                    patient_name=row.name,
+                    cpr_masked=mask_cpr(row.cpr),
+                    kommune_code=code,
+                    kommune_name=ward.kommune_name(code),
+                    status=state.status,
+                    status_label=STATUS_LABELS[state.status],
+                    faerdigmeldt_on=state.faerdigmeldt_on,
+                    bed_days=len(bed_day_dates(state, today)),
+                    bero_days=_bero_days(state.bero_periods, today),
+                    g1=(by_kind.get("sagsbehandling") or [None])[-1],
+                    g2=(by_kind.get("statusmoede") or [None])[-1],
+                    g3=tuple(d for d in by_kind.get("eskalering", []) if d.state is not DeadlineState.MET),
+                    cost=cost,
+                    cost_note=note,
+                )
+            )
+        out.sort(key=lambda r: (-(r.bed_days + r.bero_days), r.faerdigmeldt_on, r.patient_name.casefold()))
+        return FaerdigmeldtOverview(
+            rows=tuple(out), today=today, rate_label=setting.label, rate_is_default=setting.is_default
+        )
