@@ -1,4 +1,4 @@
-"""Render the main screens to PNG (offscreen) to look at them.
+"""Render the main screens to PNG (offscreen) to look at them: I dag, Færdigmeldte, Patienter, dialogs, Møder.
 
 Run: .venv/bin/python scripts/screenshots.py OUTDIR
 """
@@ -27,8 +27,16 @@ def main(out: Path) -> None:
         db = open_database(f"sqlite:///{tmp}/demo.db")
         options = LaunchOptions(database_url=None, demo=True, settings_path=f"{tmp}/s.ini")
         window = build_window(db, options, clock=fixed_clock(datetime(2026, 11, 23, 9, tzinfo=UTC)))
-        window.resize(1440, 860)
+        # The start view and the færdigmeldte at a common laptop size (1280×800), before anything is changed.
+        window.resize(1280, 800)
         window.show()
+        app.processEvents()
+        window.grab().save(str(out / "today_tab.png"))
+        window.tabs.setCurrentWidget(window.faerdigmeldte_tab)
+        app.processEvents()
+        window.grab().save(str(out / "faerdigmeldte_tab.png"))
+        window.tabs.setCurrentWidget(window.patients_tab)
+        window.resize(1440, 860)
         app.processEvents()
         window.table.selectRow(0)
         app.processEvents()

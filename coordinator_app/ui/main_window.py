@@ -1,8 +1,9 @@
-"""The main window: the Patienter tab (list + details), menus, shortcuts, remembered layout."""
+"""The main window: the tabs I dag, Patienter (list + details), Færdigmeldte and Møder, menus, shortcuts,
+remembered layout."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QSplitter,
     QTableView,
@@ -36,15 +38,18 @@ from coordinator_app.services.context import ServiceContext
 from coordinator_app.services.documents import DocumentService
 from coordinator_app.services.meetings import MeetingService
 from coordinator_app.services.notifications import NotificationService, SendResult
+from coordinator_app.services.overview import OverviewService
 from coordinator_app.services.plans import PlanService
 from coordinator_app.services.scenario import ScenarioService
 from coordinator_app.ui.admission_dialog import AdmissionDialog
 from coordinator_app.ui.admission_table import COL_DISCHARGED, COL_NEXT, AdmissionTableModel
 from coordinator_app.ui.details import DetailsPanel
 from coordinator_app.ui.errors import show_error
+from coordinator_app.ui.faerdigmeldte_tab import FaerdigmeldteTab
 from coordinator_app.ui.meetings_tab import MeetingsTab
 from coordinator_app.ui.notification_dialog import NotificationDialog
 from coordinator_app.ui.plan_dialogs import PlanActions
+from coordinator_app.ui.today_tab import TodayTab
 
 
 @dataclass(frozen=True)
@@ -77,6 +82,7 @@ class MainWindow(QMainWindow):
         self.consents = ConsentService(ctx)
         self.meetings = MeetingService(ctx)
         self.plans = PlanService(ctx)
+        self.overview = OverviewService(ctx)
         self._windows: list[QWidget] = []  # live meeting windows kept alive while open
         self.setWindowTitle(f"Koordinator — {ward_name}" if ward_name else "Koordinator")
         self.setMinimumSize(900, 560)
@@ -145,12 +151,24 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(1, 2)
         self.splitter.setChildrenCollapsible(False)
 
+        # -- the tabs: I dag is the start view ("what must I do today?"), Ctrl+1… in the order shown --------
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
-        patients_tab = QWidget()
-        pl = QVBoxLayout(patients_tab)
+        self._tab_actions: list[QAction] = []
+        self._tab_refresh: dict[QWidget, Callable[[], None]] = {}
+        self._view_menu: QMenu | None = None
+        self._view_tabs_end: QAction | None = None
+        self.today_tab = TodayTab()
+        self.today_tab.open_requested.connect(self.open_admission)
+        # No mnemonic: every letter of "I dag" is taken by a button of the details (Dokumenter, Gem …); Ctrl+1.
+        self.add_tab(self.today_tab, "I dag", refresh=self.refresh_today)
+        self.patients_tab = QWidget()
+        pl = QVBoxLayout(self.patients_tab)
         pl.addWidget(self.splitter)
-        self.tabs.addTab(patients_tab, "&Patienter")
+        self.add_tab(self.patients_tab, "&Patienter")
+        self.faerdigmeldte_tab = FaerdigmeldteTab()
+        self.faerdigmeldte_tab.open_requested.connect(self.open_admission)
+        self.add_tab(self.faerdigmeldte_tab, "F&ærdigmeldte", refresh=self.refresh_faerdigmeldte)
         self.meetings_tab = MeetingsTab()
         self.meetings_tab.live_requested.connect(lambda mid: self.meeting_action(mid, "live"))
         self.meetings_tab.ics_requested.connect(lambda mid: self.meeting_action(mid, "ics"))
@@ -158,7 +176,9 @@ class MainWindow(QMainWindow):
         self.meetings_tab.template_requested.connect(self.edit_template)
         self.meetings_tab.patient_requested.connect(self.show_patient_of_meeting)
         self.meetings_tab.ambulant_requested.connect(self.new_ambulant_meeting)
-        self.tabs.addTab(self.meetings_tab, "&Møder")
+        self.act_meetings = self.add_tab(self.meetings_tab, "&Møder", refresh=self.refresh_meetings)
+        self.act_meetings.setShortcuts([*self.act_meetings.shortcuts(), QKeySequence("Ctrl+M")])
+        self.tabs.setCurrentWidget(self.today_tab)
         self.tabs.currentChanged.connect(self._tab_changed)
         self.setCentralWidget(self.tabs)
 
@@ -202,7 +222,6 @@ class MainWindow(QMainWindow):
         self.act_about = action("&Om Koordinator", None, self.about)
         self.act_template = action("&Mødeskabelon…", None, self.edit_template)
         self.act_contacts = action("&Kontaktbog…", None, self.edit_contacts)
-        self.act_meetings = action("Vis &møder", "Ctrl+M", lambda: self.tabs.setCurrentWidget(self.meetings_tab))
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
@@ -215,7 +234,10 @@ class MainWindow(QMainWindow):
         m.addAction(self.act_edit)
         m = bar.addMenu("&Vis")
         m.addAction(self.act_refresh)
-        m.addAction(self.act_meetings)
+        m.addSeparator()
+        m.addActions(self._tab_actions)
+        self._view_tabs_end = m.addSeparator()
+        self._view_menu = m
         m.addAction(self.act_discharged)
         m.addAction(self.act_reveal)
         m = bar.addMenu("&Funktioner")
@@ -224,9 +246,27 @@ class MainWindow(QMainWindow):
         m = bar.addMenu("&Hjælp")
         m.addAction(self.act_about)
 
+    def add_tab(self, widget: QWidget, title: str, *, refresh: Callable[[], None] | None = None) -> QAction:
+        """A top-level tab with its entry in the Vis menu and Ctrl+<position> (Ctrl+1 … Ctrl+9).
+
+        ``refresh`` reloads the tab's data whenever it is shown, and after every write while it is shown."""
+        self.tabs.addTab(widget, title)
+        position = self.tabs.count()
+        act = QAction(title, self)
+        if position <= 9:
+            act.setShortcut(QKeySequence(f"Ctrl+{position}"))
+        act.triggered.connect(lambda: self.tabs.setCurrentWidget(widget))
+        self.addAction(act)
+        self._tab_actions.append(act)
+        if self._view_menu is not None and self._view_tabs_end is not None:  # a tab added after the menus
+            self._view_menu.insertAction(self._view_tabs_end, act)
+        if refresh is not None:
+            self._tab_refresh[widget] = refresh
+        return act
+
     # -- data ---------------------------------------------------------------------------------------------
     def refresh(self) -> None:
-        """Reload the list from the database, keeping the selected admission selected."""
+        """Reload the list (keeping the selected admission selected) and the overview tab being looked at."""
         selected = self.selected_admission_id()
         try:
             rows = self.admissions.list_rows(include_discharged=self.show_discharged.isChecked())
@@ -239,6 +279,37 @@ class MainWindow(QMainWindow):
             self.select_admission(selected)
         else:
             self.details.show_details(None)
+        shown = self._tab_refresh.get(self.tabs.currentWidget())
+        if shown is not None:
+            shown()
+
+    def refresh_today(self) -> None:
+        today = self._ctx.clock.today()
+        try:
+            items = self.overview.today_items(today)
+        except KoordinatorError as exc:
+            show_error(self, exc)
+            return
+        self.today_tab.set_items(items, today)
+
+    def refresh_faerdigmeldte(self) -> None:
+        try:
+            overview = self.overview.faerdigmeldte(self._ctx.clock.today())
+        except KoordinatorError as exc:
+            show_error(self, exc)
+            return
+        self.faerdigmeldte_tab.set_overview(overview)
+
+    def open_admission(self, admission_id: int) -> None:
+        """Show the admission in the Patienter tab: selected in the list, details beside it."""
+        self.tabs.setCurrentWidget(self.patients_tab)
+        if not self.select_admission(admission_id):
+            self.search.clear()
+            self._apply_filter()
+            if not self.select_admission(admission_id):
+                self.refresh()  # admitted on another workstation since the list was loaded
+                self.select_admission(admission_id)
+        self.table.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _apply_filter(self) -> None:
         selected = self.selected_admission_id()
@@ -447,8 +518,9 @@ class MainWindow(QMainWindow):
 
     # -- netværksmøder --------------------------------------------------------------------------------------
     def _tab_changed(self, index: int) -> None:
-        if self.tabs.widget(index) is self.meetings_tab:
-            self.refresh_meetings()
+        refresh = self._tab_refresh.get(self.tabs.widget(index))
+        if refresh is not None:
+            refresh()
 
     def refresh_meetings(self) -> None:
         try:
@@ -612,11 +684,7 @@ class MainWindow(QMainWindow):
         self._open_dialog = open_template_editor(self, self.meetings)
 
     def show_patient_of_meeting(self, admission_id: int) -> None:
-        self.tabs.setCurrentIndex(0)
-        if not self.select_admission(admission_id):
-            self.search.clear()
-            self._apply_filter()
-            self.select_admission(admission_id)
+        self.open_admission(admission_id)
 
     def reissue_document(self, document_id: int) -> None:
         """Issue the form again from today's data: a new archived document; the old one is kept (issue 4)."""
@@ -631,7 +699,7 @@ class MainWindow(QMainWindow):
             self.show_admission(admission_id)
 
     def focus_search(self) -> None:
-        self.tabs.setCurrentIndex(0)
+        self.tabs.setCurrentWidget(self.patients_tab)
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search.selectAll()
 
