@@ -79,9 +79,9 @@ def leaf_indexes(model) -> list[QModelIndex]:  # type: ignore[no-untyped-def]
 
 
 # -- I dag -----------------------------------------------------------------------------------------------------
-def test_the_program_starts_on_i_dag_the_first_of_four_tabs(started) -> None:
+def test_the_program_starts_on_i_dag_the_first_tab(started) -> None:
     titles = [started.tabs.tabText(i) for i in range(started.tabs.count())]
-    assert titles == ["I dag", "&Patienter", "F&ærdigmeldte", "&Møder"]
+    assert titles[:4] == ["I dag", "&Patienter", "F&ærdigmeldte", "&Møder"]  # Statistik comes after Møder
     assert started.tabs.currentWidget() is started.today_tab
     assert started.today_tab.model.items(), "the start view is filled before the window is shown"
 
