@@ -13,9 +13,11 @@ from datetime import UTC, date, datetime, time
 from sqlalchemy.orm import Session
 
 from coordinator_app import validation
+from coordinator_app.audit import AuditAction
 from coordinator_app.errors import ValidationError
-from coordinator_app.model import Consent, ConsentMethod, ConsentRecipient
+from coordinator_app.model import CONSENT_RECIPIENT_LABELS, Consent, ConsentMethod, ConsentRecipient
 from coordinator_app.services.admissions import Changes
+from coordinator_app.services.audit import AuditService
 from coordinator_app.services.context import COPENHAGEN, ServiceContext
 from coordinator_app.storage.repositories import ConsentRepository
 
@@ -70,7 +72,7 @@ class ConsentService:
             if data.given_on > ctx.clock.today():
                 raise ValidationError("Samtykket kan ikke være givet i fremtiden.", field="given_on", rule="F1")
             given_at = datetime.combine(data.given_on, time(12, 0), COPENHAGEN).astimezone(UTC)
-        return ConsentRepository(session).add(
+        consent = ConsentRepository(session).add(
             Consent(
                 id=None,
                 patient_id=patient_id,
@@ -84,6 +86,15 @@ class ConsentService:
                 note=data.note.strip(),
             )
         )
+        AuditService(ctx).record_in(  # who and what it covers are free text: they stay in the consent
+            session,
+            AuditAction.OPRET,
+            f"Samtykke nr. {consent.id} til {CONSENT_RECIPIENT_LABELS[consent.recipient].lower()} registreret "
+            f"({consent.method.value})",
+            patient_id=patient_id,
+            admission_id=admission_id,
+        )
+        return consent
 
     def record(self, patient_id: int, admission_id: int | None, data: ConsentInput) -> Changes:
         with self._ctx.database.session() as session:
@@ -94,6 +105,13 @@ class ConsentService:
         """F1: withdrawal is honoured from now on; the record stays (history)."""
         with self._ctx.database.session() as session:
             consent = ConsentRepository(session).withdraw(consent_id, self._ctx.clock.now())
+            AuditService(self._ctx).record_in(
+                session,
+                AuditAction.RET,
+                f"Samtykke nr. {consent_id} trukket tilbage",
+                patient_id=consent.patient_id,
+                admission_id=consent.admission_id,
+            )
         return Changes(admission_id=consent.admission_id, patient_id=consent.patient_id, list_changed=False)
 
     def for_patient(self, patient_id: int) -> list[Consent]:

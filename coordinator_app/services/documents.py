@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from coordinator_app import __version__
+from coordinator_app.audit import AuditAction
 from coordinator_app.documents.layout import DocumentMeta
 from coordinator_app.documents.varslingsblanket import (
     FORM_TITLES,
@@ -23,7 +24,8 @@ from coordinator_app.documents.varslingsblanket import (
     render_varslingsblanket,
 )
 from coordinator_app.errors import KoordinatorError, ValidationError
-from coordinator_app.model import Admission, ArchivedDocument, Event, EventKind, Patient
+from coordinator_app.model import EVENT_LABELS, Admission, ArchivedDocument, Event, EventKind, Patient
+from coordinator_app.services.audit import AuditService
 from coordinator_app.services.context import ServiceContext
 from coordinator_app.services.ward import load_profile
 from coordinator_app.special_groups import contact_role, notify_role, recipient_kommune
@@ -81,9 +83,18 @@ def _data_version(data: VarslingsblanketData) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
+#: How ``DocumentService.content`` logs what was done with the archived bytes (issue 8).
+CONTENT_USES: dict[AuditAction, str] = {
+    AuditAction.VIS: "åbnet",
+    AuditAction.UDSKRIV: "udskrevet",
+    AuditAction.EKSPORT: "gemt som fil",
+}
+
+
 class DocumentService:
     def __init__(self, ctx: ServiceContext) -> None:
         self._ctx = ctx
+        self._audit = AuditService(ctx)
 
     # -- building -------------------------------------------------------------------------------------
     def varslingsblanket_data(
@@ -155,7 +166,7 @@ class DocumentService:
         meta = DocumentMeta(document_id=document_id, title=title, created_at=created, app_version=__version__)
         content = render_varslingsblanket(data, meta)
         assert admission.id is not None
-        return DocumentRepository(session).add(
+        document = DocumentRepository(session).add(
             ArchivedDocument(
                 id=None,
                 admission_id=admission.id,
@@ -170,6 +181,14 @@ class DocumentService:
                 patient_id=patient.id,
             )
         )
+        self._audit.record_in(
+            session,
+            AuditAction.UDSKRIV,
+            f"Varslingsblanket ({EVENT_LABELS[event.kind].lower()}) udstedt (dokument {document.id})",
+            patient_id=patient.id,
+            admission_id=admission.id,
+        )
+        return document
 
     def issue_for_event(self, event_id: int, details: FormDetails | None = None) -> ArchivedDocument:
         """Issue (again) the form for an earlier notification: a new archived document."""
@@ -219,8 +238,9 @@ class DocumentService:
         with self._ctx.database.session() as session:
             return DocumentRepository(session).for_patient(patient_id)
 
-    def content(self, document_id: int) -> bytes:
-        """The archived bytes, checked against the stored SHA-256 (byte-identical reopening)."""
+    def content(self, document_id: int, *, use: AuditAction = AuditAction.VIS) -> bytes:
+        """The archived bytes, checked against the stored SHA-256 (byte-identical reopening). Logged as ``use``
+        (issue 8): VIS when opened, UDSKRIV when printed, EKSPORT when saved as a file."""
         with self._ctx.database.session() as session:
             document = DocumentRepository(session).get(document_id, with_content=True)
         assert document.content is not None
@@ -229,6 +249,12 @@ class DocumentService:
                 f"Dokument nr. {document_id} er beskadiget i databasen (kontrolsummen passer ikke). "
                 "Kontakt IT; udsted dokumentet igen fra indlæggelsen."
             )
+        self._audit.record(
+            use,
+            f"Dokument {document_id} ({document.title}) {CONTENT_USES[use]}",
+            patient_id=document.patient_id,
+            admission_id=document.admission_id,
+        )
         return document.content
 
 

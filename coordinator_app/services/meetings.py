@@ -36,6 +36,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from coordinator_app import __version__, validation
+from coordinator_app.audit import AuditAction
 from coordinator_app.errors import NotFoundError, StorageError, ValidationError
 from coordinator_app.meetings import (
     OCCASION_RULES,
@@ -64,6 +65,7 @@ from coordinator_app.model import (
 )
 from coordinator_app.process import check_transition, effective_events, replay
 from coordinator_app.rules import DEFAULT_SETTINGS
+from coordinator_app.services.audit import AuditService
 from coordinator_app.services.consent import active_consent
 from coordinator_app.services.contacts import contact_order
 from coordinator_app.services.context import COPENHAGEN, ServiceContext
@@ -136,6 +138,7 @@ class DistributionEntry:
 class MeetingService:
     def __init__(self, ctx: ServiceContext) -> None:
         self._ctx = ctx
+        self._audit = AuditService(ctx)
 
     # -- templates ----------------------------------------------------------------------------------------
     def current_template(self) -> MeetingTemplate:
@@ -250,6 +253,8 @@ class MeetingService:
         saved = MeetingRepository(session).add(meeting, created_by=self._ctx.user, at=now)
         if admission is not None and data.follow_up_of is None:
             self._append_invited(session, admission, saved, now, today)
+        planned = "planlagt som opfølgningsmøde" if data.follow_up_of else "planlagt"
+        self._log(session, AuditAction.OPRET, saved, planned)
         return saved
 
     def update_schedule(self, meeting_id: int, data: ScheduleInput, *, expected_version: int) -> Meeting:
@@ -291,6 +296,7 @@ class MeetingService:
             if current.admission_id is not None and current.follow_up_of is None and clock_moved:
                 admission = AdmissionRepository(session).get(current.admission_id)
                 self._redate_invitation(session, admission, saved, now, today)
+            self._log(session, AuditAction.RET, saved, "indkaldelse, tid eller sted ændret")
             return saved
 
     def get(self, meeting_id: int) -> Meeting:
@@ -336,7 +342,9 @@ class MeetingService:
                 )
             if meeting.status is MeetingStatus.I_GANG:
                 return meeting
-            return meetings.update(dataclasses.replace(meeting, status=MeetingStatus.I_GANG), at=now)
+            started = meetings.update(dataclasses.replace(meeting, status=MeetingStatus.I_GANG), at=now)
+            self._log(session, AuditAction.RET, started, "startet")  # autosave (save_content) is not logged
+            return started
 
     def save_content(self, meeting_id: int, content: MeetingContent, *, expected_version: int) -> Meeting:
         """Autosave: one short transaction; durable when it returns (returns the new version).
@@ -415,6 +423,7 @@ class MeetingService:
                     note=f"Netværksmøde {closed.reference} afholdt",
                     data={"meeting_id": closed.id, "reference": closed.reference},
                 )
+            self._log(session, AuditAction.RET, closed, "afsluttet")
             follow_up = None
             if follow.needed and follow.when is not None:
                 planned = datetime.combine(follow.when, FOLLOW_UP_TIME, COPENHAGEN).astimezone(UTC)
@@ -449,7 +458,10 @@ class MeetingService:
                 for a in agreements
             )
             content = dataclasses.replace(meeting.content, agreements=changed)
-            return meetings.update(dataclasses.replace(meeting, content=content), at=now)
+            updated = meetings.update(dataclasses.replace(meeting, content=content), at=now)
+            done = "udført" if AgreementStatus(status) is AgreementStatus.UDFOERT else "åben"
+            self._log(session, AuditAction.RET, updated, f"en aftale markeret som {done}")
+            return updated
 
     def tasks_for_admission(self, admission_id: int) -> list[Task]:
         """The agreements of the admission's closed meetings, open ones first, soonest deadline first."""
@@ -527,7 +539,7 @@ class MeetingService:
                 admission_label=admission_label,
                 meta=meta,
             )
-            return DocumentRepository(session).add(
+            document = DocumentRepository(session).add(
                 ArchivedDocument(
                     id=None,
                     admission_id=meeting.admission_id,
@@ -542,6 +554,8 @@ class MeetingService:
                     patient_id=meeting.patient_id,
                 )
             )
+            self._log(session, AuditAction.UDSKRIV, meeting, f"referat udstedt (dokument {document.id})")
+            return document
 
     def distribution(self, meeting_id: int) -> list[DistributionEntry]:
         with self._ctx.database.session() as session:
@@ -584,9 +598,21 @@ class MeetingService:
                     }
                 )
                 meetings.set_recipients(meeting_id, stored)
+                label = CONSENT_RECIPIENT_LABELS[kind].lower()
+                self._log(session, AuditAction.RET, meeting, f"modtager af referatet tilføjet ({label}, med samtykke)")
             return self._distribution_in(session, meeting_id)
 
     # -- helpers ------------------------------------------------------------------------------------------------
+    def _log(self, session: Session, action: AuditAction, meeting: Meeting, what: str) -> None:
+        """One audit line for a meeting (issue 8), in its transaction: the reference, never names or content."""
+        self._audit.record_in(
+            session,
+            action,
+            f"Netværksmøde {meeting.reference} {what}",
+            patient_id=meeting.patient_id,
+            admission_id=meeting.admission_id,
+        )
+
     def _distribution_in(self, session: Session, meeting_id: int) -> list[DistributionEntry]:
         meetings = MeetingRepository(session)
         meeting = meetings.get(meeting_id)

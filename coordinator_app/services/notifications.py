@@ -13,10 +13,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from coordinator_app import validation
+from coordinator_app.audit import AuditAction
 from coordinator_app.errors import ProcessError, ValidationError
 from coordinator_app.model import EVENT_LABELS, Channel, Event, EventKind
 from coordinator_app.process import allowed_actions, check_transition, replay
 from coordinator_app.services.admissions import Changes
+from coordinator_app.services.audit import AuditService
 from coordinator_app.services.context import ServiceContext
 from coordinator_app.services.documents import (
     FORM_FOR_EVENT,
@@ -76,6 +78,7 @@ class NotificationService:
     def __init__(self, ctx: ServiceContext) -> None:
         self._ctx = ctx
         self._documents = DocumentService(ctx)
+        self._audit = AuditService(ctx)
 
     def actions(self, admission_id: int) -> list[ActionState]:
         """Every action with whether the process allows it now and, if not, why (shown as a tooltip)."""
@@ -129,6 +132,14 @@ class NotificationService:
                     data=data_extra,
                 )
             )
+            to = f" til kommune {recipient}" if recipient else ""
+            self._audit.record_in(
+                session,
+                AuditAction.OPRET,
+                f"{EVENT_LABELS[data.kind]} registreret{to} (hændelse {event.id})",
+                patient_id=patient.id,
+                admission_id=admission_id,
+            )
             document_id = None
             if data.issue_document and data.kind in FORM_FOR_EVENT:
                 form = dataclasses.replace(data.form, consent_basis=str(data_extra["basis"]))
@@ -162,9 +173,16 @@ class NotificationService:
             )
             # The corrected history must still be a legal one (e.g. not leave an afmelding without færdigmelding).
             replay(admission, [*history, correction])
-            events.append(correction)
+            appended = events.append(correction)
             if target.kind is EventKind.DISCHARGE:
                 admissions.update(dataclasses.replace(admission, discharged=None))
+            self._audit.record_in(  # the reason is free text: it stays in the event, not in the log
+                session,
+                AuditAction.KORRIGER,
+                f"{EVENT_LABELS[target.kind]} (hændelse {event_id}) korrigeret (hændelse {appended.id})",
+                patient_id=admission.patient_id,
+                admission_id=target.admission_id,
+            )
         return Changes(admission_id=target.admission_id, patient_id=admission.patient_id)
 
     @staticmethod

@@ -30,6 +30,7 @@ from datetime import date, datetime
 from sqlalchemy.orm import Session
 
 from coordinator_app import __version__, validation
+from coordinator_app.audit import AuditAction
 from coordinator_app.deadlines import compute_deadlines
 from coordinator_app.discharge_plans import (
     PLAN_DEFINITE,
@@ -62,6 +63,7 @@ from coordinator_app.meetings import MeetingStatus
 from coordinator_app.model import Admission, ArchivedDocument, Event, EventKind, Patient
 from coordinator_app.reference import official_kommune_name
 from coordinator_app.rules import Milestone
+from coordinator_app.services.audit import AuditService
 from coordinator_app.services.context import ServiceContext
 from coordinator_app.services.ward import load_profile
 from coordinator_app.storage.plans import DischargePlanRepository
@@ -113,6 +115,7 @@ class PlanPanel:
 class PlanService:
     def __init__(self, ctx: ServiceContext) -> None:
         self._ctx = ctx
+        self._audit = AuditService(ctx)
 
     # -- reading ------------------------------------------------------------------------------------------
     def panel(self, admission_id: int) -> PlanPanel:
@@ -195,11 +198,19 @@ class PlanService:
                     field="planned_discharge",
                     rule="E1",
                 )
-            return admissions.update(
+            updated = admissions.update(
                 dataclasses.replace(
                     admission, plan_facts=facts, planned_discharge=planned_discharge, version=expected_version
                 )
             )
+            self._audit.record_in(
+                session,
+                AuditAction.RET,
+                "Forhold for udskrivningsaftale/koordinationsplan og planlagt udskrivning ændret",
+                patient_id=admission.patient_id,
+                admission_id=admission_id,
+            )
+            return updated
 
     # -- writing plans ------------------------------------------------------------------------------------
     def create(
@@ -246,7 +257,9 @@ class PlanService:
                 created_by=self._ctx.user,
             )
             action = "Oprettet" + (" fra netværksmøde" if source else " som kopi af forrige" if copy_previous else "")
-            return DischargePlanRepository(session).add(plan, saved_by=self._ctx.user, at=now, action=action)
+            created = DischargePlanRepository(session).add(plan, saved_by=self._ctx.user, at=now, action=action)
+            self._log_plan(session, AuditAction.OPRET, created, "oprettet som kladde" + action.removeprefix("Oprettet"))
+            return created
 
     def save(self, plan_id: int, content: PlanContent, *, expected_version: int) -> DischargePlan:
         """Store a kladde's content (impossible dates refused at once). A plan in force is changed with
@@ -256,7 +269,9 @@ class PlanService:
             repo = DischargePlanRepository(session)
             plan = self._kladde(repo, plan_id)
             changed = dataclasses.replace(plan, content=content, version=expected_version)
-            return repo.update(changed, saved_by=self._ctx.user, at=self._ctx.clock.now(), action="Gemt")
+            saved = repo.update(changed, saved_by=self._ctx.user, at=self._ctx.clock.now(), action="Gemt")
+            self._log_plan(session, AuditAction.RET, saved, "kladde gemt")
+            return saved
 
     def pull_from_meeting(self, plan_id: int, meeting_id: int, *, expected_version: int) -> DischargePlan:
         with self._ctx.database.session() as session:
@@ -267,9 +282,11 @@ class PlanService:
                 raise ValidationError("Netværksmødet handler om en anden patient.", field="meeting")
             merged = content_from_meeting(meeting, plan.content, plan.kind)
             changed = dataclasses.replace(plan, content=merged, source_meeting_id=meeting_id, version=expected_version)
-            return repo.update(
+            pulled = repo.update(
                 changed, saved_by=self._ctx.user, at=self._ctx.clock.now(), action=f"Hentet fra {meeting.reference}"
             )
+            self._log_plan(session, AuditAction.RET, pulled, f"kladde hentet fra netværksmøde {meeting.reference}")
+            return pulled
 
     def activate(
         self, plan_id: int, content: PlanContent, *, expected_version: int
@@ -354,6 +371,9 @@ class PlanService:
                 at=now,
                 action="Ny version udstedt" if revision else "Sat i kraft",
             )
+            issued = "ny version udstedt" if revision else "sat i kraft"
+            what = f"{issued}, version {number} (dokument {document.id})"
+            self._log_plan(session, AuditAction.UDSKRIV, updated, what)
             return updated, document
 
     def end(self, plan_id: int, reason: str, *, expected_version: int, on: date | None = None) -> DischargePlan:
@@ -385,7 +405,9 @@ class PlanService:
             changed = dataclasses.replace(
                 plan, status=PlanStatus.AFSLUTTET, ended_on=day, ended_reason=why, version=expected_version
             )
-            return repo.update(changed, saved_by=self._ctx.user, at=now, action=f"Afsluttet: {why}")
+            ended = repo.update(changed, saved_by=self._ctx.user, at=now, action=f"Afsluttet: {why}")
+            self._log_plan(session, AuditAction.RET, ended, f"afsluttet {day:%d-%m-%Y}")  # the reason is free text
+            return ended
 
     def draft_pdf(self, plan_id: int, content: PlanContent | None = None) -> bytes:
         """A preview PDF marked KLADDE (not archived), from ``content`` when given (unsaved edits)."""
@@ -403,9 +425,26 @@ class PlanService:
             created_at=now,
             app_version=__version__,
         )
-        return render_discharge_plan(data, meta)
+        pdf = render_discharge_plan(data, meta)
+        self._audit.record(
+            AuditAction.VIS,
+            f"{PLAN_TITLES[plan.kind]} nr. {plan_id}: kladde vist som PDF",
+            patient_id=plan.patient_id,
+            admission_id=plan.admission_id,
+        )
+        return pdf
 
     # -- helpers ------------------------------------------------------------------------------------------
+    def _log_plan(self, session: Session, action: AuditAction, plan: DischargePlan, what: str) -> None:
+        """One audit line for a plan (issue 8), in the plan's transaction: its title and number, never content."""
+        self._audit.record_in(
+            session,
+            action,
+            f"{PLAN_TITLES[plan.kind]} nr. {plan.id} {what}",
+            patient_id=plan.patient_id,
+            admission_id=plan.admission_id,
+        )
+
     @staticmethod
     def _kladde(repo: DischargePlanRepository, plan_id: int) -> DischargePlan:
         plan = repo.get(plan_id)

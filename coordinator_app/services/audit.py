@@ -1,0 +1,88 @@
+"""The audit log as the other services and the administrator use it (issue 8).
+
+* ``record_in`` writes the line in the caller's transaction: the change and its line are committed together or
+  not at all. Call it after the change's own writes (the append takes the log's lock until commit).
+* ``record`` writes a line in a transaction of its own — for views, after the data was read.
+* ``verify`` checks the whole chain; ``patient_log``/``export_patient_log`` give one patient's lines (GDPR art. 15:
+  who has seen or changed the record). The export itself is logged.
+
+Lines name the patient by id only: never a CPR number or a name in ``what``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from sqlalchemy.orm import Session
+
+from coordinator_app.audit import ACTION_LABELS, AuditAction, AuditEntry, VerifyResult
+from coordinator_app.services.context import COPENHAGEN, ServiceContext
+from coordinator_app.storage.audit_repository import AuditRepository
+
+#: Column headings of the patient export (CSV for Danish Excel: ``;``, UTF-8 with BOM).
+EXPORT_HEADERS = ("Linje", "Tidspunkt", "Bruger", "Handling", "Patient", "Indlæggelse", "Hvad", "Kontrolsum")
+
+
+class AuditService:
+    def __init__(self, ctx: ServiceContext) -> None:
+        self._ctx = ctx
+
+    def record_in(
+        self,
+        session: Session,
+        action: AuditAction,
+        what: str,
+        *,
+        patient_id: int | None = None,
+        admission_id: int | None = None,
+    ) -> AuditEntry:
+        """One line by the context's user, now, in ``session``'s transaction."""
+        return AuditRepository(session).append(
+            self._ctx.user,
+            action,
+            what,
+            patient_id=patient_id,
+            admission_id=admission_id,
+            at=self._ctx.clock.now(),
+        )
+
+    def record(
+        self, action: AuditAction, what: str, *, patient_id: int | None = None, admission_id: int | None = None
+    ) -> AuditEntry:
+        """One line in a transaction of its own (a view: nothing else to commit with it)."""
+        with self._ctx.database.session() as session:
+            return self.record_in(session, action, what, patient_id=patient_id, admission_id=admission_id)
+
+    def verify(self) -> VerifyResult:
+        with self._ctx.database.session() as session:
+            return AuditRepository(session).verify()
+
+    def patient_log(self, patient_id: int) -> list[AuditEntry]:
+        """The patient's lines, oldest first."""
+        with self._ctx.database.session() as session:
+            return AuditRepository(session).for_patient(patient_id)
+
+    def export_patient_log(self, patient_id: int) -> bytes:
+        """The patient's lines as CSV (``;``, UTF-8 with BOM, Danish headings and local time), for an access
+        request (GDPR art. 15). The export is logged first, so the file shows it too."""
+        self.record(AuditAction.EKSPORT, "Revisionslog for patienten eksporteret", patient_id=patient_id)
+        entries = self.patient_log(patient_id)
+        out = io.StringIO()
+        out.write("\ufeff")
+        writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+        writer.writerow(EXPORT_HEADERS)
+        for e in entries:
+            writer.writerow(
+                (
+                    e.seq,
+                    f"{e.at.astimezone(COPENHAGEN):%d-%m-%Y %H:%M:%S}",
+                    e.user,
+                    ACTION_LABELS[e.action],
+                    e.patient_id if e.patient_id is not None else "",
+                    e.admission_id if e.admission_id is not None else "",
+                    e.what,
+                    e.hash,
+                )
+            )
+        return out.getvalue().encode("utf-8")
