@@ -263,9 +263,10 @@ DAY_UNITS = (Unit.CALENDAR_DAYS, Unit.WORKING_DAYS)
 
 
 def unit_rules() -> tuple[str, ...]:
-    """Keys of the rules whose unit is a setting: those counting a number of days (B5's "8 dage", C2–C4's
-    "5 arbejdsdage", D3, D5, G2). Hour and week rules (A4, D1, G1, G3) and same-day duties keep their unit."""
-    return tuple(r.key for r in RULES if r.unit in DAY_UNITS and (r.offset or 0) > 0)
+    """Keys of the rules whose unit is a setting: those counting a number of days and saying so (B5's "8 dage",
+    C2–C4's "5 arbejdsdage", D3, D5). Hour and week rules (A4, D1, G1, G3), same-day duties and G2's "hver
+    14. dag" (a rhythm, not a count of days) keep their unit."""
+    return tuple(r.key for r in RULES if r.unit in DAY_UNITS and (r.offset or 0) > 0 and "{unit}" in r.text)
 
 
 @dataclass(frozen=True)
