@@ -33,7 +33,7 @@ from coordinator_app.model import Admission, Event
 from coordinator_app.process import STATUS_LABELS, Period, Status, replay
 from coordinator_app.services.context import ServiceContext
 from coordinator_app.services.settings import load_rate_setting
-from coordinator_app.special_groups import RECIPIENT_LABELS, recipient_kommune
+from coordinator_app.special_groups import BOPAELSKOMMUNE, OPHOLDSKOMMUNE, RECIPIENT_LABELS, recipient_kommune
 from coordinator_app.statistics import responsible_kommune
 from coordinator_app.storage.listing import ListRow
 from coordinator_app.storage.repositories import (
@@ -113,6 +113,7 @@ class FaerdigmeldtRow:
     cpr_masked: str
     kommune_code: str  # the kommune that pays (B5 recipient: bopæl, or last opholdskommune for a homeless patient)
     kommune_name: str
+    kommune_role: str  # special_groups role of that kommune: "bopaelskommune" or "opholdskommune"
     status: Status  # FAERDIGMELDT or I_BERO
     status_label: str
     faerdigmeldt_on: date  # the current færdigmelding (after the last afmelding, B7)
@@ -280,6 +281,7 @@ class OverviewService:
                     cpr_masked=mask_cpr(row.cpr),
                     kommune_code=code,
                     kommune_name=ward.kommune_name(code),
+                    kommune_role=BOPAELSKOMMUNE if code == admission.bopaelskommune else OPHOLDSKOMMUNE,
                     status=state.status,
                     status_label=STATUS_LABELS[state.status],
                     faerdigmeldt_on=state.faerdigmeldt_on,

@@ -30,6 +30,7 @@ from coordinator_app.process import Status
 from coordinator_app.reference import danish_sort_key
 from coordinator_app.services.overview import FaerdigmeldtOverview, FaerdigmeldtRow
 from coordinator_app.services.settings import format_kroner
+from coordinator_app.special_groups import OPHOLDSKOMMUNE
 from coordinator_app.ui.admission_table import DUE_TODAY_BG, DUE_TODAY_FG, OVERDUE_BG, OVERDUE_FG
 from coordinator_app.ui.style import INFO_STYLE, MUTED, WARNING_STYLE
 
@@ -45,7 +46,7 @@ COLUMNS: tuple[str, ...] = (
     "Sagsbehandling (G1)",
     "Statusmøde (G2)",
     "Uenighed (G3)",
-    "Udgift indtil nu",
+    "Udgift",
 )
 (
     COL_PATIENT,
@@ -66,8 +67,9 @@ HEADER_TIPS: dict[int, str] = {
     COL_BERO: "Dage, hvor færdigmeldingen har været i bero (B6), talt på samme måde",
     COL_G1: "Kommunens sagsbehandlingsfrist: 12 uger fra første varsling/færdigmelding (G1)",
     COL_G2: "Næste statusmøde – hver 14. dag, mens patienten er færdigmeldt (G2)",
-    COL_G3: "Uenighed om udskrivning løftes til chefniveau inden 1 uge (G3)",
-    COL_COST: "Sengedagene × satsen for hvert års sengedage (sundhedsloven § 238); satsen står under tabellen",
+    COL_G3: "Uenighed om udskrivning løftes til chefniveau inden 1 uge (G3): fristen for den åbne uenighed",
+    COL_COST: "Udgiften indtil nu: sengedagene × satsen for hvert års sengedage (sundhedsloven § 238); satsen står "
+    "under tabellen",
 }
 NUMERIC = (COL_DAYS, COL_BERO, COL_COST)
 DEADLINE_COLS = (COL_G1, COL_G2, COL_G3)
@@ -96,11 +98,16 @@ def deadline_text(d: Deadline | None, today: date, *, met: str = "✓ overholdt"
 
 
 def g3_text(row: FaerdigmeldtRow, today: date) -> str:
+    """The escalation deadline of the open disagreement (the earliest, with the count when there are more)."""
     if not row.g3:
         return "Ingen åben"
-    first = min(row.g3, key=lambda d: d.due)
-    text = deadline_text(first, today)
-    return f"{len(row.g3)} åbne; først {text}" if len(row.g3) > 1 else f"Løftes senest {text}"
+    text = deadline_text(min(row.g3, key=lambda d: d.due), today)
+    return f"{text} ({len(row.g3)} åbne)" if len(row.g3) > 1 else text
+
+
+def kommune_text(row: FaerdigmeldtRow) -> str:
+    """The paying kommune; "(hjemløs)" when it is the last opholdskommune rather than the bopælskommune (B5)."""
+    return f"{row.kommune_name} (hjemløs)" if row.kommune_role == OPHOLDSKOMMUNE else row.kommune_name
 
 
 def _worst(deadlines: Sequence[Deadline | None]) -> DeadlineState | None:
@@ -131,8 +138,8 @@ class FaerdigmeldteModel(QAbstractTableModel):
             cost = format_kroner(r.cost) if r.cost is not None else "ukendt"
             self._cells.append(
                 (
-                    f"{r.patient_name}  {r.cpr_masked}",
-                    r.kommune_name,
+                    r.patient_name,
+                    kommune_text(r),
                     r.status_label,
                     _date(r.faerdigmeldt_on),
                     str(r.bed_days),
@@ -167,7 +174,11 @@ class FaerdigmeldteModel(QAbstractTableModel):
     def _row_tips(r: FaerdigmeldtRow) -> tuple[str, ...]:
         tips = [""] * len(COLUMNS)
         tips[COL_PATIENT] = f"{r.patient_name}, {r.cpr_masked} – dobbeltklik eller Enter åbner indlæggelsen"
-        tips[COL_KOMMUNE] = HEADER_TIPS[COL_KOMMUNE]
+        tips[COL_KOMMUNE] = (
+            "Hjemløs: den senest kendte opholdskommune betaler sengedagene (B5)"
+            if r.kommune_role == OPHOLDSKOMMUNE
+            else "Bopælskommunen betaler sengedagene (B5)"
+        )
         tips[COL_DAYS] = HEADER_TIPS[COL_DAYS]
         tips[COL_BERO] = HEADER_TIPS[COL_BERO]
         for col, d in ((COL_G1, r.g1), (COL_G2, r.g2)):
@@ -307,7 +318,8 @@ class FaerdigmeldteTab(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 10)
         header = self.table.horizontalHeader()
         header.setStretchLastSection(False)
-        widths = (260, 105, 85, 90, 90, 55, 195, 160, 110, 115)  # the patient column takes what is left
+        # G1–G3 fit "⚠ 18-09-2026 · 66 dage over"; the patient column takes what is left (names; CPR in the tooltip).
+        widths = (160, 135, 92, 85, 85, 50, 190, 180, 180, 95)
         for col, width in enumerate(widths):
             header.resizeSection(col, width)
         header.setSectionResizeMode(COL_PATIENT, QHeaderView.ResizeMode.Stretch)

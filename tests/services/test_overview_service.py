@@ -234,7 +234,9 @@ def test_faerdigmeldt_days_and_days_i_bero_follow_the_bed_day_rule(ctx: ServiceC
 
 def test_faerdigmeldte_show_what_the_kommune_is_doing_g1_g2_g3(ctx: ServiceContext) -> None:
     bo, dorte = OverviewService(ctx).faerdigmeldte(TODAY).rows
-    assert bo.kommune_name == "Frederiksberg"  # homeless: the last opholdskommune pays (B5)
+    # Homeless: the last opholdskommune pays (B5), not the bopælskommune.
+    assert (bo.kommune_code, bo.kommune_name, bo.kommune_role) == ("147", "Frederiksberg", "opholdskommune")
+    assert (dorte.kommune_name, dorte.kommune_role) == ("København", "bopaelskommune")
     assert bo.g1 is not None and (bo.g1.rule_id, bo.g1.due) == ("G1", D(2027, 1, 2))  # 12 weeks from 10-10
     assert bo.g2 is not None and (bo.g2.rule_id, bo.g2.due) == ("G2", D(2026, 12, 1))  # 14 days after 17-11
     assert [(d.rule_id, d.due, d.state) for d in bo.g3] == [("G3", TODAY, DeadlineState.DUE_TODAY)]
