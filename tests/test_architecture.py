@@ -13,7 +13,7 @@ import coordinator_app
 
 ROOT = Path(__file__).resolve().parents[1]
 DOMAIN_TESTS = ROOT / "tests" / "domain"
-LAYERS = {"services", "storage", "documents", "ui", "cli", "__main__", "__init__"}
+LAYERS = {"services", "storage", "documents", "ui", "cli", "audit_cli", "__main__", "__init__"}
 
 
 def domain_modules() -> set[str]:

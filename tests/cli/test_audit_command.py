@@ -1,0 +1,114 @@
+"""`koordinator [--database URL] audit verify` and `audit export --patient NR -o FIL`, run as an administrator would
+(issue 8): exit status 0 only while the chain is intact; a tampered line is named."""
+
+from __future__ import annotations
+
+import csv
+import io
+import subprocess
+import sys
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from coordinator_app.model import ConsentMethod, ConsentRecipient, EventKind
+from coordinator_app.services.admissions import AdmissionInput, AdmissionService
+from coordinator_app.services.consent import ConsentInput, ConsentService
+from coordinator_app.services.context import ServiceContext, fixed_clock
+from coordinator_app.services.notifications import NotificationInput, NotificationService
+from coordinator_app.services.setup import ensure_reference_data
+from coordinator_app.storage import open_database
+
+
+@pytest.fixture
+def ward(tmp_path: Path) -> tuple[Path, int]:
+    """A database with one patient whose consent and varsling wrote a few audit lines; the patient's id."""
+    path = tmp_path / "ward.db"
+    db = open_database(f"sqlite:///{path}")
+    ctx = ServiceContext(database=db, clock=fixed_clock(datetime(2026, 11, 23, 9, tzinfo=UTC)), user="koordinator")
+    ensure_reference_data(ctx)
+    created = AdmissionService(ctx).create_admission(
+        AdmissionInput(
+            cpr="010190-9909",
+            given_name="Testa",
+            family_name="Fiktivsen",
+            bopaelskommune="157",
+            center="Psykiatrisk Center Glostrup",
+            ward="Afsnit 2",
+            admitted=date(2026, 11, 2),
+        )
+    )
+    ConsentService(ctx).record(
+        created.patient_id,
+        created.admission_id,
+        ConsentInput(ConsentRecipient.KOMMUNE, "Gentofte Kommune", "Udskrivning", ConsentMethod.SKRIFTLIGT),
+    )
+    NotificationService(ctx).send(created.admission_id, NotificationInput(kind=EventKind.VARSLING))
+    db.dispose()
+    return path, created.patient_id
+
+
+def koordinator(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "coordinator_app", *args], capture_output=True, text=True, timeout=120, check=False
+    )
+
+
+def tamper(path: Path, sql: str) -> None:
+    db = open_database(f"sqlite:///{path}")
+    try:
+        with db.engine.begin() as conn:
+            conn.execute(text(sql))
+    finally:
+        db.dispose()
+
+
+def test_verify_says_intact_then_names_the_tampered_line(ward: tuple[Path, int]) -> None:
+    path, _ = ward
+    intact = koordinator("--database", str(path), "audit", "verify")
+    assert intact.returncode == 0, intact.stderr
+    first, newest = intact.stdout.splitlines()
+    assert first.startswith("Revisionsloggen er intakt (") and first.endswith(" linjer).")
+    assert newest.startswith("Seneste linjes kontrolsum: ") and len(newest.rsplit(" ", 1)[1]) == 64
+
+    tamper(path, "UPDATE audit_log SET what = 'Ingenting at se her' WHERE seq = 2")
+    broken = koordinator("--database", str(path), "audit", "verify")
+    assert broken.returncode == 1
+    assert broken.stdout.strip() == "Revisionsloggen er ikke intakt: Linje 2 er ændret."
+
+
+def test_verify_names_a_deleted_line(ward: tuple[Path, int]) -> None:
+    path, _ = ward
+    tamper(path, "DELETE FROM audit_log WHERE seq = 1")
+    broken = koordinator("--database", str(path), "audit", "verify")
+    assert (broken.returncode, broken.stdout.strip()) == (
+        1,
+        "Revisionsloggen er ikke intakt: Linje 1 mangler (hul i rækkefølgen).",
+    )
+
+
+def test_export_writes_the_patients_log_as_csv(ward: tuple[Path, int], tmp_path: Path) -> None:
+    path, patient_id = ward
+    output = tmp_path / "indsigt.csv"
+    result = koordinator("--database", str(path), "audit", "export", "--patient", str(patient_id), "-o", str(output))
+    assert result.returncode == 0, result.stderr
+    rows = list(csv.reader(io.StringIO(output.read_bytes().decode("utf-8-sig")), delimiter=";"))
+    assert rows[0][:4] == ["Linje", "Tidspunkt", "Bruger", "Handling"]
+    assert {r[4] for r in rows[1:]} == {str(patient_id)}
+    assert rows[-1][6] == "Revisionslog for patienten eksporteret"
+    assert (
+        result.stdout.strip()
+        == f"Revisionsloggen for patient nr. {patient_id}: {len(rows) - 1} linjer gemt i {output}."
+    )
+    assert "010190" not in output.read_text(encoding="utf-8-sig")  # never the CPR number
+    assert koordinator("--database", str(path), "audit", "verify").returncode == 0  # the export is a line too
+
+
+def test_export_to_a_missing_folder_is_explained_in_danish(ward: tuple[Path, int], tmp_path: Path) -> None:
+    path, patient_id = ward
+    output = tmp_path / "findes-ikke" / "indsigt.csv"
+    result = koordinator("--database", str(path), "audit", "export", "--patient", str(patient_id), "-o", str(output))
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"Filen kunne ikke gemmes i {output}")
