@@ -256,7 +256,7 @@ class StatisticsTab(QWidget):
         right.addWidget(self.kommune_rate)
         layout = QHBoxLayout(page)
         layout.setContentsMargins(0, 8, 0, 0)
-        layout.addWidget(self.cost_chart, 5)
+        layout.addWidget(self.cost_chart, 4)
         layout.addLayout(right, 6)
         return page
 
@@ -442,13 +442,14 @@ class StatisticsTab(QWidget):
                 cost.setText(f"⚠ {cost.text()}")
                 cost.setToolTip(f"{k.unpriced_days} sengedage uden takst for deres år – angiv taksten i Indstillinger")
             cells = (
-                SortItem(f"{k.name} ({k.code})", k.name.casefold()),
+                SortItem(k.name, k.name.casefold()),
                 SortItem(format_count(k.admissions), k.admissions, right=True),
                 SortItem(format_count(k.faerdigmeldt_admissions), k.faerdigmeldt_admissions, right=True),
                 SortItem(format_count(k.bed_days), k.bed_days, right=True),
                 cost,
                 SortItem(", ".join(str(y) for y in k.rate_years) or "–"),
             )
+            cells[0].setToolTip(f"{k.name} (kommunekode {k.code})")
             for column, item in enumerate(cells):
                 item.setData(ID_ROLE, k.code)
                 table.setItem(row, column, item)

@@ -50,6 +50,13 @@ SHARE_KEYS = (
     FigureKey.DISCHARGE_ANNOUNCED,
     FigureKey.READMISSIONS,
 )
+#: Short bar labels that fit beside a bar on a slide; the table and the tooltips carry the full label.
+SHARE_LABELS = {
+    FigureKey.VARSLING_IN_TIME: "Varsling i tide",
+    FigureKey.MEETINGS_IN_TIME: "Netværksmøde i tide",
+    FigureKey.DISCHARGE_ANNOUNCED: "Udskrivningsdato meldt i tide",
+    FigureKey.READMISSIONS: "Genindlagt inden 30 dage",
+}
 
 
 def preset_period(preset: str, today: date) -> tuple[date, date]:
@@ -103,7 +110,7 @@ def share_bars(stats: Statistics) -> tuple[list[Figure], list[Bar]]:
         text = f"{figure_value(f)}  ({figure_basis(f)})" if measured else "ingen målinger"
         bars.append(
             Bar(
-                f"{f.label} ({f.rule_id})",
+                f"{SHARE_LABELS[f.key]} ({f.rule_id})",
                 float(f.value or 0) * 100,
                 text,
                 tooltip=f"{f.label}: {text}\n{f.definition}",
