@@ -15,13 +15,15 @@ from sqlalchemy.exc import IntegrityError
 
 from coordinator_app import cpr as cpr_rules
 from coordinator_app import validation
-from coordinator_app.deadlines import Deadline, DeadlineState, compute_deadlines, next_deadline
+from coordinator_app.deadlines import Deadline, DeadlineState, next_deadline
 from coordinator_app.errors import ProcessError, StorageError, ValidationError
 from coordinator_app.meetings import Task, task_deadlines, tasks_of
 from coordinator_app.model import Admission, AdmissionFlags, Event, Kommune, Patient
-from coordinator_app.process import STATUS_LABELS, Status, replay
+from coordinator_app.process import STATUS_LABELS, Status
 from coordinator_app.services.context import ServiceContext
+from coordinator_app.services.deadline_cache import DeadlineCache, Derived
 from coordinator_app.special_groups import Reminder, reminders
+from coordinator_app.storage.listing import deadline_stamps
 from coordinator_app.storage.repositories import (
     AdmissionRepository,
     EventRepository,
@@ -114,17 +116,32 @@ class Changes:
 class AdmissionService:
     def __init__(self, ctx: ServiceContext) -> None:
         self._ctx = ctx
+        self._derived = DeadlineCache()  # status and deadlines, recomputed only for changed admissions
 
     # -- reading -------------------------------------------------------------------------------------
     def list_rows(self, *, include_discharged: bool = False) -> list[AdmissionRow]:
-        """The patient list: current admissions (on request also discharged ones), status, next deadline."""
+        """The patient list: current admissions (on request also discharged ones), status, next deadline.
+
+        Status and deadlines come from the deadline cache: only admissions whose stamp changed since the last
+        refresh (or all of them on a new day) have their events loaded and replayed."""
         today = self._ctx.clock.today()
+        cal = self._ctx.calendar
+        cache = self._derived
+        derived: dict[int, Derived] = {}
         with self._ctx.database.session() as session:
             rows = list_rows(session, include_discharged=include_discharged)
             current_ids = [r.admission_id for r in rows if r.discharged is None]
-            events = EventRepository(session).for_admissions(current_ids) if current_ids else {}
-            admissions = AdmissionRepository(session).get_many(current_ids) if current_ids else {}
+            stamps = deadline_stamps(session, current_ids) if current_ids else {}
+            for admission_id in current_ids:
+                found = cache.lookup(admission_id, stamps.get(admission_id), cal, today)
+                if found is not None:
+                    derived[admission_id] = found
+            changed = [i for i in current_ids if i not in derived]
+            events = EventRepository(session).for_admissions(changed) if changed else {}
+            admissions = AdmissionRepository(session).get_many(changed) if changed else {}
             closed = MeetingRepository(session).closed_for_admissions(current_ids) if current_ids else []
+        for admission_id in changed:
+            derived[admission_id] = cache.compute(admissions[admission_id], events[admission_id], cal, today)
         tasks: dict[int, list[Task]] = {}
         for meeting in closed:
             tasks.setdefault(meeting.admission_id or 0, []).extend(tasks_of(meeting))
@@ -134,9 +151,7 @@ class AdmissionService:
             status = discharged_label
             nxt: Deadline | None = None
             if r.discharged is None:
-                status, nxt = self._status_and_next(
-                    admissions[r.admission_id], events.get(r.admission_id, []), today, tasks.get(r.admission_id, [])
-                )
+                status, nxt = self._status_and_next(derived[r.admission_id], today, tasks.get(r.admission_id, []))
             out.append(
                 AdmissionRow(
                     admission_id=r.admission_id,
@@ -162,14 +177,11 @@ class AdmissionService:
             )
         return out
 
-    def _status_and_next(
-        self, admission: Admission, events: Sequence[Event], today: date, tasks: Sequence[Task] = ()
-    ) -> tuple[str, Deadline | None]:
-        try:
-            state = replay(admission, events)
-        except ProcessError:
+    @staticmethod
+    def _status_and_next(derived: Derived, today: date, tasks: Sequence[Task] = ()) -> tuple[str, Deadline | None]:
+        state, deadlines = derived.state, derived.deadlines
+        if state is None:
             return STATUS_UNKNOWN, None
-        deadlines = compute_deadlines(admission, events, self._ctx.calendar, today)
         # The list shows what the ward must do next; the kommune's own deadlines (G1, G2) are in the details.
         # Agreements from closed netværksmøder (C5) count too: someone at the table owns them.
         # A plan's end date (E3) is not an action: it is shown in the details and on the Aftale/plan tab.
@@ -190,12 +202,16 @@ class AdmissionService:
             }
             events = EventRepository(session).for_admission(admission_id)
         status_error = None
-        try:
-            status = STATUS_LABELS[replay(admission, events).status]
-            deadlines = tuple(compute_deadlines(admission, events, self._ctx.calendar, today))
-            notes = tuple(reminders(admission, events))
-        except ProcessError as exc:
-            status, status_error, deadlines, notes = STATUS_UNKNOWN, exc.message, (), ()
+        derived = self._derived.get(admission, events, self._ctx.calendar, today)
+        if derived.state is None:
+            status, status_error, deadlines, notes = STATUS_UNKNOWN, derived.error, (), ()
+        else:
+            try:
+                status = STATUS_LABELS[derived.state.status]
+                deadlines = derived.deadlines
+                notes = tuple(reminders(admission, events))
+            except ProcessError as exc:
+                status, status_error, deadlines, notes = STATUS_UNKNOWN, exc.message, (), ()
         return AdmissionDetails(
             patient=patient,
             admission=admission,

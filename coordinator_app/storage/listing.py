@@ -2,10 +2,17 @@
 
 shared/recipes.md: ORM full objects cost ~200 ms at 10k rows, a Core select of the needed columns
 ~45 ms. The list filters and sorts in Python afterwards, so this returns plain tuples.
+
+The select runs on the session's *connection*: through ``Session.execute`` even a column select goes the ORM's
+row-loading path, about twice the time of the Core result (benchmarks/run.py compares with raw sqlite3).
+
+``deadline_stamps`` reads what the deadline cache (``services.deadline_cache``) keys an admission on, without
+loading its events.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from typing import NamedTuple
 
@@ -13,7 +20,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from coordinator_app.model import AdmissionFlags
-from coordinator_app.storage.orm import AdmissionRow, KommuneRow, PatientRow
+from coordinator_app.storage.orm import AdmissionRow, EventRow, KommuneRow, PatientRow
 
 
 class ListRow(NamedTuple):
@@ -94,6 +101,42 @@ _CURRENT_QUERY = _LIST_QUERY.where(_a.discharged.is_(None))
 
 def list_rows(session: Session, *, include_discharged: bool) -> list[ListRow]:
     """Current admissions (discharged IS NULL), or all admissions when ``include_discharged``."""
-    result = session.execute(_LIST_QUERY if include_discharged else _CURRENT_QUERY)
+    result = session.connection().execute(_LIST_QUERY if include_discharged else _CURRENT_QUERY)
     make = ListRow._make
     return [make(row) for row in result]
+
+
+#: (version, patient_id, newest event id, event count) — the deadline cache's stamp of an admission.
+Stamp = tuple[int | None, int, int | None, int]
+
+_ADMISSIONS = AdmissionRow.__table__
+_EVENTS = EventRow.__table__
+_VERSIONS = select(_ADMISSIONS.c.id, _ADMISSIONS.c.version, _ADMISSIONS.c.patient_id)
+#: Grouped on the events alone: on SQLite a scan of ix_events_admission_id_occurred_at (covering: the rowid is
+#: the id); a GROUP BY over admissions joined to events sorts every joined row first (~3x slower), and
+#: correlated subqueries per admission made PostgreSQL take seconds.
+_NEWEST = select(_EVENTS.c.admission_id, func.max(_EVENTS.c.id), func.count()).group_by(_EVENTS.c.admission_id)
+_STAMP_CHUNK = 2000  # more ids than this: read every stamp and pick (an IN list of thousands costs more)
+
+
+def deadline_stamps(session: Session, admission_ids: Iterable[int]) -> dict[int, Stamp]:
+    """Admission id → its stamp (missing ids are absent): two queries, no events loaded.
+
+    Events are append-only (a correction is a new event) and every admission edit bumps ``version``, so a
+    stamp changes whenever anything the deadline engine reads does.
+    """
+    ids = list(dict.fromkeys(admission_ids))
+    if not ids:
+        return {}
+    connection = session.connection()
+    newest_query, versions_query = _NEWEST, _VERSIONS
+    if len(ids) <= _STAMP_CHUNK:
+        newest_query = _NEWEST.where(_EVENTS.c.admission_id.in_(ids))
+        versions_query = _VERSIONS.where(_ADMISSIONS.c.id.in_(ids))
+    newest = {row[0]: (row[1], row[2]) for row in connection.execute(newest_query)}
+    wanted = set(ids)
+    return {
+        admission_id: (version, patient_id, *newest.get(admission_id, (None, 0)))
+        for admission_id, version, patient_id in connection.execute(versions_query)
+        if admission_id in wanted
+    }

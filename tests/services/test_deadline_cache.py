@@ -1,0 +1,264 @@
+"""The deadline cache (issue 7) gives exactly what the engine gives, and forgets a result when its inputs change.
+
+Runs on SQLite and PostgreSQL (the ``database`` fixture): the stamps come from a query there.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from coordinator_app.deadlines import DeadlineState, compute_deadlines
+from coordinator_app.errors import ProcessError
+from coordinator_app.model import Channel, Event, EventKind
+from coordinator_app.process import replay
+from coordinator_app.rules import RuleSettings
+from coordinator_app.services.admissions import AdmissionInput, AdmissionService
+from coordinator_app.services.context import Clock, ServiceContext, fixed_clock
+from coordinator_app.services.deadline_cache import DeadlineCache, Derived, derive, stamp_of
+from coordinator_app.services.setup import ensure_reference_data, load_demo_ward
+from coordinator_app.storage.listing import deadline_stamps, list_rows
+from coordinator_app.storage.repositories import AdmissionRepository, EventRepository
+from coordinator_app.workdays import WorkCalendar
+
+NOW = datetime(2026, 11, 23, 9, tzinfo=UTC)
+TODAY = NOW.date()
+
+
+class MovableClock:
+    def __init__(self, moment: datetime) -> None:
+        self.moment = moment
+
+    def __call__(self) -> datetime:
+        return self.moment
+
+
+@pytest.fixture
+def clock() -> MovableClock:
+    return MovableClock(NOW)
+
+
+@pytest.fixture
+def ctx(database, clock: MovableClock) -> ServiceContext:
+    context = ServiceContext(database=database, clock=Clock(now_utc=clock), user="koordinator.test")
+    ensure_reference_data(context)
+    return context
+
+
+def uncached(admission, events, cal: WorkCalendar, today: date, settings: RuleSettings | None = None) -> Derived:
+    """The engine called directly, as the services did before the cache."""
+    try:
+        state = replay(admission, events)
+        deadlines = tuple(compute_deadlines(admission, events, cal, today, settings))
+    except ProcessError as exc:
+        return Derived(None, (), exc.message)
+    return Derived(state, deadlines)
+
+
+def admit(service: AdmissionService, **changes) -> int:
+    data = AdmissionInput(
+        cpr="010170-9999",
+        given_name="Testa",
+        family_name="Fiktivsen",
+        bopaelskommune="101",
+        center="Psykiatrisk Center København",
+        ward="Afsnit 1",
+        admitted=date(2026, 11, 2),
+        expected_faerdigbehandlet=date(2026, 12, 4),
+    )
+    created = service.create_admission(dataclasses.replace(data, **changes))
+    assert created.admission_id is not None
+    return created.admission_id
+
+
+def append(ctx: ServiceContext, admission_id: int, kind: EventKind, on: date, **fields) -> Event:
+    with ctx.database.session() as s:
+        return EventRepository(s).append(
+            Event(
+                id=None,
+                admission_id=admission_id,
+                kind=kind,
+                occurred_at=datetime(on.year, on.month, on.day, 10, tzinfo=UTC),
+                recorded_by="test",
+                **fields,
+            )
+        )
+
+
+# -- the demo ward: cached == uncached, for every admission --------------------------------------------------------
+
+
+def test_cached_and_uncached_agree_across_the_demo_ward(ctx: ServiceContext) -> None:
+    ctx.clock = fixed_clock(NOW)
+    load_demo_ward(ctx)
+    with ctx.database.session() as s:
+        ids = [r.admission_id for r in list_rows(s, include_discharged=True)]
+        admissions = AdmissionRepository(s).get_many(ids)
+        events = EventRepository(s).for_admissions(ids)
+        stamps = deadline_stamps(s, ids)
+    assert len(ids) > 100
+    cache = DeadlineCache()
+    settings = RuleSettings.child_psychiatry()
+    with_deadlines = unreadable = 0
+    for cal, today, rules in (
+        (ctx.calendar, TODAY, None),
+        (WorkCalendar(extra_closing_days=False), TODAY - timedelta(days=200), settings),
+    ):
+        for admission_id in ids:
+            admission, history = admissions[admission_id], events[admission_id]
+            expected = uncached(admission, history, cal, today, rules)
+            assert derive(admission, history, cal, today, rules) == expected
+            assert cache.get(admission, history, cal, today, rules) == expected  # computed
+            assert cache.get(admission, history, cal, today, rules) == expected  # from the cache
+            assert cache.lookup(admission_id, stamps[admission_id], cal, today, rules) == expected
+            # The database's stamp is the loaded data's stamp: the list's lookups can hit.
+            assert stamps[admission_id] == stamp_of(admission, history)
+            with_deadlines += bool(expected.deadlines)
+            unreadable += expected.error is not None
+    assert cache.hits == 2 * 2 * len(ids)
+    assert with_deadlines > len(ids)  # the comparison is not between empty lists
+    assert unreadable < len(ids) // 100
+
+
+def test_the_list_and_details_are_the_same_with_a_warm_cache(ctx: ServiceContext) -> None:
+    ctx.clock = fixed_clock(NOW)
+    load_demo_ward(ctx)
+    service = AdmissionService(ctx)
+    cold = service.list_rows(include_discharged=True)
+    cache: DeadlineCache = service._derived
+    current = [r.admission_id for r in cold if r.discharged is None]
+    assert current and cache.misses == len(current) and cache.hits == 0
+    warm = service.list_rows(include_discharged=True)
+    assert cache.hits == len(current)  # nothing recomputed
+    assert warm == cold == AdmissionService(ctx).list_rows(include_discharged=True)
+    assert service.list_rows() == [r for r in cold if r.discharged is None]
+    assert any(r.next_due is not None for r in warm)
+    fresh = AdmissionService(ctx)
+    for admission_id in current[:15]:
+        assert service.details(admission_id) == fresh.details(admission_id)
+
+
+# -- invalidation ----------------------------------------------------------------------------------------------
+
+
+def test_a_new_event_recomputes_that_admission_only(ctx: ServiceContext) -> None:
+    service = AdmissionService(ctx)
+    first = admit(service)
+    second = admit(service, cpr="020290-9908", given_name="Anden")
+    before = {r.admission_id: r for r in service.list_rows()}
+    assert before[first].status == "Indlagt"
+    append(ctx, first, EventKind.ORIENTERING_INDLAEGGELSE, date(2026, 11, 10), recipient_kommune="101")
+    cache: DeadlineCache = service._derived
+    hits = cache.hits
+    after = {r.admission_id: r for r in service.list_rows()}
+    assert cache.hits == hits + 1  # the second admission came from the cache
+    assert after[first].status == "Orienteret"
+    assert after[second] == before[second]
+    assert list(after.values()) == AdmissionService(ctx).list_rows()
+    assert service.details(first).status == "Orienteret"
+
+
+def test_a_correction_recomputes(ctx: ServiceContext) -> None:
+    service = AdmissionService(ctx)
+    admission_id = admit(service)
+    sent = append(ctx, admission_id, EventKind.ORIENTERING_INDLAEGGELSE, date(2026, 11, 10), recipient_kommune="101")
+    assert service.details(admission_id).status == "Orienteret"
+    assert service.list_rows()[0].status == "Orienteret"
+    append(ctx, admission_id, EventKind.CORRECTION, date(2026, 11, 11), corrects_event_id=sent.id)
+    assert service.list_rows()[0].status == "Indlagt"
+    details = service.details(admission_id)
+    assert details.status == "Indlagt"
+    assert details == AdmissionService(ctx).details(admission_id)
+
+
+def test_an_edited_admission_recomputes(ctx: ServiceContext) -> None:
+    service = AdmissionService(ctx)
+    admission_id = admit(service, expected_faerdigbehandlet=date(2026, 12, 4))
+    append(ctx, admission_id, EventKind.VARSLING, date(2026, 11, 16), recipient_kommune="101")
+    (row,) = service.list_rows()
+    assert (row.next_kind, row.next_due) == ("faerdigmelding", date(2026, 12, 4))
+    assert service.details(admission_id).deadlines
+    # Only the admission row changes (its version), no event: the expected færdigbehandlet date moves.
+    details = service.details(admission_id)
+    service.update_admission(
+        admission_id,
+        AdmissionInput(
+            cpr="010170-9999",
+            given_name="Testa",
+            family_name="Fiktivsen",
+            bopaelskommune="101",
+            center="Psykiatrisk Center København",
+            ward="Afsnit 1",
+            admitted=date(2026, 11, 2),
+            expected_faerdigbehandlet=date(2026, 12, 11),
+        ),
+        admission_version=details.admission.version,
+    )
+    (edited,) = service.list_rows()
+    assert (edited.next_kind, edited.next_due) == ("faerdigmelding", date(2026, 12, 11))
+    details = service.details(admission_id)
+    assert next(d for d in details.deadlines if d.kind == "faerdigmelding").due == date(2026, 12, 11)
+    assert edited == AdmissionService(ctx).list_rows()[0]
+    assert details == AdmissionService(ctx).details(admission_id)
+
+
+def test_a_new_day_recomputes(ctx: ServiceContext, clock: MovableClock) -> None:
+    service = AdmissionService(ctx)
+    admission_id = admit(service, expected_faerdigbehandlet=date(2026, 12, 4))
+    append(ctx, admission_id, EventKind.VARSLING, date(2026, 11, 16), recipient_kommune="101")
+    states = []
+    for moment in (NOW, datetime(2026, 12, 4, 9, tzinfo=UTC), datetime(2026, 12, 7, 9, tzinfo=UTC)):
+        clock.moment = moment
+        (row,) = service.list_rows()
+        assert row == AdmissionService(ctx).list_rows()[0]
+        assert service.details(admission_id) == AdmissionService(ctx).details(admission_id)
+        states.append(row.next_state)
+    assert states == [DeadlineState.OPEN, DeadlineState.DUE_TODAY, DeadlineState.OVERDUE]
+
+
+def test_another_calendar_recomputes(ctx: ServiceContext) -> None:
+    service = AdmissionService(ctx)
+    admission_id = admit(service)
+    # C2: 5 arbejdsdage from Monday 21 December 2026 — juleaften counts only when it is not a closing day.
+    append(ctx, admission_id, EventKind.MEETING_INVITED, date(2026, 12, 21))
+    dues = []
+    for extra in (True, False, True):
+        ctx.calendar = WorkCalendar(extra_closing_days=extra)
+        (row,) = service.list_rows()
+        assert row == AdmissionService(ctx).list_rows()[0]
+        details = service.details(admission_id)
+        assert details == AdmissionService(ctx).details(admission_id)
+        dues.append(next(d.due for d in details.deadlines if d.rule_id == "C2"))
+    assert dues == [date(2026, 12, 30), date(2026, 12, 29), date(2026, 12, 30)]
+
+
+def test_an_unreadable_history_is_cached_as_unreadable(ctx: ServiceContext) -> None:
+    service = AdmissionService(ctx)
+    admission_id = admit(service)
+    # A færdigmelding while færdigmeldt is not a legal move (B7): the history cannot be replayed.
+    append(ctx, admission_id, EventKind.FAERDIGMELDING, date(2026, 11, 10), recipient_kommune="101")
+    append(ctx, admission_id, EventKind.FAERDIGMELDING, date(2026, 11, 12), recipient_kommune="101")
+    for _ in range(2):
+        (row,) = service.list_rows()
+        details = service.details(admission_id)
+        assert row.status == details.status == "Historik kan ikke læses"
+        assert details.status_error and "færdigmeldt" in details.status_error
+        assert details.deadlines == () and row.next_due is None
+    assert details == AdmissionService(ctx).details(admission_id)
+
+
+def test_the_database_stamp_is_the_loaded_datas_stamp(ctx: ServiceContext) -> None:
+    service = AdmissionService(ctx)
+    admission_id = admit(service)
+    with ctx.database.session() as s:
+        admission = AdmissionRepository(s).get(admission_id)
+        assert deadline_stamps(s, [admission_id]) == {admission_id: (admission.version, admission.patient_id, None, 0)}
+    note = append(ctx, admission_id, EventKind.NOTE, date(2026, 11, 5), note="x", channel=Channel.TELEFON)
+    with ctx.database.session() as s:
+        admission = AdmissionRepository(s).get(admission_id)
+        events = EventRepository(s).for_admission(admission_id)
+        stamps = deadline_stamps(s, [admission_id, 999_999])
+    assert stamps == {admission_id: stamp_of(admission, events)}  # an unknown id is simply absent
+    assert stamps[admission_id] == (admission.version, admission.patient_id, note.id, 1)
