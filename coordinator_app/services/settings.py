@@ -227,17 +227,17 @@ def rates_from_rows(rows: Sequence[tuple[str, str, str]]) -> dict[int, tuple[Rat
             )
         if amount != amount.quantize(Decimal("0.01")):
             raise ValidationError(f"{where}: Beløbet kan højst have to decimaler (øre).", field=fld, rule="B5")
-        bands = table.setdefault(year, {})
-        if day in bands:
+        typed = table.setdefault(year, {})
+        if day in typed:
             raise ValidationError(
-                f"{where}: {year} har allerede en takst fra dag {day} (række {bands[day][0] + 1}).",
+                f"{where}: {year} har allerede en takst fra dag {day} (række {typed[day][0] + 1}).",
                 field=fld,
                 rule="B5",
             )
-        bands[day] = (index, amount)
+        typed[day] = (index, amount)
     out = {
-        year: tuple(RateBand(day, amount) for day, (_i, amount) in sorted(bands.items()))
-        for year, bands in sorted(table.items())
+        year: tuple(RateBand(day, amount) for day, (_i, amount) in sorted(typed.items()))
+        for year, typed in sorted(table.items())
     }
     for year, bands in out.items():
         if bands[0].from_day != 1:
