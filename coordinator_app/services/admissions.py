@@ -23,7 +23,6 @@ from coordinator_app.process import STATUS_LABELS, Status
 from coordinator_app.services.context import ServiceContext
 from coordinator_app.services.deadline_cache import DeadlineCache, Derived
 from coordinator_app.special_groups import Reminder, reminders
-from coordinator_app.storage.listing import deadline_stamps
 from coordinator_app.storage.repositories import (
     AdmissionRepository,
     EventRepository,
@@ -34,6 +33,7 @@ from coordinator_app.storage.repositories import (
 )
 
 STATUS_UNKNOWN = "Historik kan ikke læses"
+_UNREAD = Derived(None, ())
 CENTER = "center"  # rules.Rule.responsible for the ward's own duties
 PLAN_ENDS = "plan_udloeber"  # rules key of E3
 
@@ -125,23 +125,11 @@ class AdmissionService:
         Status and deadlines come from the deadline cache: only admissions whose stamp changed since the last
         refresh (or all of them on a new day) have their events loaded and replayed."""
         today = self._ctx.clock.today()
-        cal = self._ctx.calendar
-        cache = self._derived
-        derived: dict[int, Derived] = {}
         with self._ctx.database.session() as session:
             rows = list_rows(session, include_discharged=include_discharged)
             current_ids = [r.admission_id for r in rows if r.discharged is None]
-            stamps = deadline_stamps(session, current_ids) if current_ids else {}
-            for admission_id in current_ids:
-                found = cache.lookup(admission_id, stamps.get(admission_id), cal, today)
-                if found is not None:
-                    derived[admission_id] = found
-            changed = [i for i in current_ids if i not in derived]
-            events = EventRepository(session).for_admissions(changed) if changed else {}
-            admissions = AdmissionRepository(session).get_many(changed) if changed else {}
+            derived = self._derived.derive_many(session, current_ids, self._ctx.calendar, today)
             closed = MeetingRepository(session).closed_for_admissions(current_ids) if current_ids else []
-        for admission_id in changed:
-            derived[admission_id] = cache.compute(admissions[admission_id], events[admission_id], cal, today)
         tasks: dict[int, list[Task]] = {}
         for meeting in closed:
             tasks.setdefault(meeting.admission_id or 0, []).extend(tasks_of(meeting))
@@ -151,7 +139,9 @@ class AdmissionService:
             status = discharged_label
             nxt: Deadline | None = None
             if r.discharged is None:
-                status, nxt = self._status_and_next(derived[r.admission_id], today, tasks.get(r.admission_id, []))
+                # Absent only if the admission was deleted since the list was read (a demo reload elsewhere).
+                found = derived.get(r.admission_id, _UNREAD)
+                status, nxt = self._status_and_next(found, today, tasks.get(r.admission_id, []))
             out.append(
                 AdmissionRow(
                     admission_id=r.admission_id,

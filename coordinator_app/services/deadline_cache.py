@@ -25,12 +25,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from sqlalchemy.orm import Session
+
 from coordinator_app.deadlines import Deadline, deadlines_and_state
 from coordinator_app.errors import ProcessError
 from coordinator_app.model import Admission, Event
 from coordinator_app.process import ProcessState
 from coordinator_app.rules import RuleSettings
-from coordinator_app.storage.listing import Stamp
+from coordinator_app.storage.listing import Stamp, deadline_stamps
+from coordinator_app.storage.repositories import AdmissionRepository, EventRepository
 from coordinator_app.workdays import WorkCalendar
 
 __all__ = ["DeadlineCache", "Derived", "Stamp", "derive", "stamp_of"]
@@ -135,6 +138,31 @@ class DeadlineCache:
                 entries.clear()
             entries[admission.id] = (stamp_of(admission, events), derived)
         return derived
+
+    def derive_many(
+        self,
+        session: Session,
+        admission_ids: Sequence[int],
+        cal: WorkCalendar,
+        today: date,
+        settings: RuleSettings | None = None,
+    ) -> dict[int, Derived]:
+        """Status and deadlines of these admissions (what a list refresh needs): their stamps are read, and only
+        the admissions whose stamp changed have events loaded and replayed. Ids not found are absent."""
+        stamps = deadline_stamps(session, admission_ids)
+        out: dict[int, Derived] = {}
+        changed: list[int] = []
+        for admission_id in admission_ids:
+            found = self.lookup(admission_id, stamps.get(admission_id), cal, today, settings)
+            if found is not None:
+                out[admission_id] = found
+            elif admission_id in stamps:
+                changed.append(admission_id)
+        if changed:
+            events = EventRepository(session).for_admissions(changed)
+            for admission_id, admission in AdmissionRepository(session).get_many(changed).items():
+                out[admission_id] = self.compute(admission, events[admission_id], cal, today, settings)
+        return out
 
     def get(
         self,
