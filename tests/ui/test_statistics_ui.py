@@ -15,8 +15,9 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QApplication, QFileDialog, QTableWidget
+from PySide6.QtCore import QEvent, QPoint, Qt
+from PySide6.QtGui import QHelpEvent
+from PySide6.QtWidgets import QApplication, QFileDialog, QTableWidget, QToolTip
 
 from coordinator_app.documents.statistics_export import (
     FIGURE_HEADERS,
@@ -389,7 +390,7 @@ def test_xlsx_export_reread_equals_the_screen(screen: Screen, out: Path, monkeyp
     path = out / "statistik.xlsx"  # the extension is added
     assert tab.last_export == path and tab.export_dir == out
     assert "gemt" in tab.message.text()
-    workbook = load_workbook(path)
+    workbook = load_workbook(path, read_only=True)
 
     sheet = list(workbook[SHEET_FIGURES].iter_rows(values_only=True))
     start = sheet.index(FIGURE_HEADERS) + 1
@@ -427,6 +428,7 @@ def test_xlsx_export_reread_equals_the_screen(screen: Screen, out: Path, monkeyp
     for label, _rule, role, admission_id in list(workbook[SHEET_IDS].iter_rows(values_only=True))[1:]:
         if role in ("Tæller", "Grundlag"):
             behind.setdefault(label, []).append(admission_id)
+    workbook.close()
     stats = tab.statistics()
     assert stats is not None
     for row, f in enumerate(stats.figures):
@@ -523,7 +525,16 @@ def test_export_uses_the_figures_on_screen_not_a_fresh_computation(screen: Scree
     assert tab.heading.text().endswith("Frederiksberg Kommune")
 
 
-def test_chart_bar_under_the_mouse(screen: Screen) -> None:
-    chart = screen.tab.stay_chart
+def test_chart_bar_under_the_mouse_and_its_tooltip(screen: Screen) -> None:
+    chart = screen.tab.share_chart
     assert chart.bar_at(chart.bar_rect(2).center()) == 2
     assert chart.bar_at(QPoint(2, 2)) is None
+    stats = screen.tab.statistics()
+    assert stats is not None
+    f = stats.figure(FigureKey.DISCHARGE_ANNOUNCED)
+    pos = chart.bar_rect(2).center()
+    QApplication.sendEvent(chart, QHelpEvent(QEvent.Type.ToolTip, pos, chart.mapToGlobal(pos)))
+    tip = QToolTip.text()
+    assert tip.startswith(f"{f.label}: {figure_value(f)}") and f.definition in tip
+    assert tip.endswith("Dobbeltklik for at se indlæggelserne bag tallet.")
+    QToolTip.hideText()
