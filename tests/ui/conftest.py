@@ -50,6 +50,7 @@ def main_window(qtbot, demo_db_path: Path, tmp_path: Path) -> Iterator[object]: 
     qtbot.addWidget(window)
     with qtbot.waitExposed(window):
         window.show()
+    window.tabs.setCurrentWidget(window.patients_tab)  # the program starts on I dag; most GUI tests use the list
     yield window
     window.close()
     db.dispose()
