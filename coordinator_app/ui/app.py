@@ -23,6 +23,7 @@ from coordinator_app.errors import KoordinatorError, StorageError
 from coordinator_app.logs import configure_logging
 from coordinator_app.reference import load_centres
 from coordinator_app.services.context import Clock, ServiceContext
+from coordinator_app.services.settings import build_calendar_and_rules, centre_list
 from coordinator_app.services.setup import ensure_reference_data, is_demo, load_demo_ward
 from coordinator_app.storage import Database, open_database
 from coordinator_app.ui.errors import install_crash_handler
@@ -83,6 +84,7 @@ def database_label(db: Database, demo: bool) -> DatabaseLabel:
 def build_window(db: Database, options: LaunchOptions, *, clock: Clock | None = None) -> MainWindow:
     ctx = ServiceContext(database=db, clock=clock or Clock())
     ensure_reference_data(ctx)
+    ctx.calendar, _rules = build_calendar_and_rules(ctx)  # Indstillinger → Kalender og regler (at start-up)
     if options.demo:
         load_demo_ward(ctx)
     demo = is_demo(ctx)
@@ -90,7 +92,7 @@ def build_window(db: Database, options: LaunchOptions, *, clock: Clock | None = 
     centres = load_centres()
     ward = f"{centres[0].name}, {centres[0].wards[0]}" if demo and centres and centres[0].wards else ""
     window = MainWindow(
-        ctx, settings=settings, centres=centres, database_label=database_label(db, demo), ward_name=ward
+        ctx, settings=settings, centres=centre_list(ctx), database_label=database_label(db, demo), ward_name=ward
     )
     window.refresh()
     return window

@@ -41,7 +41,9 @@ from coordinator_app.services.notifications import NotificationService, SendResu
 from coordinator_app.services.overview import OverviewService
 from coordinator_app.services.plans import PlanService
 from coordinator_app.services.scenario import ScenarioService
+from coordinator_app.services.statistics import StatisticsService
 from coordinator_app.ui.admission_dialog import AdmissionDialog
+from coordinator_app.ui.admission_list import open_admission_list
 from coordinator_app.ui.admission_table import COL_DISCHARGED, COL_NEXT, AdmissionTableModel
 from coordinator_app.ui.details import DetailsPanel
 from coordinator_app.ui.errors import show_error
@@ -49,6 +51,7 @@ from coordinator_app.ui.faerdigmeldte_tab import FaerdigmeldteTab
 from coordinator_app.ui.meetings_tab import MeetingsTab
 from coordinator_app.ui.notification_dialog import NotificationDialog
 from coordinator_app.ui.plan_dialogs import PlanActions
+from coordinator_app.ui.statistics_tab import StatisticsTab
 from coordinator_app.ui.today_tab import TodayTab
 
 
@@ -178,6 +181,9 @@ class MainWindow(QMainWindow):
         self.meetings_tab.ambulant_requested.connect(self.new_ambulant_meeting)
         self.act_meetings = self.add_tab(self.meetings_tab, "&Møder", refresh=self.refresh_meetings)
         self.act_meetings.setShortcuts([*self.act_meetings.shortcuts(), QKeySequence("Ctrl+M")])
+        # Statistik computes on first show and after a write (mark_stale); no mnemonic clash-free letter: Ctrl+5.
+        self.statistics_tab = StatisticsTab(StatisticsService(ctx), self.open_admission_list, today=ctx.clock.today)
+        self.add_tab(self.statistics_tab, "Statistik")
         self.tabs.setCurrentWidget(self.today_tab)
         self.tabs.currentChanged.connect(self._tab_changed)
         self.setCentralWidget(self.tabs)
@@ -222,6 +228,7 @@ class MainWindow(QMainWindow):
         self.act_about = action("&Om Koordinator", None, self.about)
         self.act_template = action("&Mødeskabelon…", None, self.edit_template)
         self.act_contacts = action("&Kontaktbog…", None, self.edit_contacts)
+        self.act_settings = action("&Indstillinger…", "Ctrl+,", self.edit_settings)
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
@@ -243,6 +250,8 @@ class MainWindow(QMainWindow):
         m = bar.addMenu("&Funktioner")
         m.addAction(self.act_template)
         m.addAction(self.act_contacts)
+        m.addSeparator()
+        m.addAction(self.act_settings)
         m = bar.addMenu("&Hjælp")
         m.addAction(self.act_about)
 
@@ -282,6 +291,7 @@ class MainWindow(QMainWindow):
         shown = self._tab_refresh.get(self.tabs.currentWidget())
         if shown is not None:
             shown()
+        self.statistics_tab.mark_stale()
 
     def refresh_today(self) -> None:
         today = self._ctx.clock.today()
@@ -308,8 +318,26 @@ class MainWindow(QMainWindow):
             self._apply_filter()
             if not self.select_admission(admission_id):
                 self.refresh()  # admitted on another workstation since the list was loaded
-                self.select_admission(admission_id)
+                if not self.select_admission(admission_id) and not self.show_discharged.isChecked():
+                    self.show_discharged.setChecked(True)  # a discharged one (from Statistik): show them
+                    self.refresh()
+                    self.select_admission(admission_id)
         self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def open_admission_list(self, ids: Sequence[int], title: str) -> None:
+        """Statistik's click-through: the admissions behind a figure, each one a double-click from its record."""
+        try:
+            dialog = open_admission_list(self, self.admissions, ids, title)
+        except KoordinatorError as exc:
+            show_error(self, exc)
+            return
+        dialog.admission_activated.connect(self.open_admission)
+        self._admission_list = dialog
+
+    def edit_settings(self) -> None:
+        from coordinator_app.ui.settings_dialog import open_settings_dialog
+
+        self._open_dialog = open_settings_dialog(self, self._ctx, on_saved=lambda _what: self.refresh())
 
     def _apply_filter(self) -> None:
         selected = self.selected_admission_id()
