@@ -32,9 +32,12 @@ if TYPE_CHECKING:
     from coordinator_app.storage import Database
 
 __all__ = [
+    "TEST_PASSPHRASE",
     "PgCluster",
     "database",
     "db_url",
+    "encrypted_path",
+    "encrypted_template",
     "pg_cluster",
     "pg_url",
     "sqlite_template",
@@ -45,6 +48,8 @@ PG_USER = "app"
 PG_TEMPLATE_DB = "koordinator_template"
 #: Short waits in tests that provoke "database is locked" (production default is 5 s).
 TEST_BUSY_TIMEOUT = 0.2
+#: The synthetic passphrase of the encrypted test databases (never a real one).
+TEST_PASSPHRASE = "Testkode æøå 'med' \"citat\" 2026"
 
 
 def _pg_bin_dir() -> Path:
@@ -171,6 +176,24 @@ def sqlite_url(sqlite_template: Path, tmp_path: Path) -> str:
     path = tmp_path / "koordinator.db"
     shutil.copyfile(sqlite_template, path)
     return f"sqlite:///{path}"
+
+
+@pytest.fixture(scope="session")
+def encrypted_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An empty SQLCipher database (``TEST_PASSPHRASE``) migrated to head once per session."""
+    from coordinator_app.storage import open_database
+
+    path = tmp_path_factory.mktemp("encrypted-template") / "template.db"
+    open_database(path, passphrase=TEST_PASSPHRASE).dispose()
+    return path
+
+
+@pytest.fixture
+def encrypted_path(encrypted_template: Path, tmp_path: Path) -> Path:
+    """A fresh, migrated encrypted database file for one test (an encrypted file copies like any other)."""
+    path = tmp_path / "koordinator.db"
+    shutil.copyfile(encrypted_template, path)
+    return path
 
 
 @pytest.fixture(

@@ -5,11 +5,17 @@ færdigmelding survives a power cut), foreign keys on, and a busy timeout so a s
 waits briefly instead of failing at once. pysqlite's own transaction handling is switched off and
 ``BEGIN`` emitted by us (SQLAlchemy's documented recipe), so DDL and SAVEPOINTs are transactional too.
 PostgreSQL runs the same code; ``lock_timeout`` plays the role of the busy timeout.
+
+A local file is encrypted with SQLCipher when opened with a passphrase (issue 8, ``sqlite_file``); plain
+files remain for the demo and tests and say so (``Database.kind``). The passphrase only ever reaches SQLCipher
+through ``set_key`` in the engine's connection factory, never a URL. Files on network shares and removable
+drives are refused (``locations``), and migrating an existing file takes a backup first (``migrate``).
 """
 
 from __future__ import annotations
 
 import errno
+import hmac
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -23,12 +29,28 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool, StaticPool
 
 from coordinator_app.errors import StorageError
-from coordinator_app.storage.failures import corrupt, disk_full, translate
+from coordinator_app.storage.failures import (
+    RiskyLocationError,
+    corrupt,
+    disk_full,
+    not_encrypted,
+    passphrase_required,
+    translate,
+    wrong_passphrase,
+)
+from coordinator_app.storage.locations import is_risky_location
 from coordinator_app.storage.migrate import upgrade_to_head
 from coordinator_app.storage.orm import AppMetaRow
+from coordinator_app.storage.sqlite_file import SQLITE_HEADER, FileKind, SqliteFile, file_kind, keyed_file
+
+__all__ = ["SQLITE_HEADER", "Database", "default_database_url", "local_path", "open_database"]
 
 DEFAULT_BUSY_TIMEOUT = 5.0  # seconds
-SQLITE_HEADER = b"SQLite format 3\x00"
+
+#: ``Database.kind``: what the status bar says about where the data lives.
+KIND_ENCRYPTED = "krypteret lokal"
+KIND_SHARED = "delt PostgreSQL"
+KIND_DEMO = "demo – ikke krypteret"
 
 
 def default_database_url() -> str:
@@ -38,20 +60,100 @@ def default_database_url() -> str:
     return URL.create("sqlite", database=str(folder / "koordinator.db")).render_as_string()
 
 
+class _Connector:
+    """The engine's connection factory for a local file; ``change_passphrase`` swaps in the new key."""
+
+    def __init__(self, file: SqliteFile, *, timeout: float, read_only: bool) -> None:
+        self.file = file
+        self.timeout = timeout
+        self.read_only = read_only
+
+    def __call__(self) -> Any:
+        return self.file.connect(read_only=self.read_only, timeout=self.timeout)
+
+
 class Database:
     """An open database. Pass it in (style.md §12); the app never reaches for a global one."""
 
-    def __init__(self, engine: Engine, *, url: str, where: str, path: Path | None) -> None:
+    def __init__(
+        self, engine: Engine, *, url: str, where: str, path: Path | None, connector: _Connector | None = None
+    ) -> None:
         self._engine = engine
         self._sessions = sessionmaker(engine, expire_on_commit=False)
-        self.url = url  # password hidden
+        self._connector = connector
+        self._changes = 0
+        self.url = url  # password hidden; never the passphrase
         self.dialect: str = engine.dialect.name  # "sqlite" | "postgresql"
         self.path = path  # the SQLite file, None for PostgreSQL or :memory:
         self.where = where  # how messages name the database
+        if connector is not None:
+            _count_changes(engine, self)
 
     @property
     def engine(self) -> Engine:
         return self._engine
+
+    @property
+    def file(self) -> SqliteFile | None:
+        """The local file and its key (for backups), ``None`` for PostgreSQL or a database in memory."""
+        return self._connector.file if self._connector else None
+
+    @property
+    def encrypted(self) -> bool:
+        return self._connector is not None and self._connector.file.encrypted
+
+    @property
+    def read_only(self) -> bool:
+        """Opened read-only (a damaged database, until it is restored)."""
+        return self._connector is not None and self._connector.read_only
+
+    @property
+    def kind(self) -> str:
+        """For the status bar: "krypteret lokal", "delt PostgreSQL" or "demo – ikke krypteret"."""
+        if self.dialect == "postgresql":
+            return KIND_SHARED
+        return KIND_ENCRYPTED if self.encrypted else KIND_DEMO
+
+    @property
+    def change_count(self) -> int:
+        """Grows with every commit that changed rows, in this process (automatic backups: "when data changed")."""
+        return self._changes
+
+    def _note_change(self) -> None:
+        self._changes += 1
+
+    def change_passphrase(self, old: str, new: str) -> None:
+        """Re-encrypt the file under ``new`` (``PRAGMA rekey``). No session may be open meanwhile.
+
+        Backups made before keep the passphrase they were made with.
+        """
+        if self._connector is None or not self.encrypted:
+            raise StorageError(
+                f"Databasen {self.where} er ikke krypteret, så den har ingen adgangskode at skifte. "
+                "Kryptér databasen først."
+            )
+        if self.read_only:
+            raise StorageError(f"Databasen {self.where} er åbnet skrivebeskyttet; adgangskoden kan ikke skiftes nu.")
+        current = self._connector.file
+        assert current.passphrase is not None
+        if not hmac.compare_digest(old.encode(), current.passphrase.encode()):
+            raise wrong_passphrase(self.where)
+        _require_passphrase(new)
+        self._engine.dispose()  # no connection may keep the old key
+        try:
+            conn = current.connect(timeout=self._connector.timeout)
+            try:
+                conn.execute("SELECT count(*) FROM sqlite_master").fetchall()
+                conn.reset_key(new)
+            finally:
+                conn.close()
+        except current.module.Error as exc:
+            raise StorageError(
+                f"Adgangskoden til databasen {self.where} kunne ikke skiftes ({exc}). Den gamle adgangskode gælder "
+                "stadig. Luk andre vinduer med Koordinator, og prøv igen."
+            ) from exc
+        self._connector.file = keyed_file(current.path, new)
+        self._engine.dispose()
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -86,52 +188,97 @@ class Database:
 
 
 def open_database(
-    url: str | Path | None = None, *, migrate: bool = True, busy_timeout: float = DEFAULT_BUSY_TIMEOUT
+    url: str | Path | None = None,
+    *,
+    passphrase: str | None = None,
+    migrate: bool = True,
+    busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
+    read_only: bool = False,
+    backup_dir: Path | None = None,
+    allow_risky_location: bool = False,
 ) -> Database:
     """Open (and by default migrate to the current schema) a SQLite file or a PostgreSQL database.
 
-    ``url`` is a file path, ``sqlite:///…``, or ``postgresql+psycopg://…`` (``postgresql://`` means the
-    same); ``None`` is the user's own file (``default_database_url``). Raises ``StorageError``.
+    ``url`` is a file path, ``sqlite:///…``, ``sqlite+pysqlcipher://:PASSPHRASE@//abs/path.db`` or
+    ``postgresql+psycopg://…`` (``postgresql://`` means the same); ``None`` is the user's own file
+    (``default_database_url``). Raises ``StorageError`` — for a local file also its subclasses:
+
+    * ``passphrase`` given: an existing encrypted file is opened with it (``WrongPassphraseError`` if it does not
+      fit), a missing or empty file is created encrypted, a plain file is refused (``NotEncryptedError``).
+    * no passphrase: a plain file or a new one (demo, tests); an encrypted file → ``PassphraseRequiredError``.
+    * ``read_only``: no migration, no writes (a damaged database, until it is restored).
+    * ``backup_dir``: where the backup taken before a migration goes (default ``backups/`` beside the file).
+    * ``allow_risky_location``: open a file on a network share or removable drive anyway (IT, tests);
+      otherwise ``RiskyLocationError`` explains why not.
+
+    The passphrase is ignored for PostgreSQL (the server's own login protects it) and a database in memory.
     """
-    sa_url = _resolve_url(url)
+    sa_url, url_passphrase = _resolve_url(url)
+    wants_key = sa_url.get_driver_name() == "pysqlcipher"
+    if passphrase is None:
+        passphrase = url_passphrase
     path: Path | None = None
+    connector: _Connector | None = None
     if sa_url.get_backend_name() == "sqlite":
+        sa_url = URL.create("sqlite", database=sa_url.database, query=sa_url.query)  # the passphrase stays out
         if sa_url.database and sa_url.database != ":memory:":
             path = Path(sa_url.database).expanduser().resolve()
             sa_url = sa_url.set(database=str(path))
-            _check_sqlite_file(path)
-        where = str(path) if path else "i hukommelsen"
+            where = str(path)
+            if not allow_risky_location and (reason := is_risky_location(path)):
+                raise RiskyLocationError(reason)
+            kind = _check_sqlite_file(path)
+            if read_only and kind is FileKind.MISSING:
+                raise StorageError(f"Databasefilen {where} findes ikke eller er tom.")
+            file = _keyed_file(path, kind, passphrase, where, wants_key=wants_key)
+            connector = _Connector(file, timeout=busy_timeout, read_only=read_only)
+        else:
+            where = "i hukommelsen"
     else:
         where = f"{sa_url.host or 'localhost'}:{sa_url.port or 5432}/{sa_url.database or ''}"
-    engine = _create_engine(sa_url, busy_timeout=busy_timeout)
+    keyed = connector is not None and connector.file.encrypted
+    engine = _create_engine(sa_url, busy_timeout=busy_timeout, connector=connector)
     try:
-        if migrate:
-            if engine.dialect.name == "sqlite" and path is not None:
-                migration_engine = _create_engine(sa_url, busy_timeout=busy_timeout, foreign_keys=False)
+        if migrate and not read_only:
+            if connector is not None:
+                migration_engine = _create_engine(
+                    sa_url, busy_timeout=busy_timeout, foreign_keys=False, connector=connector
+                )
                 try:
-                    upgrade_to_head(migration_engine, where=where)
+                    upgrade_to_head(migration_engine, where=where, backup=connector.file, backup_dir=backup_dir)
                 finally:
                     migration_engine.dispose()
             else:
                 upgrade_to_head(engine, where=where)
         else:
-            with engine.connect():
-                pass
+            with engine.connect() as conn:
+                if engine.dialect.name == "sqlite":
+                    conn.exec_driver_sql("SELECT count(*) FROM sqlite_master").scalar()
     except Exception as exc:
         engine.dispose()
-        translated = translate(exc, where)
+        translated = translate(exc, where, keyed=keyed)
         if isinstance(translated, StorageError):
             raise translated from exc
         if isinstance(exc, DBAPIError):
             raise StorageError(f"Databasen {where} kan ikke åbnes ({exc.orig}). Kontakt IT.") from exc
         raise
-    return Database(engine, url=sa_url.render_as_string(hide_password=True), where=where, path=path)
+    shown = sa_url.set(drivername="sqlite+pysqlcipher") if keyed else sa_url
+    return Database(engine, url=shown.render_as_string(hide_password=True), where=where, path=path, connector=connector)
 
 
-def _resolve_url(url: str | Path | None) -> URL:
+def local_path(url: str | Path | None) -> Path | None:
+    """The local SQLite file ``url`` names (``None``: the user's own), or ``None`` for PostgreSQL/in memory."""
+    sa_url, _ = _resolve_url(url)
+    if sa_url.get_backend_name() != "sqlite" or not sa_url.database or sa_url.database == ":memory:":
+        return None
+    return Path(sa_url.database).expanduser().resolve()
+
+
+def _resolve_url(url: str | Path | None) -> tuple[URL, str | None]:
+    """The SQLAlchemy URL and the passphrase a ``sqlite+pysqlcipher://:PASSPHRASE@…`` URL carried (if any)."""
     raw = default_database_url() if url is None else url
     if isinstance(raw, Path) or "://" not in raw:
-        return URL.create("sqlite", database=str(Path(raw).expanduser().resolve()))
+        return URL.create("sqlite", database=str(Path(raw).expanduser().resolve())), None
     try:
         sa_url = make_url(raw)
     except ArgumentError:
@@ -141,16 +288,33 @@ def _resolve_url(url: str | Path | None) -> URL:
         ) from None
     backend = sa_url.get_backend_name()
     if backend == "postgresql":
-        return sa_url.set(drivername="postgresql+psycopg")
+        return sa_url.set(drivername="postgresql+psycopg"), None
     if backend != "sqlite":
         raise StorageError(
             f"Koordinator kan kun bruge SQLite eller PostgreSQL, ikke «{backend}». Kontrollér databaseadressen."
         )
-    return sa_url
+    return sa_url, sa_url.password or None
 
 
-def _check_sqlite_file(path: Path) -> None:
-    """Explain in Danish what SQLite would only call 'unable to open database file'."""
+def _keyed_file(path: Path, kind: FileKind, passphrase: str | None, where: str, *, wants_key: bool) -> SqliteFile:
+    """The file with its key: encrypted files need one, plain files must not get one (they would not open)."""
+    if passphrase is not None:
+        _require_passphrase(passphrase)
+        if kind is FileKind.PLAIN:
+            raise not_encrypted(where)
+        return keyed_file(path, passphrase)
+    if kind is FileKind.ENCRYPTED or wants_key:
+        raise passphrase_required(where)
+    return SqliteFile(path)
+
+
+def _require_passphrase(passphrase: str) -> None:
+    if not passphrase or "\x00" in passphrase:
+        raise StorageError("Adgangskoden til databasen må ikke være tom. Skriv en adgangskode.")
+
+
+def _check_sqlite_file(path: Path) -> FileKind:
+    """Explain in Danish what SQLite would only call 'unable to open database file'; say what the file holds."""
     folder = path.parent
     try:
         if not folder.is_dir():
@@ -162,10 +326,7 @@ def _check_sqlite_file(path: Path) -> None:
         # WAL needs to create -wal/-shm files beside the database, so the folder itself must be writable.
         with tempfile.TemporaryFile(dir=folder):
             pass
-        if path.exists() and path.stat().st_size > 0:
-            with path.open("rb") as fh:
-                if fh.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
-                    raise corrupt(str(path))
+        kind = file_kind(path)
     except OSError as exc:
         if exc.errno == errno.ENOSPC:
             raise disk_full(str(folder)) from exc
@@ -173,33 +334,43 @@ def _check_sqlite_file(path: Path) -> None:
             f"Koordinator kan ikke skrive i mappen {folder} ({exc.strerror}). Vælg en mappe, hvor du har "
             "skriveadgang (fx din egen dokumentmappe), eller bed IT om adgang."
         ) from exc
+    if kind is FileKind.UNKNOWN:
+        raise corrupt(str(path))
+    return kind
 
 
-def _create_engine(url: URL, *, busy_timeout: float, foreign_keys: bool = True) -> Engine:
+def _create_engine(
+    url: URL, *, busy_timeout: float, foreign_keys: bool = True, connector: _Connector | None = None
+) -> Engine:
     busy_ms = max(0, int(busy_timeout * 1000))
     if url.get_backend_name() == "sqlite":
-        memory = not url.database or url.database == ":memory:"
-        kwargs: dict[str, Any] = {"connect_args": {"timeout": busy_timeout}}
-        if memory:
-            kwargs |= {"poolclass": StaticPool, "connect_args": {"check_same_thread": False}}
-        elif not foreign_keys:
-            kwargs["poolclass"] = NullPool
-        engine = create_engine(url, **kwargs)
-        _install_sqlite_pragmas(engine, busy_ms=busy_ms, foreign_keys=foreign_keys)
+        read_only = False
+        if connector is None:  # in memory
+            engine = create_engine(url, poolclass=StaticPool, connect_args={"check_same_thread": False})
+        else:
+            read_only = connector.read_only
+            kwargs: dict[str, Any] = {"creator": connector, "module": connector.file.module}
+            if not foreign_keys:
+                kwargs["poolclass"] = NullPool
+            engine = create_engine(url, **kwargs)
+        _install_sqlite_pragmas(engine, busy_ms=busy_ms, foreign_keys=foreign_keys, read_only=read_only)
         return engine
     connect_args = {"connect_timeout": max(2, round(busy_timeout)), "options": f"-c lock_timeout={busy_ms}"}
     return create_engine(url, pool_pre_ping=True, connect_args=connect_args)
 
 
-def _install_sqlite_pragmas(engine: Engine, *, busy_ms: int, foreign_keys: bool) -> None:
+def _install_sqlite_pragmas(engine: Engine, *, busy_ms: int, foreign_keys: bool, read_only: bool) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None  # we emit BEGIN ourselves (below)
         cursor = dbapi_connection.cursor()
         try:
             cursor.execute(f"PRAGMA busy_timeout = {busy_ms}")
-            cursor.execute("PRAGMA journal_mode = WAL")
-            cursor.execute("PRAGMA synchronous = FULL")
+            if read_only:
+                cursor.execute("PRAGMA query_only = ON")
+            else:
+                cursor.execute("PRAGMA journal_mode = WAL")
+                cursor.execute("PRAGMA synchronous = FULL")
             cursor.execute(f"PRAGMA foreign_keys = {'ON' if foreign_keys else 'OFF'}")
         finally:
             cursor.close()
@@ -207,3 +378,15 @@ def _install_sqlite_pragmas(engine: Engine, *, busy_ms: int, foreign_keys: bool)
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
         connection.exec_driver_sql("BEGIN")
+
+
+def _count_changes(engine: Engine, database: Database) -> None:
+    """Note each commit that changed rows (``total_changes`` of the DBAPI connection grew since its last one)."""
+
+    @event.listens_for(engine, "commit")
+    def _on_commit(connection: Any) -> None:
+        fairy = connection.connection
+        total = fairy.driver_connection.total_changes
+        if total != fairy.info.get("koordinator_total_changes", 0):
+            fairy.info["koordinator_total_changes"] = total
+            database._note_change()

@@ -16,13 +16,51 @@ class ConflictError(StorageError):
     """Someone else changed or removed the record since it was read (optimistic locking)."""
 
 
+class DamagedDatabaseError(StorageError):
+    """The file is damaged or not ours: the UI offers to restore a backup."""
+
+
+class PassphraseRequiredError(StorageError):
+    """The database is encrypted and no passphrase was given: the UI asks for it."""
+
+
+class WrongPassphraseError(StorageError):
+    """The passphrase does not open the encrypted database: the UI asks again."""
+
+
+class NotEncryptedError(StorageError):
+    """A passphrase was given for a plain (demo) database: it could be encrypted first."""
+
+
+class RiskyLocationError(StorageError):
+    """The database file is on a network share or a removable drive (``locations.is_risky_location``)."""
+
+
 NOTHING_SAVED = "Intet er gemt."
 
 
-def corrupt(where: str) -> StorageError:
-    return StorageError(
+def corrupt(where: str) -> DamagedDatabaseError:
+    return DamagedDatabaseError(
         f"Databasefilen {where} er beskadiget eller ikke en Koordinator-database. "
         "Vælg den rigtige fil, eller gendan databasen fra en sikkerhedskopi (kontakt IT)."
+    )
+
+
+def passphrase_required(where: str) -> PassphraseRequiredError:
+    return PassphraseRequiredError(f"Databasen {where} er krypteret. Skriv adgangskoden til databasen for at åbne den.")
+
+
+def wrong_passphrase(where: str) -> WrongPassphraseError:
+    return WrongPassphraseError(
+        f"Forkert adgangskode til databasen {where}. Skriv adgangskoden igen – store og små bogstaver tæller "
+        "med. Uden den rigtige adgangskode kan databasen ikke åbnes; kontakt IT, hvis du har glemt den."
+    )
+
+
+def not_encrypted(where: str) -> NotEncryptedError:
+    return NotEncryptedError(
+        f"Databasen {where} er ikke krypteret, så den åbnes uden adgangskode (demo – ikke krypteret). "
+        "Rigtige patientdata skal ligge i en krypteret database: kryptér databasen, eller åbn den uden adgangskode."
     )
 
 
@@ -72,8 +110,12 @@ _PG = {
 }
 
 
-def translate(error: BaseException, where: str) -> BaseException:
-    """The ``StorageError`` for ``error``, or ``error`` itself when it is a bug rather than a failure."""
+def translate(error: BaseException, where: str, *, keyed: bool = False) -> BaseException:
+    """The ``StorageError`` for ``error``, or ``error`` itself when it is a bug rather than a failure.
+
+    ``keyed``: the error came while first reading an encrypted file with a passphrase. SQLCipher then reports
+    a wrong key exactly like a damaged file ("file is not a database"), so here it means the wrong passphrase.
+    """
     if isinstance(error, StorageError):
         return error
     if isinstance(error, orm_exc.StaleDataError):
@@ -82,6 +124,8 @@ def translate(error: BaseException, where: str) -> BaseException:
         return error
     orig = error.orig
     name = getattr(orig, "sqlite_errorname", None)
+    if keyed and name == "SQLITE_NOTADB":
+        return wrong_passphrase(where)
     if name is not None:
         return _translate_sqlite(error, name, where)
     sqlstate = getattr(orig, "sqlstate", None) or _connect_sqlstate(str(orig))

@@ -3,6 +3,11 @@
 All revisions run in ONE transaction: a failed upgrade leaves the database exactly as it was. On
 PostgreSQL an advisory lock makes two coordinators opening an old shared database at the same time
 take turns instead of both trying to create the tables.
+
+Migrations take a backup first (issue 8): before an existing local file is upgraded, the state it is in is
+copied (encrypted with the same key if the file is) into its backup folder and checked, in the same read
+transaction the upgrade then runs in. No backup, no upgrade. The shared PostgreSQL database is backed up by
+IT on the server.
 """
 
 from __future__ import annotations
@@ -17,7 +22,9 @@ from alembic.util.exc import CommandError
 from sqlalchemy import Connection, Engine, inspect, text
 
 from coordinator_app.errors import StorageError
+from coordinator_app.storage.backup import backup_from_connection, default_backup_dir
 from coordinator_app.storage.failures import corrupt
+from coordinator_app.storage.sqlite_file import SqliteFile
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 #: Arbitrary constant shared by every Koordinator: "the schema is being migrated".
@@ -41,8 +48,19 @@ def current_revision(connection: Connection) -> str | None:
     return MigrationContext.configure(connection).get_current_revision()
 
 
-def upgrade_to_head(engine: Engine, *, where: str, script_location: Path | None = None) -> None:
-    """Migrate the database behind ``engine`` to head; a database already at head is left untouched."""
+def upgrade_to_head(
+    engine: Engine,
+    *,
+    where: str,
+    script_location: Path | None = None,
+    backup: SqliteFile | None = None,
+    backup_dir: Path | None = None,
+) -> None:
+    """Migrate the database behind ``engine`` to head; a database already at head is left untouched.
+
+    ``backup``: the local file behind ``engine`` (with its key); an existing database is copied into
+    ``backup_dir`` (default ``backups/`` beside it) before the first revision runs.
+    """
     config = alembic_config(script_location)
     script = ScriptDirectory.from_config(config)
     with engine.begin() as conn:
@@ -61,6 +79,8 @@ def upgrade_to_head(engine: Engine, *, where: str, script_location: Path | None 
                     f"Databasen {where} er oprettet af en nyere version af Koordinator (skemaversion "
                     f"{revision}). Opdatér Koordinator på denne computer, før du åbner databasen."
                 ) from None
+        if current and backup is not None:
+            _backup_before_upgrade(conn, backup, backup_dir or default_backup_dir(backup.path), where)
         config.attributes["connection"] = conn
         command.upgrade(config, "head")
         if conn.dialect.name == "sqlite":
@@ -77,3 +97,13 @@ def _refuse_foreign_tables(conn: Connection, where: str) -> None:
     tables = [t for t in inspect(conn).get_table_names() if t != "alembic_version"]
     if tables:
         raise corrupt(where)
+
+
+def _backup_before_upgrade(conn: Connection, file: SqliteFile, folder: Path, where: str) -> None:
+    try:
+        backup_from_connection(conn.connection.driver_connection, file, folder, before_upgrade=True)
+    except StorageError as exc:
+        raise StorageError(
+            f"Databasen {where} skal opdateres til denne version af Koordinator, men først tages en "
+            f"sikkerhedskopi, og det lykkedes ikke: {exc.message} Databasen er ikke ændret."
+        ) from exc

@@ -1,0 +1,395 @@
+"""Backups, restore and integrity checks of the local database (issue 8).
+
+A backup is taken online with SQLite's backup API (never a file copy, which could catch a half-written page),
+page by page with a progress callback. The backup of an encrypted database is encrypted with the same
+passphrase (SQLCipher re-encrypts each page under the backup's own salt). Each backup is re-opened and passes
+``integrity_check`` (and, encrypted, SQLCipher's page-HMAC check) before it gets its final name; one that
+fails is deleted. Names carry the local time: ``koordinator-2026-11-23_153000.db``, with
+``-foer-opdatering`` for the one taken before a migration.
+
+Old backups are thinned out by a retention ladder (``RetentionLadder``), and a restore verifies the backup,
+writes a checked copy beside the database, keeps the current file as ``….before-restore``, and swaps the copy
+in with one atomic rename.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import re
+import shutil
+import sqlite3
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import sqlcipher3.dbapi2 as sqlcipher
+
+from coordinator_app.errors import StorageError
+from coordinator_app.storage.failures import DamagedDatabaseError, passphrase_required
+from coordinator_app.storage.sqlite_file import (
+    CheckResult,
+    FileKind,
+    SqliteFile,
+    check_connection,
+    check_file,
+    file_kind,
+    fsync_file,
+    fsync_folder,
+    keyed_file,
+    remove_quietly,
+    sidecars,
+)
+
+if TYPE_CHECKING:
+    from coordinator_app.storage.database import Database
+
+#: ``progress(pages_done, pages_total)`` while a backup or restore copies pages.
+ProgressCallback = Callable[[int, int], None]
+
+#: Pages copied per step of the backup API (1 MiB at SQLCipher's 4 KiB pages): a write by another connection
+#: between steps restarts the copy, so steps are small, and there is no pause between them.
+PAGES_PER_STEP = 256
+BACKUP_FOLDER = "backups"
+BEFORE_UPGRADE_TAG = "-foer-opdatering"
+_STAMP = "%Y-%m-%d_%H%M%S"
+_NAME = re.compile(r"^(?P<stem>.+?)-(?P<stamp>\d{4}-\d{2}-\d{2}_\d{6})(?P<tag>-foer-opdatering)?(?:-(?P<n>\d+))?\.db$")
+
+
+@dataclass(frozen=True)
+class BackupInfo:
+    path: Path
+    created: datetime  # local time, from the file name
+    size: int  # bytes
+    encrypted: bool
+    before_upgrade: bool = False
+    seconds: float | None = None  # how long taking it took (only from a backup just made)
+
+    @property
+    def stem(self) -> str:
+        match = _NAME.match(self.path.name)
+        return match["stem"] if match else self.path.stem
+
+    @property
+    def order(self) -> tuple[datetime, int]:
+        """Oldest first: by time, then ``-2``, ``-3`` … of backups taken within the same second."""
+        match = _NAME.match(self.path.name)
+        return self.created, int(match["n"]) if match and match["n"] else 1
+
+
+@dataclass(frozen=True)
+class RestoreInfo:
+    path: Path  # the database, now holding the backup's data
+    previous: Path | None  # the file it had before, kept as ``….before-restore``
+    seconds: float
+
+
+def default_backup_dir(db_path: Path) -> Path:
+    """``backups/`` beside the database: found by IT with the file, moved with it."""
+    return db_path.parent / BACKUP_FOLDER
+
+
+# -- taking backups -----------------------------------------------------------------------------------------
+def backup_now(
+    db: Database,
+    target_dir: Path | None = None,
+    *,
+    progress: ProgressCallback | None = None,
+    now: datetime | None = None,
+) -> BackupInfo:
+    """Back up the open local database into ``target_dir`` (default ``backups/`` beside it), checked."""
+    file = _local_file(db)
+    raw = db.engine.raw_connection()
+    try:
+        return backup_from_connection(
+            raw.driver_connection, file, target_dir or default_backup_dir(file.path), progress=progress, now=now
+        )
+    finally:
+        raw.close()
+
+
+def backup_from_connection(
+    source: Any,
+    file: SqliteFile,
+    target_dir: Path,
+    *,
+    progress: ProgressCallback | None = None,
+    now: datetime | None = None,
+    before_upgrade: bool = False,
+) -> BackupInfo:
+    """Back up ``file`` through an open DBAPI connection to it (``sqlite3``/``sqlcipher3``)."""
+    started = time.perf_counter()
+    moment = (now or datetime.now()).replace(microsecond=0)
+    try:
+        target_dir.mkdir(parents=True, exist_ok=True)
+        final = _free_name(target_dir, file.path.stem, moment, before_upgrade)
+        tmp = target_dir / f".{final.name}.tmp"
+        remove_quietly(tmp, *sidecars(tmp))
+        try:
+            _copy_pages(source, file.with_path(tmp), progress)
+            result = check_file(file.with_path(tmp), full=True)
+            if not result.ok:
+                raise StorageError(
+                    f"Sikkerhedskopien i {target_dir} bestod ikke kontrollen ({_first(result)}) og er slettet. "
+                    "Databasen selv er ikke ændret. Prøv igen, og kontakt IT, hvis fejlen bliver ved."
+                )
+            os.replace(tmp, final)
+            fsync_folder(target_dir)
+        finally:
+            remove_quietly(tmp, *sidecars(tmp))
+    except (OSError, sqlite3.Error, sqlcipher.Error) as exc:
+        raise _backup_failed(target_dir, exc) from exc
+    return BackupInfo(
+        path=final,
+        created=moment,
+        size=final.stat().st_size,
+        encrypted=file.encrypted,
+        before_upgrade=before_upgrade,
+        seconds=time.perf_counter() - started,
+    )
+
+
+def _copy_pages(source: Any, dest_file: SqliteFile, progress: ProgressCallback | None) -> None:
+    """SQLite's backup API into a new file; the copy is left in rollback-journal mode (one self-contained file)."""
+
+    def step(_status: int, remaining: int, total: int) -> None:
+        if progress is not None:
+            progress(total - remaining, total)
+
+    dest = dest_file.connect()
+    try:
+        source.backup(dest, pages=PAGES_PER_STEP, progress=step, sleep=0)
+        dest.execute("PRAGMA journal_mode = DELETE").fetchall()
+    finally:
+        dest.close()
+    fsync_file(dest_file.path)
+
+
+def _free_name(folder: Path, stem: str, moment: datetime, before_upgrade: bool) -> Path:
+    base = f"{stem}-{moment.strftime(_STAMP)}{BEFORE_UPGRADE_TAG if before_upgrade else ''}"
+    candidate, n = folder / f"{base}.db", 1
+    while candidate.exists():
+        n += 1
+        candidate = folder / f"{base}-{n}.db"
+    return candidate
+
+
+def _backup_failed(folder: Path, exc: BaseException) -> StorageError:
+    full = getattr(exc, "errno", None) == errno.ENOSPC or getattr(exc, "sqlite_errorname", "") == "SQLITE_FULL"
+    if full:
+        return StorageError(
+            f"Disken er fuld, så sikkerhedskopien kunne ikke gemmes i {folder}. Frigør plads, eller vælg en "
+            "anden mappe til sikkerhedskopier. Databasen selv er ikke ændret."
+        )
+    detail = getattr(exc, "strerror", None) or str(exc)
+    return StorageError(
+        f"Sikkerhedskopien kunne ikke gemmes i {folder} ({detail}). Kontrollér at mappen findes, og at du har "
+        "skriveadgang, eller vælg en anden mappe. Databasen selv er ikke ændret."
+    )
+
+
+def _local_file(db: Database) -> SqliteFile:
+    if db.file is None:
+        raise StorageError(
+            "Den delte PostgreSQL-database sikkerhedskopieres af IT på serveren; Koordinator tager kun "
+            "sikkerhedskopier af en lokal database."
+        )
+    return db.file
+
+
+def _first(result: CheckResult) -> str:
+    return result.problems[0] if result.problems else "ukendt fejl"
+
+
+# -- checking -------------------------------------------------------------------------------------------------
+def quick_check(db: Database) -> CheckResult:
+    """SQLite's ``quick_check`` of the open database (at start; seconds for a large file, ms for the demo).
+
+    A damaged database is reopened read-only by the caller, with an offer to restore. PostgreSQL checks itself.
+    """
+    return _check_open(db, full=False)
+
+
+def integrity_check(db: Database) -> CheckResult:
+    """The full ``integrity_check`` (plus SQLCipher's page-HMAC check for an encrypted file)."""
+    return _check_open(db, full=True)
+
+
+def _check_open(db: Database, *, full: bool) -> CheckResult:
+    if db.file is None:
+        return CheckResult(ok=True)
+    try:
+        raw = db.engine.raw_connection()
+    except Exception as exc:  # a file too damaged to connect to is a failed check
+        return CheckResult(ok=False, problems=(str(getattr(exc, "orig", exc)),))
+    try:
+        return check_connection(raw.driver_connection, full=full, encrypted=db.encrypted)
+    finally:
+        raw.close()
+
+
+def verify_backup(path: Path, *, passphrase: str | None = None) -> CheckResult:
+    """Check a backup file before it is trusted (``integrity_check``; encrypted: the key and every page's HMAC)."""
+    return check_file(_backup_file(path, passphrase), full=True)
+
+
+def _backup_file(path: Path, passphrase: str | None) -> SqliteFile:
+    kind = file_kind(path)
+    if kind is FileKind.MISSING:
+        raise StorageError(f"Sikkerhedskopien {path} findes ikke eller er tom. Vælg en anden sikkerhedskopi.")
+    if kind is FileKind.UNKNOWN:
+        raise DamagedDatabaseError(
+            f"Filen {path} er ikke en Koordinator-sikkerhedskopi, eller den er beskadiget. Vælg en anden."
+        )
+    if kind is FileKind.ENCRYPTED:
+        if passphrase is None:
+            raise passphrase_required(str(path))
+        return keyed_file(path, passphrase)
+    return SqliteFile(path)
+
+
+# -- listing and the retention ladder ----------------------------------------------------------------------
+def list_backups(folder: Path) -> list[BackupInfo]:
+    """The backups in ``folder``, newest first (only files named as ``backup_now`` names them)."""
+    found: list[BackupInfo] = []
+    try:
+        entries = list(folder.iterdir())
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+    for path in entries:
+        match = _NAME.match(path.name)
+        if match is None or not path.is_file():
+            continue
+        try:
+            created = datetime.strptime(match["stamp"], _STAMP)
+            size = path.stat().st_size
+        except (ValueError, OSError):
+            continue
+        found.append(
+            BackupInfo(path, created, size, file_kind(path) is FileKind.ENCRYPTED, before_upgrade=bool(match["tag"]))
+        )
+    return sorted(found, key=lambda b: b.order, reverse=True)
+
+
+@dataclass(frozen=True)
+class RetentionLadder:
+    """Which backups ``prune`` keeps — each rung keeps the NEWEST backup of its period, the rungs add up:
+
+    * ``recent``: the newest 10, however close together (a bad afternoon can be undone step by step);
+    * ``days``: one per calendar day for today and the 6 days before;
+    * ``weeks``: one per ISO week (Monday–Sunday) for this week and the 4 before;
+    * ``months``: one per calendar month for this month and the 11 before.
+
+    Anything older is deleted: backups hold patient data, kept no longer than useful. A backup dated after
+    ``now`` (a clock set wrong) is kept. Each database (file-name stem) in a folder has its own ladder.
+    """
+
+    recent: int = 10
+    days: int = 7
+    weeks: int = 5
+    months: int = 12
+
+    def keep(self, backups: Iterable[BackupInfo], now: datetime) -> set[Path]:
+        newest_first = sorted(backups, key=lambda b: b.order, reverse=True)
+        keep = {b.path for b in newest_first[: self.recent]}
+        keep |= {b.path for b in newest_first if b.created > now}
+        today = now.date()
+        this_week = today - timedelta(days=today.weekday())
+        this_month = today.year * 12 + today.month - 1
+        rungs: tuple[tuple[int, Callable[[date], int]], ...] = (
+            (self.days, lambda d: (today - d).days),
+            (self.weeks, lambda d: (this_week - (d - timedelta(days=d.weekday()))).days // 7),
+            (self.months, lambda d: this_month - (d.year * 12 + d.month - 1)),
+        )
+        for count, periods_ago in rungs:
+            seen: set[int] = set()
+            for backup in newest_first:
+                ago = periods_ago(backup.created.date())
+                if 0 <= ago < count and ago not in seen:
+                    seen.add(ago)
+                    keep.add(backup.path)
+        return keep
+
+
+LADDER = RetentionLadder()
+
+
+def prune(folder: Path, now: datetime, *, ladder: RetentionLadder = LADDER) -> list[Path]:
+    """Delete the backups in ``folder`` the ladder does not keep; returns what was deleted (oldest first)."""
+    backups = list_backups(folder)
+    keep: set[Path] = set()
+    for stem in {b.stem for b in backups}:
+        keep |= ladder.keep([b for b in backups if b.stem == stem], now)
+    deleted = [b.path for b in reversed(backups) if b.path not in keep]
+    remove_quietly(*deleted)
+    return deleted
+
+
+# -- restore --------------------------------------------------------------------------------------------------
+def restore(
+    db_path: Path,
+    backup_path: Path,
+    *,
+    passphrase: str | None = None,
+    progress: ProgressCallback | None = None,
+) -> RestoreInfo:
+    """Replace the (closed) database at ``db_path`` with the backup, atomically; the old file is kept.
+
+    The backup is checked first (nothing is touched if it fails), copied page by page beside the database
+    (``progress``), checked again, flushed to disk, and renamed over the database. The file it replaces stays
+    as ``….before-restore`` (with its ``-wal`` if it had one, which must never be replayed into the restored
+    file). The restored database has the passphrase the backup was made with. Close the database first.
+    """
+    started = time.perf_counter()
+    source = _backup_file(backup_path, passphrase)
+    result = check_file(source, full=True)
+    if not result.ok:
+        raise DamagedDatabaseError(
+            f"Sikkerhedskopien {backup_path} er beskadiget eller passer ikke til adgangskoden ({_first(result)}). "
+            "Databasen er ikke ændret. Vælg en anden sikkerhedskopi."
+        )
+    folder = db_path.parent
+    tmp = folder / f".{db_path.name}.restore-tmp"
+    previous = db_path.with_name(db_path.name + ".before-restore")
+    try:
+        remove_quietly(tmp, *sidecars(tmp))
+        reader = source.connect(read_only=True)
+        try:
+            _copy_pages(reader, source.with_path(tmp), progress)
+        finally:
+            reader.close()
+        copied = check_file(source.with_path(tmp), full=False)
+        if not copied.ok:
+            raise StorageError(
+                f"Kopien af sikkerhedskopien kunne ikke kontrolleres ({_first(copied)}). Databasen er ikke "
+                "ændret. Kontrollér disken, og prøv igen."
+            )
+        kept = _keep_previous(db_path, previous)
+        os.replace(tmp, db_path)
+        fsync_folder(folder)
+    except (OSError, sqlite3.Error, sqlcipher.Error) as exc:
+        raise StorageError(
+            f"Databasen kunne ikke gendannes i {folder} ({getattr(exc, 'strerror', None) or exc}). "
+            "Kontrollér at der er plads på disken og skriveadgang til mappen, og prøv igen."
+        ) from exc
+    finally:
+        remove_quietly(tmp, *sidecars(tmp))
+    return RestoreInfo(path=db_path, previous=kept, seconds=time.perf_counter() - started)
+
+
+def _keep_previous(db_path: Path, previous: Path) -> Path | None:
+    """Keep the current file (and its -wal/-shm) as ``previous``; the database path itself stays in place."""
+    if not db_path.exists():
+        return None
+    remove_quietly(previous, *sidecars(previous))
+    try:
+        os.link(db_path, previous)  # the same bytes under a second name: instant, no copy
+    except OSError:
+        shutil.copy2(db_path, previous)
+    for old, new in zip(sidecars(db_path), sidecars(previous), strict=True):
+        if old.exists():
+            os.replace(old, new)
+    return previous
