@@ -9,10 +9,12 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy.orm import Session
 
+from coordinator_app.audit import AuditAction
 from coordinator_app.demo import generate_demo_ward
 from coordinator_app.errors import KoordinatorError
 from coordinator_app.model import Admission, Consent, ConsentMethod, ConsentRecipient, Kommune
 from coordinator_app.reference import load_kommuner
+from coordinator_app.services.audit import AuditService
 from coordinator_app.services.context import COPENHAGEN, ServiceContext
 from coordinator_app.services.ward import DEMO_PROFILE, save_profile
 from coordinator_app.storage.repositories import (
@@ -246,6 +248,9 @@ def load_demo_ward(ctx: ServiceContext, *, seed: int = 2026) -> DemoSummary:
         )
     ward = generate_demo_ward(ctx.clock.today(), seed=seed)
     with ctx.database.session() as session:
+        # The audit log is never cleared (issue 8): this line marks where the old demo's patient ids stop meaning
+        # anything, since a reload reuses them.
+        AuditService(ctx).record_in(session, AuditAction.SLET, "Demo-data genindlæst")
         clear_all(session)
         bulk_load(
             session,

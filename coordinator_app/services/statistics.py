@@ -17,7 +17,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, timedelta
 
+from coordinator_app.audit import AuditAction
 from coordinator_app.model import Kommune
+from coordinator_app.services.audit import AuditService
 from coordinator_app.services.context import ServiceContext
 from coordinator_app.services.settings import load_rate_setting
 from coordinator_app.statistics import (
@@ -52,6 +54,14 @@ def _collector_paused() -> Iterator[None]:
 class StatisticsService:
     def __init__(self, ctx: ServiceContext) -> None:
         self._ctx = ctx
+
+    def record_export(self, stats: Statistics, kind: str) -> None:
+        """Issue 8: every export of statistics is in the audit log (who, when, which period and kommune)."""
+        where = stats.kommune_name or "alle kommuner"
+        period = f"{stats.period_from:%d-%m-%Y}–{stats.period_to:%d-%m-%Y}"
+        AuditService(self._ctx).record(
+            AuditAction.EKSPORT, f"Statistik eksporteret som {kind.upper()}: {period}, {where}"
+        )
 
     def compute(self, period_from: date, period_to: date, kommune_code: str | None = None) -> Statistics:
         """The statistics for ``period_from``–``period_to`` (both included), optionally one kommune's."""

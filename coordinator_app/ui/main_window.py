@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from coordinator_app import __version__
+from coordinator_app.audit import AuditAction
 from coordinator_app.errors import KoordinatorError
 from coordinator_app.meetings import Meeting
 from coordinator_app.model import EventKind, Kommune
@@ -524,8 +525,10 @@ class MainWindow(QMainWindow):
         if what == "reissue":
             self.reissue_document(document_id)
             return
+        # The audit log (issue 8) says what was done with the document: printed, saved as a file, or looked at.
+        use = {"print": AuditAction.UDSKRIV, "save": AuditAction.EKSPORT}.get(what, AuditAction.VIS)
         try:
-            content = self.documents.content(document_id)
+            content = self.documents.content(document_id, use=use)
         except KoordinatorError as exc:
             show_error(self, exc)
             return

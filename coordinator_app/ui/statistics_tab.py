@@ -52,6 +52,7 @@ from coordinator_app.ui.admission_list import (
     read_only_table,
 )
 from coordinator_app.ui.charts import HorizontalBarChart, format_count
+from coordinator_app.ui.errors import show_error
 from coordinator_app.ui.statistics_view import (
     CUSTOM,
     PRESETS,
@@ -570,6 +571,10 @@ class StatisticsTab(QWidget):
             box.open()
             self.message_box = box
             return False
+        try:
+            self._service.record_export(stats, kind)
+        except KoordinatorError as exc:  # the file is written; say that the log line could not be
+            show_error(self, exc)
         self.export_dir = path.parent
         self.last_export = path
         self._say(f"✓ Statistikken er gemt i {path}", OK_STYLE)

@@ -316,3 +316,16 @@ def test_one_patients_log_exported_as_csv_for_danish_excel(ctx, admitted: Admitt
     assert body[-1][3:7] == ["Eksport", str(admitted.patient_id), "", "Revisionslog for patienten eksporteret"]
     assert body[-1][7] == audit.patient_log(admitted.patient_id)[-1].hash
     assert audit.verify().ok
+
+
+def test_a_demo_reload_keeps_the_log_and_marks_the_reload(ctx) -> None:
+    from coordinator_app.services.setup import load_demo_ward
+
+    load_demo_ward(ctx)
+    first = log(ctx)
+    load_demo_ward(ctx)
+    after = log(ctx)
+    assert after[: len(first)] == first  # nothing before the reload is gone
+    reloads = [e for e in after if e.what == "Demo-data genindlæst"]
+    assert len(reloads) == 2 and all(e.action is AuditAction.SLET and e.patient_id is None for e in reloads)
+    assert AuditService(ctx).verify().ok

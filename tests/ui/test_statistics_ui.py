@@ -84,6 +84,14 @@ def screen(qtbot, ctx: ServiceContext) -> Screen:  # type: ignore[no-untyped-def
     return Screen(tab, opened)
 
 
+def exported_lines(screen: Screen) -> list[str]:
+    """The audit log's lines about statistics exports (issue 8)."""
+    from coordinator_app.storage.audit_repository import AuditRepository
+
+    with screen.tab._service._ctx.database.session() as session:
+        return [e.what for e in AuditRepository(session).all() if e.what.startswith("Statistik eksporteret")]
+
+
 def texts(table: QTableWidget, row: int) -> list[str]:
     return [table.item(row, column).text() for column in range(table.columnCount())]
 
@@ -390,6 +398,7 @@ def test_xlsx_export_reread_equals_the_screen(screen: Screen, out: Path, monkeyp
     path = out / "statistik.xlsx"  # the extension is added
     assert tab.last_export == path and tab.export_dir == out
     assert "gemt" in tab.message.text()
+    assert exported_lines(screen) == ["Statistik eksporteret som XLSX: 24-11-2025–23-11-2026, alle kommuner"]
     workbook = load_workbook(path, read_only=True)
 
     sheet = list(workbook[SHEET_FIGURES].iter_rows(values_only=True))
@@ -480,6 +489,7 @@ def test_export_to_a_missing_folder_says_so_in_danish_and_writes_nothing(screen:
     assert tab.message.text().startswith("⚠ Statistikken blev ikke gemt")
     box.close()
     assert list(out.iterdir()) == []
+    assert exported_lines(screen) == []  # nothing exported, nothing logged
 
 
 def test_a_full_disk_leaves_the_earlier_file_and_no_half_written_one(
