@@ -2,6 +2,10 @@
 
 Later features add subcommands (``pdf``, ``audit`` …) to ``build_parser``. Qt is imported only when a
 window is needed, so headless commands stay quick.
+
+Headless commands on an encrypted database read its passphrase from ``KOORDINATOR_PASSPHRASE`` or ask for it
+(``getpass``, only on a terminal) — never from the command line, where other users and the shell history
+could read it.
 """
 
 from __future__ import annotations
@@ -11,8 +15,16 @@ import os
 import sys
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from coordinator_app import __version__
+
+if TYPE_CHECKING:
+    from coordinator_app.storage import Database
+
+PASSPHRASE_ENV = "KOORDINATOR_PASSPHRASE"
+PASSPHRASE_PROMPT = "Adgangskode til databasen: "
+_PROMPTS = 3
 
 
 def default_demo_url() -> str:
@@ -62,7 +74,160 @@ def build_parser() -> argparse.ArgumentParser:
         )
         plan.add_argument("--admission", type=int, required=True, metavar="NR", help="indlæggelsens nummer")
         plan.add_argument("-o", "--output", required=True, metavar="FIL", help="hvor PDF'en skal gemmes")
+    backup = commands.add_parser(
+        "backup", help="tag en sikkerhedskopi af den lokale database nu (krypteret som databasen, kontrolleret)"
+    )
+    backup.add_argument(
+        "--to", metavar="MAPPE", help="hvor sikkerhedskopien skal gemmes (standard: mappen backups ved databasen)"
+    )
+    restore = commands.add_parser(
+        "restore", help="gendan den lokale database fra en sikkerhedskopi (den nuværende gemmes som .before-restore)"
+    )
+    restore.add_argument("file", metavar="FIL", help="sikkerhedskopien, der skal gendannes")
+    check = commands.add_parser("check", help="kontrollér at den lokale database er hel (SQLite quick_check)")
+    check.add_argument("--fuld", action="store_true", help="den grundige kontrol (integrity_check), tager længere")
     return parser
+
+
+def passphrase_from_environment() -> str | None:
+    return os.environ.get(PASSPHRASE_ENV) or None
+
+
+def _ask_passphrase() -> str | None:
+    """Ask on the terminal; ``None`` when there is none to ask on (a script, a pipe)."""
+    if not sys.stdin.isatty():
+        return None
+    import getpass
+
+    return getpass.getpass(PASSPHRASE_PROMPT)
+
+
+def _no_terminal_hint(message: str) -> str:
+    return (
+        f"{message}\nSæt miljøvariablen {PASSPHRASE_ENV} til adgangskoden, eller kør kommandoen i en terminal, "
+        "så du bliver spurgt. Skriv aldrig adgangskoden på kommandolinjen."
+    )
+
+
+def open_for_command(database: str | None, *, migrate: bool = True) -> Database:
+    """Open the database for a headless command, with the passphrase from the environment or the terminal.
+
+    Raises ``KoordinatorError`` with a Danish message (and what to do) when it cannot be opened.
+    """
+    from coordinator_app.errors import StorageError
+    from coordinator_app.storage import open_database
+    from coordinator_app.storage.failures import PassphraseRequiredError, WrongPassphraseError
+
+    passphrase = passphrase_from_environment()
+    from_environment = passphrase is not None
+    for attempt in range(_PROMPTS + 1):
+        try:
+            return open_database(database, passphrase=passphrase, migrate=migrate)
+        except (PassphraseRequiredError, WrongPassphraseError) as exc:
+            if from_environment and isinstance(exc, WrongPassphraseError):
+                raise StorageError(f"{exc.message} (adgangskoden fra {PASSPHRASE_ENV})") from None
+            if attempt == _PROMPTS:
+                raise
+            if isinstance(exc, WrongPassphraseError):
+                print(exc.message, file=sys.stderr)
+            passphrase = _ask_passphrase()
+            if passphrase is None:
+                raise StorageError(_no_terminal_hint(exc.message)) from None
+    raise AssertionError("unreachable")
+
+
+def _size(n: int) -> str:
+    if n < 1024 * 1024:
+        return f"{max(1, round(n / 1024))} kB"
+    return f"{n / (1024 * 1024):.1f} MB".replace(".", ",")
+
+
+def _seconds(s: float) -> str:
+    return f"{s:.1f} s".replace(".", ",")
+
+
+def run_backup(args: argparse.Namespace) -> int:
+    """``backup [--to DIR]``: an online backup of the open database, checked before it counts."""
+    from coordinator_app.errors import KoordinatorError
+    from coordinator_app.storage.backup import backup_now
+
+    try:
+        db = open_for_command(args.database, migrate=False)
+    except KoordinatorError as exc:
+        print(exc.message, file=sys.stderr)
+        return 2
+    try:
+        info = backup_now(db, Path(args.to).expanduser() if args.to else None)
+    except KoordinatorError as exc:
+        print(exc.message, file=sys.stderr)
+        return 2
+    finally:
+        db.dispose()
+    kind = "krypteret" if info.encrypted else "ikke krypteret (demo)"
+    print(f"Sikkerhedskopi gemt: {info.path}")
+    print(f"  {kind}, {_size(info.size)}, kontrolleret (integrity_check), {_seconds(info.seconds or 0.0)}")
+    return 0
+
+
+def run_restore(args: argparse.Namespace) -> int:
+    """``restore FILE``: replace the (closed) local database with a checked backup; the old file is kept."""
+    from coordinator_app.errors import KoordinatorError, StorageError
+    from coordinator_app.storage.backup import restore
+    from coordinator_app.storage.database import local_path
+    from coordinator_app.storage.sqlite_file import FileKind, file_kind
+
+    backup = Path(args.file).expanduser().resolve()
+    try:
+        target = local_path(args.database)
+        if target is None:
+            raise StorageError(
+                "Den delte PostgreSQL-database gendannes af IT på serveren; Koordinator gendanner kun en lokal "
+                "database."
+            )
+        passphrase = None
+        if file_kind(backup) is FileKind.ENCRYPTED:
+            passphrase = passphrase_from_environment() or _ask_passphrase()
+            if passphrase is None:
+                raise StorageError(_no_terminal_hint(f"Sikkerhedskopien {backup} er krypteret."))
+        info = restore(target, backup, passphrase=passphrase)
+    except KoordinatorError as exc:
+        print(exc.message, file=sys.stderr)
+        return 2
+    print(f"Databasen {info.path} er gendannet fra {backup} ({_seconds(info.seconds)}).")
+    if info.previous is not None:
+        print(f"Den tidligere database er gemt som {info.previous}.")
+    return 0
+
+
+def run_check(args: argparse.Namespace) -> int:
+    """``check [--fuld]``: SQLite's quick_check (or integrity_check) of the local database; exit 2 if damaged."""
+    import time
+
+    from coordinator_app.errors import KoordinatorError
+    from coordinator_app.storage.backup import integrity_check, quick_check
+
+    try:
+        db = open_for_command(args.database, migrate=False)
+    except KoordinatorError as exc:
+        print(exc.message, file=sys.stderr)
+        return 2
+    started = time.perf_counter()
+    try:
+        result = integrity_check(db) if args.fuld else quick_check(db)
+    finally:
+        db.dispose()
+    check = "integrity_check" if args.fuld else "quick_check"
+    if result.ok:
+        print(f"Databasen {db.where} er i orden ({check}, {_seconds(time.perf_counter() - started)}).")
+        return 0
+    print(
+        f"Databasen {db.where} er beskadiget ({check} fandt {len(result.problems)} fejl). Gendan den fra en "
+        "sikkerhedskopi med «koordinator restore FIL», og kontakt IT.",
+        file=sys.stderr,
+    )
+    for problem in result.problems[:20]:
+        print(f"  {problem}", file=sys.stderr)
+    return 2
 
 
 def run_pdf(args: argparse.Namespace) -> int:
@@ -74,10 +239,9 @@ def run_pdf(args: argparse.Namespace) -> int:
     from coordinator_app.services.context import ServiceContext
     from coordinator_app.services.documents import DocumentService
     from coordinator_app.services.plans import PlanService
-    from coordinator_app.storage import open_database
 
     try:
-        db = open_database(args.database)
+        db = open_for_command(args.database)
     except KoordinatorError as exc:
         print(exc.message, file=sys.stderr)
         return 2
@@ -119,6 +283,12 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "pdf":
         return run_pdf(args)
+    if args.command == "backup":
+        return run_backup(args)
+    if args.command == "restore":
+        return run_restore(args)
+    if args.command == "check":
+        return run_check(args)
     database = args.database
     demo = args.demo
     tmp: tempfile.TemporaryDirectory[str] | None = None
