@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-import sqlcipher3.dbapi2 as sqlcipher
+import sqlcipher3.dbapi2 as sqlcipher  # type: ignore[import-untyped]
 
 from coordinator_app.errors import StorageError
 
