@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from coordinator_app import __version__
+from coordinator_app.audit_cli import add_audit_commands, run_audit
 
 if TYPE_CHECKING:
     from coordinator_app.storage import Database
@@ -86,6 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
     restore.add_argument("file", metavar="FIL", help="sikkerhedskopien, der skal gendannes")
     check = commands.add_parser("check", help="kontrollér at den lokale database er hel (SQLite quick_check)")
     check.add_argument("--fuld", action="store_true", help="den grundige kontrol (integrity_check), tager længere")
+    add_audit_commands(commands)
     return parser
 
 
@@ -289,6 +291,8 @@ def main(argv: list[str] | None = None) -> int:
         return run_restore(args)
     if args.command == "check":
         return run_check(args)
+    if args.command == "audit":
+        return run_audit(args, open_for_command)
     database = args.database
     demo = args.demo
     tmp: tempfile.TemporaryDirectory[str] | None = None
