@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,11 +13,12 @@ from PySide6.QtCore import (
     QLocale,
     QMessageLogContext,
     QSettings,
+    QTimer,
     QtMsgType,
     QTranslator,
     qInstallMessageHandler,
 )
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit, QMessageBox
 
 from coordinator_app import __version__
 from coordinator_app.errors import KoordinatorError, StorageError
@@ -26,6 +28,9 @@ from coordinator_app.services.context import Clock, ServiceContext
 from coordinator_app.services.settings import build_calendar_and_rules, centre_list
 from coordinator_app.services.setup import ensure_reference_data, is_demo, load_demo_ward
 from coordinator_app.storage import Database, open_database
+from coordinator_app.storage.auto_backup import AutoBackup
+from coordinator_app.storage.backup import quick_check
+from coordinator_app.storage.failures import PassphraseRequiredError, WrongPassphraseError
 from coordinator_app.ui.errors import install_crash_handler
 from coordinator_app.ui.main_window import DatabaseLabel, MainWindow
 
@@ -78,7 +83,11 @@ def database_label(db: Database, demo: bool) -> DatabaseLabel:
         return DatabaseLabel("DEMO – ikke krypteret · fiktive patienter", warning=True)
     if db.dialect == "postgresql":
         return DatabaseLabel("Delt database (PostgreSQL)")
-    return DatabaseLabel("Lokal database")
+    if db.read_only:
+        return DatabaseLabel("Lokal database – KUN LÆSNING (beskadiget: gendan fra sikkerhedskopi)", warning=True)
+    if db.encrypted:
+        return DatabaseLabel("Lokal database – krypteret")
+    return DatabaseLabel("Lokal database – IKKE krypteret", warning=True)
 
 
 def build_window(db: Database, options: LaunchOptions, *, clock: Clock | None = None) -> MainWindow:
@@ -98,17 +107,88 @@ def build_window(db: Database, options: LaunchOptions, *, clock: Clock | None = 
     return window
 
 
+PASSPHRASE_TRIES = 3
+
+
+def ask_passphrase(text: str) -> str | None:
+    """The database's adgangskode (issue 8), never stored; None when the user cancels."""
+    passphrase, ok = QInputDialog.getText(None, "Koordinator – adgangskode", text, QLineEdit.EchoMode.Password)
+    return passphrase if ok and passphrase else None
+
+
 def open_or_explain(url: str | None) -> Database | None:
-    """Open the database; on failure tell the user in Danish what to do and return None."""
-    try:
-        return open_database(url)
-    except StorageError as exc:
-        QMessageBox.critical(
-            None,
-            "Koordinator – databasen kan ikke åbnes",
-            f"{exc.message}\n\nKoordinator lukker nu. Intet er ændret i databasen.",
-        )
+    """Open the database; on failure tell the user in Danish what to do and return None.
+
+    An encrypted local database asks for its adgangskode (``KOORDINATOR_PASSPHRASE`` first, for IT's scripted
+    starts), at most three times. A damaged one opens read-only, saying so (restore from a backup).
+    """
+    passphrase = os.environ.get("KOORDINATOR_PASSPHRASE") or None
+    tries = 0
+    while True:
+        try:
+            db = open_database(url, passphrase=passphrase)
+            break
+        except (PassphraseRequiredError, WrongPassphraseError) as exc:
+            tries += 1
+            if tries > PASSPHRASE_TRIES:
+                _critical(exc.message)
+                return None
+            prompt = "Databasen er krypteret. Skriv adgangskoden:"
+            if isinstance(exc, WrongPassphraseError):
+                prompt = "Forkert adgangskode. Prøv igen:"
+            passphrase = ask_passphrase(prompt)
+            if passphrase is None:
+                return None
+        except StorageError as exc:
+            _critical(exc.message)
+            return None
+    if db.dialect == "sqlite" and not db.read_only:
+        result = quick_check(db)
+        if not result.ok:
+            db.dispose()
+            QMessageBox.warning(
+                None,
+                "Koordinator – databasen er beskadiget",
+                "Databasen er beskadiget og åbnes kun til læsning, så intet går tabt. Gendan den seneste "
+                "sikkerhedskopi (koordinator restore FIL, eller kontakt IT).\n\n" + "\n".join(result.problems[:5]),
+            )
+            try:
+                return open_database(url, passphrase=passphrase, read_only=True)
+            except StorageError as exc:
+                _critical(exc.message)
+                return None
+    return db
+
+
+def _critical(message: str) -> None:
+    QMessageBox.critical(
+        None,
+        "Koordinator – databasen kan ikke åbnes",
+        f"{message}\n\nKoordinator lukker nu. Intet er ændret i databasen.",
+    )
+
+
+def start_auto_backup(window: MainWindow, db: Database, *, interval_ms: int = 60_000) -> AutoBackup | None:
+    """Issue 8: back up a local database when data changed (checked every minute, taken at most every 15
+    minutes) and on exit; a failing backup is shown in the status bar, never silently skipped."""
+    if db.dialect != "sqlite" or db.path is None or db.read_only:
         return None
+    auto = AutoBackup(db)
+
+    def tick() -> None:
+        try:
+            info = auto.tick()
+        except StorageError as exc:
+            window.statusBar().showMessage(f"Sikkerhedskopi mislykkedes: {exc.message}", 30_000)
+            return
+        if info is not None:
+            window.statusBar().showMessage(f"Sikkerhedskopi gemt: {info.path.name}", 8000)
+
+    timer = QTimer(window)
+    timer.timeout.connect(tick)
+    timer.start(interval_ms)
+    window.backup_timer = timer
+    return auto
 
 
 def run(options: LaunchOptions) -> int:
@@ -134,10 +214,20 @@ def run(options: LaunchOptions) -> int:
         window.close()
         db.dispose()
         return 0 if count > 0 or not options.demo else 1
+    auto = None if is_demo_window(window) else start_auto_backup(window, db)
     window.show()
     code = app.exec()
+    if auto is not None:
+        try:
+            auto.on_exit()
+        except StorageError as exc:
+            log.error("Sikkerhedskopi ved afslutning mislykkedes: %s", exc.message)
     db.dispose()
     return int(code)
+
+
+def is_demo_window(window: MainWindow) -> bool:
+    return is_demo(window._ctx)
 
 
 def settings_file_for_smoke(folder: Path) -> str:
