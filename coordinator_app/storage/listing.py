@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import NamedTuple
 
-from sqlalchemy import func, select
+from sqlalchemy import Connection, func, select
 from sqlalchemy.orm import Session
 
 from coordinator_app.model import AdmissionFlags
@@ -101,9 +101,108 @@ _CURRENT_QUERY = _LIST_QUERY.where(_a.discharged.is_(None))
 
 def list_rows(session: Session, *, include_discharged: bool) -> list[ListRow]:
     """Current admissions (discharged IS NULL), or all admissions when ``include_discharged``."""
-    result = session.connection().execute(_LIST_QUERY if include_discharged else _CURRENT_QUERY)
+    connection = session.connection()
+    query = _LIST_QUERY if include_discharged else _CURRENT_QUERY
+    if connection.dialect.name == "sqlite":
+        return _sqlite_rows(connection, include_discharged)
+    rows = connection.execute(query).all()
     make = ListRow._make
-    return [make(row) for row in result]
+    return [make(row) for row in rows]
+
+
+# -- SQLite: the driver's rows converted in one pass ---------------------------------------------------------------
+# SQLite hands back dates as 'YYYY-MM-DD' text and booleans as 0/1. Converting the 3 dates and 11 booleans of a
+# row in one comprehension costs about a third of SQLAlchemy's Row objects with per-column processors followed by
+# ``ListRow._make`` (~10 ms of ~30 ms at 10,000 rows), which keeps the list query near raw sqlite3's fetchall.
+# The positions are checked against the select's column types at import, so a changed select cannot slip by.
+
+_DATES = (12, 13, 15)  # admitted (NOT NULL), discharged, expected_faerdigbehandlet
+_BOOLEANS = (5, *range(16, 26))  # replacement_cpr, involuntary, demo and the eight flags (all NOT NULL)
+
+
+def _check_positions() -> None:
+    for i, column in enumerate(_LIST_QUERY.selected_columns):
+        kind = type(column.type).__name__
+        expected = "Date" if i in _DATES else "Boolean" if i in _BOOLEANS else None
+        if (kind in ("Date", "Boolean", "DateTime")) != (expected is not None) or (expected and kind != expected):
+            raise RuntimeError(f"listing: column {i} ({column.name}, {kind}) does not match the SQLite conversion")
+    if len(_LIST_QUERY.selected_columns) != len(ListRow._fields):
+        raise RuntimeError("listing: the select and ListRow have different columns")
+
+
+_check_positions()
+_SQL: dict[bool, str] = {}  # SQLite's text of the select (it has no parameters), by include_discharged
+
+
+def _sqlite_rows(connection: Connection, include_discharged: bool) -> list[ListRow]:
+    sql = _SQL.get(include_discharged)
+    if sql is None:
+        query = _LIST_QUERY if include_discharged else _CURRENT_QUERY
+        sql = _SQL[include_discharged] = str(query.compile(dialect=connection.dialect))
+    rows = connection.exec_driver_sql(sql).fetchall()
+    day = date.fromisoformat
+    new = tuple.__new__
+    return [
+        new(
+            ListRow,
+            (
+                c0,
+                c1,
+                c2,
+                c3,
+                c4,
+                c5 == 1,
+                c6,
+                c7,
+                c8,
+                c9,
+                c10,
+                c11,
+                day(c12),
+                None if c13 is None else day(c13),
+                c14,
+                None if c15 is None else day(c15),
+                c16 == 1,
+                c17 == 1,
+                c18 == 1,
+                c19 == 1,
+                c20 == 1,
+                c21 == 1,
+                c22 == 1,
+                c23 == 1,
+                c24 == 1,
+                c25 == 1,
+            ),
+        )
+        for (
+            c0,
+            c1,
+            c2,
+            c3,
+            c4,
+            c5,
+            c6,
+            c7,
+            c8,
+            c9,
+            c10,
+            c11,
+            c12,
+            c13,
+            c14,
+            c15,
+            c16,
+            c17,
+            c18,
+            c19,
+            c20,
+            c21,
+            c22,
+            c23,
+            c24,
+            c25,
+        ) in rows
+    ]
 
 
 #: (version, patient_id, newest event id, event count) — the deadline cache's stamp of an admission.
@@ -133,10 +232,11 @@ def deadline_stamps(session: Session, admission_ids: Iterable[int]) -> dict[int,
     if len(ids) <= _STAMP_CHUNK:
         newest_query = _NEWEST.where(_EVENTS.c.admission_id.in_(ids))
         versions_query = _VERSIONS.where(_ADMISSIONS.c.id.in_(ids))
-    newest = {row[0]: (row[1], row[2]) for row in connection.execute(newest_query)}
+    # ``.all()``: fetchall in one call, where iterating the result fetches row by row (~3x slower here).
+    newest = {row[0]: (row[1], row[2]) for row in connection.execute(newest_query).all()}
     wanted = set(ids)
     return {
         admission_id: (version, patient_id, *newest.get(admission_id, (None, 0)))
-        for admission_id, version, patient_id in connection.execute(versions_query)
+        for admission_id, version, patient_id in connection.execute(versions_query).all()
         if admission_id in wanted
     }

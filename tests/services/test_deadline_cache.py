@@ -19,7 +19,7 @@ from coordinator_app.services.admissions import AdmissionInput, AdmissionService
 from coordinator_app.services.context import Clock, ServiceContext, fixed_clock
 from coordinator_app.services.deadline_cache import DeadlineCache, Derived, derive, stamp_of
 from coordinator_app.services.setup import ensure_reference_data, load_demo_ward
-from coordinator_app.storage.listing import deadline_stamps, list_rows
+from coordinator_app.storage.listing import _CURRENT_QUERY, _LIST_QUERY, ListRow, deadline_stamps, list_rows
 from coordinator_app.storage.repositories import AdmissionRepository, EventRepository
 from coordinator_app.workdays import WorkCalendar
 
@@ -138,6 +138,20 @@ def test_the_list_and_details_are_the_same_with_a_warm_cache(ctx: ServiceContext
     fresh = AdmissionService(ctx)
     for admission_id in current[:15]:
         assert service.details(admission_id) == fresh.details(admission_id)
+
+
+def test_the_list_query_gives_what_sqlalchemys_core_result_gives(ctx: ServiceContext) -> None:
+    """On SQLite the list converts the driver's rows itself (storage/listing.py): same values, same types."""
+    ctx.clock = fixed_clock(NOW)
+    load_demo_ward(ctx)
+    for include_discharged, query in ((True, _LIST_QUERY), (False, _CURRENT_QUERY)):
+        with ctx.database.session() as s:
+            rows = list_rows(s, include_discharged=include_discharged)
+            core = [ListRow._make(row) for row in s.connection().execute(query).all()]
+        assert rows == core
+        assert [tuple(map(type, r)) for r in rows] == [tuple(map(type, r)) for r in core]
+    assert {type(r.discharged) for r in rows} == {type(None)}
+    assert {type(v) for r in core for v in (r.admitted, r.involuntary, *r[-8:])} == {date, bool}
 
 
 # -- invalidation ----------------------------------------------------------------------------------------------
