@@ -19,5 +19,9 @@ test: setup
 smoke: setup
 	$(VENV)/bin/koordinator --smoke
 
+## Speed at 10,000 admissions (issue 7): one table, median of 7 runs, target and PASS/FAIL per line. Prints only.
+bench: setup
+	$(PY) benchmarks/run.py
+
 clean:
 	rm -rf $(VENV) build dist *.egg-info

@@ -1,0 +1,341 @@
+"""Koordinator's speed at 10,000 admissions (issue 7): one table, median of several runs, target and PASS/FAIL.
+
+Run: ``make bench`` (or ``.venv/bin/python benchmarks/run.py [--runs N] [--only SECTION ...]``).
+Prints figures and never fails a build; the tests assert correctness, not speed.
+
+The database is built fresh in a temporary folder (``_common.build_database``): the demo ward with seven years
+of history, ~11,000 admissions and ~81,000 events, of which the ~40 current admissions carry the demo's
+netværksmøder and plans. Everything runs offscreen.
+
+Sections (``--only``):
+
+* ``list``: list load (service ``list_rows`` + table model fill), filter keystroke, the same keystrokes through a
+  ``QSortFilterProxyModel`` over the same rows (ratio, measured in turn within each run), sort.
+* ``deadlines``: the full deadline recompute. *Full* means what a refresh of the list (and of anything showing
+  deadlines) derives: status and deadlines of every **current** admission — discharged ones show «Udskrevet»
+  and no deadline. **The target is judged on the cold recompute** (empty cache: the first refresh of the day, or
+  after start — the worst a user waits for), including reading the stamps and loading those admissions'
+  events. The cached refresh is what every later refresh costs. All ~11,000 admissions are measured too:
+  through the cache (stamps + lookups; within the same target) and cold, engine only, data in memory (no
+  target: nothing in the app derives every admission at once — the statistics derive one period's, below).
+* ``statistics``: Statistik for one year, XLSX export.
+* ``query``: the list query against raw sqlite3 running the same SQL (same columns, same joins), in turn.
+* ``start``: cold start to a populated list (``koordinator --smoke`` on the benchmark database, in a fresh
+  process) against a bare PySide6 ``QApplication`` + ``QMainWindow.show()`` process, in turn.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _common import (
+    MOMENT,
+    YEAR,
+    BenchDatabase,
+    Line,
+    build_database,
+    interleaved_ms,
+    median_ms,
+    ms_line,
+    print_table,
+    ratio_line,
+)
+
+from coordinator_app.services.admissions import AdmissionService
+from coordinator_app.services.deadline_cache import DeadlineCache, derive
+from coordinator_app.storage.repositories import AdmissionRepository, EventRepository
+
+SECTIONS = ("list", "deadlines", "statistics", "query", "start")
+WORDS = ("k", "kø", "købe", "københavn", "hansen")  # typed one keystroke at a time: each is one filter
+
+
+def list_section(bench: BenchDatabase, runs: int) -> list[Line]:
+    from PySide6.QtCore import QSortFilterProxyModel, Qt
+
+    from coordinator_app.ui.admission_table import COL_NAME, COL_NEXT, AdmissionTableModel
+    from coordinator_app.ui.app import ensure_application
+
+    ensure_application()
+    ctx = bench.ctx
+    model = AdmissionTableModel()
+
+    def load(include_discharged: bool) -> Callable[[], None]:
+        def run() -> None:  # a new service: an empty deadline cache, as at start
+            model.set_rows(AdmissionService(ctx).list_rows(include_discharged=include_discharged))
+
+        return run
+
+    warm = AdmissionService(ctx)
+    rows = warm.list_rows(include_discharged=True)
+    current = sum(1 for r in rows if r.discharged is None)
+    lines = [
+        ms_line(f"list load, current ({current}): service + model", median_ms(load(False), runs)),
+        ms_line(f"list load, all ({len(rows):,}): service + model", median_ms(load(True), runs)),
+        ms_line(
+            f"list refresh, all ({len(rows):,}), warm cache",
+            median_ms(lambda: model.set_rows(warm.list_rows(include_discharged=True)), runs),
+        ),
+    ]
+    model.set_rows(rows)
+    # The proxy gets its own source model: a reset of ``model`` (its filter) would make the proxy re-filter too.
+    source = AdmissionTableModel()
+    source.set_rows(rows)
+    proxy = QSortFilterProxyModel()
+    proxy.setSourceModel(source)
+    proxy.setFilterKeyColumn(-1)
+    proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+
+    def type_model() -> None:
+        for word in WORDS:
+            model.set_filter(word)
+
+    def type_proxy() -> None:
+        for word in WORDS:
+            proxy.setFilterFixedString(word)
+
+    typed = interleaved_ms({"model": type_model, "proxy": type_proxy}, runs)
+    per_key, proxy_key = typed["model"] / len(WORDS), typed["proxy"] / len(WORDS)
+    assert proxy.rowCount() == model.rowCount(), "the proxy and the model must show the same rows"
+    model.set_filter("")
+    lines += [
+        ms_line(f"filter keystroke ({len(rows):,} rows)", per_key, 16, f"{len(WORDS)} keystrokes, e.g. «købe»"),
+        ms_line("  QSortFilterProxyModel keystroke", proxy_key, note="same rows, all columns, measured in turn"),
+        ratio_line("  filter speed-up over the proxy", proxy_key / per_key, at_least=5),
+        ms_line(
+            "sort by name",
+            median_ms(lambda: model.sort(COL_NAME), runs, setup=lambda: model.sort(COL_NEXT)),
+            50,
+            "Danish collation key",
+        ),
+        ms_line(
+            "sort by next deadline",
+            median_ms(
+                lambda: model.sort(COL_NEXT, Qt.SortOrder.DescendingOrder), runs, setup=lambda: model.sort(COL_NAME)
+            ),
+            50,
+        ),
+    ]
+    return lines
+
+
+def deadline_section(bench: BenchDatabase, runs: int) -> list[Line]:
+    ctx, cal, today = bench.ctx, bench.ctx.calendar, MOMENT.date()
+    everyone = [a.id for a in bench.ward.admissions if a.id is not None]
+    current = [a.id for a in bench.ward.admissions if a.id is not None and a.discharged is None]
+
+    def refresh(cache: DeadlineCache, ids: list[int]) -> None:
+        with ctx.database.session() as session:
+            derived = cache.derive_many(session, ids, cal, today)
+        assert len(derived) == len(ids)
+
+    def cold(ids: list[int]) -> Callable[[], None]:
+        return lambda: refresh(DeadlineCache(), ids)
+
+    def warm(ids: list[int]) -> Callable[[], None]:
+        cache = DeadlineCache()
+        refresh(cache, ids)
+        return lambda: refresh(cache, ids)
+
+    with ctx.database.session() as session:
+        admissions = AdmissionRepository(session).get_many(everyone)
+        events = EventRepository(session).for_admissions(everyone)
+    pairs = [(admissions[i], events[i]) for i in everyone]
+
+    def engine_all() -> None:
+        for admission, history in pairs:
+            derive(admission, history, cal, today)
+
+    n, m = len(current), len(everyone)
+    engine = median_ms(engine_all, max(3, runs // 2))
+    return [
+        ms_line(
+            f"deadline recompute, list refresh ({n} current), cold",
+            median_ms(cold(current), runs),
+            100,
+            "judged: stamps + their events + engine",
+        ),
+        ms_line(f"deadline recompute, list refresh ({n} current), cached", median_ms(warm(current), runs)),
+        ms_line(f"deadline recompute, all {m:,}, cached", median_ms(warm(everyone), runs), 100, "stamps + lookups"),
+        ms_line(
+            f"deadline recompute, all {m:,}, cold (engine)",
+            engine,
+            note=f"{1000 * engine / m:.0f} µs per admission, data in memory; no target (see above)",
+        ),
+        ms_line(
+            f"deadline recompute, all {m:,}, cold (load + engine)",
+            median_ms(cold(everyone), max(3, runs // 2)),
+            note="no target",
+        ),
+    ]
+
+
+def statistics_section(bench: BenchDatabase, runs: int) -> list[Line]:
+    from coordinator_app.documents.statistics_export import to_csv, to_xlsx
+    from coordinator_app.services.statistics import StatisticsService
+
+    service = StatisticsService(bench.ctx)
+    stats = service.compute(*YEAR)
+    size = len(to_xlsx(stats)) // 1024
+    return [
+        ms_line(
+            f"statistics, one year ({YEAR[0].year})",
+            median_ms(lambda: service.compute(*YEAR), runs),
+            500,
+            f"{stats.total.admissions:,} admitted in the year",
+        ),
+        ms_line("  one year, one kommune (101)", median_ms(lambda: service.compute(*YEAR, kommune_code="101"), runs)),
+        ms_line("statistics, XLSX export", median_ms(lambda: to_xlsx(stats), runs), note=f"{size} KiB"),
+        ms_line("  CSV export", median_ms(lambda: to_csv(stats), runs)),
+    ]
+
+
+def query_section(bench: BenchDatabase, runs: int) -> list[Line]:
+    from coordinator_app.storage.listing import _LIST_QUERY, list_rows
+
+    sql = str(_LIST_QUERY.compile(bench.db.engine))  # the very SQL the app sends
+    raw = sqlite3.connect(bench.path)
+
+    def app() -> None:
+        with bench.db.session() as session:
+            list_rows(session, include_discharged=True)
+
+    def plain() -> None:
+        raw.execute(sql).fetchall()
+
+    with bench.db.session() as session:
+        count = len(list_rows(session, include_discharged=True))
+    assert count == len(raw.execute(sql).fetchall())
+    times = interleaved_ms({"app": app, "raw": plain}, max(runs, 9))
+    raw.close()
+    return [
+        ms_line(f"list query, all ({count:,} rows)", times["app"], note="Core select → ListRow, dates and booleans"),
+        ms_line("  raw sqlite3, same SQL", times["raw"], note="fetchall of plain tuples, measured in turn"),
+        ratio_line("  list query / raw sqlite3", times["app"] / times["raw"], at_most=1.5),
+    ]
+
+
+#: The app as ``koordinator --smoke`` runs it, with the window also shown (offscreen) once the list is filled,
+#: and a timestamp printed at that moment on the system-wide monotonic clock (``time.monotonic``).
+APP_CHILD = """
+import sys, time
+import coordinator_app.ui.app as launcher
+built = launcher.build_window
+def build_window(*args, **kwargs):
+    window = built(*args, **kwargs)
+    window.show()
+    launcher.QApplication.instance().processEvents()
+    print(f"READY {time.monotonic()!r} {window.model.rowCount()}", flush=True)
+    return window
+launcher.build_window = build_window
+from coordinator_app.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+BARE_CHILD = """
+import sys, time
+from PySide6.QtWidgets import QApplication, QMainWindow
+app = QApplication(sys.argv[:1])
+window = QMainWindow()
+window.show()
+app.processEvents()
+print(f"READY {time.monotonic()!r} 0", flush=True)
+"""
+
+
+def _start(command: list[str], env: dict[str, str]) -> tuple[float, float, int]:
+    """(ms to READY, ms to exit, rows shown) of one fresh process."""
+    start = time.monotonic()
+    done = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
+    ended = time.monotonic()
+    line = next(x for x in done.stdout.splitlines() if x.startswith("READY "))
+    _, ready, rows = line.split()
+    return (float(ready) - start) * 1000, (ended - start) * 1000, int(rows)
+
+
+def start_section(bench: BenchDatabase, runs: int, folder: Path) -> list[Line]:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    for name in ("XDG_STATE_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"):  # logs and settings stay in the folder
+        env[name] = str(folder / name.lower())
+    commands = {
+        "app": [sys.executable, "-c", APP_CHILD, "--smoke", "--database", bench.url],
+        "bare": [sys.executable, "-c", BARE_CHILD],
+    }
+    bench.db.dispose()  # the app opens the file itself, as it would at start
+    _, _, rows = _start(commands["app"], env)  # also warms the OS file cache and the .pyc files
+    _start(commands["bare"], env)
+    assert rows > 0, "the list must be populated"
+    ready: dict[str, list[float]] = {"app": [], "bare": []}
+    ended: dict[str, list[float]] = {"app": [], "bare": []}
+    for _ in range(runs):
+        for name, command in commands.items():
+            to_ready, to_exit, _ = _start(command, env)
+            ready[name].append(to_ready)
+            ended[name].append(to_exit)
+    app, bare = statistics.median(ready["app"]), statistics.median(ready["bare"])
+    return [
+        ms_line("cold start to a shown, populated list", app, note=f"koordinator --smoke, window shown: {rows} rows"),
+        ms_line("  bare PySide6 window shown", bare, note="QApplication + QMainWindow.show(), in turn"),
+        ratio_line("  app start / bare Qt start", app / bare, at_most=4),
+        ms_line(
+            "  both to process exit",
+            statistics.median(ended["app"]),
+            note=f"bare: {statistics.median(ended['bare']):.0f} ms",
+        ),
+    ]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--runs", type=int, default=7, help="timed runs per figure (median; default 7, at least 5)")
+    parser.add_argument("--only", action="append", choices=SECTIONS, help="run only these sections")
+    args = parser.parse_args(argv)
+    runs = max(5, args.runs)
+    sections = args.only or list(SECTIONS)
+    import PySide6
+
+    with tempfile.TemporaryDirectory(prefix="koordinator-bench-") as tmp:
+        folder = Path(tmp)
+        bench = build_database(folder)
+        ward = bench.ward
+        current = sum(1 for a in ward.admissions if a.discharged is None)
+        print(
+            f"Database: {len(ward.admissions):,} admissions ({current} current), {len(ward.events):,} events, "
+            f"built in {bench.build_ms / 1000:.1f} s (SQLite, {bench.path.stat().st_size // 2**20} MiB)"
+        )
+        load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+        print(
+            f"Python {platform.python_version()}, PySide6 {PySide6.__version__}, {os.cpu_count()} CPUs, "
+            f"load average {load:.2f}; median of {runs} runs"
+        )
+        lines: list[Line] = []
+        if "list" in sections:
+            lines += list_section(bench, runs)
+        if "deadlines" in sections:
+            lines += deadline_section(bench, runs)
+        if "statistics" in sections:
+            lines += statistics_section(bench, runs)
+        if "query" in sections:
+            lines += query_section(bench, runs)
+        if "start" in sections:
+            lines += start_section(bench, runs, folder)
+        bench.db.dispose()
+    print_table(lines, f"Koordinator benchmarks, {MOMENT.date()} as today")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
