@@ -49,6 +49,7 @@ class AuditAction(StrEnum):
     UDSKRIV = "udskriv"  # a document was issued (archived PDF) or printed
     EKSPORT = "eksport"  # data left the program: statistics, a patient's log, a saved PDF
     SLET = "slet"  # data was removed (the demo reload)
+    LOGIN = "login"  # a login, a failed login, a lock-out, the idle lock lifted (no patient)
 
 
 ACTION_LABELS: dict[AuditAction, str] = {
@@ -59,6 +60,7 @@ ACTION_LABELS: dict[AuditAction, str] = {
     AuditAction.UDSKRIV: "Udskrift",
     AuditAction.EKSPORT: "Eksport",
     AuditAction.SLET: "Sletning",
+    AuditAction.LOGIN: "Login",
 }
 
 

@@ -40,3 +40,21 @@ class StorageError(KoordinatorError):
 
 class NotFoundError(KoordinatorError):
     """A record the user asked for does not exist (any more)."""
+
+
+class AccessDeniedError(KoordinatorError):
+    """The signed-in user's role may not do this (issue 8). Raised by the services, before anything is written;
+    ``permission`` names what was missing (``access.Permission`` value)."""
+
+    def __init__(self, message: str, *, permission: str | None = None) -> None:
+        super().__init__(message)
+        self.permission = permission
+
+
+class AuthenticationError(KoordinatorError):
+    """A login was refused: wrong username or password (never saying which), a locked or deactivated account.
+    ``locked_until`` is set when the account is locked (the login dialog says until when)."""
+
+    def __init__(self, message: str, *, locked_until: object = None) -> None:
+        super().__init__(message)
+        self.locked_until = locked_until

@@ -1,15 +1,20 @@
-"""The services' shared context: the database, the calendar, the clock and the user.
+"""The services' shared context: the database, the calendar, the clock and who is working.
 
 Passed in by the composition root (``ui/app.py`` or the CLI); never a global (style.md §12).
+
+``principal`` is the signed-in user and their role (issue 8); every write checks it with ``require`` before
+anything is written. Left out, it is ``DEMO_PRINCIPAL`` (full rights) named ``user`` — demo databases, ``--smoke``,
+tests and set-up code. Given, it names the records: ``user`` becomes ``principal.record_name``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
+from coordinator_app.access import DEMO_PRINCIPAL, Permission, Principal, Role, check_permission
 from coordinator_app.storage import Database
 from coordinator_app.workdays import WorkCalendar
 
@@ -44,4 +49,25 @@ class ServiceContext:
     database: Database
     calendar: WorkCalendar = field(default_factory=WorkCalendar)
     clock: Clock = field(default_factory=Clock)
-    user: str = "demo"
+    user: str = "demo"  # the name written into records and the audit log
+    principal: Principal = DEMO_PRINCIPAL
+
+    def __post_init__(self) -> None:
+        if self.principal is DEMO_PRINCIPAL:
+            self.principal = replace(DEMO_PRINCIPAL, username=self.user)
+        else:
+            self.user = self.principal.record_name
+
+    @property
+    def role(self) -> Role:
+        return self.principal.role
+
+    def may(self, permission: Permission) -> bool:
+        """For the UI's courtesy (greying out); the services enforce with ``require``."""
+        return self.principal.may(permission)
+
+
+def require(ctx: ServiceContext, permission: Permission) -> None:
+    """Refuse (``AccessDeniedError``, Danish) unless the context's role may ``permission``. Called at the top of
+    every write, before anything is read or written, so a denial leaves nothing behind."""
+    check_permission(ctx.principal, permission)

@@ -12,7 +12,7 @@ immutably: the ORM refuses to update or delete them, only ``bulk.clear_all`` (de
 ``version`` column like patients and admissions. ``discharge_plans`` (udskrivningsaftale/koordinationsplan, E1–E3)
 carry a ``version`` too, and every save appends a ``discharge_plan_versions`` row, which the ORM refuses to
 update or delete (only ``bulk.clear_all`` removes them, with their plans). ``audit_log`` lines (issue 8) are never
-updated or deleted at all.
+updated or deleted at all. ``users`` (issue 8) are never deleted, only deactivated; a demo reload keeps them.
 """
 
 from __future__ import annotations
@@ -346,6 +346,30 @@ class AuditRow(Base):
     what: Mapped[str] = mapped_column(Text)
     prev_hash: Mapped[str] = mapped_column(CHAR(64))
     hash: Mapped[str] = mapped_column(CHAR(64))
+
+
+class UserRow(Base):
+    """A user of the program (issue 8). ``username`` is stored in lower case, so the unique constraint makes it
+    case-insensitive on both backends. ``password_hash`` is an Argon2id PHC string, never the password. Never
+    deleted (the audit log names users): ``active = false`` deactivates. ``version`` guards edits; the login
+    bookkeeping (``failed_attempts``, ``locked_until``, ``last_login_at``) is counted in place. The repository is
+    ``storage.users``."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(32), unique=True)
+    full_name: Mapped[str] = mapped_column(String(60))
+    role: Mapped[str] = mapped_column(String(20))  # access.Role value
+    password_hash: Mapped[str] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    failed_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    locked_until: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+    last_login_at: Mapped[datetime | None]
+    version: Mapped[int] = mapped_column(Integer)
+
+    __mapper_args__ = {"version_id_col": version}
 
 
 class AppMetaRow(Base):
