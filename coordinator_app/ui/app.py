@@ -122,6 +122,11 @@ def open_or_explain(url: str | None) -> Database | None:
     An encrypted local database asks for its adgangskode (``KOORDINATOR_PASSPHRASE`` first, for IT's scripted
     starts), at most three times. A damaged one opens read-only, saying so (restore from a backup).
     """
+    return open_with_passphrase(url)[0]
+
+
+def open_with_passphrase(url: str | None) -> tuple[Database | None, str | None]:
+    """``open_or_explain`` that also returns the adgangskode used (kept in memory only, for backup/restore)."""
     passphrase = os.environ.get("KOORDINATOR_PASSPHRASE") or None
     tries = 0
     while True:
@@ -132,16 +137,16 @@ def open_or_explain(url: str | None) -> Database | None:
             tries += 1
             if tries > PASSPHRASE_TRIES:
                 _critical(exc.message)
-                return None
+                return None, None
             prompt = "Databasen er krypteret. Skriv adgangskoden:"
             if isinstance(exc, WrongPassphraseError):
                 prompt = "Forkert adgangskode. Prøv igen:"
             passphrase = ask_passphrase(prompt)
             if passphrase is None:
-                return None
+                return None, None
         except StorageError as exc:
             _critical(exc.message)
-            return None
+            return None, None
     if db.dialect == "sqlite" and not db.read_only:
         result = quick_check(db)
         if not result.ok:
@@ -153,11 +158,11 @@ def open_or_explain(url: str | None) -> Database | None:
                 "sikkerhedskopi (koordinator restore FIL, eller kontakt IT).\n\n" + "\n".join(result.problems[:5]),
             )
             try:
-                return open_database(url, passphrase=passphrase, read_only=True)
+                return open_database(url, passphrase=passphrase, read_only=True), passphrase
             except StorageError as exc:
                 _critical(exc.message)
-                return None
-    return db
+                return None, None
+    return db, passphrase
 
 
 def _critical(message: str) -> None:
@@ -197,7 +202,7 @@ def run(options: LaunchOptions) -> int:
     install_danish(app)
     qInstallMessageHandler(_qt_message_handler)
     install_crash_handler()
-    db = open_or_explain(options.database_url)
+    db, passphrase = open_with_passphrase(options.database_url)
     if db is None:
         log.warning("Databasen kunne ikke åbnes; programmet lukker")
         return 2
@@ -215,9 +220,10 @@ def run(options: LaunchOptions) -> int:
         db.dispose()
         return 0 if count > 0 or not options.demo else 1
     auto = None if is_demo_window(window) else start_auto_backup(window, db)
+    window.passphrase = passphrase
     window.show()
     code = app.exec()
-    if auto is not None:
+    if auto is not None and not window.restored:  # after a restore the old file is gone: nothing to back up
         try:
             auto.on_exit()
         except StorageError as exc:

@@ -76,6 +76,8 @@ class MainWindow(QMainWindow):
     ) -> None:
         super().__init__()
         self._ctx = ctx
+        self.passphrase: str | None = None  # the encrypted database's adgangskode, in memory only (backup/restore)
+        self.restored = False  # the database was restored from a backup: this window's data is stale
         self._settings = settings
         self._centres = list(centres)
         self._kommuner: list[Kommune] | None = None
@@ -230,6 +232,7 @@ class MainWindow(QMainWindow):
         self.act_template = action("&Mødeskabelon…", None, self.edit_template)
         self.act_contacts = action("&Kontaktbog…", None, self.edit_contacts)
         self.act_settings = action("&Indstillinger…", "Ctrl+,", self.edit_settings)
+        self.act_backups = action("&Sikkerhedskopier…", None, self.edit_backups)
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
@@ -251,6 +254,7 @@ class MainWindow(QMainWindow):
         m = bar.addMenu("&Funktioner")
         m.addAction(self.act_template)
         m.addAction(self.act_contacts)
+        m.addAction(self.act_backups)
         m.addSeparator()
         m.addAction(self.act_settings)
         m = bar.addMenu("&Hjælp")
@@ -334,6 +338,27 @@ class MainWindow(QMainWindow):
             return
         dialog.admission_activated.connect(self.open_admission)
         self._admission_list = dialog
+
+    def edit_backups(self) -> None:
+        """Funktioner → Sikkerhedskopier…: take, check and restore backups (issue 8)."""
+        from coordinator_app.ui.backup_dialog import open_backup_dialog
+
+        dialog = open_backup_dialog(self, self._ctx.database, passphrase=self.passphrase, on_restored=self._restored)
+        timer = getattr(self, "backup_timer", None)
+        if timer is not None:
+            dialog.restore_started.connect(timer.stop)  # no automatic backup of a file being replaced
+        self._open_dialog = dialog
+
+    def _restored(self, _path: Path) -> None:
+        """The database file was replaced: this window's data is stale. Close; the user starts again."""
+        self.restored = True
+        QMessageBox.information(
+            self,
+            "Koordinator",
+            "Databasen er gendannet fra sikkerhedskopien. Koordinator lukker nu – start programmet igen for at "
+            "arbejde videre i den gendannede database.",
+        )
+        self.close()
 
     def edit_settings(self) -> None:
         from coordinator_app.ui.settings_dialog import open_settings_dialog

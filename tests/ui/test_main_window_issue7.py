@@ -40,3 +40,13 @@ def test_funktioner_indstillinger_opens_the_settings(main_window, qtbot) -> None
     assert isinstance(dialog, QDialog) and dialog.isVisible()
     assert "Indstillinger" in dialog.windowTitle()
     dialog.close()
+
+
+def test_funktioner_sikkerhedskopier_opens_the_backup_dialog(main_window, qtbot) -> None:
+    window = main_window
+    functions = next(a.menu() for a in window.menuBar().actions() if a.text() == "&Funktioner")
+    entry = next(a for a in functions.actions() if a.text() == "&Sikkerhedskopier…")
+    entry.trigger()
+    dialog = window._open_dialog
+    assert isinstance(dialog, QDialog) and dialog.isVisible()
+    dialog.close()
