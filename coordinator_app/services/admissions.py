@@ -15,11 +15,13 @@ from sqlalchemy.exc import IntegrityError
 
 from coordinator_app import cpr as cpr_rules
 from coordinator_app import validation
+from coordinator_app.audit import AuditAction
 from coordinator_app.deadlines import Deadline, DeadlineState, next_deadline
 from coordinator_app.errors import ProcessError, StorageError, ValidationError
 from coordinator_app.meetings import Task, task_deadlines, tasks_of
 from coordinator_app.model import Admission, AdmissionFlags, Event, Kommune, Patient
 from coordinator_app.process import STATUS_LABELS, Status
+from coordinator_app.services.audit import AuditService
 from coordinator_app.services.context import ServiceContext
 from coordinator_app.services.deadline_cache import DeadlineCache, Derived
 from coordinator_app.special_groups import Reminder, reminders
@@ -117,6 +119,7 @@ class AdmissionService:
     def __init__(self, ctx: ServiceContext) -> None:
         self._ctx = ctx
         self._derived = DeadlineCache()  # status and deadlines, recomputed only for changed admissions
+        self._audit = AuditService(ctx)  # issue 8: every view, create and change of a patient's record
 
     # -- reading -------------------------------------------------------------------------------------
     def list_rows(self, *, include_discharged: bool = False) -> list[AdmissionRow]:
@@ -191,6 +194,12 @@ class AdmissionService:
                 if code and (k := kommuner.get(code)) is not None
             }
             events = EventRepository(session).for_admission(admission_id)
+        self._audit.record(
+            AuditAction.VIS,
+            f"Indlæggelse nr. {admission_id}: oplysninger vist",
+            patient_id=admission.patient_id,
+            admission_id=admission_id,
+        )
         status_error = None
         derived = self._derived.get(admission, events, self._ctx.calendar, today)
         if derived.state is None:
@@ -267,7 +276,12 @@ class AdmissionService:
         try:
             with self._ctx.database.session() as session:
                 patients = PatientRepository(session)
-                return patients.find_by_cpr(number) or patients.add(new)
+                known = patients.find_by_cpr(number)
+                if known is not None:
+                    return known
+                added = patients.add(new)
+                self._audit.record_in(session, AuditAction.OPRET, "Patient oprettet", patient_id=added.id)
+                return added
         except StorageError as exc:
             if not isinstance(exc.__cause__, IntegrityError):
                 raise
@@ -315,6 +329,13 @@ class AdmissionService:
                 last = max(earlier, key=lambda a: (a.admitted, a.id or 0))
                 admission = dataclasses.replace(admission, plan_facts=last.plan_facts)
             admission = admissions.add(admission)
+            self._audit.record_in(
+                session,
+                AuditAction.OPRET,
+                f"Indlæggelse nr. {admission.id} oprettet",
+                patient_id=known.id,
+                admission_id=admission.id,
+            )
         return Changes(admission_id=admission.id, patient_id=known.id)
 
     def update_admission(
@@ -356,6 +377,13 @@ class AdmissionService:
                     planned_discharge=current.planned_discharge,
                     version=admission_version if admission_version is not None else current.version,
                 )
+            )
+            self._audit.record_in(
+                session,
+                AuditAction.RET,
+                f"Indlæggelse nr. {admission_id} rettet",
+                patient_id=current.patient_id,
+                admission_id=admission_id,
             )
         return Changes(admission_id=admission_id, patient_id=current.patient_id)
 

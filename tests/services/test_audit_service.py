@@ -329,3 +329,35 @@ def test_a_demo_reload_keeps_the_log_and_marks_the_reload(ctx) -> None:
     reloads = [e for e in after if e.what == "Demo-data genindlæst"]
     assert len(reloads) == 2 and all(e.action is AuditAction.SLET and e.patient_id is None for e in reloads)
     assert AuditService(ctx).verify().ok
+
+
+def test_admissions_viewed_created_changed_and_patients_created_are_logged(ctx) -> None:
+    before = log(ctx)
+    a = admit(ctx)
+    assert new_lines(ctx, before) == [(AuditAction.OPRET, a.patient_id, a.admission_id)]
+    service = AdmissionService(ctx)
+    before = log(ctx)
+    service.details(a.admission_id)
+    service.list_rows()  # the list is not a view of one record
+    assert new_lines(ctx, before) == [(AuditAction.VIS, a.patient_id, a.admission_id)]
+    before = log(ctx)
+    details = service.details(a.admission_id)
+    service.update_admission(
+        a.admission_id,
+        AdmissionInput(
+            cpr=CPR,
+            given_name="Testa",
+            family_name="Fiktivsen-Ny",
+            bopaelskommune="101",
+            center="Psykiatrisk Center København",
+            ward="Afsnit 7",
+            admitted=date(2026, 11, 2),
+        ),
+        admission_version=details.admission.version,
+    )
+    assert new_lines(ctx, before)[-1] == (AuditAction.RET, a.patient_id, a.admission_id)
+    before = log(ctx)
+    patient = service.find_or_create_patient("020290-9908", "Ambulant", "Testesen")
+    service.find_or_create_patient("020290-9908", "Ambulant", "Testesen")  # known: nothing created
+    assert new_lines(ctx, before) == [(AuditAction.OPRET, patient.id, None)]
+    assert AuditService(ctx).verify().ok
