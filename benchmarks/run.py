@@ -1,7 +1,8 @@
 """Koordinator's speed at 10,000 admissions (issue 7): one table, median of several runs, target and PASS/FAIL.
 
-Run: ``make bench`` (or ``.venv/bin/python benchmarks/run.py [--runs N] [--only SECTION ...]``).
-Prints figures and never fails a build; the tests assert correctness, not speed.
+Run: ``make bench`` (or ``.venv/bin/python benchmarks/run.py [--runs N] [--only SECTION ...] [--cpu]``).
+Prints figures and never fails a build; the tests assert correctness, not speed. Wall time by default; on a busy
+machine ``--cpu`` times this process's CPU instead (less disturbed by other processes; start-up stays wall time).
 
 The database is built fresh in a temporary folder (``_common.build_database``): the demo ward with seven years
 of history, ~11,000 admissions and ~81,000 events, of which the ~40 current admissions carry the demo's
@@ -16,12 +17,15 @@ Sections (``--only``):
   and no deadline. **The target is judged on the cold recompute** (empty cache: the first refresh of the day, or
   after start — the worst a user waits for), including reading the stamps and loading those admissions'
   events. The cached refresh is what every later refresh costs. All ~11,000 admissions are measured too:
-  through the cache (stamps + lookups; within the same target) and cold, engine only, data in memory (no
-  target: nothing in the app derives every admission at once — the statistics derive one period's, below).
+  through the cache (stamps + lookups; within the same target), and cold — engine only with the data in memory,
+  and with loading all their events — without a target: nothing in the app derives every admission at once
+  (the statistics derive one period's, below).
 * ``statistics``: Statistik for one year, XLSX export.
 * ``query``: the list query against raw sqlite3 running the same SQL (same columns, same joins), in turn.
-* ``start``: cold start to a populated list (``koordinator --smoke`` on the benchmark database, in a fresh
-  process) against a bare PySide6 ``QApplication`` + ``QMainWindow.show()`` process, in turn.
+* ``start``: cold start to a shown, populated list — ``koordinator --smoke`` on the benchmark database in a fresh
+  process, the window also shown, timed from spawning the process to the moment the list is filled and shown
+  (a timestamp on the system-wide monotonic clock) — against a bare PySide6 ``QApplication`` +
+  ``QMainWindow.show()`` process timed the same way, in turn. Both times to process exit are printed too.
 """
 
 from __future__ import annotations
