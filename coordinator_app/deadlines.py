@@ -22,6 +22,11 @@ What produces which deadline:
 
 A deadline that can no longer be met (a varsling after the færdigmelding, anything before discharge once the
 patient is discharged) keeps its OVERDUE state for the record but is ``missed``: ``next_deadline`` skips it.
+
+Speed (issue 7): ~50 µs per admission. The history is replayed once (``deadlines_and_state`` also returns the
+state), each event's Danish date is computed once, and the rules look markers up in an index instead of scanning
+the history. The services keep results per admission in ``services.deadline_cache`` and recompute only changed
+admissions.
 """
 
 from __future__ import annotations
