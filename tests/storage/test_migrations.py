@@ -132,7 +132,9 @@ def test_opening_a_database_at_head_runs_no_migration(db_url: str, monkeypatch: 
     def fail(*_args: object, **_kw: object) -> None:
         raise AssertionError("upgrade must not run on a database at head")
 
-    monkeypatch.setattr(migrate.command, "upgrade", fail)
+    import alembic.command
+
+    monkeypatch.setattr(alembic.command, "upgrade", fail)
     db = open_database(db_url)
     db.dispose()
     assert _revision_and_tables(db_url)[0] == migrate.head_revision()
