@@ -37,7 +37,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from coordinator_app.documents.statistics_export import to_csv, to_xlsx
 from coordinator_app.errors import KoordinatorError
 from coordinator_app.reference import official_kommune_name
 from coordinator_app.services.settings import format_kroner
@@ -559,6 +558,8 @@ class StatisticsTab(QWidget):
         stats = self.statistics()
         if stats is None:
             return False
+        from coordinator_app.documents.statistics_export import to_csv, to_xlsx  # openpyxl only when exporting
+
         data = to_xlsx(stats) if kind == "xlsx" else to_csv(stats).encode("utf-8")
         try:
             write_atomically(path, data)
