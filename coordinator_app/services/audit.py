@@ -16,8 +16,9 @@ import io
 
 from sqlalchemy.orm import Session
 
+from coordinator_app.access import Permission
 from coordinator_app.audit import ACTION_LABELS, AuditAction, AuditEntry, VerifyResult
-from coordinator_app.services.context import COPENHAGEN, ServiceContext
+from coordinator_app.services.context import COPENHAGEN, ServiceContext, require
 from coordinator_app.storage.audit_repository import AuditRepository
 
 #: Column headings of the patient export (CSV for Danish Excel: ``;``, UTF-8 with BOM).
@@ -55,17 +56,20 @@ class AuditService:
             return self.record_in(session, action, what, patient_id=patient_id, admission_id=admission_id)
 
     def verify(self) -> VerifyResult:
+        require(self._ctx, Permission.VIEW_AUDIT)
         with self._ctx.database.session() as session:
             return AuditRepository(session).verify()
 
     def patient_log(self, patient_id: int) -> list[AuditEntry]:
         """The patient's lines, oldest first."""
+        require(self._ctx, Permission.VIEW_AUDIT)
         with self._ctx.database.session() as session:
             return AuditRepository(session).for_patient(patient_id)
 
     def export_patient_log(self, patient_id: int) -> bytes:
         """The patient's lines as CSV (``;``, UTF-8 with BOM, Danish headings and local time), for an access
         request (GDPR art. 15). The export is logged first, so the file shows it too."""
+        require(self._ctx, Permission.VIEW_AUDIT)
         self.record(AuditAction.EKSPORT, "Revisionslog for patienten eksporteret", patient_id=patient_id)
         entries = self.patient_log(patient_id)
         out = io.StringIO()

@@ -13,12 +13,13 @@ from datetime import UTC, date, datetime, time
 from sqlalchemy.orm import Session
 
 from coordinator_app import validation
+from coordinator_app.access import Permission
 from coordinator_app.audit import AuditAction
 from coordinator_app.errors import ValidationError
 from coordinator_app.model import CONSENT_RECIPIENT_LABELS, Consent, ConsentMethod, ConsentRecipient
 from coordinator_app.services.admissions import Changes
 from coordinator_app.services.audit import AuditService
-from coordinator_app.services.context import COPENHAGEN, ServiceContext
+from coordinator_app.services.context import COPENHAGEN, ServiceContext, require
 from coordinator_app.storage.repositories import ConsentRepository
 
 
@@ -63,6 +64,7 @@ class ConsentService:
     def record_in(
         session: Session, ctx: ServiceContext, patient_id: int, admission_id: int | None, data: ConsentInput
     ) -> Consent:
+        require(ctx, Permission.MANAGE_CONSENT)
         given_to = validation.require_name(data.given_to, field="given_to", label="Hvem samtykket gælder")
         scope = validation.require_name(data.scope, field="scope", label="Hvad samtykket omfatter")
         now = ctx.clock.now()
@@ -97,12 +99,14 @@ class ConsentService:
         return consent
 
     def record(self, patient_id: int, admission_id: int | None, data: ConsentInput) -> Changes:
+        require(self._ctx, Permission.MANAGE_CONSENT)
         with self._ctx.database.session() as session:
             self.record_in(session, self._ctx, patient_id, admission_id, data)
         return Changes(admission_id=admission_id, patient_id=patient_id, list_changed=False)
 
     def withdraw(self, consent_id: int) -> Changes:
         """F1: withdrawal is honoured from now on; the record stays (history)."""
+        require(self._ctx, Permission.MANAGE_CONSENT)
         with self._ctx.database.session() as session:
             consent = ConsentRepository(session).withdraw(consent_id, self._ctx.clock.now())
             AuditService(self._ctx).record_in(

@@ -17,11 +17,12 @@ import re
 from dataclasses import dataclass
 
 from coordinator_app import validation
+from coordinator_app.access import Permission
 from coordinator_app.errors import ValidationError
 from coordinator_app.meetings import Sector
 from coordinator_app.model import Contact, Kommune
 from coordinator_app.reference import HOME_REGION, danish_sort_key
-from coordinator_app.services.context import ServiceContext
+from coordinator_app.services.context import ServiceContext, require
 from coordinator_app.storage.failures import conflict
 from coordinator_app.storage.repositories import ContactRepository, KommuneRepository
 
@@ -136,12 +137,14 @@ class ContactService:
 
     def add(self, data: ContactInput) -> Contact:
         """Add a person (active). ``ValidationError`` with the field when the input is not usable."""
+        require(self._ctx, Permission.EDIT_CONTACTS)
         with self._ctx.database.session() as session:
             values = self._checked(data, KommuneRepository(session))
             return ContactRepository(session).add(Contact(id=None, **values), at=self._ctx.clock.now())  # type: ignore[arg-type]
 
     def update(self, contact_id: int, data: ContactInput, expected_version: int) -> Contact:
         """Save an edit. ``ConflictError`` when the person was changed by someone else since it was read."""
+        require(self._ctx, Permission.EDIT_CONTACTS)
         with self._ctx.database.session() as session:
             values = self._checked(data, KommuneRepository(session))
             contacts = ContactRepository(session)
@@ -151,6 +154,7 @@ class ContactService:
             return contacts.update(dataclasses.replace(current, **values), at=self._ctx.clock.now())  # type: ignore[arg-type]
 
     def _set_active(self, contact_id: int, active: bool) -> Contact:
+        require(self._ctx, Permission.EDIT_CONTACTS)
         with self._ctx.database.session() as session:
             contacts = ContactRepository(session)
             current = contacts.get(contact_id)
@@ -174,6 +178,7 @@ class ContactService:
 
     def set_kommune_entrance(self, code: str, address: str | None) -> Kommune:
         """F3: set (or, with an empty address, clear) the kommune's one system-based entrance."""
+        require(self._ctx, Permission.MANAGE_SETTINGS)
         try:
             value = check_email(address, field="secure_mail", label="Den sikre postkasse")
         except ValidationError as exc:

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from coordinator_app import __version__
+from coordinator_app.access import Permission
 from coordinator_app.audit import AuditAction
 from coordinator_app.documents.layout import DocumentMeta
 from coordinator_app.documents.varslingsblanket import (
@@ -26,7 +27,7 @@ from coordinator_app.documents.varslingsblanket import (
 from coordinator_app.errors import KoordinatorError, ValidationError
 from coordinator_app.model import EVENT_LABELS, Admission, ArchivedDocument, Event, EventKind, Patient
 from coordinator_app.services.audit import AuditService
-from coordinator_app.services.context import ServiceContext
+from coordinator_app.services.context import ServiceContext, require
 from coordinator_app.services.ward import load_profile
 from coordinator_app.special_groups import contact_role, notify_role, recipient_kommune
 from coordinator_app.storage.repositories import (
@@ -192,6 +193,7 @@ class DocumentService:
 
     def issue_for_event(self, event_id: int, details: FormDetails | None = None) -> ArchivedDocument:
         """Issue (again) the form for an earlier notification: a new archived document."""
+        require(self._ctx, Permission.ISSUE_DOCUMENT)
         with self._ctx.database.session() as session:
             event = EventRepository(session).get(event_id)
             admission = AdmissionRepository(session).get(event.admission_id)
@@ -204,6 +206,7 @@ class DocumentService:
 
     def reissue(self, document_id: int) -> ArchivedDocument:
         """A new document for the same notification as ``document_id``, from the current data."""
+        require(self._ctx, Permission.ISSUE_DOCUMENT)
         with self._ctx.database.session() as session:
             original = DocumentRepository(session).get(document_id, with_content=False)
         if original.kind != VARSLINGSBLANKET:
@@ -241,6 +244,7 @@ class DocumentService:
     def content(self, document_id: int, *, use: AuditAction = AuditAction.VIS) -> bytes:
         """The archived bytes, checked against the stored SHA-256 (byte-identical reopening). Logged as ``use``
         (issue 8): VIS when opened, UDSKRIV when printed, EKSPORT when saved as a file."""
+        require(self._ctx, Permission.READ if use is AuditAction.VIS else Permission.EXPORT_DOCUMENT)
         with self._ctx.database.session() as session:
             document = DocumentRepository(session).get(document_id, with_content=True)
         assert document.content is not None

@@ -36,6 +36,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from coordinator_app import __version__, validation
+from coordinator_app.access import Permission
 from coordinator_app.audit import AuditAction
 from coordinator_app.errors import NotFoundError, StorageError, ValidationError
 from coordinator_app.meetings import (
@@ -68,7 +69,7 @@ from coordinator_app.rules import DEFAULT_SETTINGS
 from coordinator_app.services.audit import AuditService
 from coordinator_app.services.consent import active_consent
 from coordinator_app.services.contacts import contact_order
-from coordinator_app.services.context import COPENHAGEN, ServiceContext
+from coordinator_app.services.context import COPENHAGEN, ServiceContext, require
 from coordinator_app.storage.failures import conflict
 from coordinator_app.storage.repositories import (
     AdmissionRepository,
@@ -167,6 +168,7 @@ class MeetingService:
     def save_template(self, template: MeetingTemplate) -> MeetingTemplate:
         """Save as a NEW version (version + 1); earlier versions and the meetings using them are untouched.
         ValidationError (Danish) for no sections, duplicate keys, empty titles."""
+        require(self._ctx, Permission.MANAGE_MEETING)
         name = " ".join(template.name.split())
         if not name:
             raise ValidationError("Skabelonen skal have et navn.", field="name", rule="C5")
@@ -210,6 +212,7 @@ class MeetingService:
         """Create a meeting (status planlagt) with a reference like NM-2026-0012 and record a
         MEETING_INVITED event on the admission (the engine dates C2 from it). Planned after the deadline
         requires ``late_reason`` (ValidationError field="late_reason", rule="C2")."""
+        require(self._ctx, Permission.MANAGE_MEETING)
         for attempt in range(_REFERENCE_ATTEMPTS):
             try:
                 with self._ctx.database.session() as session:
@@ -258,6 +261,7 @@ class MeetingService:
         return saved
 
     def update_schedule(self, meeting_id: int, data: ScheduleInput, *, expected_version: int) -> Meeting:
+        require(self._ctx, Permission.MANAGE_MEETING)
         now, today = self._ctx.clock.now(), self._ctx.clock.today()
         if data.invited_on > today:
             raise ValidationError(
@@ -331,6 +335,7 @@ class MeetingService:
     # -- live meeting -------------------------------------------------------------------------------------
     def start(self, meeting_id: int) -> Meeting:
         """Status i gang. Starting a running meeting again (after a crash or on another PC) just returns it."""
+        require(self._ctx, Permission.RUN_MEETING)
         now = self._ctx.clock.now()
         with self._ctx.database.session() as session:
             meetings = MeetingRepository(session)
@@ -349,6 +354,7 @@ class MeetingService:
     def save_content(self, meeting_id: int, content: MeetingContent, *, expected_version: int) -> Meeting:
         """Autosave: one short transaction; durable when it returns (returns the new version).
         ConflictError when someone else saved in between."""
+        require(self._ctx, Permission.RUN_MEETING)
         with self._ctx.database.session() as session:
             return MeetingRepository(session).save_content(
                 meeting_id, content, expected_version=expected_version, at=self._ctx.clock.now()
@@ -394,6 +400,7 @@ class MeetingService:
     def close(self, meeting_id: int, *, expected_version: int) -> CloseResult:
         """Status afsluttet; MEETING_HELD on the admission; agreements become tasks; a needed follow-up
         meeting is scheduled."""
+        require(self._ctx, Permission.RUN_MEETING)
         now, today = self._ctx.clock.now(), self._ctx.clock.today()
         with self._ctx.database.session() as session:
             meetings = MeetingRepository(session)
@@ -446,6 +453,7 @@ class MeetingService:
 
     def set_task_status(self, meeting_id: int, agreement_key: str, status: AgreementStatus) -> Meeting:
         """Mark an agreement (a tracked task) done or open again; the minutes' agreement carries the status."""
+        require(self._ctx, Permission.RUN_MEETING)
         now = self._ctx.clock.now()
         with self._ctx.database.session() as session:
             meetings = MeetingRepository(session)
@@ -473,6 +481,7 @@ class MeetingService:
     # -- invitation, referat, distribution ------------------------------------------------------------------
     def ics(self, meeting_id: int) -> bytes:
         """RFC 5545 invitation carrying NO patient-identifying data: only the meeting reference."""
+        require(self._ctx, Permission.MANAGE_MEETING)
         from icalendar import Calendar
         from icalendar import Event as CalendarEvent
 
@@ -508,6 +517,7 @@ class MeetingService:
     def issue_referat(self, meeting_id: int) -> ArchivedDocument:
         """Render the referat PDF and archive it (kind "netvaerksmoede_referat") at the patient, and at the
         admission when the meeting has one (an ambulant meeting's referat says "Ambulant forløb")."""
+        require(self._ctx, Permission.RUN_MEETING)
         from coordinator_app.documents.layout import DocumentMeta
         from coordinator_app.documents.referat import render_referat  # arrives with the referat document
 
@@ -566,6 +576,7 @@ class MeetingService:
     ) -> list[DistributionEntry]:
         """C7/F1: a non-participant only with the patient's active consent to that recipient kind;
         otherwise ValidationError (Danish, rule="C7")."""
+        require(self._ctx, Permission.MANAGE_MEETING)
         who = validation.require_name(name, field="name", label="Modtagerens navn")
         where = " ".join((address or "").split())
         if not where:

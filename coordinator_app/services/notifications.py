@@ -13,13 +13,14 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from coordinator_app import validation
+from coordinator_app.access import Permission, denial_message
 from coordinator_app.audit import AuditAction
 from coordinator_app.errors import ProcessError, ValidationError
 from coordinator_app.model import EVENT_LABELS, Channel, Event, EventKind
 from coordinator_app.process import allowed_actions, check_transition, replay
 from coordinator_app.services.admissions import Changes
 from coordinator_app.services.audit import AuditService
-from coordinator_app.services.context import ServiceContext
+from coordinator_app.services.context import ServiceContext, require
 from coordinator_app.services.documents import (
     FORM_FOR_EVENT,
     DocumentService,
@@ -43,6 +44,11 @@ ACTIONS: tuple[tuple[EventKind, str], ...] = (
     (EventKind.DISCHARGE, "Udskriv patienten…"),
 )
 SENDS_TO_KOMMUNE = frozenset(FORM_FOR_EVENT)
+
+
+def permission_for(kind: EventKind) -> Permission:
+    """Sending to the kommune is SEND_NOTIFICATION; recording the discharge (or another event) EDIT_ADMISSION."""
+    return Permission.SEND_NOTIFICATION if kind in SENDS_TO_KOMMUNE else Permission.EDIT_ADMISSION
 
 
 @dataclass(frozen=True)
@@ -89,10 +95,16 @@ class NotificationService:
             reasons = allowed_actions(replay(admission, history))
         except ProcessError as exc:
             return [ActionState(kind, label, exc.message) for kind, label in ACTIONS]
-        return [ActionState(kind, label, reasons.get(kind)) for kind, label in ACTIONS]
+        denied = {  # the role's limits first: greyed out with the reason, as the process's are (issue 8)
+            kind: denial_message(self._ctx.role, permission_for(kind))
+            for kind, _label in ACTIONS
+            if not self._ctx.may(permission_for(kind))
+        }
+        return [ActionState(kind, label, denied.get(kind) or reasons.get(kind)) for kind, label in ACTIONS]
 
     def send(self, admission_id: int, data: NotificationInput) -> SendResult:
         """Record the notification, check it against the process and consent, issue and archive the form."""
+        require(self._ctx, permission_for(data.kind))
         now = self._ctx.clock.now()
         when = data.occurred_at or now
         if when.tzinfo is None:
@@ -149,7 +161,8 @@ class NotificationService:
         return SendResult(event.id, document_id, Changes(admission_id=admission_id, patient_id=patient.id))
 
     def correct(self, event_id: int, reason: str) -> Changes:
-        """Undo a mistaken event with a correction event (never a delete): the history keeps both."""
+        """Undo a mistaken event with a correction event (never a delete): the history keeps both. Correcting a
+        sending needs SEND_NOTIFICATION, any other event EDIT_ADMISSION (checked once the event is read)."""
         why = validation.require_name(reason, field="reason", label="Begrundelsen for korrektionen")
         now = self._ctx.clock.now()
         with self._ctx.database.session() as session:
@@ -160,6 +173,7 @@ class NotificationService:
                 raise ValidationError("Hændelsen er allerede korrigeret.", field="event")
             if target.kind is EventKind.CORRECTION:
                 raise ValidationError("En korrektion kan ikke korrigeres her.", field="event")
+            require(self._ctx, permission_for(target.kind))  # before any write: as sending it, or editing
             admissions = AdmissionRepository(session)
             admission = admissions.get(target.admission_id)
             correction = Event(

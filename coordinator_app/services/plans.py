@@ -30,6 +30,7 @@ from datetime import date, datetime
 from sqlalchemy.orm import Session
 
 from coordinator_app import __version__, validation
+from coordinator_app.access import Permission
 from coordinator_app.audit import AuditAction
 from coordinator_app.deadlines import compute_deadlines
 from coordinator_app.discharge_plans import (
@@ -64,7 +65,7 @@ from coordinator_app.model import Admission, ArchivedDocument, Event, EventKind,
 from coordinator_app.reference import official_kommune_name
 from coordinator_app.rules import Milestone
 from coordinator_app.services.audit import AuditService
-from coordinator_app.services.context import ServiceContext
+from coordinator_app.services.context import ServiceContext, require
 from coordinator_app.services.ward import load_profile
 from coordinator_app.storage.plans import DischargePlanRepository
 from coordinator_app.storage.repositories import (
@@ -189,6 +190,7 @@ class PlanService:
         self, admission_id: int, facts: PlanFacts, planned_discharge: date | None, *, expected_version: int
     ) -> Admission:
         """Returns the admission with its new version."""
+        require(self._ctx, Permission.EDIT_PLAN)
         with self._ctx.database.session() as session:
             admissions = AdmissionRepository(session)
             admission = admissions.get(admission_id)
@@ -224,6 +226,7 @@ class PlanService:
         """A new kladde. ``kind`` None: the required kind (udskrivningsaftale when nothing is required).
         Prefills the psychiatric department (centre, ward) and the bopælskommune as parties, and the patient for
         an udskrivningsaftale; start = today."""
+        require(self._ctx, Permission.EDIT_PLAN)
         today = self._ctx.clock.today()
         now = self._ctx.clock.now()
         with self._ctx.database.session() as session:
@@ -264,6 +267,7 @@ class PlanService:
     def save(self, plan_id: int, content: PlanContent, *, expected_version: int) -> DischargePlan:
         """Store a kladde's content (impossible dates refused at once). A plan in force is changed with
         ``activate`` (a new issued version) instead: ``ValidationError`` here."""
+        require(self._ctx, Permission.EDIT_PLAN)
         validate_dates(content)
         with self._ctx.database.session() as session:
             repo = DischargePlanRepository(session)
@@ -274,6 +278,7 @@ class PlanService:
             return saved
 
     def pull_from_meeting(self, plan_id: int, meeting_id: int, *, expected_version: int) -> DischargePlan:
+        require(self._ctx, Permission.EDIT_PLAN)
         with self._ctx.database.session() as session:
             repo = DischargePlanRepository(session)
             plan = self._kladde(repo, plan_id)
@@ -291,6 +296,7 @@ class PlanService:
     def activate(
         self, plan_id: int, content: PlanContent, *, expected_version: int
     ) -> tuple[DischargePlan, ArchivedDocument]:
+        require(self._ctx, Permission.EDIT_PLAN)
         now = self._ctx.clock.now()
         today = local_date(now)
         with self._ctx.database.session() as session:
@@ -378,6 +384,7 @@ class PlanService:
 
     def end(self, plan_id: int, reason: str, *, expected_version: int, on: date | None = None) -> DischargePlan:
         """``on`` defaults to today."""
+        require(self._ctx, Permission.EDIT_PLAN)
         why = validation.require_name(reason, field="reason", label="Begrundelsen")
         now = self._ctx.clock.now()
         day = on or local_date(now)

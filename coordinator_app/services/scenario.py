@@ -11,13 +11,14 @@ from dataclasses import dataclass
 from datetime import date
 
 from coordinator_app import validation
+from coordinator_app.access import Permission
 from coordinator_app.errors import ValidationError
 from coordinator_app.model import AdmissionFlags, ConsentMethod, Event, EventKind
 from coordinator_app.process import replay
 from coordinator_app.scenarios import SCENARIO_LABELS, ScenarioAnswers, ScenarioPlan, decide
 from coordinator_app.services.admissions import Changes
 from coordinator_app.services.consent import ConsentInput, ConsentService
-from coordinator_app.services.context import ServiceContext
+from coordinator_app.services.context import ServiceContext, require
 from coordinator_app.special_groups import recipient_kommune
 from coordinator_app.storage.repositories import AdmissionRepository, EventRepository, KommuneRepository
 
@@ -108,6 +109,9 @@ class ScenarioService:
 
     def assess(self, admission_id: int, assessment: ScenarioAssessment) -> Changes:
         """Store the answers on the admission and in its history; record consent given at the same time."""
+        require(self._ctx, Permission.EDIT_ADMISSION)
+        if assessment.consent is not None:
+            require(self._ctx, Permission.MANAGE_CONSENT)
         today = self._ctx.clock.today()
         now = self._ctx.clock.now()
         if assessment.expected_faerdigbehandlet is not None:

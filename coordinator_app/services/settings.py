@@ -27,12 +27,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from coordinator_app.access import Permission
 from coordinator_app.bed_days import BedDayRates, RateBand
 from coordinator_app.errors import ValidationError
 from coordinator_app.reference import Centre, danish_sort_key, load_centres
 from coordinator_app.rules import RULES, RULES_BY_KEY, RuleOverride, RuleSettings, Unit
 from coordinator_app.services.contacts import check_email, check_phone
-from coordinator_app.services.context import ServiceContext
+from coordinator_app.services.context import ServiceContext, require
 from coordinator_app.services.ward import WardProfile, save_profile
 from coordinator_app.storage.repositories import CentreRepository
 from coordinator_app.workdays import WorkCalendar
@@ -145,6 +146,7 @@ def load_rates(ctx: ServiceContext) -> BedDayRates:
 def save_rates(ctx: ServiceContext, rates: Mapping[int, Decimal | Sequence[RateBand]], source: str = "") -> None:
     """Store the ward's rates (year → amount or bands). ``ValidationError`` (Danish) on a bad table: no rate,
     a year outside 2000–2100, an amount that is not above 0 kr., or a year whose rate does not start at day 1."""
+    require(ctx, Permission.MANAGE_SETTINGS)
     if not rates:
         raise ValidationError("Angiv mindst én sengedagstakst.", field="bed_day_rate", rule="B5")
     for year, rate in rates.items():
@@ -337,6 +339,7 @@ def load_calendar_settings(ctx: ServiceContext) -> CalendarSettings:
 
 def save_calendar_settings(ctx: ServiceContext, settings: CalendarSettings) -> CalendarSettings:
     """Store the calendar and units (for every workstation on the database); returns what was stored."""
+    require(ctx, Permission.MANAGE_SETTINGS)
     stored = _normalised(settings)
     data = {"extra_closing_days": stored.extra_closing_days, "units": {k: u.value for k, u in stored.units.items()}}
     ctx.database.set_meta(CALENDAR_META_KEY, json.dumps(data))
@@ -356,6 +359,7 @@ MAX_TITLE = 100
 
 def update_ward_profile(ctx: ServiceContext, *, phone: str, secure_mail: str, coordinator_title: str) -> WardProfile:
     """Check and store the sender printed on every document; ``ValidationError`` with the field when refused."""
+    require(ctx, Permission.MANAGE_SETTINGS)
     title = " ".join(coordinator_title.split())
     if not title:
         raise ValidationError("Titlen skal udfyldes (fx Udskrivningskoordinator).", field="coordinator_title")
@@ -403,6 +407,7 @@ def centre_list(ctx: ServiceContext) -> list[Centre]:
 def add_ward(ctx: ServiceContext, centre: str, ward: str = "") -> list[Centre]:
     """Add a centre, or a ward to a centre (new or known); returns the list. Nothing is removed: admissions name
     their ward. The first edit copies ``centre.csv``'s list into the database so no centre disappears."""
+    require(ctx, Permission.MANAGE_SETTINGS)
     centre_name = " ".join(centre.split())
     ward_name = " ".join(ward.split())
     if not centre_name:

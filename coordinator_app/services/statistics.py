@@ -17,10 +17,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, timedelta
 
+from coordinator_app.access import Permission
 from coordinator_app.audit import AuditAction
 from coordinator_app.model import Kommune
 from coordinator_app.services.audit import AuditService
-from coordinator_app.services.context import ServiceContext
+from coordinator_app.services.context import ServiceContext, require
 from coordinator_app.services.settings import load_rate_setting
 from coordinator_app.statistics import (
     READMISSION_DAYS,
@@ -57,11 +58,22 @@ class StatisticsService:
 
     def record_export(self, stats: Statistics, kind: str) -> None:
         """Issue 8: every export of statistics is in the audit log (who, when, which period and kommune)."""
+        require(self._ctx, Permission.EXPORT_STATISTICS)
         where = stats.kommune_name or "alle kommuner"
         period = f"{stats.period_from:%d-%m-%Y}–{stats.period_to:%d-%m-%Y}"
         AuditService(self._ctx).record(
             AuditAction.EKSPORT, f"Statistik eksporteret som {kind.upper()}: {period}, {where}"
         )
+
+    def export(self, stats: Statistics, kind: str) -> bytes:
+        """The figures as an XLSX or CSV file's bytes — checked (EXPORT_STATISTICS) and logged *before* anything is
+        written, so a role without the right never gets a file."""
+        from coordinator_app.documents.statistics_export import to_csv, to_xlsx
+
+        require(self._ctx, Permission.EXPORT_STATISTICS)
+        data = to_xlsx(stats) if kind == "xlsx" else to_csv(stats).encode("utf-8")
+        self.record_export(stats, kind)
+        return data
 
     def compute(self, period_from: date, period_to: date, kommune_code: str | None = None) -> Statistics:
         """The statistics for ``period_from``–``period_to`` (both included), optionally one kommune's."""
