@@ -6,6 +6,12 @@ window is needed, so headless commands stay quick.
 Headless commands on an encrypted database read its passphrase from ``KOORDINATOR_PASSPHRASE`` or ask for it
 (``getpass``, only on a terminal) — never from the command line, where other users and the shell history
 could read it.
+
+Commands that read or issue patient data (``pdf``, ``audit``) log in as a user of the database (issue 8):
+``KOORDINATOR_USER``/``KOORDINATOR_PASSWORD``, or a prompt on a terminal, else a clear refusal (exit status 2).
+A demo database, and a real one before its first administrator exists, needs no login. ``backup``, ``restore`` and
+``check`` show no patient data: the database's passphrase and the file's permissions guard them, and ``restore``
+must work when the database is too damaged to log in to.
 """
 
 from __future__ import annotations
@@ -21,11 +27,19 @@ from coordinator_app import __version__
 from coordinator_app.audit_cli import add_audit_commands, run_audit
 
 if TYPE_CHECKING:
+    from coordinator_app.services.context import ServiceContext
     from coordinator_app.storage import Database
 
 PASSPHRASE_ENV = "KOORDINATOR_PASSPHRASE"
 PASSPHRASE_PROMPT = "Adgangskode til databasen: "
 _PROMPTS = 3
+USER_ENV = "KOORDINATOR_USER"
+USER_PASSWORD_ENV = "KOORDINATOR_PASSWORD"
+LOGIN_REFUSED = (
+    "Databasen kræver login, og kommandoen kører ikke uden brugernavn og adgangskode. Sæt miljøvariablerne "
+    f"{USER_ENV} og {USER_PASSWORD_ENV}, eller kør kommandoen i en terminal, så du bliver spurgt. Skriv aldrig "
+    "adgangskoden på kommandolinjen."
+)
 
 
 def default_demo_url() -> str:
@@ -138,6 +152,54 @@ def open_for_command(database: str | None, *, migrate: bool = True) -> Database:
     raise AssertionError("unreachable")
 
 
+def command_context(db: Database) -> ServiceContext:
+    """Who runs a headless command (issue 8): the demo user (named after the login account) where no login is
+    needed, else the user from the environment or a terminal prompt. ``KoordinatorError`` (Danish) when the
+    credentials are missing or wrong."""
+    import getpass
+
+    from coordinator_app.errors import AuthenticationError
+    from coordinator_app.services.context import ServiceContext
+    from coordinator_app.services.users import UserService
+
+    ctx = ServiceContext(database=db, user=getpass.getuser())
+    users = UserService(ctx)
+    if not users.needs_login():
+        return ctx
+    username, password = os.environ.get(USER_ENV), os.environ.get(USER_PASSWORD_ENV)
+    if username and password:
+        user = users.authenticate(username, password)
+    elif sys.stdin.isatty():
+        for attempt in range(_PROMPTS):
+            sys.stderr.write("Brugernavn: ")
+            sys.stderr.flush()
+            username = sys.stdin.readline().strip()
+            try:
+                user = users.authenticate(username, getpass.getpass("Adgangskode: "))
+                break
+            except AuthenticationError as exc:
+                if attempt == _PROMPTS - 1 or exc.locked_until is not None:
+                    raise
+                print(exc.message, file=sys.stderr)
+    else:
+        raise AuthenticationError(LOGIN_REFUSED)
+    return ServiceContext(database=db, principal=user.principal)
+
+
+def open_for_audit(database: str | None) -> Database:
+    """``audit``: open, log in, and only an administrator gets further (VIEW_AUDIT)."""
+    from coordinator_app.access import Permission
+    from coordinator_app.services.context import require
+
+    db = open_for_command(database)
+    try:
+        require(command_context(db), Permission.VIEW_AUDIT)
+    except BaseException:
+        db.dispose()
+        raise
+    return db
+
+
 def _size(n: int) -> str:
     if n < 1024 * 1024:
         return f"{max(1, round(n / 1024))} kB"
@@ -234,11 +296,8 @@ def run_check(args: argparse.Namespace) -> int:
 
 def run_pdf(args: argparse.Namespace) -> int:
     """Headless: issue (and archive) the document, write the exact bytes to the file."""
-    import getpass
-
     from coordinator_app.discharge_plans import PlanKind
     from coordinator_app.errors import KoordinatorError
-    from coordinator_app.services.context import ServiceContext
     from coordinator_app.services.documents import DocumentService
     from coordinator_app.services.plans import PlanService
 
@@ -248,7 +307,7 @@ def run_pdf(args: argparse.Namespace) -> int:
         print(exc.message, file=sys.stderr)
         return 2
     try:
-        ctx = ServiceContext(database=db, user=getpass.getuser())
+        ctx = command_context(db)
         service = DocumentService(ctx)
         if args.document == "varslingsblanket":
             event = service.latest_notification(args.admission)
@@ -292,7 +351,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "check":
         return run_check(args)
     if args.command == "audit":
-        return run_audit(args, open_for_command)
+        return run_audit(args, open_for_audit)
     database = args.database
     demo = args.demo
     tmp: tempfile.TemporaryDirectory[str] | None = None

@@ -84,6 +84,13 @@ class UserService:
         with self._ctx.database.session() as session:
             return UserRepository(session).count() > 0
 
+    def needs_login(self) -> bool:
+        """A demo database, and a real one before its first administrator exists, open without a login (the demo
+        user, full rights); any other needs one — in the window and for headless commands alike."""
+        from coordinator_app.services.setup import is_demo
+
+        return not is_demo(self._ctx) and self.has_users()
+
     def users(self) -> list[User]:
         require(self._ctx, Permission.MANAGE_USERS)
         with self._ctx.database.session() as session:
@@ -290,3 +297,34 @@ class UserService:
 
     def _audit_unknown(self) -> AuditService:
         return AuditService(dataclasses.replace(self._ctx, user=UNKNOWN_USER, principal=DEMO_PRINCIPAL))
+
+
+# -- the idle lock's time (issue 8) ----------------------------------------------------------------------------
+
+IDLE_META_KEY = "idle_lock_minutes"
+DEFAULT_IDLE_MINUTES = 5
+MAX_IDLE_MINUTES = 60
+
+
+def load_idle_minutes(ctx: ServiceContext) -> int:
+    """Minutes without use before the screen locks: the ward's setting (every workstation on the database),
+    ``DEFAULT_IDLE_MINUTES`` when none is stored or it cannot be read."""
+    raw = ctx.database.get_meta(IDLE_META_KEY)
+    try:
+        minutes = int(raw) if raw else DEFAULT_IDLE_MINUTES
+    except ValueError:
+        log.warning("idle lock setting unreadable; using %d minutes", DEFAULT_IDLE_MINUTES)
+        return DEFAULT_IDLE_MINUTES
+    return minutes if 1 <= minutes <= MAX_IDLE_MINUTES else DEFAULT_IDLE_MINUTES
+
+
+def save_idle_minutes(ctx: ServiceContext, minutes: int) -> int:
+    """An administrator sets the idle lock's time (1–60 minutes); there is no "never"."""
+    require(ctx, Permission.MANAGE_SETTINGS)
+    if not 1 <= minutes <= MAX_IDLE_MINUTES:
+        raise ValidationError(
+            f"Skærmen skal låses efter mellem 1 og {MAX_IDLE_MINUTES} minutter uden brug.", field="idle_minutes"
+        )
+    ctx.database.set_meta(IDLE_META_KEY, str(minutes))
+    AuditService(ctx).record(AuditAction.RET, f"Skærmlås efter {minutes} minutter uden brug")
+    return minutes

@@ -21,17 +21,21 @@ from PySide6.QtCore import (
 from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit, QMessageBox
 
 from coordinator_app import __version__
+from coordinator_app.access import DEMO_PRINCIPAL, Principal
 from coordinator_app.errors import KoordinatorError, StorageError
 from coordinator_app.logs import configure_logging
 from coordinator_app.reference import load_centres
 from coordinator_app.services.context import Clock, ServiceContext
 from coordinator_app.services.settings import build_calendar_and_rules, centre_list
 from coordinator_app.services.setup import ensure_reference_data, is_demo, load_demo_ward
+from coordinator_app.services.users import UserService
 from coordinator_app.storage import Database, open_database
 from coordinator_app.storage.auto_backup import AutoBackup
 from coordinator_app.storage.backup import quick_check
 from coordinator_app.storage.failures import PassphraseRequiredError, WrongPassphraseError
 from coordinator_app.ui.errors import install_crash_handler
+from coordinator_app.ui.idle_lock import install_session
+from coordinator_app.ui.login_dialog import sign_in
 from coordinator_app.ui.main_window import DatabaseLabel, MainWindow
 
 log = logging.getLogger("koordinator")
@@ -90,8 +94,11 @@ def database_label(db: Database, demo: bool) -> DatabaseLabel:
     return DatabaseLabel("Lokal database – IKKE krypteret", warning=True)
 
 
-def build_window(db: Database, options: LaunchOptions, *, clock: Clock | None = None) -> MainWindow:
-    ctx = ServiceContext(database=db, clock=clock or Clock())
+def build_window(
+    db: Database, options: LaunchOptions, *, clock: Clock | None = None, principal: Principal = DEMO_PRINCIPAL
+) -> MainWindow:
+    """The window for ``principal`` (``sign_in``'s answer; left out: the demo user, as for demo databases)."""
+    ctx = ServiceContext(database=db, clock=clock or Clock(), principal=principal)
     ensure_reference_data(ctx)
     ctx.calendar, _rules = build_calendar_and_rules(ctx)  # Indstillinger → Kalender og regler (at start-up)
     if options.demo:
@@ -103,8 +110,42 @@ def build_window(db: Database, options: LaunchOptions, *, clock: Clock | None = 
     window = MainWindow(
         ctx, settings=settings, centres=centre_list(ctx), database_label=database_label(db, demo), ward_name=ward
     )
+    window.idle_lock = install_session(window, ctx)  # issue 8: who is working, and the idle lock
     window.refresh()
     return window
+
+
+def sign_in_for_start(db: Database, options: LaunchOptions, *, clock: Clock | None = None) -> Principal | None:
+    """Issue 8, before the window: the demo user for a demo database (no prompt), the first administrator of a real
+    database without users, else a login. ``--smoke`` against a real database takes KOORDINATOR_USER and
+    KOORDINATOR_PASSWORD or refuses. None: cancelled or refused (the program closes)."""
+    ctx = ServiceContext(database=db, clock=clock or Clock())
+    users = UserService(ctx)
+    if options.demo and users.needs_login():
+        QMessageBox.critical(
+            None,
+            "Koordinator",
+            "Databasen har brugere og er ikke en demo-database, så demo-afdelingen indlæses ikke her. Start med en "
+            "anden database (--database) for at se demoen.",
+        )
+        return None
+    if options.smoke:  # never a prompt: no screen to show it on
+        if not users.needs_login():
+            return DEMO_PRINCIPAL
+        username, password = os.environ.get("KOORDINATOR_USER"), os.environ.get("KOORDINATOR_PASSWORD")
+        if not (username and password):
+            print(
+                "Databasen kræver login. Sæt KOORDINATOR_USER og KOORDINATOR_PASSWORD for en røgtest uden skærm.",
+                file=sys.stderr,
+            )
+            return None
+        try:
+            return users.authenticate(username, password).principal
+        except KoordinatorError as exc:
+            print(exc.message, file=sys.stderr)
+            return None
+    demo = options.demo or is_demo(ctx)
+    return sign_in(users, demo=demo, where=database_label(db, demo).text)
 
 
 PASSPHRASE_TRIES = 3
@@ -208,7 +249,12 @@ def run(options: LaunchOptions) -> int:
         return 2
     log.info("Database åbnet (%s)", db.dialect)
     try:
-        window = build_window(db, options)
+        principal = sign_in_for_start(db, options)
+        if principal is None:
+            log.info("Login annulleret eller afvist; programmet lukker")
+            db.dispose()
+            return 2
+        window = build_window(db, options, principal=principal)
     except KoordinatorError as exc:
         QMessageBox.critical(None, "Koordinator", exc.message)
         db.dispose()

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from coordinator_app import __version__
+from coordinator_app.access import Permission
 from coordinator_app.audit import AuditAction
 from coordinator_app.errors import KoordinatorError
 from coordinator_app.meetings import Meeting
@@ -49,6 +50,7 @@ from coordinator_app.ui.admission_table import COL_DISCHARGED, COL_NEXT, Admissi
 from coordinator_app.ui.details import DetailsPanel
 from coordinator_app.ui.errors import show_error
 from coordinator_app.ui.faerdigmeldte_tab import FaerdigmeldteTab
+from coordinator_app.ui.idle_lock import IdleLock
 from coordinator_app.ui.meetings_tab import MeetingsTab
 from coordinator_app.ui.notification_dialog import NotificationDialog
 from coordinator_app.ui.plan_dialogs import PlanActions
@@ -201,6 +203,8 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.calendar_label)
         self._restore_layout()
         self.table.setColumnHidden(COL_DISCHARGED, not self.show_discharged.isChecked())
+        self.idle_lock: IdleLock | None = None  # installed by the composition root (ui/app.py)
+        self._apply_role()
 
     # -- actions and menus ------------------------------------------------------------------------------
     def _build_actions(self) -> None:
@@ -233,12 +237,15 @@ class MainWindow(QMainWindow):
         self.act_contacts = action("&Kontaktbog…", None, self.edit_contacts)
         self.act_settings = action("&Indstillinger…", "Ctrl+,", self.edit_settings)
         self.act_backups = action("&Sikkerhedskopier…", None, self.edit_backups)
+        self.act_lock = action("&Lås", "Ctrl+L", self.lock_screen)
+        self.act_users = action("&Brugere…", None, self.edit_users)
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
         m = bar.addMenu("&Filer")
         m.addAction(self.act_new)
         m.addSeparator()
+        m.addAction(self.act_lock)
         m.addAction(self.act_quit)
         m = bar.addMenu("&Rediger")
         m.addAction(self.act_find)
@@ -256,6 +263,7 @@ class MainWindow(QMainWindow):
         m.addAction(self.act_contacts)
         m.addAction(self.act_backups)
         m.addSeparator()
+        m.addAction(self.act_users)
         m.addAction(self.act_settings)
         m = bar.addMenu("&Hjælp")
         m.addAction(self.act_about)
@@ -359,6 +367,33 @@ class MainWindow(QMainWindow):
             "arbejde videre i den gendannede database.",
         )
         self.close()
+
+    # -- users and the lock (issue 8) -----------------------------------------------------------------------
+    def _apply_role(self) -> None:
+        """A courtesy: grey out what the role may not do (the services refuse it anyway, in Danish)."""
+        may = self._ctx.may
+        self.act_new.setEnabled(may(Permission.EDIT_ADMISSION))
+        self.act_template.setEnabled(may(Permission.MANAGE_MEETING))
+        for act in (self.act_settings, self.act_backups):
+            act.setEnabled(may(Permission.MANAGE_SETTINGS))
+        self.act_users.setEnabled(may(Permission.MANAGE_USERS))
+
+    def lock_screen(self) -> None:
+        """Filer → Lås (Ctrl+L): hide patient data now; the password opens it again."""
+        if self.idle_lock is not None:
+            self.idle_lock.lock()
+
+    def edit_users(self) -> None:
+        from coordinator_app.services.users import UserService
+        from coordinator_app.ui.users_dialog import UsersDialog
+
+        try:
+            dialog = UsersDialog(self._ctx, UserService(self._ctx), self)
+        except KoordinatorError as exc:
+            show_error(self, exc)
+            return
+        dialog.open()
+        self._open_dialog = dialog
 
     def edit_settings(self) -> None:
         from coordinator_app.ui.settings_dialog import open_settings_dialog
@@ -690,14 +725,18 @@ class MainWindow(QMainWindow):
         except KoordinatorError:
             label = ""
         assert meeting.id is not None
-        window = open_live_meeting(
-            self,
-            self.meetings,
-            meeting.id,
-            today=self._ctx.clock.today(),
-            calendar=self._ctx.calendar,
-            patient_label=label,
-        )
+        try:  # starting a planned meeting needs a role that may hold it (issue 8)
+            window = open_live_meeting(
+                self,
+                self.meetings,
+                meeting.id,
+                today=self._ctx.clock.today(),
+                calendar=self._ctx.calendar,
+                patient_label=label,
+            )
+        except KoordinatorError as exc:
+            show_error(self, exc)
+            return
         self._windows.append(window)
         admission_id = meeting.admission_id
 

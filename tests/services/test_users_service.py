@@ -14,7 +14,14 @@ from coordinator_app.audit import AuditAction
 from coordinator_app.errors import AccessDeniedError, AuthenticationError, KoordinatorError, ValidationError
 from coordinator_app.services.audit import AuditService
 from coordinator_app.services.context import Clock, ServiceContext
-from coordinator_app.services.users import WRONG_CREDENTIALS, UserService
+from coordinator_app.services.setup import DEMO_META_KEY
+from coordinator_app.services.users import (
+    DEFAULT_IDLE_MINUTES,
+    WRONG_CREDENTIALS,
+    UserService,
+    load_idle_minutes,
+    save_idle_minutes,
+)
 from coordinator_app.storage.audit_repository import AuditRepository
 from coordinator_app.storage.orm import UserRow
 
@@ -261,7 +268,8 @@ def test_anyone_changes_their_own_password(ctx: ServiceContext, service: UserSer
 
 
 def test_the_idle_lock_checks_the_signed_in_users_password(ctx: ServiceContext, service: UserService, admin) -> None:
-    signed_in = UserService(ServiceContext(database=ctx.database, clock=ctx.clock, principal=admin.principal), hasher=FAST)
+    as_admin = ServiceContext(database=ctx.database, clock=ctx.clock, principal=admin.principal)
+    signed_in = UserService(as_admin, hasher=FAST)
     with pytest.raises(AuthenticationError):
         signed_in.verify_current("forkert adgangskode")
     assert signed_in.verify_current(PASSWORD).username == "admin"
@@ -275,3 +283,23 @@ def test_login_lines_keep_the_audit_chain_intact(service: UserService, ctx, admi
         service.authenticate("admin", "forkert adgangskode")
     service.authenticate("admin", PASSWORD)
     assert AuditService(ctx).verify().ok
+
+
+def test_a_demo_database_and_one_before_its_first_administrator_need_no_login(service: UserService, ctx) -> None:
+    assert not service.needs_login()  # no users yet: the first start asks for the administrator
+    service.create_administrator("admin", "Anne Administrator", PASSWORD)
+    assert service.needs_login()
+    ctx.database.set_meta(DEMO_META_KEY, "1")
+    assert not service.needs_login()
+
+
+def test_the_idle_lock_minutes_are_the_wards_setting(ctx: ServiceContext, admin) -> None:
+    assert load_idle_minutes(ctx) == DEFAULT_IDLE_MINUTES == 5
+    assert save_idle_minutes(ctx, 10) == 10 and load_idle_minutes(ctx) == 10
+    with pytest.raises(ValidationError, match="mellem 1 og 60"):
+        save_idle_minutes(ctx, 0)
+    koordinator = UserService(ctx, hasher=FAST).create_user("mhansen", "Mette Hansen", Role.KOORDINATOR, PASSWORD)
+    as_koordinator = ServiceContext(database=ctx.database, clock=ctx.clock, principal=koordinator.principal)
+    with pytest.raises(AccessDeniedError, match="ændre afsnittets indstillinger"):
+        save_idle_minutes(as_koordinator, 30)
+    assert load_idle_minutes(ctx) == 10
