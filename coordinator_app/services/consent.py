@@ -85,7 +85,7 @@ class ConsentService:
                 method=data.method,
                 given_at=given_at,
                 recorded_by=ctx.user,
-                note=data.note.strip(),
+                note=validation.optional_text(data.note, field="note", label="Noten", max_length=2000) or "",
             )
         )
         AuditService(ctx).record_in(  # who and what it covers are free text: they stay in the consent

@@ -60,6 +60,7 @@ def check_email(text: str | None, *, field: str, label: str) -> str:
         return ""
     if len(value) > MAX_EMAIL:
         raise ValidationError(f"{label} er for lang ({len(value)} tegn); højst {MAX_EMAIL} tegn.", field=field)
+    validation.check_characters(value, field=field, label=label, multiline=False)
     if not _EMAIL.fullmatch(value):
         raise ValidationError(
             f"{label} »{value}« ligner ikke en e-mailadresse. Skriv den som navn@domæne.dk.", field=field
@@ -113,7 +114,9 @@ class ContactService:
     def _checked(self, data: ContactInput, kommuner: KommuneRepository) -> dict[str, object]:
         name = validation.require_name(data.name, field="name", label="Navnet")
         kommune_code = (data.kommune_code or "").strip() or None
-        if kommune_code is not None and kommuner.get(kommune_code) is None:
+        if kommune_code is not None and (
+            not validation.is_kommune_code(kommune_code) or kommuner.get(kommune_code) is None
+        ):
             raise ValidationError(
                 f"Kommunen med kode {kommune_code} findes ikke i kommunelisten. Vælg kommunen i listen.",
                 field="kommune_code",
@@ -183,5 +186,7 @@ class ContactService:
             value = check_email(address, field="secure_mail", label="Den sikre postkasse")
         except ValidationError as exc:
             raise ValidationError(exc.message, field="secure_mail", rule="F3") from None
+        if not validation.is_kommune_code(code):
+            raise ValidationError("Vælg kommunen i listen.", field="code", rule="F3")
         with self._ctx.database.session() as session:
             return KommuneRepository(session).set_secure_mail(code, value or None)

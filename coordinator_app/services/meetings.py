@@ -355,6 +355,7 @@ class MeetingService:
         """Autosave: one short transaction; durable when it returns (returns the new version).
         ConflictError when someone else saved in between."""
         require(self._ctx, Permission.RUN_MEETING)
+        validation.check_texts(content, field="content", label="Referatet")
         with self._ctx.database.session() as session:
             return MeetingRepository(session).save_content(
                 meeting_id, content, expected_version=expected_version, at=self._ctx.clock.now()
@@ -579,6 +580,7 @@ class MeetingService:
         require(self._ctx, Permission.MANAGE_MEETING)
         who = validation.require_name(name, field="name", label="Modtagerens navn")
         where = " ".join((address or "").split())
+        validation.check_characters(where, field="address", label="Adressen", multiline=False)
         if not where:
             raise ValidationError("Skriv modtagerens adresse (e-mail, sikker post eller postadresse).", field="address")
         if len(where) > 300:
@@ -662,8 +664,9 @@ class MeetingService:
         )
         if data.planned_at is None:
             return reason
-        if data.planned_at.tzinfo is None or data.planned_at.utcoffset() is None:
-            raise ValidationError("Mødetidspunktet mangler tidszone.", field="planned_at")
+        validation.check_moment(
+            data.planned_at, today=self._ctx.clock.today(), field="planned_at", label="Mødetidspunktet"
+        )
         day = local_date(data.planned_at)
         if day < data.invited_on:
             raise ValidationError(

@@ -109,11 +109,14 @@ class NotificationService:
         when = data.occurred_at or now
         if when.tzinfo is None:
             raise ValidationError("Tidspunktet mangler tidszone.", field="occurred_at")
+        validation.check_moment(when, today=self._ctx.clock.today(), field="occurred_at", label="Tidspunktet")
         if when > now:
             raise ValidationError(
                 "Tidspunktet ligger i fremtiden. Registrér det, når det er sendt.", field="occurred_at"
             )
         note = validation.optional_text(data.note, field="note", label="Notatet", max_length=5000) or ""
+        validation.optional_text(data.legal_basis, field="legal_basis", label="Lovhjemlen", max_length=500)
+        validation.check_texts(data.form, field="form", label="Blanketten", max_length=5000)
         with self._ctx.database.session() as session:
             admissions = AdmissionRepository(session)
             events = EventRepository(session)

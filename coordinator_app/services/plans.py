@@ -269,6 +269,7 @@ class PlanService:
         ``activate`` (a new issued version) instead: ``ValidationError`` here."""
         require(self._ctx, Permission.EDIT_PLAN)
         validate_dates(content)
+        validation.check_texts(content, field="content", label="Teksten")
         with self._ctx.database.session() as session:
             repo = DischargePlanRepository(session)
             plan = self._kladde(repo, plan_id)
@@ -307,6 +308,7 @@ class PlanService:
                     f"{PLAN_DEFINITE[plan.kind]} er afsluttet og kan ikke sættes i kraft igen. Opret en ny.",
                     field="status",
                 )
+            validation.check_texts(content, field="content", label="Teksten")
             problems = check_complete(plan.kind, content)
             if problems:
                 first = problems[0]

@@ -27,6 +27,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from coordinator_app import validation
 from coordinator_app.access import Permission
 from coordinator_app.bed_days import BedDayRates, RateBand
 from coordinator_app.errors import ValidationError
@@ -155,6 +156,12 @@ def save_rates(ctx: ServiceContext, rates: Mapping[int, Decimal | Sequence[RateB
                 f"Året {year} ligger uden for {MIN_YEAR}–{MAX_YEAR}.", field="bed_day_rate", rule="B5"
             )
         amounts = [rate] if isinstance(rate, Decimal) else [b.amount for b in rate]
+        if any(not a.is_finite() or a > MAX_RATE for a in amounts):  # NaN cannot even be compared with 0
+            raise ValidationError(
+                f"Sengedagstaksten for {year} skal være et beløb mellem 0 og {format_kroner(MAX_RATE)}.",
+                field="bed_day_rate",
+                rule="B5",
+            )
         if any(a <= 0 for a in amounts):
             raise ValidationError(
                 f"Sengedagstaksten for {year} skal være større end 0 kr.", field="bed_day_rate", rule="B5"
@@ -164,6 +171,7 @@ def save_rates(ctx: ServiceContext, rates: Mapping[int, Decimal | Sequence[RateB
     for year, rate in sorted(rates.items()):
         bands = [RateBand(1, rate)] if isinstance(rate, Decimal) else sorted(rate, key=lambda b: b.from_day)
         table[str(year)] = [[b.from_day, str(b.amount)] for b in bands]
+    source = validation.optional_text(source, field="source", label="Kilden", multiline=False) or ""
     ctx.database.set_meta(META_KEY, json.dumps({"rates": table, "source": source}, ensure_ascii=False))
 
 
@@ -253,8 +261,10 @@ def rates_from_rows(rows: Sequence[tuple[str, str, str]]) -> dict[int, tuple[Rat
 
 
 def _int(text: str) -> int | None:
+    """A whole number as typed, or ``None``: ``isdigit`` also accepts "²", which ``int`` refuses, and a typed
+    number longer than nine digits is no year or day (``int`` even refuses thousands of digits)."""
     value = text.strip()
-    return int(value) if value.isdigit() else None
+    return int(value) if value.isdecimal() and len(value) <= 9 else None
 
 
 # -- calendar and rule units (agreement.md, Working days) -------------------------------------------------
@@ -361,6 +371,7 @@ def update_ward_profile(ctx: ServiceContext, *, phone: str, secure_mail: str, co
     """Check and store the sender printed on every document; ``ValidationError`` with the field when refused."""
     require(ctx, Permission.MANAGE_SETTINGS)
     title = " ".join(coordinator_title.split())
+    validation.check_characters(title, field="coordinator_title", label="Titlen", multiline=False)
     if not title:
         raise ValidationError("Titlen skal udfyldes (fx Udskrivningskoordinator).", field="coordinator_title")
     if len(title) > MAX_TITLE:
@@ -410,6 +421,8 @@ def add_ward(ctx: ServiceContext, centre: str, ward: str = "") -> list[Centre]:
     require(ctx, Permission.MANAGE_SETTINGS)
     centre_name = " ".join(centre.split())
     ward_name = " ".join(ward.split())
+    validation.check_characters(centre_name, field="centre", label="Centrets navn", multiline=False)
+    validation.check_characters(ward_name, field="ward", label="Afsnittets navn", multiline=False)
     if not centre_name:
         raise ValidationError("Skriv centrets navn (fx Psykiatrisk Center København).", field="centre")
     if len(centre_name) > MAX_CENTRE:
