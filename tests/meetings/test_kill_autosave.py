@@ -5,7 +5,7 @@ after ``save_content`` returned. We SIGKILL it at a random moment (20–400 ms i
 the file with ``open_database`` (WAL recovery), and check: ``PRAGMA integrity_check`` is ``ok``; the stored
 meeting holds at least the last acknowledged edit and at most one more (killed between commit and ACK); the
 stored content is exactly the content after that many edits (no torn or mixed save). Then the typist resumes
-from what was stored. ``KOORDINATOR_KILLS`` sets the number of kills (default 50, e.g. 200 before a release).
+from what was stored. ``KOORDINATOR_KILLS`` sets the number of kills (default 30 in the suite; 200 before a release).
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ SEED = 20261125
 
 @pytest.mark.slow
 def test_sigkill_during_autosave_loses_no_acknowledged_edit(tmp_path: Path, record_property) -> None:
-    kills = int(os.environ.get("KOORDINATOR_KILLS", "50"))
+    kills = int(os.environ.get("KOORDINATOR_KILLS", "30"))
     rng = random.Random(SEED)
     db_file = tmp_path / "kill.db"
     open_database(db_file).dispose()  # migrated once, as an installed Koordinator would have it

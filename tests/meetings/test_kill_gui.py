@@ -55,7 +55,7 @@ def _added_before(typed: int, scheduled: Callable[[int], str | None]) -> tuple[l
 @pytest.mark.slow
 @pytest.mark.gui  # Qt widgets, in the subprocess
 def test_sigkill_of_the_live_window_loses_no_acknowledged_edit(tmp_path: Path, record_property) -> None:
-    kills = int(os.environ.get("KOORDINATOR_GUI_KILLS", "25"))
+    kills = int(os.environ.get("KOORDINATOR_GUI_KILLS", "15"))
     rng = random.Random(SEED)
     db_file = tmp_path / "gui-kill.db"
     db = open_database(db_file)  # migrated once, as an installed Koordinator would have it
