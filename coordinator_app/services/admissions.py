@@ -394,6 +394,8 @@ class AdmissionService:
             (data.opholdskommune, "Opholdskommunen"),
             (data.handlekommune, "Handlekommunen"),
         ):
+            if code and not validation.is_kommune_code(code):  # checked before it reaches the database (issue 8)
+                raise ValidationError(f"{label} skal være en kommunekode på tre cifre, fx 101.", field="kommune")
             if code and repo.get(code) is None:
                 raise ValidationError(f"{label} (kode {code}) findes ikke i kommunelisten.", field="kommune")
 

@@ -426,10 +426,6 @@ def _check_stored_admission(ctx: ServiceContext, admission_id: int, data: Admiss
     assert admission.opholdskommune == (data.opholdskommune or None)
 
 
-@pytest.mark.xfail(
-    reason="services/admissions.py looks an unchecked kommune code up (validation.is_kommune_code first): reported",
-    strict=True,
-)
 def test_admission_with_an_unstorable_kommune_code_is_refused_in_danish(ctx: ServiceContext) -> None:
     """A lone surrogate crashes on both backends (NUL only on PostgreSQL, so it is not the case pinned here)."""
     code = "1\ud80001"
