@@ -365,11 +365,6 @@ def fuzzed(
 
 
 _good_admitted = st.dates(date(2020, 1, 1), TODAY)
-#: KNOWN BUG (reported; ``services/admissions.py`` is not this slice's to edit): ``_check_kommuner`` looks a typed
-#: kommune code up unchecked, so NUL (PostgreSQL) or a lone surrogate (both backends) is a crash, not a Danish
-#: message — ``test_admission_with_an_unstorable_kommune_code_is_refused_in_danish`` below. Until it is fixed the
-#: admission strategies leave those two characters out of kommune codes; everything else odd goes in.
-_kommune_code_text = odd_text.filter(lambda s: re.search("[\x00\ud800-\udfff]", s) is None)
 admission_inputs = fuzzed(
     AdmissionInput,
     good={
@@ -393,13 +388,13 @@ admission_inputs = fuzzed(
         "cpr": cpr_like,
         "given_name": name_text,
         "family_name": name_text,
-        "bopaelskommune": st.one_of(st.sampled_from(KOMMUNER), _kommune_code_text),
+        "bopaelskommune": st.one_of(st.sampled_from(KOMMUNER), odd_text),
         "center": name_text,
         "ward": name_text,
         "admitted": st.one_of(st.none(), any_date),
         "replacement_cpr": st.booleans(),
         "address": maybe_good_text,
-        "opholdskommune": _kommune_code_text,
+        "opholdskommune": odd_text,
         "discharged": optional_date,
         "expected_faerdigbehandlet": optional_date,
         "flags": st.builds(AdmissionFlags, homeless=st.booleans()),
@@ -426,9 +421,10 @@ def _check_stored_admission(ctx: ServiceContext, admission_id: int, data: Admiss
     assert admission.opholdskommune == (data.opholdskommune or None)
 
 
-def test_admission_with_an_unstorable_kommune_code_is_refused_in_danish(ctx: ServiceContext) -> None:
-    """A lone surrogate crashes on both backends (NUL only on PostgreSQL, so it is not the case pinned here)."""
-    code = "1\ud80001"
+@pytest.mark.parametrize("code", ["1\x0001", "1\ud80001"], ids=["NUL", "surrogate"])
+def test_admission_with_an_unstorable_kommune_code_is_refused_in_danish(ctx: ServiceContext, code: str) -> None:
+    """Found by this module: a kommune code was looked up unchecked, so NUL (PostgreSQL) or a lone surrogate (both
+    backends) was a crash instead of a Danish message."""
     data = AdmissionInput(
         cpr="0101909909",
         given_name="Testa",
@@ -440,7 +436,7 @@ def test_admission_with_an_unstorable_kommune_code_is_refused_in_danish(ctx: Ser
         opholdskommune=code,
     )
     before = snapshot(ctx.database)
-    with pytest.raises(KoordinatorError) as refused:  # not tallied: a known crash, not a fuzzed input
+    with pytest.raises(KoordinatorError) as refused:  # a regression case, not a fuzzed input: not tallied
         AdmissionService(ctx).create_admission(data)
     assert_danish(refused.value.message)
     assert snapshot(ctx.database) == before
