@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 
 from coordinator_app import cpr as cpr_rules
 from coordinator_app import validation
+from coordinator_app.access import Permission
 from coordinator_app.audit import AuditAction
 from coordinator_app.deadlines import Deadline, DeadlineState, next_deadline
 from coordinator_app.errors import ProcessError, StorageError, ValidationError
@@ -22,7 +23,7 @@ from coordinator_app.meetings import Task, task_deadlines, tasks_of
 from coordinator_app.model import Admission, AdmissionFlags, Event, Kommune, Patient
 from coordinator_app.process import STATUS_LABELS, Status
 from coordinator_app.services.audit import AuditService
-from coordinator_app.services.context import ServiceContext
+from coordinator_app.services.context import ServiceContext, require
 from coordinator_app.services.deadline_cache import DeadlineCache, Derived
 from coordinator_app.special_groups import Reminder, reminders
 from coordinator_app.storage.repositories import (
@@ -268,6 +269,7 @@ class AdmissionService:
         Validated as in ``create_admission`` (CPR or erstatnings-CPR, fornavn, efternavn). A known CPR returns
         the stored patient unchanged: a differently typed name never silently overwrites the stored one (the
         caller can compare ``name`` and tell the user)."""
+        require(self._ctx, Permission.MANAGE_MEETING)  # an ambulant patient is created to hold a meeting
         today = self._ctx.clock.today()
         number = cpr_rules.validate_cpr(cpr, replacement=replacement_cpr, today=today)
         given = validation.require_name(given_name, field="given_name", label="Fornavn")
@@ -294,6 +296,7 @@ class AdmissionService:
 
     def create_admission(self, data: AdmissionInput) -> Changes:
         """Admit a patient (new or known by CPR). A patient can have only one open admission."""
+        require(self._ctx, Permission.EDIT_ADMISSION)
         patient, data = self._validated(data)
         with self._ctx.database.session() as session:
             kommuner = KommuneRepository(session)
@@ -348,6 +351,7 @@ class AdmissionService:
     ) -> Changes:
         """Save an edit. The versions are those the dialog read: if someone else saved in between, a
         ``ConflictError`` (Danish) is raised and nothing is written (optimistic locking)."""
+        require(self._ctx, Permission.EDIT_ADMISSION)
         patient, data = self._validated(data)
         with self._ctx.database.session() as session:
             self._check_kommuner(KommuneRepository(session), data)

@@ -139,8 +139,30 @@ def ward(ctx: ServiceContext) -> Ward:
 
 Operation = Callable[[ServiceContext, Ward], object]
 
+
 #: Every write the services offer (admissions.py's come with the lead's require lines), with what it needs.
+def _new_admission() -> AdmissionInput:
+    return AdmissionInput(
+        cpr="020290-9908",
+        given_name="Anden",
+        family_name="Testesen",
+        bopaelskommune="101",
+        center="Psykiatrisk Center København",
+        ward="Afsnit 7",
+        admitted=date(2026, 11, 10),
+    )
+
+
 OPERATIONS: dict[str, tuple[Permission, Operation]] = {
+    "admit a patient": (Permission.EDIT_ADMISSION, lambda c, w: AdmissionService(c).create_admission(_new_admission())),
+    "edit an admission": (
+        Permission.EDIT_ADMISSION,
+        lambda c, w: AdmissionService(c).update_admission(w.admission_id, _new_admission()),
+    ),
+    "create an ambulant patient": (
+        Permission.MANAGE_MEETING,
+        lambda c, w: AdmissionService(c).find_or_create_patient("020290-9908", "Anden", "Testesen"),
+    ),
     "send varsling": (
         Permission.SEND_NOTIFICATION,
         lambda c, w: NotificationService(c).send(w.admission_id, NotificationInput(kind=EventKind.FAERDIGMELDING)),
