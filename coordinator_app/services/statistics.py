@@ -66,14 +66,13 @@ class StatisticsService:
         )
 
     def export(self, stats: Statistics, kind: str) -> bytes:
-        """The figures as an XLSX or CSV file's bytes — checked (EXPORT_STATISTICS) and logged *before* anything is
-        written, so a role without the right never gets a file."""
+        """The figures as an XLSX or CSV file's bytes — checked (EXPORT_STATISTICS) *before* anything is written, so
+        a role without the right never gets a file. The caller logs the export with ``record_export`` once the file
+        is actually written (a full disk is not an export)."""
         from coordinator_app.documents.statistics_export import to_csv, to_xlsx
 
         require(self._ctx, Permission.EXPORT_STATISTICS)
-        data = to_xlsx(stats) if kind == "xlsx" else to_csv(stats).encode("utf-8")
-        self.record_export(stats, kind)
-        return data
+        return to_xlsx(stats) if kind == "xlsx" else to_csv(stats).encode("utf-8")
 
     def compute(self, period_from: date, period_to: date, kommune_code: str | None = None) -> Statistics:
         """The statistics for ``period_from``–``period_to`` (both included), optionally one kommune's."""

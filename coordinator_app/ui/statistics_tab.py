@@ -558,9 +558,11 @@ class StatisticsTab(QWidget):
         stats = self.statistics()
         if stats is None:
             return False
-        from coordinator_app.documents.statistics_export import to_csv, to_xlsx  # openpyxl only when exporting
-
-        data = to_xlsx(stats) if kind == "xlsx" else to_csv(stats).encode("utf-8")
+        try:
+            data = self._service.export(stats, kind)  # the role is checked before a file exists (issue 8)
+        except KoordinatorError as exc:
+            show_error(self, exc)
+            return False
         try:
             write_atomically(path, data)
         except OSError as exc:
