@@ -29,9 +29,8 @@ from coordinator_app.meetings import (
 from coordinator_app.model import ConsentMethod, ConsentRecipient, EventKind
 from coordinator_app.services.admissions import AdmissionInput, AdmissionService
 from coordinator_app.services.consent import ConsentInput, ConsentService
-from coordinator_app.services.context import COPENHAGEN, Clock, ServiceContext
+from coordinator_app.services.context import COPENHAGEN, ServiceContext
 from coordinator_app.services.meetings import MeetingService, ScheduleInput
-from coordinator_app.services.setup import ensure_reference_data
 from coordinator_app.storage import ConflictError
 from coordinator_app.storage.orm import EventRow
 from coordinator_app.storage.repositories import AdmissionRepository, EventRepository
@@ -39,26 +38,6 @@ from coordinator_app.storage.repositories import AdmissionRepository, EventRepos
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # Monday
 CPR = "0101909909"
 NAME = ("Testa", "Fiktivsen")
-
-
-class MovableClock:
-    def __init__(self, moment: datetime) -> None:
-        self.moment = moment
-
-    def __call__(self) -> datetime:
-        return self.moment
-
-
-@pytest.fixture
-def clock() -> MovableClock:
-    return MovableClock(NOW)
-
-
-@pytest.fixture
-def ctx(database, clock: MovableClock) -> ServiceContext:
-    context = ServiceContext(database=database, clock=Clock(now_utc=clock), user="koordinator.test")
-    ensure_reference_data(context)
-    return context
 
 
 @pytest.fixture

@@ -27,11 +27,10 @@ from coordinator_app.errors import KoordinatorError, ValidationError
 from coordinator_app.meetings import AgreementItem, MeetingContent, Occasion, Participant, Sector
 from coordinator_app.rules import Milestone
 from coordinator_app.services.admissions import AdmissionInput, AdmissionService
-from coordinator_app.services.context import Clock, ServiceContext
+from coordinator_app.services.context import ServiceContext
 from coordinator_app.services.documents import DocumentService
 from coordinator_app.services.meetings import MeetingService, ScheduleInput
 from coordinator_app.services.plans import PlanService
-from coordinator_app.services.setup import ensure_reference_data
 from coordinator_app.storage import ConflictError
 from coordinator_app.storage.orm import DocumentRow, EventRow
 from coordinator_app.storage.repositories import AdmissionRepository, EventRepository
@@ -39,26 +38,6 @@ from coordinator_app.storage.repositories import AdmissionRepository, EventRepos
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # Monday
 TODAY = date(2026, 11, 23)
 AFTALE, PLAN = PlanKind.UDSKRIVNINGSAFTALE, PlanKind.KOORDINATIONSPLAN
-
-
-class MovableClock:
-    def __init__(self, moment: datetime) -> None:
-        self.moment = moment
-
-    def __call__(self) -> datetime:
-        return self.moment
-
-
-@pytest.fixture
-def clock() -> MovableClock:
-    return MovableClock(NOW)
-
-
-@pytest.fixture
-def ctx(database, clock: MovableClock) -> ServiceContext:
-    context = ServiceContext(database=database, clock=Clock(now_utc=clock), user="koordinator.test")
-    ensure_reference_data(context)
-    return context
 
 
 @pytest.fixture
