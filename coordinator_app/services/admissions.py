@@ -20,9 +20,9 @@ from coordinator_app.audit import AuditAction
 from coordinator_app.deadlines import Deadline, DeadlineState, next_deadline
 from coordinator_app.errors import ProcessError, StorageError, ValidationError
 from coordinator_app.meetings import Task, task_deadlines, tasks_of
-from coordinator_app.model import Admission, AdmissionFlags, Event, Kommune, Patient
+from coordinator_app.model import Admission, AdmissionFlags, Event, EventKind, Kommune, Patient
 from coordinator_app.process import STATUS_LABELS, Status
-from coordinator_app.services.audit import AuditService
+from coordinator_app.services.audit import AuditService, LastChange
 from coordinator_app.services.context import ServiceContext, require
 from coordinator_app.services.deadline_cache import DeadlineCache, Derived
 from coordinator_app.special_groups import Reminder, reminders
@@ -39,6 +39,7 @@ STATUS_UNKNOWN = "Historik kan ikke læses"
 _UNREAD = Derived(None, ())
 CENTER = "center"  # rules.Rule.responsible for the ward's own duties
 PLAN_ENDS = "plan_udloeber"  # rules key of E3
+NOTE_MAX = 10_000  # a note keeps a whole form's worth of typed values
 
 
 @dataclass(frozen=True, slots=True)
@@ -390,6 +391,44 @@ class AdmissionService:
                 admission_id=admission_id,
             )
         return Changes(admission_id=admission_id, patient_id=current.patient_id)
+
+    def add_note(self, admission_id: int, text: str, *, data: dict[str, object] | None = None) -> Changes:
+        """A note in the admission's history (``EventKind.NOTE``): neutral to the process, so it is accepted in
+        every state, also after the discharge. Used to keep what a user typed when their edit lost to another
+        user's (the conflict dialog's «Gem mine som notat», issue 8): nothing typed is lost."""
+        require(self._ctx, Permission.EDIT_ADMISSION)
+        note = validation.optional_text(text, field="note", label="Notatet", max_length=NOTE_MAX)
+        if note is None:
+            raise ValidationError("Notatet er tomt. Skriv noget, eller annuller.", field="note")
+        with self._ctx.database.session() as session:
+            admission = AdmissionRepository(session).get(admission_id)
+            event = EventRepository(session).append(
+                Event(
+                    id=None,
+                    admission_id=admission_id,
+                    kind=EventKind.NOTE,
+                    occurred_at=self._ctx.clock.now(),
+                    recorded_by=self._ctx.user,
+                    note=note,
+                    data=dict(data or {}),
+                )
+            )
+            self._audit.record_in(
+                session,
+                AuditAction.OPRET,
+                f"Notat registreret (hændelse {event.id})",
+                patient_id=admission.patient_id,
+                admission_id=admission_id,
+            )
+        return Changes(admission_id=admission_id, patient_id=admission.patient_id)
+
+    def last_change(self, admission_id: int) -> LastChange | None:
+        """Who saved the admission last and when (from the audit log), for the conflict dialog; ``None`` when the
+        log has no such line. Reading one's own admission's history needs no more than READ."""
+        require(self._ctx, Permission.READ)
+        with self._ctx.database.session() as session:
+            patient_id = AdmissionRepository(session).get(admission_id).patient_id
+        return self._audit.last_change(patient_id, admission_id)
 
     @staticmethod
     def _check_kommuner(repo: KommuneRepository, data: AdmissionInput) -> None:

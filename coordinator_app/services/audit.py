@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy.orm import Session
 
@@ -23,6 +25,19 @@ from coordinator_app.storage.audit_repository import AuditRepository
 
 #: Column headings of the patient export (CSV for Danish Excel: ``;``, UTF-8 with BOM).
 EXPORT_HEADERS = ("Linje", "Tidspunkt", "Bruger", "Handling", "Patient", "Indlæggelse", "Hvad", "Kontrolsum")
+
+
+@dataclass(frozen=True)
+class LastChange:
+    """The newest line that wrote to an admission: who, when (aware UTC) and what (Danish, no CPR or name)."""
+
+    user: str
+    at: datetime
+    what: str
+
+
+#: Lines that record a write (views and logins are not changes).
+_WRITES = frozenset({AuditAction.OPRET, AuditAction.RET, AuditAction.KORRIGER})
 
 
 class AuditService:
@@ -54,6 +69,17 @@ class AuditService:
         """One line in a transaction of its own (a view: nothing else to commit with it)."""
         with self._ctx.database.session() as session:
             return self.record_in(session, action, what, patient_id=patient_id, admission_id=admission_id)
+
+    def last_change(self, patient_id: int, admission_id: int) -> LastChange | None:
+        """Who last wrote to ``admission_id``, when and what, for the conflict dialog (issue 8). Not a view of the
+        log for an access request, so it needs no VIEW_AUDIT; the caller checks READ. Read from the patient's lines
+        (one patient's log is small)."""
+        with self._ctx.database.session() as session:
+            entries = AuditRepository(session).for_patient(patient_id)
+        for entry in reversed(entries):
+            if entry.admission_id == admission_id and entry.action in _WRITES:
+                return LastChange(entry.user, entry.at, entry.what)
+        return None
 
     def verify(self) -> VerifyResult:
         require(self._ctx, Permission.VIEW_AUDIT)
