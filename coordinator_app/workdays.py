@@ -1,10 +1,12 @@
 """The Danish working-day calendar behind every "arbejdsdage"/"hverdage" deadline (agreement.md).
 
-A working day is Monday–Friday that is not a Danish public holiday (``holidays.DK``; Store Bededag is a
-holiday up to and including 2023 and not from 2024). Many public workplaces also close on Grundlovsdag
+A working day is Monday–Friday that is not a Danish public holiday (``danish_holidays``: the fixed days and
+the Easter-dependent ones; Store Bededag is a holiday up to and including 2023 and not from 2024). Computed here
+rather than with the ``holidays`` package: Denmark needs a dozen lines, while loading that package's country
+registry costs ~0.3 s at start-up. The tests check every year 1900–2100 against ``holidays.DK``. Many public workplaces also close on Grundlovsdag
 (5 June), juleaften (24 December) and nytårsaften (31 December): these *extra closing days* are a setting,
 on by default.
-1 May is in ``holidays.DK``'s optional category too, but it is **not** a closing day here.
+1 May is an optional day in ``holidays.DK`` too, but it is **not** a closing day here.
 
 Each deadline says which calendar produced it (``WorkCalendar.name``).
 
@@ -19,8 +21,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-import holidays
-
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 
 #: Extra closing days (month, day) → Danish name. Deliberately not 1 May (agreement.md, *Working days*).
@@ -29,6 +29,45 @@ EXTRA_CLOSING_DAYS: dict[tuple[int, int], str] = {
     (12, 24): "Juleaften",
     (12, 31): "Nytårsaften",
 }
+
+#: The Easter-dependent public holidays: days after Easter Sunday → Danish name (as ``holidays.DK`` names them).
+_EASTER_HOLIDAYS: tuple[tuple[int, str], ...] = (
+    (-3, "Skærtorsdag"),
+    (-2, "Langfredag"),
+    (0, "Påskedag"),
+    (1, "Anden påskedag"),
+    (39, "Kristi himmelfartsdag"),
+    (49, "Pinsedag"),
+    (50, "Anden pinsedag"),
+)
+STORE_BEDEDAG_LAST_YEAR = 2023  # abolished from 2024 (lov nr. 133 af 24. februar 2023)
+
+
+def easter_sunday(year: int) -> date:
+    """Western (Gregorian) Easter Sunday: the anonymous Gregorian algorithm (Meeus/Jones/Butcher)."""
+    a, b, c = year % 19, year // 100, year % 100
+    d, e = divmod(b, 4)
+    g = (8 * b + 13) // 25
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = divmod(c, 4)
+    weekday = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 22 * weekday) // 451
+    month, day = divmod(h + weekday - 7 * m + 114, 31)
+    return date(year, month, day + 1)
+
+
+def danish_holidays(year: int) -> dict[date, str]:
+    """Denmark's public holidays (helligdage) in ``year`` → Danish name; the same days as ``holidays.DK``."""
+    easter = easter_sunday(year)
+    out = {date(year, 1, 1): "Nytårsdag"}
+    for offset, name in _EASTER_HOLIDAYS:
+        out[easter + timedelta(days=offset)] = name
+    if year <= STORE_BEDEDAG_LAST_YEAR:
+        out[easter + timedelta(days=26)] = "Store bededag"  # the fourth Friday after Easter
+    out[date(year, 12, 25)] = "Juledag"
+    out[date(year, 12, 26)] = "Anden juledag"
+    return dict(sorted(out.items()))
+
 
 CALENDAR_NAME_PUBLIC = "Danske helligdage"
 CALENDAR_NAME_EXTRA = "Danske helligdage + grundlovsdag, juleaften, nytårsaften"
@@ -70,7 +109,7 @@ class WorkCalendar:
         return table
 
     def _build(self, year: int) -> _Year:
-        closed: dict[date, str] = dict(holidays.country_holidays("DK", years=year, language="da").items())
+        closed = danish_holidays(year)
         if self.extra_closing_days:
             for (month, day), label in EXTRA_CLOSING_DAYS.items():
                 closed.setdefault(date(year, month, day), label)

@@ -9,7 +9,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from coordinator_app.workdays import CALENDAR_NAME_EXTRA, CALENDAR_NAME_PUBLIC, WorkCalendar, local_date
+from coordinator_app.workdays import (
+    CALENDAR_NAME_EXTRA,
+    CALENDAR_NAME_PUBLIC,
+    WorkCalendar,
+    danish_holidays,
+    easter_sunday,
+    local_date,
+)
 
 D = date
 days = st.dates(min_value=D(2019, 1, 1), max_value=D(2032, 12, 31))
@@ -54,6 +61,21 @@ def test_store_bededag_is_in_holidays_dk_up_to_2023_only() -> None:
     """agreement.md: Store Bededag is no longer a holiday from 2024 — verify the library agrees."""
     assert D(2023, 5, 5) in holidays.DK(years=2023)
     assert not any("Great Prayer" in name for name in holidays.DK(years=2024).values())
+
+
+def test_own_danish_holidays_equal_holidays_dk_every_year_1900_to_2100() -> None:
+    """The calendar computes Denmark's holidays itself (the package is slow to load at start-up): the same days
+    and the same Danish names as ``holidays.DK`` for every year the package covers."""
+    for year in range(1900, 2101):
+        expected = dict(holidays.country_holidays("DK", years=year, language="da").items())
+        assert danish_holidays(year) == expected, year
+
+
+@pytest.mark.parametrize(
+    ("year", "easter"), [(2008, D(2008, 3, 23)), (2011, D(2011, 4, 24)), (2024, D(2024, 3, 31)), (2026, D(2026, 4, 5))]
+)
+def test_easter_sunday(year: int, easter: date) -> None:
+    assert easter_sunday(year) == easter
 
 
 def test_closing_reason_names_the_day_in_danish() -> None:
