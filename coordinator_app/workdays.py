@@ -3,9 +3,10 @@
 A working day is Monday–Friday that is not a Danish public holiday (``danish_holidays``: the fixed days and
 the Easter-dependent ones; Store Bededag is a holiday up to and including 2023 and not from 2024). Computed here
 rather than with the ``holidays`` package: Denmark needs a dozen lines, while loading that package's country
-registry costs ~0.3 s at start-up. The tests check every year 1900–2100 against ``holidays.DK``. Many public workplaces also close on Grundlovsdag
-(5 June), juleaften (24 December) and nytårsaften (31 December): these *extra closing days* are a setting,
-on by default.
+registry costs ~0.3 s at start-up. The tests check every year 1900–2100 against ``holidays.DK``.
+
+Many public workplaces also close on Grundlovsdag (5 June), juleaften (24 December) and nytårsaften
+(31 December): these *extra closing days* are a setting, on by default.
 1 May is an optional day in ``holidays.DK`` too, but it is **not** a closing day here.
 
 Each deadline says which calendar produced it (``WorkCalendar.name``).
