@@ -30,6 +30,8 @@ from coordinator_app.errors import KoordinatorError, ValidationError
 from coordinator_app.model import AdmissionFlags, Kommune
 from coordinator_app.reference import Centre
 from coordinator_app.services.admissions import AdmissionDetails, AdmissionInput, AdmissionService, Changes
+from coordinator_app.storage import ConflictError
+from coordinator_app.ui.conflict_dialog import ConflictChoice, ConflictDialog, differences, note_text
 from coordinator_app.ui.style import ERROR_STYLE, buddy_label
 from coordinator_app.ui.widgets import DateField, KommuneCombo, OptionalDateField
 
@@ -43,6 +45,77 @@ FLAG_LABELS: tuple[tuple[str, str], ...] = (
     ("wants_to_leave", "Ønsker udskrivning, kan ikke tilbageholdes (B8)"),
     ("multiple_antipsychotics", "Mere end ét antipsykotikum (D2)"),
 )
+
+#: The form's fields as the conflict dialog names them, in the form's order (issue 8).
+FIELD_LABELS: dict[str, str] = {
+    "cpr": "CPR-nummer",
+    "replacement_cpr": "Erstatnings-CPR",
+    "given_name": "Fornavn(e)",
+    "family_name": "Efternavn",
+    "address": "Adresse",
+    "center": "Center",
+    "ward": "Afsnit",
+    "admitted": "Indlagt",
+    "involuntary": "Tvangsindlagt",
+    "bopaelskommune": "Bopælskommune",
+    "expected_faerdigbehandlet": "Forventet færdigbehandlet",
+    "discharged": "Udskrivning",
+    **dict(FLAG_LABELS),
+    "opholdskommune": "Sidst kendte opholdskommune",
+}
+
+
+def input_of(details: AdmissionDetails) -> AdmissionInput:
+    """The stored record as the form would collect it (to compare with what the user typed)."""
+    p, a = details.patient, details.admission
+    return AdmissionInput(
+        cpr=p.cpr,
+        replacement_cpr=p.replacement_cpr,
+        given_name=p.given_name,
+        family_name=p.family_name,
+        address=p.address,
+        bopaelskommune=a.bopaelskommune,
+        opholdskommune=a.opholdskommune if a.flags.homeless else None,
+        center=a.center,
+        ward=a.ward,
+        admitted=a.admitted,
+        involuntary=a.involuntary,
+        expected_faerdigbehandlet=a.expected_faerdigbehandlet,
+        discharged=a.discharged,
+        flags=a.flags,
+    )
+
+
+def shown_values(data: AdmissionInput, kommune_names: dict[str, str]) -> dict[str, str]:
+    """Each field as the user reads it in the form: dates dd-mm-åååå, Ja/Nej, kommune by name."""
+
+    def day(value: date | None) -> str:
+        return f"{value:%d-%m-%Y}" if value else ""
+
+    def yes(value: bool) -> str:
+        return "Ja" if value else "Nej"
+
+    def kommune(code: str | None) -> str:
+        return f"{kommune_names.get(code, code)} ({code})" if code else ""
+
+    digits = "".join(ch for ch in data.cpr if ch.isdigit())
+    values = {
+        "cpr": format_cpr(digits) if len(digits) == 10 else data.cpr.strip(),
+        "replacement_cpr": yes(data.replacement_cpr),
+        "given_name": data.given_name.strip(),
+        "family_name": data.family_name.strip(),
+        "address": (data.address or "").strip(),
+        "center": data.center.strip(),
+        "ward": data.ward.strip(),
+        "admitted": day(data.admitted),
+        "involuntary": yes(data.involuntary),
+        "bopaelskommune": kommune(data.bopaelskommune),
+        "expected_faerdigbehandlet": day(data.expected_faerdigbehandlet),
+        "discharged": day(data.discharged),
+        "opholdskommune": kommune(data.opholdskommune),
+    }
+    values.update({name: yes(bool(getattr(data.flags, name))) for name, _label in FLAG_LABELS})
+    return values
 
 
 class AdmissionDialog(QDialog):
@@ -60,6 +133,8 @@ class AdmissionDialog(QDialog):
         self._service = service
         self._existing = existing
         self._centres = {c.name: c for c in centres}
+        self._kommune_names = {k.code: k.name for k in kommuner}
+        self.conflict_dialog: ConflictDialog | None = None  # open while the user decides (issue 8)
         self.changes: Changes | None = None
         self.setWindowTitle("Ret indlæggelse" if existing else "Ny indlæggelse")
         self.setMinimumWidth(620)
@@ -133,6 +208,11 @@ class AdmissionDialog(QDialog):
         self.error_label.setStyleSheet(ERROR_STYLE)
         self.error_label.setAccessibleName("Fejlbesked")
         self.error_label.hide()
+        self.info_label = QLabel()
+        self.info_label.setWordWrap(True)
+        self.info_label.setStyleSheet("color: palette(text); background: palette(alternate-base); padding: 4px;")
+        self.info_label.setAccessibleName("Besked")
+        self.info_label.hide()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.button(QDialogButtonBox.StandardButton.Save).setText("&Gem")
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Annuller")
@@ -144,6 +224,7 @@ class AdmissionDialog(QDialog):
         layout.addWidget(adm_box)
         layout.addWidget(flags_box)
         layout.addWidget(self.error_label)
+        layout.addWidget(self.info_label)
         layout.addWidget(self.buttons)
 
         self._fields: dict[str, QWidget] = {
@@ -224,6 +305,7 @@ class AdmissionDialog(QDialog):
         )
 
     def save(self) -> None:
+        self.info_label.hide()
         try:
             data = self.collect()
             if self._existing is None:
@@ -240,10 +322,67 @@ class AdmissionDialog(QDialog):
         except ValidationError as exc:
             self.show_error(exc.message, exc.field)
             return
+        except ConflictError:
+            self._resolve_conflict(data)  # another workstation saved first: nothing of ours is written
+            return
         except KoordinatorError as exc:
             self.show_error(exc.message, None)
             return
         self.accept()
+
+    # -- a save that lost to another user's (optimistic locking, issue 8) ----------------------------------
+    def _resolve_conflict(self, mine: AdmissionInput) -> None:
+        assert self._existing is not None and self._existing.admission.id is not None
+        admission_id = self._existing.admission.id
+        try:
+            stored = self._service.details(admission_id)
+            last = self._service.last_change(admission_id)
+        except KoordinatorError as exc:  # deleted meanwhile, or the database is gone: the form keeps the values
+            self.show_error(exc.message, None)
+            return
+        diffs = differences(
+            FIELD_LABELS,
+            mine=shown_values(mine, self._kommune_names),
+            read=shown_values(input_of(self._existing), self._kommune_names),
+            stored=shown_values(input_of(stored), self._kommune_names),
+        )
+        what = f"indlæggelse nr. {admission_id}"
+        dialog = ConflictDialog(what=what, diffs=diffs, last=last, parent=self)
+        dialog.finished.connect(lambda _r: self._conflict_decided(dialog, stored, note_text(what, diffs, last)))
+        self.conflict_dialog = dialog
+        dialog.open()
+
+    def _conflict_decided(self, dialog: ConflictDialog, stored: AdmissionDetails, note: str) -> None:
+        self.conflict_dialog = None
+        choice = dialog.choice
+        dialog.deleteLater()
+        if choice is ConflictChoice.CANCEL:
+            self.show_error(
+                "Intet er gemt: en anden bruger har ændret indlæggelsen. Dine ændringer står stadig i formularen; "
+                "vælg Gem for at se forskellene igen, eller Annuller for at lukke uden at gemme.",
+                None,
+            )
+            return
+        admission_id = stored.admission.id
+        assert admission_id is not None
+        if choice is ConflictChoice.KEEP_AS_NOTE:
+            try:
+                self._service.add_note(admission_id, note, data={"conflict": True})
+            except KoordinatorError as exc:  # the note failed: the form keeps the user's values
+                self.show_error(f"Dine ændringer kunne ikke gemmes som notat. {exc.message}", None)
+                return
+            message = (
+                "Dine ændringer er gemt som notat i indlæggelsens historik. Formularen viser nu de gemte "
+                "oplysninger; ret igen, eller luk."
+            )
+        else:
+            message = "Formularen viser nu de gemte oplysninger. Dine ændringer er kasseret."
+        self._existing = stored
+        self._load(stored)
+        self.changes = Changes(admission_id=admission_id, patient_id=stored.patient.id)  # the list refreshes
+        self.error_label.hide()
+        self.info_label.setText("ℹ " + message)
+        self.info_label.show()
 
     def show_error(self, message: str, field: str | None) -> None:
         self.error_label.setText("⚠ " + message)
