@@ -10,20 +10,13 @@ import hashlib
 import json
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
 from coordinator_app import __version__
 from coordinator_app.access import Permission
 from coordinator_app.audit import AuditAction
-from coordinator_app.documents.layout import DocumentMeta
-from coordinator_app.documents.varslingsblanket import (
-    FORM_TITLES,
-    FormType,
-    VarslingsblanketData,
-    render_varslingsblanket,
-)
 from coordinator_app.errors import KoordinatorError, ValidationError
 from coordinator_app.model import EVENT_LABELS, Admission, ArchivedDocument, Event, EventKind, Patient
 from coordinator_app.services.audit import AuditService
@@ -40,17 +33,21 @@ from coordinator_app.storage.repositories import (
 )
 from coordinator_app.workdays import local_date
 
+if TYPE_CHECKING:  # reportlab is imported when a form is rendered, not at start-up (issue 7)
+    from coordinator_app.documents.varslingsblanket import VarslingsblanketData
+
 VARSLINGSBLANKET = "varslingsblanket"
 
-#: Which form a notification event is issued on.
-FORM_FOR_EVENT: dict[EventKind, FormType] = {
-    EventKind.ORIENTERING_INDLAEGGELSE: FormType.ORIENTERING,
-    EventKind.VARSLING: FormType.VARSLING,
-    EventKind.FAERDIGMELDING: FormType.FAERDIGMELDING,
-    EventKind.I_BERO: FormType.I_BERO,
-    EventKind.GENOPTAGET: FormType.GENOPTAGET,
-    EventKind.AFMELDING: FormType.AFMELDING,
-    EventKind.ORIENTERING_UDSKRIVNING: FormType.ORIENTERING_UDSKRIVNING,
+#: Which form a notification event is issued on: the ``varslingsblanket.FormType`` value (a plain string here, so
+#: importing this module does not load reportlab; ``FormType(value)`` when rendering).
+FORM_FOR_EVENT: dict[EventKind, str] = {
+    EventKind.ORIENTERING_INDLAEGGELSE: "orientering",
+    EventKind.VARSLING: "varsling",
+    EventKind.FAERDIGMELDING: "faerdigmelding",
+    EventKind.I_BERO: "i_bero",
+    EventKind.GENOPTAGET: "genoptaget",
+    EventKind.AFMELDING: "afmelding",
+    EventKind.ORIENTERING_UDSKRIVNING: "orientering_udskrivning",
 }
 
 #: B5 kinds go to the notify role (homeless: last known opholdskommune); the rest to the contact role (A5).
@@ -106,6 +103,8 @@ class DocumentService:
         event: Event,
         details: FormDetails,
     ) -> VarslingsblanketData:
+        from coordinator_app.documents.varslingsblanket import FormType, VarslingsblanketData
+
         form = FORM_FOR_EVENT.get(event.kind)
         if form is None:
             raise ValidationError(f"Der hører ingen varslingsblanket til hændelsen «{event.kind}».")
@@ -124,7 +123,7 @@ class DocumentService:
         if event.kind in (EventKind.FAERDIGMELDING, EventKind.AFMELDING, EventKind.I_BERO, EventKind.GENOPTAGET):
             faerdig_from = local_date(event.occurred_at)
         return VarslingsblanketData(
-            form_type=form,
+            form_type=FormType(form),
             patient_name=patient.name,
             cpr=patient.cpr,
             address=patient.address,
@@ -160,6 +159,9 @@ class DocumentService:
         self, session: Session, admission: Admission, patient: Patient, event: Event, details: FormDetails
     ) -> ArchivedDocument:
         """Render the varslingsblanket for ``event`` and archive it in the same transaction."""
+        from coordinator_app.documents.layout import DocumentMeta
+        from coordinator_app.documents.varslingsblanket import FORM_TITLES, render_varslingsblanket
+
         data = self.varslingsblanket_data(session, admission, patient, event, details)
         created = self._ctx.clock.now()
         title = FORM_TITLES[data.form_type]

@@ -26,6 +26,7 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
@@ -57,8 +58,6 @@ from coordinator_app.discharge_plans import (
     requirement,
     validate_dates,
 )
-from coordinator_app.documents.discharge_plan import DischargePlanDocument, document_title, render_discharge_plan
-from coordinator_app.documents.layout import DocumentMeta
 from coordinator_app.errors import ProcessError, ValidationError
 from coordinator_app.meetings import MeetingStatus
 from coordinator_app.model import Admission, ArchivedDocument, Event, EventKind, Patient
@@ -77,6 +76,10 @@ from coordinator_app.storage.repositories import (
     PatientRepository,
 )
 from coordinator_app.workdays import local_date
+
+if TYPE_CHECKING:  # reportlab is imported when a plan is rendered, not at start-up (issue 7)
+    from coordinator_app.documents.discharge_plan import DischargePlanDocument
+    from coordinator_app.documents.layout import DocumentMeta
 
 PLAN_DOCUMENT_KIND = {  # ArchivedDocument.kind of each plan kind
     PlanKind.UDSKRIVNINGSAFTALE: "udskrivningsaftale",
@@ -343,13 +346,12 @@ class PlanService:
                 )
             )
             data = self._document_data(session, plan, content, admission, patient, number, draft=False)
-            meta = DocumentMeta(
+            meta = _meta(
                 document_id=f"UP-{plan.admission_id}-{plan_id}-{number}",
-                title=document_title(plan.kind),
+                kind=plan.kind,
                 created_at=now,
-                app_version=__version__,
             )
-            pdf = render_discharge_plan(data, meta)
+            pdf = _render(data, meta)
             document = DocumentRepository(session).add(
                 ArchivedDocument(
                     id=None,
@@ -428,13 +430,12 @@ class PlanService:
             patient = PatientRepository(session).get(plan.patient_id)
             number = _issued(repo, plan_id) + 1  # the version it would become
             data = self._document_data(session, plan, content or plan.content, admission, patient, number, draft=True)
-        meta = DocumentMeta(
+        meta = _meta(
             document_id=f"UP-{plan.admission_id}-{plan_id}-kladde",
-            title=document_title(plan.kind),
+            kind=plan.kind,
             created_at=now,
-            app_version=__version__,
         )
-        pdf = render_discharge_plan(data, meta)
+        pdf = _render(data, meta)
         self._audit.record(
             AuditAction.VIS,
             f"{PLAN_TITLES[plan.kind]} nr. {plan_id}: kladde vist som PDF",
@@ -520,6 +521,8 @@ class PlanService:
         *,
         draft: bool,
     ) -> DischargePlanDocument:
+        from coordinator_app.documents.discharge_plan import DischargePlanDocument
+
         profile = load_profile(self._ctx)
         kommune = KommuneRepository(session).get(admission.bopaelskommune)
         source = None
@@ -548,6 +551,21 @@ class PlanService:
 
 def _meeting_day(planned_at: datetime | None, invited_on: date) -> date:
     return local_date(planned_at) if planned_at is not None else invited_on
+
+
+def _meta(*, document_id: str, kind: PlanKind, created_at: datetime) -> DocumentMeta:
+    from coordinator_app.documents.discharge_plan import document_title
+    from coordinator_app.documents.layout import DocumentMeta
+
+    return DocumentMeta(
+        document_id=document_id, title=document_title(kind), created_at=created_at, app_version=__version__
+    )
+
+
+def _render(data: DischargePlanDocument, meta: DocumentMeta) -> bytes:
+    from coordinator_app.documents.discharge_plan import render_discharge_plan
+
+    return render_discharge_plan(data, meta)
 
 
 def _data_version(kind: PlanKind, content: PlanContent, number: int) -> str:
