@@ -46,7 +46,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from coordinator_app.errors import KoordinatorError
+from coordinator_app.errors import AccessDeniedError, KoordinatorError
 from coordinator_app.meetings import (
     OCCASION_LABELS,
     SECTOR_LABELS,
@@ -645,6 +645,10 @@ def keep_mine_as_note(mine: MeetingContent, theirs: MeetingContent, stamp: str) 
     )
 
 
+#: Shown when the role may not hold meetings (læseadgang): the meeting is only read.
+VIEW_ONLY = "Din rolle må ikke holde netværksmøder, så mødet vises kun; intet kan ændres her."
+
+
 class LiveMeetingWindow(QMainWindow):
     meeting_closed = Signal(object)  # CloseResult
 
@@ -656,8 +660,11 @@ class LiveMeetingWindow(QMainWindow):
         today: date,
         calendar: WorkCalendar | None = None,
         patient_label: str = "",
+        may_run: bool = True,
         parent: QWidget | None = None,
     ) -> None:
+        """``may_run``: the signed-in role may hold meetings (``Permission.RUN_MEETING``). Without it the meeting
+        opens read-only and a planned one is not started (issue 8); the service refuses the writes anyway."""
         super().__init__(parent)
         self._service = service
         self._meeting_id = meeting_id
@@ -674,13 +681,18 @@ class LiveMeetingWindow(QMainWindow):
 
         meeting = service.get(meeting_id)
         self.recovered_at: datetime | None = None
-        if meeting.status is MeetingStatus.I_GANG:
+        #: Why the meeting is shown without editing although it is not closed (a role that may not hold it).
+        self.denied: str | None = None if may_run else VIEW_ONLY
+        if self.denied is None and meeting.status is MeetingStatus.I_GANG:
             self.recovered_at = meeting.updated_at or datetime.now(COPENHAGEN)
-        elif meeting.status is MeetingStatus.PLANLAGT:
-            meeting = service.start(meeting_id)
+        elif self.denied is None and meeting.status is MeetingStatus.PLANLAGT:
+            try:
+                meeting = service.start(meeting_id)
+            except AccessDeniedError as exc:  # the role may not hold meetings: show it, change nothing
+                self.denied = f"{exc.message} Mødet vises kun; intet kan ændres her."
         self._meeting: Meeting = meeting
         self._version = meeting.version or 0
-        self.read_only = meeting.status is MeetingStatus.AFSLUTTET
+        self.read_only = meeting.status is MeetingStatus.AFSLUTTET or self.denied is not None
         try:
             known = service.known_participants(meeting.patient_id)
         except KoordinatorError:
@@ -705,6 +717,8 @@ class LiveMeetingWindow(QMainWindow):
             self.recovered_label.setText(
                 f"ℹ Mødet er genskabt fra seneste automatiske gem ({_clock(self.recovered_at)}). Fortsæt, hvor du slap."
             )
+        elif self.denied is not None:
+            self.recovered_label.setText(f"ℹ {self.denied}")
         elif self.read_only:
             closed = meeting.closed_at
             self.recovered_label.setText(
@@ -1079,9 +1093,11 @@ class LiveMeetingWindow(QMainWindow):
             self,
         )
         keep = box.addButton("&Behold min tekst som note", QMessageBox.ButtonRole.AcceptRole)
-        box.addButton("&Hent den gemte version", QMessageBox.ButtonRole.DestructiveRole)
+        discard = box.addButton("&Hent den gemte version", QMessageBox.ButtonRole.DestructiveRole)
         box.setDefaultButton(keep)
-        box.finished.connect(lambda _r: self._conflict_answered(box.clickedButton() is keep, mine))
+        box.setEscapeButton(keep)
+        # Only an explicit «Hent den gemte version» drops the typed text; closing the question keeps it.
+        box.finished.connect(lambda _r: self._conflict_answered(box.clickedButton() is not discard, mine))
         self._pending = box
         box.open()
 
@@ -1221,11 +1237,19 @@ def open_live_meeting(
     today: date,
     calendar: WorkCalendar | None = None,
     patient_label: str = "",
+    may_run: bool = True,
 ) -> LiveMeetingWindow:
     """Start (or resume) the meeting and show its live window. A planned meeting is started; one already
-    running (e.g. after a crash) is resumed with a notice. Pass ``ctx.calendar`` for the default deadlines."""
+    running (e.g. after a crash) is resumed with a notice. Pass ``ctx.calendar`` for the default deadlines, and
+    ``may_run=ctx.may(Permission.RUN_MEETING)``: a role that may not hold meetings sees it read-only."""
     window = LiveMeetingWindow(
-        service, meeting_id, today=today, calendar=calendar, patient_label=patient_label, parent=parent
+        service,
+        meeting_id,
+        today=today,
+        calendar=calendar,
+        patient_label=patient_label,
+        may_run=may_run,
+        parent=parent,
     )
     window.show()
     window.activateWindow()
