@@ -1,5 +1,8 @@
 """Command line: ``koordinator [--database URL] [--demo] [--smoke] [--version]``.
 
+Without ``--database`` the workstation's choice from the first run is used (issue 9, ``services.connection``);
+``--demo`` alone opens the separate practice file ``demo.db``, never the real database.
+
 Later features add subcommands (``pdf``, ``audit`` …) to ``build_parser``. Qt is imported only when a
 window is needed, so headless commands stay quick.
 
@@ -125,24 +128,47 @@ def _no_terminal_hint(message: str) -> str:
     )
 
 
+def configured_database(database: str | None) -> str | None:
+    """Without ``--database``: the workstation's saved choice from the first run (issue 9,
+    ``services.connection``), else ``None`` — the default file of an older install."""
+    if database is not None:
+        return database
+    from coordinator_app.services.connection import load_config
+
+    config = load_config()
+    return config.database_url() if config is not None else None
+
+
 def open_for_command(database: str | None, *, migrate: bool = True) -> Database:
-    """Open the database for a headless command, with the passphrase from the environment or the terminal.
+    """Open the database for a headless command, with the passphrase from the environment, the system keyring
+    (if the user chose to keep it there) or the terminal.
 
     Raises ``KoordinatorError`` with a Danish message (and what to do) when it cannot be opened.
     """
     from coordinator_app.errors import StorageError
+    from coordinator_app.services.connection import read_secret
     from coordinator_app.storage import open_database
+    from coordinator_app.storage.database import local_path
     from coordinator_app.storage.failures import PassphraseRequiredError, WrongPassphraseError
 
+    database = configured_database(database)
     passphrase = passphrase_from_environment()
     from_environment = passphrase is not None
-    for attempt in range(_PROMPTS + 1):
+    keyring_tried = False
+    for attempt in range(_PROMPTS + 2):
         try:
             return open_database(database, passphrase=passphrase, migrate=migrate)
         except (PassphraseRequiredError, WrongPassphraseError) as exc:
             if from_environment and isinstance(exc, WrongPassphraseError):
                 raise StorageError(f"{exc.message} (adgangskoden fra {PASSPHRASE_ENV})") from None
-            if attempt == _PROMPTS:
+            if not keyring_tried and isinstance(exc, PassphraseRequiredError):
+                keyring_tried = True
+                path = local_path(database)
+                remembered = read_secret(str(path)) if path is not None else None
+                if remembered:
+                    passphrase = remembered
+                    continue
+            if attempt >= _PROMPTS:
                 raise
             if isinstance(exc, WrongPassphraseError):
                 print(exc.message, file=sys.stderr)
@@ -242,7 +268,7 @@ def run_restore(args: argparse.Namespace) -> int:
 
     backup = Path(args.file).expanduser().resolve()
     try:
-        target = local_path(args.database)
+        target = local_path(configured_database(args.database))
         if target is None:
             raise StorageError(
                 "Den delte PostgreSQL-database gendannes af IT på serveren; Koordinator gendanner kun en lokal "
@@ -363,8 +389,12 @@ def main(argv: list[str] | None = None) -> int:
         if database is None:
             database = f"sqlite:///{Path(tmp.name) / 'smoke.db'}"
             demo = True
-    elif sys.platform.startswith("linux") and not (
-        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY") or os.environ.get("QT_QPA_PLATFORM")
+    elif demo and database is None:
+        database = default_demo_url()  # the practice file beside the real database, never the real one (issue 9)
+    if (
+        not args.smoke
+        and sys.platform.startswith("linux")
+        and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY") or os.environ.get("QT_QPA_PLATFORM"))
     ):
         print(
             "Koordinator kan ikke finde en skærm (DISPLAY er ikke sat). Start programmet fra skrivebordet, "

@@ -25,17 +25,20 @@ from coordinator_app.access import DEMO_PRINCIPAL, Principal
 from coordinator_app.errors import KoordinatorError, StorageError
 from coordinator_app.logs import configure_logging
 from coordinator_app.reference import load_centres
+from coordinator_app.services import connection
 from coordinator_app.services.context import Clock, ServiceContext
+from coordinator_app.services.first_run import load_ward_setup, needs_first_run
 from coordinator_app.services.settings import build_calendar_and_rules, centre_list
 from coordinator_app.services.setup import ensure_reference_data, is_demo, load_demo_ward
 from coordinator_app.services.users import UserService
 from coordinator_app.storage import Database, open_database
 from coordinator_app.storage.auto_backup import AutoBackup
 from coordinator_app.storage.backup import quick_check
+from coordinator_app.storage.database import local_path
 from coordinator_app.storage.failures import PassphraseRequiredError, WrongPassphraseError
 from coordinator_app.ui.errors import install_crash_handler
 from coordinator_app.ui.idle_lock import install_session
-from coordinator_app.ui.login_dialog import sign_in
+from coordinator_app.ui.login_dialog import PassphraseDialog, sign_in
 from coordinator_app.ui.main_window import DatabaseLabel, MainWindow
 
 log = logging.getLogger("koordinator")
@@ -107,6 +110,8 @@ def build_window(
     settings = QSettings(options.settings_path, QSettings.Format.IniFormat) if options.settings_path else QSettings()
     centres = load_centres()
     ward = f"{centres[0].name}, {centres[0].wards[0]}" if demo and centres and centres[0].wards else ""
+    if not demo and (setup := load_ward_setup(ctx)) is not None:
+        ward = setup.name  # issue 9: the ward the first run set up
     window = MainWindow(
         ctx, settings=settings, centres=centre_list(ctx), database_label=database_label(db, demo), ward_name=ward
     )
@@ -157,6 +162,41 @@ def ask_passphrase(text: str) -> str | None:
     return passphrase if ok and passphrase else None
 
 
+def ask_passphrase_to_remember(text: str, path: Path | None) -> tuple[str, bool] | None:
+    """The adgangskode, and whether to keep it in the keyring: with "Husk i nøgleringen" only for a local file on a
+    computer with a usable keyring, else the plain prompt. None when the user cancels."""
+    if path is None or not connection.keyring_status()[0]:
+        passphrase = ask_passphrase(text)
+        return None if passphrase is None else (passphrase, False)
+    dialog = PassphraseDialog(text)
+    dialog.exec()
+    return dialog.answer()
+
+
+def open_for_start(options: LaunchOptions) -> tuple[Database | None, str | None]:
+    """Issue 9: which database to open. ``--database`` (and ``--smoke``/``--demo``, which never show the wizard) as
+    given; else the workstation's saved choice (``forbindelse.json``); else the default file of an older install;
+    else the first-run wizard. (None, None): cancelled or could not be opened (the program closes)."""
+    if options.database_url is not None or options.smoke or options.demo:
+        return open_with_passphrase(options.database_url)
+    try:
+        config = connection.load_config()
+    except KoordinatorError as exc:
+        _critical(exc.message)
+        return None, None
+    if config is not None:
+        return open_with_passphrase(config.database_url())
+    if needs_first_run():
+        from coordinator_app.ui.first_run import run_first_run  # only on a new workstation
+
+        result = run_first_run()
+        if result is None:
+            log.info("Første opstart annulleret; programmet lukker")
+            return None, None
+        return open_with_passphrase(result.url, passphrase=result.passphrase)
+    return open_with_passphrase(None)
+
+
 def open_or_explain(url: str | None) -> Database | None:
     """Open the database; on failure tell the user in Danish what to do and return None.
 
@@ -166,28 +206,57 @@ def open_or_explain(url: str | None) -> Database | None:
     return open_with_passphrase(url)[0]
 
 
-def open_with_passphrase(url: str | None) -> tuple[Database | None, str | None]:
-    """``open_or_explain`` that also returns the adgangskode used (kept in memory only, for backup/restore)."""
-    passphrase = os.environ.get("KOORDINATOR_PASSPHRASE") or None
+def open_with_passphrase(url: str | None, *, passphrase: str | None = None) -> tuple[Database | None, str | None]:
+    """``open_or_explain`` that also returns the adgangskode used (kept in memory only, for backup/restore).
+
+    An encrypted local file tries, in turn: ``passphrase`` (the wizard's), ``KOORDINATOR_PASSPHRASE``, the system
+    keyring (an entry that no longer fits is removed and does not count as a try), then asks — at most three
+    times, offering "Husk i nøgleringen" where there is one."""
+    passphrase = passphrase or os.environ.get("KOORDINATOR_PASSPHRASE") or None
+    path = _local_file(url)
+    keyring_tried = from_keyring = remember = False
+    prompt_after_keyring = ""
     tries = 0
     while True:
         try:
             db = open_database(url, passphrase=passphrase)
             break
         except (PassphraseRequiredError, WrongPassphraseError) as exc:
+            if from_keyring:  # the keyring's adgangskode no longer fits (changed elsewhere): forget it
+                assert path is not None
+                connection.delete_secret(str(path))
+                log.info("Adgangskoden i nøgleringen passede ikke og er fjernet")
+                from_keyring = False
+                prompt_after_keyring = (
+                    "Adgangskoden i nøgleringen passer ikke længere og er fjernet. Skriv adgangskoden:"
+                )
+                tries -= 1  # not the user's try
+            elif not keyring_tried and path is not None and isinstance(exc, PassphraseRequiredError):
+                keyring_tried = True
+                remembered = connection.read_secret(str(path))
+                if remembered:
+                    passphrase, from_keyring = remembered, True
+                    continue
             tries += 1
             if tries > PASSPHRASE_TRIES:
                 _critical(exc.message)
                 return None, None
-            prompt = "Databasen er krypteret. Skriv adgangskoden:"
-            if isinstance(exc, WrongPassphraseError):
-                prompt = "Forkert adgangskode. Prøv igen:"
-            passphrase = ask_passphrase(prompt)
-            if passphrase is None:
+            prompt, prompt_after_keyring = prompt_after_keyring, ""
+            if not prompt:
+                prompt = (
+                    "Forkert adgangskode. Prøv igen:"
+                    if isinstance(exc, WrongPassphraseError)
+                    else "Databasen er krypteret. Skriv adgangskoden:"
+                )
+            answer = ask_passphrase_to_remember(prompt, path)
+            if answer is None:
                 return None, None
+            passphrase, remember = answer
         except StorageError as exc:
             _critical(exc.message)
             return None, None
+    if remember and path is not None and passphrase and db.encrypted:
+        connection.store_secret(str(path), passphrase)
     if db.dialect == "sqlite" and not db.read_only:
         result = quick_check(db)
         if not result.ok:
@@ -204,6 +273,13 @@ def open_with_passphrase(url: str | None) -> tuple[Database | None, str | None]:
                 _critical(exc.message)
                 return None, None
     return db, passphrase
+
+
+def _local_file(url: str | None) -> Path | None:
+    try:
+        return local_path(url)
+    except StorageError:
+        return None
 
 
 def _critical(message: str) -> None:
@@ -243,7 +319,7 @@ def run(options: LaunchOptions) -> int:
     install_danish(app)
     qInstallMessageHandler(_qt_message_handler)
     install_crash_handler()
-    db, passphrase = open_with_passphrase(options.database_url)
+    db, passphrase = open_for_start(options)
     if db is None:
         log.warning("Databasen kunne ikke åbnes; programmet lukker")
         return 2

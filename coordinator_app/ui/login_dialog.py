@@ -1,5 +1,5 @@
 """Logging in (issue 8): the login dialog, the first run's "Opret administrator", and ``sign_in`` — which of the
-two a start-up needs.
+two a start-up needs; and ``PassphraseDialog``, the encrypted database's adgangskode with "Husk i nøgleringen".
 
 A demo database opens as the demo user without a prompt (marked "Demobruger" in the status bar). A real database
 without users asks for its first administrator; otherwise the user logs in. The services check the password
@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QDialog, QDialogButtonBox, QFormLayout, QLineEdit, QVBoxLayout, QWidget
 
 from coordinator_app.access import DEMO_PRINCIPAL, PASSWORD_MIN, Principal, User
 from coordinator_app.errors import KoordinatorError, ValidationError
 from coordinator_app.services.users import UserService
 from coordinator_app.ui.style import MUTED, buddy_label, error_label, text_label
 
-__all__ = ["FirstRunDialog", "LoginDialog", "sign_in"]
+__all__ = ["FirstRunDialog", "LoginDialog", "PassphraseDialog", "sign_in"]
 
 
 def _password_field(name: str) -> QLineEdit:
@@ -152,3 +152,36 @@ def sign_in(
     if run(dialog) != QDialog.DialogCode.Accepted or dialog.user is None:
         return None
     return dialog.user.principal
+
+
+class PassphraseDialog(QDialog):
+    """The encrypted database's adgangskode, with "Husk i nøgleringen" (issue 8) — shown only where the system has
+    a usable keyring (``services.connection.keyring_status``); elsewhere a plain prompt asks."""
+
+    def __init__(self, text: str, *, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Koordinator – adgangskode")
+        self.setMinimumWidth(440)
+        self.passphrase = _password_field("Adgangskode til databasen")
+        self.remember = QCheckBox("&Husk i nøgleringen")
+        self.remember.setToolTip(
+            "Adgangskoden gemmes i styresystemets nøglering (låst med dit login), så du ikke skal skrive den ved "
+            "næste start. Fjernes igen, hvis den holder op med at passe."
+        )
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("&Åbn")
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Annuller")
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(text_label(text))
+        layout.addWidget(self.passphrase)
+        layout.addWidget(self.remember)
+        layout.addWidget(self.buttons)
+        self.passphrase.setFocus()
+
+    def answer(self) -> tuple[str, bool] | None:
+        """(adgangskode, remember) once accepted with something typed, else None."""
+        if self.result() != QDialog.DialogCode.Accepted or not self.passphrase.text():
+            return None
+        return self.passphrase.text(), self.remember.isChecked()
