@@ -154,7 +154,7 @@ def save_config(config: ConnectionConfig, *, password: str | None = None, path: 
         assert config.url is not None
         url = make_url(config.url)
         password = password if password is not None else url.password
-        bare = url.set(password=None).render_as_string(hide_password=False)
+        bare = _without_password(url)
         data["url"] = bare
         password_in = None
         if password:
@@ -235,6 +235,12 @@ def parse_shared_url(text_: str) -> str:
             "Adressen skal se sådan ud: postgresql://bruger:adgangskode@server:5432/database.", field="url"
         )
     return url.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
+
+
+def _without_password(url: URL) -> str:
+    bare = URL.create(url.drivername, username=url.username, host=url.host, port=url.port, database=url.database,
+                      query=url.query)  # fmt: skip
+    return bare.render_as_string(hide_password=False)
 
 
 def hide_password(url: str) -> str:
