@@ -10,6 +10,8 @@ from keyring.backend import KeyringBackend
 from keyring.backends import fail
 from keyring.errors import PasswordDeleteError
 
+__all__ = ["MemoryKeyring", "memory_keyring", "no_keyring"]
+
 
 class MemoryKeyring(KeyringBackend):
     priority = 1  # type: ignore[assignment]

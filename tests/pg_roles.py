@@ -9,6 +9,8 @@ import os
 import pytest
 from db_fixtures import PgCluster
 
+__all__ = ["PASSWORD", "ROLE", "empty_pg_database", "url"]
+
 ROLE = "koordinator_pw"
 PASSWORD = "rigtig-adgangskode-2026"
 _numbers = itertools.count(1)

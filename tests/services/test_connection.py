@@ -8,10 +8,11 @@ import json
 import stat
 from pathlib import Path
 
+import pg_roles
 import pytest
 from argon2 import PasswordHasher
-from memory_keyring import memory_keyring, no_keyring  # noqa: F401
-from pg_roles import ROLE, empty_pg_database, url  # noqa: F401
+from memory_keyring import *  # noqa: F403 (the fixtures)
+from pg_roles import *  # noqa: F403 (the fixtures)
 from sqlalchemy import make_url
 
 from coordinator_app.errors import KoordinatorError, StorageError, ValidationError
@@ -95,15 +96,15 @@ def test_unreachable_server_wrong_password_and_missing_database_are_told_in_dani
     cluster, name = empty_pg_database
     problems = {}
     for case, address in {
-        "port": url(cluster, name, port=1),
-        "password": url(cluster, name, password="forkert"),
-        "database": url(cluster, "findes_ikke"),
+        "port": pg_roles.url(cluster, name, port=1),
+        "password": pg_roles.url(cluster, name, password="forkert"),
+        "database": pg_roles.url(cluster, "findes_ikke"),
     }.items():
         with pytest.raises(connection.ConnectionProblem) as caught:
             connection.check_connection(address)
         problems[case] = caught.value
     assert problems["port"].kind == "unreachable" and "svarer ikke" in problems["port"].message
-    assert problems["password"].kind == "login" and f"«{ROLE}»" in problems["password"].message
+    assert problems["password"].kind == "login" and f"«{pg_roles.ROLE}»" in problems["password"].message
     assert "forkert" not in problems["password"].message  # never the password itself
     assert problems["database"].kind == "missing" and "«findes_ikke» findes ikke" in problems["database"].message
 
@@ -111,7 +112,7 @@ def test_unreachable_server_wrong_password_and_missing_database_are_told_in_dani
 def test_an_empty_database_offers_to_create_the_tables(empty_pg_database) -> None:
     cluster, name = empty_pg_database
     with pytest.raises(connection.EmptyDatabaseError) as caught:
-        connection.check_connection(url(cluster, name))
+        connection.check_connection(pg_roles.url(cluster, name))
     assert caught.value.can_create and "tom" in caught.value.message
 
 
@@ -122,7 +123,7 @@ def test_a_database_with_other_data_is_not_ours(empty_pg_database) -> None:
     with psycopg.connect(host=cluster.host, port=cluster.port, user=cluster.user, dbname=name, autocommit=True) as c:
         c.execute("CREATE TABLE regnskab (id int)")
     with pytest.raises(connection.ConnectionProblem) as caught:
-        connection.check_connection(url(cluster, name))
+        connection.check_connection(pg_roles.url(cluster, name))
     assert caught.value.kind == "foreign" and not isinstance(caught.value, connection.EmptyDatabaseError)
 
 
@@ -137,12 +138,12 @@ def test_a_failed_first_run_leaves_the_shared_database_empty(empty_pg_database, 
     config = tmp_path / connection.CONFIG_NAME
     with pytest.raises(KoordinatorError, match="Intet er oprettet"):
         create_workstation(
-            SharedTarget(url(cluster, name)),
+            SharedTarget(pg_roles.url(cluster, name)),
             AdminInput("anne", "Anne Admin", "en god sætning"),
             WardInput("Psykiatrisk Center Test", "Afsnit 1", ("101",)),
             config_file=config,
             users=lambda ctx: UserService(ctx, hasher=FAST),
         )
     with pytest.raises(connection.EmptyDatabaseError):
-        connection.check_connection(url(cluster, name))
+        connection.check_connection(pg_roles.url(cluster, name))
     assert not config.exists()
