@@ -1,4 +1,4 @@
-"""Print preview, printing and "Gem som PDF…" for archived documents.
+"""Print preview, printing and "Gem som PDF…" for archived documents ("Gem som PDF" encrypts, issue 8).
 
 Pages are rasterised with pdfium (``pypdfium2``: a small wheel with the renderer inside) because
 PySide6-Essentials has no QtPdf; 300 dpi for the printer, 110 dpi for the preview.
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -17,6 +17,8 @@ from PySide6.QtCore import QRectF, Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QImage, QPageLayout, QPageSize, QPainter
 from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+
+from coordinator_app.ui.export_password import ask_export_password
 
 log = logging.getLogger("koordinator.ui.printing")
 
@@ -67,18 +69,50 @@ def print_preview(parent: QWidget | None, pdf: bytes, title: str) -> QPrintPrevi
     return dialog
 
 
-def save_pdf_as(parent: QWidget | None, pdf: bytes, suggested: str) -> Path | None:
-    """Ask where to save and write the exact archived bytes; a failing disk gets a Danish message."""
+def save_pdf_as(
+    parent: QWidget | None,
+    pdf: bytes,
+    suggested: str,
+    *,
+    demo: bool = False,
+    saved: Callable[[Path], None] | None = None,
+) -> Path | None:
+    """«Gem som PDF»: ask where, then for a password, and write the archived bytes encrypted (AES-256, issue 8:
+    a file with patient data that leaves the program is encrypted). A failing disk gets a Danish message.
+
+    ``demo``: a demo database's fictitious patients are written plain, at once, and the path is returned.
+    Otherwise the password dialog opens (not blocking) and ``None`` is returned; ``saved(path)`` is called in
+    both cases once the file is written. Printing on paper is not a file and is not encrypted."""
     name, _filter = QFileDialog.getSaveFileName(parent, "Gem som PDF", suggested, "PDF-dokumenter (*.pdf)")
     if not name:
         return None
     path = Path(name if name.lower().endswith(".pdf") else f"{name}.pdf")
+    if demo:
+        return path if _write_and_report(parent, path, pdf, saved) else None
+
+    def write_encrypted(password: str) -> None:
+        from coordinator_app.documents.protect import protect_pdf
+
+        try:
+            protected = protect_pdf(pdf, password)
+        except ValueError as exc:  # not one of our PDFs: say so, write nothing
+            QMessageBox.warning(parent, "Koordinator", f"PDF'en kunne ikke krypteres ({exc}). Intet er gemt.")
+            return
+        _write_and_report(parent, path, protected, saved)
+
+    ask_export_password(parent, f"PDF'en {path.name}", write_encrypted)
+    return None
+
+
+def _write_and_report(parent: QWidget | None, path: Path, data: bytes, saved: Callable[[Path], None] | None) -> bool:
     try:
-        write_pdf(path, pdf)
+        write_pdf(path, data)
     except OSError as exc:
         QMessageBox.warning(parent, "Koordinator", save_error_message(path, exc))
-        return None
-    return path
+        return False
+    if saved is not None:
+        saved(path)
+    return True
 
 
 def write_pdf(path: Path, pdf: bytes) -> None:

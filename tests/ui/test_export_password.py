@@ -1,0 +1,97 @@
+"""«Gem som PDF» writes the archived document encrypted (issue 8): the file asks for the password the user typed
+twice; a demo database's document is written plain, and a mistyped repeat or a short password is refused."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QFileDialog, QWidget
+
+from coordinator_app.documents import layout
+from coordinator_app.documents.layout import DocumentMeta, build_pdf
+from coordinator_app.ui import printing
+from coordinator_app.ui.export_password import ExportPasswordDialog
+
+PASSWORD = "Sommer-på-Ærø-26"
+
+
+@pytest.fixture
+def archived() -> bytes:
+    meta = DocumentMeta("VB-1", "Varslingsblanket", datetime(2026, 11, 23, 9, 0, tzinfo=UTC), "1.0")
+    return build_pdf(meta, [layout.title("Varsling – Testa Fiktivsen, 010190-9909")])
+
+
+@pytest.fixture
+def window(qtbot) -> QWidget:  # type: ignore[no-untyped-def]
+    widget = QWidget()
+    qtbot.addWidget(widget)
+    widget.show()
+    return widget
+
+
+def choose(monkeypatch: pytest.MonkeyPatch, target: Path) -> None:
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), "PDF"))
+
+
+def password_dialog(qtbot) -> ExportPasswordDialog:  # type: ignore[no-untyped-def]
+    qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), ExportPasswordDialog))
+    dialog = QApplication.activeModalWidget()
+    assert isinstance(dialog, ExportPasswordDialog)
+    return dialog
+
+
+def type_twice(qtbot, dialog: ExportPasswordDialog, first: str, second: str) -> None:  # type: ignore[no-untyped-def]
+    dialog.first.clear()
+    dialog.second.clear()
+    qtbot.keyClicks(dialog.first, first)
+    qtbot.keyClicks(dialog.second, second)
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+
+
+def test_save_as_pdf_writes_an_encrypted_file(qtbot, window, archived, monkeypatch, tmp_path: Path) -> None:
+    choose(monkeypatch, tmp_path / "varsling")
+    saved: list[Path] = []
+    assert printing.save_pdf_as(window, archived, "dokument.pdf", saved=saved.append) is None  # asks first
+    dialog = password_dialog(qtbot)
+    assert "anden vej end filen" in " ".join(label.text() for label in dialog.findChildren(type(dialog.error_label)))
+    dialog.grab().save("/tmp/conflict/export_password.png")
+
+    type_twice(qtbot, dialog, "kort", "kort")  # too short: refused in Danish, nothing written
+    assert "mindst 8 tegn" in dialog.error_label.text()
+    type_twice(qtbot, dialog, PASSWORD, PASSWORD + "x")  # the repeat differs
+    assert "ikke ens" in dialog.error_label.text()
+    assert not (tmp_path / "varsling.pdf").exists()
+
+    type_twice(qtbot, dialog, PASSWORD, PASSWORD)
+    qtbot.waitUntil(lambda: bool(saved))
+    path = tmp_path / "varsling.pdf"
+    assert saved == [path]
+    data = path.read_bytes()
+    assert b"Fiktivsen" not in data
+    reader = PdfReader(io.BytesIO(data))
+    assert reader.is_encrypted and not reader.decrypt("forkert-kode")
+    reader = PdfReader(io.BytesIO(data))
+    assert reader.decrypt(PASSWORD)
+    assert "010190-9909" in (reader.pages[0].extract_text() or "")
+
+
+def test_cancelling_the_password_writes_nothing(qtbot, window, archived, monkeypatch, tmp_path: Path) -> None:
+    choose(monkeypatch, tmp_path / "varsling.pdf")
+    printing.save_pdf_as(window, archived, "dokument.pdf", saved=lambda _p: pytest.fail("written"))
+    dialog = password_dialog(qtbot)
+    qtbot.keyClicks(dialog.first, PASSWORD)
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: QApplication.activeModalWidget() is None)
+    assert not list(tmp_path.iterdir())
+
+
+def test_a_demo_database_saves_plain_at_once(qtbot, window, archived, monkeypatch, tmp_path: Path) -> None:
+    choose(monkeypatch, tmp_path / "demo.pdf")
+    path = printing.save_pdf_as(window, archived, "dokument.pdf", demo=True)
+    assert path == tmp_path / "demo.pdf"
+    assert path.read_bytes() == archived
