@@ -1,4 +1,9 @@
-"""The services' shared context: the database, the calendar, the clock and who is working.
+"""The services' shared context: the database, the ward's calendar and rules, the clock and who is working.
+
+``calendar`` and ``rules`` are the ward's working-day calendar and rule units (Indstillinger → Kalender og regler):
+every deadline a service computes uses both. ``services.settings.build_calendar_and_rules`` loads them from the
+database at start-up and ``save_calendar_settings`` replaces them when the setting changes — new objects, so every
+``DeadlineCache`` (keyed on their identity) recomputes. Left out, they are the 2022 adult agreement's defaults.
 
 Passed in by the composition root (``ui/app.py`` or the CLI); never a global (style.md §12).
 
@@ -15,6 +20,7 @@ from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from coordinator_app.access import DEMO_PRINCIPAL, Permission, Principal, Role, check_permission
+from coordinator_app.rules import DEFAULT_SETTINGS, RuleSettings
 from coordinator_app.storage import Database
 from coordinator_app.workdays import WorkCalendar
 
@@ -51,6 +57,7 @@ class ServiceContext:
     clock: Clock = field(default_factory=Clock)
     user: str = "demo"  # the name written into records and the audit log
     principal: Principal = DEMO_PRINCIPAL
+    rules: RuleSettings = DEFAULT_SETTINGS  # the rule units (dage/hverdage); with ``calendar``, the ward's settings
 
     def __post_init__(self) -> None:
         if self.principal is DEMO_PRINCIPAL:

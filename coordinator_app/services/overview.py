@@ -207,7 +207,7 @@ class OverviewService:
                 continue
             try:
                 deadlines = compute_deadlines(
-                    admission, ward.events.get(row.admission_id, []), self._ctx.calendar, today
+                    admission, ward.events.get(row.admission_id, []), self._ctx.calendar, today, self._ctx.rules
                 )
             except ProcessError:
                 # The patient list says "Historik kan ikke læses" for this admission; its deadlines are unknown.
@@ -262,7 +262,7 @@ class OverviewService:
                 continue
             if state.status not in FAERDIG or state.faerdigmeldt_on is None:
                 continue
-            deadlines = compute_deadlines(admission, events, self._ctx.calendar, today)
+            deadlines = compute_deadlines(admission, events, self._ctx.calendar, today, self._ctx.rules)
             by_kind: dict[str, list[Deadline]] = {}
             for d in deadlines:
                 by_kind.setdefault(d.kind, []).append(d)

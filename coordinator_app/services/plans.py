@@ -488,7 +488,9 @@ class PlanService:
     def _due(self, admission: Admission, events: list[Event], today: date) -> date | None:
         try:
             found = [
-                d for d in compute_deadlines(admission, events, self._ctx.calendar, today) if d.rule_id in ("E1", "E2")
+                d
+                for d in compute_deadlines(admission, events, self._ctx.calendar, today, self._ctx.rules)
+                if d.rule_id in ("E1", "E2")
             ]
         except ProcessError:
             found = []

@@ -87,7 +87,7 @@ class ScenarioService:
             admission = AdmissionRepository(session).get(admission_id)
             kommuner = KommuneRepository(session)
             answers = self._answers(admission.admitted, assessment, admission.handlekommune is not None)
-            plan: ScenarioPlan = decide(answers, self._ctx.calendar)
+            plan: ScenarioPlan = decide(answers, self._ctx.calendar, self._ctx.rules)
             flagged = dataclasses.replace(admission, flags=assessment.flags)
             steps = []
             for step in plan.steps:
@@ -140,7 +140,7 @@ class ScenarioService:
                     rule="A5",
                 )
             answers = self._answers(admission.admitted, assessment, admission.handlekommune is not None)
-            plan = decide(answers, self._ctx.calendar)
+            plan = decide(answers, self._ctx.calendar, self._ctx.rules)
             data = {
                 "has_indsats": answers.has_indsats,
                 "need_greater": answers.need_greater,

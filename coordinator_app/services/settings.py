@@ -61,6 +61,7 @@ __all__ = [
     "save_rates",
     "unit_rules",
     "update_ward_profile",
+    "use_calendar_settings",
 ]
 
 log = logging.getLogger("koordinator.services.settings")
@@ -348,18 +349,29 @@ def load_calendar_settings(ctx: ServiceContext) -> CalendarSettings:
 
 
 def save_calendar_settings(ctx: ServiceContext, settings: CalendarSettings) -> CalendarSettings:
-    """Store the calendar and units (for every workstation on the database); returns what was stored."""
+    """Store the calendar and units (for every workstation on the database); returns what was stored.
+
+    ``ctx`` takes them at once (``use_calendar_settings``): every deadline computed from now on — the list, I dag,
+    Færdigmeldte, Statistik, plans, scenarios — counts with them, and the deadline caches start afresh. Other
+    workstations take them at their next start."""
     require(ctx, Permission.MANAGE_SETTINGS)
     stored = _normalised(settings)
     data = {"extra_closing_days": stored.extra_closing_days, "units": {k: u.value for k, u in stored.units.items()}}
     ctx.database.set_meta(CALENDAR_META_KEY, json.dumps(data))
+    use_calendar_settings(ctx, stored)
     return stored
 
 
+def use_calendar_settings(ctx: ServiceContext, settings: CalendarSettings) -> tuple[WorkCalendar, RuleSettings]:
+    """Put ``settings``' calendar and rules on ``ctx`` (new objects: caches keyed on them recompute)."""
+    ctx.calendar, ctx.rules = settings.calendar(), settings.rules()
+    return ctx.calendar, ctx.rules
+
+
 def build_calendar_and_rules(ctx: ServiceContext) -> tuple[WorkCalendar, RuleSettings]:
-    """The working-day calendar and rule settings the stored settings ask for — call once at start-up."""
-    settings = load_calendar_settings(ctx)
-    return settings.calendar(), settings.rules()
+    """The working-day calendar and rule settings the stored settings ask for, put on ``ctx`` (which every service
+    computing a deadline reads) and returned — call once at start-up."""
+    return use_calendar_settings(ctx, load_calendar_settings(ctx))
 
 
 # -- the ward's sender profile (F3) ------------------------------------------------------------------------

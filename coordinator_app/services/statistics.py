@@ -106,6 +106,7 @@ class StatisticsService:
             period_from,
             period_to,
             cal=self._ctx.calendar,
+            settings=self._ctx.rules,
             today=today,
             rates=rate.table(),
             kommune=kommune_code,

@@ -1,0 +1,138 @@
+"""The rule units set under Indstillinger → Kalender og regler reach every deadline the services compute (issue 7):
+``ServiceContext`` carries the ward's calendar and rules, ``save_calendar_settings`` replaces them at once, and the
+deadline cache recomputes. On SQLite and PostgreSQL.
+
+Anna (1): færdigbehandlet expected Friday 11 December 2026, no varsling yet (B5). 8 *dage* before is Thursday
+3 December; 8 *hverdage* before is Tuesday 1 December.
+Bo (2): a netværksmøde invited Monday 23 November 2026 (C2). 5 *arbejdsdage* later is Monday 30 November; 5 *dage*
+later is Saturday 28 November.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+from typing import Any
+
+import pytest
+
+from coordinator_app.cpr import synthetic_cpr
+from coordinator_app.model import Admission, Event, EventKind, Patient
+from coordinator_app.rules import DEFAULT_SETTINGS, Unit
+from coordinator_app.services.context import ServiceContext, fixed_clock
+from coordinator_app.services.deadline_cache import DeadlineCache
+from coordinator_app.services.overview import OverviewService
+from coordinator_app.services.settings import (
+    CalendarSettings,
+    build_calendar_and_rules,
+    save_calendar_settings,
+)
+from coordinator_app.services.setup import ensure_reference_data
+from coordinator_app.services.statistics import StatisticsService
+from coordinator_app.statistics import FigureKey
+from coordinator_app.storage.repositories import bulk_load
+from coordinator_app.workdays import COPENHAGEN
+
+K, D = EventKind, date
+NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # Monday
+TODAY = D(2026, 11, 23)
+B5 = {"has_indsats": False, "may_need_support": True, "can_discharge_before_support": False}
+
+VARSLING, MEETING = "varsling", "netvaerksmoede"  # the rules' keys (B5's varsling, C2)
+VARSLING_DAYS, VARSLING_HVERDAGE = D(2026, 12, 3), D(2026, 12, 1)
+MEETING_ARBEJDSDAGE, MEETING_DAYS = D(2026, 11, 30), D(2026, 11, 28)
+
+
+def _admission(i: int) -> Admission:
+    return Admission(
+        id=i,
+        patient_id=i,
+        center="Psykiatrisk Center København",
+        ward="Afsnit 7",
+        admitted=D(2026, 11, 2),
+        bopaelskommune="101",
+        scenario=3,
+        scenario_answers=B5,
+    )
+
+
+STORIES: dict[int, list[tuple[EventKind, date, dict[str, Any]]]] = {
+    1: [
+        (K.ORIENTERING_INDLAEGGELSE, D(2026, 11, 3), {}),
+        (K.EXPECTED_FAERDIGBEHANDLET, D(2026, 11, 5), {"date": "2026-12-11", "by": "overlæge"}),
+    ],
+    2: [(K.ORIENTERING_INDLAEGGELSE, D(2026, 11, 3), {}), (K.MEETING_INVITED, TODAY, {})],
+}
+
+
+def _events() -> list[Event]:
+    out: list[Event] = []
+    for admission_id, story in STORIES.items():
+        for kind, day, data in story:
+            moment = datetime.combine(day, time(10, len(out)), tzinfo=COPENHAGEN).astimezone(UTC)
+            out.append(Event(len(out) + 1, admission_id, kind, moment, "koordinator.test", data=data))
+    return out
+
+
+@pytest.fixture
+def ctx(database) -> ServiceContext:  # type: ignore[no-untyped-def]
+    context = ServiceContext(database=database, clock=fixed_clock(NOW), user="koordinator.test")
+    ensure_reference_data(context)
+    patients = [Patient(i, synthetic_cpr(D(1980, 1, i), 0, female=True), "Test", f"Fiktiv{i}") for i in (1, 2)]
+    with database.session() as s:
+        bulk_load(s, patients=patients, admissions=[_admission(1), _admission(2)], events=_events())
+    return context
+
+
+def _i_dag(ctx: ServiceContext) -> dict[tuple[int, str], date]:
+    return {(i.admission_id, i.kind): i.due for i in OverviewService(ctx).today_items(TODAY)}
+
+
+def _cached(cache: DeadlineCache, ctx: ServiceContext) -> dict[tuple[int, str], date]:
+    with ctx.database.session() as session:
+        derived = cache.derive_many(session, [1, 2], ctx.calendar, TODAY, ctx.rules)
+    return {(i, d.kind): d.due for i, got in derived.items() for d in got.deadlines if d.kind in (VARSLING, MEETING)}
+
+
+def test_the_context_starts_with_the_agreements_units(ctx: ServiceContext) -> None:
+    assert ctx.rules is DEFAULT_SETTINGS
+    due = _i_dag(ctx)
+    assert due[(1, VARSLING)] == VARSLING_DAYS
+    assert due[(2, MEETING)] == MEETING_ARBEJDSDAGE
+
+
+def test_changing_the_units_moves_i_dag_and_the_cached_list_deadlines_at_once(ctx: ServiceContext) -> None:
+    cache = DeadlineCache()
+    assert _cached(cache, ctx) == {(1, VARSLING): VARSLING_DAYS, (2, MEETING): MEETING_ARBEJDSDAGE}
+    assert _cached(cache, ctx) == {(1, VARSLING): VARSLING_DAYS, (2, MEETING): MEETING_ARBEJDSDAGE}
+    assert cache.hits == 2
+
+    save_calendar_settings(
+        ctx, CalendarSettings(True, {"varsling": Unit.WORKING_DAYS, "netvaerksmoede": Unit.CALENDAR_DAYS})
+    )
+
+    assert ctx.rules.rule("varsling").unit is Unit.WORKING_DAYS
+    due = _i_dag(ctx)
+    assert due[(1, VARSLING)] == VARSLING_HVERDAGE
+    assert due[(2, MEETING)] == MEETING_DAYS
+    # The same cache: the new settings object empties it, nothing stale is returned.
+    assert _cached(cache, ctx) == {(1, VARSLING): VARSLING_HVERDAGE, (2, MEETING): MEETING_DAYS}
+    assert cache.hits == 2
+
+
+def test_a_new_context_loads_the_stored_units_at_start_up(ctx: ServiceContext) -> None:
+    save_calendar_settings(ctx, CalendarSettings.child_psychiatry(extra_closing_days=False))
+    fresh = ServiceContext(database=ctx.database, clock=fixed_clock(NOW))
+    assert _i_dag(fresh)[(1, VARSLING)] == VARSLING_DAYS  # before start-up: the agreement's defaults
+    cal, rules = build_calendar_and_rules(fresh)
+    assert fresh.calendar is cal and fresh.rules is rules and not cal.extra_closing_days
+    assert _i_dag(fresh)[(1, VARSLING)] == VARSLING_HVERDAGE
+
+
+def test_statistics_define_varsling_in_time_with_the_wards_unit(ctx: ServiceContext) -> None:
+    """Statistik derives B5 with the same rules as the list, and its definition says which unit it counted."""
+    service = StatisticsService(ctx)
+    before = service.compute(D(2026, 11, 1), D(2026, 11, 30)).figure(FigureKey.VARSLING_IN_TIME)
+    save_calendar_settings(ctx, CalendarSettings(True, {"varsling": Unit.WORKING_DAYS}))
+    after = service.compute(D(2026, 11, 1), D(2026, 11, 30)).figure(FigureKey.VARSLING_IN_TIME)
+    assert "varsling senest 8 dage før færdigbehandlet" in before.definition
+    assert "varsling senest 8 arbejdsdage før færdigbehandlet" in after.definition
