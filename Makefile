@@ -3,10 +3,14 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: setup run test smoke bench clean
+.PHONY: setup bundle run test smoke bench clean
 
 setup:
 	@bash scripts/setup.sh
+
+## What IT installs (issue 9): dist/koordinator/ (PyInstaller onedir), its .tar.gz and the .deb — installer/README.md.
+bundle: setup
+	@bash installer/build.sh
 
 ## Set up (idempotent) and start the app on the demo database in the user's data folder.
 run: setup
@@ -23,5 +27,6 @@ smoke: setup
 bench: setup
 	$(PY) benchmarks/run.py
 
+## Removes the venv and everything built (dist/ holds the bundle, tar.gz and .deb; build/ PyInstaller's work).
 clean:
 	rm -rf $(VENV) build dist *.egg-info
