@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QByteArray, QItemSelection, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -43,19 +44,27 @@ from coordinator_app.services.notifications import NotificationService, SendResu
 from coordinator_app.services.overview import OverviewService
 from coordinator_app.services.plans import PlanService
 from coordinator_app.services.scenario import ScenarioService
-from coordinator_app.services.statistics import StatisticsService
-from coordinator_app.ui.admission_dialog import AdmissionDialog
-from coordinator_app.ui.admission_list import open_admission_list
 from coordinator_app.ui.admission_table import COL_DISCHARGED, COL_NEXT, AdmissionTableModel
 from coordinator_app.ui.details import DetailsPanel
 from coordinator_app.ui.errors import show_error
-from coordinator_app.ui.faerdigmeldte_tab import FaerdigmeldteTab
-from coordinator_app.ui.idle_lock import IdleLock
-from coordinator_app.ui.meetings_tab import MeetingsTab
-from coordinator_app.ui.notification_dialog import NotificationDialog
-from coordinator_app.ui.plan_dialogs import PlanActions
-from coordinator_app.ui.statistics_tab import StatisticsTab
 from coordinator_app.ui.today_tab import TodayTab
+
+if TYPE_CHECKING:  # built on first use (issue 7: start-up imports only what the first screen needs)
+    from coordinator_app.ui.admission_dialog import AdmissionDialog
+    from coordinator_app.ui.faerdigmeldte_tab import FaerdigmeldteTab
+    from coordinator_app.ui.idle_lock import IdleLock
+    from coordinator_app.ui.meetings_tab import MeetingsTab
+    from coordinator_app.ui.plan_dialogs import PlanActions
+    from coordinator_app.ui.statistics_tab import StatisticsTab
+
+
+@dataclass
+class _LazyTab:
+    title: str
+    build: Callable[[], QWidget]
+    refresh: Callable[[], None] | None
+    placeholder: QWidget
+    widget: QWidget | None = None
 
 
 @dataclass(frozen=True)
@@ -146,11 +155,7 @@ class MainWindow(QMainWindow):
         self.details.new_meeting_requested.connect(self.new_meeting)
         self.details.consents_requested.connect(self.edit_consents)
         self.details.meeting_requested.connect(self.meeting_action)
-        # Aftale/plan (E1–E3): every write refreshes the list too — its next deadline may be E1/E2 now.
-        self.plan_actions = PlanActions(self, self.plans, today=self._ctx.clock.today, fetch_pdf=self.documents.content)
-        self.plan_actions.connect_tab(self.details.plan_tab)
-        self.plan_actions.changed.connect(lambda admission_id: self._after_change(admission_id, True))
-        self.plan_actions.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        self._plan_actions: PlanActions | None = None  # Aftale/plan: built when the first admission is shown
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(list_side)
@@ -174,21 +179,14 @@ class MainWindow(QMainWindow):
         pl = QVBoxLayout(self.patients_tab)
         pl.addWidget(self.splitter)
         self.add_tab(self.patients_tab, "&Patienter")
-        self.faerdigmeldte_tab = FaerdigmeldteTab()
-        self.faerdigmeldte_tab.open_requested.connect(self.open_admission)
-        self.add_tab(self.faerdigmeldte_tab, "F&ærdigmeldte", refresh=self.refresh_faerdigmeldte)
-        self.meetings_tab = MeetingsTab()
-        self.meetings_tab.live_requested.connect(lambda mid: self.meeting_action(mid, "live"))
-        self.meetings_tab.ics_requested.connect(lambda mid: self.meeting_action(mid, "ics"))
-        self.meetings_tab.referat_requested.connect(lambda mid: self.meeting_action(mid, "referat"))
-        self.meetings_tab.template_requested.connect(self.edit_template)
-        self.meetings_tab.patient_requested.connect(self.show_patient_of_meeting)
-        self.meetings_tab.ambulant_requested.connect(self.new_ambulant_meeting)
-        self.act_meetings = self.add_tab(self.meetings_tab, "&Møder", refresh=self.refresh_meetings)
+        # The other tabs are built the first time they are shown (or their attribute is read): start-up builds
+        # only what the first screen needs (issue 7).
+        self._lazy_tabs: dict[str, _LazyTab] = {}
+        self.add_lazy_tab("faerdigmeldte_tab", "F&ærdigmeldte", self._build_faerdigmeldte, self.refresh_faerdigmeldte)
+        self.act_meetings = self.add_lazy_tab("meetings_tab", "&Møder", self._build_meetings, self.refresh_meetings)
         self.act_meetings.setShortcuts([*self.act_meetings.shortcuts(), QKeySequence("Ctrl+M")])
         # Statistik computes on first show and after a write (mark_stale); no mnemonic clash-free letter: Ctrl+5.
-        self.statistics_tab = StatisticsTab(StatisticsService(ctx), self.open_admission_list, today=ctx.clock.today)
-        self.add_tab(self.statistics_tab, "Statistik")
+        self.add_lazy_tab("statistics_tab", "Statistik", self._build_statistics)
         self.tabs.setCurrentWidget(self.today_tab)
         self.tabs.currentChanged.connect(self._tab_changed)
         self.setCentralWidget(self.tabs)
@@ -286,6 +284,92 @@ class MainWindow(QMainWindow):
             self._tab_refresh[widget] = refresh
         return act
 
+    def add_lazy_tab(
+        self, name: str, title: str, build: Callable[[], QWidget], refresh: Callable[[], None] | None = None
+    ) -> QAction:
+        """``add_tab`` for a tab built on first show: an empty page holds its place (and its Ctrl+<position>)
+        until the user opens it or code reads ``window.<name>``; then ``build()`` makes the widget, which takes the
+        page's place."""
+        placeholder = QWidget()
+        act = self.add_tab(placeholder, title)
+        act.triggered.disconnect()
+        act.triggered.connect(lambda: self.tabs.setCurrentWidget(self._lazy_widget(name)))
+        self._lazy_tabs[name] = _LazyTab(title, build, refresh, placeholder)
+        return act
+
+    def _lazy_widget(self, name: str) -> QWidget:
+        """The lazy tab ``name``'s widget, built (and put in its page's place) the first time it is asked for."""
+        lazy = self._lazy_tabs[name]
+        if lazy.widget is None:
+            widget = lazy.widget = lazy.build()
+            index = self.tabs.indexOf(lazy.placeholder)
+            current = self.tabs.currentIndex()
+            self.tabs.blockSignals(True)  # a swap, not a change of tab: _tab_changed must not see it
+            self.tabs.insertTab(index, widget, lazy.title)
+            self.tabs.removeTab(index + 1)
+            self.tabs.setCurrentIndex(current)
+            self.tabs.blockSignals(False)
+            lazy.placeholder.deleteLater()
+            if lazy.refresh is not None:
+                self._tab_refresh[widget] = lazy.refresh
+        return lazy.widget
+
+    def _built(self, name: str) -> QWidget | None:
+        """The lazy tab's widget if it has been built, else None (nothing to refresh)."""
+        return self._lazy_tabs[name].widget
+
+    @property
+    def faerdigmeldte_tab(self) -> FaerdigmeldteTab:
+        return cast("FaerdigmeldteTab", self._lazy_widget("faerdigmeldte_tab"))
+
+    @property
+    def meetings_tab(self) -> MeetingsTab:
+        return cast("MeetingsTab", self._lazy_widget("meetings_tab"))
+
+    @property
+    def statistics_tab(self) -> StatisticsTab:
+        return cast("StatisticsTab", self._lazy_widget("statistics_tab"))
+
+    def _build_faerdigmeldte(self) -> QWidget:
+        from coordinator_app.ui.faerdigmeldte_tab import FaerdigmeldteTab
+
+        tab = FaerdigmeldteTab()
+        tab.open_requested.connect(self.open_admission)
+        return tab
+
+    def _build_meetings(self) -> QWidget:
+        from coordinator_app.ui.meetings_tab import MeetingsTab
+
+        tab = MeetingsTab()
+        tab.live_requested.connect(lambda mid: self.meeting_action(mid, "live"))
+        tab.ics_requested.connect(lambda mid: self.meeting_action(mid, "ics"))
+        tab.referat_requested.connect(lambda mid: self.meeting_action(mid, "referat"))
+        tab.template_requested.connect(self.edit_template)
+        tab.patient_requested.connect(self.show_patient_of_meeting)
+        tab.ambulant_requested.connect(self.new_ambulant_meeting)
+        return tab
+
+    def _build_statistics(self) -> QWidget:
+        from coordinator_app.services.statistics import StatisticsService
+        from coordinator_app.ui.statistics_tab import StatisticsTab
+
+        return StatisticsTab(StatisticsService(self._ctx), self.open_admission_list, today=self._ctx.clock.today)
+
+    @property
+    def plan_actions(self) -> PlanActions:
+        """Aftale/plan (E1–E3) in the details: every write refreshes the list too — its next deadline may be E1/E2
+        now. Built when first needed (the plan editor and PDF preview are not needed to show the list)."""
+        if self._plan_actions is None:
+            from coordinator_app.ui.plan_dialogs import PlanActions
+
+            actions = self._plan_actions = PlanActions(
+                self, self.plans, today=self._ctx.clock.today, fetch_pdf=self.documents.content
+            )
+            actions.connect_tab(self.details.plan_tab)
+            actions.changed.connect(lambda admission_id: self._after_change(admission_id, True))
+            actions.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        return self._plan_actions
+
     # -- data ---------------------------------------------------------------------------------------------
     def refresh(self) -> None:
         """Reload the list (keeping the selected admission selected) and the overview tab being looked at."""
@@ -304,7 +388,9 @@ class MainWindow(QMainWindow):
         shown = self._tab_refresh.get(self.tabs.currentWidget())
         if shown is not None:
             shown()
-        self.statistics_tab.mark_stale()
+        statistics = self._built("statistics_tab")
+        if statistics is not None:
+            cast("StatisticsTab", statistics).mark_stale()
 
     def refresh_today(self) -> None:
         today = self._ctx.clock.today()
@@ -316,6 +402,8 @@ class MainWindow(QMainWindow):
         self.today_tab.set_items(items, today)
 
     def refresh_faerdigmeldte(self) -> None:
+        if self._built("faerdigmeldte_tab") is None:
+            return  # built and filled when first shown
         try:
             overview = self.overview.faerdigmeldte(self._ctx.clock.today())
         except KoordinatorError as exc:
@@ -339,6 +427,8 @@ class MainWindow(QMainWindow):
 
     def open_admission_list(self, ids: Sequence[int], title: str) -> None:
         """Statistik's click-through: the admissions behind a figure, each one a double-click from its record."""
+        from coordinator_app.ui.admission_list import open_admission_list
+
         try:
             dialog = open_admission_list(self, self.admissions, ids, title)
         except KoordinatorError as exc:
@@ -398,7 +488,14 @@ class MainWindow(QMainWindow):
     def edit_settings(self) -> None:
         from coordinator_app.ui.settings_dialog import open_settings_dialog
 
-        self._open_dialog = open_settings_dialog(self, self._ctx, on_saved=lambda _what: self.refresh())
+        self._open_dialog = open_settings_dialog(self, self._ctx, on_saved=self._settings_saved)
+
+    def _settings_saved(self, what: str) -> None:
+        """A settings page was saved. Kalender og regler already sits on the context (``save_calendar_settings``):
+        the refresh recomputes every deadline shown with it."""
+        if what == "calendar":
+            self.calendar_label.setText(f"Kalender: {self._ctx.calendar.name}")
+        self.refresh()
 
     def _apply_filter(self) -> None:
         selected = self.selected_admission_id()
@@ -435,6 +532,7 @@ class MainWindow(QMainWindow):
         self.show_admission(admission_id)
 
     def show_admission(self, admission_id: int) -> None:
+        self.plan_actions  # noqa: B018 -- the plan tab's buttons act from the first admission shown
         try:
             details = self.admissions.details(admission_id)
             actions = self.notifications.actions(admission_id)
@@ -463,6 +561,8 @@ class MainWindow(QMainWindow):
         return self._kommuner
 
     def new_admission(self) -> None:
+        from coordinator_app.ui.admission_dialog import AdmissionDialog
+
         dialog = AdmissionDialog(
             self.admissions,
             kommuner=self._kommune_list(),
@@ -483,6 +583,8 @@ class MainWindow(QMainWindow):
         except KoordinatorError as exc:
             show_error(self, exc)
             return
+        from coordinator_app.ui.admission_dialog import AdmissionDialog
+
         dialog = AdmissionDialog(
             self.admissions,
             kommuner=self._kommune_list(),
@@ -535,6 +637,8 @@ class MainWindow(QMainWindow):
         except KoordinatorError as exc:
             show_error(self, exc)
             return
+        from coordinator_app.ui.notification_dialog import NotificationDialog
+
         dialog = NotificationDialog(
             self.notifications, details, kind, consents=consents, now=self._ctx.clock.now(), parent=self
         )
@@ -609,11 +713,17 @@ class MainWindow(QMainWindow):
 
     # -- netværksmøder --------------------------------------------------------------------------------------
     def _tab_changed(self, index: int) -> None:
+        for name, lazy in self._lazy_tabs.items():
+            if lazy.widget is None and self.tabs.widget(index) is lazy.placeholder:
+                self._lazy_widget(name)  # clicked for the first time: build it in the page's place
         refresh = self._tab_refresh.get(self.tabs.widget(index))
         if refresh is not None:
             refresh()
 
     def refresh_meetings(self) -> None:
+        tab = self._built("meetings_tab")
+        if tab is None:
+            return  # built and filled when first shown
         try:
             meetings = self.meetings.upcoming(self._ctx.clock.today())
             # By the meeting's patient: an ambulant patient has no row in the admission list.
@@ -621,7 +731,7 @@ class MainWindow(QMainWindow):
         except KoordinatorError as exc:
             show_error(self, exc)
             return
-        self.meetings_tab.set_meetings(meetings, names=names, deadline=self.meetings.deadline)
+        cast("MeetingsTab", tab).set_meetings(meetings, names=names, deadline=self.meetings.deadline)
 
     def new_meeting(self, admission_id: int) -> None:
         from coordinator_app.ui.meeting_schedule_dialog import open_schedule_dialog

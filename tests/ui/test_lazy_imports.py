@@ -1,0 +1,31 @@
+"""Start-up imports only what the first screen needs (issue 7: cold start to a populated list ≤ 4× a bare Qt window).
+
+PDF rendering (reportlab), PDF preview (pypdfium2), the XLSX export (openpyxl), invitations (icalendar) and the
+holiday package are loaded when first used; the main window module must not pull them in. Checked in a fresh
+interpreter, so what other tests imported does not count."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+HEAVY = ("reportlab", "openpyxl", "pypdfium2", "holidays", "icalendar")
+#: The tabs other than I dag and Patienter are built on first show, so their modules wait too.
+LATER_TABS = ("coordinator_app.ui.meetings_tab", "coordinator_app.ui.statistics_tab", "coordinator_app.ui.charts")
+
+
+def _imported_after(statement: str, names: tuple[str, ...]) -> list[str]:
+    probe = f"import sys\n{statement}\nprint(' '.join(n for n in {names!r} if n in sys.modules))"
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    done = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True)
+    return done.stdout.split()
+
+
+def test_importing_the_main_window_leaves_pdf_xlsx_and_holiday_libraries_unloaded() -> None:
+    assert _imported_after("import coordinator_app.ui.main_window", HEAVY + LATER_TABS) == []
+
+
+def test_the_check_can_see_a_loaded_library() -> None:
+    """The probe itself works: a module that does import reportlab is reported."""
+    assert _imported_after("import coordinator_app.documents.layout", HEAVY) == ["reportlab"]
