@@ -12,6 +12,10 @@ can put on a slide, exported to XLSX/CSV with the same numbers, and every figure
   ``open_admissions(ids, title)``; the main window shows them in ``AdmissionListDialog``.
 * **Export**: exactly the ``Statistics`` on screen, written to a temporary file beside the target and moved into
   place, so a full disk or a missing permission leaves nothing half-written (Danish message).
+* **Encrypted export** (issue 8): the figures are aggregate, but the sheet *Indlæggelser bag tallene* lists the
+  admission ids behind each figure — pseudonymous, and so still personal data (GDPR art. 4(5)): whoever has the
+  program finds the patient from the id. So the export is encrypted with a password the user types twice: XLSX
+  as Excel encrypts it, CSV inside an AES zip. A demo database (``demo=True``, fictitious patients) exports plain.
 """
 
 from __future__ import annotations
@@ -52,6 +56,7 @@ from coordinator_app.ui.admission_list import (
 )
 from coordinator_app.ui.charts import HorizontalBarChart, format_count
 from coordinator_app.ui.errors import show_error
+from coordinator_app.ui.export_password import ExportPasswordDialog, ask_export_password
 from coordinator_app.ui.statistics_view import (
     CUSTOM,
     PRESETS,
@@ -98,10 +103,13 @@ class StatisticsTab(QWidget):
         open_admissions: OpenAdmissions,
         *,
         today: Callable[[], date],
+        demo: bool = False,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self._service = service
+        self._demo = demo  # a demo database's fictitious figures export plain (issue 8)
+        self.password_dialog: ExportPasswordDialog | None = None
         self._open_admissions = open_admissions
         self._today = today
         self._stats: Statistics | None = None
@@ -532,15 +540,26 @@ class StatisticsTab(QWidget):
     # -- export -------------------------------------------------------------------------------------------------
     def default_file_name(self, kind: str) -> str:
         start, end = self.period()
-        return f"koordinator-statistik-{start.isoformat()}-{end.isoformat()}.{kind}"
+        return f"koordinator-statistik-{start.isoformat()}-{end.isoformat()}.{self._suffix(kind)}"
+
+    def _suffix(self, kind: str) -> str:
+        """The file's extension: an encrypted CSV travels in an AES zip."""
+        return "zip" if kind == "csv" and not self._demo else kind
 
     def export(self, kind: str) -> bool:
-        """Eksportér XLSX…/CSV…: ask where, then write the figures on screen."""
-        if self.statistics() is None:
+        """Eksportér XLSX…/CSV…: ask where, then (unless demo) for a password, then write the figures on screen.
+
+        True when the file is written at once (a demo database); False when cancelled or refused, and while the
+        password is being asked for — the file is written when the user accepts it."""
+        stats = self.statistics()
+        if stats is None:
             return False
         folder = self.export_dir or Path.home()
+        suffix = self._suffix(kind)
         if kind == "xlsx":
             caption, pattern = "Eksportér statistik som Excel-projektmappe", "Excel-projektmappe (*.xlsx)"
+        elif suffix == "zip":
+            caption, pattern = "Eksportér statistik som CSV (krypteret zip)", "CSV i krypteret zip (*.zip)"
         else:
             caption, pattern = "Eksportér statistik som CSV", "CSV til Excel (*.csv)"
         chosen, _filter = QFileDialog.getSaveFileName(
@@ -549,20 +568,45 @@ class StatisticsTab(QWidget):
         if not chosen:
             return False
         path = Path(chosen)
-        if path.suffix.lower() != f".{kind}":
-            path = path.with_name(f"{path.name}.{kind}")
-        return self.export_to(path, kind)
+        if path.suffix.lower() != f".{suffix}":
+            path = path.with_name(f"{path.name}.{suffix}")
+        if self._demo:
+            return self.export_to(path, kind)
+        data = self._figures(stats, kind)  # the role is checked before a password is asked or a file exists
+        if data is None:
+            return False
+        self.password_dialog = ask_export_password(
+            self, "Statistikken", lambda password: self._write(path, kind, stats, data, password)
+        )
+        self.password_dialog.finished.connect(lambda _r: setattr(self, "password_dialog", None))
+        return False
 
-    def export_to(self, path: Path, kind: str) -> bool:
-        """Write the figures on screen to ``path`` atomically; a failure is explained in Danish."""
+    def export_to(self, path: Path, kind: str, *, password: str | None = None) -> bool:
+        """Write the figures on screen to ``path`` atomically — encrypted with ``password`` when given (CSV then in
+        an AES zip) — and log the export; a failure is explained in Danish."""
         stats = self.statistics()
         if stats is None:
             return False
+        data = self._figures(stats, kind)
+        if data is None:
+            return False
+        return self._write(path, kind, stats, data, password)
+
+    def _figures(self, stats: Statistics, kind: str) -> bytes | None:
         try:
-            data = self._service.export(stats, kind)  # the role is checked before a file exists (issue 8)
+            return self._service.export(stats, kind)  # the role is checked before a file exists (issue 8)
         except KoordinatorError as exc:
             show_error(self, exc)
-            return False
+            return None
+
+    def _write(self, path: Path, kind: str, stats: Statistics, data: bytes, password: str | None) -> bool:
+        if password is not None:
+            from coordinator_app.documents.protect import protect_xlsx, protect_zip
+
+            if kind == "xlsx":
+                data = protect_xlsx(data, password)
+            else:
+                data = protect_zip(path.with_suffix(".csv").name, data, password)
         try:
             write_atomically(path, data)
         except OSError as exc:
@@ -580,5 +624,8 @@ class StatisticsTab(QWidget):
             show_error(self, exc)
         self.export_dir = path.parent
         self.last_export = path
-        self._say(f"✓ Statistikken er gemt i {path}", OK_STYLE)
+        how = " (krypteret – send adgangskoden ad en anden vej)" if password is not None else ""
+        if password is None and self._demo:
+            how = " (demo – ikke krypteret)"
+        self._say(f"✓ Statistikken er gemt i {path}{how}", OK_STYLE)
         return True
