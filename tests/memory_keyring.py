@@ -32,6 +32,11 @@ class MemoryKeyring(KeyringBackend):
         del self.entries[(service, username)]
 
 
+# Defining a backend registers it with keyring, which would then choose it for every later test that lets keyring
+# pick its default (the tests expect a headless machine's: none). Only ``set_keyring`` uses it.
+KeyringBackend._classes.discard(MemoryKeyring)  # type: ignore[attr-defined]
+
+
 @pytest.fixture
 def memory_keyring() -> Iterator[MemoryKeyring]:
     previous = keyring.get_keyring()
