@@ -4,7 +4,12 @@
   first line that does not fit (changed, missing, out of order, not pointing at the line before) and exit status 1.
   The newest line's hash is printed too: noted down outside the database, it also reveals a cut-off end later.
 * ``audit export --patient NR -o FIL`` writes one patient's lines as CSV for an access request (GDPR art. 15);
-  the export itself is logged.
+  the export itself is logged. The lines say who looked at a psychiatric patient's record, so the CSV is written
+  inside an AES-256 zip (issue 8: exported files with patient data are encrypted); the password comes from
+  ``KOORDINATOR_EXPORT_PASSWORD`` or is asked for twice in the terminal, and is sent separately from the file.
+  A demo database (fictitious patients) writes the plain CSV and says so.
+
+The lines are written by the logged-in user of the command (``cli.command_context``), not by the OS account.
 
 Kept apart from ``cli.py`` (which only registers and dispatches): the database is opened by the opener ``cli``
 passes in, so a passphrase or any other way of opening stays in one place.
@@ -21,10 +26,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from coordinator_app.services.context import ServiceContext
     from coordinator_app.storage import Database
 
 #: Exit status of ``audit verify`` when the chain is broken (2 is "could not run at all", as for ``pdf``).
 BROKEN = 1
+#: The export's password for scripted use; never logged, never stored.
+EXPORT_PASSWORD_ENV = "KOORDINATOR_EXPORT_PASSWORD"
+NO_PASSWORD = (
+    "Revisionsloggen indeholder patientoplysninger og gemmes krypteret (zip med AES-256). Angiv en adgangskode i "
+    f"{EXPORT_PASSWORD_ENV}, eller kør kommandoen i en terminal, så du bliver spurgt. Intet er gemt."
+)
+SEND_SEPARATELY = "Send adgangskoden ad en anden vej end filen (ring, eller send en sms)."
 
 
 def add_audit_commands(commands: argparse._SubParsersAction[Any]) -> None:
@@ -41,31 +54,18 @@ def add_audit_commands(commands: argparse._SubParsersAction[Any]) -> None:
     export.add_argument("-o", "--output", required=True, metavar="FIL", help="hvor CSV-filen skal gemmes")
 
 
-def run_audit(args: argparse.Namespace, open_db: Callable[[str | None], Database]) -> int:
-    """Run ``args.audit_command`` on the database ``open_db(args.database)`` opens."""
-    import getpass
-
+def run_audit(args: argparse.Namespace, open_db: Callable[[str | None], Any]) -> int:
+    """Run ``args.audit_command`` on what ``open_db(args.database)`` opens: ``(Database, ServiceContext)`` — the
+    database and the logged-in administrator — or, from an older caller, just the ``Database``."""
     from coordinator_app.errors import KoordinatorError
-    from coordinator_app.services.audit import AuditService
-    from coordinator_app.services.context import ServiceContext
 
     try:
-        db = open_db(args.database)
+        db, ctx = _opened(open_db(args.database))
     except KoordinatorError as exc:
         print(exc.message, file=sys.stderr)
         return 2
     try:
-        audit = AuditService(ServiceContext(database=db, user=getpass.getuser()))
-        if args.audit_command == "verify":
-            result = audit.verify()
-            print(result.message)
-            if not result.ok:
-                return BROKEN
-            if result.count:
-                print(f"Seneste linjes kontrolsum: {result.last_hash}")
-            return 0
-        content = audit.export_patient_log(args.patient)
-        _write(Path(args.output), content)
+        return _run(args, db, ctx)
     except KoordinatorError as exc:
         print(exc.message, file=sys.stderr)
         return 2
@@ -74,9 +74,88 @@ def run_audit(args: argparse.Namespace, open_db: Callable[[str | None], Database
         return 2
     finally:
         db.dispose()
+
+
+def _opened(opened: Any) -> tuple[Database, ServiceContext]:
+    from coordinator_app.services.context import ServiceContext
+
+    if isinstance(opened, tuple):
+        return opened[0], opened[1]
+    import getpass
+
+    # An opener that does not hand over its login: the lines are at least named after the OS account.
+    return opened, ServiceContext(database=opened, user=getpass.getuser())
+
+
+def _run(args: argparse.Namespace, db: Database, ctx: ServiceContext) -> int:
+    from coordinator_app.services.audit import AuditService
+    from coordinator_app.services.setup import is_demo
+
+    audit = AuditService(ctx)
+    if args.audit_command == "verify":
+        result = audit.verify()
+        print(result.message)
+        if not result.ok:
+            return BROKEN
+        if result.count:
+            print(f"Seneste linjes kontrolsum: {result.last_hash}")
+        return 0
+    output = Path(args.output)
+    demo = is_demo(ctx)
+    password = None
+    if not demo:
+        password = _export_password()
+        if password is None:
+            return 2
+        output = output.with_suffix(".zip") if output.suffix.lower() == ".csv" else output
+        if output.suffix.lower() != ".zip":
+            output = output.with_name(f"{output.name}.zip")
+    content = audit.export_patient_log(args.patient)
     lines = len(list(csv.reader(io.StringIO(content.decode("utf-8-sig")), delimiter=";"))) - 1  # minus the heading
-    print(f"Revisionsloggen for patient nr. {args.patient}: {lines} linjer gemt i {args.output}.")
+    if password is None:
+        _write(output, content)
+        print(
+            f"Revisionsloggen for patient nr. {args.patient}: {lines} linjer gemt i {output} (demo – ikke krypteret)."
+        )
+        return 0
+    from coordinator_app.documents.protect import protect_zip
+
+    inner = f"revisionslog-patient-{args.patient}.csv"
+    _write(output, protect_zip(inner, content, password))
+    print(
+        f"Revisionsloggen for patient nr. {args.patient}: {lines} linjer gemt krypteret i {output} ({inner} i en zip "
+        f"med adgangskode). {SEND_SEPARATELY}"
+    )
     return 0
+
+
+def _export_password() -> str | None:
+    """The password from the environment, else asked twice in a terminal; ``None`` (message printed) if neither."""
+    import getpass
+    import os
+
+    from coordinator_app.documents.protect import password_problem
+
+    given = os.environ.get(EXPORT_PASSWORD_ENV)
+    if given:
+        problem = password_problem(given)
+        if problem is not None:
+            print(f"{EXPORT_PASSWORD_ENV}: {problem} Intet er gemt.", file=sys.stderr)
+            return None
+        return given
+    if not sys.stdin.isatty():
+        print(NO_PASSWORD, file=sys.stderr)
+        return None
+    for _attempt in range(3):
+        first = getpass.getpass("Adgangskode til filen: ")
+        problem = password_problem(first)
+        if problem is None and getpass.getpass("Gentag adgangskoden: ") != first:
+            problem = "De to adgangskoder er ikke ens."
+        if problem is None:
+            return first
+        print(problem, file=sys.stderr)
+    print("Ingen gyldig adgangskode. Intet er gemt.", file=sys.stderr)
+    return None
 
 
 def _write(output: Path, content: bytes) -> None:
