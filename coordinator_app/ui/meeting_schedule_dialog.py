@@ -282,6 +282,10 @@ class ScheduleDialog(QDialog):
         self.ics_button.setFocus()
 
     def save_ics(self) -> None:
+        """Save the .ics invitation — plain, not encrypted, on purpose (issue 8): it goes by ordinary e-mail to
+        every participant's calendar, which cannot open an encrypted file. It is kept free of patient data instead:
+        ``MeetingService.ics`` writes only the reference (NM-åååå-nnnn), time, place and form, and refuses a place
+        that names the patient, their CPR number or address."""
         if self.meeting is None or self.meeting.id is None:
             return
         try:

@@ -57,7 +57,7 @@ class MeetingsTab(QWidget):
         self.table.itemSelectionChanged.connect(self._selection_changed)
 
         self.live_button = QPushButton("&Live-møde")
-        self.live_button.setToolTip("Åbn mødet i den fokuserede mødeeditor (Ctrl+L)")
+        self.live_button.setToolTip("Åbn mødet i den fokuserede mødeeditor (Alt+L eller dobbeltklik på mødet)")
         self.ics_button = QPushButton("Gem &invitation (.ics)…")
         self.referat_button = QPushButton("Udsted &referat")
         self.patient_button = QPushButton("Vis &patient")

@@ -242,6 +242,9 @@ class RatesPage(SettingsPage):
                 self.table.setCurrentCell(row, 2)
             self.refused(exc, self.table)
             return False
+        except KoordinatorError as exc:  # no right to change settings, a conflict, the database gone: said in Danish
+            self.refused(exc)
+            return False
         self.load()
         self.done("Taksterne er gemt. Statistik og Færdigmeldte bruger dem ved næste beregning.")
         return True
@@ -368,6 +371,9 @@ class CalendarPage(SettingsPage):
         except ValidationError as exc:
             self.refused(exc)
             return False
+        except KoordinatorError as exc:
+            self.refused(exc)
+            return False
         self.show_settings(stored)
         self.done("Kalender og regler er gemt.")
         calendar: WorkCalendar = stored.calendar()
@@ -454,6 +460,9 @@ class ProfilePage(SettingsPage):
             )
         except ValidationError as exc:
             self.refused(exc, self.fields.get(exc.field or ""))
+            return False
+        except KoordinatorError as exc:
+            self.refused(exc)
             return False
         self.load()
         self.done("Afsnittets profil er gemt; nye dokumenter bruger den.")
