@@ -90,6 +90,12 @@ def _password(name: str) -> QLineEdit:
     return field
 
 
+def _placeholder(combo: QComboBox, text: str) -> None:
+    edit = combo.lineEdit()
+    if edit is not None:
+        edit.setPlaceholderText(text)
+
+
 def _message(label: QLabel, text: str, style: str) -> None:
     label.setText(text)
     label.setStyleSheet(style)
@@ -419,11 +425,11 @@ class WardPage(QWizardPage):
         self.centre.setEditable(True)
         self.centre.addItems(list(self._centres))
         self.centre.setCurrentIndex(-1)
-        self.centre.lineEdit().setPlaceholderText("fx Psykiatrisk Center København")
+        _placeholder(self.centre, "fx Psykiatrisk Center København")
         self.centre.setAccessibleName("Center")
         self.ward = QComboBox()
         self.ward.setEditable(True)
-        self.ward.lineEdit().setPlaceholderText("fx Afsnit 7")
+        _placeholder(self.ward, "fx Afsnit 7")
         self.ward.setAccessibleName("Afsnit")
         self.centre.currentTextChanged.connect(self._centre_changed)
         self.phone = QLineEdit()
@@ -608,14 +614,14 @@ class SummaryPage(QWizardPage):
         self.summary.setText("\n".join(self._wizard.summary_lines()))
 
     def validatePage(self) -> bool:
-        return self._wizard.create()
+        return self._wizard.create_database()
 
     def nextId(self) -> int:
         return -1
 
 
 class FirstRunWizard(QWizard):
-    """``result`` is the ``FirstRunResult`` after a successful Afslut (None if cancelled)."""
+    """``created`` is the ``FirstRunResult`` after a successful Afslut (None if cancelled)."""
 
     def __init__(
         self,
@@ -631,7 +637,7 @@ class FirstRunWizard(QWizard):
         self._clock = clock
         self._users = users
         self._create_demo = create_demo
-        self.result: FirstRunResult | None = None
+        self.created: FirstRunResult | None = None
         self.demo_note = ""
         self.setWindowTitle("Koordinator – første opstart")
         self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
@@ -700,13 +706,13 @@ class FirstRunWizard(QWizard):
     def target(self) -> LocalTarget | SharedTarget:
         return self.local.target() if self.is_local else self.shared.target()
 
-    def create(self) -> bool:
+    def create_database(self) -> bool:
         """Afslut: create everything or nothing; on an error say so on the summary page and stay open."""
         target = self.target()
         set_up = isinstance(target, SharedTarget) and target.already_set_up
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            self.result = create_workstation(
+            self.created = create_workstation(
                 target,
                 None if set_up else self.admin.admin(),
                 None if set_up else self.ward.ward_input(),
@@ -736,4 +742,4 @@ def run_first_run(wizard: FirstRunWizard | None = None) -> FirstRunResult | None
         wizard.resize(min(wizard.width(), area.width()), min(wizard.height(), area.height()))
     if wizard.exec() != QWizard.DialogCode.Accepted:
         return None
-    return wizard.result
+    return wizard.created

@@ -114,7 +114,7 @@ def test_denne_computer_ends_in_an_encrypted_database_with_administrator_ward_an
     wizard.summary.grab().save(str(tmp_path / "summary.png"))
     click(qtbot, wizard, FINISH)
 
-    assert wizard.result is not None and not wizard.isVisible()
+    assert wizard.created is not None and not wizard.isVisible()
     path = tmp_path / "afsnit.db"
     with pytest.raises(sqlite3.DatabaseError):
         sqlite3.connect(path).execute("SELECT count(*) FROM sqlite_master").fetchall()
@@ -152,7 +152,7 @@ def test_a_failure_while_creating_leaves_nothing_and_keeps_the_wizard_open_then_
 
     monkeypatch.setattr(first_run_service, "add_ward", disk_full)
     click(qtbot, wizard, FINISH)
-    assert wizard.isVisible() and wizard.currentId() == PAGE_SUMMARY and wizard.result is None
+    assert wizard.isVisible() and wizard.currentId() == PAGE_SUMMARY and wizard.created is None
     assert "Disken er fuld" in wizard.summary.error.text() and "Intet er oprettet" in wizard.summary.error.text()
     assert sorted(p.name for p in tmp_path.iterdir()) == []  # no half-created database, no WAL files
     assert not connection.config_path().exists() and memory_keyring.entries == {}
@@ -160,7 +160,7 @@ def test_a_failure_while_creating_leaves_nothing_and_keeps_the_wizard_open_then_
     monkeypatch.undo()  # the disk has room again: the same input finishes
     click(qtbot, wizard, FINISH)
     path = tmp_path / "afsnit.db"
-    assert wizard.result is not None and path.exists()
+    assert wizard.created is not None and path.exists()
     assert memory_keyring.entries == {("Koordinator", str(path)): PASSPHRASE}
     assert json.loads(connection.config_path().read_text())["nøglering"] is True
 
@@ -196,7 +196,7 @@ def test_delt_database_needs_a_passed_test_then_migrates_and_stores_everything(
     )
     click(qtbot, wizard, FINISH)
 
-    assert wizard.result is not None
+    assert wizard.created is not None
     assert connection.check_connection(pg_roles.url(cluster, name)) == connection.ConnectionStatus(has_users=True)
     config = connection.load_config()
     assert config is not None and config.mode == "delt" and config.password_in == "fil"
@@ -222,7 +222,7 @@ def test_a_second_workstation_only_connects_to_a_shared_database_already_set_up(
     click(qtbot, wizard, NEXT)
     assert wizard.currentId() == PAGE_SUMMARY and "allerede sat op" in wizard.summary.summary.text()
     click(qtbot, wizard, FINISH)
-    assert wizard.result is not None and connection.load_config() is not None
+    assert wizard.created is not None and connection.load_config() is not None
 
 
 # -- start-up: the saved choice, the wizard, the keyring ----------------------------------------------------------
