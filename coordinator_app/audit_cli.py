@@ -104,7 +104,7 @@ def _run(args: argparse.Namespace, db: Database, ctx: ServiceContext) -> int:
     demo = is_demo(ctx)
     password = None
     if not demo:
-        password = _export_password()
+        password = export_password()
         if password is None:
             return 2
         output = output.with_suffix(".zip") if output.suffix.lower() == ".csv" else output
@@ -129,8 +129,9 @@ def _run(args: argparse.Namespace, db: Database, ctx: ServiceContext) -> int:
     return 0
 
 
-def _export_password() -> str | None:
-    """The password from the environment, else asked twice in a terminal; ``None`` (message printed) if neither."""
+def export_password() -> str | None:
+    """The password for an exported file: ``KOORDINATOR_EXPORT_PASSWORD``, else asked twice in a terminal; ``None``
+    (the Danish reason printed to stderr) if neither gives a usable one. Also for ``pdf -o FIL`` in ``cli.py``."""
     import getpass
     import os
 
