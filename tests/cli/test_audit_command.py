@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import subprocess
 import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+import pyzipper
 from sqlalchemy import text
 
 from coordinator_app.model import ConsentMethod, ConsentRecipient, EventKind
@@ -50,9 +52,19 @@ def ward(tmp_path: Path) -> tuple[Path, int]:
     return path, created.patient_id
 
 
+#: A synthetic export password (issue 8: the patient's log leaves the database only inside an AES zip).
+EXPORT_PASSWORD = "Indsigt-2026-test"
+
+
 def koordinator(*args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "KOORDINATOR_EXPORT_PASSWORD": EXPORT_PASSWORD}
     return subprocess.run(
-        [sys.executable, "-m", "coordinator_app", *args], capture_output=True, text=True, timeout=120, check=False
+        [sys.executable, "-m", "coordinator_app", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env=env,
     )
 
 
@@ -89,26 +101,29 @@ def test_verify_names_a_deleted_line(ward: tuple[Path, int]) -> None:
     )
 
 
-def test_export_writes_the_patients_log_as_csv(ward: tuple[Path, int], tmp_path: Path) -> None:
+def test_export_writes_the_patients_log_as_csv_in_an_encrypted_zip(ward: tuple[Path, int], tmp_path: Path) -> None:
     path, patient_id = ward
-    output = tmp_path / "indsigt.csv"
+    output = tmp_path / "indsigt.zip"
     result = koordinator("--database", str(path), "audit", "export", "--patient", str(patient_id), "-o", str(output))
     assert result.returncode == 0, result.stderr
-    rows = list(csv.reader(io.StringIO(output.read_bytes().decode("utf-8-sig")), delimiter=";"))
+    with pyzipper.AESZipFile(output) as zf:
+        zf.setpassword(EXPORT_PASSWORD.encode())
+        (name,) = zf.namelist()
+        plain = zf.read(name)
+    rows = list(csv.reader(io.StringIO(plain.decode("utf-8-sig")), delimiter=";"))
     assert rows[0][:4] == ["Linje", "Tidspunkt", "Bruger", "Handling"]
     assert {r[4] for r in rows[1:]} == {str(patient_id)}
     assert rows[-1][6] == "Revisionslog for patienten eksporteret"
-    assert (
-        result.stdout.strip()
-        == f"Revisionsloggen for patient nr. {patient_id}: {len(rows) - 1} linjer gemt i {output}."
+    assert result.stdout.strip().startswith(
+        f"Revisionsloggen for patient nr. {patient_id}: {len(rows) - 1} linjer gemt krypteret i {output}"
     )
-    assert "010190" not in output.read_text(encoding="utf-8-sig")  # never the CPR number
+    assert "010190" not in plain.decode("utf-8-sig")  # never the CPR number
     assert koordinator("--database", str(path), "audit", "verify").returncode == 0  # the export is a line too
 
 
 def test_export_to_a_missing_folder_is_explained_in_danish(ward: tuple[Path, int], tmp_path: Path) -> None:
     path, patient_id = ward
-    output = tmp_path / "findes-ikke" / "indsigt.csv"
+    output = tmp_path / "findes-ikke" / "indsigt.zip"
     result = koordinator("--database", str(path), "audit", "export", "--patient", str(patient_id), "-o", str(output))
     assert result.returncode == 2
     assert result.stderr.startswith(f"Filen kunne ikke gemmes i {output}")

@@ -75,8 +75,8 @@ def screen(qtbot, ctx: ServiceContext) -> Screen:  # type: ignore[no-untyped-def
     install_danish(ensure_application())
     opened: list[tuple[tuple[int, ...], str]] = []
     tab = StatisticsTab(
-        StatisticsService(ctx), lambda ids, title: opened.append((tuple(ids), title)), today=ctx.clock.today
-    )
+        StatisticsService(ctx), lambda ids, title: opened.append((tuple(ids), title)), today=ctx.clock.today, demo=True
+    )  # demo: the exports are plain (the encrypted path has its own tests)
     qtbot.addWidget(tab)
     tab.resize(1280, 720)
     with qtbot.waitSignal(tab.computed, timeout=10_000):
