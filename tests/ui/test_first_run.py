@@ -221,8 +221,12 @@ def test_a_second_workstation_only_connects_to_a_shared_database_already_set_up(
     assert "allerede sat op" in wizard.shared.result.text()
     click(qtbot, wizard, NEXT)
     assert wizard.currentId() == PAGE_SUMMARY and "allerede sat op" in wizard.summary.summary.text()
+    demos: list[str] = []
+    wizard._create_demo = lambda: demos.append("demo.db")  # the separate practice file, never the shared one
+    wizard.summary.demo.click()
     click(qtbot, wizard, FINISH)
     assert wizard.created is not None and connection.load_config() is not None
+    assert demos == ["demo.db"] and "koordinator --demo" in wizard.demo_note
 
 
 # -- start-up: the saved choice, the wizard, the keyring ----------------------------------------------------------
