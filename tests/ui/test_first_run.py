@@ -318,3 +318,15 @@ def test_a_wrong_keyring_entry_is_removed_and_husk_stores_the_right_one(
     assert prompts == ["Adgangskoden i nøgleringen passer ikke længere og er fjernet. Skriv adgangskoden:"]
     assert stored_while_asking == [None]  # the wrong entry was gone before asking
     assert memory_keyring.entries[account] == TEST_PASSPHRASE  # "Husk i nøgleringen"
+
+
+def test_the_window_title_names_the_ward_the_first_run_set_up(qtbot, sqlite_url, tmp_path) -> None:
+    from coordinator_app.services.first_run import WARD_SETUP_KEY
+
+    db = open_database(sqlite_url)
+    db.set_meta(WARD_SETUP_KEY, json.dumps({"centre": "Psykiatrisk Center Test", "ward": "Afsnit 1", "kommuner": []}))
+    window = app_module.build_window(db, app_module.LaunchOptions(sqlite_url, settings_path=str(tmp_path / "s.ini")))
+    qtbot.addWidget(window)
+    assert window.windowTitle() == "Koordinator — Psykiatrisk Center Test, Afsnit 1"
+    window.close()
+    db.dispose()
