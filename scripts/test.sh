@@ -1,14 +1,42 @@
 #!/usr/bin/env bash
 # The whole test run: import-linter layering contracts, then pytest (domain, storage on SQLite and a
-# throwaway PostgreSQL the fixtures start, pytest-qt GUI tests offscreen, CLI smoke in a subprocess).
+# throwaway PostgreSQL the fixtures start, pytest-qt GUI tests offscreen, CLI smoke in a subprocess), then the
+# installer tests against the bundle, .tar.gz and .deb that `make bundle` builds (installer/build.sh).
+#
+# The bundle is built in the background from the start (its log in build/bundle.log), on the second core while
+# pytest uses the first, so it adds little wall time. Arguments go to the main pytest run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export QT_QPA_PLATFORM=offscreen
 start=$(date +%s)
+
+mkdir -p build
+bundle_log=build/bundle.log
+# Its own session (process group), so an interrupted run stops PyInstaller too; niced so the tests come first.
+setsid nice -n 10 bash installer/build.sh >"$bundle_log" 2>&1 &
+bundle_pid=$!
+trap 'kill -- -"$bundle_pid" 2>/dev/null || true' EXIT
+echo "== Pakker: installer/build.sh bygger i baggrunden (log: $bundle_log) =="
+
 echo "== Kodestil (ruff) =="
 .venv/bin/ruff check .
 echo "== Lagdeling (import-linter) =="
 .venv/bin/lint-imports --no-cache
 echo "== Tests =="
-.venv/bin/python -m pytest "$@"
-echo "Testkørslen tog $(( $(date +%s) - start )) s"
+status=0
+.venv/bin/python -m pytest --ignore=tests/installer "$@" || status=$?
+
+echo "== Pakker (installer/build.sh) =="
+waited=$(date +%s)
+if ! wait "$bundle_pid"; then
+  echo "installer/build.sh fejlede; sidste linjer af $bundle_log:" >&2
+  tail -n 40 "$bundle_log" >&2
+  exit 1
+fi
+trap - EXIT
+grep '^Bundle:' "$bundle_log" || true
+echo "Ventede $(($(date +%s) - waited)) s på pakkerne efter testene"
+echo "== Installationstests (tests/installer) =="
+.venv/bin/python -m pytest tests/installer || status=$?
+echo "Testkørslen tog $(($(date +%s) - start)) s"
+exit "$status"
