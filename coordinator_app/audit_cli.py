@@ -34,7 +34,7 @@ BROKEN = 1
 #: The export's password for scripted use; never logged, never stored.
 EXPORT_PASSWORD_ENV = "KOORDINATOR_EXPORT_PASSWORD"
 NO_PASSWORD = (
-    "Revisionsloggen indeholder patientoplysninger og gemmes krypteret (zip med AES-256). Angiv en adgangskode i "
+    "{what} indeholder patientoplysninger og gemmes krypteret ({how}). Angiv en adgangskode i "
     f"{EXPORT_PASSWORD_ENV}, eller kør kommandoen i en terminal, så du bliver spurgt. Intet er gemt."
 )
 SEND_SEPARATELY = "Send adgangskoden ad en anden vej end filen (ring, eller send en sms)."
@@ -129,7 +129,7 @@ def _run(args: argparse.Namespace, db: Database, ctx: ServiceContext) -> int:
     return 0
 
 
-def export_password() -> str | None:
+def export_password(what: str = "Revisionsloggen", how: str = "zip med AES-256") -> str | None:
     """The password for an exported file: ``KOORDINATOR_EXPORT_PASSWORD``, else asked twice in a terminal; ``None``
     (the Danish reason printed to stderr) if neither gives a usable one. Also for ``pdf -o FIL`` in ``cli.py``."""
     import getpass
@@ -145,7 +145,7 @@ def export_password() -> str | None:
             return None
         return given
     if not sys.stdin.isatty():
-        print(NO_PASSWORD, file=sys.stderr)
+        print(NO_PASSWORD.format(what=what, how=how), file=sys.stderr)
         return None
     for _attempt in range(3):
         first = getpass.getpass("Adgangskode til filen: ")

@@ -212,18 +212,20 @@ def command_context(db: Database) -> ServiceContext:
     return ServiceContext(database=db, principal=user.principal)
 
 
-def open_for_audit(database: str | None) -> Database:
-    """``audit``: open, log in, and only an administrator gets further (VIEW_AUDIT)."""
+def open_for_audit(database: str | None) -> tuple[Database, ServiceContext]:
+    """``audit``: open, log in, and only an administrator gets further (VIEW_AUDIT). The login is handed over, so
+    the export's audit line names the administrator, not the OS account."""
     from coordinator_app.access import Permission
     from coordinator_app.services.context import require
 
     db = open_for_command(database)
     try:
-        require(command_context(db), Permission.VIEW_AUDIT)
+        ctx = command_context(db)
+        require(ctx, Permission.VIEW_AUDIT)
     except BaseException:
         db.dispose()
         raise
-    return db
+    return db, ctx
 
 
 def _size(n: int) -> str:
@@ -322,10 +324,13 @@ def run_check(args: argparse.Namespace) -> int:
 
 def run_pdf(args: argparse.Namespace) -> int:
     """Headless: issue (and archive) the document, write the exact bytes to the file."""
+    from coordinator_app.audit_cli import SEND_SEPARATELY, export_password
     from coordinator_app.discharge_plans import PlanKind
+    from coordinator_app.documents.protect import protect_pdf
     from coordinator_app.errors import KoordinatorError
     from coordinator_app.services.documents import DocumentService
     from coordinator_app.services.plans import PlanService
+    from coordinator_app.services.setup import is_demo
 
     try:
         db = open_for_command(args.database)
@@ -334,6 +339,11 @@ def run_pdf(args: argparse.Namespace) -> int:
         return 2
     try:
         ctx = command_context(db)
+        password = None
+        if not is_demo(ctx):  # issue 8: a file with patient data leaves the database encrypted
+            password = export_password("Dokumentet", "PDF med AES-256")
+            if password is None:
+                return 2
         service = DocumentService(ctx)
         if args.document == "varslingsblanket":
             event = service.latest_notification(args.admission)
@@ -343,6 +353,8 @@ def run_pdf(args: argparse.Namespace) -> int:
             document = PlanService(ctx).issued_document(args.admission, PlanKind(args.document))
         assert document.id is not None
         content = service.content(document.id)
+        if password is not None:
+            content = protect_pdf(content, password)
         output = Path(args.output)
         tmp = output.with_name(f".{output.name}.tmp")
         try:
@@ -359,7 +371,8 @@ def run_pdf(args: argparse.Namespace) -> int:
         return 2
     finally:
         db.dispose()
-    print(f"{document.title}: {output} (dokument nr. {document.id}, SHA-256 {document.sha256[:12]}…)")
+    note = f" – krypteret. {SEND_SEPARATELY}" if password is not None else " – demo, ikke krypteret"
+    print(f"{document.title}: {output} (dokument nr. {document.id}, SHA-256 {document.sha256[:12]}…){note}")
     return 0
 
 

@@ -66,6 +66,7 @@ def koordinator(*args: str, user: str | None = None, password: str | None = None
         env["KOORDINATOR_USER"] = user
     if password is not None:
         env["KOORDINATOR_PASSWORD"] = password
+    env["KOORDINATOR_EXPORT_PASSWORD"] = "Eksport-2026-test"  # issue 8: exported PDFs are encrypted
     return subprocess.run(
         [sys.executable, "-m", "coordinator_app", *args],
         capture_output=True,

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import io
+import os
 import subprocess
 import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+import pypdf
 import pytest
 
 from coordinator_app.model import ConsentMethod, ConsentRecipient, EventKind
@@ -58,8 +61,22 @@ def database_file(tmp_path: Path) -> tuple[Path, int, int]:
     return path, sent.admission_id, silent.admission_id
 
 
-def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "coordinator_app", *args], capture_output=True, text=True, timeout=120)
+#: A synthetic password for the exported file (issue 8: outside demo databases a PDF leaves encrypted).
+EXPORT_PASSWORD = "Blanket-2026-test"
+
+
+def run(*args: str, password: str | None = EXPORT_PASSWORD) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k != "KOORDINATOR_EXPORT_PASSWORD"}
+    if password is not None:
+        env["KOORDINATOR_EXPORT_PASSWORD"] = password
+    return subprocess.run(
+        [sys.executable, "-m", "coordinator_app", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        stdin=subprocess.DEVNULL,
+    )
 
 
 def test_pdf_command_writes_and_archives_the_varslingsblanket(database_file, tmp_path: Path) -> None:
@@ -67,13 +84,30 @@ def test_pdf_command_writes_and_archives_the_varslingsblanket(database_file, tmp
     out = tmp_path / "blanket.pdf"
     result = run("--database", str(path), "pdf", "varslingsblanket", "--admission", str(admission_id), "-o", str(out))
     assert result.returncode == 0, result.stderr
-    assert out.read_bytes().startswith(b"%PDF")
-    assert "Varsling" in result.stdout
+    assert "Varsling" in result.stdout and "krypteret" in result.stdout
+    reader = pypdf.PdfReader(out)
+    assert reader.is_encrypted  # a real (non-demo) database: the file leaves AES-256 encrypted
+    assert not reader.decrypt("forkert adgangskode")
+    reader = pypdf.PdfReader(out)
+    assert reader.decrypt(EXPORT_PASSWORD)
     db = open_database(f"sqlite:///{path}")
     documents = DocumentService(ServiceContext(database=db)).documents(admission_id)
     assert len(documents) == 2  # the one sent from the app and the one just issued
-    assert DocumentService(ServiceContext(database=db)).content(documents[0].id) == out.read_bytes()
+    archived = pypdf.PdfReader(io.BytesIO(DocumentService(ServiceContext(database=db)).content(documents[0].id)))
     db.dispose()
+    assert [p.extract_text() for p in reader.pages] == [p.extract_text() for p in archived.pages]
+
+
+def test_pdf_command_without_an_export_password_writes_nothing(database_file, tmp_path: Path) -> None:
+    path, admission_id, _ = database_file
+    out = tmp_path / "blanket.pdf"
+    result = run(
+        "--database", str(path), "pdf", "varslingsblanket", "--admission", str(admission_id), "-o", str(out),
+        password=None,
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert "KOORDINATOR_EXPORT_PASSWORD" in result.stderr and "Traceback" not in result.stderr
+    assert not out.exists()
 
 
 def test_pdf_command_explains_in_danish_when_there_is_nothing_to_print(database_file, tmp_path: Path) -> None:
