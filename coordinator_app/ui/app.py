@@ -73,6 +73,10 @@ def ensure_application(argv: list[str] | None = None) -> QApplication:
     app.setApplicationName("Koordinator")
     app.setOrganizationName("Koordinator")
     app.setApplicationVersion(__version__)
+    from coordinator_app.ui.help_window import app_icon
+
+    app.setWindowIcon(app_icon())  # every window and the first-run wizard
+    app.setDesktopFileName("koordinator")  # matches the .deb's koordinator.desktop (task bar icon on Linux)
     return app
 
 
