@@ -21,11 +21,14 @@ Sections (``--only``):
   and with loading all their events — without a target: nothing in the app derives every admission at once
   (the statistics derive one period's, below).
 * ``statistics``: Statistik for one year, XLSX export.
-* ``query``: the list query against raw sqlite3 running the same SQL (same columns, same joins), in turn.
+* ``query``: the list query against raw sqlite3 running the same SQL (same columns, same joins) and making the same
+  ``ListRow`` values from the rows, in turn; raw fetchall of plain tuples is printed for scale.
 * ``start``: cold start to a shown, populated list — ``koordinator --smoke`` on the benchmark database in a fresh
   process, the window also shown, timed from spawning the process to the moment the list is filled and shown
   (a timestamp on the system-wide monotonic clock) — against a bare PySide6 ``QApplication`` +
-  ``QMainWindow.show()`` process timed the same way, in turn. Both times to process exit are printed too.
+  ``QMainWindow.show()`` process timed the same way, in turn. Both times to process exit are printed too, and the
+  floor of the stack: the bare window plus ``import sqlalchemy.orm`` (no target; it shows how much of the ratio
+  the ORM's import alone takes).
 """
 
 from __future__ import annotations
@@ -209,7 +212,10 @@ def statistics_section(bench: BenchDatabase, runs: int) -> list[Line]:
 
 
 def query_section(bench: BenchDatabase, runs: int) -> list[Line]:
-    from coordinator_app.storage.listing import _LIST_QUERY, list_rows
+    """Like with like: the same SQL, the same rows and the same values made from them (``ListRow``s with dates and
+    booleans, by the app's own conversion) — so the ratio is what the app's data access (session, pooled
+    connection, SQLAlchemy's execution) adds to the driver. Raw fetchall of plain tuples is shown for scale."""
+    from coordinator_app.storage.listing import _LIST_QUERY, from_sqlite_rows, list_rows
 
     sql = str(_LIST_QUERY.compile(bench.db.engine))  # the very SQL the app sends
     raw = sqlite3.connect(bench.path)
@@ -218,18 +224,22 @@ def query_section(bench: BenchDatabase, runs: int) -> list[Line]:
         with bench.db.session() as session:
             list_rows(session, include_discharged=True)
 
+    def same() -> None:
+        from_sqlite_rows(raw.execute(sql).fetchall())
+
     def plain() -> None:
         raw.execute(sql).fetchall()
 
     with bench.db.session() as session:
-        count = len(list_rows(session, include_discharged=True))
-    assert count == len(raw.execute(sql).fetchall())
-    times = interleaved_ms({"app": app, "raw": plain}, max(runs, 9))
+        rows = list_rows(session, include_discharged=True)
+    assert rows == from_sqlite_rows(raw.execute(sql).fetchall()), "both sides must make the same rows"
+    times = interleaved_ms({"app": app, "raw": same, "plain": plain}, max(runs, 9))
     raw.close()
     return [
-        ms_line(f"list query, all ({count:,} rows)", times["app"], note="Core select → ListRow, dates and booleans"),
-        ms_line("  raw sqlite3, same SQL", times["raw"], note="fetchall of plain tuples, measured in turn"),
+        ms_line(f"list query, all ({len(rows):,} rows)", times["app"], note="session + Core select → ListRow"),
+        ms_line("  raw sqlite3, same SQL and rows", times["raw"], note="fetchall → the same ListRows, in turn"),
         ratio_line("  list query / raw sqlite3", times["app"] / times["raw"], at_most=1.5),
+        ms_line("  raw sqlite3 fetchall alone", times["plain"], note="plain tuples, no dates/booleans; no target"),
     ]
 
 
@@ -248,6 +258,18 @@ def build_window(*args, **kwargs):
 launcher.build_window = build_window
 from coordinator_app.cli import main
 sys.exit(main(sys.argv[1:]))
+"""
+
+#: The floor the app's stack sets: the bare window plus importing SQLAlchemy's ORM, which ``storage`` is built on.
+FLOOR_CHILD = """
+import sqlalchemy.orm
+import sys, time
+from PySide6.QtWidgets import QApplication, QMainWindow
+app = QApplication(sys.argv[:1])
+window = QMainWindow()
+window.show()
+app.processEvents()
+print(f"READY {time.monotonic()!r} 0", flush=True)
 """
 
 BARE_CHILD = """
@@ -278,13 +300,14 @@ def start_section(bench: BenchDatabase, runs: int, folder: Path) -> list[Line]:
     commands = {
         "app": [sys.executable, "-c", APP_CHILD, "--smoke", "--database", bench.url],
         "bare": [sys.executable, "-c", BARE_CHILD],
+        "floor": [sys.executable, "-c", FLOOR_CHILD],
     }
     bench.db.dispose()  # the app opens the file itself, as it would at start
     _, _, rows = _start(commands["app"], env)  # also warms the OS file cache and the .pyc files
     _start(commands["bare"], env)
     assert rows > 0, "the list must be populated"
-    ready: dict[str, list[float]] = {"app": [], "bare": []}
-    ended: dict[str, list[float]] = {"app": [], "bare": []}
+    ready: dict[str, list[float]] = {name: [] for name in commands}
+    ended: dict[str, list[float]] = {name: [] for name in commands}
     for _ in range(runs):
         for name, command in commands.items():
             to_ready, to_exit, _ = _start(command, env)
@@ -295,6 +318,11 @@ def start_section(bench: BenchDatabase, runs: int, folder: Path) -> list[Line]:
         ms_line("cold start to a shown, populated list", app, note=f"koordinator --smoke, window shown: {rows} rows"),
         ms_line("  bare PySide6 window shown", bare, note="QApplication + QMainWindow.show(), in turn"),
         ratio_line("  app start / bare Qt start", app / bare, at_most=4),
+        ms_line(
+            "  bare window + import sqlalchemy.orm",
+            statistics.median(ready["floor"]),
+            note=f"the stack's floor: {statistics.median(ready['floor']) / bare:.1f}× bare; no target",
+        ),
         ms_line(
             "  both to process exit",
             statistics.median(ended["app"]),

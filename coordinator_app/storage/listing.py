@@ -12,9 +12,9 @@ loading its events.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, func, select
 from sqlalchemy.orm import Session
@@ -139,7 +139,12 @@ def _sqlite_rows(connection: Connection, include_discharged: bool) -> list[ListR
     if sql is None:
         query = _LIST_QUERY if include_discharged else _CURRENT_QUERY
         sql = _SQL[include_discharged] = str(query.compile(dialect=connection.dialect))
-    rows = connection.exec_driver_sql(sql).fetchall()
+    return from_sqlite_rows(connection.exec_driver_sql(sql).fetchall())
+
+
+def from_sqlite_rows(rows: Iterable[Sequence[Any]]) -> list[ListRow]:
+    """``ListRow``s from SQLite's plain rows of the list select (dates as text, booleans as 0/1) — also what
+    ``benchmarks/run.py`` applies to raw sqlite3's rows, so both sides of its comparison make the same values."""
     day = date.fromisoformat
     new = tuple.__new__
     return [

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import json
 import weakref
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Engine, func, select, update
+from sqlalchemy import Connection, Engine, bindparam, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from coordinator_app.errors import NotFoundError, ValidationError
@@ -259,6 +260,17 @@ class AdmissionRepository:
                 out[row.id] = admission_from(row)
         return out
 
+    def overlapping(self, first: date, last: date) -> dict[int, Admission]:
+        """Statistik's admissions: every one with at least one day in ``first``–``last`` (admitted on or before
+        ``last``, not discharged before ``first``), by id — one query, no id list (``services.statistics``)."""
+        table = AdmissionRow.__table__
+        query = (
+            select(table)
+            .where(table.c.admitted <= last, or_(table.c.discharged.is_(None), table.c.discharged >= first))
+            .order_by(table.c.id)
+        )
+        return {row.id: admission_from(row) for row in self._session.execute(query)}
+
     def update(self, admission: Admission) -> Admission:
         """Save changes; raises ``ConflictError`` if another user changed the admission meanwhile."""
         if admission.id is None:
@@ -314,15 +326,22 @@ class EventRepository:
         )
 
     def for_admissions(self, admission_ids: Iterable[int]) -> dict[int, list[Event]]:
-        """Every requested admission's history (``[]`` when it has none), ordered as ``for_admission``."""
+        """Every requested admission's history (``[]`` when it has none), ordered as ``for_admission``.
+
+        The patient list's deadlines and Statistik read thousands of events here. On SQLite the driver's rows are
+        converted in one pass (``_sqlite_event_rows``) instead of through SQLAlchemy's per-column processors."""
         ids = list(dict.fromkeys(admission_ids))
         out: dict[int, list[Event]] = {admission_id: [] for admission_id in ids}
+        session = self._session
+        if session.autoflush and (session.new or session.dirty or session.deleted):
+            session.flush()  # what ``Session.execute`` would do first; the driver path below does not
+        connection = session.connection()
+        plain = connection.dialect.name == "sqlite" and connection.dialect.paramstyle == "qmark"
         for chunk in _chunks(ids):
-            rows = self._session.execute(
-                _EVENT_SELECT.where(_EVENTS.c.admission_id.in_(chunk)).order_by(
-                    _EVENTS.c.admission_id, _EVENTS.c.occurred_at, _EVENTS.c.id
-                )
-            ).all()
+            if plain:
+                rows = _sqlite_event_rows(connection, chunk)
+            else:
+                rows = session.execute(_EVENTS_BY_ADMISSION, {"ids": list(chunk)}).all()
             for e in events_from(rows):
                 out[e.admission_id].append(e)
         return out
@@ -330,6 +349,52 @@ class EventRepository:
 
 _EVENTS = EventRow.__table__
 _EVENT_SELECT = select(*(_EVENTS.c[name] for name in EVENT_FIELDS))
+_EVENTS_BY_ADMISSION = _EVENT_SELECT.where(_EVENTS.c.admission_id.in_(bindparam("ids", expanding=True))).order_by(
+    _EVENTS.c.admission_id, _EVENTS.c.occurred_at, _EVENTS.c.id
+)
+#: ``_sqlite_event_rows`` unpacks rows by position: the select's columns must be these, in this order.
+_EVENT_COLUMNS = (
+    "id",
+    "admission_id",
+    "kind",
+    "occurred_at",
+    "recorded_by",
+    "recipient_kommune",
+    "channel",
+    "note",
+    "data",
+    "corrects_event_id",
+)
+if EVENT_FIELDS != _EVENT_COLUMNS:
+    raise RuntimeError("repositories: model.Event's fields changed; update _sqlite_event_rows")
+_EVENTS_SQL: dict[str, str] = {}  # SQLite's text of _EVENTS_BY_ADMISSION, "?" list to be filled in
+
+
+def _sqlite_event_rows(connection: Connection, chunk: Sequence[int]) -> list[tuple[Any, ...]]:
+    """``_EVENTS_BY_ADMISSION``'s rows on SQLite, as ``events_from`` takes them: the moment parsed to aware UTC and
+    the data decoded as ``types.UTCDateTime`` and ``types.JSONDict`` do (stored ``{}`` needs no decoding)."""
+    sql = _EVENTS_SQL.get("sql")
+    if sql is None:
+        sql = _EVENTS_SQL["sql"] = str(_EVENTS_BY_ADMISSION.compile(dialect=connection.dialect))
+    marker = "__[POSTCOMPILE_ids]"
+    assert marker in sql, "SQLAlchemy's placeholder for the expanding IN list changed"
+    rows = connection.exec_driver_sql(sql.replace(marker, ",".join("?" * len(chunk))), tuple(chunk)).fetchall()
+    moment, loads = datetime.fromisoformat, json.loads
+    return [
+        (
+            id_,
+            adm,
+            kind,
+            moment(at).replace(tzinfo=UTC),
+            by,
+            recipient,
+            channel,
+            note,
+            {} if data is None or data == "{}" else loads(data),
+            corrects,
+        )
+        for id_, adm, kind, at, by, recipient, channel, note, data, corrects in rows
+    ]
 
 
 class ConsentRepository:
