@@ -338,6 +338,7 @@ class EventRepository:
         connection = session.connection()
         plain = connection.dialect.name == "sqlite" and connection.dialect.paramstyle == "qmark"
         for chunk in _chunks(ids):
+            rows: Sequence[Sequence[Any]]
             if plain:
                 rows = _sqlite_event_rows(connection, chunk)
             else:

@@ -697,10 +697,16 @@ class MainWindow(QMainWindow):
             show_error(self, exc)
             return
         name = f"koordinator-dokument-{document_id}.pdf"
-        if what == "save":
-            path = printing.save_pdf_as(self, content, name)
-            if path is not None:
-                self.statusBar().showMessage(f"Gemt: {path}", 8000)
+        if what == "save":  # encrypted with a password the user types, except a demo's fictitious documents
+            from coordinator_app.services.setup import is_demo
+
+            printing.save_pdf_as(
+                self,
+                content,
+                name,
+                demo=is_demo(self._ctx),
+                saved=lambda path: self.statusBar().showMessage(f"Gemt: {path}", 8000),
+            )
         elif what == "print":
             dialog = printing.print_preview(self, content, name)
             dialog.open()
