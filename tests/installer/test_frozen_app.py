@@ -6,13 +6,18 @@ extension and the Alembic migrations read as files (the encrypted database), rep
 
 from __future__ import annotations
 
+import csv
 import sqlite3
 from contextlib import closing
+from importlib.metadata import distributions
 from pathlib import Path
 
 import pypdf
 import pytest
-from bundle_helpers import SMOKE_LINE, Artefacts, run_frozen
+from bundle_helpers import ROOT, SMOKE_LINE, Artefacts, run_frozen
+from packaging.utils import canonicalize_name
+
+import coordinator_app
 
 PASSPHRASE = "Hemmelig-kode-1"
 
@@ -74,3 +79,20 @@ def test_the_bundle_issues_a_varslingsblanket_with_the_shipped_fonts(
     assert "Blanket til orientering, varsling og færdigmelding" in reader.pages[0].extract_text()
     fonts = {str(font.get_object()["/BaseFont"]) for font in reader.pages[0]["/Resources"]["/Font"].values()}
     assert fonts and all(font.split("+")[-1].startswith("DejaVuSans") for font in fonts), fonts
+
+
+def test_the_bundle_knows_every_bundled_librarys_version(artefacts: Artefacts) -> None:
+    """The About dialog asks importlib.metadata; frozen, it finds the metadata copied into _internal/."""
+    frozen = {
+        canonicalize_name(dist.metadata["Name"]): dist.version
+        for dist in distributions(path=[str(artefacts.bundle / "_internal")])
+    }
+    installed = {canonicalize_name(dist.metadata["Name"]) for dist in distributions()}  # the venv's
+    with (ROOT / "resources" / "licenser" / "biblioteker.csv").open(encoding="utf-8") as file:
+        rows = list(csv.DictReader(file))
+    # The table also lists what is not a Python distribution (Python, Qt, SQLCipher, DejaVu): no metadata to find.
+    listed = {canonicalize_name(r["navn"]): r["version"] for r in rows if canonicalize_name(r["navn"]) in installed}
+    assert len(listed) > 20, "biblioteker.csv nævner næsten ingen Python-biblioteker"
+    wrong = {name: (version, frozen.get(name)) for name, version in listed.items() if frozen.get(name) != version}
+    assert not wrong, f"bibliotek: (version i biblioteker.csv, version i pakken): {wrong}"
+    assert frozen[canonicalize_name("koordinator")] == coordinator_app.__version__
