@@ -19,6 +19,9 @@ from packaging.utils import canonicalize_name
 
 import coordinator_app
 
+# Runs the built bundle (and builds it first when it is missing or stale): `-m "not slow"` leaves it out.
+pytestmark = pytest.mark.slow
+
 PASSPHRASE = "Hemmelig-kode-1"
 
 

@@ -13,6 +13,9 @@ from bundle_helpers import ROOT, SMOKE_LINE, Artefacts, run_frozen
 
 import coordinator_app
 
+# Runs the built bundle (and builds it first when it is missing or stale): `-m "not slow"` leaves it out.
+pytestmark = pytest.mark.slow
+
 APP = "opt/koordinator"
 DATA = f"{APP}/_internal"
 
