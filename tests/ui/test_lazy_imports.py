@@ -29,3 +29,27 @@ def test_importing_the_main_window_leaves_pdf_xlsx_and_holiday_libraries_unloade
 def test_the_check_can_see_a_loaded_library() -> None:
     """The probe itself works: a module that does import reportlab is reported."""
     assert _imported_after("import coordinator_app.documents.layout", HEAVY) == ["reportlab"]
+
+
+def test_the_later_tabs_are_built_on_first_show_in_their_place(main_window, qtbot) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import Qt
+
+    from coordinator_app.ui.faerdigmeldte_tab import FaerdigmeldteTab
+    from coordinator_app.ui.meetings_tab import MeetingsTab
+    from coordinator_app.ui.statistics_tab import StatisticsTab
+
+    window = main_window
+    tabs = window.tabs
+    titles = [tabs.tabText(i) for i in range(tabs.count())]
+    assert titles == ["I dag", "&Patienter", "F&ærdigmeldte", "&Møder", "Statistik"]
+    kinds = (FaerdigmeldteTab, MeetingsTab, StatisticsTab)
+    assert not any(isinstance(tabs.widget(i), kinds) for i in range(tabs.count())), "nothing built before shown"
+
+    qtbot.keyClick(window, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
+    assert isinstance(tabs.currentWidget(), MeetingsTab) and tabs.currentIndex() == 3
+    assert window.meetings_tab is tabs.currentWidget()
+    assert window.meetings_tab.table.rowCount() > 0, "filled when first shown (the demo ward has meetings)"
+    tabs.setCurrentIndex(2)  # a click on the tab bar
+    assert isinstance(tabs.currentWidget(), FaerdigmeldteTab) and window.faerdigmeldte_tab.model.rowCount() > 0
+    assert [tabs.tabText(i) for i in range(tabs.count())] == titles
+    assert not isinstance(tabs.widget(4), StatisticsTab)
