@@ -197,6 +197,27 @@ def load_ward_setup(ctx: ServiceContext) -> WardSetup | None:
         return None
 
 
+def save_ward_kommuner(ctx: ServiceContext, codes: Sequence[str]) -> WardSetup:
+    """Change which kommuner the ward works with (chosen at first run, changed later under Indstillinger).
+    Needs MANAGE_SETTINGS; a database set up before issue 9 gets a setup named after its first centre/ward."""
+    from coordinator_app.access import Permission
+    from coordinator_app.services.context import require
+
+    require(ctx, Permission.MANAGE_SETTINGS)
+    known = {k.code for k in load_kommuner()}
+    unknown = sorted(set(codes) - known)
+    if unknown:
+        raise ValidationError(f"Ukendt kommunekode: {', '.join(unknown)}.", field="kommuner")
+    current = load_ward_setup(ctx)
+    if current is None:
+        centres = centre_list(ctx)
+        first = centres[0] if centres else None
+        current = WardSetup(first.name if first else "", first.wards[0] if first and first.wards else "")
+    setup = WardSetup(current.centre, current.ward, tuple(sorted(dict.fromkeys(codes))))
+    ctx.database.set_meta(WARD_SETUP_KEY, json.dumps(asdict(setup), ensure_ascii=False))
+    return setup
+
+
 def create_workstation(
     target: LocalTarget | SharedTarget,
     admin: AdminInput | None,

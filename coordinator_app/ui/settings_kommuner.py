@@ -8,7 +8,7 @@ centre or ward can be added, never removed here, because admissions name their w
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSignalBlocker, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -29,6 +29,7 @@ from coordinator_app.model import Kommune
 from coordinator_app.reference import Centre
 from coordinator_app.services.contacts import ContactService
 from coordinator_app.services.context import ServiceContext
+from coordinator_app.services.first_run import load_ward_setup, save_ward_kommuner
 from coordinator_app.services.settings import add_ward, centre_list
 from coordinator_app.services.statistics import StatisticsService
 from coordinator_app.ui.admission_list import ID_ROLE, SortItem, read_only_table
@@ -48,7 +49,10 @@ class KommunerPage(SettingsPage):
         super().__init__(ctx, parent)
         self._contacts = ContactService(ctx)
         self._kommuner: list[Kommune] = []
-        self._own = {k.code for k in StatisticsService(ctx).kommuner_in_use()}
+        setup = load_ward_setup(ctx)
+        self._chosen_codes = set(setup.kommuner) if setup else set()  # the ward's own choice (first run, here)
+        self._in_use = {k.code for k in StatisticsService(ctx).kommuner_in_use()}
+        self._own = self._in_use | self._chosen_codes
         self._stored_mail = ""
         self.save_button.setText("&Gem adresse")
 
@@ -73,7 +77,7 @@ class KommunerPage(SettingsPage):
         self.search.setClearButtonEnabled(True)
         self.search.setPlaceholderText("Kommune, kode eller adresse …")
         self.search.textChanged.connect(lambda _t: self.apply_filter())
-        self.own_only = QCheckBox("Kun afsnittets kommu&ner (med indlæggelser)")
+        self.own_only = QCheckBox("Kun afsnittets kommu&ner (valgt eller med indlæggelser)")
         self.own_only.setChecked(bool(self._own))
         self.own_only.setEnabled(bool(self._own))
         self.own_only.toggled.connect(lambda _on: self.apply_filter())
@@ -87,6 +91,11 @@ class KommunerPage(SettingsPage):
         self.mail.textEdited.connect(lambda _t: self._mail_edited())
         self.mail.returnPressed.connect(self.save)
         self.mail_label = buddy_label("Sikker &postkasse:", self.mail)
+        self.ward_kommune = QCheckBox("Afsnittet samarbejder med &denne kommune")
+        self.ward_kommune.setToolTip(
+            "Afsnittets kommuner vælges ved første start og kan ændres her; gemmes med det samme."
+        )
+        self.ward_kommune.toggled.connect(self._ward_kommune_toggled)
         self.count = text_label(style=MUTED)
 
         search = QHBoxLayout()
@@ -108,6 +117,7 @@ class KommunerPage(SettingsPage):
         box.addWidget(self.table, 1)
         box.addWidget(self.count)
         box.addLayout(edit)
+        box.addWidget(self.ward_kommune)
         box.addWidget(self.error)
         box.addWidget(self.ok)
         return group
@@ -167,7 +177,27 @@ class KommunerPage(SettingsPage):
         self.mail.setEnabled(k is not None)
         self.save_button.setEnabled(k is not None)
         self.mail_label.setText(f"Sikker &postkasse for {k.name}:" if k else "Sikker &postkasse:")
+        with QSignalBlocker(self.ward_kommune):
+            self.ward_kommune.setChecked(k is not None and k.code in self._chosen_codes)
+        self.ward_kommune.setEnabled(k is not None)
         self.dirty = False
+
+    def _ward_kommune_toggled(self, on: bool) -> None:
+        k = self._kommune(self.selected_code())
+        if k is None:
+            return
+        wanted = (self._chosen_codes | {k.code}) if on else (self._chosen_codes - {k.code})
+        try:
+            saved = save_ward_kommuner(self._ctx, sorted(wanted))
+        except KoordinatorError as exc:
+            with QSignalBlocker(self.ward_kommune):
+                self.ward_kommune.setChecked(not on)
+            self.refused(exc, self.ward_kommune)
+            return
+        self._chosen_codes = set(saved.kommuner)
+        self._own = self._in_use | self._chosen_codes
+        self.own_only.setEnabled(bool(self._own))
+        self.done(f"{k.name} er {'tilføjet til' if on else 'fjernet fra'} afsnittets kommuner.")
 
     def _mail_edited(self) -> None:
         self.ok.hide()

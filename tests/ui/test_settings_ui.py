@@ -240,6 +240,31 @@ def test_a_kommunes_secure_mailbox_is_saved(qtbot, open_dialog, ctx: ServiceCont
     assert page.count.text().startswith("Viser 1 af 98 kommuner · 1 har en systemindgang")
 
 
+def test_the_wards_own_kommuner_are_chosen_on_the_kommuner_page(qtbot, open_dialog, ctx: ServiceContext) -> None:  # type: ignore[no-untyped-def]
+    """Issue 9: the kommuner chosen at first run can be changed later; they count as the ward's own."""
+    from coordinator_app.services.first_run import load_ward_setup
+
+    dialog = open_dialog()
+    dialog.tabs.setCurrentWidget(dialog.kommuner)
+    page = dialog.kommuner
+    assert page.count.text().startswith("Viser 97 af 98 kommuner")
+    hidden = next(r for r in range(page.table.rowCount()) if page.table.isRowHidden(r))
+    code, name = page.table.item(hidden, 1).text(), page.table.item(hidden, 0).text()
+    assert page.select(code)
+    assert not page.ward_kommune.isChecked()
+    qtbot.mouseClick(page.ward_kommune, Qt.MouseButton.LeftButton, pos=page.ward_kommune.rect().center())
+    stored = load_ward_setup(ctx)
+    assert stored is not None and code in stored.kommuner
+    assert page.ok.text() == f"✓ {name} er tilføjet til afsnittets kommuner."
+    page.apply_filter()
+    assert page.count.text().startswith("Viser 98 af 98 kommuner")
+    page.ward_kommune.setChecked(False)
+    stored = load_ward_setup(ctx)
+    assert stored is not None and code not in stored.kommuner
+    page.apply_filter()
+    assert page.count.text().startswith("Viser 97 af 98 kommuner")
+
+
 def test_a_ward_is_added_to_the_centre_list(qtbot, open_dialog, ctx: ServiceContext) -> None:  # type: ignore[no-untyped-def]
     dialog = open_dialog()
     page = dialog.kommuner
