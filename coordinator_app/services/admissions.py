@@ -133,7 +133,7 @@ class AdmissionService:
         with self._ctx.database.session() as session:
             rows = list_rows(session, include_discharged=include_discharged)
             current_ids = [r.admission_id for r in rows if r.discharged is None]
-            derived = self._derived.derive_many(session, current_ids, self._ctx.calendar, today)
+            derived = self._derived.derive_many(session, current_ids, self._ctx.calendar, today, self._ctx.rules)
             closed = MeetingRepository(session).closed_for_admissions(current_ids) if current_ids else []
         tasks: dict[int, list[Task]] = {}
         for meeting in closed:
@@ -203,7 +203,7 @@ class AdmissionService:
             admission_id=admission_id,
         )
         status_error = None
-        derived = self._derived.get(admission, events, self._ctx.calendar, today)
+        derived = self._derived.get(admission, events, self._ctx.calendar, today, self._ctx.rules)
         if derived.state is None:
             status, status_error, deadlines, notes = STATUS_UNKNOWN, derived.error, (), ()
         else:

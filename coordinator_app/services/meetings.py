@@ -330,7 +330,7 @@ class MeetingService:
 
     def deadline(self, meeting: Meeting) -> date:
         """C2–C4: at the latest 5 arbejdsdage after the invitation, in the context's working-day calendar."""
-        return meeting_deadline(meeting.invited_on, meeting.occasion, self._ctx.calendar)
+        return meeting_deadline(meeting.invited_on, meeting.occasion, self._ctx.calendar, self._ctx.rules)
 
     # -- live meeting -------------------------------------------------------------------------------------
     def start(self, meeting_id: int) -> Meeting:
@@ -673,7 +673,7 @@ class MeetingService:
                 f"Mødet ({day:%d.%m.%Y}) kan ikke ligge før indkaldelsen ({data.invited_on:%d.%m.%Y}).",
                 field="planned_at",
             )
-        due = meeting_deadline(data.invited_on, Occasion(data.occasion), self._ctx.calendar)
+        due = meeting_deadline(data.invited_on, Occasion(data.occasion), self._ctx.calendar, self._ctx.rules)
         if day <= due or reason:
             return reason
         if agreed_at:

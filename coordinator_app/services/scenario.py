@@ -15,6 +15,7 @@ from coordinator_app.access import Permission
 from coordinator_app.errors import ValidationError
 from coordinator_app.model import AdmissionFlags, ConsentMethod, Event, EventKind
 from coordinator_app.process import replay
+from coordinator_app.rules import RuleSettings
 from coordinator_app.scenarios import SCENARIO_LABELS, ScenarioAnswers, ScenarioPlan, decide
 from coordinator_app.services.admissions import Changes
 from coordinator_app.services.consent import ConsentInput, ConsentService
@@ -68,6 +69,11 @@ class PlanView:
 class ScenarioService:
     def __init__(self, ctx: ServiceContext) -> None:
         self._ctx = ctx
+
+    @property
+    def rules(self) -> RuleSettings:
+        """The ward's rule units (Indstillinger → Kalender og regler): what the wizard's texts describe."""
+        return self._ctx.rules
 
     def _answers(self, admitted: date, a: ScenarioAssessment, handlekommune_known: bool) -> ScenarioAnswers:
         return ScenarioAnswers(

@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from coordinator_app import __version__
 from coordinator_app.access import Permission
 from coordinator_app.audit import AuditAction
 from coordinator_app.errors import KoordinatorError
@@ -47,6 +46,7 @@ from coordinator_app.services.scenario import ScenarioService
 from coordinator_app.ui.admission_table import COL_DISCHARGED, COL_NEXT, AdmissionTableModel
 from coordinator_app.ui.details import DetailsPanel
 from coordinator_app.ui.errors import show_error
+from coordinator_app.ui.help_window import install_help_menu
 from coordinator_app.ui.today_tab import TodayTab
 
 if TYPE_CHECKING:  # built on first use (issue 7: start-up imports only what the first screen needs)
@@ -193,6 +193,7 @@ class MainWindow(QMainWindow):
 
         self._build_actions()
         self._build_menus()
+        install_help_menu(self, database_kind=database_label.text)  # Hjælp: brugervejledning (F1), Om Koordinator
         self.db_label = QLabel(database_label.text)
         if database_label.warning:
             self.db_label.setStyleSheet("QLabel { color: #8a1010; font-weight: bold; }")
@@ -230,7 +231,6 @@ class MainWindow(QMainWindow):
         self.act_reveal.setCheckable(True)
         self.act_reveal.setShortcut(QKeySequence("Ctrl+Shift+C"))
         self.act_reveal.toggled.connect(self.model.set_reveal_cpr)
-        self.act_about = action("&Om Koordinator", None, self.about)
         self.act_template = action("&Mødeskabelon…", None, self.edit_template)
         self.act_contacts = action("&Kontaktbog…", None, self.edit_contacts)
         self.act_settings = action("&Indstillinger…", "Ctrl+,", self.edit_settings)
@@ -263,8 +263,6 @@ class MainWindow(QMainWindow):
         m.addSeparator()
         m.addAction(self.act_users)
         m.addAction(self.act_settings)
-        m = bar.addMenu("&Hjælp")
-        m.addAction(self.act_about)
 
     def add_tab(self, widget: QWidget, title: str, *, refresh: Callable[[], None] | None = None) -> QAction:
         """A top-level tab with its entry in the Vis menu and Ctrl+<position> (Ctrl+1 … Ctrl+9).
@@ -350,10 +348,16 @@ class MainWindow(QMainWindow):
         return tab
 
     def _build_statistics(self) -> QWidget:
+        from coordinator_app.services.setup import is_demo
         from coordinator_app.services.statistics import StatisticsService
         from coordinator_app.ui.statistics_tab import StatisticsTab
 
-        return StatisticsTab(StatisticsService(self._ctx), self.open_admission_list, today=self._ctx.clock.today)
+        return StatisticsTab(
+            StatisticsService(self._ctx),
+            self.open_admission_list,
+            today=self._ctx.clock.today,
+            demo=is_demo(self._ctx),  # demo exports are plain and say so; real ones are encrypted (issue 8)
+        )
 
     @property
     def plan_actions(self) -> PlanActions:
@@ -755,6 +759,7 @@ class MainWindow(QMainWindow):
             today=self._ctx.clock.today(),
             now=self._ctx.clock.now(),
             calendar=self._ctx.calendar,
+            rules=self._ctx.rules,
         )
         dialog.finished.connect(lambda _r: self._after_change(admission_id, dialog.meeting is not None))
         self._open_dialog = dialog
@@ -785,6 +790,7 @@ class MainWindow(QMainWindow):
             today=self._ctx.clock.today(),
             now=self._ctx.clock.now(),
             calendar=self._ctx.calendar,
+            rules=self._ctx.rules,
             occasion=Occasion.PATIENT_ELLER_PAAROERENDE,
         )
 
@@ -849,6 +855,7 @@ class MainWindow(QMainWindow):
                 today=self._ctx.clock.today(),
                 calendar=self._ctx.calendar,
                 patient_label=label,
+                may_run=self._ctx.may(Permission.RUN_MEETING),  # read-only for a role that may not hold it
             )
         except KoordinatorError as exc:
             show_error(self, exc)
@@ -913,14 +920,6 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentWidget(self.patients_tab)
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search.selectAll()
-
-    def about(self) -> None:
-        QMessageBox.about(
-            self,
-            "Om Koordinator",
-            f"<b>Koordinator</b> {__version__}<br>Udskrivningskoordinering i voksenpsykiatrien efter "
-            "Samarbejdsaftale om voksne borgere med psykisk sygdom (Region Hovedstaden, 2022).",
-        )
 
     # -- layout memory --------------------------------------------------------------------------------------
     def _default_widths(self) -> None:

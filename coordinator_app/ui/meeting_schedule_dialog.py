@@ -38,7 +38,7 @@ from coordinator_app.meetings import (
     Occasion,
     meeting_deadline,
 )
-from coordinator_app.rules import DEFAULT_SETTINGS
+from coordinator_app.rules import DEFAULT_SETTINGS, RuleSettings
 from coordinator_app.services.meetings import MeetingService, ScheduleInput
 from coordinator_app.ui.style import ERROR_STYLE, MUTED, OK_STYLE, buddy_label
 from coordinator_app.ui.widgets import DateField
@@ -86,6 +86,7 @@ class ScheduleDialog(QDialog):
         occasion: Occasion = Occasion.UNDER_INDLAEGGELSE,
         follow_up_of: int | None = None,
         parent: QWidget | None = None,
+        rules: RuleSettings | None = None,
     ) -> None:
         super().__init__(parent)
         self._service = service
@@ -93,6 +94,7 @@ class ScheduleDialog(QDialog):
         self._admission_id = admission_id
         self._follow_up_of = follow_up_of
         self._calendar = calendar or WorkCalendar()
+        self._rules = rules or DEFAULT_SETTINGS  # the ward's units (dage/arbejdsdage), as the service counts
         self.meeting: Meeting | None = None
         self.setWindowTitle("Nyt netværksmøde")
         self.setMinimumWidth(760)
@@ -188,7 +190,7 @@ class ScheduleDialog(QDialog):
         return self._calendar.add_working_days(today, 1)
 
     def deadline(self) -> date:
-        return meeting_deadline(self.invited_on.value(), self.occasion.currentData(), self._calendar)
+        return meeting_deadline(self.invited_on.value(), self.occasion.currentData(), self._calendar, self._rules)
 
     def rule_id(self) -> str:
         occasion: Occasion = self.occasion.currentData()
@@ -333,6 +335,7 @@ def open_schedule_dialog(
     now: datetime,
     calendar: WorkCalendar | None = None,
     occasion: Occasion = Occasion.UNDER_INDLAEGGELSE,
+    rules: RuleSettings | None = None,
 ) -> ScheduleDialog:
     """Open the dialog window-modally and return it; ``dialog.meeting`` is set once the meeting is saved.
 
@@ -346,6 +349,7 @@ def open_schedule_dialog(
         calendar=calendar,
         occasion=occasion,
         parent=parent,
+        rules=rules,
     )
     dialog.open()
     return dialog

@@ -37,7 +37,6 @@ from coordinator_app.errors import KoordinatorError, ValidationError
 from coordinator_app.model import AdmissionFlags, ConsentMethod, ConsentRecipient, EventKind
 from coordinator_app.process import effective_events
 from coordinator_app.reference import official_kommune_name as official_name
-from coordinator_app.rules import DEFAULT_SETTINGS
 from coordinator_app.services.admissions import AdmissionDetails, Changes
 from coordinator_app.services.consent import ConsentInput
 from coordinator_app.services.scenario import PlanView, ScenarioAssessment, ScenarioService
@@ -151,7 +150,7 @@ class ExpectedPage(_Page):
         self.content.addLayout(form)
 
     def initializePage(self) -> None:
-        varsling = DEFAULT_SETTINGS.rule("varsling").description.lower()
+        varsling = self._wizard.service.rules.rule("varsling").description.lower()
         if self._wizard.branch() == "B5":
             self.setTitle("Hvornår forventes patienten færdigbehandlet? (B5)")
             self.guidance.setText(
@@ -480,7 +479,7 @@ class ScenarioWizard(QWizard):
             "&Ja, kan få brug for støtte – scenarie 3 (B3)",
             "N&ej, intet behov forventes – intet scenarie",
         )
-        varsling = DEFAULT_SETTINGS.rule("varsling").description
+        varsling = service.rules.rule("varsling").description
         self.discharge_page = ChoicePage(
             "Kan patienten udskrives, før indsatsen er på plads? (B4/B5)",
             "B4: kan udskrives, selv om indsatsen ikke er på plads – ingen varsling og ingen færdigmelding; "

@@ -46,9 +46,11 @@ from coordinator_app.workdays import EXTRA_CLOSING_DAYS, WorkCalendar
 __all__ = ["CALENDAR_EFFECT", "CalendarPage", "ProfilePage", "RatesPage", "SettingsPage"]
 
 UNIT_TEXT = {Unit.CALENDAR_DAYS: "dage (kalenderdage)", Unit.WORKING_DAYS: "arbejdsdage (hverdage)"}
-#: Shown under the calendar page; if the main window applies ``calendar_saved`` at once, change it to say so.
+#: Shown under the calendar page: this workstation counts with the new settings at once (the main window applies
+#: ``calendar_saved``); others when they start next.
 CALENDAR_EFFECT = (
-    "Indstillingerne gælder for alle, der bruger databasen. Fristerne regnes med dem, næste gang Koordinator startes."
+    "Indstillingerne gælder for alle, der bruger databasen. Her regnes fristerne med dem med det samme; på andre "
+    "arbejdspladser næste gang Koordinator startes."
 )
 
 

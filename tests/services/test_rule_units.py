@@ -136,3 +136,32 @@ def test_statistics_define_varsling_in_time_with_the_wards_unit(ctx: ServiceCont
     after = service.compute(D(2026, 11, 1), D(2026, 11, 30)).figure(FigureKey.VARSLING_IN_TIME)
     assert "varsling senest 8 dage før færdigbehandlet" in before.definition
     assert "varsling senest 8 arbejdsdage før færdigbehandlet" in after.definition
+
+
+def test_the_patient_list_and_details_count_with_the_wards_units(ctx: ServiceContext) -> None:
+    """The list's *next deadline* and the details view use the same rules as I dag (issue 7)."""
+    from coordinator_app.services.admissions import AdmissionService
+
+    service = AdmissionService(ctx)
+
+    def varsling_in_list() -> date | None:
+        row = next(r for r in service.list_rows() if r.admission_id == 1)
+        return row.next_due if row.next_kind == VARSLING else None
+
+    def varsling_in_details() -> date:
+        return next(d.due for d in service.details(1).deadlines if d.kind == VARSLING)
+
+    assert (varsling_in_list(), varsling_in_details()) == (VARSLING_DAYS, VARSLING_DAYS)
+    save_calendar_settings(ctx, CalendarSettings(True, {"varsling": Unit.WORKING_DAYS}))
+    assert (varsling_in_list(), varsling_in_details()) == (VARSLING_HVERDAGE, VARSLING_HVERDAGE)
+
+
+def test_a_meetings_deadline_counts_with_the_wards_units(ctx: ServiceContext) -> None:
+    from coordinator_app.meetings import Meeting, Occasion, default_template
+    from coordinator_app.services.meetings import MeetingService
+
+    meeting = Meeting(None, 2, 2, default_template(), Occasion.UNDER_INDLAEGGELSE, TODAY, "NM-2026-0001")
+    service = MeetingService(ctx)
+    assert service.deadline(meeting) == MEETING_ARBEJDSDAGE
+    save_calendar_settings(ctx, CalendarSettings(True, {"netvaerksmoede": Unit.CALENDAR_DAYS}))
+    assert service.deadline(meeting) == MEETING_DAYS
