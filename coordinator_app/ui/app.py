@@ -8,18 +8,6 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import (
-    QLibraryInfo,
-    QLocale,
-    QMessageLogContext,
-    QSettings,
-    QTimer,
-    QtMsgType,
-    QTranslator,
-    qInstallMessageHandler,
-)
-from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit, QMessageBox
-
 from coordinator_app import __version__
 from coordinator_app.access import DEMO_PRINCIPAL, Principal
 from coordinator_app.errors import KoordinatorError, StorageError
@@ -36,6 +24,21 @@ from coordinator_app.storage.auto_backup import AutoBackup
 from coordinator_app.storage.backup import quick_check
 from coordinator_app.storage.database import local_path
 from coordinator_app.storage.failures import PassphraseRequiredError, WrongPassphraseError
+
+# isort: split
+# PySide6 comes after the service stack: once imported, its import hook inspects every later module (issue 7).
+from PySide6.QtCore import (
+    QLibraryInfo,
+    QLocale,
+    QMessageLogContext,
+    QSettings,
+    QTimer,
+    QtMsgType,
+    QTranslator,
+    qInstallMessageHandler,
+)
+from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit, QMessageBox
+
 from coordinator_app.ui.errors import install_crash_handler
 from coordinator_app.ui.idle_lock import install_session
 from coordinator_app.ui.login_dialog import PassphraseDialog, sign_in
