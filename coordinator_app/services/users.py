@@ -18,9 +18,8 @@ import dataclasses
 import logging
 from datetime import datetime
 from functools import cache
+from typing import TYPE_CHECKING
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.orm import Session
 
 from coordinator_app.access import (
@@ -51,8 +50,18 @@ DEACTIVATED = "Brugeren er deaktiveret og kan ikke logge ind. Kontakt afsnittets
 UNKNOWN_USER = "(ukendt)"  # the audit line's user for an attempt with an unknown username
 
 
-#: Argon2id with argon2-cffi's defaults (RFC 9106's low-memory profile). Tests pass a cheaper one.
-DEFAULT_HASHER = PasswordHasher()
+if TYPE_CHECKING:
+    from argon2 import PasswordHasher
+
+
+@cache
+def default_hasher() -> PasswordHasher:
+    """Argon2id with argon2-cffi's defaults (RFC 9106's low-memory profile). Tests pass a cheaper one.
+
+    Made (and ``argon2`` imported) when a password is first hashed or checked, not at start (issue 7)."""
+    from argon2 import PasswordHasher
+
+    return PasswordHasher()
 
 
 @cache
@@ -75,7 +84,7 @@ class UserService:
         self, ctx: ServiceContext, *, hasher: PasswordHasher | None = None, policy: LockoutPolicy = LOCKOUT
     ) -> None:
         self._ctx = ctx
-        self._hasher = hasher or DEFAULT_HASHER
+        self._given_hasher = hasher
         self._policy = policy
         self._audit = AuditService(ctx)
 
@@ -177,7 +186,13 @@ class UserService:
             f"{WRONG_CREDENTIALS}\n{locked_message(locked, self._policy)}", locked_until=locked_until
         )
 
+    @property
+    def _hasher(self) -> PasswordHasher:
+        return self._given_hasher or default_hasher()
+
     def _verify(self, hashed: str, password: str) -> bool:
+        from argon2.exceptions import InvalidHashError, VerificationError
+
         try:
             return bool(self._hasher.verify(hashed, password))
         except InvalidHashError:

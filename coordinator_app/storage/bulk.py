@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Table, delete, text
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session
 
 from coordinator_app.model import Admission, Event, Kommune, Patient
@@ -59,7 +59,12 @@ def upsert_kommuner(session: Session, kommuner: Iterable[Kommune]) -> None:
         return
     conn = session.connection()
     table = table_of(KommuneRow)
-    dialect_insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects import postgresql  # only for a shared database: ~40 ms at start otherwise
+
+        dialect_insert = postgresql.insert
+    else:
+        dialect_insert = sqlite.insert
     stmt = dialect_insert(table)
     stmt = stmt.on_conflict_do_update(
         index_elements=[table.c.code],

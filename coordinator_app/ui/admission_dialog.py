@@ -32,19 +32,9 @@ from coordinator_app.reference import Centre
 from coordinator_app.services.admissions import AdmissionDetails, AdmissionInput, AdmissionService, Changes
 from coordinator_app.storage import ConflictError
 from coordinator_app.ui.conflict_dialog import ConflictChoice, ConflictDialog, differences, note_text
+from coordinator_app.ui.labels import FLAG_LABELS
 from coordinator_app.ui.style import ERROR_STYLE, buddy_label
 from coordinator_app.ui.widgets import DateField, KommuneCombo, OptionalDateField
-
-FLAG_LABELS: tuple[tuple[str, str], ...] = (
-    ("homeless", "Hjemløs (A5)"),
-    ("botilbud", "Bor på botilbud (C9, D5)"),
-    ("misbrug", "Misbrug (C10, D6)"),
-    ("retslig_foranstaltning", "Retslig foranstaltning (D8)"),
-    ("children", "Børn i familien (A4)"),
-    ("lab_par6", "Omfattet af LAB §6 (A3)"),
-    ("wants_to_leave", "Ønsker udskrivning, kan ikke tilbageholdes (B8)"),
-    ("multiple_antipsychotics", "Mere end ét antipsykotikum (D2)"),
-)
 
 #: The form's fields as the conflict dialog names them, in the form's order (issue 8).
 FIELD_LABELS: dict[str, str] = {

@@ -32,8 +32,8 @@ from coordinator_app.services.admissions import AdmissionDetails
 from coordinator_app.services.notifications import ActionState
 from coordinator_app.services.plans import PLAN_DOCUMENT_KIND, PlanPanel
 from coordinator_app.special_groups import Reminder
-from coordinator_app.ui.admission_dialog import FLAG_LABELS
 from coordinator_app.ui.admission_table import DUE_TODAY_BG, OVERDUE_BG
+from coordinator_app.ui.labels import FLAG_LABELS
 from coordinator_app.ui.plan_tab import PlanTab, overview_html
 
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")

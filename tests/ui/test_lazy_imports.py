@@ -26,6 +26,33 @@ def test_importing_the_main_window_leaves_pdf_xlsx_and_holiday_libraries_unloade
     assert _imported_after("import coordinator_app.ui.main_window", HEAVY + LATER_TABS) == []
 
 
+#: Loaded when first used, not at start: password hashing (a login or a user's new password), the PostgreSQL
+#: dialect (a shared database), the admission form and its conflict dialog (the details panel needs only the
+#: flags' labels).
+NOT_AT_START = (
+    "argon2",
+    "sqlalchemy.dialects.postgresql",
+    "coordinator_app.ui.admission_dialog",
+    "coordinator_app.ui.conflict_dialog",
+)
+
+
+def test_importing_the_app_leaves_what_the_first_screen_does_not_need_unloaded() -> None:
+    assert _imported_after("import coordinator_app.ui.app", HEAVY + LATER_TABS + NOT_AT_START) == []
+
+
+def test_the_app_imports_the_service_stack_before_pyside6() -> None:
+    """PySide6's import hook inspects every module imported after it, so the ORM and our services come first."""
+    probe = (
+        "import sys\nimport coordinator_app.ui.app\nnames = list(sys.modules)\n"
+        "print(*(names.index(n) for n in ('sqlalchemy.orm', 'coordinator_app.services.users', 'PySide6')))"
+    )
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    done = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True)
+    orm, users, pyside = map(int, done.stdout.split())
+    assert orm < pyside and users < pyside
+
+
 def test_the_check_can_see_a_loaded_library() -> None:
     """The probe itself works: a module that does import reportlab is reported."""
     assert _imported_after("import coordinator_app.documents.layout", HEAVY) == ["reportlab"]
