@@ -39,9 +39,12 @@ from coordinator_app.discharge_plans import (
 )
 from coordinator_app.errors import KoordinatorError, ValidationError
 from coordinator_app.model import PlanFacts
+from coordinator_app.services.audit import LastChange
 from coordinator_app.services.plans import PlanPanel, PlanService
 from coordinator_app.storage import ConflictError
+from coordinator_app.ui.conflict_dialog import ConflictChoice, ConflictDialog, changed_by_text, differences
 from coordinator_app.ui.errors import show_error
+from coordinator_app.ui.plan_conflict import FACT_LABELS, facts_values, merged_facts, plan_conflict_dialog
 from coordinator_app.ui.plan_editor import PlanEditorDialog, open_plan_editor
 from coordinator_app.ui.plan_form import DEFINITE
 from coordinator_app.ui.plan_tab import PlanTab
@@ -198,13 +201,18 @@ class PlanActions(QObject):
         *,
         today: Callable[[], date],
         fetch_pdf: Callable[[int], bytes] | None = None,
+        last_change: Callable[[int], LastChange | None] | None = None,
     ) -> None:
+        """``last_change(admission id)``: who saved the admission last (``AdmissionService.last_change``), named
+        when a save of the facts loses to a colleague's (issue 8)."""
         super().__init__(window)
         self._window = window
         self._service = service
         self._today = today
         self._fetch_pdf = fetch_pdf
+        self.last_change = last_change
         self.dialog: QDialog | None = None  # the dialog last opened (tests and screenshots look at it)
+        self.conflict_dialog: ConflictDialog | None = None  # open while the user decides (issue 8)
 
     def connect_tab(self, tab: PlanTab) -> None:
         tab.facts_save_requested.connect(self.save_facts)
@@ -222,11 +230,16 @@ class PlanActions(QObject):
             return None
 
     def save_facts(self, admission_id: int, facts: PlanFacts, planned: date | None, version: int) -> None:
+        panel = self._tab.panel
+        read = (
+            (panel.admission.plan_facts, panel.admission.planned_discharge)
+            if panel is not None and panel.admission.id == admission_id
+            else (facts, planned)
+        )
         try:
             self._service.set_facts(admission_id, facts, planned, expected_version=version)
-        except ConflictError as exc:
-            show_error(self._window, exc)
-            self.changed.emit(admission_id)  # reload what the other user saved
+        except ConflictError:
+            self._facts_conflict(admission_id, (facts, planned), read)  # a colleague saved first: ask, keep mine
             return
         except ValidationError as exc:
             show_error(self._window, exc)
@@ -238,6 +251,84 @@ class PlanActions(QObject):
             return
         self.message.emit("Kravene og den planlagte udskrivning er gemt.")
         self.changed.emit(admission_id)
+
+    # -- a save of the facts that lost to a colleague's (optimistic locking, issue 8) -------------------------
+    def _facts_conflict(
+        self, admission_id: int, mine: tuple[PlanFacts, date | None], read: tuple[PlanFacts, date | None]
+    ) -> None:
+        """The tab shows what the colleague saved with the user's ticks and date put back on top (not saved), and
+        the user chooses: save theirs as well, fetch the stored ones, or go on editing."""
+        try:
+            stored = self._service.panel(admission_id)
+            last = self.last_change(admission_id) if self.last_change is not None else None
+        except KoordinatorError as exc:  # the database is gone: the tab still holds the user's values
+            show_error(self._window, exc)
+            return
+        theirs = (stored.admission.plan_facts, stored.admission.planned_discharge)
+        diffs = differences(
+            FACT_LABELS, mine=facts_values(*mine), read=facts_values(*read), stored=facts_values(*theirs)
+        )
+        merged = merged_facts(mine, read, theirs)
+        self.changed.emit(admission_id)  # the list and the tab show what the colleague saved …
+        self._show_facts(stored, merged)  # … with the user's values back on top, not saved yet
+        who = changed_by_text(last)
+        dialog = plan_conflict_dialog(
+            what="indlæggelsen",
+            diffs=diffs,
+            last=last,
+            keep_text="&Gem mine",
+            keep_hint=(
+                "<b>Gem mine</b>: dine valg gemmes oven på de gemte; det, som kun din kollega har ændret, beholdes."
+            ),
+            parent=self._window,
+        )
+        dialog.setWindowTitle("Kravene er ændret af en anden bruger")
+
+        def decided(_result: int) -> None:
+            self.conflict_dialog = None
+            choice = dialog.choice
+            dialog.deleteLater()
+            if choice is ConflictChoice.CANCEL:
+                self.message.emit(
+                    "Intet er gemt. Dine valg står under Aftale/plan oven på de gemte; tryk Gem for at gemme dem."
+                )
+                return
+            if choice is ConflictChoice.RELOAD:
+                fresh = self._panel(admission_id)
+                if fresh is not None:
+                    self._show_facts(fresh, (fresh.admission.plan_facts, fresh.admission.planned_discharge))
+                self.changed.emit(admission_id)
+                self.message.emit(f"Fanen viser nu det, {who} gemte. Dine valg er kasseret.")
+                return
+            try:
+                self._service.set_facts(admission_id, *merged, expected_version=stored.admission.version or 0)
+            except ConflictError:
+                self._facts_conflict(admission_id, mine, read)  # yet another save meanwhile: ask again
+                return
+            except KoordinatorError as exc:  # the tab still holds the user's values
+                show_error(self._window, exc)
+                return
+            self.message.emit("Dine valg er gemt oven på kollegaens. Kravene og den planlagte udskrivning er gemt.")
+            self.changed.emit(admission_id)
+
+        dialog.finished.connect(decided)
+        self.conflict_dialog = dialog
+        self.dialog = dialog
+        dialog.open()
+
+    def _show_facts(self, stored: PlanPanel, values: tuple[PlanFacts, date | None]) -> None:
+        """Show ``stored`` on the tab (if the main window did not already) with ``values`` in the check boxes and
+        the date: the Gem button is enabled when they differ from the stored ones."""
+        tab = self._tab
+        current = tab.panel
+        if current is None or current.admission.id != stored.admission.id:
+            return  # the user is looking at another admission: nothing to show
+        if (current.admission.version or 0) < (stored.admission.version or 0):
+            tab.set_panel(stored, self._today())
+        facts, planned = values
+        for name, check in tab.fact_checks.items():
+            check.setChecked(bool(getattr(facts, name)))
+        tab.planned.set_value(planned)
 
     def new_plan(self, admission_id: int) -> None:
         panel = self._panel(admission_id)

@@ -43,8 +43,18 @@ from coordinator_app.discharge_plans import (
 )
 from coordinator_app.errors import KoordinatorError, ValidationError
 from coordinator_app.model import ArchivedDocument
+from coordinator_app.services.audit import LastChange
 from coordinator_app.services.plans import MeetingChoice, PlanService
+from coordinator_app.storage import ConflictError
 from coordinator_app.ui import printing
+from coordinator_app.ui.conflict_dialog import ConflictChoice, ConflictDialog, changed_by_text, differences
+from coordinator_app.ui.plan_conflict import (
+    CONTENT_LABELS,
+    content_values,
+    last_saved,
+    merged_content,
+    plan_conflict_dialog,
+)
 from coordinator_app.ui.plan_form import DEFINITE, PlanForm
 from coordinator_app.ui.style import ERROR_STYLE, INFO_STYLE, MUTED, OK_STYLE, text_label
 
@@ -82,6 +92,7 @@ class PlanEditorDialog(QDialog):
         self._baseline = PlanContent()
         self.preview: QDialog | None = None  # the print preview last opened (kept alive while shown)
         self.document: ArchivedDocument | None = None  # the document archived from this dialog
+        self.conflict_dialog: ConflictDialog | None = None  # open while the user decides (issue 8)
         kind = plan.kind
         self.setWindowTitle(f"{PLAN_TITLES[kind]} – {patient_name}")
         self.setSizeGripEnabled(True)
@@ -307,8 +318,14 @@ class PlanEditorDialog(QDialog):
         try:
             plan = self._service.save(self._plan_id(), content, expected_version=self._version())
         except ValidationError as exc:
+            if exc.field == "status":  # put in force or ended by a colleague meanwhile: as a conflict
+                self._resolve_conflict(content)
+                return False
             self._error(exc.message)
             self.form.focus_field(exc.field)
+            return False
+        except ConflictError:
+            self._resolve_conflict(content)  # a colleague saved first: nothing of ours is written, the text stays
             return False
         except KoordinatorError as exc:
             self._error(exc.message)
@@ -322,6 +339,104 @@ class PlanEditorDialog(QDialog):
         self._ok(f"Kladden er gemt kl. {when:%H:%M}.")
         self.plan_changed.emit(self._plan_id())
         return True
+
+    # -- a save that lost to a colleague's (optimistic locking, issue 8) --------------------------------------
+    def _resolve_conflict(self, mine: PlanContent) -> None:
+        """Say who saved a newer version and when, and let the user keep their text as the newest version,
+        fetch the stored one, or go on editing. The form keeps the user's text until they choose."""
+        try:
+            stored = next(
+                (p for p in self._service.panel(self._plan.admission_id).plans if p.id == self._plan.id), None
+            )
+            last = last_saved(self._service.versions(self._plan_id()))
+        except KoordinatorError as exc:  # the database is gone: the text stays in the window
+            self._error(f"{exc.message} Din tekst står stadig i vinduet.")
+            return
+        if stored is None:
+            self._error("Planen findes ikke længere. Din tekst står stadig i vinduet; kopiér den, før du lukker.")
+            return
+        diffs = differences(
+            CONTENT_LABELS,
+            mine=content_values(mine),
+            read=content_values(self._baseline),
+            stored=content_values(stored.content),
+        )
+        the = DEFINITE[stored.kind]
+        if stored.status is PlanStatus.KLADDE:
+            keep_text = "Gem min kladde som &ny version"
+            keep_hint = (
+                "<b>Gem min kladde som ny version</b>: dine ændringer gemmes oven på den nyeste version; felter, "
+                "som kun din kollega har ændret, beholder kollegaens tekst, og kollegaens version står stadig i "
+                "historikken (Versioner…). Intet går tabt."
+            )
+        else:
+            keep_text = "Ret den gemte med &min tekst"
+            keep_hint = (
+                f"<b>Ret den gemte med min tekst</b>: {the} er sat i kraft imens. Dine ændringer lægges oven i den, "
+                "og du udsteder dem som en ny version (Ctrl+Enter); den gældende version står i historikken."
+            )
+        dialog = plan_conflict_dialog(
+            what=f"kladden til {the}",
+            diffs=diffs,
+            last=last,
+            keep_text=keep_text,
+            keep_hint=keep_hint,
+            parent=self,
+        )
+        if stored.status is PlanStatus.AFSLUTTET:
+            dialog.note_button.setEnabled(False)
+            dialog.hint.setText(
+                f"{the.capitalize()} er afsluttet imens og kan ikke rettes. <b>Annuller</b> og kopiér din tekst, "
+                "fx til en ny plan; <b>Hent den gemte</b> kasserer den."
+            )
+            dialog.cancel_button.setDefault(True)
+        dialog.finished.connect(lambda _r: self._conflict_decided(dialog, mine, stored, last))
+        self.conflict_dialog = dialog
+        dialog.open()
+
+    def _conflict_decided(
+        self, dialog: ConflictDialog, mine: PlanContent, stored: DischargePlan, last: LastChange | None
+    ) -> None:
+        self.conflict_dialog = None
+        choice = dialog.choice
+        dialog.deleteLater()
+        who = changed_by_text(last)
+        if choice is ConflictChoice.CANCEL:
+            self._error(
+                f"Intet er gemt: {who} har gemt en nyere version. Din tekst står stadig i vinduet; tryk «Gem kladde» "
+                "for at vælge igen."
+            )
+            return
+        if choice is ConflictChoice.RELOAD:
+            self._load(stored)
+            self._ok(f"Vinduet viser nu den version, {who} gemte. Dine ændringer er kasseret.")
+            self.plan_changed.emit(self._plan_id())
+            return
+        merged = merged_content(mine, self._baseline, stored.content)
+        if stored.status is PlanStatus.I_KRAFT:
+            self._load(stored)
+            self.start_revision()
+            self.form.load(merged)
+            self._changed()
+            self._ok(
+                "Dine ændringer står oven i den gældende version. Tryk «Udsted ny version og udskriv» (Ctrl+Enter) "
+                "for at udstede dem; den gældende version står i historikken."
+            )
+            return
+        try:
+            plan = self._service.save(self._plan_id(), merged, expected_version=stored.version or 0)
+        except ConflictError:
+            self._resolve_conflict(mine)  # yet another save meanwhile: ask again, the text still in the window
+            return
+        except KoordinatorError as exc:
+            self._error(f"{exc.message} Din tekst står stadig i vinduet.")
+            return
+        self._load(plan)
+        self._ok(
+            f"Din kladde er gemt som den nyeste version. Versionen, {who} gemte, står stadig i historikken "
+            "(Versioner…)."
+        )
+        self.plan_changed.emit(self._plan_id())
 
     def pull_from_meeting(self) -> None:
         """Participants become parties and agreements become offers (C5 → E1); unsaved edits are saved first."""
