@@ -18,10 +18,10 @@ import enum
 from datetime import date
 from typing import Any
 
-from coordinator_app.discharge_plans import PARTY_ROLE_LABELS, PLAN_FACT_LABELS, PlanContent, PlanVersion
+from coordinator_app.discharge_plans import PARTY_ROLE_LABELS, PlanContent, PlanVersion
 from coordinator_app.model import PlanFacts
 from coordinator_app.services.audit import LastChange
-from coordinator_app.ui.conflict_dialog import ConflictDialog, FieldDifference, changed_by_text
+from coordinator_app.ui.conflict_dialog import ConflictDialog, FieldDifference
 
 #: PlanContent's fields as the dialog names them, in the editor's order.
 CONTENT_LABELS: dict[str, str] = {
@@ -42,7 +42,15 @@ CONTENT_LABELS: dict[str, str] = {
 }
 
 #: The admission's plan facts (the tab's check boxes) and the planned discharge day.
-FACT_LABELS: dict[str, str] = {**dict(PLAN_FACT_LABELS), "planned_discharge": "Planlagt udskrivning"}
+#: Short, so the dialog's table leaves room for the values (the tab has the long wording).
+FACT_LABELS: dict[str, str] = {
+    "afsnit_v_support": "Støtte efter servicelovens afsnit V",
+    "wont_seek_help": "Vil ikke selv søge behandling (§ 13 a, stk. 2)",
+    "refuses_participation": "Vil ikke medvirke (§ 13 b)",
+    "planned_discharge": "Planlagt udskrivning",
+}
+
+_FACTS = [f.name for f in dataclasses.fields(PlanFacts)]
 
 
 def shown(value: Any) -> str:
@@ -83,7 +91,7 @@ def merged_content(mine: PlanContent, read: PlanContent, stored: PlanContent) ->
 
 def facts_values(facts: PlanFacts, planned: date | None) -> dict[str, str]:
     return {
-        **{name: shown(getattr(facts, name)) for name in dict(PLAN_FACT_LABELS)},
+        **{name: shown(getattr(facts, name)) for name in _FACTS},
         "planned_discharge": shown(planned),
     }
 
@@ -92,11 +100,7 @@ def merged_facts(
     mine: tuple[PlanFacts, date | None], read: tuple[PlanFacts, date | None], stored: tuple[PlanFacts, date | None]
 ) -> tuple[PlanFacts, date | None]:
     """As ``merged_content``, for the facts and the planned discharge day."""
-    changes = {
-        name: getattr(mine[0], name)
-        for name in dict(PLAN_FACT_LABELS)
-        if getattr(mine[0], name) != getattr(read[0], name)
-    }
+    changes = {name: getattr(mine[0], name) for name in _FACTS if getattr(mine[0], name) != getattr(read[0], name)}
     planned = mine[1] if mine[1] != read[1] else stored[1]
     return dataclasses.replace(stored[0], **changes), planned
 
@@ -123,7 +127,7 @@ def plan_conflict_dialog(
     dialog = ConflictDialog(what=what, diffs=diffs, last=last, parent=parent)
     dialog.note_button.setText(keep_text)
     dialog.reload_button.setText("&Hent den gemte")
-    who = changed_by_text(last)
+    who = last.user if last is not None else "din kollega"
     if diffs:
         dialog.hint.setText(
             f"{keep_hint}<br>"

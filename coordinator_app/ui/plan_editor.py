@@ -376,7 +376,7 @@ class PlanEditorDialog(QDialog):
                 "og du udsteder dem som en ny version (Ctrl+Enter); den gældende version står i historikken."
             )
         dialog = plan_conflict_dialog(
-            what=f"kladden til {the}",
+            what=f"kladden til {the}" if self._plan.status is PlanStatus.KLADDE else the,
             diffs=diffs,
             last=last,
             keep_text=keep_text,
@@ -500,6 +500,9 @@ class PlanEditorDialog(QDialog):
         except ValidationError as exc:
             self._error(f"Ikke {'udstedt' if self._revising else 'sat i kraft'}: {exc.message}")
             self.form.focus_field(exc.field)
+            return
+        except ConflictError:
+            self._resolve_conflict(content)  # a colleague saved first: the text stays; choose, then try again
             return
         except KoordinatorError as exc:
             self._error(exc.message)

@@ -10,6 +10,7 @@ top of what A saved, and B chooses.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -19,7 +20,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox, QVBoxLayout, QWidget
 
-from coordinator_app.discharge_plans import PlanKind, PlanStatus
+from coordinator_app.discharge_plans import Offer, PlanKind, PlanStatus
 from coordinator_app.model import PlanFacts
 from coordinator_app.services.admissions import AdmissionInput, AdmissionService
 from coordinator_app.services.context import ServiceContext, fixed_clock
@@ -233,7 +234,7 @@ def test_facts_conflict_puts_my_ticks_and_date_back_on_top_of_the_colleagues(fac
     assert dialog.note_button.text() == "&Gem mine" and dialog.reload_button.text() == "&Hent den gemte"
     labels = [dialog.table.item(r, 0).text() for r in range(dialog.table.rowCount())]
     assert labels == [
-        "Vil formentlig ikke selv søge nødvendig behandling eller sociale tilbud (§ 13 a, stk. 2)",
+        "Vil ikke selv søge behandling (§ 13 a, stk. 2)",
         "Planlagt udskrivning",
     ]  # A's tick is not B's change: not listed
     assert dialog.table.item(1, 1).text() == "04-12-2026" and dialog.table.item(1, 2).text() == "(tom)"
@@ -276,3 +277,55 @@ def test_facts_annuller_keeps_my_values_on_the_tab_and_saves_nothing(qtbot, fact
     click(qtbot, tab.save_facts_button)  # now on top of A's version: saved without asking again
     assert actions.conflict_dialog is None
     assert a.plans.panel(admission_id).admission.plan_facts == PlanFacts(afsnit_v_support=True, wont_seek_help=True)
+
+
+def test_a_kladde_put_in_force_meanwhile_takes_my_text_as_a_new_version_to_issue(qtbot, workstations) -> None:
+    a, b, admission_id = workstations
+    plan = a.plans.create(admission_id, PlanKind.UDSKRIVNINGSAFTALE)
+    editor_b = editor_on(qtbot, b, admission_id)
+    qtbot.keyClicks(editor_b.form.goals, "Passe sin medicin selv")
+    complete = dataclasses.replace(
+        plan.content,
+        parties=tuple(dataclasses.replace(p, name=p.name or "Fiktiv Person") for p in plan.content.parties),
+        treatment_offers=(Offer("Ambulant opfølgning", "Distriktspsykiatrien"),),
+        reaction_who="Kontaktpersonen",
+        reaction_how="Ringer samme dag",
+        end=date(2027, 5, 28),
+        patient_agrees=True,
+        patient_agreed_on=TODAY,
+    )
+    a.plans.activate(plan.id or 0, complete, expected_version=plan.version or 0)
+    click(qtbot, editor_b.save_button)
+    dialog = editor_b.conflict_dialog
+    assert dialog is not None and dialog.note_button.text() == "Ret den gemte med &min tekst"
+    click(qtbot, dialog.note_button)
+    qtbot.waitUntil(lambda: editor_b.conflict_dialog is None)
+    assert editor_b.in_force and not editor_b.read_only  # revising the plan in force
+    assert editor_b.form.goals.toPlainText() == "Passe sin medicin selv"
+    assert editor_b.form.reaction_who.text() == "Kontaktpersonen"  # A's text kept where B typed nothing
+    assert "Udsted ny version" in editor_b.ok_label.text()
+
+
+def test_in_the_main_window_a_facts_conflict_asks_and_puts_my_tick_back(main_window, qtbot) -> None:
+    """The same through the main window's wiring (replaces test_plans_ui's old "refused and reloaded" test)."""
+    admission_id = next(
+        r.admission_id
+        for r in (main_window.model.row_at(i) for i in range(main_window.model.rowCount()))
+        if r.discharged is None and not main_window.plans.panel(r.admission_id).admission.plan_facts.wont_seek_help
+    )
+    assert main_window.select_admission(admission_id)
+    tab = main_window.details.plan_tab
+    main_window.details.tabs.setCurrentWidget(tab)
+    click(qtbot, tab.fact_checks["wont_seek_help"])
+    other = main_window.plans.panel(admission_id).admission  # a colleague sets the planned discharge meanwhile
+    main_window.plans.set_facts(admission_id, other.plan_facts, date(2026, 11, 24), expected_version=other.version or 0)
+    click(qtbot, tab.save_facts_button)
+    dialog = main_window.plan_actions.conflict_dialog
+    assert isinstance(dialog, ConflictDialog) and dialog.isVisible()
+    tab = main_window.details.plan_tab
+    assert tab.fact_checks["wont_seek_help"].isChecked()  # mine, put back on top …
+    assert tab.planned.value() == date(2026, 11, 24)  # … of what the colleague saved
+    click(qtbot, dialog.note_button)
+    qtbot.waitUntil(lambda: main_window.plan_actions.conflict_dialog is None)
+    stored = main_window.plans.panel(admission_id).admission
+    assert stored.plan_facts.wont_seek_help and stored.planned_discharge == date(2026, 11, 24)
