@@ -367,7 +367,11 @@ class MainWindow(QMainWindow):
             from coordinator_app.ui.plan_dialogs import PlanActions
 
             actions = self._plan_actions = PlanActions(
-                self, self.plans, today=self._ctx.clock.today, fetch_pdf=self.documents.content
+                self,
+                self.plans,
+                today=self._ctx.clock.today,
+                fetch_pdf=self.documents.content,
+                last_change=self.admissions.last_change,  # the conflict dialog names who saved first and when
             )
             actions.connect_tab(self.details.plan_tab)
             actions.changed.connect(lambda admission_id: self._after_change(admission_id, True))

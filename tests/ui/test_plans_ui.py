@@ -212,22 +212,6 @@ def test_facts_make_the_warning_and_the_E1_then_E2_deadline_in_the_list(main_win
     assert main_window.details.plan_tab.new_button.text() == "&Ny koordinationsplan…"
 
 
-def test_a_conflicting_change_of_the_facts_is_refused_in_danish_and_reloaded(main_window, qtbot, monkeypatch) -> None:
-    admission_id = fresh_admission(main_window)
-    tab = open_plan_tab(main_window, admission_id)
-    click(qtbot, tab.fact_checks["wont_seek_help"])
-    # Someone else saves the admission's facts meanwhile.
-    other = main_window.plans.panel(admission_id).admission
-    main_window.plans.set_facts(admission_id, other.plan_facts, TOMORROW, expected_version=other.version or 0)
-    shown: list[str] = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text, *a, **k: shown.append(text))
-    click(qtbot, tab.save_facts_button)
-    assert shown and "En anden bruger har ændret" in shown[0]
-    tab = main_window.details.plan_tab
-    assert not tab.fact_checks["wont_seek_help"].isChecked()  # reloaded: what the other user saved
-    assert tab.planned.value() == TOMORROW
-
-
 # -- the editor --------------------------------------------------------------------------------------------------
 def test_a_plan_from_the_netvaerksmoede_has_its_participants_and_agreements(main_window, qtbot) -> None:
     admission_id = meeting_admission(main_window)
