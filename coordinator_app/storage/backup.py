@@ -19,6 +19,7 @@ import os
 import re
 import shutil
 import sqlite3
+import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -211,6 +212,30 @@ def quick_check(db: Database) -> CheckResult:
     A damaged database is reopened read-only by the caller, with an offer to restore. PostgreSQL checks itself.
     """
     return _check_open(db, full=False)
+
+
+class BackgroundCheck:
+    """``quick_check`` of a local file on its own read-only connection in a thread, so the start goes on meanwhile
+    (issue 7: the check reads the whole file). SQLite releases the GIL while it checks; ``result`` waits for it.
+
+    The caller holds the database's writes until the result is in (``Database.hold_writes``): a damaged file is
+    never written to."""
+
+    def __init__(self, file: SqliteFile) -> None:
+        self._file = file
+        self._result: CheckResult | None = None
+        self._thread = threading.Thread(target=self._run, name="koordinator-quick-check", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            self._result = check_file(self._file, full=False)
+        except Exception as exc:  # a check that could not run is a failed one, never a passed one
+            self._result = CheckResult(ok=False, problems=(str(exc),))
+
+    def result(self) -> CheckResult:
+        self._thread.join()
+        return self._result or CheckResult(ok=False, problems=("Kontrollen blev ikke færdig.",))
 
 
 def integrity_check(db: Database) -> CheckResult:

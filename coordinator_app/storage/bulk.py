@@ -59,13 +59,13 @@ def upsert_kommuner(session: Session, kommuner: Iterable[Kommune]) -> None:
         return
     conn = session.connection()
     table = table_of(KommuneRow)
+    stmt: Any
     if conn.dialect.name == "postgresql":
         from sqlalchemy.dialects import postgresql  # only for a shared database: ~40 ms at start otherwise
 
-        dialect_insert = postgresql.insert
+        stmt = postgresql.insert(table)
     else:
-        dialect_insert = sqlite.insert
-    stmt = dialect_insert(table)
+        stmt = sqlite.insert(table)
     stmt = stmt.on_conflict_do_update(
         index_elements=[table.c.code],
         set_={c: stmt.excluded[c] for c in ("name", "region", "secure_mail")},

@@ -17,7 +17,7 @@ from __future__ import annotations
 import errno
 import hmac
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
@@ -46,6 +46,10 @@ from coordinator_app.storage.sqlite_file import SQLITE_HEADER, FileKind, SqliteF
 __all__ = ["SQLITE_HEADER", "Database", "default_database_url", "local_path", "open_database"]
 
 DEFAULT_BUSY_TIMEOUT = 5.0  # seconds
+
+#: Statements that never write (``Database.hold_writes``); anything else — INSERT, UPDATE, DELETE, DDL, PRAGMA,
+#: WITH … — waits.
+_READS = ("SELECT", "BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")
 
 #: ``Database.kind``: what the status bar says about where the data lives.
 KIND_ENCRYPTED = "krypteret lokal"
@@ -82,6 +86,7 @@ class Database:
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         self._connector = connector
         self._changes = 0
+        self._write_gate: Callable[[], None] | None = None
         self.url = url  # password hidden; never the passphrase
         self.dialect: str = engine.dialect.name  # "sqlite" | "postgresql"
         self.path = path  # the SQLite file, None for PostgreSQL or :memory:
@@ -171,6 +176,31 @@ class Database:
             raise translated from exc
         finally:
             session.close()
+
+    def hold_writes(self, wait: Callable[[], None]) -> None:
+        """Until ``release_writes``, every statement that may write calls ``wait`` first: it returns when writing may
+        go on, or raises (and nothing is written). Reads go ahead meanwhile — the start reads the first screen while
+        the file's ``quick_check`` runs (issue 7) — but a failing one calls ``wait`` too (the failure may be the
+        damage the check is looking for; its answer comes first), and what ``wait`` raises replaces the error."""
+        if self._write_gate is None:
+            event.listen(self._engine, "before_cursor_execute", self._before_execute)
+            event.listen(self._engine, "handle_error", self._on_error)
+        self._write_gate = wait
+
+    def release_writes(self) -> None:
+        if self._write_gate is not None:
+            self._write_gate = None
+            event.remove(self._engine, "before_cursor_execute", self._before_execute)
+            event.remove(self._engine, "handle_error", self._on_error)
+
+    def _before_execute(self, _conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        gate = self._write_gate
+        if gate is not None and not statement.lstrip()[:9].upper().startswith(_READS):
+            gate()
+
+    def _on_error(self, _context: Any) -> None:
+        if (gate := self._write_gate) is not None:
+            gate()
 
     def get_meta(self, key: str) -> str | None:
         with self.session() as session:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,7 +22,7 @@ from coordinator_app.services.setup import ensure_reference_data, is_demo, load_
 from coordinator_app.services.users import UserService
 from coordinator_app.storage import Database, open_database
 from coordinator_app.storage.auto_backup import AutoBackup
-from coordinator_app.storage.backup import quick_check
+from coordinator_app.storage.backup import BackgroundCheck, CheckResult, quick_check
 from coordinator_app.storage.database import local_path
 from coordinator_app.storage.failures import PassphraseRequiredError, WrongPassphraseError
 
@@ -180,19 +181,20 @@ def ask_passphrase_to_remember(text: str, path: Path | None) -> tuple[str, bool]
     return dialog.answer()
 
 
-def open_for_start(options: LaunchOptions) -> tuple[Database | None, str | None]:
+def open_for_start(options: LaunchOptions, *, check_later: bool = False) -> tuple[Database | None, str | None]:
     """Issue 9: which database to open. ``--database`` (and ``--smoke``/``--demo``, which never show the wizard) as
     given; else the workstation's saved choice (``forbindelse.json``); else the default file of an older install;
-    else the first-run wizard. (None, None): cancelled or could not be opened (the program closes)."""
+    else the first-run wizard. (None, None): cancelled or could not be opened (the program closes).
+    ``check_later``: see ``open_with_passphrase``."""
     if options.database_url is not None or options.smoke or options.demo:
-        return open_with_passphrase(options.database_url)
+        return open_with_passphrase(options.database_url, check_later=check_later)
     try:
         config = connection.load_config()
     except KoordinatorError as exc:
         _critical(exc.message)
         return None, None
     if config is not None:
-        return open_with_passphrase(config.database_url())
+        return open_with_passphrase(config.database_url(), check_later=check_later)
     if needs_first_run():
         from coordinator_app.ui.first_run import run_first_run  # only on a new workstation
 
@@ -200,8 +202,8 @@ def open_for_start(options: LaunchOptions) -> tuple[Database | None, str | None]
         if result is None:
             log.info("Første opstart annulleret; programmet lukker")
             return None, None
-        return open_with_passphrase(result.url, passphrase=result.passphrase)
-    return open_with_passphrase(None)
+        return open_with_passphrase(result.url, passphrase=result.passphrase, check_later=check_later)
+    return open_with_passphrase(None, check_later=check_later)
 
 
 def open_or_explain(url: str | None) -> Database | None:
@@ -213,12 +215,18 @@ def open_or_explain(url: str | None) -> Database | None:
     return open_with_passphrase(url)[0]
 
 
-def open_with_passphrase(url: str | None, *, passphrase: str | None = None) -> tuple[Database | None, str | None]:
+def open_with_passphrase(
+    url: str | None, *, passphrase: str | None = None, check_later: bool = False
+) -> tuple[Database | None, str | None]:
     """``open_or_explain`` that also returns the adgangskode used (kept in memory only, for backup/restore).
 
     An encrypted local file tries, in turn: ``passphrase`` (the wizard's), ``KOORDINATOR_PASSPHRASE``, the system
     keyring (an entry that no longer fits is removed and does not count as a try), then asks — at most three
-    times, offering "Husk i nøgleringen" where there is one."""
+    times, offering "Husk i nøgleringen" where there is one.
+
+    ``check_later`` (the start, issue 7): a local file's ``quick_check`` runs in the background instead of before
+    returning, and every write waits for it; ``settle_start_check`` waits for it and handles a damaged file as
+    this function otherwise does at once (read-only, saying so)."""
     passphrase = passphrase or os.environ.get("KOORDINATOR_PASSPHRASE") or None
     path = _local_file(url)
     keyring_tried = from_keyring = remember = False
@@ -264,22 +272,58 @@ def open_with_passphrase(url: str | None, *, passphrase: str | None = None) -> t
             return None, None
     if remember and path is not None and passphrase and db.encrypted:
         connection.store_secret(str(path), passphrase)
-    if db.dialect == "sqlite" and not db.read_only:
-        result = quick_check(db)
-        if not result.ok:
-            db.dispose()
-            QMessageBox.warning(
-                None,
-                "Koordinator – databasen er beskadiget",
-                "Databasen er beskadiget og åbnes kun til læsning, så intet går tabt. Gendan den seneste "
-                "sikkerhedskopi (koordinator restore FIL, eller kontakt IT).\n\n" + "\n".join(result.problems[:5]),
-            )
-            try:
-                return open_database(url, passphrase=passphrase, read_only=True), passphrase
-            except StorageError as exc:
-                _critical(exc.message)
-                return None, None
+    if db.dialect == "sqlite" and not db.read_only and db.file is not None:
+        if check_later:
+            check = BackgroundCheck(db.file)
+            db.hold_writes(lambda: _writes_may_go_on(check.result()))
+            _START_CHECKS[db] = (check, url)
+            return db, passphrase
+        checked = _after_check(db, quick_check(db), url, passphrase)
+        return (checked, passphrase) if checked is not None else (None, None)
     return db, passphrase
+
+
+#: The start's checks still running (``open_with_passphrase(check_later=True)``), with the URL the file was opened by.
+_START_CHECKS: weakref.WeakKeyDictionary[Database, tuple[BackgroundCheck, str | None]] = weakref.WeakKeyDictionary()
+
+
+class StartCheckFailed(BaseException):
+    """The start's ``quick_check`` found the file damaged while the window was being built (a write, or a failing
+    read, waited for it): ``start_window`` starts over on the file reopened read-only. A ``BaseException`` so that
+    no error handler on the way shows it as an ordinary failure; nothing was written."""
+
+
+def _writes_may_go_on(result: CheckResult) -> None:
+    if not result.ok:
+        raise StartCheckFailed
+
+
+def settle_start_check(db: Database, passphrase: str | None) -> Database | None:
+    """Wait for the start's ``quick_check`` of ``db`` (none running: ``db``). Whole: ``db``, and writes go ahead.
+    Damaged: ``db`` is closed and the file reopened read-only, saying so (None: that failed too; already told)."""
+    pending = _START_CHECKS.pop(db, None)
+    if pending is None:
+        return db
+    check, url = pending
+    return _after_check(db, check.result(), url, passphrase)
+
+
+def _after_check(db: Database, result: CheckResult, url: str | None, passphrase: str | None) -> Database | None:
+    if result.ok:
+        db.release_writes()
+        return db
+    db.dispose()
+    QMessageBox.warning(
+        None,
+        "Koordinator – databasen er beskadiget",
+        "Databasen er beskadiget og åbnes kun til læsning, så intet går tabt. Gendan den seneste "
+        "sikkerhedskopi (koordinator restore FIL, eller kontakt IT).\n\n" + "\n".join(result.problems[:5]),
+    )
+    try:
+        return open_database(url, passphrase=passphrase, read_only=True)
+    except StorageError as exc:
+        _critical(exc.message)
+        return None
 
 
 def _local_file(url: str | None) -> Path | None:
@@ -326,18 +370,16 @@ def run(options: LaunchOptions) -> int:
     install_danish(app)
     qInstallMessageHandler(_qt_message_handler)
     install_crash_handler()
-    db, passphrase = open_for_start(options)
+    db, passphrase = open_for_start(options, check_later=True)
     if db is None:
         log.warning("Databasen kunne ikke åbnes; programmet lukker")
         return 2
     log.info("Database åbnet (%s)", db.dialect)
     try:
-        principal = sign_in_for_start(db, options)
-        if principal is None:
-            log.info("Login annulleret eller afvist; programmet lukker")
-            db.dispose()
+        started = start_window(db, passphrase, options)
+        if started is None:
             return 2
-        window = build_window(db, options, principal=principal)
+        window, db = started
     except KoordinatorError as exc:
         QMessageBox.critical(None, "Koordinator", exc.message)
         db.dispose()
@@ -359,6 +401,44 @@ def run(options: LaunchOptions) -> int:
             log.error("Sikkerhedskopi ved afslutning mislykkedes: %s", exc.message)
     db.dispose()
     return int(code)
+
+
+def signs_in_silently(db: Database, options: LaunchOptions) -> bool:
+    """``sign_in_for_start`` will neither ask nor check a password: a demo database, or ``--smoke``/``--demo`` on
+    one without users. Only then the window is built while the start's ``quick_check`` runs."""
+    ctx = ServiceContext(database=db, clock=Clock())
+    if is_demo(ctx):
+        return True
+    return (options.smoke or options.demo) and not UserService(ctx).has_users()
+
+
+def start_window(db: Database, passphrase: str | None, options: LaunchOptions) -> tuple[MainWindow, Database] | None:
+    """Sign in (``sign_in_for_start``) and build the window (``build_window``) while the start's ``quick_check``
+    (``open_with_passphrase(check_later=True)``) runs beside, then settle it: the window and its database. Before
+    any prompt the check is settled first, as it always was. A damaged file: started over on the file reopened
+    read-only (warned, as before) — nothing was written, as writes waited for the check. None: the program closes
+    (login cancelled or refused, or the damaged file could not be reopened; told)."""
+    try:
+        if not signs_in_silently(db, options):
+            checked = settle_start_check(db, passphrase)
+            if checked is None:
+                return None
+            db = checked
+        principal = sign_in_for_start(db, options)
+        if principal is None:
+            log.info("Login annulleret eller afvist; programmet lukker")
+            db.dispose()
+            return None
+        window = build_window(db, options, principal=principal)
+    except StartCheckFailed:
+        window = None
+    checked = settle_start_check(db, passphrase)
+    if checked is db and window is not None:
+        return window, db
+    if window is not None:
+        window.close()
+        window.deleteLater()
+    return None if checked is None else start_window(checked, passphrase, options)
 
 
 def is_demo_window(window: MainWindow) -> bool:

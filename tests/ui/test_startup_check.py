@@ -1,0 +1,122 @@
+"""The start's ``quick_check`` runs beside building the window (issue 7) and is as safe as before: nothing is
+written until it has passed, and a damaged file still ends read-only with the warning, the window saying so."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from coordinator_app.storage import Database, open_database
+from coordinator_app.storage.failures import DamagedDatabaseError
+from coordinator_app.ui import app as app_module
+
+
+def damage(path: Path) -> None:
+    """Garble the patients table's root page: the file opens, other tables read, ``quick_check`` fails."""
+    db = open_database(path, migrate=False)
+    with db.engine.connect() as conn:
+        root = conn.exec_driver_sql("SELECT rootpage FROM sqlite_master WHERE name = 'patients'").scalar_one()
+        page_size = conn.exec_driver_sql("PRAGMA page_size").scalar_one()
+    db.dispose()
+    data = bytearray(path.read_bytes())
+    start = (root - 1) * page_size
+    data[start + 12 : start + page_size] = os.urandom(page_size - 12)
+    path.write_bytes(bytes(data))
+
+
+@pytest.fixture
+def warnings(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    shown: list[str] = []
+    monkeypatch.setattr(
+        app_module.QMessageBox, "warning", staticmethod(lambda _parent, title, text, *_: shown.append(text))
+    )
+    monkeypatch.setattr(
+        app_module.QMessageBox, "critical", staticmethod(lambda _parent, title, text, *_: shown.append(text))
+    )
+    return shown
+
+
+def options(tmp_path: Path) -> app_module.LaunchOptions:
+    return app_module.LaunchOptions(database_url=None, smoke=True, settings_path=str(tmp_path / "settings.ini"))
+
+
+def test_a_write_waits_for_the_gate_and_nothing_is_written_when_it_refuses(tmp_path: Path) -> None:
+    db = open_database(tmp_path / "afsnit.db")
+    asked: list[str] = []
+
+    def refuse() -> None:
+        asked.append("write")
+        raise DamagedDatabaseError("Databasen er beskadiget, så intet er gemt.")
+
+    try:
+        db.hold_writes(refuse)
+        assert db.get_meta("prøve") is None, "reads go ahead while writes are held"
+        assert asked == []
+        with pytest.raises(DamagedDatabaseError):
+            db.set_meta("prøve", "1")
+        assert asked, "the write asked first"
+        asked.clear()
+        db.release_writes()
+        assert db.get_meta("prøve") is None, "the refused write left nothing behind"
+        db.set_meta("prøve", "2")
+        assert db.get_meta("prøve") == "2" and asked == []
+    finally:
+        db.dispose()
+
+
+def test_a_whole_file_starts_with_the_check_beside_and_writes_go_ahead_after(
+    qtbot, demo_db_path: Path, tmp_path: Path, warnings: list[str]
+) -> None:  # type: ignore[no-untyped-def]
+    db, passphrase = app_module.open_with_passphrase(str(demo_db_path), check_later=True)
+    assert db is not None and db in app_module._START_CHECKS
+    started = app_module.start_window(db, passphrase, options(tmp_path))
+    assert started is not None
+    window, checked = started
+    qtbot.addWidget(window)
+    try:
+        assert checked is db and not db.read_only and db not in app_module._START_CHECKS
+        assert window.model.rowCount() > 0 and warnings == []
+        db.set_meta("efter-start", "ja")
+        assert db.get_meta("efter-start") == "ja"
+    finally:
+        window.close()
+        db.dispose()
+
+
+def test_a_damaged_file_found_while_the_window_is_built_ends_read_only_with_the_warning(
+    qtbot, demo_db_path: Path, tmp_path: Path, warnings: list[str]
+) -> None:  # type: ignore[no-untyped-def]
+    damage(demo_db_path)
+    before = demo_db_path.read_bytes()
+    db, passphrase = app_module.open_with_passphrase(str(demo_db_path), check_later=True)
+    assert db is not None and not db.read_only
+    with pytest.raises(app_module.StartCheckFailed):  # held until the check answers, then refused
+        db.set_meta("under-start", "ja")
+    started = app_module.start_window(db, passphrase, options(tmp_path))
+    assert started is not None
+    window, checked = started
+    qtbot.addWidget(window)
+    try:
+        assert checked is not db and checked.read_only
+        # The warning comes first, as before (the garbled list table then fails to load in the read-only window,
+        # told as before); the first build's failing read waited for the check instead of being shown.
+        assert "beskadiget og åbnes kun til læsning" in warnings[0]
+        assert window._ctx.database is checked
+    finally:
+        window.close()
+        checked.dispose()
+    assert demo_db_path.read_bytes() == before, "nothing was written to the damaged file"
+
+
+def test_without_check_later_the_check_comes_before_open_returns_as_before(
+    demo_db_path: Path, warnings: list[str]
+) -> None:
+    damage(demo_db_path)
+    db: Database | None = app_module.open_or_explain(str(demo_db_path))
+    assert db is not None
+    try:
+        assert db.read_only and len(warnings) == 1 and db not in app_module._START_CHECKS
+    finally:
+        db.dispose()
