@@ -254,7 +254,9 @@ def test_a_change_that_fails_after_its_line_takes_the_line_with_it(
     def broken(*_args: object) -> bytes:
         raise RuntimeError("printeren brændte")
 
-    monkeypatch.setattr("coordinator_app.services.documents.render_varslingsblanket", broken)
+    monkeypatch.setattr(
+        "coordinator_app.documents.varslingsblanket.render_varslingsblanket", broken
+    )  # imported when used
     before = log(ctx)
     with pytest.raises(RuntimeError, match="printeren"):
         NotificationService(ctx).send(admitted.admission_id, NotificationInput(kind=EventKind.VARSLING))
