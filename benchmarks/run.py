@@ -25,8 +25,10 @@ Sections (``--only``):
   ``ListRow`` values from the rows, in turn; raw fetchall of plain tuples is printed for scale.
 * ``start``: cold start to a shown, populated list — ``koordinator --smoke`` on the benchmark database in a fresh
   process, the window also shown, timed from spawning the process to the moment the list is filled and shown
-  (a timestamp on the system-wide monotonic clock) — against a bare PySide6 ``QApplication`` +
-  ``QMainWindow.show()`` process timed the same way, in turn. Both times to process exit are printed too, and the
+  and the file's ``quick_check`` (which runs beside building the window) has passed (a timestamp on the
+  system-wide monotonic clock) — against a bare PySide6 ``QApplication`` + ``QMainWindow.show()`` process timed
+  the same way, in turn. Compiled modules are kept as an installed app has them (written by an untimed first
+  run, even under ``PYTHONDONTWRITEBYTECODE``). Both times to process exit are printed too, and the
   floor of the stack: the bare window plus ``import sqlalchemy.orm`` (no target; it shows how much of the ratio
   the ORM's import alone takes).
 """

@@ -27,10 +27,11 @@ def test_importing_the_main_window_leaves_pdf_xlsx_and_holiday_libraries_unloade
 
 
 #: Loaded when first used, not at start: password hashing (a login or a user's new password), the PostgreSQL
-#: dialect (a shared database), the admission form and its conflict dialog (the details panel needs only the
-#: flags' labels).
+#: dialect (a shared database), Alembic (a migration), the admission form and its conflict dialog (the details
+#: panel needs only the flags' labels).
 NOT_AT_START = (
     "argon2",
+    "alembic",
     "sqlalchemy.dialects.postgresql",
     "coordinator_app.ui.admission_dialog",
     "coordinator_app.ui.conflict_dialog",
