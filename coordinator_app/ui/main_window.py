@@ -934,9 +934,11 @@ class MainWindow(QMainWindow):
         geometry = self._settings.value("main/geometry")
         if isinstance(geometry, QByteArray) and not geometry.isEmpty():
             self.restoreGeometry(geometry)
-        else:
-            self.resize(1440, 860)
-            self.splitter.setSizes([860, 560])
+        else:  # first start: 1440 × 860, but never larger than the screen (a 1366 × 768 laptop)
+            screen = self.screen().availableGeometry()
+            width, height = min(1440, screen.width()), min(860, screen.height())
+            self.resize(width, height)
+            self.splitter.setSizes([width * 6 // 10, width * 4 // 10])
         for key, target in (("main/splitter", self.splitter), ("main/header", self.table.horizontalHeader())):
             state = self._settings.value(key)
             if isinstance(state, QByteArray) and not state.isEmpty():
