@@ -3,8 +3,9 @@
 # throwaway PostgreSQL the fixtures start, pytest-qt GUI tests offscreen, CLI smoke in a subprocess), then the
 # installer tests against the bundle, .tar.gz and .deb that `make bundle` builds (installer/build.sh).
 #
-# The bundle is built in the background from the start (its log in build/bundle.log), on the second core while
-# pytest uses the first, so it adds little wall time. Arguments go to the main pytest run.
+# The bundle is built in the background from the start (its log in build/bundle.log), niced, so it takes the
+# cycles the parallel pytest leaves and adds little wall time. Arguments go to the main pytest run
+# (KOORDINATOR_TEST_WORKERS=1 runs it in one process).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export QT_QPA_PLATFORM=offscreen
@@ -24,7 +25,8 @@ echo "== Lagdeling (import-linter) =="
 .venv/bin/lint-imports --no-cache
 echo "== Tests =="
 status=0
-.venv/bin/python -m pytest --ignore=tests/installer "$@" || status=$?
+# In parallel (pytest-xdist): one worker per CPU, each with its own PostgreSQL cluster and temp folders.
+.venv/bin/python -m pytest -n "${KOORDINATOR_TEST_WORKERS:-auto}" --ignore=tests/installer "$@" || status=$?
 
 echo "== Pakker (installer/build.sh) =="
 waited=$(date +%s)

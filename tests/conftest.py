@@ -39,3 +39,17 @@ def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
     monkeypatch.setenv("XDG_DATA_HOME", str(home / ".local" / "share"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(home / ".cache"))
+
+
+#: Kill-test figures in pytest's terminal summary (visible without ``-s``): ``record_property`` name → label.
+#: Here, not in tests/meetings/, so the figures also print when pytest-xdist runs the tests in worker processes
+#: (the controller only loads this conftest; the reports carry ``user_properties`` back to it).
+KILL_SUMMARIES = {"kill_summary": "Autosave-kill-test", "gui_kill_summary": "GUI-kill-test"}
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    for outcome in ("passed", "failed"):
+        for report in terminalreporter.stats.get(outcome, []):
+            for name, value in getattr(report, "user_properties", ()):
+                if name in KILL_SUMMARIES:
+                    terminalreporter.write_line(f"{KILL_SUMMARIES[name]}: {value}")
