@@ -13,8 +13,9 @@ from coordinator_app.storage.failures import DamagedDatabaseError
 from coordinator_app.ui import app as app_module
 
 
-def damage(path: Path) -> None:
-    """Garble the patients table's root page: the file opens, other tables read, ``quick_check`` fails."""
+def damage(path: Path, *, keep_header: int = 12) -> None:
+    """Garble the patients table's root page: the file opens, other tables read, ``quick_check`` fails. (An empty
+    table's root page needs its header garbled too: ``keep_header=0``.)"""
     db = open_database(path, migrate=False)
     with db.engine.connect() as conn:
         root = conn.exec_driver_sql("SELECT rootpage FROM sqlite_master WHERE name = 'patients'").scalar_one()
@@ -22,7 +23,7 @@ def damage(path: Path) -> None:
     db.dispose()
     data = bytearray(path.read_bytes())
     start = (root - 1) * page_size
-    data[start + 12 : start + page_size] = os.urandom(page_size - 12)
+    data[start + keep_header : start + page_size] = os.urandom(page_size - keep_header)
     path.write_bytes(bytes(data))
 
 
@@ -120,3 +121,34 @@ def test_without_check_later_the_check_comes_before_open_returns_as_before(
         assert db.read_only and len(warnings) == 1 and db not in app_module._START_CHECKS
     finally:
         db.dispose()
+
+
+def test_with_a_login_the_damage_is_told_before_the_prompt_as_before(
+    tmp_path: Path, warnings: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from argon2 import PasswordHasher
+
+    from coordinator_app.access import DEMO_PRINCIPAL, Role
+    from coordinator_app.services.context import Clock, ServiceContext
+    from coordinator_app.services.setup import ensure_reference_data
+    from coordinator_app.services.users import UserService
+
+    path = tmp_path / "afsnit.db"
+    db = open_database(path)
+    ctx = ServiceContext(database=db, clock=Clock(), principal=DEMO_PRINCIPAL)
+    ensure_reference_data(ctx)
+    cheap = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    UserService(ctx, hasher=cheap).create_user("admin", "Ada Admin", Role.ADMINISTRATOR, "hemmelig-kode-123")
+    db.dispose()
+    damage(path, keep_header=0)
+    prompted: list[tuple[int, bool]] = []
+
+    def sign_in(db: Database, _options: app_module.LaunchOptions) -> None:
+        prompted.append((len(warnings), db.read_only))  # the login dialog would show here: cancel it
+
+    monkeypatch.setattr(app_module, "sign_in_for_start", sign_in)
+    opened, passphrase = app_module.open_with_passphrase(str(path), check_later=True)
+    assert opened is not None
+    launch = app_module.LaunchOptions(database_url=None, settings_path=str(tmp_path / "settings.ini"))
+    assert app_module.start_window(opened, passphrase, launch) is None
+    assert prompted == [(1, True)], "warned and reopened read-only before the login"
