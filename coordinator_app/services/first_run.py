@@ -153,6 +153,7 @@ class FirstRunResult:
     passphrase: str | None  # lokal: to open the new file without asking again
     config: connection.ConnectionConfig
     keyring_failed: bool = False  # the user asked for the keyring, and it refused (the summary says so)
+    admin: AdminInput | None = None  # who was just created: signed in at once (in memory only, like passphrase)
 
 
 def check_admin(admin: AdminInput, repeat: str | None = None) -> AdminInput:
@@ -262,7 +263,7 @@ def create_workstation(
             _fill(db, admin, ward, clock=clock or Clock(), users=users)
         db.dispose()
         db = None
-        result = _save(target, url, passphrase, config_file)
+        result = _save(target, url, passphrase, config_file, admin)
     except BaseException as exc:
         if db is not None:
             db.dispose()
@@ -300,7 +301,11 @@ def _fill(
 
 
 def _save(
-    target: LocalTarget | SharedTarget, url: str, passphrase: str | None, config_file: Path | None
+    target: LocalTarget | SharedTarget,
+    url: str,
+    passphrase: str | None,
+    config_file: Path | None,
+    admin: AdminInput | None,
 ) -> FirstRunResult:
     if isinstance(target, LocalTarget):
         path = Path(url)
@@ -312,9 +317,9 @@ def _save(
             if remembered:
                 connection.delete_secret(str(path))
             raise
-        return FirstRunResult(url, passphrase, saved, keyring_failed=target.remember and not remembered)
+        return FirstRunResult(url, passphrase, saved, keyring_failed=target.remember and not remembered, admin=admin)
     saved = connection.save_config(connection.ConnectionConfig(connection.SHARED, url=url), path=config_file)
-    return FirstRunResult(url, None, saved)
+    return FirstRunResult(url, None, saved, admin=admin)
 
 
 def _local_undo(path: Path):  # type: ignore[no-untyped-def]

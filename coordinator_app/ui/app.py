@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import sys
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,7 +18,7 @@ from coordinator_app.logs import configure_logging
 from coordinator_app.reference import load_centres
 from coordinator_app.services import connection
 from coordinator_app.services.context import Clock, ServiceContext
-from coordinator_app.services.first_run import load_ward_setup, needs_first_run
+from coordinator_app.services.first_run import FirstRunResult, load_ward_setup, needs_first_run
 from coordinator_app.services.settings import build_calendar_and_rules, centre_list
 from coordinator_app.services.setup import ensure_reference_data, is_demo, load_demo_ward
 from coordinator_app.services.users import UserService
@@ -55,6 +57,9 @@ class LaunchOptions:
     demo: bool = False
     smoke: bool = False
     settings_path: str | None = None  # an ini file instead of the user's settings (tests, smoke)
+    #: The administrator the first-run wizard just created (username, password; in memory only): signed in
+    #: without a second prompt for what was typed a moment ago.
+    sign_in_as: tuple[str, str] | None = None
 
 
 def _qt_message_handler(mode: QtMsgType, _context: QMessageLogContext, message: str) -> None:
@@ -134,6 +139,11 @@ def sign_in_for_start(db: Database, options: LaunchOptions, *, clock: Clock | No
     KOORDINATOR_PASSWORD or refuses. None: cancelled or refused (the program closes)."""
     ctx = ServiceContext(database=db, clock=clock or Clock())
     users = UserService(ctx)
+    if options.sign_in_as is not None:  # the administrator the first run just created: no second prompt
+        try:
+            return users.authenticate(*options.sign_in_as).principal
+        except KoordinatorError as exc:  # not expected; the normal login below says what to do
+            log.warning("Log ind efter første opstart mislykkedes: %s", exc.message)
     if options.demo and users.needs_login():
         QMessageBox.critical(
             None,
@@ -181,7 +191,12 @@ def ask_passphrase_to_remember(text: str, path: Path | None) -> tuple[str, bool]
     return dialog.answer()
 
 
-def open_for_start(options: LaunchOptions, *, check_later: bool = False) -> tuple[Database | None, str | None]:
+def open_for_start(
+    options: LaunchOptions,
+    *,
+    check_later: bool = False,
+    on_first_run: Callable[[FirstRunResult], None] | None = None,
+) -> tuple[Database | None, str | None]:
     """Issue 9: which database to open. ``--database`` (and ``--smoke``/``--demo``, which never show the wizard) as
     given; else the workstation's saved choice (``forbindelse.json``); else the default file of an older install;
     else the first-run wizard. (None, None): cancelled or could not be opened (the program closes).
@@ -202,6 +217,8 @@ def open_for_start(options: LaunchOptions, *, check_later: bool = False) -> tupl
         if result is None:
             log.info("Første opstart annulleret; programmet lukker")
             return None, None
+        if on_first_run is not None:
+            on_first_run(result)
         return open_with_passphrase(result.url, passphrase=result.passphrase, check_later=check_later)
     return open_with_passphrase(None, check_later=check_later)
 
@@ -370,7 +387,10 @@ def run(options: LaunchOptions) -> int:
     install_danish(app)
     qInstallMessageHandler(_qt_message_handler)
     install_crash_handler()
-    db, passphrase = open_for_start(options, check_later=True)
+    created: list[FirstRunResult] = []
+    db, passphrase = open_for_start(options, check_later=True, on_first_run=created.append)
+    if created and created[0].admin is not None:
+        options = dataclasses.replace(options, sign_in_as=(created[0].admin.username, created[0].admin.password))
     if db is None:
         log.warning("Databasen kunne ikke åbnes; programmet lukker")
         return 2

@@ -5,6 +5,7 @@ behind and keeps the wizard open; start-up uses the saved choice and the keyring
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sqlite3
 import stat
@@ -262,6 +263,47 @@ def test_a_new_workstation_gets_the_wizard_and_opens_what_it_made(qapp, tmp_path
     assert made and db is not None and db.encrypted and db.path == tmp_path / "ny.db" and passphrase == PASSPHRASE
     db.dispose()
     assert not first_run_service.needs_first_run()
+
+
+def test_the_administrator_the_wizard_made_is_signed_in_without_a_second_prompt(
+    qapp, tmp_path, monkeypatch, no_keyring
+) -> None:  # type: ignore[no-untyped-def]
+    """What was typed a moment ago is not asked again: the new administrator is signed in (and it is logged)."""
+    from coordinator_app.storage.audit_repository import AuditRepository
+    from coordinator_app.ui import first_run as wizard_module
+
+    def finish_wizard(*_args):  # type: ignore[no-untyped-def]
+        return first_run_service.create_workstation(
+            first_run_service.LocalTarget(tmp_path / "ny.db", PASSPHRASE),
+            first_run_service.AdminInput("anne", "Anne Admin", ADMIN_PASSWORD),
+            first_run_service.WardInput("Psykiatrisk Center Test", "Afsnit 1", ("101",)),
+            users=lambda ctx: UserService(ctx, hasher=FAST),
+        )
+
+    def no_login_dialog(*_args, **_kwargs):  # type: ignore[no-untyped-def]
+        raise AssertionError("ingen login-dialog skulle vises")
+
+    monkeypatch.setattr(wizard_module, "run_first_run", finish_wizard)
+    monkeypatch.setattr(app_module, "sign_in", no_login_dialog)
+    no_prompt(monkeypatch)
+    created: list[first_run_service.FirstRunResult] = []
+    options = app_module.LaunchOptions(database_url=None)
+    db, _ = app_module.open_for_start(options, on_first_run=created.append)
+    assert db is not None and created and created[0].admin is not None
+    admin = created[0].admin
+    signed_in = dataclasses.replace(options, sign_in_as=(admin.username, admin.password))
+    principal = app_module.sign_in_for_start(db, signed_in)
+    assert principal is not None and principal.username == "anne" and principal.full_name == "Anne Admin"
+    with db.session() as session:
+        assert any("anne" in line.user for line in AuditRepository(session).all())
+    db.dispose()
+    # Without the wizard's credentials the normal login is asked for.
+    again = open_database(f"sqlite:///{tmp_path / 'ny.db'}", passphrase=PASSPHRASE)
+    try:
+        with pytest.raises(AssertionError, match="ingen login-dialog"):
+            app_module.sign_in_for_start(again, options)
+    finally:
+        again.dispose()
 
 
 def test_smoke_and_demo_never_show_the_wizard(qapp, monkeypatch) -> None:
