@@ -25,10 +25,6 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from stdnum.dk import cpr as stdnum_cpr
-from stdnum.exceptions import ValidationError as StdnumError
-from stdnum.util import clean
-
 from coordinator_app.errors import ValidationError
 
 FIELD = "cpr"
@@ -44,6 +40,11 @@ _SYNTHETIC_SERIAL_PREFIX = "99"
 
 def _compact(text: str) -> str:
     """Drop whitespace and dashes (including Unicode dashes, as stdnum does), upper-case letters."""
+    if isinstance(text, str) and text.isascii():  # stdnum maps only non-ASCII characters: the same answer
+        return "".join(text.replace("-", "").split()).upper()
+    from stdnum.exceptions import ValidationError as StdnumError  # stdnum pulls in pydoc: not at start (issue 7)
+    from stdnum.util import clean
+
     try:
         cleaned = clean(text, " -")
     except StdnumError:  # pragma: no cover - clean() only fails on non-iterables
@@ -61,6 +62,9 @@ def _century_date(number: str, day_offset: int = 0) -> date | None:
     if not 1 <= day <= 31:
         return None
     shifted = f"{day:02d}{number[2:]}"
+    from stdnum.dk import cpr as stdnum_cpr
+    from stdnum.exceptions import ValidationError as StdnumError
+
     try:
         return stdnum_cpr.get_birth_date(shifted)
     except (StdnumError, ValueError):
@@ -201,6 +205,8 @@ def mask_cpr(cpr: str) -> str:
 
 
 def _modulus11(number: str) -> int:
+    from stdnum.dk import cpr as stdnum_cpr
+
     return stdnum_cpr.checksum(number)
 
 

@@ -10,7 +10,6 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy.orm import Session
 
 from coordinator_app.audit import AuditAction
-from coordinator_app.demo import generate_demo_ward
 from coordinator_app.errors import KoordinatorError
 from coordinator_app.model import Admission, Consent, ConsentMethod, ConsentRecipient, Kommune
 from coordinator_app.reference import load_kommuner
@@ -246,6 +245,8 @@ def load_demo_ward(ctx: ServiceContext, *, seed: int = 2026) -> DemoSummary:
             "Databasen indeholder rigtige patientdata, så demo-afdelingen indlæses ikke her. "
             "Start med en anden database (--database) for at se demoen."
         )
+    from coordinator_app.demo import generate_demo_ward  # only when the demo ward is loaded (issue 7: start-up)
+
     ward = generate_demo_ward(ctx.clock.today(), seed=seed)
     with ctx.database.session() as session:
         # The audit log is never cleared (issue 8): this line marks where the old demo's patient ids stop meaning

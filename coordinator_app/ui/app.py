@@ -10,15 +10,14 @@ import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from coordinator_app import __version__
 from coordinator_app.access import DEMO_PRINCIPAL, Principal
 from coordinator_app.errors import KoordinatorError, StorageError
 from coordinator_app.logs import configure_logging
 from coordinator_app.reference import load_centres
-from coordinator_app.services import connection
 from coordinator_app.services.context import Clock, ServiceContext
-from coordinator_app.services.first_run import FirstRunResult, load_ward_setup, needs_first_run
 from coordinator_app.services.settings import build_calendar_and_rules, centre_list
 from coordinator_app.services.setup import ensure_reference_data, is_demo, load_demo_ward
 from coordinator_app.services.users import UserService
@@ -27,6 +26,9 @@ from coordinator_app.storage.auto_backup import AutoBackup
 from coordinator_app.storage.backup import BackgroundCheck, CheckResult, quick_check
 from coordinator_app.storage.database import local_path
 from coordinator_app.storage.failures import PassphraseRequiredError, WrongPassphraseError
+
+if TYPE_CHECKING:  # the first run's module is loaded only where used (issue 7: start-up)
+    from coordinator_app.services.first_run import FirstRunResult
 
 # isort: split
 # PySide6 comes after the service stack: once imported, its import hook inspects every later module (issue 7).
@@ -123,8 +125,11 @@ def build_window(
     settings = QSettings(options.settings_path, QSettings.Format.IniFormat) if options.settings_path else QSettings()
     centres = load_centres()
     ward = f"{centres[0].name}, {centres[0].wards[0]}" if demo and centres and centres[0].wards else ""
-    if not demo and (setup := load_ward_setup(ctx)) is not None:
-        ward = setup.name  # issue 9: the ward the first run set up
+    if not demo:
+        from coordinator_app.services.first_run import load_ward_setup  # not for the demo (issue 7: start-up)
+
+        if (setup := load_ward_setup(ctx)) is not None:
+            ward = setup.name  # issue 9: the ward the first run set up
     window = MainWindow(
         ctx, settings=settings, centres=centre_list(ctx), database_label=database_label(db, demo), ward_name=ward
     )
@@ -183,6 +188,8 @@ def ask_passphrase(text: str) -> str | None:
 def ask_passphrase_to_remember(text: str, path: Path | None) -> tuple[str, bool] | None:
     """The adgangskode, and whether to keep it in the keyring: with "Husk i nøgleringen" only for a local file on a
     computer with a usable keyring, else the plain prompt. None when the user cancels."""
+    from coordinator_app.services import connection  # the keyring: only for an encrypted file (issue 7: start-up)
+
     if path is None or not connection.keyring_status()[0]:
         passphrase = ask_passphrase(text)
         return None if passphrase is None else (passphrase, False)
@@ -203,6 +210,9 @@ def open_for_start(
     ``check_later``: see ``open_with_passphrase``."""
     if options.database_url is not None or options.smoke or options.demo:
         return open_with_passphrase(options.database_url, check_later=check_later)
+    from coordinator_app.services import connection  # the workstation's choice (issue 9)
+    from coordinator_app.services.first_run import needs_first_run
+
     try:
         config = connection.load_config()
     except KoordinatorError as exc:
@@ -256,6 +266,8 @@ def open_with_passphrase(
         except (PassphraseRequiredError, WrongPassphraseError) as exc:
             if from_keyring:  # the keyring's adgangskode no longer fits (changed elsewhere): forget it
                 assert path is not None
+                from coordinator_app.services import connection
+
                 connection.delete_secret(str(path))
                 log.info("Adgangskoden i nøgleringen passede ikke og er fjernet")
                 from_keyring = False
@@ -265,6 +277,8 @@ def open_with_passphrase(
                 tries -= 1  # not the user's try
             elif not keyring_tried and path is not None and isinstance(exc, PassphraseRequiredError):
                 keyring_tried = True
+                from coordinator_app.services import connection  # the keyring: only for an encrypted file
+
                 remembered = connection.read_secret(str(path))
                 if remembered:
                     passphrase, from_keyring = remembered, True
@@ -288,6 +302,8 @@ def open_with_passphrase(
             _critical(exc.message)
             return None, None
     if remember and path is not None and passphrase and db.encrypted:
+        from coordinator_app.services import connection
+
         connection.store_secret(str(path), passphrase)
     if db.dialect == "sqlite" and not db.read_only and db.file is not None:
         if check_later:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
@@ -31,18 +32,13 @@ from PySide6.QtWidgets import (
 from coordinator_app.access import Permission
 from coordinator_app.audit import AuditAction
 from coordinator_app.errors import KoordinatorError
-from coordinator_app.meetings import Meeting
 from coordinator_app.model import EventKind, Kommune
 from coordinator_app.reference import Centre
 from coordinator_app.services.admissions import AdmissionService
-from coordinator_app.services.consent import ConsentService
 from coordinator_app.services.context import ServiceContext
-from coordinator_app.services.documents import DocumentService
-from coordinator_app.services.meetings import MeetingService
 from coordinator_app.services.notifications import NotificationService, SendResult
 from coordinator_app.services.overview import OverviewService
 from coordinator_app.services.plans import PlanService
-from coordinator_app.services.scenario import ScenarioService
 from coordinator_app.ui.admission_table import COL_DISCHARGED, COL_NEXT, AdmissionTableModel
 from coordinator_app.ui.details import DetailsPanel
 from coordinator_app.ui.errors import show_error
@@ -50,6 +46,11 @@ from coordinator_app.ui.help_window import install_help_menu
 from coordinator_app.ui.today_tab import TodayTab
 
 if TYPE_CHECKING:  # built on first use (issue 7: start-up imports only what the first screen needs)
+    from coordinator_app.meetings import Meeting
+    from coordinator_app.services.consent import ConsentService
+    from coordinator_app.services.documents import DocumentService
+    from coordinator_app.services.meetings import MeetingService
+    from coordinator_app.services.scenario import ScenarioService
     from coordinator_app.ui.admission_dialog import AdmissionDialog
     from coordinator_app.ui.faerdigmeldte_tab import FaerdigmeldteTab
     from coordinator_app.ui.idle_lock import IdleLock
@@ -76,6 +77,32 @@ class DatabaseLabel:
 
 
 class MainWindow(QMainWindow):
+    # -- services the first screen does not use: made on first use (issue 7: start-up) ---------------------
+
+    @cached_property
+    def documents(self) -> DocumentService:
+        from coordinator_app.services.documents import DocumentService
+
+        return DocumentService(self._ctx)
+
+    @cached_property
+    def scenarios(self) -> ScenarioService:
+        from coordinator_app.services.scenario import ScenarioService
+
+        return ScenarioService(self._ctx)
+
+    @cached_property
+    def consents(self) -> ConsentService:
+        from coordinator_app.services.consent import ConsentService
+
+        return ConsentService(self._ctx)
+
+    @cached_property
+    def meetings(self) -> MeetingService:
+        from coordinator_app.services.meetings import MeetingService
+
+        return MeetingService(self._ctx)
+
     def __init__(
         self,
         ctx: ServiceContext,
@@ -94,10 +121,6 @@ class MainWindow(QMainWindow):
         self._kommuner: list[Kommune] | None = None
         self.admissions = AdmissionService(ctx)
         self.notifications = NotificationService(ctx)
-        self.documents = DocumentService(ctx)
-        self.scenarios = ScenarioService(ctx)
-        self.consents = ConsentService(ctx)
-        self.meetings = MeetingService(ctx)
         self.plans = PlanService(ctx)
         self.overview = OverviewService(ctx)
         self._windows: list[QWidget] = []  # live meeting windows kept alive while open

@@ -28,13 +28,25 @@ def test_importing_the_main_window_leaves_pdf_xlsx_and_holiday_libraries_unloade
 
 #: Loaded when first used, not at start: password hashing (a login or a user's new password), the PostgreSQL
 #: dialect (a shared database), Alembic (a migration), the admission form and its conflict dialog (the details
-#: panel needs only the flags' labels).
+#: panel needs only the flags' labels), python-stdnum (it pulls in pydoc; a CPR number typed in, not one shown),
+#: the demo generator (loading the demo ward), the first run and the workstation's saved choice (not for
+#: ``--database``/``--smoke``/``--demo``), and the services of the later tabs and dialogs (consent, scenario,
+#: meetings: made on first use by the main window).
 NOT_AT_START = (
     "argon2",
     "alembic",
     "sqlalchemy.dialects.postgresql",
     "coordinator_app.ui.admission_dialog",
     "coordinator_app.ui.conflict_dialog",
+    "stdnum",
+    "pydoc",
+    "coordinator_app.demo",
+    "coordinator_app.services.first_run",
+    "coordinator_app.services.connection",
+    "coordinator_app.ui.first_run",
+    "coordinator_app.services.consent",
+    "coordinator_app.services.scenario",
+    "coordinator_app.services.meetings",
 )
 
 
@@ -81,3 +93,39 @@ def test_the_later_tabs_are_built_on_first_show_in_their_place(main_window, qtbo
     assert isinstance(tabs.currentWidget(), FaerdigmeldteTab) and window.faerdigmeldte_tab.model.rowCount() > 0
     assert [tabs.tabText(i) for i in range(tabs.count())] == titles
     assert not isinstance(tabs.widget(4), StatisticsTab)
+
+
+def test_showing_cpr_numbers_leaves_stdnum_unloaded_and_validating_one_loads_it() -> None:
+    """``format_cpr``/``mask_cpr`` (every list row) answer without python-stdnum; a typed number is still checked
+    by it."""
+    shown = "from coordinator_app.cpr import format_cpr, mask_cpr\nformat_cpr('0101909909'); mask_cpr('010190-9909')"
+    assert _imported_after(shown, ("stdnum",)) == []
+    checked = "from coordinator_app.cpr import birth_date\nbirth_date('0101909909')"
+    assert _imported_after(checked, ("stdnum",)) == ["stdnum"]
+
+
+def test_the_compact_form_of_a_cpr_number_is_stdnums_for_ascii_and_unicode_dashes() -> None:
+    from stdnum.util import clean
+
+    from coordinator_app.cpr import format_cpr
+
+    for text in ("010190-9909", " 010190 9909 ", "010190–9909", "010190\u00a09909", "0101909909", "abc-d e"):
+        expected = "".join(clean(text, " -").split()).upper()
+        assert format_cpr(text) == (f"{expected[:6]}-{expected[6:]}" if len(expected) == 10 else text)
+
+
+def test_the_later_services_are_made_on_first_use_once(main_window) -> None:  # type: ignore[no-untyped-def]
+    from coordinator_app.services.consent import ConsentService
+    from coordinator_app.services.documents import DocumentService
+    from coordinator_app.services.meetings import MeetingService
+    from coordinator_app.services.scenario import ScenarioService
+
+    window = main_window
+    for name, kind in (
+        ("meetings", MeetingService),
+        ("consents", ConsentService),
+        ("documents", DocumentService),
+        ("scenarios", ScenarioService),
+    ):
+        service = getattr(window, name)
+        assert isinstance(service, kind) and getattr(window, name) is service, name
