@@ -8,18 +8,15 @@ import io
 import os
 import subprocess
 import sys
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 import pyzipper
 from sqlalchemy import text
+from ward_factory import admit, send_varsling
 
-from coordinator_app.model import ConsentMethod, ConsentRecipient, EventKind
-from coordinator_app.services.admissions import AdmissionInput, AdmissionService
-from coordinator_app.services.consent import ConsentInput, ConsentService
 from coordinator_app.services.context import ServiceContext, fixed_clock
-from coordinator_app.services.notifications import NotificationInput, NotificationService
 from coordinator_app.services.setup import ensure_reference_data
 from coordinator_app.storage import open_database
 
@@ -31,23 +28,8 @@ def ward(tmp_path: Path) -> tuple[Path, int]:
     db = open_database(f"sqlite:///{path}")
     ctx = ServiceContext(database=db, clock=fixed_clock(datetime(2026, 11, 23, 9, tzinfo=UTC)), user="koordinator")
     ensure_reference_data(ctx)
-    created = AdmissionService(ctx).create_admission(
-        AdmissionInput(
-            cpr="010190-9909",
-            given_name="Testa",
-            family_name="Fiktivsen",
-            bopaelskommune="157",
-            center="Psykiatrisk Center Glostrup",
-            ward="Afsnit 2",
-            admitted=date(2026, 11, 2),
-        )
-    )
-    ConsentService(ctx).record(
-        created.patient_id,
-        created.admission_id,
-        ConsentInput(ConsentRecipient.KOMMUNE, "Gentofte Kommune", "Udskrivning", ConsentMethod.SKRIFTLIGT),
-    )
-    NotificationService(ctx).send(created.admission_id, NotificationInput(kind=EventKind.VARSLING))
+    created = admit(ctx)
+    send_varsling(ctx, created)
     db.dispose()
     return path, created.patient_id
 

@@ -10,15 +10,15 @@ import io
 import os
 import subprocess
 import sys
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 import pyzipper
+from ward_factory import admit
 
 from coordinator_app.access import Principal, Role
 from coordinator_app.audit_cli import EXPORT_PASSWORD_ENV, run_audit
-from coordinator_app.services.admissions import AdmissionInput, AdmissionService
 from coordinator_app.services.audit import AuditService
 from coordinator_app.services.context import ServiceContext, fixed_clock
 from coordinator_app.services.setup import DEMO_META_KEY, ensure_reference_data
@@ -35,17 +35,7 @@ def ward(tmp_path: Path) -> tuple[Path, int]:
     db = open_database(f"sqlite:///{path}")
     ctx = ServiceContext(database=db, clock=fixed_clock(MOMENT), user="koordinator")
     ensure_reference_data(ctx)
-    created = AdmissionService(ctx).create_admission(
-        AdmissionInput(
-            cpr="010190-9909",
-            given_name="Testa",
-            family_name="Fiktivsen",
-            bopaelskommune="157",
-            center="Psykiatrisk Center Glostrup",
-            ward="Afsnit 2",
-            admitted=date(2026, 11, 2),
-        )
-    )
+    created = admit(ctx)
     db.dispose()
     assert created.patient_id is not None
     return path, created.patient_id

@@ -7,18 +7,15 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from argon2 import PasswordHasher
+from ward_factory import admit, send_varsling
 
 from coordinator_app.access import Role
-from coordinator_app.model import ConsentMethod, ConsentRecipient, EventKind
-from coordinator_app.services.admissions import AdmissionInput, AdmissionService
-from coordinator_app.services.consent import ConsentInput, ConsentService
 from coordinator_app.services.context import ServiceContext, fixed_clock
-from coordinator_app.services.notifications import NotificationInput, NotificationService
 from coordinator_app.services.setup import DEMO_META_KEY, ensure_reference_data
 from coordinator_app.services.users import UserService
 from coordinator_app.storage import open_database
@@ -33,23 +30,8 @@ def make_ward(path: Path, *, demo: bool = False) -> int:
     db = open_database(f"sqlite:///{path}")
     ctx = ServiceContext(database=db, clock=fixed_clock(datetime(2026, 11, 23, 9, tzinfo=UTC)))
     ensure_reference_data(ctx)
-    created = AdmissionService(ctx).create_admission(
-        AdmissionInput(
-            cpr="010190-9909",
-            given_name="Testa",
-            family_name="Fiktivsen",
-            bopaelskommune="157",
-            center="Psykiatrisk Center Glostrup",
-            ward="Afsnit 2",
-            admitted=date(2026, 11, 2),
-        )
-    )
-    ConsentService(ctx).record(
-        created.patient_id,
-        created.admission_id,
-        ConsentInput(ConsentRecipient.KOMMUNE, "Gentofte Kommune", "Udskrivning", ConsentMethod.SKRIFTLIGT),
-    )
-    NotificationService(ctx).send(created.admission_id, NotificationInput(kind=EventKind.VARSLING))
+    created = admit(ctx)
+    send_varsling(ctx, created)
     users = UserService(ctx, hasher=FAST)
     users.create_administrator("admin", "Anne Administrator", PASSWORD)
     users.create_user("mhansen", "Mette Hansen", Role.KOORDINATOR, PASSWORD)

@@ -6,18 +6,16 @@ import io
 import os
 import subprocess
 import sys
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pypdf
 import pytest
+from ward_factory import admit, send_varsling
 
-from coordinator_app.model import ConsentMethod, ConsentRecipient, EventKind
-from coordinator_app.services.admissions import AdmissionInput, AdmissionService
-from coordinator_app.services.consent import ConsentInput, ConsentService
+from coordinator_app.services.admissions import AdmissionService
 from coordinator_app.services.context import ServiceContext, fixed_clock
 from coordinator_app.services.documents import DocumentService
-from coordinator_app.services.notifications import NotificationInput, NotificationService
 from coordinator_app.services.setup import ensure_reference_data
 from coordinator_app.storage import open_database
 
@@ -28,35 +26,9 @@ def database_file(tmp_path: Path) -> tuple[Path, int, int]:
     db = open_database(f"sqlite:///{path}")
     ctx = ServiceContext(database=db, clock=fixed_clock(datetime(2026, 11, 23, 9, tzinfo=UTC)))
     ensure_reference_data(ctx)
-    admissions = AdmissionService(ctx)
-    sent = admissions.create_admission(
-        AdmissionInput(
-            cpr="010190-9909",
-            given_name="Testa",
-            family_name="Fiktivsen",
-            bopaelskommune="157",
-            center="Psykiatrisk Center Glostrup",
-            ward="Afsnit 2",
-            admitted=date(2026, 11, 2),
-        )
-    )
-    silent = admissions.create_admission(
-        AdmissionInput(
-            cpr="020290-9909",
-            given_name="Anders",
-            family_name="Fiktivsen",
-            bopaelskommune="101",
-            center="Psykiatrisk Center Glostrup",
-            ward="Afsnit 2",
-            admitted=date(2026, 11, 2),
-        )
-    )
-    ConsentService(ctx).record(
-        sent.patient_id,
-        sent.admission_id,
-        ConsentInput(ConsentRecipient.KOMMUNE, "Gentofte Kommune", "Udskrivning", ConsentMethod.SKRIFTLIGT),
-    )
-    NotificationService(ctx).send(sent.admission_id, NotificationInput(kind=EventKind.VARSLING))
+    sent = admit(ctx)
+    silent = admit(ctx, cpr="020290-9909", given_name="Anders", kommune="101")
+    send_varsling(ctx, sent)
     db.dispose()
     return path, sent.admission_id, silent.admission_id
 
