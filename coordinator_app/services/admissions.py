@@ -17,14 +17,19 @@ from coordinator_app import cpr as cpr_rules
 from coordinator_app import validation
 from coordinator_app.access import Permission
 from coordinator_app.audit import AuditAction
-from coordinator_app.deadlines import Deadline, DeadlineState, next_deadline
+from coordinator_app.deadlines import Deadline
 from coordinator_app.errors import ProcessError, StorageError, ValidationError
-from coordinator_app.meetings import Task, task_deadlines, tasks_of
+from coordinator_app.meetings import Task, tasks_of
 from coordinator_app.model import Admission, AdmissionFlags, Event, EventKind, Kommune, Patient
-from coordinator_app.process import STATUS_LABELS, Status
+from coordinator_app.process import STATUS_LABELS
 from coordinator_app.services.audit import AuditService, LastChange
 from coordinator_app.services.context import ServiceContext, require
-from coordinator_app.services.deadline_cache import DeadlineCache, Derived
+from coordinator_app.services.deadline_cache import DeadlineCache
+from coordinator_app.services.ward_view import (
+    STATUS_UNKNOWN,
+    AdmissionRow,
+    admission_rows,
+)
 from coordinator_app.special_groups import Reminder, reminders
 from coordinator_app.storage.repositories import (
     AdmissionRepository,
@@ -35,40 +40,7 @@ from coordinator_app.storage.repositories import (
     list_rows,
 )
 
-STATUS_UNKNOWN = "Historik kan ikke læses"
-_UNREAD = Derived(None, ())
-CENTER = "center"  # rules.Rule.responsible for the ward's own duties
-PLAN_ENDS = "plan_udloeber"  # rules key of E3
 NOTE_MAX = 10_000  # a note keeps a whole form's worth of typed values
-
-
-@dataclass(frozen=True, slots=True)
-class AdmissionRow:
-    """One line of the patient list, everything precomputed (the list filters and sorts in Python)."""
-
-    admission_id: int
-    patient_id: int
-    given_name: str
-    family_name: str
-    cpr: str
-    replacement_cpr: bool
-    center: str
-    ward: str
-    kommune_code: str
-    kommune_name: str
-    admitted: date
-    discharged: date | None
-    scenario: int | None
-    status: str  # Danish label
-    next_kind: str | None  # rules.Rule.key, e.g. "varsling"
-    next_description: str | None  # e.g. "Varsling senest 8 dage før færdigbehandlet"
-    next_rule: str | None
-    next_due: date | None
-    next_state: DeadlineState | None
-
-    @property
-    def name(self) -> str:
-        return f"{self.given_name} {self.family_name}"
 
 
 @dataclass(frozen=True)
@@ -138,50 +110,7 @@ class AdmissionService:
         tasks: dict[int, list[Task]] = {}
         for meeting in closed:
             tasks.setdefault(meeting.admission_id or 0, []).extend(tasks_of(meeting))
-        out: list[AdmissionRow] = []
-        discharged_label = STATUS_LABELS[Status.UDSKREVET]
-        for r in rows:
-            status = discharged_label
-            nxt: Deadline | None = None
-            if r.discharged is None:
-                # Absent only if the admission was deleted since the list was read (a demo reload elsewhere).
-                found = derived.get(r.admission_id, _UNREAD)
-                status, nxt = self._status_and_next(found, today, tasks.get(r.admission_id, []))
-            out.append(
-                AdmissionRow(
-                    admission_id=r.admission_id,
-                    patient_id=r.patient_id,
-                    given_name=r.given_name,
-                    family_name=r.family_name,
-                    cpr=r.cpr,
-                    replacement_cpr=r.replacement_cpr,
-                    center=r.center,
-                    ward=r.ward,
-                    kommune_code=r.bopaelskommune_code,
-                    kommune_name=r.bopaelskommune_name,
-                    admitted=r.admitted,
-                    discharged=r.discharged,
-                    scenario=r.scenario,
-                    status=status,
-                    next_kind=nxt.kind if nxt else None,
-                    next_description=nxt.description if nxt else None,
-                    next_rule=nxt.rule_id if nxt else None,
-                    next_due=nxt.due if nxt else None,
-                    next_state=nxt.state if nxt else None,
-                )
-            )
-        return out
-
-    @staticmethod
-    def _status_and_next(derived: Derived, today: date, tasks: Sequence[Task] = ()) -> tuple[str, Deadline | None]:
-        state, deadlines = derived.state, derived.deadlines
-        if state is None:
-            return STATUS_UNKNOWN, None
-        # The list shows what the ward must do next; the kommune's own deadlines (G1, G2) are in the details.
-        # Agreements from closed netværksmøder (C5) count too: someone at the table owns them.
-        # A plan's end date (E3) is not an action: it is shown in the details and on the Aftale/plan tab.
-        own = [d for d in deadlines if d.responsible == CENTER and d.kind != PLAN_ENDS] + task_deadlines(tasks, today)
-        return STATUS_LABELS[state.status], next_deadline(own)
+        return admission_rows(rows, derived, tasks, today)
 
     def details(self, admission_id: int) -> AdmissionDetails:
         today = self._ctx.clock.today()

@@ -24,17 +24,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING
 
 from coordinator_app.deadlines import Deadline, deadlines_and_state
 from coordinator_app.errors import ProcessError
 from coordinator_app.model import Admission, Event
 from coordinator_app.process import ProcessState
 from coordinator_app.rules import RuleSettings
-from coordinator_app.storage.listing import Stamp, deadline_stamps
-from coordinator_app.storage.repositories import AdmissionRepository, EventRepository
+from coordinator_app.storage.sqlite_rows import Stamp
 from coordinator_app.workdays import WorkCalendar
+
+if TYPE_CHECKING:  # the first screen derives without SQLAlchemy loaded (issue 7: cold start)
+    from sqlalchemy.orm import Session
 
 __all__ = ["DeadlineCache", "Derived", "Stamp", "derive", "stamp_of"]
 
@@ -149,6 +150,9 @@ class DeadlineCache:
     ) -> dict[int, Derived]:
         """Status and deadlines of these admissions (what a list refresh needs): their stamps are read, and only
         the admissions whose stamp changed have events loaded and replayed. Ids not found are absent."""
+        from coordinator_app.storage.listing import deadline_stamps
+        from coordinator_app.storage.repositories import AdmissionRepository, EventRepository
+
         stamps = deadline_stamps(session, admission_ids)
         entries = self._use(cal, today, settings)
         out: dict[int, Derived] = {}

@@ -20,22 +20,27 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
-from enum import StrEnum
 
 from coordinator_app.bed_days import bed_day_cost, bed_day_dates
 from coordinator_app.cpr import mask_cpr
 from coordinator_app.deadlines import Deadline, DeadlineState, compute_deadlines
 from coordinator_app.errors import KoordinatorError, ProcessError
-from coordinator_app.meetings import Task, task_deadlines, tasks_of
-from coordinator_app.model import Admission, Event
+from coordinator_app.meetings import Task, tasks_of
 from coordinator_app.process import STATUS_LABELS, Period, Status, replay
 from coordinator_app.services.context import ServiceContext
 from coordinator_app.services.settings import load_rate_setting
-from coordinator_app.special_groups import BOPAELSKOMMUNE, OPHOLDSKOMMUNE, RECIPIENT_LABELS, recipient_kommune
+from coordinator_app.services.ward_view import (
+    WEEK_DAYS,
+    Bucket,
+    TodayItem,
+    bucket_of,
+    today_items_of,
+)
+from coordinator_app.special_groups import BOPAELSKOMMUNE, OPHOLDSKOMMUNE
 from coordinator_app.statistics import responsible_kommune
-from coordinator_app.storage.listing import ListRow
+from coordinator_app.storage.quick_read import WardRead
 from coordinator_app.storage.repositories import (
     AdmissionRepository,
     EventRepository,
@@ -56,51 +61,7 @@ __all__ = [
 
 log = logging.getLogger("koordinator.services.overview")
 
-CENTER = "center"  # rules.Rule.responsible for the ward's own duties
-PLAN_ENDS = "plan_udloeber"  # E3: an end date, not an action
-TASK_KIND = "moedeaftale"  # meetings.task_deadlines
-WEEK_DAYS = 7  # the "week" bucket: tomorrow … today + 7
 FAERDIG = (Status.FAERDIGMELDT, Status.I_BERO)
-
-
-class Bucket(StrEnum):
-    OVERDUE = "overdue"
-    TODAY = "today"
-    WEEK = "week"
-    LATER = "later"
-
-
-def bucket_of(due: date, today: date) -> Bucket:
-    """Overdue before today, today, the next ``WEEK_DAYS`` days, later."""
-    if due < today:
-        return Bucket.OVERDUE
-    if due == today:
-        return Bucket.TODAY
-    return Bucket.WEEK if due <= today + timedelta(days=WEEK_DAYS) else Bucket.LATER
-
-
-@dataclass(frozen=True, slots=True)
-class TodayItem:
-    """One open deadline on *I dag*: what, for whom, by when and which rule made it."""
-
-    admission_id: int
-    patient_id: int
-    patient_name: str  # "Fornavn Efternavn"
-    cpr_masked: str  # "010190-xxxx"
-    kommune_code: str  # the recipient's kommune when the deadline has one, else the one that pays (B5)
-    kommune_name: str
-    what: str  # Danish rule text, or "Aftale fra netværksmøde: …"
-    kind: str  # rules.Rule.key, or "moedeaftale"
-    rule_id: str
-    due: date
-    state: DeadlineState
-    bucket: Bucket
-    recipient: str | None  # "Bopælskommune", "Opholdskommune", "Handlekommune" — who receives it
-    responsible: str  # "center" for the ward's duties; a meeting agreement's owner ("Navn (organisation)")
-
-    @property
-    def is_task(self) -> bool:
-        return self.kind == TASK_KIND
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,20 +117,6 @@ class FaerdigmeldtOverview:
         return all(r.cost is not None for r in self.rows)
 
 
-@dataclass(frozen=True)
-class _Ward:
-    """The current admissions, loaded once."""
-
-    rows: list[ListRow]
-    admissions: dict[int, Admission]
-    events: dict[int, list[Event]]
-    tasks: dict[int, list[Task]]
-    kommune_names: dict[str, str]
-
-    def kommune_name(self, code: str) -> str:
-        return self.kommune_names.get(code, code)
-
-
 def _bero_days(periods: Sequence[Period], today: date) -> int:
     """Days i bero, counted like bed days (``bed_days.py``): ``start <= d < end``, ``end`` = today while open."""
     return sum(((p.end if p.end is not None else today) - p.start).days for p in periods)
@@ -179,7 +126,7 @@ class OverviewService:
     def __init__(self, ctx: ServiceContext) -> None:
         self._ctx = ctx
 
-    def _load(self, *, with_tasks: bool) -> _Ward:
+    def _load(self, *, with_tasks: bool) -> WardRead:
         with self._ctx.database.session() as session:
             rows = list_rows(session, include_discharged=False)
             rows = [r for r in rows if r.discharged is None]
@@ -192,55 +139,14 @@ class OverviewService:
         for meeting in closed:
             if meeting.admission_id is not None:
                 tasks.setdefault(meeting.admission_id, []).extend(tasks_of(meeting))
-        return _Ward(rows=rows, admissions=admissions, events=events, tasks=tasks, kommune_names=names)
+        return WardRead(rows=rows, admissions=admissions, events=events, tasks=tasks, kommune_names=names)
 
     # -- I dag ---------------------------------------------------------------------------------------------
     def today_items(self, today: date | None = None) -> list[TodayItem]:
         """Every open deadline of the ward's current admissions (see the module docstring), overdue first,
         then by due date."""
         today = today or self._ctx.clock.today()
-        ward = self._load(with_tasks=True)
-        out: list[TodayItem] = []
-        for row in ward.rows:
-            admission = ward.admissions.get(row.admission_id)
-            if admission is None:
-                continue
-            try:
-                deadlines = compute_deadlines(
-                    admission, ward.events.get(row.admission_id, []), self._ctx.calendar, today, self._ctx.rules
-                )
-            except ProcessError:
-                # The patient list says "Historik kan ikke læses" for this admission; its deadlines are unknown.
-                log.warning("admission %s: history cannot be replayed; left out of I dag", row.admission_id)
-                deadlines = []
-            own = [d for d in deadlines if d.responsible == CENTER and d.kind != PLAN_ENDS]
-            own += task_deadlines(ward.tasks.get(row.admission_id, []), today)
-            for d in own:
-                if d.state is DeadlineState.MET or d.missed:
-                    continue
-                out.append(self._item(row, admission, d, today, ward))
-        out.sort(key=lambda i: (i.bucket is not Bucket.OVERDUE, i.due, i.patient_name.casefold(), i.rule_id, i.what))
-        return out
-
-    @staticmethod
-    def _item(row: ListRow, admission: Admission, d: Deadline, today: date, ward: _Ward) -> TodayItem:
-        code = recipient_kommune(admission, d.recipient) or responsible_kommune(admission)
-        return TodayItem(
-            admission_id=row.admission_id,
-            patient_id=row.patient_id,
-            patient_name=row.name,
-            cpr_masked=mask_cpr(row.cpr),
-            kommune_code=code,
-            kommune_name=ward.kommune_name(code),
-            what=d.description,
-            kind=d.kind,
-            rule_id=d.rule_id,
-            due=d.due,
-            state=d.state,
-            bucket=bucket_of(d.due, today),
-            recipient=RECIPIENT_LABELS.get(d.recipient or ""),
-            responsible=d.responsible,
-        )
+        return today_items_of(self._load(with_tasks=True), self._ctx.calendar, today, self._ctx.rules)
 
     # -- Færdigmeldte --------------------------------------------------------------------------------------
     def faerdigmeldte(self, today: date | None = None) -> FaerdigmeldtOverview:

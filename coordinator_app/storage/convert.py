@@ -25,7 +25,21 @@ from coordinator_app.model import (
     Patient,
     PlanFacts,
 )
-from coordinator_app.storage.orm import FLAG_COLUMNS, PLAN_FACT_COLUMNS
+
+#: ``model.AdmissionFlags`` and ``model.PlanFacts``, one column each in ``admissions`` (test_orm_mapping checks the
+#: names match the dataclasses). Here, not in ``orm``: this module needs no SQLAlchemy (the first screen, issue 7).
+FLAG_COLUMNS: tuple[str, ...] = (
+    "homeless",
+    "botilbud",
+    "misbrug",
+    "retslig_foranstaltning",
+    "children",
+    "lab_par6",
+    "wants_to_leave",
+    "multiple_antipsychotics",
+)
+
+PLAN_FACT_COLUMNS: tuple[str, ...] = ("afsnit_v_support", "wont_seek_help", "refuses_participation")
 
 PATIENT_HAS_VERSION = "version" in {f.name for f in fields(Patient)}
 ADMISSION_HAS_VERSION = "version" in {f.name for f in fields(Admission)}

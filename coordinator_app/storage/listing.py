@@ -12,54 +12,15 @@ loading its events.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from datetime import date
-from typing import Any, NamedTuple
+from collections.abc import Iterable
 
 from sqlalchemy import Connection, func, select
 from sqlalchemy.orm import Session
 
-from coordinator_app.model import AdmissionFlags
 from coordinator_app.storage.orm import AdmissionRow, EventRow, KommuneRow, PatientRow
+from coordinator_app.storage.sqlite_rows import LIST_BOOLEANS, LIST_DATES, ListRow, Stamp, from_sqlite_rows
 
-
-class ListRow(NamedTuple):
-    """One admission in the patient list. The eight flag fields are ``model.AdmissionFlags``'s."""
-
-    admission_id: int
-    patient_id: int
-    given_name: str
-    family_name: str
-    cpr: str
-    replacement_cpr: bool
-    center: str
-    ward: str
-    bopaelskommune_code: str
-    bopaelskommune_name: str
-    opholdskommune: str | None
-    handlekommune: str | None
-    admitted: date
-    discharged: date | None
-    scenario: int | None
-    expected_faerdigbehandlet: date | None
-    involuntary: bool
-    demo: bool
-    homeless: bool
-    botilbud: bool
-    misbrug: bool
-    retslig_foranstaltning: bool
-    children: bool
-    lab_par6: bool
-    wants_to_leave: bool
-    multiple_antipsychotics: bool
-
-    @property
-    def flags(self) -> AdmissionFlags:
-        return AdmissionFlags(*self[-8:])
-
-    @property
-    def name(self) -> str:
-        return f"{self.given_name} {self.family_name}".strip()
+__all__ = ["ListRow", "Stamp", "deadline_stamps", "from_sqlite_rows", "list_rows"]
 
 
 _a, _p, _k = AdmissionRow, PatientRow, KommuneRow
@@ -110,14 +71,11 @@ def list_rows(session: Session, *, include_discharged: bool) -> list[ListRow]:
     return [make(row) for row in rows]
 
 
-# -- SQLite: the driver's rows converted in one pass ---------------------------------------------------------------
-# SQLite hands back dates as 'YYYY-MM-DD' text and booleans as 0/1. Converting the 3 dates and 11 booleans of a
-# row in one comprehension costs about a third of SQLAlchemy's Row objects with per-column processors followed by
-# ``ListRow._make`` (~10 ms of ~30 ms at 10,000 rows), which keeps the list query near raw sqlite3's fetchall.
-# The positions are checked against the select's column types at import, so a changed select cannot slip by.
+# -- SQLite: the driver's rows converted in one pass (``sqlite_rows.from_sqlite_rows``) ----------------------------
+# The positions it converts are checked against the select's column types at import, so a changed select cannot
+# slip by.
 
-_DATES = (12, 13, 15)  # admitted (NOT NULL), discharged, expected_faerdigbehandlet
-_BOOLEANS = (5, *range(16, 26))  # replacement_cpr, involuntary, demo and the eight flags (all NOT NULL)
+_DATES, _BOOLEANS = LIST_DATES, LIST_BOOLEANS
 
 
 def _check_positions() -> None:
@@ -141,77 +99,6 @@ def _sqlite_rows(connection: Connection, include_discharged: bool) -> list[ListR
         sql = _SQL[include_discharged] = str(query.compile(dialect=connection.dialect))
     return from_sqlite_rows(connection.exec_driver_sql(sql).fetchall())
 
-
-def from_sqlite_rows(rows: Iterable[Sequence[Any]]) -> list[ListRow]:
-    """``ListRow``s from SQLite's plain rows of the list select (dates as text, booleans as 0/1) — also what
-    ``benchmarks/run.py`` applies to raw sqlite3's rows, so both sides of its comparison make the same values."""
-    day = date.fromisoformat
-    new = tuple.__new__
-    return [
-        new(
-            ListRow,
-            (
-                c0,
-                c1,
-                c2,
-                c3,
-                c4,
-                c5 == 1,
-                c6,
-                c7,
-                c8,
-                c9,
-                c10,
-                c11,
-                day(c12),
-                None if c13 is None else day(c13),
-                c14,
-                None if c15 is None else day(c15),
-                c16 == 1,
-                c17 == 1,
-                c18 == 1,
-                c19 == 1,
-                c20 == 1,
-                c21 == 1,
-                c22 == 1,
-                c23 == 1,
-                c24 == 1,
-                c25 == 1,
-            ),
-        )
-        for (
-            c0,
-            c1,
-            c2,
-            c3,
-            c4,
-            c5,
-            c6,
-            c7,
-            c8,
-            c9,
-            c10,
-            c11,
-            c12,
-            c13,
-            c14,
-            c15,
-            c16,
-            c17,
-            c18,
-            c19,
-            c20,
-            c21,
-            c22,
-            c23,
-            c24,
-            c25,
-        ) in rows
-    ]
-
-
-#: (version, patient_id, newest event id, event count) — the deadline cache's stamp of an admission.
-Stamp = tuple[int | None, int, int | None, int]
 
 _ADMISSIONS = AdmissionRow.__table__
 _EVENTS = EventRow.__table__

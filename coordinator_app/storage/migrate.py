@@ -20,12 +20,12 @@ from sqlalchemy import Connection, Engine, inspect, text
 from coordinator_app.errors import StorageError
 from coordinator_app.storage.backup import backup_from_connection, default_backup_dir
 from coordinator_app.storage.failures import corrupt
+from coordinator_app.storage.quick_read import MIGRATIONS, file_head
 from coordinator_app.storage.sqlite_file import SqliteFile
 
 if TYPE_CHECKING:
     from alembic.config import Config
 
-MIGRATIONS = Path(__file__).with_name("migrations")
 #: Arbitrary constant shared by every Koordinator: "the schema is being migrated".
 _PG_LOCK_KEY = 0x4B4F4F52  # "KOOR"
 
@@ -104,13 +104,6 @@ def upgrade_to_head(
                 )
 
 
-def file_head(script_location: Path | None = None) -> str:
-    """The newest revision, read from the file names: the chain is linear and each file is ``NNNN_name.py`` with
-    ``revision = "NNNN"`` (a test checks this against Alembic's own head)."""
-    versions = (script_location or MIGRATIONS) / "versions"
-    return max(p.name[:4] for p in versions.glob("[0-9][0-9][0-9][0-9]_*.py"))
-
-
 def _already_at_head(engine: Engine) -> bool:
     """One cheap query: is the database's recorded revision the newest one? False when unsure."""
     try:
@@ -120,7 +113,7 @@ def _already_at_head(engine: Engine) -> bool:
             rows = conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
     except Exception:  # any doubt goes the full (Alembic) way, which reports errors in Danish
         return False
-    return rows == [file_head()]
+    return rows == [file_head(MIGRATIONS)]
 
 
 def _refuse_foreign_tables(conn: Connection, where: str) -> None:

@@ -41,6 +41,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, Mapper, ORMExecuteState, Session, mapped_column
 
+from coordinator_app.storage.convert import FLAG_COLUMNS, PLAN_FACT_COLUMNS  # noqa: F401  (re-exported)
 from coordinator_app.storage.types import JSONDict, UTCDateTime, json_default, json_list
 
 #: Stable constraint names, so migrations can refer to them on both backends.
@@ -145,20 +146,6 @@ class AdmissionRow(Base):
     version: Mapped[int] = mapped_column(Integer)
 
     __mapper_args__ = {"version_id_col": version}
-
-
-FLAG_COLUMNS: tuple[str, ...] = (
-    "homeless",
-    "botilbud",
-    "misbrug",
-    "retslig_foranstaltning",
-    "children",
-    "lab_par6",
-    "wants_to_leave",
-    "multiple_antipsychotics",
-)
-
-PLAN_FACT_COLUMNS: tuple[str, ...] = ("afsnit_v_support", "wont_seek_help", "refuses_participation")
 
 
 class EventRow(Base):

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import json
 import weakref
 from collections.abc import Iterable, Sequence
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Connection, Engine, bindparam, func, or_, select, update
@@ -61,6 +60,7 @@ from coordinator_app.storage.orm import (
     PatientRow,
     WardRow,
 )
+from coordinator_app.storage.sqlite_rows import event_tuples
 from coordinator_app.workdays import COPENHAGEN
 
 __all__ = [
@@ -380,22 +380,7 @@ def _sqlite_event_rows(connection: Connection, chunk: Sequence[int]) -> list[tup
     marker = "__[POSTCOMPILE_ids]"
     assert marker in sql, "SQLAlchemy's placeholder for the expanding IN list changed"
     rows = connection.exec_driver_sql(sql.replace(marker, ",".join("?" * len(chunk))), tuple(chunk)).fetchall()
-    moment, loads = datetime.fromisoformat, json.loads
-    return [
-        (
-            id_,
-            adm,
-            kind,
-            moment(at).replace(tzinfo=UTC),
-            by,
-            recipient,
-            channel,
-            note,
-            {} if data is None or data == "{}" else loads(data),
-            corrects,
-        )
-        for id_, adm, kind, at, by, recipient, channel, note, data, corrects in rows
-    ]
+    return event_tuples(rows)
 
 
 class ConsentRepository:
