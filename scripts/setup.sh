@@ -32,8 +32,9 @@ if [ ! -x .venv/bin/python ]; then
   "$PY" -m venv .venv
 fi
 stamp=.venv/.koordinator-installed
-if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ] || [ scripts/constraints.txt -nt "$stamp" ]; then
   .venv/bin/python -m pip install -q --upgrade pip
-  .venv/bin/python -m pip install -q -e '.[dev]'
+  # constraints.txt: the runtime libraries at the versions resources/licenser/biblioteker.csv lists
+  .venv/bin/python -m pip install -q -c scripts/constraints.txt -e '.[dev]'
   touch "$stamp"
 fi

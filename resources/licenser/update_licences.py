@@ -25,6 +25,10 @@ from packaging.utils import canonicalize_name
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 TABLE = HERE / "biblioteker.csv"
+#: The same versions for pip (scripts/setup.sh installs with them): a fresh clone gets exactly the listed libraries,
+#: not a newer release of an unpinned indirect dependency that the table does not list.
+CONSTRAINTS = HERE.parent.parent / "scripts" / "constraints.txt"
+CONSTRAINTS_HEAD = "# Written by resources/licenser/update_licences.py: the runtime libraries at the listed versions.\n"
 COMBINED = HERE / "tredjepartslicenser.txt"
 COLUMNS = ("navn", "version", "licens", "hjemmeside")
 
@@ -198,7 +202,10 @@ def main(argv: list[str]) -> int:
         writer.writerow(COLUMNS)
         writer.writerows(rows)
     COMBINED.write_text(combined_texts(rows), encoding="utf-8")
-    print(f"{len(rows)} biblioteker skrevet til {TABLE.name} og {COMBINED.name}")
+    pins = [(d.metadata["Name"], d.version) for d in runtime_distributions().values()]
+    pins.sort(key=lambda pin: pin[0].casefold())
+    CONSTRAINTS.write_text(CONSTRAINTS_HEAD + "".join(f"{n}=={v}\n" for n, v in pins), encoding="utf-8")
+    print(f"{len(rows)} biblioteker skrevet til {TABLE.name}, {COMBINED.name} og {CONSTRAINTS.name}")
     return 0
 
 
