@@ -415,10 +415,14 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
-    from coordinator_app.ui.app import LaunchOptions, run
+    from coordinator_app.ui.startup import LaunchOptions, show_first_screen
 
+    options = LaunchOptions(database_url=database, demo=demo, smoke=args.smoke, settings_path=settings_path)
     try:
-        return run(LaunchOptions(database_url=database, demo=demo, smoke=args.smoke, settings_path=settings_path))
+        first = show_first_screen(options)  # the ward's list on screen before the storage layer loads (issue 7)
+        from coordinator_app.ui.app import run
+
+        return run(options, first)
     finally:
         if tmp is not None:
             tmp.cleanup()

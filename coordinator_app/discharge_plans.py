@@ -38,6 +38,12 @@ class PlanKind(StrEnum):
     KOORDINATIONSPLAN = "koordinationsplan"  # E2, §13b
 
 
+PLAN_DOCUMENT_KIND = {  # ArchivedDocument.kind of each plan kind
+    PlanKind.UDSKRIVNINGSAFTALE: "udskrivningsaftale",
+    PlanKind.KOORDINATIONSPLAN: "koordinationsplan",
+}
+
+
 PLAN_TITLES: dict[PlanKind, str] = {
     PlanKind.UDSKRIVNINGSAFTALE: "Udskrivningsaftale",
     PlanKind.KOORDINATIONSPLAN: "Koordinationsplan",

@@ -90,9 +90,10 @@ class Changes:
 
 
 class AdmissionService:
-    def __init__(self, ctx: ServiceContext) -> None:
+    def __init__(self, ctx: ServiceContext, *, cache: DeadlineCache | None = None) -> None:
         self._ctx = ctx
-        self._derived = DeadlineCache()  # status and deadlines, recomputed only for changed admissions
+        # Status and deadlines, recomputed only for changed admissions; ``cache``: one the first screen filled.
+        self._derived = cache if cache is not None else DeadlineCache()
         self._audit = AuditService(ctx)  # issue 8: every view, create and change of a patient's record
 
     # -- reading -------------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ import contextlib
 import json
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from platformdirs import user_data_dir
@@ -37,6 +37,7 @@ from coordinator_app.services.context import Clock, ServiceContext
 from coordinator_app.services.settings import MAX_CENTRE, MAX_WARD, add_ward, centre_list, update_ward_profile
 from coordinator_app.services.setup import ensure_reference_data
 from coordinator_app.services.users import UserService
+from coordinator_app.services.ward import WARD_SETUP_KEY, WardSetup, load_ward_setup
 from coordinator_app.storage import Database, open_database
 from coordinator_app.storage.database import default_database_url, local_path
 
@@ -64,7 +65,6 @@ log = logging.getLogger("koordinator.first_run")
 #: The local database's passphrase guards every patient on a laptop that may be lost, and it cannot be reset:
 #: longer than a user's password (``access.PASSWORD_MIN``) — a short sentence.
 PASSPHRASE_MIN = 12
-WARD_SETUP_KEY = "ward_setup"
 
 
 def default_local_path() -> Path:
@@ -137,17 +137,6 @@ class WardInput:
 
 
 @dataclass(frozen=True)
-class WardSetup:
-    centre: str
-    ward: str
-    kommuner: tuple[str, ...] = field(default_factory=tuple)
-
-    @property
-    def name(self) -> str:
-        return f"{self.centre}, {self.ward}"
-
-
-@dataclass(frozen=True)
 class FirstRunResult:
     url: str  # what open_database takes (for delt with the password)
     passphrase: str | None  # lokal: to open the new file without asking again
@@ -184,18 +173,6 @@ def check_ward(ward: WardInput) -> WardInput:
     if not ward.kommuner:
         raise ValidationError("Vælg mindst én kommune, som afsnittet samarbejder med.", field="kommuner")
     return WardInput(centre, name, tuple(dict.fromkeys(ward.kommuner)), ward.phone.strip(), ward.secure_mail.strip())
-
-
-def load_ward_setup(ctx: ServiceContext) -> WardSetup | None:
-    """The ward the first run set up (name and kommuner), None for a database from before issue 9 or a demo."""
-    raw = ctx.database.get_meta(WARD_SETUP_KEY)
-    if not raw:
-        return None
-    try:
-        data = json.loads(raw)
-        return WardSetup(str(data["centre"]), str(data["ward"]), tuple(str(c) for c in data.get("kommuner", ())))
-    except (ValueError, KeyError, TypeError):
-        return None
 
 
 def save_ward_kommuner(ctx: ServiceContext, codes: Sequence[str]) -> WardSetup:

@@ -36,6 +36,7 @@ from coordinator_app.audit import AuditAction
 from coordinator_app.deadlines import compute_deadlines
 from coordinator_app.discharge_plans import (
     PLAN_DEFINITE,
+    PLAN_DOCUMENT_KIND,
     PLAN_TITLES,
     DischargePlan,
     Lifecycle,
@@ -81,10 +82,6 @@ if TYPE_CHECKING:  # reportlab is imported when a plan is rendered, not at start
     from coordinator_app.documents.discharge_plan import DischargePlanDocument
     from coordinator_app.documents.layout import DocumentMeta
 
-PLAN_DOCUMENT_KIND = {  # ArchivedDocument.kind of each plan kind
-    PlanKind.UDSKRIVNINGSAFTALE: "udskrivningsaftale",
-    PlanKind.KOORDINATIONSPLAN: "koordinationsplan",
-}
 MILESTONES = {
     PlanKind.UDSKRIVNINGSAFTALE: Milestone.UDSKRIVNINGSAFTALE,
     PlanKind.KOORDINATIONSPLAN: Milestone.KOORDINATIONSPLAN,

@@ -33,10 +33,8 @@ from coordinator_app.bed_days import BedDayRates, RateBand
 from coordinator_app.errors import ValidationError
 from coordinator_app.reference import Centre, danish_sort_key, load_centres
 from coordinator_app.rules import RULES, RULES_BY_KEY, RuleOverride, RuleSettings, Unit
-from coordinator_app.services.contacts import check_email, check_phone
 from coordinator_app.services.context import ServiceContext, require
 from coordinator_app.services.ward import WardProfile, save_profile
-from coordinator_app.storage.repositories import CentreRepository
 from coordinator_app.workdays import WorkCalendar
 
 __all__ = [
@@ -390,6 +388,8 @@ def update_ward_profile(ctx: ServiceContext, *, phone: str, secure_mail: str, co
         raise ValidationError(
             f"Titlen er for lang ({len(title)} tegn); højst {MAX_TITLE} tegn.", field="coordinator_title"
         )
+    from coordinator_app.services.contacts import check_email, check_phone  # not at start-up (issue 7)
+
     profile = WardProfile(
         phone=check_phone(phone, field="phone", label="Afsnittets telefonnummer"),
         secure_mail=check_email(secure_mail, field="secure_mail", label="Afsnittets sikre postkasse"),
@@ -420,6 +420,8 @@ def _centres(table: Mapping[str, Sequence[str]]) -> list[Centre]:
 
 def centre_list(ctx: ServiceContext) -> list[Centre]:
     """The centres and wards: the database's list once someone has edited it, else ``centre.csv``'s."""
+    from coordinator_app.storage.repositories import CentreRepository  # the first screen needs none (issue 7)
+
     with ctx.database.session() as session:
         table = CentreRepository(session).all()
     if not table:
@@ -441,6 +443,8 @@ def add_ward(ctx: ServiceContext, centre: str, ward: str = "") -> list[Centre]:
         raise ValidationError(f"Centrets navn er for langt; højst {MAX_CENTRE} tegn.", field="centre")
     if len(ward_name) > MAX_WARD:
         raise ValidationError(f"Afsnittets navn er for langt; højst {MAX_WARD} tegn.", field="ward")
+    from coordinator_app.storage.repositories import CentreRepository
+
     with ctx.database.session() as session:
         repo = CentreRepository(session)
         table = repo.all()

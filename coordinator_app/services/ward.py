@@ -1,4 +1,5 @@
-"""The ward's sender details printed on every document (afsender): phone and secure mailbox (F3).
+"""The ward's sender details printed on every document (afsender): phone and secure mailbox (F3); and the ward the
+first run set up (``load_ward_setup``, issue 9).
 
 Kept in the database's ``app_meta`` so every workstation sharing a database prints the same sender.
 """
@@ -6,11 +7,12 @@ Kept in the database's ``app_meta`` so every workstation sharing a database prin
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 
 from coordinator_app.services.context import ServiceContext
 
 META_KEY = "ward_profile"
+WARD_SETUP_KEY = "ward_setup"
 
 
 @dataclass(frozen=True)
@@ -38,3 +40,26 @@ def load_profile(ctx: ServiceContext) -> WardProfile:
 
 def save_profile(ctx: ServiceContext, profile: WardProfile) -> None:
     ctx.database.set_meta(META_KEY, json.dumps(asdict(profile), ensure_ascii=False))
+
+
+@dataclass(frozen=True)
+class WardSetup:
+    centre: str
+    ward: str
+    kommuner: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def name(self) -> str:
+        return f"{self.centre}, {self.ward}"
+
+
+def load_ward_setup(ctx: ServiceContext) -> WardSetup | None:
+    """The ward the first run set up (name and kommuner), None for a database from before issue 9 or a demo."""
+    raw = ctx.database.get_meta(WARD_SETUP_KEY)
+    if not raw:
+        return None
+    try:
+        data = json.loads(raw)
+        return WardSetup(str(data["centre"]), str(data["ward"]), tuple(str(c) for c in data.get("kommuner", ())))
+    except (ValueError, KeyError, TypeError):
+        return None

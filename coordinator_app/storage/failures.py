@@ -6,10 +6,12 @@ SQLSTATE codes; both are mapped here, in one place, to ``StorageError`` messages
 
 from __future__ import annotations
 
-from sqlalchemy import exc as sa_exc
-from sqlalchemy.orm import exc as orm_exc
+from typing import TYPE_CHECKING
 
 from coordinator_app.errors import StorageError
+
+if TYPE_CHECKING:  # the exceptions are needed before SQLAlchemy is loaded (the first screen, issue 7)
+    from sqlalchemy import exc as sa_exc
 
 
 class ConflictError(StorageError):
@@ -118,6 +120,9 @@ def translate(error: BaseException, where: str, *, keyed: bool = False) -> BaseE
     """
     if isinstance(error, StorageError):
         return error
+    from sqlalchemy import exc as sa_exc
+    from sqlalchemy.orm import exc as orm_exc
+
     if isinstance(error, orm_exc.StaleDataError):
         return conflict()
     if not isinstance(error, sa_exc.DBAPIError):
@@ -167,6 +172,8 @@ def _translate_sqlite(error: sa_exc.DBAPIError, name: str, where: str) -> BaseEx
     factory = _SQLITE.get(name) or _SQLITE.get(family)
     if factory is not None:
         return factory(where)
+    from sqlalchemy import exc as sa_exc
+
     if isinstance(error, sa_exc.IntegrityError):
         return _integrity()
     if family == "SQLITE_READONLY":

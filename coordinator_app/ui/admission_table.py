@@ -17,7 +17,7 @@ from PySide6.QtGui import QBrush, QColor
 from coordinator_app.cpr import format_cpr, mask_cpr
 from coordinator_app.deadlines import DeadlineState
 from coordinator_app.reference import danish_sort_key
-from coordinator_app.services.admissions import AdmissionRow
+from coordinator_app.services.ward_view import AdmissionRow
 
 Index = QModelIndex | QPersistentModelIndex
 

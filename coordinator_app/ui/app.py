@@ -8,19 +8,18 @@ import os
 import sys
 import weakref
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from coordinator_app import __version__
 from coordinator_app.access import DEMO_PRINCIPAL, Principal
 from coordinator_app.errors import KoordinatorError, StorageError
-from coordinator_app.logs import configure_logging
-from coordinator_app.reference import load_centres
+from coordinator_app.reference import Centre, load_centres
 from coordinator_app.services.context import Clock, ServiceContext
-from coordinator_app.services.settings import build_calendar_and_rules, centre_list
+from coordinator_app.services.settings import build_calendar_and_rules, centre_list, load_calendar_settings
 from coordinator_app.services.setup import ensure_reference_data, is_demo, load_demo_ward
 from coordinator_app.services.users import UserService
+from coordinator_app.services.ward import load_ward_setup
 from coordinator_app.storage import Database, open_database
 from coordinator_app.storage.auto_backup import AutoBackup
 from coordinator_app.storage.backup import BackgroundCheck, CheckResult, quick_check
@@ -32,107 +31,100 @@ if TYPE_CHECKING:  # the first run's module is loaded only where used (issue 7: 
 
 # isort: split
 # PySide6 comes after the service stack: once imported, its import hook inspects every later module (issue 7).
-from PySide6.QtCore import (
-    QLibraryInfo,
-    QLocale,
-    QMessageLogContext,
-    QSettings,
-    QTimer,
-    QtMsgType,
-    QTranslator,
-    qInstallMessageHandler,
-)
-from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit, QMessageBox
+from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtWidgets import QInputDialog, QLineEdit, QMessageBox
 
-from coordinator_app.ui.errors import install_crash_handler
 from coordinator_app.ui.idle_lock import install_session
 from coordinator_app.ui.login_dialog import PassphraseDialog, sign_in
 from coordinator_app.ui.main_window import DatabaseLabel, MainWindow
+from coordinator_app.ui.startup import (  # re-exported: the start before the storage layer lives there (issue 7)
+    FirstView,
+    LaunchOptions,
+    _qt_message_handler,
+    ensure_application,
+    install_danish,
+    label_of,
+    on_ready,
+    on_shown,
+    prepare_application,
+)
+
+__all__ = [
+    "DatabaseLabel",
+    "FirstView",
+    "LaunchOptions",
+    "_qt_message_handler",
+    "ensure_application",
+    "install_danish",
+    "label_of",
+    "run",
+]
 
 log = logging.getLogger("koordinator")
-qt_log = logging.getLogger("koordinator.qt")
-
-
-@dataclass
-class LaunchOptions:
-    database_url: str | None
-    demo: bool = False
-    smoke: bool = False
-    settings_path: str | None = None  # an ini file instead of the user's settings (tests, smoke)
-    #: The administrator the first-run wizard just created (username, password; in memory only): signed in
-    #: without a second prompt for what was typed a moment ago.
-    sign_in_as: tuple[str, str] | None = None
-
-
-def _qt_message_handler(mode: QtMsgType, _context: QMessageLogContext, message: str) -> None:
-    """Route Qt's own warnings into logging (style.md §8)."""
-    level = {
-        QtMsgType.QtDebugMsg: logging.DEBUG,
-        QtMsgType.QtInfoMsg: logging.INFO,
-        QtMsgType.QtWarningMsg: logging.WARNING,
-        QtMsgType.QtCriticalMsg: logging.ERROR,
-        QtMsgType.QtFatalMsg: logging.CRITICAL,
-    }.get(mode, logging.WARNING)
-    qt_log.log(level, message)
-
-
-def ensure_application(argv: list[str] | None = None) -> QApplication:
-    app = QApplication.instance()
-    if isinstance(app, QApplication):
-        return app
-    app = QApplication(argv if argv is not None else sys.argv[:1])
-    app.setApplicationName("Koordinator")
-    app.setOrganizationName("Koordinator")
-    app.setApplicationVersion(__version__)
-    from coordinator_app.ui.help_window import app_icon
-
-    app.setWindowIcon(app_icon())  # every window and the first-run wizard
-    app.setDesktopFileName("koordinator")  # matches the .deb's koordinator.desktop (task bar icon on Linux)
-    return app
-
-
-def install_danish(app: QApplication) -> None:
-    """Danish locale (dd-mm-åååå) and Qt's own Danish strings (OK/Annuller, Næste/Tilbage)."""
-    QLocale.setDefault(QLocale(QLocale.Language.Danish, QLocale.Country.Denmark))
-    translator = QTranslator(app)
-    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
-    if translator.load("qtbase_da", folder):
-        app.installTranslator(translator)
 
 
 def database_label(db: Database, demo: bool) -> DatabaseLabel:
-    if demo:
-        return DatabaseLabel("DEMO – ikke krypteret · fiktive patienter", warning=True)
-    if db.dialect == "postgresql":
-        return DatabaseLabel("Delt database (PostgreSQL)")
-    if db.read_only:
-        return DatabaseLabel("Lokal database – KUN LÆSNING (beskadiget: gendan fra sikkerhedskopi)", warning=True)
-    if db.encrypted:
-        return DatabaseLabel("Lokal database – krypteret")
-    return DatabaseLabel("Lokal database – IKKE krypteret", warning=True)
+    return label_of(db.dialect, demo=demo, read_only=db.read_only, encrypted=db.encrypted)
 
 
 def build_window(
-    db: Database, options: LaunchOptions, *, clock: Clock | None = None, principal: Principal = DEMO_PRINCIPAL
+    db: Database,
+    options: LaunchOptions,
+    *,
+    clock: Clock | None = None,
+    principal: Principal = DEMO_PRINCIPAL,
+    first: FirstView | None = None,
 ) -> MainWindow:
-    """The window for ``principal`` (``sign_in``'s answer; left out: the demo user, as for demo databases)."""
+    """The window for ``principal`` (``sign_in``'s answer; left out: the demo user, as for demo databases).
+    ``first``: the window already showing the first screen (``ui.startup``), given its services when everything
+    it was built from still holds, else closed."""
+    if first is not None:
+        reused = _finish_first_window(first, db, principal)
+        if reused is not None:
+            return reused
+        log.info("Første skærm kasseret: databasen svarede ikke til det viste")
+        first.discard()
     ctx = ServiceContext(database=db, clock=clock or Clock(), principal=principal)
     ensure_reference_data(ctx)
     ctx.calendar, _rules = build_calendar_and_rules(ctx)  # Indstillinger → Kalender og regler (at start-up)
     if options.demo:
         load_demo_ward(ctx)
-    demo = is_demo(ctx)
+    demo, centres, ward = _window_facts(ctx)
     settings = QSettings(options.settings_path, QSettings.Format.IniFormat) if options.settings_path else QSettings()
-    centres = load_centres()
-    ward = f"{centres[0].name}, {centres[0].wards[0]}" if demo and centres and centres[0].wards else ""
-    if not demo:
-        from coordinator_app.services.first_run import load_ward_setup  # not for the demo (issue 7: start-up)
-
-        if (setup := load_ward_setup(ctx)) is not None:
-            ward = setup.name  # issue 9: the ward the first run set up
     window = MainWindow(
-        ctx, settings=settings, centres=centre_list(ctx), database_label=database_label(db, demo), ward_name=ward
+        ctx, settings=settings, centres=centres, database_label=database_label(db, demo), ward_name=ward
     )
+    window.idle_lock = install_session(window, ctx)  # issue 8: who is working, and the idle lock
+    window.refresh()
+    return window
+
+
+def _window_facts(ctx: ServiceContext) -> tuple[bool, list[Centre], str]:
+    """Demo or not, the centres, and the ward named in the title (``services.first_screen`` reads the same)."""
+    demo = is_demo(ctx)
+    known = load_centres()
+    ward = f"{known[0].name}, {known[0].wards[0]}" if demo and known and known[0].wards else ""
+    if not demo and (setup := load_ward_setup(ctx)) is not None:
+        ward = setup.name  # issue 9: the ward the first run set up
+    return demo, centre_list(ctx), ward
+
+
+def _finish_first_window(first: FirstView, db: Database, principal: Principal) -> MainWindow | None:
+    """The first screen's window with its services, refreshed through them — or None when the database that
+    opened is not what it was built from (another file, a login, other settings or ward): then it is discarded."""
+    screen = first.screen
+    if principal is not DEMO_PRINCIPAL or db.path != screen.path or db.read_only or db.encrypted:
+        return None
+    ctx = screen.ctx
+    ctx.database = db
+    ensure_reference_data(ctx)
+    if load_calendar_settings(ctx) != screen.calendar_settings:
+        return None
+    demo, centres, ward = _window_facts(ctx)
+    if (demo, [c.name for c in centres], ward) != (screen.demo, [c.name for c in screen.centres], screen.ward_name):
+        return None
+    window = first.window
+    window.use_deadline_cache(screen.cache)
     window.idle_lock = install_session(window, ctx)  # issue 8: who is working, and the idle lock
     window.refresh()
     return window
@@ -397,29 +389,38 @@ def start_auto_backup(window: MainWindow, db: Database, *, interval_ms: int = 60
     return auto
 
 
-def run(options: LaunchOptions) -> int:
-    configure_logging()
-    app = ensure_application()
-    install_danish(app)
-    qInstallMessageHandler(_qt_message_handler)
-    install_crash_handler()
+def run(options: LaunchOptions, first: FirstView | None = None) -> int:
+    """The program: open the database, sign in, the main window, the event loop. ``first``: the window already
+    showing the first screen (``ui.startup.show_first_screen``), finished here instead of building another."""
+    app = prepare_application()
     created: list[FirstRunResult] = []
     db, passphrase = open_for_start(options, check_later=True, on_first_run=created.append)
     if created and created[0].admin is not None:
         options = dataclasses.replace(options, sign_in_as=(created[0].admin.username, created[0].admin.password))
     if db is None:
         log.warning("Databasen kunne ikke åbnes; programmet lukker")
+        if first is not None:
+            first.discard()
         return 2
     log.info("Database åbnet (%s)", db.dialect)
     try:
-        started = start_window(db, passphrase, options)
+        started = start_window(db, passphrase, options, first=first)
         if started is None:
             return 2
         window, db = started
     except KoordinatorError as exc:
+        if first is not None:
+            first.discard()
         QMessageBox.critical(None, "Koordinator", exc.message)
         db.dispose()
         return 2
+    if first is None or window is not first.window:
+        window.show()  # also for --smoke (offscreen): the start is checked up to a window on screen
+        app.processEvents()
+        for hook in on_shown:
+            hook(window)
+    for hook in on_ready:
+        hook(window)
     if options.smoke:
         count = window.model.rowCount()
         print(f"Koordinator {__version__}: røgtest ok, {count} indlæggelser i listen ({db.dialect}).")
@@ -428,7 +429,6 @@ def run(options: LaunchOptions) -> int:
         return 0 if count > 0 or not options.demo else 1
     auto = None if is_demo_window(window) else start_auto_backup(window, db)
     window.passphrase = passphrase
-    window.show()
     code = app.exec()
     if auto is not None and not window.restored:  # after a restore the old file is gone: nothing to back up
         try:
@@ -448,24 +448,30 @@ def signs_in_silently(db: Database, options: LaunchOptions) -> bool:
     return (options.smoke or options.demo) and not UserService(ctx).has_users()
 
 
-def start_window(db: Database, passphrase: str | None, options: LaunchOptions) -> tuple[MainWindow, Database] | None:
-    """Sign in (``sign_in_for_start``) and build the window (``build_window``) while the start's ``quick_check``
-    (``open_with_passphrase(check_later=True)``) runs beside, then settle it: the window and its database. Before
-    any prompt the check is settled first, as it always was. A damaged file: started over on the file reopened
-    read-only (warned, as before) — nothing was written, as writes waited for the check. None: the program closes
-    (login cancelled or refused, or the damaged file could not be reopened; told)."""
+def start_window(
+    db: Database, passphrase: str | None, options: LaunchOptions, *, first: FirstView | None = None
+) -> tuple[MainWindow, Database] | None:
+    """Sign in (``sign_in_for_start``) and build the window (``build_window``; ``first``: finish the window showing
+    the first screen instead) while the start's ``quick_check`` (``open_with_passphrase(check_later=True)``) runs
+    beside, then settle it: the window and its database. Before any prompt the check is settled first, as it always
+    was. A damaged file: started over on the file reopened read-only (warned, as before) — nothing was written, as
+    writes waited for the check. None: the program closes (login cancelled or refused, or the damaged file could
+    not be reopened; told)."""
+    window: MainWindow | None = None
     try:
         if not signs_in_silently(db, options):
             checked = settle_start_check(db, passphrase)
             if checked is None:
+                _discard(first)
                 return None
             db = checked
         principal = sign_in_for_start(db, options)
         if principal is None:
             log.info("Login annulleret eller afvist; programmet lukker")
+            _discard(first)
             db.dispose()
             return None
-        window = build_window(db, options, principal=principal)
+        window = build_window(db, options, principal=principal, first=first)
     except StartCheckFailed:
         window = None
     checked = settle_start_check(db, passphrase)
@@ -474,7 +480,14 @@ def start_window(db: Database, passphrase: str | None, options: LaunchOptions) -
     if window is not None:
         window.close()
         window.deleteLater()
+    elif first is not None:
+        first.discard()
     return None if checked is None else start_window(checked, passphrase, options)
+
+
+def _discard(first: FirstView | None) -> None:
+    if first is not None:
+        first.discard()
 
 
 def is_demo_window(window: MainWindow) -> bool:

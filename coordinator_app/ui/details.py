@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 from html import escape
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Qt, Signal
@@ -26,15 +27,18 @@ from PySide6.QtWidgets import (
 
 from coordinator_app.cpr import format_cpr, mask_cpr
 from coordinator_app.deadlines import DeadlineState
+from coordinator_app.discharge_plans import PLAN_DOCUMENT_KIND
 from coordinator_app.meetings import OCCASION_LABELS, Meeting, MeetingStatus, Task, task_deadlines
 from coordinator_app.model import EVENT_LABELS, AdmissionFlags, ArchivedDocument, Channel, Event, EventKind
-from coordinator_app.services.admissions import AdmissionDetails
-from coordinator_app.services.notifications import ActionState
-from coordinator_app.services.plans import PLAN_DOCUMENT_KIND, PlanPanel
 from coordinator_app.special_groups import Reminder
 from coordinator_app.ui.admission_table import DUE_TODAY_BG, OVERDUE_BG
 from coordinator_app.ui.labels import FLAG_LABELS
 from coordinator_app.ui.plan_tab import PlanTab, overview_html
+
+if TYPE_CHECKING:  # the details panel is part of the first screen, built before the storage layer (issue 7)
+    from coordinator_app.services.admissions import AdmissionDetails
+    from coordinator_app.services.notifications import ActionState
+    from coordinator_app.services.plans import PlanPanel
 
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 RESPONSIBLE_LABELS = {

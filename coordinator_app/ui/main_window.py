@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
@@ -34,11 +35,7 @@ from coordinator_app.audit import AuditAction
 from coordinator_app.errors import KoordinatorError
 from coordinator_app.model import EventKind, Kommune
 from coordinator_app.reference import Centre
-from coordinator_app.services.admissions import AdmissionService
 from coordinator_app.services.context import ServiceContext
-from coordinator_app.services.notifications import NotificationService, SendResult
-from coordinator_app.services.overview import OverviewService
-from coordinator_app.services.plans import PlanService
 from coordinator_app.ui.admission_table import COL_DISCHARGED, COL_NEXT, AdmissionTableModel
 from coordinator_app.ui.details import DetailsPanel
 from coordinator_app.ui.errors import show_error
@@ -47,10 +44,16 @@ from coordinator_app.ui.today_tab import TodayTab
 
 if TYPE_CHECKING:  # built on first use (issue 7: start-up imports only what the first screen needs)
     from coordinator_app.meetings import Meeting
+    from coordinator_app.services.admissions import AdmissionService
     from coordinator_app.services.consent import ConsentService
+    from coordinator_app.services.deadline_cache import DeadlineCache
     from coordinator_app.services.documents import DocumentService
     from coordinator_app.services.meetings import MeetingService
+    from coordinator_app.services.notifications import NotificationService, SendResult
+    from coordinator_app.services.overview import OverviewService
+    from coordinator_app.services.plans import PlanService
     from coordinator_app.services.scenario import ScenarioService
+    from coordinator_app.services.ward_view import AdmissionRow, TodayItem
     from coordinator_app.ui.admission_dialog import AdmissionDialog
     from coordinator_app.ui.faerdigmeldte_tab import FaerdigmeldteTab
     from coordinator_app.ui.idle_lock import IdleLock
@@ -77,7 +80,32 @@ class DatabaseLabel:
 
 
 class MainWindow(QMainWindow):
-    # -- services the first screen does not use: made on first use (issue 7: start-up) ---------------------
+    # -- services: made on first use (issue 7: start-up). The first screen (``show_first_screen``) is filled
+    # before the storage layer is loaded; every service call comes after ``ctx.database`` is set.
+
+    @cached_property
+    def admissions(self) -> AdmissionService:
+        from coordinator_app.services.admissions import AdmissionService
+
+        return AdmissionService(self._ctx)
+
+    @cached_property
+    def notifications(self) -> NotificationService:
+        from coordinator_app.services.notifications import NotificationService
+
+        return NotificationService(self._ctx)
+
+    @cached_property
+    def plans(self) -> PlanService:
+        from coordinator_app.services.plans import PlanService
+
+        return PlanService(self._ctx)
+
+    @cached_property
+    def overview(self) -> OverviewService:
+        from coordinator_app.services.overview import OverviewService
+
+        return OverviewService(self._ctx)
 
     @cached_property
     def documents(self) -> DocumentService:
@@ -119,10 +147,6 @@ class MainWindow(QMainWindow):
         self._settings = settings
         self._centres = list(centres)
         self._kommuner: list[Kommune] | None = None
-        self.admissions = AdmissionService(ctx)
-        self.notifications = NotificationService(ctx)
-        self.plans = PlanService(ctx)
-        self.overview = OverviewService(ctx)
         self._windows: list[QWidget] = []  # live meeting windows kept alive while open
         self.setWindowTitle(f"Koordinator — {ward_name}" if ward_name else "Koordinator")
         self.setMinimumSize(900, 560)
@@ -402,6 +426,21 @@ class MainWindow(QMainWindow):
         return self._plan_actions
 
     # -- data ---------------------------------------------------------------------------------------------
+    def show_first_screen(self, rows: Sequence[AdmissionRow], items: Sequence[TodayItem], today: date) -> None:
+        """The list and I dag as ``services.first_screen`` read them before the services were loaded (issue 7);
+        the composition root's first ``refresh`` replaces them a moment later."""
+        self.model.set_rows(rows)
+        self._update_count()
+        self.details.show_details(None)
+        self.today_tab.set_items(items, today)
+
+    def use_deadline_cache(self, cache: DeadlineCache) -> None:
+        """Start the list's service with the derivations the first screen made (before its first use)."""
+        from coordinator_app.services.admissions import AdmissionService
+
+        assert "admissions" not in self.__dict__, "the admission service is already in use"
+        self.__dict__["admissions"] = AdmissionService(self._ctx, cache=cache)
+
     def refresh(self) -> None:
         """Reload the list (keeping the selected admission selected) and the overview tab being looked at."""
         selected = self.selected_admission_id()

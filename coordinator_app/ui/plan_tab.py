@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 from html import escape
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -37,9 +38,11 @@ from coordinator_app.discharge_plans import (
     lifecycle,
 )
 from coordinator_app.model import PlanFacts
-from coordinator_app.services.plans import PlanPanel
 from coordinator_app.ui.style import ERROR_STYLE, INFO_STYLE, MUTED, OK_STYLE, WARNING_STYLE, buddy_label, text_label
 from coordinator_app.ui.widgets import OptionalDateField
+
+if TYPE_CHECKING:  # part of the first screen, built before the storage layer (issue 7)
+    from coordinator_app.services.plans import PlanPanel
 
 #: Where each fact's check box gets its Alt-letter (the details panel already uses O, H, E, D, R, V, S, T, A).
 FACT_MNEMONICS = {"afsnit_v_support": "ps&ykisk", "wont_seek_help": "so&ciale", "refuses_participation": "(§ 13 &b)"}

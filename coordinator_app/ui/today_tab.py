@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from coordinator_app.services.overview import WEEK_DAYS, Bucket, TodayItem
+from coordinator_app.services.ward_view import WEEK_DAYS, Bucket, TodayItem
 from coordinator_app.ui.admission_table import DUE_TODAY_BG, DUE_TODAY_FG, OVERDUE_BG, OVERDUE_FG
 from coordinator_app.ui.style import MUTED
 

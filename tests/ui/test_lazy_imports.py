@@ -129,3 +129,17 @@ def test_the_later_services_are_made_on_first_use_once(main_window) -> None:  # 
     ):
         service = getattr(window, name)
         assert isinstance(service, kind) and getattr(window, name) is service, name
+
+
+#: The first screen (``ui.startup``) is shown before any of these load (issue 7: cold start).
+STORAGE_LAYER = ("sqlalchemy", "coordinator_app.storage.orm", "coordinator_app.storage.database", "alembic")
+
+
+def test_the_first_screens_modules_leave_the_storage_layer_unloaded() -> None:
+    modules = ("coordinator_app.ui.startup", "coordinator_app.ui.main_window", "coordinator_app.services.first_screen")
+    statement = "import " + ", ".join(modules)
+    assert _imported_after(statement, STORAGE_LAYER) == []
+
+
+def test_the_check_sees_the_storage_layer_when_it_loads() -> None:
+    assert _imported_after("import coordinator_app.ui.app", STORAGE_LAYER[:3]) == list(STORAGE_LAYER[:3])

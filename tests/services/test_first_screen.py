@@ -1,0 +1,190 @@
+"""The first screen read straight from the file (issue 7: cold start) shows exactly what the services show, and
+declines every start it cannot take — the usual start handles those."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.dialects import sqlite
+
+from coordinator_app.services.admissions import AdmissionService
+from coordinator_app.services.context import ServiceContext, fixed_clock
+from coordinator_app.services.first_screen import DEMO_META_KEY, plain_file, read_first_screen
+from coordinator_app.services.overview import OverviewService
+from coordinator_app.services.settings import build_calendar_and_rules
+from coordinator_app.services.setup import DEMO_META_KEY as SETUP_DEMO_KEY
+from coordinator_app.services.setup import ensure_reference_data, load_demo_ward
+from coordinator_app.services.users import UserService
+from coordinator_app.storage import listing, open_database, repositories
+from coordinator_app.storage.orm import AdmissionRow, Base
+from coordinator_app.storage.quick_read import CURRENT_LIST_SQL, DECODERS, EVENTS_SQL, QuickRead
+from coordinator_app.storage.sqlite_rows import day, document, flag, moment
+from coordinator_app.storage.types import JSONDict, UTCDateTime
+
+MOMENT = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)
+CLOCK = fixed_clock(MOMENT)
+
+
+@pytest.fixture(scope="module")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("first-screen") / "demo.db"
+    db = open_database(f"sqlite:///{path}")
+    ctx = ServiceContext(database=db, clock=CLOCK)
+    ensure_reference_data(ctx)
+    load_demo_ward(ctx)
+    db.dispose()
+    return path
+
+
+@pytest.fixture
+def demo_path(demo_template: Path, tmp_path: Path) -> Path:
+    target = tmp_path / "demo.db"
+    shutil.copyfile(demo_template, target)
+    return target
+
+
+def _services(path: Path) -> tuple[ServiceContext, AdmissionService, OverviewService]:
+    db = open_database(f"sqlite:///{path}")
+    ctx = ServiceContext(database=db, clock=CLOCK)
+    build_calendar_and_rules(ctx)
+    return ctx, AdmissionService(ctx), OverviewService(ctx)
+
+
+def test_the_first_screen_equals_the_services_list_and_i_dag(demo_path: Path) -> None:
+    screen = read_first_screen(demo_path, clock=CLOCK, without_users_ok=False)
+    assert screen is not None and screen.demo
+    ctx, admissions, overview = _services(demo_path)
+    try:
+        rows = admissions.list_rows()
+        assert len(rows) > 10
+        assert screen.rows == rows
+        assert screen.today_items == overview.today_items(MOMENT.date())
+        assert len(screen.today_items) > 0
+        assert screen.calendar_settings is not None and screen.ctx.calendar.name == ctx.calendar.name
+    finally:
+        ctx.database.dispose()
+
+
+def test_the_first_screens_derivations_serve_the_services_first_refresh(demo_path: Path) -> None:
+    screen = read_first_screen(demo_path, clock=CLOCK, without_users_ok=False)
+    assert screen is not None
+    db = open_database(f"sqlite:///{demo_path}")
+    try:
+        screen.ctx.database = db
+        service = AdmissionService(screen.ctx, cache=screen.cache)
+        before = screen.cache.hits
+        assert service.list_rows() == screen.rows
+        assert screen.cache.hits - before == len(screen.rows)  # nothing derived twice
+    finally:
+        db.dispose()
+
+
+def test_a_change_between_the_first_screen_and_the_refresh_is_seen(demo_path: Path) -> None:
+    """The services' refresh reads the file again: what changed in between shows (the stamp differs)."""
+    screen = read_first_screen(demo_path, clock=CLOCK, without_users_ok=False)
+    assert screen is not None
+    db = open_database(f"sqlite:///{demo_path}")
+    try:
+        first = screen.rows[0]
+        with db.session() as session:
+            session.execute(
+                text("UPDATE admissions SET version = version + 1, scenario = 3 WHERE id = :id"),
+                {"id": first.admission_id},
+            )
+        screen.ctx.database = db
+        rows = AdmissionService(screen.ctx, cache=screen.cache).list_rows()
+        assert next(r for r in rows if r.admission_id == first.admission_id).scenario == 3
+    finally:
+        db.dispose()
+
+
+def test_a_database_with_users_waits_for_the_login(demo_path: Path, tmp_path: Path) -> None:
+    plain = tmp_path / "real.db"
+    db = open_database(f"sqlite:///{plain}")
+    ctx = ServiceContext(database=db, clock=CLOCK)
+    ensure_reference_data(ctx)
+    assert read_first_screen(plain, clock=CLOCK, without_users_ok=True) is not None  # no users yet: --smoke opens
+    assert read_first_screen(plain, clock=CLOCK, without_users_ok=False) is None  # a real database, no --smoke
+    UserService(ctx).create_administrator("admin", "Første Administrator", "korrekt hest batteri 7")
+    db.dispose()
+    assert read_first_screen(plain, clock=CLOCK, without_users_ok=True) is None
+
+
+@pytest.mark.parametrize("case", ["missing", "empty", "encrypted", "old schema", "not a database"])
+def test_files_the_usual_start_must_handle_are_declined(case: str, tmp_path: Path, encrypted_path: Path) -> None:
+    path = tmp_path / "x.db"
+    if case == "empty":
+        path.write_bytes(b"")
+    elif case == "encrypted":
+        path = encrypted_path
+    elif case == "old schema":
+        db = open_database(f"sqlite:///{path}")
+        with db.session() as session:
+            session.execute(text("UPDATE alembic_version SET version_num = '0001'"))
+            session.execute(text("INSERT INTO app_meta (key, value) VALUES ('demo', '1')"))
+        db.dispose()
+    elif case == "not a database":
+        path.write_bytes(b"SQLite format 3\x00" + b"\x00" * 100)
+    before = path.read_bytes() if path.exists() else None
+    assert read_first_screen(path, clock=CLOCK, without_users_ok=True) is None
+    assert (path.read_bytes() if path.exists() else None) == before  # read-only: nothing created or changed
+
+
+def test_the_direct_reads_use_the_repositories_sql() -> None:
+    dialect = sqlite.dialect()
+    assert str(listing._CURRENT_QUERY.compile(dialect=dialect)) == CURRENT_LIST_SQL
+    compiled = str(repositories._EVENTS_BY_ADMISSION.compile(dialect=dialect))
+    assert EVENTS_SQL.format(ids="__[POSTCOMPILE_ids]") == compiled
+
+
+def test_the_direct_reads_decode_every_column_as_the_orm_types_do() -> None:
+    expected_decoder = {"Date": day, "Boolean": flag, UTCDateTime: moment, JSONDict: document}
+    for table, decoders in DECODERS.items():
+        columns = Base.metadata.tables[table].columns
+        wanted = {}
+        for column in columns:
+            kind = type(column.type)
+            decoder = expected_decoder.get(kind) or expected_decoder.get(kind.__name__)
+            if decoder is not None:
+                wanted[column.name] = decoder
+        assert decoders == wanted, table
+    assert "admissions" in DECODERS and AdmissionRow.__tablename__ == "admissions"
+
+
+def test_the_demo_key_is_the_setup_services() -> None:
+    assert DEMO_META_KEY == SETUP_DEMO_KEY
+
+
+def test_the_direct_admissions_equal_the_repositorys(demo_path: Path) -> None:
+    quick = QuickRead.open(demo_path)
+    assert quick is not None
+    db = open_database(f"sqlite:///{demo_path}")
+    try:
+        with quick, db.session() as session:
+            ids = [r.admission_id for r in quick.ward().rows]
+            ids += [1, 2, 3]  # some discharged ones too
+            assert quick.admissions(ids) == repositories.AdmissionRepository(session).get_many(ids)
+            assert quick.events(ids) == repositories.EventRepository(session).for_admissions(ids)
+    finally:
+        db.dispose()
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("sqlite:////tmp/a/b.db", Path("/tmp/a/b.db")),
+        ("/tmp/c.db", Path("/tmp/c.db")),
+        ("sqlite+pysqlcipher://:pw@//tmp/d.db", None),
+        ("postgresql://x@host/db", None),
+        ("sqlite:///:memory:", None),
+        ("sqlite:////tmp/e.db?mode=ro", None),
+        (None, None),
+        ("", None),
+    ],
+)
+def test_which_database_values_name_a_plain_file(url: str | None, expected: Path | None) -> None:
+    assert plain_file(url) == expected

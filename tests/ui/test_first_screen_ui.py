@@ -1,0 +1,105 @@
+"""The first screen (issue 7: cold start): the main window shows the ward's list and I dag before the storage layer
+loads, and the usual start then finishes that same window — or builds its own when the file no longer matches."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from coordinator_app.services.admissions import AdmissionService
+from coordinator_app.services.context import ServiceContext
+from coordinator_app.services.settings import CALENDAR_META_KEY
+from coordinator_app.storage import open_database
+from coordinator_app.ui import app as app_module
+from coordinator_app.ui import startup
+from coordinator_app.ui.main_window import MainWindow
+
+
+def _options(path: Path, tmp_path: Path) -> startup.LaunchOptions:
+    return startup.LaunchOptions(database_url=f"sqlite:///{path}", smoke=True, settings_path=str(tmp_path / "s.ini"))
+
+
+@pytest.fixture
+def stamps() -> Iterator[dict[str, list[MainWindow]]]:
+    seen: dict[str, list[MainWindow]] = {"shown": [], "ready": []}
+    shown, ready = seen["shown"].append, seen["ready"].append
+    startup.on_shown.append(shown)
+    startup.on_ready.append(ready)
+    yield seen
+    startup.on_shown.remove(shown)
+    startup.on_ready.remove(ready)
+
+
+def _service_rows(path: Path) -> list[object]:
+    db = open_database(f"sqlite:///{path}")
+    try:
+        return list(AdmissionService(ServiceContext(database=db)).list_rows())
+    finally:
+        db.dispose()
+
+
+def test_the_window_shows_the_list_and_i_dag_before_the_storage_layer_loads(demo_db_path: Path) -> None:
+    """In a fresh interpreter: the first screen is on screen and SQLAlchemy is not yet imported."""
+    probe = (
+        "import sys\n"
+        "from coordinator_app.ui import startup\n"
+        f"options = startup.LaunchOptions(database_url={str(demo_db_path)!r}, smoke=True)\n"
+        "first = startup.show_first_screen(options)\n"
+        "w = first.window\n"
+        "print(w.isVisible(), w.model.rowCount(), w.today_tab.model.rowCount(), 'sqlalchemy' in sys.modules, "
+        "'coordinator_app.storage.orm' in sys.modules)\n"
+    )
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    done = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True)
+    visible, rows, items, sqlalchemy, orm = done.stdout.split()
+    assert visible == "True" and int(rows) == len(_service_rows(demo_db_path)) and int(items) > 0
+    assert sqlalchemy == "False" and orm == "False"
+
+
+def test_the_usual_start_finishes_the_first_screens_window(
+    qtbot, demo_db_path: Path, tmp_path: Path, stamps: dict[str, list[MainWindow]]
+) -> None:  # type: ignore[no-untyped-def]
+    options = _options(demo_db_path, tmp_path)
+    first = startup.show_first_screen(options)
+    assert first is not None
+    qtbot.addWidget(first.window)
+    shown_rows = [first.window.model.row_at(i) for i in range(first.window.model.rowCount())]
+    assert stamps["shown"] == [first.window] and stamps["ready"] == []
+    assert sorted(r.admission_id for r in shown_rows) == sorted(r.admission_id for r in _service_rows(demo_db_path))
+    assert app_module.run(options, first) == 0
+    assert stamps["ready"] == [first.window], "the same window, given its services"
+    assert not first.discarded
+    assert first.window._ctx.database is not None and first.window.idle_lock is not None
+
+
+def test_a_file_changed_after_the_first_screen_gets_its_own_window(
+    qtbot, demo_db_path: Path, tmp_path: Path, stamps: dict[str, list[MainWindow]]
+) -> None:  # type: ignore[no-untyped-def]
+    options = _options(demo_db_path, tmp_path)
+    first = startup.show_first_screen(options)
+    assert first is not None
+    qtbot.addWidget(first.window)
+    db = open_database(f"sqlite:///{demo_db_path}")
+    db.set_meta(CALENDAR_META_KEY, '{"extra_closing_days": false}')  # changed since: the calendar differs
+    db.dispose()
+    assert app_module.run(options, first) == 0
+    assert first.discarded
+    assert len(stamps["ready"]) == 1 and stamps["ready"][0] is not first.window
+    assert stamps["shown"][-1] is stamps["ready"][0], "the new window is shown too"
+
+
+def test_a_start_with_a_login_shows_no_first_screen(demo_db_path: Path, tmp_path: Path) -> None:
+    db = open_database(f"sqlite:///{demo_db_path}")
+    db.set_meta("demo", "0")  # a real database …
+    from coordinator_app.services.users import UserService
+
+    UserService(ServiceContext(database=db)).create_administrator("admin", "Administrator", "korrekt hest batteri 7")
+    db.dispose()  # … with a user: the login comes first
+    assert startup.show_first_screen(_options(demo_db_path, tmp_path)) is None
+    demo = startup.LaunchOptions(database_url=str(demo_db_path), demo=True)
+    assert startup.show_first_screen(demo) is None  # --demo rebuilds the ward first
