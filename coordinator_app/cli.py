@@ -20,6 +20,7 @@ must work when the database is too damaged to log in to.
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 import tempfile
@@ -418,12 +419,16 @@ def main(argv: list[str] | None = None) -> int:
     from coordinator_app.ui.startup import LaunchOptions, show_first_screen
 
     options = LaunchOptions(database_url=database, demo=demo, smoke=args.smoke, settings_path=settings_path)
+    # The start creates objects that live as long as the program (modules, mappings, widgets): the cyclic garbage
+    # collector would only walk them again and again. ``run`` turns it back on before the event loop (issue 7).
+    gc.disable()
     try:
         first = show_first_screen(options)  # the ward's list on screen before the storage layer loads (issue 7)
         from coordinator_app.ui.app import run
 
         return run(options, first)
     finally:
+        gc.enable()
         if tmp is not None:
             tmp.cleanup()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import gc
 import logging
 import os
 import sys
@@ -429,6 +430,8 @@ def run(options: LaunchOptions, first: FirstView | None = None) -> int:
         return 0 if count > 0 or not options.demo else 1
     auto = None if is_demo_window(window) else start_auto_backup(window, db)
     window.passphrase = passphrase
+    gc.freeze()  # what the start made lives on: later collections need not look at it
+    gc.enable()
     code = app.exec()
     if auto is not None and not window.restored:  # after a restore the old file is gone: nothing to back up
         try:

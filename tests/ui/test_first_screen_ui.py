@@ -103,3 +103,36 @@ def test_a_start_with_a_login_shows_no_first_screen(demo_db_path: Path, tmp_path
     assert startup.show_first_screen(_options(demo_db_path, tmp_path)) is None
     demo = startup.LaunchOptions(database_url=str(demo_db_path), demo=True)
     assert startup.show_first_screen(demo) is None  # --demo rebuilds the ward first
+
+
+def _garble(path: Path, table: str) -> None:
+    """Garble ``table``'s root page (header too): the first screen's tables still read, ``quick_check`` fails."""
+    db = open_database(path, migrate=False)
+    with db.engine.connect() as conn:
+        root = conn.exec_driver_sql(f"SELECT rootpage FROM sqlite_master WHERE name = '{table}'").scalar_one()
+        page_size = conn.exec_driver_sql("PRAGMA page_size").scalar_one()
+    db.dispose()
+    data = bytearray(path.read_bytes())
+    start = (root - 1) * page_size
+    data[start : start + page_size] = os.urandom(page_size)
+    path.write_bytes(bytes(data))
+
+
+def test_a_file_found_damaged_after_the_first_screen_ends_read_only_in_a_new_window(
+    qtbot, demo_db_path: Path, tmp_path: Path, stamps: dict[str, list[MainWindow]], monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    warned: list[str] = []
+    monkeypatch.setattr(app_module.QMessageBox, "warning", staticmethod(lambda _p, _t, text, *_: warned.append(text)))
+    monkeypatch.setattr(app_module.QMessageBox, "critical", staticmethod(lambda _p, _t, text, *_: warned.append(text)))
+    _garble(demo_db_path, "documents")
+    before = demo_db_path.read_bytes()
+    options = _options(demo_db_path, tmp_path)
+    first = startup.show_first_screen(options)
+    assert first is not None and first.window.model.rowCount() > 0  # the list's tables are whole
+    qtbot.addWidget(first.window)
+    assert app_module.run(options, first) == 0
+    assert warned and "beskadiget og åbnes kun til læsning" in warned[0]
+    ready = stamps["ready"][-1]
+    assert ready is not first.window and not first.window.isVisible()
+    assert ready._ctx.database.read_only
+    assert demo_db_path.read_bytes() == before, "nothing was written to the damaged file"
