@@ -23,6 +23,7 @@ import subprocess
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -32,10 +33,13 @@ if TYPE_CHECKING:
     from coordinator_app.storage import Database
 
 __all__ = [
+    "DEMO_MOMENT",
     "TEST_PASSPHRASE",
     "PgCluster",
     "database",
     "db_url",
+    "demo_db_path",
+    "demo_db_template",
     "encrypted_path",
     "encrypted_template",
     "pg_cluster",
@@ -216,3 +220,30 @@ def database(db_url: str) -> Iterator[Database]:
     db = open_database(db_url)
     yield db
     db.dispose()
+
+
+#: Monday 23 November 2026, 10:00 in Copenhagen — the demo ward is generated as of this day.
+DEMO_MOMENT = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture(scope="session")
+def demo_db_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Generate the demo ward once per session; tests copy the file (Anki's getEmptyCol pattern)."""
+    from coordinator_app.services.context import ServiceContext, fixed_clock
+    from coordinator_app.services.setup import ensure_reference_data, load_demo_ward
+    from coordinator_app.storage import open_database
+
+    path = tmp_path_factory.mktemp("demo-template") / "demo.db"
+    db = open_database(f"sqlite:///{path}")
+    ctx = ServiceContext(database=db, clock=fixed_clock(DEMO_MOMENT))
+    ensure_reference_data(ctx)
+    load_demo_ward(ctx)
+    db.dispose()
+    return path
+
+
+@pytest.fixture
+def demo_db_path(demo_db_template: Path, tmp_path: Path) -> Path:
+    target = tmp_path / "demo.db"
+    shutil.copyfile(demo_db_template, target)
+    return target

@@ -3,11 +3,10 @@ declines every start it cannot take — the usual start handles those."""
 
 from __future__ import annotations
 
-import shutil
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from db_fixtures import DEMO_MOMENT
 from sqlalchemy import text
 from sqlalchemy.dialects import sqlite
 
@@ -17,7 +16,7 @@ from coordinator_app.services.first_screen import DEMO_META_KEY, plain_file, rea
 from coordinator_app.services.overview import OverviewService
 from coordinator_app.services.settings import build_calendar_and_rules
 from coordinator_app.services.setup import DEMO_META_KEY as SETUP_DEMO_KEY
-from coordinator_app.services.setup import ensure_reference_data, load_demo_ward
+from coordinator_app.services.setup import ensure_reference_data
 from coordinator_app.services.users import UserService
 from coordinator_app.storage import listing, open_database, repositories
 from coordinator_app.storage.orm import AdmissionRow, Base
@@ -25,26 +24,8 @@ from coordinator_app.storage.quick_read import CURRENT_LIST_SQL, DECODERS, EVENT
 from coordinator_app.storage.sqlite_rows import day, document, flag, moment
 from coordinator_app.storage.types import JSONDict, UTCDateTime
 
-MOMENT = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)
+MOMENT = DEMO_MOMENT  # the demo ward is generated as of this moment
 CLOCK = fixed_clock(MOMENT)
-
-
-@pytest.fixture(scope="module")
-def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("first-screen") / "demo.db"
-    db = open_database(f"sqlite:///{path}")
-    ctx = ServiceContext(database=db, clock=CLOCK)
-    ensure_reference_data(ctx)
-    load_demo_ward(ctx)
-    db.dispose()
-    return path
-
-
-@pytest.fixture
-def demo_path(demo_template: Path, tmp_path: Path) -> Path:
-    target = tmp_path / "demo.db"
-    shutil.copyfile(demo_template, target)
-    return target
 
 
 def _services(path: Path) -> tuple[ServiceContext, AdmissionService, OverviewService]:
@@ -54,10 +35,10 @@ def _services(path: Path) -> tuple[ServiceContext, AdmissionService, OverviewSer
     return ctx, AdmissionService(ctx), OverviewService(ctx)
 
 
-def test_the_first_screen_equals_the_services_list_and_i_dag(demo_path: Path) -> None:
-    screen = read_first_screen(demo_path, clock=CLOCK, without_users_ok=False)
+def test_the_first_screen_equals_the_services_list_and_i_dag(demo_db_path: Path) -> None:
+    screen = read_first_screen(demo_db_path, clock=CLOCK, without_users_ok=False)
     assert screen is not None and screen.demo
-    ctx, admissions, overview = _services(demo_path)
+    ctx, admissions, overview = _services(demo_db_path)
     try:
         rows = admissions.list_rows()
         assert len(rows) > 10
@@ -69,10 +50,10 @@ def test_the_first_screen_equals_the_services_list_and_i_dag(demo_path: Path) ->
         ctx.database.dispose()
 
 
-def test_the_first_screens_derivations_serve_the_services_first_refresh(demo_path: Path) -> None:
-    screen = read_first_screen(demo_path, clock=CLOCK, without_users_ok=False)
+def test_the_first_screens_derivations_serve_the_services_first_refresh(demo_db_path: Path) -> None:
+    screen = read_first_screen(demo_db_path, clock=CLOCK, without_users_ok=False)
     assert screen is not None
-    db = open_database(f"sqlite:///{demo_path}")
+    db = open_database(f"sqlite:///{demo_db_path}")
     try:
         screen.ctx.database = db
         service = AdmissionService(screen.ctx, cache=screen.cache)
@@ -83,11 +64,11 @@ def test_the_first_screens_derivations_serve_the_services_first_refresh(demo_pat
         db.dispose()
 
 
-def test_a_change_between_the_first_screen_and_the_refresh_is_seen(demo_path: Path) -> None:
+def test_a_change_between_the_first_screen_and_the_refresh_is_seen(demo_db_path: Path) -> None:
     """The services' refresh reads the file again: what changed in between shows (the stamp differs)."""
-    screen = read_first_screen(demo_path, clock=CLOCK, without_users_ok=False)
+    screen = read_first_screen(demo_db_path, clock=CLOCK, without_users_ok=False)
     assert screen is not None
-    db = open_database(f"sqlite:///{demo_path}")
+    db = open_database(f"sqlite:///{demo_db_path}")
     try:
         first = screen.rows[0]
         with db.session() as session:
@@ -102,7 +83,7 @@ def test_a_change_between_the_first_screen_and_the_refresh_is_seen(demo_path: Pa
         db.dispose()
 
 
-def test_a_database_with_users_waits_for_the_login(demo_path: Path, tmp_path: Path) -> None:
+def test_a_database_with_users_waits_for_the_login(demo_db_path: Path, tmp_path: Path) -> None:
     plain = tmp_path / "real.db"
     db = open_database(f"sqlite:///{plain}")
     ctx = ServiceContext(database=db, clock=CLOCK)
@@ -159,10 +140,10 @@ def test_the_demo_key_is_the_setup_services() -> None:
     assert DEMO_META_KEY == SETUP_DEMO_KEY
 
 
-def test_the_direct_admissions_equal_the_repositorys(demo_path: Path) -> None:
-    quick = QuickRead.open(demo_path)
+def test_the_direct_admissions_equal_the_repositorys(demo_db_path: Path) -> None:
+    quick = QuickRead.open(demo_db_path)
     assert quick is not None
-    db = open_database(f"sqlite:///{demo_path}")
+    db = open_database(f"sqlite:///{demo_db_path}")
     try:
         with quick, db.session() as session:
             ids = [r.admission_id for r in quick.ward().rows]
