@@ -94,13 +94,15 @@ def install_danish(app: QApplication) -> None:
 
 
 def label_of(dialect: str, *, demo: bool, read_only: bool = False, encrypted: bool = False) -> DatabaseLabel:
-    """How the status bar names the database."""
+    """How the status bar names the database. Read-only (a damaged file) is said first: it is what the user must
+    act on, also for a demo database."""
+    if read_only:
+        kind = "Demo-database" if demo else "Lokal database"
+        return DatabaseLabel(f"{kind} – KUN LÆSNING (beskadiget: gendan fra sikkerhedskopi)", warning=True)
     if demo:
         return DatabaseLabel("DEMO – ikke krypteret · fiktive patienter", warning=True)
     if dialect == "postgresql":
         return DatabaseLabel("Delt database (PostgreSQL)")
-    if read_only:
-        return DatabaseLabel("Lokal database – KUN LÆSNING (beskadiget: gendan fra sikkerhedskopi)", warning=True)
     if encrypted:
         return DatabaseLabel("Lokal database – krypteret")
     return DatabaseLabel("Lokal database – IKKE krypteret", warning=True)

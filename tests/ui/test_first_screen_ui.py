@@ -135,4 +135,23 @@ def test_a_file_found_damaged_after_the_first_screen_ends_read_only_in_a_new_win
     ready = stamps["ready"][-1]
     assert ready is not first.window and not first.window.isVisible()
     assert ready._ctx.database.read_only
+    assert ready.db_label.text() == "Demo-database – KUN LÆSNING (beskadiget: gendan fra sikkerhedskopi)"
     assert demo_db_path.read_bytes() == before, "nothing was written to the damaged file"
+
+
+@pytest.mark.parametrize(
+    ("dialect", "demo", "read_only", "encrypted", "text"),
+    [
+        ("sqlite", True, False, False, "DEMO – ikke krypteret · fiktive patienter"),
+        ("sqlite", False, True, True, "Lokal database – KUN LÆSNING (beskadiget: gendan fra sikkerhedskopi)"),
+        ("sqlite", False, False, True, "Lokal database – krypteret"),
+        ("sqlite", False, False, False, "Lokal database – IKKE krypteret"),
+        ("postgresql", False, False, False, "Delt database (PostgreSQL)"),
+    ],
+)
+def test_the_status_bar_names_the_database(
+    dialect: str, demo: bool, read_only: bool, encrypted: bool, text: str
+) -> None:
+    label = startup.label_of(dialect, demo=demo, read_only=read_only, encrypted=encrypted)
+    assert label.text == text
+    assert label.warning == (text not in ("Lokal database – krypteret", "Delt database (PostgreSQL)"))
