@@ -18,16 +18,16 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
-from coordinator_app.reference import Centre, load_centres
+from coordinator_app.reference import Centre
 from coordinator_app.services.context import Clock, ServiceContext
 from coordinator_app.services.deadline_cache import DeadlineCache
 from coordinator_app.services.settings import (
     CalendarSettings,
-    _centres,
+    centres_from,
     load_calendar_settings,
     use_calendar_settings,
 )
-from coordinator_app.services.ward import load_ward_setup
+from coordinator_app.services.ward import is_demo, ward_title
 from coordinator_app.services.ward_view import AdmissionRow, TodayItem, admission_rows, today_items_of
 from coordinator_app.storage.locations import is_risky_location
 from coordinator_app.storage.quick_read import QuickRead
@@ -36,8 +36,6 @@ if TYPE_CHECKING:
     from coordinator_app.storage import Database
 
 log = logging.getLogger("koordinator.services.first_screen")
-
-DEMO_META_KEY = "demo"  # services.setup.DEMO_META_KEY (a test checks they agree)
 
 
 @dataclass(frozen=True)
@@ -83,19 +81,14 @@ def read_first_screen(path: Path, *, clock: Clock, without_users_ok: bool) -> Fi
         return None
     try:
         with quick:
-            demo = quick.get_meta(DEMO_META_KEY) == "1"
+            ctx = ServiceContext(database=cast("Database", quick), clock=clock)
+            demo = is_demo(ctx)
             if not demo and not (without_users_ok and not quick.has_users()):
                 return None  # a login comes first
-            ctx = ServiceContext(database=cast("Database", quick), clock=clock)
             calendar_settings = load_calendar_settings(ctx)
             use_calendar_settings(ctx, calendar_settings)
-            # As ui.app.build_window: the window's centres (settings.centre_list) and the ward in its title.
-            table = quick.centres()
-            known = load_centres()
-            centres = _centres(table or {c.name: c.wards for c in known})
-            ward_name = f"{known[0].name}, {known[0].wards[0]}" if demo and known and known[0].wards else ""
-            if not demo and (setup := load_ward_setup(ctx)) is not None:
-                ward_name = setup.name
+            centres = centres_from(quick.centres())  # as settings.centre_list
+            ward_name = ward_title(ctx, demo)
             today = clock.today()
             ward = quick.ward()
     except Exception:  # never a failed start: the usual way reads the file again and says what is wrong
@@ -115,6 +108,6 @@ def read_first_screen(path: Path, *, clock: Clock, without_users_ok: bool) -> Fi
         ward_name=ward_name,
         today=today,
         rows=admission_rows(ward.rows, derived, ward.tasks, today),
-        today_items=today_items_of(ward, ctx.calendar, today, ctx.rules),
+        today_items=today_items_of(ward, ctx.calendar, today, ctx.rules, derived=derived),
         cache=cache,
     )

@@ -418,15 +418,18 @@ def _centres(table: Mapping[str, Sequence[str]]) -> list[Centre]:
     ]
 
 
+def centres_from(table: Mapping[str, Sequence[str]]) -> list[Centre]:
+    """The centres and wards of the database's table (``CentreRepository.all``), or ``centre.csv``'s while the
+    table is empty (nobody has edited the list yet)."""
+    return _centres(table or {c.name: c.wards for c in load_centres()})
+
+
 def centre_list(ctx: ServiceContext) -> list[Centre]:
     """The centres and wards: the database's list once someone has edited it, else ``centre.csv``'s."""
     from coordinator_app.storage.repositories import CentreRepository  # the first screen needs none (issue 7)
 
     with ctx.database.session() as session:
-        table = CentreRepository(session).all()
-    if not table:
-        return _centres({c.name: c.wards for c in load_centres()})
-    return _centres(table)
+        return centres_from(CentreRepository(session).all())
 
 
 def add_ward(ctx: ServiceContext, centre: str, ward: str = "") -> list[Centre]:

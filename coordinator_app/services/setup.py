@@ -15,7 +15,7 @@ from coordinator_app.model import Admission, Consent, ConsentMethod, ConsentReci
 from coordinator_app.reference import load_kommuner
 from coordinator_app.services.audit import AuditService
 from coordinator_app.services.context import COPENHAGEN, ServiceContext
-from coordinator_app.services.ward import DEMO_PROFILE, save_profile
+from coordinator_app.services.ward import DEMO_META_KEY, DEMO_PROFILE, is_demo, save_profile
 from coordinator_app.storage.repositories import (
     AdmissionRepository,
     ConsentRepository,
@@ -23,8 +23,6 @@ from coordinator_app.storage.repositories import (
     bulk_load,
     clear_all,
 )
-
-DEMO_META_KEY = "demo"
 
 
 @dataclass(frozen=True)
@@ -226,10 +224,6 @@ def ensure_reference_data(ctx: ServiceContext) -> None:
         repo = KommuneRepository(session)
         if not repo.all():
             repo.upsert_many(load_kommuner())
-
-
-def is_demo(ctx: ServiceContext) -> bool:
-    return ctx.database.get_meta(DEMO_META_KEY) == "1"
 
 
 def load_demo_ward(ctx: ServiceContext, *, seed: int = 2026) -> DemoSummary:

@@ -1,5 +1,6 @@
 """The ward's sender details printed on every document (afsender): phone and secure mailbox (F3); and the ward the
-first run set up (``load_ward_setup``, issue 9).
+first run set up (``load_ward_setup``, issue 9), the title naming it, and whether the database is a demo. No storage
+layer here: the first screen reads these before it loads (issue 7).
 
 Kept in the database's ``app_meta`` so every workstation sharing a database prints the same sender.
 """
@@ -9,10 +10,12 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field
 
+from coordinator_app.reference import load_centres
 from coordinator_app.services.context import ServiceContext
 
 META_KEY = "ward_profile"
 WARD_SETUP_KEY = "ward_setup"
+DEMO_META_KEY = "demo"  # "1" in a demo database (services.setup.load_demo_ward sets it)
 
 
 @dataclass(frozen=True)
@@ -63,3 +66,17 @@ def load_ward_setup(ctx: ServiceContext) -> WardSetup | None:
         return WardSetup(str(data["centre"]), str(data["ward"]), tuple(str(c) for c in data.get("kommuner", ())))
     except (ValueError, KeyError, TypeError):
         return None
+
+
+def is_demo(ctx: ServiceContext) -> bool:
+    return ctx.database.get_meta(DEMO_META_KEY) == "1"
+
+
+def ward_title(ctx: ServiceContext, demo: bool) -> str:
+    """The ward named in the window's title: the demo ward's (``centre.csv``'s first), or the one the first run set
+    up (issue 9), else none."""
+    if demo:
+        known = load_centres()
+        return f"{known[0].name}, {known[0].wards[0]}" if known and known[0].wards else ""
+    setup = load_ward_setup(ctx)
+    return setup.name if setup is not None else ""

@@ -14,13 +14,12 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from coordinator_app.cpr import mask_cpr
-from coordinator_app.deadlines import Deadline, DeadlineState, compute_deadlines, next_deadline
-from coordinator_app.errors import ProcessError
+from coordinator_app.deadlines import Deadline, DeadlineState, next_deadline
 from coordinator_app.meetings import Task, task_deadlines
 from coordinator_app.model import Admission
 from coordinator_app.process import STATUS_LABELS, Status
 from coordinator_app.rules import RuleSettings
-from coordinator_app.services.deadline_cache import Derived
+from coordinator_app.services.deadline_cache import Derived, derive
 from coordinator_app.special_groups import RECIPIENT_LABELS, recipient_kommune
 from coordinator_app.statistics import responsible_kommune
 from coordinator_app.storage.quick_read import WardRead
@@ -158,20 +157,29 @@ def admission_rows(
     return out
 
 
-def today_items_of(ward: WardRead, cal: WorkCalendar, today: date, rules: RuleSettings) -> list[TodayItem]:
+def today_items_of(
+    ward: WardRead,
+    cal: WorkCalendar,
+    today: date,
+    rules: RuleSettings,
+    *,
+    derived: Mapping[int, Derived] | None = None,
+) -> list[TodayItem]:
     """Every open deadline of the ward's current admissions, overdue first, then by due date
-    (``services.overview`` says which)."""
+    (``services.overview`` says which). ``derived``: the admissions' deadlines already derived for the same day,
+    calendar and rules (the first screen's, for the list); the others are computed here."""
     out: list[TodayItem] = []
     for row in ward.rows:
         admission = ward.admissions.get(row.admission_id)
         if admission is None:
             continue
-        try:
-            deadlines = compute_deadlines(admission, ward.events.get(row.admission_id, []), cal, today, rules)
-        except ProcessError:
+        found = derived.get(row.admission_id) if derived is not None else None
+        if found is None:
+            found = derive(admission, ward.events.get(row.admission_id, []), cal, today, rules)
+        if found.error is not None:
             # The patient list says "Historik kan ikke læses" for this admission; its deadlines are unknown.
             log.warning("admission %s: history cannot be replayed; left out of I dag", row.admission_id)
-            deadlines = []
+        deadlines = found.deadlines
         own = [d for d in deadlines if d.responsible == CENTER and d.kind != PLAN_ENDS]
         own += task_deadlines(ward.tasks.get(row.admission_id, []), today)
         for d in own:

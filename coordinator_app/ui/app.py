@@ -15,12 +15,12 @@ from typing import TYPE_CHECKING
 from coordinator_app import __version__
 from coordinator_app.access import DEMO_PRINCIPAL, Principal
 from coordinator_app.errors import KoordinatorError, StorageError
-from coordinator_app.reference import Centre, load_centres
+from coordinator_app.reference import Centre
 from coordinator_app.services.context import Clock, ServiceContext
 from coordinator_app.services.settings import build_calendar_and_rules, centre_list, load_calendar_settings
 from coordinator_app.services.setup import ensure_reference_data, is_demo, load_demo_ward
 from coordinator_app.services.users import UserService
-from coordinator_app.services.ward import load_ward_setup
+from coordinator_app.services.ward import ward_title
 from coordinator_app.storage import Database, open_database
 from coordinator_app.storage.auto_backup import AutoBackup
 from coordinator_app.storage.backup import BackgroundCheck, CheckResult, quick_check
@@ -103,11 +103,7 @@ def build_window(
 def _window_facts(ctx: ServiceContext) -> tuple[bool, list[Centre], str]:
     """Demo or not, the centres, and the ward named in the title (``services.first_screen`` reads the same)."""
     demo = is_demo(ctx)
-    known = load_centres()
-    ward = f"{known[0].name}, {known[0].wards[0]}" if demo and known and known[0].wards else ""
-    if not demo and (setup := load_ward_setup(ctx)) is not None:
-        ward = setup.name  # issue 9: the ward the first run set up
-    return demo, centre_list(ctx), ward
+    return demo, centre_list(ctx), ward_title(ctx, demo)
 
 
 def _finish_first_window(first: FirstView, db: Database, principal: Principal) -> MainWindow | None:
@@ -400,8 +396,7 @@ def run(options: LaunchOptions, first: FirstView | None = None) -> int:
         options = dataclasses.replace(options, sign_in_as=(created[0].admin.username, created[0].admin.password))
     if db is None:
         log.warning("Databasen kunne ikke åbnes; programmet lukker")
-        if first is not None:
-            first.discard()
+        _discard(first)
         return 2
     log.info("Database åbnet (%s)", db.dialect)
     try:
@@ -410,8 +405,7 @@ def run(options: LaunchOptions, first: FirstView | None = None) -> int:
             return 2
         window, db = started
     except KoordinatorError as exc:
-        if first is not None:
-            first.discard()
+        _discard(first)
         QMessageBox.critical(None, "Koordinator", exc.message)
         db.dispose()
         return 2
@@ -483,8 +477,8 @@ def start_window(
     if window is not None:
         window.close()
         window.deleteLater()
-    elif first is not None:
-        first.discard()
+    else:
+        _discard(first)
     return None if checked is None else start_window(checked, passphrase, options)
 
 

@@ -12,12 +12,13 @@ from sqlalchemy.dialects import sqlite
 
 from coordinator_app.services.admissions import AdmissionService
 from coordinator_app.services.context import ServiceContext, fixed_clock
-from coordinator_app.services.first_screen import DEMO_META_KEY, plain_file, read_first_screen
+from coordinator_app.services.first_screen import plain_file, read_first_screen
 from coordinator_app.services.overview import OverviewService
 from coordinator_app.services.settings import build_calendar_and_rules
 from coordinator_app.services.setup import DEMO_META_KEY as SETUP_DEMO_KEY
 from coordinator_app.services.setup import ensure_reference_data
 from coordinator_app.services.users import UserService
+from coordinator_app.services.ward import DEMO_META_KEY
 from coordinator_app.storage import listing, open_database, repositories
 from coordinator_app.storage.orm import AdmissionRow, Base
 from coordinator_app.storage.quick_read import CURRENT_LIST_SQL, DECODERS, EVENTS_SQL, QuickRead

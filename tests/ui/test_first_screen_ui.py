@@ -24,6 +24,15 @@ def _options(path: Path, tmp_path: Path) -> startup.LaunchOptions:
     return startup.LaunchOptions(database_url=f"sqlite:///{path}", smoke=True, settings_path=str(tmp_path / "s.ini"))
 
 
+def _show_first_screen(qtbot, path: Path, tmp_path: Path) -> tuple[startup.LaunchOptions, startup.FirstView]:  # type: ignore[no-untyped-def]
+    """``--smoke --database path``'s first screen, shown (it must be: a demo database needs no login)."""
+    options = _options(path, tmp_path)
+    first = startup.show_first_screen(options)
+    assert first is not None
+    qtbot.addWidget(first.window)
+    return options, first
+
+
 @pytest.fixture
 def stamps() -> Iterator[dict[str, list[MainWindow]]]:
     seen: dict[str, list[MainWindow]] = {"shown": [], "ready": []}
@@ -64,10 +73,7 @@ def test_the_window_shows_the_list_and_i_dag_before_the_storage_layer_loads(demo
 def test_the_usual_start_finishes_the_first_screens_window(
     qtbot, demo_db_path: Path, tmp_path: Path, stamps: dict[str, list[MainWindow]]
 ) -> None:  # type: ignore[no-untyped-def]
-    options = _options(demo_db_path, tmp_path)
-    first = startup.show_first_screen(options)
-    assert first is not None
-    qtbot.addWidget(first.window)
+    options, first = _show_first_screen(qtbot, demo_db_path, tmp_path)
     shown_rows = [first.window.model.row_at(i) for i in range(first.window.model.rowCount())]
     assert stamps["shown"] == [first.window] and stamps["ready"] == []
     assert sorted(r.admission_id for r in shown_rows) == sorted(r.admission_id for r in _service_rows(demo_db_path))
@@ -80,10 +86,7 @@ def test_the_usual_start_finishes_the_first_screens_window(
 def test_a_file_changed_after_the_first_screen_gets_its_own_window(
     qtbot, demo_db_path: Path, tmp_path: Path, stamps: dict[str, list[MainWindow]]
 ) -> None:  # type: ignore[no-untyped-def]
-    options = _options(demo_db_path, tmp_path)
-    first = startup.show_first_screen(options)
-    assert first is not None
-    qtbot.addWidget(first.window)
+    options, first = _show_first_screen(qtbot, demo_db_path, tmp_path)
     db = open_database(f"sqlite:///{demo_db_path}")
     db.set_meta(CALENDAR_META_KEY, '{"extra_closing_days": false}')  # changed since: the calendar differs
     db.dispose()
@@ -126,10 +129,8 @@ def test_a_file_found_damaged_after_the_first_screen_ends_read_only_in_a_new_win
     monkeypatch.setattr(app_module.QMessageBox, "critical", staticmethod(lambda _p, _t, text, *_: warned.append(text)))
     _garble(demo_db_path, "documents")
     before = demo_db_path.read_bytes()
-    options = _options(demo_db_path, tmp_path)
-    first = startup.show_first_screen(options)
-    assert first is not None and first.window.model.rowCount() > 0  # the list's tables are whole
-    qtbot.addWidget(first.window)
+    options, first = _show_first_screen(qtbot, demo_db_path, tmp_path)
+    assert first.window.model.rowCount() > 0  # the list's tables are whole
     assert app_module.run(options, first) == 0
     assert warned and "beskadiget og åbnes kun til læsning" in warned[0]
     ready = stamps["ready"][-1]
