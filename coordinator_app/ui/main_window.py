@@ -40,6 +40,7 @@ from coordinator_app.ui.admission_table import COL_DISCHARGED, COL_NEXT, Admissi
 from coordinator_app.ui.details import DetailsPanel
 from coordinator_app.ui.errors import show_error
 from coordinator_app.ui.help_window import install_help_menu
+from coordinator_app.ui.style import ElidedLabel
 from coordinator_app.ui.today_tab import TodayTab
 
 if TYPE_CHECKING:  # built on first use (issue 7: start-up imports only what the first screen needs)
@@ -244,7 +245,8 @@ class MainWindow(QMainWindow):
         self.db_label = QLabel(database_label.text)
         if database_label.warning:
             self.db_label.setStyleSheet("QLabel { color: #8a1010; font-weight: bold; }")
-        self.calendar_label = QLabel(f"Kalender: {ctx.calendar.name}")
+        # Gives way to the database label in a narrow window: that one says what the user must act on.
+        self.calendar_label = ElidedLabel(f"Kalender: {ctx.calendar.name}")
         self.statusBar().addWidget(self.db_label)
         self.statusBar().addPermanentWidget(self.calendar_label)
         self._restore_layout()

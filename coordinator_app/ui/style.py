@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QPainter, QPaintEvent
 from PySide6.QtWidgets import QLabel, QWidget
 
 ERROR_STYLE = "QLabel { color: #8a1010; background: #f6d5d5; border: 1px solid #d9a0a0; padding: 6px; }"
@@ -36,3 +37,30 @@ def error_label() -> QLabel:
     widget.setAccessibleName("Fejlbesked")
     widget.hide()
     return widget
+
+
+class ElidedLabel(QLabel):
+    """A one-line label that gives way first when space is short (the status bar of a narrow window): it ends in
+    "…" instead of being cut off, and its tooltip holds the whole text."""
+
+    MIN_WIDTH = 80
+
+    def __init__(self, text: str = "") -> None:
+        super().__init__()
+        self.setText(text)
+
+    def setText(self, text: str) -> None:
+        super().setText(text)
+        self.setToolTip(text)
+
+    def minimumSizeHint(self) -> QSize:
+        hint = super().minimumSizeHint()
+        return QSize(min(hint.width(), self.MIN_WIDTH), hint.height())
+
+    def shown_text(self) -> str:
+        """What is drawn: the text, elided to the label's width."""
+        return self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight, self.contentsRect().width())
+
+    def paintEvent(self, _event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.drawText(self.contentsRect(), int(self.alignment()), self.shown_text())

@@ -156,3 +156,21 @@ def test_the_status_bar_names_the_database(
     label = startup.label_of(dialect, demo=demo, read_only=read_only, encrypted=encrypted)
     assert label.text == text
     assert label.warning == (text not in ("Lokal database – krypteret", "Delt database (PostgreSQL)"))
+
+
+def test_in_a_narrow_window_the_calendar_gives_way_to_the_database_label(
+    qtbot, demo_db_path: Path, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    _, first = _show_first_screen(qtbot, demo_db_path, tmp_path)
+    window = first.window
+    window.db_label.setText(startup.label_of("sqlite", demo=True, read_only=True).text)
+    calendar = window.calendar_label.text()
+    window.resize(window.minimumWidth(), 560)
+    qtbot.wait(50)
+    assert window.db_label.width() >= window.db_label.sizeHint().width(), "the warning is never cut off"
+    shown = window.calendar_label.shown_text()
+    assert shown.endswith("…") and len(shown) < len(calendar)
+    assert window.calendar_label.toolTip() == calendar
+    window.resize(1400, 560)
+    qtbot.wait(50)
+    assert window.calendar_label.shown_text() == calendar
