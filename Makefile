@@ -3,7 +3,7 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: setup bundle run test smoke bench clean
+.PHONY: setup bundle run test fuzz smoke bench clean
 
 setup:
 	@bash scripts/setup.sh
@@ -19,6 +19,13 @@ run: setup
 ## Set up (idempotent) and run every test: layering contracts, domain, storage (SQLite + PostgreSQL), GUI.
 test: setup
 	@bash scripts/test.sh
+
+## Random exploration (not in CI): every property-based test under Hypothesis' "fuzz" profile — random seeds, ten
+## times the service fuzzing, shrinking as long as it needs, found failures kept in .hypothesis/ and replayed.
+## Add each failure it finds to its test as an @example, so make test holds it from then on.
+fuzz: setup
+	KOORDINATOR_HYPOTHESIS_PROFILE=fuzz KOORDINATOR_FUZZ_SCALE=$${KOORDINATOR_FUZZ_SCALE:-10} \
+	  $(PY) -m pytest -n auto -m fuzz $(ARGS)
 
 smoke: setup
 	$(VENV)/bin/koordinator --smoke

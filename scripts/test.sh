@@ -26,7 +26,8 @@ echo "== Lagdeling (import-linter) =="
 echo "== Tests =="
 status=0
 # In parallel (pytest-xdist): one worker per CPU, each with its own PostgreSQL cluster and temp folders.
-.venv/bin/python -m pytest -n "${KOORDINATOR_TEST_WORKERS:-auto}" --ignore=tests/installer "$@" || status=$?
+# --tb=short: a failure shows its test, the failing line and the error, not pages of source.
+.venv/bin/python -m pytest -n "${KOORDINATOR_TEST_WORKERS:-auto}" --tb=short --ignore=tests/installer "$@" || status=$?
 
 echo "== Pakker (installer/build.sh) =="
 waited=$(date +%s)
@@ -39,6 +40,6 @@ trap - EXIT
 grep '^Bundle:' "$bundle_log" || true
 echo "Ventede $(($(date +%s) - waited)) s på pakkerne efter testene"
 echo "== Installationstests (tests/installer) =="
-.venv/bin/python -m pytest tests/installer || status=$?
+.venv/bin/python -m pytest --tb=short tests/installer || status=$?
 echo "Testkørslen tog $(($(date +%s) - start)) s"
 exit "$status"

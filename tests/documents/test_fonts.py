@@ -65,14 +65,13 @@ def test_broken_dejavu_file_falls_back(tmp_path: Path, monkeypatch: pytest.Monke
 
 @pytest.mark.usefixtures("fresh_fonts")
 def test_no_font_at_all_is_a_danish_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(RESOURCES_ENV, str(tmp_path))
-    monkeypatch.setattr(fonts, "VERA_DIR", tmp_path / "ingen-vera")
-    with pytest.raises(KoordinatorError) as caught:
-        fonts.document_fonts()
+    with monkeypatch.context() as missing:  # only these patches end below, not the test's isolated home
+        missing.setenv(RESOURCES_ENV, str(tmp_path))
+        missing.setattr(fonts, "VERA_DIR", tmp_path / "ingen-vera")
+        with pytest.raises(KoordinatorError) as caught:
+            fonts.document_fonts()
     message = caught.value.message
     assert message.startswith("Skrifttypen")
     assert "mangler" in message and "Geninstallér Koordinator" in message
     # The error is not cached: once the files are back, the next call succeeds.
-    monkeypatch.delenv(RESOURCES_ENV)
-    monkeypatch.undo()
     assert not fonts.document_fonts().fallback

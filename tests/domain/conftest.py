@@ -1,10 +1,21 @@
-"""Engine fixtures: the default calendar (holidays + extra closing days) and the public-holidays-only one."""
+"""Engine fixtures: the default calendar (holidays + extra closing days) and the public-holidays-only one.
+
+The Hypothesis profile is registered here too, for runs of the domain tests on their own (without the root
+conftest): they are derandomized there as well."""
 
 from __future__ import annotations
+
+import sys
+from pathlib import Path
 
 import pytest
 
 from coordinator_app.workdays import WorkCalendar
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from helpers import profiles
+
+profiles.register()
 
 
 @pytest.fixture(scope="session")

@@ -92,6 +92,8 @@ from coordinator_app.storage import Database
 from coordinator_app.storage.orm import AppMetaRow, Base, KommuneRow
 from coordinator_app.storage.repositories import EventRepository, PatientRepository
 
+pytestmark = pytest.mark.fuzz
+
 SUMMARY = Path("/tmp/fuzz_summary.txt")
 #: (backend, operation) → {"inputs", "accepted", "refused"}; a crash or a partial record fails the test.
 TALLY: dict[tuple[str, str], Counter[str]] = {}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import date
 
 from storage_data import ALL_FLAGS, KOMMUNER, admission, patient, synthetic_ward
@@ -78,19 +77,14 @@ def test_list_shows_current_admissions_and_discharged_on_request(seeded: Databas
     assert everything[0].discharged == date(2026, 3, 20)
 
 
-def test_ten_thousand_rows_load_fast(database: Database) -> None:
-    """recipes.md: a Core select of 10k rows ≈ 45–60 ms on SQLite; the bound leaves room for slow CI."""
+def test_ten_thousand_rows_read_back_current_and_discharged(database: Database) -> None:
+    """Speed is a benchmark (``make bench``, section ``query``), not an assertion: here, what comes back."""
     patients, admissions, _ = synthetic_ward(10_000, 0, discharged_every=10)
     with database.session() as session:
         bulk_load(session, kommuner=KOMMUNER, patients=patients, admissions=admissions)
-    timings = []
-    for _ in range(3):
-        with database.session() as session:
-            start = time.perf_counter()
-            rows = list_rows(session, include_discharged=True)
-            timings.append(time.perf_counter() - start)
-    assert len(rows) == 10_000
     with database.session() as session:
-        assert len(list_rows(session, include_discharged=False)) == 9_000
-    print(f"list_rows 10k on {database.dialect}: {min(timings) * 1000:.0f} ms")
-    assert min(timings) < 0.3
+        rows = list_rows(session, include_discharged=True)
+        current = list_rows(session, include_discharged=False)
+    assert len(rows) == 10_000 and len(current) == 9_000
+    assert {r.admission_id for r in rows} == {a.id for a in admissions}
+    assert all(r.discharged is None for r in current)

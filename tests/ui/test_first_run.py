@@ -151,14 +151,16 @@ def test_a_failure_while_creating_leaves_nothing_and_keeps_the_wizard_open_then_
     def disk_full(*_args, **_kwargs):  # type: ignore[no-untyped-def]
         raise StorageError("Disken er fuld, så ændringen kunne ikke gemmes.")
 
-    monkeypatch.setattr(first_run_service, "add_ward", disk_full)
-    click(qtbot, wizard, FINISH)
-    assert wizard.isVisible() and wizard.currentId() == PAGE_SUMMARY and wizard.created is None
-    assert "Disken er fuld" in wizard.summary.error.text() and "Intet er oprettet" in wizard.summary.error.text()
-    assert sorted(p.name for p in tmp_path.iterdir()) == []  # no half-created database, no WAL files
-    assert not connection.config_path().exists() and memory_keyring.entries == {}
+    with monkeypatch.context() as disk:  # only this patch ends below, not the test's isolated home
+        disk.setattr(first_run_service, "add_ward", disk_full)
+        click(qtbot, wizard, FINISH)
+        assert wizard.isVisible() and wizard.currentId() == PAGE_SUMMARY and wizard.created is None
+        error = wizard.summary.error.text()
+        assert "Disken er fuld" in error and "Intet er oprettet" in error
+        assert sorted(p.name for p in tmp_path.iterdir()) == []  # no half-created database, no WAL files
+        assert not connection.config_path().exists() and memory_keyring.entries == {}
 
-    monkeypatch.undo()  # the disk has room again: the same input finishes
+    # the disk has room again: the same input finishes
     click(qtbot, wizard, FINISH)
     path = tmp_path / "afsnit.db"
     assert wizard.created is not None and path.exists()

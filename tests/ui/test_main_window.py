@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 
+from db_fixtures import DEMO_MOMENT
 from PySide6.QtCore import QPoint, QSettings, Qt
 
 from coordinator_app.reference import danish_sort_key
+from coordinator_app.services.context import fixed_clock
 from coordinator_app.ui.admission_table import COL_CPR, COL_NAME, COL_NEXT, COL_STATUS
 
 
@@ -107,10 +109,37 @@ def test_selecting_a_row_shows_details_and_history(main_window, qtbot) -> None:
     assert not main_window.details.cpr_label.text().endswith("xxxx")
 
 
-def test_window_geometry_and_columns_are_remembered(main_window, tmp_path) -> None:
-    main_window.resize(1111, 700)
+def test_window_geometry_columns_and_splitter_are_restored_in_the_next_window(
+    main_window, qtbot, demo_db_path, tmp_path
+) -> None:
+    from coordinator_app.storage import open_database
+    from coordinator_app.ui.app import LaunchOptions, build_window
+
+    # The offscreen screen is small and the window opens as large as it allows (at least its minimum width), so a
+    # remembered height 50 px below that tells the restored geometry from a first start's.
+    first_start = (main_window.width(), main_window.height())
+    remembered = (first_start[0], first_start[1] - 50)
+    main_window.resize(*remembered)
     main_window.table.setColumnWidth(COL_NAME, 321)
+    main_window.splitter.setSizes([300, 600])
+    sizes = main_window.splitter.sizes()
     main_window.close()
     settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    assert settings.value("main/geometry") is not None
-    assert settings.value("main/header") is not None
+    assert settings.value("main/geometry") is not None and settings.value("main/header") is not None
+
+    db = open_database(f"sqlite:///{demo_db_path}")
+    try:
+        options = LaunchOptions(database_url=None, settings_path=str(tmp_path / "settings.ini"))
+        again = build_window(db, options, clock=fixed_clock(DEMO_MOMENT))
+        qtbot.addWidget(again)
+        with qtbot.waitExposed(again):
+            again.show()
+        again.tabs.setCurrentWidget(again.patients_tab)
+        qtbot.waitUntil(lambda: sum(again.splitter.sizes()) == sum(sizes))
+        assert (again.width(), again.height()) == remembered != first_start
+        assert again.table.columnWidth(COL_NAME) == 321
+        assert again.table.columnWidth(COL_NAME) != main_window.table.columnWidth(COL_CPR)  # not a default width
+        assert again.splitter.sizes() == sizes
+        again.close()
+    finally:
+        db.dispose()
