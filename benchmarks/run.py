@@ -23,6 +23,10 @@ Sections (``--only``):
 * ``statistics``: Statistik for one year, XLSX export.
 * ``query``: the list query against raw sqlite3 running the same SQL (same columns, same joins) and making the same
   ``ListRow`` values from the rows, in turn; raw fetchall of plain tuples is printed for scale.
+* ``autosave``: the live meeting's save (``LiveMeetingWindow.save_now``: one ``MeetingService.save_content``
+  transaction) after a typed change, on a running meeting of the benchmark ward. A change is saved at the latest
+  ``MAX_DELAY_MS`` after it was typed (the window's timers, tested in ``tests/ui/test_meetings_ui.py``), so typed →
+  durable at the latest is that cap plus the save; the target is the live meeting's promise, within 1 second.
 * ``start``: cold start to a shown, populated list — ``koordinator --smoke`` on the benchmark database in a fresh
   process, timed from spawning the process to the moment the window is on screen (offscreen) with the ward's list
   and I dag filled (a timestamp on the system-wide monotonic clock, ``ui.startup.on_shown``) — against a bare
@@ -71,7 +75,7 @@ from coordinator_app.services.admissions import AdmissionService
 from coordinator_app.services.deadline_cache import DeadlineCache, derive
 from coordinator_app.storage.repositories import AdmissionRepository, EventRepository
 
-SECTIONS = ("list", "deadlines", "statistics", "query", "start")
+SECTIONS = ("list", "deadlines", "statistics", "query", "autosave", "start")
 WORDS = ("k", "kø", "købe", "københavn", "hansen")  # typed one keystroke at a time: each is one filter
 
 
@@ -247,6 +251,52 @@ def query_section(bench: BenchDatabase, runs: int) -> list[Line]:
     ]
 
 
+def autosave_section(bench: BenchDatabase, runs: int) -> list[Line]:
+    from coordinator_app.meetings import MeetingForm, Occasion
+    from coordinator_app.services.meetings import MeetingService, ScheduleInput
+    from coordinator_app.ui import live_meeting
+    from coordinator_app.ui.app import ensure_application
+
+    ensure_application()
+    ctx = bench.ctx
+    service = MeetingService(ctx)
+    admission = next(a for a in bench.ward.admissions if a.discharged is None and a.id is not None)
+    assert admission.id is not None
+    meeting = service.schedule(
+        ScheduleInput(
+            patient_id=admission.patient_id,
+            admission_id=admission.id,
+            occasion=Occasion.UNDER_INDLAEGGELSE,
+            invited_on=MOMENT.date(),
+            form=MeetingForm.FYSISK,
+            place="Mødelokale 2",
+        )
+    )
+    assert meeting.id is not None
+    window = live_meeting.open_live_meeting(None, service, meeting.id, today=MOMENT.date(), calendar=ctx.calendar)
+    edit = next(iter(window.text_edits.values()))
+    words = iter(range(10**6))
+
+    def type_a_word() -> None:
+        edit.insertPlainText(f" ord{next(words)}")
+
+    def save() -> None:
+        assert window.save_now()
+
+    save_ms = median_ms(save, max(runs, 15), setup=type_a_word)
+    assert len(window.save_times_ms) >= max(runs, 15), "every timed call must have saved"
+    window.close()
+    return [
+        ms_line("autosave: one save after typing", save_ms, note="MeetingService.save_content, one transaction"),
+        ms_line(
+            "autosave: typed → durable, at the latest",
+            live_meeting.MAX_DELAY_MS + save_ms,
+            1000,
+            f"cap {live_meeting.MAX_DELAY_MS} ms + the save",
+        ),
+    ]
+
+
 #: The app as ``koordinator --smoke`` runs it (the window shown offscreen), with a timestamp on the system-wide
 #: monotonic clock (``time.monotonic``) when the window is first on screen with the ward's list (``SHOWN``) and when
 #: its services are ready and the start's ``quick_check`` has passed (``READY``): ``ui.startup``'s hooks.
@@ -389,6 +439,8 @@ def main(argv: list[str] | None = None) -> int:
             lines += statistics_section(bench, runs)
         if "query" in sections:
             lines += query_section(bench, runs)
+        if "autosave" in sections:
+            lines += autosave_section(bench, runs)
         if "start" in sections:
             lines += start_section(bench, runs, folder)
         bench.db.dispose()
