@@ -18,8 +18,9 @@ One layout for both kinds, in numbered sections:
   the epikrise to egen læge, E1) and Underskrifter: a field for the responsible overlæge and for every party
   (not the patient of a koordinationsplan, who does not take part), kept on one page.
 
-Long texts flow onto further pages: tables split between rows (a row taller than a page splits inside), and
-headings are kept with the start of what follows, never with all of it (see :func:`_unchain`).
+Any text prints, however long: long words break inside their column, tables split between rows (a long row
+also inside, :class:`layout.FlowingTable`), and headings are kept with the start of what follows, never with all
+of it (see :func:`_unchain`). Even the signature fields, kept on one page, flow on when they are longer than one.
 
 A preview (``draft=True``) carries "KLADDE – ikke gældende" on every page. Same frame as every Koordinator
 document (:mod:`layout`); identical input gives identical bytes.
@@ -52,7 +53,14 @@ from coordinator_app.discharge_plans import (
     SentTo,
 )
 from coordinator_app.documents import layout
-from coordinator_app.documents.layout import CONTENT_WIDTH, PAGE_HEIGHT, DocumentMeta, format_date
+from coordinator_app.documents.layout import (
+    CONTENT_WIDTH,
+    LONG_ROW,
+    PAGE_HEIGHT,
+    DocumentMeta,
+    FlowingTable,
+    format_date,
+)
 
 DRAFT_MARKING = "KLADDE – ikke gældende"
 SUBTITLE = "Samarbejdsaftale om voksne borgere med psykisk sygdom (2022)"
@@ -113,7 +121,6 @@ HEAD_FILL = colors.HexColor("#ededed")
 GRID = colors.HexColor("#c4c4c4")
 REACTION_FILL = colors.HexColor("#f4f4f4")
 CELL_PADDING = 1.6 * mm
-FRAME_HEIGHT = PAGE_HEIGHT - layout.MARGIN_TOP - layout.MARGIN_BOTTOM
 #: At most this much of a long text or table is kept on the page of its heading.
 KEEP_LEAD = 25 * mm
 #: A table up to this height is kept on one page with its heading.
@@ -207,7 +214,7 @@ def _email(address: str, column: float) -> str:
     return address
 
 
-class _Grid(Table):
+class _Grid(FlowingTable):
     """A ruled table whose header row repeats on the next page; ``lead`` is what must fit under the section
     heading: a short table whole, a longer one its header and first row."""
 
@@ -239,7 +246,7 @@ def _grid(header: Sequence[str], rows: list[list[Any]], widths: Sequence[float])
     else:
         lead = Table(data[:2], colWidths=list(widths))
         lead.setStyle(style)
-        table.lead = min(lead.wrap(CONTENT_WIDTH, PAGE_HEIGHT)[1], FRAME_HEIGHT / 3)
+        table.lead = min(lead.wrap(CONTENT_WIDTH, PAGE_HEIGHT)[1], LONG_ROW)
     return table
 
 
@@ -317,7 +324,7 @@ def _patient(data: DischargePlanDocument) -> list[Flowable]:
     for (l_label, l_value), (r_label, r_value) in zip(left, right, strict=True):
         rows.append([_p(l_label, st.label), _p(l_value, st.value), "", _p(r_label, st.label), _p(r_value, st.value)])
     widths = [31 * mm, 48 * mm, 4 * mm, 35 * mm, CONTENT_WIDTH - 118 * mm]
-    table = Table(rows, colWidths=widths, hAlign="LEFT")
+    table = FlowingTable(rows, colWidths=widths, hAlign="LEFT")
     table.setStyle(
         TableStyle(
             [
@@ -414,7 +421,7 @@ def _reaction(kind: PlanKind, content: PlanContent) -> list[Flowable]:
         [_p("Hvem reagerer", ts.reaction_label), value(content.reaction_who)],
         [_p("Hvordan", ts.reaction_label), value(content.reaction_how)],
     ]
-    table = Table(rows, colWidths=[38 * mm, CONTENT_WIDTH - 38 * mm], hAlign="LEFT", splitInRow=1)
+    table = FlowingTable(rows, colWidths=[38 * mm, CONTENT_WIDTH - 38 * mm], hAlign="LEFT", splitInRow=1)
     table.setStyle(
         TableStyle(
             [
@@ -531,39 +538,46 @@ SIGN_WIDTH = (CONTENT_WIDTH - SIGN_GAP) / 2
 def _signature_cell(signer: _Signer) -> Table:
     """Who signs (role, name, organisation), then lines for the signature and the date. Every field has the same
     rows, so the lines of two fields side by side are level; a signer without a name (the overlæge) gets a line
-    to write it on under the signature."""
+    to write it on under the signature.
+
+    The texts are rows of one column (not spans over the lines' columns), so a name or organisation longer than
+    a page splits inside its row at the right width; the lines are one table that is never split."""
     ts = _styles()
     small = layout.styles().small
     date_width = 26 * mm
     inner = SIGN_WIDTH - 2 * 3 * mm
-    widths = [inner - date_width - 4 * mm, 4 * mm, date_width]
-    rows: list[list[Any]] = [
-        [_p(signer.role.upper(), ts.sign_role), "", ""],
-        [_p(signer.name or "\u00a0", ts.sign_name), "", ""],
-        [_p(signer.organisation or "\u00a0", ts.sign_org), "", ""],
-        ["", "", ""],
-        [_p("Underskrift", small), "", _p("Dato", small)],
-    ]
-    heights: list[float | None] = [None, None, None, 12 * mm, None]
-    style: list[tuple[Any, ...]] = [
+    padding: list[tuple[Any, ...]] = [
         ("FONTNAME", (0, 0), (-1, -1), layout.styles().fonts.regular),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LEFTPADDING", (0, 0), (-1, -1), 0),
         ("RIGHTPADDING", (0, 0), (-1, -1), 0),
         ("TOPPADDING", (0, 0), (-1, -1), 0.5),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 0.5),
-        ("SPAN", (0, 0), (-1, 0)),
-        ("SPAN", (0, 1), (-1, 1)),
-        ("SPAN", (0, 2), (-1, 2)),
-        ("LINEBELOW", (0, 3), (0, 3), 0.6, layout.INK),
-        ("LINEBELOW", (2, 3), (2, 3), 0.6, layout.INK),
+    ]
+    lines: list[list[Any]] = [["", "", ""], [_p("Underskrift", small), "", _p("Dato", small)]]
+    heights: list[float | None] = [12 * mm, None]
+    style = [
+        *padding,
+        ("LINEBELOW", (0, 0), (0, 0), 0.6, layout.INK),
+        ("LINEBELOW", (2, 0), (2, 0), 0.6, layout.INK),
     ]
     if not signer.name:
-        rows += [["", "", ""], [_p("Navn (blokbogstaver)", small), "", ""]]
+        lines += [["", "", ""], [_p("Navn (blokbogstaver)", small), "", ""]]
         heights += [8 * mm, None]
-        style += [("LINEBELOW", (0, 5), (-1, 5), 0.6, layout.INK), ("SPAN", (0, 6), (-1, 6))]
-    table = Table(rows, colWidths=widths, rowHeights=heights, hAlign="LEFT")
-    table.setStyle(TableStyle(style))
+        style += [("LINEBELOW", (0, 2), (-1, 2), 0.6, layout.INK), ("SPAN", (0, 3), (-1, 3))]
+    widths = [inner - date_width - 4 * mm, 4 * mm, date_width]
+    lines_table = layout.WholeTable(lines, colWidths=widths, rowHeights=heights, hAlign="LEFT")
+    lines_table.setStyle(TableStyle(style))
+    rows: list[list[Any]] = [
+        [_p(signer.role.upper(), ts.sign_role)],
+        [_p(signer.name or "\u00a0", ts.sign_name)],
+        [_p(signer.organisation or "\u00a0", ts.sign_org)],
+        [lines_table],
+    ]
+    # Each text row at least 13 pt high (a 12 pt line and its padding), as when the texts spanned the lines'
+    # columns, so the fields keep their spacing.
+    table = FlowingTable(rows, colWidths=[inner], minRowHeights=[13.0] * 3, hAlign="LEFT")
+    table.setStyle(TableStyle([*padding, ("TOPPADDING", (0, 3), (0, 3), 0), ("BOTTOMPADDING", (0, 3), (0, 3), 0)]))
     return table
 
 
@@ -594,7 +608,7 @@ def _signatures(data: DischargePlanDocument, number: int) -> list[Flowable]:
         for c in (0, 2):
             if rows[r][c] != "":
                 style.append(("BOX", (c, r), (c, r), 0.5, GRID))
-    grid = Table(
+    grid = FlowingTable(
         rows, colWidths=[SIGN_WIDTH, SIGN_GAP, SIGN_WIDTH], rowHeights=heights, hAlign="LEFT", style=TableStyle(style)
     )
     if data.kind is PlanKind.UDSKRIVNINGSAFTALE:

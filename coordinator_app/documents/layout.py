@@ -9,10 +9,16 @@ Builders (all take plain text; markup characters are escaped here):
 - :func:`title`, :func:`subtitle`, :func:`section` – headings;
 - :func:`field_rows` – label/value rows with a ~45 mm label column; values wrap, and a long value is set
   under its label so it may flow onto the next page;
+- :class:`FlowingTable` – the table every document sets text in: it splits between rows, and a row taller
+  than a third of the page also inside, so no text is too long for a page;
 - :func:`checkbox_grid` – ☒/☐ options in columns;
 - :func:`text_block` – free text of any length (paragraphs split across pages);
 - :func:`note` – a framed remark (e.g. the legal consequence of a færdigmelding);
 - :func:`signature_block` – lines for signature, name, title and date.
+
+Any text prints, however long: a word wider than its column is broken inside (``splitLongWords``), and a
+paragraph, a table cell or even a heading taller than a page continues on the next one – reportlab would
+otherwise raise ``LayoutError`` and the document could not be made at all.
 
 :func:`build_pdf` renders them; its ``marking`` (e.g. "KLADDE – ikke gældende") is stamped on every page, in
 the header and diagonally across the page, so a preview can never pass for the document in force.
@@ -43,12 +49,14 @@ from reportlab.platypus import (
     CondPageBreak,
     Flowable,
     Frame,
+    KeepTogether,
     PageTemplate,
     Paragraph,
     Spacer,
     Table,
     TableStyle,
 )
+from reportlab.platypus.flowables import _listWrapOn
 
 from coordinator_app.documents.fonts import FontFamily, document_fonts
 from coordinator_app.workdays import COPENHAGEN
@@ -58,7 +66,14 @@ MARGIN_LEFT = MARGIN_RIGHT = 20 * mm
 MARGIN_TOP = 28 * mm  # room for the header
 MARGIN_BOTTOM = 22 * mm  # room for the footer
 CONTENT_WIDTH = PAGE_WIDTH - MARGIN_LEFT - MARGIN_RIGHT
+#: The height of the frame the content is set in (between header and footer).
+FRAME_HEIGHT = PAGE_HEIGHT - MARGIN_TOP - MARGIN_BOTTOM
 LABEL_WIDTH = 45 * mm
+#: A table row or heading taller than this may be split inside (see :class:`FlowingTable`); anything shorter is
+#: kept whole and moves to the next page when it does not fit.
+LONG_ROW = FRAME_HEIGHT / 3
+#: A heading or label is kept with this much of a paragraph longer than ``LONG_ROW`` (see :class:`_KeepWithStart`).
+KEEP_START = 25 * mm
 
 CONFIDENTIAL = "Fortroligt – indeholder personfølsomme oplysninger"
 PRODUCER = "Koordinator"
@@ -153,7 +168,7 @@ def styles() -> Styles:
         fontSize=9.5,
         leading=13,
         textColor=INK,
-        splitLongWords=True,
+        splitLongWords=True,  # a word wider than its column is broken inside, never set past the margin
     )
 
     def derive(name: str, **kw: Any) -> ParagraphStyle:
@@ -197,19 +212,21 @@ def spacer(height_mm: float) -> Spacer:
 
 class _SectionHeading(Flowable):
     """A numbered heading with a rule underneath, kept on the page of what follows it (``keepWithNext``).
-    Its space before is dropped at the top of a page."""
+    Its space before is dropped at the top of a page. A heading too long to keep whole (a ward's section title
+    of a page) is split like a paragraph; the rule goes under its last part."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str | Paragraph, *, rule: bool = True) -> None:
         super().__init__()
-        self._para = Paragraph(_text(text), styles().section)
-        self._gap = 1.6 * mm
-        self.keepWithNext = True
+        self._para = text if isinstance(text, Paragraph) else Paragraph(_text(text), styles().section)
+        self._rule = rule
+        self._gap = 1.6 * mm if rule else 0.0
+        self.keepWithNext = rule
 
     def getSpaceBefore(self) -> float:
         return 4.5 * mm
 
     def getSpaceAfter(self) -> float:
-        return 1.8 * mm
+        return 1.8 * mm if self._rule else 0.0
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         self._width = availWidth
@@ -217,11 +234,22 @@ class _SectionHeading(Flowable):
         self._para_height = h
         return availWidth, h + self._gap
 
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        if self.wrap(availWidth, availHeight)[1] <= LONG_ROW:
+            return []  # an ordinary heading is never split
+        parts = self._para.split(availWidth, availHeight)
+        if len(parts) != 2:
+            return []
+        rest = _SectionHeading(parts[1], rule=self._rule)
+        rest.keepWithNext = self.keepWithNext
+        return [_SectionHeading(parts[0], rule=False), rest]
+
     def draw(self) -> None:
         self._para.drawOn(self.canv, 0, self._gap)
-        self.canv.setStrokeColor(RULE)
-        self.canv.setLineWidth(0.6)
-        self.canv.line(0, self._gap * 0.4, self._width, self._gap * 0.4)
+        if self._rule:
+            self.canv.setStrokeColor(RULE)
+            self.canv.setLineWidth(0.6)
+            self.canv.line(0, self._gap * 0.4, self._width, self._gap * 0.4)
 
 
 def section(text: str, number: int | None = None) -> list[Flowable]:
@@ -230,8 +258,28 @@ def section(text: str, number: int | None = None) -> list[Flowable]:
     return [CondPageBreak(15 * mm), _SectionHeading(label)]
 
 
+class FlowingTable(Table):
+    """A table for text of any length.
+
+    Like any reportlab table it splits between rows, and a row that does not fit moves to the next page. A row
+    taller than :data:`LONG_ROW` may also split *inside*: its cells' text continues on the next page, starting
+    where the row starts. (A plain table raises ``LayoutError`` for a row taller than a page, and moving a
+    long row whole would leave most of a page empty.) Rows of ordinary height are never split inside, so a
+    document without such a row is set exactly as with a plain table."""
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        self._calc(availWidth, availHeight)
+        # The row that does not fit in ``availHeight`` (rows before it do).
+        n = self._getFirstPossibleSplitRowPosition(availHeight, ignoreSpans=1)
+        if n < len(self._rowHeights) and self._rowHeights[n] > LONG_ROW:
+            parts = self._splitRows(availHeight, doInRowSplit=1)
+            if parts:
+                return parts
+        return super().split(availWidth, availHeight)
+
+
 def _row_table(rows: list[list[Any]]) -> Table:
-    table = Table(rows, colWidths=[LABEL_WIDTH, CONTENT_WIDTH - LABEL_WIDTH], hAlign="LEFT")
+    table = FlowingTable(rows, colWidths=[LABEL_WIDTH, CONTENT_WIDTH - LABEL_WIDTH], hAlign="LEFT")
     table.setStyle(
         TableStyle(
             [
@@ -304,7 +352,7 @@ def checkbox_grid(
         cells.append("")
     rows = [cells[i : i + columns] for i in range(0, len(cells), columns)]
     col_widths = list(widths) if widths is not None else [CONTENT_WIDTH / columns] * columns
-    table = Table(rows, colWidths=col_widths, hAlign="LEFT")
+    table = FlowingTable(rows, colWidths=col_widths, hAlign="LEFT")
     table.setStyle(
         TableStyle(
             [
@@ -322,7 +370,7 @@ def checkbox_grid(
 
 def note(text: str) -> Table:
     """A framed remark on a light background (a consequence or duty the recipient must not miss)."""
-    table = Table([[Paragraph(_text(text), styles().note)]], colWidths=[CONTENT_WIDTH], hAlign="LEFT")
+    table = FlowingTable([[Paragraph(_text(text), styles().note)]], colWidths=[CONTENT_WIDTH], hAlign="LEFT")
     table.setStyle(
         TableStyle(
             [
@@ -339,15 +387,19 @@ def note(text: str) -> Table:
     return table
 
 
-class _WholeTable(Table):
-    """A table that is never split across pages (moves whole to the next page instead)."""
+class WholeTable(FlowingTable):
+    """A table that is not split across pages (moves whole to the next page instead) – unless it is taller than
+    a page (a name of pages): then it flows like any :class:`FlowingTable`."""
 
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
-        return []
+        if self.wrap(availWidth, FRAME_HEIGHT)[1] <= FRAME_HEIGHT:
+            return []
+        return super().split(availWidth, availHeight)
 
 
 def signature_block(name: str, title_: str, day: date | None) -> Table:
-    """An empty line to sign on, then name, title and date above their lines; kept on one page."""
+    """An empty line to sign on, then name, title and date above their lines; kept on one page (unless longer
+    than a page)."""
     st = styles()
     gap = 4 * mm
     widths = [CONTENT_WIDTH * 0.42, gap, CONTENT_WIDTH * 0.34, gap, CONTENT_WIDTH * 0.24 - 2 * gap]
@@ -364,7 +416,7 @@ def signature_block(name: str, title_: str, day: date | None) -> Table:
         [cell(name), "", cell(title_), "", cell(format_date(day))],
         [caption("Navn"), "", caption("Titel"), "", caption("Dato")],
     ]
-    table = _WholeTable(rows, colWidths=widths, rowHeights=[14 * mm, None, None, None], hAlign="LEFT")
+    table = WholeTable(rows, colWidths=widths, rowHeights=[14 * mm, None, None, None], hAlign="LEFT")
     table.setStyle(
         TableStyle(
             [
@@ -386,6 +438,23 @@ def signature_block(name: str, title_: str, day: date | None) -> Table:
 
 
 # -- page frame ------------------------------------------------------------------------------------
+
+
+class _KeepWithStart(KeepTogether):
+    """How a ``keepWithNext`` flowable (a heading, a label) is kept with what follows it.
+
+    reportlab keeps it with *all* of the next flowable: a heading over a paragraph longer than the rest of the
+    page moves with it to the next page and leaves this one (nearly) empty. Here a paragraph taller than
+    ``LONG_ROW`` is followed only as far as its first ``KEEP_START``; it then flows on. Anything shorter is
+    kept whole with its heading, as before."""
+
+    def split(self, aW: float, aH: float) -> list[Flowable]:
+        *kept, last = self._content
+        if kept and isinstance(last, Paragraph) and last.wrap(aW, aH)[1] > LONG_ROW:
+            _, kept_height = _listWrapOn(kept, aW, getattr(self, "canv", None))
+            if kept_height + last.getSpaceBefore() + KEEP_START <= aH:
+                return list(self._content)
+        return super().split(aW, aH)
 
 
 def _numbered_canvas(meta: DocumentMeta, fonts: FontFamily, marking: str | None = None) -> type[Canvas]:
@@ -499,5 +568,6 @@ def build_pdf(meta: DocumentMeta, flowables: Sequence[Flowable], *, marking: str
         bottomPadding=0,
     )
     doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
+    doc.keepTogetherClass = _KeepWithStart
     doc.build(list(flowables), canvasmaker=_numbered_canvas(meta, fonts, marking))
     return buffer.getvalue()

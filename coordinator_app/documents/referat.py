@@ -35,11 +35,20 @@ from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Table, TableStyle
+from reportlab.platypus import CondPageBreak, Flowable, Paragraph, TableStyle
 
 from coordinator_app.cpr import format_cpr
 from coordinator_app.documents import layout
-from coordinator_app.documents.layout import CONTENT_WIDTH, PAGE_HEIGHT, DocumentMeta, format_date, format_datetime
+from coordinator_app.documents.layout import (
+    CONTENT_WIDTH,
+    FRAME_HEIGHT,
+    LONG_ROW,
+    PAGE_HEIGHT,
+    DocumentMeta,
+    FlowingTable,
+    format_date,
+    format_datetime,
+)
 from coordinator_app.meetings import (
     OCCASION_LABELS,
     SECTOR_LABELS,
@@ -126,9 +135,10 @@ def _stack(*parts: tuple[str, ParagraphStyle]) -> list[Paragraph]:
     return [_p(text, style) for text, style in parts if text.strip()]
 
 
-def _grid(header: Sequence[str], rows: list[list[Any]], widths: Sequence[float]) -> Table:
+def _grid(header: Sequence[str], rows: list[list[Any]], widths: Sequence[float]) -> FlowingTable:
     """A ruled table with a shaded header row that is repeated when the table continues on the next page.
-    ``table.referat_lead`` is the height of the header and the first row (what must fit under a heading)."""
+    ``table.referat_lead`` is what must fit under a heading: the header and the first row – of a long first row
+    (which may split inside, see ``layout.FlowingTable``) the first ``LONG_ROW``."""
     ts = _styles()
     data = [[_p(h, ts.head) for h in header], *rows]
     style = TableStyle(
@@ -144,11 +154,16 @@ def _grid(header: Sequence[str], rows: list[list[Any]], widths: Sequence[float])
             ("BOTTOMPADDING", (0, 0), (-1, -1), 1.6 * mm),
         ]
     )
-    table = Table(data, colWidths=list(widths), repeatRows=1, hAlign="LEFT")
+    table = FlowingTable(data, colWidths=list(widths), repeatRows=1, hAlign="LEFT")
     table.setStyle(style)
-    lead = Table(data[:2], colWidths=list(widths))
-    lead.setStyle(style)
-    table.referat_lead = lead.wrap(CONTENT_WIDTH, PAGE_HEIGHT)[1]
+
+    def height(rows: list[list[Any]]) -> float:
+        part = FlowingTable(rows, colWidths=list(widths))
+        part.setStyle(style)
+        return float(part.wrap(CONTENT_WIDTH, PAGE_HEIGHT)[1])
+
+    head = height(data[:1])
+    table.referat_lead = head + min(height(data[:2]) - head, LONG_ROW)
     return table
 
 
@@ -170,6 +185,8 @@ def _heading(text: str, number: int | None, body: list[Flowable]) -> list[Flowab
     lead = heading.wrap(CONTENT_WIDTH, PAGE_HEIGHT)[1] + heading.getSpaceBefore() + heading.getSpaceAfter()
     lead += sum(f.wrap(CONTENT_WIDTH, PAGE_HEIGHT)[1] + f.getSpaceBefore() + f.getSpaceAfter() for f in before)
     lead += grid.referat_lead + 2 * mm
+    if lead > FRAME_HEIGHT:  # never more than a page holds (a page break at the top of a page leaves it empty)
+        lead = LONG_ROW
     return [CondPageBreak(lead), heading, *body]
 
 

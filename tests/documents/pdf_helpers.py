@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from pypdf import PdfReader
@@ -43,3 +44,26 @@ def fonts_used(pdf: bytes) -> list[dict[str, Any]]:
                 }
             )
     return found
+
+
+#: The length of :func:`long_word`: wider than any column, and in a narrow column taller than a page.
+LONG_WORD = 5000
+
+
+def long_word(letter: str) -> str:
+    """One word of ``LONG_WORD`` characters: ``letter`` repeated (a field's own letter, so the test can tell the
+    fields apart in the extracted text)."""
+    return letter * LONG_WORD
+
+
+def assert_long_words_printed(pdf: bytes, fields: Mapping[str, int]) -> list[str]:
+    """Every page parses, and each ``letter`` was printed at least ``count`` × ``LONG_WORD`` times: the ``count``
+    fields that hold ``long_word(letter)`` are all there in full, however the renderer broke the word into lines,
+    cells and pages (whitespace and hyphens it may insert are ignored). Returns the pages' text."""
+    pages = page_texts(pdf)
+    text = re.sub(r"[\s\-\u00ad\u200b]", "", "".join(pages))
+    for letter, count in fields.items():
+        assert text.count(letter) >= count * LONG_WORD, (letter, count, text.count(letter))
+    for number, page in enumerate(pages, start=1):
+        assert f"Side {number} af {len(pages)}" in page
+    return pages

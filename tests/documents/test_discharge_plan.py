@@ -1,6 +1,7 @@
 """The udskrivningsaftale (§ 13 a) and koordinationsplan (§ 13 b) as PDF: every section, party and offer for both
 kinds, the kind-specific parts (patient agreement, § 13 b note, epikrise line), E3 (who reacts, the period),
-signatures for every party and the overlæge on one page, long texts, draft marking, fonts, determinism, PNG."""
+signatures for every party and the overlæge on one page, long texts (a word of 5,000 characters in every field),
+draft marking, fonts, determinism, PNG."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pdf_helpers import fonts_used, long_text, page_texts
+from pdf_helpers import assert_long_words_printed, fonts_used, long_text, long_word, page_texts
 
 from coordinator_app.discharge_plans import (
     LEGAL_REFERENCES,
@@ -379,6 +380,44 @@ def test_long_texts_in_tables_and_the_reaction_box_are_not_lost(render) -> None:
     for paragraph in long_text(40).split("\n\n"):
         assert body.count(paragraph) == 1
     assert "12 Underskrifter" in pages[-1]
+
+
+@pytest.mark.parametrize("kind", list(PlanKind))
+def test_one_5000_character_word_in_every_free_text_field_prints(kind: PlanKind, render) -> None:
+    """Any text the services accept prints (reportlab raised LayoutError for a table row or a signature field
+    taller than a page): each field holds its own word of 5,000 characters."""
+    w = long_word
+    offer = Offer(w("N"), w("O"), date(2026, 12, 1), w("P"))
+    content = _content(
+        kind,
+        parties=(Party(PartyRole.KOMMUNE, w("J"), w("K"), w("L"), w("M")),),
+        treatment_offers=(offer,),
+        social_offers=(offer,),
+        wishes=w("Q"),
+        goals=w("R"),
+        contact_person=w("S"),
+        reaction_who=w("T"),
+        reaction_how=w("U"),
+        sent_to=(SentTo(w("V"), date(2026, 12, 1), with_epikrise=True),),
+        note=w("W"),
+    )
+    data = _document(
+        kind,
+        content=content,
+        patient_name=w("A"),
+        address=w("B"),
+        center=w("C"),
+        ward=w("D"),
+        kommune_name=w("E"),
+        coordinator_name=w("F"),
+        coordinator_phone=w("G"),
+        coordinator_secure_mail=w("H"),
+        source_meeting=w("I"),
+    )
+    once = "ABCDEFGHIJKLMQRSTUVW"
+    pages = assert_long_words_printed(render(data), {letter: 1 for letter in once} | {"N": 2, "O": 2, "P": 2})
+    assert len(pages) > 20
+    assert HEADINGS[kind][-1] in _body(pages)  # the signatures, last
 
 
 def test_draft_marking_only_on_a_draft(render) -> None:

@@ -1,4 +1,5 @@
-"""The shared A4 frame: header and footer on every page, page numbers, flowing text, fonts, determinism."""
+"""The shared A4 frame: header and footer on every page, page numbers, flowing text, fonts, determinism, and
+text of any length (long words, table rows and headings taller than a page)."""
 
 from __future__ import annotations
 
@@ -6,8 +7,9 @@ import io
 from datetime import UTC, date, datetime
 
 import pytest
-from pdf_helpers import fonts_used, long_text, page_texts
+from pdf_helpers import assert_long_words_printed, fonts_used, long_text, long_word, page_texts
 from pypdf import PdfReader
+from reportlab.lib.units import mm
 
 from coordinator_app.documents import layout
 from coordinator_app.documents.layout import CONFIDENTIAL, DocumentMeta, build_pdf
@@ -116,3 +118,45 @@ def test_pdf_metadata_comes_from_meta_without_personal_data(meta) -> None:
     assert info["/Title"] == meta().title
     assert info["/Creator"] == "Koordinator 0.1.0"
     assert all("Fiktivsen" not in str(value) for value in info.values())
+
+
+def test_a_table_row_taller_than_a_page_continues_on_the_next_page(meta) -> None:
+    """A plain reportlab table raises LayoutError for such a row; a FlowingTable splits it inside."""
+    rows = [[layout.caption("Kort"), layout.caption(long_word("Q"))], [layout.caption("Efter"), layout.caption("Slut")]]
+    table = layout.FlowingTable(rows, colWidths=[30 * mm, 40 * mm])
+    pages = assert_long_words_printed(build_pdf(meta(), [layout.title("Tabel"), table]), {"Q": 1})
+    assert len(pages) >= 3 and "Efter Slut" in pages[-1]
+
+
+def test_rows_of_ordinary_height_are_never_split_inside(meta) -> None:
+    """Even where the first row does not fit (reportlab's ``splitInRow`` would split it) it moves on whole."""
+    cell = "Række {0:02d} linje 1\nRække {0:02d} linje 2\nRække {0:02d} linje 3"
+    rows = [[layout.caption(f"{i:02d}"), layout.text_block(cell.format(i))] for i in range(80)]
+    table = layout.FlowingTable(rows, colWidths=[20 * mm, 100 * mm])
+    pages = page_texts(build_pdf(meta(), [layout.spacer(layout.FRAME_HEIGHT / mm - 12), table]))
+    assert len(pages) >= 3
+    for i in range(80):
+        assert any(f"Række {i:02d} linje 1" in page and f"Række {i:02d} linje 3" in page for page in pages), i
+
+
+def test_a_heading_is_kept_with_the_start_of_a_long_paragraph_not_all_of_it(meta) -> None:
+    """reportlab would move the heading with the whole paragraph to the next page and leave this one half empty."""
+    frame_mm = layout.FRAME_HEIGHT / mm
+    long = layout.text_block(" ".join(f"ord{i:04d}" for i in range(700)))  # more than a page
+    pages = page_texts(build_pdf(meta(), [layout.spacer(frame_mm - 45), *layout.section("Lang", 2), *long]))
+    assert "2 Lang ord0000" in pages[0]
+    # A text shorter than a third of a page is still kept whole with its heading: both move on.
+    short = layout.text_block(" ".join(f"kort{i:03d}" for i in range(60)))  # five lines
+    pages = page_texts(build_pdf(meta(), [layout.spacer(frame_mm - 25), *layout.section("Kort", 3), *short]))
+    assert "3 Kort" not in pages[0] and "3 Kort kort000" in pages[1] and "kort059" in pages[1]
+
+
+def test_long_section_title_and_signature_print(meta) -> None:
+    """A ward may give a section any title, and a name can be long: neither may stop the document."""
+    flowables = [
+        *layout.section(long_word("T"), 1),
+        *layout.text_block("Tekst efter overskriften."),
+        layout.signature_block(long_word("N"), long_word("U"), date(2026, 1, 5)),
+    ]
+    pages = assert_long_words_printed(build_pdf(meta(), flowables), {"T": 1, "N": 1, "U": 1})
+    assert "Tekst efter overskriften." in " ".join(pages)

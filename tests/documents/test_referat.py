@@ -1,6 +1,6 @@
 """The netværksmøde referat (C5–C8): every section in the template version's order, participants, roles,
 agreements with owner and deadline ("Mangler" when missing), follow-up, distribution (C7), pages, fonts,
-determinism, PNG."""
+determinism, PNG, and text of any length (a word of 5,000 characters, a table cell longer than a page)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from pdf_helpers import fonts_used, long_text, page_texts
+from pdf_helpers import assert_long_words_printed, fonts_used, long_text, long_word, page_texts
 
 from coordinator_app.documents.layout import CONFIDENTIAL, DocumentMeta
 from coordinator_app.documents.referat import (
@@ -474,3 +474,63 @@ def test_no_heading_is_left_alone_at_the_bottom_of_a_page(paragraphs: int, refer
         body = page[: page.index(CONFIDENTIAL)].strip()
         assert not body.endswith((*headings, "Distribution", HEALTH_PROFESSIONAL_NOTE)), body[-80:]
     assert "Distribution" in pages[-1] and "bodil.sagsen@example.dk" in pages[-1]
+
+
+def test_one_5000_character_word_in_every_free_text_field_prints(referat_meta) -> None:
+    """Any text the services accept prints (an agreement of one 2,502-character word raised reportlab's
+    LayoutError, so the closed meeting never got its referat). Each field holds its own long word; the ward's
+    template (name, section titles) too."""
+    person = Participant(
+        "p1",
+        long_word("A"),  # name
+        long_word("B"),  # organisation
+        Sector.KOMMUNE,
+        long_word("C"),  # role
+        long_word("D"),  # phone
+        long_word("E"),  # e-mail
+        health_professional=True,
+    )
+    template = default_template()
+    template = replace(
+        template, name=long_word("F"), sections=tuple(replace(s, title=long_word("G")) for s in template.sections)
+    )
+    content = MeetingContent(
+        texts={s.key: long_word("H") for s in template.sections},  # agenda, free text, notes under the rest
+        participants=(person,),
+        leader_key="p1",
+        referent_key="p1",
+        tovholder_key="p1",
+        agreements=(AgreementItem("a1", long_word("J"), "p1", date(2026, 12, 1)),),
+        follow_up=FollowUp(needed=True, when=date(2026, 12, 10), caller_key="p1"),
+    )
+    meeting = _meeting(template=template, content=content, place=long_word("K"), late_reason=long_word("L"))
+    pdf = render_referat(
+        meeting, patient_name=long_word("M"), cpr="0101909909", admission_label=long_word("N"), meta=referat_meta
+    )
+    sections = len(template.sections)
+    pages = assert_long_words_printed(
+        pdf,
+        {"A": 1, "B": 1, "C": 1, "D": 1, "E": 1, "F": 1, "G": sections, "H": sections, "J": 1, "K": 1, "L": 1}
+        | {"M": 1, "N": 1},
+    )
+    assert len(pages) > 20
+    assert "Distribution" in _body(pages)
+
+
+def test_an_agreement_longer_than_a_page_continues_on_the_next_pages(referat_meta) -> None:
+    """A table cell of many long paragraphs splits across pages (the header repeated), nothing lost, in order."""
+    agreement = long_text(60)
+    agreements = (AGREEMENTS[0], replace(AGREEMENTS[1], what=agreement), AGREEMENTS[2])
+    pages = _pages(_meeting(content=_content(agreements=agreements)), referat_meta)
+    body = _body(pages)
+    starts = [body.index(f"Afsnit {i:03d}:") for i in range(1, 61)]
+    assert starts == sorted(starts)
+    for i in range(1, 61):
+        assert body.count(f"Afsnit {i:03d}:") == 1 and f"Slut på afsnit {i:03d}." in body
+    on = [page for page in pages if "Afsnit 0" in page]
+    assert len(on) >= 3  # the cell spans at least three pages ...
+    assert all("Nr. Hvad er aftalt Ansvarlig Frist Status" in page for page in on)  # ... with the header on each
+    # The row's other cells and the rows around it are all there.
+    assert "1. Bostøtte øges til fire timer ugentligt Bodil Sagsen" in body
+    assert body.index("2. Afsnit 001:") < body.index("Ørnulf Åby Psykiatrisk Center Testrup 27-11-2026 Udført")
+    assert "3. Søge om plads på værested Mangler 15-12-2026" in body

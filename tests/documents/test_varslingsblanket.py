@@ -1,4 +1,5 @@
-"""The varslingsblanket: every field with the right value for every kind, pages, fonts, determinism, PNG."""
+"""The varslingsblanket: every field with the right value for every kind, pages, fonts, determinism, PNG, and a
+word of 5,000 characters in every field."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from pdf_helpers import fonts_used, long_text, page_texts
+from pdf_helpers import assert_long_words_printed, fonts_used, long_text, long_word, page_texts
 
 from coordinator_app.documents.layout import CONFIDENTIAL
 from coordinator_app.documents.varslingsblanket import (
@@ -252,3 +253,33 @@ def test_no_heading_is_left_alone_at_the_bottom_of_a_page(paragraphs: int, form_
         assert not body.endswith(HEADINGS), body[-80:]
     last = pages[-1]
     assert "9 Underskrift" in last and "Navn Titel Dato" in last  # heading and signature stay together
+
+
+@pytest.mark.parametrize("kind", list(FormType))
+def test_one_5000_character_word_in_every_free_text_field_prints(kind: FormType, form_data, meta) -> None:
+    """Any text the services accept prints (the signature block, kept on one page, raised reportlab's
+    LayoutError for a name taller than a page): each field holds its own word of 5,000 characters."""
+    fields = (
+        "patient_name",
+        "address",
+        "recipient_kommune_name",
+        "recipient_kommune_code",
+        "recipient_role",
+        "recipient_secure_mail",
+        "sender_center",
+        "sender_ward",
+        "coordinator_name",
+        "sender_phone",
+        "sender_secure_mail",
+        "current_indsats",
+        "expected_needs",
+        "consent_basis",
+        "free_text",
+        "signature_name",
+        "signature_title",
+    )
+    letters = "ABCDEFGHIJKLMNOPQ"
+    data = form_data(kind, **{field: long_word(letter) for field, letter in zip(fields, letters, strict=True)})
+    pages = assert_long_words_printed(render_varslingsblanket(data, meta(kind)), dict.fromkeys(letters, 1))
+    assert len(pages) > 10
+    assert "Navn Titel Dato" in pages[-1]  # the signature block, last
