@@ -433,11 +433,11 @@ def _check_stored_admission(ctx: ServiceContext, admission_id: int, data: Admiss
     assert admission.opholdskommune == (data.opholdskommune or None)
 
 
-@pytest.mark.parametrize("code", ["1\x0001", "1\ud80001"], ids=["NUL", "surrogate"])
-def test_admission_with_an_unstorable_kommune_code_is_refused_in_danish(ctx: ServiceContext, code: str) -> None:
-    """Found by this module: a kommune code was looked up unchecked, so NUL (PostgreSQL) or a lone surrogate (both
-    backends) was a crash instead of a Danish message."""
-    data = AdmissionInput(
+#: Found by this module: a kommune code was looked up unchecked, so NUL (PostgreSQL) or a lone surrogate (both
+#: backends) was a crash instead of a Danish message. Run as explicit examples of ``test_create_admission`` too.
+UNSTORABLE_KOMMUNE_CODES = {"NUL": "1\x0001", "surrogate": "1\ud80001"}
+ADMISSION_FOUND = tuple(
+    AdmissionInput(
         cpr="0101909909",
         given_name="Testa",
         family_name="Fiktivsen",
@@ -447,6 +447,14 @@ def test_admission_with_an_unstorable_kommune_code_is_refused_in_danish(ctx: Ser
         admitted=date(2026, 11, 2),
         opholdskommune=code,
     )
+    for code in UNSTORABLE_KOMMUNE_CODES.values()
+)
+
+
+@pytest.mark.parametrize("data", ADMISSION_FOUND, ids=list(UNSTORABLE_KOMMUNE_CODES))
+def test_admission_with_an_unstorable_kommune_code_is_refused_in_danish(
+    ctx: ServiceContext, data: AdmissionInput
+) -> None:
     before = snapshot(ctx.database)
     with pytest.raises(KoordinatorError) as refused:  # a regression case, not a fuzzed input: not tallied
         AdmissionService(ctx).create_admission(data)
@@ -470,7 +478,7 @@ def test_create_admission(ctx: ServiceContext) -> None:
             accepted=accepted,
         )
 
-    run(ctx.database, admission_inputs, body)
+    run(ctx.database, admission_inputs, body, found=ADMISSION_FOUND)
 
 
 def test_update_admission(ctx: ServiceContext) -> None:
