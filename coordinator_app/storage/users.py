@@ -22,7 +22,8 @@ from coordinator_app.storage.orm import UserRow
 
 __all__ = ["UserRepository"]
 
-_USERS = UserRow.__table__
+# The Table itself (``UserRow.__table__`` is typed as any FromClause, which Core's ``update`` does not take).
+_USERS = UserRow.metadata.tables[UserRow.__tablename__]
 _PUBLIC = [c for c in _USERS.c if c.name != "password_hash"]
 
 
