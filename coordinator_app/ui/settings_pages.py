@@ -225,7 +225,9 @@ class RatesPage(SettingsPage):
         self.changed()
         self.table.setCurrentCell(row, 2)
         self.table.setFocus()
-        self.table.editItem(self.table.item(row, 2))
+        item = self.table.item(row, 2)
+        if item is not None:
+            self.table.editItem(item)
 
     def remove_row(self) -> None:
         row = self.table.currentRow()
