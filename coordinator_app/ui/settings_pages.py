@@ -308,7 +308,8 @@ class CalendarPage(SettingsPage):
             bold.setBold(True)
             rule_id = QLabel(rule.rule_id)
             rule_id.setFont(bold)
-            default = QLabel(f"aftalen: {UNIT_TEXT[rule.unit].split(' ')[0]}")  # type: ignore[index]
+            assert rule.unit is not None  # unit_rules() are those counting days
+            default = QLabel(f"aftalen: {UNIT_TEXT[rule.unit].split(' ')[0]}")
             default.setStyleSheet(MUTED)
             grid.addWidget(rule_id, row, 0)
             grid.addWidget(description, row, 1)
