@@ -89,7 +89,7 @@ def _opened(opened: Any) -> tuple[Database, ServiceContext]:
 
 def _run(args: argparse.Namespace, db: Database, ctx: ServiceContext) -> int:
     from coordinator_app.services.audit import AuditService
-    from coordinator_app.services.setup import is_demo
+    from coordinator_app.services.ward import is_demo
 
     audit = AuditService(ctx)
     if args.audit_command == "verify":

@@ -331,7 +331,7 @@ def run_pdf(args: argparse.Namespace) -> int:
     from coordinator_app.errors import KoordinatorError
     from coordinator_app.services.documents import DocumentService
     from coordinator_app.services.plans import PlanService
-    from coordinator_app.services.setup import is_demo
+    from coordinator_app.services.ward import is_demo
 
     try:
         db = open_for_command(args.database)

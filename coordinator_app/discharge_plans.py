@@ -581,8 +581,8 @@ def content_from_meeting(
             social.append(offer)
     wishes = base.wishes
     if not wishes.strip():
-        pulled = [content.texts.get(k, "").strip() for k in WISH_SECTION_KEYS]
-        wishes = "\n".join(t for t in pulled if t)
+        sections = [content.texts.get(k, "").strip() for k in WISH_SECTION_KEYS]
+        wishes = "\n".join(t for t in sections if t)
     return dataclasses.replace(
         base,
         parties=tuple(parties),

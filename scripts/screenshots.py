@@ -44,7 +44,9 @@ def main(out: Path) -> None:
         window.details.tabs.setCurrentIndex(1)
         app.processEvents()
         window.grab().save(str(out / "main_window_history.png"))
-        details = window.admissions.details(window.selected_admission_id())
+        selected = window.selected_admission_id()
+        assert selected is not None
+        details = window.admissions.details(selected)
         dialog = AdmissionDialog(
             window.admissions,
             kommuner=window._kommune_list(),
@@ -71,8 +73,11 @@ def main(out: Path) -> None:
                 break
         app.processEvents()
         admission_id = window.selected_admission_id()
+        assert admission_id is not None
         details = window.admissions.details(admission_id)
-        consents = window.consents.for_patient(details.patient.id)
+        patient_id = details.patient.id
+        assert patient_id is not None
+        consents = window.consents.for_patient(patient_id)
         note = NotificationDialog(
             window.notifications, details, EventKind.VARSLING, consents=consents, now=window._ctx.clock.now()
         )
@@ -97,7 +102,7 @@ def main(out: Path) -> None:
         now = window._ctx.clock.now()
         window.meetings.schedule(
             ScheduleInput(
-                patient_id=details.patient.id,
+                patient_id=patient_id,
                 admission_id=admission_id,
                 occasion=Occasion.UNDER_INDLAEGGELSE,
                 invited_on=now.date(),

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The whole test run: import-linter layering contracts, then pytest (domain, storage on SQLite and a
-# throwaway PostgreSQL the fixtures start, pytest-qt GUI tests offscreen, CLI smoke in a subprocess), then the
-# installer tests against the bundle, .tar.gz and .deb that `make bundle` builds (installer/build.sh).
+# The whole test run: ruff, import-linter layering contracts, mypy (its config in pyproject.toml), then pytest
+# (domain, storage on SQLite and a throwaway PostgreSQL the fixtures start, pytest-qt GUI tests offscreen, CLI smoke
+# in a subprocess), then the installer tests against the bundle, .tar.gz and .deb that `make bundle` builds
+# (installer/build.sh).
 #
 # The bundle is built in the background from the start (its log in build/bundle.log), niced, so it takes the
 # cycles the parallel pytest leaves and adds little wall time. Arguments go to the main pytest run
@@ -23,6 +24,13 @@ echo "== Kodestil (ruff) =="
 .venv/bin/ruff check .
 echo "== Lagdeling (import-linter) =="
 .venv/bin/lint-imports --no-cache
+echo "== Typer (mypy) =="
+.venv/bin/mypy
+# Every test folder's conftest.py is a module named conftest, so [tool.mypy] leaves them out: one run each
+# (from the cache, a fraction of a second each; silent when clean).
+for conftest in tests/*/conftest.py; do
+  .venv/bin/mypy --no-error-summary "$conftest"
+done
 echo "== Tests =="
 status=0
 # In parallel (pytest-xdist): one worker per CPU, each with its own PostgreSQL cluster and temp folders.

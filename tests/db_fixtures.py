@@ -127,9 +127,10 @@ class PgCluster:
         """Run one statement outside a transaction (CREATE/DROP DATABASE) on the maintenance database."""
         import psycopg
 
-        params = {"host": self.host, "port": self.port, "user": self.user, "dbname": "postgres"}
-        with psycopg.connect(**params, autocommit=True) as conn:  # type: ignore[arg-type]
-            conn.execute(sql)  # type: ignore[arg-type]
+        with psycopg.connect(
+            host=self.host, port=self.port, user=self.user, dbname="postgres", autocommit=True
+        ) as conn:
+            conn.execute(sql)
 
 
 @pytest.fixture(scope="session")

@@ -14,7 +14,7 @@ __all__ = ["MemoryKeyring", "memory_keyring", "no_keyring"]
 
 
 class MemoryKeyring(KeyringBackend):
-    priority = 1  # type: ignore[assignment]
+    priority = 1
 
     def __init__(self) -> None:
         super().__init__()
@@ -34,7 +34,7 @@ class MemoryKeyring(KeyringBackend):
 
 # Defining a backend registers it with keyring, which would then choose it for every later test that lets keyring
 # pick its default (the tests expect a headless machine's: none). Only ``set_keyring`` uses it.
-KeyringBackend._classes.discard(MemoryKeyring)  # type: ignore[attr-defined]
+KeyringBackend._classes.discard(MemoryKeyring)
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import os
+from collections.abc import Iterator
 
 import pytest
 from db_fixtures import PgCluster
@@ -30,12 +31,12 @@ def _ensure_role(cluster: PgCluster) -> None:
 
 
 @pytest.fixture
-def empty_pg_database(pg_cluster: PgCluster) -> tuple[PgCluster, str]:
+def empty_pg_database(pg_cluster: PgCluster) -> Iterator[tuple[PgCluster, str]]:
     """A new, empty database owned by the password role; (cluster, name). Dropped afterwards."""
     _ensure_role(pg_cluster)
     name = f"tom_{os.getpid()}_{next(_numbers)}"
     pg_cluster.admin(f"CREATE DATABASE {name} OWNER {ROLE}")
-    yield pg_cluster, name  # type: ignore[misc]
+    yield pg_cluster, name
     pg_cluster.admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 

@@ -23,6 +23,7 @@ import io
 import os
 import re
 import unicodedata
+from typing import TypedDict
 
 __all__ = ["MIN_PASSWORD_LENGTH", "password_problem", "protect_pdf", "protect_xlsx", "protect_zip"]
 
@@ -112,7 +113,18 @@ def _password_bytes(password: str) -> bytes:
     return unicodedata.normalize("NFKC", password).encode("utf-8")[:127]
 
 
-def _security(password: str, file_key: bytes) -> dict[str, bytes | int]:
+class _Security(TypedDict):
+    """The /Encrypt dictionary's entries (PDF 2.0, revision 6), named as in the PDF."""
+
+    U: bytes
+    UE: bytes
+    O: bytes  # noqa: E741
+    OE: bytes
+    Perms: bytes
+    P: int
+
+
+def _security(password: str, file_key: bytes) -> _Security:
     pw = _password_bytes(password)
     zero = bytes(16)
     u_salts = os.urandom(16)
@@ -248,9 +260,9 @@ def protect_pdf(data: bytes, password: str) -> bytes:
     out += (
         f"{encrypt_number} 0 obj\n<< /Filter /Standard /V 5 /R 6 /Length 256 "
         "/CF << /StdCF << /AuthEvent /DocOpen /CFM /AESV3 /Length 32 >> >> /StmF /StdCF /StrF /StdCF "
-        f"/O <{security['O'].hex()}> /U <{security['U'].hex()}> "  # type: ignore[union-attr]
-        f"/OE <{security['OE'].hex()}> /UE <{security['UE'].hex()}> "  # type: ignore[union-attr]
-        f"/Perms <{security['Perms'].hex()}> /P {security['P']} /EncryptMetadata true >>\nendobj\n"  # type: ignore[union-attr]
+        f"/O <{security['O'].hex()}> /U <{security['U'].hex()}> "
+        f"/OE <{security['OE'].hex()}> /UE <{security['UE'].hex()}> "
+        f"/Perms <{security['Perms'].hex()}> /P {security['P']} /EncryptMetadata true >>\nendobj\n"
     ).encode()
 
     size = encrypt_number + 1

@@ -191,7 +191,8 @@ def _or(value: str | None, empty: str) -> str:
 
 def _address(data: VarslingsblanketData) -> str:
     if data.homeless:
-        return f"Hjemløs (senest kendte adresse: {data.address.strip()})" if _or(data.address, "") else "Hjemløs"
+        known = _or(data.address, "")
+        return f"Hjemløs (senest kendte adresse: {known})" if known else "Hjemløs"
     return _or(data.address, "Ikke oplyst")
 
 

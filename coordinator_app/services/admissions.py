@@ -133,6 +133,8 @@ class AdmissionService:
             admission_id=admission_id,
         )
         status_error = None
+        deadlines: tuple[Deadline, ...]
+        notes: tuple[Reminder, ...]
         derived = self._derived.get(admission, events, self._ctx.calendar, today, self._ctx.rules)
         if derived.state is None:
             status, status_error, deadlines, notes = STATUS_UNKNOWN, derived.error, (), ()

@@ -364,7 +364,7 @@ def keyring_status() -> tuple[bool, str]:
             "legitimationsoplysninger), så adgangsfrasen skal skrives ved hver start."
         )
     try:
-        usable = float(backend.priority) > 0  # type: ignore[attr-defined]
+        usable = float(backend.priority) > 0
     except Exception:
         usable = True
     if not usable:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from dataclasses import dataclass
+from typing import TypedDict
 
 from coordinator_app import validation
 from coordinator_app.access import Permission
@@ -51,6 +52,19 @@ class ContactInput:
     email: str = ""
     kommune_code: str | None = None
     note: str = ""
+
+
+class _ContactFields(TypedDict):
+    """A ContactInput trimmed and checked: the Contact fields it sets."""
+
+    name: str
+    organisation: str
+    sector: Sector
+    role: str
+    phone: str
+    email: str
+    kommune_code: str | None
+    note: str
 
 
 def check_email(text: str | None, *, field: str, label: str) -> str:
@@ -111,7 +125,7 @@ class ContactService:
         with self._ctx.database.session() as session:
             return ContactRepository(session).get(contact_id)
 
-    def _checked(self, data: ContactInput, kommuner: KommuneRepository) -> dict[str, object]:
+    def _checked(self, data: ContactInput, kommuner: KommuneRepository) -> _ContactFields:
         name = validation.require_name(data.name, field="name", label="Navnet")
         kommune_code = (data.kommune_code or "").strip() or None
         if kommune_code is not None and (
@@ -143,7 +157,7 @@ class ContactService:
         require(self._ctx, Permission.EDIT_CONTACTS)
         with self._ctx.database.session() as session:
             values = self._checked(data, KommuneRepository(session))
-            return ContactRepository(session).add(Contact(id=None, **values), at=self._ctx.clock.now())  # type: ignore[arg-type]
+            return ContactRepository(session).add(Contact(id=None, **values), at=self._ctx.clock.now())
 
     def update(self, contact_id: int, data: ContactInput, expected_version: int) -> Contact:
         """Save an edit. ``ConflictError`` when the person was changed by someone else since it was read."""
@@ -154,7 +168,7 @@ class ContactService:
             current = contacts.get(contact_id)
             if current.version != expected_version:
                 raise conflict()
-            return contacts.update(dataclasses.replace(current, **values), at=self._ctx.clock.now())  # type: ignore[arg-type]
+            return contacts.update(dataclasses.replace(current, **values), at=self._ctx.clock.now())
 
     def _set_active(self, contact_id: int, active: bool) -> Contact:
         require(self._ctx, Permission.EDIT_CONTACTS)

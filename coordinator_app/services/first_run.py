@@ -299,7 +299,7 @@ def _save(
     return FirstRunResult(url, None, saved, admin=admin)
 
 
-def _local_undo(path: Path):  # type: ignore[no-untyped-def]
+def _local_undo(path: Path) -> Callable[[], None]:
     """Remove what creating ``path`` left behind (the file, its WAL files, a backups folder it made)."""
     backups = path.parent / "backups"
     had_backups = backups.exists()

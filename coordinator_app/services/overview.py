@@ -122,6 +122,10 @@ def _bero_days(periods: Sequence[Period], today: date) -> int:
     return sum(((p.end if p.end is not None else today) - p.start).days for p in periods)
 
 
+def _last(deadlines: list[Deadline]) -> Deadline | None:
+    return deadlines[-1] if deadlines else None
+
+
 class OverviewService:
     def __init__(self, ctx: ServiceContext) -> None:
         self._ctx = ctx
@@ -193,8 +197,8 @@ class OverviewService:
                     faerdigmeldt_on=state.faerdigmeldt_on,
                     bed_days=len(bed_day_dates(state, today)),
                     bero_days=_bero_days(state.bero_periods, today),
-                    g1=(by_kind.get("sagsbehandling") or [None])[-1],
-                    g2=(by_kind.get("statusmoede") or [None])[-1],
+                    g1=_last(by_kind.get("sagsbehandling", [])),
+                    g2=_last(by_kind.get("statusmoede", [])),
                     g3=tuple(d for d in by_kind.get("eskalering", []) if d.state is not DeadlineState.MET),
                     cost=cost,
                     cost_note=note,

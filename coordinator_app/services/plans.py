@@ -43,7 +43,6 @@ from coordinator_app.discharge_plans import (
     Party,
     PartyRole,
     PlanContent,
-    PlanFacts,
     PlanKind,
     PlanOverview,
     PlanStatus,
@@ -61,7 +60,7 @@ from coordinator_app.discharge_plans import (
 )
 from coordinator_app.errors import ProcessError, ValidationError
 from coordinator_app.meetings import MeetingStatus
-from coordinator_app.model import Admission, ArchivedDocument, Event, EventKind, Patient
+from coordinator_app.model import Admission, ArchivedDocument, Event, EventKind, Patient, PlanFacts
 from coordinator_app.reference import official_kommune_name
 from coordinator_app.rules import Milestone
 from coordinator_app.services.audit import AuditService

@@ -97,7 +97,8 @@ def _demo_meetings(ctx: ServiceContext, admissions: Sequence[Admission]) -> None
         )
     )
     assert held.id is not None
-    held = service.start(held.id)
+    meeting_id = held.id
+    held = service.start(meeting_id)
     content = MeetingContent(
         texts={
             "formaal": "- Status på indlæggelsen\n- Patientens ønsker: egen bolig med støtte\n"
@@ -136,9 +137,9 @@ def _demo_meetings(ctx: ServiceContext, admissions: Sequence[Admission]) -> None
         follow_up=FollowUp(needed=False),
     )
     assert held.version is not None
-    held = service.save_content(held.id, content, expected_version=held.version)
+    held = service.save_content(meeting_id, content, expected_version=held.version)
     assert held.version is not None
-    service.close(held.id, expected_version=held.version)
+    service.close(meeting_id, expected_version=held.version)
     service.schedule(
         ScheduleInput(
             patient_id=second.patient_id,
@@ -156,7 +157,8 @@ def _demo_plans(ctx: ServiceContext, admissions: Sequence[Admission]) -> None:
     """E1/E2 on about a quarter of the current admissions, each with a planned discharge ahead: some with the
     plan in force (PDF archived), the one with last week's netværksmøde with a kladde pulled from it, the rest
     still missing — so the warning, the deadline in the list and every plan state can be seen."""
-    from coordinator_app.discharge_plans import Offer, PartyRole, PlanFacts, PlanKind
+    from coordinator_app.discharge_plans import Offer, PartyRole, PlanKind
+    from coordinator_app.model import PlanFacts
     from coordinator_app.services.meetings import MeetingService
     from coordinator_app.services.plans import PlanService
 

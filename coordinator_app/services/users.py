@@ -96,7 +96,7 @@ class UserService:
     def needs_login(self) -> bool:
         """A demo database, and a real one before its first administrator exists, open without a login (the demo
         user, full rights); any other needs one — in the window and for headless commands alike."""
-        from coordinator_app.services.setup import is_demo
+        from coordinator_app.services.ward import is_demo
 
         return not is_demo(self._ctx) and self.has_users()
 

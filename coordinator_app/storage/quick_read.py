@@ -18,7 +18,7 @@ import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from coordinator_app.meetings import MeetingStatus, Task, tasks_of
 from coordinator_app.model import Admission, Event
@@ -112,6 +112,10 @@ class _Row:
 
     def __init__(self, values: dict[str, Any]) -> None:
         self.__dict__.update(values)
+
+    if TYPE_CHECKING:  # its attributes are the query's column names
+
+        def __getattr__(self, name: str) -> Any: ...
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, bindparam, func, or_, select, update
+from sqlalchemy import Connection, CursorResult, Engine, bindparam, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from coordinator_app.errors import NotFoundError, ValidationError
@@ -102,6 +102,12 @@ def _hold(session: Session, row: object) -> None:
     held.append(row)
 
 
+def _rowcount(result: object) -> int:
+    """The rows an UPDATE matched (``Session.execute`` is typed as returning any Result; an UPDATE's has a cursor)."""
+    assert isinstance(result, CursorResult)
+    return result.rowcount
+
+
 def _check_version(record: object, current: int) -> None:
     expected = getattr(record, "version", None)
     if expected is not None and expected != current:
@@ -130,7 +136,7 @@ class KommuneRepository:
         result = self._session.execute(
             update(table).where(table.c.code == code).values(secure_mail=(address or "").strip() or None)
         )
-        if result.rowcount == 0:  # type: ignore[attr-defined]
+        if _rowcount(result) == 0:
             raise NotFoundError(f"Kommunen med kode {code} findes ikke i kommunelisten. Opdatér visningen.")
         found = self.get(code)
         assert found is not None
@@ -426,7 +432,7 @@ class ConsentRepository:
             .values(withdrawn_at=at)
         )
         consent = self.get(consent_id)  # NotFoundError when there is no such consent
-        if result.rowcount == 0:  # type: ignore[attr-defined]
+        if _rowcount(result) == 0:
             assert consent.withdrawn_at is not None
             local = consent.withdrawn_at.astimezone(COPENHAGEN)
             raise ValidationError(
@@ -704,7 +710,7 @@ class MeetingRepository:
         result = self._session.execute(
             update(_MEETINGS).where(_MEETINGS.c.id == meeting_id).values(recipients=list(recipients))
         )
-        if result.rowcount == 0:  # type: ignore[attr-defined]
+        if _rowcount(result) == 0:
             raise _meeting_not_found(meeting_id)
 
 

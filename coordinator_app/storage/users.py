@@ -16,13 +16,14 @@ from sqlalchemy.orm import Session
 
 from coordinator_app.access import Role, User, normalize_username
 from coordinator_app.errors import NotFoundError
+from coordinator_app.storage.bulk import table_of
 from coordinator_app.storage.convert import utc
 from coordinator_app.storage.failures import conflict
 from coordinator_app.storage.orm import UserRow
 
 __all__ = ["UserRepository"]
 
-_USERS = UserRow.__table__
+_USERS = table_of(UserRow)
 _PUBLIC = [c for c in _USERS.c if c.name != "password_hash"]
 
 

@@ -35,6 +35,7 @@ from coordinator_app import __version__
 from coordinator_app.ui.help_window import app_icon
 from coordinator_app.ui.licences import Library, licence_texts, load_libraries
 from coordinator_app.ui.style import ERROR_STYLE, MUTED, text_label
+from coordinator_app.ui.widgets import cell
 
 PURPOSE = (
     "Udskrivningskoordinering i voksenpsykiatrien efter Samarbejdsaftale om voksne borgere med psykisk sygdom "
@@ -143,7 +144,7 @@ class AboutDialog(QDialog):
                 self.table.setItem(row, col, item)
 
     def library_names(self) -> list[str]:
-        return [self.table.item(row, 0).text() for row in range(self.table.rowCount())]
+        return [cell(self.table, row, 0).text() for row in range(self.table.rowCount())]
 
     def show_licences(self) -> None:
         LicenceTextsDialog(self).exec()

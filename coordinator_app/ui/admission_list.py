@@ -24,9 +24,11 @@ from PySide6.QtWidgets import (
 )
 
 from coordinator_app.cpr import mask_cpr
-from coordinator_app.services.admissions import AdmissionRow, AdmissionService
+from coordinator_app.services.admissions import AdmissionService
+from coordinator_app.services.ward_view import AdmissionRow
 from coordinator_app.ui.charts import format_count
 from coordinator_app.ui.style import MUTED, text_label
+from coordinator_app.ui.widgets import cell
 
 __all__ = ["ID_ROLE", "AdmissionListDialog", "SortItem", "activate_on_enter", "open_admission_list", "read_only_table"]
 
@@ -131,7 +133,7 @@ class AdmissionListDialog(QDialog):
 
     def admission_ids(self) -> list[int]:
         """The listed ids in the order shown."""
-        return [int(self.table.item(row, 0).data(ID_ROLE)) for row in range(self.table.rowCount())]
+        return [int(cell(self.table, row, 0).data(ID_ROLE)) for row in range(self.table.rowCount())]
 
     def activate(self, row: int) -> None:
         item = self.table.item(row, 0)

@@ -18,9 +18,9 @@ from coordinator_app.errors import KoordinatorError, StorageError
 from coordinator_app.reference import Centre
 from coordinator_app.services.context import Clock, ServiceContext
 from coordinator_app.services.settings import build_calendar_and_rules, centre_list, load_calendar_settings
-from coordinator_app.services.setup import ensure_reference_data, is_demo, load_demo_ward
+from coordinator_app.services.setup import ensure_reference_data, load_demo_ward
 from coordinator_app.services.users import UserService
-from coordinator_app.services.ward import ward_title
+from coordinator_app.services.ward import is_demo, ward_title
 from coordinator_app.storage import Database, open_database
 from coordinator_app.storage.auto_backup import AutoBackup
 from coordinator_app.storage.backup import BackgroundCheck, CheckResult, quick_check

@@ -116,7 +116,11 @@ class ConsentDialog(QDialog):
         self._consents = self._service.for_patient(self._patient_id)
         self.table.setRowCount(len(self._consents))
         for i, c in enumerate(reversed(self._consents)):
-            status = "Aktivt" if c.active else f"Trukket tilbage {c.withdrawn_at.astimezone(COPENHAGEN):%d-%m-%Y}"
+            status = (
+                "Aktivt"
+                if c.withdrawn_at is None
+                else f"Trukket tilbage {c.withdrawn_at.astimezone(COPENHAGEN):%d-%m-%Y}"
+            )
             cells = (
                 CONSENT_RECIPIENT_LABELS[c.recipient],
                 c.given_to,

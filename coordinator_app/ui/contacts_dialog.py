@@ -10,6 +10,8 @@ Everything opens non-blocking (``open()``), so the dialog never freezes the main
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -37,7 +39,7 @@ from coordinator_app.meetings import SECTOR_LABELS, Sector
 from coordinator_app.model import Contact, Kommune
 from coordinator_app.services.contacts import ContactInput, ContactService
 from coordinator_app.ui.style import MUTED, buddy_label, error_label, text_label
-from coordinator_app.ui.widgets import KommuneCombo
+from coordinator_app.ui.widgets import KommuneCombo, cell
 
 __all__ = ["ContactEditDialog", "ContactsDialog", "open_contacts_dialog"]
 
@@ -93,7 +95,7 @@ class ContactEditDialog(QDialog):
         self.email = QLineEdit()
         self.email.setPlaceholderText("navn@domæne.dk")
         self.kommune = KommuneCombo(kommuner, allow_empty=True)
-        self.kommune.lineEdit().setPlaceholderText("Ingen – skriv navn eller kode for at vælge")
+        self.kommune.line_edit().setPlaceholderText("Ingen – skriv navn eller kode for at vælge")
         self.kommune.currentIndexChanged.connect(self._kommune_chosen)
         self.note = QPlainTextEdit()
         self.note.setTabChangesFocus(True)
@@ -322,7 +324,7 @@ class ContactsDialog(QDialog):
                 if not c.active:
                     item.setForeground(QBrush(QColor("#777777")))
                 self.table.setItem(row, col, item)
-            self.table.item(row, 0).setData(Qt.ItemDataRole.UserRole, c.id)
+            cell(self.table, row, 0).setData(Qt.ItemDataRole.UserRole, c.id)
         self.table.resizeColumnsToContents()
         for col, cap in ((0, 240), (3, 200), (5, 260), (6, 180)):
             if self.table.columnWidth(col) > cap:
@@ -338,8 +340,7 @@ class ContactsDialog(QDialog):
         shown = 0
         for row in range(self.table.rowCount()):
             haystack = " ".join(
-                (self.table.item(row, col).text() if self.table.item(row, col) else "")
-                for col in range(self.table.columnCount())
+                (item.text() if (item := self.table.item(row, col)) else "") for col in range(self.table.columnCount())
             ).casefold()
             hide = any(w not in haystack for w in words)
             self.table.setRowHidden(row, hide)
@@ -356,7 +357,7 @@ class ContactsDialog(QDialog):
             self.table.clearSelection()
 
     def visible_names(self) -> list[str]:
-        return [self.table.item(r, 0).text() for r in range(self.table.rowCount()) if not self.table.isRowHidden(r)]
+        return [cell(self.table, r, 0).text() for r in range(self.table.rowCount()) if not self.table.isRowHidden(r)]
 
     def _focus_first_visible(self) -> None:
         for row in range(self.table.rowCount()):
@@ -367,17 +368,18 @@ class ContactsDialog(QDialog):
 
     def select(self, contact_id: int) -> None:
         for row in range(self.table.rowCount()):
-            if self.table.item(row, 0).data(Qt.ItemDataRole.UserRole) == contact_id:
+            item = cell(self.table, row, 0)
+            if item.data(Qt.ItemDataRole.UserRole) == contact_id:
                 if not self.table.isRowHidden(row):
                     self.table.selectRow(row)
-                    self.table.scrollToItem(self.table.item(row, 0))
+                    self.table.scrollToItem(item)
                 return
 
     def selected(self) -> Contact | None:
         rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
         if not rows:
             return None
-        contact_id = self.table.item(rows[0].row(), 0).data(Qt.ItemDataRole.UserRole)
+        contact_id = cell(self.table, rows[0].row(), 0).data(Qt.ItemDataRole.UserRole)
         return next((c for c in self._contacts if c.id == contact_id), None)
 
     def _selection_changed(self) -> None:
@@ -450,7 +452,7 @@ class ContactsDialog(QDialog):
             contact_id = contact.id
             self._run(lambda: self._service.reactivate(contact_id))
 
-    def _run(self, action) -> None:  # type: ignore[no-untyped-def]
+    def _run(self, action: Callable[[], Contact]) -> None:
         try:
             done = action()
         except KoordinatorError as exc:
@@ -530,11 +532,11 @@ class ContactsDialog(QDialog):
         self.kommune_table.setItem(row, MAIL_COLUMN, mail)
         self.kommune_table.setItem(row, STATUS_COLUMN, _item("" if k.secure_mail else "Mangler"))
         if not k.secure_mail:
-            self.kommune_table.item(row, STATUS_COLUMN).setForeground(QBrush(QColor("#777777")))
+            cell(self.kommune_table, row, STATUS_COLUMN).setForeground(QBrush(QColor("#777777")))
 
     def kommune_row(self, code: str) -> int:
         for row in range(self.kommune_table.rowCount()):
-            if self.kommune_table.item(row, 0).data(Qt.ItemDataRole.UserRole) == code:
+            if cell(self.kommune_table, row, 0).data(Qt.ItemDataRole.UserRole) == code:
                 return row
         raise KeyError(code)
 
@@ -542,18 +544,18 @@ class ContactsDialog(QDialog):
         if self._filling or item.column() != MAIL_COLUMN:
             return
         row = item.row()
-        code = self.kommune_table.item(row, 0).data(Qt.ItemDataRole.UserRole)
-        name = self.kommune_table.item(row, 0).text()
+        code = cell(self.kommune_table, row, 0).data(Qt.ItemDataRole.UserRole)
+        name = cell(self.kommune_table, row, 0).text()
         self.save_entrance(code, item.text(), name=name, row=row)
 
     def save_entrance(self, code: str, address: str, *, name: str = "", row: int | None = None) -> bool:
         """Save one kommune's entrance; the outcome is shown on its row (and a refusal under the table)."""
         row = self.kommune_row(code) if row is None else row
-        name = name or self.kommune_table.item(row, 0).text()
+        name = name or cell(self.kommune_table, row, 0).text()
         self._filling = True
         try:
-            mail = self.kommune_table.item(row, MAIL_COLUMN)
-            status = self.kommune_table.item(row, STATUS_COLUMN)
+            mail = cell(self.kommune_table, row, MAIL_COLUMN)
+            status = cell(self.kommune_table, row, STATUS_COLUMN)
             try:
                 saved = self._service.set_kommune_entrance(code, address)
             except KoordinatorError as exc:
@@ -581,7 +583,7 @@ class ContactsDialog(QDialog):
     def apply_kommune_filter(self) -> None:
         words = self.kommune_search.text().casefold().split()
         for row in range(self.kommune_table.rowCount()):
-            haystack = " ".join(self.kommune_table.item(row, col).text() for col in range(STATUS_COLUMN)).casefold()
+            haystack = " ".join(cell(self.kommune_table, row, col).text() for col in range(STATUS_COLUMN)).casefold()
             self.kommune_table.setRowHidden(row, any(w not in haystack for w in words))
         self._update_kommune_count()
 

@@ -168,7 +168,7 @@ class DetailsPanel(QWidget):
 
         self.history = _readonly_table(["Tidspunkt", "Hændelse", "Modtager", "Af"], stretch=1)
 
-        self.tabs = QTabWidget()
+        self.tabs: QTabWidget = QTabWidget()  # typed here: the plan line above links to it
         history_tab = QWidget()
         hl = QVBoxLayout(history_tab)
         hl.addWidget(self.history, 1)
@@ -226,7 +226,7 @@ class DetailsPanel(QWidget):
         self.tabs.addTab(history_tab, "&Historik")
         self.tabs.addTab(meetings_tab, "Mød&er")
         self.tabs.addTab(docs_tab, "&Dokumenter")
-        self.plan_tab = PlanTab()
+        self.plan_tab: PlanTab = PlanTab()  # likewise
         self.tabs.addTab(self.plan_tab, "&Aftale/plan")
 
         layout = QVBoxLayout(self)

@@ -117,7 +117,7 @@ class ExportPasswordDialog(QDialog):
         super().done(result)
 
 
-def ask_export_password(parent: QWidget | None, what: str, then: Callable[[str], None]) -> ExportPasswordDialog:
+def ask_export_password(parent: QWidget | None, what: str, then: Callable[[str], object]) -> ExportPasswordDialog:
     """Open the dialog (window-modal, not blocking) and call ``then(password)`` when the user accepts it."""
     dialog = ExportPasswordDialog(what, parent)
     dialog.setWindowModality(Qt.WindowModality.WindowModal)

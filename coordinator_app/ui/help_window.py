@@ -132,8 +132,10 @@ class HelpWindow(QWidget):
         splitter.setSizes([250, 750])
         splitter.setChildrenCollapsible(False)
 
+        search_label = QLabel("&Søg:")
+        search_label.setBuddy(self.search)
         top = QHBoxLayout()
-        top.addWidget(QLabel("&Søg:", buddy=self.search))
+        top.addWidget(search_label)
         top.addWidget(self.search, 1)
         top.addWidget(self.search_status)
         layout = QVBoxLayout(self)
@@ -208,10 +210,8 @@ def install_help_menu(window: QMainWindow, *, database_kind: str) -> QMenu:
     """The Hjælp menu: *Brugervejledning* (F1) opens the guide (one window, raised again on F1), *Om Koordinator…*
     the About dialog naming ``database_kind`` (e.g. the status bar's "Lokal database – krypteret")."""
     bar = window.menuBar()
-    menu = next(
-        (a.menu() for a in bar.actions() if a.menu() is not None and a.text().replace("&", "") == "Hjælp"),
-        None,
-    )
+    menus = (a.menu() for a in bar.actions() if a.text().replace("&", "") == "Hjælp")
+    menu = next((m for m in menus if isinstance(m, QMenu)), None)
     if menu is None:
         menu = bar.addMenu(HELP_MENU_TITLE)
     else:

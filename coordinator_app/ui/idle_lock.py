@@ -154,6 +154,7 @@ class IdleLock(QObject):
         self._hidden: list[QWidget] = []
         self._disabled: list[QAction] = []
         content = window.takeCentralWidget()
+        assert content is not None  # the window is built before it gets its lock
         self.stack = QStackedWidget()
         self.stack.addWidget(content)
         self.screen = LockScreen(principal, needs_password=verify is not None)
@@ -174,7 +175,9 @@ class IdleLock(QObject):
 
     @property
     def content(self) -> QWidget:
-        return self.stack.widget(0)
+        widget = self.stack.widget(0)
+        assert widget is not None  # added first in __init__
+        return widget
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if not self.locked and self.minutes is not None and event.type() in ACTIVITY:

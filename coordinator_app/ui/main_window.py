@@ -15,6 +15,7 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
+    QDialog,
     QFileDialog,
     QHBoxLayout,
     QInputDialog,
@@ -149,6 +150,8 @@ class MainWindow(QMainWindow):
         self._centres = list(centres)
         self._kommuner: list[Kommune] | None = None
         self._windows: list[QWidget] = []  # live meeting windows kept alive while open
+        self._open_dialog: QDialog | None = None  # the last dialog opened from here, kept alive while open
+        self.backup_timer: QTimer | None = None  # the automatic backups, when ui/app.py starts them
         self.setWindowTitle(f"Koordinator — {ward_name}" if ward_name else "Koordinator")
         self.setMinimumSize(900, 560)
 
@@ -256,7 +259,7 @@ class MainWindow(QMainWindow):
 
     # -- actions and menus ------------------------------------------------------------------------------
     def _build_actions(self) -> None:
-        def action(text: str, shortcut: QKeySequence | str | None, slot: object) -> QAction:
+        def action(text: str, shortcut: QKeySequence | QKeySequence.StandardKey | str | None, slot: object) -> QAction:
             act = QAction(text, self)
             if shortcut is not None:
                 act.setShortcut(QKeySequence(shortcut))
@@ -397,8 +400,8 @@ class MainWindow(QMainWindow):
         return tab
 
     def _build_statistics(self) -> QWidget:
-        from coordinator_app.services.setup import is_demo
         from coordinator_app.services.statistics import StatisticsService
+        from coordinator_app.services.ward import is_demo
         from coordinator_app.ui.statistics_tab import StatisticsTab
 
         return StatisticsTab(
@@ -514,9 +517,8 @@ class MainWindow(QMainWindow):
         from coordinator_app.ui.backup_dialog import open_backup_dialog
 
         dialog = open_backup_dialog(self, self._ctx.database, passphrase=self.passphrase, on_restored=self._restored)
-        timer = getattr(self, "backup_timer", None)
-        if timer is not None:
-            dialog.restore_started.connect(timer.stop)  # no automatic backup of a file being replaced
+        if self.backup_timer is not None:
+            dialog.restore_started.connect(self.backup_timer.stop)  # no automatic backup of a file being replaced
         self._open_dialog = dialog
 
     def _restored(self, _path: Path) -> None:
@@ -770,7 +772,7 @@ class MainWindow(QMainWindow):
             return
         name = f"koordinator-dokument-{document_id}.pdf"
         if what == "save":  # encrypted with a password the user types, except a demo's fictitious documents
-            from coordinator_app.services.setup import is_demo
+            from coordinator_app.services.ward import is_demo
 
             printing.save_pdf_as(
                 self,
@@ -794,7 +796,8 @@ class MainWindow(QMainWindow):
         for name, lazy in self._lazy_tabs.items():
             if lazy.widget is None and self.tabs.widget(index) is lazy.placeholder:
                 self._lazy_widget(name)  # clicked for the first time: build it in the page's place
-        refresh = self._tab_refresh.get(self.tabs.widget(index))
+        page = self.tabs.widget(index)
+        refresh = self._tab_refresh.get(page) if page is not None else None
         if refresh is not None:
             refresh()
 
@@ -891,11 +894,12 @@ class MainWindow(QMainWindow):
                 dialog.issued.connect(
                     lambda document: self.statusBar().showMessage(f"Referatet er arkiveret: {document.title}", 8000)
                 )
-                dialog.finished.connect(
-                    lambda _r: (
-                        admission_id is not None and self._after_change(admission_id, dialog.document is not None)
-                    )
-                )
+
+                def referat_done(_result: int) -> None:
+                    if admission_id is not None:
+                        self._after_change(admission_id, dialog.document is not None)
+
+                dialog.finished.connect(referat_done)
                 dialog.open()
                 self._open_dialog = dialog
                 return

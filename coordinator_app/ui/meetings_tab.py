@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, Signal, SignalInstance
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -121,10 +121,10 @@ class MeetingsTab(QWidget):
         rows = self.table.selectionModel().selectedRows()
         return self._meetings[rows[0].row()] if rows else None
 
-    def _emit(self, signal: Signal) -> None:  # type: ignore[valid-type]
+    def _emit(self, signal: SignalInstance) -> None:
         meeting_id = self.selected_meeting_id()
         if meeting_id is not None:
-            signal.emit(meeting_id)  # type: ignore[attr-defined]
+            signal.emit(meeting_id)
 
     def _emit_patient(self) -> None:
         m = self._selected()

@@ -18,7 +18,7 @@ import enum
 from datetime import date
 from typing import Any
 
-from coordinator_app.discharge_plans import PARTY_ROLE_LABELS, PlanContent, PlanVersion
+from coordinator_app.discharge_plans import PARTY_ROLE_LABELS, PartyRole, PlanContent, PlanVersion
 from coordinator_app.model import PlanFacts
 from coordinator_app.services.audit import LastChange
 from coordinator_app.ui.conflict_dialog import ConflictDialog, FieldDifference
@@ -61,8 +61,10 @@ def shown(value: Any) -> str:
         return "Ja" if value else "Nej"
     if isinstance(value, date):
         return f"{value:%d-%m-%Y}"
+    if isinstance(value, PartyRole) and value in PARTY_ROLE_LABELS:
+        return PARTY_ROLE_LABELS[value]
     if isinstance(value, enum.Enum):
-        return PARTY_ROLE_LABELS.get(value, str(value.value))  # type: ignore[call-overload]
+        return str(value.value)
     if isinstance(value, tuple | list):
         return "\n".join(shown(v) for v in value)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):

@@ -214,9 +214,11 @@ class EditableTable(QTableWidget):
         self.setFocus(Qt.FocusReason.OtherFocusReason)
         column = edit_column if edit_column is not None else 0
         self.setCurrentCell(row, column)
-        self.scrollToItem(self.item(row, column))
-        if edit and not self._read_only:
-            self.editItem(self.item(row, column))
+        item = self.item(row, column)
+        if item is not None:
+            self.scrollToItem(item)
+            if edit and not self._read_only:
+                self.editItem(item)
         return row
 
     def remove_current_row(self) -> None:
@@ -252,7 +254,9 @@ class EditableTable(QTableWidget):
     def focus_row(self, row: int, col: int = 0) -> None:
         if 0 <= row < self.rowCount():
             self.setCurrentCell(row, col)
-            self.scrollToItem(self.item(row, col))
+            item = self.item(row, col)
+            if item is not None:
+                self.scrollToItem(item)
         self.setFocus(Qt.FocusReason.OtherFocusReason)
 
     # -- read-only and looks --------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from coordinator_app.errors import KoordinatorError
 from coordinator_app.model import CONSENT_RECIPIENT_LABELS, ArchivedDocument, ConsentRecipient
-from coordinator_app.services.meetings import MeetingService
+from coordinator_app.services.meetings import DistributionEntry, MeetingService
 
 
 class ReferatDialog(QDialog):
@@ -83,7 +83,7 @@ class ReferatDialog(QDialog):
         self._fill(service.distribution(meeting_id))
         self.issue_button.setFocus()
 
-    def _fill(self, entries: list) -> None:  # type: ignore[type-arg]
+    def _fill(self, entries: list[DistributionEntry]) -> None:
         self.table.setRowCount(len(entries))
         for i, e in enumerate(entries):
             for j, text in enumerate((e.name, e.address, e.consent_basis)):

@@ -35,6 +35,7 @@ from coordinator_app.services.statistics import StatisticsService
 from coordinator_app.ui.admission_list import ID_ROLE, SortItem, read_only_table
 from coordinator_app.ui.settings_pages import SettingsPage
 from coordinator_app.ui.style import ERROR_STYLE, MUTED, buddy_label, text_label
+from coordinator_app.ui.widgets import cell
 
 __all__ = ["KommunerPage"]
 
@@ -156,14 +157,16 @@ class KommunerPage(SettingsPage):
 
     def selected_code(self) -> str | None:
         rows = self.table.selectionModel().selectedRows()
-        return self.table.item(rows[0].row(), 0).data(ID_ROLE) if rows else None
+        return cell(self.table, rows[0].row(), 0).data(ID_ROLE) if rows else None
 
     def select(self, code: str) -> bool:
         for row, k in enumerate(self._kommuner):
             if k.code == code:
                 self.table.setRowHidden(row, False)
                 self.table.selectRow(row)
-                self.table.scrollToItem(self.table.item(row, 0))
+                item = self.table.item(row, 0)
+                if item is not None:
+                    self.table.scrollToItem(item)
                 return True
         return False
 
@@ -230,7 +233,9 @@ class KommunerPage(SettingsPage):
         self.centre = QComboBox()
         self.centre.setEditable(True)
         self.centre.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.centre.lineEdit().setPlaceholderText("Vælg eller skriv et nyt center")
+        centre_line = self.centre.lineEdit()
+        assert centre_line is not None  # editable
+        centre_line.setPlaceholderText("Vælg eller skriv et nyt center")
         self.ward = QLineEdit()
         self.ward.setPlaceholderText("fx Afsnit 12 – tom for kun at tilføje centret")
         self.ward.returnPressed.connect(self.add)
@@ -289,8 +294,10 @@ class KommunerPage(SettingsPage):
     def centres(self) -> dict[str, list[str]]:
         out: dict[str, list[str]] = {}
         for i in range(self.tree.topLevelItemCount()):
-            item = self.tree.topLevelItem(i)
-            out[item.text(0)] = [item.child(j).text(0) for j in range(item.childCount())]
+            centre = self.tree.topLevelItem(i)
+            assert centre is not None
+            wards = (centre.child(j) for j in range(centre.childCount()))
+            out[centre.text(0)] = [ward.text(0) for ward in wards if ward is not None]
         return out
 
     def _tree_chosen(self, item: QTreeWidgetItem | None) -> None:

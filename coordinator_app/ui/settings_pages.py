@@ -225,7 +225,9 @@ class RatesPage(SettingsPage):
         self.changed()
         self.table.setCurrentCell(row, 2)
         self.table.setFocus()
-        self.table.editItem(self.table.item(row, 2))
+        item = self.table.item(row, 2)
+        if item is not None:
+            self.table.editItem(item)
 
     def remove_row(self) -> None:
         row = self.table.currentRow()
@@ -306,7 +308,8 @@ class CalendarPage(SettingsPage):
             bold.setBold(True)
             rule_id = QLabel(rule.rule_id)
             rule_id.setFont(bold)
-            default = QLabel(f"aftalen: {UNIT_TEXT[rule.unit].split(' ')[0]}")  # type: ignore[index]
+            assert rule.unit is not None  # unit_rules() are those counting days
+            default = QLabel(f"aftalen: {UNIT_TEXT[rule.unit].split(' ')[0]}")
             default.setStyleSheet(MUTED)
             grid.addWidget(rule_id, row, 0)
             grid.addWidget(description, row, 1)

@@ -79,7 +79,7 @@ from coordinator_app.ui.style import (
     buddy_label,
     text_label,
 )
-from coordinator_app.ui.widgets import DateField
+from coordinator_app.ui.widgets import DateField, cell
 
 #: The click-through dialog lives in ``admission_list``; importable from here too.
 __all__ = ["AdmissionListDialog", "StatisticsTab", "open_admission_list"]
@@ -251,7 +251,9 @@ class StatisticsTab(QWidget):
                 "Året for den sengedagstakst, der er brugt",
             )
         ):
-            self.kommune_table.horizontalHeaderItem(column).setToolTip(tip)
+            label = self.kommune_table.horizontalHeaderItem(column)
+            assert label is not None  # read_only_table set the column labels
+            label.setToolTip(tip)
         self.total = text_label()
         self.total_font = QFont(self.total.font())
         self.total_font.setBold(True)
@@ -480,7 +482,7 @@ class StatisticsTab(QWidget):
     def _figure_at(self, row: int) -> Figure | None:
         if self._stats is None or not 0 <= row < len(self._stats.figures):
             return None
-        return self._stats.figure(self.figures.item(row, 0).data(ID_ROLE))
+        return self._stats.figure(cell(self.figures, row, 0).data(ID_ROLE))
 
     def open_figure(self, row: int, *, denominator: bool = False) -> None:
         f = self._figure_at(row)
@@ -524,7 +526,7 @@ class StatisticsTab(QWidget):
     def kommune_at(self, row: int) -> KommuneCost | None:
         if self._stats is None or not 0 <= row < self.kommune_table.rowCount():
             return None
-        code = self.kommune_table.item(row, 0).data(ID_ROLE)
+        code = cell(self.kommune_table, row, 0).data(ID_ROLE)
         return next((k for k in self._stats.kommuner if k.code == code), None)
 
     def open_kommune(self, row: int, column: int) -> None:

@@ -254,9 +254,12 @@ class UsersDialog(QDialog):
     # -- changes -----------------------------------------------------------------------------------------------
     def add_user(self) -> None:
         dialog = UserFormDialog(self._users, self)
-        dialog.accepted.connect(
-            lambda: dialog.user and self._reload(dialog.user.id, f"{dialog.user.username} er oprettet.")
-        )
+
+        def created() -> None:
+            if dialog.user is not None:
+                self._reload(dialog.user.id, f"{dialog.user.username} er oprettet.")
+
+        dialog.accepted.connect(created)
         self.child = dialog
         dialog.open()
 

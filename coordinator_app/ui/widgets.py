@@ -1,4 +1,4 @@
-"""Small reusable widgets: Danish date fields, an optional date, a kommune picker."""
+"""Small reusable widgets: Danish date fields, an optional date, a kommune picker; a table cell's item."""
 
 from __future__ import annotations
 
@@ -6,12 +6,29 @@ from collections.abc import Sequence
 from datetime import date
 
 from PySide6.QtCore import QDate, Qt, Signal
-from PySide6.QtWidgets import QCheckBox, QComboBox, QCompleter, QDateEdit, QHBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QCompleter,
+    QDateEdit,
+    QHBoxLayout,
+    QLineEdit,
+    QTableWidget,
+    QTableWidgetItem,
+    QWidget,
+)
 
 from coordinator_app.model import Kommune
 
 DATE_FORMAT = "dd-MM-yyyy"
 HOVEDSTADEN = "Hovedstaden"
+
+
+def cell(table: QTableWidget, row: int, column: int) -> QTableWidgetItem:
+    """The item the code put in a cell it filled (``QTableWidget.item`` is None only for an empty cell)."""
+    item = table.item(row, column)
+    assert item is not None, f"empty cell ({row}, {column})"
+    return item
 
 
 def to_qdate(value: date) -> QDate:
@@ -92,7 +109,13 @@ class KommuneCombo(QComboBox):
         completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         self.setCompleter(completer)
         self.setCurrentIndex(-1 if not allow_empty else 0)
-        self.lineEdit().setPlaceholderText("Skriv navn eller kode …")
+        self.line_edit().setPlaceholderText("Skriv navn eller kode …")
+
+    def line_edit(self) -> QLineEdit:
+        """The text field (always there: the combo is editable)."""
+        line = self.lineEdit()
+        assert line is not None
+        return line
 
     def code(self) -> str | None:
         text = self.currentText().strip()

@@ -31,6 +31,7 @@ def ward(tmp_path: Path) -> tuple[Path, int]:
     created = admit(ctx)
     send_varsling(ctx, created)
     db.dispose()
+    assert created.patient_id is not None
     return path, created.patient_id
 
 

@@ -21,7 +21,8 @@ from coordinator_app.access import Principal, Role
 from coordinator_app.audit_cli import EXPORT_PASSWORD_ENV, run_audit
 from coordinator_app.services.audit import AuditService
 from coordinator_app.services.context import ServiceContext, fixed_clock
-from coordinator_app.services.setup import DEMO_META_KEY, ensure_reference_data
+from coordinator_app.services.setup import ensure_reference_data
+from coordinator_app.services.ward import DEMO_META_KEY
 from coordinator_app.storage import open_database
 
 PASSWORD = "Indsigt-2026-ærø"

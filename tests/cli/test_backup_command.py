@@ -72,7 +72,12 @@ def test_on_a_terminal_the_passphrase_is_asked_for_again_when_wrong(
     monkeypatch.setattr(sys.stdin, "isatty", lambda: True, raising=False)
     answers = iter(["forkert", TEST_PASSPHRASE])
     prompts: list[str] = []
-    monkeypatch.setattr(getpass, "getpass", lambda prompt: prompts.append(prompt) or next(answers))
+
+    def answer(prompt: str) -> str:
+        prompts.append(prompt)
+        return next(answers)
+
+    monkeypatch.setattr(getpass, "getpass", answer)
     assert cli.main(["--database", str(ward_db), "check"]) == 0
     assert prompts == [cli.PASSPHRASE_PROMPT, cli.PASSPHRASE_PROMPT]
     captured = capsys.readouterr()

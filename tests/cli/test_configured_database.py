@@ -37,6 +37,10 @@ def test_demo_alone_never_opens_the_real_database(chosen, monkeypatch) -> None:
     opened: list[object] = []
     from coordinator_app.ui import app as app_module
 
-    monkeypatch.setattr(app_module, "run", lambda options, _first=None: opened.append(options.database_url) or 0)
+    def run(options: app_module.LaunchOptions, _first: object = None) -> int:
+        opened.append(options.database_url)
+        return 0
+
+    monkeypatch.setattr(app_module, "run", run)
     assert cli.main(["--demo"]) == 0
     assert opened == [cli.default_demo_url()] and str(chosen) not in str(opened[0])

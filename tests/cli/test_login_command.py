@@ -16,8 +16,9 @@ from ward_factory import admit, send_varsling
 
 from coordinator_app.access import Role
 from coordinator_app.services.context import ServiceContext, fixed_clock
-from coordinator_app.services.setup import DEMO_META_KEY, ensure_reference_data
+from coordinator_app.services.setup import ensure_reference_data
 from coordinator_app.services.users import UserService
+from coordinator_app.services.ward import DEMO_META_KEY
 from coordinator_app.storage import open_database
 from coordinator_app.storage.audit_repository import AuditRepository
 
@@ -38,6 +39,7 @@ def make_ward(path: Path, *, demo: bool = False) -> int:
     if demo:
         db.set_meta(DEMO_META_KEY, "1")
     db.dispose()
+    assert created.admission_id is not None
     return created.admission_id
 
 

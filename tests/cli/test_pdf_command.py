@@ -30,6 +30,7 @@ def database_file(tmp_path: Path) -> tuple[Path, int, int]:
     silent = admit(ctx, cpr="020290-9909", given_name="Anders", kommune="101")
     send_varsling(ctx, sent)
     db.dispose()
+    assert sent.admission_id is not None and silent.admission_id is not None
     return path, sent.admission_id, silent.admission_id
 
 
@@ -65,6 +66,7 @@ def test_pdf_command_writes_and_archives_the_varslingsblanket(database_file, tmp
     db = open_database(f"sqlite:///{path}")
     documents = DocumentService(ServiceContext(database=db)).documents(admission_id)
     assert len(documents) == 2  # the one sent from the app and the one just issued
+    assert documents[0].id is not None
     archived = pypdf.PdfReader(io.BytesIO(DocumentService(ServiceContext(database=db)).content(documents[0].id)))
     db.dispose()
     assert [p.extract_text() for p in reader.pages] == [p.extract_text() for p in archived.pages]

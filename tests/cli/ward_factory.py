@@ -29,6 +29,7 @@ def admit(ctx: ServiceContext, *, cpr: str = "010190-9909", given_name: str = "T
 
 def send_varsling(ctx: ServiceContext, created: Changes) -> None:
     """Written consent to tell Gentofte Kommune (F1), then the varsling (B5) — its blanket is issued and archived."""
+    assert created.patient_id is not None and created.admission_id is not None
     ConsentService(ctx).record(
         created.patient_id,
         created.admission_id,

@@ -32,7 +32,8 @@ def fonts_used(pdf: bytes) -> list[dict[str, Any]]:
     """Every font resource of every page: name, subtype and whether a TrueType file is embedded."""
     found: list[dict[str, Any]] = []
     for page in PdfReader(io.BytesIO(pdf)).pages:
-        for font in page["/Resources"]["/Font"].values():
+        resources: Any = page["/Resources"]  # pypdf types every value as a bare PdfObject
+        for font in resources["/Font"].values():
             font = font.get_object()
             descriptor = font.get("/FontDescriptor")
             descriptor = descriptor.get_object() if descriptor is not None else {}

@@ -52,7 +52,8 @@ def test_a_protected_pdf_opens_only_with_the_password_and_keeps_every_page() -> 
     assert texts(reader) == texts(original)
     assert len(reader.pages) > 1
     assert "010190-9909" in texts(reader)[0]
-    assert reader.metadata is not None and reader.metadata.title == original.metadata.title
+    assert reader.metadata is not None and original.metadata is not None
+    assert reader.metadata.title == original.metadata.title
 
 
 def test_a_pdf_is_protected_once_and_only_pdfs_are_accepted() -> None:

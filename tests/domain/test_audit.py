@@ -7,6 +7,7 @@ import dataclasses
 import hashlib
 import json
 from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -229,7 +230,7 @@ def test_any_single_changed_field_is_caught_at_its_line(
     entries = build(lines)
     index = data.draw(st.integers(0, len(entries) - 1))
     old = getattr(entries[index], name)
-    other: object = {
+    other: st.SearchStrategy[Any] = {  # the strategy of the field `name` names
         "what": st.text(max_size=40),
         "user": st.text(max_size=12),
         "action": st.sampled_from(list(AuditAction)),
@@ -239,7 +240,7 @@ def test_any_single_changed_field_is_caught_at_its_line(
         "prev_hash": st.text("0123456789abcdef", min_size=64, max_size=64),
         "hash": st.text("0123456789abcdef", min_size=64, max_size=64),
     }[name]
-    new = data.draw(other.filter(lambda v: v != old))  # type: ignore[attr-defined]
+    new = data.draw(other.filter(lambda v: v != old))
     entries[index] = dataclasses.replace(entries[index], **{name: new})
     result = verify_chain(entries)
     assert not result.ok

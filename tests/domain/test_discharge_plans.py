@@ -17,7 +17,6 @@ from coordinator_app.discharge_plans import (
     Party,
     PartyRole,
     PlanContent,
-    PlanFacts,
     PlanKind,
     PlanState,
     PlanStatus,
@@ -42,7 +41,7 @@ from coordinator_app.meetings import (
     Sector,
     default_template,
 )
-from coordinator_app.model import EventKind
+from coordinator_app.model import EventKind, PlanFacts
 from coordinator_app.rules import Milestone
 from coordinator_app.workdays import WorkCalendar
 
@@ -285,12 +284,12 @@ def test_plan_due_prefers_the_planned_discharge() -> None:
 K = EventKind
 
 
-def adm(facts: PlanFacts, **kw: object):  # type: ignore[no-untyped-def]
+def adm(facts: PlanFacts, **kw: object):
     base = admission(D(2026, 11, 2), **kw)  # type: ignore[arg-type]
     return dataclasses.replace(base, plan_facts=facts)
 
 
-def plan_deadlines(a, events, today):  # type: ignore[no-untyped-def]
+def plan_deadlines(a, events, today):
     return [d for d in compute_deadlines(a, events, CAL, today) if d.rule_id in ("E1", "E2")]
 
 

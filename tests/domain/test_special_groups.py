@@ -8,7 +8,7 @@ import pytest
 from engine_helpers import admission, ev, milestone
 
 from coordinator_app.deadlines import DeadlineState, compute_deadlines
-from coordinator_app.model import EventKind
+from coordinator_app.model import Event, EventKind
 from coordinator_app.rules import Milestone
 from coordinator_app.special_groups import recipient_kommune, recipient_role, reminders
 from coordinator_app.workdays import WorkCalendar
@@ -83,10 +83,10 @@ def test_each_special_group_brings_its_reminders(
     ],
 )
 def test_a_reminder_is_done_once_its_event_is_recorded(
-    flags: dict[str, bool], involuntary: bool, event: object, rule_id: str
+    flags: dict[str, bool], involuntary: bool, event: Event, rule_id: str
 ) -> None:
     adm = admission(ADMITTED, involuntary=involuntary, group_flags=flags)
-    done = {r.rule_id: r.done for r in reminders(adm, [event])}  # type: ignore[list-item]
+    done = {r.rule_id: r.done for r in reminders(adm, [event])}
     assert done[rule_id] is True
 
 

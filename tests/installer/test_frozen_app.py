@@ -11,6 +11,7 @@ import sqlite3
 from contextlib import closing
 from importlib.metadata import distributions
 from pathlib import Path
+from typing import Any
 
 import pypdf
 import pytest
@@ -80,7 +81,8 @@ def test_the_bundle_issues_a_varslingsblanket_with_the_shipped_fonts(
     assert result.returncode == 0, result.stderr[-3000:]
     reader = pypdf.PdfReader(out)
     assert "Blanket til orientering, varsling og færdigmelding" in reader.pages[0].extract_text()
-    fonts = {str(font.get_object()["/BaseFont"]) for font in reader.pages[0]["/Resources"]["/Font"].values()}
+    resources: Any = reader.pages[0]["/Resources"]  # pypdf types every value as a bare PdfObject
+    fonts = {str(font.get_object()["/BaseFont"]) for font in resources["/Font"].values()}
     assert fonts and all(font.split("+")[-1].startswith("DejaVuSans") for font in fonts), fonts
 
 

@@ -19,8 +19,8 @@ import time
 from pathlib import Path
 
 import pytest
-from _common import acks as read_acks
-from _common import integrity, wait_ready
+from kill_common import acks as read_acks
+from kill_common import integrity, wait_ready
 from typist import digest, edits_in, step
 
 from coordinator_app.meetings import MeetingContent, MeetingStatus

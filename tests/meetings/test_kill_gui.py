@@ -28,9 +28,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from _common import acks as read_acks
-from _common import integrity, schedule_meeting, wait_ready
 from gui_typist import STREAM, agreement_what, complete_words, digest, participant_name, prefill
+from kill_common import acks as read_acks
+from kill_common import integrity, schedule_meeting, wait_ready
 
 from coordinator_app.meetings import MeetingStatus, SectionKind
 from coordinator_app.services.context import ServiceContext

@@ -76,7 +76,7 @@ def step(content: MeetingContent, n: int) -> MeetingContent:
 
 
 def main(db_file: str, which: str) -> None:
-    from _common import schedule_meeting
+    from kill_common import schedule_meeting
 
     from coordinator_app.services.context import ServiceContext
     from coordinator_app.services.meetings import MeetingService

@@ -23,8 +23,8 @@ def service(database) -> AdmissionService:
     return AdmissionService(ctx)
 
 
-def valid(**changes) -> AdmissionInput:
-    base = dict(
+def valid(**changes: object) -> AdmissionInput:
+    base: dict[str, object] = dict(
         cpr="010170-9999",
         given_name="Testa",
         family_name="Fiktivsen",
@@ -34,7 +34,7 @@ def valid(**changes) -> AdmissionInput:
         admitted=date(2026, 11, 10),
     )
     base.update(changes)
-    return AdmissionInput(**base)
+    return AdmissionInput(**base)  # type: ignore[arg-type]
 
 
 def test_create_admission_and_see_it_in_the_list_with_status(service: AdmissionService) -> None:
@@ -43,6 +43,7 @@ def test_create_admission_and_see_it_in_the_list_with_status(service: AdmissionS
     assert [r.admission_id for r in rows] == [changes.admission_id]
     assert rows[0].status == "Indlagt"
     assert rows[0].kommune_name == "København"
+    assert changes.admission_id is not None
     details = service.details(changes.admission_id)
     assert details.patient.cpr == "0101709999"
     assert details.admission.admitted == date(2026, 11, 10)

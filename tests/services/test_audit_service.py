@@ -12,10 +12,10 @@ from datetime import UTC, date, datetime
 import pytest
 
 from coordinator_app.audit import AuditAction, AuditEntry
-from coordinator_app.discharge_plans import Offer, PartyRole, PlanContent, PlanFacts, PlanKind
+from coordinator_app.discharge_plans import Offer, PartyRole, PlanContent, PlanKind
 from coordinator_app.errors import ValidationError
 from coordinator_app.meetings import AgreementItem, AgreementStatus, MeetingContent, Occasion, Participant, Sector
-from coordinator_app.model import ConsentMethod, ConsentRecipient, EventKind
+from coordinator_app.model import ConsentMethod, ConsentRecipient, EventKind, PlanFacts
 from coordinator_app.services.admissions import AdmissionInput, AdmissionService
 from coordinator_app.services.audit import EXPORT_HEADERS, AuditService
 from coordinator_app.services.consent import ConsentInput, ConsentService
@@ -95,6 +95,7 @@ def test_recording_a_consent_writes_one_line_for_the_patient(ctx, admitted: Admi
     assert line.what.startswith("Samtykke nr. ") and line.what.endswith("til kommunen registreret (mundtligt)")
     assert (line.user, line.at) == ("koordinator.test", NOW)
     (recorded,) = ConsentService(ctx).for_patient(admitted.patient_id)
+    assert recorded.id is not None
     before = log(ctx)
     ConsentService(ctx).withdraw(recorded.id)
     assert new_lines(ctx, before) == [(AuditAction.RET, admitted.patient_id, admitted.admission_id)]
@@ -174,17 +175,21 @@ def test_a_plan_from_kladde_to_in_force_to_ended(ctx, admitted: Admitted) -> Non
         admitted.admission_id, PlanFacts(afsnit_v_support=True), date(2026, 12, 4), expected_version=version
     )
     plan = plans.create(admitted.admission_id, PlanKind.UDSKRIVNINGSAFTALE)
-    plan = plans.save(plan.id, completed(plan.content), expected_version=plan.version)
+    assert plan.id is not None and plan.version is not None
+    plan_id = plan.id
+    plan = plans.save(plan_id, completed(plan.content), expected_version=plan.version)
+    assert plan.version is not None
     assert new_lines(ctx, before) == [(AuditAction.RET, *who), (AuditAction.OPRET, *who), (AuditAction.RET, *who)]
     assert log(ctx)[-2].what == f"Udskrivningsaftale nr. {plan.id} oprettet som kladde"
 
     before = log(ctx)
-    active, document = plans.activate(plan.id, plan.content, expected_version=plan.version)
+    active, document = plans.activate(plan_id, plan.content, expected_version=plan.version)
+    assert active.version is not None
     assert new_lines(ctx, before) == [(AuditAction.UDSKRIV, *who)]
     assert log(ctx)[-1].what == f"Udskrivningsaftale nr. {plan.id} sat i kraft, version 1 (dokument {document.id})"
 
     before = log(ctx)
-    plans.end(plan.id, "Patienten flyttede til Testa Fiktivsens søster", expected_version=active.version)
+    plans.end(plan_id, "Patienten flyttede til Testa Fiktivsens søster", expected_version=active.version)
     assert new_lines(ctx, before) == [(AuditAction.RET, *who)]
     assert log(ctx)[-1].what == f"Udskrivningsaftale nr. {plan.id} afsluttet 23-11-2026"
 
@@ -192,6 +197,7 @@ def test_a_plan_from_kladde_to_in_force_to_ended(ctx, admitted: Admitted) -> Non
 def test_the_panel_writes_nothing_and_a_draft_preview_is_a_view(ctx, admitted: Admitted) -> None:
     plans = PlanService(ctx)
     plan = plans.create(admitted.admission_id, PlanKind.KOORDINATIONSPLAN)
+    assert plan.id is not None
     before = log(ctx)
     plans.panel(admitted.admission_id)
     plans.versions(plan.id)
@@ -221,14 +227,17 @@ def test_a_meeting_scheduled_held_and_its_referat_issued(ctx, admitted: Admitted
     )
     assert new_lines(ctx, before) == [(AuditAction.OPRET, *who)]
     assert log(ctx)[-1].what == f"Netværksmøde {meeting.reference} planlagt"
+    assert meeting.id is not None
     started = service.start(meeting.id)
+    assert started.version is not None
     content = MeetingContent(
         participants=PEOPLE, leader_key="p2", agreements=(AgreementItem("a1", "Bostøtte visiteres", "p1"),)
     )
     before = log(ctx)
-    saved = service.save_content(started.id, content, expected_version=started.version)
+    saved = service.save_content(meeting.id, content, expected_version=started.version)
     assert new_lines(ctx, before) == []  # autosave: one UPDATE and nothing else
-    service.close(saved.id, expected_version=saved.version)
+    assert saved.version is not None
+    service.close(meeting.id, expected_version=saved.version)
     service.set_task_status(meeting.id, "a1", AgreementStatus.UDFOERT)
     document = service.issue_referat(meeting.id)
     assert new_lines(ctx, before) == [(AuditAction.RET, *who), (AuditAction.RET, *who), (AuditAction.UDSKRIV, *who)]
@@ -283,6 +292,7 @@ def test_no_line_carries_the_cpr_number_or_the_name(ctx, admitted: Admitted) -> 
     NotificationService(ctx).send(admitted.admission_id, NotificationInput(kind=EventKind.VARSLING))
     plans = PlanService(ctx)
     plan = plans.create(admitted.admission_id, PlanKind.UDSKRIVNINGSAFTALE)
+    assert plan.id is not None and plan.version is not None
     plans.activate(plan.id, completed(plan.content), expected_version=plan.version)
     lines = log(ctx)
     assert len(lines) >= 5

@@ -131,7 +131,7 @@ def test_a_failed_first_run_leaves_the_shared_database_empty(empty_pg_database, 
     cluster, name = empty_pg_database
     from coordinator_app.services import first_run
 
-    def disk_full(*_args, **_kwargs):  # type: ignore[no-untyped-def]
+    def disk_full(*_args, **_kwargs):
         raise StorageError("Disken er fuld.")
 
     monkeypatch.setattr(first_run, "add_ward", disk_full)

@@ -54,6 +54,7 @@ def admit(ctx: ServiceContext, cpr: str = "010190-9909") -> tuple[int, int]:
             admitted=date(2026, 11, 2),
         )
     )
+    assert created.patient_id is not None and created.admission_id is not None
     return created.patient_id, created.admission_id
 
 

@@ -196,7 +196,7 @@ def test_an_edited_admission_recomputes(ctx: ServiceContext) -> None:
     assert details == AdmissionService(ctx).details(admission_id)
 
 
-def test_a_new_day_recomputes(ctx: ServiceContext, clock) -> None:  # type: ignore[no-untyped-def]
+def test_a_new_day_recomputes(ctx: ServiceContext, clock) -> None:
     service = AdmissionService(ctx)
     admission_id = admit(service, expected_faerdigbehandlet=date(2026, 12, 4))
     append(ctx, admission_id, EventKind.VARSLING, date(2026, 11, 16), recipient_kommune="101")

@@ -15,10 +15,8 @@ from coordinator_app.services.context import ServiceContext, fixed_clock
 from coordinator_app.services.first_screen import plain_file, read_first_screen
 from coordinator_app.services.overview import OverviewService
 from coordinator_app.services.settings import build_calendar_and_rules
-from coordinator_app.services.setup import DEMO_META_KEY as SETUP_DEMO_KEY
 from coordinator_app.services.setup import ensure_reference_data
 from coordinator_app.services.users import UserService
-from coordinator_app.services.ward import DEMO_META_KEY
 from coordinator_app.storage import listing, open_database, repositories
 from coordinator_app.storage.orm import AdmissionRow, Base
 from coordinator_app.storage.quick_read import CURRENT_LIST_SQL, DECODERS, EVENTS_SQL, QuickRead
@@ -135,10 +133,6 @@ def test_the_direct_reads_decode_every_column_as_the_orm_types_do() -> None:
                 wanted[column.name] = decoder
         assert decoders == wanted, table
     assert "admissions" in DECODERS and AdmissionRow.__tablename__ == "admissions"
-
-
-def test_the_demo_key_is_the_setup_services() -> None:
-    assert DEMO_META_KEY == SETUP_DEMO_KEY
 
 
 def test_the_direct_admissions_equal_the_repositorys(demo_db_path: Path) -> None:

@@ -60,7 +60,6 @@ from coordinator_app.discharge_plans import (
     Party,
     PartyRole,
     PlanContent,
-    PlanFacts,
     PlanKind,
     PlanStatus,
     SentTo,
@@ -76,7 +75,7 @@ from coordinator_app.meetings import (
     Participant,
     Sector,
 )
-from coordinator_app.model import AdmissionFlags, Channel, ConsentMethod, ConsentRecipient, EventKind
+from coordinator_app.model import AdmissionFlags, Channel, ConsentMethod, ConsentRecipient, EventKind, PlanFacts
 from coordinator_app.services import settings as app_settings
 from coordinator_app.services.admissions import AdmissionInput, AdmissionService
 from coordinator_app.services.consent import ConsentInput, ConsentService
@@ -1012,7 +1011,7 @@ def test_save_plan_kladde(ctx: ServiceContext) -> None:
         attempt(
             ctx.database,
             "plans.save",
-            lambda: plans.save(plan_id, content, expected_version=plans.panel(admission_id).plans[0].version),
+            lambda: plans.save(plan_id, content, expected_version=plans.panel(admission_id).plans[0].version or 0),
             inputs=_plan_texts(content),
             accepted=accepted,
         )

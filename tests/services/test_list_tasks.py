@@ -25,6 +25,7 @@ def test_an_overdue_meeting_agreement_is_the_next_deadline(database) -> None:
             admitted=date(2026, 11, 2),
         )
     )
+    assert created.patient_id is not None
     meetings = MeetingService(ctx)
     meeting = meetings.schedule(
         ScheduleInput(
@@ -35,17 +36,22 @@ def test_an_overdue_meeting_agreement_is_the_next_deadline(database) -> None:
             planned_at=datetime(2026, 11, 18, 9, tzinfo=UTC),
         )
     )
-    meeting = meetings.start(meeting.id)
+    assert meeting.id is not None
+    meeting_id = meeting.id
+    meeting = meetings.start(meeting_id)
+    assert meeting.version is not None
     content = MeetingContent(
         participants=(Participant("k", "Kis Kommunesen", "Københavns Kommune", Sector.KOMMUNE),),
         agreements=(AgreementItem("a1", "Bostøtte bevilges", "k", date(2026, 11, 20)),),
         follow_up=FollowUp(needed=False),
     )
-    meeting = meetings.save_content(meeting.id, content, expected_version=meeting.version)
+    meeting = meetings.save_content(meeting_id, content, expected_version=meeting.version)
+    assert meeting.version is not None
     (row,) = AdmissionService(ctx).list_rows()
     assert row.next_kind != "moedeaftale"  # not a task until the meeting is closed
-    meetings.close(meeting.id, expected_version=meeting.version)
+    meetings.close(meeting_id, expected_version=meeting.version)
     (row,) = AdmissionService(ctx).list_rows()
+    assert row.next_state is not None and row.next_description is not None
     assert (row.next_kind, row.next_rule, row.next_due, row.next_state.value) == (
         "moedeaftale",
         "C5",

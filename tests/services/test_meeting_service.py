@@ -16,6 +16,7 @@ from coordinator_app.meetings import (
     AgreementItem,
     AgreementStatus,
     FollowUp,
+    Meeting,
     MeetingContent,
     MeetingForm,
     MeetingStatus,
@@ -64,6 +65,7 @@ def admitted(ctx: ServiceContext) -> Admitted:
             admitted=date(2026, 11, 2),
         )
     )
+    assert created.patient_id is not None and created.admission_id is not None
     return Admitted(created.patient_id, created.admission_id)
 
 
@@ -71,8 +73,8 @@ def at(day: date, hour: int = 10) -> datetime:
     return datetime(day.year, day.month, day.day, hour, 0, tzinfo=COPENHAGEN)
 
 
-def schedule(service: MeetingService, a: Admitted, **kw) -> object:
-    data = dict(
+def schedule(service: MeetingService, a: Admitted, **kw: object) -> Meeting:
+    data: dict[str, object] = dict(
         patient_id=a.patient_id,
         admission_id=a.admission_id,
         occasion=Occasion.UNDER_INDLAEGGELSE,
@@ -81,7 +83,7 @@ def schedule(service: MeetingService, a: Admitted, **kw) -> object:
         place="Afsnit 1, mødelokalet",
     )
     data.update(kw)
-    return service.schedule(ScheduleInput(**data))
+    return service.schedule(ScheduleInput(**data))  # type: ignore[arg-type]
 
 
 KIM = Participant(
@@ -447,6 +449,7 @@ def test_distribution_is_the_participants_and_others_need_consent(service, admit
     assert service.get(meeting.id).version == 2  # the distribution list does not touch the minutes' version
 
     (consent,) = consents.for_patient(admitted.patient_id)
+    assert consent.id is not None
     consents.withdraw(consent.id)
     assert [e.participant_key for e in service.distribution(meeting.id)] == ["p1", "p2"]  # F1: withdrawal honoured
 

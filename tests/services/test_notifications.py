@@ -29,8 +29,8 @@ def ctx(database) -> ServiceContext:
     return context
 
 
-def admit(ctx: ServiceContext, *, consent: bool = True, **changes) -> int:
-    data = dict(
+def admit(ctx: ServiceContext, *, consent: bool = True, **changes: object) -> int:
+    data: dict[str, object] = dict(
         cpr="010190-9909",
         given_name="Testa",
         family_name="Fiktivsen",
@@ -41,7 +41,8 @@ def admit(ctx: ServiceContext, *, consent: bool = True, **changes) -> int:
         expected_faerdigbehandlet=date(2026, 12, 7),
     )
     data.update(changes)
-    created = AdmissionService(ctx).create_admission(AdmissionInput(**data))
+    created = AdmissionService(ctx).create_admission(AdmissionInput(**data))  # type: ignore[arg-type]
+    assert created.patient_id is not None and created.admission_id is not None
     if consent:
         ConsentService(ctx).record(
             created.patient_id,
@@ -117,7 +118,9 @@ def test_a_stated_legal_basis_allows_sending_and_is_printed(ctx) -> None:
 def test_withdrawn_consent_is_honoured(ctx) -> None:
     admission_id = admit(ctx)
     details = AdmissionService(ctx).details(admission_id)
+    assert details.patient.id is not None
     (consent,) = ConsentService(ctx).for_patient(details.patient.id)
+    assert consent.id is not None
     ConsentService(ctx).withdraw(consent.id)
     with pytest.raises(ValidationError, match="samtykke"):
         send(ctx, admission_id, EventKind.VARSLING)
@@ -128,7 +131,8 @@ def test_the_process_refuses_afmelding_of_someone_never_faerdigmeldt_and_writes_
     actions = {a.kind: a for a in NotificationService(ctx).actions(admission_id)}
     assert actions[EventKind.VARSLING].allowed
     assert not actions[EventKind.AFMELDING].allowed
-    assert "B7" in actions[EventKind.AFMELDING].reason
+    reason = actions[EventKind.AFMELDING].reason
+    assert reason is not None and "B7" in reason
     with pytest.raises(ProcessError) as info:
         send(ctx, admission_id, EventKind.AFMELDING)
     assert info.value.rule == "B7"

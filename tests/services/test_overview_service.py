@@ -125,7 +125,10 @@ def _close_meeting_with_agreements(ctx: ServiceContext) -> None:
             planned_at=datetime(2026, 11, 23, 8, tzinfo=UTC),
         )
     )
-    meeting = meetings.start(meeting.id)
+    assert meeting.id is not None
+    meeting_id = meeting.id
+    meeting = meetings.start(meeting_id)
+    assert meeting.version is not None
     content = MeetingContent(
         participants=(Participant("k", "Kis Kommunesen", "Københavns Kommune", Sector.KOMMUNE),),
         agreements=(
@@ -136,15 +139,19 @@ def _close_meeting_with_agreements(ctx: ServiceContext) -> None:
         ),
         follow_up=FollowUp(needed=False),
     )
-    meeting = meetings.save_content(meeting.id, content, expected_version=meeting.version)
-    meetings.close(meeting.id, expected_version=meeting.version)
+    meeting = meetings.save_content(meeting_id, content, expected_version=meeting.version)
+    assert meeting.version is not None
+    meetings.close(meeting_id, expected_version=meeting.version)
 
 
 @pytest.fixture
 def ctx(database) -> ServiceContext:
     context = ServiceContext(database=database, clock=fixed_clock(NOW), user="koordinator.test")
     ensure_reference_data(context)
-    patients = [Patient(i, synthetic_cpr(D(1980, 1, i), 0, female=i % 2 == 1), *NAMES[i].split()) for i in NAMES]
+    patients: list[Patient] = []
+    for i, name in NAMES.items():
+        given, family = name.split()
+        patients.append(Patient(i, synthetic_cpr(D(1980, 1, i), 0, female=i % 2 == 1), given, family))
     with database.session() as s:
         bulk_load(s, patients=patients, admissions=ADMISSIONS, events=EVENTS)
     _close_meeting_with_agreements(context)

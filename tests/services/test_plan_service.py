@@ -18,13 +18,13 @@ from coordinator_app.discharge_plans import (
     Offer,
     PartyRole,
     PlanContent,
-    PlanFacts,
     PlanKind,
     PlanState,
     PlanStatus,
 )
 from coordinator_app.errors import KoordinatorError, ValidationError
 from coordinator_app.meetings import AgreementItem, MeetingContent, Occasion, Participant, Sector
+from coordinator_app.model import PlanFacts
 from coordinator_app.rules import Milestone
 from coordinator_app.services.admissions import AdmissionInput, AdmissionService
 from coordinator_app.services.context import ServiceContext
@@ -97,7 +97,7 @@ def completed(content: PlanContent, kind: PlanKind = AFTALE) -> PlanContent:
     )
 
 
-def plan_deadlines(ctx: ServiceContext, admission_id: int, today: date = TODAY):  # type: ignore[no-untyped-def]
+def plan_deadlines(ctx: ServiceContext, admission_id: int, today: date = TODAY):
     with ctx.database.session() as session:
         admission = AdmissionRepository(session).get(admission_id)
         events = EventRepository(session).for_admission(admission_id)
@@ -179,6 +179,7 @@ def test_a_new_kladde_is_prefilled(plans: PlanService, admission_id: int) -> Non
         ("Egen læge", True),
         ("Københavns Kommune", False),
     ]
+    assert plan.id is not None
     assert [v.action for v in plans.versions(plan.id)] == ["Oprettet"]
     # A kladde does not meet E1: the warning says so.
     warning = plans.panel(admission_id).overview.warning
@@ -193,10 +194,12 @@ def test_a_koordinationsplan_has_no_patient_party(plans: PlanService, admission_
 
 def test_save_keeps_versions_and_refuses_stale_or_impossible_content(plans: PlanService, admission_id: int) -> None:
     plan = plans.create(admission_id, AFTALE)
+    assert plan.id is not None and plan.version is not None
     saved = plans.save(plan.id, dataclasses.replace(plan.content, wishes="Egen bolig"), expected_version=plan.version)
     assert saved.content.wishes == "Egen bolig" and saved.version != plan.version
     with pytest.raises(ConflictError):
         plans.save(plan.id, dataclasses.replace(plan.content, wishes="Gammel"), expected_version=plan.version)
+    assert saved.version is not None
     with pytest.raises(ValidationError) as info:
         plans.save(plan.id, dataclasses.replace(saved.content, end=date(2026, 1, 1)), expected_version=saved.version)
     assert info.value.field == "end"
@@ -225,6 +228,7 @@ def closed_meeting(ctx: ServiceContext, admission_id: int) -> int:
             place="Afsnit 7, mødelokalet",
         )
     )
+    assert meeting.id is not None
     started = service.start(meeting.id)
     content = MeetingContent(
         texts={"formaal": "Støtte efter udskrivning"},
@@ -237,8 +241,10 @@ def closed_meeting(ctx: ServiceContext, admission_id: int) -> int:
             AgreementItem("a2", "Ambulant opfølgning hver 14. dag", "p2", date(2026, 12, 7)),
         ),
     )
-    saved = service.save_content(started.id, content, expected_version=started.version)
-    service.close(saved.id, expected_version=saved.version)
+    assert started.version is not None
+    saved = service.save_content(meeting.id, content, expected_version=started.version)
+    assert saved.version is not None
+    service.close(meeting.id, expected_version=saved.version)
     return meeting.id
 
 
@@ -262,6 +268,7 @@ def test_a_kladde_from_a_netvaerksmoede(ctx, plans: PlanService, admission_id: i
     ]
     assert plan.content.parties[2].phone == "12 34 56 74"
     # Pulling again changes nothing but the history.
+    assert plan.id is not None and plan.version is not None
     again = plans.pull_from_meeting(plan.id, meeting_id, expected_version=plan.version)
     assert again.content == plan.content
     assert plans.versions(plan.id)[-1].action.startswith("Hentet fra NM-")
@@ -279,6 +286,7 @@ def test_a_meeting_of_another_patient_is_refused(ctx, plans: PlanService, admiss
             admitted=date(2026, 11, 10),
         )
     )
+    assert other.admission_id is not None
     meeting_id = closed_meeting(ctx, other.admission_id)
     with pytest.raises(ValidationError):
         plans.create(admission_id, AFTALE, from_meeting_id=meeting_id)
@@ -289,7 +297,9 @@ def test_a_meeting_of_another_patient_is_refused(ctx, plans: PlanService, admiss
 
 def count(ctx: ServiceContext, row: type) -> int:
     with ctx.database.session() as session:
-        return session.scalar(select(func.count()).select_from(row))
+        number = session.scalar(select(func.count()).select_from(row))
+    assert number is not None
+    return number
 
 
 def test_an_incomplete_plan_is_not_put_in_force_and_nothing_is_written(ctx, plans, admission_id) -> None:
@@ -307,7 +317,9 @@ def test_an_incomplete_plan_is_not_put_in_force_and_nothing_is_written(ctx, plan
 def test_putting_in_force_archives_the_pdf_and_meets_e1(ctx, plans: PlanService, admission_id: int) -> None:
     require(plans, admission_id, PlanFacts(afsnit_v_support=True))
     plan = plans.create(admission_id)
+    assert plan.id is not None and plan.version is not None
     active, document = plans.activate(plan.id, completed(plan.content), expected_version=plan.version)
+    assert document.id is not None and active.event_id is not None and active.version is not None
     assert (active.status, active.activated_on, active.document_id) == (PlanStatus.I_KRAFT, TODAY, document.id)
     assert document.kind == "udskrivningsaftale" and document.title == "Udskrivningsaftale – version 1"
     pdf = DocumentService(ctx).content(document.id)
@@ -351,7 +363,9 @@ def test_a_new_version_replaces_the_end_date_and_keeps_the_first_fulfilment(ctx,
 def test_ending_by_hand(ctx, plans: PlanService, admission_id: int) -> None:
     require(plans, admission_id, PlanFacts(afsnit_v_support=True))
     plan = plans.create(admission_id)
+    assert plan.id is not None and plan.version is not None
     active, _ = plans.activate(plan.id, completed(plan.content), expected_version=plan.version)
+    assert active.version is not None
     with pytest.raises(ValidationError):
         plans.end(plan.id, "  ", expected_version=active.version)
     with pytest.raises(ValidationError):
@@ -366,6 +380,7 @@ def test_ending_by_hand(ctx, plans: PlanService, admission_id: int) -> None:
     assert panel.states[plan.id].state is PlanState.AFSLUTTET
     e3 = next(d for d in plan_deadlines(ctx, admission_id) if d.rule_id == "E3")
     assert (e3.state, e3.met_on) == (DeadlineState.MET, TODAY)
+    assert ended.version is not None
     with pytest.raises(ValidationError, match="Udskrivningsaftalen er allerede afsluttet"):
         plans.end(plan.id, "Igen", expected_version=ended.version)
     # Ended by hand while admitted, it no longer meets E1: the warning and the deadline come back.
@@ -378,6 +393,7 @@ def test_ending_by_hand(ctx, plans: PlanService, admission_id: int) -> None:
 
 def test_draft_pdf_is_marked_and_not_archived(ctx, plans: PlanService, admission_id: int) -> None:
     plan = plans.create(admission_id, PLAN)
+    assert plan.id is not None
     documents = count(ctx, DocumentRow)
     pdf = plans.draft_pdf(plan.id, dataclasses.replace(plan.content, wishes="Usynlig ændring"))
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
@@ -438,12 +454,13 @@ def test_every_demo_admission_that_needs_a_plan_says_so(ctx, plans: PlanService)
             assert panel.plans == () and o.warning is None
             continue
         assert o.due is not None and o.due > TODAY  # the demo shows it *before* discharge
-        in_force = [p for p in panel.plans if panel.states[p.id].state is PlanState.I_KRAFT]
+        in_force = [p for p in panel.plans if p.id is not None and panel.states[p.id].state is PlanState.I_KRAFT]
         if in_force:
             assert o.warning is None and in_force[0].document_id is not None
             seen.add(f"i kraft: {in_force[0].kind}")
         else:
-            assert o.warning is not None and o.requirement.rule_id in o.warning
+            rule_id = o.requirement.rule_id
+            assert o.warning is not None and rule_id is not None and rule_id in o.warning
             # The list shows the E1/E2 deadline, or something even more urgent.
             assert row.next_due is not None and row.next_due <= o.due
             seen.add("kladde" if panel.plans else "mangler")
@@ -452,6 +469,8 @@ def test_every_demo_admission_that_needs_a_plan_says_so(ctx, plans: PlanService)
 
 def test_a_plan_pdf_is_not_reissued_as_a_varslingsblanket(ctx, plans: PlanService, admission_id: int) -> None:
     plan = plans.create(admission_id, PLAN)
+    assert plan.id is not None and plan.version is not None
     _, document = plans.activate(plan.id, completed(plan.content, PLAN), expected_version=plan.version)
+    assert document.id is not None
     with pytest.raises(KoordinatorError, match="Aftale/plan"):
         DocumentService(ctx).reissue(document.id)

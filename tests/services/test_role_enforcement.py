@@ -16,10 +16,10 @@ from sqlalchemy import select
 
 from coordinator_app.access import ROLE_LABELS, ROLE_PERMISSIONS, Permission, Principal, Role
 from coordinator_app.audit import AuditAction
-from coordinator_app.discharge_plans import PlanFacts, PlanKind
+from coordinator_app.discharge_plans import PlanKind
 from coordinator_app.errors import AccessDeniedError
 from coordinator_app.meetings import AgreementItem, AgreementStatus, MeetingContent, MeetingStatus, Occasion
-from coordinator_app.model import ConsentMethod, ConsentRecipient, EventKind
+from coordinator_app.model import ConsentMethod, ConsentRecipient, EventKind, PlanFacts
 from coordinator_app.services.admissions import AdmissionInput, AdmissionService
 from coordinator_app.services.audit import AuditService
 from coordinator_app.services.consent import ConsentInput, ConsentService
@@ -95,6 +95,7 @@ def ward(ctx: ServiceContext) -> Ward:
         )
     )
     pid, aid = created.patient_id, created.admission_id
+    assert pid is not None and aid is not None
     consents = ConsentService(ctx)
     consents.record(
         pid, aid, ConsentInput(ConsentRecipient.KOMMUNE, "Københavns Kommune", "Udskrivning", ConsentMethod.MUNDTLIGT)
@@ -312,7 +313,7 @@ def _admission_version(ctx: ServiceContext, w: Ward) -> int:
         return AdmissionRepository(session).get(w.admission_id).version or 0
 
 
-def _plan_content(ctx: ServiceContext, w: Ward):  # type: ignore[no-untyped-def]
+def _plan_content(ctx: ServiceContext, w: Ward):
     with ctx.database.session() as session:
         return DischargePlanRepository(session).get(w.plan_id).content
 
@@ -385,9 +386,11 @@ def test_moedeleder_runs_autosaves_and_closes_a_meeting_and_issues_the_referat(c
     leader = as_role(ctx, Role.MOEDELEDER)
     meetings = MeetingService(leader)
     started = meetings.start(ward.planned_id)
+    assert started.version is not None
     saved = meetings.save_content(
         ward.planned_id, MeetingContent(texts={"formaal": "Ført af mødelederen"}), expected_version=started.version
     )
+    assert saved.version is not None
     closed = meetings.close(ward.planned_id, expected_version=saved.version)
     assert closed.meeting.status is MeetingStatus.AFSLUTTET
     referat = meetings.issue_referat(ward.planned_id)

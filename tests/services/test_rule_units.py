@@ -74,7 +74,7 @@ def _events() -> list[Event]:
 
 
 @pytest.fixture
-def ctx(database) -> ServiceContext:  # type: ignore[no-untyped-def]
+def ctx(database) -> ServiceContext:
     context = ServiceContext(database=database, clock=fixed_clock(NOW), user="koordinator.test")
     ensure_reference_data(context)
     patients = [Patient(i, synthetic_cpr(D(1980, 1, i), 0, female=True), "Test", f"Fiktiv{i}") for i in (1, 2)]

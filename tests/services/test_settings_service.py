@@ -36,7 +36,7 @@ NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def ctx(database) -> ServiceContext:  # type: ignore[no-untyped-def]
+def ctx(database) -> ServiceContext:
     return ServiceContext(database=database, clock=fixed_clock(NOW), user="koordinator.test")
 
 

@@ -86,7 +86,7 @@ _STORIES: dict[int, list[tuple[EventKind, date, dict[str, Any]]]] = {
 
 
 def _events() -> list[Event]:
-    out = []
+    out: list[Event] = []
     for admission_id, story in _STORIES.items():
         for kind, day, data in story:
             moment = datetime.combine(day, time(10, len(out) % 50), tzinfo=COPENHAGEN).astimezone(UTC)

@@ -14,7 +14,6 @@ from coordinator_app.audit import AuditAction
 from coordinator_app.errors import AccessDeniedError, AuthenticationError, KoordinatorError, ValidationError
 from coordinator_app.services.audit import AuditService
 from coordinator_app.services.context import Clock, ServiceContext
-from coordinator_app.services.setup import DEMO_META_KEY
 from coordinator_app.services.users import (
     DEFAULT_IDLE_MINUTES,
     WRONG_CREDENTIALS,
@@ -22,6 +21,7 @@ from coordinator_app.services.users import (
     load_idle_minutes,
     save_idle_minutes,
 )
+from coordinator_app.services.ward import DEMO_META_KEY
 from coordinator_app.storage.audit_repository import AuditRepository
 from coordinator_app.storage.orm import UserRow
 
@@ -181,6 +181,7 @@ def test_an_administrator_unlocks_with_a_new_password(service: UserService, ctx,
     for _ in range(5):
         with pytest.raises(AuthenticationError):
             service.authenticate("mhansen", "forkert adgangskode")
+    assert created.id is not None
     service.reset_password(created.id, "en helt ny sætning")
     assert service.authenticate("mhansen", "en helt ny sætning").username == "mhansen"
     with pytest.raises(AuthenticationError):
@@ -192,16 +193,17 @@ def test_users_are_managed_by_an_administrator(service: UserService, ctx, admin)
     assert koordinator.username == "mhansen"
     with pytest.raises(ValidationError, match="allerede i brug"):
         service.create_user("mhansen", "Mette Anden", Role.LAESEADGANG, PASSWORD)
+    assert koordinator.id is not None
     changed = service.set_role(koordinator.id, Role.MOEDELEDER, expected_version=koordinator.version)
     assert changed.role is Role.MOEDELEDER
-    gone = service.deactivate(changed.id, expected_version=changed.version)
+    gone = service.deactivate(koordinator.id, expected_version=changed.version)
     assert not gone.active
     with pytest.raises(AuthenticationError, match="deaktiveret"):
         service.authenticate("mhansen", PASSWORD)
     with pytest.raises(AuthenticationError) as wrong:  # a wrong password says nothing about the account
         service.authenticate("mhansen", "forkert adgangskode")
     assert wrong.value.message == WRONG_CREDENTIALS
-    back = service.reactivate(gone.id)
+    back = service.reactivate(koordinator.id)
     assert back.active and service.authenticate("mhansen", PASSWORD).role is Role.MOEDELEDER
     whats = [what for user, _a, what in audit_lines(ctx) if user == "demo"]
     assert whats == [
@@ -214,6 +216,7 @@ def test_users_are_managed_by_an_administrator(service: UserService, ctx, admin)
 
 def test_a_stale_edit_of_a_user_is_a_conflict(service: UserService, admin) -> None:
     user = service.create_user("mhansen", "Mette Hansen", Role.KOORDINATOR, PASSWORD)
+    assert user.id is not None
     service.set_role(user.id, Role.MOEDELEDER, expected_version=user.version)
     with pytest.raises(KoordinatorError, match="En anden bruger har ændret"):
         service.set_role(user.id, Role.LAESEADGANG, expected_version=user.version)
@@ -239,12 +242,14 @@ def test_an_administrator_cannot_deactivate_themselves(ctx: ServiceContext, serv
 @pytest.mark.parametrize("role", [Role.KOORDINATOR, Role.MOEDELEDER, Role.LAESEADGANG])
 def test_only_an_administrator_manages_users(ctx: ServiceContext, service: UserService, admin, role: Role) -> None:
     other = service.create_user("mhansen", "Mette Hansen", role, PASSWORD)
+    assert other.id is not None
+    other_id = other.id
     as_other = UserService(ServiceContext(database=ctx.database, clock=ctx.clock, principal=other.principal))
     before = audit_lines(ctx)
     for attempt in (
         lambda: as_other.users(),
         lambda: as_other.create_user("ny", "Ny Bruger", Role.ADMINISTRATOR, PASSWORD),
-        lambda: as_other.set_role(other.id, Role.ADMINISTRATOR),
+        lambda: as_other.set_role(other_id, Role.ADMINISTRATOR),
         lambda: as_other.deactivate(admin.id),
         lambda: as_other.reset_password(admin.id, "overtaget konto nu"),
     ):

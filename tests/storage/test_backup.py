@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import sqlite3
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -56,7 +57,7 @@ def _rows_in(file: SqliteFile) -> list[str]:
 
 
 @pytest.fixture
-def encrypted_db(encrypted_path: Path) -> Database:
+def encrypted_db(encrypted_path: Path) -> Iterator[Database]:
     db = open_database(encrypted_path, passphrase=TEST_PASSPHRASE)
     _add(db, "0101901234", "Birgitte")
     yield db

@@ -26,6 +26,7 @@ from coordinator_app.model import (
     Patient,
 )
 from coordinator_app.storage import Database
+from coordinator_app.storage.bulk import table_of
 from coordinator_app.storage.orm import DocumentRow
 from coordinator_app.storage.repositories import (
     ConsentRepository,
@@ -229,8 +230,8 @@ def _bulk_update(session: Session, document_id: int) -> None:
 
 
 def _core_delete(session: Session, document_id: int) -> None:
-    table = DocumentRow.__table__
-    session.execute(delete(table).where(table.c.id == document_id))  # type: ignore[arg-type]
+    table = table_of(DocumentRow)
+    session.execute(delete(table).where(table.c.id == document_id))
 
 
 CHANGES: dict[str, Callable[[Session, int], None]] = {

@@ -119,7 +119,9 @@ def test_template_versions_are_immutable_and_unique(admitted: Admitted) -> None:
         assert templates.latest() == v2 and templates.max_version(v1.name) == 2
         assert templates.get(v1.id or 0).sections == default_template().sections
     with pytest.raises(RuntimeError, match="immutable"), db.session() as session:
-        session.get(MeetingTemplateRow, v1.id).name = "Ændret"
+        row = session.get(MeetingTemplateRow, v1.id)
+        assert row is not None
+        row.name = "Ændret"
     with pytest.raises(RuntimeError, match="immutable"), db.session() as session:
         session.delete(session.get(MeetingTemplateRow, v1.id))
     with pytest.raises(StorageError) as info, db.session() as session:
@@ -166,7 +168,7 @@ def test_autosave_is_one_statement_on_the_meetings_table(admitted: Admitted) -> 
     meeting = _meeting(db, p, a, _template(db))
     seen: list[str] = []
 
-    def record(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
+    def record(_conn, _cursor, statement, *_args) -> None:
         seen.append(statement)
 
     event.listen(db.engine, "before_cursor_execute", record)

@@ -30,6 +30,7 @@ from coordinator_app.errors import NotFoundError, StorageError
 from coordinator_app.meetings import Meeting, MeetingForm, Occasion, default_template
 from coordinator_app.model import Admission, ArchivedDocument, Patient, PlanFacts
 from coordinator_app.storage import ConflictError, Database
+from coordinator_app.storage.bulk import table_of
 from coordinator_app.storage.orm import DischargePlanVersionRow
 from coordinator_app.storage.plans import DischargePlanRepository
 from coordinator_app.storage.repositories import (
@@ -384,8 +385,8 @@ def _bulk_delete(session: Session, plan_id: int) -> None:
 
 
 def _core_delete(session: Session, plan_id: int) -> None:
-    table = DischargePlanVersionRow.__table__
-    session.execute(delete(table).where(table.c.plan_id == plan_id))  # type: ignore[arg-type]
+    table = table_of(DischargePlanVersionRow)
+    session.execute(delete(table).where(table.c.plan_id == plan_id))
 
 
 CHANGES: dict[str, Callable[[Session, int], None]] = {

@@ -4,15 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from db_fixtures import DEMO_MOMENT  # the demo ward fixtures (demo_db_template, demo_db_path) live there
+from pytestqt.qtbot import QtBot
 
 from coordinator_app.services.context import fixed_clock
 
+if TYPE_CHECKING:  # the window's modules are imported by the fixture, when a test needs it
+    from coordinator_app.ui.main_window import MainWindow
+
 
 @pytest.fixture
-def main_window(qtbot, demo_db_path: Path, tmp_path: Path) -> Iterator[object]:  # type: ignore[no-untyped-def]
+def main_window(qtbot: QtBot, demo_db_path: Path, tmp_path: Path) -> Iterator[MainWindow]:
     from coordinator_app.storage import open_database
     from coordinator_app.ui.app import LaunchOptions, build_window, ensure_application, install_danish
 

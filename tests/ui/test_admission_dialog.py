@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QDialogButtonBox
+from PySide6.QtWidgets import QDialogButtonBox
+from qt_helpers import wait_for_modal
 
 from coordinator_app.ui.admission_dialog import AdmissionDialog
 
@@ -12,10 +13,7 @@ SYNTHETIC_CPR = "0101709999"  # a syntactically valid CPR; the person is fictiti
 
 def open_new_dialog(window, qtbot) -> AdmissionDialog:
     qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), AdmissionDialog))
-    dialog = QApplication.activeModalWidget()
-    assert isinstance(dialog, AdmissionDialog)
-    return dialog
+    return wait_for_modal(qtbot, AdmissionDialog)
 
 
 def click_save(dialog: AdmissionDialog, qtbot) -> None:
@@ -70,8 +68,7 @@ def test_unknown_kommune_is_refused(main_window, qtbot) -> None:
 def test_discharge_before_admission_is_refused(main_window, qtbot) -> None:
     main_window.table.selectRow(0)
     qtbot.keyClick(main_window, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), AdmissionDialog))
-    dialog = QApplication.activeModalWidget()
+    dialog = wait_for_modal(qtbot, AdmissionDialog)
     admitted = dialog.admitted.value()
     dialog.discharged.set_value(admitted.replace(year=admitted.year - 1))
     click_save(dialog, qtbot)

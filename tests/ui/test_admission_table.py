@@ -7,7 +7,7 @@ from datetime import date
 from PySide6.QtCore import Qt
 
 from coordinator_app.deadlines import DeadlineState
-from coordinator_app.services.admissions import AdmissionRow
+from coordinator_app.services.ward_view import AdmissionRow
 from coordinator_app.ui.admission_table import COL_NAME, COL_NEXT, AdmissionTableModel
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWidget
+from qt_helpers import wait_for_modal
 
 from coordinator_app.meetings import FollowUp, MeetingContent, Occasion, Participant, Sector
 from coordinator_app.storage.repositories import PatientRepository
@@ -25,41 +26,39 @@ def focused() -> QWidget:
     return widget
 
 
-def press(qtbot, key: Qt.Key, modifier: Qt.KeyboardModifier = NONE) -> None:  # type: ignore[no-untyped-def]
+def press(qtbot, key: Qt.Key, modifier: Qt.KeyboardModifier = NONE) -> None:
     qtbot.keyClick(focused(), key, modifier)
 
 
-def type_(qtbot, text: str) -> None:  # type: ignore[no-untyped-def]
+def type_(qtbot, text: str) -> None:
     qtbot.keyClicks(focused(), text)
 
 
-def unknown_cpr(window) -> str:  # type: ignore[no-untyped-def]
+def unknown_cpr(window) -> str:
     """A synthetic CPR the demo ward does not use (a new patient)."""
     with window._ctx.database.session() as session:
         patients = PatientRepository(session)
         return next(c for c in CANDIDATES if patients.find_by_cpr(c.replace("-", "")) is None)
 
 
-def cpr_of(window, patient_id: int) -> str:  # type: ignore[no-untyped-def]
+def cpr_of(window, patient_id: int) -> str:
     with window._ctx.database.session() as session:
         return PatientRepository(session).get(patient_id).cpr
 
 
-def open_ambulant_dialog(window, qtbot) -> AmbulantPatientDialog:  # type: ignore[no-untyped-def]
+def open_ambulant_dialog(window, qtbot) -> AmbulantPatientDialog:
     window.activateWindow()  # the offscreen platform does not hand activation back after a dialog closed
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
     qtbot.keyClick(window, Qt.Key.Key_M, Qt.KeyboardModifier.ControlModifier)
     assert window.tabs.currentWidget() is window.meetings_tab
     assert window.meetings_tab.ambulant_button.text() == "Nyt møde (&ambulant)…"
     qtbot.keyClick(window, Qt.Key.Key_A, ALT)
-    qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), AmbulantPatientDialog))
-    dialog = QApplication.activeModalWidget()
-    assert isinstance(dialog, AmbulantPatientDialog)
+    dialog = wait_for_modal(qtbot, AmbulantPatientDialog)
     qtbot.waitUntil(lambda: QApplication.focusWidget() is dialog.cpr)
     return dialog
 
 
-def schedule_ambulant(window, qtbot) -> tuple[int, str]:  # type: ignore[no-untyped-def]
+def schedule_ambulant(window, qtbot) -> tuple[int, str]:
     """Keyboard only: an invalid CPR is refused in Danish, a valid one leads on to the schedule dialog."""
     cpr = unknown_cpr(window)
     dialog = open_ambulant_dialog(window, qtbot)
@@ -79,9 +78,8 @@ def schedule_ambulant(window, qtbot) -> tuple[int, str]:  # type: ignore[no-unty
     press(qtbot, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
     type_(qtbot, cpr)
     press(qtbot, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), ScheduleDialog))
+    schedule = wait_for_modal(qtbot, ScheduleDialog)
     assert dialog.patient is not None and dialog.patient.name == " ".join(NAME)
-    schedule = QApplication.activeModalWidget()
     assert schedule.occasion.currentData() == Occasion.PATIENT_ELLER_PAAROERENDE  # C4, ambulant
     qtbot.waitUntil(lambda: QApplication.focusWidget() is schedule.occasion)
     press(qtbot, Qt.Key.Key_S, ALT)
@@ -90,13 +88,14 @@ def schedule_ambulant(window, qtbot) -> tuple[int, str]:  # type: ignore[no-unty
     press(qtbot, Qt.Key.Key_G, ALT)  # Gem møde
     qtbot.waitUntil(lambda: schedule.meeting is not None)
     meeting = schedule.meeting
+    assert meeting is not None and meeting.id is not None
     assert meeting.admission_id is None and meeting.patient_id == dialog.patient.id
     press(qtbot, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: QApplication.activeModalWidget() is None)
     return meeting.id, meeting.reference
 
 
-def listed(window) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def listed(window) -> dict[str, str]:
     table = window.meetings_tab.table
     return {table.item(r, 1).text(): table.item(r, 2).text() for r in range(table.rowCount())}
 
@@ -129,10 +128,10 @@ def test_a_known_cpr_keeps_the_stored_name_and_asks_before_going_on(main_window,
     assert dialog.notice_label.isVisible()
     assert "er registreret på Testa Fiktivsen" in dialog.notice_label.text()
     press(qtbot, Qt.Key.Key_Return)  # go on with the known patient
-    qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), ScheduleDialog))
+    schedule = wait_for_modal(qtbot, ScheduleDialog)
     assert dialog.patient is not None and dialog.patient.id == patient_id
     assert main_window.admissions.patient_names([patient_id]) == {patient_id: "Testa Fiktivsen"}  # not renamed
-    QApplication.activeModalWidget().reject()
+    schedule.reject()
 
 
 def test_live_meeting_and_referat_work_without_an_admission(main_window, qtbot) -> None:
@@ -165,13 +164,14 @@ def test_live_meeting_and_referat_work_without_an_admission(main_window, qtbot) 
     meeting = service.save_content(meeting_id, content, expected_version=meeting.version)
     service.close(meeting_id, expected_version=meeting.version)
     main_window.meeting_action(meeting_id, "referat")
-    qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), ReferatDialog))
-    dialog = QApplication.activeModalWidget()
+    dialog = wait_for_modal(qtbot, ReferatDialog)
     dialog.activateWindow()  # the live window that just closed had the activation
     qtbot.waitUntil(lambda: QApplication.focusWidget() is dialog.issue_button)
     press(qtbot, Qt.Key.Key_U, ALT)  # Udsted referat
     qtbot.waitUntil(lambda: dialog.document is not None)
-    assert dialog.document.admission_id is None and dialog.document.patient_id == meeting.patient_id
+    document = dialog.document
+    assert document is not None
+    assert document.admission_id is None and document.patient_id == meeting.patient_id
     assert "⚠" not in dialog.message.text()
     assert main_window.statusBar().currentMessage() == f"Referatet er arkiveret: Referat af netværksmøde {reference}"
     dialog.reject()

@@ -55,7 +55,7 @@ def restored() -> list[Path]:
 
 
 @pytest.fixture
-def dialog(qtbot, local: Local, restored: list[Path]) -> BackupDialog:  # type: ignore[no-untyped-def]
+def dialog(qtbot, local: Local, restored: list[Path]) -> BackupDialog:
     from coordinator_app.ui.app import ensure_application, install_danish
 
     install_danish(ensure_application())
@@ -90,11 +90,11 @@ def cell(dialog: BackupDialog, row: int, column: int) -> str:
     return item.text()
 
 
-def wait_idle(qtbot, dialog: BackupDialog) -> None:  # type: ignore[no-untyped-def]
+def wait_idle(qtbot, dialog: BackupDialog) -> None:
     qtbot.waitUntil(lambda: not dialog.busy, timeout=20_000)
 
 
-def take_via_button(qtbot, dialog: BackupDialog) -> list[tuple[int, int]]:  # type: ignore[no-untyped-def]
+def take_via_button(qtbot, dialog: BackupDialog) -> list[tuple[int, int]]:
     steps: list[tuple[int, int]] = []
     dialog.progress_changed.connect(lambda done, total: steps.append((done, total)))
     with qtbot.waitSignal(dialog.backup_taken, timeout=20_000):
@@ -126,7 +126,7 @@ def test_the_dialog_shows_the_file_its_encryption_and_the_folder(dialog: BackupD
 
 
 def test_backups_are_listed_newest_first_with_the_before_upgrade_marker(
-    qtbot,  # type: ignore[no-untyped-def]
+    qtbot,
     local: Local,
 ) -> None:
     from coordinator_app.storage.backup import backup_from_connection
@@ -156,7 +156,7 @@ def test_backups_are_listed_newest_first_with_the_before_upgrade_marker(
 
 # -- taking and checking a backup -----------------------------------------------------------------------------
 def test_tag_sikkerhedskopi_nu_adds_a_checked_row_with_progress(
-    qtbot,  # type: ignore[no-untyped-def]
+    qtbot,
     dialog: BackupDialog,
     local: Local,
 ) -> None:
@@ -170,7 +170,7 @@ def test_tag_sikkerhedskopi_nu_adds_a_checked_row_with_progress(
     assert dialog.backup_button.isEnabled() and dialog.restore_button.isEnabled()
 
 
-def test_kontroller_checks_the_selected_backup(qtbot, local: Local) -> None:  # type: ignore[no-untyped-def]
+def test_kontroller_checks_the_selected_backup(qtbot, local: Local) -> None:
     backup_now(local.db)
     dlg = open_backup_dialog(None, local.db, passphrase=local.passphrase, on_restored=lambda _p: None)
     qtbot.addWidget(dlg)
@@ -181,7 +181,7 @@ def test_kontroller_checks_the_selected_backup(qtbot, local: Local) -> None:  # 
     assert "kontrolleret og i orden" in dlg.status_label.text()
 
 
-def test_kontroller_finds_a_damaged_backup(qtbot, dialog: BackupDialog) -> None:  # type: ignore[no-untyped-def]
+def test_kontroller_finds_a_damaged_backup(qtbot, dialog: BackupDialog) -> None:
     take_via_button(qtbot, dialog)
     flip_bytes(dialog.backups[0])
     dialog.check_button.click()
@@ -192,7 +192,7 @@ def test_kontroller_finds_a_damaged_backup(qtbot, dialog: BackupDialog) -> None:
 
 
 def test_a_failing_backup_is_shown_in_danish(
-    qtbot,  # type: ignore[no-untyped-def]
+    qtbot,
     local: Local,
     tmp_path: Path,
     shown: list[tuple[str, str]],
@@ -210,7 +210,7 @@ def test_a_failing_backup_is_shown_in_danish(
 
 # -- restore --------------------------------------------------------------------------------------------------
 def test_gendan_restores_an_older_backup_and_keeps_the_current_file(
-    qtbot,  # type: ignore[no-untyped-def]
+    qtbot,
     local: Local,
     restored: list[Path],
     shown: list[tuple[str, str]],
@@ -223,7 +223,8 @@ def test_gendan_restores_an_older_backup_and_keeps_the_current_file(
     take_via_button(qtbot, dlg)  # a newer one, holding "efter kopien"
     assert dlg.table.rowCount() == 2
     dlg.select(dlg.backups[1].path)
-    assert dlg.selected() is not None and dlg.selected().created == OLD  # type: ignore[union-attr]
+    selected = dlg.selected()
+    assert selected is not None and selected.created == OLD
     asked = answer_restore(monkeypatch, QMessageBox.StandardButton.Yes)
     started: list[bool] = []
     dlg.restore_started.connect(lambda: started.append(True))
@@ -249,7 +250,7 @@ def test_gendan_restores_an_older_backup_and_keeps_the_current_file(
 
 
 def test_gendan_cancelled_changes_nothing(
-    qtbot,  # type: ignore[no-untyped-def]
+    qtbot,
     dialog: BackupDialog,
     local: Local,
     restored: list[Path],
@@ -265,7 +266,7 @@ def test_gendan_cancelled_changes_nothing(
 
 
 def test_a_damaged_backup_is_refused_and_the_database_is_untouched(
-    qtbot,  # type: ignore[no-untyped-def]
+    qtbot,
     dialog: BackupDialog,
     local: Local,
     restored: list[Path],
@@ -293,7 +294,7 @@ def test_a_damaged_backup_is_refused_and_the_database_is_untouched(
 
 
 def test_a_plain_backup_is_never_restored_into_an_encrypted_database(
-    qtbot,  # type: ignore[no-untyped-def]
+    qtbot,
     encrypted_path: Path,
     sqlite_template: Path,
     tmp_path: Path,
@@ -322,7 +323,7 @@ def test_a_plain_backup_is_never_restored_into_an_encrypted_database(
 
 
 def test_a_damaged_database_opened_read_only_can_only_be_restored(
-    qtbot,  # type: ignore[no-untyped-def]
+    qtbot,
     local: Local,
 ) -> None:
     backup_now(local.db)
@@ -373,7 +374,7 @@ class SharedDatabase:
         raise AssertionError("the shared database is never closed by the backup dialog")
 
 
-def test_a_shared_postgresql_database_is_backed_up_by_it(qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_a_shared_postgresql_database_is_backed_up_by_it(qtbot) -> None:
     dlg = open_backup_dialog(
         None, cast(Database, SharedDatabase()), passphrase=None, on_restored=lambda _p: pytest.fail("restored")
     )

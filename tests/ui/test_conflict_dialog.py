@@ -22,6 +22,7 @@ from coordinator_app.services.setup import ensure_reference_data
 from coordinator_app.storage import open_database
 from coordinator_app.ui.admission_dialog import AdmissionDialog
 from coordinator_app.ui.conflict_dialog import ConflictDialog
+from coordinator_app.ui.widgets import cell
 
 pytestmark = pytest.mark.postgres
 
@@ -96,7 +97,7 @@ def b_loses_to_a(a: AdmissionService, b: AdmissionService, admission_id: int, qt
 
 def table_rows(conflict: ConflictDialog) -> list[tuple[str, str, str]]:
     t = conflict.table
-    return [tuple(t.item(r, c).text() for c in range(3)) for r in range(t.rowCount())]  # type: ignore[misc]
+    return [(cell(t, r, 0).text(), cell(t, r, 1).text(), cell(t, r, 2).text()) for r in range(t.rowCount())]
 
 
 def test_saving_after_another_workstation_shows_the_conflict_and_keeps_mine_as_a_note(workstations, qtbot) -> None:

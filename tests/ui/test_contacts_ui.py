@@ -18,6 +18,7 @@ from coordinator_app.services.context import ServiceContext, fixed_clock
 from coordinator_app.services.meetings import MeetingService
 from coordinator_app.services.scenario import ScenarioAssessment, ScenarioService
 from coordinator_app.ui.contacts_dialog import MAIL_COLUMN, ContactsDialog, open_contacts_dialog
+from coordinator_app.ui.widgets import cell
 
 DEMO_MOMENT = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # as tests/ui/conftest.py
 
@@ -51,7 +52,7 @@ def service(ctx: ServiceContext) -> ContactService:
 
 
 @pytest.fixture
-def dialog(qtbot, service: ContactService) -> ContactsDialog:  # type: ignore[no-untyped-def]
+def dialog(qtbot, service: ContactService) -> ContactsDialog:
     from coordinator_app.ui.app import ensure_application, install_danish
 
     install_danish(ensure_application())
@@ -61,20 +62,20 @@ def dialog(qtbot, service: ContactService) -> ContactsDialog:  # type: ignore[no
     return dlg
 
 
-def activate(qtbot, widget: QWidget) -> None:  # type: ignore[no-untyped-def]
+def activate(qtbot, widget: QWidget) -> None:
     """Offscreen has no window manager to hand activation back after a child dialog closes: do it here."""
     widget.activateWindow()
     qtbot.waitUntil(widget.isActiveWindow)
 
 
-def editor_of(qtbot, dialog: ContactsDialog):  # type: ignore[no-untyped-def]
+def editor_of(qtbot, dialog: ContactsDialog):
     qtbot.waitUntil(lambda: dialog.editor is not None and dialog.editor.isVisible())
     assert dialog.editor is not None
     activate(qtbot, dialog.editor)
     return dialog.editor
 
 
-def edit_cell(qtbot, table, text: str) -> None:  # type: ignore[no-untyped-def]
+def edit_cell(qtbot, table, text: str) -> None:
     """F2 on the current cell, replace its text, Enter — as a coordinator edits a table cell."""
     table.setFocus()
     qtbot.keyClick(table, Qt.Key.Key_F2)
@@ -88,14 +89,14 @@ def edit_cell(qtbot, table, text: str) -> None:  # type: ignore[no-untyped-def]
     qtbot.waitUntil(lambda: table.state() != QAbstractItemView.State.EditingState)
 
 
-def modal(qtbot) -> QMessageBox:  # type: ignore[no-untyped-def]
+def modal(qtbot) -> QMessageBox:
     qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), QMessageBox))
     box = QApplication.activeModalWidget()
     assert isinstance(box, QMessageBox)
     return box
 
 
-def test_add_a_person_by_keyboard_with_inline_validation(qtbot, dialog: ContactsDialog, service) -> None:  # type: ignore[no-untyped-def]
+def test_add_a_person_by_keyboard_with_inline_validation(qtbot, dialog: ContactsDialog, service) -> None:
     assert dialog.search.hasFocus()
     qtbot.keyClick(dialog.search, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     editor = editor_of(qtbot, dialog)
@@ -126,10 +127,10 @@ def test_add_a_person_by_keyboard_with_inline_validation(qtbot, dialog: Contacts
     )
     assert dialog.visible_names() == ["Kim Kommune"]
     assert dialog.selected() == kim
-    assert dialog.table.item(0, 6).text() == "København"
+    assert cell(dialog.table, 0, 6).text() == "København"
 
 
-def test_search_filters_as_you_type(qtbot, dialog: ContactsDialog, service) -> None:  # type: ignore[no-untyped-def]
+def test_search_filters_as_you_type(qtbot, dialog: ContactsDialog, service) -> None:
     service.add(ContactInput("Kim Kommune", "Københavns Kommune", Sector.KOMMUNE, "sagsbehandler"))
     service.add(
         ContactInput("Rikke Region", "PC København", Sector.REGION, "overlæge", email="rikke@regionh.example.dk")
@@ -144,12 +145,13 @@ def test_search_filters_as_you_type(qtbot, dialog: ContactsDialog, service) -> N
     assert dialog.count_label.text() == "Viser 1 af 3"
     shot(dialog, "search")
     qtbot.keyClick(dialog.search, Qt.Key.Key_Return)  # to the first match
-    assert dialog.table.hasFocus() and dialog.selected() is not None and dialog.selected().name == "Rikke Region"
+    selected = dialog.selected()
+    assert dialog.table.hasFocus() and selected is not None and selected.name == "Rikke Region"
     dialog.search.clear()
     assert len(dialog.visible_names()) == 3
 
 
-def test_edit_with_enter_and_deactivate_with_confirmation(qtbot, dialog: ContactsDialog, service) -> None:  # type: ignore[no-untyped-def]
+def test_edit_with_enter_and_deactivate_with_confirmation(qtbot, dialog: ContactsDialog, service) -> None:
     kim = service.add(ContactInput("Kim Kommune", "Københavns Kommune", Sector.KOMMUNE, phone="12 34 56 71"))
     service.add(ContactInput("Rikke Region", "PC København", Sector.REGION))
     dialog.reload()
@@ -165,7 +167,7 @@ def test_edit_with_enter_and_deactivate_with_confirmation(qtbot, dialog: Contact
     qtbot.waitUntil(lambda: dialog.editor is None)
     edited = service.get(kim.id or 0)
     assert edited.phone == "+12 34 56 72 44" and edited.version == (kim.version or 0) + 1
-    assert dialog.table.item(0, 4).text() == "+12 34 56 72 44"
+    assert cell(dialog.table, 0, 4).text() == "+12 34 56 72 44"
     shot(dialog, "people")
 
     activate(qtbot, dialog)
@@ -181,9 +183,9 @@ def test_edit_with_enter_and_deactivate_with_confirmation(qtbot, dialog: Contact
     assert [c.name for c in service.contacts()] == ["Kim Kommune", "Rikke Region"]
 
     dialog.select(kim.id or 0)
-    box = dialog.deactivate_person()
-    assert box is not None
-    box.button(QMessageBox.StandardButton.Yes).click()
+    asked = dialog.deactivate_person()
+    assert asked is not None
+    asked.button(QMessageBox.StandardButton.Yes).click()
     qtbot.waitUntil(lambda: dialog.confirm is None)
     assert [c.name for c in service.contacts()] == ["Rikke Region"]
     assert dialog.visible_names() == ["Rikke Region"]
@@ -198,26 +200,26 @@ def test_edit_with_enter_and_deactivate_with_confirmation(qtbot, dialog: Contact
 
 def test_a_kommune_entrance_is_set_by_keyboard_and_used_by_the_plan(
     qtbot, dialog: ContactsDialog, service: ContactService, ctx: ServiceContext
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     dialog.tabs.setCurrentIndex(1)
     table = dialog.kommune_table
     assert table.rowCount() == 98
-    assert table.item(0, 2).text() == "Hovedstaden"
+    assert cell(table, 0, 2).text() == "Hovedstaden"
     qtbot.keyClicks(dialog.kommune_search, "Frederiksberg")
     qtbot.keyClick(dialog.kommune_search, Qt.Key.Key_Return)  # to the first match's mail cell
     row = dialog.kommune_row("147")
     assert table.currentRow() == row and table.currentColumn() == MAIL_COLUMN and table.hasFocus()
 
     edit_cell(qtbot, table, "sikker post@frb.example.dk")
-    assert table.item(row, 4).text() == "⚠ Ikke gemt"
+    assert cell(table, row, 4).text() == "⚠ Ikke gemt"
     assert dialog.kommune_error.isVisible() and "Frederiksberg" in dialog.kommune_error.text()
     assert next(k for k in service.kommune_entrances() if k.code == "147").secure_mail is None
     shot(dialog, "kommuner-refused")
 
     table.setCurrentCell(row, MAIL_COLUMN)
     edit_cell(qtbot, table, "socialforvaltningen@frederiksberg.example.dk")
-    assert table.item(row, 4).text() == "✓ Gemt" and not dialog.kommune_error.isVisible()
-    assert table.item(row, MAIL_COLUMN).text() == "socialforvaltningen@frederiksberg.example.dk"
+    assert cell(table, row, 4).text() == "✓ Gemt" and not dialog.kommune_error.isVisible()
+    assert cell(table, row, MAIL_COLUMN).text() == "socialforvaltningen@frederiksberg.example.dk"
     dialog.kommune_search.clear()
     shot(dialog, "kommuner")
 
@@ -233,6 +235,7 @@ def test_a_kommune_entrance_is_set_by_keyboard_and_used_by_the_plan(
             admitted=date(2026, 11, 20),
         )
     )
+    assert created.admission_id is not None
     plan = ScenarioService(ctx).preview(
         created.admission_id,
         ScenarioAssessment(has_indsats=False, may_need_support=True, can_discharge_before_support=False),
@@ -241,7 +244,7 @@ def test_a_kommune_entrance_is_set_by_keyboard_and_used_by_the_plan(
     assert steps and {s.secure_mail for s in steps} == {"socialforvaltningen@frederiksberg.example.dk"}
 
 
-def test_a_directory_person_is_offered_in_the_meeting(qtbot, dialog: ContactsDialog, service, ctx) -> None:  # type: ignore[no-untyped-def]
+def test_a_directory_person_is_offered_in_the_meeting(qtbot, dialog: ContactsDialog, service, ctx) -> None:
     dialog.add_button.click()
     editor = editor_of(qtbot, dialog)
     qtbot.keyClicks(editor.name, "Bent Bostøtte")
@@ -259,5 +262,6 @@ def test_a_directory_person_is_offered_in_the_meeting(qtbot, dialog: ContactsDia
             admitted=date(2026, 11, 20),
         )
     )
+    assert created.patient_id is not None
     names = [p.name for p in MeetingService(ctx).known_participants(created.patient_id)]
     assert "Bent Bostøtte" in names

@@ -27,7 +27,7 @@ def archived() -> bytes:
 
 
 @pytest.fixture
-def window(qtbot) -> QWidget:  # type: ignore[no-untyped-def]
+def window(qtbot) -> QWidget:
     widget = QWidget()
     qtbot.addWidget(widget)
     widget.show()
@@ -38,14 +38,14 @@ def choose(monkeypatch: pytest.MonkeyPatch, target: Path) -> None:
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), "PDF"))
 
 
-def password_dialog(qtbot) -> ExportPasswordDialog:  # type: ignore[no-untyped-def]
+def password_dialog(qtbot) -> ExportPasswordDialog:
     qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), ExportPasswordDialog))
     dialog = QApplication.activeModalWidget()
     assert isinstance(dialog, ExportPasswordDialog)
     return dialog
 
 
-def type_twice(qtbot, dialog: ExportPasswordDialog, first: str, second: str) -> None:  # type: ignore[no-untyped-def]
+def type_twice(qtbot, dialog: ExportPasswordDialog, first: str, second: str) -> None:
     dialog.first.clear()
     dialog.second.clear()
     qtbot.keyClicks(dialog.first, first)

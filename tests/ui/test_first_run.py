@@ -37,7 +37,7 @@ NEXT, FINISH = QWizard.WizardButton.NextButton, QWizard.WizardButton.FinishButto
 
 
 @pytest.fixture
-def wizard(qtbot, tmp_path: Path) -> FirstRunWizard:  # type: ignore[no-untyped-def]
+def wizard(qtbot, tmp_path: Path) -> FirstRunWizard:
     app_module.install_danish(app_module.ensure_application())
     made = FirstRunWizard(local_path=tmp_path / "afsnit.db", users=lambda ctx: UserService(ctx, hasher=FAST))
     qtbot.addWidget(made)
@@ -46,20 +46,20 @@ def wizard(qtbot, tmp_path: Path) -> FirstRunWizard:  # type: ignore[no-untyped-
     return made
 
 
-def click(qtbot, wizard: FirstRunWizard, which: QWizard.WizardButton) -> None:  # type: ignore[no-untyped-def]
+def click(qtbot, wizard: FirstRunWizard, which: QWizard.WizardButton) -> None:
     button = wizard.button(which)
     assert button.isEnabled(), f"{button.text()} er grået ud på siden {wizard.currentPage().title()}"
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
 
 
-def type_into(qtbot, field, text: str) -> None:  # type: ignore[no-untyped-def]
+def type_into(qtbot, field, text: str) -> None:
     field.setFocus()
     field.clear()
     qtbot.keyClicks(field, text)
     assert field.text() == text
 
 
-def check_kommune(qtbot, wizard: FirstRunWizard, search: str, name: str) -> None:  # type: ignore[no-untyped-def]
+def check_kommune(qtbot, wizard: FirstRunWizard, search: str, name: str) -> None:
     page = wizard.ward
     type_into(qtbot, page.filter, search)
     item = next(page.kommuner.item(r) for r in range(page.kommuner.count()) if page.kommuner.item(r).text() == name)
@@ -71,7 +71,7 @@ def check_kommune(qtbot, wizard: FirstRunWizard, search: str, name: str) -> None
     assert item.checkState() == Qt.CheckState.Checked
 
 
-def fill_admin_and_ward(qtbot, wizard: FirstRunWizard) -> None:  # type: ignore[no-untyped-def]
+def fill_admin_and_ward(qtbot, wizard: FirstRunWizard) -> None:
     admin = wizard.admin
     type_into(qtbot, admin.full_name, "Anne Admin")
     type_into(qtbot, admin.username, "Anne")
@@ -148,7 +148,7 @@ def test_a_failure_while_creating_leaves_nothing_and_keeps_the_wizard_open_then_
     click(qtbot, wizard, NEXT)
     fill_admin_and_ward(qtbot, wizard)
 
-    def disk_full(*_args, **_kwargs):  # type: ignore[no-untyped-def]
+    def disk_full(*_args, **_kwargs):
         raise StorageError("Disken er fuld, så ændringen kunne ikke gemmes.")
 
     with monkeypatch.context() as disk:  # only this patch ends below, not the test's isolated home
@@ -236,7 +236,7 @@ def test_a_second_workstation_only_connects_to_a_shared_database_already_set_up(
 
 
 def no_prompt(monkeypatch: pytest.MonkeyPatch) -> None:
-    def refuse(*_args):  # type: ignore[no-untyped-def]
+    def refuse(*_args):
         raise AssertionError("ingen adgangskode skulle spørges om")
 
     monkeypatch.setattr(app_module, "ask_passphrase_to_remember", refuse)
@@ -249,7 +249,7 @@ def test_a_new_workstation_gets_the_wizard_and_opens_what_it_made(qapp, tmp_path
     assert first_run_service.needs_first_run()
     made = []
 
-    def finish_wizard(*_args):  # type: ignore[no-untyped-def]
+    def finish_wizard(*_args):
         result = first_run_service.create_workstation(
             first_run_service.LocalTarget(tmp_path / "ny.db", PASSPHRASE),
             first_run_service.AdminInput("anne", "Anne Admin", ADMIN_PASSWORD),
@@ -269,12 +269,12 @@ def test_a_new_workstation_gets_the_wizard_and_opens_what_it_made(qapp, tmp_path
 
 def test_the_administrator_the_wizard_made_is_signed_in_without_a_second_prompt(
     qapp, tmp_path, monkeypatch, no_keyring
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     """What was typed a moment ago is not asked again: the new administrator is signed in (and it is logged)."""
     from coordinator_app.storage.audit_repository import AuditRepository
     from coordinator_app.ui import first_run as wizard_module
 
-    def finish_wizard(*_args):  # type: ignore[no-untyped-def]
+    def finish_wizard(*_args):
         return first_run_service.create_workstation(
             first_run_service.LocalTarget(tmp_path / "ny.db", PASSPHRASE),
             first_run_service.AdminInput("anne", "Anne Admin", ADMIN_PASSWORD),
@@ -282,7 +282,7 @@ def test_the_administrator_the_wizard_made_is_signed_in_without_a_second_prompt(
             users=lambda ctx: UserService(ctx, hasher=FAST),
         )
 
-    def no_login_dialog(*_args, **_kwargs):  # type: ignore[no-untyped-def]
+    def no_login_dialog(*_args, **_kwargs):
         raise AssertionError("ingen login-dialog skulle vises")
 
     monkeypatch.setattr(wizard_module, "run_first_run", finish_wizard)
@@ -311,7 +311,7 @@ def test_the_administrator_the_wizard_made_is_signed_in_without_a_second_prompt(
 def test_smoke_and_demo_never_show_the_wizard(qapp, monkeypatch) -> None:
     from coordinator_app.ui import first_run as wizard_module
 
-    def refuse(*_args):  # type: ignore[no-untyped-def]
+    def refuse(*_args):
         raise AssertionError("guiden må ikke vises")
 
     monkeypatch.setattr(wizard_module, "run_first_run", refuse)

@@ -14,6 +14,7 @@ import pytest
 from coordinator_app.services.admissions import AdmissionService
 from coordinator_app.services.context import ServiceContext
 from coordinator_app.services.settings import CALENDAR_META_KEY
+from coordinator_app.services.ward_view import AdmissionRow
 from coordinator_app.storage import open_database
 from coordinator_app.ui import app as app_module
 from coordinator_app.ui import startup
@@ -24,7 +25,7 @@ def _options(path: Path, tmp_path: Path) -> startup.LaunchOptions:
     return startup.LaunchOptions(database_url=f"sqlite:///{path}", smoke=True, settings_path=str(tmp_path / "s.ini"))
 
 
-def _show_first_screen(qtbot, path: Path, tmp_path: Path) -> tuple[startup.LaunchOptions, startup.FirstView]:  # type: ignore[no-untyped-def]
+def _show_first_screen(qtbot, path: Path, tmp_path: Path) -> tuple[startup.LaunchOptions, startup.FirstView]:
     """``--smoke --database path``'s first screen, shown (it must be: a demo database needs no login)."""
     options = _options(path, tmp_path)
     first = startup.show_first_screen(options)
@@ -44,7 +45,7 @@ def stamps() -> Iterator[dict[str, list[MainWindow]]]:
     startup.on_ready.remove(ready)
 
 
-def _service_rows(path: Path) -> list[object]:
+def _service_rows(path: Path) -> list[AdmissionRow]:
     db = open_database(f"sqlite:///{path}")
     try:
         return list(AdmissionService(ServiceContext(database=db)).list_rows())
@@ -72,7 +73,7 @@ def test_the_window_shows_the_list_and_i_dag_before_the_storage_layer_loads(demo
 
 def test_the_usual_start_finishes_the_first_screens_window(
     qtbot, demo_db_path: Path, tmp_path: Path, stamps: dict[str, list[MainWindow]]
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     options, first = _show_first_screen(qtbot, demo_db_path, tmp_path)
     shown_rows = [first.window.model.row_at(i) for i in range(first.window.model.rowCount())]
     assert stamps["shown"] == [first.window] and stamps["ready"] == []
@@ -85,7 +86,7 @@ def test_the_usual_start_finishes_the_first_screens_window(
 
 def test_a_file_changed_after_the_first_screen_gets_its_own_window(
     qtbot, demo_db_path: Path, tmp_path: Path, stamps: dict[str, list[MainWindow]]
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     options, first = _show_first_screen(qtbot, demo_db_path, tmp_path)
     db = open_database(f"sqlite:///{demo_db_path}")
     db.set_meta(CALENDAR_META_KEY, '{"extra_closing_days": false}')  # changed since: the calendar differs
@@ -123,7 +124,7 @@ def _garble(path: Path, table: str) -> None:
 
 def test_a_file_found_damaged_after_the_first_screen_ends_read_only_in_a_new_window(
     qtbot, demo_db_path: Path, tmp_path: Path, stamps: dict[str, list[MainWindow]], monkeypatch: pytest.MonkeyPatch
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     warned: list[str] = []
     monkeypatch.setattr(app_module.QMessageBox, "warning", staticmethod(lambda _p, _t, text, *_: warned.append(text)))
     monkeypatch.setattr(app_module.QMessageBox, "critical", staticmethod(lambda _p, _t, text, *_: warned.append(text)))
@@ -160,7 +161,7 @@ def test_the_status_bar_names_the_database(
 
 def test_in_a_narrow_window_the_calendar_gives_way_to_the_database_label(
     qtbot, demo_db_path: Path, tmp_path: Path
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     _, first = _show_first_screen(qtbot, demo_db_path, tmp_path)
     window = first.window
     window.db_label.setText(startup.label_of("sqlite", demo=True, read_only=True).text)

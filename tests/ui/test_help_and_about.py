@@ -21,13 +21,14 @@ from coordinator_app.ui.about_dialog import AboutDialog, LicenceTextsDialog
 from coordinator_app.ui.admission_dialog import FLAG_LABELS
 from coordinator_app.ui.help_window import ICON_SIZES, HelpWindow, app_icon, guide_path, icon_path, install_help_menu
 from coordinator_app.ui.licences import TEXT_FILES, load_libraries
+from coordinator_app.ui.widgets import cell
 from coordinator_app.workdays import WorkCalendar
 
 RULE_ID = re.compile(r"\b([A-G](?:10|[1-9]))\b")
 DB_KIND = "Lokal database – krypteret"
 
 
-def _window(qtbot) -> QMainWindow:  # type: ignore[no-untyped-def]
+def _window(qtbot) -> QMainWindow:
     """A bare main window whose menu bar already has a Hjælp menu with an old entry (as MainWindow does)."""
     window = QMainWindow()
     old = window.menuBar().addMenu("&Hjælp")
@@ -39,7 +40,8 @@ def _window(qtbot) -> QMainWindow:  # type: ignore[no-untyped-def]
 
 
 def _help_menus(window: QMainWindow) -> list[QMenu]:
-    return [a.menu() for a in window.menuBar().actions() if a.menu() and a.text().replace("&", "") == "Hjælp"]
+    menus = (a.menu() for a in window.menuBar().actions() if a.text().replace("&", "") == "Hjælp")
+    return [m for m in menus if isinstance(m, QMenu)]
 
 
 def test_help_menu_has_the_guide_on_f1_and_about_and_replaces_the_old_entries(qtbot):
@@ -114,7 +116,12 @@ def test_search_finds_the_next_hit_and_says_when_there_is_none(qtbot):
 
 def test_web_links_open_in_the_system_browser_and_anchors_do_not(qtbot, monkeypatch: pytest.MonkeyPatch):
     opened: list[QUrl] = []
-    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url) or True)
+
+    def open_url(url: QUrl) -> bool:
+        opened.append(url)
+        return True
+
+    monkeypatch.setattr(QDesktopServices, "openUrl", open_url)
     guide = HelpWindow()
     qtbot.addWidget(guide)
     guide.open_link(QUrl("#regler"))
@@ -191,8 +198,8 @@ def test_about_shows_version_database_and_every_bundled_library(qtbot):
     libraries = load_libraries()
     assert dialog.library_names() == [lib.name for lib in libraries]
     for row, lib in enumerate(libraries):
-        assert dialog.table.item(row, 1).text() == lib.version
-        assert dialog.table.item(row, 2).text() == lib.licence
+        assert cell(dialog.table, row, 1).text() == lib.version
+        assert cell(dialog.table, row, 2).text() == lib.licence
     assert {"PySide6_Essentials", "shiboken6", "SQLAlchemy", "Qt", "Python"} <= set(dialog.library_names())
     buttons = {b.text() for b in dialog.findChildren(QPushButton)}
     assert {"Vis &licenstekster…", "&Luk"} <= buttons

@@ -71,7 +71,7 @@ def test_the_check_can_see_a_loaded_library() -> None:
     assert _imported_after("import coordinator_app.documents.layout", HEAVY) == ["reportlab"]
 
 
-def test_the_later_tabs_are_built_on_first_show_in_their_place(main_window, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_the_later_tabs_are_built_on_first_show_in_their_place(main_window, qtbot) -> None:
     from PySide6.QtCore import Qt
 
     from coordinator_app.ui.faerdigmeldte_tab import FaerdigmeldteTab
@@ -114,7 +114,7 @@ def test_the_compact_form_of_a_cpr_number_is_stdnums_for_ascii_and_unicode_dashe
         assert format_cpr(text) == (f"{expected[:6]}-{expected[6:]}" if len(expected) == 10 else text)
 
 
-def test_the_later_services_are_made_on_first_use_once(main_window) -> None:  # type: ignore[no-untyped-def]
+def test_the_later_services_are_made_on_first_use_once(main_window) -> None:
     from coordinator_app.services.consent import ConsentService
     from coordinator_app.services.documents import DocumentService
     from coordinator_app.services.meetings import MeetingService

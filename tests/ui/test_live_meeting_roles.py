@@ -34,7 +34,7 @@ class Ward:
 
 
 @pytest.fixture
-def ward(qapp, demo_db_path: Path) -> Iterator[Ward]:  # type: ignore[no-untyped-def]
+def ward(qapp, demo_db_path: Path) -> Iterator[Ward]:
     db = open_database(f"sqlite:///{demo_db_path}")
     ctx = ServiceContext(database=db, clock=fixed_clock(MOMENT))
     coordinator = MeetingService(ctx)
@@ -55,7 +55,7 @@ def ward(qapp, demo_db_path: Path) -> Iterator[Ward]:  # type: ignore[no-untyped
     db.dispose()
 
 
-def opened(qtbot, service: MeetingService, meeting_id: int, **kw: object) -> LiveMeetingWindow:  # type: ignore[no-untyped-def]
+def opened(qtbot, service: MeetingService, meeting_id: int, **kw: object) -> LiveMeetingWindow:
     window = open_live_meeting(None, service, meeting_id, today=TODAY, **kw)  # type: ignore[arg-type]
     qtbot.addWidget(window)
     return window

@@ -22,6 +22,7 @@ from coordinator_app.storage import open_database
 from coordinator_app.ui.app import LaunchOptions, build_window, ensure_application, install_danish, sign_in_for_start
 from coordinator_app.ui.login_dialog import FirstRunDialog, LoginDialog, sign_in
 from coordinator_app.ui.users_dialog import UsersDialog
+from coordinator_app.ui.widgets import cell
 
 DEMO_MOMENT = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # as conftest.DEMO_MOMENT
 PASSWORD = "grøn hest på taget"
@@ -29,21 +30,23 @@ FAST = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
 
 
 @pytest.fixture
-def real_db(tmp_path: Path):  # type: ignore[no-untyped-def]
+def real_db(tmp_path: Path):
     db = open_database(f"sqlite:///{tmp_path / 'afsnit.db'}")
     yield db
     db.dispose()
 
 
 @pytest.fixture
-def users(real_db) -> UserService:  # type: ignore[no-untyped-def]
+def users(real_db) -> UserService:
     return UserService(ServiceContext(database=real_db, clock=fixed_clock(DEMO_MOMENT)), hasher=FAST)
 
 
-def fill_and_ok(qtbot, dialog: QDialog, **fields: str) -> None:  # type: ignore[no-untyped-def]
+def fill_and_ok(qtbot, dialog: QDialog, **fields: str) -> None:
     for name, text in fields.items():
         getattr(dialog, name).setText(text)
-    ok = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok)
+    buttons = dialog.findChild(QDialogButtonBox)
+    assert buttons is not None
+    ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
     qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
 
 
@@ -115,7 +118,8 @@ def test_sign_in_asks_for_the_first_administrator_then_for_a_login_and_never_in_
 
 def test_a_demo_database_opens_as_the_marked_demo_user_without_a_prompt(main_window, demo_db_path: Path) -> None:
     db = main_window._ctx.database
-    assert sign_in_for_start(db, LaunchOptions(database_url=str(demo_db_path))).demo  # no dialog: it would block
+    principal = sign_in_for_start(db, LaunchOptions(database_url=str(demo_db_path)))  # no dialog: it would block
+    assert principal is not None and principal.demo
     texts = [w.text() for w in main_window.statusBar().findChildren(QLabel)]
     assert "Demobruger – ingen login (demo)" in texts
     assert main_window.idle_lock is not None and main_window.idle_lock.minutes is None  # never locks by itself
@@ -125,7 +129,7 @@ def test_a_demo_database_opens_as_the_marked_demo_user_without_a_prompt(main_win
 
 
 @pytest.fixture
-def signed_in(qtbot, demo_db_template: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
+def signed_in(qtbot, demo_db_template: Path, tmp_path: Path):
     """The demo ward opened by a signed-in koordinator (as on a real database), with the idle lock installed."""
     path = tmp_path / "afsnit.db"
     shutil.copyfile(demo_db_template, path)
@@ -200,6 +204,7 @@ def test_a_live_meetings_typed_text_survives_the_lock(qtbot, signed_in) -> None:
 
     signed_in.lock_screen()
     assert not live.isVisible()  # patient data hidden in the meeting window too
+    assert meeting.id is not None
     saved = MeetingService(ctx).get(meeting.id)
     assert saved.status is MeetingStatus.I_GANG
     assert "Skrevet lige før låsen" in saved.content.texts["formaal"]
@@ -217,11 +222,12 @@ def test_the_users_dialog_is_for_administrators(qtbot, main_window) -> None:
     assert dialog.table.rowCount() == 0
     dialog.add_user()
     form = dialog.child
+    assert form is not None
     fill_and_ok(qtbot, form, username="lone", full_name="Lone Læser", password=PASSWORD, repeat=PASSWORD)
-    assert dialog.table.rowCount() == 1 and dialog.table.item(0, 2).text() == "Koordinator"
+    assert dialog.table.rowCount() == 1 and cell(dialog.table, 0, 2).text() == "Koordinator"
     dialog.role.setCurrentIndex(dialog.role.findData(Role.LAESEADGANG))
     dialog.save_role()
-    assert dialog.table.item(0, 2).text() == "Læseadgang"
+    assert cell(dialog.table, 0, 2).text() == "Læseadgang"
     dialog.toggle_active()
-    assert dialog.table.item(0, 3).text() == "Deaktiveret"
+    assert cell(dialog.table, 0, 3).text() == "Deaktiveret"
     assert "deaktiveret" in dialog.message.text()

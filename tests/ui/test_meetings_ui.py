@@ -56,7 +56,7 @@ class World:
 
 
 @pytest.fixture
-def world(qapp, demo_db_path: Path) -> Iterator[World]:  # type: ignore[no-untyped-def]
+def world(qapp, demo_db_path: Path) -> Iterator[World]:
     from coordinator_app.storage import open_database
     from coordinator_app.ui.app import ensure_application, install_danish
 
@@ -86,28 +86,28 @@ def focused() -> QWidget:
     return widget
 
 
-def type_(qtbot, text: str) -> None:  # type: ignore[no-untyped-def]
+def type_(qtbot, text: str) -> None:
     qtbot.keyClicks(focused(), text)
 
 
-def press(qtbot, key: Qt.Key, modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> None:  # type: ignore[no-untyped-def]
+def press(qtbot, key: Qt.Key, modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> None:
     qtbot.keyClick(focused(), key, modifier)
 
 
-def choose(qtbot, letter: str) -> None:  # type: ignore[no-untyped-def]
+def choose(qtbot, letter: str) -> None:
     """Type a letter into a combo box to pick the first item starting with it (a fresh keyboard search)."""
     qtbot.wait(QApplication.keyboardInputInterval() + 20)
     type_(qtbot, letter)
 
 
-def modal(qtbot) -> QMessageBox:  # type: ignore[no-untyped-def]
+def modal(qtbot) -> QMessageBox:
     qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), QMessageBox))
     box = QApplication.activeModalWidget()
     assert isinstance(box, QMessageBox)
     return box
 
 
-def live(qtbot, world: World, meeting_id: int) -> LiveMeetingWindow:  # type: ignore[no-untyped-def]
+def live(qtbot, world: World, meeting_id: int) -> LiveMeetingWindow:
     window = open_live_meeting(None, world.service, meeting_id, today=TODAY, calendar=world.ctx.calendar)
     qtbot.addWidget(window)
     qtbot.waitUntil(window.isActiveWindow)
@@ -195,7 +195,9 @@ def test_template_editor_removes_a_section_only_after_confirmation(qtbot, world)
     qtbot.waitUntil(dialog.isActiveWindow)
     count = dialog.list.count()
     dialog.list.setCurrentRow(3)  # Behandling og medicin
-    title = dialog.current().title
+    section = dialog.current()
+    assert section is not None
+    title = section.title
     press(qtbot, Qt.Key.Key_Delete)
     box = modal(qtbot)
     assert title in box.text()
@@ -264,10 +266,10 @@ def test_schedule_dialog_shows_the_deadline_live_and_requires_a_reason_when_late
     target = tmp_path / "invitation"
     QFileDialog_get = QFileDialog.getSaveFileName
     try:
-        QFileDialog.getSaveFileName = staticmethod(lambda *a, **k: (str(target), ""))  # type: ignore[method-assign]
+        QFileDialog.getSaveFileName = staticmethod(lambda *a, **k: (str(target), ""))
         dialog.ics_button.click()
     finally:
-        QFileDialog.getSaveFileName = QFileDialog_get  # type: ignore[method-assign]
+        QFileDialog.getSaveFileName = QFileDialog_get
     ics = (tmp_path / "invitation.ics").read_bytes()
     assert ics.startswith(b"BEGIN:VCALENDAR")
     assert dialog.meeting.reference.encode() in ics
@@ -410,6 +412,7 @@ def test_a_whole_live_meeting_by_keyboard_only(qtbot, world) -> None:
         )
     ]
     assert window.close_result is not None and window.close_result.follow_up is not None
+    assert window.close_result.follow_up.id is not None
 
     # The follow-up meeting offers these participants again (known participants).
     follow_window = live(qtbot, world, window.close_result.follow_up.id)

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from qt_helpers import wait_for_modal
 
 from coordinator_app.meetings import AgreementItem, FollowUp, MeetingContent, Participant, Sector
 from coordinator_app.ui.meeting_schedule_dialog import ScheduleDialog
+from coordinator_app.ui.widgets import cell
 
 
 def schedule_for_first_admission(window, qtbot) -> tuple[int, int]:
@@ -18,13 +19,13 @@ def schedule_for_first_admission(window, qtbot) -> tuple[int, int]:
     assert window.details.tabs.tabText(2) == "Mød&er"
     before = window.details.meetings.rowCount()
     qtbot.mouseClick(window.details.new_meeting_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), ScheduleDialog))
-    dialog = QApplication.activeModalWidget()
+    dialog = wait_for_modal(qtbot, ScheduleDialog)
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
-    assert dialog.meeting is not None, dialog.findChildren(type(dialog.save_button))
+    meeting = dialog.meeting
+    assert meeting is not None and meeting.id is not None, dialog.findChildren(type(dialog.save_button))
     dialog.accept()
     qtbot.waitUntil(lambda: window.details.meetings.rowCount() == before + 1)
-    return admission_id, dialog.meeting.id
+    return admission_id, meeting.id
 
 
 def test_schedule_from_the_admission_and_see_it_in_both_meeting_lists(main_window, qtbot) -> None:
@@ -106,8 +107,7 @@ def test_referat_distribution_refuses_the_gp_without_consent_then_accepts_with(m
     admission_id, _meeting_id = close_simple_meeting(main_window, qtbot)
     main_window.details.meetings.selectRow(0)
     qtbot.mouseClick(main_window.details.meeting_buttons["referat"], Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), ReferatDialog))
-    dialog = QApplication.activeModalWidget()
+    dialog = wait_for_modal(qtbot, ReferatDialog)
     assert dialog.table.rowCount() == 2  # the participants, by default
     qtbot.keyClicks(dialog.name, "Læge Fiktiv")
     qtbot.keyClicks(dialog.address, "laege@example.dk")
@@ -118,18 +118,16 @@ def test_referat_distribution_refuses_the_gp_without_consent_then_accepts_with(m
 
     # Record the GP consent in the consent dialog, then the GP can be added.
     qtbot.mouseClick(main_window.details.consent_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), ConsentDialog))
-    consents = QApplication.activeModalWidget()
+    consents = wait_for_modal(qtbot, ConsentDialog)
     consents.recipient.setCurrentIndex(consents.recipient.findText("Egen læge"))
     qtbot.keyClicks(consents.given_to, "Egen læge")
     qtbot.mouseClick(consents.add_button, Qt.MouseButton.LeftButton)
-    assert any(consents.table.item(r, 0).text() == "Egen læge" for r in range(consents.table.rowCount()))
+    assert any(cell(consents.table, r, 0).text() == "Egen læge" for r in range(consents.table.rowCount()))
     consents.reject()
 
     main_window.details.meetings.selectRow(0)
     qtbot.mouseClick(main_window.details.meeting_buttons["referat"], Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), ReferatDialog))
-    dialog = QApplication.activeModalWidget()
+    dialog = wait_for_modal(qtbot, ReferatDialog)
     qtbot.keyClicks(dialog.name, "Læge Fiktiv")
     qtbot.keyClicks(dialog.address, "laege@example.dk")
     qtbot.mouseClick(dialog.add_button, Qt.MouseButton.LeftButton)
@@ -150,15 +148,14 @@ def test_withdrawing_a_consent_is_confirmed_and_kept_in_the_list(main_window, qt
 
     main_window.table.selectRow(0)
     qtbot.mouseClick(main_window.details.consent_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), ConsentDialog))
-    dialog = QApplication.activeModalWidget()
+    dialog = wait_for_modal(qtbot, ConsentDialog)
     qtbot.keyClicks(dialog.given_to, "Søster")
     dialog.recipient.setCurrentIndex(dialog.recipient.findText("Pårørende"))
     qtbot.mouseClick(dialog.add_button, Qt.MouseButton.LeftButton)
     dialog.table.selectRow(0)  # newest first
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
     qtbot.mouseClick(dialog.withdraw_button, Qt.MouseButton.LeftButton)
-    assert dialog.table.item(0, 5).text().startswith("Trukket tilbage")
+    assert cell(dialog.table, 0, 5).text().startswith("Trukket tilbage")
     assert not dialog.withdraw_button.isEnabled()
     dialog.reject()
 

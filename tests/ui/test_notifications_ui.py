@@ -6,7 +6,8 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtPrintSupport import QPrinter
-from PySide6.QtWidgets import QApplication, QDialogButtonBox, QFileDialog, QInputDialog
+from PySide6.QtWidgets import QDialogButtonBox, QFileDialog, QInputDialog
+from qt_helpers import wait_for_modal
 
 from coordinator_app.model import EventKind
 from coordinator_app.ui import printing
@@ -30,8 +31,7 @@ def open_action(window, qtbot, kind: EventKind) -> NotificationDialog:
     action = window.details.action_items[kind.value]
     assert action.isEnabled(), action.toolTip()
     action.trigger()
-    qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), NotificationDialog))
-    return QApplication.activeModalWidget()
+    return wait_for_modal(qtbot, NotificationDialog)
 
 
 def test_send_varsling_from_the_menu_updates_status_and_archives_the_form(main_window, qtbot) -> None:
@@ -133,8 +133,7 @@ def test_vurder_scenarie_opens_the_wizard_for_the_selected_admission(main_window
     row = select_with_status(main_window, "Indlagt")
     assert row
     qtbot.mouseClick(main_window.details.assess_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), ScenarioWizard))
-    wizard = QApplication.activeModalWidget()
+    wizard = wait_for_modal(qtbot, ScenarioWizard)
     assert main_window.details.title.text() in wizard.windowTitle()
     wizard.reject()
 

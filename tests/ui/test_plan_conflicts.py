@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox, QVBoxLayout, QWidget
+from pytestqt.qtbot import QtBot
 
 from coordinator_app.discharge_plans import Offer, PlanKind, PlanStatus
 from coordinator_app.model import PlanFacts
@@ -72,7 +73,7 @@ def workstations(sqlite_url: str) -> Iterator[tuple[Workstation, Workstation, in
 
 
 @pytest.fixture(autouse=True)
-def discard_on_teardown(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def discard_on_teardown(monkeypatch) -> None:
     """pytest-qt closes the editors after each test; an editor with unsaved text would ask and wait forever."""
     monkeypatch.setattr(QMessageBox, "question", lambda *_a, **_k: QMessageBox.StandardButton.Discard)
 
@@ -83,13 +84,13 @@ def shot(widget: QWidget, name: str) -> None:
     assert widget.grab().save(str(SHOTS / f"{name}.png"))
 
 
-def click(qtbot, widget: QWidget) -> None:  # type: ignore[no-untyped-def]
+def click(qtbot, widget: QWidget) -> None:
     assert widget.isVisible() and widget.isEnabled(), widget
     qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
 
 
 # -- the plan editor ---------------------------------------------------------------------------------------------
-def editor_on(qtbot, station: Workstation, admission_id: int) -> PlanEditorDialog:  # type: ignore[no-untyped-def]
+def editor_on(qtbot, station: Workstation, admission_id: int) -> PlanEditorDialog:
     panel = station.plans.panel(admission_id)
     editor = PlanEditorDialog(station.plans, panel.plans[-1], patient_name=panel.patient_name, today=TODAY)
     qtbot.addWidget(editor)
@@ -98,7 +99,7 @@ def editor_on(qtbot, station: Workstation, admission_id: int) -> PlanEditorDialo
 
 
 @pytest.fixture
-def kladde_conflict(qtbot, workstations):  # type: ignore[no-untyped-def]
+def kladde_conflict(qtbot, workstations):
     """A and B open the same kladde; A types and saves; B types and saves → B's conflict dialog is open."""
     a, b, admission_id = workstations
     plan = a.plans.create(admission_id, PlanKind.UDSKRIVNINGSAFTALE)
@@ -199,7 +200,9 @@ def test_a_kladde_ended_meanwhile_cannot_take_my_text_and_cancel_keeps_it(qtbot,
 
 # -- the admission's plan facts on the Aftale/plan tab -----------------------------------------------------------
 @pytest.fixture
-def facts_conflict(qtbot, workstations):  # type: ignore[no-untyped-def]
+def facts_conflict(
+    qtbot: QtBot, workstations: tuple[Workstation, Workstation, int]
+) -> tuple[Workstation, int, PlanTab, PlanActions, ConflictDialog, list[str]]:
     """B's tab shows the admission; A ticks one fact and saves; B ticks another, sets a date and saves."""
     a, b, admission_id = workstations
     window = QWidget()

@@ -4,22 +4,25 @@ PDF archived, revised, ended with a reason, and every version is listed. Real wi
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import pytest
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QAbstractSpinBox,
     QApplication,
+    QComboBox,
     QDateTimeEdit,
     QDialog,
     QInputDialog,
+    QLineEdit,
     QMessageBox,
     QWidget,
 )
+from qt_helpers import wait_for_modal
 
 from coordinator_app.discharge_plans import PlanKind, PlanStatus
 from coordinator_app.ui import printing
@@ -27,6 +30,7 @@ from coordinator_app.ui.admission_table import COL_NEXT
 from coordinator_app.ui.plan_dialogs import NewPlanDialog, VersionsDialog
 from coordinator_app.ui.plan_editor import PlanEditorDialog
 from coordinator_app.ui.plan_tables import EditableTable
+from coordinator_app.ui.widgets import cell
 
 TODAY = date(2026, 11, 23)  # conftest.DEMO_MOMENT
 TOMORROW = date(2026, 11, 24)
@@ -41,12 +45,12 @@ def shot(widget: QWidget, name: str) -> None:
     assert widget.grab().save(str(SHOTS / f"plan-{name}.png"))
 
 
-def click(qtbot, widget: QWidget) -> None:  # type: ignore[no-untyped-def]
+def click(qtbot, widget: QWidget) -> None:
     assert widget.isVisible() and widget.isEnabled(), widget
     qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
 
 
-def open_plan_tab(window, admission_id: int):  # type: ignore[no-untyped-def]
+def open_plan_tab(window, admission_id: int):
     assert window.select_admission(admission_id)
     details = window.details
     index = details.tabs.indexOf(details.plan_tab)
@@ -55,7 +59,7 @@ def open_plan_tab(window, admission_id: int):  # type: ignore[no-untyped-def]
     return details.plan_tab
 
 
-def fresh_admission(window) -> int:  # type: ignore[no-untyped-def]
+def fresh_admission(window) -> int:
     """A current admission with no plan requirement yet and nothing due before tomorrow."""
     for row in range(window.model.rowCount()):
         r = window.model.row_at(row)
@@ -67,7 +71,7 @@ def fresh_admission(window) -> int:  # type: ignore[no-untyped-def]
     raise AssertionError("no demo admission without a plan requirement")
 
 
-def meeting_admission(window) -> int:  # type: ignore[no-untyped-def]
+def meeting_admission(window) -> int:
     """The demo admission whose netværksmøde was held last week, with agreements."""
     for row in range(window.model.rowCount()):
         r = window.model.row_at(row)
@@ -76,50 +80,45 @@ def meeting_admission(window) -> int:  # type: ignore[no-untyped-def]
     raise AssertionError("the demo ward has no held netværksmøde with agreements")
 
 
-def next_deadline(window, admission_id: int) -> str:  # type: ignore[no-untyped-def]
+def next_deadline(window, admission_id: int) -> str:
     row = window.model.row_of_admission(admission_id)
     return window.model.index(row, COL_NEXT).data()
 
 
-def modal(qtbot, kind: type) -> Any:  # type: ignore[no-untyped-def]
-    qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), kind))
-    return QApplication.activeModalWidget()
-
-
-def new_plan(qtbot, window, admission_id: int, *, source: str = "meeting", kind: PlanKind | None = None):  # type: ignore[no-untyped-def]
+def new_plan(qtbot, window, admission_id: int, *, source: str = "meeting", kind: PlanKind | None = None):
     """Ny …  → choose the source (and kind) → Opret og åbn → the editor."""
     tab = open_plan_tab(window, admission_id)
     click(qtbot, tab.new_button)
-    dialog: NewPlanDialog = modal(qtbot, NewPlanDialog)
+    dialog = wait_for_modal(qtbot, NewPlanDialog)
     shot(dialog, f"new-{source}")
     if kind is PlanKind.KOORDINATIONSPLAN:
         click(qtbot, dialog.plan)
     button = {"meeting": dialog.from_meeting, "blank": dialog.blank, "copy": dialog.copy_previous}[source]
     click(qtbot, button)
     click(qtbot, dialog.buttons.buttons()[0])  # Opret og åbn
-    editor: PlanEditorDialog = modal(qtbot, PlanEditorDialog)
+    editor = wait_for_modal(qtbot, PlanEditorDialog)
     qtbot.waitUntil(editor.isActiveWindow)
     return editor
 
 
-def type_cell(qtbot, table: EditableTable, row: int, col: int, text: str) -> None:  # type: ignore[no-untyped-def]
+def type_cell(qtbot, table: EditableTable, row: int, col: int, text: str) -> None:
     table.setFocus()
     table.setCurrentCell(row, col)
     qtbot.keyClick(table, Qt.Key.Key_F2)  # edit the cell
     editor = QApplication.focusWidget()
-    assert editor is not None and editor is not table
-    editor.selectAll()  # type: ignore[attr-defined]
+    assert isinstance(editor, QLineEdit | QAbstractSpinBox)  # a text or a date cell's editor
+    editor.selectAll()
     qtbot.keyClicks(editor, text)
     qtbot.keyClick(editor, Qt.Key.Key_Return)
     done_editing(qtbot, table)
 
 
-def done_editing(qtbot, table: EditableTable) -> None:  # type: ignore[no-untyped-def]
+def done_editing(qtbot, table: EditableTable) -> None:
     """Enter commits and closes the cell editor a moment later (Qt queues it); wait as a user would."""
     qtbot.waitUntil(lambda: table.state() != QAbstractItemView.State.EditingState)
 
 
-def add_offer(qtbot, editor: PlanEditorDialog, what: str, responsible: str) -> None:  # type: ignore[no-untyped-def]
+def add_offer(qtbot, editor: PlanEditorDialog, what: str, responsible: str) -> None:
     """Tilføj behandlingstilbud, type what, Tab to Ansvarlig, type, Enter."""
     click(qtbot, editor.form.treatment_editor.add_button)
     cell = QApplication.focusWidget()
@@ -130,14 +129,14 @@ def add_offer(qtbot, editor: PlanEditorDialog, what: str, responsible: str) -> N
     done_editing(qtbot, editor.form.treatment)
 
 
-def type_date(qtbot, edit: QDateTimeEdit, day: date) -> None:  # type: ignore[no-untyped-def]
+def type_date(qtbot, edit: QDateTimeEdit, day: date) -> None:
     edit.setFocus()
     edit.setSelectedSection(QDateTimeEdit.Section.DaySection)
     qtbot.keyClicks(edit, f"{day:%d%m%Y}")
     assert edit.date() == QDate(day.year, day.month, day.day)
 
 
-def complete(qtbot, editor: PlanEditorDialog) -> None:  # type: ignore[no-untyped-def]
+def complete(qtbot, editor: PlanEditorDialog) -> None:
     """Fill in what check_complete still misses, by keyboard and mouse."""
     for row, values in enumerate(editor.form.parties.rows()):
         if not values[1].strip():
@@ -164,7 +163,7 @@ class FakePreview:
 
 
 @pytest.fixture
-def previews(monkeypatch) -> Iterator[list[tuple[bytes, str]]]:  # type: ignore[no-untyped-def]
+def previews(monkeypatch) -> Iterator[list[tuple[bytes, str]]]:
     shown: list[tuple[bytes, str]] = []
     monkeypatch.setattr(printing, "print_preview", lambda _parent, pdf, title: FakePreview(shown, pdf, title))
     yield shown
@@ -251,7 +250,7 @@ def test_edits_are_saved_with_ctrl_s_and_kept_when_reopened(main_window, qtbot) 
     assert tab.table.rowCount() == 1 and tab.table.item(0, 1).text() == "Kladde"
     tab.table.selectRow(0)
     click(qtbot, tab.open_button)
-    again: PlanEditorDialog = modal(qtbot, PlanEditorDialog)
+    again = wait_for_modal(qtbot, PlanEditorDialog)
     assert again.plan.id == plan_id
     assert again.form.contact_person.text() == "Lone Fiktivsen, Socialpsykiatrien, 12 34 56 78"
     assert again.form.wishes.toPlainText() == "Vil bo i egen lejlighed"
@@ -266,8 +265,12 @@ def test_escape_with_unsaved_changes_asks_and_cancel_keeps_the_editor_open(main_
     qtbot.keyClicks(editor.form.contact_person, "Ny kontaktperson")
     asked: list[str] = []
 
-    def answer(choice: QMessageBox.StandardButton):  # type: ignore[no-untyped-def]
-        return lambda _p, _t, text, *a, **k: (asked.append(text), choice)[1]
+    def answer(choice: QMessageBox.StandardButton) -> Callable[..., QMessageBox.StandardButton]:
+        def question(_parent: object, _title: str, text: str, *_a: object, **_k: object) -> QMessageBox.StandardButton:
+            asked.append(text)
+            return choice
+
+        return question
 
     monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.StandardButton.Cancel))
     qtbot.keyClick(editor.form.contact_person, Qt.Key.Key_Escape)
@@ -361,9 +364,12 @@ def test_complete_plan_in_force_archived_revised_ended_and_versions_listed(
     tab.table.selectRow(0)
     asked: list[str] = []
     monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Erstattet af ny aftale", True))
-    monkeypatch.setattr(
-        QMessageBox, "question", lambda _p, _t, text, *a, **k: (asked.append(text), QMessageBox.StandardButton.Yes)[1]
-    )
+
+    def question(_parent: object, _title: str, text: str, *_a: object, **_k: object) -> QMessageBox.StandardButton:
+        asked.append(text)
+        return QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "question", question)
     click(qtbot, tab.end_button)
     assert asked and "Erstattet af ny aftale" in asked[0]
     tab = main_window.details.plan_tab
@@ -373,15 +379,15 @@ def test_complete_plan_in_force_archived_revised_ended_and_versions_listed(
 
     # Versioner…: every save and issue, oldest first.
     click(qtbot, tab.versions_button)
-    versions: VersionsDialog = modal(qtbot, VersionsDialog)
-    actions = [versions.table.item(r, 3).text() for r in range(versions.table.rowCount())]
+    versions = wait_for_modal(qtbot, VersionsDialog)
+    actions = [cell(versions.table, r, 3).text() for r in range(versions.table.rowCount())]
     assert actions[0].startswith("Oprettet")
     assert "Sat i kraft" in actions and "Ny version udstedt" in actions
     assert actions[-1] == "Afsluttet: Erstattet af ny aftale"
-    assert [versions.table.item(r, 0).text() for r in range(len(actions))] == [
+    assert [cell(versions.table, r, 0).text() for r in range(len(actions))] == [
         str(i) for i in range(1, len(actions) + 1)
     ]
-    assert versions.table.item(0, 1).text().startswith("23-11-2026 10:")  # Copenhagen time
+    assert cell(versions.table, 0, 1).text().startswith("23-11-2026 10:")  # Copenhagen time
     shot(versions, "versions")
     versions.reject()
 
@@ -409,7 +415,8 @@ def test_a_koordinationsplan_has_no_patient_party_and_no_agreement(main_window, 
     editor.form.parties.setCurrentCell(editor.form.parties.rowCount() - 1, 0)
     qtbot.keyClick(editor.form.parties, Qt.Key.Key_F2)
     combo = QApplication.focusWidget()
-    labels = [combo.itemText(i) for i in range(combo.count())]  # type: ignore[attr-defined]
+    assert isinstance(combo, QComboBox)
+    labels = [combo.itemText(i) for i in range(combo.count())]
     assert "Patient" not in labels and "Kommune" in labels
     qtbot.keyClick(combo, Qt.Key.Key_Escape)
     assert editor.isVisible()  # Escape closed the cell editor, not the dialog
@@ -445,7 +452,7 @@ def test_pull_from_the_meeting_into_a_kladde_and_preview_the_draft(main_window, 
     qtbot.keyClicks(editor.form.goals, "Egen bolig")  # unsaved: saved before the pull, not lost
     offered: list[list[str]] = []
 
-    def pick(_parent, _title, _label, items, *a, **k):  # type: ignore[no-untyped-def]
+    def pick(_parent, _title, _label, items, *a, **k):
         offered.append(list(items))
         return items[0], True
 

@@ -13,11 +13,11 @@ from coordinator_app.services.settings import CalendarSettings, load_calendar_se
 TODAY = date(2026, 11, 23)  # conftest.DEMO_MOMENT
 
 
-def varsling_dues(window) -> dict[int, date]:  # type: ignore[no-untyped-def]
+def varsling_dues(window) -> dict[int, date]:
     return {i.admission_id: i.due for i in window.today_tab.model.items() if i.kind == "varsling"}
 
 
-def test_saving_varsling_in_arbejdsdage_moves_i_dag_at_once(qtbot, main_window) -> None:  # type: ignore[no-untyped-def]
+def test_saving_varsling_in_arbejdsdage_moves_i_dag_at_once(qtbot, main_window) -> None:
     window = main_window
     window.tabs.setCurrentWidget(window.today_tab)
     before = varsling_dues(window)

@@ -31,8 +31,10 @@ from coordinator_app.ui.scenario_wizard import (
     PAGE_PLAN,
     PAGE_SUPPORT,
     ScenarioWizard,
+    _Page,
     open_scenario_wizard,
 )
+from coordinator_app.ui.widgets import cell
 
 #: The demo ward's day (tests/ui/conftest.py): Monday 23 November 2026, 10:00 in Copenhagen.
 DEMO_MOMENT = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -69,7 +71,7 @@ class Services:
 
 
 @pytest.fixture
-def services(qapp, demo_db_path: Path) -> Iterator[Services]:  # type: ignore[no-untyped-def]
+def services(qapp, demo_db_path: Path) -> Iterator[Services]:
     from coordinator_app.storage import open_database
     from coordinator_app.ui.app import install_danish
 
@@ -80,7 +82,7 @@ def services(qapp, demo_db_path: Path) -> Iterator[Services]:  # type: ignore[no
     db.dispose()
 
 
-def open_wizard(qtbot, services: Services, admission_id: int) -> ScenarioWizard:  # type: ignore[no-untyped-def]
+def open_wizard(qtbot, services: Services, admission_id: int) -> ScenarioWizard:
     wizard = open_scenario_wizard(None, services.scenario, services.details(admission_id), TODAY)
     qtbot.addWidget(wizard)
     qtbot.waitExposed(wizard)
@@ -89,7 +91,7 @@ def open_wizard(qtbot, services: Services, admission_id: int) -> ScenarioWizard:
     return wizard
 
 
-def click(qtbot, widget) -> None:  # type: ignore[no-untyped-def]
+def click(qtbot, widget) -> None:
     """Click a button; a radio button or check box on its indicator (the label ends before the widget does)."""
     if isinstance(widget, QAbstractButton) and widget.isCheckable() and not isinstance(widget, QPushButton):
         qtbot.mouseClick(widget, Qt.MouseButton.LeftButton, pos=QPoint(8, widget.height() // 2))
@@ -97,37 +99,39 @@ def click(qtbot, widget) -> None:  # type: ignore[no-untyped-def]
         qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
 
 
-def answer(qtbot, page, text: str) -> None:  # type: ignore[no-untyped-def]
+def answer(qtbot, page, text: str) -> None:
     """Click the answer whose label (without the mnemonic &) starts with ``text``."""
     (button,) = [b for b in page.group.buttons() if b.text().replace("&", "").startswith(text)]
     click(qtbot, button)
     assert button.isChecked()
 
 
-def press_next(qtbot, wizard: ScenarioWizard) -> None:  # type: ignore[no-untyped-def]
+def press_next(qtbot, wizard: ScenarioWizard) -> None:
     before = wizard.currentId()
+    page = wizard.currentPage()
+    assert isinstance(page, _Page)
     click(qtbot, wizard.button(QWizard.WizardButton.NextButton))
-    assert wizard.currentId() != before, wizard.currentPage().error.text()
+    assert wizard.currentId() != before, page.error.text()
 
 
-def type_date(qtbot, field, value: date) -> None:  # type: ignore[no-untyped-def]
+def type_date(qtbot, field, value: date) -> None:
     """Tab into the date (selects the day section) and type the digits: dd, mm, åååå advance by themselves."""
     field.setFocus(Qt.FocusReason.TabFocusReason)
     qtbot.keyClicks(field, f"{value:%d%m%Y}")
     assert field.value() == value
 
 
-def finish(qtbot, wizard: ScenarioWizard) -> None:  # type: ignore[no-untyped-def]
+def finish(qtbot, wizard: ScenarioWizard) -> None:
     assert wizard.currentId() == PAGE_PLAN
     click(qtbot, wizard.button(QWizard.WizardButton.FinishButton))
 
 
 def plan_rows(wizard: ScenarioWizard) -> list[tuple[str, ...]]:
     table = wizard.plan_page.table
-    return [tuple(table.item(r, c).text() for c in range(table.columnCount())) for r in range(table.rowCount())]
+    return [tuple(cell(table, r, c).text() for c in range(table.columnCount())) for r in range(table.rowCount())]
 
 
-def through_to_plan(qtbot, wizard: ScenarioWizard) -> None:  # type: ignore[no-untyped-def]
+def through_to_plan(qtbot, wizard: ScenarioWizard) -> None:
     """From the expected-date page on: keep the prefilled flags, no new consent."""
     while wizard.currentId() != PAGE_PLAN:
         press_next(qtbot, wizard)
@@ -171,7 +175,7 @@ def test_scenario_1_unchanged_need_gives_orientering_and_no_varsling(qtbot, serv
 def test_scenario_2_b5_varsling_8_days_before_faerdigbehandlet_judged_by_a_doctor(qtbot, services: Services) -> None:
     admission_id = services.admit("0202809999")
     wizard = open_wizard(qtbot, services, admission_id)
-    emitted = []
+    emitted: list[object] = []
     wizard.assessed.connect(emitted.append)
     answer(qtbot, wizard.indsats_page, "Ja, patienten har en kommunal indsats")
     press_next(qtbot, wizard)
@@ -495,7 +499,7 @@ def test_buttons_and_texts_are_danish(qtbot, services: Services) -> None:
     assert wizard.minimumWidth() >= 640
     for page_id in wizard.pageIds():
         page = wizard.page(page_id)
-        assert page.title()
+        assert isinstance(page, _Page) and page.title()
         assert page.guidance.wordWrap()
     wizard.reject()
 

@@ -29,7 +29,7 @@ def ctx(sqlite_url: str) -> Iterator[ServiceContext]:
 
 
 @pytest.mark.parametrize("page_type", [RatesPage, CalendarPage, ProfilePage])
-def test_saving_without_the_right_is_refused_on_the_page(qtbot, ctx: ServiceContext, page_type) -> None:  # type: ignore[no-untyped-def]
+def test_saving_without_the_right_is_refused_on_the_page(qtbot, ctx: ServiceContext, page_type) -> None:
     page = page_type(ctx)
     qtbot.addWidget(page)
     page.show()

@@ -28,6 +28,7 @@ from coordinator_app.services.settings import (
 from coordinator_app.services.statistics import StatisticsService
 from coordinator_app.services.ward import WardProfile, load_profile
 from coordinator_app.ui.settings_dialog import SettingsDialog, open_settings_dialog
+from coordinator_app.ui.widgets import cell
 from coordinator_app.workdays import WorkCalendar
 
 DEMO_MOMENT = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # as tests/ui/conftest.py
@@ -42,13 +43,13 @@ def ctx(demo_db_path: Path) -> Iterator[ServiceContext]:
     db.dispose()
 
 
-def activate(qtbot, widget: QWidget) -> None:  # type: ignore[no-untyped-def]
+def activate(qtbot, widget: QWidget) -> None:
     widget.activateWindow()
     qtbot.waitUntil(widget.isActiveWindow)
 
 
 @pytest.fixture
-def open_dialog(qtbot, ctx: ServiceContext):  # type: ignore[no-untyped-def]
+def open_dialog(qtbot, ctx: ServiceContext):
     from coordinator_app.ui.app import ensure_application, install_danish
 
     install_danish(ensure_application())
@@ -67,19 +68,19 @@ def open_dialog(qtbot, ctx: ServiceContext):  # type: ignore[no-untyped-def]
 
 
 def set_cell(dialog: SettingsDialog, row: int, column: int, text: str) -> None:
-    dialog.rates.table.item(row, column).setText(text)
+    cell(dialog.rates.table, row, column).setText(text)
 
 
 # -- Sengedagstakst --------------------------------------------------------------------------------------------
 
 
-def test_without_a_rate_the_page_says_the_legal_ceiling_is_used(open_dialog) -> None:  # type: ignore[no-untyped-def]
+def test_without_a_rate_the_page_says_the_legal_ceiling_is_used(open_dialog) -> None:
     page = open_dialog().rates
     assert page.table.rowCount() == 0
     assert "lovens loft" in page.current.text() and "1.976 kr." in page.current.text()
 
 
-def test_a_rate_typed_the_danish_way_is_saved_and_read_back(qtbot, open_dialog, ctx: ServiceContext) -> None:  # type: ignore[no-untyped-def]
+def test_a_rate_typed_the_danish_way_is_saved_and_read_back(qtbot, open_dialog, ctx: ServiceContext) -> None:
     dialog = open_dialog()
     dialog.tabs.setCurrentWidget(dialog.rates)
     page = dialog.rates
@@ -121,7 +122,7 @@ def test_a_rate_typed_the_danish_way_is_saved_and_read_back(qtbot, open_dialog, 
 )
 def test_an_unusable_rate_is_refused_in_danish_and_nothing_saved(
     qtbot, open_dialog, ctx: ServiceContext, row: tuple[str, str, str], message: str
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     dialog = open_dialog()
     page = dialog.rates
     page.add_year()
@@ -136,7 +137,7 @@ def test_an_unusable_rate_is_refused_in_danish_and_nothing_saved(
     assert dialog.saved_keys == []
 
 
-def test_an_empty_table_cannot_be_saved(open_dialog, ctx: ServiceContext) -> None:  # type: ignore[no-untyped-def]
+def test_an_empty_table_cannot_be_saved(open_dialog, ctx: ServiceContext) -> None:
     page = open_dialog().rates
     assert not page.save()
     assert page.error.text() == "⚠ Angiv mindst én sengedagstakst."
@@ -146,7 +147,7 @@ def test_an_empty_table_cannot_be_saved(open_dialog, ctx: ServiceContext) -> Non
 # -- Kalender og regler -----------------------------------------------------------------------------------------
 
 
-def test_calendar_settings_round_trip(qtbot, open_dialog, ctx: ServiceContext) -> None:  # type: ignore[no-untyped-def]
+def test_calendar_settings_round_trip(qtbot, open_dialog, ctx: ServiceContext) -> None:
     dialog = open_dialog()
     page = dialog.calendar
     assert page.extra.isChecked()
@@ -183,7 +184,7 @@ def test_calendar_settings_round_trip(qtbot, open_dialog, ctx: ServiceContext) -
     assert not again.dirty
 
 
-def test_the_agreement_presets_set_the_units(qtbot, open_dialog) -> None:  # type: ignore[no-untyped-def]
+def test_the_agreement_presets_set_the_units(qtbot, open_dialog) -> None:
     page = open_dialog().calendar
     qtbot.mouseClick(page.child_button, Qt.MouseButton.LeftButton)
     units = {key: combo.currentData() for key, combo in page.unit_boxes.items()}
@@ -197,7 +198,7 @@ def test_the_agreement_presets_set_the_units(qtbot, open_dialog) -> None:  # typ
 # -- Afsnittets profil --------------------------------------------------------------------------------------------
 
 
-def test_ward_profile_is_checked_and_saved(qtbot, open_dialog, ctx: ServiceContext) -> None:  # type: ignore[no-untyped-def]
+def test_ward_profile_is_checked_and_saved(qtbot, open_dialog, ctx: ServiceContext) -> None:
     dialog = open_dialog()
     dialog.tabs.setCurrentWidget(dialog.profile)
     page = dialog.profile
@@ -217,7 +218,7 @@ def test_ward_profile_is_checked_and_saved(qtbot, open_dialog, ctx: ServiceConte
 # -- Kommuner og centre ------------------------------------------------------------------------------------------
 
 
-def test_a_kommunes_secure_mailbox_is_saved(qtbot, open_dialog, ctx: ServiceContext) -> None:  # type: ignore[no-untyped-def]
+def test_a_kommunes_secure_mailbox_is_saved(qtbot, open_dialog, ctx: ServiceContext) -> None:
     dialog = open_dialog()
     dialog.tabs.setCurrentWidget(dialog.kommuner)
     page = dialog.kommuner
@@ -240,7 +241,7 @@ def test_a_kommunes_secure_mailbox_is_saved(qtbot, open_dialog, ctx: ServiceCont
     assert page.count.text().startswith("Viser 1 af 98 kommuner · 1 har en systemindgang")
 
 
-def test_the_wards_own_kommuner_are_chosen_on_the_kommuner_page(qtbot, open_dialog, ctx: ServiceContext) -> None:  # type: ignore[no-untyped-def]
+def test_the_wards_own_kommuner_are_chosen_on_the_kommuner_page(qtbot, open_dialog, ctx: ServiceContext) -> None:
     """Issue 9: the kommuner chosen at first run can be changed later; they count as the ward's own."""
     from coordinator_app.services.first_run import load_ward_setup
 
@@ -265,7 +266,7 @@ def test_the_wards_own_kommuner_are_chosen_on_the_kommuner_page(qtbot, open_dial
     assert page.count.text().startswith("Viser 97 af 98 kommuner")
 
 
-def test_a_ward_is_added_to_the_centre_list(qtbot, open_dialog, ctx: ServiceContext) -> None:  # type: ignore[no-untyped-def]
+def test_a_ward_is_added_to_the_centre_list(qtbot, open_dialog, ctx: ServiceContext) -> None:
     dialog = open_dialog()
     page = dialog.kommuner
     centre = next(iter(page.centres()))
@@ -285,7 +286,7 @@ def test_a_ward_is_added_to_the_centre_list(qtbot, open_dialog, ctx: ServiceCont
 # -- the dialog ----------------------------------------------------------------------------------------------------
 
 
-def test_closing_with_unsaved_changes_asks_first(qtbot, open_dialog) -> None:  # type: ignore[no-untyped-def]
+def test_closing_with_unsaved_changes_asks_first(qtbot, open_dialog) -> None:
     dialog = open_dialog()
     dialog.profile.phone.setText("11 22 33 44")
     dialog.profile.phone.textEdited.emit("11 22 33 44")
@@ -301,7 +302,7 @@ def test_closing_with_unsaved_changes_asks_first(qtbot, open_dialog) -> None:  #
     qtbot.waitUntil(lambda: not dialog.isVisible())
 
 
-def test_closing_without_changes_just_closes(qtbot, open_dialog) -> None:  # type: ignore[no-untyped-def]
+def test_closing_without_changes_just_closes(qtbot, open_dialog) -> None:
     dialog = open_dialog()
     assert dialog.unsaved() == []
     dialog.reject()
@@ -309,10 +310,10 @@ def test_closing_without_changes_just_closes(qtbot, open_dialog) -> None:  # typ
     qtbot.waitUntil(lambda: not dialog.isVisible())
 
 
-def test_the_kontaktbog_opens_from_the_dialog(qtbot, open_dialog) -> None:  # type: ignore[no-untyped-def]
+def test_the_kontaktbog_opens_from_the_dialog(qtbot, open_dialog) -> None:
     dialog = open_dialog()
     qtbot.mouseClick(dialog.contacts_button, Qt.MouseButton.LeftButton)
     assert dialog.contacts is not None and dialog.contacts.isVisible()
     assert dialog.contacts.windowTitle() == "Kontaktbog"
     dialog.contacts.reject()
-    qtbot.waitUntil(lambda: not dialog.contacts.isVisible())  # type: ignore[union-attr]
+    qtbot.waitUntil(lambda: not dialog.contacts.isVisible())

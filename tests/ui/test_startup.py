@@ -40,6 +40,7 @@ def test_demo_is_refused_over_real_data(qtbot, tmp_path: Path, monkeypatch) -> N
     with db.session() as s:
         KommuneRepository(s).upsert_many([Kommune("101", "København", "Hovedstaden")])
         p = PatientRepository(s).add(Patient(None, "0101709999", "Testa", "Fiktivsen"))
+        assert p.id is not None
         AdmissionRepository(s).add(
             Admission(None, p.id, "Psykiatrisk Center København", "Afsnit 1", date(2026, 11, 1), "101")
         )

@@ -69,7 +69,7 @@ def test_a_write_waits_for_the_gate_and_nothing_is_written_when_it_refuses(tmp_p
 
 def test_a_whole_file_starts_with_the_check_beside_and_writes_go_ahead_after(
     qtbot, demo_db_path: Path, tmp_path: Path, warnings: list[str]
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     db, passphrase = app_module.open_with_passphrase(str(demo_db_path), check_later=True)
     assert db is not None and db in app_module._START_CHECKS
     started = app_module.start_window(db, passphrase, options(tmp_path))
@@ -88,7 +88,7 @@ def test_a_whole_file_starts_with_the_check_beside_and_writes_go_ahead_after(
 
 def test_a_damaged_file_found_while_the_window_is_built_ends_read_only_with_the_warning(
     qtbot, demo_db_path: Path, tmp_path: Path, warnings: list[str]
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     damage(demo_db_path)
     before = demo_db_path.read_bytes()
     db, passphrase = app_module.open_with_passphrase(str(demo_db_path), check_later=True)

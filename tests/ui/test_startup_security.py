@@ -25,7 +25,7 @@ def answers(monkeypatch: pytest.MonkeyPatch, *replies: str | None) -> list[str]:
     prompts: list[str] = []
     queue = list(replies)
 
-    def fake(_parent, _title, text, _echo):  # type: ignore[no-untyped-def]
+    def fake(_parent, _title, text, _echo):
         prompts.append(text)
         reply = queue.pop(0)
         return (reply or "", reply is not None)

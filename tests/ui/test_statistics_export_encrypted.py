@@ -35,7 +35,7 @@ def ctx(demo_db_path: Path) -> Iterator[ServiceContext]:
     db.dispose()
 
 
-def tab_for(qtbot, ctx: ServiceContext, *, demo: bool) -> StatisticsTab:  # type: ignore[no-untyped-def]
+def tab_for(qtbot, ctx: ServiceContext, *, demo: bool) -> StatisticsTab:
     tab = StatisticsTab(StatisticsService(ctx), lambda _ids, _title: None, today=ctx.clock.today, demo=demo)
     qtbot.addWidget(tab)
     with qtbot.waitSignal(tab.computed, timeout=10_000):
@@ -44,14 +44,14 @@ def tab_for(qtbot, ctx: ServiceContext, *, demo: bool) -> StatisticsTab:  # type
 
 
 def choose(monkeypatch: pytest.MonkeyPatch, target: Path, suggested: list[str]) -> None:
-    def fake(_parent, _caption, directory, _filter):  # type: ignore[no-untyped-def]
+    def fake(_parent, _caption, directory, _filter):
         suggested.append(directory)
         return str(target), ""
 
     monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(fake))
 
 
-def give_password(qtbot) -> None:  # type: ignore[no-untyped-def]
+def give_password(qtbot) -> None:
     qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), ExportPasswordDialog))
     dialog = QApplication.activeModalWidget()
     assert isinstance(dialog, ExportPasswordDialog)

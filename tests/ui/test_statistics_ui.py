@@ -35,6 +35,7 @@ from coordinator_app.ui.admission_list import open_admission_list
 from coordinator_app.ui.charts import format_count, format_days, format_share, nice_ticks
 from coordinator_app.ui.statistics_tab import StatisticsTab
 from coordinator_app.ui.statistics_view import figure_basis, figure_value, preset_period
+from coordinator_app.ui.widgets import cell
 
 DEMO_MOMENT = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # as tests/ui/conftest.py
 LAST_12_MONTHS = (date(2025, 11, 24), date(2026, 11, 23))
@@ -69,7 +70,7 @@ def out(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def screen(qtbot, ctx: ServiceContext) -> Screen:  # type: ignore[no-untyped-def]
+def screen(qtbot, ctx: ServiceContext) -> Screen:
     from coordinator_app.ui.app import ensure_application, install_danish
 
     install_danish(ensure_application())
@@ -93,37 +94,37 @@ def exported_lines(screen: Screen) -> list[str]:
 
 
 def texts(table: QTableWidget, row: int) -> list[str]:
-    return [table.item(row, column).text() for column in range(table.columnCount())]
+    return [cell(table, row, column).text() for column in range(table.columnCount())]
 
 
 def kommune_rows(tab: StatisticsTab) -> dict[str, list[str]]:
     """The kommune table by kommune code."""
     table = tab.kommune_table
-    return {table.item(r, 0).data(Qt.ItemDataRole.UserRole): texts(table, r) for r in range(table.rowCount())}
+    return {cell(table, r, 0).data(Qt.ItemDataRole.UserRole): texts(table, r) for r in range(table.rowCount())}
 
 
-def double_click_cell(qtbot, table: QTableWidget, row: int, column: int) -> None:  # type: ignore[no-untyped-def]
-    table.scrollToItem(table.item(row, column))
-    rect = table.visualItemRect(table.item(row, column))
+def double_click_cell(qtbot, table: QTableWidget, row: int, column: int) -> None:
+    table.scrollToItem(cell(table, row, column))
+    rect = table.visualItemRect(cell(table, row, column))
     qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())  # a double-click starts so
     qtbot.mouseDClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
 
 
-def double_click_bar(qtbot, chart, index: int) -> None:  # type: ignore[no-untyped-def]
+def double_click_bar(qtbot, chart, index: int) -> None:
     qtbot.mouseDClick(chart, Qt.MouseButton.LeftButton, pos=chart.bar_rect(index).center())
 
 
-def screen_value(unit: FigureUnit, value: object) -> str:
+def screen_value(unit: FigureUnit, value: float | None) -> str:
     """A spreadsheet number written the way the screen writes it."""
     if value is None:
         return "–"
     if unit is FigureUnit.SHARE:
-        return format_share(float(value))  # type: ignore[arg-type]
+        return format_share(float(value))
     if unit is FigureUnit.DAYS:
-        return format_days(float(value))  # type: ignore[arg-type]
+        return format_days(float(value))
     if unit is FigureUnit.KRONER:
         return format_kroner(Decimal(str(value)))
-    return format_count(int(value))  # type: ignore[call-overload]
+    return format_count(int(value))
 
 
 # -- the figures -----------------------------------------------------------------------------------------------
@@ -139,7 +140,7 @@ def test_the_tab_opens_on_the_last_12_months_with_the_services_figures(screen: S
     assert tab.figures.rowCount() == len(expected.figures)
     for row, f in enumerate(expected.figures):
         assert texts(tab.figures, row) == [f.label, figure_value(f), figure_basis(f), f.rule_id]
-        assert f.definition in tab.figures.item(row, 1).toolTip()
+        assert f.definition in cell(tab.figures, row, 1).toolTip()
     assert tab.heading.text() == "24-11-2025 – 23-11-2026 · Alle kommuner"
     assert "1.976 kr." in tab.figure_rate.text() and "Indstillinger" in tab.figure_rate.text()
 
@@ -185,13 +186,14 @@ def test_choosing_a_figure_explains_it_under_the_table(screen: Screen) -> None:
 )
 def test_presets_set_the_period_and_the_figures_follow(
     qtbot, screen: Screen, ctx: ServiceContext, preset: str, period: tuple[date, date]
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     tab = screen.tab
     tab.preset.setCurrentText(preset)
     with qtbot.waitSignal(tab.computed, timeout=10_000):
         tab.preset.activated.emit(tab.preset.currentIndex())
     assert tab.period() == period
-    assert tab.statistics().figures == StatisticsService(ctx).compute(*period).figures  # type: ignore[union-attr]
+    shown = tab.statistics()
+    assert shown is not None and shown.figures == StatisticsService(ctx).compute(*period).figures
 
 
 def test_editing_a_date_by_hand_is_a_custom_period() -> None:
@@ -199,12 +201,13 @@ def test_editing_a_date_by_hand_is_a_custom_period() -> None:
     assert preset_period("Sidste 12 måneder", date(2024, 2, 29)) == (date(2023, 3, 1), date(2024, 2, 29))
 
 
-def test_a_date_typed_by_hand_recomputes_after_a_pause(qtbot, screen: Screen) -> None:  # type: ignore[no-untyped-def]
+def test_a_date_typed_by_hand_recomputes_after_a_pause(qtbot, screen: Screen) -> None:
     tab = screen.tab
     with qtbot.waitSignal(tab.computed, timeout=10_000):
         tab.date_from.set_value(date(2026, 6, 1))
     assert tab.preset.currentText() == "Valgfri periode"
-    assert tab.statistics().period_from == date(2026, 6, 1)  # type: ignore[union-attr]
+    shown = tab.statistics()
+    assert shown is not None and shown.period_from == date(2026, 6, 1)
 
 
 def test_kommune_filter_lists_the_kommuner_in_use_and_filters(screen: Screen, ctx: ServiceContext) -> None:
@@ -216,7 +219,8 @@ def test_kommune_filter_lists_the_kommuner_in_use_and_filters(screen: Screen, ct
     tab.set_kommune("147")
     assert tab.recompute()
     expected = service.compute(*LAST_12_MONTHS, kommune_code="147")
-    assert tab.statistics().figures == expected.figures  # type: ignore[union-attr]
+    shown = tab.statistics()
+    assert shown is not None and shown.figures == expected.figures
     assert tab.heading.text().endswith("Frederiksberg Kommune")
     assert list(kommune_rows(tab)) == ["147"]
     tab.set_kommune("101")
@@ -235,7 +239,7 @@ def test_a_reversed_period_is_refused_in_danish_and_not_exported(screen: Screen,
     assert list(out.iterdir()) == []
 
 
-def test_showing_the_tab_computes_lazily_and_again_after_mark_stale(qtbot, ctx: ServiceContext) -> None:  # type: ignore[no-untyped-def]
+def test_showing_the_tab_computes_lazily_and_again_after_mark_stale(qtbot, ctx: ServiceContext) -> None:
     calls: list[tuple[date, date, str | None]] = []
 
     class Counting(StatisticsService):
@@ -260,7 +264,7 @@ def test_showing_the_tab_computes_lazily_and_again_after_mark_stale(qtbot, ctx: 
 # -- click-through ---------------------------------------------------------------------------------------------
 
 
-def test_double_click_on_a_figure_opens_its_admissions(qtbot, screen: Screen) -> None:  # type: ignore[no-untyped-def]
+def test_double_click_on_a_figure_opens_its_admissions(qtbot, screen: Screen) -> None:
     tab = screen.tab
     stats = tab.statistics()
     assert stats is not None
@@ -280,7 +284,7 @@ def test_the_context_menu_also_opens_a_shares_denominator(screen: Screen) -> Non
     assert stats is not None
     row = next(r for r, f in enumerate(stats.figures) if f.key is FigureKey.MEETINGS_IN_TIME)
     f = stats.figures[row]
-    tab._figure_menu(tab.figures.visualItemRect(tab.figures.item(row, 0)).center())
+    tab._figure_menu(tab.figures.visualItemRect(cell(tab.figures, row, 0)).center())
     actions = [a.text() for a in tab.figure_menu.actions()]
     assert actions == [
         f"Vis indlæggelserne bag tallet ({len(f.admission_ids)})",
@@ -291,7 +295,7 @@ def test_the_context_menu_also_opens_a_shares_denominator(screen: Screen) -> Non
     assert screen.last_ids() == f.denominator_ids
 
 
-def test_double_click_on_a_bar_opens_its_admissions(qtbot, screen: Screen) -> None:  # type: ignore[no-untyped-def]
+def test_double_click_on_a_bar_opens_its_admissions(qtbot, screen: Screen) -> None:
     tab = screen.tab
     stats = tab.statistics()
     assert stats is not None
@@ -308,7 +312,7 @@ def test_double_click_on_a_bar_opens_its_admissions(qtbot, screen: Screen) -> No
         assert f"Indlæggelsestid {bucket.label}" in screen.opened[-1][1]
 
 
-def test_the_cost_chart_shows_the_top_kommuner_and_the_rest(qtbot, screen: Screen) -> None:  # type: ignore[no-untyped-def]
+def test_the_cost_chart_shows_the_top_kommuner_and_the_rest(qtbot, screen: Screen) -> None:
     tab = screen.tab
     tab.pages.setCurrentIndex(1)
     stats = tab.statistics()
@@ -329,7 +333,7 @@ def test_the_cost_chart_shows_the_top_kommuner_and_the_rest(qtbot, screen: Scree
     assert screen.last_ids() == ranked[9].faerdigmeldt_ids
 
 
-def test_kommune_table_holds_each_kommunes_numbers_and_opens_them(qtbot, screen: Screen) -> None:  # type: ignore[no-untyped-def]
+def test_kommune_table_holds_each_kommunes_numbers_and_opens_them(qtbot, screen: Screen) -> None:
     tab = screen.tab
     tab.pages.setCurrentIndex(1)
     stats = tab.statistics()
@@ -345,14 +349,14 @@ def test_kommune_table_holds_each_kommunes_numbers_and_opens_them(qtbot, screen:
             format_kroner(k.cost),
             ", ".join(str(y) for y in k.rate_years) or "–",
         ]
-    first = tab.kommune_table.item(0, 0).data(Qt.ItemDataRole.UserRole)
+    first = cell(tab.kommune_table, 0, 0).data(Qt.ItemDataRole.UserRole)
     assert first == max(stats.kommuner, key=lambda k: k.bed_days).code  # most bed days first
     t = stats.total
     assert tab.total.text().startswith(f"I alt: {format_count(t.admissions)} indlæggelser")
     assert f"{format_count(t.bed_days)} sengedage · {format_kroner(t.cost)}" in tab.total.text()
     copenhagen = next(k for k in stats.kommuner if k.code == "101")
     table = tab.kommune_table
-    row = next(r for r in range(table.rowCount()) if table.item(r, 0).data(Qt.ItemDataRole.UserRole) == "101")
+    row = next(r for r in range(table.rowCount()) if cell(table, r, 0).data(Qt.ItemDataRole.UserRole) == "101")
     double_click_cell(qtbot, tab.kommune_table, row, 1)
     assert screen.last_ids() == copenhagen.admission_ids
     double_click_cell(qtbot, tab.kommune_table, row, 3)
@@ -360,15 +364,16 @@ def test_kommune_table_holds_each_kommunes_numbers_and_opens_them(qtbot, screen:
     assert screen.opened[-1][1].startswith("Færdigmeldte sengedage – København")
 
 
-def test_the_admission_list_shows_the_admissions_and_opens_one(qtbot, screen: Screen, ctx: ServiceContext) -> None:  # type: ignore[no-untyped-def]
+def test_the_admission_list_shows_the_admissions_and_opens_one(qtbot, screen: Screen, ctx: ServiceContext) -> None:
     stats = screen.tab.statistics()
     assert stats is not None
     ids = stats.figure(FigureKey.VARSLING_IN_TIME).admission_ids
     dialog = open_admission_list(None, AdmissionService(ctx), [*ids, 999_999], "Varslinger sendt rettidigt")
     qtbot.addWidget(dialog)
     assert sorted(dialog.admission_ids()) == list(ids)
-    assert dialog.table.item(0, 2).text().endswith("-xxxx")  # CPR masked
-    assert dialog.table.horizontalHeaderItem(3).text() == "Indlagt"
+    assert cell(dialog.table, 0, 2).text().endswith("-xxxx")  # CPR masked
+    header = dialog.table.horizontalHeaderItem(3)
+    assert header is not None and header.text() == "Indlagt"
     first = dialog.admission_ids()[0]
     with qtbot.waitSignal(dialog.admission_activated) as signal:
         double_click_cell(qtbot, dialog.table, 0, 1)
@@ -382,7 +387,7 @@ def test_the_admission_list_shows_the_admissions_and_opens_one(qtbot, screen: Sc
 def choose_file(monkeypatch: pytest.MonkeyPatch, path: Path) -> list[str]:
     suggested: list[str] = []
 
-    def fake(_parent, _caption, directory, _filter):  # type: ignore[no-untyped-def]
+    def fake(_parent, _caption, directory, _filter):
         suggested.append(directory)
         return str(path), ""
 
@@ -505,8 +510,9 @@ def test_a_full_disk_leaves_the_earlier_file_and_no_half_written_one(
 
     monkeypatch.setattr(view.os, "fsync", full)
     assert not screen.tab.export_to(target, "csv")
-    assert "Der er ikke plads nok på drevet" in screen.tab.message_box.text()  # type: ignore[union-attr]
-    screen.tab.message_box.close()  # type: ignore[union-attr]
+    box = screen.tab.message_box
+    assert box is not None and "Der er ikke plads nok på drevet" in box.text()
+    box.close()
     assert target.read_text(encoding="utf-8") == "den gamle fil"
     assert list(out.iterdir()) == [target]  # the temporary file is gone too
 
@@ -519,8 +525,10 @@ def test_no_permission_is_explained(screen: Screen, out: Path, monkeypatch: pyte
 
     monkeypatch.setattr(view.os, "replace", refused)
     assert not screen.tab.export_to(out / "statistik.xlsx", "xlsx")
-    text = screen.tab.message_box.text()  # type: ignore[union-attr]
-    screen.tab.message_box.close()  # type: ignore[union-attr]
+    box = screen.tab.message_box
+    assert box is not None
+    text = box.text()
+    box.close()
     assert f"Du har ikke adgang til at gemme i mappen {out}" in text
     assert list(out.iterdir()) == []
 

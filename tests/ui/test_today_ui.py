@@ -33,7 +33,7 @@ CTRL = Qt.KeyboardModifier.ControlModifier
 
 
 @pytest.fixture
-def started(qtbot, demo_db_path: Path, tmp_path: Path) -> Iterator[object]:  # type: ignore[no-untyped-def]
+def started(qtbot, demo_db_path: Path, tmp_path: Path) -> Iterator[object]:
     """The main window exactly as the program starts it (``main_window`` may pick a tab for other tests)."""
     install_danish(ensure_application())
     db = open_database(f"sqlite:///{demo_db_path}")
@@ -47,12 +47,12 @@ def started(qtbot, demo_db_path: Path, tmp_path: Path) -> Iterator[object]:  # t
     db.dispose()
 
 
-def show(window, tab) -> None:  # type: ignore[no-untyped-def]
+def show(window, tab) -> None:
     window.tabs.setCurrentWidget(tab)
     assert window.tabs.currentWidget() is tab
 
 
-def expected_open_deadlines(window) -> list[tuple[int, str, str, date]]:  # type: ignore[no-untyped-def]
+def expected_open_deadlines(window) -> list[tuple[int, str, str, date]]:
     """(admission, rule ID, description, due) of every open deadline the ward acts on, from the engine."""
     with window._ctx.database.session() as s:
         current = [r.admission_id for r in list_rows(s, include_discharged=False) if r.discharged is None]
@@ -70,8 +70,8 @@ def expected_open_deadlines(window) -> list[tuple[int, str, str, date]]:  # type
     return sorted(out)
 
 
-def leaf_indexes(model) -> list[QModelIndex]:  # type: ignore[no-untyped-def]
-    out = []
+def leaf_indexes(model) -> list[QModelIndex]:
+    out: list[QModelIndex] = []
     for g in range(model.rowCount()):
         group = model.index(g, 0)
         out.extend(model.index(r, 0, group) for r in range(model.rowCount(group)))
@@ -190,13 +190,13 @@ def test_ctrl_digits_switch_tabs_and_ctrl_m_still_shows_moeder(main_window, qtbo
 
 
 # -- Færdigmeldte ----------------------------------------------------------------------------------------------
-def expected_faerdigmeldte(window) -> dict[int, tuple[Status, date, int, int]]:  # type: ignore[no-untyped-def]
+def expected_faerdigmeldte(window) -> dict[int, tuple[Status, date | None, int, int]]:
     """admission → (status, færdigmeldt since, bed days, days i bero) from the engine."""
     with window._ctx.database.session() as s:
         current = [r.admission_id for r in list_rows(s, include_discharged=False) if r.discharged is None]
         admissions = AdmissionRepository(s).get_many(current)
         events = EventRepository(s).for_admissions(current)
-    out = {}
+    out: dict[int, tuple[Status, date | None, int, int]] = {}
     for i in current:
         state = replay(admissions[i], events[i])
         if state.status in (Status.FAERDIGMELDT, Status.I_BERO):

@@ -35,6 +35,7 @@ def schedule_meeting(ctx: ServiceContext) -> int:
             center="Psykiatrisk Center København", ward="Afsnit 1", admitted=today - timedelta(days=3),
         )
     )  # fmt: skip
+    assert created.patient_id is not None and created.admission_id is not None
     planned = datetime.combine(today, datetime.min.time(), COPENHAGEN) + timedelta(days=1, hours=10)
     meeting = MeetingService(ctx).schedule(
         ScheduleInput(created.patient_id, created.admission_id, Occasion.UNDER_INDLAEGGELSE, today, planned)
