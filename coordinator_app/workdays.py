@@ -1,9 +1,10 @@
 """The Danish working-day calendar behind every "arbejdsdage"/"hverdage" deadline (agreement.md).
 
 A working day is Monday–Friday that is not a Danish public holiday (``danish_holidays``: the fixed days and
-the Easter-dependent ones; Store Bededag is a holiday up to and including 2023 and not from 2024). Computed here
-rather than with the ``holidays`` package: Denmark needs a dozen lines, while loading that package's country
-registry costs ~0.3 s at start-up. The tests check every year 1900–2100 against ``holidays.DK``.
+the Easter-dependent ones, counted from ``dateutil.easter``; Store Bededag is a holiday up to and including 2023
+and not from 2024). Computed here rather than with the ``holidays`` package: Denmark needs a dozen lines, while
+loading that package's country registry costs ~0.3 s at start-up. The tests check every year 1900–2100 against
+``holidays.DK``.
 
 Many public workplaces also close on Grundlovsdag (5 June), juleaften (24 December) and nytårsaften
 (31 December): these *extra closing days* are a setting, on by default.
@@ -21,6 +22,8 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
+
+from dateutil.easter import easter
 
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 
@@ -44,27 +47,14 @@ _EASTER_HOLIDAYS: tuple[tuple[int, str], ...] = (
 STORE_BEDEDAG_LAST_YEAR = 2023  # abolished from 2024 (lov nr. 133 af 24. februar 2023)
 
 
-def easter_sunday(year: int) -> date:
-    """Western (Gregorian) Easter Sunday: the anonymous Gregorian algorithm (Meeus/Jones/Butcher)."""
-    a, b, c = year % 19, year // 100, year % 100
-    d, e = divmod(b, 4)
-    g = (8 * b + 13) // 25
-    h = (19 * a + b - d - g + 15) % 30
-    i, k = divmod(c, 4)
-    weekday = (32 + 2 * e + 2 * i - h - k) % 7
-    m = (a + 11 * h + 22 * weekday) // 451
-    month, day = divmod(h + weekday - 7 * m + 114, 31)
-    return date(year, month, day + 1)
-
-
 def danish_holidays(year: int) -> dict[date, str]:
     """Denmark's public holidays (helligdage) in ``year`` → Danish name; the same days as ``holidays.DK``."""
-    easter = easter_sunday(year)
+    easter_sunday = easter(year)  # Western (Gregorian) Easter
     out = {date(year, 1, 1): "Nytårsdag"}
     for offset, name in _EASTER_HOLIDAYS:
-        out[easter + timedelta(days=offset)] = name
+        out[easter_sunday + timedelta(days=offset)] = name
     if year <= STORE_BEDEDAG_LAST_YEAR:
-        out[easter + timedelta(days=26)] = "Store bededag"  # the fourth Friday after Easter
+        out[easter_sunday + timedelta(days=26)] = "Store bededag"  # the fourth Friday after Easter
     out[date(year, 12, 25)] = "Juledag"
     out[date(year, 12, 26)] = "Anden juledag"
     return dict(sorted(out.items()))

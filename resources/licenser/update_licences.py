@@ -42,7 +42,6 @@ LICENCES = {
     "msoffcrypto-tool": "MIT",
     "olefile": "BSD-2-Clause",
     "openpyxl": "MIT",
-    "pyaes": "MIT",
     "pycryptodomex": "BSD-2-Clause AND Unlicense",
     "pypdfium2": "Apache-2.0 OR BSD-3-Clause (PDFium: BSD-3-Clause m.fl.)",
     "pyside6-essentials": "LGPL-3.0-only",

@@ -4,10 +4,14 @@ CSV in an AES zip. Each opens with the password, not without it, and holds exact
 from __future__ import annotations
 
 import io
+import shutil
+import subprocess
 import zipfile
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import msoffcrypto
+import pypdfium2 as pdfium
 import pytest
 import pyzipper
 from openpyxl import Workbook, load_workbook
@@ -62,6 +66,30 @@ def test_a_pdf_is_protected_once_and_only_pdfs_are_accepted() -> None:
         protect_pdf(protected, PASSWORD)
     with pytest.raises(ValueError, match="ikke en PDF"):
         protect_pdf(b"PK\x03\x04", PASSWORD)
+    with pytest.raises(ValueError, match="kan ikke læses"):
+        protect_pdf(b"%PDF-1.4\nnot a pdf after all", PASSWORD)
+
+
+def test_a_protected_pdf_opens_in_pdfium_and_poppler_only_with_the_password(tmp_path: Path) -> None:
+    """Readers other than the library that encrypts: PDFium (Chrome, Edge; our print preview) and poppler."""
+    protected = protect_pdf(sample_pdf(), PASSWORD)
+    for wrong in (None, "forkert-kode"):
+        with pytest.raises(pdfium.PdfiumError, match="password"):
+            pdfium.PdfDocument(protected, password=wrong)
+    document = pdfium.PdfDocument(protected, password=PASSWORD)
+    try:
+        assert "010190-9909" in document[0].get_textpage().get_text_range()
+    finally:
+        document.close()
+
+    assert shutil.which("pdftotext") is not None, "poppler-utils is installed by scripts/setup.sh"
+    path = tmp_path / "beskyttet.pdf"
+    path.write_bytes(protected)
+    for no_or_wrong_password in ([], ["-upw", "forkert-kode"]):
+        done = subprocess.run(["pdftotext", *no_or_wrong_password, str(path), "-"], capture_output=True, text=True)
+        assert done.returncode != 0 and "010190" not in done.stdout
+    done = subprocess.run(["pdftotext", "-upw", PASSWORD, str(path), "-"], capture_output=True, text=True, check=True)
+    assert "010190-9909" in done.stdout
 
 
 def test_a_protected_xlsx_needs_the_password_and_then_opens_in_openpyxl() -> None:

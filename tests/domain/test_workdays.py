@@ -14,7 +14,6 @@ from coordinator_app.workdays import (
     CALENDAR_NAME_PUBLIC,
     WorkCalendar,
     danish_holidays,
-    easter_sunday,
     local_date,
 )
 
@@ -74,8 +73,8 @@ def test_own_danish_holidays_equal_holidays_dk_every_year_1900_to_2100() -> None
 @pytest.mark.parametrize(
     ("year", "easter"), [(2008, D(2008, 3, 23)), (2011, D(2011, 4, 24)), (2024, D(2024, 3, 31)), (2026, D(2026, 4, 5))]
 )
-def test_easter_sunday(year: int, easter: date) -> None:
-    assert easter_sunday(year) == easter
+def test_easter_sunday_is_paaskedag(year: int, easter: date) -> None:
+    assert danish_holidays(year)[easter] == "Påskedag"
 
 
 def test_closing_reason_names_the_day_in_danish() -> None:

@@ -1,8 +1,8 @@
 """Start-up imports only what the first screen needs (issue 7: cold start to a populated list ≤ 4× a bare Qt window).
 
-PDF rendering (reportlab), PDF preview (pypdfium2), the XLSX export (openpyxl), invitations (icalendar) and the
-holiday package are loaded when first used; the main window module must not pull them in. Checked in a fresh
-interpreter, so what other tests imported does not count."""
+PDF rendering (reportlab), PDF preview (pypdfium2), PDF encryption (pypdf), the XLSX export (openpyxl), invitations
+(icalendar) and the holiday package are loaded when first used; the main window module must not pull them in.
+Checked in a fresh interpreter, so what other tests imported does not count."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import os
 import subprocess
 import sys
 
-HEAVY = ("reportlab", "openpyxl", "pypdfium2", "holidays", "icalendar")
+HEAVY = ("reportlab", "openpyxl", "pypdfium2", "pypdf", "holidays", "icalendar")
 #: The tabs other than I dag and Patienter are built on first show, so their modules wait too.
 LATER_TABS = ("coordinator_app.ui.meetings_tab", "coordinator_app.ui.statistics_tab", "coordinator_app.ui.charts")
 
