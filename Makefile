@@ -14,7 +14,7 @@ bundle: setup
 
 ## Set up (idempotent) and start the app on the demo database in the user's data folder.
 run: setup
-	$(VENV)/bin/koordinator --demo --database "$$($(PY) -m coordinator_app.cli --print-demo-url)"
+	$(VENV)/bin/koordinator --demo --database "$$($(PY) -m coordinator_app.cli.commands --print-demo-url)"
 
 ## Set up (idempotent) and run every test: layering contracts, domain, storage (SQLite + PostgreSQL), GUI.
 test: setup

@@ -82,8 +82,8 @@ WORDS = ("k", "kø", "købe", "københavn", "hansen")  # typed one keystroke at 
 def list_section(bench: BenchDatabase, runs: int) -> list[Line]:
     from PySide6.QtCore import QSortFilterProxyModel, Qt
 
-    from coordinator_app.ui.admission_table import COL_NAME, COL_NEXT, AdmissionTableModel
-    from coordinator_app.ui.app import ensure_application
+    from coordinator_app.ui.patients.admission_table import COL_NAME, COL_NEXT, AdmissionTableModel
+    from coordinator_app.ui.shell.app import ensure_application
 
     ensure_application()
     ctx = bench.ctx
@@ -252,10 +252,10 @@ def query_section(bench: BenchDatabase, runs: int) -> list[Line]:
 
 
 def autosave_section(bench: BenchDatabase, runs: int) -> list[Line]:
-    from coordinator_app.meetings import MeetingForm, Occasion
+    from coordinator_app.domain.meetings import MeetingForm, Occasion
     from coordinator_app.services.meetings import MeetingService, ScheduleInput
-    from coordinator_app.ui import live_meeting
-    from coordinator_app.ui.app import ensure_application
+    from coordinator_app.ui.meetings import live_meeting
+    from coordinator_app.ui.shell.app import ensure_application
 
     ensure_application()
     ctx = bench.ctx
@@ -302,12 +302,12 @@ def autosave_section(bench: BenchDatabase, runs: int) -> list[Line]:
 #: its services are ready and the start's ``quick_check`` has passed (``READY``): ``ui.startup``'s hooks.
 APP_CHILD = """
 import sys, time
-from coordinator_app.ui import startup
+from coordinator_app.ui.shell import startup
 def stamp(what):
     return lambda window: print(f"{what} {time.monotonic()!r} {window.model.rowCount()}", flush=True)
 startup.on_shown.append(stamp("SHOWN"))
 startup.on_ready.append(stamp("READY"))
-from coordinator_app.cli import main
+from coordinator_app.cli.commands import main
 sys.exit(main(sys.argv[1:]))
 """
 

@@ -1,3 +1,3 @@
-from coordinator_app.cli import main
+from coordinator_app.cli.commands import main
 
 raise SystemExit(main())

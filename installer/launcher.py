@@ -6,7 +6,7 @@ package folder itself on the analysis path, so its modules could also be found a
 
 import sys
 
-from coordinator_app.cli import main
+from coordinator_app.cli.commands import main
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -15,8 +15,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from coordinator_app.services.context import fixed_clock
 from coordinator_app.storage import open_database
-from coordinator_app.ui.admission_dialog import AdmissionDialog
-from coordinator_app.ui.app import LaunchOptions, build_window, ensure_application, install_danish
+from coordinator_app.ui.patients.admission_dialog import AdmissionDialog
+from coordinator_app.ui.shell.app import LaunchOptions, build_window, ensure_application, install_danish
 
 
 def main(out: Path) -> None:
@@ -64,8 +64,8 @@ def main(out: Path) -> None:
         dialog.grab().save(str(out / "admission_dialog_error.png"))
         dialog.reject()
         # A varsling for an orienteret patient: the notification dialog.
-        from coordinator_app.model import EventKind
-        from coordinator_app.ui.notification_dialog import NotificationDialog
+        from coordinator_app.domain.model import EventKind
+        from coordinator_app.ui.patients.notification_dialog import NotificationDialog
 
         for row in range(window.model.rowCount()):
             if window.model.row_at(row).status == "Orienteret":
@@ -96,7 +96,7 @@ def main(out: Path) -> None:
         window.details.send_menu.grab().save(str(out / "send_menu.png"))
         window.details.send_menu.hide()
         # A scheduled netværksmøde: the admission's Møder tab and the ward's Møder tab.
-        from coordinator_app.meetings import Occasion
+        from coordinator_app.domain.meetings import Occasion
         from coordinator_app.services.meetings import ScheduleInput
 
         now = window._ctx.clock.now()

@@ -12,7 +12,7 @@ from types import ModuleType
 import pytest
 from packaging.utils import canonicalize_name
 
-from coordinator_app.ui.licences import TEXT_FILES, licence_dir, licence_texts, load_libraries
+from coordinator_app.ui.shell.licences import TEXT_FILES, licence_dir, licence_texts, load_libraries
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "resources" / "licenser" / "update_licences.py"

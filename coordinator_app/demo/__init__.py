@@ -5,7 +5,7 @@
 each other by id, so storage can bulk-load them as they are.
 
 Everyone is made up: names come from common Danish name lists (``_names.py``), and every CPR number
-follows the demo convention of :mod:`coordinator_app.cpr` — a real birth date, løbenummer **99xx** and a
+follows the demo convention of :mod:`coordinator_app.domain.cpr` — a real birth date, løbenummer **99xx** and a
 deliberately **failing modulus-11 check** — so it passes ``stdnum.dk.cpr.validate`` yet
 ``cpr.is_synthetic()`` recognises it. Every admission has ``demo=True``.
 
@@ -21,7 +21,7 @@ make the deadline engine see what a well-run ward has done: of the ~40 current a
 deadlines most are met, about six are overdue (each a different duty), about four fall due today, and
 the kommune side shows one case past its 12 weeks (G1) and one missed status meeting (G2). The current
 admissions draw from their own random stream, so the same stages show whatever ``today`` is. Events fall
-on working days of :class:`coordinator_app.workdays.WorkCalendar` (the app's calendar) in office hours.
+on working days of :class:`coordinator_app.domain.workdays.WorkCalendar` (the app's calendar) in office hours.
 
 The history is sized for statistics (H in agreement.md), not for one ward's bed count: ~1,600
 admissions a year, median stay ~3 weeks with a long tail, færdigmeldt periods, readmissions within
@@ -35,14 +35,14 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import NamedTuple
 
-from coordinator_app.cpr import synthetic_cpr
 from coordinator_app.demo._current import CURRENT_SPECS, admitted_on, current_plan
 from coordinator_app.demo._names import COORDINATORS, FAMILY, FEMALE, MALE
 from coordinator_app.demo._stories import history_plan
 from coordinator_app.demo._timeline import Draft, Plan, answers
-from coordinator_app.model import Admission, AdmissionFlags, Event, Kommune, Patient
-from coordinator_app.reference import HOME_REGION, load_centres, load_kommuner
-from coordinator_app.workdays import COPENHAGEN, WorkCalendar
+from coordinator_app.domain.cpr import synthetic_cpr
+from coordinator_app.domain.model import Admission, AdmissionFlags, Event, Kommune, Patient
+from coordinator_app.domain.reference import HOME_REGION, load_centres, load_kommuner
+from coordinator_app.domain.workdays import COPENHAGEN, WorkCalendar
 
 __all__ = ["DEMO_CENTER", "DEMO_WARD", "DemoWard", "generate_demo_ward"]
 

@@ -24,9 +24,9 @@ from typing import Any
 from coordinator_app.demo import _milestones as notes
 from coordinator_app.demo._stories import faerdig_channel, notify_channel
 from coordinator_app.demo._timeline import ORIENT_OUT, K, Plan, Timeline, answers, days
-from coordinator_app.model import AdmissionFlags, Channel
-from coordinator_app.rules import Milestone
-from coordinator_app.workdays import WorkCalendar
+from coordinator_app.domain.model import AdmissionFlags, Channel
+from coordinator_app.domain.rules import Milestone
+from coordinator_app.domain.workdays import WorkCalendar
 
 
 @dataclass(frozen=True)

@@ -23,8 +23,8 @@ import random
 from datetime import date, timedelta
 
 from coordinator_app.demo._timeline import AFTER, Timeline
-from coordinator_app.model import AdmissionFlags
-from coordinator_app.rules import Milestone
+from coordinator_app.domain.model import AdmissionFlags
+from coordinator_app.domain.rules import Milestone
 
 M = Milestone
 

@@ -8,8 +8,8 @@ from datetime import date
 
 from coordinator_app.demo import _milestones as notes
 from coordinator_app.demo._timeline import DISCHARGE, ORIENT_OUT, K, Plan, Timeline, answers, days
-from coordinator_app.model import AdmissionFlags, Channel
-from coordinator_app.workdays import WorkCalendar
+from coordinator_app.domain.model import AdmissionFlags, Channel
+from coordinator_app.domain.workdays import WorkCalendar
 
 
 def notify_channel(rng: random.Random) -> Channel:

@@ -11,7 +11,7 @@ event but for the notes that record post-discharge duties (D1 epikrise, D3 korre
 
 Milestones (``rules.Milestone``) are NOTE events with ``data["milestone"]``: the facts a well-run ward records
 so the deadline engine sees a duty done (A3, A4, B8, D1–D8, E1–E2, F1, G1–G3). See ``_milestones.py``.
-Every event lands on a working day of ``coordinator_app.workdays.WorkCalendar``.
+Every event lands on a working day of ``coordinator_app.domain.workdays.WorkCalendar``.
 """
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ from datetime import date, timedelta
 from typing import Any
 
 from coordinator_app.demo._names import DOCTORS
-from coordinator_app.model import Channel, EventKind
-from coordinator_app.workdays import WorkCalendar
+from coordinator_app.domain.model import Channel, EventKind
+from coordinator_app.domain.workdays import WorkCalendar
 
 K = EventKind
 # Same-day order: assessment, expected date, process chain, meetings, milestone notes, orientering om

@@ -40,8 +40,17 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph, Table, TableStyle
 
-from coordinator_app.cpr import format_cpr
-from coordinator_app.discharge_plans import (
+from coordinator_app.documents import layout
+from coordinator_app.documents.layout import (
+    CONTENT_WIDTH,
+    LONG_ROW,
+    PAGE_HEIGHT,
+    DocumentMeta,
+    FlowingTable,
+    format_date,
+)
+from coordinator_app.domain.cpr import format_cpr
+from coordinator_app.domain.discharge_plans import (
     LEGAL_REFERENCES,
     PARTY_ROLE_LABELS,
     PLAN_TITLES,
@@ -51,15 +60,6 @@ from coordinator_app.discharge_plans import (
     PlanContent,
     PlanKind,
     SentTo,
-)
-from coordinator_app.documents import layout
-from coordinator_app.documents.layout import (
-    CONTENT_WIDTH,
-    LONG_ROW,
-    PAGE_HEIGHT,
-    DocumentMeta,
-    FlowingTable,
-    format_date,
 )
 
 DRAFT_MARKING = "KLADDE – ikke gældende"

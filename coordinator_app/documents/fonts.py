@@ -7,11 +7,11 @@ it is never used.
 Where the files come from, in order:
 
 1. ``resources/fonts/DejaVuSans*.ttf`` (shipped with the app, licence in ``LICENSE-DejaVu.txt``), found
-   through :func:`coordinator_app.reference.resources_dir`;
+   through :func:`coordinator_app.domain.reference.resources_dir`;
 2. reportlab's bundled Bitstream Vera (``reportlab/fonts/Vera*.ttf``), also embedded, with a warning in
    the log: the documents stay correct (æ, ø, å, §, –), but Vera has no ☐/☒, so check boxes print
    as ``[X]``/``[ ]``;
-3. neither: :class:`~coordinator_app.errors.KoordinatorError` with a Danish message telling the user to
+3. neither: :class:`~coordinator_app.domain.errors.KoordinatorError` with a Danish message telling the user to
    reinstall.
 """
 
@@ -27,8 +27,8 @@ from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
-from coordinator_app.errors import KoordinatorError
-from coordinator_app.reference import resources_dir
+from coordinator_app.domain.errors import KoordinatorError
+from coordinator_app.domain.reference import resources_dir
 
 log = logging.getLogger("koordinator.documents.fonts")
 

@@ -59,7 +59,7 @@ from reportlab.platypus import (
 from reportlab.platypus.flowables import _listWrapOn
 
 from coordinator_app.documents.fonts import FontFamily, document_fonts
-from coordinator_app.workdays import COPENHAGEN
+from coordinator_app.domain.workdays import COPENHAGEN
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 MARGIN_LEFT = MARGIN_RIGHT = 20 * mm

@@ -37,7 +37,6 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import CondPageBreak, Flowable, Paragraph, TableStyle
 
-from coordinator_app.cpr import format_cpr
 from coordinator_app.documents import layout
 from coordinator_app.documents.layout import (
     CONTENT_WIDTH,
@@ -49,7 +48,8 @@ from coordinator_app.documents.layout import (
     format_date,
     format_datetime,
 )
-from coordinator_app.meetings import (
+from coordinator_app.domain.cpr import format_cpr
+from coordinator_app.domain.meetings import (
     OCCASION_LABELS,
     SECTOR_LABELS,
     AgreementStatus,
@@ -60,7 +60,7 @@ from coordinator_app.meetings import (
     SectionKind,
     TemplateSection,
 )
-from coordinator_app.workdays import local_date
+from coordinator_app.domain.workdays import local_date
 
 REFERAT_TITLE = "Referat af tværsektorielt netværksmøde"
 SUBTITLE = "Netværksmødeskabelon · Samarbejdsaftale om voksne borgere med psykisk sygdom (2022)"

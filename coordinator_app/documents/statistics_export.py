@@ -25,7 +25,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
-from coordinator_app.statistics import Figure, FigureUnit, Statistics
+from coordinator_app.domain.statistics import Figure, FigureUnit, Statistics
 
 __all__ = [
     "FIGURE_HEADERS",

@@ -28,11 +28,11 @@ from enum import StrEnum
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable
 
-from coordinator_app.cpr import format_cpr
 from coordinator_app.documents import layout
 from coordinator_app.documents.layout import DocumentMeta, format_date, format_datetime
-from coordinator_app.scenarios import varsling_due
-from coordinator_app.workdays import WorkCalendar
+from coordinator_app.domain.cpr import format_cpr
+from coordinator_app.domain.scenarios import varsling_due
+from coordinator_app.domain.workdays import WorkCalendar
 
 
 class FormType(StrEnum):

@@ -13,15 +13,16 @@ from datetime import date
 
 from sqlalchemy.exc import IntegrityError
 
-from coordinator_app import cpr as cpr_rules
-from coordinator_app import validation
-from coordinator_app.access import Permission
-from coordinator_app.audit import AuditAction
-from coordinator_app.deadlines import Deadline
-from coordinator_app.errors import ProcessError, StorageError, ValidationError
-from coordinator_app.meetings import Task, tasks_of
-from coordinator_app.model import Admission, AdmissionFlags, Event, EventKind, Kommune, Patient
-from coordinator_app.process import STATUS_LABELS
+from coordinator_app.domain import cpr as cpr_rules
+from coordinator_app.domain import validation
+from coordinator_app.domain.access import Permission
+from coordinator_app.domain.audit import AuditAction
+from coordinator_app.domain.deadlines import Deadline
+from coordinator_app.domain.errors import ProcessError, StorageError, ValidationError
+from coordinator_app.domain.meetings import Task, tasks_of
+from coordinator_app.domain.model import Admission, AdmissionFlags, Event, EventKind, Kommune, Patient
+from coordinator_app.domain.process import STATUS_LABELS
+from coordinator_app.domain.special_groups import Reminder, reminders
 from coordinator_app.services.audit import AuditService, LastChange
 from coordinator_app.services.context import ServiceContext, require
 from coordinator_app.services.deadline_cache import DeadlineCache
@@ -30,7 +31,6 @@ from coordinator_app.services.ward_view import (
     AdmissionRow,
     admission_rows,
 )
-from coordinator_app.special_groups import Reminder, reminders
 from coordinator_app.storage.repositories import (
     AdmissionRepository,
     EventRepository,

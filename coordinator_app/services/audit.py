@@ -18,8 +18,8 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from coordinator_app.access import Permission
-from coordinator_app.audit import ACTION_LABELS, AuditAction, AuditEntry, VerifyResult
+from coordinator_app.domain.access import Permission
+from coordinator_app.domain.audit import ACTION_LABELS, AuditAction, AuditEntry, VerifyResult
 from coordinator_app.services.context import COPENHAGEN, ServiceContext, require
 from coordinator_app.storage.audit_repository import AuditRepository
 

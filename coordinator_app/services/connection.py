@@ -33,7 +33,7 @@ from platformdirs import user_config_dir
 from sqlalchemy import URL, create_engine, inspect, make_url, text
 from sqlalchemy.exc import ArgumentError, DBAPIError
 
-from coordinator_app.errors import KoordinatorError, StorageError, ValidationError
+from coordinator_app.domain.errors import KoordinatorError, StorageError, ValidationError
 
 __all__ = [
     "CONFIG_NAME",

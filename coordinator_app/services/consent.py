@@ -12,11 +12,11 @@ from datetime import UTC, date, datetime, time
 
 from sqlalchemy.orm import Session
 
-from coordinator_app import validation
-from coordinator_app.access import Permission
-from coordinator_app.audit import AuditAction
-from coordinator_app.errors import ValidationError
-from coordinator_app.model import CONSENT_RECIPIENT_LABELS, Consent, ConsentMethod, ConsentRecipient
+from coordinator_app.domain import validation
+from coordinator_app.domain.access import Permission
+from coordinator_app.domain.audit import AuditAction
+from coordinator_app.domain.errors import ValidationError
+from coordinator_app.domain.model import CONSENT_RECIPIENT_LABELS, Consent, ConsentMethod, ConsentRecipient
 from coordinator_app.services.admissions import Changes
 from coordinator_app.services.audit import AuditService
 from coordinator_app.services.context import COPENHAGEN, ServiceContext, require

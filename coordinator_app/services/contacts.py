@@ -17,12 +17,12 @@ import re
 from dataclasses import dataclass
 from typing import TypedDict
 
-from coordinator_app import validation
-from coordinator_app.access import Permission
-from coordinator_app.errors import ValidationError
-from coordinator_app.meetings import Sector
-from coordinator_app.model import Contact, Kommune
-from coordinator_app.reference import HOME_REGION, danish_sort_key
+from coordinator_app.domain import validation
+from coordinator_app.domain.access import Permission
+from coordinator_app.domain.errors import ValidationError
+from coordinator_app.domain.meetings import Sector
+from coordinator_app.domain.model import Contact, Kommune
+from coordinator_app.domain.reference import HOME_REGION, danish_sort_key
 from coordinator_app.services.context import ServiceContext, require
 from coordinator_app.storage.failures import conflict
 from coordinator_app.storage.repositories import ContactRepository, KommuneRepository

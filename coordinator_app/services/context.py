@@ -20,9 +20,9 @@ from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from coordinator_app.access import DEMO_PRINCIPAL, Permission, Principal, Role, check_permission
-from coordinator_app.rules import DEFAULT_SETTINGS, RuleSettings
-from coordinator_app.workdays import WorkCalendar
+from coordinator_app.domain.access import DEMO_PRINCIPAL, Permission, Principal, Role, check_permission
+from coordinator_app.domain.rules import DEFAULT_SETTINGS, RuleSettings
+from coordinator_app.domain.workdays import WorkCalendar
 
 if TYPE_CHECKING:  # the first screen is built before the storage layer loads (issue 7: cold start)
     from coordinator_app.storage import Database

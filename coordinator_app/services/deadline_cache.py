@@ -26,13 +26,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
-from coordinator_app.deadlines import Deadline, deadlines_and_state
-from coordinator_app.errors import ProcessError
-from coordinator_app.model import Admission, Event
-from coordinator_app.process import ProcessState
-from coordinator_app.rules import RuleSettings
+from coordinator_app.domain.deadlines import Deadline, deadlines_and_state
+from coordinator_app.domain.errors import ProcessError
+from coordinator_app.domain.model import Admission, Event
+from coordinator_app.domain.process import ProcessState
+from coordinator_app.domain.rules import RuleSettings
+from coordinator_app.domain.workdays import WorkCalendar
 from coordinator_app.storage.sqlite_rows import Stamp
-from coordinator_app.workdays import WorkCalendar
 
 if TYPE_CHECKING:  # the first screen derives without SQLAlchemy loaded (issue 7: cold start)
     from sqlalchemy.orm import Session

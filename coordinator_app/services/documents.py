@@ -15,14 +15,15 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy.orm import Session
 
 from coordinator_app import __version__
-from coordinator_app.access import Permission
-from coordinator_app.audit import AuditAction
-from coordinator_app.errors import KoordinatorError, ValidationError
-from coordinator_app.model import EVENT_LABELS, Admission, ArchivedDocument, Event, EventKind, Patient
+from coordinator_app.domain.access import Permission
+from coordinator_app.domain.audit import AuditAction
+from coordinator_app.domain.errors import KoordinatorError, ValidationError
+from coordinator_app.domain.model import EVENT_LABELS, Admission, ArchivedDocument, Event, EventKind, Patient
+from coordinator_app.domain.special_groups import contact_role, notify_role, recipient_kommune
+from coordinator_app.domain.workdays import local_date
 from coordinator_app.services.audit import AuditService
 from coordinator_app.services.context import ServiceContext, require
 from coordinator_app.services.ward import load_profile
-from coordinator_app.special_groups import contact_role, notify_role, recipient_kommune
 from coordinator_app.storage.repositories import (
     AdmissionRepository,
     ConsentRepository,
@@ -31,7 +32,6 @@ from coordinator_app.storage.repositories import (
     KommuneRepository,
     PatientRepository,
 )
-from coordinator_app.workdays import local_date
 
 if TYPE_CHECKING:  # reportlab is imported when a form is rendered, not at start-up (issue 7)
     from coordinator_app.documents.varslingsblanket import VarslingsblanketData

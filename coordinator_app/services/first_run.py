@@ -28,10 +28,10 @@ from pathlib import Path
 from platformdirs import user_data_dir
 from sqlalchemy import MetaData
 
-from coordinator_app import validation
-from coordinator_app.access import check_full_name, check_password, check_username
-from coordinator_app.errors import KoordinatorError, StorageError, ValidationError
-from coordinator_app.reference import load_kommuner
+from coordinator_app.domain import validation
+from coordinator_app.domain.access import check_full_name, check_password, check_username
+from coordinator_app.domain.errors import KoordinatorError, StorageError, ValidationError
+from coordinator_app.domain.reference import load_kommuner
 from coordinator_app.services import connection
 from coordinator_app.services.context import Clock, ServiceContext
 from coordinator_app.services.settings import MAX_CENTRE, MAX_WARD, add_ward, centre_list, update_ward_profile
@@ -178,7 +178,7 @@ def check_ward(ward: WardInput) -> WardInput:
 def save_ward_kommuner(ctx: ServiceContext, codes: Sequence[str]) -> WardSetup:
     """Change which kommuner the ward works with (chosen at first run, changed later under Indstillinger).
     Needs MANAGE_SETTINGS; a database set up before issue 9 gets a setup named after its first centre/ward."""
-    from coordinator_app.access import Permission
+    from coordinator_app.domain.access import Permission
     from coordinator_app.services.context import require
 
     require(ctx, Permission.MANAGE_SETTINGS)

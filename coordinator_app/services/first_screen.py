@@ -18,7 +18,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
-from coordinator_app.reference import Centre
+from coordinator_app.domain.reference import Centre
 from coordinator_app.services.context import Clock, ServiceContext
 from coordinator_app.services.deadline_cache import DeadlineCache
 from coordinator_app.services.settings import (

@@ -35,11 +35,12 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from coordinator_app import __version__, validation
-from coordinator_app.access import Permission
-from coordinator_app.audit import AuditAction
-from coordinator_app.errors import NotFoundError, StorageError, ValidationError
-from coordinator_app.meetings import (
+from coordinator_app import __version__
+from coordinator_app.domain import validation
+from coordinator_app.domain.access import Permission
+from coordinator_app.domain.audit import AuditAction
+from coordinator_app.domain.errors import NotFoundError, StorageError, ValidationError
+from coordinator_app.domain.meetings import (
     OCCASION_RULES,
     AgreementStatus,
     Meeting,
@@ -55,7 +56,7 @@ from coordinator_app.meetings import (
     meeting_deadline,
     tasks_of,
 )
-from coordinator_app.model import (
+from coordinator_app.domain.model import (
     CONSENT_RECIPIENT_LABELS,
     Admission,
     ArchivedDocument,
@@ -64,8 +65,9 @@ from coordinator_app.model import (
     EventKind,
     Patient,
 )
-from coordinator_app.process import check_transition, effective_events, replay
-from coordinator_app.rules import DEFAULT_SETTINGS
+from coordinator_app.domain.process import check_transition, effective_events, replay
+from coordinator_app.domain.rules import DEFAULT_SETTINGS
+from coordinator_app.domain.workdays import local_date
 from coordinator_app.services.audit import AuditService
 from coordinator_app.services.consent import active_consent
 from coordinator_app.services.contacts import contact_order
@@ -81,7 +83,6 @@ from coordinator_app.storage.repositories import (
     MeetingTemplateRepository,
     PatientRepository,
 )
-from coordinator_app.workdays import local_date
 
 REFERAT = "netvaerksmoede_referat"
 PARTICIPANT_BASIS = "Deltager (C7)"

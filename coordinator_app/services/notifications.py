@@ -12,12 +12,14 @@ import dataclasses
 from dataclasses import dataclass
 from datetime import datetime
 
-from coordinator_app import validation
-from coordinator_app.access import Permission, denial_message
-from coordinator_app.audit import AuditAction
-from coordinator_app.errors import ProcessError, ValidationError
-from coordinator_app.model import EVENT_LABELS, Channel, Event, EventKind
-from coordinator_app.process import allowed_actions, check_transition, replay
+from coordinator_app.domain import validation
+from coordinator_app.domain.access import Permission, denial_message
+from coordinator_app.domain.audit import AuditAction
+from coordinator_app.domain.errors import ProcessError, ValidationError
+from coordinator_app.domain.model import EVENT_LABELS, Channel, Event, EventKind
+from coordinator_app.domain.process import allowed_actions, check_transition, replay
+from coordinator_app.domain.special_groups import recipient_kommune
+from coordinator_app.domain.workdays import local_date
 from coordinator_app.services.admissions import Changes
 from coordinator_app.services.audit import AuditService
 from coordinator_app.services.context import ServiceContext, require
@@ -28,9 +30,7 @@ from coordinator_app.services.documents import (
     consent_basis_in,
     recipient_role_for,
 )
-from coordinator_app.special_groups import recipient_kommune
 from coordinator_app.storage.repositories import AdmissionRepository, EventRepository, PatientRepository
-from coordinator_app.workdays import local_date
 
 #: The actions offered on an admission, in menu order, with their Danish menu text.
 ACTIONS: tuple[tuple[EventKind, str], ...] = (

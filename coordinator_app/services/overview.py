@@ -23,12 +23,14 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from coordinator_app.bed_days import bed_day_cost, bed_day_dates
-from coordinator_app.cpr import mask_cpr
-from coordinator_app.deadlines import Deadline, DeadlineState, compute_deadlines
-from coordinator_app.errors import KoordinatorError, ProcessError
-from coordinator_app.meetings import Task, tasks_of
-from coordinator_app.process import STATUS_LABELS, Period, Status, replay
+from coordinator_app.domain.bed_days import bed_day_cost, bed_day_dates
+from coordinator_app.domain.cpr import mask_cpr
+from coordinator_app.domain.deadlines import Deadline, DeadlineState, compute_deadlines
+from coordinator_app.domain.errors import KoordinatorError, ProcessError
+from coordinator_app.domain.meetings import Task, tasks_of
+from coordinator_app.domain.process import STATUS_LABELS, Period, Status, replay
+from coordinator_app.domain.special_groups import BOPAELSKOMMUNE, OPHOLDSKOMMUNE
+from coordinator_app.domain.statistics import responsible_kommune
 from coordinator_app.services.context import ServiceContext
 from coordinator_app.services.settings import load_rate_setting
 from coordinator_app.services.ward_view import (
@@ -38,8 +40,6 @@ from coordinator_app.services.ward_view import (
     bucket_of,
     today_items_of,
 )
-from coordinator_app.special_groups import BOPAELSKOMMUNE, OPHOLDSKOMMUNE
-from coordinator_app.statistics import responsible_kommune
 from coordinator_app.storage.quick_read import WardRead
 from coordinator_app.storage.repositories import (
     AdmissionRepository,

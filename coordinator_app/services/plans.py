@@ -30,11 +30,12 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
-from coordinator_app import __version__, validation
-from coordinator_app.access import Permission
-from coordinator_app.audit import AuditAction
-from coordinator_app.deadlines import compute_deadlines
-from coordinator_app.discharge_plans import (
+from coordinator_app import __version__
+from coordinator_app.domain import validation
+from coordinator_app.domain.access import Permission
+from coordinator_app.domain.audit import AuditAction
+from coordinator_app.domain.deadlines import compute_deadlines
+from coordinator_app.domain.discharge_plans import (
     PLAN_DEFINITE,
     PLAN_DOCUMENT_KIND,
     PLAN_TITLES,
@@ -58,11 +59,12 @@ from coordinator_app.discharge_plans import (
     requirement,
     validate_dates,
 )
-from coordinator_app.errors import ProcessError, ValidationError
-from coordinator_app.meetings import MeetingStatus
-from coordinator_app.model import Admission, ArchivedDocument, Event, EventKind, Patient, PlanFacts
-from coordinator_app.reference import official_kommune_name
-from coordinator_app.rules import Milestone
+from coordinator_app.domain.errors import ProcessError, ValidationError
+from coordinator_app.domain.meetings import MeetingStatus
+from coordinator_app.domain.model import Admission, ArchivedDocument, Event, EventKind, Patient, PlanFacts
+from coordinator_app.domain.reference import official_kommune_name
+from coordinator_app.domain.rules import Milestone
+from coordinator_app.domain.workdays import local_date
 from coordinator_app.services.audit import AuditService
 from coordinator_app.services.context import ServiceContext, require
 from coordinator_app.services.ward import load_profile
@@ -75,7 +77,6 @@ from coordinator_app.storage.repositories import (
     MeetingRepository,
     PatientRepository,
 )
-from coordinator_app.workdays import local_date
 
 if TYPE_CHECKING:  # reportlab is imported when a plan is rendered, not at start-up (issue 7)
     from coordinator_app.documents.discharge_plan import DischargePlanDocument

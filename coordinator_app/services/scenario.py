@@ -10,17 +10,17 @@ import dataclasses
 from dataclasses import dataclass
 from datetime import date
 
-from coordinator_app import validation
-from coordinator_app.access import Permission
-from coordinator_app.errors import ValidationError
-from coordinator_app.model import AdmissionFlags, ConsentMethod, Event, EventKind
-from coordinator_app.process import replay
-from coordinator_app.rules import RuleSettings
-from coordinator_app.scenarios import SCENARIO_LABELS, ScenarioAnswers, ScenarioPlan, decide
+from coordinator_app.domain import validation
+from coordinator_app.domain.access import Permission
+from coordinator_app.domain.errors import ValidationError
+from coordinator_app.domain.model import AdmissionFlags, ConsentMethod, Event, EventKind
+from coordinator_app.domain.process import replay
+from coordinator_app.domain.rules import RuleSettings
+from coordinator_app.domain.scenarios import SCENARIO_LABELS, ScenarioAnswers, ScenarioPlan, decide
+from coordinator_app.domain.special_groups import recipient_kommune
 from coordinator_app.services.admissions import Changes
 from coordinator_app.services.consent import ConsentInput, ConsentService
 from coordinator_app.services.context import ServiceContext, require
-from coordinator_app.special_groups import recipient_kommune
 from coordinator_app.storage.repositories import AdmissionRepository, EventRepository, KommuneRepository
 
 STEP_LABELS = {

@@ -27,15 +27,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from coordinator_app import validation
-from coordinator_app.access import Permission
-from coordinator_app.bed_days import BedDayRates, RateBand
-from coordinator_app.errors import ValidationError
-from coordinator_app.reference import Centre, danish_sort_key, load_centres
-from coordinator_app.rules import RULES, RULES_BY_KEY, RuleOverride, RuleSettings, Unit
+from coordinator_app.domain import validation
+from coordinator_app.domain.access import Permission
+from coordinator_app.domain.bed_days import BedDayRates, RateBand
+from coordinator_app.domain.errors import ValidationError
+from coordinator_app.domain.reference import Centre, danish_sort_key, load_centres
+from coordinator_app.domain.rules import RULES, RULES_BY_KEY, RuleOverride, RuleSettings, Unit
+from coordinator_app.domain.workdays import WorkCalendar
 from coordinator_app.services.context import ServiceContext, require
 from coordinator_app.services.ward import WardProfile, save_profile
-from coordinator_app.workdays import WorkCalendar
 
 __all__ = [
     "DAY_UNITS",

@@ -9,10 +9,10 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy.orm import Session
 
-from coordinator_app.audit import AuditAction
-from coordinator_app.errors import KoordinatorError
-from coordinator_app.model import Admission, Consent, ConsentMethod, ConsentRecipient, Kommune
-from coordinator_app.reference import load_kommuner
+from coordinator_app.domain.audit import AuditAction
+from coordinator_app.domain.errors import KoordinatorError
+from coordinator_app.domain.model import Admission, Consent, ConsentMethod, ConsentRecipient, Kommune
+from coordinator_app.domain.reference import load_kommuner
 from coordinator_app.services.audit import AuditService
 from coordinator_app.services.context import COPENHAGEN, ServiceContext
 from coordinator_app.services.ward import DEMO_META_KEY, DEMO_PROFILE, is_demo, save_profile
@@ -60,7 +60,7 @@ def _demo_consents(session: Session, admissions: Sequence[Admission], kommuner: 
 def _demo_meetings(ctx: ServiceContext, admissions: Sequence[Admission]) -> None:
     """Two netværksmøder so the Møder tab and the tasks have something to show: one held last week with
     agreements (one done, one open), one planned in two working days. Fictitious participants only."""
-    from coordinator_app.meetings import (
+    from coordinator_app.domain.meetings import (
         AgreementItem,
         AgreementStatus,
         FollowUp,
@@ -157,8 +157,8 @@ def _demo_plans(ctx: ServiceContext, admissions: Sequence[Admission]) -> None:
     """E1/E2 on about a quarter of the current admissions, each with a planned discharge ahead: some with the
     plan in force (PDF archived), the one with last week's netværksmøde with a kladde pulled from it, the rest
     still missing — so the warning, the deadline in the list and every plan state can be seen."""
-    from coordinator_app.discharge_plans import Offer, PartyRole, PlanKind
-    from coordinator_app.model import PlanFacts
+    from coordinator_app.domain.discharge_plans import Offer, PartyRole, PlanKind
+    from coordinator_app.domain.model import PlanFacts
     from coordinator_app.services.meetings import MeetingService
     from coordinator_app.services.plans import PlanService
 

@@ -1,6 +1,6 @@
 """Statistik (issue 7, measure H): the figures for a period and kommune, loaded in one session in bulk.
 
-The definitions live in ``coordinator_app.statistics``; this service only picks the admissions a period needs
+The definitions live in ``coordinator_app.domain.statistics``; this service only picks the admissions a period needs
 and hands them over with their events, the calendar, today and the ward's bed-day rate (``settings``):
 
 * the period's admissions (at least one day in it), with their events — the only ones whose events are read;
@@ -17,19 +17,19 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, timedelta
 
-from coordinator_app.access import Permission
-from coordinator_app.audit import AuditAction
-from coordinator_app.model import Kommune
-from coordinator_app.services.audit import AuditService
-from coordinator_app.services.context import ServiceContext, require
-from coordinator_app.services.settings import load_rate_setting
-from coordinator_app.statistics import (
+from coordinator_app.domain.access import Permission
+from coordinator_app.domain.audit import AuditAction
+from coordinator_app.domain.model import Kommune
+from coordinator_app.domain.statistics import (
     READMISSION_DAYS,
     Statistics,
     compute_statistics,
     kommune_of,
     responsible_kommune,
 )
+from coordinator_app.services.audit import AuditService
+from coordinator_app.services.context import ServiceContext, require
+from coordinator_app.services.settings import load_rate_setting
 from coordinator_app.storage.repositories import AdmissionRepository, EventRepository, KommuneRepository, list_rows
 
 __all__ = ["StatisticsService"]

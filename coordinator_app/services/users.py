@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
-from coordinator_app.access import (
+from coordinator_app.domain.access import (
     DEMO_PRINCIPAL,
     LOCKOUT,
     ROLE_LABELS,
@@ -35,8 +35,8 @@ from coordinator_app.access import (
     check_username,
     normalize_username,
 )
-from coordinator_app.audit import AuditAction
-from coordinator_app.errors import AuthenticationError, KoordinatorError, ValidationError
+from coordinator_app.domain.audit import AuditAction
+from coordinator_app.domain.errors import AuthenticationError, KoordinatorError, ValidationError
 from coordinator_app.services.audit import AuditService
 from coordinator_app.services.context import COPENHAGEN, ServiceContext, require
 from coordinator_app.storage.users import UserRepository

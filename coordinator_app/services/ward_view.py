@@ -13,18 +13,18 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
-from coordinator_app.cpr import mask_cpr
-from coordinator_app.deadlines import Deadline, DeadlineState, next_deadline
-from coordinator_app.meetings import Task, task_deadlines
-from coordinator_app.model import Admission
-from coordinator_app.process import STATUS_LABELS, Status
-from coordinator_app.rules import RuleSettings
+from coordinator_app.domain.cpr import mask_cpr
+from coordinator_app.domain.deadlines import Deadline, DeadlineState, next_deadline
+from coordinator_app.domain.meetings import Task, task_deadlines
+from coordinator_app.domain.model import Admission
+from coordinator_app.domain.process import STATUS_LABELS, Status
+from coordinator_app.domain.rules import RuleSettings
+from coordinator_app.domain.special_groups import RECIPIENT_LABELS, recipient_kommune
+from coordinator_app.domain.statistics import responsible_kommune
+from coordinator_app.domain.workdays import WorkCalendar
 from coordinator_app.services.deadline_cache import Derived, derive
-from coordinator_app.special_groups import RECIPIENT_LABELS, recipient_kommune
-from coordinator_app.statistics import responsible_kommune
 from coordinator_app.storage.quick_read import WardRead
 from coordinator_app.storage.sqlite_rows import ListRow
-from coordinator_app.workdays import WorkCalendar
 
 log = logging.getLogger("koordinator.services.ward_view")
 

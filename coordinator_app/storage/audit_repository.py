@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from coordinator_app.audit import AuditAction, AuditEntry, VerifyResult, seal, verify_chain
+from coordinator_app.domain.audit import AuditAction, AuditEntry, VerifyResult, seal, verify_chain
 from coordinator_app.storage.orm import AuditRow
 
 __all__ = ["AuditRepository"]

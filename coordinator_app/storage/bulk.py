@@ -14,7 +14,7 @@ from sqlalchemy import Table, delete, text
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session
 
-from coordinator_app.model import Admission, Event, Kommune, Patient
+from coordinator_app.domain.model import Admission, Event, Kommune, Patient
 from coordinator_app.storage.convert import admission_values, event_values, kommune_values, patient_values
 from coordinator_app.storage.orm import (
     AdmissionRow,

@@ -11,7 +11,7 @@ from dataclasses import fields
 from datetime import UTC, datetime
 from typing import Any
 
-from coordinator_app.model import (
+from coordinator_app.domain.model import (
     Admission,
     AdmissionFlags,
     ArchivedDocument,

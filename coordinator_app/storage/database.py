@@ -28,7 +28,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool, StaticPool
 
-from coordinator_app.errors import StorageError
+from coordinator_app.domain.errors import StorageError
 from coordinator_app.storage.failures import (
     RiskyLocationError,
     corrupt,

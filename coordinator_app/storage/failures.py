@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from coordinator_app.errors import StorageError
+from coordinator_app.domain.errors import StorageError
 
 if TYPE_CHECKING:  # the exceptions are needed before SQLAlchemy is loaded (the first screen, issue 7)
     from sqlalchemy import exc as sa_exc

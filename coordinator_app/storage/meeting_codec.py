@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from coordinator_app.meetings import (
+from coordinator_app.domain.meetings import (
     AgreementItem,
     AgreementStatus,
     FollowUp,

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, Engine, inspect, text
 
-from coordinator_app.errors import StorageError
+from coordinator_app.domain.errors import StorageError
 from coordinator_app.storage.backup import backup_from_connection, default_backup_dir
 from coordinator_app.storage.failures import corrupt
 from coordinator_app.storage.quick_read import MIGRATIONS, file_head

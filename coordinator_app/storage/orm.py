@@ -318,7 +318,7 @@ class DischargePlanVersionRow(Base):
 
 
 class AuditRow(Base):
-    """One line of the audit log (issue 8; ``coordinator_app.audit``): append-only and hash-chained. ``seq`` is
+    """One line of the audit log (issue 8; ``coordinator_app.domain.audit``): append-only and hash-chained. ``seq`` is
     numbered by ``AuditRepository.append`` (no gaps), not by a sequence. No foreign keys: the log outlives the
     records it speaks of. The listeners below refuse updates and deletes."""
 

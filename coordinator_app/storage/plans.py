@@ -14,8 +14,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
-from coordinator_app.discharge_plans import DischargePlan, PlanContent, PlanKind, PlanStatus, PlanVersion
-from coordinator_app.errors import NotFoundError
+from coordinator_app.domain.discharge_plans import DischargePlan, PlanContent, PlanKind, PlanStatus, PlanVersion
+from coordinator_app.domain.errors import NotFoundError
 from coordinator_app.storage.bulk import table_of
 from coordinator_app.storage.convert import utc
 from coordinator_app.storage.failures import conflict

@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from coordinator_app.meetings import MeetingStatus, Task, tasks_of
-from coordinator_app.model import Admission, Event
+from coordinator_app.domain.meetings import MeetingStatus, Task, tasks_of
+from coordinator_app.domain.model import Admission, Event
 from coordinator_app.storage.convert import admission_from, events_from
 from coordinator_app.storage.meeting_codec import meeting_from, template_from
 from coordinator_app.storage.sqlite_file import FileKind, SqliteFile, file_kind

@@ -17,9 +17,10 @@ from typing import Any
 from sqlalchemy import Connection, CursorResult, Engine, bindparam, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from coordinator_app.errors import NotFoundError, ValidationError
-from coordinator_app.meetings import Meeting, MeetingContent, MeetingStatus, MeetingTemplate, Sector
-from coordinator_app.model import Admission, ArchivedDocument, Consent, Contact, Event, Kommune, Patient
+from coordinator_app.domain.errors import NotFoundError, ValidationError
+from coordinator_app.domain.meetings import Meeting, MeetingContent, MeetingStatus, MeetingTemplate, Sector
+from coordinator_app.domain.model import Admission, ArchivedDocument, Consent, Contact, Event, Kommune, Patient
+from coordinator_app.domain.workdays import COPENHAGEN
 from coordinator_app.storage.bulk import bulk_load, clear_all, reset_sequences, table_of, upsert_kommuner
 from coordinator_app.storage.convert import (
     DOCUMENT_FIELDS,
@@ -61,7 +62,6 @@ from coordinator_app.storage.orm import (
     WardRow,
 )
 from coordinator_app.storage.sqlite_rows import event_tuples
-from coordinator_app.workdays import COPENHAGEN
 
 __all__ = [
     "AdmissionRepository",

@@ -25,7 +25,7 @@ from typing import Any
 
 import sqlcipher3.dbapi2 as sqlcipher
 
-from coordinator_app.errors import StorageError
+from coordinator_app.domain.errors import StorageError
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 #: The smallest SQLite page; an encrypted file is a whole number of pages (4,096 bytes by default).

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
 from typing import Any, NamedTuple
 
-from coordinator_app.model import AdmissionFlags
+from coordinator_app.domain.model import AdmissionFlags
 
 #: (version, patient_id, newest event id, event count) — the deadline cache's stamp of an admission.
 Stamp = tuple[int | None, int, int | None, int]

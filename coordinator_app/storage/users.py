@@ -14,8 +14,8 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from coordinator_app.access import Role, User, normalize_username
-from coordinator_app.errors import NotFoundError
+from coordinator_app.domain.access import Role, User, normalize_username
+from coordinator_app.domain.errors import NotFoundError
 from coordinator_app.storage.bulk import table_of
 from coordinator_app.storage.convert import utc
 from coordinator_app.storage.failures import conflict

@@ -17,8 +17,8 @@ import pytest
 import pyzipper
 from ward_factory import admit
 
-from coordinator_app.access import Principal, Role
-from coordinator_app.audit_cli import EXPORT_PASSWORD_ENV, run_audit
+from coordinator_app.cli.audit import EXPORT_PASSWORD_ENV, run_audit
+from coordinator_app.domain.access import Principal, Role
 from coordinator_app.services.audit import AuditService
 from coordinator_app.services.context import ServiceContext, fixed_clock
 from coordinator_app.services.setup import ensure_reference_data

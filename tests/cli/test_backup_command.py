@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from db_fixtures import TEST_PASSPHRASE
 
-from coordinator_app import cli
+from coordinator_app.cli import commands as cli
 from coordinator_app.storage import open_database
 from coordinator_app.storage.backup import list_backups
 from coordinator_app.storage.sqlite_file import FileKind, SqliteFile, check_file, file_kind

@@ -10,7 +10,7 @@ import pytest
 from db_fixtures import TEST_PASSPHRASE
 from memory_keyring import *  # noqa: F403 (the fixtures)
 
-from coordinator_app import cli
+from coordinator_app.cli import commands as cli
 from coordinator_app.services import connection
 
 
@@ -35,7 +35,7 @@ def test_without_the_keyring_the_command_asks_for_the_adgangskode(chosen, no_key
 
 def test_demo_alone_never_opens_the_real_database(chosen, monkeypatch) -> None:
     opened: list[object] = []
-    from coordinator_app.ui import app as app_module
+    from coordinator_app.ui.shell import app as app_module
 
     def run(options: app_module.LaunchOptions, _first: object = None) -> int:
         opened.append(options.database_url)

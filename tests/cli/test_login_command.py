@@ -14,7 +14,7 @@ import pytest
 from argon2 import PasswordHasher
 from ward_factory import admit, send_varsling
 
-from coordinator_app.access import Role
+from coordinator_app.domain.access import Role
 from coordinator_app.services.context import ServiceContext, fixed_clock
 from coordinator_app.services.setup import ensure_reference_data
 from coordinator_app.services.users import UserService

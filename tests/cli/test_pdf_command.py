@@ -99,7 +99,7 @@ def test_pdf_command_explains_in_danish_when_there_is_nothing_to_print(database_
 
 def test_pdf_command_writes_the_archived_plan_in_force(tmp_path: Path) -> None:
     """`pdf udskrivningsaftale`/`koordinationsplan`: the exact archived bytes, nothing new issued (E1, E2)."""
-    from coordinator_app.discharge_plans import PlanKind
+    from coordinator_app.domain.discharge_plans import PlanKind
     from coordinator_app.services.plans import PlanService
     from coordinator_app.services.setup import load_demo_ward
 

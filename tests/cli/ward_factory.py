@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from coordinator_app.model import ConsentMethod, ConsentRecipient, EventKind
+from coordinator_app.domain.model import ConsentMethod, ConsentRecipient, EventKind
 from coordinator_app.services.admissions import AdmissionInput, AdmissionService, Changes
 from coordinator_app.services.consent import ConsentInput, ConsentService
 from coordinator_app.services.context import ServiceContext

@@ -15,16 +15,6 @@ from typing import Any
 import pytest
 from pdf_helpers import assert_long_words_printed, fonts_used, long_text, long_word, page_texts
 
-from coordinator_app.discharge_plans import (
-    LEGAL_REFERENCES,
-    PARTY_ROLE_LABELS,
-    Offer,
-    Party,
-    PartyRole,
-    PlanContent,
-    PlanKind,
-    SentTo,
-)
 from coordinator_app.documents.discharge_plan import (
     DRAFT_MARKING,
     EPIKRISE_LINE,
@@ -35,6 +25,16 @@ from coordinator_app.documents.discharge_plan import (
     render_discharge_plan,
 )
 from coordinator_app.documents.layout import CONFIDENTIAL
+from coordinator_app.domain.discharge_plans import (
+    LEGAL_REFERENCES,
+    PARTY_ROLE_LABELS,
+    Offer,
+    Party,
+    PartyRole,
+    PlanContent,
+    PlanKind,
+    SentTo,
+)
 
 AFTALE = PlanKind.UDSKRIVNINGSAFTALE
 PLAN = PlanKind.KOORDINATIONSPLAN

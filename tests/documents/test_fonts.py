@@ -10,8 +10,8 @@ from pdf_helpers import fonts_used, page_texts
 
 from coordinator_app.documents import fonts
 from coordinator_app.documents.varslingsblanket import FormType, render_varslingsblanket
-from coordinator_app.errors import KoordinatorError
-from coordinator_app.reference import RESOURCES_ENV, resources_dir
+from coordinator_app.domain.errors import KoordinatorError
+from coordinator_app.domain.reference import RESOURCES_ENV, resources_dir
 
 FACES = ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "DejaVuSans-Oblique.ttf", "DejaVuSans-BoldOblique.ttf")
 

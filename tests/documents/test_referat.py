@@ -23,7 +23,7 @@ from coordinator_app.documents.referat import (
     REFERAT_TITLE,
     render_referat,
 )
-from coordinator_app.meetings import (
+from coordinator_app.domain.meetings import (
     OCCASION_LABELS,
     AgreementItem,
     AgreementStatus,

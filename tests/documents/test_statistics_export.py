@@ -13,7 +13,6 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
-from coordinator_app.bed_days import BedDayRates, RateBand
 from coordinator_app.demo import generate_demo_ward
 from coordinator_app.documents.statistics_export import (
     FIGURE_HEADERS,
@@ -27,9 +26,10 @@ from coordinator_app.documents.statistics_export import (
     to_csv,
     to_xlsx,
 )
-from coordinator_app.model import Event
-from coordinator_app.statistics import Statistics, compute_statistics
-from coordinator_app.workdays import WorkCalendar
+from coordinator_app.domain.bed_days import BedDayRates, RateBand
+from coordinator_app.domain.model import Event
+from coordinator_app.domain.statistics import Statistics, compute_statistics
+from coordinator_app.domain.workdays import WorkCalendar
 
 TODAY = date(2026, 11, 23)
 FROM, TO = date(2026, 4, 1), date(2026, 6, 30)

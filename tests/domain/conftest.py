@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from coordinator_app.workdays import WorkCalendar
+from coordinator_app.domain.workdays import WorkCalendar
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from helpers import profiles

@@ -7,7 +7,7 @@ from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from coordinator_app.model import Admission, AdmissionFlags, Event, EventKind
+from coordinator_app.domain.model import Admission, AdmissionFlags, Event, EventKind
 
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 _ids = itertools.count(1)

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from coordinator_app.access import (
+from coordinator_app.domain.access import (
     DEMO_PRINCIPAL,
     LOCKOUT,
     ROLE_LABELS,
@@ -22,7 +22,7 @@ from coordinator_app.access import (
     denial_message,
     password_problem,
 )
-from coordinator_app.errors import AccessDeniedError, KoordinatorError, ValidationError
+from coordinator_app.domain.errors import AccessDeniedError, KoordinatorError, ValidationError
 
 NOW = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
 

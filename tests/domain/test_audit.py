@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from coordinator_app.audit import (
+from coordinator_app.domain.audit import (
     GENESIS,
     AuditAction,
     AuditEntry,

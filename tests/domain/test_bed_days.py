@@ -10,9 +10,9 @@ from engine_helpers import admission, ev
 from hypothesis import given
 from hypothesis import strategies as st
 
-from coordinator_app.bed_days import BedDayRates, RateBand, bed_day_cost, bed_days
-from coordinator_app.errors import ValidationError
-from coordinator_app.model import Event, EventKind
+from coordinator_app.domain.bed_days import BedDayRates, RateBand, bed_day_cost, bed_days
+from coordinator_app.domain.errors import ValidationError
+from coordinator_app.domain.model import Event, EventKind
 
 K = EventKind
 D = date

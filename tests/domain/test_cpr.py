@@ -9,8 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from stdnum.dk import cpr as stdnum_cpr
 
-from coordinator_app import cpr
-from coordinator_app.errors import ValidationError
+from coordinator_app.domain import cpr
+from coordinator_app.domain.errors import ValidationError
 
 TODAY = date(2026, 3, 2)
 

@@ -12,11 +12,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from stdnum.dk import cpr as stdnum_cpr
 
-from coordinator_app import cpr
-from coordinator_app.deadlines import Deadline
 from coordinator_app.demo import DemoWard, generate_demo_ward
 from coordinator_app.demo._names import COORDINATORS
-from coordinator_app.model import Admission, AdmissionFlags, Event, EventKind
+from coordinator_app.domain import cpr
+from coordinator_app.domain.deadlines import Deadline
+from coordinator_app.domain.model import Admission, AdmissionFlags, Event, EventKind
 
 K = EventKind
 TODAY = date(2026, 3, 2)  # a Monday
@@ -41,11 +41,11 @@ ANSWER_KEYS = {
     "expected_faerdigbehandlet",
 }
 
-process = pytest.importorskip("coordinator_app.process")
-workdays = pytest.importorskip("coordinator_app.workdays")
-deadlines = pytest.importorskip("coordinator_app.deadlines")
-rules = pytest.importorskip("coordinator_app.rules")
-special_groups = pytest.importorskip("coordinator_app.special_groups")
+process = pytest.importorskip("coordinator_app.domain.process")
+workdays = pytest.importorskip("coordinator_app.domain.workdays")
+deadlines = pytest.importorskip("coordinator_app.domain.deadlines")
+rules = pytest.importorskip("coordinator_app.domain.rules")
+special_groups = pytest.importorskip("coordinator_app.domain.special_groups")
 M = rules.Milestone
 DS = deadlines.DeadlineState
 #: Notes that record duties after the discharge (D1, D3, D5); everything else happens before it.

@@ -10,8 +10,8 @@ from engine_helpers import admission, ev, expected, milestone
 from hypothesis import given
 from hypothesis import strategies as st
 
-from coordinator_app.deadlines import DeadlineState, compute_deadlines, next_deadline
-from coordinator_app.discharge_plans import (
+from coordinator_app.domain.deadlines import DeadlineState, compute_deadlines, next_deadline
+from coordinator_app.domain.discharge_plans import (
     DischargePlan,
     Offer,
     Party,
@@ -31,8 +31,8 @@ from coordinator_app.discharge_plans import (
     requirement,
     validate_dates,
 )
-from coordinator_app.errors import ValidationError
-from coordinator_app.meetings import (
+from coordinator_app.domain.errors import ValidationError
+from coordinator_app.domain.meetings import (
     AgreementItem,
     Meeting,
     MeetingContent,
@@ -41,9 +41,9 @@ from coordinator_app.meetings import (
     Sector,
     default_template,
 )
-from coordinator_app.model import EventKind, PlanFacts
-from coordinator_app.rules import Milestone
-from coordinator_app.workdays import WorkCalendar
+from coordinator_app.domain.model import EventKind, PlanFacts
+from coordinator_app.domain.rules import Milestone
+from coordinator_app.domain.workdays import WorkCalendar
 
 D = date
 CAL = WorkCalendar()

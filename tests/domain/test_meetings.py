@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from coordinator_app.meetings import (
+from coordinator_app.domain.meetings import (
     AgreementItem,
     AgreementStatus,
     FollowUp,
@@ -21,7 +21,7 @@ from coordinator_app.meetings import (
     meeting_deadline,
     tasks_of,
 )
-from coordinator_app.workdays import WorkCalendar
+from coordinator_app.domain.workdays import WorkCalendar
 
 CAL = WorkCalendar()
 KOMMUNE = Participant("k", "Kis Kommunesen", "Københavns Kommune", Sector.KOMMUNE, "sagsbehandler")

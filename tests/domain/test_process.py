@@ -7,9 +7,9 @@ from datetime import date, timedelta
 import pytest
 from engine_helpers import admission, ev
 
-from coordinator_app.errors import ProcessError
-from coordinator_app.model import Event, EventKind
-from coordinator_app.process import (
+from coordinator_app.domain.errors import ProcessError
+from coordinator_app.domain.model import Event, EventKind
+from coordinator_app.domain.process import (
     NEUTRAL_KINDS,
     STATUS_LABELS,
     TRANSITIONS,

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from coordinator_app import reference
-from coordinator_app.errors import ValidationError
-from coordinator_app.model import Kommune
-from coordinator_app.reference import (
+from coordinator_app.domain import reference
+from coordinator_app.domain.errors import ValidationError
+from coordinator_app.domain.model import Kommune
+from coordinator_app.domain.reference import (
     danish_sort_key,
     kommune_by_code,
     load_centres,

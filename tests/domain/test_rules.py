@@ -6,8 +6,8 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from coordinator_app.model import EventKind
-from coordinator_app.rules import (
+from coordinator_app.domain.model import EventKind
+from coordinator_app.domain.rules import (
     RULES,
     RULES_BY_KEY,
     Milestone,
@@ -19,8 +19,8 @@ from coordinator_app.rules import (
     calendar_label,
     rules_for,
 )
-from coordinator_app.special_groups import GROUPS
-from coordinator_app.workdays import WorkCalendar
+from coordinator_app.domain.special_groups import GROUPS
+from coordinator_app.domain.workdays import WorkCalendar
 
 D = date
 CAL = WorkCalendar()

@@ -9,10 +9,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from coordinator_app.errors import ValidationError
-from coordinator_app.rules import RuleSettings
-from coordinator_app.scenarios import ScenarioAnswers, Step, decide
-from coordinator_app.workdays import WorkCalendar
+from coordinator_app.domain.errors import ValidationError
+from coordinator_app.domain.rules import RuleSettings
+from coordinator_app.domain.scenarios import ScenarioAnswers, Step, decide
+from coordinator_app.domain.workdays import WorkCalendar
 
 D = date
 CAL = WorkCalendar()

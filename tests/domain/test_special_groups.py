@@ -7,11 +7,11 @@ from datetime import date
 import pytest
 from engine_helpers import admission, ev, milestone
 
-from coordinator_app.deadlines import DeadlineState, compute_deadlines
-from coordinator_app.model import Event, EventKind
-from coordinator_app.rules import Milestone
-from coordinator_app.special_groups import recipient_kommune, recipient_role, reminders
-from coordinator_app.workdays import WorkCalendar
+from coordinator_app.domain.deadlines import DeadlineState, compute_deadlines
+from coordinator_app.domain.model import Event, EventKind
+from coordinator_app.domain.rules import Milestone
+from coordinator_app.domain.special_groups import recipient_kommune, recipient_role, reminders
+from coordinator_app.domain.workdays import WorkCalendar
 
 K = EventKind
 M = Milestone

@@ -36,11 +36,11 @@ from typing import Any
 import pytest
 from engine_helpers import admission, ev, expected
 
-from coordinator_app.bed_days import BedDayRates, RateBand
-from coordinator_app.errors import ValidationError
-from coordinator_app.model import Admission, Event, EventKind
-from coordinator_app.statistics import FigureKey, FigureUnit, Statistics, compute_statistics, responsible_kommune
-from coordinator_app.workdays import WorkCalendar
+from coordinator_app.domain.bed_days import BedDayRates, RateBand
+from coordinator_app.domain.errors import ValidationError
+from coordinator_app.domain.model import Admission, Event, EventKind
+from coordinator_app.domain.statistics import FigureKey, FigureUnit, Statistics, compute_statistics, responsible_kommune
+from coordinator_app.domain.workdays import WorkCalendar
 
 K = EventKind
 D = date

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from coordinator_app.workdays import (
+from coordinator_app.domain.workdays import (
     CALENDAR_NAME_EXTRA,
     CALENDAR_NAME_PUBLIC,
     WorkCalendar,

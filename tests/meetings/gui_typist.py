@@ -108,12 +108,12 @@ def main(db_file: str, meeting_id: int) -> None:
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication, QWidget
 
-    from coordinator_app.meetings import Meeting, MeetingContent, SectionKind
+    from coordinator_app.domain.meetings import Meeting, MeetingContent, SectionKind
     from coordinator_app.services.context import ServiceContext
     from coordinator_app.services.meetings import MeetingService
     from coordinator_app.storage import open_database
-    from coordinator_app.ui.app import ensure_application, install_danish
-    from coordinator_app.ui.live_meeting import open_live_meeting
+    from coordinator_app.ui.meetings.live_meeting import open_live_meeting
+    from coordinator_app.ui.shell.app import ensure_application, install_danish
 
     out = sys.stdout
     agenda_key = ""

@@ -21,7 +21,7 @@ READY_TIMEOUT = 30.0
 
 def schedule_meeting(ctx: ServiceContext) -> int:
     """A fictive patient's admission and a planned netværksmøde for it (reference data ensured first)."""
-    from coordinator_app.meetings import Occasion
+    from coordinator_app.domain.meetings import Occasion
     from coordinator_app.services.admissions import AdmissionInput, AdmissionService
     from coordinator_app.services.context import COPENHAGEN
     from coordinator_app.services.meetings import MeetingService, ScheduleInput

@@ -23,7 +23,7 @@ from kill_common import acks as read_acks
 from kill_common import integrity, wait_ready
 from typist import digest, edits_in, step
 
-from coordinator_app.meetings import MeetingContent, MeetingStatus
+from coordinator_app.domain.meetings import MeetingContent, MeetingStatus
 from coordinator_app.services.context import ServiceContext
 from coordinator_app.services.meetings import MeetingService
 from coordinator_app.storage import open_database

@@ -32,7 +32,7 @@ from gui_typist import STREAM, agreement_what, complete_words, digest, participa
 from kill_common import acks as read_acks
 from kill_common import integrity, schedule_meeting, wait_ready
 
-from coordinator_app.meetings import MeetingStatus, SectionKind
+from coordinator_app.domain.meetings import MeetingStatus, SectionKind
 from coordinator_app.services.context import ServiceContext
 from coordinator_app.services.meetings import MeetingService
 from coordinator_app.storage import open_database

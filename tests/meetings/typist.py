@@ -17,7 +17,7 @@ import re
 import sys
 from datetime import date, timedelta
 
-from coordinator_app.meetings import AgreementItem, MeetingContent, Participant, Sector
+from coordinator_app.domain.meetings import AgreementItem, MeetingContent, Participant, Sector
 from coordinator_app.storage.meeting_codec import content_to_json
 
 TEXT_KEY = "formaal"

@@ -11,8 +11,8 @@ from datetime import UTC, date, datetime, timedelta
 
 from hypothesis import strategies as st
 
-from coordinator_app import cpr
-from coordinator_app.errors import ValidationError
+from coordinator_app.domain import cpr
+from coordinator_app.domain.errors import ValidationError
 
 #: The tests' fixed today (a Monday); CPR validity and "future" are judged against it.
 TODAY = date(2026, 11, 23)

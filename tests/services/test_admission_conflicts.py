@@ -12,9 +12,9 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from coordinator_app.access import Principal, Role
-from coordinator_app.errors import AccessDeniedError, ValidationError
-from coordinator_app.model import EventKind
+from coordinator_app.domain.access import Principal, Role
+from coordinator_app.domain.errors import AccessDeniedError, ValidationError
+from coordinator_app.domain.model import EventKind
 from coordinator_app.services.admissions import AdmissionInput, AdmissionService
 from coordinator_app.services.context import ServiceContext, fixed_clock
 from coordinator_app.services.setup import ensure_reference_data

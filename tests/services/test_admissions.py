@@ -6,8 +6,8 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from coordinator_app.errors import ValidationError
-from coordinator_app.model import AdmissionFlags, Channel, Event, EventKind
+from coordinator_app.domain.errors import ValidationError
+from coordinator_app.domain.model import AdmissionFlags, Channel, Event, EventKind
 from coordinator_app.services.admissions import AdmissionInput, AdmissionService
 from coordinator_app.services.context import ServiceContext, fixed_clock
 from coordinator_app.services.setup import ensure_reference_data

@@ -15,7 +15,7 @@ from memory_keyring import *  # noqa: F403 (the fixtures)
 from pg_roles import *  # noqa: F403 (the fixtures)
 from sqlalchemy import make_url
 
-from coordinator_app.errors import KoordinatorError, StorageError, ValidationError
+from coordinator_app.domain.errors import KoordinatorError, StorageError, ValidationError
 from coordinator_app.services import connection
 from coordinator_app.services.first_run import (
     AdminInput,

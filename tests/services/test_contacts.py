@@ -7,9 +7,9 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from coordinator_app.errors import NotFoundError, ValidationError
-from coordinator_app.meetings import MeetingContent, Occasion, Participant, Sector
-from coordinator_app.reference import HOME_REGION
+from coordinator_app.domain.errors import NotFoundError, ValidationError
+from coordinator_app.domain.meetings import MeetingContent, Occasion, Participant, Sector
+from coordinator_app.domain.reference import HOME_REGION
 from coordinator_app.services.admissions import AdmissionInput, AdmissionService
 from coordinator_app.services.contacts import ContactInput, ContactService
 from coordinator_app.services.context import COPENHAGEN, ServiceContext, fixed_clock

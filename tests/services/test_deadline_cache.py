@@ -8,18 +8,18 @@ from __future__ import annotations
 import dataclasses
 from datetime import UTC, date, datetime, timedelta
 
-from coordinator_app.deadlines import DeadlineState, compute_deadlines
-from coordinator_app.errors import ProcessError
-from coordinator_app.model import Channel, Event, EventKind
-from coordinator_app.process import replay
-from coordinator_app.rules import RuleSettings
+from coordinator_app.domain.deadlines import DeadlineState, compute_deadlines
+from coordinator_app.domain.errors import ProcessError
+from coordinator_app.domain.model import Channel, Event, EventKind
+from coordinator_app.domain.process import replay
+from coordinator_app.domain.rules import RuleSettings
+from coordinator_app.domain.workdays import WorkCalendar
 from coordinator_app.services.admissions import AdmissionInput, AdmissionService
 from coordinator_app.services.context import ServiceContext, fixed_clock
 from coordinator_app.services.deadline_cache import DeadlineCache, Derived, derive, stamp_of
 from coordinator_app.services.setup import load_demo_ward
 from coordinator_app.storage.listing import _CURRENT_QUERY, _LIST_QUERY, ListRow, deadline_stamps, list_rows
 from coordinator_app.storage.repositories import AdmissionRepository, EventRepository
-from coordinator_app.workdays import WorkCalendar
 
 NOW = datetime(2026, 11, 23, 9, tzinfo=UTC)
 TODAY = NOW.date()

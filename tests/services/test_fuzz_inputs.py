@@ -52,10 +52,10 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from coordinator_app import cpr as cpr_rules
-from coordinator_app import validation
-from coordinator_app.bed_days import RateBand
-from coordinator_app.discharge_plans import (
+from coordinator_app.domain import cpr as cpr_rules
+from coordinator_app.domain import validation
+from coordinator_app.domain.bed_days import RateBand
+from coordinator_app.domain.discharge_plans import (
     Offer,
     Party,
     PartyRole,
@@ -64,8 +64,8 @@ from coordinator_app.discharge_plans import (
     PlanStatus,
     SentTo,
 )
-from coordinator_app.errors import KoordinatorError, ValidationError
-from coordinator_app.meetings import (
+from coordinator_app.domain.errors import KoordinatorError, ValidationError
+from coordinator_app.domain.meetings import (
     AgreementItem,
     AgreementStatus,
     FollowUp,
@@ -75,7 +75,7 @@ from coordinator_app.meetings import (
     Participant,
     Sector,
 )
-from coordinator_app.model import AdmissionFlags, Channel, ConsentMethod, ConsentRecipient, EventKind, PlanFacts
+from coordinator_app.domain.model import AdmissionFlags, Channel, ConsentMethod, ConsentRecipient, EventKind, PlanFacts
 from coordinator_app.services import settings as app_settings
 from coordinator_app.services.admissions import AdmissionInput, AdmissionService
 from coordinator_app.services.consent import ConsentInput, ConsentService

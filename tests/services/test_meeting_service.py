@@ -10,9 +10,9 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from coordinator_app.deadlines import DeadlineState, compute_deadlines
-from coordinator_app.errors import ValidationError
-from coordinator_app.meetings import (
+from coordinator_app.domain.deadlines import DeadlineState, compute_deadlines
+from coordinator_app.domain.errors import ValidationError
+from coordinator_app.domain.meetings import (
     AgreementItem,
     AgreementStatus,
     FollowUp,
@@ -27,7 +27,7 @@ from coordinator_app.meetings import (
     TemplateSection,
     is_late,
 )
-from coordinator_app.model import ConsentMethod, ConsentRecipient, EventKind
+from coordinator_app.domain.model import ConsentMethod, ConsentRecipient, EventKind
 from coordinator_app.services.admissions import AdmissionInput, AdmissionService
 from coordinator_app.services.consent import ConsentInput, ConsentService
 from coordinator_app.services.context import COPENHAGEN, ServiceContext
@@ -359,7 +359,7 @@ def test_set_task_status(service, admitted) -> None:
     assert [(t.agreement_key, t.done) for t in service.tasks_for_admission(admitted.admission_id)] == [
         ("a2", False), ("a1", True)
     ]  # fmt: skip
-    from coordinator_app.errors import NotFoundError
+    from coordinator_app.domain.errors import NotFoundError
 
     with pytest.raises(NotFoundError):
         service.set_task_status(meeting.id, "nope", AgreementStatus.UDFOERT)

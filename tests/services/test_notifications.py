@@ -9,8 +9,8 @@ from datetime import UTC, date, datetime
 import pytest
 from pypdf import PdfReader
 
-from coordinator_app.errors import ProcessError, ValidationError
-from coordinator_app.model import AdmissionFlags, Channel, ConsentMethod, ConsentRecipient, EventKind
+from coordinator_app.domain.errors import ProcessError, ValidationError
+from coordinator_app.domain.model import AdmissionFlags, Channel, ConsentMethod, ConsentRecipient, EventKind
 from coordinator_app.services.admissions import AdmissionInput, AdmissionService
 from coordinator_app.services.consent import ConsentInput, ConsentService
 from coordinator_app.services.context import ServiceContext, fixed_clock

@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 
-from coordinator_app.bed_days import bed_day_cost, bed_days
-from coordinator_app.cpr import synthetic_cpr
-from coordinator_app.deadlines import DeadlineState
-from coordinator_app.meetings import (
+from coordinator_app.domain.bed_days import bed_day_cost, bed_days
+from coordinator_app.domain.cpr import synthetic_cpr
+from coordinator_app.domain.deadlines import DeadlineState
+from coordinator_app.domain.meetings import (
     AgreementItem,
     AgreementStatus,
     FollowUp,
@@ -23,16 +23,16 @@ from coordinator_app.meetings import (
     Participant,
     Sector,
 )
-from coordinator_app.model import Admission, AdmissionFlags, Event, EventKind, Patient
-from coordinator_app.process import Status
-from coordinator_app.rules import Milestone
+from coordinator_app.domain.model import Admission, AdmissionFlags, Event, EventKind, Patient
+from coordinator_app.domain.process import Status
+from coordinator_app.domain.rules import Milestone
+from coordinator_app.domain.workdays import COPENHAGEN
 from coordinator_app.services.context import ServiceContext, fixed_clock
 from coordinator_app.services.meetings import MeetingService, ScheduleInput
 from coordinator_app.services.overview import Bucket, OverviewService, bucket_of
 from coordinator_app.services.settings import load_rates, save_rates
 from coordinator_app.services.setup import ensure_reference_data
 from coordinator_app.storage.repositories import bulk_load
-from coordinator_app.workdays import COPENHAGEN
 
 K, M, D = EventKind, Milestone, date
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # Monday

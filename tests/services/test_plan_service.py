@@ -13,8 +13,8 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
-from coordinator_app.deadlines import DeadlineState, compute_deadlines
-from coordinator_app.discharge_plans import (
+from coordinator_app.domain.deadlines import DeadlineState, compute_deadlines
+from coordinator_app.domain.discharge_plans import (
     Offer,
     PartyRole,
     PlanContent,
@@ -22,10 +22,10 @@ from coordinator_app.discharge_plans import (
     PlanState,
     PlanStatus,
 )
-from coordinator_app.errors import KoordinatorError, ValidationError
-from coordinator_app.meetings import AgreementItem, MeetingContent, Occasion, Participant, Sector
-from coordinator_app.model import PlanFacts
-from coordinator_app.rules import Milestone
+from coordinator_app.domain.errors import KoordinatorError, ValidationError
+from coordinator_app.domain.meetings import AgreementItem, MeetingContent, Occasion, Participant, Sector
+from coordinator_app.domain.model import PlanFacts
+from coordinator_app.domain.rules import Milestone
 from coordinator_app.services.admissions import AdmissionInput, AdmissionService
 from coordinator_app.services.context import ServiceContext
 from coordinator_app.services.documents import DocumentService

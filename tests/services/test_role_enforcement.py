@@ -14,12 +14,12 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from coordinator_app.access import ROLE_LABELS, ROLE_PERMISSIONS, Permission, Principal, Role
-from coordinator_app.audit import AuditAction
-from coordinator_app.discharge_plans import PlanKind
-from coordinator_app.errors import AccessDeniedError
-from coordinator_app.meetings import AgreementItem, AgreementStatus, MeetingContent, MeetingStatus, Occasion
-from coordinator_app.model import ConsentMethod, ConsentRecipient, EventKind, PlanFacts
+from coordinator_app.domain.access import ROLE_LABELS, ROLE_PERMISSIONS, Permission, Principal, Role
+from coordinator_app.domain.audit import AuditAction
+from coordinator_app.domain.discharge_plans import PlanKind
+from coordinator_app.domain.errors import AccessDeniedError
+from coordinator_app.domain.meetings import AgreementItem, AgreementStatus, MeetingContent, MeetingStatus, Occasion
+from coordinator_app.domain.model import ConsentMethod, ConsentRecipient, EventKind, PlanFacts
 from coordinator_app.services.admissions import AdmissionInput, AdmissionService
 from coordinator_app.services.audit import AuditService
 from coordinator_app.services.consent import ConsentInput, ConsentService

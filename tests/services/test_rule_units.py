@@ -15,9 +15,11 @@ from typing import Any
 
 import pytest
 
-from coordinator_app.cpr import synthetic_cpr
-from coordinator_app.model import Admission, Event, EventKind, Patient
-from coordinator_app.rules import DEFAULT_SETTINGS, Unit
+from coordinator_app.domain.cpr import synthetic_cpr
+from coordinator_app.domain.model import Admission, Event, EventKind, Patient
+from coordinator_app.domain.rules import DEFAULT_SETTINGS, Unit
+from coordinator_app.domain.statistics import FigureKey
+from coordinator_app.domain.workdays import COPENHAGEN
 from coordinator_app.services.context import ServiceContext, fixed_clock
 from coordinator_app.services.deadline_cache import DeadlineCache
 from coordinator_app.services.overview import OverviewService
@@ -28,9 +30,7 @@ from coordinator_app.services.settings import (
 )
 from coordinator_app.services.setup import ensure_reference_data
 from coordinator_app.services.statistics import StatisticsService
-from coordinator_app.statistics import FigureKey
 from coordinator_app.storage.repositories import bulk_load
-from coordinator_app.workdays import COPENHAGEN
 
 K, D = EventKind, date
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # Monday
@@ -157,7 +157,7 @@ def test_the_patient_list_and_details_count_with_the_wards_units(ctx: ServiceCon
 
 
 def test_a_meetings_deadline_counts_with_the_wards_units(ctx: ServiceContext) -> None:
-    from coordinator_app.meetings import Meeting, Occasion, default_template
+    from coordinator_app.domain.meetings import Meeting, Occasion, default_template
     from coordinator_app.services.meetings import MeetingService
 
     meeting = Meeting(None, 2, 2, default_template(), Occasion.UNDER_INDLAEGGELSE, TODAY, "NM-2026-0001")

@@ -10,10 +10,10 @@ from decimal import Decimal
 
 import pytest
 
-from coordinator_app.bed_days import RateBand
-from coordinator_app.errors import ValidationError
-from coordinator_app.reference import load_centres
-from coordinator_app.rules import Unit, apply_offset
+from coordinator_app.domain.bed_days import RateBand
+from coordinator_app.domain.errors import ValidationError
+from coordinator_app.domain.reference import load_centres
+from coordinator_app.domain.rules import Unit, apply_offset
 from coordinator_app.services.context import ServiceContext, fixed_clock
 from coordinator_app.services.settings import (
     CALENDAR_META_KEY,

@@ -9,10 +9,12 @@ from typing import Any
 
 import pytest
 
-from coordinator_app.bed_days import RateBand
-from coordinator_app.cpr import synthetic_cpr
-from coordinator_app.errors import ValidationError
-from coordinator_app.model import Admission, AdmissionFlags, Event, EventKind, Patient
+from coordinator_app.domain.bed_days import RateBand
+from coordinator_app.domain.cpr import synthetic_cpr
+from coordinator_app.domain.errors import ValidationError
+from coordinator_app.domain.model import Admission, AdmissionFlags, Event, EventKind, Patient
+from coordinator_app.domain.statistics import FigureKey, Statistics, compute_statistics
+from coordinator_app.domain.workdays import COPENHAGEN
 from coordinator_app.services.context import ServiceContext, fixed_clock
 from coordinator_app.services.settings import (
     DEFAULT_RATES,
@@ -23,9 +25,7 @@ from coordinator_app.services.settings import (
 )
 from coordinator_app.services.setup import ensure_reference_data
 from coordinator_app.services.statistics import StatisticsService
-from coordinator_app.statistics import FigureKey, Statistics, compute_statistics
 from coordinator_app.storage.repositories import KommuneRepository, bulk_load
-from coordinator_app.workdays import COPENHAGEN
 
 K = EventKind
 D = date

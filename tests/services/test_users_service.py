@@ -9,9 +9,9 @@ import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import select
 
-from coordinator_app.access import Role
-from coordinator_app.audit import AuditAction
-from coordinator_app.errors import AccessDeniedError, AuthenticationError, KoordinatorError, ValidationError
+from coordinator_app.domain.access import Role
+from coordinator_app.domain.audit import AuditAction
+from coordinator_app.domain.errors import AccessDeniedError, AuthenticationError, KoordinatorError, ValidationError
 from coordinator_app.services.audit import AuditService
 from coordinator_app.services.context import Clock, ServiceContext
 from coordinator_app.services.users import (

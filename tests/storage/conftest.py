@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from storage_data import KOMMUNER, admission, patient
 
-from coordinator_app.model import Admission, Patient
+from coordinator_app.domain.model import Admission, Patient
 from coordinator_app.storage import Database
 from coordinator_app.storage.repositories import AdmissionRepository, KommuneRepository, PatientRepository
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from coordinator_app.model import Admission, AdmissionFlags, Event, EventKind, Kommune, Patient
+from coordinator_app.domain.model import Admission, AdmissionFlags, Event, EventKind, Kommune, Patient
 
 KOMMUNER = (
     Kommune("101", "København", "Hovedstaden", "sikker@kk.example.dk"),

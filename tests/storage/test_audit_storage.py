@@ -14,7 +14,7 @@ from alembic import command
 from sqlalchemy import delete, inspect, text, update
 from storage_data import MOMENT
 
-from coordinator_app.audit import GENESIS, AuditAction, chain_hash, verify_chain
+from coordinator_app.domain.audit import GENESIS, AuditAction, chain_hash, verify_chain
 from coordinator_app.storage import Database, migrate, open_database
 from coordinator_app.storage.audit_repository import AuditRepository
 from coordinator_app.storage.orm import AuditRow

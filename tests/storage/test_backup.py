@@ -15,7 +15,7 @@ from sqlalchemy import text
 from storage_data import KOMMUNER, patient
 from test_migrations import NEXT_REVISION, _migrations_with
 
-from coordinator_app.errors import StorageError
+from coordinator_app.domain.errors import StorageError
 from coordinator_app.storage import Database, backup, migrate, open_database
 from coordinator_app.storage.auto_backup import AutoBackup
 from coordinator_app.storage.backup import (

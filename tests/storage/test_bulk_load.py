@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from storage_data import KOMMUNER, MOMENT, admission, event, patient, synthetic_ward
 
-from coordinator_app.model import EventKind, Kommune
+from coordinator_app.domain.model import EventKind, Kommune
 from coordinator_app.storage import Database
 from coordinator_app.storage.repositories import (
     AdmissionRepository,

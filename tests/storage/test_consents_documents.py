@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session
 from storage_data import MOMENT, patient
 from storage_data import event as history_event
 
-from coordinator_app.errors import NotFoundError, ValidationError
-from coordinator_app.model import (
+from coordinator_app.domain.errors import NotFoundError, ValidationError
+from coordinator_app.domain.model import (
     Admission,
     ArchivedDocument,
     Consent,

@@ -16,7 +16,7 @@ from db_fixtures import TEST_BUSY_TIMEOUT, PgCluster
 from sqlalchemy import create_engine, exc, text
 from storage_data import KOMMUNER, admission, patient
 
-from coordinator_app.errors import StorageError
+from coordinator_app.domain.errors import StorageError
 from coordinator_app.storage import Database, default_database_url, open_database
 from coordinator_app.storage.repositories import AdmissionRepository, KommuneRepository, PatientRepository
 

@@ -15,7 +15,7 @@ from db_fixtures import TEST_PASSPHRASE
 from sqlalchemy import inspect, text
 from storage_data import KOMMUNER, patient
 
-from coordinator_app.errors import StorageError
+from coordinator_app.domain.errors import StorageError
 from coordinator_app.storage import Database, database, migrate, open_database, sqlite_file
 from coordinator_app.storage.failures import (
     NotEncryptedError,

@@ -11,8 +11,8 @@ from sqlalchemy import event, update
 from sqlalchemy.exc import IntegrityError
 from storage_data import MOMENT
 
-from coordinator_app.errors import NotFoundError, StorageError, ValidationError
-from coordinator_app.meetings import (
+from coordinator_app.domain.errors import NotFoundError, StorageError, ValidationError
+from coordinator_app.domain.meetings import (
     AgreementItem,
     AgreementStatus,
     FollowUp,
@@ -28,7 +28,7 @@ from coordinator_app.meetings import (
     TemplateSection,
     default_template,
 )
-from coordinator_app.model import Admission, Patient
+from coordinator_app.domain.model import Admission, Patient
 from coordinator_app.storage import ConflictError, Database, migrate, open_database
 from coordinator_app.storage.meeting_codec import (
     content_from_json,

@@ -16,9 +16,9 @@ from sqlalchemy import inspect, text
 from sqlalchemy.exc import IntegrityError
 from storage_data import MOMENT, patient
 
-from coordinator_app.discharge_plans import DischargePlan, PlanKind
-from coordinator_app.errors import StorageError
-from coordinator_app.model import ArchivedDocument, Consent, ConsentMethod, ConsentRecipient, PlanFacts
+from coordinator_app.domain.discharge_plans import DischargePlan, PlanKind
+from coordinator_app.domain.errors import StorageError
+from coordinator_app.domain.model import ArchivedDocument, Consent, ConsentMethod, ConsentRecipient, PlanFacts
 from coordinator_app.storage import migrate, open_database
 from coordinator_app.storage.orm import Base
 from coordinator_app.storage.plans import DischargePlanRepository

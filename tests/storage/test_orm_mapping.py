@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from db_fixtures import _pg_bin_dir
 
-from coordinator_app.discharge_plans import DischargePlan, PlanVersion
-from coordinator_app.model import AdmissionFlags, Event, PlanFacts
+from coordinator_app.domain.discharge_plans import DischargePlan, PlanVersion
+from coordinator_app.domain.model import AdmissionFlags, Event, PlanFacts
 from coordinator_app.storage.convert import EVENT_FIELDS
 from coordinator_app.storage.listing import ListRow
 from coordinator_app.storage.orm import (

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from storage_data import MOMENT, admission, patient
 from storage_data import event as history_event
 
-from coordinator_app.discharge_plans import (
+from coordinator_app.domain.discharge_plans import (
     DischargePlan,
     Offer,
     Party,
@@ -26,9 +26,9 @@ from coordinator_app.discharge_plans import (
     PlanVersion,
     SentTo,
 )
-from coordinator_app.errors import NotFoundError, StorageError
-from coordinator_app.meetings import Meeting, MeetingForm, Occasion, default_template
-from coordinator_app.model import Admission, ArchivedDocument, Patient, PlanFacts
+from coordinator_app.domain.errors import NotFoundError, StorageError
+from coordinator_app.domain.meetings import Meeting, MeetingForm, Occasion, default_template
+from coordinator_app.domain.model import Admission, ArchivedDocument, Patient, PlanFacts
 from coordinator_app.storage import ConflictError, Database
 from coordinator_app.storage.bulk import table_of
 from coordinator_app.storage.orm import DischargePlanVersionRow

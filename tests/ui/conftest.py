@@ -13,13 +13,13 @@ from pytestqt.qtbot import QtBot
 from coordinator_app.services.context import fixed_clock
 
 if TYPE_CHECKING:  # the window's modules are imported by the fixture, when a test needs it
-    from coordinator_app.ui.main_window import MainWindow
+    from coordinator_app.ui.shell.main_window import MainWindow
 
 
 @pytest.fixture
 def main_window(qtbot: QtBot, demo_db_path: Path, tmp_path: Path) -> Iterator[MainWindow]:
     from coordinator_app.storage import open_database
-    from coordinator_app.ui.app import LaunchOptions, build_window, ensure_application, install_danish
+    from coordinator_app.ui.shell.app import LaunchOptions, build_window, ensure_application, install_danish
 
     install_danish(ensure_application())
     db = open_database(f"sqlite:///{demo_db_path}")

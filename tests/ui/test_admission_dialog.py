@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
 from qt_helpers import wait_for_modal
 
-from coordinator_app.ui.admission_dialog import AdmissionDialog
+from coordinator_app.ui.patients.admission_dialog import AdmissionDialog
 
 SYNTHETIC_CPR = "0101709999"  # a syntactically valid CPR; the person is fictitious
 

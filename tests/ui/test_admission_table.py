@@ -6,9 +6,9 @@ from datetime import date
 
 from PySide6.QtCore import Qt
 
-from coordinator_app.deadlines import DeadlineState
+from coordinator_app.domain.deadlines import DeadlineState
 from coordinator_app.services.ward_view import AdmissionRow
-from coordinator_app.ui.admission_table import COL_NAME, COL_NEXT, AdmissionTableModel
+from coordinator_app.ui.patients.admission_table import COL_NAME, COL_NEXT, AdmissionTableModel
 
 
 def row(i: int, family: str, *, state: DeadlineState | None = None, kommune: str = "København") -> AdmissionRow:

@@ -8,10 +8,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWidget
 from qt_helpers import wait_for_modal
 
-from coordinator_app.meetings import FollowUp, MeetingContent, Occasion, Participant, Sector
+from coordinator_app.domain.meetings import FollowUp, MeetingContent, Occasion, Participant, Sector
 from coordinator_app.storage.repositories import PatientRepository
-from coordinator_app.ui.ambulant_patient_dialog import AmbulantPatientDialog
-from coordinator_app.ui.meeting_schedule_dialog import ScheduleDialog
+from coordinator_app.ui.meetings.meeting_schedule_dialog import ScheduleDialog
+from coordinator_app.ui.patients.ambulant_patient_dialog import AmbulantPatientDialog
 
 NAME = ("Testa", "Fiktivsen")
 CANDIDATES = ("010190-9909", "020290-9908", "030390-9907", "040490-9906")
@@ -135,8 +135,8 @@ def test_a_known_cpr_keeps_the_stored_name_and_asks_before_going_on(main_window,
 
 
 def test_live_meeting_and_referat_work_without_an_admission(main_window, qtbot) -> None:
-    from coordinator_app.ui.live_meeting import LiveMeetingWindow
-    from coordinator_app.ui.referat_dialog import ReferatDialog
+    from coordinator_app.ui.meetings.live_meeting import LiveMeetingWindow
+    from coordinator_app.ui.meetings.referat_dialog import ReferatDialog
 
     meeting_id, reference = schedule_ambulant(main_window, qtbot)
     tab = main_window.meetings_tab

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QMessageBox
 from coordinator_app.storage import Database, open_database
 from coordinator_app.storage.backup import BackupInfo, backup_now, default_backup_dir
 from coordinator_app.storage.database import KIND_SHARED
-from coordinator_app.ui.backup_dialog import CHECKED, ENCRYPTED, NOTE, BackupDialog, open_backup_dialog
+from coordinator_app.ui.settings.backup_dialog import CHECKED, ENCRYPTED, NOTE, BackupDialog, open_backup_dialog
 
 OLD = datetime(2026, 11, 20, 8, 30)  # an earlier backup, by name
 
@@ -56,7 +56,7 @@ def restored() -> list[Path]:
 
 @pytest.fixture
 def dialog(qtbot, local: Local, restored: list[Path]) -> BackupDialog:
-    from coordinator_app.ui.app import ensure_application, install_danish
+    from coordinator_app.ui.shell.app import ensure_application, install_danish
 
     install_danish(ensure_application())
     dlg = open_backup_dialog(None, local.db, passphrase=local.passphrase, on_restored=restored.append)

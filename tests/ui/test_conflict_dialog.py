@@ -14,15 +14,15 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox, QLabel
 
-from coordinator_app.model import EventKind
-from coordinator_app.reference import load_centres
+from coordinator_app.domain.model import EventKind
+from coordinator_app.domain.reference import load_centres
 from coordinator_app.services.admissions import AdmissionInput, AdmissionService
 from coordinator_app.services.context import ServiceContext, fixed_clock
 from coordinator_app.services.setup import ensure_reference_data
 from coordinator_app.storage import open_database
-from coordinator_app.ui.admission_dialog import AdmissionDialog
-from coordinator_app.ui.conflict_dialog import ConflictDialog
-from coordinator_app.ui.widgets import cell
+from coordinator_app.ui.common.conflict_dialog import ConflictDialog
+from coordinator_app.ui.common.widgets import cell
+from coordinator_app.ui.patients.admission_dialog import AdmissionDialog
 
 pytestmark = pytest.mark.postgres
 

@@ -11,14 +11,14 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QLineEdit, QMessageBox, QWidget
 
-from coordinator_app.meetings import Sector
+from coordinator_app.domain.meetings import Sector
 from coordinator_app.services.admissions import AdmissionInput, AdmissionService
 from coordinator_app.services.contacts import ContactInput, ContactService
 from coordinator_app.services.context import ServiceContext, fixed_clock
 from coordinator_app.services.meetings import MeetingService
 from coordinator_app.services.scenario import ScenarioAssessment, ScenarioService
-from coordinator_app.ui.contacts_dialog import MAIL_COLUMN, ContactsDialog, open_contacts_dialog
-from coordinator_app.ui.widgets import cell
+from coordinator_app.ui.common.widgets import cell
+from coordinator_app.ui.contacts.contacts_dialog import MAIL_COLUMN, ContactsDialog, open_contacts_dialog
 
 DEMO_MOMENT = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # as tests/ui/conftest.py
 
@@ -53,7 +53,7 @@ def service(ctx: ServiceContext) -> ContactService:
 
 @pytest.fixture
 def dialog(qtbot, service: ContactService) -> ContactsDialog:
-    from coordinator_app.ui.app import ensure_application, install_danish
+    from coordinator_app.ui.shell.app import ensure_application, install_danish
 
     install_danish(ensure_application())
     dlg = open_contacts_dialog(None, service)

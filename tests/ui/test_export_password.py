@@ -14,8 +14,8 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QWidget
 
 from coordinator_app.documents import layout
 from coordinator_app.documents.layout import DocumentMeta, build_pdf
-from coordinator_app.ui import printing
-from coordinator_app.ui.export_password import ExportPasswordDialog
+from coordinator_app.ui.common import printing
+from coordinator_app.ui.common.export_password import ExportPasswordDialog
 
 PASSWORD = "Sommer-på-Ærø-26"
 

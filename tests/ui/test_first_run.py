@@ -19,7 +19,7 @@ from pg_roles import *  # noqa: F403 (the fixtures)
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QWizard
 
-from coordinator_app.errors import StorageError
+from coordinator_app.domain.errors import StorageError
 from coordinator_app.services import connection
 from coordinator_app.services import first_run as first_run_service
 from coordinator_app.services.context import ServiceContext
@@ -27,8 +27,8 @@ from coordinator_app.services.first_run import load_ward_setup
 from coordinator_app.services.settings import centre_list
 from coordinator_app.services.users import UserService
 from coordinator_app.storage import open_database
-from coordinator_app.ui import app as app_module
-from coordinator_app.ui.first_run import PAGE_SUMMARY, FirstRunWizard
+from coordinator_app.ui.first_run.first_run import PAGE_SUMMARY, FirstRunWizard
+from coordinator_app.ui.shell import app as app_module
 
 FAST = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
 PASSPHRASE = "fire ord er nok 2026"
@@ -244,7 +244,7 @@ def no_prompt(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_a_new_workstation_gets_the_wizard_and_opens_what_it_made(qapp, tmp_path, monkeypatch, no_keyring) -> None:
-    from coordinator_app.ui import first_run as wizard_module
+    from coordinator_app.ui.first_run import first_run as wizard_module
 
     assert first_run_service.needs_first_run()
     made = []
@@ -272,7 +272,7 @@ def test_the_administrator_the_wizard_made_is_signed_in_without_a_second_prompt(
 ) -> None:
     """What was typed a moment ago is not asked again: the new administrator is signed in (and it is logged)."""
     from coordinator_app.storage.audit_repository import AuditRepository
-    from coordinator_app.ui import first_run as wizard_module
+    from coordinator_app.ui.first_run import first_run as wizard_module
 
     def finish_wizard(*_args):
         return first_run_service.create_workstation(
@@ -309,7 +309,7 @@ def test_the_administrator_the_wizard_made_is_signed_in_without_a_second_prompt(
 
 
 def test_smoke_and_demo_never_show_the_wizard(qapp, monkeypatch) -> None:
-    from coordinator_app.ui import first_run as wizard_module
+    from coordinator_app.ui.first_run import first_run as wizard_module
 
     def refuse(*_args):
         raise AssertionError("guiden må ikke vises")
@@ -339,7 +339,7 @@ def test_a_wrong_keyring_entry_is_removed_and_husk_stores_the_right_one(
 ) -> None:
     from db_fixtures import TEST_PASSPHRASE
 
-    from coordinator_app.ui.login_dialog import PassphraseDialog
+    from coordinator_app.ui.shell.login_dialog import PassphraseDialog
 
     account = ("Koordinator", str(encrypted_path))
     memory_keyring.entries[account] = "gammel adgangskode"

@@ -12,7 +12,7 @@ import sys
 
 HEAVY = ("reportlab", "openpyxl", "pypdfium2", "pypdf", "holidays", "icalendar")
 #: The tabs other than I dag and Patienter are built on first show, so their modules wait too.
-LATER_TABS = ("coordinator_app.ui.meetings_tab", "coordinator_app.ui.statistics_tab", "coordinator_app.ui.charts")
+LATER_TABS = ("coordinator_app.ui.meetings.meetings_tab", "coordinator_app.ui.statistics.statistics_tab", "coordinator_app.ui.statistics.charts")
 
 
 def _imported_after(statement: str, names: tuple[str, ...]) -> list[str]:
@@ -23,7 +23,7 @@ def _imported_after(statement: str, names: tuple[str, ...]) -> list[str]:
 
 
 def test_importing_the_main_window_leaves_pdf_xlsx_and_holiday_libraries_unloaded() -> None:
-    assert _imported_after("import coordinator_app.ui.main_window", HEAVY + LATER_TABS) == []
+    assert _imported_after("import coordinator_app.ui.shell.main_window", HEAVY + LATER_TABS) == []
 
 
 #: Loaded when first used, not at start: password hashing (a login or a user's new password), the PostgreSQL
@@ -36,14 +36,14 @@ NOT_AT_START = (
     "argon2",
     "alembic",
     "sqlalchemy.dialects.postgresql",
-    "coordinator_app.ui.admission_dialog",
-    "coordinator_app.ui.conflict_dialog",
+    "coordinator_app.ui.patients.admission_dialog",
+    "coordinator_app.ui.common.conflict_dialog",
     "stdnum",
     "pydoc",
     "coordinator_app.demo",
     "coordinator_app.services.first_run",
     "coordinator_app.services.connection",
-    "coordinator_app.ui.first_run",
+    "coordinator_app.ui.first_run.first_run",
     "coordinator_app.services.consent",
     "coordinator_app.services.scenario",
     "coordinator_app.services.meetings",
@@ -51,13 +51,13 @@ NOT_AT_START = (
 
 
 def test_importing_the_app_leaves_what_the_first_screen_does_not_need_unloaded() -> None:
-    assert _imported_after("import coordinator_app.ui.app", HEAVY + LATER_TABS + NOT_AT_START) == []
+    assert _imported_after("import coordinator_app.ui.shell.app", HEAVY + LATER_TABS + NOT_AT_START) == []
 
 
 def test_the_app_imports_the_service_stack_before_pyside6() -> None:
     """PySide6's import hook inspects every module imported after it, so the ORM and our services come first."""
     probe = (
-        "import sys\nimport coordinator_app.ui.app\nnames = list(sys.modules)\n"
+        "import sys\nimport coordinator_app.ui.shell.app\nnames = list(sys.modules)\n"
         "print(*(names.index(n) for n in ('sqlalchemy.orm', 'coordinator_app.services.users', 'PySide6')))"
     )
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
@@ -74,9 +74,9 @@ def test_the_check_can_see_a_loaded_library() -> None:
 def test_the_later_tabs_are_built_on_first_show_in_their_place(main_window, qtbot) -> None:
     from PySide6.QtCore import Qt
 
-    from coordinator_app.ui.faerdigmeldte_tab import FaerdigmeldteTab
-    from coordinator_app.ui.meetings_tab import MeetingsTab
-    from coordinator_app.ui.statistics_tab import StatisticsTab
+    from coordinator_app.ui.meetings.meetings_tab import MeetingsTab
+    from coordinator_app.ui.statistics.statistics_tab import StatisticsTab
+    from coordinator_app.ui.today.faerdigmeldte_tab import FaerdigmeldteTab
 
     window = main_window
     tabs = window.tabs
@@ -98,16 +98,16 @@ def test_the_later_tabs_are_built_on_first_show_in_their_place(main_window, qtbo
 def test_showing_cpr_numbers_leaves_stdnum_unloaded_and_validating_one_loads_it() -> None:
     """``format_cpr``/``mask_cpr`` (every list row) answer without python-stdnum; a typed number is still checked
     by it."""
-    shown = "from coordinator_app.cpr import format_cpr, mask_cpr\nformat_cpr('0101909909'); mask_cpr('010190-9909')"
+    shown = "from coordinator_app.domain.cpr import format_cpr, mask_cpr\nformat_cpr('0101909909'); mask_cpr('010190-9909')"
     assert _imported_after(shown, ("stdnum",)) == []
-    checked = "from coordinator_app.cpr import birth_date\nbirth_date('0101909909')"
+    checked = "from coordinator_app.domain.cpr import birth_date\nbirth_date('0101909909')"
     assert _imported_after(checked, ("stdnum",)) == ["stdnum"]
 
 
 def test_the_compact_form_of_a_cpr_number_is_stdnums_for_ascii_and_unicode_dashes() -> None:
     from stdnum.util import clean
 
-    from coordinator_app.cpr import format_cpr
+    from coordinator_app.domain.cpr import format_cpr
 
     for text in ("010190-9909", " 010190 9909 ", "010190–9909", "010190\u00a09909", "0101909909", "abc-d e"):
         expected = "".join(clean(text, " -").split()).upper()
@@ -136,10 +136,10 @@ STORAGE_LAYER = ("sqlalchemy", "coordinator_app.storage.orm", "coordinator_app.s
 
 
 def test_the_first_screens_modules_leave_the_storage_layer_unloaded() -> None:
-    modules = ("coordinator_app.ui.startup", "coordinator_app.ui.main_window", "coordinator_app.services.first_screen")
+    modules = ("coordinator_app.ui.shell.startup", "coordinator_app.ui.shell.main_window", "coordinator_app.services.first_screen")
     statement = "import " + ", ".join(modules)
     assert _imported_after(statement, STORAGE_LAYER) == []
 
 
 def test_the_check_sees_the_storage_layer_when_it_loads() -> None:
-    assert _imported_after("import coordinator_app.ui.app", STORAGE_LAYER[:3]) == list(STORAGE_LAYER[:3])
+    assert _imported_after("import coordinator_app.ui.shell.app", STORAGE_LAYER[:3]) == list(STORAGE_LAYER[:3])

@@ -12,13 +12,13 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from coordinator_app.access import Principal, Role
-from coordinator_app.meetings import MeetingContent, MeetingForm, MeetingStatus, Occasion
+from coordinator_app.domain.access import Principal, Role
+from coordinator_app.domain.meetings import MeetingContent, MeetingForm, MeetingStatus, Occasion
 from coordinator_app.services.admissions import AdmissionService
 from coordinator_app.services.context import ServiceContext, fixed_clock
 from coordinator_app.services.meetings import MeetingService, ScheduleInput
 from coordinator_app.storage import Database, open_database
-from coordinator_app.ui.live_meeting import LiveMeetingWindow, open_live_meeting
+from coordinator_app.ui.meetings.live_meeting import LiveMeetingWindow, open_live_meeting
 
 MOMENT = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 TODAY = date(2026, 11, 23)

@@ -13,16 +13,22 @@ from argon2 import PasswordHasher
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel
 
-from coordinator_app.access import Role
-from coordinator_app.meetings import MeetingStatus, Occasion
+from coordinator_app.domain.access import Role
+from coordinator_app.domain.meetings import MeetingStatus, Occasion
 from coordinator_app.services.context import COPENHAGEN, ServiceContext, fixed_clock
 from coordinator_app.services.meetings import MeetingService, ScheduleInput
 from coordinator_app.services.users import UserService, save_idle_minutes
 from coordinator_app.storage import open_database
-from coordinator_app.ui.app import LaunchOptions, build_window, ensure_application, install_danish, sign_in_for_start
-from coordinator_app.ui.login_dialog import FirstRunDialog, LoginDialog, sign_in
-from coordinator_app.ui.users_dialog import UsersDialog
-from coordinator_app.ui.widgets import cell
+from coordinator_app.ui.common.widgets import cell
+from coordinator_app.ui.settings.users_dialog import UsersDialog
+from coordinator_app.ui.shell.app import (
+    LaunchOptions,
+    build_window,
+    ensure_application,
+    install_danish,
+    sign_in_for_start,
+)
+from coordinator_app.ui.shell.login_dialog import FirstRunDialog, LoginDialog, sign_in
 
 DEMO_MOMENT = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # as conftest.DEMO_MOMENT
 PASSWORD = "grøn hest på taget"

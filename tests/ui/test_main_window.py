@@ -7,9 +7,9 @@ import re
 from db_fixtures import DEMO_MOMENT
 from PySide6.QtCore import QPoint, QSettings, Qt
 
-from coordinator_app.reference import danish_sort_key
+from coordinator_app.domain.reference import danish_sort_key
 from coordinator_app.services.context import fixed_clock
-from coordinator_app.ui.admission_table import COL_CPR, COL_NAME, COL_NEXT, COL_STATUS
+from coordinator_app.ui.patients.admission_table import COL_CPR, COL_NAME, COL_NEXT, COL_STATUS
 
 
 def visible(window, column: int) -> list[str]:
@@ -113,7 +113,7 @@ def test_window_geometry_columns_and_splitter_are_restored_in_the_next_window(
     main_window, qtbot, demo_db_path, tmp_path
 ) -> None:
     from coordinator_app.storage import open_database
-    from coordinator_app.ui.app import LaunchOptions, build_window
+    from coordinator_app.ui.shell.app import LaunchOptions, build_window
 
     # The offscreen screen is small and the window opens as large as it allows (at least its minimum width), so a
     # remembered height 50 px below that tells the restored geometry from a first start's.

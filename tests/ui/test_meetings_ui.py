@@ -15,15 +15,15 @@ import pytest
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QMessageBox, QWidget
 
-from coordinator_app.meetings import MeetingContent, MeetingForm, MeetingStatus, Occasion, Sector
+from coordinator_app.domain.meetings import MeetingContent, MeetingForm, MeetingStatus, Occasion, Sector
+from coordinator_app.domain.workdays import WorkCalendar
 from coordinator_app.services.admissions import AdmissionService
 from coordinator_app.services.context import ServiceContext, fixed_clock
 from coordinator_app.services.meetings import MeetingService, ScheduleInput
-from coordinator_app.ui import live_meeting
-from coordinator_app.ui.live_meeting import LiveMeetingWindow, open_live_meeting
-from coordinator_app.ui.meeting_schedule_dialog import ScheduleDialog, open_schedule_dialog
-from coordinator_app.ui.meeting_template_editor import TemplateEditorDialog, open_template_editor
-from coordinator_app.workdays import WorkCalendar
+from coordinator_app.ui.meetings import live_meeting
+from coordinator_app.ui.meetings.live_meeting import LiveMeetingWindow, open_live_meeting
+from coordinator_app.ui.meetings.meeting_schedule_dialog import ScheduleDialog, open_schedule_dialog
+from coordinator_app.ui.meetings.meeting_template_editor import TemplateEditorDialog, open_template_editor
 
 #: Monday 23 November 2026, 10:00 in Copenhagen, as ``conftest.DEMO_MOMENT`` (the demo ward's day).
 DEMO_MOMENT = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -58,7 +58,7 @@ class World:
 @pytest.fixture
 def world(qapp, demo_db_path: Path) -> Iterator[World]:
     from coordinator_app.storage import open_database
-    from coordinator_app.ui.app import ensure_application, install_danish
+    from coordinator_app.ui.shell.app import ensure_application, install_danish
 
     install_danish(ensure_application())
     db = open_database(f"sqlite:///{demo_db_path}")

@@ -7,9 +7,9 @@ from datetime import date
 from PySide6.QtCore import Qt
 from qt_helpers import wait_for_modal
 
-from coordinator_app.meetings import AgreementItem, FollowUp, MeetingContent, Participant, Sector
-from coordinator_app.ui.meeting_schedule_dialog import ScheduleDialog
-from coordinator_app.ui.widgets import cell
+from coordinator_app.domain.meetings import AgreementItem, FollowUp, MeetingContent, Participant, Sector
+from coordinator_app.ui.common.widgets import cell
+from coordinator_app.ui.meetings.meeting_schedule_dialog import ScheduleDialog
 
 
 def schedule_for_first_admission(window, qtbot) -> tuple[int, int]:
@@ -70,7 +70,7 @@ def test_closed_meeting_agreements_show_as_deadlines_in_overblik(main_window, qt
 
 
 def test_live_meeting_opens_from_the_details(main_window, qtbot) -> None:
-    from coordinator_app.ui.live_meeting import LiveMeetingWindow
+    from coordinator_app.ui.meetings.live_meeting import LiveMeetingWindow
 
     _admission_id, meeting_id = schedule_for_first_admission(main_window, qtbot)
     main_window.details.meetings.selectRow(0)
@@ -101,8 +101,8 @@ def close_simple_meeting(window, qtbot) -> tuple[int, int]:
 
 
 def test_referat_distribution_refuses_the_gp_without_consent_then_accepts_with(main_window, qtbot) -> None:
-    from coordinator_app.ui.consent_dialog import ConsentDialog
-    from coordinator_app.ui.referat_dialog import ReferatDialog
+    from coordinator_app.ui.meetings.referat_dialog import ReferatDialog
+    from coordinator_app.ui.patients.consent_dialog import ConsentDialog
 
     admission_id, _meeting_id = close_simple_meeting(main_window, qtbot)
     main_window.details.meetings.selectRow(0)
@@ -144,7 +144,7 @@ def test_referat_distribution_refuses_the_gp_without_consent_then_accepts_with(m
 def test_withdrawing_a_consent_is_confirmed_and_kept_in_the_list(main_window, qtbot, monkeypatch) -> None:
     from PySide6.QtWidgets import QMessageBox
 
-    from coordinator_app.ui.consent_dialog import ConsentDialog
+    from coordinator_app.ui.patients.consent_dialog import ConsentDialog
 
     main_window.table.selectRow(0)
     qtbot.mouseClick(main_window.details.consent_button, Qt.MouseButton.LeftButton)
@@ -161,7 +161,7 @@ def test_withdrawing_a_consent_is_confirmed_and_kept_in_the_list(main_window, qt
 
 
 def test_funktioner_menu_opens_the_contact_book_and_the_template_editor(main_window, qtbot) -> None:
-    from coordinator_app.ui.contacts_dialog import ContactsDialog
+    from coordinator_app.ui.contacts.contacts_dialog import ContactsDialog
 
     main_window.act_contacts.trigger()
     qtbot.waitUntil(

@@ -9,9 +9,9 @@ from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QDialogButtonBox, QFileDialog, QInputDialog
 from qt_helpers import wait_for_modal
 
-from coordinator_app.model import EventKind
-from coordinator_app.ui import printing
-from coordinator_app.ui.notification_dialog import NotificationDialog
+from coordinator_app.domain.model import EventKind
+from coordinator_app.ui.common import printing
+from coordinator_app.ui.patients.notification_dialog import NotificationDialog
 
 
 def select_with_status(window, status: str | None, *, wants_to_leave: bool = False) -> int:
@@ -128,7 +128,7 @@ def test_a_full_disk_gives_a_danish_message(tmp_path: Path) -> None:
 
 
 def test_vurder_scenarie_opens_the_wizard_for_the_selected_admission(main_window, qtbot) -> None:
-    from coordinator_app.ui.scenario_wizard import ScenarioWizard
+    from coordinator_app.ui.patients.scenario_wizard import ScenarioWizard
 
     row = select_with_status(main_window, "Indlagt")
     assert row

@@ -21,17 +21,17 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox, QVBoxLayout, QWidget
 from pytestqt.qtbot import QtBot
 
-from coordinator_app.discharge_plans import Offer, PlanKind, PlanStatus
-from coordinator_app.model import PlanFacts
+from coordinator_app.domain.discharge_plans import Offer, PlanKind, PlanStatus
+from coordinator_app.domain.model import PlanFacts
 from coordinator_app.services.admissions import AdmissionInput, AdmissionService
 from coordinator_app.services.context import ServiceContext, fixed_clock
 from coordinator_app.services.plans import PlanService
 from coordinator_app.services.setup import ensure_reference_data
 from coordinator_app.storage import open_database
-from coordinator_app.ui.conflict_dialog import ConflictDialog
-from coordinator_app.ui.plan_dialogs import PlanActions
-from coordinator_app.ui.plan_editor import PlanEditorDialog
-from coordinator_app.ui.plan_tab import PlanTab
+from coordinator_app.ui.common.conflict_dialog import ConflictDialog
+from coordinator_app.ui.plans.plan_dialogs import PlanActions
+from coordinator_app.ui.plans.plan_editor import PlanEditorDialog
+from coordinator_app.ui.plans.plan_tab import PlanTab
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # 10:00 in Copenhagen
 TODAY = date(2026, 11, 23)

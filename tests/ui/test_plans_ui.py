@@ -24,13 +24,13 @@ from PySide6.QtWidgets import (
 )
 from qt_helpers import wait_for_modal
 
-from coordinator_app.discharge_plans import PlanKind, PlanStatus
-from coordinator_app.ui import printing
-from coordinator_app.ui.admission_table import COL_NEXT
-from coordinator_app.ui.plan_dialogs import NewPlanDialog, VersionsDialog
-from coordinator_app.ui.plan_editor import PlanEditorDialog
-from coordinator_app.ui.plan_tables import EditableTable
-from coordinator_app.ui.widgets import cell
+from coordinator_app.domain.discharge_plans import PlanKind, PlanStatus
+from coordinator_app.ui.common import printing
+from coordinator_app.ui.common.widgets import cell
+from coordinator_app.ui.patients.admission_table import COL_NEXT
+from coordinator_app.ui.plans.plan_dialogs import NewPlanDialog, VersionsDialog
+from coordinator_app.ui.plans.plan_editor import PlanEditorDialog
+from coordinator_app.ui.plans.plan_tables import EditableTable
 
 TODAY = date(2026, 11, 23)  # conftest.DEMO_MOMENT
 TOMORROW = date(2026, 11, 24)
@@ -426,7 +426,7 @@ def test_a_koordinationsplan_has_no_patient_party_and_no_agreement(main_window, 
 
 
 def test_tables_type_add_and_remove_by_keyboard(qtbot) -> None:
-    from coordinator_app.ui.plan_form import OFFER_COLUMNS
+    from coordinator_app.ui.plans.plan_form import OFFER_COLUMNS
 
     table = EditableTable(OFFER_COLUMNS, default_date=lambda: TODAY)
     host = QDialog()

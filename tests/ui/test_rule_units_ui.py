@@ -7,7 +7,7 @@ from datetime import date
 
 from PySide6.QtCore import Qt
 
-from coordinator_app.rules import Unit
+from coordinator_app.domain.rules import Unit
 from coordinator_app.services.settings import CalendarSettings, load_calendar_settings
 
 TODAY = date(2026, 11, 23)  # conftest.DEMO_MOMENT

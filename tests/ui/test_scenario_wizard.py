@@ -15,12 +15,13 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QAbstractButton, QApplication, QPushButton, QWizard
 
-from coordinator_app.model import AdmissionFlags, ConsentMethod, ConsentRecipient, EventKind
+from coordinator_app.domain.model import AdmissionFlags, ConsentMethod, ConsentRecipient, EventKind
 from coordinator_app.services.admissions import AdmissionDetails, AdmissionInput, AdmissionService
 from coordinator_app.services.consent import ConsentService
 from coordinator_app.services.context import ServiceContext, fixed_clock
 from coordinator_app.services.scenario import ScenarioService
-from coordinator_app.ui.scenario_wizard import (
+from coordinator_app.ui.common.widgets import cell
+from coordinator_app.ui.patients.scenario_wizard import (
     NO_DATE,
     PAGE_CONSENT,
     PAGE_DISCHARGE,
@@ -34,7 +35,6 @@ from coordinator_app.ui.scenario_wizard import (
     _Page,
     open_scenario_wizard,
 )
-from coordinator_app.ui.widgets import cell
 
 #: The demo ward's day (tests/ui/conftest.py): Monday 23 November 2026, 10:00 in Copenhagen.
 DEMO_MOMENT = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -73,7 +73,7 @@ class Services:
 @pytest.fixture
 def services(qapp, demo_db_path: Path) -> Iterator[Services]:
     from coordinator_app.storage import open_database
-    from coordinator_app.ui.app import install_danish
+    from coordinator_app.ui.shell.app import install_danish
 
     install_danish(qapp)  # as the app does: Danish locale and Qt's own Danish strings
     db = open_database(f"sqlite:///{demo_db_path}")

@@ -9,12 +9,12 @@ from datetime import UTC, datetime
 import pytest
 from PySide6.QtCore import Qt
 
-from coordinator_app.access import Principal, Role
+from coordinator_app.domain.access import Principal, Role
 from coordinator_app.services.context import ServiceContext, fixed_clock
 from coordinator_app.services.setup import ensure_reference_data
 from coordinator_app.services.ward import load_profile
 from coordinator_app.storage import open_database
-from coordinator_app.ui.settings_pages import CalendarPage, ProfilePage, RatesPage
+from coordinator_app.ui.settings.settings_pages import CalendarPage, ProfilePage, RatesPage
 
 COORDINATOR = Principal(username="kbo", full_name="Kim Bo", role=Role.KOORDINATOR)  # not MANAGE_SETTINGS
 

@@ -14,8 +14,9 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from coordinator_app.bed_days import RateBand
-from coordinator_app.rules import RuleSettings, Unit
+from coordinator_app.domain.bed_days import RateBand
+from coordinator_app.domain.rules import RuleSettings, Unit
+from coordinator_app.domain.workdays import WorkCalendar
 from coordinator_app.services.contacts import ContactService
 from coordinator_app.services.context import ServiceContext, fixed_clock
 from coordinator_app.services.settings import (
@@ -27,9 +28,8 @@ from coordinator_app.services.settings import (
 )
 from coordinator_app.services.statistics import StatisticsService
 from coordinator_app.services.ward import WardProfile, load_profile
-from coordinator_app.ui.settings_dialog import SettingsDialog, open_settings_dialog
-from coordinator_app.ui.widgets import cell
-from coordinator_app.workdays import WorkCalendar
+from coordinator_app.ui.common.widgets import cell
+from coordinator_app.ui.settings.settings_dialog import SettingsDialog, open_settings_dialog
 
 DEMO_MOMENT = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # as tests/ui/conftest.py
 
@@ -50,7 +50,7 @@ def activate(qtbot, widget: QWidget) -> None:
 
 @pytest.fixture
 def open_dialog(qtbot, ctx: ServiceContext):
-    from coordinator_app.ui.app import ensure_application, install_danish
+    from coordinator_app.ui.shell.app import ensure_application, install_danish
 
     install_danish(ensure_application())
     saved: list[str] = []

@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtWidgets import QMessageBox
 
-from coordinator_app.ui import app as app_module
+from coordinator_app.ui.shell import app as app_module
 
 
 def test_a_database_that_cannot_be_opened_gives_a_clear_message(qtbot, tmp_path: Path, monkeypatch) -> None:
@@ -31,7 +31,7 @@ def test_a_database_that_cannot_be_opened_gives_a_clear_message(qtbot, tmp_path:
 def test_demo_is_refused_over_real_data(qtbot, tmp_path: Path, monkeypatch) -> None:
     from datetime import date
 
-    from coordinator_app.model import Admission, Kommune, Patient
+    from coordinator_app.domain.model import Admission, Kommune, Patient
     from coordinator_app.storage import open_database
     from coordinator_app.storage.repositories import AdmissionRepository, KommuneRepository, PatientRepository
 

@@ -10,7 +10,7 @@ import pytest
 
 from coordinator_app.storage import Database, open_database
 from coordinator_app.storage.failures import DamagedDatabaseError
-from coordinator_app.ui import app as app_module
+from coordinator_app.ui.shell import app as app_module
 
 
 def damage(path: Path, *, keep_header: int = 12) -> None:
@@ -128,7 +128,7 @@ def test_with_a_login_the_damage_is_told_before_the_prompt_as_before(
 ) -> None:
     from argon2 import PasswordHasher
 
-    from coordinator_app.access import DEMO_PRINCIPAL, Role
+    from coordinator_app.domain.access import DEMO_PRINCIPAL, Role
     from coordinator_app.services.context import Clock, ServiceContext
     from coordinator_app.services.setup import ensure_reference_data
     from coordinator_app.services.users import UserService

@@ -19,8 +19,8 @@ from PySide6.QtWidgets import QApplication, QFileDialog
 from coordinator_app.documents.statistics_export import SHEET_FIGURES, SHEET_IDS
 from coordinator_app.services.context import ServiceContext, fixed_clock
 from coordinator_app.services.statistics import StatisticsService
-from coordinator_app.ui.export_password import ExportPasswordDialog
-from coordinator_app.ui.statistics_tab import StatisticsTab
+from coordinator_app.ui.common.export_password import ExportPasswordDialog
+from coordinator_app.ui.statistics.statistics_tab import StatisticsTab
 
 MOMENT = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 PASSWORD = "Statistik-2026-æøå"

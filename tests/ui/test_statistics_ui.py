@@ -26,16 +26,16 @@ from coordinator_app.documents.statistics_export import (
     SHEET_IDS,
     SHEET_KOMMUNER,
 )
+from coordinator_app.domain.statistics import FigureKey, FigureUnit, Statistics
 from coordinator_app.services.admissions import AdmissionService
 from coordinator_app.services.context import ServiceContext, fixed_clock
 from coordinator_app.services.settings import format_kroner
 from coordinator_app.services.statistics import StatisticsService
-from coordinator_app.statistics import FigureKey, FigureUnit, Statistics
-from coordinator_app.ui.admission_list import open_admission_list
-from coordinator_app.ui.charts import format_count, format_days, format_share, nice_ticks
-from coordinator_app.ui.statistics_tab import StatisticsTab
-from coordinator_app.ui.statistics_view import figure_basis, figure_value, preset_period
-from coordinator_app.ui.widgets import cell
+from coordinator_app.ui.common.widgets import cell
+from coordinator_app.ui.statistics.admission_list import open_admission_list
+from coordinator_app.ui.statistics.charts import format_count, format_days, format_share, nice_ticks
+from coordinator_app.ui.statistics.statistics_tab import StatisticsTab
+from coordinator_app.ui.statistics.statistics_view import figure_basis, figure_value, preset_period
 
 DEMO_MOMENT = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # as tests/ui/conftest.py
 LAST_12_MONTHS = (date(2025, 11, 24), date(2026, 11, 23))
@@ -71,7 +71,7 @@ def out(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def screen(qtbot, ctx: ServiceContext) -> Screen:
-    from coordinator_app.ui.app import ensure_application, install_danish
+    from coordinator_app.ui.shell.app import ensure_application, install_danish
 
     install_danish(ensure_application())
     opened: list[tuple[tuple[int, ...], str]] = []
@@ -500,7 +500,7 @@ def test_export_to_a_missing_folder_says_so_in_danish_and_writes_nothing(screen:
 def test_a_full_disk_leaves_the_earlier_file_and_no_half_written_one(
     screen: Screen, out: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import coordinator_app.ui.statistics_view as view
+    import coordinator_app.ui.statistics.statistics_view as view
 
     target = out / "statistik.csv"
     target.write_text("den gamle fil", encoding="utf-8")
@@ -518,7 +518,7 @@ def test_a_full_disk_leaves_the_earlier_file_and_no_half_written_one(
 
 
 def test_no_permission_is_explained(screen: Screen, out: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import coordinator_app.ui.statistics_view as view
+    import coordinator_app.ui.statistics.statistics_view as view
 
     def refused(_src: str, _dst: object) -> None:
         raise PermissionError(errno.EACCES, "Permission denied")

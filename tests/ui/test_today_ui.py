@@ -14,18 +14,18 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
 
-from coordinator_app.bed_days import bed_days
-from coordinator_app.deadlines import DeadlineState, compute_deadlines
-from coordinator_app.meetings import task_deadlines, tasks_of
-from coordinator_app.model import EventKind
-from coordinator_app.process import Status, replay
+from coordinator_app.domain.bed_days import bed_days
+from coordinator_app.domain.deadlines import DeadlineState, compute_deadlines
+from coordinator_app.domain.meetings import task_deadlines, tasks_of
+from coordinator_app.domain.model import EventKind
+from coordinator_app.domain.process import Status, replay
 from coordinator_app.services.context import fixed_clock
 from coordinator_app.services.notifications import NotificationInput
 from coordinator_app.storage import open_database
 from coordinator_app.storage.repositories import AdmissionRepository, EventRepository, MeetingRepository, list_rows
-from coordinator_app.ui.app import LaunchOptions, build_window, ensure_application, install_danish
-from coordinator_app.ui.faerdigmeldte_tab import COL_BERO, COL_DAYS, COL_G2, COL_PATIENT, COL_SINCE
-from coordinator_app.ui.today_tab import BUCKETS, COL_DUE, COL_STATE, COL_WHAT
+from coordinator_app.ui.shell.app import LaunchOptions, build_window, ensure_application, install_danish
+from coordinator_app.ui.today.faerdigmeldte_tab import COL_BERO, COL_DAYS, COL_G2, COL_PATIENT, COL_SINCE
+from coordinator_app.ui.today.today_tab import BUCKETS, COL_DUE, COL_STATE, COL_WHAT
 
 DEMO_MOMENT = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # as conftest.DEMO_MOMENT
 TODAY = date(2026, 11, 23)

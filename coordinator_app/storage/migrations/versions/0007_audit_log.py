@@ -5,7 +5,7 @@ Revises: 0006
 Create Date: 2026-12-03
 
 One new table, ``audit_log``. ``seq`` is the line number (1, 2, 3 … without gaps, set by the app under a lock,
-not by a sequence), ``prev_hash``/``hash`` chain each line to the one before (``coordinator_app.audit``).
+not by a sequence), ``prev_hash``/``hash`` chain each line to the one before (``coordinator_app.domain.audit``).
 ``patient_id`` and ``admission_id`` have no foreign keys on purpose: the log outlives what it speaks of.
 The index on ``patient_id`` serves the administrator's export of one patient's log (GDPR art. 15).
 Going back drops the log.

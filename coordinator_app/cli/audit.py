@@ -1,0 +1,170 @@
+"""``koordinator [--database URL] audit verify|export`` (issue 8): the administrator's two audit-log commands.
+
+* ``audit verify`` walks the whole hash chain: "Revisionsloggen er intakt (N linjer)." and exit status 0, or the
+  first line that does not fit (changed, missing, out of order, not pointing at the line before) and exit status 1.
+  The newest line's hash is printed too: noted down outside the database, it also reveals a cut-off end later.
+* ``audit export --patient NR -o FIL`` writes one patient's lines as CSV for an access request (GDPR art. 15);
+  the export itself is logged. The lines say who looked at a psychiatric patient's record, so the CSV is written
+  inside an AES-256 zip (issue 8: exported files with patient data are encrypted); the password comes from
+  ``KOORDINATOR_EXPORT_PASSWORD`` or is asked for twice in the terminal, and is sent separately from the file.
+  A demo database (fictitious patients) writes the plain CSV and says so.
+
+The lines are written by the logged-in user of the command (``cli.command_context``), not by the OS account.
+
+Kept apart from ``cli.py`` (which only registers and dispatches): the database is opened by the opener ``cli``
+passes in, so a passphrase or any other way of opening stays in one place.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from coordinator_app.services.context import ServiceContext
+    from coordinator_app.storage import Database
+
+#: Exit status of ``audit verify`` when the chain is broken (2 is "could not run at all", as for ``pdf``).
+BROKEN = 1
+#: The export's password for scripted use; never logged, never stored.
+EXPORT_PASSWORD_ENV = "KOORDINATOR_EXPORT_PASSWORD"
+NO_PASSWORD = (
+    "{what} indeholder patientoplysninger og gemmes krypteret ({how}). Angiv en adgangskode i "
+    f"{EXPORT_PASSWORD_ENV}, eller kør kommandoen i en terminal, så du bliver spurgt. Intet er gemt."
+)
+SEND_SEPARATELY = "Send adgangskoden ad en anden vej end filen (ring, eller send en sms)."
+
+
+def add_audit_commands(commands: argparse._SubParsersAction[Any]) -> None:
+    """Register ``audit verify`` and ``audit export`` on the main parser's subcommands."""
+    audit = commands.add_parser("audit", help="revisionsloggen: kontrollér den, eller udtræk én patients log")
+    actions = audit.add_subparsers(dest="audit_command", metavar="HANDLING", required=True)
+    actions.add_parser(
+        "verify",
+        help="kontrollér at ingen linje i revisionsloggen er ændret, slettet eller flyttet (exit-status 0 kun når "
+        "den er intakt)",
+    )
+    export = actions.add_parser("export", help="gem én patients revisionslog som CSV (indsigt efter GDPR art. 15)")
+    export.add_argument("--patient", type=int, required=True, metavar="NR", help="patientens nummer")
+    export.add_argument("-o", "--output", required=True, metavar="FIL", help="hvor CSV-filen skal gemmes")
+
+
+def run_audit(args: argparse.Namespace, open_db: Callable[[str | None], Any]) -> int:
+    """Run ``args.audit_command`` on what ``open_db(args.database)`` opens: ``(Database, ServiceContext)`` — the
+    database and the logged-in administrator — or, from an older caller, just the ``Database``."""
+    from coordinator_app.domain.errors import KoordinatorError
+
+    try:
+        db, ctx = _opened(open_db(args.database))
+    except KoordinatorError as exc:
+        print(exc.message, file=sys.stderr)
+        return 2
+    try:
+        return _run(args, db, ctx)
+    except KoordinatorError as exc:
+        print(exc.message, file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"Filen kunne ikke gemmes i {args.output}: {exc.strerror or exc}. Vælg en anden fil.", file=sys.stderr)
+        return 2
+    finally:
+        db.dispose()
+
+
+def _opened(opened: Any) -> tuple[Database, ServiceContext]:
+    from coordinator_app.services.context import ServiceContext
+
+    if isinstance(opened, tuple):
+        return opened[0], opened[1]
+    import getpass
+
+    # An opener that does not hand over its login: the lines are at least named after the OS account.
+    return opened, ServiceContext(database=opened, user=getpass.getuser())
+
+
+def _run(args: argparse.Namespace, db: Database, ctx: ServiceContext) -> int:
+    from coordinator_app.services.audit import AuditService
+    from coordinator_app.services.ward import is_demo
+
+    audit = AuditService(ctx)
+    if args.audit_command == "verify":
+        result = audit.verify()
+        print(result.message)
+        if not result.ok:
+            return BROKEN
+        if result.count:
+            print(f"Seneste linjes kontrolsum: {result.last_hash}")
+        return 0
+    output = Path(args.output)
+    demo = is_demo(ctx)
+    password = None
+    if not demo:
+        password = export_password()
+        if password is None:
+            return 2
+        output = output.with_suffix(".zip") if output.suffix.lower() == ".csv" else output
+        if output.suffix.lower() != ".zip":
+            output = output.with_name(f"{output.name}.zip")
+    content = audit.export_patient_log(args.patient)
+    lines = len(list(csv.reader(io.StringIO(content.decode("utf-8-sig")), delimiter=";"))) - 1  # minus the heading
+    if password is None:
+        _write(output, content)
+        print(
+            f"Revisionsloggen for patient nr. {args.patient}: {lines} linjer gemt i {output} (demo – ikke krypteret)."
+        )
+        return 0
+    from coordinator_app.documents.protect import protect_zip
+
+    inner = f"revisionslog-patient-{args.patient}.csv"
+    _write(output, protect_zip(inner, content, password))
+    print(
+        f"Revisionsloggen for patient nr. {args.patient}: {lines} linjer gemt krypteret i {output} ({inner} i en zip "
+        f"med adgangskode). {SEND_SEPARATELY}"
+    )
+    return 0
+
+
+def export_password(what: str = "Revisionsloggen", how: str = "zip med AES-256") -> str | None:
+    """The password for an exported file: ``KOORDINATOR_EXPORT_PASSWORD``, else asked twice in a terminal; ``None``
+    (the Danish reason printed to stderr) if neither gives a usable one. Also for ``pdf -o FIL`` in ``cli.py``."""
+    import getpass
+    import os
+
+    from coordinator_app.documents.protect import password_problem
+
+    given = os.environ.get(EXPORT_PASSWORD_ENV)
+    if given:
+        problem = password_problem(given)
+        if problem is not None:
+            print(f"{EXPORT_PASSWORD_ENV}: {problem} Intet er gemt.", file=sys.stderr)
+            return None
+        return given
+    if not sys.stdin.isatty():
+        print(NO_PASSWORD.format(what=what, how=how), file=sys.stderr)
+        return None
+    for _attempt in range(3):
+        first = getpass.getpass("Adgangskode til filen: ")
+        problem = password_problem(first)
+        if problem is None and getpass.getpass("Gentag adgangskoden: ") != first:
+            problem = "De to adgangskoder er ikke ens."
+        if problem is None:
+            return first
+        print(problem, file=sys.stderr)
+    print("Ingen gyldig adgangskode. Intet er gemt.", file=sys.stderr)
+    return None
+
+
+def _write(output: Path, content: bytes) -> None:
+    """All or nothing: a half-written file never stands where the export should be."""
+    tmp = output.with_name(f".{output.name}.tmp")
+    try:
+        tmp.write_bytes(content)
+        tmp.replace(output)
+    finally:
+        if tmp.exists():
+            tmp.unlink()

@@ -1,0 +1,437 @@
+"""Command line: ``koordinator [--database URL] [--demo] [--smoke] [--version]``.
+
+Without ``--database`` the workstation's choice from the first run is used (issue 9, ``services.connection``);
+``--demo`` alone opens the separate practice file ``demo.db``, never the real database.
+
+Later features add subcommands (``pdf``, ``audit`` …) to ``build_parser``. Qt is imported only when a
+window is needed, so headless commands stay quick.
+
+Headless commands on an encrypted database read its passphrase from ``KOORDINATOR_PASSPHRASE`` or ask for it
+(``getpass``, only on a terminal) — never from the command line, where other users and the shell history
+could read it.
+
+Commands that read or issue patient data (``pdf``, ``audit``) log in as a user of the database (issue 8):
+``KOORDINATOR_USER``/``KOORDINATOR_PASSWORD``, or a prompt on a terminal, else a clear refusal (exit status 2).
+A demo database, and a real one before its first administrator exists, needs no login. ``backup``, ``restore`` and
+``check`` show no patient data: the database's passphrase and the file's permissions guard them, and ``restore``
+must work when the database is too damaged to log in to.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from coordinator_app import __version__
+from coordinator_app.cli.audit import add_audit_commands, run_audit
+
+if TYPE_CHECKING:
+    from coordinator_app.services.context import ServiceContext
+    from coordinator_app.storage import Database
+
+PASSPHRASE_ENV = "KOORDINATOR_PASSPHRASE"
+PASSPHRASE_PROMPT = "Adgangskode til databasen: "
+_PROMPTS = 3
+USER_ENV = "KOORDINATOR_USER"
+USER_PASSWORD_ENV = "KOORDINATOR_PASSWORD"
+LOGIN_REFUSED = (
+    "Databasen kræver login, og kommandoen kører ikke uden brugernavn og adgangskode. Sæt miljøvariablerne "
+    f"{USER_ENV} og {USER_PASSWORD_ENV}, eller kør kommandoen i en terminal, så du bliver spurgt. Skriv aldrig "
+    "adgangskoden på kommandolinjen."
+)
+
+
+def default_demo_url() -> str:
+    """The demo database used by ``make run``: beside the user's real one, never the same file."""
+    from platformdirs import user_data_dir
+
+    folder = Path(user_data_dir("Koordinator", appauthor=False))
+    folder.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{folder / 'demo.db'}"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="koordinator",
+        description="Koordinator – udskrivningskoordinering i voksenpsykiatrien.",
+    )
+    parser.add_argument("--version", action="version", version=f"Koordinator {__version__}")
+    parser.add_argument(
+        "--database",
+        metavar="URL",
+        help="databasen: en SQLite-fil (sti eller sqlite:///…) eller postgresql+psycopg://… "
+        "(standard: din lokale database)",
+    )
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="fyld databasen med en frisk demo-afdeling (kun en tom database eller en demo-database)",
+    )
+    parser.add_argument(
+        "--smoke",
+        action="store_true",
+        help="start uden skærm, indlæs listen og afslut (til installations- og pakketest)",
+    )
+    parser.add_argument("--print-demo-url", action="store_true", help=argparse.SUPPRESS)
+    commands = parser.add_subparsers(dest="command", metavar="KOMMANDO")
+    pdf = commands.add_parser("pdf", help="udsted et dokument som PDF (arkiveres som ved udskrift fra programmet)")
+    documents = pdf.add_subparsers(dest="document", metavar="DOKUMENT", required=True)
+    blanket = documents.add_parser(
+        "varslingsblanket",
+        help="varslingsblanketten for indlæggelsens seneste orientering/varsling/færdigmelding/afmelding",
+    )
+    blanket.add_argument("--admission", type=int, required=True, metavar="NR", help="indlæggelsens nummer")
+    blanket.add_argument("-o", "--output", required=True, metavar="FIL", help="hvor PDF'en skal gemmes")
+    for kind, law in (("udskrivningsaftale", "§ 13 a"), ("koordinationsplan", "§ 13 b")):
+        plan = documents.add_parser(
+            kind, help=f"den arkiverede PDF af indlæggelsens {kind} ({law}), som den blev sat i kraft"
+        )
+        plan.add_argument("--admission", type=int, required=True, metavar="NR", help="indlæggelsens nummer")
+        plan.add_argument("-o", "--output", required=True, metavar="FIL", help="hvor PDF'en skal gemmes")
+    backup = commands.add_parser(
+        "backup", help="tag en sikkerhedskopi af den lokale database nu (krypteret som databasen, kontrolleret)"
+    )
+    backup.add_argument(
+        "--to", metavar="MAPPE", help="hvor sikkerhedskopien skal gemmes (standard: mappen backups ved databasen)"
+    )
+    restore = commands.add_parser(
+        "restore", help="gendan den lokale database fra en sikkerhedskopi (den nuværende gemmes som .before-restore)"
+    )
+    restore.add_argument("file", metavar="FIL", help="sikkerhedskopien, der skal gendannes")
+    check = commands.add_parser("check", help="kontrollér at den lokale database er hel (SQLite quick_check)")
+    check.add_argument("--fuld", action="store_true", help="den grundige kontrol (integrity_check), tager længere")
+    add_audit_commands(commands)
+    return parser
+
+
+def passphrase_from_environment() -> str | None:
+    return os.environ.get(PASSPHRASE_ENV) or None
+
+
+def _ask_passphrase() -> str | None:
+    """Ask on the terminal; ``None`` when there is none to ask on (a script, a pipe)."""
+    if not sys.stdin.isatty():
+        return None
+    import getpass
+
+    return getpass.getpass(PASSPHRASE_PROMPT)
+
+
+def _no_terminal_hint(message: str) -> str:
+    return (
+        f"{message}\nSæt miljøvariablen {PASSPHRASE_ENV} til adgangskoden, eller kør kommandoen i en terminal, "
+        "så du bliver spurgt. Skriv aldrig adgangskoden på kommandolinjen."
+    )
+
+
+def configured_database(database: str | None) -> str | None:
+    """Without ``--database``: the workstation's saved choice from the first run (issue 9,
+    ``services.connection``), else ``None`` — the default file of an older install."""
+    if database is not None:
+        return database
+    from coordinator_app.services.connection import load_config
+
+    config = load_config()
+    return config.database_url() if config is not None else None
+
+
+def open_for_command(database: str | None, *, migrate: bool = True) -> Database:
+    """Open the database for a headless command, with the passphrase from the environment, the system keyring
+    (if the user chose to keep it there) or the terminal.
+
+    Raises ``KoordinatorError`` with a Danish message (and what to do) when it cannot be opened.
+    """
+    from coordinator_app.domain.errors import StorageError
+    from coordinator_app.services.connection import read_secret
+    from coordinator_app.storage import open_database
+    from coordinator_app.storage.database import local_path
+    from coordinator_app.storage.failures import PassphraseRequiredError, WrongPassphraseError
+
+    database = configured_database(database)
+    passphrase = passphrase_from_environment()
+    from_environment = passphrase is not None
+    keyring_tried = False
+    for attempt in range(_PROMPTS + 2):
+        try:
+            return open_database(database, passphrase=passphrase, migrate=migrate)
+        except (PassphraseRequiredError, WrongPassphraseError) as exc:
+            if from_environment and isinstance(exc, WrongPassphraseError):
+                raise StorageError(f"{exc.message} (adgangskoden fra {PASSPHRASE_ENV})") from None
+            if not keyring_tried and isinstance(exc, PassphraseRequiredError):
+                keyring_tried = True
+                path = local_path(database)
+                remembered = read_secret(str(path)) if path is not None else None
+                if remembered:
+                    passphrase = remembered
+                    continue
+            if attempt >= _PROMPTS:
+                raise
+            if isinstance(exc, WrongPassphraseError):
+                print(exc.message, file=sys.stderr)
+            passphrase = _ask_passphrase()
+            if passphrase is None:
+                raise StorageError(_no_terminal_hint(exc.message)) from None
+    raise AssertionError("unreachable")
+
+
+def command_context(db: Database) -> ServiceContext:
+    """Who runs a headless command (issue 8): the demo user (named after the login account) where no login is
+    needed, else the user from the environment or a terminal prompt. ``KoordinatorError`` (Danish) when the
+    credentials are missing or wrong."""
+    import getpass
+
+    from coordinator_app.domain.errors import AuthenticationError
+    from coordinator_app.services.context import ServiceContext
+    from coordinator_app.services.users import UserService
+
+    ctx = ServiceContext(database=db, user=getpass.getuser())
+    users = UserService(ctx)
+    if not users.needs_login():
+        return ctx
+    username, password = os.environ.get(USER_ENV), os.environ.get(USER_PASSWORD_ENV)
+    if username and password:
+        user = users.authenticate(username, password)
+    elif sys.stdin.isatty():
+        for attempt in range(_PROMPTS):
+            sys.stderr.write("Brugernavn: ")
+            sys.stderr.flush()
+            username = sys.stdin.readline().strip()
+            try:
+                user = users.authenticate(username, getpass.getpass("Adgangskode: "))
+                break
+            except AuthenticationError as exc:
+                if attempt == _PROMPTS - 1 or exc.locked_until is not None:
+                    raise
+                print(exc.message, file=sys.stderr)
+    else:
+        raise AuthenticationError(LOGIN_REFUSED)
+    return ServiceContext(database=db, principal=user.principal)
+
+
+def open_for_audit(database: str | None) -> tuple[Database, ServiceContext]:
+    """``audit``: open, log in, and only an administrator gets further (VIEW_AUDIT). The login is handed over, so
+    the export's audit line names the administrator, not the OS account."""
+    from coordinator_app.domain.access import Permission
+    from coordinator_app.services.context import require
+
+    db = open_for_command(database)
+    try:
+        ctx = command_context(db)
+        require(ctx, Permission.VIEW_AUDIT)
+    except BaseException:
+        db.dispose()
+        raise
+    return db, ctx
+
+
+def _size(n: int) -> str:
+    if n < 1024 * 1024:
+        return f"{max(1, round(n / 1024))} kB"
+    return f"{n / (1024 * 1024):.1f} MB".replace(".", ",")
+
+
+def _seconds(s: float) -> str:
+    return f"{s:.1f} s".replace(".", ",")
+
+
+def run_backup(args: argparse.Namespace) -> int:
+    """``backup [--to DIR]``: an online backup of the open database, checked before it counts."""
+    from coordinator_app.domain.errors import KoordinatorError
+    from coordinator_app.storage.backup import backup_now
+
+    try:
+        db = open_for_command(args.database, migrate=False)
+    except KoordinatorError as exc:
+        print(exc.message, file=sys.stderr)
+        return 2
+    try:
+        info = backup_now(db, Path(args.to).expanduser() if args.to else None)
+    except KoordinatorError as exc:
+        print(exc.message, file=sys.stderr)
+        return 2
+    finally:
+        db.dispose()
+    kind = "krypteret" if info.encrypted else "ikke krypteret (demo)"
+    print(f"Sikkerhedskopi gemt: {info.path}")
+    print(f"  {kind}, {_size(info.size)}, kontrolleret (integrity_check), {_seconds(info.seconds or 0.0)}")
+    return 0
+
+
+def run_restore(args: argparse.Namespace) -> int:
+    """``restore FILE``: replace the (closed) local database with a checked backup; the old file is kept."""
+    from coordinator_app.domain.errors import KoordinatorError, StorageError
+    from coordinator_app.storage.backup import restore
+    from coordinator_app.storage.database import local_path
+    from coordinator_app.storage.sqlite_file import FileKind, file_kind
+
+    backup = Path(args.file).expanduser().resolve()
+    try:
+        target = local_path(configured_database(args.database))
+        if target is None:
+            raise StorageError(
+                "Den delte PostgreSQL-database gendannes af IT på serveren; Koordinator gendanner kun en lokal "
+                "database."
+            )
+        passphrase = None
+        if file_kind(backup) is FileKind.ENCRYPTED:
+            passphrase = passphrase_from_environment() or _ask_passphrase()
+            if passphrase is None:
+                raise StorageError(_no_terminal_hint(f"Sikkerhedskopien {backup} er krypteret."))
+        info = restore(target, backup, passphrase=passphrase)
+    except KoordinatorError as exc:
+        print(exc.message, file=sys.stderr)
+        return 2
+    print(f"Databasen {info.path} er gendannet fra {backup} ({_seconds(info.seconds)}).")
+    if info.previous is not None:
+        print(f"Den tidligere database er gemt som {info.previous}.")
+    return 0
+
+
+def run_check(args: argparse.Namespace) -> int:
+    """``check [--fuld]``: SQLite's quick_check (or integrity_check) of the local database; exit 2 if damaged."""
+    import time
+
+    from coordinator_app.domain.errors import KoordinatorError
+    from coordinator_app.storage.backup import integrity_check, quick_check
+
+    try:
+        db = open_for_command(args.database, migrate=False)
+    except KoordinatorError as exc:
+        print(exc.message, file=sys.stderr)
+        return 2
+    started = time.perf_counter()
+    try:
+        result = integrity_check(db) if args.fuld else quick_check(db)
+    finally:
+        db.dispose()
+    check = "integrity_check" if args.fuld else "quick_check"
+    if result.ok:
+        print(f"Databasen {db.where} er i orden ({check}, {_seconds(time.perf_counter() - started)}).")
+        return 0
+    print(
+        f"Databasen {db.where} er beskadiget ({check} fandt {len(result.problems)} fejl). Gendan den fra en "
+        "sikkerhedskopi med «koordinator restore FIL», og kontakt IT.",
+        file=sys.stderr,
+    )
+    for problem in result.problems[:20]:
+        print(f"  {problem}", file=sys.stderr)
+    return 2
+
+
+def run_pdf(args: argparse.Namespace) -> int:
+    """Headless: issue (and archive) the document, write the exact bytes to the file."""
+    from coordinator_app.cli.audit import SEND_SEPARATELY, export_password
+    from coordinator_app.documents.protect import protect_pdf
+    from coordinator_app.domain.discharge_plans import PlanKind
+    from coordinator_app.domain.errors import KoordinatorError
+    from coordinator_app.services.documents import DocumentService
+    from coordinator_app.services.plans import PlanService
+    from coordinator_app.services.ward import is_demo
+
+    try:
+        db = open_for_command(args.database)
+    except KoordinatorError as exc:
+        print(exc.message, file=sys.stderr)
+        return 2
+    try:
+        ctx = command_context(db)
+        password = None
+        if not is_demo(ctx):  # issue 8: a file with patient data leaves the database encrypted
+            password = export_password("Dokumentet", "PDF med AES-256")
+            if password is None:
+                return 2
+        service = DocumentService(ctx)
+        if args.document == "varslingsblanket":
+            event = service.latest_notification(args.admission)
+            assert event.id is not None
+            document = service.issue_for_event(event.id)
+        else:  # a plan's PDF is issued when it is put in force: write the archived, signed-ready one
+            document = PlanService(ctx).issued_document(args.admission, PlanKind(args.document))
+        assert document.id is not None
+        content = service.content(document.id)
+        if password is not None:
+            content = protect_pdf(content, password)
+        output = Path(args.output)
+        tmp = output.with_name(f".{output.name}.tmp")
+        try:
+            tmp.write_bytes(content)
+            tmp.replace(output)
+        finally:
+            if tmp.exists():
+                tmp.unlink()
+    except KoordinatorError as exc:
+        print(exc.message, file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"PDF'en kunne ikke gemmes i {args.output}: {exc.strerror or exc}. Vælg en anden fil.", file=sys.stderr)
+        return 2
+    finally:
+        db.dispose()
+    note = f" – krypteret. {SEND_SEPARATELY}" if password is not None else " – demo, ikke krypteret"
+    print(f"{document.title}: {output} (dokument nr. {document.id}, SHA-256 {document.sha256[:12]}…){note}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.print_demo_url:
+        print(default_demo_url())
+        return 0
+    if args.command == "pdf":
+        return run_pdf(args)
+    if args.command == "backup":
+        return run_backup(args)
+    if args.command == "restore":
+        return run_restore(args)
+    if args.command == "check":
+        return run_check(args)
+    if args.command == "audit":
+        return run_audit(args, open_for_audit)
+    database = args.database
+    demo = args.demo
+    tmp: tempfile.TemporaryDirectory[str] | None = None
+    settings_path = None
+    if args.smoke:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        tmp = tempfile.TemporaryDirectory(prefix="koordinator-smoke-")
+        settings_path = str(Path(tmp.name) / "settings.ini")
+        if database is None:
+            database = f"sqlite:///{Path(tmp.name) / 'smoke.db'}"
+            demo = True
+    elif demo and database is None:
+        database = default_demo_url()  # the practice file beside the real database, never the real one (issue 9)
+    if (
+        not args.smoke
+        and sys.platform.startswith("linux")
+        and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY") or os.environ.get("QT_QPA_PLATFORM"))
+    ):
+        print(
+            "Koordinator kan ikke finde en skærm (DISPLAY er ikke sat). Start programmet fra skrivebordet, "
+            "eller brug --smoke for en test uden skærm.",
+            file=sys.stderr,
+        )
+        return 2
+    from coordinator_app.ui.shell.startup import LaunchOptions, show_first_screen
+
+    options = LaunchOptions(database_url=database, demo=demo, smoke=args.smoke, settings_path=settings_path)
+    # The start creates objects that live as long as the program (modules, mappings, widgets): the cyclic garbage
+    # collector would only walk them again and again. ``run`` turns it back on before the event loop (issue 7).
+    gc.disable()
+    try:
+        first = show_first_screen(options)  # the ward's list on screen before the storage layer loads (issue 7)
+        from coordinator_app.ui.shell.app import run
+
+        return run(options, first)
+    finally:
+        gc.enable()
+        if tmp is not None:
+            tmp.cleanup()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,592 @@
+"""Udskrivningsaftale (psykiatriloven §13a) and koordinationsplan (§13b): when one is required, what it holds,
+when it is complete, and its lifecycle (E1–E3).
+
+* **E1** an udskrivningsaftale is required before discharge when the patient receives support under serviceloven
+  afsnit V because of reduced psychiatric function, or presumably will not seek the treatment and social offers
+  they need (§13a stk. 2).
+* **E2** when such a patient will not take part, a koordinationsplan is made instead, without the patient as a
+  party.
+* **E3** both are time-limited: they end at their end date or when the patient is readmitted; a new one is made at
+  each discharge if the conditions still hold. Both say who reacts, and how, if they are not followed.
+
+A plan is a *kladde* until the coordinator puts it in force (``check_complete`` must pass); then it is
+``I_KRAFT`` and the service records a milestone event (``rules.Milestone.UDSKRIVNINGSAFTALE`` /
+``KOORDINATIONSPLAN`` with ``data["end"]``), which meets the E1/E2 deadline and starts the E3 one. Every save
+keeps a version. Pure domain: no Qt, no database.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+from coordinator_app.domain.errors import ValidationError
+from coordinator_app.domain.model import PlanFacts
+
+if TYPE_CHECKING:  # only for types: meetings imports deadlines, which imports this module
+    from coordinator_app.domain.meetings import Meeting, Participant
+
+# -- kinds and requirement ------------------------------------------------------------------------------------
+
+
+class PlanKind(StrEnum):
+    UDSKRIVNINGSAFTALE = "udskrivningsaftale"  # E1, §13a
+    KOORDINATIONSPLAN = "koordinationsplan"  # E2, §13b
+
+
+PLAN_DOCUMENT_KIND = {  # ArchivedDocument.kind of each plan kind
+    PlanKind.UDSKRIVNINGSAFTALE: "udskrivningsaftale",
+    PlanKind.KOORDINATIONSPLAN: "koordinationsplan",
+}
+
+
+PLAN_TITLES: dict[PlanKind, str] = {
+    PlanKind.UDSKRIVNINGSAFTALE: "Udskrivningsaftale",
+    PlanKind.KOORDINATIONSPLAN: "Koordinationsplan",
+}
+
+#: The definite form, for sentences ("Udskrivningsaftalen er afsluttet").
+PLAN_DEFINITE: dict[PlanKind, str] = {
+    PlanKind.UDSKRIVNINGSAFTALE: "Udskrivningsaftalen",
+    PlanKind.KOORDINATIONSPLAN: "Koordinationsplanen",
+}
+
+#: The legal reference a document of the kind is titled with.
+LEGAL_REFERENCES: dict[PlanKind, str] = {
+    PlanKind.UDSKRIVNINGSAFTALE: "psykiatriloven § 13 a",
+    PlanKind.KOORDINATIONSPLAN: "psykiatriloven § 13 b",
+}
+
+PLAN_RULES: dict[PlanKind, str] = {PlanKind.UDSKRIVNINGSAFTALE: "E1", PlanKind.KOORDINATIONSPLAN: "E2"}
+
+
+PLAN_FACT_LABELS: tuple[tuple[str, str], ...] = (
+    ("afsnit_v_support", "Modtager støtte efter servicelovens afsnit V pga. nedsat psykisk funktionsevne"),
+    ("wont_seek_help", "Vil formentlig ikke selv søge nødvendig behandling eller sociale tilbud (§ 13 a, stk. 2)"),
+    ("refuses_participation", "Vil ikke medvirke til en udskrivningsaftale (§ 13 b)"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Requirement:
+    """Whether the admission needs a plan before discharge, which kind, and why (Danish)."""
+
+    kind: PlanKind | None
+    rule_id: str | None
+    reason: str
+
+    @property
+    def required(self) -> bool:
+        return self.kind is not None
+
+
+def requirement(facts: PlanFacts) -> Requirement:
+    """E1/E2 from the admission's facts."""
+    if not (facts.afsnit_v_support or facts.wont_seek_help):
+        if facts.refuses_participation:
+            return Requirement(
+                None,
+                None,
+                "Ingen krav om udskrivningsaftale: patienten modtager ikke støtte efter servicelovens afsnit V, "
+                "og det antages ikke, at patienten vil undlade at søge behandling.",
+            )
+        return Requirement(None, None, "Ingen krav om udskrivningsaftale eller koordinationsplan.")
+    why = (
+        "patienten modtager støtte efter servicelovens afsnit V"
+        if facts.afsnit_v_support
+        else "det må antages, at patienten ikke selv vil søge nødvendig behandling eller sociale tilbud"
+    )
+    if facts.refuses_participation:
+        return Requirement(
+            PlanKind.KOORDINATIONSPLAN,
+            "E2",
+            f"Koordinationsplan kræves før udskrivning (psykiatriloven § 13 b): {why}, "
+            "og patienten vil ikke medvirke til en udskrivningsaftale.",
+        )
+    return Requirement(
+        PlanKind.UDSKRIVNINGSAFTALE,
+        "E1",
+        f"Udskrivningsaftale kræves før udskrivning (psykiatriloven § 13 a): {why}.",
+    )
+
+
+# -- content --------------------------------------------------------------------------------------------------
+
+
+class PartyRole(StrEnum):
+    PATIENT = "patient"
+    PSYKIATRI = "psykiatri"  # the psychiatric department
+    KOMMUNE = "kommune"  # the kommune and its units (socialpsykiatri, jobcenter, …)
+    EGEN_LAEGE = "egen_laege"
+    PAAROERENDE = "paaroerende"
+    ANDEN = "anden"  # botilbud, Kriminalforsorgen, misbrugsbehandling, …
+
+
+PARTY_ROLE_LABELS: dict[PartyRole, str] = {
+    PartyRole.PATIENT: "Patient",
+    PartyRole.PSYKIATRI: "Psykiatrisk afdeling",
+    PartyRole.KOMMUNE: "Kommune",
+    PartyRole.EGEN_LAEGE: "Egen læge",
+    PartyRole.PAAROERENDE: "Pårørende",
+    PartyRole.ANDEN: "Andre (fx botilbud, Kriminalforsorgen)",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Party:
+    role: PartyRole
+    name: str  # a person, or the unit when no person is named
+    organisation: str = ""  # e.g. "Københavns Kommune, Socialpsykiatrien"
+    phone: str = ""
+    email: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Offer:
+    """A treatment or social offer: what, who is responsible, from when."""
+
+    what: str
+    responsible: str
+    from_date: date | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SentTo:
+    """Who the plan was sent to (E1: with the epikrise to the GP; to the kommune)."""
+
+    recipient: str
+    sent_on: date | None = None
+    with_epikrise: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class PlanContent:
+    """What the editor edits. Empty by default; ``check_complete`` says what is missing before it is in force."""
+
+    parties: tuple[Party, ...] = ()
+    treatment_offers: tuple[Offer, ...] = ()
+    social_offers: tuple[Offer, ...] = ()
+    wishes: str = ""  # the patient's own wishes
+    goals: str = ""  # the patient's goals
+    contact_person: str = ""  # contact person / coordinator after discharge (name, phone)
+    reaction_who: str = ""  # E3: who reacts if the plan is not followed
+    reaction_how: str = ""  # E3: how they react
+    start: date | None = None
+    end: date | None = None
+    patient_agrees: bool = False  # udskrivningsaftale only
+    patient_agreed_on: date | None = None
+    sent_to: tuple[SentTo, ...] = ()
+    note: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe (dates as ISO strings), for storage and the document's data digest."""
+
+        def plain(value: Any) -> Any:
+            if isinstance(value, date):
+                return value.isoformat()
+            if isinstance(value, tuple | list):
+                return [plain(v) for v in value]
+            if dataclasses.is_dataclass(value) and not isinstance(value, type):
+                return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+            return value
+
+        return {f.name: plain(getattr(self, f.name)) for f in dataclasses.fields(self)}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> PlanContent:
+        """The inverse of ``to_dict``; unknown keys are ignored, missing ones take their defaults."""
+
+        def day(value: Any) -> date | None:
+            return date.fromisoformat(value) if isinstance(value, str) and value else None
+
+        def offers(items: Any) -> tuple[Offer, ...]:
+            return tuple(
+                Offer(
+                    what=str(o.get("what", "")),
+                    responsible=str(o.get("responsible", "")),
+                    from_date=day(o.get("from_date")),
+                    note=str(o.get("note", "")),
+                )
+                for o in items or ()
+            )
+
+        return cls(
+            parties=tuple(
+                Party(
+                    role=PartyRole(p.get("role", PartyRole.ANDEN)),
+                    name=str(p.get("name", "")),
+                    organisation=str(p.get("organisation", "")),
+                    phone=str(p.get("phone", "")),
+                    email=str(p.get("email", "")),
+                )
+                for p in data.get("parties") or ()
+            ),
+            treatment_offers=offers(data.get("treatment_offers")),
+            social_offers=offers(data.get("social_offers")),
+            wishes=str(data.get("wishes", "")),
+            goals=str(data.get("goals", "")),
+            contact_person=str(data.get("contact_person", "")),
+            reaction_who=str(data.get("reaction_who", "")),
+            reaction_how=str(data.get("reaction_how", "")),
+            start=day(data.get("start")),
+            end=day(data.get("end")),
+            patient_agrees=bool(data.get("patient_agrees", False)),
+            patient_agreed_on=day(data.get("patient_agreed_on")),
+            sent_to=tuple(
+                SentTo(
+                    recipient=str(s.get("recipient", "")),
+                    sent_on=day(s.get("sent_on")),
+                    with_epikrise=bool(s.get("with_epikrise", False)),
+                )
+                for s in data.get("sent_to") or ()
+            ),
+            note=str(data.get("note", "")),
+        )
+
+
+def check_complete(kind: PlanKind, content: PlanContent) -> list[ValidationError]:
+    """What is missing before the plan can be put in force, in the editor's order (empty: complete).
+
+    Each error names the ``field`` to focus and carries its rule.
+    """
+    out: list[ValidationError] = []
+    rule = PLAN_RULES[kind]
+    roles = {p.role for p in content.parties if p.name.strip()}
+    if kind is PlanKind.UDSKRIVNINGSAFTALE and PartyRole.PATIENT not in roles:
+        out.append(ValidationError("Patienten skal stå som part i udskrivningsaftalen.", field="parties", rule="E1"))
+    if PartyRole.PSYKIATRI not in roles:
+        out.append(ValidationError("Angiv den psykiatriske afdeling som part.", field="parties", rule=rule))
+    if PartyRole.KOMMUNE not in roles:
+        out.append(ValidationError("Angiv kommunen (og dens enhed) som part.", field="parties", rule=rule))
+    for i, p in enumerate(content.parties, start=1):
+        if not p.name.strip():
+            out.append(
+                ValidationError(
+                    f"Part {i} ({PARTY_ROLE_LABELS[p.role].split(' (')[0]}) mangler et navn.",
+                    field="parties",
+                    rule=rule,
+                )
+            )
+    offers = [*content.treatment_offers, *content.social_offers]
+    if not offers:
+        out.append(
+            ValidationError(
+                "Angiv mindst ét behandlingstilbud eller socialt tilbud.", field="treatment_offers", rule=rule
+            )
+        )
+    for label, name, items in (
+        ("Behandlingstilbud", "treatment_offers", content.treatment_offers),
+        ("Socialt tilbud", "social_offers", content.social_offers),
+    ):
+        for i, o in enumerate(items, start=1):
+            if not o.what.strip():
+                out.append(ValidationError(f"{label} {i} mangler en beskrivelse.", field=name, rule=rule))
+            elif not o.responsible.strip():
+                out.append(ValidationError(f"{label} {i} («{o.what}») mangler en ansvarlig.", field=name, rule=rule))
+    if not content.reaction_who.strip():
+        out.append(
+            ValidationError("Angiv hvem der reagerer, hvis planen ikke følges.", field="reaction_who", rule="E3")
+        )
+    if not content.reaction_how.strip():
+        out.append(
+            ValidationError("Angiv hvordan der reageres, hvis planen ikke følges.", field="reaction_how", rule="E3")
+        )
+    if content.start is None:
+        out.append(ValidationError("Angiv en startdato.", field="start", rule="E3"))
+    if content.end is None:
+        out.append(ValidationError("Angiv en slutdato: planen er tidsbegrænset.", field="end", rule="E3"))
+    elif content.start is not None and content.end < content.start:
+        out.append(ValidationError("Slutdatoen ligger før startdatoen.", field="end", rule="E3"))
+    if kind is PlanKind.UDSKRIVNINGSAFTALE and not content.patient_agrees:
+        out.append(
+            ValidationError(
+                "Udskrivningsaftalen kræver patientens tilslutning. Vil patienten ikke medvirke, "
+                "laves en koordinationsplan (§ 13 b).",
+                field="patient_agrees",
+                rule="E1",
+            )
+        )
+    return out
+
+
+def validate_dates(content: PlanContent) -> None:
+    """Checks that hold even for a kladde: an impossible period is refused at once."""
+    if content.start is not None and content.end is not None and content.end < content.start:
+        raise ValidationError("Slutdatoen ligger før startdatoen.", field="end", rule="E3")
+
+
+# -- the plan and its lifecycle -------------------------------------------------------------------------------
+
+
+class PlanStatus(StrEnum):
+    """What the coordinator has done with it (stored)."""
+
+    KLADDE = "kladde"
+    I_KRAFT = "i_kraft"  # put in force: the milestone event is recorded, the PDF archived
+    AFSLUTTET = "afsluttet"  # ended by hand before its end date (e.g. replaced)
+
+
+class PlanState(StrEnum):
+    """Where it stands today (derived, never stored)."""
+
+    KLADDE = "kladde"
+    KOMMENDE = "kommende"  # in force from a later start date
+    I_KRAFT = "i_kraft"
+    UDLOEBET = "udloebet"  # past its end date (E3)
+    OPHOERT_GENINDLAEGGELSE = "ophoert_genindlaeggelse"  # the patient was readmitted (E3)
+    AFSLUTTET = "afsluttet"
+
+
+PLAN_STATE_LABELS: dict[PlanState, str] = {
+    PlanState.KLADDE: "Kladde",
+    PlanState.KOMMENDE: "Træder i kraft senere",
+    PlanState.I_KRAFT: "I kraft",
+    PlanState.UDLOEBET: "Udløbet",
+    PlanState.OPHOERT_GENINDLAEGGELSE: "Ophørt ved genindlæggelse",
+    PlanState.AFSLUTTET: "Afsluttet",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class DischargePlan:
+    id: int | None
+    admission_id: int
+    patient_id: int
+    kind: PlanKind
+    status: PlanStatus = PlanStatus.KLADDE
+    content: PlanContent = field(default_factory=PlanContent)
+    source_meeting_id: int | None = None  # the netværksmøde its content was pulled from
+    created_by: str = ""
+    activated_on: date | None = None  # when it was put in force
+    ended_on: date | None = None  # AFSLUTTET by hand
+    ended_reason: str = ""
+    event_id: int | None = None  # the milestone event recorded when put in force
+    document_id: int | None = None  # the archived PDF of the version in force
+    version: int | None = None  # optimistic locking
+
+
+@dataclass(frozen=True, slots=True)
+class PlanVersion:
+    """One saved version of a plan (E3: history keeps every version). Append-only."""
+
+    number: int  # 1, 2, … per plan
+    saved_at: datetime  # aware UTC
+    saved_by: str
+    status: PlanStatus
+    content: PlanContent
+    action: str = ""  # Danish, what the save was: "Oprettet", "Gemt", "Sat i kraft", "Afsluttet: …"
+
+
+@dataclass(frozen=True, slots=True)
+class Lifecycle:
+    state: PlanState
+    ended_on: date | None  # the day it stopped (UDLOEBET: the day after the end date)
+    label: str  # Danish, e.g. "Udløbet 31-12-2026"
+
+
+def lifecycle(plan: DischargePlan, today: date, readmitted_on: date | None = None) -> Lifecycle:
+    """E3: a plan in force ends at its end date or when the patient is readmitted (whichever comes first).
+
+    ``readmitted_on`` is the first readmission after the plan's admission was discharged, if any.
+    """
+    if plan.status is PlanStatus.KLADDE:
+        return Lifecycle(PlanState.KLADDE, None, PLAN_STATE_LABELS[PlanState.KLADDE])
+    c = plan.content
+    candidates: list[tuple[date, PlanState, str]] = []
+    if plan.status is PlanStatus.AFSLUTTET and plan.ended_on is not None:
+        candidates.append((plan.ended_on, PlanState.AFSLUTTET, f"Afsluttet {plan.ended_on:%d-%m-%Y}"))
+    if readmitted_on is not None and readmitted_on <= today:
+        candidates.append(
+            (readmitted_on, PlanState.OPHOERT_GENINDLAEGGELSE, f"Ophørt ved genindlæggelse {readmitted_on:%d-%m-%Y}")
+        )
+    if c.end is not None and today > c.end:
+        candidates.append((c.end, PlanState.UDLOEBET, f"Udløbet {c.end:%d-%m-%Y}"))
+    if candidates:
+        ended, state, label = min(candidates, key=lambda t: t[0])
+        return Lifecycle(state, ended, label)
+    if plan.status is PlanStatus.AFSLUTTET:
+        return Lifecycle(PlanState.AFSLUTTET, None, PLAN_STATE_LABELS[PlanState.AFSLUTTET])
+    if c.start is not None and c.start > today:
+        return Lifecycle(PlanState.KOMMENDE, None, f"Træder i kraft {c.start:%d-%m-%Y}")
+    until = f" til {c.end:%d-%m-%Y}" if c.end else ""
+    return Lifecycle(PlanState.I_KRAFT, None, f"I kraft{until}")
+
+
+def readmission_after(discharged: date | None, later_admissions: Iterable[date]) -> date | None:
+    """E3: the first admission date after ``discharged`` (the patient's readmission), if any."""
+    if discharged is None:
+        return None
+    after = [d for d in later_admissions if d >= discharged]
+    return min(after) if after else None
+
+
+@dataclass(frozen=True, slots=True)
+class PlanOverview:
+    """What the admission shows about E1–E3: required?, the current plan and its state, a warning."""
+
+    requirement: Requirement
+    current: DischargePlan | None  # the newest plan of this admission (kladde or not)
+    current_state: Lifecycle | None
+    missing: bool  # required, and nothing in force (or coming into force) for this admission
+    warning: str | None  # Danish, shown prominently; None when all is well
+    due: date | None  # the E1/E2 deadline day (planned discharge, else expected færdigbehandlet)
+
+
+def overview(
+    facts: PlanFacts,
+    plans: Sequence[DischargePlan],
+    today: date,
+    *,
+    discharged: date | None = None,
+    readmitted_on: date | None = None,
+    due: date | None = None,
+) -> PlanOverview:
+    """The admission's plan status. ``plans`` are this admission's, oldest first; ``due`` from ``plan_due``."""
+    req = requirement(facts)
+    current = plans[-1] if plans else None
+    state = lifecycle(current, today, readmitted_on) if current is not None else None
+
+    # A plan covers the requirement while it is in force (or about to be); once the patient has left, the plan
+    # made for the discharge counts even if it has since expired. One ended by hand (replaced, made in error)
+    # no longer counts while the patient is still admitted.
+    def covering(p: DischargePlan) -> bool:
+        if p.status is PlanStatus.KLADDE or not (p.kind is req.kind or _covers(req, p)):
+            return False
+        if discharged is not None:
+            return p.status is PlanStatus.I_KRAFT or (p.ended_on is not None and p.ended_on >= discharged)
+        return lifecycle(p, today, readmitted_on).state in (PlanState.I_KRAFT, PlanState.KOMMENDE)
+
+    in_force = any(covering(p) for p in plans)
+    missing = req.required and not in_force
+    warning: str | None = None
+    if missing and req.kind is not None:
+        title = PLAN_TITLES[req.kind]
+        if discharged is not None:
+            warning = f"{title} mangler: patienten blev udskrevet {discharged:%d-%m-%Y} uden ({req.rule_id})."
+        elif current is not None and current.status is PlanStatus.KLADDE:
+            when = f" før udskrivning {due:%d-%m-%Y}" if due else " før udskrivning"
+            warning = f"{title} er en kladde: sæt den i kraft{when} ({req.rule_id})."
+        else:
+            when = f" – skal foreligge før udskrivning {due:%d-%m-%Y}" if due else " – skal foreligge før udskrivning"
+            warning = f"{title} mangler{when} ({req.rule_id})."
+    return PlanOverview(req, current, state, missing, warning, due)
+
+
+def _covers(req: Requirement, plan: DischargePlan) -> bool:
+    """E1 is met by either kind (a koordinationsplan when the patient would not take part); E2 only by a plan."""
+    return req.kind is PlanKind.UDSKRIVNINGSAFTALE and plan.kind is PlanKind.KOORDINATIONSPLAN
+
+
+def plan_due(planned_discharge: date | None, expected_faerdigbehandlet: date | None) -> date | None:
+    """The E1/E2 deadline: the planned discharge day, else the expected færdigbehandlet day."""
+    return planned_discharge or expected_faerdigbehandlet
+
+
+def next_plan_content(previous: PlanContent, start: date) -> PlanContent:
+    """E3: a new plan at the next discharge starts from the last one's parties and offers, with a new period,
+    no agreement yet and nothing sent."""
+    return dataclasses.replace(
+        previous,
+        start=start,
+        end=None,
+        patient_agrees=False,
+        patient_agreed_on=None,
+        sent_to=(),
+        treatment_offers=tuple(dataclasses.replace(o, from_date=None) for o in previous.treatment_offers),
+        social_offers=tuple(dataclasses.replace(o, from_date=None) for o in previous.social_offers),
+    )
+
+
+# -- from a netværksmøde ---------------------------------------------------------------------------------------
+
+#: meetings.Sector value → the party's role in the plan.
+SECTOR_ROLES: dict[str, PartyRole] = {
+    "borger": PartyRole.PATIENT,
+    "region": PartyRole.PSYKIATRI,
+    "kommune": PartyRole.KOMMUNE,
+    "almen_praksis": PartyRole.EGEN_LAEGE,
+    "paaroerende": PartyRole.PAAROERENDE,
+    "andet": PartyRole.ANDEN,
+}
+
+#: Template section keys whose text is the patient's wishes and goals, if a ward's template has them.
+WISH_SECTION_KEYS = ("oensker", "patientens_oensker", "maal", "patientens_maal")
+
+
+def _owner_label(p: Participant | None) -> str:
+    if p is None:
+        return ""
+    return f"{p.name} ({p.organisation})" if p.organisation else p.name
+
+
+def content_from_meeting(
+    meeting: Meeting, base: PlanContent | None = None, kind: PlanKind | None = None
+) -> PlanContent:
+    """C5 → E1: pull a netværksmøde's participants and agreements into a plan instead of typing them twice.
+
+    Participants become parties (by sector; afbud too — they are still parties), agreements become offers: one
+    owned by someone from the region or almen praksis is a treatment offer, anything else a social offer, from
+    the agreement's deadline. Existing parties (same role and name) and offers (same text) are kept,
+    not doubled. For a koordinationsplan the patient is not a party (§13b).
+    """
+    base = base or PlanContent()
+    content = meeting.content
+    by_key = {p.key: p for p in content.participants}
+    seen_parties = {(p.role, p.name.strip().casefold()) for p in base.parties}
+    parties = list(base.parties)
+    for p in content.participants:
+        role = SECTOR_ROLES.get(str(p.sector), PartyRole.ANDEN)
+        if role is PartyRole.PATIENT and (
+            kind is PlanKind.KOORDINATIONSPLAN or any(x.role is PartyRole.PATIENT for x in parties)
+        ):
+            continue  # §13b: not a party; or the patient is already one (the meeting may say just "Patienten")
+        key = (role, p.name.strip().casefold())
+        if not p.name.strip() or key in seen_parties:
+            continue
+        seen_parties.add(key)
+        pulled = Party(role, p.name.strip(), p.organisation.strip(), p.phone.strip(), p.email.strip())
+        # A prefilled party of the same role without a name (the kladde's "Kommune", "Psykiatrisk afdeling") is
+        # the one this participant fills in: the participant's own unit and contact details win (they were given
+        # at the meeting), the prefilled ones stay where the participant has none.
+        slot = next((i for i, x in enumerate(parties) if x.role is role and not x.name.strip()), None)
+        if slot is None:
+            parties.append(pulled)
+        else:
+            old = parties[slot]
+            parties[slot] = Party(
+                role,
+                pulled.name,
+                pulled.organisation or old.organisation,
+                pulled.phone or old.phone,
+                pulled.email or old.email,
+            )
+    treatment = list(base.treatment_offers)
+    social = list(base.social_offers)
+    seen_offers = {o.what.strip().casefold() for o in (*treatment, *social)}
+    for a in content.agreements:
+        what = a.what.strip()
+        if not what or what.casefold() in seen_offers:
+            continue
+        seen_offers.add(what.casefold())
+        owner = by_key.get(a.owner_key or "")
+        offer = Offer(what, _owner_label(owner), a.deadline)
+        if owner is not None and str(owner.sector) in ("region", "almen_praksis"):
+            treatment.append(offer)
+        else:
+            social.append(offer)
+    wishes = base.wishes
+    if not wishes.strip():
+        sections = [content.texts.get(k, "").strip() for k in WISH_SECTION_KEYS]
+        wishes = "\n".join(t for t in sections if t)
+    return dataclasses.replace(
+        base,
+        parties=tuple(parties),
+        treatment_offers=tuple(treatment),
+        social_offers=tuple(social),
+        wishes=wishes,
+    )

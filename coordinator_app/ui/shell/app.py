@@ -1,0 +1,495 @@
+"""Composition root of the desktop app: Qt application, Danish locale, database, services, window."""
+
+from __future__ import annotations
+
+import dataclasses
+import gc
+import logging
+import os
+import sys
+import weakref
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from coordinator_app import __version__
+from coordinator_app.domain.access import DEMO_PRINCIPAL, Principal
+from coordinator_app.domain.errors import KoordinatorError, StorageError
+from coordinator_app.domain.reference import Centre
+from coordinator_app.services.context import Clock, ServiceContext
+from coordinator_app.services.settings import build_calendar_and_rules, centre_list, load_calendar_settings
+from coordinator_app.services.setup import ensure_reference_data, load_demo_ward
+from coordinator_app.services.users import UserService
+from coordinator_app.services.ward import is_demo, ward_title
+from coordinator_app.storage import Database, open_database
+from coordinator_app.storage.auto_backup import AutoBackup
+from coordinator_app.storage.backup import BackgroundCheck, CheckResult, quick_check
+from coordinator_app.storage.database import local_path
+from coordinator_app.storage.failures import PassphraseRequiredError, WrongPassphraseError
+
+if TYPE_CHECKING:  # the first run's module is loaded only where used (issue 7: start-up)
+    from coordinator_app.services.first_run import FirstRunResult
+
+# isort: split
+# PySide6 comes after the service stack: once imported, its import hook inspects every later module (issue 7).
+from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtWidgets import QInputDialog, QLineEdit, QMessageBox
+
+from coordinator_app.ui.shell.idle_lock import install_session
+from coordinator_app.ui.shell.login_dialog import PassphraseDialog, sign_in
+from coordinator_app.ui.shell.main_window import DatabaseLabel, MainWindow
+from coordinator_app.ui.shell.startup import (  # re-exported: the start before the storage layer lives there (issue 7)
+    FirstView,
+    LaunchOptions,
+    _qt_message_handler,
+    ensure_application,
+    install_danish,
+    label_of,
+    on_ready,
+    on_shown,
+    prepare_application,
+)
+
+__all__ = [
+    "DatabaseLabel",
+    "FirstView",
+    "LaunchOptions",
+    "_qt_message_handler",
+    "ensure_application",
+    "install_danish",
+    "label_of",
+    "run",
+]
+
+log = logging.getLogger("koordinator")
+
+
+def database_label(db: Database, demo: bool) -> DatabaseLabel:
+    return label_of(db.dialect, demo=demo, read_only=db.read_only, encrypted=db.encrypted)
+
+
+def build_window(
+    db: Database,
+    options: LaunchOptions,
+    *,
+    clock: Clock | None = None,
+    principal: Principal = DEMO_PRINCIPAL,
+    first: FirstView | None = None,
+) -> MainWindow:
+    """The window for ``principal`` (``sign_in``'s answer; left out: the demo user, as for demo databases).
+    ``first``: the window already showing the first screen (``ui.startup``), given its services when everything
+    it was built from still holds, else closed."""
+    if first is not None:
+        reused = _finish_first_window(first, db, principal)
+        if reused is not None:
+            return reused
+        log.info("Første skærm kasseret: databasen svarede ikke til det viste")
+        first.discard()
+    ctx = ServiceContext(database=db, clock=clock or Clock(), principal=principal)
+    ensure_reference_data(ctx)
+    ctx.calendar, _rules = build_calendar_and_rules(ctx)  # Indstillinger → Kalender og regler (at start-up)
+    if options.demo:
+        load_demo_ward(ctx)
+    demo, centres, ward = _window_facts(ctx)
+    settings = QSettings(options.settings_path, QSettings.Format.IniFormat) if options.settings_path else QSettings()
+    window = MainWindow(
+        ctx, settings=settings, centres=centres, database_label=database_label(db, demo), ward_name=ward
+    )
+    window.idle_lock = install_session(window, ctx)  # issue 8: who is working, and the idle lock
+    window.refresh()
+    return window
+
+
+def _window_facts(ctx: ServiceContext) -> tuple[bool, list[Centre], str]:
+    """Demo or not, the centres, and the ward named in the title (``services.first_screen`` reads the same)."""
+    demo = is_demo(ctx)
+    return demo, centre_list(ctx), ward_title(ctx, demo)
+
+
+def _finish_first_window(first: FirstView, db: Database, principal: Principal) -> MainWindow | None:
+    """The first screen's window with its services, refreshed through them — or None when the database that
+    opened is not what it was built from (another file, a login, other settings or ward): then it is discarded."""
+    screen = first.screen
+    if principal is not DEMO_PRINCIPAL or db.path != screen.path or db.read_only or db.encrypted:
+        return None
+    ctx = screen.ctx
+    ctx.database = db
+    ensure_reference_data(ctx)
+    if load_calendar_settings(ctx) != screen.calendar_settings:
+        return None
+    demo, centres, ward = _window_facts(ctx)
+    if (demo, [c.name for c in centres], ward) != (screen.demo, [c.name for c in screen.centres], screen.ward_name):
+        return None
+    window = first.window
+    window.use_deadline_cache(screen.cache)
+    window.idle_lock = install_session(window, ctx)  # issue 8: who is working, and the idle lock
+    window.refresh()
+    return window
+
+
+def sign_in_for_start(db: Database, options: LaunchOptions, *, clock: Clock | None = None) -> Principal | None:
+    """Issue 8, before the window: the demo user for a demo database (no prompt), the first administrator of a real
+    database without users, else a login. ``--smoke`` against a real database takes KOORDINATOR_USER and
+    KOORDINATOR_PASSWORD or refuses. None: cancelled or refused (the program closes)."""
+    ctx = ServiceContext(database=db, clock=clock or Clock())
+    users = UserService(ctx)
+    if options.sign_in_as is not None:  # the administrator the first run just created: no second prompt
+        try:
+            return users.authenticate(*options.sign_in_as).principal
+        except KoordinatorError as exc:  # not expected; the normal login below says what to do
+            log.warning("Log ind efter første opstart mislykkedes: %s", exc.message)
+    if options.demo and users.needs_login():
+        QMessageBox.critical(
+            None,
+            "Koordinator",
+            "Databasen har brugere og er ikke en demo-database, så demo-afdelingen indlæses ikke her. Start med en "
+            "anden database (--database) for at se demoen.",
+        )
+        return None
+    if options.smoke:  # never a prompt: no screen to show it on
+        if not users.needs_login():
+            return DEMO_PRINCIPAL
+        username, password = os.environ.get("KOORDINATOR_USER"), os.environ.get("KOORDINATOR_PASSWORD")
+        if not (username and password):
+            print(
+                "Databasen kræver login. Sæt KOORDINATOR_USER og KOORDINATOR_PASSWORD for en røgtest uden skærm.",
+                file=sys.stderr,
+            )
+            return None
+        try:
+            return users.authenticate(username, password).principal
+        except KoordinatorError as exc:
+            print(exc.message, file=sys.stderr)
+            return None
+    demo = options.demo or is_demo(ctx)
+    return sign_in(users, demo=demo, where=database_label(db, demo).text)
+
+
+PASSPHRASE_TRIES = 3
+
+
+def ask_passphrase(text: str) -> str | None:
+    """The database's adgangskode (issue 8), never stored; None when the user cancels."""
+    passphrase, ok = QInputDialog.getText(None, "Koordinator – adgangskode", text, QLineEdit.EchoMode.Password)
+    return passphrase if ok and passphrase else None
+
+
+def ask_passphrase_to_remember(text: str, path: Path | None) -> tuple[str, bool] | None:
+    """The adgangskode, and whether to keep it in the keyring: with "Husk i nøgleringen" only for a local file on a
+    computer with a usable keyring, else the plain prompt. None when the user cancels."""
+    from coordinator_app.services import connection  # the keyring: only for an encrypted file (issue 7: start-up)
+
+    if path is None or not connection.keyring_status()[0]:
+        passphrase = ask_passphrase(text)
+        return None if passphrase is None else (passphrase, False)
+    dialog = PassphraseDialog(text)
+    dialog.exec()
+    return dialog.answer()
+
+
+def open_for_start(
+    options: LaunchOptions,
+    *,
+    check_later: bool = False,
+    on_first_run: Callable[[FirstRunResult], None] | None = None,
+) -> tuple[Database | None, str | None]:
+    """Issue 9: which database to open. ``--database`` (and ``--smoke``/``--demo``, which never show the wizard) as
+    given; else the workstation's saved choice (``forbindelse.json``); else the default file of an older install;
+    else the first-run wizard. (None, None): cancelled or could not be opened (the program closes).
+    ``check_later``: see ``open_with_passphrase``."""
+    if options.database_url is not None or options.smoke or options.demo:
+        return open_with_passphrase(options.database_url, check_later=check_later)
+    from coordinator_app.services import connection  # the workstation's choice (issue 9)
+    from coordinator_app.services.first_run import needs_first_run
+
+    try:
+        config = connection.load_config()
+    except KoordinatorError as exc:
+        _critical(exc.message)
+        return None, None
+    if config is not None:
+        return open_with_passphrase(config.database_url(), check_later=check_later)
+    if needs_first_run():
+        from coordinator_app.ui.first_run.first_run import run_first_run  # only on a new workstation
+
+        result = run_first_run()
+        if result is None:
+            log.info("Første opstart annulleret; programmet lukker")
+            return None, None
+        if on_first_run is not None:
+            on_first_run(result)
+        return open_with_passphrase(result.url, passphrase=result.passphrase, check_later=check_later)
+    return open_with_passphrase(None, check_later=check_later)
+
+
+def open_or_explain(url: str | None) -> Database | None:
+    """Open the database; on failure tell the user in Danish what to do and return None.
+
+    An encrypted local database asks for its adgangskode (``KOORDINATOR_PASSPHRASE`` first, for IT's scripted
+    starts), at most three times. A damaged one opens read-only, saying so (restore from a backup).
+    """
+    return open_with_passphrase(url)[0]
+
+
+def open_with_passphrase(
+    url: str | None, *, passphrase: str | None = None, check_later: bool = False
+) -> tuple[Database | None, str | None]:
+    """``open_or_explain`` that also returns the adgangskode used (kept in memory only, for backup/restore).
+
+    An encrypted local file tries, in turn: ``passphrase`` (the wizard's), ``KOORDINATOR_PASSPHRASE``, the system
+    keyring (an entry that no longer fits is removed and does not count as a try), then asks — at most three
+    times, offering "Husk i nøgleringen" where there is one.
+
+    ``check_later`` (the start, issue 7): a local file's ``quick_check`` runs in the background instead of before
+    returning, and every write waits for it; ``settle_start_check`` waits for it and handles a damaged file as
+    this function otherwise does at once (read-only, saying so)."""
+    passphrase = passphrase or os.environ.get("KOORDINATOR_PASSPHRASE") or None
+    path = _local_file(url)
+    keyring_tried = from_keyring = remember = False
+    prompt_after_keyring = ""
+    tries = 0
+    while True:
+        try:
+            db = open_database(url, passphrase=passphrase)
+            break
+        except (PassphraseRequiredError, WrongPassphraseError) as exc:
+            if from_keyring:  # the keyring's adgangskode no longer fits (changed elsewhere): forget it
+                assert path is not None
+                from coordinator_app.services import connection
+
+                connection.delete_secret(str(path))
+                log.info("Adgangskoden i nøgleringen passede ikke og er fjernet")
+                from_keyring = False
+                prompt_after_keyring = (
+                    "Adgangskoden i nøgleringen passer ikke længere og er fjernet. Skriv adgangskoden:"
+                )
+                tries -= 1  # not the user's try
+            elif not keyring_tried and path is not None and isinstance(exc, PassphraseRequiredError):
+                keyring_tried = True
+                from coordinator_app.services import connection  # the keyring: only for an encrypted file
+
+                remembered = connection.read_secret(str(path))
+                if remembered:
+                    passphrase, from_keyring = remembered, True
+                    continue
+            tries += 1
+            if tries > PASSPHRASE_TRIES:
+                _critical(exc.message)
+                return None, None
+            prompt, prompt_after_keyring = prompt_after_keyring, ""
+            if not prompt:
+                prompt = (
+                    "Forkert adgangskode. Prøv igen:"
+                    if isinstance(exc, WrongPassphraseError)
+                    else "Databasen er krypteret. Skriv adgangskoden:"
+                )
+            answer = ask_passphrase_to_remember(prompt, path)
+            if answer is None:
+                return None, None
+            passphrase, remember = answer
+        except StorageError as exc:
+            _critical(exc.message)
+            return None, None
+    if remember and path is not None and passphrase and db.encrypted:
+        from coordinator_app.services import connection
+
+        connection.store_secret(str(path), passphrase)
+    if db.dialect == "sqlite" and not db.read_only and db.file is not None:
+        if check_later:
+            check = BackgroundCheck(db.file)
+            db.hold_writes(lambda: _writes_may_go_on(check.result()))
+            _START_CHECKS[db] = (check, url)
+            return db, passphrase
+        checked = _after_check(db, quick_check(db), url, passphrase)
+        return (checked, passphrase) if checked is not None else (None, None)
+    return db, passphrase
+
+
+#: The start's checks still running (``open_with_passphrase(check_later=True)``), with the URL the file was opened by.
+_START_CHECKS: weakref.WeakKeyDictionary[Database, tuple[BackgroundCheck, str | None]] = weakref.WeakKeyDictionary()
+
+
+class StartCheckFailed(BaseException):
+    """The start's ``quick_check`` found the file damaged while the window was being built (a write, or a failing
+    read, waited for it): ``start_window`` starts over on the file reopened read-only. A ``BaseException`` so that
+    no error handler on the way shows it as an ordinary failure; nothing was written."""
+
+
+def _writes_may_go_on(result: CheckResult) -> None:
+    if not result.ok:
+        raise StartCheckFailed
+
+
+def settle_start_check(db: Database, passphrase: str | None) -> Database | None:
+    """Wait for the start's ``quick_check`` of ``db`` (none running: ``db``). Whole: ``db``, and writes go ahead.
+    Damaged: ``db`` is closed and the file reopened read-only, saying so (None: that failed too; already told)."""
+    pending = _START_CHECKS.pop(db, None)
+    if pending is None:
+        return db
+    check, url = pending
+    return _after_check(db, check.result(), url, passphrase)
+
+
+def _after_check(db: Database, result: CheckResult, url: str | None, passphrase: str | None) -> Database | None:
+    if result.ok:
+        db.release_writes()
+        return db
+    db.dispose()
+    QMessageBox.warning(
+        None,
+        "Koordinator – databasen er beskadiget",
+        "Databasen er beskadiget og åbnes kun til læsning, så intet går tabt. Gendan den seneste "
+        "sikkerhedskopi (koordinator restore FIL, eller kontakt IT).\n\n" + "\n".join(result.problems[:5]),
+    )
+    try:
+        return open_database(url, passphrase=passphrase, read_only=True)
+    except StorageError as exc:
+        _critical(exc.message)
+        return None
+
+
+def _local_file(url: str | None) -> Path | None:
+    try:
+        return local_path(url)
+    except StorageError:
+        return None
+
+
+def _critical(message: str) -> None:
+    QMessageBox.critical(
+        None,
+        "Koordinator – databasen kan ikke åbnes",
+        f"{message}\n\nKoordinator lukker nu. Intet er ændret i databasen.",
+    )
+
+
+def start_auto_backup(window: MainWindow, db: Database, *, interval_ms: int = 60_000) -> AutoBackup | None:
+    """Issue 8: back up a local database when data changed (checked every minute, taken at most every 15
+    minutes) and on exit; a failing backup is shown in the status bar, never silently skipped."""
+    if db.dialect != "sqlite" or db.path is None or db.read_only:
+        return None
+    auto = AutoBackup(db)
+
+    def tick() -> None:
+        try:
+            info = auto.tick()
+        except StorageError as exc:
+            window.statusBar().showMessage(f"Sikkerhedskopi mislykkedes: {exc.message}", 30_000)
+            return
+        if info is not None:
+            window.statusBar().showMessage(f"Sikkerhedskopi gemt: {info.path.name}", 8000)
+
+    timer = QTimer(window)
+    timer.timeout.connect(tick)
+    timer.start(interval_ms)
+    window.backup_timer = timer
+    return auto
+
+
+def run(options: LaunchOptions, first: FirstView | None = None) -> int:
+    """The program: open the database, sign in, the main window, the event loop. ``first``: the window already
+    showing the first screen (``ui.startup.show_first_screen``), finished here instead of building another."""
+    app = prepare_application()
+    created: list[FirstRunResult] = []
+    db, passphrase = open_for_start(options, check_later=True, on_first_run=created.append)
+    if created and created[0].admin is not None:
+        options = dataclasses.replace(options, sign_in_as=(created[0].admin.username, created[0].admin.password))
+    if db is None:
+        log.warning("Databasen kunne ikke åbnes; programmet lukker")
+        _discard(first)
+        return 2
+    log.info("Database åbnet (%s)", db.dialect)
+    try:
+        started = start_window(db, passphrase, options, first=first)
+        if started is None:
+            return 2
+        window, db = started
+    except KoordinatorError as exc:
+        _discard(first)
+        QMessageBox.critical(None, "Koordinator", exc.message)
+        db.dispose()
+        return 2
+    if first is None or window is not first.window:
+        window.show()  # also for --smoke (offscreen): the start is checked up to a window on screen
+        app.processEvents()
+        for hook in on_shown:
+            hook(window)
+    for hook in on_ready:
+        hook(window)
+    if options.smoke:
+        count = window.model.rowCount()
+        print(f"Koordinator {__version__}: røgtest ok, {count} indlæggelser i listen ({db.dialect}).")
+        window.close()
+        db.dispose()
+        return 0 if count > 0 or not options.demo else 1
+    auto = None if is_demo_window(window) else start_auto_backup(window, db)
+    window.passphrase = passphrase
+    gc.freeze()  # what the start made lives on: later collections need not look at it
+    gc.enable()
+    code = app.exec()
+    if auto is not None and not window.restored:  # after a restore the old file is gone: nothing to back up
+        try:
+            auto.on_exit()
+        except StorageError as exc:
+            log.error("Sikkerhedskopi ved afslutning mislykkedes: %s", exc.message)
+    db.dispose()
+    return int(code)
+
+
+def signs_in_silently(db: Database, options: LaunchOptions) -> bool:
+    """``sign_in_for_start`` will neither ask nor check a password: a demo database, or ``--smoke``/``--demo`` on
+    one without users. Only then the window is built while the start's ``quick_check`` runs."""
+    ctx = ServiceContext(database=db, clock=Clock())
+    if is_demo(ctx):
+        return True
+    return (options.smoke or options.demo) and not UserService(ctx).has_users()
+
+
+def start_window(
+    db: Database, passphrase: str | None, options: LaunchOptions, *, first: FirstView | None = None
+) -> tuple[MainWindow, Database] | None:
+    """Sign in (``sign_in_for_start``) and build the window (``build_window``; ``first``: finish the window showing
+    the first screen instead) while the start's ``quick_check`` (``open_with_passphrase(check_later=True)``) runs
+    beside, then settle it: the window and its database. Before any prompt the check is settled first, as it always
+    was. A damaged file: started over on the file reopened read-only (warned, as before) — nothing was written, as
+    writes waited for the check. None: the program closes (login cancelled or refused, or the damaged file could
+    not be reopened; told)."""
+    window: MainWindow | None = None
+    try:
+        if not signs_in_silently(db, options):
+            checked = settle_start_check(db, passphrase)
+            if checked is None:
+                _discard(first)
+                return None
+            db = checked
+        principal = sign_in_for_start(db, options)
+        if principal is None:
+            log.info("Login annulleret eller afvist; programmet lukker")
+            _discard(first)
+            db.dispose()
+            return None
+        window = build_window(db, options, principal=principal, first=first)
+    except StartCheckFailed:
+        window = None
+    checked = settle_start_check(db, passphrase)
+    if checked is db and window is not None:
+        return window, db
+    if window is not None:
+        window.close()
+        window.deleteLater()
+    else:
+        _discard(first)
+    return None if checked is None else start_window(checked, passphrase, options)
+
+
+def _discard(first: FirstView | None) -> None:
+    if first is not None:
+        first.discard()
+
+
+def is_demo_window(window: MainWindow) -> bool:
+    return is_demo(window._ctx)
+
+
+def settings_file_for_smoke(folder: Path) -> str:
+    return str(folder / "koordinator-smoke.ini")
