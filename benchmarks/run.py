@@ -29,11 +29,11 @@ Sections (``--only``):
   durable at the latest is that cap plus the save; the target is the live meeting's promise, within 1 second.
 * ``start``: cold start to a shown, populated list — ``koordinator --smoke`` on the benchmark database in a fresh
   process, timed from spawning the process to the moment the window is on screen (offscreen) with the ward's list
-  and I dag filled (a timestamp on the system-wide monotonic clock, ``ui.startup.on_shown``) — against a bare
+  and I dag filled (a timestamp on the system-wide monotonic clock, ``ui.shell.startup.on_shown``) — against a bare
   PySide6 ``QApplication`` + ``QMainWindow.show()`` process timed the same way, in turn. The app shows that first
   screen before SQLAlchemy loads (``services.first_screen``: a plain local file needing no login is read directly),
   then opens the database as always; the moment the window is ready for input — services loaded, the list
-  refreshed through them, the file's ``quick_check`` passed (``ui.startup.on_ready``) — is printed too, without a
+  refreshed through them, the file's ``quick_check`` passed (``ui.shell.startup.on_ready``) — is printed too, without a
   target. Compiled modules are kept as an installed app has them (written by an untimed first run, even under
   ``PYTHONDONTWRITEBYTECODE``). Both times to process exit are printed, and the bare window plus
   ``import sqlalchemy.orm`` for scale (no target: what a first screen through the ORM could not go below).
@@ -299,7 +299,7 @@ def autosave_section(bench: BenchDatabase, runs: int) -> list[Line]:
 
 #: The app as ``koordinator --smoke`` runs it (the window shown offscreen), with a timestamp on the system-wide
 #: monotonic clock (``time.monotonic``) when the window is first on screen with the ward's list (``SHOWN``) and when
-#: its services are ready and the start's ``quick_check`` has passed (``READY``): ``ui.startup``'s hooks.
+#: its services are ready and the start's ``quick_check`` has passed (``READY``): ``ui.shell.startup``'s hooks.
 APP_CHILD = """
 import sys, time
 from coordinator_app.ui.shell import startup

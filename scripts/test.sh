@@ -23,7 +23,7 @@ echo "== Pakker: installer/build.sh bygger i baggrunden (log: $bundle_log) =="
 echo "== Kodestil (ruff) =="
 .venv/bin/ruff check .
 echo "== Lagdeling (import-linter) =="
-.venv/bin/lint-imports --no-cache
+.venv/bin/lint-imports --no-cache --no-logo
 echo "== Typer (mypy) =="
 .venv/bin/mypy
 # Every test folder's conftest.py is a module named conftest, so [tool.mypy] leaves them out: one run each

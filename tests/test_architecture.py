@@ -1,34 +1,85 @@
-"""The layering is a failing check (style.md §1–2): contracts cover every domain module, and the domain
-tests pass with Qt and the database made unimportable."""
+"""The layering is a failing check: every package of the app sits in a layer of the import-linter contracts, the
+domain is a package of its own that reads no environment, the old names of the agreement engine still import,
+and the domain tests pass with Qt and the database made unimportable."""
 
 from __future__ import annotations
 
+import importlib
+import inspect
+import re
 import subprocess
 import sys
 import textwrap
 import tomllib
 from pathlib import Path
+from typing import Any
 
 import coordinator_app
 
 ROOT = Path(__file__).resolve().parents[1]
+PACKAGE = Path(coordinator_app.__file__).parent
 DOMAIN_TESTS = ROOT / "tests" / "domain"
-LAYERS = {"services", "storage", "documents", "ui", "cli", "audit_cli", "__main__", "__init__"}
+#: Top-level modules that are not layers: the package itself, ``python -m``, and the two kept aliases.
+NOT_LAYERS = {"__init__", "__main__", "workdays", "scenarios"}
 
 
-def domain_modules() -> set[str]:
-    package = Path(coordinator_app.__file__).parent
-    names = {p.stem for p in package.glob("*.py")} | {p.name for p in package.iterdir() if (p / "__init__.py").exists()}
-    return {f"coordinator_app.{n}" for n in names - LAYERS}
-
-
-def test_every_domain_module_is_under_the_no_qt_no_database_contract() -> None:
+def contracts() -> list[dict[str, Any]]:
     config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-    contracts = config["tool"]["importlinter"]["contracts"]
-    domain = next(c for c in contracts if c["name"].startswith("The domain imports neither"))
-    missing = domain_modules() - set(domain["source_modules"])
-    assert not missing, f"add these domain modules to the import-linter contract: {sorted(missing)}"
-    assert {"PySide6", "sqlalchemy"} <= set(domain["forbidden_modules"])
+    found: list[dict[str, Any]] = config["tool"]["importlinter"]["contracts"]
+    return found
+
+
+def contract(starts: str) -> dict[str, Any]:
+    return next(c for c in contracts() if c["name"].startswith(starts))
+
+
+def layer_names(layers: list[str]) -> set[str]:
+    return {name.strip() for layer in layers for name in re.split(r"[|:]", layer)}
+
+
+def subpackages(folder: Path) -> set[str]:
+    return {p.name for p in folder.iterdir() if (p / "__init__.py").exists()}
+
+
+def test_every_part_of_the_app_is_a_layer_of_the_contract() -> None:
+    top = {p.stem for p in PACKAGE.glob("*.py")} | subpackages(PACKAGE)
+    layered = {name.removeprefix("coordinator_app.") for name in layer_names(contract("Layers:")["layers"])}
+    assert top - NOT_LAYERS == layered, "a new top-level package needs its place in the layers contract"
+
+
+def test_every_ui_feature_package_is_a_layer_of_the_ui_contract() -> None:
+    loose = {p.name for p in (PACKAGE / "ui").glob("*.py")} - {"__init__.py"}
+    assert not loose, f"UI modules belong in a feature package: {sorted(loose)}"
+    assert subpackages(PACKAGE / "ui") == layer_names(contract("UI features:")["layers"])
+
+
+def test_the_domain_is_one_package_under_the_no_qt_no_database_contract_and_free_of_cycles() -> None:
+    domain = contract("The domain imports neither")
+    assert domain["source_modules"] == ["coordinator_app.domain"]
+    assert {"PySide6", "sqlalchemy", "platformdirs", "reportlab"} <= set(domain["forbidden_modules"])
+    assert contract("No import cycles inside the domain")["ancestors"] == ["coordinator_app.domain"]
+
+
+def test_the_domain_reads_no_environment_and_finds_no_files_itself() -> None:
+    """Environment, resource files and platform folders are infrastructure (``coordinator_app.infra``)."""
+    offending = []
+    for path in sorted((PACKAGE / "domain").rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        for pattern in (r"\bos\.environ\b", r"\bgetenv\(", r"_MEIPASS", r"^import os\b", r"^from os\b"):
+            if re.search(pattern, text, re.M):
+                offending.append(f"{path.relative_to(ROOT)}: {pattern}")
+    assert not offending
+
+
+def test_the_old_names_of_the_agreement_engine_still_import_as_the_same_modules() -> None:
+    for name in ("workdays", "scenarios"):
+        old = importlib.import_module(f"coordinator_app.{name}")
+        assert old is importlib.import_module(f"coordinator_app.domain.{name}")
+    scenarios = importlib.import_module("coordinator_app.scenarios")
+    assert {"ScenarioAnswers", "decide", "Step"} <= set(vars(scenarios))
+    assert list(inspect.signature(scenarios.decide).parameters)[:1] == ["answers"]
+    calendar = importlib.import_module("coordinator_app.workdays").WorkCalendar
+    assert calendar is importlib.import_module("coordinator_app.domain.workdays").WorkCalendar
 
 
 def test_domain_tests_pass_without_qt_or_sqlalchemy(tmp_path: Path) -> None:

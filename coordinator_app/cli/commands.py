@@ -48,9 +48,9 @@ LOGIN_REFUSED = (
 
 def default_demo_url() -> str:
     """The demo database used by ``make run``: beside the user's real one, never the same file."""
-    from platformdirs import user_data_dir
+    from coordinator_app.infra.folders import data_dir
 
-    folder = Path(user_data_dir("Koordinator", appauthor=False))
+    folder = data_dir()
     folder.mkdir(parents=True, exist_ok=True)
     return f"sqlite:///{folder / 'demo.db'}"
 
@@ -146,11 +146,10 @@ def open_for_command(database: str | None, *, migrate: bool = True) -> Database:
 
     Raises ``KoordinatorError`` with a Danish message (and what to do) when it cannot be opened.
     """
-    from coordinator_app.domain.errors import StorageError
+    from coordinator_app.domain.errors import PassphraseRequiredError, StorageError, WrongPassphraseError
     from coordinator_app.services.connection import read_secret
     from coordinator_app.storage import open_database
     from coordinator_app.storage.database import local_path
-    from coordinator_app.storage.failures import PassphraseRequiredError, WrongPassphraseError
 
     database = configured_database(database)
     passphrase = passphrase_from_environment()

@@ -41,8 +41,9 @@ from coordinator_app.demo._stories import history_plan
 from coordinator_app.demo._timeline import Draft, Plan, answers
 from coordinator_app.domain.cpr import synthetic_cpr
 from coordinator_app.domain.model import Admission, AdmissionFlags, Event, Kommune, Patient
-from coordinator_app.domain.reference import HOME_REGION, load_centres, load_kommuner
+from coordinator_app.domain.reference import HOME_REGION
 from coordinator_app.domain.workdays import COPENHAGEN, WorkCalendar
+from coordinator_app.infra.resources import load_centres, load_kommuner
 
 __all__ = ["DEMO_CENTER", "DEMO_WARD", "DemoWard", "generate_demo_ward"]
 

@@ -7,7 +7,7 @@ it is never used.
 Where the files come from, in order:
 
 1. ``resources/fonts/DejaVuSans*.ttf`` (shipped with the app, licence in ``LICENSE-DejaVu.txt``), found
-   through :func:`coordinator_app.domain.reference.resources_dir`;
+   through :func:`coordinator_app.infra.resources.resources_dir`;
 2. reportlab's bundled Bitstream Vera (``reportlab/fonts/Vera*.ttf``), also embedded, with a warning in
    the log: the documents stay correct (æ, ø, å, §, –), but Vera has no ☐/☒, so check boxes print
    as ``[X]``/``[ ]``;
@@ -28,7 +28,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
 from coordinator_app.domain.errors import KoordinatorError
-from coordinator_app.domain.reference import resources_dir
+from coordinator_app.infra.resources import resources_dir
 
 log = logging.getLogger("koordinator.documents.fonts")
 

@@ -51,7 +51,6 @@ from coordinator_app.documents.layout import (
 from coordinator_app.domain.cpr import format_cpr
 from coordinator_app.domain.meetings import (
     OCCASION_LABELS,
-    SECTOR_LABELS,
     AgreementStatus,
     Meeting,
     MeetingForm,
@@ -60,6 +59,7 @@ from coordinator_app.domain.meetings import (
     SectionKind,
     TemplateSection,
 )
+from coordinator_app.domain.model import SECTOR_LABELS
 from coordinator_app.domain.workdays import local_date
 
 REFERAT_TITLE = "Referat af tværsektorielt netværksmøde"

@@ -172,14 +172,15 @@ def is_replacement(cpr: str) -> bool:
     )
 
 
-def birth_date(cpr: str, *, today: date | None = None) -> date:
+def birth_date(cpr: str, *, today: date) -> date:
     """Birth date of a CPR or erstatnings-CPR (either form).
 
-    ``today`` only matters for the letter form, whose century must be guessed (default: the clock).
+    ``today`` only matters for the letter form, whose century must be guessed; the caller passes its clock's
+    date (the domain never reads the wall clock).
     """
     number = _compact(cpr or "")
     if _LETTER_FORM.fullmatch(number):
-        born = _letter_form_date(number, today or date.today())
+        born = _letter_form_date(number, today)
     elif _DIGITS.fullmatch(number):
         born = _century_date(number) or _century_date(number, day_offset=60)
     else:

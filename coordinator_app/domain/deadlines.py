@@ -32,14 +32,12 @@ admissions.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
-from enum import StrEnum
 from typing import Any
 
 from coordinator_app.domain.discharge_plans import plan_due, requirement
 from coordinator_app.domain.errors import ValidationError
-from coordinator_app.domain.model import Admission, Event, EventKind
+from coordinator_app.domain.model import Admission, Deadline, DeadlineState, Event, EventKind
 from coordinator_app.domain.process import ProcessState, Status, effective_events, replay_effective
 from coordinator_app.domain.rules import (
     DEFAULT_SETTINGS,
@@ -66,40 +64,6 @@ __all__ = [
 
 K = EventKind
 M = Milestone
-
-
-class DeadlineState(StrEnum):
-    MET = "met"
-    OPEN = "open"
-    DUE_TODAY = "due_today"
-    OVERDUE = "overdue"
-
-
-DEADLINE_STATE_LABELS: dict[DeadlineState, str] = {
-    DeadlineState.MET: "Overholdt",
-    DeadlineState.OPEN: "Åben",
-    DeadlineState.DUE_TODAY: "Frist i dag",
-    DeadlineState.OVERDUE: "Overskredet",
-}
-
-
-@dataclass(frozen=True, slots=True)
-class Deadline:
-    rule_id: str
-    kind: str  # rules.Rule.key
-    description: str  # Danish, e.g. "Varsling senest 8 dage før færdigbehandlet"
-    due: date
-    state: DeadlineState
-    met_on: date | None
-    calendar: str  # which calendar produced ``due``
-    recipient: str | None  # "bopaelskommune", "opholdskommune", "handlekommune" or None
-    responsible: str = "center"
-    missed: bool = False  # can no longer be met
-
-    @property
-    def late(self) -> bool:
-        """Met, but after the due date (for the H measures)."""
-        return self.met_on is not None and self.met_on > self.due
 
 
 def _state(due: date, met_on: date | None, today: date) -> DeadlineState:

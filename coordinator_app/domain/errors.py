@@ -1,6 +1,6 @@
 """One error hierarchy (style.md §7): every error a user may see carries a Danish message.
 
-The UI shows ``KoordinatorError.message`` in one place (``ui/errors.py``); anything else is a bug and
+The UI shows ``KoordinatorError.message`` in one place (``ui/common/errors.py``); anything else is a bug and
 goes to the crash dialog.
 """
 
@@ -35,7 +35,33 @@ class ProcessError(KoordinatorError):
 
 
 class StorageError(KoordinatorError):
-    """The database cannot be opened, is locked, corrupt, or the disk is full."""
+    """The database cannot be opened, is locked, corrupt, or the disk is full. Raised by the storage layer
+    (``storage/failures.py`` translates the drivers' errors); here, so the UI can tell them apart without
+    importing storage."""
+
+
+class ConflictError(StorageError):
+    """Someone else changed or removed the record since it was read (optimistic locking)."""
+
+
+class DamagedDatabaseError(StorageError):
+    """The file is damaged or not ours: the UI offers to restore a backup."""
+
+
+class PassphraseRequiredError(StorageError):
+    """The database is encrypted and no passphrase was given: the UI asks for it."""
+
+
+class WrongPassphraseError(StorageError):
+    """The passphrase does not open the encrypted database: the UI asks again."""
+
+
+class NotEncryptedError(StorageError):
+    """A passphrase was given for a plain (demo) database: it could be encrypted first."""
+
+
+class RiskyLocationError(StorageError):
+    """The database file is on a network share or a removable drive (``locations.is_risky_location``)."""
 
 
 class NotFoundError(KoordinatorError):

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 
-from coordinator_app.domain.deadlines import Deadline, DeadlineState
+from coordinator_app.domain.model import Deadline, DeadlineState, Sector
 from coordinator_app.domain.rules import DEFAULT_SETTINGS, RuleSettings, apply_offset
 from coordinator_app.domain.workdays import WorkCalendar
 
@@ -100,25 +100,6 @@ DEFAULT_SECTIONS: tuple[TemplateSection, ...] = (
 
 def default_template() -> MeetingTemplate:
     return MeetingTemplate(id=None, name="Netværksmøde (samarbejdsaftalen)", version=1, sections=DEFAULT_SECTIONS)
-
-
-class Sector(StrEnum):
-    KOMMUNE = "kommune"
-    REGION = "region"
-    ALMEN_PRAKSIS = "almen_praksis"
-    BORGER = "borger"
-    PAAROERENDE = "paaroerende"
-    ANDET = "andet"
-
-
-SECTOR_LABELS: dict[Sector, str] = {
-    Sector.KOMMUNE: "Kommune",
-    Sector.REGION: "Region",
-    Sector.ALMEN_PRAKSIS: "Almen praksis",
-    Sector.BORGER: "Borger",
-    Sector.PAAROERENDE: "Pårørende",
-    Sector.ANDET: "Andet",
-}
 
 
 class Occasion(StrEnum):

@@ -9,10 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from coordinator_app.domain.meetings import Sector
+from typing import Any
 
 
 class EventKind(StrEnum):
@@ -227,3 +224,59 @@ class ArchivedDocument:
     event_id: int | None = None  # the notification event it was issued with
     content: bytes | None = None  # None when listed without the bytes
     patient_id: int | None = None  # always set once stored; derived from the admission when not given
+
+
+# -- shared by the deadline engine and the netværksmøder (here, so neither imports the other) --------------
+
+
+class Sector(StrEnum):
+    KOMMUNE = "kommune"
+    REGION = "region"
+    ALMEN_PRAKSIS = "almen_praksis"
+    BORGER = "borger"
+    PAAROERENDE = "paaroerende"
+    ANDET = "andet"
+
+
+SECTOR_LABELS: dict[Sector, str] = {
+    Sector.KOMMUNE: "Kommune",
+    Sector.REGION: "Region",
+    Sector.ALMEN_PRAKSIS: "Almen praksis",
+    Sector.BORGER: "Borger",
+    Sector.PAAROERENDE: "Pårørende",
+    Sector.ANDET: "Andet",
+}
+
+
+class DeadlineState(StrEnum):
+    MET = "met"
+    OPEN = "open"
+    DUE_TODAY = "due_today"
+    OVERDUE = "overdue"
+
+
+DEADLINE_STATE_LABELS: dict[DeadlineState, str] = {
+    DeadlineState.MET: "Overholdt",
+    DeadlineState.OPEN: "Åben",
+    DeadlineState.DUE_TODAY: "Frist i dag",
+    DeadlineState.OVERDUE: "Overskredet",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Deadline:
+    rule_id: str
+    kind: str  # rules.Rule.key
+    description: str  # Danish, e.g. "Varsling senest 8 dage før færdigbehandlet"
+    due: date
+    state: DeadlineState
+    met_on: date | None
+    calendar: str  # which calendar produced ``due``
+    recipient: str | None  # "bopaelskommune", "opholdskommune", "handlekommune" or None
+    responsible: str = "center"
+    missed: bool = False  # can no longer be met
+
+    @property
+    def late(self) -> bool:
+        """Met, but after the due date (for the H measures)."""
+        return self.met_on is not None and self.met_on > self.due

@@ -1,7 +1,9 @@
 """Reference data the ward's IT may edit: the 98 kommuner and the psychiatric centres with their wards.
 
 The tables live as UTF-8 CSV files in ``resources/`` (see ``resources/README.md``), not in code, because
-centres, wards and catchment areas change over time (reference-data.md). A malformed file gives a Danish
+centres, wards and catchment areas change over time. This module reads their *content*
+(:func:`parse_kommuner`, :func:`parse_centres`); finding and reading the files is infrastructure
+(``coordinator_app.infra.resources.load_kommuner`` / ``load_centres``). A malformed file gives a Danish
 ``ValidationError`` naming the file and line, so IT can fix it without reading a traceback.
 
 Also home of :func:`danish_sort_key`, the one Danish collation used for every list of names.
@@ -10,19 +12,14 @@ Also home of :func:`danish_sort_key`, the one Danish collation used for every li
 from __future__ import annotations
 
 import csv
-import os
-import sys
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
 from coordinator_app.domain.errors import ValidationError
 from coordinator_app.domain.model import Kommune
 
-#: Environment variable that points the app at another ``resources`` folder (tests, a shared drive).
-RESOURCES_ENV = "KOORDINATOR_RESOURCES"
 KOMMUNER_FILE = "kommuner.csv"
 CENTRES_FILE = "centre.csv"
 
@@ -38,21 +35,6 @@ class Centre:
 
     name: str
     wards: tuple[str, ...]
-
-
-def resources_dir() -> Path:
-    """The folder holding editable reference data.
-
-    In order: ``$KOORDINATOR_RESOURCES``; a PyInstaller bundle's ``sys._MEIPASS/resources``; the
-    repository's ``resources/`` beside the ``coordinator_app`` package.
-    """
-    override = os.environ.get(RESOURCES_ENV)
-    if override:
-        return Path(override)
-    bundle = getattr(sys, "_MEIPASS", None)
-    if bundle:
-        return Path(bundle) / "resources"
-    return Path(__file__).resolve().parent.parent / "resources"
 
 
 # -- Danish collation ------------------------------------------------------------------------------
@@ -111,23 +93,12 @@ def danish_sort_key(text: str) -> str:
 # -- CSV reading -----------------------------------------------------------------------------------
 
 
-def _rows(path: Path, required: tuple[str, ...]) -> Iterator[tuple[int, dict[str, str]]]:
-    """Yield ``(line number, row)`` from a small editable CSV file.
+def _rows(raw: bytes, name: str, required: tuple[str, ...]) -> Iterator[tuple[int, dict[str, str]]]:
+    """Yield ``(line number, row)`` from the bytes of the small editable CSV file ``name``.
 
     Accepts what a ward's IT produces: UTF-8 with or without BOM (Excel's "CSV UTF-8"), comma or
     semicolon as separator (Danish Excel), blank lines and ``#`` comment lines.
     """
-    name = path.name
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise ValidationError(
-            f"Filen {name} findes ikke i {path.parent}. Geninstallér programmet, eller sæt "
-            f"{RESOURCES_ENV} til mappen med referencedata.",
-            field=name,
-        ) from None
-    except OSError as exc:
-        raise ValidationError(f"Filen {name} kan ikke læses ({exc.strerror}).", field=name) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -184,35 +155,34 @@ def _region(value: str) -> str | None:
     return None
 
 
-def load_kommuner(path: Path | None = None) -> list[Kommune]:
-    """All kommuner from ``kommuner.csv``: Region Hovedstaden first, then the rest; each part by name.
+def parse_kommuner(raw: bytes, name: str = KOMMUNER_FILE) -> list[Kommune]:
+    """All kommuner from the bytes of ``kommuner.csv``: Region Hovedstaden first, then the rest; each part by name.
 
     Both parts are sorted by :func:`danish_sort_key` (not by code): the list feeds pickers where a
     coordinator looks for a name. The file's own row order does not matter.
     """
-    path = path or resources_dir() / KOMMUNER_FILE
     seen: dict[str, int] = {}
     kommuner: list[Kommune] = []
-    for line_no, row in _rows(path, ("kode", "navn", "region")):
-        where = f"Fejl i {path.name}, linje {line_no}"
+    for line_no, row in _rows(raw, name, ("kode", "navn", "region")):
+        where = f"Fejl i {name}, linje {line_no}"
         code = normalise_kommunekode(row["kode"])
         if code is None:
             raise ValidationError(
                 f"{where}: kommunekoden {row['kode']!r} skal være tre cifre (fx 101 for København).",
-                field=path.name,
+                field=name,
             )
         if code in seen:
             raise ValidationError(
                 f"{where}: kommunekoden {code} står allerede på linje {seen[code]}. Slet den ene linje.",
-                field=path.name,
+                field=name,
             )
         if not row["navn"]:
-            raise ValidationError(f"{where}: kommunen med kode {code} mangler et navn.", field=path.name)
+            raise ValidationError(f"{where}: kommunen med kode {code} mangler et navn.", field=name)
         region = _region(row["region"])
         if region is None:
             raise ValidationError(
                 f"{where}: regionen {row['region']!r} kendes ikke. Brug en af: {', '.join(REGIONS)}.",
-                field=path.name,
+                field=name,
             )
         seen[code] = line_no
         mail = row.get("sikker_mail", "") or None
@@ -221,36 +191,32 @@ def load_kommuner(path: Path | None = None) -> list[Kommune]:
     return kommuner
 
 
-def kommune_by_code(code: str | int, kommuner: Iterable[Kommune] | None = None) -> Kommune | None:
-    """The kommune with this kommunekode (``"101"``, ``"0101"`` or ``101``), or ``None``.
-
-    Pass ``kommuner`` (e.g. the database's edited list) to look there instead of ``kommuner.csv``.
-    """
+def kommune_by_code(code: str | int, kommuner: Iterable[Kommune]) -> Kommune | None:
+    """The kommune with this kommunekode (``"101"``, ``"0101"`` or ``101``) in ``kommuner``, or ``None``."""
     wanted = normalise_kommunekode(code)
     if wanted is None:
         return None
-    for kommune in kommuner if kommuner is not None else load_kommuner():
+    for kommune in kommuner:
         if kommune.code == wanted:
             return kommune
     return None
 
 
-def load_centres(path: Path | None = None) -> list[Centre]:
-    """Centres and their wards from ``centre.csv`` (one line per ward), in the file's order.
+def parse_centres(raw: bytes, name: str = CENTRES_FILE) -> list[Centre]:
+    """Centres and their wards from the bytes of ``centre.csv`` (one line per ward), in the file's order.
 
     A line with an empty ``afsnit`` lists a centre without wards yet.
     """
-    path = path or resources_dir() / CENTRES_FILE
     wards: dict[str, list[str]] = {}
-    for line_no, row in _rows(path, ("center", "afsnit")):
-        where = f"Fejl i {path.name}, linje {line_no}"
+    for line_no, row in _rows(raw, name, ("center", "afsnit")):
+        where = f"Fejl i {name}, linje {line_no}"
         centre, ward = row["center"], row["afsnit"]
         if not centre:
-            raise ValidationError(f"{where}: kolonnen center er tom. Skriv centrets navn.", field=path.name)
+            raise ValidationError(f"{where}: kolonnen center er tom. Skriv centrets navn.", field=name)
         listed = wards.setdefault(centre, [])
         if ward:
             if ward in listed:
-                raise ValidationError(f"{where}: afsnittet {ward!r} står to gange under {centre}.", field=path.name)
+                raise ValidationError(f"{where}: afsnittet {ward!r} står to gange under {centre}.", field=name)
             listed.append(ward)
     return [Centre(name=name, wards=tuple(ws)) for name, ws in wards.items()]
 

@@ -46,9 +46,9 @@ from statistics import fmean, median
 from typing import Any
 
 from coordinator_app.domain.bed_days import BedDayRates, bed_day_dates
-from coordinator_app.domain.deadlines import Deadline, DeadlineState, compute_deadlines
+from coordinator_app.domain.deadlines import compute_deadlines
 from coordinator_app.domain.errors import ProcessError, ValidationError
-from coordinator_app.domain.model import Admission, Event, EventKind
+from coordinator_app.domain.model import Admission, Deadline, DeadlineState, Event, EventKind
 from coordinator_app.domain.process import effective_events, replay_effective
 from coordinator_app.domain.rules import DEFAULT_SETTINGS, RuleSettings
 from coordinator_app.domain.special_groups import OPHOLDSKOMMUNE, recipient_role

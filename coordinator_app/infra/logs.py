@@ -9,13 +9,13 @@ import logging
 import logging.handlers
 from pathlib import Path
 
-from platformdirs import user_log_dir
+from coordinator_app.infra.folders import log_dir
 
 FORMAT = "%(asctime)s %(levelname)-7s %(name)s: %(message)s"
 
 
 def log_folder() -> Path:
-    return Path(user_log_dir("Koordinator", appauthor=False))
+    return log_dir()
 
 
 def configure_logging(level: int = logging.INFO) -> Path | None:

@@ -17,10 +17,9 @@ from coordinator_app.domain import cpr as cpr_rules
 from coordinator_app.domain import validation
 from coordinator_app.domain.access import Permission
 from coordinator_app.domain.audit import AuditAction
-from coordinator_app.domain.deadlines import Deadline
 from coordinator_app.domain.errors import ProcessError, StorageError, ValidationError
 from coordinator_app.domain.meetings import Task, tasks_of
-from coordinator_app.domain.model import Admission, AdmissionFlags, Event, EventKind, Kommune, Patient
+from coordinator_app.domain.model import Admission, AdmissionFlags, Deadline, Event, EventKind, Kommune, Patient
 from coordinator_app.domain.process import STATUS_LABELS
 from coordinator_app.domain.special_groups import Reminder, reminders
 from coordinator_app.services.audit import AuditService, LastChange

@@ -1,7 +1,7 @@
 """Which database this workstation uses (issue 9), and the system keyring (issue 8).
 
 The first-run wizard writes the workstation's choice to ``forbindelse.json`` in the platform's per-user config
-folder (``platformdirs.user_config_dir("Koordinator")``, e.g. ``~/.config/Koordinator/``), atomically (a temporary
+folder (``infra.folders.config_dir()``, e.g. ``~/.config/Koordinator/``), atomically (a temporary
 file in the same folder, ``fsync``, ``os.replace``) and readable by the user only (mode 0600):
 
 * ``lokal`` – the path of the encrypted SQLCipher file (default: the user's data folder). The passphrase is
@@ -29,11 +29,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from platformdirs import user_config_dir
 from sqlalchemy import URL, create_engine, inspect, make_url, text
 from sqlalchemy.exc import ArgumentError, DBAPIError
 
 from coordinator_app.domain.errors import KoordinatorError, StorageError, ValidationError
+from coordinator_app.infra.folders import config_dir
 
 __all__ = [
     "CONFIG_NAME",
@@ -71,7 +71,7 @@ CONNECT_TIMEOUT = 4
 
 
 def config_path() -> Path:
-    return Path(user_config_dir("Koordinator", appauthor=False)) / CONFIG_NAME
+    return config_dir() / CONFIG_NAME
 
 
 @dataclass(frozen=True)

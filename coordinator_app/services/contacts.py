@@ -20,8 +20,7 @@ from typing import TypedDict
 from coordinator_app.domain import validation
 from coordinator_app.domain.access import Permission
 from coordinator_app.domain.errors import ValidationError
-from coordinator_app.domain.meetings import Sector
-from coordinator_app.domain.model import Contact, Kommune
+from coordinator_app.domain.model import Contact, Kommune, Sector
 from coordinator_app.domain.reference import HOME_REGION, danish_sort_key
 from coordinator_app.services.context import ServiceContext, require
 from coordinator_app.storage.failures import conflict

@@ -26,9 +26,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
-from coordinator_app.domain.deadlines import Deadline, deadlines_and_state
+from coordinator_app.domain.deadlines import deadlines_and_state
 from coordinator_app.domain.errors import ProcessError
-from coordinator_app.domain.model import Admission, Event
+from coordinator_app.domain.model import Admission, Deadline, Event
 from coordinator_app.domain.process import ProcessState
 from coordinator_app.domain.rules import RuleSettings
 from coordinator_app.domain.workdays import WorkCalendar

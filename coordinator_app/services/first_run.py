@@ -25,13 +25,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from platformdirs import user_data_dir
 from sqlalchemy import MetaData
 
 from coordinator_app.domain import validation
 from coordinator_app.domain.access import check_full_name, check_password, check_username
 from coordinator_app.domain.errors import KoordinatorError, StorageError, ValidationError
-from coordinator_app.domain.reference import load_kommuner
+from coordinator_app.infra.folders import data_dir
+from coordinator_app.infra.resources import load_kommuner
 from coordinator_app.services import connection
 from coordinator_app.services.context import Clock, ServiceContext
 from coordinator_app.services.settings import MAX_CENTRE, MAX_WARD, add_ward, centre_list, update_ward_profile
@@ -74,7 +74,7 @@ def default_local_path() -> Path:
 
 
 def demo_database_path() -> Path:
-    folder = Path(user_data_dir("Koordinator", appauthor=False))
+    folder = data_dir()
     folder.mkdir(parents=True, exist_ok=True)
     return folder / "demo.db"
 

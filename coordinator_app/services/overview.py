@@ -25,9 +25,10 @@ from decimal import Decimal
 
 from coordinator_app.domain.bed_days import bed_day_cost, bed_day_dates
 from coordinator_app.domain.cpr import mask_cpr
-from coordinator_app.domain.deadlines import Deadline, DeadlineState, compute_deadlines
+from coordinator_app.domain.deadlines import compute_deadlines
 from coordinator_app.domain.errors import KoordinatorError, ProcessError
 from coordinator_app.domain.meetings import Task, tasks_of
+from coordinator_app.domain.model import Deadline, DeadlineState
 from coordinator_app.domain.process import STATUS_LABELS, Period, Status, replay
 from coordinator_app.domain.special_groups import BOPAELSKOMMUNE, OPHOLDSKOMMUNE
 from coordinator_app.domain.statistics import responsible_kommune

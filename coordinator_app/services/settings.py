@@ -31,9 +31,10 @@ from coordinator_app.domain import validation
 from coordinator_app.domain.access import Permission
 from coordinator_app.domain.bed_days import BedDayRates, RateBand
 from coordinator_app.domain.errors import ValidationError
-from coordinator_app.domain.reference import Centre, danish_sort_key, load_centres
+from coordinator_app.domain.reference import Centre, danish_sort_key
 from coordinator_app.domain.rules import RULES, RULES_BY_KEY, RuleOverride, RuleSettings, Unit
 from coordinator_app.domain.workdays import WorkCalendar
+from coordinator_app.infra.resources import load_centres
 from coordinator_app.services.context import ServiceContext, require
 from coordinator_app.services.ward import WardProfile, save_profile
 

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from coordinator_app.domain.audit import AuditAction
 from coordinator_app.domain.errors import KoordinatorError
 from coordinator_app.domain.model import Admission, Consent, ConsentMethod, ConsentRecipient, Kommune
-from coordinator_app.domain.reference import load_kommuner
+from coordinator_app.infra.resources import load_kommuner
 from coordinator_app.services.audit import AuditService
 from coordinator_app.services.context import COPENHAGEN, ServiceContext
 from coordinator_app.services.ward import DEMO_META_KEY, DEMO_PROFILE, is_demo, save_profile
@@ -68,8 +68,8 @@ def _demo_meetings(ctx: ServiceContext, admissions: Sequence[Admission]) -> None
         MeetingForm,
         Occasion,
         Participant,
-        Sector,
     )
+    from coordinator_app.domain.model import Sector
     from coordinator_app.services.meetings import MeetingService, ScheduleInput
 
     current = [a for a in admissions if a.discharged is None and a.scenario in (2, 3) and not a.flags.homeless]

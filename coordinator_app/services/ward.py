@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field
 
-from coordinator_app.domain.reference import load_centres
+from coordinator_app.infra.resources import load_centres
 from coordinator_app.services.context import ServiceContext
 
 META_KEY = "ward_profile"

@@ -14,9 +14,9 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from coordinator_app.domain.cpr import mask_cpr
-from coordinator_app.domain.deadlines import Deadline, DeadlineState, next_deadline
+from coordinator_app.domain.deadlines import next_deadline
 from coordinator_app.domain.meetings import Task, task_deadlines
-from coordinator_app.domain.model import Admission
+from coordinator_app.domain.model import Admission, Deadline, DeadlineState
 from coordinator_app.domain.process import STATUS_LABELS, Status
 from coordinator_app.domain.rules import RuleSettings
 from coordinator_app.domain.special_groups import RECIPIENT_LABELS, recipient_kommune

@@ -29,8 +29,8 @@ from typing import TYPE_CHECKING, Any
 
 import sqlcipher3.dbapi2 as sqlcipher
 
-from coordinator_app.domain.errors import StorageError
-from coordinator_app.storage.failures import DamagedDatabaseError, passphrase_required
+from coordinator_app.domain.errors import DamagedDatabaseError, StorageError
+from coordinator_app.storage.failures import passphrase_required
 from coordinator_app.storage.sqlite_file import (
     CheckResult,
     FileKind,

@@ -22,15 +22,14 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
-from platformdirs import user_data_dir
 from sqlalchemy import URL, Engine, create_engine, event, make_url, select
 from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool, StaticPool
 
-from coordinator_app.domain.errors import StorageError
+from coordinator_app.domain.errors import RiskyLocationError, StorageError
+from coordinator_app.infra.folders import data_dir
 from coordinator_app.storage.failures import (
-    RiskyLocationError,
     corrupt,
     disk_full,
     not_encrypted,
@@ -59,7 +58,7 @@ KIND_DEMO = "demo – ikke krypteret"
 
 def default_database_url() -> str:
     """The user's own database file, in the platform's per-user data folder (created if missing)."""
-    folder = Path(user_data_dir("Koordinator", appauthor=False))
+    folder = data_dir()
     folder.mkdir(parents=True, exist_ok=True)
     return URL.create("sqlite", database=str(folder / "koordinator.db")).render_as_string()
 

@@ -8,34 +8,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from coordinator_app.domain.errors import StorageError
+from coordinator_app.domain.errors import (
+    ConflictError,
+    DamagedDatabaseError,
+    NotEncryptedError,
+    PassphraseRequiredError,
+    StorageError,
+    WrongPassphraseError,
+)
 
 if TYPE_CHECKING:  # the exceptions are needed before SQLAlchemy is loaded (the first screen, issue 7)
     from sqlalchemy import exc as sa_exc
-
-
-class ConflictError(StorageError):
-    """Someone else changed or removed the record since it was read (optimistic locking)."""
-
-
-class DamagedDatabaseError(StorageError):
-    """The file is damaged or not ours: the UI offers to restore a backup."""
-
-
-class PassphraseRequiredError(StorageError):
-    """The database is encrypted and no passphrase was given: the UI asks for it."""
-
-
-class WrongPassphraseError(StorageError):
-    """The passphrase does not open the encrypted database: the UI asks again."""
-
-
-class NotEncryptedError(StorageError):
-    """A passphrase was given for a plain (demo) database: it could be encrypted first."""
-
-
-class RiskyLocationError(StorageError):
-    """The database file is on a network share or a removable drive (``locations.is_risky_location``)."""
 
 
 NOTHING_SAVED = "Intet er gemt."

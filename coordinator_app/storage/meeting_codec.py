@@ -22,9 +22,9 @@ from coordinator_app.domain.meetings import (
     Occasion,
     Participant,
     SectionKind,
-    Sector,
     TemplateSection,
 )
+from coordinator_app.domain.model import Sector
 
 #: Bumped when the shape changes incompatibly (readers then convert); stored in every content document.
 CONTENT_SCHEMA = 1

@@ -18,8 +18,8 @@ from sqlalchemy import Connection, CursorResult, Engine, bindparam, func, or_, s
 from sqlalchemy.orm import Session
 
 from coordinator_app.domain.errors import NotFoundError, ValidationError
-from coordinator_app.domain.meetings import Meeting, MeetingContent, MeetingStatus, MeetingTemplate, Sector
-from coordinator_app.domain.model import Admission, ArchivedDocument, Consent, Contact, Event, Kommune, Patient
+from coordinator_app.domain.meetings import Meeting, MeetingContent, MeetingStatus, MeetingTemplate
+from coordinator_app.domain.model import Admission, ArchivedDocument, Consent, Contact, Event, Kommune, Patient, Sector
 from coordinator_app.domain.workdays import COPENHAGEN
 from coordinator_app.storage.bulk import bulk_load, clear_all, reset_sequences, table_of, upsert_kommuner
 from coordinator_app.storage.convert import (

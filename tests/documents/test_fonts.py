@@ -11,7 +11,7 @@ from pdf_helpers import fonts_used, page_texts
 from coordinator_app.documents import fonts
 from coordinator_app.documents.varslingsblanket import FormType, render_varslingsblanket
 from coordinator_app.domain.errors import KoordinatorError
-from coordinator_app.domain.reference import RESOURCES_ENV, resources_dir
+from coordinator_app.infra.resources import RESOURCES_ENV, resources_dir
 
 FACES = ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "DejaVuSans-Oblique.ttf", "DejaVuSans-BoldOblique.ttf")
 

@@ -36,10 +36,10 @@ from coordinator_app.domain.meetings import (
     Occasion,
     Participant,
     SectionKind,
-    Sector,
     TemplateSection,
     default_template,
 )
+from coordinator_app.domain.model import Sector
 
 CPH = ZoneInfo("Europe/Copenhagen")
 ADMISSION = "Psykiatrisk Center København, Afsnit 7 – indlæggelse nr. 12"

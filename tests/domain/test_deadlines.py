@@ -8,9 +8,9 @@ from datetime import date
 import pytest
 from engine_helpers import admission, ev, expected, milestone
 
-from coordinator_app.domain.deadlines import Deadline, DeadlineState, compute_deadlines, next_deadline
+from coordinator_app.domain.deadlines import compute_deadlines, next_deadline
 from coordinator_app.domain.errors import ProcessError
-from coordinator_app.domain.model import Admission, Event, EventKind
+from coordinator_app.domain.model import Admission, Deadline, DeadlineState, Event, EventKind
 from coordinator_app.domain.rules import Milestone, RuleSettings
 from coordinator_app.domain.workdays import WorkCalendar
 

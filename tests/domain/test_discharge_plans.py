@@ -10,7 +10,7 @@ from engine_helpers import admission, ev, expected, milestone
 from hypothesis import given
 from hypothesis import strategies as st
 
-from coordinator_app.domain.deadlines import DeadlineState, compute_deadlines, next_deadline
+from coordinator_app.domain.deadlines import compute_deadlines, next_deadline
 from coordinator_app.domain.discharge_plans import (
     DischargePlan,
     Offer,
@@ -38,10 +38,9 @@ from coordinator_app.domain.meetings import (
     MeetingContent,
     Occasion,
     Participant,
-    Sector,
     default_template,
 )
-from coordinator_app.domain.model import EventKind, PlanFacts
+from coordinator_app.domain.model import DeadlineState, EventKind, PlanFacts, Sector
 from coordinator_app.domain.rules import Milestone
 from coordinator_app.domain.workdays import WorkCalendar
 

@@ -13,7 +13,6 @@ from coordinator_app.domain.meetings import (
     MeetingStatus,
     Occasion,
     Participant,
-    Sector,
     check_meeting,
     default_agreement_deadline,
     default_template,
@@ -21,6 +20,7 @@ from coordinator_app.domain.meetings import (
     meeting_deadline,
     tasks_of,
 )
+from coordinator_app.domain.model import Sector
 from coordinator_app.domain.workdays import WorkCalendar
 
 CAL = WorkCalendar()

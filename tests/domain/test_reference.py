@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
@@ -10,13 +9,8 @@ import pytest
 from coordinator_app.domain import reference
 from coordinator_app.domain.errors import ValidationError
 from coordinator_app.domain.model import Kommune
-from coordinator_app.domain.reference import (
-    danish_sort_key,
-    kommune_by_code,
-    load_centres,
-    load_kommuner,
-    resources_dir,
-)
+from coordinator_app.domain.reference import danish_sort_key, kommune_by_code
+from coordinator_app.infra.resources import load_centres, load_kommuner
 
 # The 29 of Region Hovedstaden (reference-data.md) and a sample of the other regions.
 HOVEDSTADEN = {
@@ -126,7 +120,7 @@ def test_kommune_by_code_accepts_dagi_four_digits_and_ints(kommuner: list) -> No
     assert name_of(kommune_by_code(851, kommuner)) == "Aalborg"
     assert kommune_by_code("411", kommuner) is None  # Christiansø is not a kommune
     assert kommune_by_code("abc", kommuner) is None
-    assert name_of(kommune_by_code("860")) == "Hjørring"
+    assert name_of(kommune_by_code("860", load_kommuner())) == "Hjørring"
 
 
 class TestDanishSortKey:
@@ -189,28 +183,6 @@ def test_centres_of_region_hovedstaden_with_wards() -> None:
     assert names[0] == "Psykiatrisk Center København"  # the demo ward's centre
     assert all(c.wards and len(set(c.wards)) == len(c.wards) for c in centres)
     assert all(w.startswith("Afsnit ") for c in centres for w in c.wards)
-
-
-class TestResourcesDir:
-    def test_defaults_to_the_repository_resources(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        monkeypatch.delenv(reference.RESOURCES_ENV, raising=False)
-        assert resources_dir() == Path(reference.__file__).resolve().parent.parent / "resources"
-        assert (resources_dir() / "kommuner.csv").is_file()
-
-    def test_environment_variable_wins(self, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-        monkeypatch.setenv(reference.RESOURCES_ENV, str(tmp_path))
-        monkeypatch.setattr(sys, "_MEIPASS", "/bundle", raising=False)
-        assert resources_dir() == tmp_path
-
-    def test_pyinstaller_bundle(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        monkeypatch.delenv(reference.RESOURCES_ENV, raising=False)
-        monkeypatch.setattr(sys, "_MEIPASS", "/bundle", raising=False)
-        assert resources_dir() == Path("/bundle") / "resources"
-
-    def test_missing_file_is_a_danish_error(self, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-        monkeypatch.setenv(reference.RESOURCES_ENV, str(tmp_path))
-        with pytest.raises(ValidationError, match="findes ikke"):
-            load_kommuner()
 
 
 def write(tmp_path: Path, text: str, *, encoding: str = "utf-8", name: str = "kommuner.csv") -> Path:

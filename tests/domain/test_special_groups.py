@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 from engine_helpers import admission, ev, milestone
 
-from coordinator_app.domain.deadlines import DeadlineState, compute_deadlines
-from coordinator_app.domain.model import Event, EventKind
+from coordinator_app.domain.deadlines import compute_deadlines
+from coordinator_app.domain.model import DeadlineState, Event, EventKind
 from coordinator_app.domain.rules import Milestone
 from coordinator_app.domain.special_groups import recipient_kommune, recipient_role, reminders
 from coordinator_app.domain.workdays import WorkCalendar

@@ -17,7 +17,8 @@ import re
 import sys
 from datetime import date, timedelta
 
-from coordinator_app.domain.meetings import AgreementItem, MeetingContent, Participant, Sector
+from coordinator_app.domain.meetings import AgreementItem, MeetingContent, Participant
+from coordinator_app.domain.model import Sector
 from coordinator_app.storage.meeting_codec import content_to_json
 
 TEXT_KEY = "formaal"

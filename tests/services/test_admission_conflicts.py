@@ -13,12 +13,12 @@ from datetime import UTC, date, datetime
 import pytest
 
 from coordinator_app.domain.access import Principal, Role
-from coordinator_app.domain.errors import AccessDeniedError, ValidationError
+from coordinator_app.domain.errors import AccessDeniedError, ConflictError, ValidationError
 from coordinator_app.domain.model import EventKind
 from coordinator_app.services.admissions import AdmissionInput, AdmissionService
 from coordinator_app.services.context import ServiceContext, fixed_clock
 from coordinator_app.services.setup import ensure_reference_data
-from coordinator_app.storage import ConflictError, Database, open_database
+from coordinator_app.storage import Database, open_database
 
 pytestmark = pytest.mark.postgres
 

@@ -126,7 +126,7 @@ def test_status_and_next_deadline_follow_the_events(service, database) -> None:
 
 
 def test_an_edit_based_on_an_old_read_is_refused_and_nothing_is_lost(service, database) -> None:
-    from coordinator_app.storage import ConflictError
+    from coordinator_app.domain.errors import ConflictError
 
     created = service.create_admission(valid())
     read_by_first = service.details(created.admission_id)

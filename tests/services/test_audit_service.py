@@ -14,15 +14,8 @@ import pytest
 from coordinator_app.domain.audit import AuditAction, AuditEntry
 from coordinator_app.domain.discharge_plans import Offer, PartyRole, PlanContent, PlanKind
 from coordinator_app.domain.errors import ValidationError
-from coordinator_app.domain.meetings import (
-    AgreementItem,
-    AgreementStatus,
-    MeetingContent,
-    Occasion,
-    Participant,
-    Sector,
-)
-from coordinator_app.domain.model import ConsentMethod, ConsentRecipient, EventKind, PlanFacts
+from coordinator_app.domain.meetings import AgreementItem, AgreementStatus, MeetingContent, Occasion, Participant
+from coordinator_app.domain.model import ConsentMethod, ConsentRecipient, EventKind, PlanFacts, Sector
 from coordinator_app.services.admissions import AdmissionInput, AdmissionService
 from coordinator_app.services.audit import EXPORT_HEADERS, AuditService
 from coordinator_app.services.consent import ConsentInput, ConsentService

@@ -7,8 +7,9 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from coordinator_app.domain.errors import NotFoundError, ValidationError
-from coordinator_app.domain.meetings import MeetingContent, Occasion, Participant, Sector
+from coordinator_app.domain.errors import ConflictError, NotFoundError, ValidationError
+from coordinator_app.domain.meetings import MeetingContent, Occasion, Participant
+from coordinator_app.domain.model import Sector
 from coordinator_app.domain.reference import HOME_REGION
 from coordinator_app.services.admissions import AdmissionInput, AdmissionService
 from coordinator_app.services.contacts import ContactInput, ContactService
@@ -16,7 +17,6 @@ from coordinator_app.services.context import COPENHAGEN, ServiceContext, fixed_c
 from coordinator_app.services.meetings import MeetingService, ScheduleInput
 from coordinator_app.services.scenario import ScenarioAssessment, ScenarioService
 from coordinator_app.services.setup import ensure_reference_data
-from coordinator_app.storage import ConflictError
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 KIM = ContactInput(

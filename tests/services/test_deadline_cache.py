@@ -8,9 +8,9 @@ from __future__ import annotations
 import dataclasses
 from datetime import UTC, date, datetime, timedelta
 
-from coordinator_app.domain.deadlines import DeadlineState, compute_deadlines
+from coordinator_app.domain.deadlines import compute_deadlines
 from coordinator_app.domain.errors import ProcessError
-from coordinator_app.domain.model import Channel, Event, EventKind
+from coordinator_app.domain.model import Channel, DeadlineState, Event, EventKind
 from coordinator_app.domain.process import replay
 from coordinator_app.domain.rules import RuleSettings
 from coordinator_app.domain.workdays import WorkCalendar

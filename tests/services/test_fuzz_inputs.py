@@ -73,9 +73,16 @@ from coordinator_app.domain.meetings import (
     MeetingForm,
     Occasion,
     Participant,
+)
+from coordinator_app.domain.model import (
+    AdmissionFlags,
+    Channel,
+    ConsentMethod,
+    ConsentRecipient,
+    EventKind,
+    PlanFacts,
     Sector,
 )
-from coordinator_app.domain.model import AdmissionFlags, Channel, ConsentMethod, ConsentRecipient, EventKind, PlanFacts
 from coordinator_app.services import settings as app_settings
 from coordinator_app.services.admissions import AdmissionInput, AdmissionService
 from coordinator_app.services.consent import ConsentInput, ConsentService

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from coordinator_app.domain.meetings import AgreementItem, FollowUp, MeetingContent, Occasion, Participant, Sector
+from coordinator_app.domain.meetings import AgreementItem, FollowUp, MeetingContent, Occasion, Participant
+from coordinator_app.domain.model import Sector
 from coordinator_app.services.admissions import AdmissionInput, AdmissionService
 from coordinator_app.services.context import ServiceContext, fixed_clock
 from coordinator_app.services.meetings import MeetingService, ScheduleInput

@@ -10,8 +10,8 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from coordinator_app.domain.deadlines import DeadlineState, compute_deadlines
-from coordinator_app.domain.errors import ValidationError
+from coordinator_app.domain.deadlines import compute_deadlines
+from coordinator_app.domain.errors import ConflictError, ValidationError
 from coordinator_app.domain.meetings import (
     AgreementItem,
     AgreementStatus,
@@ -23,16 +23,14 @@ from coordinator_app.domain.meetings import (
     Occasion,
     Participant,
     SectionKind,
-    Sector,
     TemplateSection,
     is_late,
 )
-from coordinator_app.domain.model import ConsentMethod, ConsentRecipient, EventKind
+from coordinator_app.domain.model import ConsentMethod, ConsentRecipient, DeadlineState, EventKind, Sector
 from coordinator_app.services.admissions import AdmissionInput, AdmissionService
 from coordinator_app.services.consent import ConsentInput, ConsentService
 from coordinator_app.services.context import COPENHAGEN, ServiceContext
 from coordinator_app.services.meetings import MeetingService, ScheduleInput
-from coordinator_app.storage import ConflictError
 from coordinator_app.storage.orm import EventRow
 from coordinator_app.storage.repositories import AdmissionRepository, EventRepository
 

@@ -13,7 +13,6 @@ import pytest
 
 from coordinator_app.domain.bed_days import bed_day_cost, bed_days
 from coordinator_app.domain.cpr import synthetic_cpr
-from coordinator_app.domain.deadlines import DeadlineState
 from coordinator_app.domain.meetings import (
     AgreementItem,
     AgreementStatus,
@@ -21,9 +20,8 @@ from coordinator_app.domain.meetings import (
     MeetingContent,
     Occasion,
     Participant,
-    Sector,
 )
-from coordinator_app.domain.model import Admission, AdmissionFlags, Event, EventKind, Patient
+from coordinator_app.domain.model import Admission, AdmissionFlags, DeadlineState, Event, EventKind, Patient, Sector
 from coordinator_app.domain.process import Status
 from coordinator_app.domain.rules import Milestone
 from coordinator_app.domain.workdays import COPENHAGEN

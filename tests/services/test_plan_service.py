@@ -13,7 +13,7 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
-from coordinator_app.domain.deadlines import DeadlineState, compute_deadlines
+from coordinator_app.domain.deadlines import compute_deadlines
 from coordinator_app.domain.discharge_plans import (
     Offer,
     PartyRole,
@@ -22,16 +22,15 @@ from coordinator_app.domain.discharge_plans import (
     PlanState,
     PlanStatus,
 )
-from coordinator_app.domain.errors import KoordinatorError, ValidationError
-from coordinator_app.domain.meetings import AgreementItem, MeetingContent, Occasion, Participant, Sector
-from coordinator_app.domain.model import PlanFacts
+from coordinator_app.domain.errors import ConflictError, KoordinatorError, ValidationError
+from coordinator_app.domain.meetings import AgreementItem, MeetingContent, Occasion, Participant
+from coordinator_app.domain.model import DeadlineState, PlanFacts, Sector
 from coordinator_app.domain.rules import Milestone
 from coordinator_app.services.admissions import AdmissionInput, AdmissionService
 from coordinator_app.services.context import ServiceContext
 from coordinator_app.services.documents import DocumentService
 from coordinator_app.services.meetings import MeetingService, ScheduleInput
 from coordinator_app.services.plans import PlanService
-from coordinator_app.storage import ConflictError
 from coordinator_app.storage.orm import DocumentRow, EventRow
 from coordinator_app.storage.repositories import AdmissionRepository, EventRepository
 

@@ -12,8 +12,8 @@ import pytest
 
 from coordinator_app.domain.bed_days import RateBand
 from coordinator_app.domain.errors import ValidationError
-from coordinator_app.domain.reference import load_centres
 from coordinator_app.domain.rules import Unit, apply_offset
+from coordinator_app.infra.resources import load_centres
 from coordinator_app.services.context import ServiceContext, fixed_clock
 from coordinator_app.services.settings import (
     CALENDAR_META_KEY,

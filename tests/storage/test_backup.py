@@ -15,7 +15,12 @@ from sqlalchemy import text
 from storage_data import KOMMUNER, patient
 from test_migrations import NEXT_REVISION, _migrations_with
 
-from coordinator_app.domain.errors import StorageError
+from coordinator_app.domain.errors import (
+    DamagedDatabaseError,
+    PassphraseRequiredError,
+    StorageError,
+    WrongPassphraseError,
+)
 from coordinator_app.storage import Database, backup, migrate, open_database
 from coordinator_app.storage.auto_backup import AutoBackup
 from coordinator_app.storage.backup import (
@@ -29,7 +34,6 @@ from coordinator_app.storage.backup import (
     restore,
     verify_backup,
 )
-from coordinator_app.storage.failures import DamagedDatabaseError, PassphraseRequiredError, WrongPassphraseError
 from coordinator_app.storage.locations import is_risky_location
 from coordinator_app.storage.repositories import KommuneRepository, PatientRepository
 from coordinator_app.storage.sqlite_file import FileKind, SqliteFile, check_file, file_kind

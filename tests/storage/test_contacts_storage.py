@@ -8,10 +8,9 @@ from datetime import timedelta
 import pytest
 from storage_data import MOMENT
 
-from coordinator_app.domain.errors import NotFoundError
-from coordinator_app.domain.meetings import Sector
-from coordinator_app.domain.model import Contact
-from coordinator_app.storage import ConflictError, Database, migrate, open_database
+from coordinator_app.domain.errors import ConflictError, NotFoundError
+from coordinator_app.domain.model import Contact, Sector
+from coordinator_app.storage import Database, migrate, open_database
 from coordinator_app.storage.repositories import ContactRepository, KommuneRepository, clear_all, reset_sequences
 
 KIM = Contact(

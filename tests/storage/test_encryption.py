@@ -15,14 +15,14 @@ from db_fixtures import TEST_PASSPHRASE
 from sqlalchemy import inspect, text
 from storage_data import KOMMUNER, patient
 
-from coordinator_app.domain.errors import StorageError
-from coordinator_app.storage import Database, database, migrate, open_database, sqlite_file
-from coordinator_app.storage.failures import (
+from coordinator_app.domain.errors import (
     NotEncryptedError,
     PassphraseRequiredError,
     RiskyLocationError,
+    StorageError,
     WrongPassphraseError,
 )
+from coordinator_app.storage import Database, database, migrate, open_database, sqlite_file
 from coordinator_app.storage.orm import Base
 from coordinator_app.storage.repositories import KommuneRepository, PatientRepository
 from coordinator_app.storage.sqlite_file import FileKind, SqliteFile, encrypt_plain_file, file_kind

@@ -11,7 +11,7 @@ from sqlalchemy import event, update
 from sqlalchemy.exc import IntegrityError
 from storage_data import MOMENT
 
-from coordinator_app.domain.errors import NotFoundError, StorageError, ValidationError
+from coordinator_app.domain.errors import ConflictError, NotFoundError, StorageError, ValidationError
 from coordinator_app.domain.meetings import (
     AgreementItem,
     AgreementStatus,
@@ -24,12 +24,11 @@ from coordinator_app.domain.meetings import (
     Occasion,
     Participant,
     SectionKind,
-    Sector,
     TemplateSection,
     default_template,
 )
-from coordinator_app.domain.model import Admission, Patient
-from coordinator_app.storage import ConflictError, Database, migrate, open_database
+from coordinator_app.domain.model import Admission, Patient, Sector
+from coordinator_app.storage import Database, migrate, open_database
 from coordinator_app.storage.meeting_codec import (
     content_from_json,
     content_to_json,

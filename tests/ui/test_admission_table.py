@@ -6,7 +6,7 @@ from datetime import date
 
 from PySide6.QtCore import Qt
 
-from coordinator_app.domain.deadlines import DeadlineState
+from coordinator_app.domain.model import DeadlineState
 from coordinator_app.services.ward_view import AdmissionRow
 from coordinator_app.ui.patients.admission_table import COL_NAME, COL_NEXT, AdmissionTableModel
 

@@ -8,7 +8,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWidget
 from qt_helpers import wait_for_modal
 
-from coordinator_app.domain.meetings import FollowUp, MeetingContent, Occasion, Participant, Sector
+from coordinator_app.domain.meetings import FollowUp, MeetingContent, Occasion, Participant
+from coordinator_app.domain.model import Sector
 from coordinator_app.storage.repositories import PatientRepository
 from coordinator_app.ui.meetings.meeting_schedule_dialog import ScheduleDialog
 from coordinator_app.ui.patients.ambulant_patient_dialog import AmbulantPatientDialog

@@ -15,7 +15,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox, QLabel
 
 from coordinator_app.domain.model import EventKind
-from coordinator_app.domain.reference import load_centres
+from coordinator_app.infra.resources import load_centres
 from coordinator_app.services.admissions import AdmissionInput, AdmissionService
 from coordinator_app.services.context import ServiceContext, fixed_clock
 from coordinator_app.services.setup import ensure_reference_data

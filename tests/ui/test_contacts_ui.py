@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QLineEdit, QMessageBox, QWidget
 
-from coordinator_app.domain.meetings import Sector
+from coordinator_app.domain.model import Sector
 from coordinator_app.services.admissions import AdmissionInput, AdmissionService
 from coordinator_app.services.contacts import ContactInput, ContactService
 from coordinator_app.services.context import ServiceContext, fixed_clock

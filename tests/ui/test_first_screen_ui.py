@@ -57,7 +57,7 @@ def test_the_window_shows_the_list_and_i_dag_before_the_storage_layer_loads(demo
     """In a fresh interpreter: the first screen is on screen and SQLAlchemy is not yet imported."""
     probe = (
         "import sys\n"
-        "from coordinator_app.ui import startup\n"
+        "from coordinator_app.ui.shell import startup\n"
         f"options = startup.LaunchOptions(database_url={str(demo_db_path)!r}, smoke=True)\n"
         "first = startup.show_first_screen(options)\n"
         "w = first.window\n"

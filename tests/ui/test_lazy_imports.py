@@ -12,7 +12,11 @@ import sys
 
 HEAVY = ("reportlab", "openpyxl", "pypdfium2", "pypdf", "holidays", "icalendar")
 #: The tabs other than I dag and Patienter are built on first show, so their modules wait too.
-LATER_TABS = ("coordinator_app.ui.meetings.meetings_tab", "coordinator_app.ui.statistics.statistics_tab", "coordinator_app.ui.statistics.charts")
+LATER_TABS = (
+    "coordinator_app.ui.meetings.meetings_tab",
+    "coordinator_app.ui.statistics.statistics_tab",
+    "coordinator_app.ui.statistics.charts",
+)
 
 
 def _imported_after(statement: str, names: tuple[str, ...]) -> list[str]:
@@ -98,9 +102,15 @@ def test_the_later_tabs_are_built_on_first_show_in_their_place(main_window, qtbo
 def test_showing_cpr_numbers_leaves_stdnum_unloaded_and_validating_one_loads_it() -> None:
     """``format_cpr``/``mask_cpr`` (every list row) answer without python-stdnum; a typed number is still checked
     by it."""
-    shown = "from coordinator_app.domain.cpr import format_cpr, mask_cpr\nformat_cpr('0101909909'); mask_cpr('010190-9909')"
+    shown = (
+        "from coordinator_app.domain.cpr import format_cpr, mask_cpr\n"
+        "format_cpr('0101909909'); mask_cpr('010190-9909')"
+    )
     assert _imported_after(shown, ("stdnum",)) == []
-    checked = "from coordinator_app.domain.cpr import birth_date\nbirth_date('0101909909')"
+    checked = (
+        "from datetime import date\nfrom coordinator_app.domain.cpr import birth_date\n"
+        "birth_date('0101909909', today=date(2026, 12, 7))"
+    )
     assert _imported_after(checked, ("stdnum",)) == ["stdnum"]
 
 
@@ -136,7 +146,11 @@ STORAGE_LAYER = ("sqlalchemy", "coordinator_app.storage.orm", "coordinator_app.s
 
 
 def test_the_first_screens_modules_leave_the_storage_layer_unloaded() -> None:
-    modules = ("coordinator_app.ui.shell.startup", "coordinator_app.ui.shell.main_window", "coordinator_app.services.first_screen")
+    modules = (
+        "coordinator_app.ui.shell.startup",
+        "coordinator_app.ui.shell.main_window",
+        "coordinator_app.services.first_screen",
+    )
     statement = "import " + ", ".join(modules)
     assert _imported_after(statement, STORAGE_LAYER) == []
 

@@ -15,7 +15,8 @@ import pytest
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QMessageBox, QWidget
 
-from coordinator_app.domain.meetings import MeetingContent, MeetingForm, MeetingStatus, Occasion, Sector
+from coordinator_app.domain.meetings import MeetingContent, MeetingForm, MeetingStatus, Occasion
+from coordinator_app.domain.model import Sector
 from coordinator_app.domain.workdays import WorkCalendar
 from coordinator_app.services.admissions import AdmissionService
 from coordinator_app.services.context import ServiceContext, fixed_clock

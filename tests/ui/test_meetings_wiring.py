@@ -7,7 +7,8 @@ from datetime import date
 from PySide6.QtCore import Qt
 from qt_helpers import wait_for_modal
 
-from coordinator_app.domain.meetings import AgreementItem, FollowUp, MeetingContent, Participant, Sector
+from coordinator_app.domain.meetings import AgreementItem, FollowUp, MeetingContent, Participant
+from coordinator_app.domain.model import Sector
 from coordinator_app.ui.common.widgets import cell
 from coordinator_app.ui.meetings.meeting_schedule_dialog import ScheduleDialog
 

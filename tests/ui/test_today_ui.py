@@ -15,9 +15,9 @@ import pytest
 from PySide6.QtCore import QModelIndex, Qt
 
 from coordinator_app.domain.bed_days import bed_days
-from coordinator_app.domain.deadlines import DeadlineState, compute_deadlines
+from coordinator_app.domain.deadlines import compute_deadlines
 from coordinator_app.domain.meetings import task_deadlines, tasks_of
-from coordinator_app.domain.model import EventKind
+from coordinator_app.domain.model import DeadlineState, EventKind
 from coordinator_app.domain.process import Status, replay
 from coordinator_app.services.context import fixed_clock
 from coordinator_app.services.notifications import NotificationInput

@@ -14,10 +14,10 @@ from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 
-from platformdirs import user_log_dir
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from coordinator_app.domain.errors import KoordinatorError
+from coordinator_app.infra.folders import log_dir
 
 log = logging.getLogger("koordinator.ui")
 
@@ -31,7 +31,7 @@ def show_error(parent: QWidget | None, error: KoordinatorError, *, title: str = 
 
 def write_crash_report(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> Path:
     """Write the traceback (code locations only; exception text may hold patient data and is left out)."""
-    folder = Path(user_log_dir("Koordinator", appauthor=False))
+    folder = log_dir()
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"nedbrud-{datetime.now():%Y%m%d-%H%M%S}.txt"
     frames = "".join(traceback.format_tb(tb))

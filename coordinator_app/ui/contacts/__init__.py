@@ -1,0 +1,1 @@
+"""The Kontaktbog: people the ward meets with, and the kommuner's entrances."""

@@ -35,8 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from coordinator_app.domain.errors import KoordinatorError, ValidationError
-from coordinator_app.domain.meetings import SECTOR_LABELS, Sector
-from coordinator_app.domain.model import Contact, Kommune
+from coordinator_app.domain.model import SECTOR_LABELS, Contact, Kommune, Sector
 from coordinator_app.services.contacts import ContactInput, ContactService
 from coordinator_app.ui.common.style import MUTED, buddy_label, error_label, text_label
 from coordinator_app.ui.common.widgets import KommuneCombo, cell

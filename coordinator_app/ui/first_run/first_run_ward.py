@@ -20,7 +20,8 @@ from PySide6.QtWidgets import (
 )
 
 from coordinator_app.domain.errors import ValidationError
-from coordinator_app.domain.reference import danish_sort_key, load_centres, load_kommuner
+from coordinator_app.domain.reference import danish_sort_key
+from coordinator_app.infra.resources import load_centres, load_kommuner
 from coordinator_app.services.contacts import check_email, check_phone
 from coordinator_app.services.first_run import (
     WardInput,

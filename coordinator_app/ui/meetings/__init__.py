@@ -1,0 +1,1 @@
+"""Netværksmøder: the Møder tab, scheduling, the live meeting, the referat, the meeting template editor."""

@@ -46,10 +46,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from coordinator_app.domain.errors import AccessDeniedError, KoordinatorError
+from coordinator_app.domain.errors import AccessDeniedError, ConflictError, KoordinatorError
 from coordinator_app.domain.meetings import (
     OCCASION_LABELS,
-    SECTOR_LABELS,
     AgreementItem,
     AgreementStatus,
     FollowUp,
@@ -63,9 +62,9 @@ from coordinator_app.domain.meetings import (
     check_meeting,
     default_agreement_deadline,
 )
+from coordinator_app.domain.model import SECTOR_LABELS
 from coordinator_app.domain.workdays import WorkCalendar
 from coordinator_app.services.meetings import CloseResult, MeetingService
-from coordinator_app.storage import ConflictError
 from coordinator_app.ui.common.style import INFO_STYLE, MUTED, OK_STYLE, WARNING_STYLE, buddy_label, text_label
 from coordinator_app.ui.common.widgets import DateField
 from coordinator_app.ui.meetings.meeting_schedule_dialog import FORM_LABELS

@@ -1,0 +1,2 @@
+"""Patienter: the list's table model and the details panel, admission and ambulant patient dialogs, consents, sending
+notifications, the scenario wizard."""

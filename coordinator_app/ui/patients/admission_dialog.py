@@ -26,11 +26,10 @@ from PySide6.QtWidgets import (
 )
 
 from coordinator_app.domain.cpr import format_cpr
-from coordinator_app.domain.errors import KoordinatorError, ValidationError
+from coordinator_app.domain.errors import ConflictError, KoordinatorError, ValidationError
 from coordinator_app.domain.model import AdmissionFlags, Kommune
 from coordinator_app.domain.reference import Centre
 from coordinator_app.services.admissions import AdmissionDetails, AdmissionInput, AdmissionService, Changes
-from coordinator_app.storage import ConflictError
 from coordinator_app.ui.common.conflict_dialog import ConflictChoice, ConflictDialog, differences, note_text
 from coordinator_app.ui.common.labels import FLAG_LABELS
 from coordinator_app.ui.common.style import ERROR_STYLE, buddy_label

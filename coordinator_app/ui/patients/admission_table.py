@@ -15,7 +15,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersisten
 from PySide6.QtGui import QBrush, QColor
 
 from coordinator_app.domain.cpr import format_cpr, mask_cpr
-from coordinator_app.domain.deadlines import DeadlineState
+from coordinator_app.domain.model import DeadlineState
 from coordinator_app.domain.reference import danish_sort_key
 from coordinator_app.services.ward_view import AdmissionRow
 

@@ -26,10 +26,17 @@ from PySide6.QtWidgets import (
 )
 
 from coordinator_app.domain.cpr import format_cpr, mask_cpr
-from coordinator_app.domain.deadlines import DeadlineState
 from coordinator_app.domain.discharge_plans import PLAN_DOCUMENT_KIND
 from coordinator_app.domain.meetings import OCCASION_LABELS, Meeting, MeetingStatus, Task, task_deadlines
-from coordinator_app.domain.model import EVENT_LABELS, AdmissionFlags, ArchivedDocument, Channel, Event, EventKind
+from coordinator_app.domain.model import (
+    EVENT_LABELS,
+    AdmissionFlags,
+    ArchivedDocument,
+    Channel,
+    DeadlineState,
+    Event,
+    EventKind,
+)
 from coordinator_app.domain.special_groups import Reminder
 from coordinator_app.ui.common.labels import FLAG_LABELS
 from coordinator_app.ui.patients.admission_table import DUE_TODAY_BG, OVERDUE_BG

@@ -37,11 +37,10 @@ from coordinator_app.domain.discharge_plans import (
     PlanStatus,
     PlanVersion,
 )
-from coordinator_app.domain.errors import KoordinatorError, ValidationError
+from coordinator_app.domain.errors import ConflictError, KoordinatorError, ValidationError
 from coordinator_app.domain.model import PlanFacts
 from coordinator_app.services.audit import LastChange
 from coordinator_app.services.plans import PlanPanel, PlanService
-from coordinator_app.storage import ConflictError
 from coordinator_app.ui.common.conflict_dialog import ConflictChoice, ConflictDialog, changed_by_text, differences
 from coordinator_app.ui.common.errors import show_error
 from coordinator_app.ui.common.style import INFO_STYLE, MUTED, WARNING_STYLE, text_label

@@ -41,11 +41,10 @@ from coordinator_app.domain.discharge_plans import (
     check_complete,
     lifecycle,
 )
-from coordinator_app.domain.errors import KoordinatorError, ValidationError
+from coordinator_app.domain.errors import ConflictError, KoordinatorError, ValidationError
 from coordinator_app.domain.model import ArchivedDocument
 from coordinator_app.services.audit import LastChange
 from coordinator_app.services.plans import MeetingChoice, PlanService
-from coordinator_app.storage import ConflictError
 from coordinator_app.ui.common import printing
 from coordinator_app.ui.common.conflict_dialog import ConflictChoice, ConflictDialog, changed_by_text, differences
 from coordinator_app.ui.common.style import ERROR_STYLE, INFO_STYLE, MUTED, OK_STYLE, text_label

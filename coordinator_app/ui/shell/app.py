@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from coordinator_app import __version__
 from coordinator_app.domain.access import DEMO_PRINCIPAL, Principal
-from coordinator_app.domain.errors import KoordinatorError, StorageError
+from coordinator_app.domain.errors import KoordinatorError, PassphraseRequiredError, StorageError, WrongPassphraseError
 from coordinator_app.domain.reference import Centre
 from coordinator_app.services.context import Clock, ServiceContext
 from coordinator_app.services.settings import build_calendar_and_rules, centre_list, load_calendar_settings
@@ -25,7 +25,6 @@ from coordinator_app.storage import Database, open_database
 from coordinator_app.storage.auto_backup import AutoBackup
 from coordinator_app.storage.backup import BackgroundCheck, CheckResult, quick_check
 from coordinator_app.storage.database import local_path
-from coordinator_app.storage.failures import PassphraseRequiredError, WrongPassphraseError
 
 if TYPE_CHECKING:  # the first run's module is loaded only where used (issue 7: start-up)
     from coordinator_app.services.first_run import FirstRunResult

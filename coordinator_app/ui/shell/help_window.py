@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from coordinator_app.domain.reference import resources_dir
+from coordinator_app.infra.resources import resources_dir
 
 ICON_SIZES = (16, 32, 48, 64, 128, 256)
 GUIDE_FILE = Path("guide") / "brugervejledning.html"

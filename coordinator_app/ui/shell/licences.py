@@ -2,7 +2,7 @@
 
 The table ``biblioteker.csv`` (navn, version, licens, hjemmeside) is written by
 ``resources/licenser/update_licences.py`` and checked against the installed packages by
-``tests/test_licences.py``. Everything is found through ``reference.resources_dir()``, so it works the same
+``tests/test_licences.py``. Everything is found through ``infra.resources.resources_dir()``, so it works the same
 in the repository and in the PyInstaller bundle (``sys._MEIPASS/resources``).
 """
 
@@ -12,7 +12,7 @@ import csv
 from dataclasses import dataclass
 from pathlib import Path
 
-from coordinator_app.domain.reference import resources_dir
+from coordinator_app.infra.resources import resources_dir
 
 LICENCE_DIR = "licenser"
 TABLE_FILE = "biblioteker.csv"

@@ -1,0 +1,1 @@
+"""Statistik: the figures the ward and its kommuner discuss, their charts and the admissions behind a figure."""

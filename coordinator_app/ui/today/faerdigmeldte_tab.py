@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from coordinator_app.domain.deadlines import Deadline, DeadlineState
+from coordinator_app.domain.model import Deadline, DeadlineState
 from coordinator_app.domain.process import Status
 from coordinator_app.domain.reference import danish_sort_key
 from coordinator_app.domain.special_groups import OPHOLDSKOMMUNE
