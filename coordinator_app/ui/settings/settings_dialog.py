@@ -27,8 +27,11 @@ from PySide6.QtWidgets import (
 from coordinator_app.services.contacts import ContactService
 from coordinator_app.services.context import ServiceContext
 from coordinator_app.ui.contacts.contacts_dialog import ContactsDialog, open_contacts_dialog
+from coordinator_app.ui.settings.calendar_page import CalendarPage
+from coordinator_app.ui.settings.profile_page import ProfilePage
+from coordinator_app.ui.settings.rates_page import RatesPage
 from coordinator_app.ui.settings.settings_kommuner import KommunerPage
-from coordinator_app.ui.settings.settings_pages import CalendarPage, ProfilePage, RatesPage, SettingsPage
+from coordinator_app.ui.settings.settings_page import SettingsPage
 
 __all__ = ["SettingsDialog", "open_settings_dialog"]
 
