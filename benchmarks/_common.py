@@ -18,7 +18,7 @@ from pathlib import Path
 from coordinator_app.demo import DemoWard, generate_demo_ward
 from coordinator_app.services.context import ServiceContext, fixed_clock
 from coordinator_app.services.setup import ensure_reference_data
-from coordinator_app.storage import Database, open_database
+from coordinator_app.storage.database import Database, open_database
 from coordinator_app.storage.repositories import bulk_load
 
 MOMENT = datetime(2026, 11, 23, 9, tzinfo=UTC)

@@ -9,7 +9,8 @@ The packages, from the inside out (import-linter keeps the arrows pointing inwar
 - ``services``: the operations — open a session, check the role, call the domain, commit, return what changed;
   every way data leaves the program is one of them;
 - ``ui``: Qt, in feature packages, calling services only;
-- ``cli``: the command line, the entry point.
+- ``cli``: the command line, the entry point;
+- ``lazy``: beneath everything, the one way a module is loaded late (``lazy_import``).
 
 ``coordinator_app.workdays`` and ``coordinator_app.scenarios`` are kept as aliases of their ``domain`` modules.
 """

@@ -14,7 +14,7 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from coordinator_app.services.context import fixed_clock
-from coordinator_app.storage import open_database
+from coordinator_app.storage.database import open_database
 from coordinator_app.ui.patients.admission_dialog import AdmissionDialog
 from coordinator_app.ui.shell.app import LaunchOptions, build_window, ensure_application, install_danish
 

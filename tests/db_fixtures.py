@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 if TYPE_CHECKING:
-    from coordinator_app.storage import Database
+    from coordinator_app.storage.database import Database
 
 __all__ = [
     "DEMO_MOMENT",
@@ -136,7 +136,7 @@ class PgCluster:
 @pytest.fixture(scope="session")
 def pg_cluster() -> Iterator[PgCluster]:
     """A throwaway PostgreSQL cluster for the whole test session, with a migrated template database."""
-    from coordinator_app.storage import open_database
+    from coordinator_app.storage.database import open_database
 
     bin_dir = _pg_bin_dir()
     base = Path(tempfile.mkdtemp(prefix="koordinator-pg-"))
@@ -168,7 +168,7 @@ def pg_url(pg_cluster: PgCluster) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """An empty database migrated to head once per session."""
-    from coordinator_app.storage import open_database
+    from coordinator_app.storage.database import open_database
 
     path = tmp_path_factory.mktemp("sqlite-template") / "template.db"
     open_database(path).dispose()  # the last connection checkpoints and removes the -wal file
@@ -186,7 +186,7 @@ def sqlite_url(sqlite_template: Path, tmp_path: Path) -> str:
 @pytest.fixture(scope="session")
 def encrypted_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """An empty SQLCipher database (``TEST_PASSPHRASE``) migrated to head once per session."""
-    from coordinator_app.storage import open_database
+    from coordinator_app.storage.database import open_database
 
     path = tmp_path_factory.mktemp("encrypted-template") / "template.db"
     open_database(path, passphrase=TEST_PASSPHRASE).dispose()
@@ -216,7 +216,7 @@ def db_url(request: pytest.FixtureRequest) -> str:
 @pytest.fixture
 def database(db_url: str) -> Iterator[Database]:
     """An opened ``Database`` on ``db_url`` (both backends), disposed after the test."""
-    from coordinator_app.storage import open_database
+    from coordinator_app.storage.database import open_database
 
     db = open_database(db_url)
     yield db
@@ -232,7 +232,7 @@ def demo_db_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Generate the demo ward once per session; tests copy the file (Anki's getEmptyCol pattern)."""
     from coordinator_app.services.context import ServiceContext, fixed_clock
     from coordinator_app.services.setup import ensure_reference_data, load_demo_ward
-    from coordinator_app.storage import open_database
+    from coordinator_app.storage.database import open_database
 
     path = tmp_path_factory.mktemp("demo-template") / "demo.db"
     db = open_database(f"sqlite:///{path}")

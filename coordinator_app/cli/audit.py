@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from coordinator_app.services.context import ServiceContext
-    from coordinator_app.storage import Database
+    from coordinator_app.storage.database import Database
 
 #: Exit status of ``audit verify`` when the chain is broken (2 is "could not run at all", as for ``pdf``).
 BROKEN = 1

@@ -32,7 +32,7 @@ from coordinator_app.cli.audit import add_audit_commands, run_audit
 
 if TYPE_CHECKING:
     from coordinator_app.services.context import ServiceContext
-    from coordinator_app.storage import Database
+    from coordinator_app.storage.database import Database
 
 PASSPHRASE_ENV = "KOORDINATOR_PASSPHRASE"
 PASSPHRASE_PROMPT = "Adgangskode til databasen: "
@@ -148,8 +148,7 @@ def open_for_command(database: str | None, *, migrate: bool = True) -> Database:
     """
     from coordinator_app.domain.errors import PassphraseRequiredError, StorageError, WrongPassphraseError
     from coordinator_app.services.connection import read_secret
-    from coordinator_app.storage import open_database
-    from coordinator_app.storage.database import local_path
+    from coordinator_app.storage.database import local_path, open_database
 
     database = configured_database(database)
     passphrase = passphrase_from_environment()

@@ -17,6 +17,18 @@ from __future__ import annotations
 
 import io
 import unicodedata
+from typing import TYPE_CHECKING
+
+from coordinator_app.lazy import lazy_import
+
+if TYPE_CHECKING:
+    import pypdf
+    import pyzipper
+    from msoffcrypto.format import ooxml
+else:  # each when its kind of file is first exported, not at start
+    pypdf = lazy_import("pypdf")
+    pyzipper = lazy_import("pyzipper")
+    ooxml = lazy_import("msoffcrypto.format.ooxml")
 
 __all__ = ["MIN_PASSWORD_LENGTH", "password_problem", "protect_pdf", "protect_xlsx", "protect_zip"]
 
@@ -45,18 +57,14 @@ def _check(password: str) -> None:
 def protect_xlsx(data: bytes, password: str) -> bytes:
     """``data`` (an .xlsx) encrypted the way Excel does it; Excel asks for ``password`` when opening it."""
     _check(password)
-    from msoffcrypto.format.ooxml import OOXMLFile
-
     out = io.BytesIO()
-    OOXMLFile(io.BytesIO(data)).encrypt(password, out)
+    ooxml.OOXMLFile(io.BytesIO(data)).encrypt(password, out)
     return out.getvalue()
 
 
 def protect_zip(name: str, data: bytes, password: str) -> bytes:
     """A zip holding ``data`` as ``name``, AES-256 encrypted (WinZip AES); opening it asks for ``password``."""
     _check(password)
-    import pyzipper
-
     out = io.BytesIO()
     with pyzipper.AESZipFile(out, "w", compression=pyzipper.ZIP_DEFLATED, encryption=pyzipper.WZ_AES) as zf:
         zf.setpassword(password.encode("utf-8"))
@@ -73,19 +81,16 @@ def protect_pdf(data: bytes, password: str) -> bytes:
     _check(password)
     if not data.startswith(b"%PDF-"):
         raise ValueError("Filen er ikke en PDF")
-    from pypdf import PdfReader, PdfWriter
-    from pypdf.errors import PyPdfError
-
     try:
-        reader = PdfReader(io.BytesIO(data))
+        reader = pypdf.PdfReader(io.BytesIO(data))
         if reader.is_encrypted:
             raise ValueError("PDF'en er allerede krypteret")
-        writer = PdfWriter(clone_from=reader)
+        writer = pypdf.PdfWriter(clone_from=reader)
         # The owner password is the same: whoever has it may do everything anyway; all permissions are granted,
         # the protection is the password itself.
         writer.encrypt(user_password=password, owner_password=password, algorithm="AES-256")
         out = io.BytesIO()
         writer.write(out)
-    except PyPdfError as exc:
+    except pypdf.errors.PyPdfError as exc:
         raise ValueError(f"PDF'en kan ikke læses: {exc}") from exc
     return out.getvalue()

@@ -24,8 +24,19 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from typing import TYPE_CHECKING
 
 from coordinator_app.domain.errors import ValidationError
+from coordinator_app.lazy import lazy_import
+
+if TYPE_CHECKING:
+    from stdnum import exceptions as stdnum_exceptions
+    from stdnum import util as stdnum_util
+    from stdnum.dk import cpr as stdnum_cpr
+else:  # python-stdnum pulls in pydoc: not at start, where shown numbers need only formatting
+    stdnum_exceptions = lazy_import("stdnum.exceptions")
+    stdnum_util = lazy_import("stdnum.util")
+    stdnum_cpr = lazy_import("stdnum.dk.cpr")
 
 FIELD = "cpr"
 _REPLACEMENT_HINT = (
@@ -42,12 +53,9 @@ def _compact(text: str) -> str:
     """Drop whitespace and dashes (including Unicode dashes, as stdnum does), upper-case letters."""
     if isinstance(text, str) and text.isascii():  # stdnum maps only non-ASCII characters: the same answer
         return "".join(text.replace("-", "").split()).upper()
-    from stdnum.exceptions import ValidationError as StdnumError  # stdnum pulls in pydoc: not at start (issue 7)
-    from stdnum.util import clean
-
     try:
-        cleaned = clean(text, " -")
-    except StdnumError:  # pragma: no cover - clean() only fails on non-iterables
+        cleaned = stdnum_util.clean(text, " -")
+    except stdnum_exceptions.ValidationError:  # pragma: no cover - clean() only fails on non-iterables
         cleaned = str(text)
     return "".join(cleaned.split()).upper()
 
@@ -62,12 +70,9 @@ def _century_date(number: str, day_offset: int = 0) -> date | None:
     if not 1 <= day <= 31:
         return None
     shifted = f"{day:02d}{number[2:]}"
-    from stdnum.dk import cpr as stdnum_cpr
-    from stdnum.exceptions import ValidationError as StdnumError
-
     try:
         return stdnum_cpr.get_birth_date(shifted)
-    except (StdnumError, ValueError):
+    except (stdnum_exceptions.ValidationError, ValueError):
         return None
 
 
@@ -206,8 +211,6 @@ def mask_cpr(cpr: str) -> str:
 
 
 def _modulus11(number: str) -> int:
-    from stdnum.dk import cpr as stdnum_cpr
-
     return stdnum_cpr.checksum(number)
 
 

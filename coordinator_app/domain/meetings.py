@@ -16,7 +16,7 @@ from enum import StrEnum
 
 from coordinator_app.domain.model import Deadline, DeadlineState, Sector
 from coordinator_app.domain.rules import DEFAULT_SETTINGS, RuleSettings, apply_offset
-from coordinator_app.domain.workdays import WorkCalendar
+from coordinator_app.domain.workdays import WorkCalendar, local_date
 
 
 class SectionKind(StrEnum):
@@ -229,8 +229,6 @@ def meeting_deadline(
 def is_late(meeting: Meeting, cal: WorkCalendar, settings: RuleSettings | None = None) -> bool:
     if meeting.planned_at is None:
         return False
-    from coordinator_app.domain.workdays import local_date
-
     return local_date(meeting.planned_at) > meeting_deadline(meeting.invited_on, meeting.occasion, cal, settings)
 
 

@@ -25,7 +25,7 @@ from coordinator_app.domain.rules import DEFAULT_SETTINGS, RuleSettings
 from coordinator_app.domain.workdays import WorkCalendar
 
 if TYPE_CHECKING:  # the first screen is built before the storage layer loads (issue 7: cold start)
-    from coordinator_app.storage import Database
+    from coordinator_app.storage.database import Database
 
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 

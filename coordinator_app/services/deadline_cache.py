@@ -32,10 +32,16 @@ from coordinator_app.domain.model import Admission, Deadline, Event
 from coordinator_app.domain.process import ProcessState
 from coordinator_app.domain.rules import RuleSettings
 from coordinator_app.domain.workdays import WorkCalendar
+from coordinator_app.lazy import lazy_import
 from coordinator_app.storage.sqlite_rows import Stamp
 
-if TYPE_CHECKING:  # the first screen derives without SQLAlchemy loaded (issue 7: cold start)
+if TYPE_CHECKING:
     from sqlalchemy.orm import Session
+
+    from coordinator_app.storage import listing, repositories
+else:  # the first screen derives without SQLAlchemy loaded; reading stamps and events comes after it
+    listing = lazy_import("coordinator_app.storage.listing")
+    repositories = lazy_import("coordinator_app.storage.repositories")
 
 __all__ = ["DeadlineCache", "Derived", "Stamp", "derive", "stamp_of"]
 
@@ -150,10 +156,7 @@ class DeadlineCache:
     ) -> dict[int, Derived]:
         """Status and deadlines of these admissions (what a list refresh needs): their stamps are read, and only
         the admissions whose stamp changed have events loaded and replayed. Ids not found are absent."""
-        from coordinator_app.storage.listing import deadline_stamps
-        from coordinator_app.storage.repositories import AdmissionRepository, EventRepository
-
-        stamps = deadline_stamps(session, admission_ids)
+        stamps = listing.deadline_stamps(session, admission_ids)
         entries = self._use(cal, today, settings)
         out: dict[int, Derived] = {}
         changed: list[int] = []
@@ -167,8 +170,8 @@ class DeadlineCache:
         self.hits += len(out)
         self.misses += len(admission_ids) - len(out)
         if changed:
-            events = EventRepository(session).for_admissions(changed)
-            for admission_id, admission in AdmissionRepository(session).get_many(changed).items():
+            events = repositories.EventRepository(session).for_admissions(changed)
+            for admission_id, admission in repositories.AdmissionRepository(session).get_many(changed).items():
                 out[admission_id] = self.compute(admission, events[admission_id], cal, today, settings)
         return out
 

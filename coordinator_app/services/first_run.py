@@ -25,21 +25,20 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, create_engine, make_url
 
 from coordinator_app.domain import validation
-from coordinator_app.domain.access import check_full_name, check_password, check_username
+from coordinator_app.domain.access import Permission, check_full_name, check_password, check_username
 from coordinator_app.domain.errors import KoordinatorError, StorageError, ValidationError
 from coordinator_app.infra.folders import data_dir
 from coordinator_app.infra.resources import load_kommuner
 from coordinator_app.services import connection
-from coordinator_app.services.context import Clock, ServiceContext
+from coordinator_app.services.context import Clock, ServiceContext, require
 from coordinator_app.services.settings import MAX_CENTRE, MAX_WARD, add_ward, centre_list, update_ward_profile
-from coordinator_app.services.setup import ensure_reference_data
+from coordinator_app.services.setup import ensure_reference_data, load_demo_ward
 from coordinator_app.services.users import UserService
 from coordinator_app.services.ward import WARD_SETUP_KEY, WardSetup, load_ward_setup
-from coordinator_app.storage import Database, open_database
-from coordinator_app.storage.database import default_database_url, local_path
+from coordinator_app.storage.database import Database, default_database_url, local_path, open_database
 
 __all__ = [
     "PASSPHRASE_MIN",
@@ -178,9 +177,6 @@ def check_ward(ward: WardInput) -> WardInput:
 def save_ward_kommuner(ctx: ServiceContext, codes: Sequence[str]) -> WardSetup:
     """Change which kommuner the ward works with (chosen at first run, changed later under Indstillinger).
     Needs MANAGE_SETTINGS; a database set up before issue 9 gets a setup named after its first centre/ward."""
-    from coordinator_app.domain.access import Permission
-    from coordinator_app.services.context import require
-
     require(ctx, Permission.MANAGE_SETTINGS)
     known = {k.code for k in load_kommuner()}
     unknown = sorted(set(codes) - known)
@@ -325,8 +321,6 @@ def _is_empty(url: str) -> bool:
 
 def _drop_created_tables(url: str) -> None:
     """Back to the empty database the user chose: drop every table this first run created."""
-    from sqlalchemy import create_engine, make_url
-
     engine = create_engine(make_url(url).set(drivername="postgresql+psycopg"))
     try:
         meta = MetaData()
@@ -341,8 +335,6 @@ def _drop_created_tables(url: str) -> None:
 
 def create_demo_database(path: Path | None = None, *, clock: Clock | None = None) -> Path:
     """The separate practice database with the fictitious demo ward (plain, marked demo), beside the real one."""
-    from coordinator_app.services.setup import load_demo_ward
-
     path = path or demo_database_path()
     db = open_database(path)
     try:

@@ -33,7 +33,7 @@ from coordinator_app.storage.locations import is_risky_location
 from coordinator_app.storage.quick_read import QuickRead
 
 if TYPE_CHECKING:
-    from coordinator_app.storage import Database
+    from coordinator_app.storage.database import Database
 
 log = logging.getLogger("koordinator.services.first_screen")
 

@@ -30,7 +30,7 @@ import re
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -68,11 +68,13 @@ from coordinator_app.domain.model import (
 from coordinator_app.domain.process import check_transition, effective_events, replay
 from coordinator_app.domain.rules import DEFAULT_SETTINGS
 from coordinator_app.domain.workdays import local_date
+from coordinator_app.lazy import lazy_import
 from coordinator_app.services.audit import AuditService
 from coordinator_app.services.consent import active_consent
 from coordinator_app.services.contacts import contact_order
 from coordinator_app.services.context import COPENHAGEN, ServiceContext, require
 from coordinator_app.storage.failures import conflict
+from coordinator_app.storage.meeting_codec import content_to_json, sections_to_json
 from coordinator_app.storage.repositories import (
     AdmissionRepository,
     ConsentRepository,
@@ -83,6 +85,15 @@ from coordinator_app.storage.repositories import (
     MeetingTemplateRepository,
     PatientRepository,
 )
+
+if TYPE_CHECKING:
+    import icalendar
+
+    from coordinator_app.documents import layout, referat
+else:  # reportlab and icalendar arrive with the first referat or invitation, not at start
+    icalendar = lazy_import("icalendar")
+    layout = lazy_import("coordinator_app.documents.layout")
+    referat = lazy_import("coordinator_app.documents.referat")
 
 REFERAT = "netvaerksmoede_referat"
 PARTICIPANT_BASIS = "Deltager (C7)"
@@ -484,9 +495,6 @@ class MeetingService:
     def ics(self, meeting_id: int) -> bytes:
         """RFC 5545 invitation carrying NO patient-identifying data: only the meeting reference."""
         require(self._ctx, Permission.MANAGE_MEETING)
-        from icalendar import Calendar
-        from icalendar import Event as CalendarEvent
-
         with self._ctx.database.session() as session:
             meeting = MeetingRepository(session).get(meeting_id)
             patient = PatientRepository(session).get(meeting.patient_id)
@@ -497,11 +505,11 @@ class MeetingService:
             )
         _refuse_identifying(meeting.place, patient)
         start = meeting.planned_at.astimezone(UTC)  # UTC: every calendar reads it, no VTIMEZONE needed
-        calendar = Calendar()
+        calendar = icalendar.Calendar()
         calendar.add("prodid", f"-//Koordinator {__version__}//Netvaerksmoede//DA")
         calendar.add("version", "2.0")
         calendar.add("method", "PUBLISH")
-        event = CalendarEvent()
+        event = icalendar.Event()
         event.add("uid", f"{meeting.reference}@koordinator")
         event.add("dtstamp", self._ctx.clock.now().astimezone(UTC))
         event.add("dtstart", start)
@@ -520,9 +528,6 @@ class MeetingService:
         """Render the referat PDF and archive it (kind "netvaerksmoede_referat") at the patient, and at the
         admission when the meeting has one (an ambulant meeting's referat says "Ambulant forløb")."""
         require(self._ctx, Permission.RUN_MEETING)
-        from coordinator_app.documents.layout import DocumentMeta
-        from coordinator_app.documents.referat import render_referat  # arrives with the referat document
-
         created = self._ctx.clock.now()
         with self._ctx.database.session() as session:
             meeting = MeetingRepository(session).get(meeting_id)
@@ -538,13 +543,13 @@ class MeetingService:
             else:
                 admission_label = _admission_label(AdmissionRepository(session).get(meeting.admission_id))
             title = f"Referat af netværksmøde {meeting.reference}"
-            meta = DocumentMeta(
+            meta = layout.DocumentMeta(
                 document_id=f"{meeting.reference}-{created:%Y%m%d%H%M%S%f}",
                 title=title,
                 created_at=created,
                 app_version=__version__,
             )
-            content = render_referat(
+            content = referat.render_referat(
                 meeting,
                 patient_name=patient.name,
                 cpr=patient.cpr,
@@ -784,8 +789,6 @@ def _admission_label(admission: Admission) -> str:
 
 def _meeting_data_version(meeting: Meeting) -> str:
     """Digest of what the referat was rendered from (the meeting as saved, with its template version)."""
-    from coordinator_app.storage.meeting_codec import content_to_json, sections_to_json
-
     data = {
         "reference": meeting.reference,
         "template": [meeting.template.id, meeting.template.version, sections_to_json(meeting.template.sections)],

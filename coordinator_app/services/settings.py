@@ -26,6 +26,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING
 
 from coordinator_app.domain import validation
 from coordinator_app.domain.access import Permission
@@ -35,8 +36,16 @@ from coordinator_app.domain.reference import Centre, danish_sort_key
 from coordinator_app.domain.rules import RULES, RULES_BY_KEY, RuleOverride, RuleSettings, Unit
 from coordinator_app.domain.workdays import WorkCalendar
 from coordinator_app.infra.resources import load_centres
+from coordinator_app.lazy import lazy_import
 from coordinator_app.services.context import ServiceContext, require
 from coordinator_app.services.ward import WardProfile, save_profile
+
+if TYPE_CHECKING:
+    from coordinator_app.services import contacts
+    from coordinator_app.storage import repositories
+else:  # the first screen reads the settings before the storage layer (and the Kontaktbog's rules) load
+    contacts = lazy_import("coordinator_app.services.contacts")
+    repositories = lazy_import("coordinator_app.storage.repositories")
 
 __all__ = [
     "DAY_UNITS",
@@ -389,11 +398,9 @@ def update_ward_profile(ctx: ServiceContext, *, phone: str, secure_mail: str, co
         raise ValidationError(
             f"Titlen er for lang ({len(title)} tegn); højst {MAX_TITLE} tegn.", field="coordinator_title"
         )
-    from coordinator_app.services.contacts import check_email, check_phone  # not at start-up (issue 7)
-
     profile = WardProfile(
-        phone=check_phone(phone, field="phone", label="Afsnittets telefonnummer"),
-        secure_mail=check_email(secure_mail, field="secure_mail", label="Afsnittets sikre postkasse"),
+        phone=contacts.check_phone(phone, field="phone", label="Afsnittets telefonnummer"),
+        secure_mail=contacts.check_email(secure_mail, field="secure_mail", label="Afsnittets sikre postkasse"),
         coordinator_title=title,
     )
     save_profile(ctx, profile)
@@ -427,10 +434,8 @@ def centres_from(table: Mapping[str, Sequence[str]]) -> list[Centre]:
 
 def centre_list(ctx: ServiceContext) -> list[Centre]:
     """The centres and wards: the database's list once someone has edited it, else ``centre.csv``'s."""
-    from coordinator_app.storage.repositories import CentreRepository  # the first screen needs none (issue 7)
-
     with ctx.database.session() as session:
-        return centres_from(CentreRepository(session).all())
+        return centres_from(repositories.CentreRepository(session).all())
 
 
 def add_ward(ctx: ServiceContext, centre: str, ward: str = "") -> list[Centre]:
@@ -447,10 +452,8 @@ def add_ward(ctx: ServiceContext, centre: str, ward: str = "") -> list[Centre]:
         raise ValidationError(f"Centrets navn er for langt; højst {MAX_CENTRE} tegn.", field="centre")
     if len(ward_name) > MAX_WARD:
         raise ValidationError(f"Afsnittets navn er for langt; højst {MAX_WARD} tegn.", field="ward")
-    from coordinator_app.storage.repositories import CentreRepository
-
     with ctx.database.session() as session:
-        repo = CentreRepository(session)
+        repo = repositories.CentreRepository(session)
         table = repo.all()
         if not table:
             for known in load_centres():

@@ -6,13 +6,33 @@ import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
 from coordinator_app.domain.audit import AuditAction
+from coordinator_app.domain.discharge_plans import Offer, PartyRole, PlanKind
 from coordinator_app.domain.errors import KoordinatorError
-from coordinator_app.domain.model import Admission, Consent, ConsentMethod, ConsentRecipient, Kommune
+from coordinator_app.domain.meetings import (
+    AgreementItem,
+    AgreementStatus,
+    FollowUp,
+    MeetingContent,
+    MeetingForm,
+    Occasion,
+    Participant,
+)
+from coordinator_app.domain.model import (
+    Admission,
+    Consent,
+    ConsentMethod,
+    ConsentRecipient,
+    Kommune,
+    PlanFacts,
+    Sector,
+)
 from coordinator_app.infra.resources import load_kommuner
+from coordinator_app.lazy import lazy_import
 from coordinator_app.services.audit import AuditService
 from coordinator_app.services.context import COPENHAGEN, ServiceContext
 from coordinator_app.services.ward import DEMO_META_KEY, DEMO_PROFILE, is_demo, save_profile
@@ -23,6 +43,14 @@ from coordinator_app.storage.repositories import (
     bulk_load,
     clear_all,
 )
+
+if TYPE_CHECKING:
+    from coordinator_app import demo
+    from coordinator_app.services import meetings, plans
+else:  # only when the demo ward is loaded, not at start
+    demo = lazy_import("coordinator_app.demo")
+    meetings = lazy_import("coordinator_app.services.meetings")
+    plans = lazy_import("coordinator_app.services.plans")
 
 
 @dataclass(frozen=True)
@@ -60,22 +88,10 @@ def _demo_consents(session: Session, admissions: Sequence[Admission], kommuner: 
 def _demo_meetings(ctx: ServiceContext, admissions: Sequence[Admission]) -> None:
     """Two netværksmøder so the Møder tab and the tasks have something to show: one held last week with
     agreements (one done, one open), one planned in two working days. Fictitious participants only."""
-    from coordinator_app.domain.meetings import (
-        AgreementItem,
-        AgreementStatus,
-        FollowUp,
-        MeetingContent,
-        MeetingForm,
-        Occasion,
-        Participant,
-    )
-    from coordinator_app.domain.model import Sector
-    from coordinator_app.services.meetings import MeetingService, ScheduleInput
-
     current = [a for a in admissions if a.discharged is None and a.scenario in (2, 3) and not a.flags.homeless]
     if len(current) < 2:
         return
-    service = MeetingService(ctx)
+    service = meetings.MeetingService(ctx)
     today = ctx.clock.today()
     cal = ctx.calendar
     held_on = cal.add_working_days(today, -3)
@@ -87,7 +103,7 @@ def _demo_meetings(ctx: ServiceContext, admissions: Sequence[Admission]) -> None
     first, second = current[0], current[1]
     assert first.id is not None and second.id is not None
     held = service.schedule(
-        ScheduleInput(
+        meetings.ScheduleInput(
             patient_id=first.patient_id,
             admission_id=first.id,
             occasion=Occasion.UNDER_INDLAEGGELSE,
@@ -141,7 +157,7 @@ def _demo_meetings(ctx: ServiceContext, admissions: Sequence[Admission]) -> None
     assert held.version is not None
     service.close(meeting_id, expected_version=held.version)
     service.schedule(
-        ScheduleInput(
+        meetings.ScheduleInput(
             patient_id=second.patient_id,
             admission_id=second.id,
             occasion=Occasion.UNDER_INDLAEGGELSE,
@@ -157,16 +173,12 @@ def _demo_plans(ctx: ServiceContext, admissions: Sequence[Admission]) -> None:
     """E1/E2 on about a quarter of the current admissions, each with a planned discharge ahead: some with the
     plan in force (PDF archived), the one with last week's netværksmøde with a kladde pulled from it, the rest
     still missing — so the warning, the deadline in the list and every plan state can be seen."""
-    from coordinator_app.domain.discharge_plans import Offer, PartyRole, PlanKind
-    from coordinator_app.domain.model import PlanFacts
-    from coordinator_app.services.meetings import MeetingService
-    from coordinator_app.services.plans import PlanService
-
-    service = PlanService(ctx)
+    service = plans.PlanService(ctx)
     today = ctx.clock.today()
     cal = ctx.calendar
     current = sorted((a for a in admissions if a.discharged is None and a.id is not None), key=lambda a: a.id or 0)
-    held = next((m for a in current for m in MeetingService(ctx).for_admission(a.id or 0) if m.closed_at), None)
+    meeting_service = meetings.MeetingService(ctx)
+    held = next((m for a in current for m in meeting_service.for_admission(a.id or 0) if m.closed_at), None)
     chosen = [
         a
         for i, a in enumerate(current)
@@ -241,9 +253,7 @@ def load_demo_ward(ctx: ServiceContext, *, seed: int = 2026) -> DemoSummary:
             "Databasen indeholder rigtige patientdata, så demo-afdelingen indlæses ikke her. "
             "Start med en anden database (--database) for at se demoen."
         )
-    from coordinator_app.demo import generate_demo_ward  # only when the demo ward is loaded (issue 7: start-up)
-
-    ward = generate_demo_ward(ctx.clock.today(), seed=seed)
+    ward = demo.generate_demo_ward(ctx.clock.today(), seed=seed)
     with ctx.database.session() as session:
         # The audit log is never cleared (issue 8): this line marks where the old demo's patient ids stop meaning
         # anything, since a reload reuses them.

@@ -16,6 +16,7 @@ import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from coordinator_app.domain.access import Permission
 from coordinator_app.domain.audit import AuditAction
@@ -27,10 +28,16 @@ from coordinator_app.domain.statistics import (
     kommune_of,
     responsible_kommune,
 )
+from coordinator_app.lazy import lazy_import
 from coordinator_app.services.audit import AuditService
 from coordinator_app.services.context import ServiceContext, require
 from coordinator_app.services.settings import load_rate_setting
 from coordinator_app.storage.repositories import AdmissionRepository, EventRepository, KommuneRepository, list_rows
+
+if TYPE_CHECKING:
+    from coordinator_app.documents import statistics_export
+else:  # openpyxl: only when the figures are exported
+    statistics_export = lazy_import("coordinator_app.documents.statistics_export")
 
 __all__ = ["StatisticsService"]
 
@@ -69,10 +76,10 @@ class StatisticsService:
         """The figures as an XLSX or CSV file's bytes — checked (EXPORT_STATISTICS) *before* anything is written, so
         a role without the right never gets a file. The caller logs the export with ``record_export`` once the file
         is actually written (a full disk is not an export)."""
-        from coordinator_app.documents.statistics_export import to_csv, to_xlsx
-
         require(self._ctx, Permission.EXPORT_STATISTICS)
-        return to_xlsx(stats) if kind == "xlsx" else to_csv(stats).encode("utf-8")
+        if kind == "xlsx":
+            return statistics_export.to_xlsx(stats)
+        return statistics_export.to_csv(stats).encode("utf-8")
 
     def compute(self, period_from: date, period_to: date, kommune_code: str | None = None) -> Statistics:
         """The statistics for ``period_from``–``period_to`` (both included), optionally one kommune's."""

@@ -37,8 +37,10 @@ from coordinator_app.domain.access import (
 )
 from coordinator_app.domain.audit import AuditAction
 from coordinator_app.domain.errors import AuthenticationError, KoordinatorError, ValidationError
+from coordinator_app.lazy import lazy_import
 from coordinator_app.services.audit import AuditService
 from coordinator_app.services.context import COPENHAGEN, ServiceContext, require
+from coordinator_app.services.ward import is_demo
 from coordinator_app.storage.users import UserRepository
 
 __all__ = ["WRONG_CREDENTIALS", "UserService"]
@@ -51,17 +53,20 @@ UNKNOWN_USER = "(ukendt)"  # the audit line's user for an attempt with an unknow
 
 
 if TYPE_CHECKING:
+    import argon2
     from argon2 import PasswordHasher
+    from argon2 import exceptions as argon2_exceptions
+else:  # argon2 when a password is first hashed or checked, not at start
+    argon2 = lazy_import("argon2")
+    argon2_exceptions = lazy_import("argon2.exceptions")
 
 
 @cache
 def default_hasher() -> PasswordHasher:
     """Argon2id with argon2-cffi's defaults (RFC 9106's low-memory profile). Tests pass a cheaper one.
 
-    Made (and ``argon2`` imported) when a password is first hashed or checked, not at start (issue 7)."""
-    from argon2 import PasswordHasher
-
-    return PasswordHasher()
+    Made (and ``argon2`` imported) when a password is first hashed or checked, not at start."""
+    return argon2.PasswordHasher()
 
 
 @cache
@@ -96,8 +101,6 @@ class UserService:
     def needs_login(self) -> bool:
         """A demo database, and a real one before its first administrator exists, open without a login (the demo
         user, full rights); any other needs one — in the window and for headless commands alike."""
-        from coordinator_app.services.ward import is_demo
-
         return not is_demo(self._ctx) and self.has_users()
 
     def users(self) -> list[User]:
@@ -191,14 +194,12 @@ class UserService:
         return self._given_hasher or default_hasher()
 
     def _verify(self, hashed: str, password: str) -> bool:
-        from argon2.exceptions import InvalidHashError, VerificationError
-
         try:
             return bool(self._hasher.verify(hashed, password))
-        except InvalidHashError:
+        except argon2_exceptions.InvalidHashError:
             log.error("a stored password hash is not an Argon2 hash; the login is refused")
             return False
-        except VerificationError:  # VerifyMismatchError and the rest: not this password
+        except argon2_exceptions.VerificationError:  # VerifyMismatchError and the rest: not this password
             return False
 
     # -- managing users (administrator) ----------------------------------------------------------------------------

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Table, delete, text
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session
 
 from coordinator_app.domain.model import Admission, Event, Kommune, Patient
+from coordinator_app.lazy import lazy_import
 from coordinator_app.storage.convert import admission_values, event_values, kommune_values, patient_values
 from coordinator_app.storage.orm import (
     AdmissionRow,
@@ -28,6 +29,11 @@ from coordinator_app.storage.orm import (
     MeetingRow,
     PatientRow,
 )
+
+if TYPE_CHECKING:
+    from sqlalchemy.dialects import postgresql
+else:  # only a shared database needs it: ~40 ms of a local start otherwise
+    postgresql = lazy_import("sqlalchemy.dialects.postgresql")
 
 #: Tables whose integer ids come from a PostgreSQL sequence.
 SERIAL_TABLES = (
@@ -61,8 +67,6 @@ def upsert_kommuner(session: Session, kommuner: Iterable[Kommune]) -> None:
     table = table_of(KommuneRow)
     stmt: Any
     if conn.dialect.name == "postgresql":
-        from sqlalchemy.dialects import postgresql  # only for a shared database: ~40 ms at start otherwise
-
         stmt = postgresql.insert(table)
     else:
         stmt = sqlite.insert(table)

@@ -1,7 +1,7 @@
 """Database failures in Danish: what went wrong and what the coordinator can do about it.
 
 SQLite reports its error *names* (``sqlite3.Error.sqlite_errorname``, Python 3.11+), PostgreSQL its
-SQLSTATE codes; both are mapped here, in one place, to ``StorageError`` messages (style.md §7).
+SQLSTATE codes; both are mapped here, in one place, to ``StorageError`` messages.
 """
 
 from __future__ import annotations
@@ -16,9 +16,14 @@ from coordinator_app.domain.errors import (
     StorageError,
     WrongPassphraseError,
 )
+from coordinator_app.lazy import lazy_import
 
-if TYPE_CHECKING:  # the exceptions are needed before SQLAlchemy is loaded (the first screen, issue 7)
+if TYPE_CHECKING:
     from sqlalchemy import exc as sa_exc
+    from sqlalchemy.orm import exc as orm_exc
+else:  # the messages are needed before SQLAlchemy is loaded (the first screen); translating comes after it
+    sa_exc = lazy_import("sqlalchemy.exc")
+    orm_exc = lazy_import("sqlalchemy.orm.exc")
 
 
 NOTHING_SAVED = "Intet er gemt."
@@ -103,9 +108,6 @@ def translate(error: BaseException, where: str, *, keyed: bool = False) -> BaseE
     """
     if isinstance(error, StorageError):
         return error
-    from sqlalchemy import exc as sa_exc
-    from sqlalchemy.orm import exc as orm_exc
-
     if isinstance(error, orm_exc.StaleDataError):
         return conflict()
     if not isinstance(error, sa_exc.DBAPIError):
@@ -155,8 +157,6 @@ def _translate_sqlite(error: sa_exc.DBAPIError, name: str, where: str) -> BaseEx
     factory = _SQLITE.get(name) or _SQLITE.get(family)
     if factory is not None:
         return factory(where)
-    from sqlalchemy import exc as sa_exc
-
     if isinstance(error, sa_exc.IntegrityError):
         return _integrity()
     if family == "SQLITE_READONLY":

@@ -9,6 +9,7 @@ from the drive type (UNC paths, mapped network drives, removable drives). Elsewh
 
 from __future__ import annotations
 
+import ctypes
 import sys
 from pathlib import Path, PureWindowsPath
 
@@ -136,6 +137,4 @@ def _windows_drive_type(root: str) -> int:
     """``GetDriveTypeW``: 2 removable, 3 fixed, 4 network (a mapped drive too); 0 elsewhere."""
     if sys.platform != "win32":
         return 0
-    import ctypes
-
     return int(ctypes.windll.kernel32.GetDriveTypeW(root))

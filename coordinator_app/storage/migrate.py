@@ -18,39 +18,45 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Connection, Engine, inspect, text
 
 from coordinator_app.domain.errors import StorageError
+from coordinator_app.lazy import lazy_import
 from coordinator_app.storage.backup import backup_from_connection, default_backup_dir
 from coordinator_app.storage.failures import corrupt
 from coordinator_app.storage.quick_read import MIGRATIONS, file_head
 from coordinator_app.storage.sqlite_file import SqliteFile
 
 if TYPE_CHECKING:
+    from alembic import command as alembic_command
+    from alembic import config as alembic_config_module
+    from alembic import script as alembic_script
     from alembic.config import Config
+    from alembic.runtime import migration as alembic_migration
+    from alembic.util import exc as alembic_exc
+else:  # Alembic costs ~0.2 s of a cold start: loaded only when a database really needs upgrading
+    alembic_command = lazy_import("alembic.command")
+    alembic_config_module = lazy_import("alembic.config")
+    alembic_script = lazy_import("alembic.script")
+    alembic_migration = lazy_import("alembic.runtime.migration")
+    alembic_exc = lazy_import("alembic.util.exc")
 
 #: Arbitrary constant shared by every Koordinator: "the schema is being migrated".
 _PG_LOCK_KEY = 0x4B4F4F52  # "KOOR"
 
 
 def alembic_config(script_location: Path | None = None) -> Config:
-    from alembic.config import Config
-
-    config = Config()
+    config = alembic_config_module.Config()
     config.set_main_option("script_location", str(script_location or MIGRATIONS))
     config.set_main_option("path_separator", "os")
     return config
 
 
 def head_revision(script_location: Path | None = None) -> str:
-    from alembic.script import ScriptDirectory
-
-    head = ScriptDirectory.from_config(alembic_config(script_location)).get_current_head()
+    head = alembic_script.ScriptDirectory.from_config(alembic_config(script_location)).get_current_head()
     assert head is not None
     return head
 
 
 def current_revision(connection: Connection) -> str | None:
-    from alembic.runtime.migration import MigrationContext
-
-    return MigrationContext.configure(connection).get_current_revision()
+    return alembic_migration.MigrationContext.configure(connection).get_current_revision()
 
 
 def upgrade_to_head(
@@ -68,17 +74,12 @@ def upgrade_to_head(
     """
     if script_location is None and _already_at_head(engine):
         return  # the usual start: no Alembic import at all (it costs ~0.2 s of the cold start, issue 7)
-    from alembic import command
-    from alembic.runtime.migration import MigrationContext
-    from alembic.script import ScriptDirectory
-    from alembic.util.exc import CommandError
-
     config = alembic_config(script_location)
-    script = ScriptDirectory.from_config(config)
+    script = alembic_script.ScriptDirectory.from_config(config)
     with engine.begin() as conn:
         if conn.dialect.name == "postgresql":
             conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_LOCK_KEY})
-        current = MigrationContext.configure(conn).get_current_heads()
+        current = alembic_migration.MigrationContext.configure(conn).get_current_heads()
         if set(current) == set(script.get_heads()):
             return
         if not current:
@@ -86,7 +87,7 @@ def upgrade_to_head(
         for revision in current:
             try:
                 script.get_revision(revision)
-            except CommandError:
+            except alembic_exc.CommandError:
                 raise StorageError(
                     f"Databasen {where} er oprettet af en nyere version af Koordinator (skemaversion "
                     f"{revision}). Opdatér Koordinator på denne computer, før du åbner databasen."
@@ -94,7 +95,7 @@ def upgrade_to_head(
         if current and backup is not None:
             _backup_before_upgrade(conn, backup, backup_dir or default_backup_dir(backup.path), where)
         config.attributes["connection"] = conn
-        command.upgrade(config, "head")
+        alembic_command.upgrade(config, "head")
         if conn.dialect.name == "sqlite":
             # Migrations run with foreign keys off (SQLite table rebuilds need it); check them before commit.
             if conn.exec_driver_sql("PRAGMA foreign_key_check").first() is not None:

@@ -135,7 +135,7 @@ class WardRead:
 
 class QuickRead:
     """A read-only connection to a plain local file, with the reads the first screen needs. ``get_meta`` has
-    ``storage.Database``'s signature, so settings readers that only call it work on either."""
+    ``storage.database.Database``'s signature, so settings readers that only call it work on either."""
 
     def __init__(self, connection: Any, path: Path) -> None:
         self._conn = connection

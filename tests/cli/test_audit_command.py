@@ -18,7 +18,7 @@ from ward_factory import admit, send_varsling
 
 from coordinator_app.services.context import ServiceContext, fixed_clock
 from coordinator_app.services.setup import ensure_reference_data
-from coordinator_app.storage import open_database
+from coordinator_app.storage.database import open_database
 
 
 @pytest.fixture

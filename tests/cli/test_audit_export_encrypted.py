@@ -23,7 +23,7 @@ from coordinator_app.services.audit import AuditService
 from coordinator_app.services.context import ServiceContext, fixed_clock
 from coordinator_app.services.setup import ensure_reference_data
 from coordinator_app.services.ward import DEMO_META_KEY
-from coordinator_app.storage import open_database
+from coordinator_app.storage.database import open_database
 
 PASSWORD = "Indsigt-2026-ærø"
 MOMENT = datetime(2026, 11, 23, 9, tzinfo=UTC)

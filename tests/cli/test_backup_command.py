@@ -14,8 +14,8 @@ import pytest
 from db_fixtures import TEST_PASSPHRASE
 
 from coordinator_app.cli import commands as cli
-from coordinator_app.storage import open_database
 from coordinator_app.storage.backup import list_backups
+from coordinator_app.storage.database import open_database
 from coordinator_app.storage.sqlite_file import FileKind, SqliteFile, check_file, file_kind
 
 

@@ -19,8 +19,8 @@ from coordinator_app.services.context import ServiceContext, fixed_clock
 from coordinator_app.services.setup import ensure_reference_data
 from coordinator_app.services.users import UserService
 from coordinator_app.services.ward import DEMO_META_KEY
-from coordinator_app.storage import open_database
 from coordinator_app.storage.audit_repository import AuditRepository
+from coordinator_app.storage.database import open_database
 
 PASSWORD = "grøn hest på taget"
 FAST = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)

@@ -17,7 +17,7 @@ from coordinator_app.services.admissions import AdmissionService
 from coordinator_app.services.context import ServiceContext, fixed_clock
 from coordinator_app.services.documents import DocumentService
 from coordinator_app.services.setup import ensure_reference_data
-from coordinator_app.storage import open_database
+from coordinator_app.storage.database import open_database
 
 
 @pytest.fixture

@@ -111,7 +111,7 @@ def main(db_file: str, meeting_id: int) -> None:
     from coordinator_app.domain.meetings import Meeting, MeetingContent, SectionKind
     from coordinator_app.services.context import ServiceContext
     from coordinator_app.services.meetings import MeetingService
-    from coordinator_app.storage import open_database
+    from coordinator_app.storage.database import open_database
     from coordinator_app.ui.meetings.live_meeting import open_live_meeting
     from coordinator_app.ui.shell.app import ensure_application, install_danish
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from coordinator_app.services.context import ServiceContext
-    from coordinator_app.storage import Database
+    from coordinator_app.storage.database import Database
 
 READY_TIMEOUT = 30.0
 

@@ -26,7 +26,7 @@ from typist import digest, edits_in, step
 from coordinator_app.domain.meetings import MeetingContent, MeetingStatus
 from coordinator_app.services.context import ServiceContext
 from coordinator_app.services.meetings import MeetingService
-from coordinator_app.storage import open_database
+from coordinator_app.storage.database import open_database
 
 TYPIST = Path(__file__).with_name("typist.py")
 SEED = 20261125

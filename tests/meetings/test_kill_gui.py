@@ -35,7 +35,7 @@ from kill_common import integrity, schedule_meeting, wait_ready
 from coordinator_app.domain.meetings import MeetingStatus, SectionKind
 from coordinator_app.services.context import ServiceContext
 from coordinator_app.services.meetings import MeetingService
-from coordinator_app.storage import open_database
+from coordinator_app.storage.database import open_database
 
 TYPIST = Path(__file__).with_name("gui_typist.py")
 SEED = 20261126

@@ -81,7 +81,7 @@ def main(db_file: str, which: str) -> None:
 
     from coordinator_app.services.context import ServiceContext
     from coordinator_app.services.meetings import MeetingService
-    from coordinator_app.storage import open_database
+    from coordinator_app.storage.database import open_database
 
     db = open_database(db_file, migrate=which == "new")
     ctx = ServiceContext(database=db, user="typist")

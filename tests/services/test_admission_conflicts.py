@@ -18,7 +18,7 @@ from coordinator_app.domain.model import EventKind
 from coordinator_app.services.admissions import AdmissionInput, AdmissionService
 from coordinator_app.services.context import ServiceContext, fixed_clock
 from coordinator_app.services.setup import ensure_reference_data
-from coordinator_app.storage import Database, open_database
+from coordinator_app.storage.database import Database, open_database
 
 pytestmark = pytest.mark.postgres
 

@@ -17,7 +17,8 @@ from coordinator_app.services.overview import OverviewService
 from coordinator_app.services.settings import build_calendar_and_rules
 from coordinator_app.services.setup import ensure_reference_data
 from coordinator_app.services.users import UserService
-from coordinator_app.storage import listing, open_database, repositories
+from coordinator_app.storage import listing, repositories
+from coordinator_app.storage.database import open_database
 from coordinator_app.storage.orm import AdmissionRow, Base
 from coordinator_app.storage.quick_read import CURRENT_LIST_SQL, DECODERS, EVENTS_SQL, QuickRead
 from coordinator_app.storage.sqlite_rows import day, document, flag, moment

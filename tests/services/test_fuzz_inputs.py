@@ -94,7 +94,7 @@ from coordinator_app.services.notifications import NotificationInput, Notificati
 from coordinator_app.services.plans import PlanService
 from coordinator_app.services.setup import ensure_reference_data
 from coordinator_app.services.ward import load_profile
-from coordinator_app.storage import Database
+from coordinator_app.storage.database import Database
 from coordinator_app.storage.orm import AppMetaRow, Base, KommuneRow
 from coordinator_app.storage.repositories import EventRepository, PatientRepository
 

@@ -11,7 +11,7 @@ import pytest
 from storage_data import KOMMUNER, admission, patient
 
 from coordinator_app.domain.model import Admission, Patient
-from coordinator_app.storage import Database
+from coordinator_app.storage.database import Database
 from coordinator_app.storage.repositories import AdmissionRepository, KommuneRepository, PatientRepository
 
 

@@ -15,8 +15,9 @@ from sqlalchemy import delete, inspect, text, update
 from storage_data import MOMENT
 
 from coordinator_app.domain.audit import GENESIS, AuditAction, chain_hash, verify_chain
-from coordinator_app.storage import Database, migrate, open_database
+from coordinator_app.storage import migrate
 from coordinator_app.storage.audit_repository import AuditRepository
+from coordinator_app.storage.database import Database, open_database
 from coordinator_app.storage.orm import AuditRow
 
 

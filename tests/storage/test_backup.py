@@ -21,7 +21,7 @@ from coordinator_app.domain.errors import (
     StorageError,
     WrongPassphraseError,
 )
-from coordinator_app.storage import Database, backup, migrate, open_database
+from coordinator_app.storage import backup, migrate
 from coordinator_app.storage.auto_backup import AutoBackup
 from coordinator_app.storage.backup import (
     BackupInfo,
@@ -34,6 +34,7 @@ from coordinator_app.storage.backup import (
     restore,
     verify_backup,
 )
+from coordinator_app.storage.database import Database, open_database
 from coordinator_app.storage.locations import is_risky_location
 from coordinator_app.storage.repositories import KommuneRepository, PatientRepository
 from coordinator_app.storage.sqlite_file import FileKind, SqliteFile, check_file, file_kind

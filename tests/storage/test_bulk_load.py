@@ -10,7 +10,7 @@ import pytest
 from storage_data import KOMMUNER, MOMENT, admission, event, patient, synthetic_ward
 
 from coordinator_app.domain.model import EventKind, Kommune
-from coordinator_app.storage import Database
+from coordinator_app.storage.database import Database
 from coordinator_app.storage.repositories import (
     AdmissionRepository,
     EventRepository,

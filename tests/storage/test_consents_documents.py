@@ -25,8 +25,8 @@ from coordinator_app.domain.model import (
     ConsentRecipient,
     Patient,
 )
-from coordinator_app.storage import Database
 from coordinator_app.storage.bulk import table_of
+from coordinator_app.storage.database import Database
 from coordinator_app.storage.orm import DocumentRow
 from coordinator_app.storage.repositories import (
     ConsentRepository,

@@ -10,7 +10,8 @@ from storage_data import MOMENT
 
 from coordinator_app.domain.errors import ConflictError, NotFoundError
 from coordinator_app.domain.model import Contact, Sector
-from coordinator_app.storage import Database, migrate, open_database
+from coordinator_app.storage import migrate
+from coordinator_app.storage.database import Database, open_database
 from coordinator_app.storage.repositories import ContactRepository, KommuneRepository, clear_all, reset_sequences
 
 KIM = Contact(

@@ -17,7 +17,7 @@ from sqlalchemy import create_engine, exc, text
 from storage_data import KOMMUNER, admission, patient
 
 from coordinator_app.domain.errors import StorageError
-from coordinator_app.storage import Database, default_database_url, open_database
+from coordinator_app.storage.database import Database, default_database_url, open_database
 from coordinator_app.storage.repositories import AdmissionRepository, KommuneRepository, PatientRepository
 
 NOBODY = 65534

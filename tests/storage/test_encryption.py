@@ -22,7 +22,8 @@ from coordinator_app.domain.errors import (
     StorageError,
     WrongPassphraseError,
 )
-from coordinator_app.storage import Database, database, migrate, open_database, sqlite_file
+from coordinator_app.storage import database, migrate, sqlite_file
+from coordinator_app.storage.database import Database, open_database
 from coordinator_app.storage.orm import Base
 from coordinator_app.storage.repositories import KommuneRepository, PatientRepository
 from coordinator_app.storage.sqlite_file import FileKind, SqliteFile, encrypt_plain_file, file_kind

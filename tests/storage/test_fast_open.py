@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from coordinator_app.storage import open_database
+from coordinator_app.storage.database import open_database
 from coordinator_app.storage.migrate import file_head, head_revision
 
 
@@ -20,7 +20,7 @@ def test_an_up_to_date_database_opens_without_alembic(tmp_path: Path) -> None:
     open_database(f"sqlite:///{path}").dispose()  # created and migrated (Alembic runs here)
     code = (
         "import sys\n"
-        "from coordinator_app.storage import open_database\n"
+        "from coordinator_app.storage.database import open_database\n"
         f"db = open_database({str(path)!r})\n"
         "db.dispose()\n"
         "print('alembic' in sys.modules)\n"

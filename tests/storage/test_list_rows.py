@@ -7,7 +7,7 @@ from datetime import date
 from storage_data import ALL_FLAGS, KOMMUNER, admission, patient, synthetic_ward
 
 from coordinator_app.domain.model import AdmissionFlags
-from coordinator_app.storage import Database
+from coordinator_app.storage.database import Database
 from coordinator_app.storage.repositories import (
     AdmissionRepository,
     ListRow,

@@ -28,7 +28,8 @@ from coordinator_app.domain.meetings import (
     default_template,
 )
 from coordinator_app.domain.model import Admission, Patient, Sector
-from coordinator_app.storage import Database, migrate, open_database
+from coordinator_app.storage import migrate
+from coordinator_app.storage.database import Database, open_database
 from coordinator_app.storage.meeting_codec import (
     content_from_json,
     content_to_json,

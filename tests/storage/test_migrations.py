@@ -19,7 +19,8 @@ from storage_data import MOMENT, patient
 from coordinator_app.domain.discharge_plans import DischargePlan, PlanKind
 from coordinator_app.domain.errors import StorageError
 from coordinator_app.domain.model import ArchivedDocument, Consent, ConsentMethod, ConsentRecipient, PlanFacts
-from coordinator_app.storage import migrate, open_database
+from coordinator_app.storage import migrate
+from coordinator_app.storage.database import open_database
 from coordinator_app.storage.orm import Base
 from coordinator_app.storage.plans import DischargePlanRepository
 from coordinator_app.storage.repositories import (

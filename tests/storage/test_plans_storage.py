@@ -29,8 +29,8 @@ from coordinator_app.domain.discharge_plans import (
 from coordinator_app.domain.errors import ConflictError, NotFoundError, StorageError
 from coordinator_app.domain.meetings import Meeting, MeetingForm, Occasion, default_template
 from coordinator_app.domain.model import Admission, ArchivedDocument, Patient, PlanFacts
-from coordinator_app.storage import Database
 from coordinator_app.storage.bulk import table_of
+from coordinator_app.storage.database import Database
 from coordinator_app.storage.orm import DischargePlanVersionRow
 from coordinator_app.storage.plans import DischargePlanRepository
 from coordinator_app.storage.repositories import (

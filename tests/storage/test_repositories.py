@@ -10,7 +10,7 @@ from storage_data import ALL_FLAGS, KOMMUNER, MOMENT, admission, event, patient
 
 from coordinator_app.domain.errors import ConflictError, NotFoundError
 from coordinator_app.domain.model import Admission, Channel, EventKind, Kommune, Patient
-from coordinator_app.storage import Database
+from coordinator_app.storage.database import Database
 from coordinator_app.storage.orm import EventRow
 from coordinator_app.storage.repositories import (
     AdmissionRepository,

@@ -9,7 +9,7 @@ from datetime import UTC, date, timedelta
 from storage_data import MOMENT, admission, event, patient
 
 from coordinator_app.domain.model import Admission, Channel, EventKind, Patient
-from coordinator_app.storage import Database
+from coordinator_app.storage.database import Database
 from coordinator_app.storage.repositories import AdmissionRepository, EventRepository, PatientRepository
 
 

@@ -18,7 +18,7 @@ if TYPE_CHECKING:  # the window's modules are imported by the fixture, when a te
 
 @pytest.fixture
 def main_window(qtbot: QtBot, demo_db_path: Path, tmp_path: Path) -> Iterator[MainWindow]:
-    from coordinator_app.storage import open_database
+    from coordinator_app.storage.database import open_database
     from coordinator_app.ui.shell.app import LaunchOptions, build_window, ensure_application, install_danish
 
     install_danish(ensure_application())

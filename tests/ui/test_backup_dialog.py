@@ -15,9 +15,8 @@ import pytest
 from db_fixtures import TEST_PASSPHRASE
 from PySide6.QtWidgets import QMessageBox
 
-from coordinator_app.storage import Database, open_database
 from coordinator_app.storage.backup import BackupInfo, backup_now, default_backup_dir
-from coordinator_app.storage.database import KIND_SHARED
+from coordinator_app.storage.database import KIND_SHARED, Database, open_database
 from coordinator_app.ui.settings.backup_dialog import CHECKED, ENCRYPTED, NOTE, BackupDialog, open_backup_dialog
 
 OLD = datetime(2026, 11, 20, 8, 30)  # an earlier backup, by name

@@ -19,7 +19,7 @@ from coordinator_app.infra.resources import load_centres
 from coordinator_app.services.admissions import AdmissionInput, AdmissionService
 from coordinator_app.services.context import ServiceContext, fixed_clock
 from coordinator_app.services.setup import ensure_reference_data
-from coordinator_app.storage import open_database
+from coordinator_app.storage.database import open_database
 from coordinator_app.ui.common.conflict_dialog import ConflictDialog
 from coordinator_app.ui.common.widgets import cell
 from coordinator_app.ui.patients.admission_dialog import AdmissionDialog

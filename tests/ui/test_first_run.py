@@ -26,7 +26,7 @@ from coordinator_app.services.context import ServiceContext
 from coordinator_app.services.first_run import load_ward_setup
 from coordinator_app.services.settings import centre_list
 from coordinator_app.services.users import UserService
-from coordinator_app.storage import open_database
+from coordinator_app.storage.database import open_database
 from coordinator_app.ui.first_run.first_run import PAGE_SUMMARY, FirstRunWizard
 from coordinator_app.ui.shell import app as app_module
 

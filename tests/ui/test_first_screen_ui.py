@@ -15,7 +15,7 @@ from coordinator_app.services.admissions import AdmissionService
 from coordinator_app.services.context import ServiceContext
 from coordinator_app.services.settings import CALENDAR_META_KEY
 from coordinator_app.services.ward_view import AdmissionRow
-from coordinator_app.storage import open_database
+from coordinator_app.storage.database import open_database
 from coordinator_app.ui.shell import app as app_module
 from coordinator_app.ui.shell import startup
 from coordinator_app.ui.shell.main_window import MainWindow

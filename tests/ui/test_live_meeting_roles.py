@@ -17,7 +17,7 @@ from coordinator_app.domain.meetings import MeetingContent, MeetingForm, Meeting
 from coordinator_app.services.admissions import AdmissionService
 from coordinator_app.services.context import ServiceContext, fixed_clock
 from coordinator_app.services.meetings import MeetingService, ScheduleInput
-from coordinator_app.storage import Database, open_database
+from coordinator_app.storage.database import Database, open_database
 from coordinator_app.ui.meetings.live_meeting import LiveMeetingWindow, open_live_meeting
 
 MOMENT = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)

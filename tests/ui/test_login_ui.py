@@ -18,7 +18,7 @@ from coordinator_app.domain.meetings import MeetingStatus, Occasion
 from coordinator_app.services.context import COPENHAGEN, ServiceContext, fixed_clock
 from coordinator_app.services.meetings import MeetingService, ScheduleInput
 from coordinator_app.services.users import UserService, save_idle_minutes
-from coordinator_app.storage import open_database
+from coordinator_app.storage.database import open_database
 from coordinator_app.ui.common.widgets import cell
 from coordinator_app.ui.settings.users_dialog import UsersDialog
 from coordinator_app.ui.shell.app import (

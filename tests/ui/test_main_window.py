@@ -112,7 +112,7 @@ def test_selecting_a_row_shows_details_and_history(main_window, qtbot) -> None:
 def test_window_geometry_columns_and_splitter_are_restored_in_the_next_window(
     main_window, qtbot, demo_db_path, tmp_path
 ) -> None:
-    from coordinator_app.storage import open_database
+    from coordinator_app.storage.database import open_database
     from coordinator_app.ui.shell.app import LaunchOptions, build_window
 
     # The offscreen screen is small and the window opens as large as it allows (at least its minimum width), so a

@@ -58,7 +58,7 @@ class World:
 
 @pytest.fixture
 def world(qapp, demo_db_path: Path) -> Iterator[World]:
-    from coordinator_app.storage import open_database
+    from coordinator_app.storage.database import open_database
     from coordinator_app.ui.shell.app import ensure_application, install_danish
 
     install_danish(ensure_application())

@@ -27,7 +27,7 @@ from coordinator_app.services.admissions import AdmissionInput, AdmissionService
 from coordinator_app.services.context import ServiceContext, fixed_clock
 from coordinator_app.services.plans import PlanService
 from coordinator_app.services.setup import ensure_reference_data
-from coordinator_app.storage import open_database
+from coordinator_app.storage.database import open_database
 from coordinator_app.ui.common.conflict_dialog import ConflictDialog
 from coordinator_app.ui.plans.plan_dialogs import PlanActions
 from coordinator_app.ui.plans.plan_editor import PlanEditorDialog

@@ -72,7 +72,7 @@ class Services:
 
 @pytest.fixture
 def services(qapp, demo_db_path: Path) -> Iterator[Services]:
-    from coordinator_app.storage import open_database
+    from coordinator_app.storage.database import open_database
     from coordinator_app.ui.shell.app import install_danish
 
     install_danish(qapp)  # as the app does: Danish locale and Qt's own Danish strings

@@ -13,7 +13,7 @@ from coordinator_app.domain.access import Principal, Role
 from coordinator_app.services.context import ServiceContext, fixed_clock
 from coordinator_app.services.setup import ensure_reference_data
 from coordinator_app.services.ward import load_profile
-from coordinator_app.storage import open_database
+from coordinator_app.storage.database import open_database
 from coordinator_app.ui.settings.calendar_page import CalendarPage
 from coordinator_app.ui.settings.profile_page import ProfilePage
 from coordinator_app.ui.settings.rates_page import RatesPage

@@ -32,7 +32,7 @@ def test_demo_is_refused_over_real_data(qtbot, tmp_path: Path, monkeypatch) -> N
     from datetime import date
 
     from coordinator_app.domain.model import Admission, Kommune, Patient
-    from coordinator_app.storage import open_database
+    from coordinator_app.storage.database import open_database
     from coordinator_app.storage.repositories import AdmissionRepository, KommuneRepository, PatientRepository
 
     path = tmp_path / "real.db"

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from coordinator_app.domain.errors import DamagedDatabaseError
-from coordinator_app.storage import Database, open_database
+from coordinator_app.storage.database import Database, open_database
 from coordinator_app.ui.shell import app as app_module
 
 

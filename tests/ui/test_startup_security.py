@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from coordinator_app.storage import open_database
+from coordinator_app.storage.database import open_database
 from coordinator_app.ui.shell import app as app_module
 
 PASSPHRASE = "test-adgangskode-æøå"

@@ -28,7 +28,7 @@ PASSWORD = "Statistik-2026-æøå"
 
 @pytest.fixture
 def ctx(demo_db_path: Path) -> Iterator[ServiceContext]:
-    from coordinator_app.storage import open_database
+    from coordinator_app.storage.database import open_database
 
     db = open_database(f"sqlite:///{demo_db_path}")
     yield ServiceContext(database=db, clock=fixed_clock(MOMENT), user="koordinator.test")

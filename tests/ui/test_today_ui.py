@@ -21,7 +21,7 @@ from coordinator_app.domain.model import DeadlineState, EventKind
 from coordinator_app.domain.process import Status, replay
 from coordinator_app.services.context import fixed_clock
 from coordinator_app.services.notifications import NotificationInput
-from coordinator_app.storage import open_database
+from coordinator_app.storage.database import open_database
 from coordinator_app.storage.repositories import AdmissionRepository, EventRepository, MeetingRepository, list_rows
 from coordinator_app.ui.shell.app import LaunchOptions, build_window, ensure_application, install_danish
 from coordinator_app.ui.today.faerdigmeldte_tab import COL_BERO, COL_DAYS, COL_G2, COL_PATIENT, COL_SINCE

@@ -38,7 +38,6 @@ from PySide6.QtWidgets import (
 )
 
 from coordinator_app.domain.errors import DamagedDatabaseError, KoordinatorError, StorageError
-from coordinator_app.storage import Database
 from coordinator_app.storage.backup import (
     BackupInfo,
     ProgressCallback,
@@ -49,6 +48,7 @@ from coordinator_app.storage.backup import (
     restore,
     verify_backup,
 )
+from coordinator_app.storage.database import Database
 from coordinator_app.storage.sqlite_file import CheckResult
 from coordinator_app.ui.common.errors import show_error
 from coordinator_app.ui.common.style import ERROR_STYLE, INFO_STYLE, MUTED, OK_STYLE, WARNING_STYLE, text_label

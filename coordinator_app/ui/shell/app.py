@@ -21,10 +21,9 @@ from coordinator_app.services.settings import build_calendar_and_rules, centre_l
 from coordinator_app.services.setup import ensure_reference_data, load_demo_ward
 from coordinator_app.services.users import UserService
 from coordinator_app.services.ward import is_demo, ward_title
-from coordinator_app.storage import Database, open_database
 from coordinator_app.storage.auto_backup import AutoBackup
 from coordinator_app.storage.backup import BackgroundCheck, CheckResult, quick_check
-from coordinator_app.storage.database import local_path
+from coordinator_app.storage.database import Database, local_path, open_database
 
 if TYPE_CHECKING:  # the first run's module is loaded only where used (issue 7: start-up)
     from coordinator_app.services.first_run import FirstRunResult

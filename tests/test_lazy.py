@@ -1,4 +1,4 @@
-"""``infra.lazy.lazy_import``: the module is imported on first use, not at import — its packages neither."""
+"""``lazy.lazy_import``: the module is imported on first use, not at import — its packages neither."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import textwrap
 
 import pytest
 
-from coordinator_app.infra.lazy import LazyModule, is_loaded, lazy_import
+from coordinator_app.lazy import LazyModule, is_loaded, lazy_import
 
 
 def _run(code: str) -> str:
@@ -20,7 +20,7 @@ def test_the_module_is_imported_on_first_attribute_access_not_before() -> None:
     out = _run(
         """
         import sys
-        from coordinator_app.infra.lazy import is_loaded, lazy_import
+        from coordinator_app.lazy import is_loaded, lazy_import
         protect = lazy_import("coordinator_app.documents.protect")
         before = is_loaded(protect)
         problem = protect.password_problem("kort")
@@ -36,7 +36,7 @@ def test_a_submodule_of_a_heavy_package_leaves_the_package_unloaded_until_used()
     out = _run(
         """
         import sys
-        from coordinator_app.infra.lazy import lazy_import
+        from coordinator_app.lazy import lazy_import
         dk = lazy_import("stdnum.dk")
         command = lazy_import("alembic.command")
         print(any(n.startswith(("stdnum", "alembic", "pydoc")) for n in sys.modules))
@@ -49,7 +49,7 @@ def test_a_submodule_of_a_heavy_package_leaves_the_package_unloaded_until_used()
 def test_a_package_whose_init_imports_the_submodule_works_the_ordinary_way() -> None:
     out = _run(
         """
-        from coordinator_app.infra.lazy import lazy_import
+        from coordinator_app.lazy import lazy_import
         exc = lazy_import("sqlalchemy.exc")
         import sqlalchemy.exc
         print(exc.DBAPIError is sqlalchemy.exc.DBAPIError)
