@@ -44,6 +44,12 @@ PLAN_DOCUMENT_KIND = {  # ArchivedDocument.kind of each plan kind
 }
 
 
+def is_plan_document(document_kind: str) -> bool:
+    """Is an archived document (``ArchivedDocument.kind``) a plan's PDF? Such a PDF is not issued again as it
+    was: the plan is revised and issued as a new version (E3), from its editor."""
+    return document_kind in PLAN_DOCUMENT_KIND.values()
+
+
 PLAN_TITLES: dict[PlanKind, str] = {
     PlanKind.UDSKRIVNINGSAFTALE: "Udskrivningsaftale",
     PlanKind.KOORDINATIONSPLAN: "Koordinationsplan",

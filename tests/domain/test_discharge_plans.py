@@ -23,6 +23,7 @@ from coordinator_app.domain.discharge_plans import (
     SentTo,
     check_complete,
     content_from_meeting,
+    is_plan_document,
     lifecycle,
     next_plan_content,
     overview,
@@ -459,3 +460,8 @@ def test_e1_is_open_again_when_its_plan_is_ended_by_hand_before_discharge() -> N
 def test_a_koordinationsplan_leaves_the_patient_out() -> None:
     c = content_from_meeting(meeting(), kind=PLAN)
     assert PartyRole.PATIENT not in {p.role for p in c.parties}
+
+
+def test_a_plans_pdf_is_a_plan_document_and_is_not_issued_again_as_it_was() -> None:
+    assert is_plan_document("udskrivningsaftale") and is_plan_document("koordinationsplan")
+    assert not is_plan_document("varslingsblanket") and not is_plan_document("netvaerksmoede_referat")
