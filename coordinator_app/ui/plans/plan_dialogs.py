@@ -61,7 +61,7 @@ class NewPlanDialog(QDialog):
         self.setWindowTitle(f"Ny aftale eller plan – {panel.patient_name}")
         self.setMinimumWidth(620)
         req = panel.overview.requirement
-        kind = req.kind or PlanKind.UDSKRIVNINGSAFTALE
+        kind = req.suggested_kind
         self._has_meetings = bool(panel.meetings)
         self._has_previous = panel.previous is not None
 

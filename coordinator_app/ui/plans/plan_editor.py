@@ -36,7 +36,6 @@ from coordinator_app.domain.discharge_plans import (
     DischargePlan,
     Lifecycle,
     PlanContent,
-    PlanState,
     PlanStatus,
     check_complete,
     lifecycle,
@@ -230,11 +229,7 @@ class PlanEditorDialog(QDialog):
         self.save_button.setVisible(kladde)
         self.activate_button.setVisible(not read_only)
         self.activate_button.setText("Udsted n&y version og udskriv" if self._revising else "Sæt &i kraft og udskriv")
-        ended = self._plan.status is PlanStatus.AFSLUTTET or self._state_now().state in (
-            PlanState.UDLOEBET,
-            PlanState.OPHOERT_GENINDLAEGGELSE,
-        )
-        self.revise_button.setVisible(read_only and not ended)
+        self.revise_button.setVisible(read_only and not self._state_now().ended)
         self._show_state()
 
     def _state_now(self) -> Lifecycle:

@@ -36,6 +36,9 @@ from coordinator_app.domain.discharge_plans import (
     PlanContent,
     PlanKind,
     SentTo,
+    party_roles,
+    takes_patient_agreement,
+    usual_recipients,
 )
 from coordinator_app.ui.common.style import MUTED, buddy_label, text_label
 from coordinator_app.ui.common.widgets import DateField, OptionalDateField
@@ -109,7 +112,7 @@ class PlanForm(QScrollArea):
         self.kind = kind
         self._today = today
         self._loading = False
-        aftale = kind is PlanKind.UDSKRIVNINGSAFTALE
+        aftale = takes_patient_agreement(kind)
 
         # -- parties -------------------------------------------------------------------------------------------
         self.parties = EditableTable(
@@ -278,9 +281,8 @@ class PlanForm(QScrollArea):
         self.agreed_on.dateChanged.connect(self._edited)
 
     def _role_choices(self) -> list[tuple[str, str]]:
-        """§ 13 b: the patient is not a party to a koordinationsplan, so the role is not offered there."""
-        skip = PartyRole.PATIENT if self.kind is PlanKind.KOORDINATIONSPLAN else None
-        return [(r.value, PARTY_ROLE_LABELS[r]) for r in PartyRole if r is not skip]
+        """The roles the plan's kind has (§ 13 b: no patient in a koordinationsplan)."""
+        return [(r.value, PARTY_ROLE_LABELS[r]) for r in party_roles(self.kind)]
 
     def _default_date(self) -> date:
         return self.start.value() or self._today
@@ -331,7 +333,7 @@ class PlanForm(QScrollArea):
             for recipient, sent_on, epikrise in self.sent.rows()
             if recipient.strip() or sent_on is not None
         )
-        agrees = self.kind is PlanKind.UDSKRIVNINGSAFTALE and self.agrees.isChecked()
+        agrees = takes_patient_agreement(self.kind) and self.agrees.isChecked()
         return PlanContent(
             parties=parties,
             treatment_offers=offers(self.treatment),
@@ -391,16 +393,8 @@ class PlanForm(QScrollArea):
         return (0, 0) if rows else (-1, 0)
 
     def add_recipients_from_parties(self) -> None:
-        """The usual recipients: egen læge with the epikrise, and the kommune (each once)."""
-        have = {r[0].strip().casefold() for r in self.sent.rows()}
-        for party in self.content().parties:
-            if party.role not in (PartyRole.EGEN_LAEGE, PartyRole.KOMMUNE):
-                continue
-            name = " ".join([party.name, f"({party.organisation})" if party.name else party.organisation]).strip()
-            name = name.removesuffix("()").strip()
-            if not name:
-                continue
-            if name.casefold() in have:
-                continue
-            have.add(name.casefold())
-            self.sent.add_row([name, None, party.role is PartyRole.EGEN_LAEGE], edit_column=1, edit=False)
+        """The usual recipients (``discharge_plans.usual_recipients``): egen læge with the epikrise, and the
+        kommune, each once."""
+        listed = [r[0] for r in self.sent.rows()]
+        for sent in usual_recipients(self.content().parties, listed):
+            self.sent.add_row([sent.recipient, sent.sent_on, sent.with_epikrise], edit_column=1, edit=False)
