@@ -37,7 +37,6 @@ from typing import Any
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph, Table, TableStyle
 
 from coordinator_app.documents import layout
@@ -116,11 +115,7 @@ NOT_AGREED_LINE = (
     "(psykiatriloven § 13 b)."
 )
 
-MISSING_COLOR = colors.HexColor("#a40000")
-HEAD_FILL = colors.HexColor("#ededed")
-GRID = colors.HexColor("#c4c4c4")
 REACTION_FILL = colors.HexColor("#f4f4f4")
-CELL_PADDING = 1.6 * mm
 #: At most this much of a long text or table is kept on the page of its heading.
 KEEP_LEAD = 25 * mm
 #: A table up to this height is kept on one page with its heading.
@@ -176,19 +171,18 @@ class _Styles:
 @cache
 def _styles() -> _Styles:
     st = layout.styles()
-    cell = ParagraphStyle("PlanCell", parent=st.value, fontSize=8.5, leading=11)
     reaction_value = ParagraphStyle("PlanReactionValue", parent=st.value, fontSize=10, leading=13.5)
     return _Styles(
-        head=ParagraphStyle("PlanHead", parent=cell, fontName=st.fonts.bold, fontSize=8, leading=10),
-        cell=cell,
-        cell_bold=ParagraphStyle("PlanCellBold", parent=cell, fontName=st.fonts.bold),
-        missing=ParagraphStyle("PlanMissing", parent=cell, fontName=st.fonts.bold, textColor=MISSING_COLOR),
+        head=st.cell_head,
+        cell=st.cell,
+        cell_bold=st.cell_bold,
+        missing=st.cell_missing,
         muted=ParagraphStyle("PlanMuted", parent=st.body, textColor=layout.MUTED),
         group=ParagraphStyle("PlanGroup", parent=st.label, fontName=st.fonts.bold, textColor=layout.INK),
         reaction_label=ParagraphStyle("PlanReactionLabel", parent=st.value, fontName=st.fonts.bold, fontSize=10),
         reaction_value=reaction_value,
         reaction_missing=ParagraphStyle(
-            "PlanReactionMissing", parent=reaction_value, fontName=st.fonts.bold, textColor=MISSING_COLOR
+            "PlanReactionMissing", parent=reaction_value, fontName=st.fonts.bold, textColor=layout.MISSING_COLOR
         ),
         sign_role=ParagraphStyle("PlanSignRole", parent=st.small, fontName=st.fonts.bold, fontSize=7.5),
         sign_name=ParagraphStyle("PlanSignName", parent=st.value, fontName=st.fonts.bold, fontSize=9.5, leading=12),
@@ -204,16 +198,6 @@ def _or(value: str | None, empty: str) -> str:
     return value.strip() if value and value.strip() else empty
 
 
-def _email(address: str, column: float) -> str:
-    """An e-mail address too wide for its column is broken after the "@", not inside a word."""
-    address = address.strip()
-    st = _styles().cell
-    if "@" in address and stringWidth(address, st.fontName, st.fontSize) > column - 2 * CELL_PADDING:
-        local, _, domain = address.partition("@")
-        return f"{local}@\n{domain}"
-    return address
-
-
 class _Grid(FlowingTable):
     """A ruled table whose header row repeats on the next page; ``lead`` is what must fit under the section
     heading: a short table whole, a longer one its header and first row."""
@@ -224,19 +208,7 @@ class _Grid(FlowingTable):
 def _grid(header: Sequence[str], rows: list[list[Any]], widths: Sequence[float]) -> _Grid:
     ts = _styles()
     data = [[_p(h, ts.head) for h in header], *rows]
-    style = TableStyle(
-        [
-            ("FONTNAME", (0, 0), (-1, -1), layout.styles().fonts.regular),
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ("BACKGROUND", (0, 0), (-1, 0), HEAD_FILL),
-            ("LINEBELOW", (0, 0), (-1, 0), 0.6, layout.RULE),
-            ("LINEBELOW", (0, 1), (-1, -1), 0.4, GRID),
-            ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING),
-            ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING),
-            ("TOPPADDING", (0, 0), (-1, -1), 1.4 * mm),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 1.6 * mm),
-        ]
-    )
+    style = layout.grid_style()
     # splitInRow: a row taller than a page (a very long remark) continues on the next page instead of failing.
     table = _Grid(data, colWidths=list(widths), repeatRows=1, hAlign="LEFT", splitInRow=1)
     table.setStyle(style)
@@ -361,7 +333,7 @@ def _parties(kind: PlanKind, parties: Sequence[Party]) -> list[Flowable]:
             _p(p.name.strip() or NOT_STATED, ts.cell_bold if p.name.strip() else ts.missing),
             _p(p.organisation.strip(), ts.cell),
             _p(p.phone.strip(), ts.cell),
-            _p(_email(p.email, widths[4]), ts.cell),
+            _p(layout.cell_email(p.email, widths[4]), ts.cell),
         ]
         for p in named
     ]
@@ -430,7 +402,7 @@ def _reaction(kind: PlanKind, content: PlanContent) -> list[Flowable]:
                 ("BACKGROUND", (0, 0), (-1, -1), REACTION_FILL),
                 ("BOX", (0, 0), (-1, -1), 1.4, layout.INK),
                 ("LINEBEFORE", (0, 0), (0, -1), 4, layout.INK),
-                ("LINEBELOW", (0, 0), (-1, 0), 0.5, GRID),
+                ("LINEBELOW", (0, 0), (-1, 0), 0.5, layout.GRID),
                 ("LEFTPADDING", (0, 0), (-1, -1), 3.5 * mm),
                 ("RIGHTPADDING", (0, 0), (-1, -1), 3.5 * mm),
                 ("TOPPADDING", (0, 0), (-1, -1), 2.4 * mm),
@@ -607,7 +579,7 @@ def _signatures(data: DischargePlanDocument, number: int) -> list[Flowable]:
         heights.append(None)
         for c in (0, 2):
             if rows[r][c] != "":
-                style.append(("BOX", (c, r), (c, r), 0.5, GRID))
+                style.append(("BOX", (c, r), (c, r), 0.5, layout.GRID))
     grid = FlowingTable(
         rows, colWidths=[SIGN_WIDTH, SIGN_GAP, SIGN_WIDTH], rowHeights=heights, hAlign="LEFT", style=TableStyle(style)
     )

@@ -14,6 +14,9 @@ Builders (all take plain text; markup characters are escaped here):
 - :func:`checkbox_grid` – ☒/☐ options in columns;
 - :func:`text_block` – free text of any length (paragraphs split across pages);
 - :func:`note` – a framed remark (e.g. the legal consequence of a færdigmelding);
+- :func:`grid_style`, the ``cell*`` styles and :func:`cell_email` – the ruled tables of the udskrivningsaftale,
+  the koordinationsplan and the referat (parties, offers, participants, agreements): a shaded header row, thin
+  rules between rows, small cell text and a bold red mark for what is missing;
 - :func:`signature_block` – lines for signature, name, title and date.
 
 Any text prints, however long: a word wider than its column is broken inside (``splitLongWords``), and a
@@ -43,6 +46,7 @@ from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
@@ -83,6 +87,11 @@ MUTED = colors.HexColor("#555555")
 RULE = colors.HexColor("#9a9a9a")
 NOTE_FILL = colors.HexColor("#f2f2f2")
 MARKING_COLOR = colors.HexColor("#a40000")
+#: The ruled tables (:func:`grid_style`): header fill, the rules between rows, what is missing, cell padding.
+HEAD_FILL = colors.HexColor("#ededed")
+GRID = colors.HexColor("#c4c4c4")
+MISSING_COLOR = colors.HexColor("#a40000")
+CELL_PADDING = 1.6 * mm
 
 #: A value longer than this is set under its label, where it can flow onto the next page.
 LONG_VALUE_CHARS = 350
@@ -156,6 +165,10 @@ class Styles:
     note: ParagraphStyle
     small: ParagraphStyle
     small_right: ParagraphStyle
+    cell: ParagraphStyle  # the text in a ruled table (grid_style)
+    cell_head: ParagraphStyle  # its header row
+    cell_bold: ParagraphStyle
+    cell_missing: ParagraphStyle  # "Mangler" / "Ikke angivet" where something must be filled in
 
 
 @cache
@@ -174,19 +187,27 @@ def styles() -> Styles:
     def derive(name: str, **kw: Any) -> ParagraphStyle:
         return ParagraphStyle(name, parent=base, **kw)
 
+    value = derive("KoordinatorValue")
+    cell = ParagraphStyle("KoordinatorCell", parent=value, fontSize=8.5, leading=11)
     return Styles(
         fonts=fonts,
         title=derive("KoordinatorTitle", fontName=fonts.bold, fontSize=15, leading=19, spaceAfter=2),
         subtitle=derive("KoordinatorSubtitle", fontSize=9, leading=12, textColor=MUTED, spaceAfter=2),
         section=derive("KoordinatorSection", fontName=fonts.bold, fontSize=11, leading=14, spaceBefore=0, spaceAfter=0),
         label=derive("KoordinatorLabel", fontSize=9, leading=13, textColor=MUTED),
-        value=derive("KoordinatorValue"),
+        value=value,
         body=derive("KoordinatorBody", spaceAfter=5),
         checkbox=derive("KoordinatorCheckbox"),
         checkbox_chosen=derive("KoordinatorCheckboxChosen", fontName=fonts.bold),
         note=derive("KoordinatorNote", fontSize=9, leading=12.5),
         small=derive("KoordinatorSmall", fontSize=7.5, leading=9.5, textColor=MUTED),
         small_right=derive("KoordinatorSmallRight", fontSize=7.5, leading=9.5, textColor=MUTED, alignment=TA_RIGHT),
+        cell=cell,
+        cell_head=ParagraphStyle("KoordinatorCellHead", parent=cell, fontName=fonts.bold, fontSize=8, leading=10),
+        cell_bold=ParagraphStyle("KoordinatorCellBold", parent=cell, fontName=fonts.bold),
+        cell_missing=ParagraphStyle(
+            "KoordinatorCellMissing", parent=cell, fontName=fonts.bold, textColor=MISSING_COLOR
+        ),
     )
 
 
@@ -385,6 +406,34 @@ def note(text: str) -> Table:
         )
     )
     return table
+
+
+def grid_style() -> TableStyle:
+    """A ruled table: the header row (row 0) shaded with a rule under it, a thin rule under every other row,
+    text at the top of its cell. Give the table ``repeatRows=1`` so the header is repeated on the next page."""
+    return TableStyle(
+        [
+            ("FONTNAME", (0, 0), (-1, -1), styles().fonts.regular),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("BACKGROUND", (0, 0), (-1, 0), HEAD_FILL),
+            ("LINEBELOW", (0, 0), (-1, 0), 0.6, RULE),
+            ("LINEBELOW", (0, 1), (-1, -1), 0.4, GRID),
+            ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING),
+            ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING),
+            ("TOPPADDING", (0, 0), (-1, -1), 1.4 * mm),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 1.6 * mm),
+        ]
+    )
+
+
+def cell_email(address: str, column: float) -> str:
+    """An e-mail address too wide for its ``column`` of a ruled table is broken after the "@", not inside a word."""
+    address = address.strip()
+    st = styles().cell
+    if "@" in address and stringWidth(address, st.fontName, st.fontSize) > column - 2 * CELL_PADDING:
+        local, _, domain = address.partition("@")
+        return f"{local}@\n{domain}"
+    return address
 
 
 class WholeTable(FlowingTable):

@@ -31,11 +31,9 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import CondPageBreak, Flowable, Paragraph, TableStyle
+from reportlab.platypus import CondPageBreak, Flowable, Paragraph
 
 from coordinator_app.documents import layout
 from coordinator_app.documents.layout import (
@@ -91,11 +89,6 @@ DISTRIBUTION_NOTE = "Referatet sendes til mødets deltagere. Andre modtagere kun
 
 WEEKDAYS = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")
 
-MISSING_COLOR = colors.HexColor("#a40000")
-HEAD_FILL = colors.HexColor("#ededed")
-GRID = colors.HexColor("#c4c4c4")
-CELL_PADDING = 1.6 * mm
-
 
 # -- styles ----------------------------------------------------------------------------------------
 
@@ -113,13 +106,14 @@ class _TableStyles:
 @cache
 def _styles() -> _TableStyles:
     st = layout.styles()
-    cell = ParagraphStyle("ReferatCell", parent=st.value, fontSize=8.5, leading=11)
     return _TableStyles(
-        head=ParagraphStyle("ReferatHead", parent=cell, fontName=st.fonts.bold, fontSize=8, leading=10),
-        cell=cell,
-        cell_bold=ParagraphStyle("ReferatCellBold", parent=cell, fontName=st.fonts.bold),
-        cell_small=ParagraphStyle("ReferatCellSmall", parent=cell, fontSize=7.5, leading=9.5, textColor=layout.MUTED),
-        missing=ParagraphStyle("ReferatMissing", parent=cell, fontName=st.fonts.bold, textColor=MISSING_COLOR),
+        head=st.cell_head,
+        cell=st.cell,
+        cell_bold=st.cell_bold,
+        cell_small=ParagraphStyle(
+            "ReferatCellSmall", parent=st.cell, fontSize=7.5, leading=9.5, textColor=layout.MUTED
+        ),
+        missing=st.cell_missing,
         hp_note=ParagraphStyle(
             "ReferatHpNote", parent=st.small, fontSize=8, leading=10.5, spaceAfter=3, keepWithNext=1
         ),
@@ -141,19 +135,7 @@ def _grid(header: Sequence[str], rows: list[list[Any]], widths: Sequence[float])
     (which may split inside, see ``layout.FlowingTable``) the first ``LONG_ROW``."""
     ts = _styles()
     data = [[_p(h, ts.head) for h in header], *rows]
-    style = TableStyle(
-        [
-            ("FONTNAME", (0, 0), (-1, -1), layout.styles().fonts.regular),
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ("BACKGROUND", (0, 0), (-1, 0), HEAD_FILL),
-            ("LINEBELOW", (0, 0), (-1, 0), 0.6, layout.RULE),
-            ("LINEBELOW", (0, 1), (-1, -1), 0.4, GRID),
-            ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING),
-            ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING),
-            ("TOPPADDING", (0, 0), (-1, -1), 1.4 * mm),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 1.6 * mm),
-        ]
-    )
+    style = layout.grid_style()
     table = FlowingTable(data, colWidths=list(widths), repeatRows=1, hAlign="LEFT")
     table.setStyle(style)
 
@@ -188,16 +170,6 @@ def _heading(text: str, number: int | None, body: list[Flowable]) -> list[Flowab
     if lead > FRAME_HEIGHT:  # never more than a page holds (a page break at the top of a page leaves it empty)
         lead = LONG_ROW
     return [CondPageBreak(lead), heading, *body]
-
-
-def _email(address: str, column: float) -> str:
-    """An e-mail address too wide for its column is broken after the "@", not inside a word."""
-    address = address.strip()
-    st = _styles().cell
-    if "@" in address and stringWidth(address, st.fontName, st.fontSize) > column - 2 * CELL_PADDING:
-        local, _, domain = address.partition("@")
-        return f"{local}@\n{domain}"
-    return address
 
 
 def _muted(text: str) -> Paragraph:
@@ -293,7 +265,7 @@ def _participants_table(participants: Sequence[Participant]) -> list[Flowable]:
                 ),
                 _p(p.organisation, ts.cell),
                 _p(SECTOR_LABELS.get(p.sector, str(p.sector)), ts.cell),
-                _stack((p.phone, ts.cell), (_email(p.email, widths[3]), ts.cell)),
+                _stack((p.phone, ts.cell), (layout.cell_email(p.email, widths[3]), ts.cell)),
                 _p("Til stede" if p.present else "Afbud", ts.cell if p.present else ts.cell_bold),
             ]
         )
@@ -399,7 +371,7 @@ def _distribution(participants: Sequence[Participant]) -> list[Flowable]:
         [
             _p(p.name, ts.cell_bold),
             _p(p.organisation, ts.cell),
-            _p(_email(p.email, widths[2]) or "Ingen e-mail", ts.cell),
+            _p(layout.cell_email(p.email, widths[2]) or "Ingen e-mail", ts.cell),
         ]
         for p in present
     ]

@@ -44,6 +44,12 @@ PLAN_DOCUMENT_KIND = {  # ArchivedDocument.kind of each plan kind
 }
 
 
+def is_plan_document(document_kind: str) -> bool:
+    """Is an archived document (``ArchivedDocument.kind``) a plan's PDF? Such a PDF is not issued again as it
+    was: the plan is revised and issued as a new version (E3), from its editor."""
+    return document_kind in PLAN_DOCUMENT_KIND.values()
+
+
 PLAN_TITLES: dict[PlanKind, str] = {
     PlanKind.UDSKRIVNINGSAFTALE: "Udskrivningsaftale",
     PlanKind.KOORDINATIONSPLAN: "Koordinationsplan",
@@ -82,6 +88,11 @@ class Requirement:
     @property
     def required(self) -> bool:
         return self.kind is not None
+
+    @property
+    def suggested_kind(self) -> PlanKind:
+        """The kind a new plan is made as: the required one, else an udskrivningsaftale (the patient takes part)."""
+        return self.kind or PlanKind.UDSKRIVNINGSAFTALE
 
 
 def requirement(facts: PlanFacts) -> Requirement:
@@ -136,6 +147,17 @@ PARTY_ROLE_LABELS: dict[PartyRole, str] = {
 }
 
 
+def takes_patient_agreement(kind: PlanKind) -> bool:
+    """§ 13 a: the patient is a party to an udskrivningsaftale and agrees to it; a koordinationsplan is made
+    without the patient (§ 13 b), so it has neither a patient party nor the patient's agreement."""
+    return kind is PlanKind.UDSKRIVNINGSAFTALE
+
+
+def party_roles(kind: PlanKind) -> tuple[PartyRole, ...]:
+    """The roles a party of a plan of ``kind`` can have (no patient in a koordinationsplan, § 13 b)."""
+    return tuple(r for r in PartyRole if r is not PartyRole.PATIENT or takes_patient_agreement(kind))
+
+
 @dataclass(frozen=True, slots=True)
 class Party:
     role: PartyRole
@@ -162,6 +184,24 @@ class SentTo:
     recipient: str
     sent_on: date | None = None
     with_epikrise: bool = False
+
+
+def usual_recipients(parties: Iterable[Party], listed: Iterable[str] = ()) -> tuple[SentTo, ...]:
+    """Who a plan is usually sent to: the egen læge (with the epikrise) and the kommune among ``parties``, each
+    named "Name (Organisation)" or by the organisation alone, and each once – not again if already ``listed``
+    (compared without case). Not yet sent (``sent_on`` is ``None``)."""
+    have = {name.strip().casefold() for name in listed}
+    out = []
+    for party in parties:
+        if party.role not in (PartyRole.EGEN_LAEGE, PartyRole.KOMMUNE):
+            continue
+        name = " ".join([party.name, f"({party.organisation})" if party.name else party.organisation]).strip()
+        name = name.removesuffix("()").strip()
+        if not name or name.casefold() in have:
+            continue
+        have.add(name.casefold())
+        out.append(SentTo(name, None, party.role is PartyRole.EGEN_LAEGE))
+    return tuple(out)
 
 
 @dataclass(frozen=True, slots=True)
@@ -382,11 +422,20 @@ class PlanVersion:
     action: str = ""  # Danish, what the save was: "Oprettet", "Gemt", "Sat i kraft", "Afsluttet: …"
 
 
+#: The states of a plan that has stopped (E3): ended by hand, expired, or ended at a readmission.
+ENDED_STATES = frozenset({PlanState.AFSLUTTET, PlanState.UDLOEBET, PlanState.OPHOERT_GENINDLAEGGELSE})
+
+
 @dataclass(frozen=True, slots=True)
 class Lifecycle:
     state: PlanState
     ended_on: date | None  # the day it stopped (UDLOEBET: the day after the end date)
     label: str  # Danish, e.g. "Udløbet 31-12-2026"
+
+    @property
+    def ended(self) -> bool:
+        """The plan has stopped (E3): it can be neither ended nor revised as a new version; a new plan is made."""
+        return self.state in ENDED_STATES
 
 
 def lifecycle(plan: DischargePlan, today: date, readmitted_on: date | None = None) -> Lifecycle:
@@ -435,6 +484,10 @@ class PlanOverview:
     missing: bool  # required, and nothing in force (or coming into force) for this admission
     warning: str | None  # Danish, shown prominently; None when all is well
     due: date | None  # the E1/E2 deadline day (planned discharge, else expected færdigbehandlet)
+
+    def late(self, today: date, *, discharged: date | None) -> bool:
+        """E1/E2: the deadline day has come, or the patient has been discharged (with or without the plan)."""
+        return discharged is not None or (self.due is not None and self.due <= today)
 
 
 def overview(

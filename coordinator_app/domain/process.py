@@ -152,6 +152,16 @@ def effective_events(events: Iterable[Event]) -> list[Event]:
     return kept
 
 
+def correction_refusal(event: Event, history: Iterable[Event]) -> str | None:
+    """Why ``event`` cannot be corrected (Danish), ``None`` when it can: an event is corrected once, and a
+    correction is not corrected (the history keeps both; a mistaken correction is a matter for a note)."""
+    if event.id is None or any(e.corrects_event_id == event.id for e in history):
+        return "Hændelsen er allerede korrigeret."
+    if event.kind is K.CORRECTION:
+        return "En korrektion kan ikke korrigeres her."
+    return None
+
+
 def _reason(state: ProcessState, kind: EventKind) -> str | None:
     """Danish reason ``kind`` is not allowed in ``state`` (``None`` when it is); dates not checked."""
     if kind is K.CORRECTION:

@@ -13,16 +13,23 @@ support is expected at discharge. ``decide`` is made at admission, so it knows o
   recorded.
 * **Færdigmelding** (B5) is due when the patient is færdigbehandlet: the step carries the expected date
   (``None`` when not yet judged); it is a medical judgement, so this is a plan, not a promise.
+
+The questions themselves (``Question``, ``ScenarioChoices``): which one follows which answer, what the answers
+given so far decide, and which of them count. The scenario wizard asks them one per page and shows what this
+module and ``ScenarioService`` decide; it decides nothing itself.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
 from typing import Any
 
 from coordinator_app.domain.errors import ValidationError
+from coordinator_app.domain.model import Event, EventKind
+from coordinator_app.domain.process import effective_events
 from coordinator_app.domain.rules import DEFAULT_SETTINGS, RuleSettings, apply_offset
 from coordinator_app.domain.special_groups import recipient_role
 from coordinator_app.domain.workdays import WorkCalendar
@@ -41,6 +48,25 @@ SCENARIO_LABELS: dict[int | None, str] = {
     3: "Scenarie 3: ingen indsats, kan få behov",
     None: "Intet scenarie: ingen indsats og intet behov",
 }
+
+
+#: The scenarios with a B4/B5 branch: only there is it asked whether the patient can be discharged before the
+#: indsats is in place.
+BRANCHED_SCENARIOS = frozenset({2, 3})
+
+
+def scenario_for(*, has_indsats: bool, need_greater: bool, may_need_support: bool) -> int | None:
+    """B1–B3: 1 = indsats, unchanged need; 2 = indsats, greater need; 3 = no indsats, may need; else none."""
+    if has_indsats:
+        return 2 if need_greater else 1
+    return 3 if may_need_support else None
+
+
+def branch_for(scenario: int | None, *, can_discharge_before_support: bool) -> str | None:
+    """B4 (can be discharged before the indsats is in place) or B5 (cannot) in scenarios 2 and 3; else ``None``."""
+    if scenario in BRANCHED_SCENARIOS:
+        return "B4" if can_discharge_before_support else "B5"
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,16 +107,14 @@ class ScenarioAnswers:
     @property
     def scenario(self) -> int | None:
         """B1–B3: 1 = indsats, unchanged need; 2 = indsats, greater need; 3 = no indsats, may need."""
-        if self.has_indsats:
-            return 2 if self.need_greater else 1
-        return 3 if self.may_need_support else None
+        return scenario_for(
+            has_indsats=self.has_indsats, need_greater=self.need_greater, may_need_support=self.may_need_support
+        )
 
     @property
     def branch(self) -> str | None:
         """``"B4"`` or ``"B5"`` for scenarios 2 and 3; ``None`` otherwise."""
-        if self.scenario in (2, 3):
-            return "B4" if self.can_discharge_before_support else "B5"
-        return None
+        return branch_for(self.scenario, can_discharge_before_support=self.can_discharge_before_support)
 
     @classmethod
     def from_mapping(cls, admitted: date, data: Mapping[str, Any]) -> ScenarioAnswers:
@@ -161,3 +185,110 @@ def decide(answers: ScenarioAnswers, cal: WorkCalendar, settings: RuleSettings |
         Step("faerdigmelding", expected, "B5", notify),
     )
     return ScenarioPlan(scenario, "B5", steps)
+
+
+# -- the questions, one at a time (A1, B1–B5) ------------------------------------------------------
+
+
+class Question(StrEnum):
+    """The questions that decide the scenario; the value is the answer's key in the stored answers."""
+
+    HAS_INDSATS = "has_indsats"  # A1: does the patient have a municipal indsats today?
+    NEED_GREATER = "need_greater"  # B1/B2: with an indsats, is the need at discharge greater?
+    MAY_NEED_SUPPORT = "may_need_support"  # B3: without one, may the patient need support?
+    CAN_DISCHARGE_BEFORE_SUPPORT = "can_discharge_before_support"  # B4/B5
+
+
+def _answer(value: Any) -> bool | None:
+    return None if value is None else bool(value)
+
+
+@dataclass(frozen=True, slots=True)
+class ScenarioChoices:
+    """The answers given so far, ``None`` where a question is not answered.
+
+    An answer to a question the other answers skip is kept (going back and choosing again brings it back)
+    but does not count: an unanswered or skipped question counts as "no" – and B4/B5 as B4, no varsling.
+    """
+
+    has_indsats: bool | None = None
+    need_greater: bool | None = None
+    may_need_support: bool | None = None
+    can_discharge_before_support: bool | None = None
+
+    @classmethod
+    def stored(cls, data: Mapping[str, Any] | None, scenario: int | None) -> ScenarioChoices:
+        """The answers of the last assessment (``Admission.scenario_answers`` and ``scenario``). The B4/B5 answer
+        counts only if that question was asked then: it is stored as ``True`` when it was not."""
+        data = data or {}
+        asked = scenario in BRANCHED_SCENARIOS or data.get("branch") in ("B4", "B5")
+        return cls(
+            has_indsats=_answer(data.get(Question.HAS_INDSATS.value)),
+            need_greater=_answer(data.get(Question.NEED_GREATER.value)),
+            may_need_support=_answer(data.get(Question.MAY_NEED_SUPPORT.value)),
+            can_discharge_before_support=(
+                _answer(data.get(Question.CAN_DISCHARGE_BEFORE_SUPPORT.value)) if asked else None
+            ),
+        )
+
+    @property
+    def scenario(self) -> int | None:
+        return scenario_for(
+            has_indsats=bool(self.has_indsats),
+            need_greater=bool(self.need_greater),
+            may_need_support=bool(self.may_need_support),
+        )
+
+    @property
+    def branch(self) -> str | None:
+        return branch_for(self.scenario, can_discharge_before_support=self.can_discharge_before_support is not False)
+
+    @property
+    def needs_expected_date(self) -> bool:
+        """B5: the varsling deadline is counted back from the expected færdigbehandlet date. Elsewhere nothing is
+        varslet, and the date is optional (kept on the admission for a later change of scenario)."""
+        return self.branch == "B5"
+
+    def next_question(self, after: Question) -> Question | None:
+        """The question that follows the answer to ``after``; ``None`` when the scenario and branch are decided."""
+        if after is Question.HAS_INDSATS:
+            return Question.MAY_NEED_SUPPORT if self.has_indsats is False else Question.NEED_GREATER
+        if after in (Question.NEED_GREATER, Question.MAY_NEED_SUPPORT) and self.scenario in BRANCHED_SCENARIOS:
+            return Question.CAN_DISCHARGE_BEFORE_SUPPORT
+        return None
+
+    def counted(self) -> tuple[bool, bool, bool, bool]:
+        """The answers that count, in ``Question`` order: a skipped question gets its "no" (B4/B5: ``True``,
+        can be discharged – nothing to varsle). What an assessment stores."""
+        has_indsats = bool(self.has_indsats)
+        return (
+            has_indsats,
+            has_indsats and bool(self.need_greater),
+            not has_indsats and bool(self.may_need_support),
+            self.branch != "B5",
+        )
+
+
+def plan_notes(
+    branch: str | None, expected: date | None, *, wants_to_leave: bool, consent_given: bool
+) -> tuple[str, ...]:
+    """What the plan for these answers cannot do yet, in Danish: B8 without consent, B5 without a date."""
+    notes = []
+    if wants_to_leave and not consent_given:
+        notes.append("B8: uden samtykke må kommunen ikke orienteres om patienten, der ønsker udskrivning.")
+    if branch == "B5" and expected is None:
+        notes.append("B5: uden forventet færdigbehandlet-dato kan varslingsfristen ikke beregnes endnu.")
+    return tuple(notes)
+
+
+def expected_judged_by(expected: date | None, events: Iterable[Event]) -> str:
+    """B5: who judged the admission's current expected færdigbehandlet date – the doctor named on the latest
+    (uncorrected) judgement, if that judgement gave this date; ``""`` otherwise."""
+    if expected is None:
+        return ""
+    for event in reversed(effective_events(events)):
+        if event.kind is EventKind.EXPECTED_FAERDIGBEHANDLET:
+            if event.data.get("date") == expected.isoformat():
+                return str(event.data.get("by") or "")
+            return ""
+    return ""

@@ -55,6 +55,19 @@ def contact_role(admission: Admission) -> str:
     return recipient_role(homeless=admission.flags.homeless, handlekommune_known=known)
 
 
+def contact_kommune(admission: Admission, *, homeless: bool) -> str | None:
+    """A5, B5: the kommunekode the center contacts (consent, orientering) if the patient is (not) ``homeless`` –
+    an answer not yet saved on the admission; ``None`` when that kommune is not recorded."""
+    role = recipient_role(homeless=homeless, handlekommune_known=admission.handlekommune is not None)
+    return recipient_kommune(admission, role)
+
+
+def homeless_kommune_known(admission: Admission) -> bool:
+    """A5, B5: a homeless patient is contacted through the opholdskommune or the handlekommune – is either
+    recorded on the admission?"""
+    return bool(admission.opholdskommune or admission.handlekommune)
+
+
 def notify_role(admission: Admission) -> str:
     """B5: the role a varsling/færdigmelding goes to."""
     return recipient_role(homeless=admission.flags.homeless, b5=True)

@@ -17,7 +17,7 @@ from coordinator_app.domain.access import Permission, denial_message
 from coordinator_app.domain.audit import AuditAction
 from coordinator_app.domain.errors import ProcessError, ValidationError
 from coordinator_app.domain.model import EVENT_LABELS, Channel, Event, EventKind
-from coordinator_app.domain.process import allowed_actions, check_transition, replay
+from coordinator_app.domain.process import allowed_actions, check_transition, correction_refusal, replay
 from coordinator_app.domain.special_groups import recipient_kommune
 from coordinator_app.domain.workdays import local_date
 from coordinator_app.services.admissions import Changes
@@ -172,10 +172,9 @@ class NotificationService:
             events = EventRepository(session)
             target = events.get(event_id)
             history = events.for_admission(target.admission_id)
-            if any(e.corrects_event_id == event_id for e in history):
-                raise ValidationError("Hændelsen er allerede korrigeret.", field="event")
-            if target.kind is EventKind.CORRECTION:
-                raise ValidationError("En korrektion kan ikke korrigeres her.", field="event")
+            refusal = correction_refusal(target, history)
+            if refusal is not None:
+                raise ValidationError(refusal, field="event")
             require(self._ctx, permission_for(target.kind))  # before any write: as sending it, or editing
             admissions = AdmissionRepository(session)
             admission = admissions.get(target.admission_id)

@@ -16,8 +16,8 @@ from coordinator_app.domain.errors import ValidationError
 from coordinator_app.domain.model import AdmissionFlags, ConsentMethod, Event, EventKind
 from coordinator_app.domain.process import replay
 from coordinator_app.domain.rules import RuleSettings
-from coordinator_app.domain.scenarios import SCENARIO_LABELS, ScenarioAnswers, ScenarioPlan, decide
-from coordinator_app.domain.special_groups import recipient_kommune
+from coordinator_app.domain.scenarios import SCENARIO_LABELS, ScenarioAnswers, ScenarioChoices, ScenarioPlan, decide
+from coordinator_app.domain.special_groups import homeless_kommune_known, recipient_kommune
 from coordinator_app.services.admissions import Changes
 from coordinator_app.services.consent import ConsentInput, ConsentService
 from coordinator_app.services.context import ServiceContext, require
@@ -44,6 +44,30 @@ class ScenarioAssessment:
     judged_by: str = ""  # B5: færdigbehandlet is a medical judgement — by whom
     flags: AdmissionFlags = dataclasses.field(default_factory=AdmissionFlags)
     consent: ConsentInput | None = None  # F1: consent given now (to whom, how)
+
+    @classmethod
+    def from_choices(
+        cls,
+        choices: ScenarioChoices,
+        *,
+        expected_faerdigbehandlet: date | None = None,
+        judged_by: str = "",
+        flags: AdmissionFlags | None = None,
+        consent: ConsentInput | None = None,
+    ) -> ScenarioAssessment:
+        """The wizard's answers as given: only those that count are kept (``ScenarioChoices.counted``), and who
+        judged the date only with a date."""
+        has_indsats, need_greater, may_need_support, can_discharge = choices.counted()
+        return cls(
+            has_indsats=has_indsats,
+            need_greater=need_greater,
+            may_need_support=may_need_support,
+            can_discharge_before_support=can_discharge,
+            expected_faerdigbehandlet=expected_faerdigbehandlet,
+            judged_by=judged_by.strip() if expected_faerdigbehandlet else "",
+            flags=flags if flags is not None else AdmissionFlags(),
+            consent=consent,
+        )
 
 
 @dataclass(frozen=True)
@@ -138,7 +162,7 @@ class ScenarioService:
             validation.check_admission_dates(
                 admission.admitted, None, assessment.expected_faerdigbehandlet, today=today
             )
-            if assessment.flags.homeless and not (admission.opholdskommune or admission.handlekommune):
+            if assessment.flags.homeless and not homeless_kommune_known(admission):
                 raise ValidationError(
                     "En hjemløs patient skal have en opholdskommune eller handlekommune (A5, B5). "
                     "Ret indlæggelsen først.",
@@ -208,5 +232,6 @@ __all__ = [
     "PlanStepView",
     "PlanView",
     "ScenarioAssessment",
+    "ScenarioChoices",
     "ScenarioService",
 ]

@@ -23,12 +23,16 @@ from coordinator_app.domain.discharge_plans import (
     SentTo,
     check_complete,
     content_from_meeting,
+    is_plan_document,
     lifecycle,
     next_plan_content,
     overview,
+    party_roles,
     plan_due,
     readmission_after,
     requirement,
+    takes_patient_agreement,
+    usual_recipients,
     validate_dates,
 )
 from coordinator_app.domain.errors import ValidationError
@@ -459,3 +463,61 @@ def test_e1_is_open_again_when_its_plan_is_ended_by_hand_before_discharge() -> N
 def test_a_koordinationsplan_leaves_the_patient_out() -> None:
     c = content_from_meeting(meeting(), kind=PLAN)
     assert PartyRole.PATIENT not in {p.role for p in c.parties}
+
+
+def test_a_plans_pdf_is_a_plan_document_and_is_not_issued_again_as_it_was() -> None:
+    assert is_plan_document("udskrivningsaftale") and is_plan_document("koordinationsplan")
+    assert not is_plan_document("varslingsblanket") and not is_plan_document("netvaerksmoede_referat")
+
+
+def test_a_stopped_plan_is_ended_and_can_be_neither_ended_nor_revised() -> None:
+    assert lifecycle(plan(), D(2027, 6, 1)).ended  # expired
+    assert lifecycle(plan(), D(2027, 2, 1), readmitted_on=D(2027, 1, 10)).ended
+    assert lifecycle(plan(PlanStatus.AFSLUTTET, ended_on=D(2027, 1, 5), ended_reason="Erstattet"), D(2027, 2, 1)).ended
+    assert lifecycle(plan(PlanStatus.AFSLUTTET), D(2027, 1, 1)).ended  # ended by hand, no date recorded
+    for running in (plan(), plan(PlanStatus.KLADDE)):
+        assert not lifecycle(running, D(2026, 12, 1)).ended
+    assert not lifecycle(plan(), D(2026, 11, 25)).ended  # coming into force
+
+
+def test_the_patient_is_a_party_and_agrees_only_to_an_udskrivningsaftale() -> None:
+    assert takes_patient_agreement(PlanKind.UDSKRIVNINGSAFTALE)
+    assert not takes_patient_agreement(PlanKind.KOORDINATIONSPLAN)
+    assert party_roles(PlanKind.UDSKRIVNINGSAFTALE) == tuple(PartyRole)
+    assert PartyRole.PATIENT not in party_roles(PlanKind.KOORDINATIONSPLAN)
+    assert len(party_roles(PlanKind.KOORDINATIONSPLAN)) == len(PartyRole) - 1
+
+
+def test_a_new_plan_is_of_the_required_kind_else_an_udskrivningsaftale() -> None:
+    assert requirement(PlanFacts()).suggested_kind is PlanKind.UDSKRIVNINGSAFTALE
+    assert requirement(PlanFacts(afsnit_v_support=True)).suggested_kind is PlanKind.UDSKRIVNINGSAFTALE
+    refuses = PlanFacts(afsnit_v_support=True, refuses_participation=True)
+    assert requirement(refuses).suggested_kind is PlanKind.KOORDINATIONSPLAN
+
+
+def test_the_usual_recipients_are_the_gp_with_the_epikrise_and_the_kommune_each_once() -> None:
+    parties = (
+        Party(PartyRole.PATIENT, "Testa Fiktivsen"),
+        Party(PartyRole.EGEN_LAEGE, "Lægehuset Prøvevej"),
+        Party(PartyRole.KOMMUNE, "Lone Fiktivsen", "Københavns Kommune"),
+        Party(PartyRole.KOMMUNE, "", "Socialpsykiatrien"),
+        Party(PartyRole.KOMMUNE, "", ""),
+        Party(PartyRole.EGEN_LAEGE, "lægehuset prøvevej"),
+    )
+    assert usual_recipients(parties) == (
+        SentTo("Lægehuset Prøvevej", None, True),
+        SentTo("Lone Fiktivsen (Københavns Kommune)", None, False),
+        SentTo("Socialpsykiatrien", None, False),
+    )
+    assert usual_recipients(parties, [" socialpsykiatrien "]) == (
+        SentTo("Lægehuset Prøvevej", None, True),
+        SentTo("Lone Fiktivsen (Københavns Kommune)", None, False),
+    )
+
+
+def test_the_plan_is_late_on_its_deadline_day_or_once_the_patient_has_left() -> None:
+    required = overview(PlanFacts(afsnit_v_support=True), [], D(2026, 11, 20), due=D(2026, 11, 24))
+    assert not required.late(D(2026, 11, 23), discharged=None)
+    assert required.late(D(2026, 11, 24), discharged=None)
+    assert required.late(D(2026, 11, 20), discharged=D(2026, 11, 20))
+    assert not overview(PlanFacts(), [], D(2026, 11, 20)).late(D(2030, 1, 1), discharged=None)  # no deadline

@@ -18,6 +18,7 @@ from coordinator_app.domain.process import (
     Status,
     allowed_actions,
     check_transition,
+    correction_refusal,
     effective_events,
     replay,
 )
@@ -243,3 +244,15 @@ def test_status_labels_are_danish() -> None:
         "Udskrevet",
     ]
     assert all(s.value.isascii() and s.value.islower() for s in Status)
+
+
+def test_an_event_is_corrected_once_and_a_correction_is_not_corrected() -> None:
+    sent = ev(K.VARSLING, date(2024, 5, 6))
+    note = ev(K.NOTE, date(2024, 5, 7))
+    assert sent.id is not None
+    correction = ev(K.CORRECTION, date(2024, 5, 8), corrects=sent.id)
+    history = [sent, note, correction]
+    assert correction_refusal(note, history) is None
+    assert correction_refusal(sent, history) == "Hændelsen er allerede korrigeret."
+    assert correction_refusal(correction, history) == "En korrektion kan ikke korrigeres her."
+    assert correction_refusal(sent, [sent, note]) is None

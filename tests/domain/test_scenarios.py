@@ -3,15 +3,28 @@
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from datetime import date, timedelta
 
 import pytest
+from engine_helpers import ev
 from hypothesis import given
 from hypothesis import strategies as st
 
 from coordinator_app.domain.errors import ValidationError
+from coordinator_app.domain.model import EventKind
 from coordinator_app.domain.rules import RuleSettings
-from coordinator_app.domain.scenarios import ScenarioAnswers, Step, decide
+from coordinator_app.domain.scenarios import (
+    Question,
+    ScenarioAnswers,
+    ScenarioChoices,
+    Step,
+    branch_for,
+    decide,
+    expected_judged_by,
+    plan_notes,
+    scenario_for,
+)
 from coordinator_app.domain.workdays import WorkCalendar
 
 D = date
@@ -200,3 +213,108 @@ def test_varsling_due_is_a_working_day_at_least_8_days_before(
         if step.kind == "varsling":
             assert step.due is not None and CAL.is_working_day(step.due)
             assert step.due <= admitted + timedelta(days=stay - 8)
+
+
+# -- the questions, one at a time (what the wizard asks the domain) ----------------------------------------------
+
+Q = Question
+
+
+@pytest.mark.parametrize(
+    ("choices", "path", "scenario", "branch"),
+    [
+        (ScenarioChoices(True, False), [Q.HAS_INDSATS, Q.NEED_GREATER], 1, None),
+        (
+            ScenarioChoices(True, True, None, False),
+            [Q.HAS_INDSATS, Q.NEED_GREATER, Q.CAN_DISCHARGE_BEFORE_SUPPORT],
+            2,
+            "B5",
+        ),
+        (
+            ScenarioChoices(False, None, True, True),
+            [Q.HAS_INDSATS, Q.MAY_NEED_SUPPORT, Q.CAN_DISCHARGE_BEFORE_SUPPORT],
+            3,
+            "B4",
+        ),
+        (ScenarioChoices(False, None, False), [Q.HAS_INDSATS, Q.MAY_NEED_SUPPORT], None, None),
+        # an answer the other answers skip does not count: no B4/B5 in scenario 1, no B3 with an indsats
+        (ScenarioChoices(True, False, True, False), [Q.HAS_INDSATS, Q.NEED_GREATER], 1, None),
+    ],
+)
+def test_the_questions_follow_the_answers_a1_b1_b5(
+    choices: ScenarioChoices, path: list[Question], scenario: int | None, branch: str | None
+) -> None:
+    asked = [Q.HAS_INDSATS]
+    while (following := choices.next_question(asked[-1])) is not None:
+        asked.append(following)
+    assert asked == path
+    assert (choices.scenario, choices.branch) == (scenario, branch)
+    assert choices.needs_expected_date is (branch == "B5")
+
+
+def test_unanswered_questions_count_as_no_and_b4() -> None:
+    assert ScenarioChoices().scenario is None
+    assert ScenarioChoices(True).scenario == 1
+    assert ScenarioChoices(True, True).branch == "B4"  # not answered yet: nothing to varsle
+    assert ScenarioChoices().next_question(Q.HAS_INDSATS) is Q.NEED_GREATER  # the first answer shown
+
+
+@pytest.mark.parametrize(
+    ("choices", "counted"),
+    [
+        (ScenarioChoices(True, True, True, False), (True, True, False, False)),
+        (ScenarioChoices(True, False, True, False), (True, False, False, True)),  # scenario 1: nothing to varsle
+        (ScenarioChoices(False, True, True, False), (False, False, True, False)),
+        (ScenarioChoices(False, True, False, False), (False, False, False, True)),
+        (ScenarioChoices(), (False, False, False, True)),
+    ],
+)
+def test_only_the_answers_that_count_are_stored(choices: ScenarioChoices, counted: tuple[bool, ...]) -> None:
+    assert choices.counted() == counted
+    has, greater, may, can = choices.counted()
+    answers = ScenarioAnswers(ADMITTED, has, greater, may, can, None)  # never contradictory
+    assert (answers.scenario, answers.branch) == (choices.scenario, choices.branch)
+
+
+@pytest.mark.parametrize(("has", "greater", "may", "can"), list(itertools.product((False, True), repeat=4)))
+def test_scenario_for_and_branch_for_are_the_answers_decision(has: bool, greater: bool, may: bool, can: bool) -> None:
+    if (greater and not has) or (may and has):
+        return
+    a = answers(has_indsats=has, need_greater=greater, may_need_support=may, can_discharge_before_support=can)
+    scenario = scenario_for(has_indsats=has, need_greater=greater, may_need_support=may)
+    assert (scenario, branch_for(scenario, can_discharge_before_support=can)) == (a.scenario, a.branch)
+    assert decide(a, CAL).branch == a.branch
+
+
+def test_stored_answers_bring_back_the_b4_b5_answer_only_where_it_was_asked() -> None:
+    b5 = {"has_indsats": True, "need_greater": True, "may_need_support": False, "can_discharge_before_support": False}
+    assert ScenarioChoices.stored(b5, 2) == ScenarioChoices(True, True, False, False)
+    assert ScenarioChoices.stored({**b5, "branch": "B5"}, None) == ScenarioChoices(True, True, False, False)
+    scenario_1 = {**b5, "need_greater": False, "can_discharge_before_support": True, "branch": None}
+    assert ScenarioChoices.stored(scenario_1, 1) == ScenarioChoices(True, False, False, None)
+    assert ScenarioChoices.stored({"has_indsats": False}, None) == ScenarioChoices(False)  # not asked then: None
+    assert ScenarioChoices.stored(None, None) == ScenarioChoices()
+
+
+def test_plan_notes_b8_without_consent_and_b5_without_a_date() -> None:
+    assert plan_notes("B5", None, wants_to_leave=True, consent_given=False) == (
+        "B8: uden samtykke må kommunen ikke orienteres om patienten, der ønsker udskrivning.",
+        "B5: uden forventet færdigbehandlet-dato kan varslingsfristen ikke beregnes endnu.",
+    )
+    assert plan_notes("B5", D(2024, 6, 14), wants_to_leave=True, consent_given=True) == ()
+    assert plan_notes("B4", None, wants_to_leave=False, consent_given=False) == ()
+    assert plan_notes(None, None, wants_to_leave=True, consent_given=True) == ()
+
+
+def test_the_doctor_who_judged_the_current_expected_date() -> None:
+    june_14, june_20 = D(2024, 6, 14), D(2024, 6, 20)
+    first = ev(EventKind.EXPECTED_FAERDIGBEHANDLET, D(2024, 5, 2), data={"date": june_14.isoformat(), "by": "Dr. A"})
+    later = ev(EventKind.EXPECTED_FAERDIGBEHANDLET, D(2024, 5, 9), data={"date": june_20.isoformat(), "by": "Dr. B"})
+    assert expected_judged_by(june_20, [first, later]) == "Dr. B"
+    assert expected_judged_by(june_14, [first, later]) == ""  # a later judgement gave another date
+    assert expected_judged_by(None, [first, later]) == ""
+    assert expected_judged_by(june_14, []) == ""
+    assert expected_judged_by(june_14, [first]) == "Dr. A"
+    assert later.id is not None
+    correction = ev(EventKind.CORRECTION, D(2024, 5, 10), corrects=later.id)
+    assert expected_judged_by(june_14, [first, later, correction]) == "Dr. A"  # the later one was a mistake

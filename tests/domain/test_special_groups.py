@@ -10,7 +10,13 @@ from engine_helpers import admission, ev, milestone
 from coordinator_app.domain.deadlines import compute_deadlines
 from coordinator_app.domain.model import DeadlineState, Event, EventKind
 from coordinator_app.domain.rules import Milestone
-from coordinator_app.domain.special_groups import recipient_kommune, recipient_role, reminders
+from coordinator_app.domain.special_groups import (
+    contact_kommune,
+    homeless_kommune_known,
+    recipient_kommune,
+    recipient_role,
+    reminders,
+)
 from coordinator_app.domain.workdays import WorkCalendar
 
 K = EventKind
@@ -43,6 +49,20 @@ def test_recipient_kommune_looks_up_the_code() -> None:
         "185",
         None,
     ]
+
+
+def test_the_kommune_contacted_follows_the_homeless_answer_a5() -> None:
+    both = admission(ADMITTED, opholdskommune="147", handlekommune="185")
+    assert contact_kommune(both, homeless=False) == "101"
+    assert contact_kommune(both, homeless=True) == "185"  # A5: the handlekommune when known
+    assert contact_kommune(admission(ADMITTED, opholdskommune="147"), homeless=True) == "147"
+    assert contact_kommune(admission(ADMITTED), homeless=True) is None  # not recorded
+
+
+def test_a_homeless_patient_needs_an_opholdskommune_or_handlekommune() -> None:
+    assert not homeless_kommune_known(admission(ADMITTED))
+    assert homeless_kommune_known(admission(ADMITTED, opholdskommune="147"))
+    assert homeless_kommune_known(admission(ADMITTED, handlekommune="185"))
 
 
 @pytest.mark.parametrize(

@@ -14,6 +14,8 @@ from PySide6.QtCore import QPoint, QSize, Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QImage
 from PySide6.QtWidgets import QMainWindow, QMenu, QPushButton
 
+import coordinator_app.ui.patients.scenario_pages as scenario_pages
+import coordinator_app.ui.patients.scenario_plan_page as scenario_plan_page
 import coordinator_app.ui.patients.scenario_wizard as scenario_wizard
 from coordinator_app import __version__
 from coordinator_app.domain.scenarios import ScenarioAnswers, decide
@@ -145,14 +147,17 @@ def test_a_missing_guide_says_so_in_danish(qtbot, tmp_path: Path):
 
 # -- the guide keeps up with the wizard ------------------------------------------------------------------
 def _wizard_rule_ids() -> set[str]:
-    """Every rule ID the scenario wizard shows: its texts, the special-group boxes, and the plans it can give."""
-    tree = ast.parse(Path(scenario_wizard.__file__).read_text(encoding="utf-8"))
-    ids = {
-        m
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Constant) and isinstance(node.value, str)
-        for m in RULE_ID.findall(node.value)
-    }
+    """Every rule ID the scenario wizard shows: its texts (the wizard and its pages), the special-group boxes, and
+    the plans it can give."""
+    ids: set[str] = set()
+    for module in (scenario_wizard, scenario_pages, scenario_plan_page):
+        tree = ast.parse(Path(module.__file__ or "").read_text(encoding="utf-8"))
+        ids |= {
+            m
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Constant) and isinstance(node.value, str)
+            for m in RULE_ID.findall(node.value)
+        }
     ids |= {m for _name, label in FLAG_LABELS for m in RULE_ID.findall(label)}
     cal = WorkCalendar()
     for has, greater, may, can, homeless in itertools.product((False, True), repeat=5):

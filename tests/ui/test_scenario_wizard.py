@@ -21,8 +21,9 @@ from coordinator_app.services.consent import ConsentService
 from coordinator_app.services.context import ServiceContext, fixed_clock
 from coordinator_app.services.scenario import ScenarioService
 from coordinator_app.ui.common.widgets import cell
+from coordinator_app.ui.patients.scenario_pages import _Page
+from coordinator_app.ui.patients.scenario_plan_page import NO_DATE
 from coordinator_app.ui.patients.scenario_wizard import (
-    NO_DATE,
     PAGE_CONSENT,
     PAGE_DISCHARGE,
     PAGE_EXPECTED,
@@ -32,7 +33,6 @@ from coordinator_app.ui.patients.scenario_wizard import (
     PAGE_PLAN,
     PAGE_SUPPORT,
     ScenarioWizard,
-    _Page,
     open_scenario_wizard,
 )
 

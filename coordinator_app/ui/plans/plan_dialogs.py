@@ -2,189 +2,33 @@
 plan, or pulled from a netværksmøde), open the editor, end a plan with a reason, and list its versions.
 
 ``PlanActions`` is wired once by the main window; it tells it when an admission changed so the list (the next
-deadline: E1/E2) and the details are refreshed.
+deadline: E1/E2) and the details are refreshed. The dialogs it opens are in ``plan_new_dialog`` (Ny aftale eller
+plan), ``plan_versions_dialog`` (Versioner) and ``plan_editor``; they stay importable from here.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QButtonGroup,
-    QComboBox,
-    QDialog,
-    QDialogButtonBox,
-    QGridLayout,
-    QGroupBox,
-    QHeaderView,
-    QInputDialog,
-    QMessageBox,
-    QRadioButton,
-    QTableWidget,
-    QTableWidgetItem,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QDialog, QInputDialog, QMessageBox, QWidget
 
-from coordinator_app.domain.discharge_plans import (
-    LEGAL_REFERENCES,
-    PLAN_TITLES,
-    PlanKind,
-    PlanStatus,
-    PlanVersion,
-)
+from coordinator_app.domain.discharge_plans import PLAN_TITLES, PlanStatus
 from coordinator_app.domain.errors import ConflictError, KoordinatorError, ValidationError
 from coordinator_app.domain.model import PlanFacts
 from coordinator_app.services.audit import LastChange
 from coordinator_app.services.plans import PlanPanel, PlanService
 from coordinator_app.ui.common.conflict_dialog import ConflictChoice, ConflictDialog, changed_by_text, differences
 from coordinator_app.ui.common.errors import show_error
-from coordinator_app.ui.common.style import INFO_STYLE, MUTED, WARNING_STYLE, text_label
 from coordinator_app.ui.plans.plan_conflict import FACT_LABELS, facts_values, merged_facts, plan_conflict_dialog
 from coordinator_app.ui.plans.plan_editor import PlanEditorDialog, open_plan_editor
 from coordinator_app.ui.plans.plan_form import DEFINITE
+from coordinator_app.ui.plans.plan_new_dialog import NewPlanDialog
 from coordinator_app.ui.plans.plan_tab import PlanTab
+from coordinator_app.ui.plans.plan_versions_dialog import VersionsDialog
 
-COPENHAGEN = ZoneInfo("Europe/Copenhagen")
-STATUS_LABELS = {PlanStatus.KLADDE: "Kladde", PlanStatus.I_KRAFT: "I kraft", PlanStatus.AFSLUTTET: "Afsluttet"}
-
-
-class NewPlanDialog(QDialog):
-    """Which kind (the required one preselected) and where the content comes from."""
-
-    def __init__(self, panel: PlanPanel, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(f"Ny aftale eller plan – {panel.patient_name}")
-        self.setMinimumWidth(620)
-        req = panel.overview.requirement
-        kind = req.kind or PlanKind.UDSKRIVNINGSAFTALE
-        self._has_meetings = bool(panel.meetings)
-        self._has_previous = panel.previous is not None
-
-        reason = text_label(req.reason, INFO_STYLE if req.required else MUTED)
-        self.aftale = QRadioButton(f"&Udskrivningsaftale ({LEGAL_REFERENCES[PlanKind.UDSKRIVNINGSAFTALE]})")
-        self.plan = QRadioButton(
-            f"&Koordinationsplan ({LEGAL_REFERENCES[PlanKind.KOORDINATIONSPLAN]}) – uden patienten"
-        )
-        (self.aftale if kind is PlanKind.UDSKRIVNINGSAFTALE else self.plan).setChecked(True)
-        kinds = QButtonGroup(self)
-        kinds.addButton(self.aftale)
-        kinds.addButton(self.plan)
-        kind_box = QGroupBox("Type")
-        kl = QVBoxLayout(kind_box)
-        kl.addWidget(self.aftale)
-        kl.addWidget(self.plan)
-
-        self.from_meeting = QRadioButton("Hent fra &netværksmøde:")
-        self.meeting = QComboBox()
-        for m in panel.meetings:
-            self.meeting.addItem(f"{m.label} · {m.agreements} aftale{'r' if m.agreements != 1 else ''}", m.meeting_id)
-        self.copy_previous = QRadioButton("&Kopiér fra forrige plan")
-        self.blank = QRadioButton("&Start med afdeling, kommune og egen læge udfyldt")
-        sources = QButtonGroup(self)
-        source_box = QGroupBox("Indhold")
-        sl = QGridLayout(source_box)
-        row = 0
-        if panel.meetings:
-            sources.addButton(self.from_meeting)
-            sl.addWidget(self.from_meeting, row, 0)
-            sl.addWidget(self.meeting, row, 1)
-            self.meeting.setEnabled(True)
-            self.from_meeting.toggled.connect(self.meeting.setEnabled)
-            row += 1
-        if panel.previous is not None:
-            prev = panel.previous
-            c = prev.content
-            period = f" ({c.start:%d-%m-%Y} – {c.end:%d-%m-%Y})" if c.start and c.end else ""
-            self.copy_previous.setText(f"&Kopiér fra forrige plan: {PLAN_TITLES[prev.kind]}{period}")
-            self.copy_previous.setToolTip("Parter og tilbud kopieres; ny periode, ingen tilslutning, intet sendt (E3)")
-            sources.addButton(self.copy_previous)
-            sl.addWidget(self.copy_previous, row, 0, 1, 2)
-            row += 1
-        sources.addButton(self.blank)
-        sl.addWidget(self.blank, row, 0, 1, 2)
-        sl.setColumnStretch(1, 1)
-        first = self.from_meeting if panel.meetings else self.copy_previous if panel.previous else self.blank
-        first.setChecked(True)
-        self.from_meeting.setVisible(bool(panel.meetings))
-        self.meeting.setVisible(bool(panel.meetings))
-        self.copy_previous.setVisible(panel.previous is not None)
-
-        layout = QVBoxLayout(self)
-        layout.addWidget(reason)
-        drafts = [p for p in panel.plans if p.status is PlanStatus.KLADDE]
-        if drafts:
-            layout.addWidget(
-                text_label(
-                    f"Der er allerede en kladde ({PLAN_TITLES[drafts[-1].kind].lower()}). Du kan åbne den i stedet "
-                    "for at lave en ny.",
-                    WARNING_STYLE,
-                )
-            )
-        layout.addWidget(kind_box)
-        layout.addWidget(source_box)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        ok.setText("&Opret og åbn")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("&Annuller")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        self.buttons = buttons
-        layout.addWidget(buttons)
-        ok.setFocus()
-
-    def kind(self) -> PlanKind:
-        return PlanKind.UDSKRIVNINGSAFTALE if self.aftale.isChecked() else PlanKind.KOORDINATIONSPLAN
-
-    def meeting_id(self) -> int | None:
-        if self._has_meetings and self.from_meeting.isChecked():
-            value = self.meeting.currentData()
-            return int(value) if value is not None else None
-        return None
-
-    def copy(self) -> bool:
-        return self._has_previous and self.copy_previous.isChecked()
-
-
-class VersionsDialog(QDialog):
-    """Every saved version of a plan, oldest first (E3: history keeps every version)."""
-
-    def __init__(self, title: str, versions: list[PlanVersion], parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(f"Versioner – {title}")
-        self.setMinimumSize(720, 360)
-        self.setSizeGripEnabled(True)
-        self.table = QTableWidget(len(versions), 5)
-        self.table.setHorizontalHeaderLabels(["Nr.", "Tidspunkt", "Af", "Handling", "Periode"])
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.verticalHeader().setVisible(False)
-        self.table.setAlternatingRowColors(True)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
-        for i, v in enumerate(versions):
-            c = v.content
-            period = f"{c.start:%d-%m-%Y}" if c.start else ""
-            period += f" – {c.end:%d-%m-%Y}" if c.end else ""
-            when = v.saved_at.astimezone(COPENHAGEN)
-            cells = (str(v.number), f"{when:%d-%m-%Y %H:%M}", v.saved_by, v.action or STATUS_LABELS[v.status], period)
-            for j, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                item.setToolTip(f"Status efter gemning: {STATUS_LABELS[v.status]}")
-                self.table.setItem(i, j, item)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.button(QDialogButtonBox.StandardButton.Close).setText("&Luk")
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(text_label("Hver gemning og hver udstedelse er en version; ingen slettes.", MUTED))
-        layout.addWidget(self.table, 1)
-        layout.addWidget(buttons)
-        self.resize(820, 420)
+__all__ = ["NewPlanDialog", "PlanActions", "VersionsDialog"]
 
 
 class PlanActions(QObject):

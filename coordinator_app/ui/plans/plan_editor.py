@@ -7,6 +7,9 @@ version" makes it editable and issues a new archived version.
 
 Keys: Ctrl+S saves the kladde, Ctrl+Enter puts it in force (or issues the new version), Esc closes (asking about
 unsaved changes). In the tables: type to edit, Tab to the next cell, Insert adds a row, Ctrl+Delete removes it.
+
+This module holds what the editor does (save, a save that lost to a colleague's, pull from a meeting, preview,
+put in force, revise, close) and ``open_plan_editor``; the window and its modes are ``plan_editor_view``.
 """
 
 from __future__ import annotations
@@ -17,29 +20,14 @@ from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (
-    QDialog,
-    QHBoxLayout,
-    QInputDialog,
-    QLabel,
-    QListWidget,
-    QListWidgetItem,
-    QMessageBox,
-    QPushButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QDialog, QInputDialog, QMessageBox, QWidget
 
 from coordinator_app.domain.discharge_plans import (
-    LEGAL_REFERENCES,
     PLAN_TITLES,
     DischargePlan,
     Lifecycle,
     PlanContent,
-    PlanState,
     PlanStatus,
-    check_complete,
-    lifecycle,
 )
 from coordinator_app.domain.errors import ConflictError, KoordinatorError, ValidationError
 from coordinator_app.domain.model import ArchivedDocument
@@ -47,7 +35,6 @@ from coordinator_app.services.audit import LastChange
 from coordinator_app.services.plans import MeetingChoice, PlanService
 from coordinator_app.ui.common import printing
 from coordinator_app.ui.common.conflict_dialog import ConflictChoice, ConflictDialog, changed_by_text, differences
-from coordinator_app.ui.common.style import ERROR_STYLE, INFO_STYLE, MUTED, OK_STYLE, text_label
 from coordinator_app.ui.plans.plan_conflict import (
     CONTENT_LABELS,
     content_values,
@@ -55,12 +42,13 @@ from coordinator_app.ui.plans.plan_conflict import (
     merged_content,
     plan_conflict_dialog,
 )
-from coordinator_app.ui.plans.plan_form import DEFINITE, PlanForm
+from coordinator_app.ui.plans.plan_editor_view import PlanEditorView
+from coordinator_app.ui.plans.plan_form import DEFINITE
 
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 
 
-class PlanEditorDialog(QDialog):
+class PlanEditorDialog(PlanEditorView):
     """Edit one plan. ``plan_changed`` after every write; ``issued`` with the archived document."""
 
     plan_changed = Signal(int)
@@ -78,235 +66,35 @@ class PlanEditorDialog(QDialog):
         fetch_pdf: Callable[[int], bytes] | None = None,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
-        assert plan.id is not None
+        super().__init__(plan, patient_name=patient_name, meetings=meetings, state=state, today=today, parent=parent)
         self._service = service
-        self._plan = plan
-        self._meetings = list(meetings)
-        self._state = state
-        self._patient_name = patient_name
-        self._today = today
         self._fetch_pdf = fetch_pdf
-        self._revising = False  # a plan in force made editable to issue a new version
-        self._baseline = PlanContent()
         self.preview: QDialog | None = None  # the print preview last opened (kept alive while shown)
         self.document: ArchivedDocument | None = None  # the document archived from this dialog
         self.conflict_dialog: ConflictDialog | None = None  # open while the user decides (issue 8)
-        kind = plan.kind
-        self.setWindowTitle(f"{PLAN_TITLES[kind]} – {patient_name}")
-        self.setSizeGripEnabled(True)
-        self.setMinimumSize(860, 560)
-
-        # -- header --------------------------------------------------------------------------------------------
-        self.title = QLabel(f"{PLAN_TITLES[kind]} <span style='font-weight:normal'>({LEGAL_REFERENCES[kind]})</span>")
-        font = self.title.font()
-        font.setPointSizeF(font.pointSizeF() * 1.35)
-        font.setBold(True)
-        self.title.setFont(font)
-        self.subtitle = text_label(style=MUTED)
-
-        self.form = PlanForm(kind, today)
-        self.form.changed.connect(self._changed)
-
-        # -- side: status and what is missing ----------------------------------------------------------------
-        self.state_label = text_label(style=INFO_STYLE)
-        self.missing_title = QLabel()
-        self.missing_title.setWordWrap(True)
-        self.missing = QListWidget()
-        self.missing.setAccessibleName("Mangler før planen kan sættes i kraft")
-        self.missing.setWordWrap(True)
-        self.missing.setToolTip("Klik på en linje for at gå til feltet")
-        self.missing.itemClicked.connect(self._missing_clicked)
-        self.missing.itemActivated.connect(self._missing_clicked)
-        side = QVBoxLayout()
-        side.setContentsMargins(0, 0, 0, 0)
-        side.addWidget(self.state_label)
-        side.addWidget(self.missing_title)
-        side.addWidget(self.missing, 1)
-        side.addStretch(0)  # keeps the status box at the top when the list is hidden
-        side_widget = QWidget()
-        side_widget.setLayout(side)
-        side_widget.setFixedWidth(300)
-
-        body = QHBoxLayout()
-        body.addWidget(self.form, 1)
-        body.addWidget(side_widget)
-
-        # -- messages and buttons ----------------------------------------------------------------------------
-        self.error_label = text_label(style=ERROR_STYLE)
-        self.error_label.setAccessibleName("Fejlbesked")
-        self.error_label.hide()
-        self.ok_label = text_label(style=OK_STYLE)
-        self.ok_label.hide()
-
-        def button(text: str, slot: Callable[[], object], tip: str = "") -> QPushButton:
-            b = QPushButton(text)
-            b.setAutoDefault(False)
-            b.clicked.connect(slot)
-            if tip:
-                b.setToolTip(tip)
-            return b
-
-        self.pull_button = button(
-            "&Hent fra netværksmøde…", self.pull_from_meeting, "Deltagere bliver parter, aftaler bliver tilbud (C5)"
-        )
-        self.preview_button = button(
-            "&Forhåndsvis (kladde)", self.preview_draft, "Vis planen som PDF med KLADDE – intet arkiveres"
-        )
-        self.archived_button = button(
-            "Vis arkiveret P&DF", self.show_archived, "Den arkiverede PDF for versionen i kraft"
-        )
-        self.save_button = button("&Gem kladde", self.save, "Ctrl+S")
-        self.activate_button = button("Sæt &i kraft og udskriv", self.activate, "Ctrl+Enter")
-        self.revise_button = button(
-            "Ret og udsted n&y version", self.start_revision, "Gør planen redigerbar; den nye version arkiveres som PDF"
-        )
-        self.close_button = button("&Luk", self.reject)
-        bottom = QHBoxLayout()
-        for b in (self.pull_button, self.preview_button, self.archived_button):
-            bottom.addWidget(b)
-        bottom.addStretch(1)
-        for b in (self.revise_button, self.save_button, self.activate_button, self.close_button):
-            bottom.addWidget(b)
-
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.title)
-        layout.addWidget(self.subtitle)
-        layout.addLayout(body, 1)
-        layout.addWidget(self.error_label)
-        layout.addWidget(self.ok_label)
-        layout.addLayout(bottom)
-
-        for keys, slot in (
+        for button, slot in (
+            (self.pull_button, self.pull_from_meeting),
+            (self.preview_button, self.preview_draft),
+            (self.archived_button, self.show_archived),
+            (self.save_button, self.save),
+            (self.activate_button, self.activate),
+            (self.revise_button, self.start_revision),
+            (self.close_button, self.reject),
+        ):
+            button.clicked.connect(slot)
+        for keys, shortcut_slot in (
             (["Ctrl+S"], self.save),
             (["Ctrl+Return", "Ctrl+Enter"], self.activate),
         ):
             for key in keys:
                 shortcut = QShortcut(QKeySequence(key), self)
-                shortcut.activated.connect(slot)
+                shortcut.activated.connect(shortcut_slot)
 
         self._load(plan)
         self.resize(1180, 860)
         self.form.parties.setFocus()
 
-    # -- state ---------------------------------------------------------------------------------------------
-    @property
-    def plan(self) -> DischargePlan:
-        return self._plan
-
-    @property
-    def in_force(self) -> bool:
-        return self._plan.status is not PlanStatus.KLADDE
-
-    @property
-    def read_only(self) -> bool:
-        return self.in_force and not self._revising
-
-    @property
-    def dirty(self) -> bool:
-        return not self.read_only and self.form.content() != self._baseline
-
-    def _dirty_now(self) -> bool:
-        return not self.read_only and self.form.content(commit=False) != self._baseline
-
-    def _load(self, plan: DischargePlan) -> None:
-        """Fill every field from ``plan`` (after opening, a pull from a meeting, or a save that changed it)."""
-        self._plan = plan
-        self.form.load(plan.content)
-        self._baseline = self.form.content()
-        self._apply_mode()
-        self._changed()
-
-    def _apply_mode(self) -> None:
-        read_only = self.read_only
-        kladde = not self.in_force
-        self.form.set_read_only(read_only)
-        self.pull_button.setVisible(kladde)
-        self.pull_button.setEnabled(bool(self._meetings))
-        if not self._meetings:
-            self.pull_button.setToolTip("Patienten har ingen netværksmøder at hente fra.")
-        self.preview_button.setVisible(not read_only)
-        self.archived_button.setVisible(self.in_force and self._plan.document_id is not None)
-        self.save_button.setVisible(kladde)
-        self.activate_button.setVisible(not read_only)
-        self.activate_button.setText("Udsted n&y version og udskriv" if self._revising else "Sæt &i kraft og udskriv")
-        ended = self._plan.status is PlanStatus.AFSLUTTET or self._state_now().state in (
-            PlanState.UDLOEBET,
-            PlanState.OPHOERT_GENINDLAEGGELSE,
-        )
-        self.revise_button.setVisible(read_only and not ended)
-        self._show_state()
-
-    def _state_now(self) -> Lifecycle:
-        if self._state is not None and self._plan.status is PlanStatus.I_KRAFT and not self._revising:
-            return self._state
-        return lifecycle(self._plan, self._today)
-
-    def _show_state(self) -> None:
-        p = self._plan
-        parts = [self._state_now().label]
-        if self._revising:
-            parts.append("Du retter planen: en ny version udstedes og arkiveres, når du trykker «Udsted ny version».")
-        if p.activated_on:
-            parts.append(f"Sat i kraft {p.activated_on:%d-%m-%Y}")
-        if p.ended_on:
-            parts.append(f"Afsluttet {p.ended_on:%d-%m-%Y}: {p.ended_reason}")
-        if p.created_by:
-            parts.append(f"Oprettet af {p.created_by}")
-        self.state_label.setText("\n".join(parts))
-        source = " · indhold hentet fra et netværksmøde" if p.source_meeting_id else ""
-        self.subtitle.setText(f"{self._patient_name}{source}")
-
-    def _changed(self) -> None:
-        if self._dirty_now():
-            self.ok_label.hide()
-        self._update_missing()
-
-    def _update_missing(self) -> None:
-        if self.read_only:
-            self.missing_title.setText("")
-            self.missing_title.setStyleSheet("")
-            self.missing.hide()
-            return
-        problems = check_complete(self._plan.kind, self.form.content(commit=False))
-        self.missing.clear()
-        for problem in problems:
-            item = QListWidgetItem(f"• {problem.message}")
-            item.setData(Qt.ItemDataRole.UserRole, problem.field)
-            item.setToolTip(f"{problem.message}\nRegel {problem.rule}" if problem.rule else problem.message)
-            self.missing.addItem(item)
-        if problems:
-            verb = "udstedes" if self._revising else "sættes i kraft"
-            self.missing_title.setText(f"Mangler før den kan {verb} ({len(problems)}):")
-            self.missing_title.setStyleSheet("QLabel { font-weight: bold; }")
-            self.missing.show()
-        else:
-            ready = "udstedt som ny version" if self._revising else "sat i kraft"
-            self.missing_title.setText(f"✓ Alt nødvendigt er udfyldt – klar til at blive {ready}.")
-            self.missing_title.setStyleSheet(OK_STYLE)
-            self.missing.hide()
-
-    def _missing_clicked(self, item: QListWidgetItem) -> None:
-        self.form.focus_field(item.data(Qt.ItemDataRole.UserRole))
-
     # -- operations -----------------------------------------------------------------------------------------
-    def _plan_id(self) -> int:
-        assert self._plan.id is not None
-        return self._plan.id
-
-    def _version(self) -> int:
-        return self._plan.version or 0
-
-    def _error(self, message: str) -> None:
-        self.ok_label.hide()
-        self.error_label.setText("⚠ " + message)
-        self.error_label.show()
-
-    def _ok(self, message: str) -> None:
-        self.error_label.hide()
-        self.ok_label.setText("✓ " + message)
-        self.ok_label.show()
-
     def save(self) -> bool:
         """Store the kladde (Ctrl+S). A plan in force is changed by issuing a new version instead."""
         if self.in_force:

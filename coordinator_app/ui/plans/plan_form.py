@@ -3,13 +3,14 @@ printed plan: parties, treatment and social offers, the patient's wishes and goa
 (and how) if the plan is not followed, the period and the patient's agreement, who it is sent to, and a note.
 
 ``PlanForm`` knows nothing about saving: it loads a ``PlanContent``, gives one back, can be read-only, and can put
-the cursor on the field a ``ValidationError`` names. The editor dialog (``plan_editor``) does the rest.
+the cursor on the field a ``ValidationError`` names. The editor dialog (``plan_editor``) does the rest. Its table
+columns and small builders are in ``plan_form_parts``; which roles and fields a kind has, and who a plan is usually
+sent to, are the domain's (``discharge_plans``).
 """
 
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -17,7 +18,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
     QGridLayout,
-    QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -36,67 +36,23 @@ from coordinator_app.domain.discharge_plans import (
     PlanContent,
     PlanKind,
     SentTo,
+    party_roles,
+    takes_patient_agreement,
+    usual_recipients,
 )
 from coordinator_app.ui.common.style import MUTED, buddy_label, text_label
 from coordinator_app.ui.common.widgets import DateField, OptionalDateField
-from coordinator_app.ui.plans.plan_tables import Column, EditableTable, Kind, RowsEditor
-
-#: "the udskrivningsaftale" / "the koordinationsplan" in Danish (aftale-n, plan-en).
-DEFINITE = {PlanKind.UDSKRIVNINGSAFTALE: "udskrivningsaftalen", PlanKind.KOORDINATIONSPLAN: "koordinationsplanen"}
-PARTY_COLUMNS = (
-    Column("Rolle", Kind.CHOICE, tooltip="Vælg rollen (dobbeltklik eller F2)"),
-    Column("Navn", stretch=True, tooltip="En person, eller enheden når ingen person er udpeget"),
-    Column("Organisation / enhed", stretch=True, tooltip="Fx Københavns Kommune, Socialpsykiatrien"),
-    Column("Telefon"),
-    Column("E-mail", stretch=True),
+from coordinator_app.ui.plans.plan_form_parts import (
+    DEFINITE,
+    OFFER_COLUMNS,
+    PARTY_COLUMNS,
+    SENT_COLUMNS,
+    group_box,
+    party_role,
+    role_label,
+    text_edit,
 )
-OFFER_COLUMNS = (
-    Column("Hvad", stretch=True),
-    Column("Ansvarlig", stretch=True, tooltip="Hvem der sørger for tilbuddet (person og enhed)"),
-    Column("Fra", Kind.DATE, tooltip="Fra hvornår (dobbeltklik for kalender; Delete rydder)"),
-    Column("Bemærkning", stretch=True),
-)
-SENT_COLUMNS = (
-    Column("Modtager", stretch=True, tooltip="Fx egen læge (med epikrisen), kommunen"),
-    Column("Sendt", Kind.DATE, tooltip="Hvornår planen blev sendt (Delete rydder)"),
-    Column("Med epikrise", Kind.CHECK, tooltip="Sendt sammen med epikrisen (til egen læge)"),
-)
-
-
-def _role_label(value: Any) -> str:
-    try:
-        return PARTY_ROLE_LABELS[PartyRole(value)]
-    except ValueError:
-        return str(value)
-
-
-def _role(value: Any) -> PartyRole:
-    try:
-        return PartyRole(value)
-    except ValueError:
-        return PartyRole.ANDEN
-
-
-def _text_edit(placeholder: str, lines: int) -> QPlainTextEdit:
-    edit = QPlainTextEdit()
-    edit.setTabChangesFocus(True)
-    edit.setPlaceholderText(placeholder)
-    # A fixed height of a few lines: the page scrolls, not a half-empty box (longer text scrolls inside).
-    margins = edit.contentsMargins()
-    frame = 2 * edit.frameWidth() + margins.top() + margins.bottom() + 2 * int(edit.document().documentMargin())
-    edit.setFixedHeight(edit.fontMetrics().lineSpacing() * lines + frame)
-    return edit
-
-
-def _box(title: str, *parts: QWidget | QGridLayout | QFormLayout) -> QGroupBox:
-    box = QGroupBox(title)
-    layout = QVBoxLayout(box)
-    for part in parts:
-        if isinstance(part, QWidget):
-            layout.addWidget(part)
-        else:
-            layout.addLayout(part)
-    return box
+from coordinator_app.ui.plans.plan_tables import EditableTable, RowsEditor
 
 
 class PlanForm(QScrollArea):
@@ -109,11 +65,11 @@ class PlanForm(QScrollArea):
         self.kind = kind
         self._today = today
         self._loading = False
-        aftale = kind is PlanKind.UDSKRIVNINGSAFTALE
+        aftale = takes_patient_agreement(kind)
 
         # -- parties -------------------------------------------------------------------------------------------
         self.parties = EditableTable(
-            PARTY_COLUMNS, labels=_role_label, choices=self._role_choices, default_date=self._default_date
+            PARTY_COLUMNS, labels=role_label, choices=self._role_choices, default_date=self._default_date
         )
         self.parties.setAccessibleName("Parter")
         self.parties_editor = RowsEditor(
@@ -130,7 +86,7 @@ class PlanForm(QScrollArea):
             else "Den psykiatriske afdeling, kommunen og dens enheder, egen læge og andre, fx botilbud eller "
             "Kriminalforsorgen – med kontaktoplysninger. Patienten er ikke part i en koordinationsplan (§ 13 b)."
         )
-        parties_box = _box("Parter", text_label(parties_hint, MUTED), self.parties_editor)
+        parties_box = group_box("Parter", text_label(parties_hint, MUTED), self.parties_editor)
 
         # -- offers --------------------------------------------------------------------------------------------
         self.treatment = EditableTable(OFFER_COLUMNS, default_date=self._default_date)
@@ -149,7 +105,7 @@ class PlanForm(QScrollArea):
             remove_text="Fjern tilbud",
             new_row=lambda: ["", "", None, ""],
         )
-        offers_box = _box(
+        offers_box = group_box(
             "Tilbud efter udskrivning",
             text_label("Hvert tilbud med hvem der er ansvarlig, og fra hvornår.", MUTED),
             QLabel("<b>Behandlingstilbud</b>"),
@@ -159,27 +115,27 @@ class PlanForm(QScrollArea):
         )
 
         # -- wishes and goals -----------------------------------------------------------------------------------
-        self.wishes = _text_edit("Patientens egne ønsker til tiden efter udskrivning", 4)
-        self.goals = _text_edit("Patientens mål", 4)
+        self.wishes = text_edit("Patientens egne ønsker til tiden efter udskrivning", 4)
+        self.goals = text_edit("Patientens mål", 4)
         wg = QGridLayout()
         wg.addWidget(buddy_label("Patientens ø&nsker:", self.wishes), 0, 0)
         wg.addWidget(buddy_label("Patientens &mål:", self.goals), 0, 1)
         wg.addWidget(self.wishes, 1, 0)
         wg.addWidget(self.goals, 1, 1)
-        wishes_box = _box("Patientens ønsker og mål", wg)
+        wishes_box = group_box("Patientens ønsker og mål", wg)
 
         # -- contact and reaction (E3) --------------------------------------------------------------------------
         self.contact_person = QLineEdit()
         self.contact_person.setPlaceholderText("Navn, enhed og telefon på kontaktperson/koordinator efter udskrivning")
         self.reaction_who = QLineEdit()
         self.reaction_who.setPlaceholderText("Fx kommunens socialpsykiatri, sagsbehandler Lone Fiktivsen")
-        self.reaction_how = _text_edit("Fx kontakter patienten inden for 2 hverdage og indkalder til netværksmøde", 3)
+        self.reaction_how = text_edit("Fx kontakter patienten inden for 2 hverdage og indkalder til netværksmøde", 3)
         cf = QFormLayout()
         cf.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
         cf.addRow(buddy_label("&Kontaktperson / koordinator:", self.contact_person), self.contact_person)
         cf.addRow(buddy_label("Hvem &reagerer, hvis planen ikke følges:", self.reaction_who), self.reaction_who)
         cf.addRow(buddy_label("H&vordan:", self.reaction_how), self.reaction_how)
-        contact_box = _box("Kontaktperson og opfølgning (E3)", cf)
+        contact_box = group_box("Kontaktperson og opfølgning (E3)", cf)
 
         # -- period and the patient's agreement ------------------------------------------------------------------
         self.start = OptionalDateField("", today)
@@ -211,7 +167,7 @@ class PlanForm(QScrollArea):
         ar.addStretch(1)
         period.addRow("", self.agree_row)
         self.agree_row.setVisible(aftale)
-        period_box = _box("Periode og patientens tilslutning" if aftale else "Periode", period)
+        period_box = group_box("Periode og patientens tilslutning" if aftale else "Periode", period)
 
         # -- sent to and a note ----------------------------------------------------------------------------------
         self.sent = EditableTable(SENT_COLUMNS, default_date=self._default_date)
@@ -226,13 +182,13 @@ class PlanForm(QScrollArea):
             new_row=lambda: ["", None, False],
             extra=[self.from_parties_button],
         )
-        sent_box = _box(
+        sent_box = group_box(
             "Sendt til",
             text_label(f"{DEFINITE[kind].capitalize()} sendes med epikrisen til egen læge og til kommunen.", MUTED),
             self.sent_editor,
         )
-        self.note = _text_edit("Andet, der skal stå i planen", 2)
-        note_box = _box("B&emærkning", self.note)
+        self.note = text_edit("Andet, der skal stå i planen", 2)
+        note_box = group_box("B&emærkning", self.note)
         note_box.setFocusProxy(self.note)
 
         page = QWidget()
@@ -278,9 +234,8 @@ class PlanForm(QScrollArea):
         self.agreed_on.dateChanged.connect(self._edited)
 
     def _role_choices(self) -> list[tuple[str, str]]:
-        """§ 13 b: the patient is not a party to a koordinationsplan, so the role is not offered there."""
-        skip = PartyRole.PATIENT if self.kind is PlanKind.KOORDINATIONSPLAN else None
-        return [(r.value, PARTY_ROLE_LABELS[r]) for r in PartyRole if r is not skip]
+        """The roles the plan's kind has (§ 13 b: no patient in a koordinationsplan)."""
+        return [(r.value, PARTY_ROLE_LABELS[r]) for r in party_roles(self.kind)]
 
     def _default_date(self) -> date:
         return self.start.value() or self._today
@@ -323,7 +278,7 @@ class PlanForm(QScrollArea):
             return tuple(out)
 
         parties = tuple(
-            Party(_role(role), name.strip(), org.strip(), phone.strip(), email.strip())
+            Party(party_role(role), name.strip(), org.strip(), phone.strip(), email.strip())
             for role, name, org, phone, email in self.parties.rows()
         )
         sent = tuple(
@@ -331,7 +286,7 @@ class PlanForm(QScrollArea):
             for recipient, sent_on, epikrise in self.sent.rows()
             if recipient.strip() or sent_on is not None
         )
-        agrees = self.kind is PlanKind.UDSKRIVNINGSAFTALE and self.agrees.isChecked()
+        agrees = takes_patient_agreement(self.kind) and self.agrees.isChecked()
         return PlanContent(
             parties=parties,
             treatment_offers=offers(self.treatment),
@@ -391,16 +346,8 @@ class PlanForm(QScrollArea):
         return (0, 0) if rows else (-1, 0)
 
     def add_recipients_from_parties(self) -> None:
-        """The usual recipients: egen læge with the epikrise, and the kommune (each once)."""
-        have = {r[0].strip().casefold() for r in self.sent.rows()}
-        for party in self.content().parties:
-            if party.role not in (PartyRole.EGEN_LAEGE, PartyRole.KOMMUNE):
-                continue
-            name = " ".join([party.name, f"({party.organisation})" if party.name else party.organisation]).strip()
-            name = name.removesuffix("()").strip()
-            if not name:
-                continue
-            if name.casefold() in have:
-                continue
-            have.add(name.casefold())
-            self.sent.add_row([name, None, party.role is PartyRole.EGEN_LAEGE], edit_column=1, edit=False)
+        """The usual recipients (``discharge_plans.usual_recipients``): egen læge with the epikrise, and the
+        kommune, each once."""
+        listed = [r[0] for r in self.sent.rows()]
+        for sent in usual_recipients(self.content().parties, listed):
+            self.sent.add_row([sent.recipient, sent.sent_on, sent.with_epikrise], edit_column=1, edit=False)

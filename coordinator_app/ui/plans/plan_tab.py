@@ -32,7 +32,6 @@ from coordinator_app.domain.discharge_plans import (
     PLAN_TITLES,
     DischargePlan,
     Lifecycle,
-    PlanKind,
     PlanState,
     PlanStatus,
     lifecycle,
@@ -54,7 +53,6 @@ if TYPE_CHECKING:  # part of the first screen, built before the storage layer (i
 
 #: Where each fact's check box gets its Alt-letter (the details panel already uses O, H, E, D, R, V, S, T, A).
 FACT_MNEMONICS = {"afsnit_v_support": "ps&ykisk", "wont_seek_help": "so&ciale", "refuses_participation": "(§ 13 &b)"}
-ENDED_STATES = (PlanState.AFSLUTTET, PlanState.UDLOEBET, PlanState.OPHOERT_GENINDLAEGGELSE)
 
 
 def _with_mnemonic(label: str, marked: str) -> str:
@@ -68,8 +66,7 @@ def plan_state(panel: PlanPanel, plan: DischargePlan, today: date) -> Lifecycle:
 
 def warning_style(panel: PlanPanel, today: date) -> str:
     """Red once the deadline day has come or the patient has left without one; yellow before."""
-    o = panel.overview
-    late = panel.admission.discharged is not None or (o.due is not None and o.due <= today)
+    late = panel.overview.late(today, discharged=panel.admission.discharged)
     return ERROR_STYLE if late else WARNING_STYLE
 
 
@@ -232,8 +229,7 @@ class PlanTab(QWidget):
             self.warning.show()
         else:
             self.warning.hide()
-        kind = o.requirement.kind or PlanKind.UDSKRIVNINGSAFTALE
-        self.new_button.setText(f"&Ny {PLAN_TITLES[kind].lower()}…")
+        self.new_button.setText(f"&Ny {PLAN_TITLES[o.requirement.suggested_kind].lower()}…")
 
     def _fill_plans(self, panel: PlanPanel) -> None:
         selected = self.selected_plan()
@@ -281,7 +277,7 @@ class PlanTab(QWidget):
         self.versions_button.setEnabled(plan is not None)
         can_end = False
         if plan is not None and self._panel is not None:
-            can_end = plan_state(self._panel, plan, self._today).state not in ENDED_STATES
+            can_end = not plan_state(self._panel, plan, self._today).ended
         self.end_button.setEnabled(can_end)
 
     # -- facts --------------------------------------------------------------------------------------------------
