@@ -1,6 +1,5 @@
 """What the parts of the live meeting share: the Copenhagen clock, the meeting's larger font, how a participant
-is named, the combo box that picks one of the meeting's participants, the table that lists participants or
-agreements, and a date field that Tab leaves."""
+is named, the combo box that picks one of the meeting's participants, and a date field that Tab leaves."""
 
 from __future__ import annotations
 
@@ -9,7 +8,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QAbstractItemView, QComboBox, QHeaderView, QLabel, QTableWidget, QWidget
+from PySide6.QtWidgets import QComboBox, QLabel, QWidget
 
 from coordinator_app.domain.meetings import Participant
 from coordinator_app.ui.common.widgets import DateField
@@ -46,22 +45,6 @@ def give_styled_labels_the_font(root: QWidget, *, skip: QWidget) -> None:
 
 def personlabel(p: Participant) -> str:
     return f"{p.name} ({p.organisation})" if p.organisation else p.name
-
-
-def item_table(headers: Sequence[str], stretch: int) -> QTableWidget:
-    """A read-only table of items, one selected row at a time; Tab leaves it for the form below."""
-    table = QTableWidget(0, len(headers))
-    table.setHorizontalHeaderLabels(list(headers))
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setTabKeyNavigation(False)  # Tab leaves the table for the fields below it
-    table.verticalHeader().setVisible(False)
-    table.setAlternatingRowColors(True)
-    header = table.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
-    return table
 
 
 class TabDateField(DateField):

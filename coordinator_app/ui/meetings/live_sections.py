@@ -207,7 +207,7 @@ class SectionsView(QSplitter):
             if not text.strip() and prefill and section.default_items:
                 text = "".join(f"- {item}\n" for item in section.default_items)
             edit.setPlainText(text)
-        self.participants_editor.set_people(content.participants)
+        self.participants_editor.set_items(content.participants)
         self._distribute_people(content.participants)
         self.roles_editor.leader.set_key(content.leader_key)
         self.roles_editor.referent.set_key(content.referent_key)
