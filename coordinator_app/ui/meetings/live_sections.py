@@ -260,6 +260,8 @@ class SectionsView(QSplitter):
     def set_read_only(self) -> None:
         for edit in self.text_edits.values():
             edit.setReadOnly(True)
+        self.participants_editor.set_read_only()  # the forms stay disabled when another row is selected
+        self.agreements_editor.set_read_only()
         for editor in self.editors():
             for child in editor.findChildren(QWidget):
                 if isinstance(child, (QLineEdit, QComboBox, QPushButton, QCheckBox, DateField)):
