@@ -139,13 +139,13 @@ def test_template_editor_add_reorder_rename_saves_version_2_and_old_meetings_kee
 
     # Add a section after the first (Insert), named by typing; it starts as "Fri tekst".
     press(qtbot, Qt.Key.Key_Insert)
-    assert focused() is dialog.title_edit
+    assert focused() is dialog.section_form.title_edit
     type_(qtbot, "Bolig og økonomi")
-    assert dialog.kind_label.text() == "Fri tekst"
+    assert dialog.section_form.kind_label.text() == "Fri tekst"
     press(qtbot, Qt.Key.Key_Tab)
     type_(qtbot, "Hvor skal patienten bo, og er økonomien på plads?")
     press(qtbot, Qt.Key.Key_Tab)
-    assert focused() is dialog.items_edit
+    assert focused() is dialog.section_form.items_edit
     type_(qtbot, "Bolig")
     press(qtbot, Qt.Key.Key_Return)
     type_(qtbot, "Økonomi")
