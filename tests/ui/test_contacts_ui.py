@@ -18,7 +18,8 @@ from coordinator_app.services.context import ServiceContext, fixed_clock
 from coordinator_app.services.meetings import MeetingService
 from coordinator_app.services.scenario import ScenarioAssessment, ScenarioService
 from coordinator_app.ui.common.widgets import cell
-from coordinator_app.ui.contacts.contacts_dialog import MAIL_COLUMN, ContactsDialog, open_contacts_dialog
+from coordinator_app.ui.contacts.contacts_dialog import ContactsDialog, open_contacts_dialog
+from coordinator_app.ui.contacts.kommune_entrances import MAIL_COLUMN
 
 DEMO_MOMENT = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # as tests/ui/conftest.py
 
@@ -202,25 +203,27 @@ def test_a_kommune_entrance_is_set_by_keyboard_and_used_by_the_plan(
     qtbot, dialog: ContactsDialog, service: ContactService, ctx: ServiceContext
 ) -> None:
     dialog.tabs.setCurrentIndex(1)
-    table = dialog.kommune_table
+    table = dialog.entrances.table
     assert table.rowCount() == 98
     assert cell(table, 0, 2).text() == "Hovedstaden"
-    qtbot.keyClicks(dialog.kommune_search, "Frederiksberg")
-    qtbot.keyClick(dialog.kommune_search, Qt.Key.Key_Return)  # to the first match's mail cell
-    row = dialog.kommune_row("147")
+    qtbot.keyClicks(dialog.entrances.search, "Frederiksberg")
+    qtbot.keyClick(dialog.entrances.search, Qt.Key.Key_Return)  # to the first match's mail cell
+    row = dialog.entrances.row_of("147")
     assert table.currentRow() == row and table.currentColumn() == MAIL_COLUMN and table.hasFocus()
 
     edit_cell(qtbot, table, "sikker post@frb.example.dk")
     assert cell(table, row, 4).text() == "⚠ Ikke gemt"
-    assert dialog.kommune_error.isVisible() and "Frederiksberg" in dialog.kommune_error.text()
+    assert dialog.entrances.error.isVisible() and "Frederiksberg" in dialog.entrances.error.text()
     assert next(k for k in service.kommune_entrances() if k.code == "147").secure_mail is None
+    assert not dialog.changed
     shot(dialog, "kommuner-refused")
 
     table.setCurrentCell(row, MAIL_COLUMN)
     edit_cell(qtbot, table, "socialforvaltningen@frederiksberg.example.dk")
-    assert cell(table, row, 4).text() == "✓ Gemt" and not dialog.kommune_error.isVisible()
+    assert cell(table, row, 4).text() == "✓ Gemt" and not dialog.entrances.error.isVisible()
     assert cell(table, row, MAIL_COLUMN).text() == "socialforvaltningen@frederiksberg.example.dk"
-    dialog.kommune_search.clear()
+    assert dialog.changed  # the caller reloads what shows the entrances
+    dialog.entrances.search.clear()
     shot(dialog, "kommuner")
 
     # Used: the scenario plan of a patient living in Frederiksberg names that entrance on the kommune's steps.

@@ -15,7 +15,14 @@ import pytest
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QMessageBox, QWidget
 
-from coordinator_app.domain.meetings import MeetingContent, MeetingForm, MeetingStatus, Occasion
+from coordinator_app.domain.meetings import (
+    AgreementItem,
+    MeetingContent,
+    MeetingForm,
+    MeetingStatus,
+    Occasion,
+    Participant,
+)
 from coordinator_app.domain.model import Sector
 from coordinator_app.domain.workdays import WorkCalendar
 from coordinator_app.services.admissions import AdmissionService
@@ -132,13 +139,13 @@ def test_template_editor_add_reorder_rename_saves_version_2_and_old_meetings_kee
 
     # Add a section after the first (Insert), named by typing; it starts as "Fri tekst".
     press(qtbot, Qt.Key.Key_Insert)
-    assert focused() is dialog.title_edit
+    assert focused() is dialog.section_form.title_edit
     type_(qtbot, "Bolig og økonomi")
-    assert dialog.kind_label.text() == "Fri tekst"
+    assert dialog.section_form.kind_label.text() == "Fri tekst"
     press(qtbot, Qt.Key.Key_Tab)
     type_(qtbot, "Hvor skal patienten bo, og er økonomien på plads?")
     press(qtbot, Qt.Key.Key_Tab)
-    assert focused() is dialog.items_edit
+    assert focused() is dialog.section_form.items_edit
     type_(qtbot, "Bolig")
     press(qtbot, Qt.Key.Key_Return)
     type_(qtbot, "Økonomi")
@@ -527,6 +534,29 @@ def test_a_closed_meeting_opens_read_only(qtbot, world) -> None:
     assert window.text_edits["formaal"].isReadOnly()
     assert not window.participants_editor.add_button.isEnabled()
     assert not window.act_close_meeting.isEnabled()
+    window.close()
+
+
+def test_a_closed_meetings_participants_and_agreements_stay_read_only_whichever_is_selected(qtbot, world) -> None:
+    meeting_id = world.schedule()
+    started = world.service.start(meeting_id)
+    assert started.version is not None
+    people = (Participant(key="a", name="Anna Andersen"), Participant(key="b", name="Bo Berg"))
+    agreements = (AgreementItem(key="1", what="Bostøtte"), AgreementItem(key="2", what="Bolig"))
+    content = MeetingContent(participants=people, agreements=agreements)
+    saved = world.service.save_content(meeting_id, content, expected_version=started.version)
+    assert saved.version is not None
+    world.service.close(meeting_id, expected_version=saved.version)
+    window = live(qtbot, world, meeting_id)
+    for editor, form in (
+        (window.participants_editor, window.participants_editor.name),
+        (window.agreements_editor, window.agreements_editor.what),
+    ):
+        editor.table.selectRow(1)
+        assert editor.current_row() == 1 and form.text() in ("Bo Berg", "Bolig")
+        assert not form.isEnabled() and not editor.remove_button.isEnabled()
+        editor.remove_selected()
+        assert editor.table.rowCount() == 2
     window.close()
 
 

@@ -1,4 +1,5 @@
-"""Small reusable widgets: Danish date fields, an optional date, a kommune picker; a table cell's item."""
+"""Small reusable widgets: Danish date fields, an optional date, a kommune picker; a table cell's item (made and
+read)."""
 
 from __future__ import annotations
 
@@ -28,6 +29,16 @@ def cell(table: QTableWidget, row: int, column: int) -> QTableWidgetItem:
     """The item the code put in a cell it filled (``QTableWidget.item`` is None only for an empty cell)."""
     item = table.item(row, column)
     assert item is not None, f"empty cell ({row}, {column})"
+    return item
+
+
+def table_item(text: str, *, editable: bool = False) -> QTableWidgetItem:
+    """A cell's item that can be selected, and edited only when ``editable`` (whatever the table's triggers)."""
+    item = QTableWidgetItem(text)
+    flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+    if editable:
+        flags |= Qt.ItemFlag.ItemIsEditable
+    item.setFlags(flags)
     return item
 
 

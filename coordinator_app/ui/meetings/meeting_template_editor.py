@@ -3,88 +3,39 @@
 Saving always makes a NEW version (``MeetingService.save_template``); a meeting keeps the version it was
 created with, so editing here never changes past minutes. Keyboard: Insert adds, Delete removes (confirmed),
 Ctrl+Up/Ctrl+Down move the selected section, F2 renames, Ctrl+S saves.
+
+This module is the dialog: the list of sections and what is done to it (add, remove, move, save, close). The
+selected section is edited in ``template_section_form.SectionForm``; the sections being edited are
+``template_draft.SectionDraft``s.
 """
 
 from __future__ import annotations
 
-import re
-import uuid
-from dataclasses import dataclass, field
-
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QCheckBox,
     QDialog,
-    QFormLayout,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QMessageBox,
-    QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from coordinator_app.domain.errors import KoordinatorError
-from coordinator_app.domain.meetings import MeetingTemplate, SectionKind, TemplateSection
+from coordinator_app.domain.meetings import MeetingTemplate, SectionKind
 from coordinator_app.services.meetings import MeetingService
 from coordinator_app.ui.common.style import ERROR_STYLE, MUTED, OK_STYLE, text_label
-
-KIND_LABELS: dict[SectionKind, str] = {
-    SectionKind.AGENDA: "Formål og dagsorden",
-    SectionKind.PARTICIPANTS: "Deltagerliste",
-    SectionKind.ROLES: "Roller (mødeleder, referent, tovholder)",
-    SectionKind.AGREEMENTS: "Aftaler (hvad, hvem, hvornår)",
-    SectionKind.FOLLOW_UP: "Opfølgningsmøde",
-    SectionKind.TEXT: "Fri tekst",
-}
-#: Sections whose editor is a text field: default items are prefilled there as "- punkt" lines.
-TEXT_KINDS = (SectionKind.AGENDA, SectionKind.TEXT)
-
-
-@dataclass
-class SectionDraft:
-    """A section while it is edited (the domain's ``TemplateSection`` is frozen)."""
-
-    key: str
-    kind: SectionKind
-    title: str
-    guidance: str = ""
-    required: bool = False
-    default_items: list[str] = field(default_factory=list)
-    health_professional_only: bool = False
-
-    @classmethod
-    def of(cls, s: TemplateSection) -> SectionDraft:
-        return cls(s.key, s.kind, s.title, s.guidance, s.required, list(s.default_items), s.health_professional_only)
-
-    def frozen(self) -> TemplateSection:
-        return TemplateSection(
-            key=self.key,
-            kind=self.kind,
-            title=self.title.strip(),
-            guidance=self.guidance.strip(),
-            required=self.required,
-            default_items=tuple(i.strip() for i in self.default_items if i.strip()),
-            health_professional_only=self.health_professional_only,
-        )
-
-
-def new_key(title: str, taken: set[str]) -> str:
-    """A stable key for a new section: a slug of its first title, unique within the template."""
-    table = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa"})
-    slug = re.sub(r"[^a-z0-9]+", "_", title.casefold().translate(table)).strip("_")[:24] or "afsnit"
-    key = slug
-    while key in taken:
-        key = f"{slug}_{uuid.uuid4().hex[:4]}"
-    return key
+from coordinator_app.ui.meetings.template_draft import KIND_LABELS, SectionDraft, new_key
+from coordinator_app.ui.meetings.template_section_form import SectionForm
 
 
 class TemplateEditorDialog(QDialog):
+    """Skabelon for netværksmøder: the list of sections (left), the selected one (right), save as a new version."""
+
     def __init__(self, service: MeetingService, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._service = service
@@ -92,7 +43,6 @@ class TemplateEditorDialog(QDialog):
         self.saved: MeetingTemplate | None = None  # the last version saved from this dialog
         self._sections = [SectionDraft.of(s) for s in self.template.sections]
         self._dirty = False
-        self._loading = False
         self._confirm: QMessageBox | None = None
         self.setWindowTitle("Skabelon for netværksmøder")
         self.setMinimumSize(900, 600)
@@ -138,54 +88,12 @@ class TemplateEditorDialog(QDialog):
         left.addLayout(buttons)
 
         # -- the selected section -------------------------------------------------------------------------
-        self.title_edit = QLineEdit()
-        self.title_edit.setAccessibleName("Afsnittets titel")
-        self.kind_label = QLabel()
-        self.guidance_edit = QPlainTextEdit()
-        self.guidance_edit.setTabChangesFocus(True)
-        self.guidance_edit.setPlaceholderText("Kort vejledning, som mødelederen ser under mødet")
-        self.guidance_edit.setMinimumHeight(80)
-        self.items_edit = QPlainTextEdit()
-        self.items_edit.setTabChangesFocus(True)
-        self.items_edit.setPlaceholderText("Ét punkt pr. linje – sættes ind som »- punkt«, når afsnittet er tomt")
-        self.items_edit.setMinimumHeight(100)
-        self.required_check = QCheckBox("&Skal udfyldes (påkrævet)")
-        self.hp_check = QCheckBox("Skal skrives af sundhedsfaglig (C&6)")
-        self.hp_check.setToolTip(
-            "Dele af referatet om psykiatrisk behandling eller medicin skal skrives af en sundhedsfaglig (C6)."
-        )
-        form = QFormLayout()
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
-        title_label = QLabel("T&itel:")
-        title_label.setBuddy(self.title_edit)
-        form.addRow(title_label, self.title_edit)
-        form.addRow("Type:", self.kind_label)
-        guidance_label = QLabel("&Vejledning:")
-        guidance_label.setBuddy(self.guidance_edit)
-        form.addRow(guidance_label, self.guidance_edit)
-        self.items_label = QLabel("Standard&punkter:")
-        self.items_label.setBuddy(self.items_edit)
-        form.addRow(self.items_label, self.items_edit)
-        form.addRow("", self.required_check)
-        form.addRow("", self.hp_check)
-        self.section_error = text_label(style=ERROR_STYLE)
-        self.section_error.hide()
-        right = QVBoxLayout()
-        right.addLayout(form)
-        right.addWidget(self.section_error)
-        right.addStretch(1)
-        right_widget = QWidget()
-        right_widget.setLayout(right)
-
-        self.title_edit.textEdited.connect(self._title_edited)
-        self.guidance_edit.textChanged.connect(self._field_changed)
-        self.items_edit.textChanged.connect(self._field_changed)
-        self.required_check.toggled.connect(self._field_changed)
-        self.hp_check.toggled.connect(self._field_changed)
+        self.section_form = SectionForm()
+        self.section_form.edited.connect(self._section_edited)
 
         body = QHBoxLayout()
         body.addLayout(left, 2)
-        body.addWidget(right_widget, 3)
+        body.addWidget(self.section_form, 3)
 
         # -- messages and the bottom buttons -----------------------------------------------------------------
         self.error_label = text_label(style=ERROR_STYLE)
@@ -266,59 +174,14 @@ class TemplateEditorDialog(QDialog):
         return self._sections[row] if 0 <= row < len(self._sections) else None
 
     def _show_section(self, row: int) -> None:
-        self._loading = True
-        s = self._sections[row] if 0 <= row < len(self._sections) else None
-        for w in (self.title_edit, self.guidance_edit, self.items_edit, self.required_check, self.hp_check):
-            w.setEnabled(s is not None)
-        self.title_edit.setText(s.title if s else "")
-        self.kind_label.setText(KIND_LABELS[s.kind] if s else "")
-        self.guidance_edit.setPlainText(s.guidance if s else "")
-        self.items_edit.setPlainText("\n".join(s.default_items) if s else "")
-        text_kind = s is not None and s.kind in TEXT_KINDS
-        self.items_edit.setEnabled(text_kind)
-        self.items_edit.setPlaceholderText(
-            "Ét punkt pr. linje – sættes ind som »- punkt«, når afsnittet er tomt"
-            if text_kind
-            else "Standardpunkter bruges kun i tekstafsnit (fx Formål og dagsorden)."
-        )
-        self.hp_check.setEnabled(text_kind)
-        self.required_check.setChecked(bool(s and s.required))
-        self.hp_check.setChecked(bool(s and s.health_professional_only))
-        self._loading = False
-        self._check_title()
+        self.section_form.show_section(self._sections[row] if 0 <= row < len(self._sections) else None)
         self._update_buttons()
 
-    def _title_edited(self, text: str) -> None:
+    def _section_edited(self) -> None:
+        """The form wrote an edit into the current section: its line in the list follows, and it is unsaved."""
         s = self.current()
-        if s is None:
-            return
-        s.title = text
         item = self.list.currentItem()
-        if item is not None:
-            item.setText(self._item_text(s))
-        self._check_title()
-        self._mark_dirty()
-
-    def _check_title(self) -> None:
-        s = self.current()
-        if s is not None and not s.title.strip():
-            self.section_error.setText("⚠ Afsnittet skal have en titel.")
-            self.section_error.show()
-        else:
-            self.section_error.hide()
-
-    def _field_changed(self) -> None:
-        if self._loading:
-            return
-        s = self.current()
-        if s is None:
-            return
-        s.guidance = self.guidance_edit.toPlainText()
-        s.default_items = [line.strip().lstrip("-•").strip() for line in self.items_edit.toPlainText().splitlines()]
-        s.required = self.required_check.isChecked()
-        s.health_professional_only = self.hp_check.isChecked()
-        item = self.list.currentItem()
-        if item is not None:
+        if s is not None and item is not None:
             item.setText(self._item_text(s))
         self._mark_dirty()
 
@@ -339,9 +202,7 @@ class TemplateEditorDialog(QDialog):
         self.rename_section()
 
     def rename_section(self) -> None:
-        if self.current() is not None:
-            self.title_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
-            self.title_edit.selectAll()
+        self.section_form.focus_title()
 
     def remove_section(self) -> None:
         s = self.current()
