@@ -6,7 +6,8 @@ cd "$(dirname "$0")/.."
 
 PY=${PYTHON:-python3}
 need_apt=()
-# Qt offscreen/xcb runtime libraries (shared/recipes.md), PostgreSQL for the storage tests,
+# Qt's runtime libraries — libegl1 … libglib2.0-0 for the offscreen platform the tests use, DejaVu for the text,
+# libxkbcommon-x11-0, libxcb-* and libx11-xcb1 for a real window on X11 —, PostgreSQL for the storage tests,
 # poppler-utils to look at PDFs.
 for pkg in libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libglib2.0-0 fonts-dejavu-core \
            libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-randr0 \
