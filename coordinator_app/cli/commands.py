@@ -32,7 +32,7 @@ from coordinator_app.cli.audit import add_audit_commands, run_audit
 
 if TYPE_CHECKING:
     from coordinator_app.services.context import ServiceContext
-    from coordinator_app.storage import Database
+    from coordinator_app.services.database import Database
 
 PASSPHRASE_ENV = "KOORDINATOR_PASSPHRASE"
 PASSPHRASE_PROMPT = "Adgangskode til databasen: "
@@ -148,8 +148,7 @@ def open_for_command(database: str | None, *, migrate: bool = True) -> Database:
     """
     from coordinator_app.domain.errors import PassphraseRequiredError, StorageError, WrongPassphraseError
     from coordinator_app.services.connection import read_secret
-    from coordinator_app.storage import open_database
-    from coordinator_app.storage.database import local_path
+    from coordinator_app.services.database import local_path, open_database
 
     database = configured_database(database)
     passphrase = passphrase_from_environment()
@@ -241,7 +240,7 @@ def _seconds(s: float) -> str:
 def run_backup(args: argparse.Namespace) -> int:
     """``backup [--to DIR]``: an online backup of the open database, checked before it counts."""
     from coordinator_app.domain.errors import KoordinatorError
-    from coordinator_app.storage.backup import backup_now
+    from coordinator_app.services.backups import backup_now
 
     try:
         db = open_for_command(args.database, migrate=False)
@@ -264,20 +263,13 @@ def run_backup(args: argparse.Namespace) -> int:
 def run_restore(args: argparse.Namespace) -> int:
     """``restore FILE``: replace the (closed) local database with a checked backup; the old file is kept."""
     from coordinator_app.domain.errors import KoordinatorError, StorageError
-    from coordinator_app.storage.backup import restore
-    from coordinator_app.storage.database import local_path
-    from coordinator_app.storage.sqlite_file import FileKind, file_kind
+    from coordinator_app.services.backups import is_encrypted_backup, restore, restore_target
 
     backup = Path(args.file).expanduser().resolve()
     try:
-        target = local_path(configured_database(args.database))
-        if target is None:
-            raise StorageError(
-                "Den delte PostgreSQL-database gendannes af IT på serveren; Koordinator gendanner kun en lokal "
-                "database."
-            )
+        target = restore_target(configured_database(args.database))
         passphrase = None
-        if file_kind(backup) is FileKind.ENCRYPTED:
+        if is_encrypted_backup(backup):
             passphrase = passphrase_from_environment() or _ask_passphrase()
             if passphrase is None:
                 raise StorageError(_no_terminal_hint(f"Sikkerhedskopien {backup} er krypteret."))
@@ -296,7 +288,7 @@ def run_check(args: argparse.Namespace) -> int:
     import time
 
     from coordinator_app.domain.errors import KoordinatorError
-    from coordinator_app.storage.backup import integrity_check, quick_check
+    from coordinator_app.services.backups import integrity_check, quick_check
 
     try:
         db = open_for_command(args.database, migrate=False)
