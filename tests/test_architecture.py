@@ -111,3 +111,43 @@ def test_domain_tests_pass_without_qt_or_sqlalchemy(tmp_path: Path) -> None:
     result = subprocess.run([sys.executable, "-c", blocker], capture_output=True, text=True, cwd=ROOT, timeout=300)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
     assert " passed" in result.stdout
+
+
+#: An import of the storage layer or the documents: ``from coordinator_app.storage…``/``documents…``,
+#: ``import coordinator_app.storage…``, ``from coordinator_app import storage``, or a late one by name
+#: (``lazy_import("coordinator_app.storage…")``), which import-linter cannot see.
+REACHING_PAST_THE_SERVICES = re.compile(
+    r"^\s*from\s+coordinator_app\.(?:storage|documents)\b"
+    r"|^\s*import\s+coordinator_app\.(?:storage|documents)\b"
+    r"|^\s*from\s+coordinator_app\s+import\s+[^#\n]*\b(?:storage|documents)\b"
+    r"|[\"']coordinator_app\.(?:storage|documents)\b",
+    re.M,
+)
+
+
+def test_the_ui_and_the_command_line_reach_storage_and_documents_only_through_services() -> None:
+    """Every way data leaves the program, and every use of the database, is a service: no module of the UI or the
+    command line imports the storage layer or the documents (the import-linter contracts say the same for imports;
+    this also finds a module named in a string, as ``lazy_import`` takes it)."""
+    offending = [
+        f"{path.relative_to(ROOT)}:{text.count(chr(10), 0, match.start()) + 1}: {match.group(0).strip()}"
+        for folder in ("ui", "cli")
+        for path in sorted((PACKAGE / folder).rglob("*.py"))
+        for text in [path.read_text(encoding="utf-8")]
+        for match in REACHING_PAST_THE_SERVICES.finditer(text)
+    ]
+    assert not offending, "\n".join(offending)
+
+
+def test_the_check_for_imports_past_the_services_sees_each_form() -> None:
+    for line in (
+        "from coordinator_app.storage import Database",
+        "    from coordinator_app.storage.backup import backup_now",
+        "from coordinator_app.documents.protect import protect_pdf",
+        "import coordinator_app.storage.database",
+        "from coordinator_app import storage, services",
+        'referat = lazy_import("coordinator_app.documents.referat")',
+    ):
+        assert REACHING_PAST_THE_SERVICES.search(line), line
+    for line in ("from coordinator_app.services.backups import backup_now", "# the storage layer loads later"):
+        assert not REACHING_PAST_THE_SERVICES.search(line), line

@@ -7,7 +7,8 @@
   the export itself is logged. The lines say who looked at a psychiatric patient's record, so the CSV is written
   inside an AES-256 zip (issue 8: exported files with patient data are encrypted); the password comes from
   ``KOORDINATOR_EXPORT_PASSWORD`` or is asked for twice in the terminal, and is sent separately from the file.
-  A demo database (fictitious patients) writes the plain CSV and says so.
+  A demo database (fictitious patients) writes the plain CSV and says so. The file is written by
+  ``services.exports`` (which decides the encryption, writes atomically and checks VIEW_AUDIT).
 
 The lines are written by the logged-in user of the command (``cli.command_context``), not by the OS account.
 
@@ -27,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from coordinator_app.services.context import ServiceContext
-    from coordinator_app.storage.database import Database
+    from coordinator_app.services.database import Database
 
 #: Exit status of ``audit verify`` when the chain is broken (2 is "could not run at all", as for ``pdf``).
 BROKEN = 1
@@ -89,7 +90,7 @@ def _opened(opened: Any) -> tuple[Database, ServiceContext]:
 
 def _run(args: argparse.Namespace, db: Database, ctx: ServiceContext) -> int:
     from coordinator_app.services.audit import AuditService
-    from coordinator_app.services.ward import is_demo
+    from coordinator_app.services.exports import ExportService
 
     audit = AuditService(ctx)
     if args.audit_command == "verify":
@@ -101,27 +102,24 @@ def _run(args: argparse.Namespace, db: Database, ctx: ServiceContext) -> int:
             print(f"Seneste linjes kontrolsum: {result.last_hash}")
         return 0
     output = Path(args.output)
-    demo = is_demo(ctx)
+    exports = ExportService(ctx)
     password = None
-    if not demo:
+    if exports.encrypts():  # not a demo database: the lines leave in an AES zip
         password = export_password()
         if password is None:
             return 2
         output = output.with_suffix(".zip") if output.suffix.lower() == ".csv" else output
         if output.suffix.lower() != ".zip":
             output = output.with_name(f"{output.name}.zip")
-    content = audit.export_patient_log(args.patient)
-    lines = len(list(csv.reader(io.StringIO(content.decode("utf-8-sig")), delimiter=";"))) - 1  # minus the heading
-    if password is None:
-        _write(output, content)
+    export = exports.patient_log(args.patient)  # VIEW_AUDIT; the export's own line is in the file too
+    lines = len(list(csv.reader(io.StringIO(export.data.decode("utf-8-sig")), delimiter=";"))) - 1  # minus heading
+    saved = exports.write(export, output, password)
+    if not saved.encrypted:
         print(
             f"Revisionsloggen for patient nr. {args.patient}: {lines} linjer gemt i {output} (demo – ikke krypteret)."
         )
         return 0
-    from coordinator_app.documents.protect import protect_zip
-
-    inner = f"revisionslog-patient-{args.patient}.csv"
-    _write(output, protect_zip(inner, content, password))
+    inner = export.inner_name
     print(
         f"Revisionsloggen for patient nr. {args.patient}: {lines} linjer gemt krypteret i {output} ({inner} i en zip "
         f"med adgangskode). {SEND_SEPARATELY}"
@@ -135,7 +133,7 @@ def export_password(what: str = "Revisionsloggen", how: str = "zip med AES-256")
     import getpass
     import os
 
-    from coordinator_app.documents.protect import password_problem
+    from coordinator_app.services.exports import password_problem
 
     given = os.environ.get(EXPORT_PASSWORD_ENV)
     if given:
@@ -158,13 +156,3 @@ def export_password(what: str = "Revisionsloggen", how: str = "zip med AES-256")
     print("Ingen gyldig adgangskode. Intet er gemt.", file=sys.stderr)
     return None
 
-
-def _write(output: Path, content: bytes) -> None:
-    """All or nothing: a half-written file never stands where the export should be."""
-    tmp = output.with_name(f".{output.name}.tmp")
-    try:
-        tmp.write_bytes(content)
-        tmp.replace(output)
-    finally:
-        if tmp.exists():
-            tmp.unlink()

@@ -15,6 +15,11 @@ Commands that read or issue patient data (``pdf``, ``audit``) log in as a user o
 A demo database, and a real one before its first administrator exists, needs no login. ``backup``, ``restore`` and
 ``check`` show no patient data: the database's passphrase and the file's permissions guard them, and ``restore``
 must work when the database is too damaged to log in to.
+
+Every command works through the services, as the window does: ``services.database`` opens the database,
+``services.backups`` backs up, restores and checks it, and ``services.exports`` writes ``pdf -o`` and
+``audit export`` (the role, encryption unless a demo, an atomic write, the audit line). No storage or documents
+module is imported here (``tests/test_architecture.py`` and the import-linter contracts hold it so).
 """
 
 from __future__ import annotations
@@ -32,7 +37,7 @@ from coordinator_app.cli.audit import add_audit_commands, run_audit
 
 if TYPE_CHECKING:
     from coordinator_app.services.context import ServiceContext
-    from coordinator_app.storage.database import Database
+    from coordinator_app.services.database import Database
 
 PASSPHRASE_ENV = "KOORDINATOR_PASSPHRASE"
 PASSPHRASE_PROMPT = "Adgangskode til databasen: "
@@ -148,7 +153,7 @@ def open_for_command(database: str | None, *, migrate: bool = True) -> Database:
     """
     from coordinator_app.domain.errors import PassphraseRequiredError, StorageError, WrongPassphraseError
     from coordinator_app.services.connection import read_secret
-    from coordinator_app.storage.database import local_path, open_database
+    from coordinator_app.services.database import local_path, open_database
 
     database = configured_database(database)
     passphrase = passphrase_from_environment()
@@ -240,7 +245,7 @@ def _seconds(s: float) -> str:
 def run_backup(args: argparse.Namespace) -> int:
     """``backup [--to DIR]``: an online backup of the open database, checked before it counts."""
     from coordinator_app.domain.errors import KoordinatorError
-    from coordinator_app.storage.backup import backup_now
+    from coordinator_app.services.backups import backup_now
 
     try:
         db = open_for_command(args.database, migrate=False)
@@ -263,20 +268,13 @@ def run_backup(args: argparse.Namespace) -> int:
 def run_restore(args: argparse.Namespace) -> int:
     """``restore FILE``: replace the (closed) local database with a checked backup; the old file is kept."""
     from coordinator_app.domain.errors import KoordinatorError, StorageError
-    from coordinator_app.storage.backup import restore
-    from coordinator_app.storage.database import local_path
-    from coordinator_app.storage.sqlite_file import FileKind, file_kind
+    from coordinator_app.services.backups import is_encrypted_backup, restore, restore_target
 
     backup = Path(args.file).expanduser().resolve()
     try:
-        target = local_path(configured_database(args.database))
-        if target is None:
-            raise StorageError(
-                "Den delte PostgreSQL-database gendannes af IT på serveren; Koordinator gendanner kun en lokal "
-                "database."
-            )
+        target = restore_target(configured_database(args.database))
         passphrase = None
-        if file_kind(backup) is FileKind.ENCRYPTED:
+        if is_encrypted_backup(backup):
             passphrase = passphrase_from_environment() or _ask_passphrase()
             if passphrase is None:
                 raise StorageError(_no_terminal_hint(f"Sikkerhedskopien {backup} er krypteret."))
@@ -295,7 +293,7 @@ def run_check(args: argparse.Namespace) -> int:
     import time
 
     from coordinator_app.domain.errors import KoordinatorError
-    from coordinator_app.storage.backup import integrity_check, quick_check
+    from coordinator_app.services.backups import integrity_check, quick_check
 
     try:
         db = open_for_command(args.database, migrate=False)
@@ -324,12 +322,11 @@ def run_check(args: argparse.Namespace) -> int:
 def run_pdf(args: argparse.Namespace) -> int:
     """Headless: issue (and archive) the document, write the exact bytes to the file."""
     from coordinator_app.cli.audit import SEND_SEPARATELY, export_password
-    from coordinator_app.documents.protect import protect_pdf
     from coordinator_app.domain.discharge_plans import PlanKind
     from coordinator_app.domain.errors import KoordinatorError
     from coordinator_app.services.documents import DocumentService
+    from coordinator_app.services.exports import ExportService
     from coordinator_app.services.plans import PlanService
-    from coordinator_app.services.ward import is_demo
 
     try:
         db = open_for_command(args.database)
@@ -338,8 +335,10 @@ def run_pdf(args: argparse.Namespace) -> int:
         return 2
     try:
         ctx = command_context(db)
+        exports = ExportService(ctx)
+        exports.check_documents()  # the role before a password is asked or a document issued
         password = None
-        if not is_demo(ctx):  # issue 8: a file with patient data leaves the database encrypted
+        if exports.encrypts():  # issue 8: a file with patient data leaves the database encrypted (not a demo's)
             password = export_password("Dokumentet", "PDF med AES-256")
             if password is None:
                 return 2
@@ -351,17 +350,8 @@ def run_pdf(args: argparse.Namespace) -> int:
         else:  # a plan's PDF is issued when it is put in force: write the archived, signed-ready one
             document = PlanService(ctx).issued_document(args.admission, PlanKind(args.document))
         assert document.id is not None
-        content = service.content(document.id)
-        if password is not None:
-            content = protect_pdf(content, password)
         output = Path(args.output)
-        tmp = output.with_name(f".{output.name}.tmp")
-        try:
-            tmp.write_bytes(content)
-            tmp.replace(output)
-        finally:
-            if tmp.exists():
-                tmp.unlink()
+        saved = exports.write(exports.document(document.id), output, password)  # EXPORT_DOCUMENT, logged
     except KoordinatorError as exc:
         print(exc.message, file=sys.stderr)
         return 2
@@ -370,7 +360,7 @@ def run_pdf(args: argparse.Namespace) -> int:
         return 2
     finally:
         db.dispose()
-    note = f" – krypteret. {SEND_SEPARATELY}" if password is not None else " – demo, ikke krypteret"
+    note = f" – krypteret. {SEND_SEPARATELY}" if saved.encrypted else " – demo, ikke krypteret"
     print(f"{document.title}: {output} (dokument nr. {document.id}, SHA-256 {document.sha256[:12]}…){note}")
     return 0
 

@@ -1,8 +1,8 @@
 """Which database this workstation uses (issue 9), and the system keyring (issue 8).
 
 The first-run wizard writes the workstation's choice to ``forbindelse.json`` in the platform's per-user config
-folder (``infra.folders.config_dir()``, e.g. ``~/.config/Koordinator/``), atomically (a temporary
-file in the same folder, ``fsync``, ``os.replace``) and readable by the user only (mode 0600):
+folder (``infra.folders.config_dir()``, e.g. ``~/.config/Koordinator/``), atomically
+(``infra.files.write_atomically``) and readable by the user only (mode 0600):
 
 * ``lokal`` – the path of the encrypted SQLCipher file (default: the user's data folder). The passphrase is
   **never** written here; it is typed at start, or kept in the system keyring if the user chose so
@@ -23,8 +23,6 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,6 +31,7 @@ from sqlalchemy import URL, create_engine, inspect, make_url, text
 from sqlalchemy.exc import ArgumentError, DBAPIError
 
 from coordinator_app.domain.errors import KoordinatorError, StorageError, ValidationError
+from coordinator_app.infra.files import write_atomically
 from coordinator_app.infra.folders import config_dir
 
 __all__ = [
@@ -173,19 +172,7 @@ def save_config(config: ConnectionConfig, *, password: str | None = None, path: 
 def _write_private(path: Path, content: str) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(  # created with mode 0600
-            prefix=f".{path.name}.", suffix=".tmp", dir=path.parent
-        )
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(content)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
+        write_atomically(path, content.encode("utf-8"))  # mode 0600: readable by the user only
     except OSError as exc:
         raise StorageError(
             f"Forbindelsesindstillingerne kunne ikke gemmes i {path} ({exc.strerror or exc}). Kontrollér at du "

@@ -248,20 +248,32 @@ class DocumentService:
         (issue 8): VIS when opened, UDSKRIV when printed, EKSPORT when saved as a file."""
         require(self._ctx, Permission.READ if use is AuditAction.VIS else Permission.EXPORT_DOCUMENT)
         with self._ctx.database.session() as session:
-            document = DocumentRepository(session).get(document_id, with_content=True)
-        assert document.content is not None
-        if hashlib.sha256(document.content).hexdigest() != document.sha256:
-            raise KoordinatorError(
-                f"Dokument nr. {document_id} er beskadiget i databasen (kontrolsummen passer ikke). "
-                "Kontakt IT; udsted dokumentet igen fra indlæggelsen."
-            )
+            document, content = read_archived(session, document_id)
         self._audit.record(
             use,
-            f"Dokument {document_id} ({document.title}) {CONTENT_USES[use]}",
+            content_line(document, use),
             patient_id=document.patient_id,
             admission_id=document.admission_id,
         )
-        return document.content
+        return content
+
+
+def read_archived(session: Session, document_id: int) -> tuple[ArchivedDocument, bytes]:
+    """The archived document and its exact bytes, checked against the stored SHA-256 (byte-identical reopening);
+    a damaged one is refused in Danish. In the caller's session; the caller checks the role and logs the use."""
+    document = DocumentRepository(session).get(document_id, with_content=True)
+    assert document.content is not None
+    if hashlib.sha256(document.content).hexdigest() != document.sha256:
+        raise KoordinatorError(
+            f"Dokument nr. {document_id} er beskadiget i databasen (kontrolsummen passer ikke). "
+            "Kontakt IT; udsted dokumentet igen fra indlæggelsen."
+        )
+    return document, document.content
+
+
+def content_line(document: ArchivedDocument, use: AuditAction) -> str:
+    """The audit log's line for ``use`` of an archived document: "Dokument 12 (Varsling) gemt som fil"."""
+    return f"Dokument {document.id} ({document.title}) {CONTENT_USES[use]}"
 
 
 def consent_basis_in(session: Session, patient_id: int, legal_basis: str | None) -> str:

@@ -8,6 +8,8 @@ and hands them over with their events, the calendar, today and the ward's bed-da
 
 Queries: the admissions overlapping the period or the 30 days after it (one query on their dates), the period's
 events in one query per 5,000 admissions, the kommune names, and the rate setting.
+
+Writing the figures to a file (XLSX, CSV) is an export: ``services.exports.ExportService.statistics``.
 """
 
 from __future__ import annotations
@@ -16,10 +18,7 @@ import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
 
-from coordinator_app.domain.access import Permission
-from coordinator_app.domain.audit import AuditAction
 from coordinator_app.domain.model import Kommune
 from coordinator_app.domain.statistics import (
     READMISSION_DAYS,
@@ -28,16 +27,9 @@ from coordinator_app.domain.statistics import (
     kommune_of,
     responsible_kommune,
 )
-from coordinator_app.lazy import lazy_import
-from coordinator_app.services.audit import AuditService
-from coordinator_app.services.context import ServiceContext, require
+from coordinator_app.services.context import ServiceContext
 from coordinator_app.services.settings import load_rate_setting
 from coordinator_app.storage.repositories import AdmissionRepository, EventRepository, KommuneRepository, list_rows
-
-if TYPE_CHECKING:
-    from coordinator_app.documents import statistics_export
-else:  # openpyxl: only when the figures are exported
-    statistics_export = lazy_import("coordinator_app.documents.statistics_export")
 
 __all__ = ["StatisticsService"]
 
@@ -62,24 +54,6 @@ def _collector_paused() -> Iterator[None]:
 class StatisticsService:
     def __init__(self, ctx: ServiceContext) -> None:
         self._ctx = ctx
-
-    def record_export(self, stats: Statistics, kind: str) -> None:
-        """Issue 8: every export of statistics is in the audit log (who, when, which period and kommune)."""
-        require(self._ctx, Permission.EXPORT_STATISTICS)
-        where = stats.kommune_name or "alle kommuner"
-        period = f"{stats.period_from:%d-%m-%Y}–{stats.period_to:%d-%m-%Y}"
-        AuditService(self._ctx).record(
-            AuditAction.EKSPORT, f"Statistik eksporteret som {kind.upper()}: {period}, {where}"
-        )
-
-    def export(self, stats: Statistics, kind: str) -> bytes:
-        """The figures as an XLSX or CSV file's bytes — checked (EXPORT_STATISTICS) *before* anything is written, so
-        a role without the right never gets a file. The caller logs the export with ``record_export`` once the file
-        is actually written (a full disk is not an export)."""
-        require(self._ctx, Permission.EXPORT_STATISTICS)
-        if kind == "xlsx":
-            return statistics_export.to_xlsx(stats)
-        return statistics_export.to_csv(stats).encode("utf-8")
 
     def compute(self, period_from: date, period_to: date, kommune_code: str | None = None) -> Statistics:
         """The statistics for ``period_from``–``period_to`` (both included), optionally one kommune's."""

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 import sqlcipher3.dbapi2 as sqlcipher
 
 from coordinator_app.domain.errors import DamagedDatabaseError, StorageError
+from coordinator_app.infra.files import fsync_file, replace_durably
 from coordinator_app.storage.failures import passphrase_required
 from coordinator_app.storage.sqlite_file import (
     CheckResult,
@@ -38,8 +39,6 @@ from coordinator_app.storage.sqlite_file import (
     check_connection,
     check_file,
     file_kind,
-    fsync_file,
-    fsync_folder,
     keyed_file,
     remove_quietly,
     sidecars,
@@ -137,8 +136,7 @@ def backup_from_connection(
                     f"Sikkerhedskopien i {target_dir} bestod ikke kontrollen ({_first(result)}) og er slettet. "
                     "Databasen selv er ikke ændret. Prøv igen, og kontakt IT, hvis fejlen bliver ved."
                 )
-            os.replace(tmp, final)
-            fsync_folder(target_dir)
+            replace_durably(tmp, final)
         finally:
             remove_quietly(tmp, *sidecars(tmp))
     except (OSError, sqlite3.Error, sqlcipher.Error) as exc:
@@ -393,8 +391,7 @@ def restore(
                 "ændret. Kontrollér disken, og prøv igen."
             )
         kept = _keep_previous(db_path, previous)
-        os.replace(tmp, db_path)
-        fsync_folder(folder)
+        replace_durably(tmp, db_path)
     except (OSError, sqlite3.Error, sqlcipher.Error) as exc:
         raise StorageError(
             f"Databasen kunne ikke gendannes i {folder} ({getattr(exc, 'strerror', None) or exc}). "

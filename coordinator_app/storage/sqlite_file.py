@@ -26,6 +26,7 @@ from typing import Any
 import sqlcipher3.dbapi2 as sqlcipher
 
 from coordinator_app.domain.errors import StorageError
+from coordinator_app.infra.files import fsync_file, replace_durably
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 #: The smallest SQLite page; an encrypted file is a whole number of pages (4,096 bytes by default).
@@ -179,22 +180,6 @@ def sidecars(path: Path) -> tuple[Path, Path]:
     return path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")
 
 
-def fsync_file(path: Path) -> None:
-    with path.open("rb+") as fh:
-        os.fsync(fh.fileno())
-
-
-def fsync_folder(folder: Path) -> None:
-    """Make a rename durable (POSIX); Windows has no directory handles to flush."""
-    if os.name != "posix":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def remove_quietly(*paths: Path) -> None:
     for path in paths:
         with contextlib.suppress(FileNotFoundError):
@@ -231,8 +216,7 @@ def encrypt_plain_file(path: Path, passphrase: str) -> None:
                 f"Databasen {path} er åben i et andet vindue eller program. Luk det, og prøv igen. Intet er ændret."
             )
         fsync_file(tmp)
-        os.replace(tmp, path)
-        fsync_folder(path.parent)
+        replace_durably(tmp, path)
     except (OSError, sqlite3.Error, sqlcipher.Error) as exc:
         raise StorageError(
             f"Databasen {path} kunne ikke krypteres ({getattr(exc, 'strerror', None) or exc}). Intet er ændret. "

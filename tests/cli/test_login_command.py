@@ -100,7 +100,7 @@ def test_pdf_with_credentials_issues_the_form_in_the_users_name(ward, tmp_path: 
     try:
         with db.session() as session:
             users = [e.user for e in AuditRepository(session).all()]
-        assert users[-3:] == ["Mette Hansen (mhansen)"] * 3  # logged in, issued, opened
+        assert users[-3:] == ["Mette Hansen (mhansen)"] * 3  # logged in, issued, saved as a file
     finally:
         db.dispose()
 

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -26,6 +27,7 @@ from coordinator_app.services.consent import ConsentInput, ConsentService
 from coordinator_app.services.contacts import ContactInput, ContactService
 from coordinator_app.services.context import COPENHAGEN, ServiceContext, fixed_clock
 from coordinator_app.services.documents import DocumentService
+from coordinator_app.services.exports import ExportService
 from coordinator_app.services.meetings import MeetingService, ScheduleInput
 from coordinator_app.services.notifications import NotificationInput, NotificationService
 from coordinator_app.services.plans import PlanService
@@ -45,6 +47,7 @@ from coordinator_app.storage.plans import DischargePlanRepository
 from coordinator_app.storage.repositories import AdmissionRepository
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # Monday
+EXPORT_PASSWORD = "Rolle-test-2026"
 
 
 @dataclass
@@ -66,6 +69,7 @@ class Ward:
     contact_id: int
     contact_version: int
     stats: Any
+    out: Path  # an empty folder an export would be written to
 
 
 def as_role(ctx: ServiceContext, role: Role) -> ServiceContext:
@@ -81,7 +85,7 @@ def ctx(database) -> ServiceContext:
 
 
 @pytest.fixture
-def ward(ctx: ServiceContext) -> Ward:
+def ward(ctx: ServiceContext, tmp_path: Path) -> Ward:
     created = AdmissionService(ctx).create_admission(
         AdmissionInput(
             cpr="010190-9909",
@@ -120,6 +124,8 @@ def ward(ctx: ServiceContext) -> Ward:
     contact = ContactService(ctx).add(ContactInput("Kim Kommune", "Københavns Kommune"))
     stats = StatisticsService(ctx).compute(date(2026, 1, 1), date(2026, 12, 31))
     assert plan.id is not None and contact.id is not None
+    out = tmp_path / "eksport"
+    out.mkdir()
     return Ward(
         pid,
         aid,
@@ -135,6 +141,7 @@ def ward(ctx: ServiceContext) -> Ward:
         contact.id,
         contact.version or 0,
         stats,
+        out,
     )
 
 
@@ -192,6 +199,10 @@ OPERATIONS: dict[str, tuple[Permission, Operation]] = {
     "save a document as a file": (
         Permission.EXPORT_DOCUMENT,
         lambda c, w: DocumentService(c).content(w.document_id, use=AuditAction.EKSPORT),
+    ),
+    "export a document (Gem som PDF)": (
+        Permission.EXPORT_DOCUMENT,
+        lambda c, w: ExportService(c).document(w.document_id),
     ),
     "record a consent": (
         Permission.MANAGE_CONSENT,
@@ -272,10 +283,12 @@ OPERATIONS: dict[str, tuple[Permission, Operation]] = {
         lambda c, w: ContactService(c).update(w.contact_id, ContactInput("Kim K."), w.contact_version),
     ),
     "deactivate a contact": (Permission.EDIT_CONTACTS, lambda c, w: ContactService(c).deactivate(w.contact_id)),
-    "export statistics": (Permission.EXPORT_STATISTICS, lambda c, w: StatisticsService(c).export(w.stats, "xlsx")),
-    "log a statistics export": (
+    "export statistics": (Permission.EXPORT_STATISTICS, lambda c, w: ExportService(c).statistics(w.stats, "xlsx")),
+    "write (and log) a statistics export": (
         Permission.EXPORT_STATISTICS,
-        lambda c, w: StatisticsService(c).record_export(w.stats, "csv"),
+        lambda c, w: ExportService(c).write(
+            ExportService(_full_rights(c)).statistics(w.stats, "csv"), w.out / "statistik.zip", EXPORT_PASSWORD
+        ),
     ),
     "change the bed-day rate": (
         Permission.MANAGE_SETTINGS,
@@ -298,6 +311,10 @@ OPERATIONS: dict[str, tuple[Permission, Operation]] = {
         Permission.VIEW_AUDIT,
         lambda c, w: AuditService(c).export_patient_log(w.patient_id),
     ),
+    "export a patient's audit log as a file": (
+        Permission.VIEW_AUDIT,
+        lambda c, w: ExportService(c).patient_log(w.patient_id),
+    ),
     "read a patient's audit log": (Permission.VIEW_AUDIT, lambda c, w: AuditService(c).patient_log(w.patient_id)),
     "verify the audit log": (Permission.VIEW_AUDIT, lambda c, w: AuditService(c).verify()),
     "create a user": (
@@ -305,6 +322,11 @@ OPERATIONS: dict[str, tuple[Permission, Operation]] = {
         lambda c, w: UserService(c).create_user("ny", "Ny Bruger", Role.ADMINISTRATOR, "en lang sætning her"),
     ),
 }
+
+
+def _full_rights(ctx: ServiceContext) -> ServiceContext:
+    """The same database as the demo user, who may do everything: an export made there, written by the role."""
+    return ServiceContext(database=ctx.database, calendar=ctx.calendar, clock=ctx.clock)
 
 
 def _admission_version(ctx: ServiceContext, w: Ward) -> int:
@@ -346,6 +368,7 @@ def test_each_role_is_denied_what_it_may_not_do_and_nothing_is_written(
     assert caught.value.message.startswith(f"Din rolle ({ROLE_LABELS[role]}) må ikke ")
     assert caught.value.permission == permission.value
     assert snapshot(ctx) == before
+    assert list(ward.out.iterdir()) == []  # and no file either
 
 
 def test_every_role_is_denied_something_except_the_administrator() -> None:

@@ -17,7 +17,8 @@ from PySide6.QtWidgets import QMessageBox
 
 from coordinator_app.storage.backup import BackupInfo, backup_now, default_backup_dir
 from coordinator_app.storage.database import KIND_SHARED, Database, open_database
-from coordinator_app.ui.settings.backup_dialog import CHECKED, ENCRYPTED, NOTE, BackupDialog, open_backup_dialog
+from coordinator_app.ui.settings.backup_dialog import BackupDialog, open_backup_dialog
+from coordinator_app.ui.settings.backup_table import CHECKED, ENCRYPTED, NOTE
 
 OLD = datetime(2026, 11, 20, 8, 30)  # an earlier backup, by name
 

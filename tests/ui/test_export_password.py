@@ -1,10 +1,13 @@
 """«Gem som PDF» writes the archived document encrypted (issue 8): the file asks for the password the user typed
-twice; a demo database's document is written plain, and a mistyped repeat or a short password is refused."""
+twice; a demo database's document is written plain, and a mistyped repeat or a short password is refused. The
+export goes through ``services.exports`` (the role, the rule, the audit line)."""
 
 from __future__ import annotations
 
+import hashlib
 import io
-from datetime import UTC, datetime
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -14,16 +17,68 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QWidget
 
 from coordinator_app.documents import layout
 from coordinator_app.documents.layout import DocumentMeta, build_pdf
+from coordinator_app.domain.model import ArchivedDocument
+from coordinator_app.services.admissions import AdmissionInput, AdmissionService
+from coordinator_app.services.context import ServiceContext, fixed_clock
+from coordinator_app.services.exports import ExportService
+from coordinator_app.services.setup import ensure_reference_data
+from coordinator_app.services.ward import DEMO_META_KEY
+from coordinator_app.storage.database import open_database
+from coordinator_app.storage.repositories import DocumentRepository
 from coordinator_app.ui.common import printing
 from coordinator_app.ui.common.export_password import ExportPasswordDialog
 
 PASSWORD = "Sommer-på-Ærø-26"
+MOMENT = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture
 def archived() -> bytes:
-    meta = DocumentMeta("VB-1", "Varslingsblanket", datetime(2026, 11, 23, 9, 0, tzinfo=UTC), "1.0")
+    meta = DocumentMeta("VB-1", "Varslingsblanket", MOMENT, "1.0")
     return build_pdf(meta, [layout.title("Varsling – Testa Fiktivsen, 010190-9909")])
+
+
+@pytest.fixture
+def ctx(tmp_path: Path) -> Iterator[ServiceContext]:
+    """A real (not demo) database of its own, beside the folder the files are saved in."""
+    folder = tmp_path / "database"
+    folder.mkdir()
+    db = open_database(folder / "afsnit.db")
+    context = ServiceContext(database=db, clock=fixed_clock(MOMENT))
+    ensure_reference_data(context)
+    yield context
+    db.dispose()
+
+
+@pytest.fixture
+def document_id(ctx: ServiceContext, archived: bytes) -> int:
+    """``archived`` as an issued, archived document of a fictitious patient (synthetic CPR)."""
+    created = AdmissionService(ctx).create_admission(
+        AdmissionInput(
+            cpr="010190-9909",
+            given_name="Testa",
+            family_name="Fiktivsen",
+            bopaelskommune="101",
+            center="Psykiatrisk Center København",
+            ward="Afsnit 1",
+            admitted=date(2026, 11, 2),
+        )
+    )
+    document = ArchivedDocument(
+        id=None,
+        admission_id=created.admission_id,
+        kind="varslingsblanket",
+        title="Varslingsblanket",
+        created_at=MOMENT,
+        created_by="test",
+        sha256=hashlib.sha256(archived).hexdigest(),
+        data_version="test",
+        content=archived,
+    )
+    with ctx.database.session() as session:
+        added = DocumentRepository(session).add(document)
+    assert added.id is not None
+    return added.id
 
 
 @pytest.fixture
@@ -53,10 +108,13 @@ def type_twice(qtbot, dialog: ExportPasswordDialog, first: str, second: str) -> 
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
 
 
-def test_save_as_pdf_writes_an_encrypted_file(qtbot, window, archived, monkeypatch, tmp_path: Path) -> None:
+def test_save_as_pdf_writes_an_encrypted_file(
+    qtbot, window, ctx, document_id, monkeypatch, tmp_path: Path
+) -> None:
     choose(monkeypatch, tmp_path / "varsling")
     saved: list[Path] = []
-    assert printing.save_pdf_as(window, archived, "dokument.pdf", saved=saved.append) is None  # asks first
+    exports = ExportService(ctx)
+    assert printing.save_document_as(window, exports, document_id, "dokument.pdf", saved=saved.append) is None
     dialog = password_dialog(qtbot)
     assert "anden vej end filen" in " ".join(label.text() for label in dialog.findChildren(type(dialog.error_label)))
     dialog.grab().save("/tmp/conflict/export_password.png")
@@ -80,18 +138,24 @@ def test_save_as_pdf_writes_an_encrypted_file(qtbot, window, archived, monkeypat
     assert "010190-9909" in (reader.pages[0].extract_text() or "")
 
 
-def test_cancelling_the_password_writes_nothing(qtbot, window, archived, monkeypatch, tmp_path: Path) -> None:
+def test_cancelling_the_password_writes_nothing(
+    qtbot, window, ctx, document_id, monkeypatch, tmp_path: Path
+) -> None:
     choose(monkeypatch, tmp_path / "varsling.pdf")
-    printing.save_pdf_as(window, archived, "dokument.pdf", saved=lambda _p: pytest.fail("written"))
+    exports = ExportService(ctx)
+    printing.save_document_as(window, exports, document_id, "dokument.pdf", saved=lambda _p: pytest.fail("written"))
     dialog = password_dialog(qtbot)
     qtbot.keyClicks(dialog.first, PASSWORD)
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: QApplication.activeModalWidget() is None)
-    assert not list(tmp_path.iterdir())
+    assert [p.name for p in tmp_path.iterdir()] == ["database"]
 
 
-def test_a_demo_database_saves_plain_at_once(qtbot, window, archived, monkeypatch, tmp_path: Path) -> None:
+def test_a_demo_database_saves_plain_at_once(
+    qtbot, window, ctx, document_id, archived, monkeypatch, tmp_path: Path
+) -> None:
+    ctx.database.set_meta(DEMO_META_KEY, "1")
     choose(monkeypatch, tmp_path / "demo.pdf")
-    path = printing.save_pdf_as(window, archived, "dokument.pdf", demo=True)
+    path = printing.save_document_as(window, ExportService(ctx), document_id, "dokument.pdf")
     assert path == tmp_path / "demo.pdf"
     assert path.read_bytes() == archived

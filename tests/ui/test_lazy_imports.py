@@ -34,8 +34,8 @@ def test_importing_the_main_window_leaves_pdf_xlsx_and_holiday_libraries_unloade
 #: dialect (a shared database), Alembic (a migration), the admission form and its conflict dialog (the details
 #: panel needs only the flags' labels), python-stdnum (it pulls in pydoc; a CPR number typed in, not one shown),
 #: the demo generator (loading the demo ward), the first run and the workstation's saved choice (not for
-#: ``--database``/``--smoke``/``--demo``), and the services of the later tabs and dialogs (consent, scenario,
-#: meetings: made on first use by the main window).
+#: ``--database``/``--smoke``/``--demo``), the services of the later tabs and dialogs (consent, scenario,
+#: meetings: made on first use by the main window), and the exports (a file saved, statistics exported).
 NOT_AT_START = (
     "argon2",
     "alembic",
@@ -51,11 +51,20 @@ NOT_AT_START = (
     "coordinator_app.services.consent",
     "coordinator_app.services.scenario",
     "coordinator_app.services.meetings",
+    "coordinator_app.services.exports",
+    "coordinator_app.documents.protect",
 )
 
 
 def test_importing_the_app_leaves_what_the_first_screen_does_not_need_unloaded() -> None:
     assert _imported_after("import coordinator_app.ui.shell.app", HEAVY + LATER_TABS + NOT_AT_START) == []
+
+
+def test_the_export_service_loads_the_file_libraries_only_when_a_file_is_exported() -> None:
+    """``services.exports`` is imported where a file may be saved (printing, Statistik); openpyxl, pypdf and the
+    encryption libraries wait for the first export."""
+    heavy = (*HEAVY, "msoffcrypto", "pyzipper")
+    assert _imported_after("import coordinator_app.services.exports", heavy) == []
 
 
 def test_the_app_imports_the_service_stack_before_pyside6() -> None:

@@ -18,7 +18,9 @@ from PySide6.QtWidgets import QApplication, QFileDialog
 
 from coordinator_app.documents.statistics_export import SHEET_FIGURES, SHEET_IDS
 from coordinator_app.services.context import ServiceContext, fixed_clock
+from coordinator_app.services.exports import ExportService
 from coordinator_app.services.statistics import StatisticsService
+from coordinator_app.services.ward import DEMO_META_KEY
 from coordinator_app.ui.common.export_password import ExportPasswordDialog
 from coordinator_app.ui.statistics.statistics_tab import StatisticsTab
 
@@ -36,7 +38,12 @@ def ctx(demo_db_path: Path) -> Iterator[ServiceContext]:
 
 
 def tab_for(qtbot, ctx: ServiceContext, *, demo: bool) -> StatisticsTab:
-    tab = StatisticsTab(StatisticsService(ctx), lambda _ids, _title: None, today=ctx.clock.today, demo=demo)
+    """The tab on the demo ward's data, in a database that is a demo one (``demo``) or marked as a real one."""
+    if not demo:
+        ctx.database.set_meta(DEMO_META_KEY, "0")
+    tab = StatisticsTab(
+        StatisticsService(ctx), lambda _ids, _title: None, today=ctx.clock.today, exports=ExportService(ctx)
+    )
     qtbot.addWidget(tab)
     with qtbot.waitSignal(tab.computed, timeout=10_000):
         tab.show()

@@ -29,6 +29,7 @@ from coordinator_app.documents.statistics_export import (
 from coordinator_app.domain.statistics import FigureKey, FigureUnit, Statistics
 from coordinator_app.services.admissions import AdmissionService
 from coordinator_app.services.context import ServiceContext, fixed_clock
+from coordinator_app.services.exports import ExportService
 from coordinator_app.services.settings import format_kroner
 from coordinator_app.services.statistics import StatisticsService
 from coordinator_app.ui.common.widgets import cell
@@ -76,8 +77,11 @@ def screen(qtbot, ctx: ServiceContext) -> Screen:
     install_danish(ensure_application())
     opened: list[tuple[tuple[int, ...], str]] = []
     tab = StatisticsTab(
-        StatisticsService(ctx), lambda ids, title: opened.append((tuple(ids), title)), today=ctx.clock.today, demo=True
-    )  # demo: the exports are plain (the encrypted path has its own tests)
+        StatisticsService(ctx),
+        lambda ids, title: opened.append((tuple(ids), title)),
+        today=ctx.clock.today,
+        exports=ExportService(ctx),
+    )  # a demo database: the exports are plain (the encrypted path has its own tests)
     qtbot.addWidget(tab)
     tab.resize(1280, 720)
     with qtbot.waitSignal(tab.computed, timeout=10_000):
@@ -247,7 +251,7 @@ def test_showing_the_tab_computes_lazily_and_again_after_mark_stale(qtbot, ctx: 
             calls.append((period_from, period_to, kommune_code))
             return super().compute(period_from, period_to, kommune_code)
 
-    tab = StatisticsTab(Counting(ctx), lambda _ids, _title: None, today=ctx.clock.today)
+    tab = StatisticsTab(Counting(ctx), lambda _ids, _title: None, today=ctx.clock.today, exports=ExportService(ctx))
     qtbot.addWidget(tab)
     assert calls == []  # building the main window costs nothing
     with qtbot.waitSignal(tab.computed, timeout=10_000):
@@ -284,14 +288,16 @@ def test_the_context_menu_also_opens_a_shares_denominator(screen: Screen) -> Non
     assert stats is not None
     row = next(r for r, f in enumerate(stats.figures) if f.key is FigureKey.MEETINGS_IN_TIME)
     f = stats.figures[row]
-    tab._figure_menu(tab.figures.visualItemRect(cell(tab.figures, row, 0)).center())
-    actions = [a.text() for a in tab.figure_menu.actions()]
+    page = tab.figures_page
+    page._figure_menu(tab.figures.visualItemRect(cell(tab.figures, row, 0)).center())
+    assert page.figure_menu is not None
+    actions = [a.text() for a in page.figure_menu.actions()]
     assert actions == [
         f"Vis indlæggelserne bag tallet ({len(f.admission_ids)})",
         f"Vis alle målte indlæggelser – nævneren ({len(f.denominator_ids)})",
     ]
-    tab.figure_menu.actions()[1].trigger()
-    tab.figure_menu.close()
+    page.figure_menu.actions()[1].trigger()
+    page.figure_menu.close()
     assert screen.last_ids() == f.denominator_ids
 
 
@@ -500,7 +506,7 @@ def test_export_to_a_missing_folder_says_so_in_danish_and_writes_nothing(screen:
 def test_a_full_disk_leaves_the_earlier_file_and_no_half_written_one(
     screen: Screen, out: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import coordinator_app.ui.statistics.statistics_view as view
+    import os  # what the export's atomic write (infra.files.write_atomically) calls
 
     target = out / "statistik.csv"
     target.write_text("den gamle fil", encoding="utf-8")
@@ -508,7 +514,7 @@ def test_a_full_disk_leaves_the_earlier_file_and_no_half_written_one(
     def full(_fd: int) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(view.os, "fsync", full)
+    monkeypatch.setattr(os, "fsync", full)
     assert not screen.tab.export_to(target, "csv")
     box = screen.tab.message_box
     assert box is not None and "Der er ikke plads nok på drevet" in box.text()
@@ -518,12 +524,12 @@ def test_a_full_disk_leaves_the_earlier_file_and_no_half_written_one(
 
 
 def test_no_permission_is_explained(screen: Screen, out: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import coordinator_app.ui.statistics.statistics_view as view
+    import os  # what the export's atomic write (infra.files.write_atomically) calls
 
     def refused(_src: str, _dst: object) -> None:
         raise PermissionError(errno.EACCES, "Permission denied")
 
-    monkeypatch.setattr(view.os, "replace", refused)
+    monkeypatch.setattr(os, "replace", refused)
     assert not screen.tab.export_to(out / "statistik.xlsx", "xlsx")
     box = screen.tab.message_box
     assert box is not None

@@ -4,8 +4,8 @@ Asked for twice (a typo would lock the receiver out), at least ``MIN_PASSWORD_LE
 reminder that the password travels another way than the file. The dialog never keeps the password after it
 closes, and nothing writes it to a log or the settings.
 
-Used by «Gem som PDF» (``printing.save_pdf_as``) and the statistics export; opened with ``open()`` so the
-window stays responsive and tests can type into it.
+Used by «Gem som PDF» (``printing.save_document_as``) and the statistics export; opened with ``open()`` so the
+window stays responsive and tests can type into it. The rules are the export service's (``services.exports``).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from coordinator_app.documents.protect import MIN_PASSWORD_LENGTH, password_problem
+from coordinator_app.services.exports import MIN_PASSWORD_LENGTH, password_problem
 from coordinator_app.ui.common.style import ERROR_STYLE
 
 SEND_SEPARATELY = (

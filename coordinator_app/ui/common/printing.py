@@ -2,10 +2,15 @@
 
 Pages are rasterised with pdfium (``pypdfium2``: a small wheel with the renderer inside) because
 PySide6-Essentials has no QtPdf; 300 dpi for the printer, 110 dpi for the preview.
+
+"Gem som PDF" is an export: ``services.exports`` checks the role, decides whether the file is encrypted (not in a
+demo database), writes it and logs it; this module asks where and for the password. Files Koordinator writes for
+itself (the viewer's private copy, an invitation) go through ``infra.files.write_atomically`` too.
 """
 
 from __future__ import annotations
 
+import errno
 import logging
 import tempfile
 from collections.abc import Callable, Iterator
@@ -18,6 +23,10 @@ from PySide6.QtGui import QDesktopServices, QImage, QPageLayout, QPageSize, QPai
 from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
+from coordinator_app.domain.errors import KoordinatorError
+from coordinator_app.infra.files import write_atomically
+from coordinator_app.services.exports import Export, ExportNotLoggedError, ExportService
+from coordinator_app.ui.common.errors import show_error
 from coordinator_app.ui.common.export_password import ask_export_password
 
 log = logging.getLogger("koordinator.ui.printing")
@@ -69,46 +78,58 @@ def print_preview(parent: QWidget | None, pdf: bytes, title: str) -> QPrintPrevi
     return dialog
 
 
-def save_pdf_as(
+def save_document_as(
     parent: QWidget | None,
-    pdf: bytes,
+    exports: ExportService,
+    document_id: int,
     suggested: str,
     *,
-    demo: bool = False,
     saved: Callable[[Path], None] | None = None,
 ) -> Path | None:
-    """«Gem som PDF»: ask where, then for a password, and write the archived bytes encrypted (AES-256, issue 8:
-    a file with patient data that leaves the program is encrypted). A failing disk gets a Danish message.
+    """«Gem som PDF»: the archived document's exact bytes, encrypted with a password the user types twice (AES-256,
+    issue 8: a file with patient data that leaves the program is encrypted). The role is checked before anything
+    is asked (``ExportService.document``); a failing disk gets a Danish message.
 
-    ``demo``: a demo database's fictitious patients are written plain, at once, and the path is returned.
-    Otherwise the password dialog opens (not blocking) and ``None`` is returned; ``saved(path)`` is called in
-    both cases once the file is written. Printing on paper is not a file and is not encrypted."""
+    In a demo database (fictitious patients: ``ExportService.encrypts`` says no) the file is written plain, at once,
+    and the path is returned. Otherwise the password dialog opens (not blocking) and ``None`` is returned;
+    ``saved(path)`` is called in both cases once the file is written. Printing on paper is not a file and is not
+    encrypted."""
+    try:
+        export = exports.document(document_id)
+    except KoordinatorError as exc:
+        show_error(parent, exc)
+        return None
     name, _filter = QFileDialog.getSaveFileName(parent, "Gem som PDF", suggested, "PDF-dokumenter (*.pdf)")
     if not name:
         return None
     path = Path(name if name.lower().endswith(".pdf") else f"{name}.pdf")
-    if demo:
-        return path if _write_and_report(parent, path, pdf, saved) else None
+    if not exports.encrypts():
+        return path if _write_and_report(parent, exports, export, path, None, saved) else None
 
     def write_encrypted(password: str) -> None:
-        from coordinator_app.documents.protect import protect_pdf
-
-        try:
-            protected = protect_pdf(pdf, password)
-        except ValueError as exc:  # not one of our PDFs: say so, write nothing
-            QMessageBox.warning(parent, "Koordinator", f"PDF'en kunne ikke krypteres ({exc}). Intet er gemt.")
-            return
-        _write_and_report(parent, path, protected, saved)
+        _write_and_report(parent, exports, export, path, password, saved)
 
     ask_export_password(parent, f"PDF'en {path.name}", write_encrypted)
     return None
 
 
-def _write_and_report(parent: QWidget | None, path: Path, data: bytes, saved: Callable[[Path], None] | None) -> bool:
+def _write_and_report(
+    parent: QWidget | None,
+    exports: ExportService,
+    export: Export,
+    path: Path,
+    password: str | None,
+    saved: Callable[[Path], None] | None,
+) -> bool:
     try:
-        write_pdf(path, data)
+        exports.write(export, path, password)
     except OSError as exc:
         QMessageBox.warning(parent, "Koordinator", save_error_message(path, exc))
+        return False
+    except ExportNotLoggedError as exc:  # the file is there; say that its audit line is not
+        show_error(parent, exc)
+    except KoordinatorError as exc:  # e.g. not one of our PDFs: nothing is written
+        show_error(parent, exc)
         return False
     if saved is not None:
         saved(path)
@@ -116,19 +137,13 @@ def _write_and_report(parent: QWidget | None, path: Path, data: bytes, saved: Ca
 
 
 def write_pdf(path: Path, pdf: bytes) -> None:
-    """Write via a temporary file and rename, so a full disk never leaves half a PDF behind."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        tmp.write_bytes(pdf)
-        tmp.replace(path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+    """Write ``pdf`` all or nothing (``infra.files.write_atomically``), readable by the user only — for the files
+    that are not exports: the viewer's private copy (``open_externally``) and a meeting's invitation (.ics, without
+    patient data)."""
+    write_atomically(path, pdf)
 
 
 def save_error_message(path: Path, exc: OSError) -> str:
-    import errno
-
     if exc.errno == errno.ENOSPC:
         return f"Disken er fuld, så {path.name} kunne ikke gemmes. Frigør plads, eller vælg et andet drev."
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
@@ -140,7 +155,6 @@ def open_externally(pdf: bytes, name: str) -> Path:
     """Open the document in the system's PDF viewer (a private temporary copy)."""
     folder = Path(tempfile.mkdtemp(prefix="koordinator-"))
     path = folder / name
-    write_pdf(path, pdf)
-    path.chmod(0o600)
+    write_pdf(path, pdf)  # readable by the user only
     QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
     return path

@@ -40,6 +40,7 @@ from coordinator_app.domain.meetings import (
 )
 from coordinator_app.domain.rules import DEFAULT_SETTINGS, RuleSettings
 from coordinator_app.domain.workdays import WorkCalendar
+from coordinator_app.infra.files import write_atomically
 from coordinator_app.services.meetings import MeetingService, ScheduleInput
 from coordinator_app.ui.common.style import ERROR_STYLE, MUTED, OK_STYLE, buddy_label
 from coordinator_app.ui.common.widgets import DateField
@@ -304,7 +305,7 @@ class ScheduleDialog(QDialog):
         if path.suffix.lower() != ".ics":
             path = path.with_suffix(".ics")
         try:
-            path.write_bytes(content)
+            write_atomically(path, content)  # all or nothing: never half an invitation
         except OSError as exc:
             self._show_error(f"Invitationen kunne ikke gemmes i {path} ({exc.strerror or exc}). Vælg en anden mappe.")
             return

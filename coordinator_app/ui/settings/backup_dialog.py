@@ -1,12 +1,16 @@
 """Sikkerhedskopier (Funktioner → Sikkerhedskopier…, issue 8): see, take, check and restore backups.
 
 The dialog shows the database file, whether it is encrypted, the backup folder and the backups of this database
-(newest first). **Tag sikkerhedskopi nu** takes an online, checked backup (``backup.backup_now``); **Kontrollér**
-runs the full check of the selected one (``verify_backup``); **Gendan…** explains what a restore does, closes the
-database (``Database.dispose``), replaces the file with the backup (``backup.restore``: checked first, the current
-file kept as ``….before-restore``, one atomic rename) and hands the path to ``on_restored`` so the application can
-open it again. The work runs in a ``QThread`` behind a progress dialog fed by the page-copy progress callback, so
-the window keeps painting. A shared PostgreSQL database is backed up by IT on the server; the dialog says so.
+(newest first, ``backup_table``). **Tag sikkerhedskopi nu** takes an online, checked backup
+(``services.backups.backup_now``); **Kontrollér** runs the full check of the selected one (``verify_backup``);
+**Gendan…** explains what a restore does, closes the database (``Database.dispose``), replaces the file with the
+backup (``services.backups.restore``: checked first, the current file kept as ``….before-restore``, one atomic
+rename) and hands the path to ``on_restored`` so the application can open it again. The work runs in a thread
+behind a progress dialog fed by the page-copy progress callback (``backup_work``), so the window keeps painting.
+A shared PostgreSQL database is backed up by IT on the server; the dialog says so.
+
+Split by what the parts hold: this module the dialog (its layout, state and actions), ``backup_table`` the list of
+backups, ``backup_work`` the background work and its progress dialog, ``backup_texts`` the Danish wording.
 
 The passphrase of an encrypted database is handed in by the caller (the application holds it from start-up); the
 dialog keeps it only while it is open and never writes it anywhere.
@@ -15,98 +19,33 @@ dialog keeps it only while it is open and never writes it anywhere.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QThread, QUrl, Signal
+from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QCloseEvent, QDesktopServices
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMessageBox,
-    QProgressDialog,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from coordinator_app.domain.errors import DamagedDatabaseError, KoordinatorError, StorageError
-from coordinator_app.storage.backup import (
-    BackupInfo,
-    ProgressCallback,
-    RestoreInfo,
-    backup_now,
-    default_backup_dir,
-    list_backups,
-    restore,
-    verify_backup,
-)
-from coordinator_app.storage.database import Database
-from coordinator_app.storage.sqlite_file import CheckResult
+from coordinator_app.services import backups
+from coordinator_app.services.backups import BackupInfo, CheckResult, ProgressCallback, RestoreInfo
+from coordinator_app.services.database import Database
 from coordinator_app.ui.common.errors import show_error
 from coordinator_app.ui.common.style import ERROR_STYLE, INFO_STYLE, MUTED, OK_STYLE, WARNING_STYLE, text_label
+from coordinator_app.ui.settings import backup_texts as say
+from coordinator_app.ui.settings.backup_table import BackupTable, when
+from coordinator_app.ui.settings.backup_work import Finished, WorkRunner
 
 __all__ = ["BackupDialog", "open_backup_dialog"]
-
-COLUMNS = ("Taget", "Størrelse", "Krypteret", "Kontrol", "Bemærkning")
-TAKEN, SIZE, ENCRYPTED, CHECKED, NOTE = range(len(COLUMNS))
-
-ABOUT_AUTOMATIC = (
-    "Koordinator tager selv en sikkerhedskopi hvert kvarter, når data er ændret, og når programmet lukkes. "
-    "Hver kopi kontrolleres, før den gemmes. Gamle kopier ryddes op: de 10 nyeste gemmes, og derudover én pr. "
-    "dag i en uge, én pr. uge i fem uger og én pr. måned i et år."
-)
-
-
-def when(created: datetime) -> str:
-    """``23-11-2026 kl. 15:30:00`` (seconds: several backups can be taken within a minute)."""
-    return f"{created:%d-%m-%Y} kl. {created:%H:%M:%S}"
-
-
-def size_text(size: int) -> str:
-    """``512 kB``, ``12,4 MB`` (Danish decimal comma)."""
-    if size < 1024 * 1024:
-        return f"{max(1, round(size / 1024))} kB"
-    return f"{size / (1024 * 1024):.1f} MB".replace(".", ",")
-
-
-def restore_question(backup: BackupInfo, db_path: Path) -> str:
-    """What the coordinator agrees to before a restore."""
-    return (
-        f"Gendan databasen fra sikkerhedskopien taget {when(backup.created)}?\n\n"
-        "• Koordinator lukker databasen, mens den gendannes.\n"
-        f"• Den nuværende databasefil gemmes som {db_path.name}.before-restore i samme mappe.\n"
-        "• Alt, hvad der er skrevet i Koordinator, efter sikkerhedskopien blev taget, går tabt.\n\n"
-        "Sikkerhedskopien kontrolleres, før noget ændres. Består den ikke kontrollen, er databasen uændret."
-    )
-
-
-class _Job(QThread):
-    """One piece of storage work off the UI thread; ``progressed(done, total)`` while pages are copied.
-
-    The outcome (``result`` or ``error``) is read after ``finished``, on the UI thread.
-    """
-
-    progressed = Signal(int, int)
-
-    def __init__(self, work: Callable[[ProgressCallback], Any], parent: QWidget) -> None:
-        super().__init__(parent)
-        self._work = work
-        self.result: Any = None
-        self.error: BaseException | None = None
-
-    def run(self) -> None:
-        try:
-            self.result = self._work(self.progressed.emit)
-        except BaseException as exc:  # handed to the UI thread: a StorageError is shown, anything else re-raised
-            self.error = exc
 
 
 class BackupDialog(QDialog):
@@ -134,12 +73,12 @@ class BackupDialog(QDialog):
         self._db = db
         self._passphrase = passphrase
         self._on_restored = on_restored
-        self._job: _Job | None = None
-        self._progress: QProgressDialog | None = None
+        self._work = WorkRunner(self)
+        self._work.progressed.connect(self.progress_changed)
+        self._work.busy_changed.connect(self._update_buttons)
         self._checked: dict[Path, bool] = {}
-        self.backups: list[BackupInfo] = []
-        self.local = db.path is not None and db.dialect == "sqlite"
-        self.folder = folder or (default_backup_dir(db.path) if db.path is not None else None)
+        self.local = backups.is_local(db)
+        self.folder = folder or backups.backup_folder(db)
         self.setWindowTitle("Sikkerhedskopier")
         if self.local:
             self.setMinimumSize(720, 480)
@@ -150,7 +89,7 @@ class BackupDialog(QDialog):
 
         layout = QVBoxLayout(self)
         layout.setSpacing(10)
-        self.info_label = text_label(ABOUT_AUTOMATIC if self.local else self._not_local_text(), INFO_STYLE)
+        self.info_label = text_label(say.ABOUT_AUTOMATIC if self.local else say.not_local(db), INFO_STYLE)
         layout.addWidget(self.info_label)
 
         form = QFormLayout()
@@ -158,7 +97,7 @@ class BackupDialog(QDialog):
         form.setHorizontalSpacing(14)
         self.database_label = self._selectable(str(db.path) if db.path is not None else db.where)
         form.addRow("Database:", self.database_label)
-        self.encryption_label = self._selectable(self._encryption_text())
+        self.encryption_label = self._selectable(say.encryption(db, local=self.local))
         if self.local and not db.encrypted:
             self.encryption_label.setStyleSheet("color: #8a1010; font-weight: bold;")
         form.addRow("Kryptering:", self.encryption_label)
@@ -173,30 +112,11 @@ class BackupDialog(QDialog):
         form.addRow("Mappe:", folder_row)
         layout.addLayout(form)
 
-        self.read_only_label = text_label(
-            "Databasen er beskadiget og er åbnet kun til læsning, så intet går tabt. Vælg den nyeste "
-            "sikkerhedskopi, klik Kontrollér, og gendan den, når den er i orden.",
-            WARNING_STYLE,
-        )
+        self.read_only_label = text_label(say.READ_ONLY, WARNING_STYLE)
         self.read_only_label.setVisible(self.local and db.read_only)
         layout.addWidget(self.read_only_label)
 
-        self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels(list(COLUMNS))
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.setStyleSheet(
-            "QTableWidget::item { padding: 0px 8px; } QHeaderView::section { padding: 3px 8px 3px 11px; }"
-        )
-        self.table.verticalHeader().setVisible(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(NOTE, QHeaderView.ResizeMode.Stretch)
-        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        self.table.setAccessibleName("Sikkerhedskopier, nyeste først")
+        self.table = BackupTable()
         self.table.itemSelectionChanged.connect(self._update_buttons)
         self.table.itemDoubleClicked.connect(lambda _item: self.check_selected())
         layout.addWidget(self.table, 1 if self.local else 0)
@@ -240,82 +160,29 @@ class BackupDialog(QDialog):
         label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         return label
 
-    def _not_local_text(self) -> str:
-        if self._db.dialect == "postgresql":
-            return (
-                f"Koordinator bruger en delt PostgreSQL-database ({self._db.where}). Sikkerhedskopier af en delt "
-                "database tages af IT på serveren (pg_dump), ikke af Koordinator. Kontakt IT, hvis data skal "
-                "gendannes."
-            )
-        return (
-            "Databasen ligger kun i hukommelsen og forsvinder, når programmet lukkes; den kan ikke sikkerhedskopieres."
-        )
-
-    def _encryption_text(self) -> str:
-        if not self.local:
-            return "Beskyttes af serverens eget login" if self._db.dialect == "postgresql" else "–"
-        if self._db.encrypted:
-            return "Krypteret (SQLCipher) – sikkerhedskopierne krypteres med samme adgangskode"
-        return "IKKE krypteret (demo/test) – må ikke indeholde rigtige patientdata"
-
     @property
     def busy(self) -> bool:
-        return self._job is not None
+        return self._work.busy
+
+    @property
+    def backups(self) -> list[BackupInfo]:
+        """This database's backups in the folder, newest first, as the table shows them."""
+        return self.table.backups
 
     def reload(self) -> None:
         """Read the backup folder again (this database's backups only, newest first)."""
-        if not self.local or self.folder is None or self._db.path is None:
-            self.backups = []
-        else:
-            stem = self._db.path.stem
-            self.backups = [b for b in list_backups(self.folder) if b.stem == stem]
-        selected = self.selected()
-        self.table.setRowCount(len(self.backups))
-        for row, backup in enumerate(self.backups):
-            self._fill_row(row, backup)
-        if self.backups:
-            paths = [b.path for b in self.backups]
-            self.table.selectRow(paths.index(selected.path) if selected and selected.path in paths else 0)
+        found = backups.backups_of(self._db, self.folder)
+        self.table.show_backups(found, self._checked, database_encrypted=self._db.encrypted)
         self.table.setVisible(self.local)
         self._update_count()
         self._update_buttons()
-
-    def _fill_row(self, row: int, backup: BackupInfo) -> None:
-        checked = self._checked.get(backup.path)
-        values = (
-            when(backup.created),
-            size_text(backup.size),
-            "Ja" if backup.encrypted else "Nej",
-            "" if checked is None else ("I orden" if checked else "BESKADIGET"),
-            "Før opdatering" if backup.before_upgrade else "",
-        )
-        for column, value in enumerate(values):
-            item = QTableWidgetItem(value)
-            item.setToolTip(str(backup.path))
-            if column == SIZE:
-                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            if column == NOTE and backup.before_upgrade:
-                item.setToolTip("Taget automatisk, før databasen blev opdateret til en ny version af Koordinator")
-            if column == CHECKED and checked is False:
-                item.setForeground(Qt.GlobalColor.darkRed)
-            if column == ENCRYPTED and not backup.encrypted and self._db.encrypted:
-                item.setForeground(Qt.GlobalColor.darkRed)
-                item.setToolTip("Ikke krypteret: kan ikke gendannes ind i en krypteret database")
-            self.table.setItem(row, column, item)
 
     def _update_count(self) -> None:
         if not self.local:
             self.count_label.hide()
             return
         self.count_label.show()
-        if not self.backups:
-            self.count_label.setText("Der er endnu ingen sikkerhedskopier af denne database i mappen.")
-        else:
-            count = len(self.backups)
-            noun = "sikkerhedskopi" if count == 1 else "sikkerhedskopier"
-            self.count_label.setText(
-                f"{count} {noun}, nyeste først. Den nyeste er taget {when(self.backups[0].created)}."
-            )
+        self.count_label.setText(say.count(self.backups))
 
     def _update_buttons(self) -> None:
         idle = not self.busy
@@ -332,17 +199,11 @@ class BackupDialog(QDialog):
         self.close_button.setEnabled(idle)
 
     def selected(self) -> BackupInfo | None:
-        rows = self.table.selectionModel().selectedRows()
-        if not rows or not (0 <= rows[0].row() < len(self.backups)):
-            return None
-        return self.backups[rows[0].row()]
+        return self.table.selected()
 
     def select(self, path: Path) -> None:
         """Select the backup at ``path`` (tests, and after a backup is taken)."""
-        for row, backup in enumerate(self.backups):
-            if backup.path == path:
-                self.table.selectRow(row)
-                return
+        self.table.select(path)
 
     def _say(self, text: str, style: str) -> None:
         self.status_label.setText(text)
@@ -376,7 +237,7 @@ class BackupDialog(QDialog):
             return
         db, folder = self._db, self.folder
         self._start(
-            lambda progress: backup_now(db, folder, progress=progress),
+            lambda progress: backups.backup_now(db, folder, progress=progress),
             title="Tager sikkerhedskopi",
             label="Kopierer databasen …",
             done_label="Kontrollerer sikkerhedskopien …",
@@ -392,11 +253,7 @@ class BackupDialog(QDialog):
         self._checked[info.path] = True
         self.reload()
         self.select(info.path)
-        seconds = f" på {info.seconds:.1f} sekunder".replace(".", ",") if info.seconds is not None else ""
-        self._say(
-            f"Sikkerhedskopien er taget{seconds} og kontrolleret: {info.path.name} ({size_text(info.size)}).",
-            OK_STYLE,
-        )
+        self._say(say.taken(info), OK_STYLE)
         self.backup_taken.emit(info.path)
 
     def check_selected(self) -> None:
@@ -406,10 +263,10 @@ class BackupDialog(QDialog):
             return
         passphrase = self._passphrase if backup.encrypted else None
         if backup.encrypted and passphrase is None:
-            self._say(self._needs_passphrase(backup), ERROR_STYLE)
+            self._say(say.needs_passphrase(backup), ERROR_STYLE)
             return
         self._start(
-            lambda _progress: verify_backup(backup.path, passphrase=passphrase),
+            lambda _progress: backups.verify_backup(backup.path, passphrase=passphrase),
             title="Kontrollerer sikkerhedskopi",
             label=f"Kontrollerer sikkerhedskopien taget {when(backup.created)} …",
             finished=lambda result, error: self._check_done(backup, result, error),
@@ -424,16 +281,7 @@ class BackupDialog(QDialog):
         check: CheckResult = result
         self._checked[backup.path] = check.ok
         self.reload()
-        if check.ok:
-            self._say(f"Sikkerhedskopien taget {when(backup.created)} er kontrolleret og i orden.", OK_STYLE)
-            return
-        cause = "er beskadiget eller passer ikke til databasens adgangskode" if backup.encrypted else "er beskadiget"
-        first = check.problems[0] if check.problems else "ukendt fejl"
-        self._say(
-            f"Sikkerhedskopien taget {when(backup.created)} {cause} og kan ikke bruges ({first}). "
-            "Vælg en anden sikkerhedskopi.",
-            ERROR_STYLE,
-        )
+        self._say(say.checked(backup, check), OK_STYLE if check.ok else ERROR_STYLE)
 
     def restore_selected(self) -> None:
         """Gendan…: explain, ask, close the database, restore in the background, then hand over to the app."""
@@ -448,7 +296,7 @@ class BackupDialog(QDialog):
         answer = QMessageBox.question(
             self,
             "Gendan sikkerhedskopi",
-            restore_question(backup, db_path),
+            say.restore_question(backup, db_path),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
             QMessageBox.StandardButton.Cancel,
         )
@@ -458,7 +306,7 @@ class BackupDialog(QDialog):
         self.restore_started.emit()
         self._db.dispose()  # restore needs the database closed: no pooled connection may keep the old file open
         self._start(
-            lambda progress: restore(db_path, backup.path, passphrase=passphrase, progress=progress),
+            lambda progress: backups.restore(db_path, backup.path, passphrase=passphrase, progress=progress),
             title="Gendanner database",
             label=f"Kontrollerer sikkerhedskopien taget {when(backup.created)} …",
             copy_label="Gendanner databasen fra sikkerhedskopien …",
@@ -468,29 +316,15 @@ class BackupDialog(QDialog):
 
     def _refusal(self, backup: BackupInfo) -> str | None:
         if self._db.encrypted and not backup.encrypted:
-            return (
-                f"Sikkerhedskopien taget {when(backup.created)} er ikke krypteret, men databasen er. En ukrypteret "
-                "kopi gendannes ikke ind i en krypteret database, for så ville patientdata ligge ukrypteret på "
-                "disken. Vælg en krypteret sikkerhedskopi, eller kontakt IT. Databasen er ikke ændret."
-            )
+            return say.plain_into_encrypted(backup)
         if backup.encrypted and self._passphrase is None:
-            return self._needs_passphrase(backup)
+            return say.needs_passphrase(backup)
         return None
-
-    @staticmethod
-    def _needs_passphrase(backup: BackupInfo) -> str:
-        return (
-            f"Sikkerhedskopien taget {when(backup.created)} er krypteret, men databasen er åbnet uden adgangskode. "
-            "Start Koordinator med den krypterede database, eller kontakt IT. Databasen er ikke ændret."
-        )
 
     def _restore_done(self, backup: BackupInfo, result: Any, error: BaseException | None) -> None:
         if error is not None:
             failure = _expected(error)
-            text = failure.message
-            if "ikke ændret" not in text:
-                text += " Den nuværende database er ikke ændret."
-            text += " Koordinator arbejder videre med den."
+            text = say.restore_failed(failure.message)
             if isinstance(failure, DamagedDatabaseError):
                 self._checked[backup.path] = False
             self.reload()
@@ -498,12 +332,7 @@ class BackupDialog(QDialog):
             show_error(self, StorageError(text), title="Gendannelsen mislykkedes")
             return
         info: RestoreInfo = result
-        kept = f"\n\nDen tidligere database er gemt som {info.previous}." if info.previous else ""
-        QMessageBox.information(
-            self,
-            "Databasen er gendannet",
-            f"Databasen er gendannet fra sikkerhedskopien taget {when(backup.created)}.{kept}",
-        )
+        QMessageBox.information(self, "Databasen er gendannet", say.restored(backup, info))
         self._passphrase = None
         self.accept()
         self._on_restored(info.path)  # last: the application may close the window this dialog belongs to
@@ -515,54 +344,14 @@ class BackupDialog(QDialog):
         *,
         title: str,
         label: str,
-        finished: Callable[[Any, BaseException | None], None],
+        finished: Finished,
         copy_label: str | None = None,
         done_label: str | None = None,
     ) -> None:
         self.status_label.hide()
-        progress = QProgressDialog(label, "", 0, 0, self)
-        progress.setWindowTitle(title)
-        progress.setCancelButton(None)  # a page copy cannot be stopped halfway; it is over in seconds
-        progress.setWindowModality(Qt.WindowModality.WindowModal)
-        progress.setAutoClose(False)
-        progress.setAutoReset(False)
-        progress.setMinimumDuration(300)
-        progress.setMinimumWidth(420)
-        self._progress = progress
-
-        def step(done: int, total: int) -> None:
-            if total <= 0:
-                return
-            if done >= total and done_label is not None:
-                progress.setRange(0, 0)
-                progress.setLabelText(done_label)
-            else:
-                if progress.maximum() != total:
-                    progress.setRange(0, total)
-                    if copy_label is not None:
-                        progress.setLabelText(copy_label)
-                progress.setValue(done)
-            self.progress_changed.emit(done, total)
-
-        job = _Job(work, self)
-        job.progressed.connect(step)
-        job.finished.connect(lambda: self._finish(job, finished))
-        self._job = job
-        self._update_buttons()
-        job.start()
-
-    def _finish(self, job: _Job, finished: Callable[[Any, BaseException | None], None]) -> None:
-        job.wait()
-        self._job = None
-        job.deleteLater()
-        if self._progress is not None:
-            self._progress.close()
-            self._progress.deleteLater()
-            self._progress = None
-        self._update_buttons()
-        if job.error is not None and not isinstance(job.error, KoordinatorError):
-            raise job.error  # a bug, not a storage failure: the crash handler reports it
-        finished(job.result, job.error)
+        self._work.start(
+            work, title=title, label=label, finished=finished, copy_label=copy_label, done_label=done_label
+        )
 
     # -- closing --------------------------------------------------------------------------------------------------
     def reject(self) -> None:

@@ -16,14 +16,21 @@ from coordinator_app import __version__
 from coordinator_app.domain.access import DEMO_PRINCIPAL, Principal
 from coordinator_app.domain.errors import KoordinatorError, PassphraseRequiredError, StorageError, WrongPassphraseError
 from coordinator_app.domain.reference import Centre
+from coordinator_app.services.backups import (
+    AutoBackup,
+    BackgroundCheck,
+    CheckResult,
+    automatic_backups,
+    check_in_background,
+    needs_start_check,
+    quick_check,
+)
 from coordinator_app.services.context import Clock, ServiceContext
+from coordinator_app.services.database import Database, local_path, open_database
 from coordinator_app.services.settings import build_calendar_and_rules, centre_list, load_calendar_settings
 from coordinator_app.services.setup import ensure_reference_data, load_demo_ward
 from coordinator_app.services.users import UserService
 from coordinator_app.services.ward import is_demo, ward_title
-from coordinator_app.storage.auto_backup import AutoBackup
-from coordinator_app.storage.backup import BackgroundCheck, CheckResult, quick_check
-from coordinator_app.storage.database import Database, local_path, open_database
 
 if TYPE_CHECKING:  # the first run's module is loaded only where used (issue 7: start-up)
     from coordinator_app.services.first_run import FirstRunResult
@@ -292,9 +299,9 @@ def open_with_passphrase(
         from coordinator_app.services import connection
 
         connection.store_secret(str(path), passphrase)
-    if db.dialect == "sqlite" and not db.read_only and db.file is not None:
+    if needs_start_check(db):
         if check_later:
-            check = BackgroundCheck(db.file)
+            check = check_in_background(db)
             db.hold_writes(lambda: _writes_may_go_on(check.result()))
             _START_CHECKS[db] = (check, url)
             return db, passphrase
@@ -364,9 +371,9 @@ def _critical(message: str) -> None:
 def start_auto_backup(window: MainWindow, db: Database, *, interval_ms: int = 60_000) -> AutoBackup | None:
     """Issue 8: back up a local database when data changed (checked every minute, taken at most every 15
     minutes) and on exit; a failing backup is shown in the status bar, never silently skipped."""
-    if db.dialect != "sqlite" or db.path is None or db.read_only:
+    auto = automatic_backups(db)
+    if auto is None:
         return None
-    auto = AutoBackup(db)
 
     def tick() -> None:
         try:

@@ -400,15 +400,15 @@ class MainWindow(QMainWindow):
         return tab
 
     def _build_statistics(self) -> QWidget:
+        from coordinator_app.services.exports import ExportService
         from coordinator_app.services.statistics import StatisticsService
-        from coordinator_app.services.ward import is_demo
         from coordinator_app.ui.statistics.statistics_tab import StatisticsTab
 
         return StatisticsTab(
             StatisticsService(self._ctx),
             self.open_admission_list,
             today=self._ctx.clock.today,
-            demo=is_demo(self._ctx),  # demo exports are plain and say so; real ones are encrypted (issue 8)
+            exports=ExportService(self._ctx),  # encrypted, except a demo's (issue 8); role-checked and logged
         )
 
     @property
@@ -763,25 +763,26 @@ class MainWindow(QMainWindow):
         if what == "reissue":
             self.reissue_document(document_id)
             return
+        name = f"koordinator-dokument-{document_id}.pdf"
+        if what == "save":  # an export (services.exports): encrypted, except a demo's fictitious documents; logged
+            from coordinator_app.services.exports import ExportService
+
+            printing.save_document_as(
+                self,
+                ExportService(self._ctx),
+                document_id,
+                name,
+                saved=lambda path: self.statusBar().showMessage(f"Gemt: {path}", 8000),
+            )
+            return
         # The audit log (issue 8) says what was done with the document: printed, saved as a file, or looked at.
-        use = {"print": AuditAction.UDSKRIV, "save": AuditAction.EKSPORT}.get(what, AuditAction.VIS)
+        use = AuditAction.UDSKRIV if what == "print" else AuditAction.VIS
         try:
             content = self.documents.content(document_id, use=use)
         except KoordinatorError as exc:
             show_error(self, exc)
             return
-        name = f"koordinator-dokument-{document_id}.pdf"
-        if what == "save":  # encrypted with a password the user types, except a demo's fictitious documents
-            from coordinator_app.services.ward import is_demo
-
-            printing.save_pdf_as(
-                self,
-                content,
-                name,
-                demo=is_demo(self._ctx),
-                saved=lambda path: self.statusBar().showMessage(f"Gemt: {path}", 8000),
-            )
-        elif what == "print":
+        if what == "print":
             dialog = printing.print_preview(self, content, name)
             dialog.open()
             self._open_dialog = dialog

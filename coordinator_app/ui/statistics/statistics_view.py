@@ -1,15 +1,13 @@
 """What the Statistik tab shows, as text and bars: the period presets, each figure's value and basis in Danish
-format, the three charts' bars with the admissions behind each bar, and the export's atomic write.
+format, the three charts' bars with the admissions behind each bar, and why an export failed (in Danish).
 
-No widgets here: the tab (``statistics_tab.py``) lays them out; tests compare these texts with the export.
+No widgets here: the tab (``statistics_tab.py``) and its pages lay them out; tests compare these texts with the
+export. The export itself is written by ``services.exports`` (atomically, ``infra.files.write_atomically``).
 """
 
 from __future__ import annotations
 
 import errno
-import os
-import tempfile
-from contextlib import suppress
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -32,7 +30,6 @@ __all__ = [
     "preset_period",
     "share_bars",
     "stay_bars",
-    "write_atomically",
 ]
 
 LAST_12_MONTHS, LAST_YEAR, THIS_YEAR, LAST_QUARTER, CUSTOM = (
@@ -151,22 +148,6 @@ def cost_bars(stats: Statistics, top: int) -> tuple[list[tuple[str, tuple[int, .
     shown = f"{min(len(ranked), top)} største" + (" + øvrige" if rest else "")
     total = stats.total
     return groups, bars, f"I alt {format_count(total.bed_days)} dage · {format_kroner(total.cost)} · {shown}"
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same folder, then replace: a failure (full
-    disk, no permission) leaves no partial file and any earlier file unchanged. ``OSError`` on failure."""
-    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        with suppress(OSError):
-            os.unlink(temporary)
-        raise
 
 
 def export_error_text(path: Path, exc: OSError) -> str:
