@@ -177,11 +177,6 @@ def test_docs_and_configuration_refer_to_nothing_outside_the_repository() -> Non
     assert not found, "these lines name notes outside the repository:\n" + "\n".join(found)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="docstrings and comments in the code still cite the team's notes outside the repository; they are being "
-    "rewritten. When this passes, remove the marker.",
-)
 def test_code_refers_to_nothing_outside_the_repository() -> None:
     found = outside_references(code=True)
     assert not found, "these lines name notes outside the repository:\n" + "\n".join(found)

@@ -23,7 +23,7 @@ the kommune side shows one case past its 12 weeks (G1) and one missed status mee
 admissions draw from their own random stream, so the same stages show whatever ``today`` is. Events fall
 on working days of :class:`coordinator_app.domain.workdays.WorkCalendar` (the app's calendar) in office hours.
 
-The history is sized for statistics (H in agreement.md), not for one ward's bed count: ~1,600
+The history is sized for statistics (H in docs/regler.md), not for one ward's bed count: ~1,600
 admissions a year, median stay ~3 weeks with a long tail, færdigmeldt periods, readmissions within
 30 days, late varslinger and netværksmøder outside the 5-arbejdsdage limit now and then.
 """

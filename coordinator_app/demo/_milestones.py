@@ -3,7 +3,7 @@
 A milestone (``rules.Milestone``) is a NOTE event with ``data["milestone"]``: the facts that have no event
 kind of their own. Without them every children check (A4), epikrise (D1), botilbud follow-up (D5) and
 status meeting (G2) would look overdue. Each helper records what a ward usually does, mostly on time and
-now and then late or not at all, so the numbers (H in agreement.md) have something to show:
+now and then late or not at all, so the numbers (H in docs/regler.md) have something to show:
 
 * at admission: A4 children check (and an underretning now and then, assessed by the kommune within
   24 hours), A3 udskrivningskoordinator offered, D8 Kriminalforsorgen, B8/F1 samtykke;

@@ -1,4 +1,4 @@
-"""Finished admissions for the history (H in agreement.md): the scenario drives the notifications."""
+"""Finished admissions for the history (H in docs/regler.md): the scenario drives the notifications."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""One error hierarchy (style.md §7): every error a user may see carries a Danish message.
+"""One error hierarchy: every error a user may see carries a Danish message.
 
 The UI shows ``KoordinatorError.message`` in one place (``ui/common/errors.py``); anything else is a bug and
 goes to the crash dialog.

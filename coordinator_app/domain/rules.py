@@ -1,5 +1,5 @@
 # ruff: noqa: E501  (the rule table keeps one rule per line so it reads like the agreement)
-"""The agreement's duties and deadlines as data (IDs from ``shared/domain/agreement.md``).
+"""The agreement's duties and deadlines as data (the IDs are explained in ``docs/regler.md``).
 
 Every A–G rule that puts a duty on someone has an entry here, so "why does the app say this?" ends at a rule ID
 and a paragraph of the *Samarbejdsaftale* (2022) or Københavns Kommune's handleplan (G). A rule with a number
@@ -540,7 +540,8 @@ def apply_offset(rule: Rule, anchor: date | datetime, cal: WorkCalendar) -> date
     """The due date of ``rule`` counted from ``anchor`` (a moment for hour rules when one is known).
 
     Hours count from the moment and land on its Danish date; from a bare date, 24 h is the next day.
-    A latest sending day on a closed day moves back to the previous working day (B5, agreement.md).
+    A latest sending day on a closed day moves back to the previous working day (B5; ``docs/regler.md``, *Sådan
+    tælles fristerne*).
     """
     if rule.offset is None or rule.unit is None:
         raise ValueError(f"Regel {rule.rule_id} ({rule.key}) har ingen frist")

@@ -157,7 +157,7 @@ class Figure:
 
     key: FigureKey
     label: str  # Danish
-    rule_id: str  # agreement.md: "H", "B5", "C2–C4", "B4/B9"
+    rule_id: str  # as docs/regler.md names them: "H", "B5", "C2–C4", "B4/B9"
     unit: FigureUnit
     value: int | float | Decimal | None
     admission_ids: tuple[int, ...]

@@ -1,4 +1,5 @@
-"""The Danish working-day calendar behind every "arbejdsdage"/"hverdage" deadline (agreement.md).
+"""The Danish working-day calendar behind every "arbejdsdage"/"hverdage" deadline (docs/regler.md, *Sådan
+tælles fristerne*).
 
 A working day is Monday–Friday that is not a Danish public holiday (``danish_holidays``: the fixed days and
 the Easter-dependent ones, counted from ``dateutil.easter``; Store Bededag is a holiday up to and including 2023
@@ -27,7 +28,7 @@ from dateutil.easter import easter
 
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 
-#: Extra closing days (month, day) → Danish name. Deliberately not 1 May (agreement.md, *Working days*).
+#: Extra closing days (month, day) → Danish name. Deliberately not 1 May (docs/regler.md, *Sådan tælles fristerne*).
 EXTRA_CLOSING_DAYS: dict[tuple[int, int], str] = {
     (6, 5): "Grundlovsdag",
     (12, 24): "Juleaften",
@@ -149,7 +150,7 @@ class WorkCalendar:
     def previous_working_day(self, day: date) -> date:
         """``day`` itself if a working day, else the closest earlier one.
 
-        A *latest* sending date on a closed day moves back so the kommune can receive it (agreement.md).
+        A *latest* sending date on a closed day moves back so the kommune can receive it (docs/regler.md).
         """
         if self.is_working_day(day):
             return day

@@ -1,4 +1,4 @@
-"""Named loggers writing to a rotating file in the user's log folder (style.md §8).
+"""Named loggers writing to a rotating file in the user's log folder (``infra.folders.log_dir``).
 
 Log lines name operations and ids, never CPR numbers or names.
 """

@@ -1,6 +1,6 @@
 """Operations on patients and admissions: the patient list, details, create and edit.
 
-Writes return a small ``Changes`` value (Anki's pattern, style.md §6); views decide what to refresh.
+Writes return a small ``Changes`` value (as Anki's operations do); views decide what to refresh.
 Deadlines and status are derived here from the events by the engine, never stored (issue 3).
 """
 

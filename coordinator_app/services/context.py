@@ -5,7 +5,7 @@ every deadline a service computes uses both. ``services.settings.build_calendar_
 database at start-up and ``save_calendar_settings`` replaces them when the setting changes — new objects, so every
 ``DeadlineCache`` (keyed on their identity) recomputes. Left out, they are the 2022 adult agreement's defaults.
 
-Passed in by the composition root (``ui/app.py`` or the CLI); never a global (style.md §12).
+Passed in by the composition root (``ui/shell/app.py`` or the CLI); never a global.
 
 ``principal`` is the signed-in user and their role (issue 8); every write checks it with ``require`` before
 anything is written. Left out, it is ``DEMO_PRINCIPAL`` (full rights) named ``user`` — demo databases, ``--smoke``,

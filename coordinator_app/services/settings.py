@@ -1,7 +1,7 @@
 """The settings the Statistik and the deadlines depend on (Indstillinger), kept in the database's ``app_meta``.
 
 * the ward's **bed-day rate** for færdigmeldte patients (B5, sundhedsloven § 238) — below;
-* the **calendar and rule units** (agreement.md, *Working days*): the extra closing days on or off, and each
+* the **calendar and rule units** (docs/regler.md, *Sådan tælles fristerne*): the extra closing days on or off, and each
   day-counting rule in dage or hverdage (``CalendarSettings``; ``build_calendar_and_rules`` at start-up);
 * the ward's **sender profile** (``ward.py``) with its fields checked, and the **centres and wards** list.
 
@@ -276,7 +276,7 @@ def _int(text: str) -> int | None:
     return int(value) if value.isdecimal() and len(value) <= 9 else None
 
 
-# -- calendar and rule units (agreement.md, Working days) -------------------------------------------------
+# -- calendar and rule units (docs/regler.md) -------------------------------------------------
 
 CALENDAR_META_KEY = "calendar_rules"
 #: The units a day-counting rule may be set to: calendar days ("dage") or working days ("hverdage").

@@ -76,7 +76,7 @@ class _Connector:
 
 
 class Database:
-    """An open database. Pass it in (style.md §12); the app never reaches for a global one."""
+    """An open database. Pass it in; the app never reaches for a global one."""
 
     def __init__(
         self, engine: Engine, *, url: str, where: str, path: Path | None, connector: _Connector | None = None

@@ -12,7 +12,7 @@ from coordinator_app.domain.model import Kommune
 from coordinator_app.domain.reference import danish_sort_key, kommune_by_code
 from coordinator_app.infra.resources import load_centres, load_kommuner
 
-# The 29 of Region Hovedstaden (reference-data.md) and a sample of the other regions.
+# The 29 of Region Hovedstaden (resources/kommuner.csv) and a sample of the other regions.
 HOVEDSTADEN = {
     "101": "København",
     "147": "Frederiksberg",

@@ -25,7 +25,7 @@ from coordinator_app.domain.workdays import WorkCalendar
 D = date
 CAL = WorkCalendar()
 
-#: Every A–G rule that puts a duty on someone (agreement.md); A2 is the ongoing information duty.
+#: Every A–G rule that puts a duty on someone (docs/regler.md); A2 is the ongoing information duty.
 DUTY_IDS = [
     *(f"A{i}" for i in range(1, 6)),
     *(f"B{i}" for i in range(1, 10)),
@@ -108,7 +108,7 @@ def test_special_group_names_are_known() -> None:
 
 
 def test_latest_send_applies_only_to_the_varsling() -> None:
-    """Only a *latest sending day* moves back to a working day (agreement.md, B5)."""
+    """Only a *latest sending day* moves back to a working day (docs/regler.md, B5)."""
     assert [r.key for r in RULES if r.latest_send] == ["varsling"]
 
 

@@ -1,4 +1,4 @@
-"""The working-day calendar (agreement.md, *Working days*): holidays, extra closing days, counting."""
+"""The working-day calendar (docs/regler.md, *Sådan tælles fristerne*): holidays, extra closing days, counting."""
 
 from __future__ import annotations
 
@@ -57,7 +57,7 @@ def test_danish_holidays_and_extra_closing_days(
 
 
 def test_store_bededag_is_in_holidays_dk_up_to_2023_only() -> None:
-    """agreement.md: Store Bededag is no longer a holiday from 2024 — verify the library agrees."""
+    """docs/regler.md: Store Bededag is no longer a holiday from 2024 — verify the library agrees."""
     assert D(2023, 5, 5) in holidays.DK(years=2023)
     assert not any("Great Prayer" in name for name in holidays.DK(years=2024).values())
 

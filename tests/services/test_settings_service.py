@@ -1,6 +1,6 @@
 """Indstillinger (issue 7) on SQLite and PostgreSQL: the bed-day rate as typed (Danish amounts, refused rows),
-the calendar and rule units (agreement.md, *Working days*) stored in app_meta and turned into the calendar and
-rule settings at start-up, the ward's sender profile checked, and the centres and wards list."""
+the calendar and rule units (docs/regler.md, *Sådan tælles fristerne*) stored in app_meta and turned into the
+calendar and rule settings at start-up, the ward's sender profile checked, and the centres and wards list."""
 
 from __future__ import annotations
 

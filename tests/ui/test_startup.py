@@ -89,7 +89,8 @@ class _NoneModel(QAbstractTableModel):
 
 
 def test_reading_none_through_a_model_does_not_leak_references(qapp) -> None:
-    """PySide6 6.12.0 drops a None reference on each read and later aborts (recipes.md); 6.11.3 does not."""
+    """PySide6 6.12.0 drops a None reference on each read and later aborts (pyproject.toml pins 6.11.3); 6.11.3
+    does not."""
     model = _NoneModel()
     index = model.index(0, 0)
     before = sys.getrefcount(None)

@@ -1,4 +1,4 @@
-"""One presenter for errors (style.md §7).
+"""One presenter for errors.
 
 Expected errors (``KoordinatorError``) are shown with their Danish message. Anything else is a bug:
 the crash handler logs it, writes a report without patient data to the log folder, and tells the

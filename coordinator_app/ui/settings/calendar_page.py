@@ -43,7 +43,7 @@ CALENDAR_EFFECT = (
 
 
 class CalendarPage(SettingsPage):
-    """Extra closing days on or off, and each day-counting rule in dage or hverdage (agreement.md)."""
+    """Extra closing days on or off, and each day-counting rule in dage or hverdage (docs/regler.md)."""
 
     key = "calendar"
     title = "Kalender og regler"

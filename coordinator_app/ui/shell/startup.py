@@ -58,7 +58,7 @@ class LaunchOptions:
 
 
 def _qt_message_handler(mode: QtMsgType, _context: QMessageLogContext, message: str) -> None:
-    """Route Qt's own warnings into logging (style.md §8)."""
+    """Route Qt's own warnings into logging, under the named logger ``koordinator.qt``."""
     level = {
         QtMsgType.QtDebugMsg: logging.DEBUG,
         QtMsgType.QtInfoMsg: logging.INFO,
