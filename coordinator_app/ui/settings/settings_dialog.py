@@ -3,8 +3,8 @@
 Four pages, each saved with its own button into the database (``app_meta`` and the reference tables), so every
 workstation sharing the database computes the same: **Sengedagstakst** (B5, § 238), **Kalender og regler**
 (extra closing days, dage or hverdage per rule — docs/regler.md, *Sådan tælles fristerne*), **Afsnittets
-profil** (the sender on documents, F3) and **Kommuner og centre** (the kommuner's system entrances, F3, and the centres and wards).
-The Kontaktbog opens from the button row. Closing with unsaved changes asks first.
+profil** (the sender on documents, F3) and **Kommuner og centre** (the kommuner's system entrances, F3, and
+the centres and wards). The Kontaktbog opens from the button row. Closing with unsaved changes asks first.
 """
 
 from __future__ import annotations
