@@ -33,9 +33,9 @@ from coordinator_app.services.first_run import load_ward_setup, save_ward_kommun
 from coordinator_app.services.settings import add_ward, centre_list
 from coordinator_app.services.statistics import StatisticsService
 from coordinator_app.ui.common.style import ERROR_STYLE, MUTED, buddy_label, text_label
+from coordinator_app.ui.common.tables import ID_ROLE, SortItem, read_only_table
 from coordinator_app.ui.common.widgets import cell
 from coordinator_app.ui.settings.settings_page import SettingsPage
-from coordinator_app.ui.statistics.admission_list import ID_ROLE, SortItem, read_only_table
 
 __all__ = ["KommunerPage"]
 

@@ -7,18 +7,15 @@ number — the *Indlæggelses-id* of the XLSX export's sheet *Indlæggelser bag 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import date
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont, QKeySequence, QShortcut
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QDialogButtonBox,
     QHeaderView,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -27,54 +24,13 @@ from coordinator_app.domain.cpr import mask_cpr
 from coordinator_app.services.admissions import AdmissionService
 from coordinator_app.services.ward_view import AdmissionRow
 from coordinator_app.ui.common.style import MUTED, text_label
+from coordinator_app.ui.common.tables import ID_ROLE, SortItem, activate_on_enter, read_only_table
 from coordinator_app.ui.common.widgets import cell
 from coordinator_app.ui.statistics.charts import format_count
 
-__all__ = ["ID_ROLE", "AdmissionListDialog", "SortItem", "activate_on_enter", "open_admission_list", "read_only_table"]
+__all__ = ["AdmissionListDialog", "open_admission_list"]
 
-ID_ROLE = Qt.ItemDataRole.UserRole
-SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 LIST_COLUMNS = ("Nr.", "Patient", "CPR", "Indlagt", "Udskrevet", "Bopælskommune")
-
-
-class SortItem(QTableWidgetItem):
-    """A read-only cell that sorts by its sort key when it has one (numbers, dates), else by its text."""
-
-    def __init__(self, text: str, sort_key: object = None, *, right: bool = False) -> None:
-        super().__init__(text)
-        self.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
-        if sort_key is not None:
-            self.setData(SORT_ROLE, sort_key)
-        if right:
-            self.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-
-    def __lt__(self, other: QTableWidgetItem) -> bool:
-        mine, theirs = self.data(SORT_ROLE), other.data(SORT_ROLE)
-        if mine is not None and theirs is not None:
-            return bool(mine < theirs)
-        return self.text().casefold() < other.text().casefold()
-
-
-def read_only_table(columns: Sequence[str]) -> QTableWidget:
-    """Rows selected whole, one at a time, with room around the text."""
-    table = QTableWidget(0, len(columns))
-    table.setHorizontalHeaderLabels(list(columns))
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setAlternatingRowColors(True)
-    table.setTabKeyNavigation(False)
-    table.verticalHeader().setVisible(False)
-    table.verticalHeader().setDefaultSectionSize(max(28, table.fontMetrics().height() + 12))
-    table.setStyleSheet("QTableView::item { padding: 0 6px; }")
-    return table
-
-
-def activate_on_enter(table: QTableWidget, slot: Callable[[], None]) -> None:
-    """Enter on the table does what double-click does."""
-    for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-        shortcut = QShortcut(QKeySequence(key), table, slot)
-        shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
 
 
 def _day(d: date) -> str:

@@ -22,8 +22,8 @@ from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QMenu, QVBoxLayout, QWid
 from coordinator_app.domain.statistics import Figure, KommuneCost, Statistics
 from coordinator_app.services.settings import format_kroner
 from coordinator_app.ui.common.style import INFO_STYLE, MUTED, text_label
+from coordinator_app.ui.common.tables import ID_ROLE, SortItem, activate_on_enter, read_only_table
 from coordinator_app.ui.common.widgets import cell
-from coordinator_app.ui.statistics.admission_list import ID_ROLE, SortItem, activate_on_enter, read_only_table
 from coordinator_app.ui.statistics.charts import HorizontalBarChart, format_count
 from coordinator_app.ui.statistics.statistics_view import cost_bars, figure_basis, figure_value, share_bars, stay_bars
 
