@@ -21,6 +21,7 @@ from coordinator_app import __version__
 from coordinator_app.infra.logs import configure_logging
 from coordinator_app.services.context import Clock
 from coordinator_app.services.first_screen import FirstScreen, plain_file, read_first_screen
+from coordinator_app.services.registry import Services
 
 # isort: split
 from PySide6.QtCore import (
@@ -152,7 +153,7 @@ def show_first_screen(options: LaunchOptions, *, clock: Clock | None = None) -> 
     app = prepare_application()
     settings = QSettings(options.settings_path, QSettings.Format.IniFormat) if options.settings_path else QSettings()
     window = MainWindow(
-        screen.ctx,
+        Services(screen.ctx, deadline_cache=screen.cache),  # the list's derivations, for the first refresh
         settings=settings,
         centres=screen.centres,
         database_label=label_of("sqlite", demo=screen.demo),
