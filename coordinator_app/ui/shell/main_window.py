@@ -1,6 +1,7 @@
 """The main window composes the tabs — I dag, Patienter, Færdigmeldte, Møder, Statistik — and owns what is common
-to them: the tab bar and the later tabs' building on first show, the menus and shortcuts (README: Tastatur), the
-status bar, the role's greyed-out actions, the lock, the remembered layout, and the refresh after a write.
+to them: the tab bar (``tab_book``: the later tabs built on first show), the menus and shortcuts (README:
+Tastatur), the status bar, the role's greyed-out actions, the lock, the remembered layout, and the refresh after a
+write.
 
 What each tab does lives in its feature package: ``ui.patients`` (``PatientsTab``, ``PatientActions``),
 ``ui.today`` (``OverviewTabs``), ``ui.meetings`` (``MeetingActions``), ``ui.statistics`` (``StatisticsActions``)
@@ -10,14 +11,14 @@ and ``ui.settings`` (``SettingsActions``). The window gets its services from the
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QByteArray, QSettings, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QMessageBox, QTabWidget, QWidget
+from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox
 
 from coordinator_app.domain.access import Permission
 from coordinator_app.domain.reference import Centre
@@ -28,6 +29,7 @@ from coordinator_app.ui.patients.patient_actions import PatientActions
 from coordinator_app.ui.patients.patients_tab import PatientsTab
 from coordinator_app.ui.settings.settings_actions import SettingsActions
 from coordinator_app.ui.shell.help_window import install_help_menu
+from coordinator_app.ui.shell.tab_book import TabBook
 from coordinator_app.ui.statistics.statistics_actions import StatisticsActions
 from coordinator_app.ui.today.overview_tabs import OverviewTabs
 
@@ -40,15 +42,6 @@ if TYPE_CHECKING:
 
 #: Every status bar message of the features stays this long (ms).
 MESSAGE_MS = 8000
-
-
-@dataclass
-class _LazyTab:
-    title: str
-    build: Callable[[], QWidget]
-    refresh: Callable[[], None] | None
-    placeholder: QWidget
-    widget: QWidget | None = None
 
 
 @dataclass(frozen=True)
@@ -92,29 +85,22 @@ class MainWindow(QMainWindow):
         self._connect_features()
 
         # -- the tabs: I dag is the start view ("what must I do today?"), Ctrl+1… in the order shown --------
-        self.tabs = QTabWidget()
-        self.tabs.setDocumentMode(True)
-        self._tab_actions: list[QAction] = []
-        self._tab_refresh: dict[QWidget, Callable[[], None]] = {}
-        self._view_menu: QMenu | None = None
-        self._view_tabs_end: QAction | None = None
+        tabs = self.tabs = TabBook(self)
         # No mnemonic: every letter of "I dag" is taken by a button of the details (Dokumenter, Gem …); Ctrl+1.
-        self.add_tab(self.today_tab, "I dag", refresh=self.overview_tabs.refresh_today)
-        self.add_tab(self.patients_tab, "&Patienter")
+        tabs.add_tab(self.today_tab, "I dag", refresh=self.overview_tabs.refresh_today)
+        tabs.add_tab(self.patients_tab, "&Patienter")
         # The other tabs are built the first time they are shown (or their attribute is read): start-up builds
         # only what the first screen needs (issue 7).
-        self._lazy_tabs: dict[str, _LazyTab] = {}
         overview, meetings = self.overview_tabs, self.meeting_actions
-        self.add_lazy_tab(
+        tabs.add_lazy_tab(
             "faerdigmeldte_tab", "F&ærdigmeldte", overview.build_faerdigmeldte, overview.refresh_faerdigmeldte
         )
-        self.act_meetings = self.add_lazy_tab("meetings_tab", "&Møder", meetings.build_tab, meetings.refresh_tab)
+        self.act_meetings = tabs.add_lazy_tab("meetings_tab", "&Møder", meetings.build_tab, meetings.refresh_tab)
         self.act_meetings.setShortcuts([*self.act_meetings.shortcuts(), QKeySequence("Ctrl+M")])
         # Statistik computes on first show and after a write (mark_stale); no mnemonic clash-free letter: Ctrl+5.
-        self.add_lazy_tab("statistics_tab", "Statistik", self.statistics_actions.build_tab)
-        self.tabs.setCurrentWidget(self.today_tab)
-        self.tabs.currentChanged.connect(self._tab_changed)
-        self.setCentralWidget(self.tabs)
+        tabs.add_lazy_tab("statistics_tab", "Statistik", self.statistics_actions.build_tab)
+        tabs.open_on(self.today_tab)
+        self.setCentralWidget(tabs)
 
         self._build_actions()
         self._build_menus()
@@ -196,9 +182,7 @@ class MainWindow(QMainWindow):
         m = bar.addMenu("&Vis")
         m.addAction(self.act_refresh)
         m.addSeparator()
-        m.addActions(self._tab_actions)
-        self._view_tabs_end = m.addSeparator()
-        self._view_menu = m
+        self.tabs.add_to_menu(m)
         m.addAction(self.act_discharged)
         m.addAction(self.act_reveal)
         m = bar.addMenu("&Funktioner")
@@ -209,75 +193,18 @@ class MainWindow(QMainWindow):
         m.addAction(self.act_users)
         m.addAction(self.act_settings)
 
-    # -- the tabs ---------------------------------------------------------------------------------------------
-    def add_tab(self, widget: QWidget, title: str, *, refresh: Callable[[], None] | None = None) -> QAction:
-        """A top-level tab with its entry in the Vis menu and Ctrl+<position> (Ctrl+1 … Ctrl+9).
-
-        ``refresh`` reloads the tab's data whenever it is shown, and after every write while it is shown."""
-        self.tabs.addTab(widget, title)
-        position = self.tabs.count()
-        act = QAction(title, self)
-        if position <= 9:
-            act.setShortcut(QKeySequence(f"Ctrl+{position}"))
-        act.triggered.connect(lambda: self.tabs.setCurrentWidget(widget))
-        self.addAction(act)
-        self._tab_actions.append(act)
-        if self._view_menu is not None and self._view_tabs_end is not None:  # a tab added after the menus
-            self._view_menu.insertAction(self._view_tabs_end, act)
-        if refresh is not None:
-            self._tab_refresh[widget] = refresh
-        return act
-
-    def add_lazy_tab(
-        self, name: str, title: str, build: Callable[[], QWidget], refresh: Callable[[], None] | None = None
-    ) -> QAction:
-        """``add_tab`` for a tab built on first show: an empty page holds its place (and its Ctrl+<position>)
-        until the user opens it or code reads ``window.<name>``; then ``build()`` makes the widget, which takes the
-        page's place."""
-        placeholder = QWidget()
-        act = self.add_tab(placeholder, title)
-        act.triggered.disconnect()
-        act.triggered.connect(lambda: self.tabs.setCurrentWidget(self._lazy_widget(name)))
-        self._lazy_tabs[name] = _LazyTab(title, build, refresh, placeholder)
-        return act
-
-    def _lazy_widget(self, name: str) -> QWidget:
-        """The lazy tab ``name``'s widget, built (and put in its page's place) the first time it is asked for."""
-        lazy = self._lazy_tabs[name]
-        if lazy.widget is None:
-            widget = lazy.widget = lazy.build()
-            index = self.tabs.indexOf(lazy.placeholder)
-            current = self.tabs.currentIndex()
-            self.tabs.blockSignals(True)  # a swap, not a change of tab: _tab_changed must not see it
-            self.tabs.insertTab(index, widget, lazy.title)
-            self.tabs.removeTab(index + 1)
-            self.tabs.setCurrentIndex(current)
-            self.tabs.blockSignals(False)
-            lazy.placeholder.deleteLater()
-            if lazy.refresh is not None:
-                self._tab_refresh[widget] = lazy.refresh
-        return lazy.widget
-
+    # -- the tabs built on first show -------------------------------------------------------------------------
     @property
     def faerdigmeldte_tab(self) -> FaerdigmeldteTab:
-        return cast("FaerdigmeldteTab", self._lazy_widget("faerdigmeldte_tab"))
+        return cast("FaerdigmeldteTab", self.tabs.page("faerdigmeldte_tab"))
 
     @property
     def meetings_tab(self) -> MeetingsTab:
-        return cast("MeetingsTab", self._lazy_widget("meetings_tab"))
+        return cast("MeetingsTab", self.tabs.page("meetings_tab"))
 
     @property
     def statistics_tab(self) -> StatisticsTab:
-        return cast("StatisticsTab", self._lazy_widget("statistics_tab"))
-
-    def _tab_changed(self, index: int) -> None:
-        for name, lazy in self._lazy_tabs.items():
-            if lazy.widget is None and self.tabs.widget(index) is lazy.placeholder:
-                self._lazy_widget(name)  # clicked for the first time: build it in the page's place
-        page = self.tabs.widget(index)
-        refresh = self._tab_refresh.get(page) if page is not None else None
-        if refresh is not None:
-            refresh()
+        return cast("StatisticsTab", self.tabs.page("statistics_tab"))
 
     # -- data -------------------------------------------------------------------------------------------------
     def show_first_screen(self, rows: Sequence[AdmissionRow], items: Sequence[TodayItem], today: date) -> None:
@@ -290,9 +217,7 @@ class MainWindow(QMainWindow):
         """Reload the list (keeping the selected admission selected) and the overview tab being looked at."""
         if not self.patients_tab.refresh_list():
             return
-        shown = self._tab_refresh.get(self.tabs.currentWidget())
-        if shown is not None:
-            shown()
+        self.tabs.refresh_shown()
         self.statistics_actions.mark_stale()
 
     def open_admission(self, admission_id: int) -> None:
