@@ -37,6 +37,7 @@ from PySide6.QtCore import (
 from PySide6.QtWidgets import QApplication
 
 from coordinator_app.ui.common.errors import install_crash_handler
+from coordinator_app.ui.shell.help_window import app_icon
 from coordinator_app.ui.shell.main_window import DatabaseLabel, MainWindow
 
 log = logging.getLogger("koordinator")
@@ -78,8 +79,6 @@ def ensure_application(argv: list[str] | None = None) -> QApplication:
     app.setApplicationName("Koordinator")
     app.setOrganizationName("Koordinator")
     app.setApplicationVersion(__version__)
-    from coordinator_app.ui.shell.help_window import app_icon
-
     app.setWindowIcon(app_icon())  # every window and the first-run wizard
     app.setDesktopFileName("koordinator")  # matches the .deb's koordinator.desktop (task bar icon on Linux)
     return app
