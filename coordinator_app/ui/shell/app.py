@@ -96,7 +96,7 @@ def build_window(
     window = MainWindow(
         services, settings=settings, centres=centres, database_label=database_label(db, demo), ward_name=ward
     )
-    window.idle_lock = install_session(window, ctx, services.users)  # issue 8: who is working, and the idle lock
+    window.idle_lock = install_session(window, services)  # issue 8: who is working, and the idle lock
     window.refresh()
     return window
 
@@ -122,7 +122,7 @@ def _finish_first_window(first: FirstView, db: Database, principal: Principal) -
     if (demo, [c.name for c in centres], ward) != (screen.demo, [c.name for c in screen.centres], screen.ward_name):
         return None
     window = first.window  # its services (``startup.show_first_screen``) start with the first screen's derivations
-    window.idle_lock = install_session(window, ctx, window.services.users)  # issue 8: who is working, and the lock
+    window.idle_lock = install_session(window, window.services)  # issue 8: who is working, and the idle lock
     window.refresh()
     return window
 
