@@ -55,9 +55,7 @@ class SettingsActions(QObject):
         self.open_dialog = dialog
 
     def edit_settings(self) -> None:
-        self.open_dialog = settings_dialog.open_settings_dialog(
-            self._window, self._services.ctx, on_saved=self.saved.emit
-        )
+        self.open_dialog = settings_dialog.open_settings_dialog(self._window, self._services, on_saved=self.saved.emit)
 
     def edit_backups(self, *, passphrase: str | None, backup_timer: QTimer | None) -> None:
         """Funktioner → Sikkerhedskopier…: take, check and restore backups (issue 8). ``passphrase``: the encrypted
