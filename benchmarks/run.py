@@ -304,7 +304,7 @@ APP_CHILD = """
 import sys, time
 from coordinator_app.ui.shell import startup
 def stamp(what):
-    return lambda window: print(f"{what} {time.monotonic()!r} {window.model.rowCount()}", flush=True)
+    return lambda window: print(f"{what} {time.monotonic()!r} {window.patients_tab.model.rowCount()}", flush=True)
 startup.on_shown.append(stamp("SHOWN"))
 startup.on_ready.append(stamp("READY"))
 from coordinator_app.cli.commands import main

@@ -35,22 +35,23 @@ def main(out: Path) -> None:
         window.tabs.setCurrentWidget(window.faerdigmeldte_tab)
         app.processEvents()
         window.grab().save(str(out / "faerdigmeldte_tab.png"))
-        window.tabs.setCurrentWidget(window.patients_tab)
+        patients, services = window.patients_tab, window.services
+        window.tabs.setCurrentWidget(patients)
         window.resize(1440, 860)
         app.processEvents()
-        window.table.selectRow(0)
+        patients.table.selectRow(0)
         app.processEvents()
         window.grab().save(str(out / "main_window.png"))
-        window.details.tabs.setCurrentIndex(1)
+        patients.details.tabs.setCurrentIndex(1)
         app.processEvents()
         window.grab().save(str(out / "main_window_history.png"))
-        selected = window.selected_admission_id()
+        selected = patients.selected_admission_id()
         assert selected is not None
-        details = window.admissions.details(selected)
+        details = services.admissions.details(selected)
         dialog = AdmissionDialog(
-            window.admissions,
-            kommuner=window._kommune_list(),
-            centres=window._centres,
+            services.admissions,
+            kommuner=window.patient_actions.kommune_list(),
+            centres=window.patient_actions.centres,
             today=datetime(2026, 11, 23).date(),
             existing=details,
             parent=window,
@@ -67,19 +68,19 @@ def main(out: Path) -> None:
         from coordinator_app.domain.model import EventKind
         from coordinator_app.ui.patients.notification_dialog import NotificationDialog
 
-        for row in range(window.model.rowCount()):
-            if window.model.row_at(row).status == "Orienteret":
-                window.table.selectRow(row)
+        for row in range(patients.model.rowCount()):
+            if patients.model.row_at(row).status == "Orienteret":
+                patients.table.selectRow(row)
                 break
         app.processEvents()
-        admission_id = window.selected_admission_id()
+        admission_id = patients.selected_admission_id()
         assert admission_id is not None
-        details = window.admissions.details(admission_id)
+        details = services.admissions.details(admission_id)
         patient_id = details.patient.id
         assert patient_id is not None
-        consents = window.consents.for_patient(patient_id)
+        consents = services.consents.for_patient(patient_id)
         note = NotificationDialog(
-            window.notifications, details, EventKind.VARSLING, consents=consents, now=window._ctx.clock.now()
+            services.notifications, details, EventKind.VARSLING, consents=consents, now=services.ctx.clock.now()
         )
         note.show()
         app.processEvents()
@@ -87,20 +88,20 @@ def main(out: Path) -> None:
         note.send()
         app.processEvents()
         window.refresh()
-        window.select_admission(admission_id)
-        window.details.tabs.setCurrentIndex(2)
+        patients.select_admission(admission_id)
+        patients.details.tabs.setCurrentIndex(2)
         app.processEvents()
         window.grab().save(str(out / "main_window_documents.png"))
-        window.details.send_menu.popup(window.details.send_button.mapToGlobal(window.details.send_button.rect().bottomLeft()))
+        patients.details.send_menu.popup(patients.details.send_button.mapToGlobal(patients.details.send_button.rect().bottomLeft()))
         app.processEvents()
-        window.details.send_menu.grab().save(str(out / "send_menu.png"))
-        window.details.send_menu.hide()
+        patients.details.send_menu.grab().save(str(out / "send_menu.png"))
+        patients.details.send_menu.hide()
         # A scheduled netværksmøde: the admission's Møder tab and the ward's Møder tab.
         from coordinator_app.domain.meetings import Occasion
         from coordinator_app.services.meetings import ScheduleInput
 
-        now = window._ctx.clock.now()
-        window.meetings.schedule(
+        now = services.ctx.clock.now()
+        services.meetings.schedule(
             ScheduleInput(
                 patient_id=patient_id,
                 admission_id=admission_id,
@@ -110,8 +111,8 @@ def main(out: Path) -> None:
                 place="Afsnit 7, mødelokale 2",
             )
         )
-        window.show_admission(admission_id)
-        window.details.tabs.setCurrentIndex(2)
+        patients.show_admission(admission_id)
+        patients.details.tabs.setCurrentIndex(2)
         app.processEvents()
         window.grab().save(str(out / "main_window_meetings.png"))
         window.tabs.setCurrentWidget(window.meetings_tab)

@@ -66,7 +66,7 @@ def test_unknown_kommune_is_refused(main_window, qtbot) -> None:
 
 
 def test_discharge_before_admission_is_refused(main_window, qtbot) -> None:
-    main_window.table.selectRow(0)
+    main_window.patients_tab.table.selectRow(0)
     qtbot.keyClick(main_window, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
     dialog = wait_for_modal(qtbot, AdmissionDialog)
     admitted = dialog.admitted.value()
@@ -78,23 +78,23 @@ def test_discharge_before_admission_is_refused(main_window, qtbot) -> None:
 
 
 def test_saving_a_valid_admission_shows_it_in_the_list(main_window, qtbot) -> None:
-    before = main_window.model.total_count
-    main_window.search.setText("noget der ikke findes")
+    before = main_window.patients_tab.model.total_count
+    main_window.patients_tab.search.setText("noget der ikke findes")
     dialog = open_new_dialog(main_window, qtbot)
     fill(dialog, qtbot, cpr="010170-9999", given="Testa", family="Fiktivsen")
     click_save(dialog, qtbot)
     qtbot.waitUntil(lambda: not dialog.isVisible())
-    assert main_window.model.total_count == before + 1
-    selected = main_window.selected_admission_id()
+    assert main_window.patients_tab.model.total_count == before + 1
+    selected = main_window.patients_tab.selected_admission_id()
     assert selected is not None
-    row = main_window.model.row_at(main_window.table.selectionModel().selectedRows()[0].row())
+    row = main_window.patients_tab.model.row_at(main_window.patients_tab.table.selectionModel().selectedRows()[0].row())
     assert (row.given_name, row.family_name, row.kommune_name) == ("Testa", "Fiktivsen", "Gentofte")
     assert row.cpr == SYNTHETIC_CPR
-    assert main_window.details.title.text() == "Testa Fiktivsen"
+    assert main_window.patients_tab.details.title.text() == "Testa Fiktivsen"
 
 
 def test_a_patient_cannot_be_admitted_twice_at_once(main_window, qtbot) -> None:
-    existing = main_window.model.row_at(0)
+    existing = main_window.patients_tab.model.row_at(0)
     dialog = open_new_dialog(main_window, qtbot)
     fill(dialog, qtbot, cpr=existing.cpr)
     click_save(dialog, qtbot)

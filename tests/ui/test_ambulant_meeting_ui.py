@@ -37,13 +37,13 @@ def type_(qtbot, text: str) -> None:
 
 def unknown_cpr(window) -> str:
     """A synthetic CPR the demo ward does not use (a new patient)."""
-    with window._ctx.database.session() as session:
+    with window.services.ctx.database.session() as session:
         patients = PatientRepository(session)
         return next(c for c in CANDIDATES if patients.find_by_cpr(c.replace("-", "")) is None)
 
 
 def cpr_of(window, patient_id: int) -> str:
-    with window._ctx.database.session() as session:
+    with window.services.ctx.database.session() as session:
         return PatientRepository(session).get(patient_id).cpr
 
 
@@ -111,12 +111,12 @@ def test_an_ambulant_meeting_is_scheduled_by_keyboard_and_listed_with_the_patien
     main_window.meetings_tab.table.selectRow(row)
     assert main_window.meetings_tab.selected_meeting_id() == meeting_id
     assert not main_window.meetings_tab.patient_button.isEnabled()  # no admission to show
-    assert main_window.meetings.get(meeting_id).admission_id is None
+    assert main_window.services.meetings.get(meeting_id).admission_id is None
 
 
 def test_a_known_cpr_keeps_the_stored_name_and_asks_before_going_on(main_window, qtbot) -> None:
     meeting_id, _reference = schedule_ambulant(main_window, qtbot)
-    patient_id = main_window.meetings.get(meeting_id).patient_id
+    patient_id = main_window.services.meetings.get(meeting_id).patient_id
     cpr = cpr_of(main_window, patient_id)
     dialog = open_ambulant_dialog(main_window, qtbot)
     type_(qtbot, cpr)
@@ -131,7 +131,7 @@ def test_a_known_cpr_keeps_the_stored_name_and_asks_before_going_on(main_window,
     press(qtbot, Qt.Key.Key_Return)  # go on with the known patient
     schedule = wait_for_modal(qtbot, ScheduleDialog)
     assert dialog.patient is not None and dialog.patient.id == patient_id
-    assert main_window.admissions.patient_names([patient_id]) == {patient_id: "Testa Fiktivsen"}  # not renamed
+    assert main_window.services.admissions.patient_names([patient_id]) == {patient_id: "Testa Fiktivsen"}  # not renamed
     schedule.reject()
 
 
@@ -146,12 +146,12 @@ def test_live_meeting_and_referat_work_without_an_admission(main_window, qtbot) 
     main_window.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is main_window)
     qtbot.keyClick(tab.table, Qt.Key.Key_L, ALT)  # Live-møde
-    qtbot.waitUntil(lambda: any(isinstance(w, LiveMeetingWindow) for w in main_window._windows))
-    windows = [w for w in main_window._windows if isinstance(w, LiveMeetingWindow)]
+    qtbot.waitUntil(lambda: any(isinstance(w, LiveMeetingWindow) for w in main_window.meeting_actions.windows))
+    windows = [w for w in main_window.meeting_actions.windows if isinstance(w, LiveMeetingWindow)]
     assert windows[0].windowTitle() == f"Netværksmøde {reference} – Testa Fiktivsen"
     windows[0].close()
 
-    service = main_window.meetings
+    service = main_window.services.meetings
     meeting = service.get(meeting_id)
     content = MeetingContent(
         participants=(
@@ -164,7 +164,7 @@ def test_live_meeting_and_referat_work_without_an_admission(main_window, qtbot) 
     )
     meeting = service.save_content(meeting_id, content, expected_version=meeting.version)
     service.close(meeting_id, expected_version=meeting.version)
-    main_window.meeting_action(meeting_id, "referat")
+    main_window.meeting_actions.meeting_action(meeting_id, "referat")
     dialog = wait_for_modal(qtbot, ReferatDialog)
     dialog.activateWindow()  # the live window that just closed had the activation
     qtbot.waitUntil(lambda: QApplication.focusWidget() is dialog.issue_button)

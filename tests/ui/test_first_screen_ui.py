@@ -61,8 +61,8 @@ def test_the_window_shows_the_list_and_i_dag_before_the_storage_layer_loads(demo
         f"options = startup.LaunchOptions(database_url={str(demo_db_path)!r}, smoke=True)\n"
         "first = startup.show_first_screen(options)\n"
         "w = first.window\n"
-        "print(w.isVisible(), w.model.rowCount(), w.today_tab.model.rowCount(), 'sqlalchemy' in sys.modules, "
-        "'coordinator_app.storage.orm' in sys.modules)\n"
+        "print(w.isVisible(), w.patients_tab.model.rowCount(), w.today_tab.model.rowCount(), "
+        "'sqlalchemy' in sys.modules, 'coordinator_app.storage.orm' in sys.modules)\n"
     )
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     done = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True)
@@ -75,13 +75,13 @@ def test_the_usual_start_finishes_the_first_screens_window(
     qtbot, demo_db_path: Path, tmp_path: Path, stamps: dict[str, list[MainWindow]]
 ) -> None:
     options, first = _show_first_screen(qtbot, demo_db_path, tmp_path)
-    shown_rows = [first.window.model.row_at(i) for i in range(first.window.model.rowCount())]
+    shown_rows = [first.window.patients_tab.model.row_at(i) for i in range(first.window.patients_tab.model.rowCount())]
     assert stamps["shown"] == [first.window] and stamps["ready"] == []
     assert sorted(r.admission_id for r in shown_rows) == sorted(r.admission_id for r in _service_rows(demo_db_path))
     assert app_module.run(options, first) == 0
     assert stamps["ready"] == [first.window], "the same window, given its services"
     assert not first.discarded
-    assert first.window._ctx.database is not None and first.window.idle_lock is not None
+    assert first.window.services.ctx.database is not None and first.window.idle_lock is not None
 
 
 def test_a_file_changed_after_the_first_screen_gets_its_own_window(
@@ -131,12 +131,12 @@ def test_a_file_found_damaged_after_the_first_screen_ends_read_only_in_a_new_win
     _garble(demo_db_path, "documents")
     before = demo_db_path.read_bytes()
     options, first = _show_first_screen(qtbot, demo_db_path, tmp_path)
-    assert first.window.model.rowCount() > 0  # the list's tables are whole
+    assert first.window.patients_tab.model.rowCount() > 0  # the list's tables are whole
     assert app_module.run(options, first) == 0
     assert warned and "beskadiget og åbnes kun til læsning" in warned[0]
     ready = stamps["ready"][-1]
     assert ready is not first.window and not first.window.isVisible()
-    assert ready._ctx.database.read_only
+    assert ready.services.ctx.database.read_only
     assert ready.db_label.text() == "Demo-database – KUN LÆSNING (beskadiget: gendan fra sikkerhedskopi)"
     assert demo_db_path.read_bytes() == before, "nothing was written to the damaged file"
 

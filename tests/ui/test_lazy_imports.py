@@ -2,7 +2,9 @@
 
 PDF rendering (reportlab), PDF preview (pypdfium2), PDF encryption (pypdf), the XLSX export (openpyxl), invitations
 (icalendar) and the holiday package are loaded when first used; the main window module must not pull them in.
-Checked in a fresh interpreter, so what other tests imported does not count."""
+Checked in a fresh interpreter, so what other tests imported does not count. A module named at start through
+``lazy.lazy_import`` is in ``sys.modules`` before its code runs: only a module whose code ran counts as
+loaded."""
 
 from __future__ import annotations
 
@@ -20,7 +22,11 @@ LATER_TABS = (
 
 
 def _imported_after(statement: str, names: tuple[str, ...]) -> list[str]:
-    probe = f"import sys\n{statement}\nprint(' '.join(n for n in {names!r} if n in sys.modules))"
+    """Which of ``names`` have run their code after ``statement`` (a module only named lazily has not)."""
+    probe = (
+        f"import sys\n{statement}\nfrom coordinator_app.lazy import is_loaded\n"
+        f"print(' '.join(n for n in {names!r} if n in sys.modules and is_loaded(sys.modules[n])))"
+    )
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     done = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True)
     return done.stdout.split()
@@ -84,6 +90,17 @@ def test_the_check_can_see_a_loaded_library() -> None:
     assert _imported_after("import coordinator_app.documents.layout", HEAVY) == ["reportlab"]
 
 
+def test_the_check_counts_a_lazily_named_module_once_its_code_ran() -> None:
+    """A module named through ``lazy_import`` is not loaded until used, and is reported once it is; every module
+    the checks here name is a plain module once loaded, so the probe sees each of them."""
+    named = f"from coordinator_app.lazy import lazy_import\ntab = lazy_import({LATER_TABS[0]!r})"
+    assert _imported_after(named, LATER_TABS) == []
+    assert _imported_after(f"{named}\ntab.MeetingsTab", LATER_TABS[:1]) == list(LATER_TABS[:1])
+    every = HEAVY + LATER_TABS + NOT_AT_START + STORAGE_LAYER
+    imported = "import importlib\n" + "\n".join(f"importlib.import_module({n!r})" for n in every)
+    assert _imported_after(imported, every) == list(every)
+
+
 def test_the_later_tabs_are_built_on_first_show_in_their_place(main_window, qtbot) -> None:
     from PySide6.QtCore import Qt
 
@@ -139,15 +156,15 @@ def test_the_later_services_are_made_on_first_use_once(main_window) -> None:
     from coordinator_app.services.meetings import MeetingService
     from coordinator_app.services.scenario import ScenarioService
 
-    window = main_window
+    services = main_window.services
     for name, kind in (
         ("meetings", MeetingService),
         ("consents", ConsentService),
         ("documents", DocumentService),
         ("scenarios", ScenarioService),
     ):
-        service = getattr(window, name)
-        assert isinstance(service, kind) and getattr(window, name) is service, name
+        service = getattr(services, name)
+        assert isinstance(service, kind) and getattr(services, name) is service, name
 
 
 #: The first screen (``ui.startup``) is shown before any of these load (issue 7: cold start).

@@ -123,7 +123,7 @@ def test_sign_in_asks_for_the_first_administrator_then_for_a_login_and_never_in_
 
 
 def test_a_demo_database_opens_as_the_marked_demo_user_without_a_prompt(main_window, demo_db_path: Path) -> None:
-    db = main_window._ctx.database
+    db = main_window.services.ctx.database
     principal = sign_in_for_start(db, LaunchOptions(database_url=str(demo_db_path)))  # no dialog: it would block
     assert principal is not None and principal.demo
     texts = [w.text() for w in main_window.statusBar().findChildren(QLabel)]
@@ -168,10 +168,10 @@ def test_idle_lock_hides_patient_data_and_unlocks_with_the_password(qtbot, signe
     lock = signed_in.idle_lock
     lock.timer.setInterval(200)  # the ward's minutes, shortened for the test
     lock.timer.start()
-    qtbot.keyClick(signed_in.search, Qt.Key.Key_A)  # use restarts the clock …
+    qtbot.keyClick(signed_in.patients_tab.search, Qt.Key.Key_A)  # use restarts the clock …
     assert not lock.locked
     qtbot.waitUntil(lambda: lock.locked, timeout=3000)  # … and then nothing happens for a while
-    assert not signed_in.tabs.isVisible() and not signed_in.table.isVisible()
+    assert not signed_in.tabs.isVisible() and not signed_in.patients_tab.table.isVisible()
     assert lock.screen.isVisible() and "Mette Hansen (mhansen)" in lock.screen.explanation.text()
     assert not signed_in.menuBar().isEnabled() and not signed_in.act_new.isEnabled()
 
@@ -183,7 +183,7 @@ def test_idle_lock_hides_patient_data_and_unlocks_with_the_password(qtbot, signe
     qtbot.keyClicks(lock.screen.password, PASSWORD)
     qtbot.mouseClick(lock.screen.unlock_button, Qt.MouseButton.LeftButton)
     assert not lock.locked
-    assert signed_in.tabs.isVisible() and signed_in.table.isVisible() and not lock.screen.isVisible()
+    assert signed_in.tabs.isVisible() and signed_in.patients_tab.table.isVisible() and not lock.screen.isVisible()
     assert signed_in.menuBar().isEnabled() and signed_in.act_new.isEnabled()
     assert not signed_in.act_users.isEnabled()  # what the role may not do stays greyed out
     assert lock.screen.password.text() == ""
@@ -195,15 +195,15 @@ def test_ctrl_l_locks_at_once(qtbot, signed_in) -> None:
 
 
 def test_a_live_meetings_typed_text_survives_the_lock(qtbot, signed_in) -> None:
-    ctx = signed_in._ctx
-    admission = next(r for r in signed_in.model._rows if r.discharged is None)  # any current admission
+    ctx = signed_in.services.ctx
+    admission = next(r for r in signed_in.patients_tab.model._rows if r.discharged is None)  # any current admission
     planned = datetime(2026, 11, 26, 10, tzinfo=COPENHAGEN)
     meeting = MeetingService(ctx).schedule(
         ScheduleInput(admission.patient_id, admission.admission_id, Occasion.UNDER_INDLAEGGELSE, date(2026, 11, 23),
                       planned)
     )  # fmt: skip
-    signed_in.open_live(meeting)
-    live = signed_in._windows[-1]
+    signed_in.meeting_actions.open_live(meeting)
+    live = signed_in.meeting_actions.windows[-1]
     qtbot.waitExposed(live)
     live.text_edits["formaal"].insertPlainText("Skrevet lige før låsen")
     assert live.dirty  # not yet autosaved
@@ -222,8 +222,8 @@ def test_a_live_meetings_typed_text_survives_the_lock(qtbot, signed_in) -> None:
 
 def test_the_users_dialog_is_for_administrators(qtbot, main_window) -> None:
     """The demo user is an administrator: the dialog lists, adds and changes users."""
-    users = UserService(main_window._ctx, hasher=FAST)
-    dialog = UsersDialog(main_window._ctx, users, main_window)
+    users = UserService(main_window.services.ctx, hasher=FAST)
+    dialog = UsersDialog(main_window.services.ctx, users, main_window)
     qtbot.addWidget(dialog)
     assert dialog.table.rowCount() == 0
     dialog.add_user()

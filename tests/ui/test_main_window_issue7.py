@@ -20,14 +20,14 @@ def test_ctrl_5_shows_statistik_and_a_figure_opens_its_admissions(main_window, q
     )
     assert figure.admission_ids, "the demo's last 12 months have discharges"
     window.statistics_tab.open_figure(row)
-    dialog = window._admission_list
+    dialog = window.statistics_actions.admission_list
     assert sorted(dialog.admission_ids()) == sorted(figure.admission_ids)
     wanted = dialog.admission_ids()[0]
     dialog.activate(0)
     # A discharged admission: the list shows discharged ones so it can be selected.
     assert window.tabs.currentWidget() is window.patients_tab
-    assert window.selected_admission_id() == wanted
-    assert window.show_discharged.isChecked()
+    assert window.patients_tab.selected_admission_id() == wanted
+    assert window.patients_tab.show_discharged.isChecked()
     dialog.close()
 
 
@@ -36,7 +36,7 @@ def test_funktioner_indstillinger_opens_the_settings(main_window, qtbot) -> None
     functions = next(a.menu() for a in window.menuBar().actions() if a.text() == "&Funktioner")
     entry = next(a for a in functions.actions() if a.text() == "&Indstillinger…")
     entry.trigger()
-    dialog = window._open_dialog
+    dialog = window.settings_actions.open_dialog
     assert isinstance(dialog, QDialog) and dialog.isVisible()
     assert "Indstillinger" in dialog.windowTitle()
     dialog.close()
@@ -47,6 +47,6 @@ def test_funktioner_sikkerhedskopier_opens_the_backup_dialog(main_window, qtbot)
     functions = next(a.menu() for a in window.menuBar().actions() if a.text() == "&Funktioner")
     entry = next(a for a in functions.actions() if a.text() == "&Sikkerhedskopier…")
     entry.trigger()
-    dialog = window._open_dialog
+    dialog = window.settings_actions.open_dialog
     assert isinstance(dialog, QDialog) and dialog.isVisible()
     dialog.close()

@@ -14,36 +14,36 @@ from coordinator_app.ui.meetings.meeting_schedule_dialog import ScheduleDialog
 
 
 def schedule_for_first_admission(window, qtbot) -> tuple[int, int]:
-    window.table.selectRow(0)
-    admission_id = window.selected_admission_id()
-    window.details.tabs.setCurrentIndex(2)
-    assert window.details.tabs.tabText(2) == "Mød&er"
-    before = window.details.meetings.rowCount()
-    qtbot.mouseClick(window.details.new_meeting_button, Qt.MouseButton.LeftButton)
+    window.patients_tab.table.selectRow(0)
+    admission_id = window.patients_tab.selected_admission_id()
+    window.patients_tab.details.tabs.setCurrentIndex(2)
+    assert window.patients_tab.details.tabs.tabText(2) == "Mød&er"
+    before = window.patients_tab.details.meetings.rowCount()
+    qtbot.mouseClick(window.patients_tab.details.new_meeting_button, Qt.MouseButton.LeftButton)
     dialog = wait_for_modal(qtbot, ScheduleDialog)
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     meeting = dialog.meeting
     assert meeting is not None and meeting.id is not None, dialog.findChildren(type(dialog.save_button))
     dialog.accept()
-    qtbot.waitUntil(lambda: window.details.meetings.rowCount() == before + 1)
+    qtbot.waitUntil(lambda: window.patients_tab.details.meetings.rowCount() == before + 1)
     return admission_id, meeting.id
 
 
 def test_schedule_from_the_admission_and_see_it_in_both_meeting_lists(main_window, qtbot) -> None:
     admission_id, meeting_id = schedule_for_first_admission(main_window, qtbot)
-    details = main_window.admissions.details(admission_id)
+    details = main_window.services.admissions.details(admission_id)
     assert any(e.kind.value == "netvaerksmoede_indkaldt" for e in details.events)
     qtbot.keyClick(main_window, Qt.Key.Key_M, Qt.KeyboardModifier.ControlModifier)
     assert main_window.tabs.currentWidget() is main_window.meetings_tab
     references = [
         main_window.meetings_tab.table.item(r, 1).text() for r in range(main_window.meetings_tab.table.rowCount())
     ]
-    assert main_window.meetings.get(meeting_id).reference in references
+    assert main_window.services.meetings.get(meeting_id).reference in references
 
 
 def test_closed_meeting_agreements_show_as_deadlines_in_overblik(main_window, qtbot) -> None:
     admission_id, meeting_id = schedule_for_first_admission(main_window, qtbot)
-    service = main_window.meetings
+    service = main_window.services.meetings
     meeting = service.start(meeting_id)
     content = MeetingContent(
         texts={"formaal": "Udskrivning"},
@@ -58,8 +58,8 @@ def test_closed_meeting_agreements_show_as_deadlines_in_overblik(main_window, qt
     )
     meeting = service.save_content(meeting_id, content, expected_version=meeting.version)
     service.close(meeting_id, expected_version=meeting.version)
-    main_window.show_admission(admission_id)
-    table = main_window.details.deadlines
+    main_window.patients_tab.show_admission(admission_id)
+    table = main_window.patients_tab.details.deadlines
     rows = [
         (table.item(r, 0).text(), table.item(r, 2).text(), table.item(r, 4).text()) for r in range(table.rowCount())
     ]
@@ -74,17 +74,17 @@ def test_live_meeting_opens_from_the_details(main_window, qtbot) -> None:
     from coordinator_app.ui.meetings.live_meeting import LiveMeetingWindow
 
     _admission_id, meeting_id = schedule_for_first_admission(main_window, qtbot)
-    main_window.details.meetings.selectRow(0)
-    qtbot.mouseClick(main_window.details.meeting_buttons["live"], Qt.MouseButton.LeftButton)
-    windows = [w for w in main_window._windows if isinstance(w, LiveMeetingWindow)]
+    main_window.patients_tab.details.meetings.selectRow(0)
+    qtbot.mouseClick(main_window.patients_tab.details.meeting_buttons["live"], Qt.MouseButton.LeftButton)
+    windows = [w for w in main_window.meeting_actions.windows if isinstance(w, LiveMeetingWindow)]
     assert windows
-    assert main_window.meetings.get(meeting_id).status.value == "i_gang"
+    assert main_window.services.meetings.get(meeting_id).status.value == "i_gang"
     windows[0].close()
 
 
 def close_simple_meeting(window, qtbot) -> tuple[int, int]:
     admission_id, meeting_id = schedule_for_first_admission(window, qtbot)
-    service = window.meetings
+    service = window.services.meetings
     meeting = service.start(meeting_id)
     content = MeetingContent(
         participants=(
@@ -97,7 +97,7 @@ def close_simple_meeting(window, qtbot) -> tuple[int, int]:
     )
     meeting = service.save_content(meeting_id, content, expected_version=meeting.version)
     service.close(meeting_id, expected_version=meeting.version)
-    window.show_admission(admission_id)
+    window.patients_tab.show_admission(admission_id)
     return admission_id, meeting_id
 
 
@@ -106,8 +106,8 @@ def test_referat_distribution_refuses_the_gp_without_consent_then_accepts_with(m
     from coordinator_app.ui.patients.consent_dialog import ConsentDialog
 
     admission_id, _meeting_id = close_simple_meeting(main_window, qtbot)
-    main_window.details.meetings.selectRow(0)
-    qtbot.mouseClick(main_window.details.meeting_buttons["referat"], Qt.MouseButton.LeftButton)
+    main_window.patients_tab.details.meetings.selectRow(0)
+    qtbot.mouseClick(main_window.patients_tab.details.meeting_buttons["referat"], Qt.MouseButton.LeftButton)
     dialog = wait_for_modal(qtbot, ReferatDialog)
     assert dialog.table.rowCount() == 2  # the participants, by default
     qtbot.keyClicks(dialog.name, "Læge Fiktiv")
@@ -118,7 +118,7 @@ def test_referat_distribution_refuses_the_gp_without_consent_then_accepts_with(m
     dialog.reject()
 
     # Record the GP consent in the consent dialog, then the GP can be added.
-    qtbot.mouseClick(main_window.details.consent_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(main_window.patients_tab.details.consent_button, Qt.MouseButton.LeftButton)
     consents = wait_for_modal(qtbot, ConsentDialog)
     consents.recipient.setCurrentIndex(consents.recipient.findText("Egen læge"))
     qtbot.keyClicks(consents.given_to, "Egen læge")
@@ -126,8 +126,8 @@ def test_referat_distribution_refuses_the_gp_without_consent_then_accepts_with(m
     assert any(cell(consents.table, r, 0).text() == "Egen læge" for r in range(consents.table.rowCount()))
     consents.reject()
 
-    main_window.details.meetings.selectRow(0)
-    qtbot.mouseClick(main_window.details.meeting_buttons["referat"], Qt.MouseButton.LeftButton)
+    main_window.patients_tab.details.meetings.selectRow(0)
+    qtbot.mouseClick(main_window.patients_tab.details.meeting_buttons["referat"], Qt.MouseButton.LeftButton)
     dialog = wait_for_modal(qtbot, ReferatDialog)
     qtbot.keyClicks(dialog.name, "Læge Fiktiv")
     qtbot.keyClicks(dialog.address, "laege@example.dk")
@@ -136,10 +136,11 @@ def test_referat_distribution_refuses_the_gp_without_consent_then_accepts_with(m
     qtbot.mouseClick(dialog.issue_button, Qt.MouseButton.LeftButton)
     assert dialog.document is not None
     dialog.reject()
-    qtbot.waitUntil(lambda: main_window.details.documents.rowCount() >= 1)
-    titles = [main_window.details.documents.item(r, 1).text() for r in range(main_window.details.documents.rowCount())]
+    qtbot.waitUntil(lambda: main_window.patients_tab.details.documents.rowCount() >= 1)
+    documents = main_window.patients_tab.details.documents
+    titles = [documents.item(r, 1).text() for r in range(documents.rowCount())]
     assert any(t.startswith("Referat af netværksmøde") for t in titles)
-    assert admission_id == main_window.selected_admission_id()
+    assert admission_id == main_window.patients_tab.selected_admission_id()
 
 
 def test_withdrawing_a_consent_is_confirmed_and_kept_in_the_list(main_window, qtbot, monkeypatch) -> None:
@@ -147,8 +148,8 @@ def test_withdrawing_a_consent_is_confirmed_and_kept_in_the_list(main_window, qt
 
     from coordinator_app.ui.patients.consent_dialog import ConsentDialog
 
-    main_window.table.selectRow(0)
-    qtbot.mouseClick(main_window.details.consent_button, Qt.MouseButton.LeftButton)
+    main_window.patients_tab.table.selectRow(0)
+    qtbot.mouseClick(main_window.patients_tab.details.consent_button, Qt.MouseButton.LeftButton)
     dialog = wait_for_modal(qtbot, ConsentDialog)
     qtbot.keyClicks(dialog.given_to, "Søster")
     dialog.recipient.setCurrentIndex(dialog.recipient.findText("Pårørende"))
@@ -164,13 +165,12 @@ def test_withdrawing_a_consent_is_confirmed_and_kept_in_the_list(main_window, qt
 def test_funktioner_menu_opens_the_contact_book_and_the_template_editor(main_window, qtbot) -> None:
     from coordinator_app.ui.contacts.contacts_dialog import ContactsDialog
 
+    functions, meetings = main_window.settings_actions, main_window.meeting_actions
     main_window.act_contacts.trigger()
-    qtbot.waitUntil(
-        lambda: isinstance(main_window._open_dialog, ContactsDialog) and main_window._open_dialog.isVisible()
-    )
-    assert main_window._open_dialog.windowTitle().startswith("Kontaktbog")
-    main_window._open_dialog.reject()
+    qtbot.waitUntil(lambda: isinstance(functions.open_dialog, ContactsDialog) and functions.open_dialog.isVisible())
+    assert functions.open_dialog.windowTitle().startswith("Kontaktbog")
+    functions.open_dialog.reject()
     main_window.act_template.trigger()
-    qtbot.waitUntil(lambda: main_window._open_dialog is not None and main_window._open_dialog.isVisible())
-    assert "skabelon" in main_window._open_dialog.windowTitle().casefold()
-    main_window._open_dialog.reject()
+    qtbot.waitUntil(lambda: meetings.open_dialog is not None and meetings.open_dialog.isVisible())
+    assert "skabelon" in meetings.open_dialog.windowTitle().casefold()
+    meetings.open_dialog.reject()

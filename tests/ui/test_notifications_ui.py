@@ -15,20 +15,20 @@ from coordinator_app.ui.patients.notification_dialog import NotificationDialog
 
 
 def select_with_status(window, status: str | None, *, wants_to_leave: bool = False) -> int:
-    model = window.model
+    model = window.patients_tab.model
     for row in range(model.rowCount()):
         r = model.row_at(row)
         if status is not None and r.status != status:
             continue
-        details = window.admissions.details(r.admission_id)
+        details = window.services.admissions.details(r.admission_id)
         if details.admission.flags.wants_to_leave == wants_to_leave:
-            window.table.selectRow(row)
+            window.patients_tab.table.selectRow(row)
             return r.admission_id
     raise AssertionError(f"no demo admission with status {status}")
 
 
 def open_action(window, qtbot, kind: EventKind) -> NotificationDialog:
-    action = window.details.action_items[kind.value]
+    action = window.patients_tab.details.action_items[kind.value]
     assert action.isEnabled(), action.toolTip()
     action.trigger()
     return wait_for_modal(qtbot, NotificationDialog)
@@ -40,27 +40,27 @@ def test_send_varsling_from_the_menu_updates_status_and_archives_the_form(main_w
     qtbot.keyClicks(dialog.indsats, "Bostøtte 3 timer om ugen")
     qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not dialog.isVisible())
-    assert main_window.selected_admission_id() == admission_id
-    row = main_window.model.row_at(main_window.table.selectionModel().selectedRows()[0].row())
+    assert main_window.patients_tab.selected_admission_id() == admission_id
+    row = main_window.patients_tab.model.row_at(main_window.patients_tab.table.selectionModel().selectedRows()[0].row())
     assert row.status == "Varslet"
-    assert main_window.details.documents.rowCount() == 1
-    assert "Varsling" in main_window.details.documents.item(0, 1).text()
+    assert main_window.patients_tab.details.documents.rowCount() == 1
+    assert "Varsling" in main_window.patients_tab.details.documents.item(0, 1).text()
     assert "Sendt" in main_window.statusBar().currentMessage()
 
 
 def test_a_forbidden_action_is_visible_but_disabled_with_the_reason(main_window) -> None:
     select_with_status(main_window, "Orienteret")
-    afmeld = main_window.details.action_items[EventKind.AFMELDING.value]
+    afmeld = main_window.patients_tab.details.action_items[EventKind.AFMELDING.value]
     assert not afmeld.isEnabled()
     assert "B7" in afmeld.toolTip()
-    genoptag = main_window.details.action_items[EventKind.GENOPTAGET.value]
+    genoptag = main_window.patients_tab.details.action_items[EventKind.GENOPTAGET.value]
     assert not genoptag.isEnabled()
     assert "B6" in genoptag.toolTip()
 
 
 def test_without_consent_the_dialog_explains_and_nothing_is_sent(main_window, qtbot) -> None:
     admission_id = select_with_status(main_window, None, wants_to_leave=True)  # B8: the demo has no consent
-    before = main_window.documents.documents(admission_id)
+    before = main_window.services.documents.documents(admission_id)
     dialog = open_action(main_window, qtbot, EventKind.ORIENTERING_UDSKRIVNING)
     assert "B8" in " ".join(label.text() for label in dialog.findChildren(type(dialog.error_label)))
     qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
@@ -68,7 +68,7 @@ def test_without_consent_the_dialog_explains_and_nothing_is_sent(main_window, qt
     assert "samtykke" in dialog.error_label.text()
     assert "F1" in dialog.error_label.text()
     dialog.reject()
-    assert main_window.documents.documents(admission_id) == before
+    assert main_window.services.documents.documents(admission_id) == before
 
 
 def test_a_mistaken_varsling_is_corrected_and_history_keeps_both(main_window, qtbot, monkeypatch) -> None:
@@ -76,19 +76,18 @@ def test_a_mistaken_varsling_is_corrected_and_history_keeps_both(main_window, qt
     dialog = open_action(main_window, qtbot, EventKind.VARSLING)
     dialog.send()
     qtbot.waitUntil(lambda: not dialog.isVisible())
-    history = main_window.details.history
+    history = main_window.patients_tab.details.history
     history.selectRow(0)  # newest first: the varsling
     assert history.item(0, 1).text().startswith("Varsling")
-    assert main_window.details.correct_button.isEnabled()
+    assert main_window.patients_tab.details.correct_button.isEnabled()
     monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Sendt ved en fejl", True))
-    qtbot.mouseClick(main_window.details.correct_button, Qt.MouseButton.LeftButton)
-    details = main_window.admissions.details(admission_id)
+    qtbot.mouseClick(main_window.patients_tab.details.correct_button, Qt.MouseButton.LeftButton)
+    details = main_window.services.admissions.details(admission_id)
     assert details.status == "Orienteret"
     kinds = [e.kind for e in details.events]
     assert EventKind.VARSLING in kinds and EventKind.CORRECTION in kinds
-    assert "(korrigeret)" in "\n".join(
-        main_window.details.history.item(r, 1).text() for r in range(main_window.details.history.rowCount())
-    )
+    history = main_window.patients_tab.details.history
+    assert "(korrigeret)" in "\n".join(history.item(r, 1).text() for r in range(history.rowCount()))
 
 
 def test_save_as_pdf_writes_the_archived_bytes(main_window, qtbot, monkeypatch, tmp_path: Path) -> None:
@@ -98,11 +97,11 @@ def test_save_as_pdf_writes_the_archived_bytes(main_window, qtbot, monkeypatch, 
     qtbot.waitUntil(lambda: not dialog.isVisible())
     target = tmp_path / "varsling"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), "PDF"))
-    main_window.details.documents.selectRow(0)
-    qtbot.mouseClick(main_window.details.doc_buttons["save"], Qt.MouseButton.LeftButton)
+    main_window.patients_tab.details.documents.selectRow(0)
+    qtbot.mouseClick(main_window.patients_tab.details.doc_buttons["save"], Qt.MouseButton.LeftButton)
     saved = tmp_path / "varsling.pdf"
-    document_id = main_window.details._document_ids[0]
-    assert saved.read_bytes() == main_window.documents.content(document_id)
+    document_id = main_window.patients_tab.details._document_ids[0]
+    assert saved.read_bytes() == main_window.services.documents.content(document_id)
 
 
 def test_printing_paints_every_page(main_window, qtbot, tmp_path: Path) -> None:
@@ -110,7 +109,7 @@ def test_printing_paints_every_page(main_window, qtbot, tmp_path: Path) -> None:
     dialog = open_action(main_window, qtbot, EventKind.VARSLING)
     dialog.send()
     qtbot.waitUntil(lambda: not dialog.isVisible())
-    content = main_window.documents.content(main_window.details._document_ids[0])
+    content = main_window.services.documents.content(main_window.patients_tab.details._document_ids[0])
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
     printer.setOutputFileName(str(tmp_path / "printed.pdf"))
@@ -132,9 +131,9 @@ def test_vurder_scenarie_opens_the_wizard_for_the_selected_admission(main_window
 
     row = select_with_status(main_window, "Indlagt")
     assert row
-    qtbot.mouseClick(main_window.details.assess_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(main_window.patients_tab.details.assess_button, Qt.MouseButton.LeftButton)
     wizard = wait_for_modal(qtbot, ScenarioWizard)
-    assert main_window.details.title.text() in wizard.windowTitle()
+    assert main_window.patients_tab.details.title.text() in wizard.windowTitle()
     wizard.reject()
 
 
@@ -144,8 +143,9 @@ def test_afmelding_then_new_faerdigmelding_from_the_menu(main_window, qtbot) -> 
         dialog = open_action(main_window, qtbot, kind)
         qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda d=dialog: not d.isVisible())
-        assert main_window.admissions.details(admission_id).status == status
-    titles = [main_window.details.documents.item(r, 1).text() for r in range(main_window.details.documents.rowCount())]
+        assert main_window.services.admissions.details(admission_id).status == status
+    documents = main_window.patients_tab.details.documents
+    titles = [documents.item(r, 1).text() for r in range(documents.rowCount())]
     assert any(t.startswith("Afmelding") for t in titles)
     assert any(t.startswith("Færdigmelding") for t in titles)
 
@@ -155,8 +155,8 @@ def test_reissue_makes_a_new_document_and_keeps_the_old(main_window, qtbot) -> N
     dialog = open_action(main_window, qtbot, EventKind.VARSLING)
     dialog.send()
     qtbot.waitUntil(lambda: not dialog.isVisible())
-    first = list(main_window.details._document_ids)
-    main_window.details.documents.selectRow(0)
-    qtbot.mouseClick(main_window.details.doc_buttons["reissue"], Qt.MouseButton.LeftButton)
-    after = main_window.details._document_ids
+    first = list(main_window.patients_tab.details._document_ids)
+    main_window.patients_tab.details.documents.selectRow(0)
+    qtbot.mouseClick(main_window.patients_tab.details.doc_buttons["reissue"], Qt.MouseButton.LeftButton)
+    after = main_window.patients_tab.details._document_ids
     assert len(after) == 2 and set(first) < set(after)

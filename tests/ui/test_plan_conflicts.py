@@ -311,24 +311,25 @@ def test_a_kladde_put_in_force_meanwhile_takes_my_text_as_a_new_version_to_issue
 
 def test_in_the_main_window_a_facts_conflict_asks_and_puts_my_tick_back(main_window, qtbot) -> None:
     """The same through the main window's wiring (replaces test_plans_ui's old "refused and reloaded" test)."""
+    model, plans = main_window.patients_tab.model, main_window.services.plans
     admission_id = next(
         r.admission_id
-        for r in (main_window.model.row_at(i) for i in range(main_window.model.rowCount()))
-        if r.discharged is None and not main_window.plans.panel(r.admission_id).admission.plan_facts.wont_seek_help
+        for r in (model.row_at(i) for i in range(model.rowCount()))
+        if r.discharged is None and not plans.panel(r.admission_id).admission.plan_facts.wont_seek_help
     )
-    assert main_window.select_admission(admission_id)
-    tab = main_window.details.plan_tab
-    main_window.details.tabs.setCurrentWidget(tab)
+    assert main_window.patients_tab.select_admission(admission_id)
+    tab = main_window.patients_tab.details.plan_tab
+    main_window.patients_tab.details.tabs.setCurrentWidget(tab)
     click(qtbot, tab.fact_checks["wont_seek_help"])
-    other = main_window.plans.panel(admission_id).admission  # a colleague sets the planned discharge meanwhile
-    main_window.plans.set_facts(admission_id, other.plan_facts, date(2026, 11, 24), expected_version=other.version or 0)
+    other = plans.panel(admission_id).admission  # a colleague sets the planned discharge meanwhile
+    plans.set_facts(admission_id, other.plan_facts, date(2026, 11, 24), expected_version=other.version or 0)
     click(qtbot, tab.save_facts_button)
-    dialog = main_window.plan_actions.conflict_dialog
+    dialog = main_window.patients_tab.plan_actions.conflict_dialog
     assert isinstance(dialog, ConflictDialog) and dialog.isVisible()
-    tab = main_window.details.plan_tab
+    tab = main_window.patients_tab.details.plan_tab
     assert tab.fact_checks["wont_seek_help"].isChecked()  # mine, put back on top …
     assert tab.planned.value() == date(2026, 11, 24)  # … of what the colleague saved
     click(qtbot, dialog.note_button)
-    qtbot.waitUntil(lambda: main_window.plan_actions.conflict_dialog is None)
-    stored = main_window.plans.panel(admission_id).admission
+    qtbot.waitUntil(lambda: main_window.patients_tab.plan_actions.conflict_dialog is None)
+    stored = main_window.services.plans.panel(admission_id).admission
     assert stored.plan_facts.wont_seek_help and stored.planned_discharge == date(2026, 11, 24)

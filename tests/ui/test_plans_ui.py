@@ -51,8 +51,8 @@ def click(qtbot, widget: QWidget) -> None:
 
 
 def open_plan_tab(window, admission_id: int):
-    assert window.select_admission(admission_id)
-    details = window.details
+    assert window.patients_tab.select_admission(admission_id)
+    details = window.patients_tab.details
     index = details.tabs.indexOf(details.plan_tab)
     assert details.tabs.tabText(index) == "&Aftale/plan"
     details.tabs.setCurrentIndex(index)
@@ -61,11 +61,11 @@ def open_plan_tab(window, admission_id: int):
 
 def fresh_admission(window) -> int:
     """A current admission with no plan requirement yet and nothing due before tomorrow."""
-    for row in range(window.model.rowCount()):
-        r = window.model.row_at(row)
+    for row in range(window.patients_tab.model.rowCount()):
+        r = window.patients_tab.model.row_at(row)
         if r.discharged is not None or (r.next_due is not None and r.next_due <= TOMORROW):
             continue
-        panel = window.plans.panel(r.admission_id)
+        panel = window.services.plans.panel(r.admission_id)
         if not panel.overview.requirement.required and not panel.plans:
             return r.admission_id
     raise AssertionError("no demo admission without a plan requirement")
@@ -73,16 +73,16 @@ def fresh_admission(window) -> int:
 
 def meeting_admission(window) -> int:
     """The demo admission whose netværksmøde was held last week, with agreements."""
-    for row in range(window.model.rowCount()):
-        r = window.model.row_at(row)
-        if any(m.agreements for m in window.plans.panel(r.admission_id).meetings):
+    for row in range(window.patients_tab.model.rowCount()):
+        r = window.patients_tab.model.row_at(row)
+        if any(m.agreements for m in window.services.plans.panel(r.admission_id).meetings):
             return r.admission_id
     raise AssertionError("the demo ward has no held netværksmøde with agreements")
 
 
 def next_deadline(window, admission_id: int) -> str:
-    row = window.model.row_of_admission(admission_id)
-    return window.model.index(row, COL_NEXT).data()
+    row = window.patients_tab.model.row_of_admission(admission_id)
+    return window.patients_tab.model.index(row, COL_NEXT).data()
 
 
 def new_plan(qtbot, window, admission_id: int, *, source: str = "meeting", kind: PlanKind | None = None):
@@ -172,10 +172,11 @@ def previews(monkeypatch) -> Iterator[list[tuple[bytes, str]]]:
 # -- the facts, the warning and the deadline -----------------------------------------------------------------------
 def test_facts_make_the_warning_and_the_E1_then_E2_deadline_in_the_list(main_window, qtbot) -> None:
     admission_id = fresh_admission(main_window)
-    assert main_window.select_admission(admission_id)
-    main_window.table.setFocus()
-    qtbot.keyClick(main_window.table, Qt.Key.Key_A, Qt.KeyboardModifier.AltModifier)  # Alt+A: the Aftale/plan tab
-    assert main_window.details.tabs.currentWidget() is main_window.details.plan_tab
+    assert main_window.patients_tab.select_admission(admission_id)
+    main_window.patients_tab.table.setFocus()
+    alt = Qt.KeyboardModifier.AltModifier
+    qtbot.keyClick(main_window.patients_tab.table, Qt.Key.Key_A, alt)  # Alt+A: the Aftale/plan tab
+    assert main_window.patients_tab.details.tabs.currentWidget() is main_window.patients_tab.details.plan_tab
     tab = open_plan_tab(main_window, admission_id)
     assert not tab.warning.isVisible() and not tab.save_facts_button.isEnabled()
     assert "(E1)" not in (next_deadline(main_window, admission_id) or "")
@@ -186,29 +187,29 @@ def test_facts_make_the_warning_and_the_E1_then_E2_deadline_in_the_list(main_win
     assert tab.save_facts_button.isEnabled()
     click(qtbot, tab.save_facts_button)
 
-    tab = main_window.details.plan_tab
+    tab = main_window.patients_tab.details.plan_tab
     qtbot.waitUntil(tab.warning.isVisible)
     assert "Udskrivningsaftale mangler" in tab.warning.text() and "24-11-2026" in tab.warning.text()
     assert "(E1)" in tab.warning.text()
     assert "servicelovens afsnit V" in tab.reason.text()
     assert tab.new_button.text() == "&Ny udskrivningsaftale…"
     assert next_deadline(main_window, admission_id) == "24-11-2026 · Udskrivningsaftale (E1)"
-    admission = main_window.admissions.details(admission_id).admission
+    admission = main_window.services.admissions.details(admission_id).admission
     assert admission.plan_facts.afsnit_v_support and admission.planned_discharge == TOMORROW
     shot(main_window, "tab-warning")
-    main_window.details.tabs.setCurrentIndex(0)  # Overblik says it too, with a link back to the tab
-    assert main_window.details.plan_line.isVisible()
-    assert "Udskrivningsaftale mangler" in main_window.details.plan_line.text()
-    main_window.details.plan_line.linkActivated.emit("plan")
-    assert main_window.details.tabs.currentWidget() is main_window.details.plan_tab
+    main_window.patients_tab.details.tabs.setCurrentIndex(0)  # Overblik says it too, with a link back to the tab
+    assert main_window.patients_tab.details.plan_line.isVisible()
+    assert "Udskrivningsaftale mangler" in main_window.patients_tab.details.plan_line.text()
+    main_window.patients_tab.details.plan_line.linkActivated.emit("plan")
+    assert main_window.patients_tab.details.tabs.currentWidget() is main_window.patients_tab.details.plan_tab
 
     # The patient will not take part: a koordinationsplan (E2) instead.
     click(qtbot, tab.fact_checks["refuses_participation"])
     click(qtbot, tab.save_facts_button)
-    qtbot.waitUntil(lambda: "Koordinationsplan" in main_window.details.plan_tab.warning.text())
-    assert "(E2)" in main_window.details.plan_tab.warning.text()
+    qtbot.waitUntil(lambda: "Koordinationsplan" in main_window.patients_tab.details.plan_tab.warning.text())
+    assert "(E2)" in main_window.patients_tab.details.plan_tab.warning.text()
     assert next_deadline(main_window, admission_id) == "24-11-2026 · Koordinationsplan (E2)"
-    assert main_window.details.plan_tab.new_button.text() == "&Ny koordinationsplan…"
+    assert main_window.patients_tab.details.plan_tab.new_button.text() == "&Ny koordinationsplan…"
 
 
 # -- the editor --------------------------------------------------------------------------------------------------
@@ -246,7 +247,7 @@ def test_edits_are_saved_with_ctrl_s_and_kept_when_reopened(main_window, qtbot) 
     click(qtbot, editor.close_button)  # nothing unsaved: closes without asking
     qtbot.waitUntil(lambda: not editor.isVisible())
 
-    tab = main_window.details.plan_tab
+    tab = main_window.patients_tab.details.plan_tab
     assert tab.table.rowCount() == 1 and tab.table.item(0, 1).text() == "Kladde"
     tab.table.selectRow(0)
     click(qtbot, tab.open_button)
@@ -279,7 +280,7 @@ def test_escape_with_unsaved_changes_asks_and_cancel_keeps_the_editor_open(main_
     monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.StandardButton.Save))
     qtbot.keyClick(editor.form.contact_person, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: not editor.isVisible())
-    panel = main_window.plans.panel(editor.plan.admission_id)
+    panel = main_window.services.plans.panel(editor.plan.admission_id)
     assert panel.plans[-1].content.contact_person == "Ny kontaktperson"
 
 
@@ -287,7 +288,7 @@ def test_activate_with_something_missing_gives_the_danish_message_and_nothing_is
     main_window, qtbot, previews
 ) -> None:
     admission_id = fresh_admission(main_window)
-    documents_before = main_window.documents.documents(admission_id)
+    documents_before = main_window.services.documents.documents(admission_id)
     editor = new_plan(qtbot, main_window, admission_id, source="blank")
     first_missing = editor.missing.item(0).text()
     qtbot.keyClick(editor.form.contact_person, Qt.Key.Key_Return, CTRL)
@@ -307,8 +308,8 @@ def test_activate_with_something_missing_gives_the_danish_message_and_nothing_is
     )
     assert editor.form.reaction_who.hasFocus()
     assert not previews
-    assert main_window.plans.panel(admission_id).plans[-1].status is PlanStatus.KLADDE
-    assert main_window.documents.documents(admission_id) == documents_before
+    assert main_window.services.plans.panel(admission_id).plans[-1].status is PlanStatus.KLADDE
+    assert main_window.services.documents.documents(admission_id) == documents_before
     editor.reject()
 
 
@@ -321,7 +322,7 @@ def test_complete_plan_in_force_archived_revised_ended_and_versions_listed(
     click(qtbot, tab.planned.check)
     type_date(qtbot, tab.planned.edit, TOMORROW)
     click(qtbot, tab.save_facts_button)
-    qtbot.waitUntil(main_window.details.plan_tab.warning.isVisible)
+    qtbot.waitUntil(main_window.patients_tab.details.plan_tab.warning.isVisible)
 
     editor = new_plan(qtbot, main_window, admission_id, source="blank")
     complete(qtbot, editor)
@@ -347,7 +348,7 @@ def test_complete_plan_in_force_archived_revised_ended_and_versions_listed(
     editor.reject()
     qtbot.waitUntil(lambda: not editor.isVisible())
 
-    details = main_window.details
+    details = main_window.patients_tab.details
     tab = details.plan_tab
     assert tab.warning.text() == "✓ Kravet er opfyldt (E1): Udskrivningsaftale – I kraft til 28-06-2027."
     assert tab.table.item(0, 1).text() == "I kraft til 28-06-2027"
@@ -372,7 +373,7 @@ def test_complete_plan_in_force_archived_revised_ended_and_versions_listed(
     monkeypatch.setattr(QMessageBox, "question", question)
     click(qtbot, tab.end_button)
     assert asked and "Erstattet af ny aftale" in asked[0]
-    tab = main_window.details.plan_tab
+    tab = main_window.patients_tab.details.plan_tab
     qtbot.waitUntil(lambda: tab.table.item(0, 1).text().startswith("Afsluttet"))
     assert tab.table.item(0, 1).text() == "Afsluttet 23-11-2026"
     assert not tab.end_button.isEnabled()
@@ -395,14 +396,14 @@ def test_complete_plan_in_force_archived_revised_ended_and_versions_listed(
 def test_ending_needs_a_reason(main_window, qtbot, monkeypatch) -> None:
     editor = new_plan(qtbot, main_window, fresh_admission(main_window), source="blank")
     editor.reject()
-    tab = main_window.details.plan_tab
+    tab = main_window.patients_tab.details.plan_tab
     tab.table.selectRow(0)
     shown: list[str] = []
     monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("  ", True))
     monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text, *a, **k: shown.append(text))
     click(qtbot, tab.end_button)
     assert shown and "begrundelse" in shown[0]
-    assert main_window.details.plan_tab.table.item(0, 1).text() == "Kladde"
+    assert main_window.patients_tab.details.plan_tab.table.item(0, 1).text() == "Kladde"
 
 
 def test_a_koordinationsplan_has_no_patient_party_and_no_agreement(main_window, qtbot) -> None:
@@ -466,7 +467,7 @@ def test_pull_from_the_meeting_into_a_kladde_and_preview_the_draft(main_window, 
 
     click(qtbot, editor.preview_button)
     assert previews and previews[-1][0].startswith(b"%PDF") and "kladde" in previews[-1][1]
-    assert main_window.plans.panel(admission_id).plans[-1].status is PlanStatus.KLADDE  # nothing archived
+    assert main_window.services.plans.panel(admission_id).plans[-1].status is PlanStatus.KLADDE  # nothing archived
     editor.reject()
 
 

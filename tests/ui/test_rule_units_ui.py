@@ -23,14 +23,14 @@ def test_saving_varsling_in_arbejdsdage_moves_i_dag_at_once(qtbot, main_window) 
     before = varsling_dues(window)
     assert before, "the demo ward has open varsling deadlines"
 
-    window.edit_settings()
-    dialog = window._open_dialog
+    window.settings_actions.edit_settings()
+    dialog = window.settings_actions.open_dialog
     page = dialog.calendar
     dialog.tabs.setCurrentWidget(page)
     box = page.unit_boxes["varsling"]
     box.setCurrentIndex(box.findData(Unit.WORKING_DAYS))
     qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
-    assert load_calendar_settings(window._ctx) == CalendarSettings(True, {"varsling": Unit.WORKING_DAYS})
+    assert load_calendar_settings(window.services.ctx) == CalendarSettings(True, {"varsling": Unit.WORKING_DAYS})
 
     after = varsling_dues(window)
     assert set(after) == set(before)

@@ -19,6 +19,7 @@ from coordinator_app.domain.rules import RuleSettings, Unit
 from coordinator_app.domain.workdays import WorkCalendar
 from coordinator_app.services.contacts import ContactService
 from coordinator_app.services.context import ServiceContext, fixed_clock
+from coordinator_app.services.registry import Services
 from coordinator_app.services.settings import (
     CalendarSettings,
     build_calendar_and_rules,
@@ -57,7 +58,7 @@ def open_dialog(qtbot, ctx: ServiceContext):
     opened: list[SettingsDialog] = []  # Python owns a parentless dialog: keep it alive for the test
 
     def opener() -> SettingsDialog:
-        dialog = open_settings_dialog(None, ctx, on_saved=saved.append)
+        dialog = open_settings_dialog(None, Services(ctx), on_saved=saved.append)
         opened.append(dialog)
         qtbot.addWidget(dialog)
         activate(qtbot, dialog)

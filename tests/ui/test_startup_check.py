@@ -78,7 +78,7 @@ def test_a_whole_file_starts_with_the_check_beside_and_writes_go_ahead_after(
     qtbot.addWidget(window)
     try:
         assert checked is db and not db.read_only and db not in app_module._START_CHECKS
-        assert window.model.rowCount() > 0 and warnings == []
+        assert window.patients_tab.model.rowCount() > 0 and warnings == []
         db.set_meta("efter-start", "ja")
         assert db.get_meta("efter-start") == "ja"
     finally:
@@ -104,7 +104,7 @@ def test_a_damaged_file_found_while_the_window_is_built_ends_read_only_with_the_
         # The warning comes first, as before (the garbled list table then fails to load in the read-only window,
         # told as before); the first build's failing read waited for the check instead of being shown.
         assert "beskadiget og åbnes kun til læsning" in warnings[0]
-        assert window._ctx.database is checked
+        assert window.services.ctx.database is checked
     finally:
         window.close()
         checked.dispose()

@@ -71,7 +71,7 @@ def test_a_plain_local_database_is_marked_not_encrypted(qapp, tmp_path: Path) ->
 
 
 def test_automatic_backup_of_a_local_database(main_window, demo_db_path: Path) -> None:
-    db = main_window._ctx.database
+    db = main_window.services.ctx.database
     auto = app_module.start_auto_backup(main_window, db, interval_ms=3_600_000)
     assert auto is not None and main_window.backup_timer.isActive()
     info = auto.tick()  # the first tick of a database without backups takes one

@@ -54,14 +54,15 @@ def show(window, tab) -> None:
 
 def expected_open_deadlines(window) -> list[tuple[int, str, str, date]]:
     """(admission, rule ID, description, due) of every open deadline the ward acts on, from the engine."""
-    with window._ctx.database.session() as s:
+    with window.services.ctx.database.session() as s:
         current = [r.admission_id for r in list_rows(s, include_discharged=False) if r.discharged is None]
         admissions = AdmissionRepository(s).get_many(current)
         events = EventRepository(s).for_admissions(current)
         closed = MeetingRepository(s).closed_for_admissions(current)
     out = []
     for admission_id in current:
-        deadlines = compute_deadlines(admissions[admission_id], events[admission_id], window._ctx.calendar, TODAY)
+        calendar = window.services.ctx.calendar
+        deadlines = compute_deadlines(admissions[admission_id], events[admission_id], calendar, TODAY)
         ward = [d for d in deadlines if d.responsible == "center" and d.rule_id != "E3"]
         tasks = [t for m in closed if m.admission_id == admission_id for t in tasks_of(m)]
         for d in [*ward, *task_deadlines(tasks, TODAY)]:
@@ -139,13 +140,13 @@ def test_double_click_on_a_deadline_opens_its_admission_in_patienter(main_window
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     qtbot.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert main_window.tabs.currentWidget() is main_window.patients_tab
-    assert main_window.selected_admission_id() == item.admission_id
-    assert main_window.details.title.text() == item.patient_name
+    assert main_window.patients_tab.selected_admission_id() == item.admission_id
+    assert main_window.patients_tab.details.title.text() == item.patient_name
 
 
 def test_enter_on_a_deadline_opens_its_admission_even_when_the_search_hides_it(main_window, qtbot) -> None:
-    main_window.search.setText("zzzz-ingen-patient")
-    qtbot.waitUntil(lambda: main_window.model.rowCount() == 0)
+    main_window.patients_tab.search.setText("zzzz-ingen-patient")
+    qtbot.waitUntil(lambda: main_window.patients_tab.model.rowCount() == 0)
     show(main_window, main_window.today_tab)
     view, model = main_window.today_tab.view, main_window.today_tab.model
     index = model.index(0, 0, model.index(2, 0))  # the first deadline of the next 7 days
@@ -155,15 +156,16 @@ def test_enter_on_a_deadline_opens_its_admission_even_when_the_search_hides_it(m
     assert main_window.today_tab.open_button.isEnabled()
     qtbot.keyClick(view, Qt.Key.Key_Return)
     assert main_window.tabs.currentWidget() is main_window.patients_tab
-    assert main_window.search.text() == ""
-    assert main_window.selected_admission_id() == item.admission_id
+    assert main_window.patients_tab.search.text() == ""
+    assert main_window.patients_tab.selected_admission_id() == item.admission_id
 
 
 def test_i_dag_follows_a_write_and_f5(main_window, qtbot) -> None:
     show(main_window, main_window.today_tab)
     model = main_window.today_tab.model
     item = model.item_at(model.index(0, 0, model.index(0, 0)))
-    main_window.notifications.send(item.admission_id, NotificationInput(kind=EventKind.DISCHARGE, issue_document=False))
+    discharge = NotificationInput(kind=EventKind.DISCHARGE, issue_document=False)
+    main_window.services.notifications.send(item.admission_id, discharge)
     qtbot.keyClick(main_window, Qt.Key.Key_F5)
     assert item.admission_id not in {model.item_at(i).admission_id for i in leaf_indexes(model)}
     assert sorted((model.item_at(i).admission_id, model.item_at(i).rule_id, model.item_at(i).what, model.item_at(i).due)
@@ -192,7 +194,7 @@ def test_ctrl_digits_switch_tabs_and_ctrl_m_still_shows_moeder(main_window, qtbo
 # -- Færdigmeldte ----------------------------------------------------------------------------------------------
 def expected_faerdigmeldte(window) -> dict[int, tuple[Status, date | None, int, int]]:
     """admission → (status, færdigmeldt since, bed days, days i bero) from the engine."""
-    with window._ctx.database.session() as s:
+    with window.services.ctx.database.session() as s:
         current = [r.admission_id for r in list_rows(s, include_discharged=False) if r.discharged is None]
         admissions = AdmissionRepository(s).get_many(current)
         events = EventRepository(s).for_admissions(current)
@@ -261,4 +263,4 @@ def test_double_click_in_faerdigmeldte_opens_the_admission(main_window, qtbot) -
     qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     qtbot.mouseDClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert main_window.tabs.currentWidget() is main_window.patients_tab
-    assert main_window.selected_admission_id() == admission_id
+    assert main_window.patients_tab.selected_admission_id() == admission_id

@@ -24,8 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from coordinator_app.services.contacts import ContactService
-from coordinator_app.services.context import ServiceContext
+from coordinator_app.services.registry import Services
 from coordinator_app.ui.contacts.contacts_dialog import ContactsDialog, open_contacts_dialog
 from coordinator_app.ui.settings.calendar_page import CalendarPage
 from coordinator_app.ui.settings.profile_page import ProfilePage
@@ -44,9 +43,10 @@ class SettingsDialog(QDialog):
 
     saved = Signal(str)
 
-    def __init__(self, ctx: ServiceContext, parent: QWidget | None = None) -> None:
+    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._ctx = ctx
+        self._services = services
+        ctx = services.ctx
         self.setWindowTitle("Indstillinger")
         self.resize(1000, 660)
         self.setMinimumSize(820, 520)
@@ -57,7 +57,7 @@ class SettingsDialog(QDialog):
         self.rates = RatesPage(ctx)
         self.calendar = CalendarPage(ctx)
         self.profile = ProfilePage(ctx)
-        self.kommuner = KommunerPage(ctx)
+        self.kommuner = KommunerPage(services)
         self.pages: list[SettingsPage] = [self.rates, self.calendar, self.profile, self.kommuner]
         self.tabs = QTabWidget()
         for page, title in zip(
@@ -89,7 +89,7 @@ class SettingsDialog(QDialog):
         return [p.title for p in self.pages if p.dirty]
 
     def open_contacts(self) -> ContactsDialog:
-        self.contacts = open_contacts_dialog(self, ContactService(self._ctx))
+        self.contacts = open_contacts_dialog(self, self._services.contacts)
         self.contacts.finished.connect(lambda _r: self.kommuner.reload_kommuner())
         return self.contacts
 
@@ -129,14 +129,14 @@ class SettingsDialog(QDialog):
 
 
 def open_settings_dialog(
-    parent: QWidget | None, ctx: ServiceContext, *, on_saved: Callable[[str], None] | None = None
+    parent: QWidget | None, services: Services, *, on_saved: Callable[[str], None] | None = None
 ) -> SettingsDialog:
     """Funktioner → Indstillinger…: the dialog, opened window-modal without blocking; returned for the caller.
 
     ``on_saved(key)`` runs after a page is saved: ``"rates"``, ``"calendar"``, ``"profile"``, ``"kommuner"`` (a
     kommune's entrance) or ``"centres"``.
     """
-    dialog = SettingsDialog(ctx, parent)
+    dialog = SettingsDialog(services, parent)
     if on_saved is not None:
         dialog.saved.connect(on_saved)
     dialog.open()

@@ -27,11 +27,9 @@ from PySide6.QtWidgets import (
 from coordinator_app.domain.errors import KoordinatorError
 from coordinator_app.domain.model import Kommune
 from coordinator_app.domain.reference import Centre
-from coordinator_app.services.contacts import ContactService
-from coordinator_app.services.context import ServiceContext
 from coordinator_app.services.first_run import load_ward_setup, save_ward_kommuner
+from coordinator_app.services.registry import Services
 from coordinator_app.services.settings import add_ward, centre_list
-from coordinator_app.services.statistics import StatisticsService
 from coordinator_app.ui.common.style import ERROR_STYLE, MUTED, buddy_label, text_label
 from coordinator_app.ui.common.tables import ID_ROLE, SortItem, read_only_table
 from coordinator_app.ui.common.widgets import cell
@@ -46,13 +44,13 @@ class KommunerPage(SettingsPage):
     key = "kommuner"
     title = "Kommuner og centre"
 
-    def __init__(self, ctx: ServiceContext, parent: QWidget | None = None) -> None:
-        super().__init__(ctx, parent)
-        self._contacts = ContactService(ctx)
+    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+        super().__init__(services.ctx, parent)
+        self._contacts = services.contacts
         self._kommuner: list[Kommune] = []
-        setup = load_ward_setup(ctx)
+        setup = load_ward_setup(services.ctx)
         self._chosen_codes = set(setup.kommuner) if setup else set()  # the ward's own choice (first run, here)
-        self._in_use = {k.code for k in StatisticsService(ctx).kommuner_in_use()}
+        self._in_use = {k.code for k in services.statistics.kommuner_in_use()}
         self._own = self._in_use | self._chosen_codes
         self._stored_mail = ""
         self.save_button.setText("&Gem adresse")

@@ -27,6 +27,7 @@ from coordinator_app.services.backups import (
 )
 from coordinator_app.services.context import Clock, ServiceContext
 from coordinator_app.services.database import Database, local_path, open_database
+from coordinator_app.services.registry import Services
 from coordinator_app.services.settings import build_calendar_and_rules, centre_list, load_calendar_settings
 from coordinator_app.services.setup import ensure_reference_data, load_demo_ward
 from coordinator_app.services.users import UserService
@@ -97,10 +98,11 @@ def build_window(
         load_demo_ward(ctx)
     demo, centres, ward = _window_facts(ctx)
     settings = QSettings(options.settings_path, QSettings.Format.IniFormat) if options.settings_path else QSettings()
+    services = Services(ctx)  # every service the window and its tabs use, made on first use
     window = MainWindow(
-        ctx, settings=settings, centres=centres, database_label=database_label(db, demo), ward_name=ward
+        services, settings=settings, centres=centres, database_label=database_label(db, demo), ward_name=ward
     )
-    window.idle_lock = install_session(window, ctx)  # issue 8: who is working, and the idle lock
+    window.idle_lock = install_session(window, services)  # issue 8: who is working, and the idle lock
     window.refresh()
     return window
 
@@ -125,9 +127,8 @@ def _finish_first_window(first: FirstView, db: Database, principal: Principal) -
     demo, centres, ward = _window_facts(ctx)
     if (demo, [c.name for c in centres], ward) != (screen.demo, [c.name for c in screen.centres], screen.ward_name):
         return None
-    window = first.window
-    window.use_deadline_cache(screen.cache)
-    window.idle_lock = install_session(window, ctx)  # issue 8: who is working, and the idle lock
+    window = first.window  # its services (``startup.show_first_screen``) start with the first screen's derivations
+    window.idle_lock = install_session(window, window.services)  # issue 8: who is working, and the idle lock
     window.refresh()
     return window
 
@@ -422,7 +423,7 @@ def run(options: LaunchOptions, first: FirstView | None = None) -> int:
     for hook in on_ready:
         hook(window)
     if options.smoke:
-        count = window.model.rowCount()
+        count = window.patients_tab.model.rowCount()
         print(f"Koordinator {__version__}: røgtest ok, {count} indlæggelser i listen ({db.dialect}).")
         window.close()
         db.dispose()
@@ -493,7 +494,7 @@ def _discard(first: FirstView | None) -> None:
 
 
 def is_demo_window(window: MainWindow) -> bool:
-    return is_demo(window._ctx)
+    return is_demo(window.services.ctx)
 
 
 def settings_file_for_smoke(folder: Path) -> str:

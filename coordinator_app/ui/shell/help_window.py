@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt, QUrl
 from PySide6.QtGui import QAction, QDesktopServices, QIcon, QKeySequence, QTextDocument
@@ -30,6 +31,12 @@ from PySide6.QtWidgets import (
 )
 
 from coordinator_app.infra.resources import resources_dir
+from coordinator_app.lazy import lazy_import
+
+if TYPE_CHECKING:
+    from coordinator_app.ui.shell import about_dialog
+else:  # shown on request; it uses ``app_icon`` from here
+    about_dialog = lazy_import("coordinator_app.ui.shell.about_dialog")
 
 ICON_SIZES = (16, 32, 48, 64, 128, 256)
 GUIDE_FILE = Path("guide") / "brugervejledning.html"
@@ -227,9 +234,7 @@ def install_help_menu(window: QMainWindow, *, database_kind: str) -> QMenu:
         guide.activateWindow()
 
     def show_about() -> None:
-        from coordinator_app.ui.shell.about_dialog import AboutDialog  # about_dialog uses app_icon from here
-
-        dialog = AboutDialog(window, database_kind=database_kind)
+        dialog = about_dialog.AboutDialog(window, database_kind=database_kind)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()  # window-modal, does not block the event loop
 

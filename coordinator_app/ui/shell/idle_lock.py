@@ -31,8 +31,8 @@ from PySide6.QtWidgets import (
 
 from coordinator_app.domain.access import Principal
 from coordinator_app.domain.errors import KoordinatorError
-from coordinator_app.services.context import ServiceContext
-from coordinator_app.services.users import UserService, load_idle_minutes
+from coordinator_app.services.registry import Services
+from coordinator_app.services.users import load_idle_minutes
 from coordinator_app.ui.common.style import error_label, text_label
 
 __all__ = ["ACTIVITY", "IdleLock", "LockScreen", "install_session", "user_label"]
@@ -248,12 +248,12 @@ class IdleLock(QObject):
         return True
 
 
-def install_session(window: QMainWindow, ctx: ServiceContext, users: UserService | None = None) -> IdleLock:
+def install_session(window: QMainWindow, services: Services) -> IdleLock:
     """Name the user in the status bar (the demo user visibly marked) and install the lock: for a signed-in user
     after the ward's idle minutes with their password, for the demo user by hand only and without one."""
+    ctx = services.ctx
     principal = ctx.principal
     window.statusBar().addPermanentWidget(user_label(principal))
     if principal.demo:
         return IdleLock(window, principal, verify=None, minutes=None)
-    users = users or UserService(ctx)
-    return IdleLock(window, principal, verify=users.verify_current, minutes=load_idle_minutes(ctx))
+    return IdleLock(window, principal, verify=services.users.verify_current, minutes=load_idle_minutes(ctx))

@@ -21,6 +21,7 @@ from coordinator_app import __version__
 from coordinator_app.infra.logs import configure_logging
 from coordinator_app.services.context import Clock
 from coordinator_app.services.first_screen import FirstScreen, plain_file, read_first_screen
+from coordinator_app.services.registry import Services
 
 # isort: split
 from PySide6.QtCore import (
@@ -36,6 +37,7 @@ from PySide6.QtCore import (
 from PySide6.QtWidgets import QApplication
 
 from coordinator_app.ui.common.errors import install_crash_handler
+from coordinator_app.ui.shell.help_window import app_icon
 from coordinator_app.ui.shell.main_window import DatabaseLabel, MainWindow
 
 log = logging.getLogger("koordinator")
@@ -77,8 +79,6 @@ def ensure_application(argv: list[str] | None = None) -> QApplication:
     app.setApplicationName("Koordinator")
     app.setOrganizationName("Koordinator")
     app.setApplicationVersion(__version__)
-    from coordinator_app.ui.shell.help_window import app_icon
-
     app.setWindowIcon(app_icon())  # every window and the first-run wizard
     app.setDesktopFileName("koordinator")  # matches the .deb's koordinator.desktop (task bar icon on Linux)
     return app
@@ -152,7 +152,7 @@ def show_first_screen(options: LaunchOptions, *, clock: Clock | None = None) -> 
     app = prepare_application()
     settings = QSettings(options.settings_path, QSettings.Format.IniFormat) if options.settings_path else QSettings()
     window = MainWindow(
-        screen.ctx,
+        Services(screen.ctx, deadline_cache=screen.cache),  # the list's derivations, for the first refresh
         settings=settings,
         centres=screen.centres,
         database_label=label_of("sqlite", demo=screen.demo),

@@ -1,0 +1,144 @@
+"""The services of one session, made from one ``ServiceContext``: what the composition root hands the windows.
+
+``ui.shell.app.build_window`` (and ``ui.shell.startup.show_first_screen``, for the window shown before the storage
+layer loads) builds one ``Services`` and passes it to the main window, which passes each tab and feature the
+services it uses. No window, tab or feature builds a service itself.
+
+Each service is made on first access, once, and its module is loaded then (``lazy.lazy_import``): the first
+screen is on screen before SQLAlchemy loads (issue 7), and a session that never opens a meeting never loads the
+meeting service. Every service shares the one context, so a calendar saved in Indstillinger reaches them all.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from coordinator_app.lazy import lazy_import
+from coordinator_app.services.context import ServiceContext
+from coordinator_app.services.ward import is_demo
+
+if TYPE_CHECKING:
+    from coordinator_app.services import admissions as _admissions
+    from coordinator_app.services import consent as _consent
+    from coordinator_app.services import contacts as _contacts
+    from coordinator_app.services import documents as _documents
+    from coordinator_app.services import exports as _exports
+    from coordinator_app.services import meetings as _meetings
+    from coordinator_app.services import notifications as _notifications
+    from coordinator_app.services import overview as _overview
+    from coordinator_app.services import plans as _plans
+    from coordinator_app.services import scenario as _scenario
+    from coordinator_app.services import statistics as _statistics
+    from coordinator_app.services import users as _users
+    from coordinator_app.services.deadline_cache import DeadlineCache
+else:
+    _admissions = lazy_import("coordinator_app.services.admissions")
+    _consent = lazy_import("coordinator_app.services.consent")
+    _contacts = lazy_import("coordinator_app.services.contacts")
+    _documents = lazy_import("coordinator_app.services.documents")
+    _exports = lazy_import("coordinator_app.services.exports")
+    _meetings = lazy_import("coordinator_app.services.meetings")
+    _notifications = lazy_import("coordinator_app.services.notifications")
+    _overview = lazy_import("coordinator_app.services.overview")
+    _plans = lazy_import("coordinator_app.services.plans")
+    _scenario = lazy_import("coordinator_app.services.scenario")
+    _statistics = lazy_import("coordinator_app.services.statistics")
+    _users = lazy_import("coordinator_app.services.users")
+
+
+class Services:
+    """Every service the desktop app uses, sharing ``ctx``. ``deadline_cache``: the derivations the first screen
+    made (``services.first_screen``), which the admission service starts with instead of computing them again."""
+
+    def __init__(self, ctx: ServiceContext, *, deadline_cache: DeadlineCache | None = None) -> None:
+        self.ctx = ctx
+        self._deadline_cache = deadline_cache
+        self._admissions: _admissions.AdmissionService | None = None
+        self._consents: _consent.ConsentService | None = None
+        self._contacts: _contacts.ContactService | None = None
+        self._documents: _documents.DocumentService | None = None
+        self._exports: _exports.ExportService | None = None
+        self._meetings: _meetings.MeetingService | None = None
+        self._notifications: _notifications.NotificationService | None = None
+        self._overview: _overview.OverviewService | None = None
+        self._plans: _plans.PlanService | None = None
+        self._scenarios: _scenario.ScenarioService | None = None
+        self._statistics: _statistics.StatisticsService | None = None
+        self._users: _users.UserService | None = None
+
+    def is_demo(self) -> bool:
+        """A demo database (fictitious patients): its exports are plain and say so (issue 8)."""
+        return is_demo(self.ctx)
+
+    @property
+    def admissions(self) -> _admissions.AdmissionService:
+        if self._admissions is None:
+            self._admissions = _admissions.AdmissionService(self.ctx, cache=self._deadline_cache)
+        return self._admissions
+
+    @property
+    def consents(self) -> _consent.ConsentService:
+        if self._consents is None:
+            self._consents = _consent.ConsentService(self.ctx)
+        return self._consents
+
+    @property
+    def contacts(self) -> _contacts.ContactService:
+        if self._contacts is None:
+            self._contacts = _contacts.ContactService(self.ctx)
+        return self._contacts
+
+    @property
+    def documents(self) -> _documents.DocumentService:
+        if self._documents is None:
+            self._documents = _documents.DocumentService(self.ctx)
+        return self._documents
+
+    @property
+    def exports(self) -> _exports.ExportService:
+        """Every way patient data leaves the program as a file: encrypted unless demo, role-checked, logged."""
+        if self._exports is None:
+            self._exports = _exports.ExportService(self.ctx)
+        return self._exports
+
+    @property
+    def meetings(self) -> _meetings.MeetingService:
+        if self._meetings is None:
+            self._meetings = _meetings.MeetingService(self.ctx)
+        return self._meetings
+
+    @property
+    def notifications(self) -> _notifications.NotificationService:
+        if self._notifications is None:
+            self._notifications = _notifications.NotificationService(self.ctx)
+        return self._notifications
+
+    @property
+    def overview(self) -> _overview.OverviewService:
+        if self._overview is None:
+            self._overview = _overview.OverviewService(self.ctx)
+        return self._overview
+
+    @property
+    def plans(self) -> _plans.PlanService:
+        if self._plans is None:
+            self._plans = _plans.PlanService(self.ctx)
+        return self._plans
+
+    @property
+    def scenarios(self) -> _scenario.ScenarioService:
+        if self._scenarios is None:
+            self._scenarios = _scenario.ScenarioService(self.ctx)
+        return self._scenarios
+
+    @property
+    def statistics(self) -> _statistics.StatisticsService:
+        if self._statistics is None:
+            self._statistics = _statistics.StatisticsService(self.ctx)
+        return self._statistics
+
+    @property
+    def users(self) -> _users.UserService:
+        if self._users is None:
+            self._users = _users.UserService(self.ctx)
+        return self._users
