@@ -7,6 +7,7 @@ import dataclasses
 from datetime import UTC, date, datetime
 
 import pytest
+from helpers.databases import migrate_to
 from sqlalchemy import event, update
 from sqlalchemy.exc import IntegrityError
 from storage_data import MOMENT
@@ -239,20 +240,9 @@ def test_clear_all_removes_meetings_and_follow_ups_but_keeps_templates(admitted:
 
 # -- the upgrade ----------------------------------------------------------------------------------------------
 def test_a_0002_database_is_upgraded_to_0003_and_back(empty_db_url: str) -> None:
-    from alembic import command
     from sqlalchemy import inspect
 
-    def to(revision: str, *, down: bool = False) -> None:
-        db = open_database(empty_db_url, migrate=False)
-        try:
-            with db.engine.begin() as conn:
-                config = migrate.alembic_config()
-                config.attributes["connection"] = conn
-                (command.downgrade if down else command.upgrade)(config, revision)
-        finally:
-            db.dispose()
-
-    to("0002")
+    migrate_to(empty_db_url, "0002")
     db = open_database(empty_db_url)  # the new Koordinator opens it
     try:
         with db.engine.connect() as conn:
@@ -260,7 +250,7 @@ def test_a_0002_database_is_upgraded_to_0003_and_back(empty_db_url: str) -> None
             assert {"meetings", "meeting_templates"} <= set(inspect(conn).get_table_names())
     finally:
         db.dispose()
-    to("0002", down=True)
+    migrate_to(empty_db_url, "0002", down=True)
     db = open_database(empty_db_url, migrate=False)
     try:
         with db.engine.connect() as conn:

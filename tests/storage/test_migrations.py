@@ -9,9 +9,9 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from helpers.databases import migrate_to
 from sqlalchemy import inspect, text
 from sqlalchemy.exc import IntegrityError
 from storage_data import MOMENT, patient
@@ -198,20 +198,9 @@ def test_head_is_0008_with_every_later_table(db_url: str) -> None:
     assert tables >= LATER_TABLES
 
 
-def _migrate_to(url: str, revision: str, *, down: bool = False) -> None:
-    db = open_database(url, migrate=False)
-    try:
-        with db.engine.begin() as conn:
-            config = migrate.alembic_config()
-            config.attributes["connection"] = conn
-            (command.downgrade if down else command.upgrade)(config, revision)
-    finally:
-        db.dispose()
-
-
 def test_a_0001_database_with_data_is_upgraded_to_0002_and_back(empty_db_url: str) -> None:
     """The real upgrade the coordinators will run: their 0001 data stays, the new tables work."""
-    _migrate_to(empty_db_url, "0001")
+    migrate_to(empty_db_url, "0001")
     _, tables = _revision_and_tables(empty_db_url)
     assert "consents" not in tables
     db = open_database(empty_db_url, migrate=False)
@@ -247,7 +236,7 @@ def test_a_0001_database_with_data_is_upgraded_to_0002_and_back(empty_db_url: st
     finally:
         db.dispose()
 
-    _migrate_to(empty_db_url, "0001", down=True)
+    migrate_to(empty_db_url, "0001", down=True)
     revision, tables = _revision_and_tables(empty_db_url)
     assert revision == "0001"
     assert tables == TABLES - LATER_TABLES | {"alembic_version"}
@@ -256,7 +245,7 @@ def test_a_0001_database_with_data_is_upgraded_to_0002_and_back(empty_db_url: st
 def test_a_0004_database_with_documents_is_upgraded_to_0005_and_back(empty_db_url: str) -> None:
     """0005: every existing document keeps its bytes and gets its admission's patient; admission_id may be
     empty afterwards (an ambulant referat); patient_id is NOT NULL with a foreign key."""
-    _migrate_to(empty_db_url, "0004")
+    migrate_to(empty_db_url, "0004")
     pdf_a, pdf_b = bytes(range(256)) * 4, b"%PDF-1.7 \x00\xff anden"
     db = open_database(empty_db_url, migrate=False)
     with db.engine.begin() as conn:  # written as 0004 knew it (plain SQL)
@@ -322,7 +311,7 @@ def test_a_0004_database_with_documents_is_upgraded_to_0005_and_back(empty_db_ur
     finally:
         db.dispose()
 
-    _migrate_to(empty_db_url, "0004", down=True)  # the ambulant document has no admission to go back to
+    migrate_to(empty_db_url, "0004", down=True)  # the ambulant document has no admission to go back to
     db = open_database(empty_db_url, migrate=False)
     try:
         with db.engine.connect() as conn:
@@ -340,7 +329,7 @@ def test_a_0004_database_with_documents_is_upgraded_to_0005_and_back(empty_db_ur
 def test_a_0005_database_with_an_admission_is_upgraded_to_0006_and_back(empty_db_url: str) -> None:
     """0006: an existing admission gets the three plan facts as false and no planned discharge day, keeps the
     rest, and can take plans; going back drops the plans and the new columns and keeps the admission."""
-    _migrate_to(empty_db_url, "0005")
+    migrate_to(empty_db_url, "0005")
     db = open_database(empty_db_url, migrate=False)
     with db.engine.begin() as conn:  # written as 0005 knew it (plain SQL)
         at = MOMENT.replace(tzinfo=None) if conn.dialect.name == "sqlite" else MOMENT
@@ -392,7 +381,7 @@ def test_a_0005_database_with_an_admission_is_upgraded_to_0006_and_back(empty_db
     finally:
         db.dispose()
 
-    _migrate_to(empty_db_url, "0005", down=True)
+    migrate_to(empty_db_url, "0005", down=True)
     revision, tables = _revision_and_tables(empty_db_url)
     assert revision == "0005"
     assert not {"discharge_plans", "discharge_plan_versions"} & tables
