@@ -1,5 +1,6 @@
 """A database looked at below the repositories, for the storage tests: brought to a migration revision (up or down)
-as an older Koordinator left it, and its SQLite connection settings read back."""
+as an older Koordinator left it, its revision and tables read without migrating it, and its SQLite connection
+settings read back."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from alembic import command
+from sqlalchemy import inspect
 
 from coordinator_app.storage import migrate
 from coordinator_app.storage.database import open_database
@@ -24,6 +26,17 @@ def migrate_to(url: str, revision: str, *, down: bool = False) -> None:
             config = migrate.alembic_config()
             config.attributes["connection"] = conn
             (command.downgrade if down else command.upgrade)(config, revision)
+    finally:
+        db.dispose()
+
+
+def revision_and_tables(url: str) -> tuple[str | None, set[str]]:
+    """The Alembic revision the database at ``url`` is at (None: none yet) and the names of its tables, read without
+    migrating it."""
+    db = open_database(url, migrate=False)
+    try:
+        with db.engine.connect() as conn:
+            return migrate.current_revision(conn), set(inspect(conn).get_table_names())
     finally:
         db.dispose()
 

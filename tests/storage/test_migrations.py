@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from helpers.databases import migrate_to
+from helpers.databases import migrate_to, revision_and_tables
 from sqlalchemy import inspect, text
 from sqlalchemy.exc import IntegrityError
 from storage_data import MOMENT, patient
@@ -113,18 +113,9 @@ def _migrations_with(tmp_path: Path, source: str) -> Path:
     return folder
 
 
-def _revision_and_tables(url: str) -> tuple[str | None, set[str]]:
-    db = open_database(url, migrate=False)
-    try:
-        with db.engine.connect() as conn:
-            return migrate.current_revision(conn), set(inspect(conn).get_table_names())
-    finally:
-        db.dispose()
-
-
 def test_an_empty_database_is_migrated_to_head(empty_db_url: str) -> None:
     open_database(empty_db_url).dispose()
-    revision, tables = _revision_and_tables(empty_db_url)
+    revision, tables = revision_and_tables(empty_db_url)
     assert revision == migrate.head_revision()
     assert tables == TABLES | {"alembic_version"}
 
@@ -138,7 +129,7 @@ def test_opening_a_database_at_head_runs_no_migration(db_url: str, monkeypatch: 
     monkeypatch.setattr(alembic.command, "upgrade", fail)
     db = open_database(db_url)
     db.dispose()
-    assert _revision_and_tables(db_url)[0] == migrate.head_revision()
+    assert revision_and_tables(db_url)[0] == migrate.head_revision()
 
 
 def test_orm_metadata_matches_the_migrated_schema(db_url: str) -> None:
@@ -177,7 +168,7 @@ def test_a_failing_migration_leaves_the_database_as_it_was(
     monkeypatch.setattr(migrate, "MIGRATIONS", _migrations_with(tmp_path, FAILING_REVISION))
     with pytest.raises(StorageError):
         open_database(db_url)
-    revision, tables = _revision_and_tables(db_url)
+    revision, tables = revision_and_tables(db_url)
     assert revision == before
     assert "half_done" not in tables
 
@@ -193,7 +184,7 @@ def test_a_database_from_a_newer_koordinator_is_refused(db_url: str) -> None:
 
 def test_head_is_0008_with_every_later_table(db_url: str) -> None:
     assert migrate.head_revision() == "0008"
-    revision, tables = _revision_and_tables(db_url)
+    revision, tables = revision_and_tables(db_url)
     assert revision == "0008"
     assert tables >= LATER_TABLES
 
@@ -201,7 +192,7 @@ def test_head_is_0008_with_every_later_table(db_url: str) -> None:
 def test_a_0001_database_with_data_is_upgraded_to_0002_and_back(empty_db_url: str) -> None:
     """The real upgrade the coordinators will run: their 0001 data stays, the new tables work."""
     migrate_to(empty_db_url, "0001")
-    _, tables = _revision_and_tables(empty_db_url)
+    _, tables = revision_and_tables(empty_db_url)
     assert "consents" not in tables
     db = open_database(empty_db_url, migrate=False)
     with db.engine.begin() as conn:  # written as 0001 knew it (plain SQL, no 0002 tables involved)
@@ -237,7 +228,7 @@ def test_a_0001_database_with_data_is_upgraded_to_0002_and_back(empty_db_url: st
         db.dispose()
 
     migrate_to(empty_db_url, "0001", down=True)
-    revision, tables = _revision_and_tables(empty_db_url)
+    revision, tables = revision_and_tables(empty_db_url)
     assert revision == "0001"
     assert tables == TABLES - LATER_TABLES | {"alembic_version"}
 
@@ -382,7 +373,7 @@ def test_a_0005_database_with_an_admission_is_upgraded_to_0006_and_back(empty_db
         db.dispose()
 
     migrate_to(empty_db_url, "0005", down=True)
-    revision, tables = _revision_and_tables(empty_db_url)
+    revision, tables = revision_and_tables(empty_db_url)
     assert revision == "0005"
     assert not {"discharge_plans", "discharge_plan_versions"} & tables
     db = open_database(empty_db_url, migrate=False)
