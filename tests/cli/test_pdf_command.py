@@ -14,9 +14,8 @@ from helpers.commands import run_koordinator
 from helpers.ward import admit_in_glostrup, service_context, varsle_gentofte
 
 from coordinator_app.services.admissions import AdmissionService
-from coordinator_app.services.context import ServiceContext, fixed_clock
+from coordinator_app.services.context import ServiceContext
 from coordinator_app.services.documents import DocumentService
-from coordinator_app.services.setup import ensure_reference_data
 from coordinator_app.storage.database import open_database
 
 
@@ -96,8 +95,7 @@ def test_pdf_command_writes_the_archived_plan_in_force(tmp_path: Path) -> None:
 
     path = tmp_path / "demo.db"
     db = open_database(f"sqlite:///{path}")
-    ctx = ServiceContext(database=db, clock=fixed_clock(datetime(2026, 11, 23, 9, tzinfo=UTC)))
-    ensure_reference_data(ctx)
+    ctx = service_context(db, now=datetime(2026, 11, 23, 9, tzinfo=UTC))
     load_demo_ward(ctx)
     plans = PlanService(ctx)
     in_force = {}

@@ -48,7 +48,7 @@ from fuzz_strategies import (
     synthetic_cprs,
     year_text,
 )
-from helpers.ward import Admitted, admission_input
+from helpers.ward import Admitted, admission_input, service_context
 from helpers.ward import admit as admit_patient
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -89,12 +89,11 @@ from coordinator_app.services import settings as app_settings
 from coordinator_app.services.admissions import AdmissionInput, AdmissionService
 from coordinator_app.services.consent import ConsentInput, ConsentService
 from coordinator_app.services.contacts import ContactInput, ContactService
-from coordinator_app.services.context import Clock, ServiceContext
+from coordinator_app.services.context import ServiceContext
 from coordinator_app.services.documents import FormDetails
 from coordinator_app.services.meetings import MeetingService, ScheduleInput
 from coordinator_app.services.notifications import NotificationInput, NotificationService
 from coordinator_app.services.plans import PlanService
-from coordinator_app.services.setup import ensure_reference_data
 from coordinator_app.services.ward import load_profile
 from coordinator_app.storage.database import Database
 from coordinator_app.storage.orm import AppMetaRow, Base, KommuneRow
@@ -269,9 +268,7 @@ def _summary(request: pytest.FixtureRequest) -> Iterator[None]:
 
 @pytest.fixture
 def ctx(database: Database) -> ServiceContext:
-    context = ServiceContext(database=database, clock=Clock(now_utc=lambda: NOW), user="koordinator.test")
-    ensure_reference_data(context)
-    return context
+    return service_context(database, now=NOW, user="koordinator.test")
 
 
 def admit(ctx: ServiceContext) -> Admitted:
