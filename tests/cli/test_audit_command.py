@@ -7,17 +7,15 @@ import csv
 import io
 import os
 import subprocess
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 import pyzipper
+from helpers.commands import run_koordinator
+from helpers.ward import admit_in_glostrup, service_context, varsle_gentofte
 from sqlalchemy import text
-from ward_factory import admit, send_varsling
 
-from coordinator_app.services.context import ServiceContext, fixed_clock
-from coordinator_app.services.setup import ensure_reference_data
 from coordinator_app.storage.database import open_database
 
 
@@ -26,12 +24,10 @@ def ward(tmp_path: Path) -> tuple[Path, int]:
     """A database with one patient whose consent and varsling wrote a few audit lines; the patient's id."""
     path = tmp_path / "ward.db"
     db = open_database(f"sqlite:///{path}")
-    ctx = ServiceContext(database=db, clock=fixed_clock(datetime(2026, 11, 23, 9, tzinfo=UTC)), user="koordinator")
-    ensure_reference_data(ctx)
-    created = admit(ctx)
-    send_varsling(ctx, created)
+    ctx = service_context(db, now=datetime(2026, 11, 23, 9, tzinfo=UTC), user="koordinator")
+    created = admit_in_glostrup(ctx)
+    varsle_gentofte(ctx, created)
     db.dispose()
-    assert created.patient_id is not None
     return path, created.patient_id
 
 
@@ -40,15 +36,7 @@ EXPORT_PASSWORD = "Indsigt-2026-test"
 
 
 def koordinator(*args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "KOORDINATOR_EXPORT_PASSWORD": EXPORT_PASSWORD}
-    return subprocess.run(
-        [sys.executable, "-m", "coordinator_app", *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-        env=env,
-    )
+    return run_koordinator(*args, env={**os.environ, "KOORDINATOR_EXPORT_PASSWORD": EXPORT_PASSWORD})
 
 
 def tamper(path: Path, sql: str) -> None:

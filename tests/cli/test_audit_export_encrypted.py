@@ -9,49 +9,38 @@ import csv
 import io
 import os
 import subprocess
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 import pyzipper
-from ward_factory import admit
+from helpers.commands import run_koordinator
+from helpers.ward import admit_in_glostrup, service_context
 
 from coordinator_app.cli.audit import EXPORT_PASSWORD_ENV, run_audit
 from coordinator_app.domain.access import Principal, Role
 from coordinator_app.services.audit import AuditService
 from coordinator_app.services.context import ServiceContext, fixed_clock
-from coordinator_app.services.setup import ensure_reference_data
 from coordinator_app.services.ward import DEMO_META_KEY
 from coordinator_app.storage.database import open_database
 
 PASSWORD = "Indsigt-2026-ærø"
 MOMENT = datetime(2026, 11, 23, 9, tzinfo=UTC)
-COMMAND = (sys.executable, "-m", "coordinator_app")
 
 
 @pytest.fixture
 def ward(tmp_path: Path) -> tuple[Path, int]:
     path = tmp_path / "ward.db"
     db = open_database(f"sqlite:///{path}")
-    ctx = ServiceContext(database=db, clock=fixed_clock(MOMENT), user="koordinator")
-    ensure_reference_data(ctx)
-    created = admit(ctx)
+    created = admit_in_glostrup(service_context(db, now=MOMENT, user="koordinator"))
     db.dispose()
-    assert created.patient_id is not None
     return path, created.patient_id
 
 
 def export(path: Path, patient_id: int, output: Path, **env: str) -> subprocess.CompletedProcess[str]:
     environment = {k: v for k, v in os.environ.items() if k != EXPORT_PASSWORD_ENV} | env
-    return subprocess.run(
-        [*COMMAND, "--database", str(path), "audit", "export", "--patient", str(patient_id), "-o", str(output)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-        env=environment,
-        stdin=subprocess.DEVNULL,
+    return run_koordinator(
+        "--database", str(path), "audit", "export", "--patient", str(patient_id), "-o", str(output), env=environment
     )
 
 

@@ -6,12 +6,12 @@ The passphrase comes from KOORDINATOR_PASSPHRASE or a getpass prompt on a termin
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 from db_fixtures import TEST_PASSPHRASE
+from helpers.commands import run_koordinator
 
 from coordinator_app.cli import commands as cli
 from coordinator_app.storage.backup import list_backups
@@ -157,15 +157,10 @@ def test_the_shared_database_is_left_to_it(capsys: pytest.CaptureFixture) -> Non
 def test_the_real_command_prints_danish_and_no_sqlcipher_noise(ward_db: Path, tmp_path: Path) -> None:
     """As a user runs it: a separate process, its own stderr (SQLCipher writes there from C)."""
     env = {**os.environ, cli.PASSPHRASE_ENV: "forkert"}
-    run = [sys.executable, "-m", "coordinator_app", "--database", str(ward_db)]
-    result = subprocess.run(
-        [*run, "backup"], capture_output=True, text=True, timeout=120, env=env, stdin=subprocess.DEVNULL
-    )
+    result = run_koordinator("--database", str(ward_db), "backup", env=env)
     assert result.returncode == 2 and result.stdout == ""
     assert result.stderr.startswith("Forkert adgangskode til databasen")
     assert "hmac" not in result.stderr.lower() and "Traceback" not in result.stderr
     env[cli.PASSPHRASE_ENV] = TEST_PASSPHRASE
-    result = subprocess.run(
-        [*run, "check"], capture_output=True, text=True, timeout=120, env=env, stdin=subprocess.DEVNULL
-    )
+    result = run_koordinator("--database", str(ward_db), "check", env=env)
     assert (result.returncode, result.stderr) == (0, "") and "er i orden" in result.stdout

@@ -6,17 +6,15 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from argon2 import PasswordHasher
-from ward_factory import admit, send_varsling
+from helpers.commands import run_koordinator
+from helpers.ward import admit_in_glostrup, service_context, varsle_gentofte
 
 from coordinator_app.domain.access import Role
-from coordinator_app.services.context import ServiceContext, fixed_clock
-from coordinator_app.services.setup import ensure_reference_data
 from coordinator_app.services.users import UserService
 from coordinator_app.services.ward import DEMO_META_KEY
 from coordinator_app.storage.audit_repository import AuditRepository
@@ -29,17 +27,15 @@ FAST = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
 def make_ward(path: Path, *, demo: bool = False) -> int:
     """A database with one sent varsling, an administrator and a koordinator; the admission's number."""
     db = open_database(f"sqlite:///{path}")
-    ctx = ServiceContext(database=db, clock=fixed_clock(datetime(2026, 11, 23, 9, tzinfo=UTC)))
-    ensure_reference_data(ctx)
-    created = admit(ctx)
-    send_varsling(ctx, created)
+    ctx = service_context(db, now=datetime(2026, 11, 23, 9, tzinfo=UTC))
+    created = admit_in_glostrup(ctx)
+    varsle_gentofte(ctx, created)
     users = UserService(ctx, hasher=FAST)
     users.create_administrator("admin", "Anne Administrator", PASSWORD)
     users.create_user("mhansen", "Mette Hansen", Role.KOORDINATOR, PASSWORD)
     if demo:
         db.set_meta(DEMO_META_KEY, "1")
     db.dispose()
-    assert created.admission_id is not None
     return created.admission_id
 
 
@@ -51,15 +47,7 @@ def koordinator(*args: str, user: str | None = None, password: str | None = None
     if password is not None:
         env["KOORDINATOR_PASSWORD"] = password
     env["KOORDINATOR_EXPORT_PASSWORD"] = "Eksport-2026-test"  # issue 8: exported PDFs are encrypted
-    return subprocess.run(
-        [sys.executable, "-m", "coordinator_app", *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        check=False,
-    )
+    return run_koordinator(*args, env=env)
 
 
 @pytest.fixture

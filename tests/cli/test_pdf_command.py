@@ -5,18 +5,17 @@ from __future__ import annotations
 import io
 import os
 import subprocess
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pypdf
 import pytest
-from ward_factory import admit, send_varsling
+from helpers.commands import run_koordinator
+from helpers.ward import admit_in_glostrup, service_context, varsle_gentofte
 
 from coordinator_app.services.admissions import AdmissionService
-from coordinator_app.services.context import ServiceContext, fixed_clock
+from coordinator_app.services.context import ServiceContext
 from coordinator_app.services.documents import DocumentService
-from coordinator_app.services.setup import ensure_reference_data
 from coordinator_app.storage.database import open_database
 
 
@@ -24,13 +23,11 @@ from coordinator_app.storage.database import open_database
 def database_file(tmp_path: Path) -> tuple[Path, int, int]:
     path = tmp_path / "ward.db"
     db = open_database(f"sqlite:///{path}")
-    ctx = ServiceContext(database=db, clock=fixed_clock(datetime(2026, 11, 23, 9, tzinfo=UTC)))
-    ensure_reference_data(ctx)
-    sent = admit(ctx)
-    silent = admit(ctx, cpr="020290-9909", given_name="Anders", kommune="101")
-    send_varsling(ctx, sent)
+    ctx = service_context(db, now=datetime(2026, 11, 23, 9, tzinfo=UTC))
+    sent = admit_in_glostrup(ctx)
+    silent = admit_in_glostrup(ctx, cpr="020290-9909", given_name="Anders", kommune="101")
+    varsle_gentofte(ctx, sent)
     db.dispose()
-    assert sent.admission_id is not None and silent.admission_id is not None
     return path, sent.admission_id, silent.admission_id
 
 
@@ -42,14 +39,7 @@ def run(*args: str, password: str | None = EXPORT_PASSWORD) -> subprocess.Comple
     env = {k: v for k, v in os.environ.items() if k != "KOORDINATOR_EXPORT_PASSWORD"}
     if password is not None:
         env["KOORDINATOR_EXPORT_PASSWORD"] = password
-    return subprocess.run(
-        [sys.executable, "-m", "coordinator_app", *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env=env,
-        stdin=subprocess.DEVNULL,
-    )
+    return run_koordinator(*args, env=env)
 
 
 def test_pdf_command_writes_and_archives_the_varslingsblanket(database_file, tmp_path: Path) -> None:
@@ -105,8 +95,7 @@ def test_pdf_command_writes_the_archived_plan_in_force(tmp_path: Path) -> None:
 
     path = tmp_path / "demo.db"
     db = open_database(f"sqlite:///{path}")
-    ctx = ServiceContext(database=db, clock=fixed_clock(datetime(2026, 11, 23, 9, tzinfo=UTC)))
-    ensure_reference_data(ctx)
+    ctx = service_context(db, now=datetime(2026, 11, 23, 9, tzinfo=UTC))
     load_demo_ward(ctx)
     plans = PlanService(ctx)
     in_force = {}

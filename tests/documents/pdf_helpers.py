@@ -1,10 +1,13 @@
-"""Reading rendered PDFs back in tests: text per page, fonts, and long fictitious text."""
+"""Reading rendered PDFs back in tests: text per page, fonts, pages as PNG images, and long fictitious text."""
 
 from __future__ import annotations
 
 import io
 import re
+import shutil
+import subprocess
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from pypdf import PdfReader
@@ -45,6 +48,28 @@ def fonts_used(pdf: bytes) -> list[dict[str, Any]]:
                 }
             )
     return found
+
+
+def png_pages(pdf: bytes, folder: Path, *, first_only: bool = False) -> list[bytes]:
+    """The pages of ``pdf`` (with ``first_only``, page 1 alone) as PNG images at 60 dpi, drawn by poppler's
+    ``pdftoppm`` in ``folder`` — what a reader's viewer would show, not what the PDF says it holds."""
+    pdftoppm = shutil.which("pdftoppm")
+    assert pdftoppm is not None, "pdftoppm (poppler-utils) mangler: kør scripts/setup.sh"
+    source = folder / "dokument.pdf"
+    source.write_bytes(pdf)
+    pages = ["-f", "1", "-l", "1"] if first_only else []
+    subprocess.run(
+        [pdftoppm, "-png", "-r", "60", *pages, str(source), str(folder / "side")],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    return [png.read_bytes() for png in sorted(folder.glob("side*.png"))]
+
+
+def png_size(png: bytes) -> tuple[int, int]:
+    """Width and height in pixels, from the PNG's header."""
+    return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
 
 
 #: The length of :func:`long_word`: wider than any column, and in a narrow column taller than a page.

@@ -5,15 +5,13 @@ draft marking, fonts, determinism, PNG."""
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
-from pdf_helpers import assert_long_words_printed, fonts_used, long_text, long_word, page_texts
+from pdf_helpers import assert_long_words_printed, fonts_used, long_text, long_word, page_texts, png_pages, png_size
 
 from coordinator_app.documents.discharge_plan import (
     DRAFT_MARKING,
@@ -459,21 +457,11 @@ def test_danish_letters_survive(render) -> None:
 
 @pytest.mark.parametrize("kind", list(PlanKind))
 def test_every_page_renders_to_png(kind: PlanKind, render, tmp_path: Path) -> None:
-    pdftoppm = shutil.which("pdftoppm")
-    assert pdftoppm is not None, "pdftoppm (poppler-utils) mangler: kør scripts/setup.sh"
-    pdf = tmp_path / f"{kind}.pdf"
-    pdf.write_bytes(render(_document(kind, draft=True)))
-    subprocess.run(
-        [pdftoppm, "-png", "-r", "60", str(pdf), str(tmp_path / "side")],
-        check=True,
-        capture_output=True,
-        timeout=60,
-    )
-    pngs = sorted(tmp_path.glob("side*.png"))
-    assert len(pngs) == len(page_texts(pdf.read_bytes()))
-    for png in pngs:
-        content = png.read_bytes()
+    pdf = render(_document(kind, draft=True))
+    pngs = png_pages(pdf, tmp_path)
+    assert len(pngs) == len(page_texts(pdf))
+    for content in pngs:
         assert content.startswith(b"\x89PNG\r\n\x1a\n")
-        width, height = int.from_bytes(content[16:20], "big"), int.from_bytes(content[20:24], "big")
+        width, height = png_size(content)
         assert abs(width - 496) <= 1 and abs(height - 702) <= 1  # A4 at 60 dpi
         assert len(content) > 15_000  # a page with content, not a blank one

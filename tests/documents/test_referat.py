@@ -4,8 +4,6 @@ determinism, PNG, and text of any length (a word of 5,000 characters, a table ce
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
@@ -13,7 +11,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from pdf_helpers import assert_long_words_printed, fonts_used, long_text, long_word, page_texts
+from helpers.meetings import meeting_record
+from pdf_helpers import assert_long_words_printed, fonts_used, long_text, long_word, page_texts, png_pages, png_size
 
 from coordinator_app.documents.layout import CONFIDENTIAL, DocumentMeta
 from coordinator_app.documents.referat import (
@@ -102,19 +101,17 @@ def _meeting(**changes: Any) -> Meeting:
         agreements=AGREEMENTS,
         follow_up=FollowUp(needed=True, when=date(2026, 12, 10), caller_key="p2"),
     )
-    base = Meeting(
+    base = meeting_record(
+        content,
         id=12,
         patient_id=7,
         admission_id=42,
-        template=default_template(),
-        occasion=Occasion.UNDER_INDLAEGGELSE,
         invited_on=date(2026, 11, 16),
         reference="NM-2026-0012",
         planned_at=datetime(2026, 11, 20, 13, 0, tzinfo=ZoneInfo("UTC")),  # 14:00 Danish time
         form=MeetingForm.BLANDET,
         place="Mødelokale 3, Afsnit 7 / video via sikkert link",
         status=MeetingStatus.AFSLUTTET,
-        content=content,
         closed_at=datetime(2026, 11, 20, 14, 30, tzinfo=ZoneInfo("UTC")),
     )
     return replace(base, **changes)
@@ -425,21 +422,11 @@ def test_identical_meetings_render_identical_bytes(referat_meta) -> None:
 
 
 def test_page_renders_to_png(referat_meta, tmp_path: Path) -> None:
-    pdftoppm = shutil.which("pdftoppm")
-    assert pdftoppm is not None, "pdftoppm (poppler-utils) mangler: kør scripts/setup.sh"
-    pdf = tmp_path / "referat.pdf"
-    pdf.write_bytes(_render(_meeting(), referat_meta))
-    subprocess.run(
-        [pdftoppm, "-png", "-r", "60", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "side")],
-        check=True,
-        capture_output=True,
-        timeout=60,
-    )
-    pngs = sorted(tmp_path.glob("side*.png"))
+    pngs = png_pages(_render(_meeting(), referat_meta), tmp_path, first_only=True)
     assert len(pngs) == 1
-    content = pngs[0].read_bytes()
+    content = pngs[0]
     assert content.startswith(b"\x89PNG\r\n\x1a\n")
-    width, height = int.from_bytes(content[16:20], "big"), int.from_bytes(content[20:24], "big")
+    width, height = png_size(content)
     assert abs(width - 496) <= 1 and abs(height - 702) <= 1  # A4 at 60 dpi
     assert len(content) > 20_000
 

@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 from engine_helpers import admission, ev, expected, milestone
+from helpers.meetings import meeting_record
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -40,9 +41,7 @@ from coordinator_app.domain.meetings import (
     AgreementItem,
     Meeting,
     MeetingContent,
-    Occasion,
     Participant,
-    default_template,
 )
 from coordinator_app.domain.model import DeadlineState, EventKind, PlanFacts, Sector
 from coordinator_app.domain.rules import Milestone
@@ -372,16 +371,7 @@ def meeting() -> Meeting:
         ),
         texts={"oensker": "Vil gerne tilbage til egen lejlighed."},
     )
-    return Meeting(
-        id=5,
-        patient_id=1,
-        admission_id=1,
-        template=default_template(),
-        occasion=Occasion.UNDER_INDLAEGGELSE,
-        invited_on=D(2026, 11, 16),
-        reference="NM-2026-0005",
-        content=content,
-    )
+    return meeting_record(content, id=5, invited_on=D(2026, 11, 16), reference="NM-2026-0005")
 
 
 def test_a_meeting_fills_parties_and_offers() -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+from helpers.meetings import meeting_record
+
 from coordinator_app.domain.meetings import (
     AgreementItem,
     AgreementStatus,
@@ -31,21 +33,6 @@ REGION = Participant(
 BORGER = Participant("b", "Testa Fiktivsen", "", Sector.BORGER, "patient")
 
 
-def meeting(content: MeetingContent, **kw: object) -> Meeting:
-    base: dict[str, object] = dict(
-        id=7,
-        patient_id=1,
-        admission_id=1,
-        template=default_template(),
-        occasion=Occasion.UNDER_INDLAEGGELSE,
-        invited_on=date(2026, 11, 23),
-        reference="NM-2026-0001",
-        content=content,
-    )
-    base.update(kw)
-    return Meeting(**base)  # type: ignore[arg-type]
-
-
 def rules_of(m: Meeting) -> list[str]:
     return [w.rule for w in check_meeting(m)]
 
@@ -61,11 +48,11 @@ def test_after_discharge_follows_c3_with_the_same_five_days() -> None:
 
 
 def test_a_meeting_planned_after_the_deadline_is_late() -> None:
-    on_time = meeting(MeetingContent(), planned_at=datetime(2026, 11, 30, 9, tzinfo=UTC))
-    late = meeting(MeetingContent(), planned_at=datetime(2026, 12, 1, 9, tzinfo=UTC))
+    on_time = meeting_record(MeetingContent(), planned_at=datetime(2026, 11, 30, 9, tzinfo=UTC))
+    late = meeting_record(MeetingContent(), planned_at=datetime(2026, 12, 1, 9, tzinfo=UTC))
     assert not is_late(on_time, CAL)
     assert is_late(late, CAL)
-    assert not is_late(meeting(MeetingContent()), CAL)
+    assert not is_late(meeting_record(MeetingContent()), CAL)
 
 
 def test_a_complete_meeting_has_no_warnings() -> None:
@@ -78,18 +65,18 @@ def test_a_complete_meeting_has_no_warnings() -> None:
         agreements=(AgreementItem("a1", "Bostøtte bevilges", "k", date(2026, 12, 1)),),
         follow_up=FollowUp(needed=False),
     )
-    assert check_meeting(meeting(content)) == []
+    assert check_meeting(meeting_record(content)) == []
 
 
 def test_c1_needs_kommune_region_and_patient() -> None:
     content = MeetingContent(participants=(REGION,), leader_key="r", referent_key="r")
-    rules = rules_of(meeting(content))
+    rules = rules_of(meeting_record(content))
     assert rules.count("C1") == 2
 
 
 def test_c6_leader_and_referent_should_not_be_the_same_person() -> None:
     content = MeetingContent(participants=(KOMMUNE, REGION, BORGER), leader_key="k", referent_key="k")
-    warnings = check_meeting(meeting(content))
+    warnings = check_meeting(meeting_record(content))
     assert any(w.rule == "C6" and "samme person" in w.text for w in warnings)
 
 
@@ -97,7 +84,7 @@ def test_c6_treatment_section_by_a_non_health_professional_referent() -> None:
     content = MeetingContent(
         texts={"behandling": "Ny medicin"}, participants=(KOMMUNE, REGION, BORGER), leader_key="r", referent_key="k"
     )
-    warnings = check_meeting(meeting(content))
+    warnings = check_meeting(meeting_record(content))
     assert any(w.rule == "C6" and w.section == "behandling" for w in warnings)
 
 
@@ -105,7 +92,7 @@ def test_c5_agreement_without_owner_or_deadline() -> None:
     content = MeetingContent(
         participants=(KOMMUNE, REGION, BORGER), agreements=(AgreementItem("a1", "Ring til botilbud"),)
     )
-    texts = [w.text for w in check_meeting(meeting(content)) if w.rule == "C5"]
+    texts = [w.text for w in check_meeting(meeting_record(content)) if w.rule == "C5"]
     assert any("mangler en ansvarlig" in t for t in texts)
     assert any("mangler en frist" in t for t in texts)
 
@@ -119,8 +106,8 @@ def test_closing_turns_agreements_into_tasks_with_owner_and_deadline() -> None:
             AgreementItem("a3", "   "),
         ),
     )
-    assert tasks_of(meeting(content)) == []  # not closed yet
-    tasks = tasks_of(meeting(content, status=MeetingStatus.AFSLUTTET))
+    assert tasks_of(meeting_record(content)) == []  # not closed yet
+    tasks = tasks_of(meeting_record(content, status=MeetingStatus.AFSLUTTET))
     assert [(t.what, t.owner, t.deadline, t.done) for t in tasks] == [
         ("Bostøtte bevilges", "Kis Kommunesen (Københavns Kommune)", date(2026, 12, 1), False),
         ("Epikrise til egen læge", "Rie Regionsen (Psykiatrisk Center København)", date(2026, 11, 25), True),

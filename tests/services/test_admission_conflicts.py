@@ -7,17 +7,19 @@ the first edit stays, and what the second user typed can be kept as a note on th
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
+from typing import Unpack
 
 import pytest
+from helpers.ward import AdmissionChanges, admission_input, service_context
 
 from coordinator_app.domain.access import Principal, Role
 from coordinator_app.domain.errors import AccessDeniedError, ConflictError, ValidationError
 from coordinator_app.domain.model import EventKind
 from coordinator_app.services.admissions import AdmissionInput, AdmissionService
 from coordinator_app.services.context import ServiceContext, fixed_clock
-from coordinator_app.services.setup import ensure_reference_data
 from coordinator_app.storage.database import Database, open_database
 
 pytestmark = pytest.mark.postgres
@@ -25,27 +27,17 @@ pytestmark = pytest.mark.postgres
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
 
-def typed(**changes: object) -> AdmissionInput:
-    base: dict[str, object] = dict(
-        cpr="010190-9909",
-        given_name="Testa",
-        family_name="Fiktivsen",
-        bopaelskommune="101",
-        center="Psykiatrisk Center København",
-        ward="Afsnit 1",
-        admitted=date(2026, 11, 10),
-    )
-    base.update(changes)
-    return AdmissionInput(**base)  # type: ignore[arg-type]
+def typed(**changes: Unpack[AdmissionChanges]) -> AdmissionInput:
+    """Testa Fiktivsen admitted 10 November, as a workstation's dialog sends it, with ``changes``."""
+    return dataclasses.replace(admission_input(admitted=date(2026, 11, 10)), **changes)
 
 
 @pytest.fixture
 def workstations(pg_url: str) -> Iterator[tuple[AdmissionService, AdmissionService]]:
     first, second = open_database(pg_url), open_database(pg_url)
     try:
-        ctx_a = ServiceContext(database=first, clock=fixed_clock(NOW), user="anne.a")
-        ctx_b = ServiceContext(database=second, clock=fixed_clock(NOW), user="bo.b")
-        ensure_reference_data(ctx_a)
+        ctx_a = service_context(first, now=NOW, user="anne.a")
+        ctx_b = service_context(second, now=NOW, user="bo.b", reference_data=False)  # the same database
         yield AdmissionService(ctx_a), AdmissionService(ctx_b)
     finally:
         first.dispose()

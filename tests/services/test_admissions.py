@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, date, datetime
+from typing import Unpack
 
 import pytest
+from helpers.ward import AdmissionChanges, admission_input, service_context
 
 from coordinator_app.domain.errors import ValidationError
 from coordinator_app.domain.model import AdmissionFlags, Channel, Event, EventKind
 from coordinator_app.services.admissions import AdmissionInput, AdmissionService
-from coordinator_app.services.context import ServiceContext, fixed_clock
-from coordinator_app.services.setup import ensure_reference_data
 from coordinator_app.storage.repositories import AdmissionRepository, EventRepository
 
 TODAY = date(2026, 11, 23)
@@ -18,23 +19,12 @@ TODAY = date(2026, 11, 23)
 
 @pytest.fixture
 def service(database) -> AdmissionService:
-    ctx = ServiceContext(database=database, clock=fixed_clock(datetime(2026, 11, 23, 9, 0, tzinfo=UTC)))
-    ensure_reference_data(ctx)
-    return AdmissionService(ctx)
+    return AdmissionService(service_context(database, now=datetime(2026, 11, 23, 9, 0, tzinfo=UTC)))
 
 
-def valid(**changes: object) -> AdmissionInput:
-    base: dict[str, object] = dict(
-        cpr="010170-9999",
-        given_name="Testa",
-        family_name="Fiktivsen",
-        bopaelskommune="101",
-        center="Psykiatrisk Center København",
-        ward="Afsnit 1",
-        admitted=date(2026, 11, 10),
-    )
-    base.update(changes)
-    return AdmissionInput(**base)  # type: ignore[arg-type]
+def valid(**changes: Unpack[AdmissionChanges]) -> AdmissionInput:
+    """Testa Fiktivsen (CPR 010170-9999) admitted 10 November, with ``changes``."""
+    return dataclasses.replace(admission_input(cpr="010170-9999", admitted=date(2026, 11, 10)), **changes)
 
 
 def test_create_admission_and_see_it_in_the_list_with_status(service: AdmissionService) -> None:

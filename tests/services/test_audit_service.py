@@ -5,26 +5,27 @@ as the change — so a failed change writes none — and an administrator can ex
 from __future__ import annotations
 
 import csv
-import dataclasses
 import io
 from datetime import UTC, date, datetime
 
 import pytest
+from helpers.plans import completed
+from helpers.ward import Admitted, admission_input, record_consent, service_context
+from helpers.ward import admit as admit_patient
 
 from coordinator_app.domain.audit import AuditAction, AuditEntry
-from coordinator_app.domain.discharge_plans import Offer, PartyRole, PlanContent, PlanKind
+from coordinator_app.domain.discharge_plans import PlanKind
 from coordinator_app.domain.errors import ValidationError
 from coordinator_app.domain.meetings import AgreementItem, AgreementStatus, MeetingContent, Occasion, Participant
-from coordinator_app.domain.model import ConsentMethod, ConsentRecipient, EventKind, PlanFacts, Sector
-from coordinator_app.services.admissions import AdmissionInput, AdmissionService
+from coordinator_app.domain.model import ConsentRecipient, EventKind, PlanFacts, Sector
+from coordinator_app.services.admissions import AdmissionService
 from coordinator_app.services.audit import EXPORT_HEADERS, AuditService
-from coordinator_app.services.consent import ConsentInput, ConsentService
-from coordinator_app.services.context import ServiceContext, fixed_clock
+from coordinator_app.services.consent import ConsentService
+from coordinator_app.services.context import ServiceContext
 from coordinator_app.services.documents import DocumentService
 from coordinator_app.services.meetings import MeetingService, ScheduleInput
 from coordinator_app.services.notifications import NotificationInput, NotificationService
 from coordinator_app.services.plans import PlanService
-from coordinator_app.services.setup import ensure_reference_data
 from coordinator_app.storage.audit_repository import AuditRepository
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # Monday, 10:00 in Copenhagen
@@ -34,32 +35,14 @@ CPR = "010190-9909"
 
 @pytest.fixture
 def ctx(database) -> ServiceContext:
-    context = ServiceContext(database=database, clock=fixed_clock(NOW), user="koordinator.test")
-    ensure_reference_data(context)
-    return context
-
-
-@dataclasses.dataclass
-class Admitted:
-    patient_id: int
-    admission_id: int
+    return service_context(database, now=NOW, user="koordinator.test")
 
 
 def admit(ctx: ServiceContext, cpr: str = CPR, given_name: str = "Testa") -> Admitted:
-    created = AdmissionService(ctx).create_admission(
-        AdmissionInput(
-            cpr=cpr,
-            given_name=given_name,
-            family_name="Fiktivsen",
-            bopaelskommune="101",
-            center="Psykiatrisk Center København",
-            ward="Afsnit 7",
-            admitted=date(2026, 11, 2),
-            expected_faerdigbehandlet=date(2026, 12, 7),
-        )
+    """Testa Fiktivsen (or ``given_name``) on Afsnit 7, expected færdigbehandlet 7 December."""
+    return admit_patient(
+        ctx, cpr=cpr, given_name=given_name, ward="Afsnit 7", expected_faerdigbehandlet=date(2026, 12, 7)
     )
-    assert created.admission_id is not None and created.patient_id is not None
-    return Admitted(created.patient_id, created.admission_id)
 
 
 @pytest.fixture
@@ -68,11 +51,7 @@ def admitted(ctx: ServiceContext) -> Admitted:
 
 
 def consent(ctx: ServiceContext, a: Admitted, recipient: ConsentRecipient = ConsentRecipient.KOMMUNE) -> None:
-    ConsentService(ctx).record(
-        a.patient_id,
-        a.admission_id,
-        ConsentInput(recipient, "Københavns Kommune", "Indlæggelse og udskrivning", ConsentMethod.MUNDTLIGT, TODAY),
-    )
+    record_consent(ctx, a, recipient=recipient, given_on=TODAY)
 
 
 def log(ctx: ServiceContext) -> list[AuditEntry]:
@@ -140,29 +119,6 @@ def test_opening_printing_and_saving_an_archived_document_are_logged(ctx, admitt
     assert new_lines(ctx, before) == [(AuditAction.VIS, *who), (AuditAction.UDSKRIV, *who), (AuditAction.EKSPORT, *who)]
     assert log(ctx)[-3].what.startswith(f"Dokument {sent.document_id} (Varsling – ")
     assert [e.what.rsplit(") ", 1)[1] for e in log(ctx)[-3:]] == ["åbnet", "udskrevet", "gemt som fil"]
-
-
-def completed(content: PlanContent) -> PlanContent:
-    parties = []
-    for p in content.parties:
-        if p.role is PartyRole.PSYKIATRI:
-            p = dataclasses.replace(p, name="Rie Regionsen, overlæge")
-        elif p.role is PartyRole.KOMMUNE:
-            p = dataclasses.replace(p, name="Kis Kommunesen, sagsbehandler")
-        elif p.role is PartyRole.EGEN_LAEGE:
-            p = dataclasses.replace(p, name="Lis Lægesen", organisation="Lægehuset Eksempelvej")
-        parties.append(p)
-    return dataclasses.replace(
-        content,
-        parties=tuple(parties),
-        treatment_offers=(Offer("Ambulant opfølgning", "Distriktspsykiatrien"),),
-        social_offers=(Offer("Bostøtte 3 timer om ugen", "Socialpsykiatrien"),),
-        reaction_who="Kontaktpersonen i Socialpsykiatrien",
-        reaction_how="Ringer til patienten og kontakter distriktspsykiatrien samme dag.",
-        end=date(2027, 5, 31),
-        patient_agrees=True,
-        patient_agreed_on=TODAY,
-    )
 
 
 def test_a_plan_from_kladde_to_in_force_to_ended(ctx, admitted: Admitted) -> None:
@@ -358,15 +314,7 @@ def test_admissions_viewed_created_changed_and_patients_created_are_logged(ctx) 
     details = service.details(a.admission_id)
     service.update_admission(
         a.admission_id,
-        AdmissionInput(
-            cpr=CPR,
-            given_name="Testa",
-            family_name="Fiktivsen-Ny",
-            bopaelskommune="101",
-            center="Psykiatrisk Center København",
-            ward="Afsnit 7",
-            admitted=date(2026, 11, 2),
-        ),
+        admission_input(cpr=CPR, family_name="Fiktivsen-Ny", ward="Afsnit 7"),
         admission_version=details.admission.version,
     )
     assert new_lines(ctx, before)[-1] == (AuditAction.RET, a.patient_id, a.admission_id)

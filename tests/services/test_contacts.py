@@ -6,17 +6,16 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from helpers.ward import admit, service_context
 
 from coordinator_app.domain.errors import ConflictError, NotFoundError, ValidationError
 from coordinator_app.domain.meetings import MeetingContent, Occasion, Participant
 from coordinator_app.domain.model import Sector
 from coordinator_app.domain.reference import HOME_REGION
-from coordinator_app.services.admissions import AdmissionInput, AdmissionService
 from coordinator_app.services.contacts import ContactInput, ContactService
-from coordinator_app.services.context import COPENHAGEN, ServiceContext, fixed_clock
+from coordinator_app.services.context import COPENHAGEN, ServiceContext
 from coordinator_app.services.meetings import MeetingService, ScheduleInput
 from coordinator_app.services.scenario import ScenarioAssessment, ScenarioService
-from coordinator_app.services.setup import ensure_reference_data
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 KIM = ContactInput(
@@ -32,30 +31,12 @@ KIM = ContactInput(
 
 @pytest.fixture
 def ctx(database) -> ServiceContext:
-    context = ServiceContext(database=database, clock=fixed_clock(NOW), user="koordinator.test")
-    ensure_reference_data(context)
-    return context
+    return service_context(database, now=NOW, user="koordinator.test")
 
 
 @pytest.fixture
 def service(ctx: ServiceContext) -> ContactService:
     return ContactService(ctx)
-
-
-def admit(ctx: ServiceContext, cpr: str = "010190-9909") -> tuple[int, int]:
-    created = AdmissionService(ctx).create_admission(
-        AdmissionInput(
-            cpr=cpr,
-            given_name="Testa",
-            family_name="Fiktivsen",
-            bopaelskommune="101",
-            center="Psykiatrisk Center København",
-            ward="Afsnit 1",
-            admitted=date(2026, 11, 2),
-        )
-    )
-    assert created.patient_id is not None and created.admission_id is not None
-    return created.patient_id, created.admission_id
 
 
 def test_add_trims_and_lists_by_danish_name(service: ContactService) -> None:
@@ -188,8 +169,7 @@ def test_a_patient_with_no_meetings_gets_the_directory(ctx: ServiceContext, serv
 
 
 def test_clock_times_are_recorded(database) -> None:
-    ctx = ServiceContext(database=database, clock=fixed_clock(NOW + timedelta(days=1)))
-    ensure_reference_data(ctx)
+    ctx = service_context(database, now=NOW + timedelta(days=1))
     svc = ContactService(ctx)
     added = svc.add(ContactInput(name="Kim"))
     assert added.created_at == added.updated_at == NOW + timedelta(days=1)

@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import UTC, date, datetime, timedelta
+from typing import Unpack
+
+from helpers.ward import AdmissionChanges, admission_input
 
 from coordinator_app.domain.deadlines import compute_deadlines
 from coordinator_app.domain.errors import ProcessError
@@ -14,7 +17,7 @@ from coordinator_app.domain.model import Channel, DeadlineState, Event, EventKin
 from coordinator_app.domain.process import replay
 from coordinator_app.domain.rules import RuleSettings
 from coordinator_app.domain.workdays import WorkCalendar
-from coordinator_app.services.admissions import AdmissionInput, AdmissionService
+from coordinator_app.services.admissions import AdmissionService
 from coordinator_app.services.context import ServiceContext, fixed_clock
 from coordinator_app.services.deadline_cache import DeadlineCache, Derived, derive, stamp_of
 from coordinator_app.services.setup import load_demo_ward
@@ -35,18 +38,13 @@ def uncached(admission, events, cal: WorkCalendar, today: date, settings: RuleSe
     return Derived(state, deadlines)
 
 
-def admit(service: AdmissionService, **changes) -> int:
-    data = AdmissionInput(
-        cpr="010170-9999",
-        given_name="Testa",
-        family_name="Fiktivsen",
-        bopaelskommune="101",
-        center="Psykiatrisk Center København",
-        ward="Afsnit 1",
-        admitted=date(2026, 11, 2),
-        expected_faerdigbehandlet=date(2026, 12, 4),
-    )
-    created = service.create_admission(dataclasses.replace(data, **changes))
+#: Testa Fiktivsen as these tests admit her (CPR 010170-9999), expected færdigbehandlet Friday 4 December.
+ADMISSION = admission_input(cpr="010170-9999", expected_faerdigbehandlet=date(2026, 12, 4))
+
+
+def admit(service: AdmissionService, **changes: Unpack[AdmissionChanges]) -> int:
+    """Admit ``ADMISSION`` with ``changes`` through ``service`` (its own deadline cache); the admission's id."""
+    created = service.create_admission(dataclasses.replace(ADMISSION, **changes))
     assert created.admission_id is not None
     return created.admission_id
 
@@ -176,16 +174,7 @@ def test_an_edited_admission_recomputes(ctx: ServiceContext) -> None:
     details = service.details(admission_id)
     service.update_admission(
         admission_id,
-        AdmissionInput(
-            cpr="010170-9999",
-            given_name="Testa",
-            family_name="Fiktivsen",
-            bopaelskommune="101",
-            center="Psykiatrisk Center København",
-            ward="Afsnit 1",
-            admitted=date(2026, 11, 2),
-            expected_faerdigbehandlet=date(2026, 12, 11),
-        ),
+        dataclasses.replace(ADMISSION, expected_faerdigbehandlet=date(2026, 12, 11)),
         admission_version=details.admission.version,
     )
     (edited,) = service.list_rows()

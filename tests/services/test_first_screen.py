@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from db_fixtures import DEMO_MOMENT
+from helpers.ward import service_context
 from sqlalchemy import text
 from sqlalchemy.dialects import sqlite
 
@@ -15,7 +16,6 @@ from coordinator_app.services.context import ServiceContext, fixed_clock
 from coordinator_app.services.first_screen import plain_file, read_first_screen
 from coordinator_app.services.overview import OverviewService
 from coordinator_app.services.settings import build_calendar_and_rules
-from coordinator_app.services.setup import ensure_reference_data
 from coordinator_app.services.users import UserService
 from coordinator_app.storage import listing, repositories
 from coordinator_app.storage.database import open_database
@@ -86,8 +86,7 @@ def test_a_change_between_the_first_screen_and_the_refresh_is_seen(demo_db_path:
 def test_a_database_with_users_waits_for_the_login(demo_db_path: Path, tmp_path: Path) -> None:
     plain = tmp_path / "real.db"
     db = open_database(f"sqlite:///{plain}")
-    ctx = ServiceContext(database=db, clock=CLOCK)
-    ensure_reference_data(ctx)
+    ctx = service_context(db, now=MOMENT)
     assert read_first_screen(plain, clock=CLOCK, without_users_ok=True) is not None  # no users yet: --smoke opens
     assert read_first_screen(plain, clock=CLOCK, without_users_ok=False) is None  # a real database, no --smoke
     UserService(ctx).create_administrator("admin", "Første Administrator", "korrekt hest batteri 7")

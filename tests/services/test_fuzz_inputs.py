@@ -48,6 +48,8 @@ from fuzz_strategies import (
     synthetic_cprs,
     year_text,
 )
+from helpers.ward import Admitted, admission_input, service_context
+from helpers.ward import admit as admit_patient
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
@@ -87,12 +89,11 @@ from coordinator_app.services import settings as app_settings
 from coordinator_app.services.admissions import AdmissionInput, AdmissionService
 from coordinator_app.services.consent import ConsentInput, ConsentService
 from coordinator_app.services.contacts import ContactInput, ContactService
-from coordinator_app.services.context import Clock, ServiceContext
+from coordinator_app.services.context import ServiceContext
 from coordinator_app.services.documents import FormDetails
 from coordinator_app.services.meetings import MeetingService, ScheduleInput
 from coordinator_app.services.notifications import NotificationInput, NotificationService
 from coordinator_app.services.plans import PlanService
-from coordinator_app.services.setup import ensure_reference_data
 from coordinator_app.services.ward import load_profile
 from coordinator_app.storage.database import Database
 from coordinator_app.storage.orm import AppMetaRow, Base, KommuneRow
@@ -267,25 +268,12 @@ def _summary(request: pytest.FixtureRequest) -> Iterator[None]:
 
 @pytest.fixture
 def ctx(database: Database) -> ServiceContext:
-    context = ServiceContext(database=database, clock=Clock(now_utc=lambda: NOW), user="koordinator.test")
-    ensure_reference_data(context)
-    return context
+    return service_context(database, now=NOW, user="koordinator.test")
 
 
-def admit(ctx: ServiceContext, number: str = "0101909909") -> tuple[int, int]:
-    changes = AdmissionService(ctx).create_admission(
-        AdmissionInput(
-            cpr=number,
-            given_name="Testa",
-            family_name="Fiktivsen",
-            bopaelskommune="101",
-            center=CENTER,
-            ward=WARD,
-            admitted=date(2026, 11, 2),
-        )
-    )
-    assert changes.admission_id is not None and changes.patient_id is not None
-    return changes.patient_id, changes.admission_id
+def admit(ctx: ServiceContext) -> Admitted:
+    """Testa Fiktivsen on ``WARD`` (her CPR number typed without the dash)."""
+    return admit_patient(ctx, cpr="0101909909", center=CENTER, ward=WARD)
 
 
 def collapse(text: str) -> str:
@@ -443,16 +431,7 @@ def _check_stored_admission(ctx: ServiceContext, admission_id: int, data: Admiss
 #: backends) was a crash instead of a Danish message. Run as explicit examples of ``test_create_admission`` too.
 UNSTORABLE_KOMMUNE_CODES = {"NUL": "1\x0001", "surrogate": "1\ud80001"}
 ADMISSION_FOUND = tuple(
-    AdmissionInput(
-        cpr="0101909909",
-        given_name="Testa",
-        family_name="Fiktivsen",
-        bopaelskommune="101",
-        center=CENTER,
-        ward=WARD,
-        admitted=date(2026, 11, 2),
-        opholdskommune=code,
-    )
+    admission_input(cpr="0101909909", center=CENTER, ward=WARD, opholdskommune=code)
     for code in UNSTORABLE_KOMMUNE_CODES.values()
 )
 

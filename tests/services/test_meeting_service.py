@@ -8,6 +8,7 @@ import io
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from helpers.ward import Admitted, admit
 from sqlalchemy import func, select
 
 from coordinator_app.domain.deadlines import compute_deadlines
@@ -27,7 +28,7 @@ from coordinator_app.domain.meetings import (
     is_late,
 )
 from coordinator_app.domain.model import ConsentMethod, ConsentRecipient, DeadlineState, EventKind, Sector
-from coordinator_app.services.admissions import AdmissionInput, AdmissionService
+from coordinator_app.services.admissions import AdmissionService
 from coordinator_app.services.consent import ConsentInput, ConsentService
 from coordinator_app.services.context import COPENHAGEN, ServiceContext
 from coordinator_app.services.meetings import MeetingService, ScheduleInput
@@ -44,27 +45,9 @@ def service(ctx: ServiceContext) -> MeetingService:
     return MeetingService(ctx)
 
 
-@dataclasses.dataclass
-class Admitted:
-    patient_id: int
-    admission_id: int
-
-
 @pytest.fixture
 def admitted(ctx: ServiceContext) -> Admitted:
-    created = AdmissionService(ctx).create_admission(
-        AdmissionInput(
-            cpr="010190-9909",
-            given_name=NAME[0],
-            family_name=NAME[1],
-            bopaelskommune="101",
-            center="Psykiatrisk Center København",
-            ward="Afsnit 1",
-            admitted=date(2026, 11, 2),
-        )
-    )
-    assert created.patient_id is not None and created.admission_id is not None
-    return Admitted(created.patient_id, created.admission_id)
+    return admit(ctx, cpr="010190-9909", given_name=NAME[0], family_name=NAME[1])
 
 
 def at(day: date, hour: int = 10) -> datetime:

@@ -5,18 +5,20 @@ from __future__ import annotations
 import hashlib
 import io
 from datetime import UTC, date, datetime
+from typing import Unpack
 
 import pytest
+from helpers.ward import AdmissionChanges, record_consent, service_context
+from helpers.ward import admit as admit_patient
 from pypdf import PdfReader
 
 from coordinator_app.domain.errors import ProcessError, ValidationError
-from coordinator_app.domain.model import AdmissionFlags, Channel, ConsentMethod, ConsentRecipient, EventKind
-from coordinator_app.services.admissions import AdmissionInput, AdmissionService
-from coordinator_app.services.consent import ConsentInput, ConsentService
-from coordinator_app.services.context import ServiceContext, fixed_clock
+from coordinator_app.domain.model import AdmissionFlags, Channel, EventKind
+from coordinator_app.services.admissions import AdmissionService
+from coordinator_app.services.consent import ConsentService
+from coordinator_app.services.context import ServiceContext
 from coordinator_app.services.documents import DocumentService, FormDetails
 from coordinator_app.services.notifications import NotificationInput, NotificationService
-from coordinator_app.services.setup import ensure_reference_data
 from coordinator_app.storage.repositories import DocumentRepository, EventRepository
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -24,38 +26,17 @@ NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
 @pytest.fixture
 def ctx(database) -> ServiceContext:
-    context = ServiceContext(database=database, clock=fixed_clock(NOW), user="koordinator.test")
-    ensure_reference_data(context)
-    return context
+    return service_context(database, now=NOW, user="koordinator.test")
 
 
-def admit(ctx: ServiceContext, *, consent: bool = True, **changes: object) -> int:
-    data: dict[str, object] = dict(
-        cpr="010190-9909",
-        given_name="Testa",
-        family_name="Fiktivsen",
-        bopaelskommune="101",
-        center="Psykiatrisk Center København",
-        ward="Afsnit 1",
-        admitted=date(2026, 11, 2),
-        expected_faerdigbehandlet=date(2026, 12, 7),
-    )
-    data.update(changes)
-    created = AdmissionService(ctx).create_admission(AdmissionInput(**data))  # type: ignore[arg-type]
-    assert created.patient_id is not None and created.admission_id is not None
+def admit(ctx: ServiceContext, *, consent: bool = True, **changes: Unpack[AdmissionChanges]) -> int:
+    """Testa Fiktivsen, expected færdigbehandlet 7 December, with ``changes``; with ``consent``, her spoken consent
+    of 3 November to tell Københavns Kommune. The admission's id."""
+    changes.setdefault("expected_faerdigbehandlet", date(2026, 12, 7))
+    admitted = admit_patient(ctx, **changes)
     if consent:
-        ConsentService(ctx).record(
-            created.patient_id,
-            created.admission_id,
-            ConsentInput(
-                ConsentRecipient.KOMMUNE,
-                "Københavns Kommune",
-                "Indlæggelse og udskrivning",
-                ConsentMethod.MUNDTLIGT,
-                date(2026, 11, 3),
-            ),
-        )
-    return created.admission_id
+        record_consent(ctx, admitted, given_on=date(2026, 11, 3))
+    return admitted.admission_id
 
 
 def send(ctx, admission_id, kind, **kw):

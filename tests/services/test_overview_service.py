@@ -5,11 +5,12 @@ bed days and days i bero like ``bed_days`` and prices them at the configured rat
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
 import pytest
+from helpers.ward import Admitted, events_from_stories, held_meeting, service_context
 
 from coordinator_app.domain.bed_days import bed_day_cost, bed_days
 from coordinator_app.domain.cpr import synthetic_cpr
@@ -18,18 +19,14 @@ from coordinator_app.domain.meetings import (
     AgreementStatus,
     FollowUp,
     MeetingContent,
-    Occasion,
     Participant,
 )
 from coordinator_app.domain.model import Admission, AdmissionFlags, DeadlineState, Event, EventKind, Patient, Sector
 from coordinator_app.domain.process import Status
 from coordinator_app.domain.rules import Milestone
-from coordinator_app.domain.workdays import COPENHAGEN
-from coordinator_app.services.context import ServiceContext, fixed_clock
-from coordinator_app.services.meetings import MeetingService, ScheduleInput
+from coordinator_app.services.context import ServiceContext
 from coordinator_app.services.overview import Bucket, OverviewService, bucket_of
 from coordinator_app.services.settings import load_rates, save_rates
-from coordinator_app.services.setup import ensure_reference_data
 from coordinator_app.storage.repositories import bulk_load
 
 K, M, D = EventKind, Milestone, date
@@ -98,35 +95,12 @@ _STORIES: dict[int, list[tuple[EventKind, date, dict[str, Any]]]] = {
 }
 
 
-def _events() -> list[Event]:
-    out: list[Event] = []
-    for admission_id, story in _STORIES.items():
-        for kind, day, data in story:
-            moment = datetime.combine(day, time(10, len(out) % 50), tzinfo=COPENHAGEN).astimezone(UTC)
-            out.append(Event(len(out) + 1, admission_id, kind, moment, "koordinator.test", data=data))
-    return out
-
-
-EVENTS = _events()
+EVENTS = events_from_stories(_STORIES)
 NAMES = {1: "Anna Fiktiv", 2: "Bo Fiktiv", 3: "Cille Fiktiv", 4: "Dorte Fiktiv", 5: "Erik Fiktiv"}
 
 
 def _close_meeting_with_agreements(ctx: ServiceContext) -> None:
     """Cille's netværksmøde (invited 16-11, held): three agreements — open tomorrow, done, open in three weeks."""
-    meetings = MeetingService(ctx)
-    meeting = meetings.schedule(
-        ScheduleInput(
-            patient_id=3,
-            admission_id=3,
-            occasion=Occasion.UNDER_INDLAEGGELSE,
-            invited_on=D(2026, 11, 20),
-            planned_at=datetime(2026, 11, 23, 8, tzinfo=UTC),
-        )
-    )
-    assert meeting.id is not None
-    meeting_id = meeting.id
-    meeting = meetings.start(meeting_id)
-    assert meeting.version is not None
     content = MeetingContent(
         participants=(Participant("k", "Kis Kommunesen", "Københavns Kommune", Sector.KOMMUNE),),
         agreements=(
@@ -137,15 +111,13 @@ def _close_meeting_with_agreements(ctx: ServiceContext) -> None:
         ),
         follow_up=FollowUp(needed=False),
     )
-    meeting = meetings.save_content(meeting_id, content, expected_version=meeting.version)
-    assert meeting.version is not None
-    meetings.close(meeting_id, expected_version=meeting.version)
+    cille = Admitted(patient_id=3, admission_id=3)
+    held_meeting(ctx, cille, content, invited_on=D(2026, 11, 20), planned_at=datetime(2026, 11, 23, 8, tzinfo=UTC))
 
 
 @pytest.fixture
 def ctx(database) -> ServiceContext:
-    context = ServiceContext(database=database, clock=fixed_clock(NOW), user="koordinator.test")
-    ensure_reference_data(context)
+    context = service_context(database, now=NOW, user="koordinator.test")
     patients: list[Patient] = []
     for i, name in NAMES.items():
         given, family = name.split()

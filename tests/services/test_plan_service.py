@@ -10,26 +10,26 @@ import io
 from datetime import UTC, date, datetime
 
 import pytest
+from helpers.plans import completed
+from helpers.ward import Admitted, admission_input, held_meeting
+from helpers.ward import admit as admit_patient
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from coordinator_app.domain.deadlines import compute_deadlines
 from coordinator_app.domain.discharge_plans import (
-    Offer,
     PartyRole,
-    PlanContent,
     PlanKind,
     PlanState,
     PlanStatus,
 )
 from coordinator_app.domain.errors import ConflictError, KoordinatorError, ValidationError
-from coordinator_app.domain.meetings import AgreementItem, MeetingContent, Occasion, Participant
+from coordinator_app.domain.meetings import AgreementItem, MeetingContent, Participant
 from coordinator_app.domain.model import DeadlineState, PlanFacts, Sector
 from coordinator_app.domain.rules import Milestone
-from coordinator_app.services.admissions import AdmissionInput, AdmissionService
+from coordinator_app.services.admissions import AdmissionService
 from coordinator_app.services.context import ServiceContext
 from coordinator_app.services.documents import DocumentService
-from coordinator_app.services.meetings import MeetingService, ScheduleInput
 from coordinator_app.services.plans import PlanService
 from coordinator_app.storage.orm import DocumentRow, EventRow
 from coordinator_app.storage.repositories import AdmissionRepository, EventRepository
@@ -45,20 +45,8 @@ def plans(ctx: ServiceContext) -> PlanService:
 
 
 def admit(ctx: ServiceContext, admitted: date = date(2026, 11, 2), discharged: date | None = None) -> int:
-    changes = AdmissionService(ctx).create_admission(
-        AdmissionInput(
-            cpr="010190-9909",
-            given_name="Testa",
-            family_name="Fiktivsen",
-            bopaelskommune="101",
-            center="Psykiatrisk Center København",
-            ward="Afsnit 7",
-            admitted=admitted,
-            discharged=discharged,
-        )
-    )
-    assert changes.admission_id is not None
-    return changes.admission_id
+    """Testa Fiktivsen on Afsnit 7; the admission's id."""
+    return admit_patient(ctx, ward="Afsnit 7", admitted=admitted, discharged=discharged).admission_id
 
 
 @pytest.fixture
@@ -70,30 +58,6 @@ def require(plans: PlanService, admission_id: int, facts: PlanFacts, planned: da
     version = plans.panel(admission_id).admission.version
     assert version is not None
     plans.set_facts(admission_id, facts, planned, expected_version=version)
-
-
-def completed(content: PlanContent, kind: PlanKind = AFTALE) -> PlanContent:
-    """Fill in what the prefilled kladde leaves to the coordinator."""
-    parties = []
-    for p in content.parties:
-        if p.role is PartyRole.PSYKIATRI:
-            p = dataclasses.replace(p, name="Rie Regionsen, overlæge")
-        elif p.role is PartyRole.KOMMUNE and not p.name:
-            p = dataclasses.replace(p, name="Kis Kommunesen, sagsbehandler")
-        elif p.role is PartyRole.EGEN_LAEGE:
-            p = dataclasses.replace(p, name="Lis Lægesen", organisation="Lægehuset Eksempelvej")
-        parties.append(p)
-    return dataclasses.replace(
-        content,
-        parties=tuple(parties),
-        treatment_offers=content.treatment_offers or (Offer("Ambulant opfølgning", "Distriktspsykiatrien"),),
-        social_offers=content.social_offers or (Offer("Bostøtte 3 timer om ugen", "Socialpsykiatrien"),),
-        reaction_who="Kontaktpersonen i Socialpsykiatrien",
-        reaction_how="Ringer til patienten og kontakter distriktspsykiatrien samme dag.",
-        end=date(2027, 5, 31),
-        patient_agrees=kind is AFTALE,
-        patient_agreed_on=TODAY if kind is AFTALE else None,
-    )
 
 
 def plan_deadlines(ctx: ServiceContext, admission_id: int, today: date = TODAY):
@@ -146,15 +110,7 @@ def test_editing_the_admission_keeps_the_facts(ctx, plans: PlanService, admissio
     require(plans, admission_id, PlanFacts(afsnit_v_support=True))
     AdmissionService(ctx).update_admission(
         admission_id,
-        AdmissionInput(
-            cpr="010190-9909",
-            given_name="Testa",
-            family_name="Fiktivsen-Ny",
-            bopaelskommune="101",
-            center="Psykiatrisk Center København",
-            ward="Afsnit 7",
-            admitted=date(2026, 11, 2),
-        ),
+        admission_input(family_name="Fiktivsen-Ny", ward="Afsnit 7"),
     )
     admission = plans.panel(admission_id).admission
     assert (admission.plan_facts.afsnit_v_support, admission.planned_discharge) == (True, date(2026, 12, 4))
@@ -214,21 +170,8 @@ BORGER = Participant("p3", "Testa Fiktivsen", "", Sector.BORGER)
 
 
 def closed_meeting(ctx: ServiceContext, admission_id: int) -> int:
-    service = MeetingService(ctx)
     with ctx.database.session() as session:
         patient_id = AdmissionRepository(session).get(admission_id).patient_id
-    meeting = service.schedule(
-        ScheduleInput(
-            patient_id=patient_id,
-            admission_id=admission_id,
-            occasion=Occasion.UNDER_INDLAEGGELSE,
-            invited_on=TODAY,
-            planned_at=datetime(2026, 11, 25, 12, 0, tzinfo=UTC),
-            place="Afsnit 7, mødelokalet",
-        )
-    )
-    assert meeting.id is not None
-    started = service.start(meeting.id)
     content = MeetingContent(
         texts={"formaal": "Støtte efter udskrivning"},
         participants=(KIM, RIKKE, BORGER),
@@ -240,10 +183,15 @@ def closed_meeting(ctx: ServiceContext, admission_id: int) -> int:
             AgreementItem("a2", "Ambulant opfølgning hver 14. dag", "p2", date(2026, 12, 7)),
         ),
     )
-    assert started.version is not None
-    saved = service.save_content(meeting.id, content, expected_version=started.version)
-    assert saved.version is not None
-    service.close(meeting.id, expected_version=saved.version)
+    meeting = held_meeting(
+        ctx,
+        Admitted(patient_id, admission_id),
+        content,
+        invited_on=TODAY,
+        planned_at=datetime(2026, 11, 25, 12, 0, tzinfo=UTC),
+        place="Afsnit 7, mødelokalet",
+    )
+    assert meeting.id is not None
     return meeting.id
 
 
@@ -274,18 +222,15 @@ def test_a_kladde_from_a_netvaerksmoede(ctx, plans: PlanService, admission_id: i
 
 
 def test_a_meeting_of_another_patient_is_refused(ctx, plans: PlanService, admission_id: int) -> None:
-    other = AdmissionService(ctx).create_admission(
-        AdmissionInput(
-            cpr="020290-9908",
-            given_name="Anden",
-            family_name="Testesen",
-            bopaelskommune="147",
-            center="Psykiatrisk Center København",
-            ward="Afsnit 7",
-            admitted=date(2026, 11, 10),
-        )
+    other = admit_patient(
+        ctx,
+        cpr="020290-9908",
+        given_name="Anden",
+        family_name="Testesen",
+        bopaelskommune="147",
+        ward="Afsnit 7",
+        admitted=date(2026, 11, 10),
     )
-    assert other.admission_id is not None
     meeting_id = closed_meeting(ctx, other.admission_id)
     with pytest.raises(ValidationError):
         plans.create(admission_id, AFTALE, from_meeting_id=meeting_id)
@@ -412,16 +357,7 @@ def test_readmission_ends_the_plan_and_the_next_admission_asks_again(ctx, plans,
     clock.moment = datetime(2026, 11, 27, 14, 0, tzinfo=UTC)
     service.update_admission(
         first,
-        AdmissionInput(
-            cpr="010190-9909",
-            given_name="Testa",
-            family_name="Fiktivsen",
-            bopaelskommune="101",
-            center="Psykiatrisk Center København",
-            ward="Afsnit 7",
-            admitted=date(2026, 11, 2),
-            discharged=date(2026, 11, 27),
-        ),
+        admission_input(ward="Afsnit 7", discharged=date(2026, 11, 27)),
     )
     clock.moment = datetime(2027, 1, 12, 9, 0, tzinfo=UTC)
     second = admit(ctx, date(2027, 1, 10))

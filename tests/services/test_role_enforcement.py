@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers.ward import admission_input, admit, record_consent, send_varsling, service_context
 from sqlalchemy import select
 
 from coordinator_app.domain.access import ROLE_LABELS, ROLE_PERMISSIONS, Permission, Principal, Role
@@ -25,7 +26,7 @@ from coordinator_app.services.admissions import AdmissionInput, AdmissionService
 from coordinator_app.services.audit import AuditService
 from coordinator_app.services.consent import ConsentInput, ConsentService
 from coordinator_app.services.contacts import ContactInput, ContactService
-from coordinator_app.services.context import COPENHAGEN, ServiceContext, fixed_clock
+from coordinator_app.services.context import COPENHAGEN, ServiceContext
 from coordinator_app.services.documents import DocumentService
 from coordinator_app.services.exports import ExportService
 from coordinator_app.services.meetings import MeetingService, ScheduleInput
@@ -39,7 +40,6 @@ from coordinator_app.services.settings import (
     save_rates,
     update_ward_profile,
 )
-from coordinator_app.services.setup import ensure_reference_data
 from coordinator_app.services.statistics import StatisticsService
 from coordinator_app.services.users import UserService
 from coordinator_app.storage.orm import Base
@@ -79,32 +79,15 @@ def as_role(ctx: ServiceContext, role: Role) -> ServiceContext:
 
 @pytest.fixture
 def ctx(database) -> ServiceContext:
-    context = ServiceContext(database=database, clock=fixed_clock(NOW), user="opsætning")
-    ensure_reference_data(context)
-    return context
+    return service_context(database, now=NOW, user="opsætning")
 
 
 @pytest.fixture
 def ward(ctx: ServiceContext, tmp_path: Path) -> Ward:
-    created = AdmissionService(ctx).create_admission(
-        AdmissionInput(
-            cpr="010190-9909",
-            given_name="Testa",
-            family_name="Fiktivsen",
-            bopaelskommune="101",
-            center="Psykiatrisk Center København",
-            ward="Afsnit 1",
-            admitted=date(2026, 11, 2),
-            expected_faerdigbehandlet=date(2026, 12, 7),
-        )
-    )
-    pid, aid = created.patient_id, created.admission_id
-    assert pid is not None and aid is not None
-    consents = ConsentService(ctx)
-    consents.record(
-        pid, aid, ConsentInput(ConsentRecipient.KOMMUNE, "Københavns Kommune", "Udskrivning", ConsentMethod.MUNDTLIGT)
-    )
-    sent = NotificationService(ctx).send(aid, NotificationInput(kind=EventKind.VARSLING))
+    admitted = admit(ctx, expected_faerdigbehandlet=date(2026, 12, 7))
+    pid, aid = admitted
+    record_consent(ctx, admitted, scope="Udskrivning")
+    sent = send_varsling(ctx, admitted)
     assert sent.document_id is not None
     meetings = MeetingService(ctx)
 
@@ -131,7 +114,7 @@ def ward(ctx: ServiceContext, tmp_path: Path) -> Ward:
         aid,
         sent.event_id,
         sent.document_id,
-        consents.for_patient(pid)[0].id or 0,
+        ConsentService(ctx).for_patient(pid)[0].id or 0,
         planned_id,
         running_id,
         running.version or 0,
@@ -150,14 +133,8 @@ Operation = Callable[[ServiceContext, Ward], object]
 
 #: Every write the services offer (admissions.py's come with the lead's require lines), with what it needs.
 def _new_admission() -> AdmissionInput:
-    return AdmissionInput(
-        cpr="020290-9908",
-        given_name="Anden",
-        family_name="Testesen",
-        bopaelskommune="101",
-        center="Psykiatrisk Center København",
-        ward="Afsnit 7",
-        admitted=date(2026, 11, 10),
+    return admission_input(
+        cpr="020290-9908", given_name="Anden", family_name="Testesen", ward="Afsnit 7", admitted=date(2026, 11, 10)
     )
 
 

@@ -10,16 +10,16 @@ later is Saturday 28 November.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
+from helpers.ward import events_from_stories, service_context
 
 from coordinator_app.domain.cpr import synthetic_cpr
-from coordinator_app.domain.model import Admission, Event, EventKind, Patient
+from coordinator_app.domain.model import Admission, EventKind, Patient
 from coordinator_app.domain.rules import DEFAULT_SETTINGS, Unit
 from coordinator_app.domain.statistics import FigureKey
-from coordinator_app.domain.workdays import COPENHAGEN
 from coordinator_app.services.context import ServiceContext, fixed_clock
 from coordinator_app.services.deadline_cache import DeadlineCache
 from coordinator_app.services.overview import OverviewService
@@ -28,7 +28,6 @@ from coordinator_app.services.settings import (
     build_calendar_and_rules,
     save_calendar_settings,
 )
-from coordinator_app.services.setup import ensure_reference_data
 from coordinator_app.services.statistics import StatisticsService
 from coordinator_app.storage.repositories import bulk_load
 
@@ -64,22 +63,12 @@ STORIES: dict[int, list[tuple[EventKind, date, dict[str, Any]]]] = {
 }
 
 
-def _events() -> list[Event]:
-    out: list[Event] = []
-    for admission_id, story in STORIES.items():
-        for kind, day, data in story:
-            moment = datetime.combine(day, time(10, len(out)), tzinfo=COPENHAGEN).astimezone(UTC)
-            out.append(Event(len(out) + 1, admission_id, kind, moment, "koordinator.test", data=data))
-    return out
-
-
 @pytest.fixture
 def ctx(database) -> ServiceContext:
-    context = ServiceContext(database=database, clock=fixed_clock(NOW), user="koordinator.test")
-    ensure_reference_data(context)
+    context = service_context(database, now=NOW, user="koordinator.test")
     patients = [Patient(i, synthetic_cpr(D(1980, 1, i), 0, female=True), "Test", f"Fiktiv{i}") for i in (1, 2)]
     with database.session() as s:
-        bulk_load(s, patients=patients, admissions=[_admission(1), _admission(2)], events=_events())
+        bulk_load(s, patients=patients, admissions=[_admission(1), _admission(2)], events=events_from_stories(STORIES))
     return context
 
 

@@ -3,19 +3,19 @@ the kommune filter, readmissions found after the period, the kommuner in use, an
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
 import pytest
+from helpers.ward import events_from_stories, service_context
 
 from coordinator_app.domain.bed_days import RateBand
 from coordinator_app.domain.cpr import synthetic_cpr
 from coordinator_app.domain.errors import ValidationError
 from coordinator_app.domain.model import Admission, AdmissionFlags, Event, EventKind, Patient
 from coordinator_app.domain.statistics import FigureKey, Statistics, compute_statistics
-from coordinator_app.domain.workdays import COPENHAGEN
-from coordinator_app.services.context import ServiceContext, fixed_clock
+from coordinator_app.services.context import ServiceContext
 from coordinator_app.services.settings import (
     DEFAULT_RATES,
     META_KEY,
@@ -23,7 +23,6 @@ from coordinator_app.services.settings import (
     load_rates,
     save_rates,
 )
-from coordinator_app.services.setup import ensure_reference_data
 from coordinator_app.services.statistics import StatisticsService
 from coordinator_app.storage.repositories import KommuneRepository, bulk_load
 
@@ -85,22 +84,12 @@ _STORIES: dict[int, list[tuple[EventKind, date, dict[str, Any]]]] = {
 }
 
 
-def _events() -> list[Event]:
-    out: list[Event] = []
-    for admission_id, story in _STORIES.items():
-        for kind, day, data in story:
-            moment = datetime.combine(day, time(10, len(out) % 50), tzinfo=COPENHAGEN).astimezone(UTC)
-            out.append(Event(len(out) + 1, admission_id, kind, moment, "koordinator.test", data=data))
-    return out
-
-
-EVENTS = _events()
+EVENTS = events_from_stories(_STORIES)
 
 
 @pytest.fixture
 def ctx(database) -> ServiceContext:
-    context = ServiceContext(database=database, clock=fixed_clock(NOW), user="koordinator.test")
-    ensure_reference_data(context)
+    context = service_context(database, now=NOW, user="koordinator.test")
     patients = [
         Patient(p, synthetic_cpr(D(1980, 1, p), 0, female=p % 2 == 0), "Testa", f"Fiktivsen {p}") for p in range(1, 8)
     ]

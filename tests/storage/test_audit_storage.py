@@ -10,12 +10,11 @@ import time
 from datetime import timedelta
 
 import pytest
-from alembic import command
+from helpers.databases import migrate_to, revision_and_tables
 from sqlalchemy import delete, inspect, text, update
 from storage_data import MOMENT
 
 from coordinator_app.domain.audit import GENESIS, AuditAction, chain_hash, verify_chain
-from coordinator_app.storage import migrate
 from coordinator_app.storage.audit_repository import AuditRepository
 from coordinator_app.storage.database import Database, open_database
 from coordinator_app.storage.orm import AuditRow
@@ -197,17 +196,7 @@ def test_the_log_has_no_foreign_keys_and_an_index_on_patient(database: Database)
 
 
 def test_a_0006_database_is_upgraded_to_0007_and_back(empty_db_url: str) -> None:
-    def migrate_to(revision: str, *, down: bool = False) -> None:
-        db = open_database(empty_db_url, migrate=False)
-        try:
-            with db.engine.begin() as conn:
-                config = migrate.alembic_config()
-                config.attributes["connection"] = conn
-                (command.downgrade if down else command.upgrade)(config, revision)
-        finally:
-            db.dispose()
-
-    migrate_to("0006")
+    migrate_to(empty_db_url, "0006")
     db = open_database(empty_db_url)  # the new Koordinator opens the 0006 database
     try:
         filled(db, 3)
@@ -215,11 +204,7 @@ def test_a_0006_database_is_upgraded_to_0007_and_back(empty_db_url: str) -> None
             assert AuditRepository(session).verify().count == 3
     finally:
         db.dispose()
-    migrate_to("0006", down=True)
-    db = open_database(empty_db_url, migrate=False)
-    try:
-        with db.engine.connect() as conn:
-            assert migrate.current_revision(conn) == "0006"
-            assert "audit_log" not in inspect(conn).get_table_names()
-    finally:
-        db.dispose()
+    migrate_to(empty_db_url, "0006", down=True)
+    revision, tables = revision_and_tables(empty_db_url)
+    assert revision == "0006"
+    assert "audit_log" not in tables

@@ -6,6 +6,7 @@ import dataclasses
 from datetime import timedelta
 
 import pytest
+from helpers.databases import migrate_to, revision_and_tables
 from storage_data import MOMENT
 
 from coordinator_app.domain.errors import ConflictError, NotFoundError
@@ -113,20 +114,9 @@ def test_clear_all_keeps_the_directory_and_ids_continue(seeded: Database) -> Non
 
 
 def test_a_0003_database_is_upgraded_to_0004_and_back(empty_db_url: str) -> None:
-    from alembic import command
     from sqlalchemy import inspect
 
-    def to(revision: str, *, down: bool = False) -> None:
-        db = open_database(empty_db_url, migrate=False)
-        try:
-            with db.engine.begin() as conn:
-                config = migrate.alembic_config()
-                config.attributes["connection"] = conn
-                (command.downgrade if down else command.upgrade)(config, revision)
-        finally:
-            db.dispose()
-
-    to("0003")
+    migrate_to(empty_db_url, "0003")
     db = open_database(empty_db_url)  # the new Koordinator opens it
     try:
         with db.engine.connect() as conn:
@@ -138,10 +128,5 @@ def test_a_0003_database_is_upgraded_to_0004_and_back(empty_db_url: str) -> None
             assert ContactRepository(session).all() == [added]
     finally:
         db.dispose()
-    to("0003", down=True)
-    db = open_database(empty_db_url, migrate=False)
-    try:
-        with db.engine.connect() as conn:
-            assert "contacts" not in inspect(conn).get_table_names()
-    finally:
-        db.dispose()
+    migrate_to(empty_db_url, "0003", down=True)
+    assert "contacts" not in revision_and_tables(empty_db_url)[1]

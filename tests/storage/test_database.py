@@ -13,6 +13,7 @@ from pathlib import Path
 import psycopg
 import pytest
 from db_fixtures import TEST_BUSY_TIMEOUT, PgCluster
+from helpers.databases import sqlite_pragmas
 from sqlalchemy import create_engine, exc, text
 from storage_data import KOMMUNER, admission, patient
 
@@ -25,15 +26,7 @@ NOBODY = 65534
 
 # -- opening ------------------------------------------------------------------------------------------
 def test_sqlite_connections_use_wal_full_sync_foreign_keys_and_busy_timeout(sqlite_url: str) -> None:
-    db = open_database(sqlite_url, busy_timeout=1.5)
-    try:
-        with db.engine.connect() as conn:
-            pragmas = {
-                name: conn.exec_driver_sql(f"PRAGMA {name}").scalar()
-                for name in ("journal_mode", "synchronous", "foreign_keys", "busy_timeout")
-            }
-    finally:
-        db.dispose()
+    pragmas = sqlite_pragmas(sqlite_url, busy_timeout=1.5)
     assert pragmas == {"journal_mode": "wal", "synchronous": 2, "foreign_keys": 1, "busy_timeout": 1500}
 
 

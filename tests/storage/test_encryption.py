@@ -12,6 +12,7 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from db_fixtures import TEST_PASSPHRASE
+from helpers.databases import sqlite_pragmas
 from sqlalchemy import inspect, text
 from storage_data import KOMMUNER, patient
 
@@ -81,15 +82,7 @@ def test_the_passphrase_is_never_in_a_url_or_repr(encrypted_path: Path, caplog: 
 
 
 def test_encrypted_connections_keep_wal_full_sync_foreign_keys_and_busy_timeout(encrypted_path: Path) -> None:
-    db = open_database(encrypted_path, passphrase=TEST_PASSPHRASE, busy_timeout=1.5)
-    try:
-        with db.engine.connect() as conn:
-            pragmas = {
-                name: conn.exec_driver_sql(f"PRAGMA {name}").scalar()
-                for name in ("journal_mode", "synchronous", "foreign_keys", "busy_timeout")
-            }
-    finally:
-        db.dispose()
+    pragmas = sqlite_pragmas(encrypted_path, passphrase=TEST_PASSPHRASE, busy_timeout=1.5)
     assert pragmas == {"journal_mode": "wal", "synchronous": 2, "foreign_keys": 1, "busy_timeout": 1500}
 
 

@@ -7,6 +7,7 @@ import dataclasses
 from datetime import UTC, date, datetime
 
 import pytest
+from helpers.databases import migrate_to, revision_and_tables
 from sqlalchemy import event, update
 from sqlalchemy.exc import IntegrityError
 from storage_data import MOMENT
@@ -239,31 +240,10 @@ def test_clear_all_removes_meetings_and_follow_ups_but_keeps_templates(admitted:
 
 # -- the upgrade ----------------------------------------------------------------------------------------------
 def test_a_0002_database_is_upgraded_to_0003_and_back(empty_db_url: str) -> None:
-    from alembic import command
-    from sqlalchemy import inspect
-
-    def to(revision: str, *, down: bool = False) -> None:
-        db = open_database(empty_db_url, migrate=False)
-        try:
-            with db.engine.begin() as conn:
-                config = migrate.alembic_config()
-                config.attributes["connection"] = conn
-                (command.downgrade if down else command.upgrade)(config, revision)
-        finally:
-            db.dispose()
-
-    to("0002")
-    db = open_database(empty_db_url)  # the new Koordinator opens it
-    try:
-        with db.engine.connect() as conn:
-            assert migrate.current_revision(conn) == migrate.head_revision()
-            assert {"meetings", "meeting_templates"} <= set(inspect(conn).get_table_names())
-    finally:
-        db.dispose()
-    to("0002", down=True)
-    db = open_database(empty_db_url, migrate=False)
-    try:
-        with db.engine.connect() as conn:
-            assert "meetings" not in inspect(conn).get_table_names()
-    finally:
-        db.dispose()
+    migrate_to(empty_db_url, "0002")
+    open_database(empty_db_url).dispose()  # the new Koordinator opens it
+    revision, tables = revision_and_tables(empty_db_url)
+    assert revision == migrate.head_revision()
+    assert {"meetings", "meeting_templates"} <= tables
+    migrate_to(empty_db_url, "0002", down=True)
+    assert "meetings" not in revision_and_tables(empty_db_url)[1]

@@ -9,9 +9,9 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from helpers.databases import migrate_to, revision_and_tables
 from sqlalchemy import inspect, text
 from sqlalchemy.exc import IntegrityError
 from storage_data import MOMENT, patient
@@ -113,18 +113,9 @@ def _migrations_with(tmp_path: Path, source: str) -> Path:
     return folder
 
 
-def _revision_and_tables(url: str) -> tuple[str | None, set[str]]:
-    db = open_database(url, migrate=False)
-    try:
-        with db.engine.connect() as conn:
-            return migrate.current_revision(conn), set(inspect(conn).get_table_names())
-    finally:
-        db.dispose()
-
-
 def test_an_empty_database_is_migrated_to_head(empty_db_url: str) -> None:
     open_database(empty_db_url).dispose()
-    revision, tables = _revision_and_tables(empty_db_url)
+    revision, tables = revision_and_tables(empty_db_url)
     assert revision == migrate.head_revision()
     assert tables == TABLES | {"alembic_version"}
 
@@ -138,7 +129,7 @@ def test_opening_a_database_at_head_runs_no_migration(db_url: str, monkeypatch: 
     monkeypatch.setattr(alembic.command, "upgrade", fail)
     db = open_database(db_url)
     db.dispose()
-    assert _revision_and_tables(db_url)[0] == migrate.head_revision()
+    assert revision_and_tables(db_url)[0] == migrate.head_revision()
 
 
 def test_orm_metadata_matches_the_migrated_schema(db_url: str) -> None:
@@ -177,7 +168,7 @@ def test_a_failing_migration_leaves_the_database_as_it_was(
     monkeypatch.setattr(migrate, "MIGRATIONS", _migrations_with(tmp_path, FAILING_REVISION))
     with pytest.raises(StorageError):
         open_database(db_url)
-    revision, tables = _revision_and_tables(db_url)
+    revision, tables = revision_and_tables(db_url)
     assert revision == before
     assert "half_done" not in tables
 
@@ -193,26 +184,15 @@ def test_a_database_from_a_newer_koordinator_is_refused(db_url: str) -> None:
 
 def test_head_is_0008_with_every_later_table(db_url: str) -> None:
     assert migrate.head_revision() == "0008"
-    revision, tables = _revision_and_tables(db_url)
+    revision, tables = revision_and_tables(db_url)
     assert revision == "0008"
     assert tables >= LATER_TABLES
 
 
-def _migrate_to(url: str, revision: str, *, down: bool = False) -> None:
-    db = open_database(url, migrate=False)
-    try:
-        with db.engine.begin() as conn:
-            config = migrate.alembic_config()
-            config.attributes["connection"] = conn
-            (command.downgrade if down else command.upgrade)(config, revision)
-    finally:
-        db.dispose()
-
-
 def test_a_0001_database_with_data_is_upgraded_to_0002_and_back(empty_db_url: str) -> None:
     """The real upgrade the coordinators will run: their 0001 data stays, the new tables work."""
-    _migrate_to(empty_db_url, "0001")
-    _, tables = _revision_and_tables(empty_db_url)
+    migrate_to(empty_db_url, "0001")
+    _, tables = revision_and_tables(empty_db_url)
     assert "consents" not in tables
     db = open_database(empty_db_url, migrate=False)
     with db.engine.begin() as conn:  # written as 0001 knew it (plain SQL, no 0002 tables involved)
@@ -247,8 +227,8 @@ def test_a_0001_database_with_data_is_upgraded_to_0002_and_back(empty_db_url: st
     finally:
         db.dispose()
 
-    _migrate_to(empty_db_url, "0001", down=True)
-    revision, tables = _revision_and_tables(empty_db_url)
+    migrate_to(empty_db_url, "0001", down=True)
+    revision, tables = revision_and_tables(empty_db_url)
     assert revision == "0001"
     assert tables == TABLES - LATER_TABLES | {"alembic_version"}
 
@@ -256,7 +236,7 @@ def test_a_0001_database_with_data_is_upgraded_to_0002_and_back(empty_db_url: st
 def test_a_0004_database_with_documents_is_upgraded_to_0005_and_back(empty_db_url: str) -> None:
     """0005: every existing document keeps its bytes and gets its admission's patient; admission_id may be
     empty afterwards (an ambulant referat); patient_id is NOT NULL with a foreign key."""
-    _migrate_to(empty_db_url, "0004")
+    migrate_to(empty_db_url, "0004")
     pdf_a, pdf_b = bytes(range(256)) * 4, b"%PDF-1.7 \x00\xff anden"
     db = open_database(empty_db_url, migrate=False)
     with db.engine.begin() as conn:  # written as 0004 knew it (plain SQL)
@@ -322,7 +302,7 @@ def test_a_0004_database_with_documents_is_upgraded_to_0005_and_back(empty_db_ur
     finally:
         db.dispose()
 
-    _migrate_to(empty_db_url, "0004", down=True)  # the ambulant document has no admission to go back to
+    migrate_to(empty_db_url, "0004", down=True)  # the ambulant document has no admission to go back to
     db = open_database(empty_db_url, migrate=False)
     try:
         with db.engine.connect() as conn:
@@ -340,7 +320,7 @@ def test_a_0004_database_with_documents_is_upgraded_to_0005_and_back(empty_db_ur
 def test_a_0005_database_with_an_admission_is_upgraded_to_0006_and_back(empty_db_url: str) -> None:
     """0006: an existing admission gets the three plan facts as false and no planned discharge day, keeps the
     rest, and can take plans; going back drops the plans and the new columns and keeps the admission."""
-    _migrate_to(empty_db_url, "0005")
+    migrate_to(empty_db_url, "0005")
     db = open_database(empty_db_url, migrate=False)
     with db.engine.begin() as conn:  # written as 0005 knew it (plain SQL)
         at = MOMENT.replace(tzinfo=None) if conn.dialect.name == "sqlite" else MOMENT
@@ -392,8 +372,8 @@ def test_a_0005_database_with_an_admission_is_upgraded_to_0006_and_back(empty_db
     finally:
         db.dispose()
 
-    _migrate_to(empty_db_url, "0005", down=True)
-    revision, tables = _revision_and_tables(empty_db_url)
+    migrate_to(empty_db_url, "0005", down=True)
+    revision, tables = revision_and_tables(empty_db_url)
     assert revision == "0005"
     assert not {"discharge_plans", "discharge_plan_versions"} & tables
     db = open_database(empty_db_url, migrate=False)
