@@ -29,6 +29,7 @@ from coordinator_app.services.users import UserService
 from coordinator_app.storage.database import open_database
 from coordinator_app.ui.first_run.first_run import PAGE_SUMMARY, FirstRunWizard
 from coordinator_app.ui.shell import app as app_module
+from coordinator_app.ui.shell import opening
 
 FAST = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
 PASSPHRASE = "fire ord er nok 2026"
@@ -239,7 +240,7 @@ def no_prompt(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(*_args):
         raise AssertionError("ingen adgangskode skulle spørges om")
 
-    monkeypatch.setattr(app_module, "ask_passphrase_to_remember", refuse)
+    monkeypatch.setattr(opening, "ask_passphrase_to_remember", refuse)
     monkeypatch.delenv("KOORDINATOR_PASSPHRASE", raising=False)
 
 
@@ -261,7 +262,7 @@ def test_a_new_workstation_gets_the_wizard_and_opens_what_it_made(qapp, tmp_path
 
     monkeypatch.setattr(wizard_module, "run_first_run", finish_wizard)
     no_prompt(monkeypatch)
-    db, passphrase = app_module.open_for_start(app_module.LaunchOptions(database_url=None))
+    db, passphrase = opening.open_for_start(app_module.LaunchOptions(database_url=None))
     assert made and db is not None and db.encrypted and db.path == tmp_path / "ny.db" and passphrase == PASSPHRASE
     db.dispose()
     assert not first_run_service.needs_first_run()
@@ -290,7 +291,7 @@ def test_the_administrator_the_wizard_made_is_signed_in_without_a_second_prompt(
     no_prompt(monkeypatch)
     created: list[first_run_service.FirstRunResult] = []
     options = app_module.LaunchOptions(database_url=None)
-    db, _ = app_module.open_for_start(options, on_first_run=created.append)
+    db, _ = opening.open_for_start(options, on_first_run=created.append)
     assert db is not None and created and created[0].admin is not None
     admin = created[0].admin
     signed_in = dataclasses.replace(options, sign_in_as=(admin.username, admin.password))
@@ -316,7 +317,7 @@ def test_smoke_and_demo_never_show_the_wizard(qapp, monkeypatch) -> None:
 
     monkeypatch.setattr(wizard_module, "run_first_run", refuse)
     for options in (app_module.LaunchOptions(None, smoke=True), app_module.LaunchOptions(None, demo=True)):
-        db, _ = app_module.open_for_start(options)
+        db, _ = opening.open_for_start(options)
         assert db is not None
         db.dispose()
 
@@ -329,7 +330,7 @@ def test_the_saved_choice_opens_with_the_adgangskode_from_the_keyring(
     connection.save_config(connection.ConnectionConfig("lokal", path=encrypted_path, remember_passphrase=True))
     memory_keyring.set_password("Koordinator", str(encrypted_path), TEST_PASSPHRASE)
     no_prompt(monkeypatch)
-    db, passphrase = app_module.open_for_start(app_module.LaunchOptions(database_url=None))
+    db, passphrase = opening.open_for_start(app_module.LaunchOptions(database_url=None))
     assert db is not None and db.path == encrypted_path and passphrase == TEST_PASSPHRASE
     db.dispose()
 
@@ -356,7 +357,7 @@ def test_a_wrong_keyring_entry_is_removed_and_husk_stores_the_right_one(
         return int(dialog.result())
 
     monkeypatch.setattr(PassphraseDialog, "exec", answer)
-    db, _ = app_module.open_with_passphrase(str(encrypted_path))
+    db, _ = opening.open_with_passphrase(str(encrypted_path))
     assert db is not None
     db.dispose()
     assert prompts == ["Adgangskoden i nøgleringen passer ikke længere og er fjernet. Skriv adgangskoden:"]

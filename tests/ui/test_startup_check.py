@@ -11,6 +11,7 @@ import pytest
 from coordinator_app.domain.errors import DamagedDatabaseError
 from coordinator_app.storage.database import Database, open_database
 from coordinator_app.ui.shell import app as app_module
+from coordinator_app.ui.shell import opening
 
 
 def damage(path: Path, *, keep_header: int = 12) -> None:
@@ -70,14 +71,14 @@ def test_a_write_waits_for_the_gate_and_nothing_is_written_when_it_refuses(tmp_p
 def test_a_whole_file_starts_with_the_check_beside_and_writes_go_ahead_after(
     qtbot, demo_db_path: Path, tmp_path: Path, warnings: list[str]
 ) -> None:
-    db, passphrase = app_module.open_with_passphrase(str(demo_db_path), check_later=True)
-    assert db is not None and db in app_module._START_CHECKS
+    db, passphrase = opening.open_with_passphrase(str(demo_db_path), check_later=True)
+    assert db is not None and db in opening._START_CHECKS
     started = app_module.start_window(db, passphrase, options(tmp_path))
     assert started is not None
     window, checked = started
     qtbot.addWidget(window)
     try:
-        assert checked is db and not db.read_only and db not in app_module._START_CHECKS
+        assert checked is db and not db.read_only and db not in opening._START_CHECKS
         assert window.patients_tab.model.rowCount() > 0 and warnings == []
         db.set_meta("efter-start", "ja")
         assert db.get_meta("efter-start") == "ja"
@@ -91,9 +92,9 @@ def test_a_damaged_file_found_while_the_window_is_built_ends_read_only_with_the_
 ) -> None:
     damage(demo_db_path)
     before = demo_db_path.read_bytes()
-    db, passphrase = app_module.open_with_passphrase(str(demo_db_path), check_later=True)
+    db, passphrase = opening.open_with_passphrase(str(demo_db_path), check_later=True)
     assert db is not None and not db.read_only
-    with pytest.raises(app_module.StartCheckFailed):  # held until the check answers, then refused
+    with pytest.raises(opening.StartCheckFailed):  # held until the check answers, then refused
         db.set_meta("under-start", "ja")
     started = app_module.start_window(db, passphrase, options(tmp_path))
     assert started is not None
@@ -115,10 +116,10 @@ def test_without_check_later_the_check_comes_before_open_returns_as_before(
     demo_db_path: Path, warnings: list[str]
 ) -> None:
     damage(demo_db_path)
-    db: Database | None = app_module.open_or_explain(str(demo_db_path))
+    db: Database | None = opening.open_or_explain(str(demo_db_path))
     assert db is not None
     try:
-        assert db.read_only and len(warnings) == 1 and db not in app_module._START_CHECKS
+        assert db.read_only and len(warnings) == 1 and db not in opening._START_CHECKS
     finally:
         db.dispose()
 
@@ -147,7 +148,7 @@ def test_with_a_login_the_damage_is_told_before_the_prompt_as_before(
         prompted.append((len(warnings), db.read_only))  # the login dialog would show here: cancel it
 
     monkeypatch.setattr(app_module, "sign_in_for_start", sign_in)
-    opened, passphrase = app_module.open_with_passphrase(str(path), check_later=True)
+    opened, passphrase = opening.open_with_passphrase(str(path), check_later=True)
     assert opened is not None
     launch = app_module.LaunchOptions(database_url=None, settings_path=str(tmp_path / "settings.ini"))
     assert app_module.start_window(opened, passphrase, launch) is None

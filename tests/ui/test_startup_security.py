@@ -9,6 +9,7 @@ import pytest
 
 from coordinator_app.storage.database import open_database
 from coordinator_app.ui.shell import app as app_module
+from coordinator_app.ui.shell import opening
 
 PASSPHRASE = "test-adgangskode-æøå"
 
@@ -30,14 +31,14 @@ def answers(monkeypatch: pytest.MonkeyPatch, *replies: str | None) -> list[str]:
         reply = queue.pop(0)
         return (reply or "", reply is not None)
 
-    monkeypatch.setattr(app_module.QInputDialog, "getText", staticmethod(fake))
+    monkeypatch.setattr(opening.QInputDialog, "getText", staticmethod(fake))
     monkeypatch.delenv("KOORDINATOR_PASSPHRASE", raising=False)
     return prompts
 
 
 def test_an_encrypted_database_asks_for_its_adgangskode_and_again_when_wrong(qapp, encrypted, monkeypatch) -> None:
     prompts = answers(monkeypatch, "forkert", PASSPHRASE)
-    db = app_module.open_or_explain(encrypted)
+    db = opening.open_or_explain(encrypted)
     assert db is not None and db.encrypted
     assert prompts == ["Databasen er krypteret. Skriv adgangskoden:", "Forkert adgangskode. Prøv igen:"]
     label = app_module.database_label(db, demo=False)
@@ -47,18 +48,18 @@ def test_an_encrypted_database_asks_for_its_adgangskode_and_again_when_wrong(qap
 
 def test_cancel_closes_without_a_crash_and_three_wrong_tries_stop(qapp, encrypted, monkeypatch) -> None:
     answers(monkeypatch, None)
-    assert app_module.open_or_explain(encrypted) is None
+    assert opening.open_or_explain(encrypted) is None
     shown: list[str] = []
-    monkeypatch.setattr(app_module, "_critical", shown.append)
+    monkeypatch.setattr(opening, "_critical", shown.append)
     prompts = answers(monkeypatch, "a", "b", "c")
-    assert app_module.open_or_explain(encrypted) is None
+    assert opening.open_or_explain(encrypted) is None
     assert len(prompts) == 3 and shown and "Forkert adgangskode" in shown[0]
 
 
 def test_the_environment_gives_the_adgangskode_for_scripted_starts(qapp, encrypted, monkeypatch) -> None:
     prompts = answers(monkeypatch)
     monkeypatch.setenv("KOORDINATOR_PASSPHRASE", PASSPHRASE)
-    db = app_module.open_or_explain(encrypted)
+    db = opening.open_or_explain(encrypted)
     assert db is not None and prompts == []
     db.dispose()
 
