@@ -20,15 +20,25 @@ from __future__ import annotations
 
 import argparse
 import csv
+import getpass
 import io
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from coordinator_app.domain.errors import KoordinatorError
+from coordinator_app.lazy import lazy_import
+from coordinator_app.services.context import ServiceContext
+
 if TYPE_CHECKING:
-    from coordinator_app.services.context import ServiceContext
+    from coordinator_app.services import audit as audit_service
+    from coordinator_app.services import exports as export_service
     from coordinator_app.services.database import Database
+else:  # only when an audit command runs
+    audit_service = lazy_import("coordinator_app.services.audit")
+    export_service = lazy_import("coordinator_app.services.exports")
 
 #: Exit status of ``audit verify`` when the chain is broken (2 is "could not run at all", as for ``pdf``).
 BROKEN = 1
@@ -58,8 +68,6 @@ def add_audit_commands(commands: argparse._SubParsersAction[Any]) -> None:
 def run_audit(args: argparse.Namespace, open_db: Callable[[str | None], Any]) -> int:
     """Run ``args.audit_command`` on what ``open_db(args.database)`` opens: ``(Database, ServiceContext)`` — the
     database and the logged-in administrator — or, from an older caller, just the ``Database``."""
-    from coordinator_app.domain.errors import KoordinatorError
-
     try:
         db, ctx = _opened(open_db(args.database))
     except KoordinatorError as exc:
@@ -78,21 +86,14 @@ def run_audit(args: argparse.Namespace, open_db: Callable[[str | None], Any]) ->
 
 
 def _opened(opened: Any) -> tuple[Database, ServiceContext]:
-    from coordinator_app.services.context import ServiceContext
-
     if isinstance(opened, tuple):
         return opened[0], opened[1]
-    import getpass
-
     # An opener that does not hand over its login: the lines are at least named after the OS account.
     return opened, ServiceContext(database=opened, user=getpass.getuser())
 
 
 def _run(args: argparse.Namespace, db: Database, ctx: ServiceContext) -> int:
-    from coordinator_app.services.audit import AuditService
-    from coordinator_app.services.exports import ExportService
-
-    audit = AuditService(ctx)
+    audit = audit_service.AuditService(ctx)
     if args.audit_command == "verify":
         result = audit.verify()
         print(result.message)
@@ -102,7 +103,7 @@ def _run(args: argparse.Namespace, db: Database, ctx: ServiceContext) -> int:
             print(f"Seneste linjes kontrolsum: {result.last_hash}")
         return 0
     output = Path(args.output)
-    exports = ExportService(ctx)
+    exports = export_service.ExportService(ctx)
     password = None
     if exports.encrypts():  # not a demo database: the lines leave in an AES zip
         password = export_password()
@@ -130,14 +131,9 @@ def _run(args: argparse.Namespace, db: Database, ctx: ServiceContext) -> int:
 def export_password(what: str = "Revisionsloggen", how: str = "zip med AES-256") -> str | None:
     """The password for an exported file: ``KOORDINATOR_EXPORT_PASSWORD``, else asked twice in a terminal; ``None``
     (the Danish reason printed to stderr) if neither gives a usable one. Also for ``pdf -o FIL`` in ``cli.py``."""
-    import getpass
-    import os
-
-    from coordinator_app.services.exports import password_problem
-
     given = os.environ.get(EXPORT_PASSWORD_ENV)
     if given:
-        problem = password_problem(given)
+        problem = export_service.password_problem(given)
         if problem is not None:
             print(f"{EXPORT_PASSWORD_ENV}: {problem} Intet er gemt.", file=sys.stderr)
             return None
@@ -147,7 +143,7 @@ def export_password(what: str = "Revisionsloggen", how: str = "zip med AES-256")
         return None
     for _attempt in range(3):
         first = getpass.getpass("Adgangskode til filen: ")
-        problem = password_problem(first)
+        problem = export_service.password_problem(first)
         if problem is None and getpass.getpass("Gentag adgangskoden: ") != first:
             problem = "De to adgangskoder er ikke ens."
         if problem is None:

@@ -26,18 +26,50 @@ from __future__ import annotations
 
 import argparse
 import gc
+import getpass
 import os
 import sys
 import tempfile
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from coordinator_app import __version__
-from coordinator_app.cli.audit import add_audit_commands, run_audit
+from coordinator_app.cli.audit import SEND_SEPARATELY, add_audit_commands, export_password, run_audit
+from coordinator_app.domain.access import Permission
+from coordinator_app.domain.discharge_plans import PlanKind
+from coordinator_app.domain.errors import (
+    AuthenticationError,
+    KoordinatorError,
+    PassphraseRequiredError,
+    StorageError,
+    WrongPassphraseError,
+)
+from coordinator_app.infra.folders import data_dir
+from coordinator_app.lazy import lazy_import
+from coordinator_app.services.context import ServiceContext, require
 
 if TYPE_CHECKING:
-    from coordinator_app.services.context import ServiceContext
+    from coordinator_app.services import backups as backup_service
+    from coordinator_app.services import connection as connection_service
+    from coordinator_app.services import database as database_service
+    from coordinator_app.services import documents as document_service
+    from coordinator_app.services import exports as export_service
+    from coordinator_app.services import plans as plan_service
+    from coordinator_app.services import users as user_service
     from coordinator_app.services.database import Database
+    from coordinator_app.ui.shell import app as shell_app
+    from coordinator_app.ui.shell import startup
+else:  # what a command needs, when it runs: `koordinator --version` and the window's first screen load none of it
+    backup_service = lazy_import("coordinator_app.services.backups")
+    connection_service = lazy_import("coordinator_app.services.connection")
+    database_service = lazy_import("coordinator_app.services.database")
+    document_service = lazy_import("coordinator_app.services.documents")
+    export_service = lazy_import("coordinator_app.services.exports")
+    plan_service = lazy_import("coordinator_app.services.plans")
+    user_service = lazy_import("coordinator_app.services.users")
+    shell_app = lazy_import("coordinator_app.ui.shell.app")
+    startup = lazy_import("coordinator_app.ui.shell.startup")
 
 PASSPHRASE_ENV = "KOORDINATOR_PASSPHRASE"
 PASSPHRASE_PROMPT = "Adgangskode til databasen: "
@@ -53,8 +85,6 @@ LOGIN_REFUSED = (
 
 def default_demo_url() -> str:
     """The demo database used by ``make run``: beside the user's real one, never the same file."""
-    from coordinator_app.infra.folders import data_dir
-
     folder = data_dir()
     folder.mkdir(parents=True, exist_ok=True)
     return f"sqlite:///{folder / 'demo.db'}"
@@ -122,8 +152,6 @@ def _ask_passphrase() -> str | None:
     """Ask on the terminal; ``None`` when there is none to ask on (a script, a pipe)."""
     if not sys.stdin.isatty():
         return None
-    import getpass
-
     return getpass.getpass(PASSPHRASE_PROMPT)
 
 
@@ -139,9 +167,7 @@ def configured_database(database: str | None) -> str | None:
     ``services.connection``), else ``None`` — the default file of an older install."""
     if database is not None:
         return database
-    from coordinator_app.services.connection import load_config
-
-    config = load_config()
+    config = connection_service.load_config()
     return config.database_url() if config is not None else None
 
 
@@ -151,24 +177,20 @@ def open_for_command(database: str | None, *, migrate: bool = True) -> Database:
 
     Raises ``KoordinatorError`` with a Danish message (and what to do) when it cannot be opened.
     """
-    from coordinator_app.domain.errors import PassphraseRequiredError, StorageError, WrongPassphraseError
-    from coordinator_app.services.connection import read_secret
-    from coordinator_app.services.database import local_path, open_database
-
     database = configured_database(database)
     passphrase = passphrase_from_environment()
     from_environment = passphrase is not None
     keyring_tried = False
     for attempt in range(_PROMPTS + 2):
         try:
-            return open_database(database, passphrase=passphrase, migrate=migrate)
+            return database_service.open_database(database, passphrase=passphrase, migrate=migrate)
         except (PassphraseRequiredError, WrongPassphraseError) as exc:
             if from_environment and isinstance(exc, WrongPassphraseError):
                 raise StorageError(f"{exc.message} (adgangskoden fra {PASSPHRASE_ENV})") from None
             if not keyring_tried and isinstance(exc, PassphraseRequiredError):
                 keyring_tried = True
-                path = local_path(database)
-                remembered = read_secret(str(path)) if path is not None else None
+                path = database_service.local_path(database)
+                remembered = connection_service.read_secret(str(path)) if path is not None else None
                 if remembered:
                     passphrase = remembered
                     continue
@@ -186,14 +208,8 @@ def command_context(db: Database) -> ServiceContext:
     """Who runs a headless command (issue 8): the demo user (named after the login account) where no login is
     needed, else the user from the environment or a terminal prompt. ``KoordinatorError`` (Danish) when the
     credentials are missing or wrong."""
-    import getpass
-
-    from coordinator_app.domain.errors import AuthenticationError
-    from coordinator_app.services.context import ServiceContext
-    from coordinator_app.services.users import UserService
-
     ctx = ServiceContext(database=db, user=getpass.getuser())
-    users = UserService(ctx)
+    users = user_service.UserService(ctx)
     if not users.needs_login():
         return ctx
     username, password = os.environ.get(USER_ENV), os.environ.get(USER_PASSWORD_ENV)
@@ -219,9 +235,6 @@ def command_context(db: Database) -> ServiceContext:
 def open_for_audit(database: str | None) -> tuple[Database, ServiceContext]:
     """``audit``: open, log in, and only an administrator gets further (VIEW_AUDIT). The login is handed over, so
     the export's audit line names the administrator, not the OS account."""
-    from coordinator_app.domain.access import Permission
-    from coordinator_app.services.context import require
-
     db = open_for_command(database)
     try:
         ctx = command_context(db)
@@ -244,16 +257,13 @@ def _seconds(s: float) -> str:
 
 def run_backup(args: argparse.Namespace) -> int:
     """``backup [--to DIR]``: an online backup of the open database, checked before it counts."""
-    from coordinator_app.domain.errors import KoordinatorError
-    from coordinator_app.services.backups import backup_now
-
     try:
         db = open_for_command(args.database, migrate=False)
     except KoordinatorError as exc:
         print(exc.message, file=sys.stderr)
         return 2
     try:
-        info = backup_now(db, Path(args.to).expanduser() if args.to else None)
+        info = backup_service.backup_now(db, Path(args.to).expanduser() if args.to else None)
     except KoordinatorError as exc:
         print(exc.message, file=sys.stderr)
         return 2
@@ -267,18 +277,15 @@ def run_backup(args: argparse.Namespace) -> int:
 
 def run_restore(args: argparse.Namespace) -> int:
     """``restore FILE``: replace the (closed) local database with a checked backup; the old file is kept."""
-    from coordinator_app.domain.errors import KoordinatorError, StorageError
-    from coordinator_app.services.backups import is_encrypted_backup, restore, restore_target
-
     backup = Path(args.file).expanduser().resolve()
     try:
-        target = restore_target(configured_database(args.database))
+        target = backup_service.restore_target(configured_database(args.database))
         passphrase = None
-        if is_encrypted_backup(backup):
+        if backup_service.is_encrypted_backup(backup):
             passphrase = passphrase_from_environment() or _ask_passphrase()
             if passphrase is None:
                 raise StorageError(_no_terminal_hint(f"Sikkerhedskopien {backup} er krypteret."))
-        info = restore(target, backup, passphrase=passphrase)
+        info = backup_service.restore(target, backup, passphrase=passphrase)
     except KoordinatorError as exc:
         print(exc.message, file=sys.stderr)
         return 2
@@ -290,11 +297,6 @@ def run_restore(args: argparse.Namespace) -> int:
 
 def run_check(args: argparse.Namespace) -> int:
     """``check [--fuld]``: SQLite's quick_check (or integrity_check) of the local database; exit 2 if damaged."""
-    import time
-
-    from coordinator_app.domain.errors import KoordinatorError
-    from coordinator_app.services.backups import integrity_check, quick_check
-
     try:
         db = open_for_command(args.database, migrate=False)
     except KoordinatorError as exc:
@@ -302,7 +304,7 @@ def run_check(args: argparse.Namespace) -> int:
         return 2
     started = time.perf_counter()
     try:
-        result = integrity_check(db) if args.fuld else quick_check(db)
+        result = backup_service.integrity_check(db) if args.fuld else backup_service.quick_check(db)
     finally:
         db.dispose()
     check = "integrity_check" if args.fuld else "quick_check"
@@ -321,13 +323,6 @@ def run_check(args: argparse.Namespace) -> int:
 
 def run_pdf(args: argparse.Namespace) -> int:
     """Headless: issue (and archive) the document, write the exact bytes to the file."""
-    from coordinator_app.cli.audit import SEND_SEPARATELY, export_password
-    from coordinator_app.domain.discharge_plans import PlanKind
-    from coordinator_app.domain.errors import KoordinatorError
-    from coordinator_app.services.documents import DocumentService
-    from coordinator_app.services.exports import ExportService
-    from coordinator_app.services.plans import PlanService
-
     try:
         db = open_for_command(args.database)
     except KoordinatorError as exc:
@@ -335,20 +330,20 @@ def run_pdf(args: argparse.Namespace) -> int:
         return 2
     try:
         ctx = command_context(db)
-        exports = ExportService(ctx)
+        exports = export_service.ExportService(ctx)
         exports.check_documents()  # the role before a password is asked or a document issued
         password = None
         if exports.encrypts():  # issue 8: a file with patient data leaves the database encrypted (not a demo's)
             password = export_password("Dokumentet", "PDF med AES-256")
             if password is None:
                 return 2
-        service = DocumentService(ctx)
+        service = document_service.DocumentService(ctx)
         if args.document == "varslingsblanket":
             event = service.latest_notification(args.admission)
             assert event.id is not None
             document = service.issue_for_event(event.id)
         else:  # a plan's PDF is issued when it is put in force: write the archived, signed-ready one
-            document = PlanService(ctx).issued_document(args.admission, PlanKind(args.document))
+            document = plan_service.PlanService(ctx).issued_document(args.admission, PlanKind(args.document))
         assert document.id is not None
         output = Path(args.output)
         saved = exports.write(exports.document(document.id), output, password)  # EXPORT_DOCUMENT, logged
@@ -404,17 +399,13 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
-    from coordinator_app.ui.shell.startup import LaunchOptions, show_first_screen
-
-    options = LaunchOptions(database_url=database, demo=demo, smoke=args.smoke, settings_path=settings_path)
+    options = startup.LaunchOptions(database_url=database, demo=demo, smoke=args.smoke, settings_path=settings_path)
     # The start creates objects that live as long as the program (modules, mappings, widgets): the cyclic garbage
     # collector would only walk them again and again. ``run`` turns it back on before the event loop (issue 7).
     gc.disable()
     try:
-        first = show_first_screen(options)  # the ward's list on screen before the storage layer loads (issue 7)
-        from coordinator_app.ui.shell.app import run
-
-        return run(options, first)
+        first = startup.show_first_screen(options)  # the ward's list on screen before the storage layer loads (issue 7)
+        return shell_app.run(options, first)
     finally:
         gc.enable()
         if tmp is not None:
