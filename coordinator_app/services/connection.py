@@ -25,7 +25,7 @@ import json
 import logging
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import URL, create_engine, inspect, make_url, text
 from sqlalchemy.exc import ArgumentError, DBAPIError
@@ -33,6 +33,18 @@ from sqlalchemy.exc import ArgumentError, DBAPIError
 from coordinator_app.domain.errors import KoordinatorError, StorageError, ValidationError
 from coordinator_app.infra.files import write_atomically
 from coordinator_app.infra.folders import config_dir
+from coordinator_app.lazy import lazy_import
+
+if TYPE_CHECKING:
+    import keyring
+    from keyring import errors as keyring_errors
+    from keyring.backends import chainer as keyring_chainer
+    from keyring.backends import fail as keyring_fail
+else:  # the keyring only where the user chose it, for an encrypted local file
+    keyring = lazy_import("keyring")
+    keyring_errors = lazy_import("keyring.errors")
+    keyring_chainer = lazy_import("keyring.backends.chainer")
+    keyring_fail = lazy_import("keyring.backends.fail")
 
 __all__ = [
     "CONFIG_NAME",
@@ -338,14 +350,13 @@ def _problem(exc: DBAPIError, where: str, url: URL) -> ConnectionProblem:
 def keyring_status() -> tuple[bool, str]:
     """(usable, why not in Danish). A headless Linux has only ``fail.Keyring`` or an empty chainer: no keyring."""
     try:
-        import keyring
-        from keyring.backends import chainer, fail
-
         backend = keyring.get_keyring()
     except Exception as exc:  # a broken keyring configuration must not stop the program
         log.warning("Nøgleringen kan ikke bruges: %s", type(exc).__name__)
         return False, "Systemets nøglering kan ikke bruges på denne computer."
-    if isinstance(backend, fail.Keyring) or (isinstance(backend, chainer.ChainerBackend) and not backend.backends):
+    if isinstance(backend, keyring_fail.Keyring) or (
+        isinstance(backend, keyring_chainer.ChainerBackend) and not backend.backends
+    ):
         return False, (
             "Denne computer har ingen nøglering (fx GNOME-nøglering, KWallet eller Windows' "
             "legitimationsoplysninger), så adgangsfrasen skal skrives ved hver start."
@@ -362,8 +373,6 @@ def keyring_status() -> tuple[bool, str]:
 def store_secret(account: str, secret: str) -> bool:
     """Keep ``secret`` in the keyring; False (logged without the secret) when the keyring refuses."""
     try:
-        import keyring
-
         keyring.set_password(KEYRING_SERVICE, account, secret)
         return True
     except Exception as exc:
@@ -375,8 +384,6 @@ def read_secret(account: str) -> str | None:
     if not keyring_status()[0]:
         return None
     try:
-        import keyring
-
         return keyring.get_password(KEYRING_SERVICE, account)
     except Exception as exc:
         log.warning("Kunne ikke læse nøgleringen: %s", type(exc).__name__)
@@ -385,10 +392,7 @@ def read_secret(account: str) -> str | None:
 
 def delete_secret(account: str) -> None:
     try:
-        import keyring
-        from keyring.errors import PasswordDeleteError
-
-        with contextlib.suppress(PasswordDeleteError):
+        with contextlib.suppress(keyring_errors.PasswordDeleteError):
             keyring.delete_password(KEYRING_SERVICE, account)
     except Exception as exc:
         log.warning("Kunne ikke slette fra nøgleringen: %s", type(exc).__name__)

@@ -21,6 +21,7 @@ from coordinator_app.domain.errors import KoordinatorError, ValidationError
 from coordinator_app.domain.model import EVENT_LABELS, Admission, ArchivedDocument, Event, EventKind, Patient
 from coordinator_app.domain.special_groups import contact_role, notify_role, recipient_kommune
 from coordinator_app.domain.workdays import local_date
+from coordinator_app.lazy import lazy_import
 from coordinator_app.services.audit import AuditService
 from coordinator_app.services.context import ServiceContext, require
 from coordinator_app.services.ward import load_profile
@@ -33,8 +34,14 @@ from coordinator_app.storage.repositories import (
     PatientRepository,
 )
 
-if TYPE_CHECKING:  # reportlab is imported when a form is rendered, not at start-up (issue 7)
+if TYPE_CHECKING:
+    from coordinator_app.documents import layout, varslingsblanket
     from coordinator_app.documents.varslingsblanket import VarslingsblanketData
+    from coordinator_app.services import consent
+else:  # reportlab is imported when a form is rendered, not at start-up; consent's gate when a form is sent
+    layout = lazy_import("coordinator_app.documents.layout")
+    varslingsblanket = lazy_import("coordinator_app.documents.varslingsblanket")
+    consent = lazy_import("coordinator_app.services.consent")
 
 VARSLINGSBLANKET = "varslingsblanket"
 
@@ -103,8 +110,6 @@ class DocumentService:
         event: Event,
         details: FormDetails,
     ) -> VarslingsblanketData:
-        from coordinator_app.documents.varslingsblanket import FormType, VarslingsblanketData
-
         form = FORM_FOR_EVENT.get(event.kind)
         if form is None:
             raise ValidationError(f"Der hører ingen varslingsblanket til hændelsen «{event.kind}».")
@@ -122,8 +127,8 @@ class DocumentService:
         faerdig_from = None
         if event.kind in (EventKind.FAERDIGMELDING, EventKind.AFMELDING, EventKind.I_BERO, EventKind.GENOPTAGET):
             faerdig_from = local_date(event.occurred_at)
-        return VarslingsblanketData(
-            form_type=FormType(form),
+        return varslingsblanket.VarslingsblanketData(
+            form_type=varslingsblanket.FormType(form),
             patient_name=patient.name,
             cpr=patient.cpr,
             address=patient.address,
@@ -159,15 +164,12 @@ class DocumentService:
         self, session: Session, admission: Admission, patient: Patient, event: Event, details: FormDetails
     ) -> ArchivedDocument:
         """Render the varslingsblanket for ``event`` and archive it in the same transaction."""
-        from coordinator_app.documents.layout import DocumentMeta
-        from coordinator_app.documents.varslingsblanket import FORM_TITLES, render_varslingsblanket
-
         data = self.varslingsblanket_data(session, admission, patient, event, details)
         created = self._ctx.clock.now()
-        title = FORM_TITLES[data.form_type]
+        title = varslingsblanket.FORM_TITLES[data.form_type]
         document_id = f"KO-{admission.id}-{event.id}-{created:%Y%m%d%H%M%S%f}"
-        meta = DocumentMeta(document_id=document_id, title=title, created_at=created, app_version=__version__)
-        content = render_varslingsblanket(data, meta)
+        meta = layout.DocumentMeta(document_id=document_id, title=title, created_at=created, app_version=__version__)
+        content = varslingsblanket.render_varslingsblanket(data, meta)
         assert admission.id is not None
         document = DocumentRepository(session).add(
             ArchivedDocument(
@@ -278,6 +280,4 @@ def content_line(document: ArchivedDocument, use: AuditAction) -> str:
 
 def consent_basis_in(session: Session, patient_id: int, legal_basis: str | None) -> str:
     """F1 gate inside a transaction: the consent or the legal basis the sending rests on."""
-    from coordinator_app.services.consent import require_kommune_consent
-
-    return require_kommune_consent(ConsentRepository(session).for_patient(patient_id), legal_basis)
+    return consent.require_kommune_consent(ConsentRepository(session).for_patient(patient_id), legal_basis)

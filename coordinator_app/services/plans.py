@@ -65,6 +65,7 @@ from coordinator_app.domain.model import Admission, ArchivedDocument, Event, Eve
 from coordinator_app.domain.reference import official_kommune_name
 from coordinator_app.domain.rules import Milestone
 from coordinator_app.domain.workdays import local_date
+from coordinator_app.lazy import lazy_import
 from coordinator_app.services.audit import AuditService
 from coordinator_app.services.context import ServiceContext, require
 from coordinator_app.services.ward import load_profile
@@ -78,9 +79,13 @@ from coordinator_app.storage.repositories import (
     PatientRepository,
 )
 
-if TYPE_CHECKING:  # reportlab is imported when a plan is rendered, not at start-up (issue 7)
+if TYPE_CHECKING:
+    from coordinator_app.documents import discharge_plan, layout
     from coordinator_app.documents.discharge_plan import DischargePlanDocument
     from coordinator_app.documents.layout import DocumentMeta
+else:  # reportlab is imported when a plan is rendered, not at start-up
+    discharge_plan = lazy_import("coordinator_app.documents.discharge_plan")
+    layout = lazy_import("coordinator_app.documents.layout")
 
 MILESTONES = {
     PlanKind.UDSKRIVNINGSAFTALE: Milestone.UDSKRIVNINGSAFTALE,
@@ -520,15 +525,13 @@ class PlanService:
         *,
         draft: bool,
     ) -> DischargePlanDocument:
-        from coordinator_app.documents.discharge_plan import DischargePlanDocument
-
         profile = load_profile(self._ctx)
         kommune = KommuneRepository(session).get(admission.bopaelskommune)
         source = None
         if plan.source_meeting_id is not None:
             m = MeetingRepository(session).get(plan.source_meeting_id)
             source = f"Netværksmøde {m.reference}, {_meeting_day(m.planned_at, m.invited_on):%d-%m-%Y}"
-        return DischargePlanDocument(
+        return discharge_plan.DischargePlanDocument(
             kind=plan.kind,
             content=content,
             patient_name=patient.name,
@@ -553,18 +556,12 @@ def _meeting_day(planned_at: datetime | None, invited_on: date) -> date:
 
 
 def _meta(*, document_id: str, kind: PlanKind, created_at: datetime) -> DocumentMeta:
-    from coordinator_app.documents.discharge_plan import document_title
-    from coordinator_app.documents.layout import DocumentMeta
-
-    return DocumentMeta(
-        document_id=document_id, title=document_title(kind), created_at=created_at, app_version=__version__
-    )
+    title = discharge_plan.document_title(kind)
+    return layout.DocumentMeta(document_id=document_id, title=title, created_at=created_at, app_version=__version__)
 
 
 def _render(data: DischargePlanDocument, meta: DocumentMeta) -> bytes:
-    from coordinator_app.documents.discharge_plan import render_discharge_plan
-
-    return render_discharge_plan(data, meta)
+    return discharge_plan.render_discharge_plan(data, meta)
 
 
 def _data_version(kind: PlanKind, content: PlanContent, number: int) -> str:
