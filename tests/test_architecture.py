@@ -4,6 +4,7 @@ and the domain tests pass with Qt and the database made unimportable."""
 
 from __future__ import annotations
 
+import ast
 import importlib
 import inspect
 import re
@@ -151,3 +152,32 @@ def test_the_check_for_imports_past_the_services_sees_each_form() -> None:
         assert REACHING_PAST_THE_SERVICES.search(line), line
     for line in ("from coordinator_app.services.backups import backup_now", "# the storage layer loads later"):
         assert not REACHING_PAST_THE_SERVICES.search(line), line
+
+
+def test_no_module_imports_inside_a_function() -> None:
+    """Lazy loading has one mechanism (``coordinator_app.lazy``), named at the module's top: an import inside a
+    function hides a dependency from the reader and from import-linter. Alembic's migration scripts are exempt (it
+    runs them as files)."""
+    inside: list[str] = []
+
+    class Finder(ast.NodeVisitor):
+        def __init__(self, path: Path) -> None:
+            self.path, self.depth = path, 0
+
+        def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+            self.depth += 1
+            self.generic_visit(node)
+            self.depth -= 1
+
+        visit_AsyncFunctionDef = visit_FunctionDef
+
+        def visit_Import(self, node: ast.Import | ast.ImportFrom) -> None:
+            if self.depth:
+                inside.append(f"{self.path.relative_to(ROOT)}:{node.lineno}")
+
+        visit_ImportFrom = visit_Import
+
+    for path in sorted(PACKAGE.rglob("*.py")):
+        if "migrations" not in path.parts:
+            Finder(path).visit(ast.parse(path.read_text(encoding="utf-8")))
+    assert not inside, f"imports inside functions (use coordinator_app.lazy.lazy_import at the top): {inside}"
