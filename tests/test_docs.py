@@ -8,7 +8,7 @@
   ``docs/``, the resources' and installer's READMEs, the guide, ``pyproject.toml`` and the scripts must make sense
   to someone who has only the repository.
 
-Nothing here imports Qt: the wizard's texts are read from its source, as ``tests/ui/test_help_and_about.py`` does.
+Nothing here imports Qt: the wizard's texts are read from its source, as ``tests/ui/shell/test_help_and_about.py`` does.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ start needs no login — the main window showing the first screen (``services.fi
 ``cli`` calls ``show_first_screen`` and then ``ui.app.run``, which opens the database as always and, when the
 window is there already, gives it its services and refreshes it instead of building another one
 (``ui.app.build_window``). Nothing here imports SQLAlchemy or the storage layer's mappings
-(``tests/ui/test_lazy_imports.py``).
+(``tests/ui/shell/test_lazy_imports.py``).
 
 ``on_shown`` and ``on_ready`` are called with the window when it is first on screen with its data, and when its
 services are ready (``benchmarks/run.py`` times both).

@@ -4,9 +4,9 @@ referat is archived at the patient."""
 
 from __future__ import annotations
 
+from helpers.qt import wait_for_modal
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWidget
-from qt_helpers import wait_for_modal
 
 from coordinator_app.domain.meetings import FollowUp, MeetingContent, Occasion, Participant
 from coordinator_app.domain.model import Sector

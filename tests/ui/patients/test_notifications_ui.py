@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from helpers.qt import wait_for_modal
 from PySide6.QtCore import Qt
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QDialogButtonBox, QFileDialog, QInputDialog
-from qt_helpers import wait_for_modal
 
 from coordinator_app.domain.model import EventKind
 from coordinator_app.ui.common import printing

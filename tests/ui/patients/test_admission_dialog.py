@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from helpers.qt import wait_for_modal
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
-from qt_helpers import wait_for_modal
 
 from coordinator_app.ui.patients.admission_dialog import AdmissionDialog
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from helpers.screens import grab
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QMessageBox, QWidget
 
@@ -36,7 +37,6 @@ from coordinator_app.ui.meetings.meeting_template_editor import TemplateEditorDi
 #: Monday 23 November 2026, 10:00 in Copenhagen, as ``conftest.DEMO_MOMENT`` (the demo ward's day).
 DEMO_MOMENT = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 TODAY = date(2026, 11, 23)
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
 CTRL = Qt.KeyboardModifier.ControlModifier
 SHIFT = Qt.KeyboardModifier.ShiftModifier
 
@@ -79,9 +79,7 @@ def world(qapp, demo_db_path: Path) -> Iterator[World]:
 
 
 def shot(widget: QWidget, name: str) -> None:
-    QApplication.processEvents()
-    SCREENSHOTS.mkdir(exist_ok=True)
-    assert widget.grab().save(str(SCREENSHOTS / f"meeting-{name}.png"))
+    grab(widget, f"meeting-{name}")
 
 
 def plain(label: QLabel) -> str:

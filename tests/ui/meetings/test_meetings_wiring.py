@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from helpers.qt import wait_for_modal
 from PySide6.QtCore import Qt
-from qt_helpers import wait_for_modal
 
 from coordinator_app.domain.meetings import AgreementItem, FollowUp, MeetingContent, Participant
 from coordinator_app.domain.model import Sector

@@ -14,11 +14,11 @@ import dataclasses
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from pathlib import Path
 
 import pytest
+from helpers.screens import grab
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QMessageBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QMessageBox, QVBoxLayout, QWidget
 from pytestqt.qtbot import QtBot
 
 from coordinator_app.domain.discharge_plans import Offer, PlanKind, PlanStatus
@@ -35,7 +35,6 @@ from coordinator_app.ui.plans.plan_tab import PlanTab
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # 10:00 in Copenhagen
 TODAY = date(2026, 11, 23)
-SHOTS = Path("/tmp/plan-conflicts")
 
 
 @dataclass
@@ -79,9 +78,7 @@ def discard_on_teardown(monkeypatch) -> None:
 
 
 def shot(widget: QWidget, name: str) -> None:
-    QApplication.processEvents()
-    SHOTS.mkdir(exist_ok=True)
-    assert widget.grab().save(str(SHOTS / f"{name}.png"))
+    grab(widget, f"plan-conflict-{name}")
 
 
 def click(qtbot, widget: QWidget) -> None:

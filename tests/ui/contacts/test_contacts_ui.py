@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+from helpers.screens import grab
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QLineEdit, QMessageBox, QWidget
 
@@ -23,13 +24,10 @@ from coordinator_app.ui.contacts.kommune_entrances import MAIL_COLUMN
 
 DEMO_MOMENT = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # as tests/ui/conftest.py
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
 
 
 def shot(widget: QWidget, name: str) -> None:
-    QApplication.processEvents()
-    SCREENSHOTS.mkdir(exist_ok=True)
-    assert widget.grab().save(str(SCREENSHOTS / f"contacts-{name}.png"))
+    grab(widget, f"contacts-{name}")
 
 
 def focused() -> QWidget:

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from datetime import date
-from pathlib import Path
 
 import pytest
+from helpers.qt import wait_for_modal
+from helpers.screens import grab
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -22,7 +23,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QWidget,
 )
-from qt_helpers import wait_for_modal
 
 from coordinator_app.domain.discharge_plans import PlanKind, PlanStatus
 from coordinator_app.ui.common import printing
@@ -34,15 +34,12 @@ from coordinator_app.ui.plans.plan_tables import EditableTable
 
 TODAY = date(2026, 11, 23)  # conftest.DEMO_MOMENT
 TOMORROW = date(2026, 11, 24)
-SHOTS = Path(__file__).resolve().parents[2] / "screenshots"  # ignored by git; look at them
 CTRL = Qt.KeyboardModifier.ControlModifier
 
 
 # -- helpers ---------------------------------------------------------------------------------------------------
 def shot(widget: QWidget, name: str) -> None:
-    QApplication.processEvents()
-    SHOTS.mkdir(exist_ok=True)
-    assert widget.grab().save(str(SHOTS / f"plan-{name}.png"))
+    grab(widget, f"plan-{name}")
 
 
 def click(qtbot, widget: QWidget) -> None:
