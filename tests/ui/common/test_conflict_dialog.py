@@ -11,12 +11,13 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime
 
 import pytest
+from helpers.ward import admit
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox, QLabel
 
 from coordinator_app.domain.model import EventKind
 from coordinator_app.infra.resources import load_centres
-from coordinator_app.services.admissions import AdmissionInput, AdmissionService
+from coordinator_app.services.admissions import AdmissionService
 from coordinator_app.services.context import ServiceContext, fixed_clock
 from coordinator_app.services.setup import ensure_reference_data
 from coordinator_app.storage.database import open_database
@@ -37,17 +38,7 @@ def workstations(pg_url: str) -> Iterator[tuple[AdmissionService, AdmissionServi
         ctx_b = ServiceContext(database=second, clock=fixed_clock(NOW), user="bo.b")
         ensure_reference_data(ctx_a)
         a, b = AdmissionService(ctx_a), AdmissionService(ctx_b)
-        created = a.create_admission(
-            AdmissionInput(
-                cpr="010190-9909",
-                given_name="Testa",
-                family_name="Fiktivsen",
-                bopaelskommune="101",
-                center="Psykiatrisk Center København",
-                ward="Afsnit 1",
-                admitted=date(2026, 11, 10),
-            )
-        )
+        created = admit(ctx_a, admitted=date(2026, 11, 10))
         assert created.admission_id is not None
         yield a, b, created.admission_id
     finally:

@@ -7,10 +7,11 @@ from __future__ import annotations
 import hashlib
 import io
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from helpers.ward import admit
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QFileDialog, QWidget
@@ -18,7 +19,6 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QWidget
 from coordinator_app.documents import layout
 from coordinator_app.documents.layout import DocumentMeta, build_pdf
 from coordinator_app.domain.model import ArchivedDocument
-from coordinator_app.services.admissions import AdmissionInput, AdmissionService
 from coordinator_app.services.context import ServiceContext, fixed_clock
 from coordinator_app.services.exports import ExportService
 from coordinator_app.services.setup import ensure_reference_data
@@ -53,17 +53,7 @@ def ctx(tmp_path: Path) -> Iterator[ServiceContext]:
 @pytest.fixture
 def document_id(ctx: ServiceContext, archived: bytes) -> int:
     """``archived`` as an issued, archived document of a fictitious patient (synthetic CPR)."""
-    created = AdmissionService(ctx).create_admission(
-        AdmissionInput(
-            cpr="010190-9909",
-            given_name="Testa",
-            family_name="Fiktivsen",
-            bopaelskommune="101",
-            center="Psykiatrisk Center København",
-            ward="Afsnit 1",
-            admitted=date(2026, 11, 2),
-        )
-    )
+    created = admit(ctx)
     document = ArchivedDocument(
         id=None,
         admission_id=created.admission_id,

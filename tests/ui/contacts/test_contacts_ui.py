@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 from helpers.screens import grab
+from helpers.ward import admit
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QLineEdit, QMessageBox, QWidget
 
 from coordinator_app.domain.model import Sector
-from coordinator_app.services.admissions import AdmissionInput, AdmissionService
 from coordinator_app.services.contacts import ContactInput, ContactService
 from coordinator_app.services.context import ServiceContext, fixed_clock
 from coordinator_app.services.meetings import MeetingService
@@ -225,17 +225,7 @@ def test_a_kommune_entrance_is_set_by_keyboard_and_used_by_the_plan(
     shot(dialog, "kommuner")
 
     # Used: the scenario plan of a patient living in Frederiksberg names that entrance on the kommune's steps.
-    created = AdmissionService(ctx).create_admission(
-        AdmissionInput(
-            cpr="010190-9909",
-            given_name="Testa",
-            family_name="Fiktivsen",
-            bopaelskommune="147",
-            center="Psykiatrisk Center København",
-            ward="Afsnit 1",
-            admitted=date(2026, 11, 20),
-        )
-    )
+    created = admit(ctx, bopaelskommune="147", admitted=date(2026, 11, 20))
     assert created.admission_id is not None
     plan = ScenarioService(ctx).preview(
         created.admission_id,
@@ -252,17 +242,7 @@ def test_a_directory_person_is_offered_in_the_meeting(qtbot, dialog: ContactsDia
     qtbot.keyClicks(editor.organisation, "Frederiksberg Kommune")
     editor.save_button.click()
     qtbot.waitUntil(lambda: dialog.editor is None)
-    created = AdmissionService(ctx).create_admission(
-        AdmissionInput(
-            cpr="020290-9908",
-            given_name="Testa",
-            family_name="Fiktivsen",
-            bopaelskommune="147",
-            center="Psykiatrisk Center København",
-            ward="Afsnit 1",
-            admitted=date(2026, 11, 20),
-        )
-    )
+    created = admit(ctx, cpr="020290-9908", bopaelskommune="147", admitted=date(2026, 11, 20))
     assert created.patient_id is not None
     names = [p.name for p in MeetingService(ctx).known_participants(created.patient_id)]
     assert "Bent Bostøtte" in names

@@ -17,13 +17,14 @@ from datetime import UTC, date, datetime
 
 import pytest
 from helpers.screens import grab
+from helpers.ward import admit
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QVBoxLayout, QWidget
 from pytestqt.qtbot import QtBot
 
 from coordinator_app.domain.discharge_plans import Offer, PlanKind, PlanStatus
 from coordinator_app.domain.model import PlanFacts
-from coordinator_app.services.admissions import AdmissionInput, AdmissionService
+from coordinator_app.services.admissions import AdmissionService
 from coordinator_app.services.context import ServiceContext, fixed_clock
 from coordinator_app.services.plans import PlanService
 from coordinator_app.services.setup import ensure_reference_data
@@ -51,17 +52,7 @@ def workstations(sqlite_url: str) -> Iterator[tuple[Workstation, Workstation, in
         ctx_a = ServiceContext(database=first, clock=fixed_clock(NOW), user="anne.a")
         ctx_b = ServiceContext(database=second, clock=fixed_clock(NOW), user="bo.b")
         ensure_reference_data(ctx_a)
-        created = AdmissionService(ctx_a).create_admission(
-            AdmissionInput(
-                cpr="010190-9909",
-                given_name="Testa",
-                family_name="Fiktivsen",
-                bopaelskommune="101",
-                center="Psykiatrisk Center København",
-                ward="Afsnit 1",
-                admitted=date(2026, 11, 10),
-            )
-        )
+        created = admit(ctx_a, admitted=date(2026, 11, 10))
         assert created.admission_id is not None
         a = Workstation(PlanService(ctx_a), AdmissionService(ctx_a))
         b = Workstation(PlanService(ctx_b), AdmissionService(ctx_b))
