@@ -14,6 +14,7 @@ from typing import Any
 import msoffcrypto
 import pytest
 import pyzipper
+from helpers.ward import admit
 from pypdf import PdfReader
 from sqlalchemy import select
 
@@ -24,7 +25,6 @@ from coordinator_app.domain.audit import AuditAction, AuditEntry
 from coordinator_app.domain.errors import AccessDeniedError, StorageError, ValidationError
 from coordinator_app.domain.model import ArchivedDocument
 from coordinator_app.domain.statistics import Statistics
-from coordinator_app.services.admissions import AdmissionInput, AdmissionService
 from coordinator_app.services.audit import AuditService
 from coordinator_app.services.context import ServiceContext, fixed_clock
 from coordinator_app.services.exports import CSV, PDF, XLSX, ExportNotLoggedError, ExportService
@@ -69,17 +69,7 @@ def archived() -> bytes:
 @pytest.fixture
 def ward(ctx: ServiceContext, archived: bytes) -> dict[str, Any]:
     """One fictitious patient (synthetic CPR) with an archived document, and the year's statistics."""
-    created = AdmissionService(ctx).create_admission(
-        AdmissionInput(
-            cpr="010190-9909",
-            given_name="Testa",
-            family_name="Fiktivsen",
-            bopaelskommune="101",
-            center="Psykiatrisk Center København",
-            ward="Afsnit 7",
-            admitted=date(2026, 11, 2),
-        )
-    )
+    created = admit(ctx, ward="Afsnit 7")
     document = ArchivedDocument(
         id=None,
         admission_id=created.admission_id,
