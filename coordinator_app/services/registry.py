@@ -11,6 +11,7 @@ meeting service. Every service shares the one context, so a calendar saved in In
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from coordinator_app.lazy import lazy_import
@@ -53,92 +54,56 @@ class Services:
     def __init__(self, ctx: ServiceContext, *, deadline_cache: DeadlineCache | None = None) -> None:
         self.ctx = ctx
         self._deadline_cache = deadline_cache
-        self._admissions: _admissions.AdmissionService | None = None
-        self._consents: _consent.ConsentService | None = None
-        self._contacts: _contacts.ContactService | None = None
-        self._documents: _documents.DocumentService | None = None
-        self._exports: _exports.ExportService | None = None
-        self._meetings: _meetings.MeetingService | None = None
-        self._notifications: _notifications.NotificationService | None = None
-        self._overview: _overview.OverviewService | None = None
-        self._plans: _plans.PlanService | None = None
-        self._scenarios: _scenario.ScenarioService | None = None
-        self._statistics: _statistics.StatisticsService | None = None
-        self._users: _users.UserService | None = None
 
     def is_demo(self) -> bool:
         """A demo database (fictitious patients): its exports are plain and say so (issue 8)."""
         return is_demo(self.ctx)
 
-    @property
+    @cached_property
     def admissions(self) -> _admissions.AdmissionService:
-        if self._admissions is None:
-            self._admissions = _admissions.AdmissionService(self.ctx, cache=self._deadline_cache)
-        return self._admissions
+        return _admissions.AdmissionService(self.ctx, cache=self._deadline_cache)
 
-    @property
+    @cached_property
     def consents(self) -> _consent.ConsentService:
-        if self._consents is None:
-            self._consents = _consent.ConsentService(self.ctx)
-        return self._consents
+        return _consent.ConsentService(self.ctx)
 
-    @property
+    @cached_property
     def contacts(self) -> _contacts.ContactService:
-        if self._contacts is None:
-            self._contacts = _contacts.ContactService(self.ctx)
-        return self._contacts
+        return _contacts.ContactService(self.ctx)
 
-    @property
+    @cached_property
     def documents(self) -> _documents.DocumentService:
-        if self._documents is None:
-            self._documents = _documents.DocumentService(self.ctx)
-        return self._documents
+        return _documents.DocumentService(self.ctx)
 
-    @property
+    @cached_property
     def exports(self) -> _exports.ExportService:
         """Every way patient data leaves the program as a file: encrypted unless demo, role-checked, logged."""
-        if self._exports is None:
-            self._exports = _exports.ExportService(self.ctx)
-        return self._exports
+        return _exports.ExportService(self.ctx)
 
-    @property
+    @cached_property
     def meetings(self) -> _meetings.MeetingService:
-        if self._meetings is None:
-            self._meetings = _meetings.MeetingService(self.ctx)
-        return self._meetings
+        return _meetings.MeetingService(self.ctx)
 
-    @property
+    @cached_property
     def notifications(self) -> _notifications.NotificationService:
-        if self._notifications is None:
-            self._notifications = _notifications.NotificationService(self.ctx)
-        return self._notifications
+        return _notifications.NotificationService(self.ctx)
 
-    @property
+    @cached_property
     def overview(self) -> _overview.OverviewService:
-        if self._overview is None:
-            self._overview = _overview.OverviewService(self.ctx)
-        return self._overview
+        return _overview.OverviewService(self.ctx)
 
-    @property
+    @cached_property
     def plans(self) -> _plans.PlanService:
-        if self._plans is None:
-            self._plans = _plans.PlanService(self.ctx)
-        return self._plans
+        return _plans.PlanService(self.ctx)
 
-    @property
+    @cached_property
     def scenarios(self) -> _scenario.ScenarioService:
-        if self._scenarios is None:
-            self._scenarios = _scenario.ScenarioService(self.ctx)
-        return self._scenarios
+        return _scenario.ScenarioService(self.ctx)
 
-    @property
+    @cached_property
     def statistics(self) -> _statistics.StatisticsService:
-        if self._statistics is None:
-            self._statistics = _statistics.StatisticsService(self.ctx)
-        return self._statistics
+        return _statistics.StatisticsService(self.ctx)
 
-    @property
+    @cached_property
     def users(self) -> _users.UserService:
-        if self._users is None:
-            self._users = _users.UserService(self.ctx)
-        return self._users
+        return _users.UserService(self.ctx)
