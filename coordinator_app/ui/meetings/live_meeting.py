@@ -4,7 +4,9 @@ This module is the window and what happens over the meeting's course: the Møde 
 save that conflicts with another, ending the meeting, and the read-only view. Its parts live beside it:
 ``live_header`` (how the meeting opens, and the lines above the sections), ``live_sections`` (the navigator and
 the section pages), the section editors (``participants_editor``, ``agreements_editor``, ``roles_follow_up``) and
-``live_messages`` (what the message boxes say, and the merge that keeps my text after a conflict).
+``live_messages`` (what the message boxes say, and the merge that keeps my text after a conflict). It stays just
+over 400 lines on purpose: autosave, a conflicting save and ending the meeting share the window's unsaved state,
+and splitting them apart would pass that state between modules.
 
 Every change is saved automatically (``MeetingService.save_content``): a 300 ms debounce, and never later than
 ``MAX_DELAY_MS`` after the first unsaved change, so an edit is durable within a second. The reminders
