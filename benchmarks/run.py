@@ -223,9 +223,10 @@ def query_section(bench: BenchDatabase, runs: int) -> list[Line]:
     """Like with like: the same SQL, the same rows and the same values made from them (``ListRow``s with dates and
     booleans, by the app's own conversion) — so the ratio is what the app's data access (session, pooled
     connection, SQLAlchemy's execution) adds to the driver. Raw fetchall of plain tuples is shown for scale."""
-    from coordinator_app.storage.listing import _LIST_QUERY, from_sqlite_rows, list_rows
+    from coordinator_app.storage.listing import from_sqlite_rows, list_rows
+    from coordinator_app.storage.selects import LIST
 
-    sql = str(_LIST_QUERY.compile(bench.db.engine))  # the very SQL the app sends
+    sql = str(LIST.compile(bench.db.engine))  # the very SQL the app sends
     raw = sqlite3.connect(bench.path)
 
     def app() -> None:

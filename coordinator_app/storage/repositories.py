@@ -14,13 +14,14 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, CursorResult, Engine, bindparam, func, or_, select, update
+from sqlalchemy import Connection, CursorResult, Engine, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from coordinator_app.domain.errors import NotFoundError, ValidationError
 from coordinator_app.domain.meetings import Meeting, MeetingContent, MeetingStatus, MeetingTemplate
 from coordinator_app.domain.model import Admission, ArchivedDocument, Consent, Contact, Event, Kommune, Patient, Sector
 from coordinator_app.domain.workdays import COPENHAGEN
+from coordinator_app.storage import selects
 from coordinator_app.storage.bulk import bulk_load, clear_all, reset_sequences, table_of, upsert_kommuner
 from coordinator_app.storage.convert import (
     DOCUMENT_FIELDS,
@@ -38,6 +39,7 @@ from coordinator_app.storage.convert import (
     patient_from,
     patient_values,
     utc,
+    wards_by_centre,
 )
 from coordinator_app.storage.failures import conflict
 from coordinator_app.storage.listing import ListRow, list_rows
@@ -122,6 +124,10 @@ class KommuneRepository:
         rows = self._session.execute(select(KommuneRow.__table__).order_by(KommuneRow.name))
         return [kommune_from(r) for r in rows]
 
+    def names(self) -> dict[str, str]:
+        """Kommune code → name."""
+        return {code: name for code, name in self._session.execute(selects.KOMMUNE_NAMES)}
+
     def get(self, code: str) -> Kommune | None:
         row = self._session.execute(select(KommuneRow.__table__).where(KommuneRow.code == code)).first()
         return kommune_from(row) if row is not None else None
@@ -150,17 +156,7 @@ class CentreRepository:
         self._session = session
 
     def all(self) -> dict[str, list[str]]:
-        rows = self._session.execute(
-            select(CentreRow.name, WardRow.name)
-            .outerjoin(WardRow, WardRow.centre_id == CentreRow.id)
-            .order_by(CentreRow.name, WardRow.name)
-        )
-        out: dict[str, list[str]] = {}
-        for centre, ward in rows:
-            wards = out.setdefault(centre, [])
-            if ward is not None:
-                wards.append(ward)
-        return out
+        return wards_by_centre(self._session.execute(selects.CENTRES_WITH_WARDS))
 
     def save(self, centre: str, wards: Iterable[str]) -> None:
         """Add the centre and any wards it does not have yet (existing wards are kept)."""
@@ -260,9 +256,8 @@ class AdmissionRepository:
         """The admissions with these ids (missing ids are simply absent), in one query per 5,000 ids."""
         ids = list(dict.fromkeys(admission_ids))
         out: dict[int, Admission] = {}
-        table = AdmissionRow.__table__
         for chunk in _chunks(ids):
-            for row in self._session.execute(select(table).where(table.c.id.in_(chunk))):
+            for row in self._session.execute(selects.ADMISSIONS_BY_ID, {"ids": list(chunk)}):
                 out[row.id] = admission_from(row)
         return out
 
@@ -314,7 +309,7 @@ class EventRepository:
         return event_from(row)
 
     def get(self, event_id: int) -> Event:
-        row = self._session.execute(_EVENT_SELECT.where(_EVENTS.c.id == event_id)).first()
+        row = self._session.execute(selects.EVENTS.where(_EVENTS.c.id == event_id)).first()
         if row is None:
             raise NotFoundError(
                 f"Hændelsen (nr. {event_id}) findes ikke. En anden bruger kan have genindlæst demodata; opdatér listen."
@@ -325,7 +320,7 @@ class EventRepository:
         """The admission's history in the order it happened (ties by id, i.e. recording order)."""
         return events_from(
             self._session.execute(
-                _EVENT_SELECT.where(_EVENTS.c.admission_id == admission_id).order_by(
+                selects.EVENTS.where(_EVENTS.c.admission_id == admission_id).order_by(
                     _EVENTS.c.occurred_at, _EVENTS.c.id
                 )
             ).all()
@@ -348,17 +343,13 @@ class EventRepository:
             if plain:
                 rows = _sqlite_event_rows(connection, chunk)
             else:
-                rows = session.execute(_EVENTS_BY_ADMISSION, {"ids": list(chunk)}).all()
+                rows = session.execute(selects.EVENTS_OF_ADMISSIONS, {"ids": list(chunk)}).all()
             for e in events_from(rows):
                 out[e.admission_id].append(e)
         return out
 
 
-_EVENTS = EventRow.__table__
-_EVENT_SELECT = select(*(_EVENTS.c[name] for name in EVENT_FIELDS))
-_EVENTS_BY_ADMISSION = _EVENT_SELECT.where(_EVENTS.c.admission_id.in_(bindparam("ids", expanding=True))).order_by(
-    _EVENTS.c.admission_id, _EVENTS.c.occurred_at, _EVENTS.c.id
-)
+_EVENTS = table_of(EventRow)
 #: ``_sqlite_event_rows`` unpacks rows by position: the select's columns must be these, in this order.
 _EVENT_COLUMNS = (
     "id",
@@ -374,15 +365,15 @@ _EVENT_COLUMNS = (
 )
 if EVENT_FIELDS != _EVENT_COLUMNS:
     raise RuntimeError("repositories: model.Event's fields changed; update _sqlite_event_rows")
-_EVENTS_SQL: dict[str, str] = {}  # SQLite's text of _EVENTS_BY_ADMISSION, "?" list to be filled in
+_EVENTS_SQL: dict[str, str] = {}  # SQLite's text of selects.EVENTS_OF_ADMISSIONS, "?" list to be filled in
 
 
 def _sqlite_event_rows(connection: Connection, chunk: Sequence[int]) -> list[tuple[Any, ...]]:
-    """``_EVENTS_BY_ADMISSION``'s rows on SQLite, as ``events_from`` takes them: the moment parsed to aware UTC and
-    the data decoded as ``types.UTCDateTime`` and ``types.JSONDict`` do (stored ``{}`` needs no decoding)."""
+    """``selects.EVENTS_OF_ADMISSIONS``' rows on SQLite, as ``events_from`` takes them: the moment parsed to aware
+    UTC and the data decoded as ``types.UTCDateTime`` and ``types.JSONDict`` do (stored ``{}`` needs no decoding)."""
     sql = _EVENTS_SQL.get("sql")
     if sql is None:
-        sql = _EVENTS_SQL["sql"] = str(_EVENTS_BY_ADMISSION.compile(dialect=connection.dialect))
+        sql = _EVENTS_SQL["sql"] = str(selects.EVENTS_OF_ADMISSIONS.compile(dialect=connection.dialect))
     marker = "__[POSTCOMPILE_ids]"
     assert marker in sql, "SQLAlchemy's placeholder for the expanding IN list changed"
     rows = connection.exec_driver_sql(sql.replace(marker, ",".join("?" * len(chunk))), tuple(chunk)).fetchall()
@@ -568,7 +559,7 @@ class MeetingTemplateRepository:
         cache = _templates_of(self._session)
         missing = [i for i in dict.fromkeys(template_ids) if i not in cache]
         if missing:
-            for row in self._session.execute(select(_TEMPLATES).where(_TEMPLATES.c.id.in_(missing))):
+            for row in self._session.execute(selects.TEMPLATES_BY_ID, {"ids": missing}):
                 cache[row.id] = template_from(row)
         return cache
 
@@ -681,9 +672,8 @@ class MeetingRepository:
         """Closed meetings of these admissions (their agreements are tracked tasks), one query per chunk."""
         out: list[Meeting] = []
         for chunk in _chunks(list(dict.fromkeys(admission_ids))):
-            out.extend(
-                self._select(_MEETINGS.c.admission_id.in_(chunk), _MEETINGS.c.status == MeetingStatus.AFSLUTTET.value)
-            )
+            rows = self._session.execute(selects.CLOSED_MEETINGS_OF_ADMISSIONS, {"ids": list(chunk)}).all()
+            out.extend(self._from_rows(rows))
         return out
 
     def for_patient(self, patient_id: int) -> list[Meeting]:

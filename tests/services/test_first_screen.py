@@ -17,7 +17,7 @@ from coordinator_app.services.overview import OverviewService
 from coordinator_app.services.settings import build_calendar_and_rules
 from coordinator_app.services.setup import ensure_reference_data
 from coordinator_app.services.users import UserService
-from coordinator_app.storage import listing, repositories
+from coordinator_app.storage import repositories, selects
 from coordinator_app.storage.database import open_database
 from coordinator_app.storage.orm import AdmissionRow, Base
 from coordinator_app.storage.quick_read import CURRENT_LIST_SQL, DECODERS, EVENTS_SQL, QuickRead
@@ -117,8 +117,8 @@ def test_files_the_usual_start_must_handle_are_declined(case: str, tmp_path: Pat
 
 def test_the_direct_reads_use_the_repositories_sql() -> None:
     dialect = sqlite.dialect()
-    assert str(listing._CURRENT_QUERY.compile(dialect=dialect)) == CURRENT_LIST_SQL
-    compiled = str(repositories._EVENTS_BY_ADMISSION.compile(dialect=dialect))
+    assert str(selects.CURRENT_LIST.compile(dialect=dialect)) == CURRENT_LIST_SQL
+    compiled = str(selects.EVENTS_OF_ADMISSIONS.compile(dialect=dialect))
     assert EVENTS_SQL.format(ids="__[POSTCOMPILE_ids]") == compiled
 
 
@@ -146,6 +146,8 @@ def test_the_direct_admissions_equal_the_repositorys(demo_db_path: Path) -> None
             ids += [1, 2, 3]  # some discharged ones too
             assert quick.admissions(ids) == repositories.AdmissionRepository(session).get_many(ids)
             assert quick.events(ids) == repositories.EventRepository(session).for_admissions(ids)
+            assert quick.centres() == repositories.CentreRepository(session).all()
+            assert quick.ward().kommune_names == repositories.KommuneRepository(session).names()
     finally:
         db.dispose()
 
