@@ -21,11 +21,10 @@ from coordinator_app.domain.errors import NotFoundError, ValidationError
 from coordinator_app.domain.meetings import Meeting, MeetingContent, MeetingStatus, MeetingTemplate
 from coordinator_app.domain.model import Admission, ArchivedDocument, Consent, Contact, Event, Kommune, Patient, Sector
 from coordinator_app.domain.workdays import COPENHAGEN
-from coordinator_app.storage import selects
+from coordinator_app.storage import selects, selects_sqlite
 from coordinator_app.storage.bulk import bulk_load, clear_all, reset_sequences, table_of, upsert_kommuner
 from coordinator_app.storage.convert import (
     DOCUMENT_FIELDS,
-    EVENT_FIELDS,
     admission_from,
     admission_values,
     consent_from,
@@ -63,7 +62,6 @@ from coordinator_app.storage.orm import (
     PatientRow,
     WardRow,
 )
-from coordinator_app.storage.sqlite_rows import event_tuples
 
 __all__ = [
     "AdmissionRepository",
@@ -329,8 +327,9 @@ class EventRepository:
     def for_admissions(self, admission_ids: Iterable[int]) -> dict[int, list[Event]]:
         """Every requested admission's history (``[]`` when it has none), ordered as ``for_admission``.
 
-        The patient list's deadlines and Statistik read thousands of events here. On SQLite the driver's rows are
-        converted in one pass (``_sqlite_event_rows``) instead of through SQLAlchemy's per-column processors."""
+        The patient list's deadlines and Statistik read thousands of events here. On SQLite the select's generated
+        text runs through the driver and its rows are converted in one pass (``selects_sqlite``) instead of through
+        SQLAlchemy's per-column processors."""
         ids = list(dict.fromkeys(admission_ids))
         out: dict[int, list[Event]] = {admission_id: [] for admission_id in ids}
         session = self._session
@@ -350,34 +349,13 @@ class EventRepository:
 
 
 _EVENTS = table_of(EventRow)
-#: ``_sqlite_event_rows`` unpacks rows by position: the select's columns must be these, in this order.
-_EVENT_COLUMNS = (
-    "id",
-    "admission_id",
-    "kind",
-    "occurred_at",
-    "recorded_by",
-    "recipient_kommune",
-    "channel",
-    "note",
-    "data",
-    "corrects_event_id",
-)
-if EVENT_FIELDS != _EVENT_COLUMNS:
-    raise RuntimeError("repositories: model.Event's fields changed; update _sqlite_event_rows")
-_EVENTS_SQL: dict[str, str] = {}  # SQLite's text of selects.EVENTS_OF_ADMISSIONS, "?" list to be filled in
 
 
 def _sqlite_event_rows(connection: Connection, chunk: Sequence[int]) -> list[tuple[Any, ...]]:
-    """``selects.EVENTS_OF_ADMISSIONS``' rows on SQLite, as ``events_from`` takes them: the moment parsed to aware
-    UTC and the data decoded as ``types.UTCDateTime`` and ``types.JSONDict`` do (stored ``{}`` needs no decoding)."""
-    sql = _EVENTS_SQL.get("sql")
-    if sql is None:
-        sql = _EVENTS_SQL["sql"] = str(selects.EVENTS_OF_ADMISSIONS.compile(dialect=connection.dialect))
-    marker = "__[POSTCOMPILE_ids]"
-    assert marker in sql, "SQLAlchemy's placeholder for the expanding IN list changed"
-    rows = connection.exec_driver_sql(sql.replace(marker, ",".join("?" * len(chunk))), tuple(chunk)).fetchall()
-    return event_tuples(rows)
+    """``selects.EVENTS_OF_ADMISSIONS``' rows through the driver, decoded as ``events_from`` takes them."""
+    read = selects_sqlite.EVENTS_OF_ADMISSIONS
+    sql, parameters = read.statement(chunk)
+    return read.convert(connection.exec_driver_sql(sql, parameters).fetchall())
 
 
 class ConsentRepository:

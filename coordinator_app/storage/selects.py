@@ -1,10 +1,15 @@
 """The selects of the reads the first screen needs, each written once: the repositories run these.
 
-The first screen (issue 7: cold start) reads the same rows before SQLAlchemy loads (``storage.quick_read``, whose
-SQL a test compares with these selects compiled for SQLite).
+The first screen (issue 7: cold start) reads the same rows before SQLAlchemy loads (``storage.quick_read``), so
+these selects are also compiled for SQLite into ``storage.selects_sqlite`` — the SQL text and each row's converter,
+written by ``python -m coordinator_app.storage.sqlite_codegen`` and checked to be current by
+``tests/storage/test_selects.py``. ``storage.listing`` and ``storage.repositories`` run that same text through the
+driver on SQLite where converting the rows in one pass beats SQLAlchemy's per-column processors (the list, the
+events); everywhere else they execute the selects below.
 
 Each select names its columns (the compiled text lists them; nothing depends on a file's column order). An id list
-is the expanding parameter ``ids``: ``session.execute(ADMISSIONS_BY_ID, {"ids": chunk})``.
+is the expanding parameter ``ids``: ``session.execute(ADMISSIONS_BY_ID, {"ids": chunk})``. Change a select here,
+then run the generator and commit both.
 """
 
 from __future__ import annotations
@@ -28,11 +33,12 @@ from coordinator_app.storage.orm import (
     UserRow,
     WardRow,
 )
+from coordinator_app.storage.sqlite_rows import IDS
 
 
 def ids() -> BindParameter[Any]:
     """The "IN" list of ids, filled at execution (``{"ids": [...]}``)."""
-    return bindparam("ids", expanding=True)
+    return bindparam(IDS, expanding=True)
 
 
 _a, _p, _k = table_of(AdmissionRow), table_of(PatientRow), table_of(KommuneRow)
