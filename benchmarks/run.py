@@ -223,9 +223,10 @@ def query_section(bench: BenchDatabase, runs: int) -> list[Line]:
     """Like with like: the same SQL, the same rows and the same values made from them (``ListRow``s with dates and
     booleans, by the app's own conversion) — so the ratio is what the app's data access (session, pooled
     connection, SQLAlchemy's execution) adds to the driver. Raw fetchall of plain tuples is shown for scale."""
-    from coordinator_app.storage.listing import _LIST_QUERY, from_sqlite_rows, list_rows
+    from coordinator_app.storage.listing import list_rows
+    from coordinator_app.storage.selects_sqlite import LIST
 
-    sql = str(_LIST_QUERY.compile(bench.db.engine))  # the very SQL the app sends
+    sql = LIST.sql  # the very SQL the app sends (selects.LIST as SQLite's text)
     raw = sqlite3.connect(bench.path)
 
     def app() -> None:
@@ -233,14 +234,14 @@ def query_section(bench: BenchDatabase, runs: int) -> list[Line]:
             list_rows(session, include_discharged=True)
 
     def same() -> None:
-        from_sqlite_rows(raw.execute(sql).fetchall())
+        LIST.convert(raw.execute(sql).fetchall())
 
     def plain() -> None:
         raw.execute(sql).fetchall()
 
     with bench.db.session() as session:
         rows = list_rows(session, include_discharged=True)
-    assert rows == from_sqlite_rows(raw.execute(sql).fetchall()), "both sides must make the same rows"
+    assert rows == LIST.convert(raw.execute(sql).fetchall()), "both sides must make the same rows"
     times = interleaved_ms({"app": app, "raw": same, "plain": plain}, max(runs, 9))
     raw.close()
     return [

@@ -139,7 +139,7 @@ class OverviewService:
             admissions = AdmissionRepository(session).get_many(ids) if ids else {}
             events = EventRepository(session).for_admissions(ids) if ids else {}
             closed = MeetingRepository(session).closed_for_admissions(ids) if ids and with_tasks else []
-            names = {k.code: k.name for k in KommuneRepository(session).all()}
+            names = KommuneRepository(session).names()
         tasks: dict[int, list[Task]] = {}
         for meeting in closed:
             if meeting.admission_id is not None:

@@ -74,7 +74,7 @@ class StatisticsService:
                 i for i in in_period if kommune_code is None or responsible_kommune(admissions[i]) == kommune_code
             ]
             events = EventRepository(session).for_admissions(wanted)
-            names = {k.code: k.name for k in KommuneRepository(session).all()}
+            names = KommuneRepository(session).names()
         return compute_statistics(
             admissions.values(),
             events,

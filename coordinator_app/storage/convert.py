@@ -53,6 +53,16 @@ def kommune_from(row: Any) -> Kommune:
     return Kommune(code=row.code, name=row.name, region=row.region, secure_mail=row.secure_mail)
 
 
+def wards_by_centre(rows: Iterable[Sequence[Any]]) -> dict[str, list[str]]:
+    """Centre name → its ward names, from ``selects.CENTRES_WITH_WARDS``' (centre, ward or None) rows."""
+    out: dict[str, list[str]] = {}
+    for centre, ward in rows:
+        wards = out.setdefault(centre, [])
+        if ward is not None:
+            wards.append(ward)
+    return out
+
+
 def patient_values(p: Patient) -> dict[str, Any]:
     return {
         "cpr": p.cpr,

@@ -22,13 +22,14 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import URL, Engine, create_engine, event, make_url, select
+from sqlalchemy import URL, Engine, create_engine, event, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool, StaticPool
 
 from coordinator_app.domain.errors import RiskyLocationError, StorageError
 from coordinator_app.infra.folders import data_dir
+from coordinator_app.storage import selects
 from coordinator_app.storage.failures import (
     corrupt,
     disk_full,
@@ -203,7 +204,7 @@ class Database:
 
     def get_meta(self, key: str) -> str | None:
         with self.session() as session:
-            return session.scalar(select(AppMetaRow.value).where(AppMetaRow.key == key))
+            return session.scalar(selects.META_VALUE, {"key": key})
 
     def set_meta(self, key: str, value: str) -> None:
         with self.session() as session:

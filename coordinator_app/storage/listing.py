@@ -1,4 +1,4 @@
-"""The patient list in one Core query: ~10,000 rows in tens of milliseconds (no ORM objects).
+"""The patient list in one Core query (``selects.LIST``): ~10,000 rows in tens of milliseconds (no ORM objects).
 
 Measured at 10,000 rows: ORM full objects cost ~200 ms at 10k rows, a Core select of the needed columns
 ~45 ms. The list filters and sorts in Python afterwards, so this returns plain tuples.
@@ -14,90 +14,29 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from coordinator_app.storage.orm import AdmissionRow, EventRow, KommuneRow, PatientRow
-from coordinator_app.storage.sqlite_rows import LIST_BOOLEANS, LIST_DATES, ListRow, Stamp, from_sqlite_rows
+from coordinator_app.storage import selects, selects_sqlite
+from coordinator_app.storage.orm import AdmissionRow, EventRow
+from coordinator_app.storage.sqlite_rows import ListRow, Stamp
 
-__all__ = ["ListRow", "Stamp", "deadline_stamps", "from_sqlite_rows", "list_rows"]
-
-
-_a, _p, _k = AdmissionRow, PatientRow, KommuneRow
-_LIST_QUERY = (
-    select(
-        _a.id,
-        _a.patient_id,
-        _p.given_name,
-        _p.family_name,
-        _p.cpr,
-        _p.replacement_cpr,
-        _a.center,
-        _a.ward,
-        _a.bopaelskommune,
-        func.coalesce(_k.name, _a.bopaelskommune),
-        _a.opholdskommune,
-        _a.handlekommune,
-        _a.admitted,
-        _a.discharged,
-        _a.scenario,
-        _a.expected_faerdigbehandlet,
-        _a.involuntary,
-        _a.demo,
-        _a.homeless,
-        _a.botilbud,
-        _a.misbrug,
-        _a.retslig_foranstaltning,
-        _a.children,
-        _a.lab_par6,
-        _a.wants_to_leave,
-        _a.multiple_antipsychotics,
-    )
-    .join(_p, _p.id == _a.patient_id)
-    .outerjoin(_k, _k.code == _a.bopaelskommune)
-    .order_by(_a.id)
-)
-_CURRENT_QUERY = _LIST_QUERY.where(_a.discharged.is_(None))
+__all__ = ["ListRow", "Stamp", "deadline_stamps", "list_rows"]
 
 
 def list_rows(session: Session, *, include_discharged: bool) -> list[ListRow]:
-    """Current admissions (discharged IS NULL), or all admissions when ``include_discharged``."""
+    """Current admissions (discharged IS NULL), or all admissions when ``include_discharged``.
+
+    On SQLite the select's generated text runs through the driver and its rows are converted in one pass
+    (``selects_sqlite``): about a third of SQLAlchemy's Row objects with per-column processors, which keeps the list
+    near raw sqlite3's fetchall."""
     connection = session.connection()
-    query = _LIST_QUERY if include_discharged else _CURRENT_QUERY
     if connection.dialect.name == "sqlite":
-        return _sqlite_rows(connection, include_discharged)
-    rows = connection.execute(query).all()
+        read = selects_sqlite.LIST if include_discharged else selects_sqlite.CURRENT_LIST
+        return read.convert(connection.exec_driver_sql(read.sql).fetchall())
+    rows = connection.execute(selects.LIST if include_discharged else selects.CURRENT_LIST).all()
     make = ListRow._make
     return [make(row) for row in rows]
-
-
-# -- SQLite: the driver's rows converted in one pass (``sqlite_rows.from_sqlite_rows``) ----------------------------
-# The positions it converts are checked against the select's column types at import, so a changed select cannot
-# slip by.
-
-_DATES, _BOOLEANS = LIST_DATES, LIST_BOOLEANS
-
-
-def _check_positions() -> None:
-    for i, column in enumerate(_LIST_QUERY.selected_columns):
-        kind = type(column.type).__name__
-        expected = "Date" if i in _DATES else "Boolean" if i in _BOOLEANS else None
-        if (kind in ("Date", "Boolean", "DateTime")) != (expected is not None) or (expected and kind != expected):
-            raise RuntimeError(f"listing: column {i} ({column.name}, {kind}) does not match the SQLite conversion")
-    if len(_LIST_QUERY.selected_columns) != len(ListRow._fields):
-        raise RuntimeError("listing: the select and ListRow have different columns")
-
-
-_check_positions()
-_SQL: dict[bool, str] = {}  # SQLite's text of the select (it has no parameters), by include_discharged
-
-
-def _sqlite_rows(connection: Connection, include_discharged: bool) -> list[ListRow]:
-    sql = _SQL.get(include_discharged)
-    if sql is None:
-        query = _LIST_QUERY if include_discharged else _CURRENT_QUERY
-        sql = _SQL[include_discharged] = str(query.compile(dialect=connection.dialect))
-    return from_sqlite_rows(connection.exec_driver_sql(sql).fetchall())
 
 
 _ADMISSIONS = AdmissionRow.__table__

@@ -14,17 +14,17 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, CursorResult, Engine, bindparam, func, or_, select, update
+from sqlalchemy import Connection, CursorResult, Engine, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from coordinator_app.domain.errors import NotFoundError, ValidationError
 from coordinator_app.domain.meetings import Meeting, MeetingContent, MeetingStatus, MeetingTemplate
 from coordinator_app.domain.model import Admission, ArchivedDocument, Consent, Contact, Event, Kommune, Patient, Sector
 from coordinator_app.domain.workdays import COPENHAGEN
+from coordinator_app.storage import selects, selects_sqlite
 from coordinator_app.storage.bulk import bulk_load, clear_all, reset_sequences, table_of, upsert_kommuner
 from coordinator_app.storage.convert import (
     DOCUMENT_FIELDS,
-    EVENT_FIELDS,
     admission_from,
     admission_values,
     consent_from,
@@ -38,6 +38,7 @@ from coordinator_app.storage.convert import (
     patient_from,
     patient_values,
     utc,
+    wards_by_centre,
 )
 from coordinator_app.storage.failures import conflict
 from coordinator_app.storage.listing import ListRow, list_rows
@@ -61,7 +62,6 @@ from coordinator_app.storage.orm import (
     PatientRow,
     WardRow,
 )
-from coordinator_app.storage.sqlite_rows import event_tuples
 
 __all__ = [
     "AdmissionRepository",
@@ -122,6 +122,10 @@ class KommuneRepository:
         rows = self._session.execute(select(KommuneRow.__table__).order_by(KommuneRow.name))
         return [kommune_from(r) for r in rows]
 
+    def names(self) -> dict[str, str]:
+        """Kommune code → name."""
+        return {code: name for code, name in self._session.execute(selects.KOMMUNE_NAMES)}
+
     def get(self, code: str) -> Kommune | None:
         row = self._session.execute(select(KommuneRow.__table__).where(KommuneRow.code == code)).first()
         return kommune_from(row) if row is not None else None
@@ -150,17 +154,7 @@ class CentreRepository:
         self._session = session
 
     def all(self) -> dict[str, list[str]]:
-        rows = self._session.execute(
-            select(CentreRow.name, WardRow.name)
-            .outerjoin(WardRow, WardRow.centre_id == CentreRow.id)
-            .order_by(CentreRow.name, WardRow.name)
-        )
-        out: dict[str, list[str]] = {}
-        for centre, ward in rows:
-            wards = out.setdefault(centre, [])
-            if ward is not None:
-                wards.append(ward)
-        return out
+        return wards_by_centre(self._session.execute(selects.CENTRES_WITH_WARDS))
 
     def save(self, centre: str, wards: Iterable[str]) -> None:
         """Add the centre and any wards it does not have yet (existing wards are kept)."""
@@ -260,9 +254,8 @@ class AdmissionRepository:
         """The admissions with these ids (missing ids are simply absent), in one query per 5,000 ids."""
         ids = list(dict.fromkeys(admission_ids))
         out: dict[int, Admission] = {}
-        table = AdmissionRow.__table__
         for chunk in _chunks(ids):
-            for row in self._session.execute(select(table).where(table.c.id.in_(chunk))):
+            for row in self._session.execute(selects.ADMISSIONS_BY_ID, {"ids": list(chunk)}):
                 out[row.id] = admission_from(row)
         return out
 
@@ -314,7 +307,7 @@ class EventRepository:
         return event_from(row)
 
     def get(self, event_id: int) -> Event:
-        row = self._session.execute(_EVENT_SELECT.where(_EVENTS.c.id == event_id)).first()
+        row = self._session.execute(selects.EVENTS.where(_EVENTS.c.id == event_id)).first()
         if row is None:
             raise NotFoundError(
                 f"Hændelsen (nr. {event_id}) findes ikke. En anden bruger kan have genindlæst demodata; opdatér listen."
@@ -325,7 +318,7 @@ class EventRepository:
         """The admission's history in the order it happened (ties by id, i.e. recording order)."""
         return events_from(
             self._session.execute(
-                _EVENT_SELECT.where(_EVENTS.c.admission_id == admission_id).order_by(
+                selects.EVENTS.where(_EVENTS.c.admission_id == admission_id).order_by(
                     _EVENTS.c.occurred_at, _EVENTS.c.id
                 )
             ).all()
@@ -334,8 +327,9 @@ class EventRepository:
     def for_admissions(self, admission_ids: Iterable[int]) -> dict[int, list[Event]]:
         """Every requested admission's history (``[]`` when it has none), ordered as ``for_admission``.
 
-        The patient list's deadlines and Statistik read thousands of events here. On SQLite the driver's rows are
-        converted in one pass (``_sqlite_event_rows``) instead of through SQLAlchemy's per-column processors."""
+        The patient list's deadlines and Statistik read thousands of events here. On SQLite the select's generated
+        text runs through the driver and its rows are converted in one pass (``selects_sqlite``) instead of through
+        SQLAlchemy's per-column processors."""
         ids = list(dict.fromkeys(admission_ids))
         out: dict[int, list[Event]] = {admission_id: [] for admission_id in ids}
         session = self._session
@@ -348,45 +342,20 @@ class EventRepository:
             if plain:
                 rows = _sqlite_event_rows(connection, chunk)
             else:
-                rows = session.execute(_EVENTS_BY_ADMISSION, {"ids": list(chunk)}).all()
+                rows = session.execute(selects.EVENTS_OF_ADMISSIONS, {"ids": list(chunk)}).all()
             for e in events_from(rows):
                 out[e.admission_id].append(e)
         return out
 
 
-_EVENTS = EventRow.__table__
-_EVENT_SELECT = select(*(_EVENTS.c[name] for name in EVENT_FIELDS))
-_EVENTS_BY_ADMISSION = _EVENT_SELECT.where(_EVENTS.c.admission_id.in_(bindparam("ids", expanding=True))).order_by(
-    _EVENTS.c.admission_id, _EVENTS.c.occurred_at, _EVENTS.c.id
-)
-#: ``_sqlite_event_rows`` unpacks rows by position: the select's columns must be these, in this order.
-_EVENT_COLUMNS = (
-    "id",
-    "admission_id",
-    "kind",
-    "occurred_at",
-    "recorded_by",
-    "recipient_kommune",
-    "channel",
-    "note",
-    "data",
-    "corrects_event_id",
-)
-if EVENT_FIELDS != _EVENT_COLUMNS:
-    raise RuntimeError("repositories: model.Event's fields changed; update _sqlite_event_rows")
-_EVENTS_SQL: dict[str, str] = {}  # SQLite's text of _EVENTS_BY_ADMISSION, "?" list to be filled in
+_EVENTS = table_of(EventRow)
 
 
 def _sqlite_event_rows(connection: Connection, chunk: Sequence[int]) -> list[tuple[Any, ...]]:
-    """``_EVENTS_BY_ADMISSION``'s rows on SQLite, as ``events_from`` takes them: the moment parsed to aware UTC and
-    the data decoded as ``types.UTCDateTime`` and ``types.JSONDict`` do (stored ``{}`` needs no decoding)."""
-    sql = _EVENTS_SQL.get("sql")
-    if sql is None:
-        sql = _EVENTS_SQL["sql"] = str(_EVENTS_BY_ADMISSION.compile(dialect=connection.dialect))
-    marker = "__[POSTCOMPILE_ids]"
-    assert marker in sql, "SQLAlchemy's placeholder for the expanding IN list changed"
-    rows = connection.exec_driver_sql(sql.replace(marker, ",".join("?" * len(chunk))), tuple(chunk)).fetchall()
-    return event_tuples(rows)
+    """``selects.EVENTS_OF_ADMISSIONS``' rows through the driver, decoded as ``events_from`` takes them."""
+    read = selects_sqlite.EVENTS_OF_ADMISSIONS
+    sql, parameters = read.statement(chunk)
+    return read.convert(connection.exec_driver_sql(sql, parameters).fetchall())
 
 
 class ConsentRepository:
@@ -568,7 +537,7 @@ class MeetingTemplateRepository:
         cache = _templates_of(self._session)
         missing = [i for i in dict.fromkeys(template_ids) if i not in cache]
         if missing:
-            for row in self._session.execute(select(_TEMPLATES).where(_TEMPLATES.c.id.in_(missing))):
+            for row in self._session.execute(selects.TEMPLATES_BY_ID, {"ids": missing}):
                 cache[row.id] = template_from(row)
         return cache
 
@@ -681,9 +650,8 @@ class MeetingRepository:
         """Closed meetings of these admissions (their agreements are tracked tasks), one query per chunk."""
         out: list[Meeting] = []
         for chunk in _chunks(list(dict.fromkeys(admission_ids))):
-            out.extend(
-                self._select(_MEETINGS.c.admission_id.in_(chunk), _MEETINGS.c.status == MeetingStatus.AFSLUTTET.value)
-            )
+            rows = self._session.execute(selects.CLOSED_MEETINGS_OF_ADMISSIONS, {"ids": list(chunk)}).all()
+            out.extend(self._from_rows(rows))
         return out
 
     def for_patient(self, patient_id: int) -> list[Meeting]:

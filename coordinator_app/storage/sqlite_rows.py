@@ -1,17 +1,24 @@
 """SQLite's plain rows → the app's values, without SQLAlchemy (issue 7: the first screen is read before it loads).
 
-``storage.listing`` and ``storage.repositories`` use these on SQLite, where converting the driver's rows in one pass
-is much cheaper than SQLAlchemy's per-column processors; ``storage.quick_read`` uses them for the first screen.
-SQLite hands back dates as ``'YYYY-MM-DD'`` text, booleans as 0/1, moments as naive UTC ISO text
-(``types.UTCDateTime``) and JSON as text (``types.JSONDict``).
+``SqliteRead`` is one of ``storage.selects``' selects as the sqlite3 driver runs it; the generated
+``storage.selects_sqlite`` holds them (``storage.sqlite_codegen`` writes it), each with a converter of its rows that
+decodes every column as its ORM type does, through the converters below. ``storage.quick_read`` reads the first
+screen with them; ``storage.listing`` and ``storage.repositories`` use them on SQLite, where converting the
+driver's rows in one pass is much cheaper than SQLAlchemy's per-column processors.
+
+SQLite hands back dates as ``'YYYY-MM-DD'`` text, booleans as 0/1 (the generated converters compare with 1), moments
+as naive UTC ISO text (``types.UTCDateTime``) and JSON as text (``types.JSONDict``, whose SQLite result processing
+is ``moment``/``document`` too).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+import sqlite3
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any, NamedTuple
+from typing import Any, Generic, NamedTuple, TypeVar
 
 from coordinator_app.domain.model import AdmissionFlags
 
@@ -20,7 +27,8 @@ Stamp = tuple[int | None, int, int | None, int]
 
 
 class ListRow(NamedTuple):
-    """One admission in the patient list. The eight flag fields are ``model.AdmissionFlags``'s."""
+    """One admission in the patient list: ``selects.LIST``'s columns. The eight flag fields are
+    ``model.AdmissionFlags``'s."""
 
     admission_id: int
     patient_id: int
@@ -58,120 +66,61 @@ class ListRow(NamedTuple):
         return f"{self.given_name} {self.family_name}".strip()
 
 
-# -- the list select's rows -----------------------------------------------------------------------------------------
-# Converting the 3 dates and 11 booleans of a row in one comprehension costs about a third of SQLAlchemy's Row
-# objects with per-column processors followed by ``ListRow._make`` (~10 ms of ~30 ms at 10,000 rows), which keeps the
-# list query near raw sqlite3's fetchall. ``storage.listing`` checks the positions against its select at import.
+# -- a select as the driver runs it -------------------------------------------------------------------------------
 
-LIST_DATES = (12, 13, 15)  # admitted (NOT NULL), discharged, expected_faerdigbehandlet
-LIST_BOOLEANS = (5, *range(16, 26))  # replacement_cpr, involuntary, demo and the eight flags (all NOT NULL)
+#: Where a read's "IN" list of ids goes in its SQL; ``SqliteRead.statement`` puts one "?" per id there.
+ID_LIST = "{ids}"
+#: The name of the id list among a read's ``parameters`` (``selects.ids``).
+IDS = "ids"
 
-
-def from_sqlite_rows(rows: Iterable[Sequence[Any]]) -> list[ListRow]:
-    """``ListRow``s from SQLite's plain rows of the list select (dates as text, booleans as 0/1) — also what
-    ``benchmarks/run.py`` applies to raw sqlite3's rows, so both sides of its comparison make the same values."""
-    day = date.fromisoformat
-    new = tuple.__new__
-    return [
-        new(
-            ListRow,
-            (
-                c0,
-                c1,
-                c2,
-                c3,
-                c4,
-                c5 == 1,
-                c6,
-                c7,
-                c8,
-                c9,
-                c10,
-                c11,
-                day(c12),
-                None if c13 is None else day(c13),
-                c14,
-                None if c15 is None else day(c15),
-                c16 == 1,
-                c17 == 1,
-                c18 == 1,
-                c19 == 1,
-                c20 == 1,
-                c21 == 1,
-                c22 == 1,
-                c23 == 1,
-                c24 == 1,
-                c25 == 1,
-            ),
-        )
-        for (
-            c0,
-            c1,
-            c2,
-            c3,
-            c4,
-            c5,
-            c6,
-            c7,
-            c8,
-            c9,
-            c10,
-            c11,
-            c12,
-            c13,
-            c14,
-            c15,
-            c16,
-            c17,
-            c18,
-            c19,
-            c20,
-            c21,
-            c22,
-            c23,
-            c24,
-            c25,
-        ) in rows
-    ]
+Row = TypeVar("Row")
 
 
-def event_tuples(rows: Iterable[Sequence[Any]]) -> list[tuple[Any, ...]]:
-    """The events select's rows (``convert.EVENT_FIELDS`` order) as ``convert.events_from`` takes them: the moment
-    parsed to aware UTC and the data decoded as ``types.UTCDateTime`` and ``types.JSONDict`` do (stored ``{}`` needs
-    no decoding)."""
-    moment, loads = datetime.fromisoformat, json.loads
-    return [
-        (
-            id_,
-            adm,
-            kind,
-            moment(at).replace(tzinfo=UTC),
-            by,
-            recipient,
-            channel,
-            note,
-            {} if data is None or data == "{}" else loads(data),
-            corrects,
-        )
-        for id_, adm, kind, at, by, recipient, channel, note, data, corrects in rows
-    ]
+@dataclass(frozen=True, slots=True)
+class SqliteRead(Generic[Row]):
+    """One select of ``storage.selects`` as SQLite's text (generated into ``storage.selects_sqlite``).
+
+    ``columns`` are the names of the result's columns, in order; ``parameters`` the names of the bound values in
+    the order of the SQL's "?" (``IDS``: the id list at ``ID_LIST``); ``values`` the values the select itself binds
+    (a status, say); ``convert`` turns the driver's rows into the app's values (tuples in ``columns``' order, or
+    ``ListRow``s)."""
+
+    sql: str
+    columns: tuple[str, ...]
+    parameters: tuple[str, ...]
+    values: Mapping[str, Any]
+    convert: Callable[[Iterable[Sequence[Any]]], list[Row]]
+
+    def statement(self, ids: Sequence[int] = (), **values: Any) -> tuple[str, tuple[Any, ...]]:
+        """The SQL with one "?" per id in its id list, and the parameters in order (``values`` by name, else the
+        select's own)."""
+        sql = self.sql
+        args: list[Any] = []
+        for name in self.parameters:
+            if name == IDS:
+                sql = sql.replace(ID_LIST, ", ".join("?" * len(ids)))
+                args.extend(ids)
+            else:
+                args.append(values[name] if name in values else self.values[name])
+        return sql, tuple(args)
+
+    def fetch(self, connection: sqlite3.Connection, ids: Sequence[int] = (), **values: Any) -> list[Row]:
+        """The rows, converted, through a plain sqlite3 connection."""
+        sql, args = self.statement(ids, **values)
+        return self.convert(connection.execute(sql, args).fetchall())
 
 
-def day(value: str | None) -> date | None:
-    """A ``Date`` column's value."""
-    return None if value is None else date.fromisoformat(value)
+# -- the converters of a column's (non-NULL) value, by ORM type -------------------------------------------------
+
+#: A ``Date`` column's value.
+day = date.fromisoformat
 
 
-def moment(value: str | None) -> datetime | None:
+def moment(text: str) -> datetime:
     """A ``types.UTCDateTime`` column's value: aware UTC."""
-    return None if value is None else datetime.fromisoformat(value).replace(tzinfo=UTC)
+    return datetime.fromisoformat(text).replace(tzinfo=UTC)
 
 
-def flag(value: int | None) -> bool | None:
-    """A ``Boolean`` column's value."""
-    return None if value is None else value == 1
-
-
-def document(value: str | None) -> Any:
-    """A ``types.JSONDict`` column's value."""
-    return None if value is None else json.loads(value)
+def document(text: str) -> Any:
+    """A ``types.JSONDict`` column's value (an empty object, the usual one, needs no decoding)."""
+    return {} if text == "{}" else json.loads(text)

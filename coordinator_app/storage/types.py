@@ -7,7 +7,6 @@ session's zone) on PostgreSQL. ``UTCDateTime`` stores UTC on both and always ret
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -15,6 +14,8 @@ from typing import Any
 from sqlalchemy import JSON, DateTime
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
+
+from coordinator_app.storage.sqlite_rows import document, moment
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -43,10 +44,10 @@ class UTCDateTime(TypeDecorator[datetime]):
         if dialect.name != "sqlite":
             return super().result_processor(dialect, coltype)
 
-        # SQLite hands back ISO text; fromisoformat is ~5x faster than SQLAlchemy's regex parse,
-        # which the patient list feels (20,000 event times per refresh).
+        # SQLite hands back ISO text; fromisoformat is ~5x faster than SQLAlchemy's regex parse. The same
+        # conversion as the driver-level reads' (``sqlite_rows``).
         def parse(value: str | None) -> datetime | None:
-            return None if value is None else datetime.fromisoformat(value).replace(tzinfo=UTC)
+            return None if value is None else moment(value)
 
         return parse
 
@@ -54,8 +55,8 @@ class UTCDateTime(TypeDecorator[datetime]):
 class JSONDict(TypeDecorator[Any]):
     """JSON documents (scenario answers, event data) on both backends.
 
-    On SQLite the text is decoded with a plain ``json.loads``: SQLAlchemy's own JSON result
-    processing costs ~5x more per value.
+    On SQLite the text is decoded with a plain ``json.loads`` (``sqlite_rows.document``, as the driver-level reads
+    do): SQLAlchemy's own JSON result processing costs ~5x more per value.
     """
 
     impl = JSON(none_as_null=True)
@@ -64,10 +65,9 @@ class JSONDict(TypeDecorator[Any]):
     def result_processor(self, dialect: Dialect, coltype: object) -> Callable[[Any], Any] | None:
         if dialect.name != "sqlite":
             return super().result_processor(dialect, coltype)
-        loads = json.loads
 
         def parse(value: str | None) -> Any:
-            return None if value is None else loads(value)
+            return None if value is None else document(value)
 
         return parse
 

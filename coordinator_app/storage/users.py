@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from coordinator_app.domain.access import Role, User, normalize_username
 from coordinator_app.domain.errors import NotFoundError
+from coordinator_app.storage import selects
 from coordinator_app.storage.bulk import table_of
 from coordinator_app.storage.convert import utc
 from coordinator_app.storage.failures import conflict
@@ -48,7 +49,7 @@ class UserRepository:
 
     # -- reading ----------------------------------------------------------------------------------------------
     def count(self) -> int:
-        return int(self._session.scalar(select(func.count()).select_from(_USERS)) or 0)
+        return int(self._session.scalar(selects.USER_COUNT) or 0)
 
     def all(self) -> list[User]:
         """Everyone, active first, then by username."""

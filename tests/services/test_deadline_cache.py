@@ -21,8 +21,9 @@ from coordinator_app.services.admissions import AdmissionService
 from coordinator_app.services.context import ServiceContext, fixed_clock
 from coordinator_app.services.deadline_cache import DeadlineCache, Derived, derive, stamp_of
 from coordinator_app.services.setup import load_demo_ward
-from coordinator_app.storage.listing import _CURRENT_QUERY, _LIST_QUERY, ListRow, deadline_stamps, list_rows
+from coordinator_app.storage.listing import ListRow, deadline_stamps, list_rows
 from coordinator_app.storage.repositories import AdmissionRepository, EventRepository
+from coordinator_app.storage.selects import CURRENT_LIST, LIST
 
 NOW = datetime(2026, 11, 23, 9, tzinfo=UTC)
 TODAY = NOW.date()
@@ -120,7 +121,7 @@ def test_the_list_query_gives_what_sqlalchemys_core_result_gives(ctx: ServiceCon
     """On SQLite the list converts the driver's rows itself (storage/listing.py): same values, same types."""
     ctx.clock = fixed_clock(NOW)
     load_demo_ward(ctx)
-    for include_discharged, query in ((True, _LIST_QUERY), (False, _CURRENT_QUERY)):
+    for include_discharged, query in ((True, LIST), (False, CURRENT_LIST)):
         with ctx.database.session() as s:
             rows = list_rows(s, include_discharged=include_discharged)
             core = [ListRow._make(row) for row in s.connection().execute(query).all()]

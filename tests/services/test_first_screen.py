@@ -3,6 +3,7 @@ declines every start it cannot take — the usual start handles those."""
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -17,12 +18,11 @@ from coordinator_app.services.first_screen import plain_file, read_first_screen
 from coordinator_app.services.overview import OverviewService
 from coordinator_app.services.settings import build_calendar_and_rules
 from coordinator_app.services.users import UserService
-from coordinator_app.storage import listing, repositories
+from coordinator_app.storage import repositories, selects, selects_sqlite
 from coordinator_app.storage.database import open_database
-from coordinator_app.storage.orm import AdmissionRow, Base
-from coordinator_app.storage.quick_read import CURRENT_LIST_SQL, DECODERS, EVENTS_SQL, QuickRead
-from coordinator_app.storage.sqlite_rows import day, document, flag, moment
-from coordinator_app.storage.types import JSONDict, UTCDateTime
+from coordinator_app.storage.quick_read import QuickRead
+from coordinator_app.storage.sqlite_codegen import READS
+from coordinator_app.storage.sqlite_rows import ListRow
 
 MOMENT = DEMO_MOMENT  # the demo ward is generated as of this moment
 CLOCK = fixed_clock(MOMENT)
@@ -115,24 +115,40 @@ def test_files_the_usual_start_must_handle_are_declined(case: str, tmp_path: Pat
 
 
 def test_the_direct_reads_use_the_repositories_sql() -> None:
+    """The first screen's SQL is the selects' SQLite text; only the id list is marked for the reader to fill."""
     dialect = sqlite.dialect()
-    assert str(listing._CURRENT_QUERY.compile(dialect=dialect)) == CURRENT_LIST_SQL
-    compiled = str(repositories._EVENTS_BY_ADMISSION.compile(dialect=dialect))
-    assert EVENTS_SQL.format(ids="__[POSTCOMPILE_ids]") == compiled
+    assert READS["CURRENT_LIST"][0] is selects.CURRENT_LIST and "EVENTS_OF_ADMISSIONS" in READS
+    for name, (query, _row_class) in READS.items():
+        compiled = str(query.compile(dialect=dialect))
+        assert getattr(selects_sqlite, name).sql.replace("{ids}", "__[POSTCOMPILE_ids]") == compiled, name
 
 
-def test_the_direct_reads_decode_every_column_as_the_orm_types_do() -> None:
-    expected_decoder = {"Date": day, "Boolean": flag, UTCDateTime: moment, JSONDict: document}
-    for table, decoders in DECODERS.items():
-        columns = Base.metadata.tables[table].columns
-        wanted = {}
-        for column in columns:
-            kind = type(column.type)
-            decoder = expected_decoder.get(kind) or expected_decoder.get(kind.__name__)
-            if decoder is not None:
-                wanted[column.name] = decoder
-        assert decoders == wanted, table
-    assert "admissions" in DECODERS and AdmissionRow.__tablename__ == "admissions"
+def test_the_direct_reads_decode_every_column_as_the_orm_types_do(demo_db_path: Path) -> None:
+    """Each generated read through the plain driver makes the values, of the same types, that SQLAlchemy's result
+    makes of the same select through the ORM column types (every row the demo ward has for it)."""
+    db = open_database(f"sqlite:///{demo_db_path}")
+    with db.session() as session:  # the demo ward has none: one centre with a ward, one without (NULL ward)
+        repositories.CentreRepository(session).save("Psykiatrisk Center Test", ["Afsnit T1"])
+        repositories.CentreRepository(session).save("Psykiatrisk Center Uden Afsnit", [])
+    raw = sqlite3.connect(demo_db_path)
+    try:
+        with db.session() as session:
+            connection = session.connection()
+            admission_ids = [row[0] for row in connection.exec_driver_sql("SELECT id FROM admissions")]
+            template_ids = [row[0] for row in connection.exec_driver_sql("SELECT id FROM meeting_templates")]
+            for name, (query, row_class) in READS.items():
+                read = getattr(selects_sqlite, name)
+                ids = template_ids if name == "TEMPLATES_BY_ID" else admission_ids
+                given = {"ids": ids, "key": "demo"}
+                core = connection.execute(query, {k: v for k, v in given.items() if k in read.parameters}).all()
+                expected = [ListRow._make(row) if row_class else tuple(row) for row in core]
+                direct = read.fetch(raw, ids, key="demo")
+                assert direct, name  # nothing compared without rows
+                assert direct == expected, name
+                assert [tuple(map(type, r)) for r in direct] == [tuple(map(type, r)) for r in expected], name
+    finally:
+        raw.close()
+        db.dispose()
 
 
 def test_the_direct_admissions_equal_the_repositorys(demo_db_path: Path) -> None:
@@ -145,6 +161,8 @@ def test_the_direct_admissions_equal_the_repositorys(demo_db_path: Path) -> None
             ids += [1, 2, 3]  # some discharged ones too
             assert quick.admissions(ids) == repositories.AdmissionRepository(session).get_many(ids)
             assert quick.events(ids) == repositories.EventRepository(session).for_admissions(ids)
+            assert quick.centres() == repositories.CentreRepository(session).all()
+            assert quick.ward().kommune_names == repositories.KommuneRepository(session).names()
     finally:
         db.dispose()
 
