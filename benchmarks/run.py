@@ -25,8 +25,8 @@ Sections (``--only``):
   ``ListRow`` values from the rows, in turn; raw fetchall of plain tuples is printed for scale.
 * ``autosave``: the live meeting's save (``LiveMeetingWindow.save_now``: one ``MeetingService.save_content``
   transaction) after a typed change, on a running meeting of the benchmark ward. A change is saved at the latest
-  ``MAX_DELAY_MS`` after it was typed (the window's timers, tested in ``tests/ui/meetings/test_meetings_ui.py``), so typed →
-  durable at the latest is that cap plus the save; the target is the live meeting's promise, within 1 second.
+  ``MAX_DELAY_MS`` after it was typed (the window's timers, tested in ``tests/ui/meetings/test_meetings_ui.py``),
+  so typed → durable at the latest is that cap plus the save; the target is the live meeting's promise, within 1 s.
 * ``start``: cold start to a shown, populated list — ``koordinator --smoke`` on the benchmark database in a fresh
   process, timed from spawning the process to the moment the window is on screen (offscreen) with the ward's list
   and I dag filled (a timestamp on the system-wide monotonic clock, ``ui.shell.startup.on_shown``) — against a bare
