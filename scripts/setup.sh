@@ -6,9 +6,9 @@ cd "$(dirname "$0")/.."
 
 PY=${PYTHON:-python3}
 need_apt=()
-# Qt's runtime libraries — libegl1 … libglib2.0-0 for the offscreen platform the tests use, DejaVu for the text,
-# libxkbcommon-x11-0, libxcb-* and libx11-xcb1 for a real window on X11 —, PostgreSQL for the storage tests,
-# poppler-utils to look at PDFs.
+# Qt's runtime libraries (the first line for the offscreen platform the tests use and DejaVu for the text, the
+# next two for a real window on X11; the package names are listed once, below: tests/installer reads them for the
+# .deb's Depends), PostgreSQL for the storage tests, poppler-utils to look at PDFs.
 for pkg in libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libglib2.0-0 fonts-dejavu-core \
            libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-randr0 \
            libxcb-render-util0 libxcb-shape0 libxcb-xkb1 libx11-xcb1 \
