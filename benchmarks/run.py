@@ -27,16 +27,16 @@ Sections (``--only``):
   transaction) after a typed change, on a running meeting of the benchmark ward. A change is saved at the latest
   ``MAX_DELAY_MS`` after it was typed (the window's timers, tested in ``tests/ui/meetings/test_meetings_ui.py``),
   so typed → durable at the latest is that cap plus the save; the target is the live meeting's promise, within 1 s.
-* ``start``: cold start to a shown, populated list — ``koordinator --smoke`` on the benchmark database in a fresh
-  process, timed from spawning the process to the moment the window is on screen (offscreen) with the ward's list
-  and I dag filled (a timestamp on the system-wide monotonic clock, ``ui.shell.startup.on_shown``) — against a bare
-  PySide6 ``QApplication`` + ``QMainWindow.show()`` process timed the same way, in turn. The app shows that first
-  screen before SQLAlchemy loads (``services.first_screen``: a plain local file needing no login is read directly),
-  then opens the database as always; the moment the window is ready for input — services loaded, the list
-  refreshed through them, the file's ``quick_check`` passed (``ui.shell.startup.on_ready``) — is printed too, without a
-  target. Compiled modules are kept as an installed app has them (written by an untimed first run, even under
-  ``PYTHONDONTWRITEBYTECODE``). Both times to process exit are printed, and the bare window plus
-  ``import sqlalchemy.orm`` for scale (no target: what a first screen through the ORM could not go below).
+* ``start``: cold start, **judged at the window ready for input: at most 5× a bare PySide6 window**.
+  ``koordinator --smoke`` on the benchmark database in a fresh process, against a bare PySide6 ``QApplication`` +
+  ``QMainWindow.show()`` process timed the same way, in turn, each from spawning the process. *Ready for input*:
+  services loaded, the list refreshed through them, the file's ``quick_check`` passed (``ui.shell.startup.on_ready``,
+  a timestamp on the system-wide monotonic clock). Before that the window is already on screen with the ward's list
+  and I dag (``on_shown``): the first screen is read before SQLAlchemy loads (``services.first_screen``: a plain
+  local file needing no login is read directly) and printed without a target. Compiled modules are kept as an
+  installed app has them (written by an untimed first run, even under ``PYTHONDONTWRITEBYTECODE``). Both times to
+  process exit are printed, and the bare window plus ``import sqlalchemy.orm`` for scale (no target: what any start
+  through the ORM cannot go below).
 """
 
 from __future__ import annotations
@@ -382,16 +382,17 @@ def start_section(bench: BenchDatabase, runs: int, folder: Path) -> list[Line]:
             ended[name].append(to_exit)
     app, bare = statistics.median(shown["app"]), statistics.median(shown["bare"])
     floor = statistics.median(shown["floor"])
+    ready_app = statistics.median(ready["app"])
     return [
         ms_line("cold start to a shown, populated list", app, note=f"koordinator --smoke, window shown: {rows} rows"),
         ms_line("  bare PySide6 window shown", bare, note="QApplication + QMainWindow.show(), in turn"),
-        ratio_line("  app start / bare Qt start", app / bare, at_most=4),
+        ratio_line("  shown / bare Qt start", app / bare, note="the first screen; no target"),
         ms_line(
             "  window ready for input",
-            statistics.median(ready["app"]),
-            note=f"services loaded, list refreshed through them, quick_check passed: "
-            f"{statistics.median(ready['app']) / bare:.1f}× bare; no target",
+            ready_app,
+            note="services loaded, list refreshed through them, quick_check passed",
         ),
+        ratio_line("  ready / bare Qt start", ready_app / bare, at_most=5),
         ms_line("  bare window + import sqlalchemy.orm", floor, note=f"{floor / bare:.1f}× bare; no target"),
         ms_line(
             "  both to process exit",

@@ -27,10 +27,9 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import sqlcipher3.dbapi2 as sqlcipher
-
 from coordinator_app.domain.errors import DamagedDatabaseError, StorageError
 from coordinator_app.infra.files import fsync_file, replace_durably
+from coordinator_app.lazy import lazy_import
 from coordinator_app.storage.failures import passphrase_required
 from coordinator_app.storage.sqlite_file import (
     CheckResult,
@@ -45,7 +44,11 @@ from coordinator_app.storage.sqlite_file import (
 )
 
 if TYPE_CHECKING:
+    import sqlcipher3.dbapi2 as sqlcipher
+
     from coordinator_app.storage.database import Database
+else:  # only encrypted files need SQLCipher
+    sqlcipher = lazy_import("sqlcipher3.dbapi2")
 
 #: ``progress(pages_done, pages_total)`` while a backup or restore copies pages.
 ProgressCallback = Callable[[int, int], None]

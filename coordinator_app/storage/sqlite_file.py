@@ -21,12 +21,16 @@ import os
 import sqlite3
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
-
-import sqlcipher3.dbapi2 as sqlcipher
+from typing import TYPE_CHECKING, Any
 
 from coordinator_app.domain.errors import StorageError
 from coordinator_app.infra.files import fsync_file, replace_durably
+from coordinator_app.lazy import lazy_import
+
+if TYPE_CHECKING:
+    import sqlcipher3.dbapi2 as sqlcipher
+else:  # only an encrypted file needs SQLCipher: the first screen reads a plain one without it
+    sqlcipher = lazy_import("sqlcipher3.dbapi2")
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 #: The smallest SQLite page; an encrypted file is a whole number of pages (4,096 bytes by default).

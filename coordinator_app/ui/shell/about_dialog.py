@@ -32,9 +32,9 @@ from PySide6.QtWidgets import (
 )
 
 from coordinator_app import __version__
+from coordinator_app.ui.common.icons import app_icon
 from coordinator_app.ui.common.style import ERROR_STYLE, MUTED, text_label
 from coordinator_app.ui.common.widgets import cell
-from coordinator_app.ui.shell.help_window import app_icon
 from coordinator_app.ui.shell.licences import Library, licence_texts, load_libraries
 
 PURPOSE = (

@@ -30,7 +30,9 @@ if TYPE_CHECKING:  # the first run's module is loaded only where used (issue 7: 
     from coordinator_app.services.first_run import FirstRunResult
 
 # isort: split
-# PySide6 comes after the service stack: once imported, its import hook inspects every later module (issue 7).
+from coordinator_app.ui.common import pyside  # noqa: F401 - first of the UI: PySide6 without its source scan
+
+# isort: split
 from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QMessageBox
 

@@ -1,29 +1,21 @@
-"""Hjælp (issue 9): the app icon, the Danish user guide in a window of its own, and the Hjælp menu.
-
-* ``app_icon()`` — every PNG size of ``resources/icons`` in one QIcon, for ``QApplication.setWindowIcon``.
-* ``HelpWindow`` — ``resources/guide/brugervejledning.html`` in a QTextBrowser, with the guide's sections as a
-  table of contents beside it and a search field (Enter: next hit, Shift+Enter: previous). Links inside the guide
-  (``#B5``) scroll; links to the web open in the system browser.
-* ``install_help_menu(window, database_kind=…)`` — the menu bar's Hjælp menu with *Brugervejledning* (F1) and
-  *Om Koordinator…*. An existing Hjælp menu is reused (its old entries replaced), so the menu bar keeps one.
-"""
+"""Hjælp → Brugervejledning (F1): ``resources/guide/brugervejledning.html`` in a QTextBrowser, with the guide's
+sections as a table of contents beside it and a search field (Enter: next hit, Shift+Enter: previous). Links inside
+the guide (``#B5``) scroll; links to the web open in the system browser. Loaded when the guide is first opened
+(``help_menu``), not at start: it parses HTML."""
 
 from __future__ import annotations
 
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSize, Qt, QUrl
-from PySide6.QtGui import QAction, QDesktopServices, QIcon, QKeySequence, QTextDocument
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QAction, QDesktopServices, QKeySequence, QTextDocument
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QMainWindow,
-    QMenu,
     QSplitter,
     QTextBrowser,
     QVBoxLayout,
@@ -31,30 +23,9 @@ from PySide6.QtWidgets import (
 )
 
 from coordinator_app.infra.resources import resources_dir
-from coordinator_app.lazy import lazy_import
+from coordinator_app.ui.common.icons import app_icon
 
-if TYPE_CHECKING:
-    from coordinator_app.ui.shell import about_dialog
-else:  # shown on request; it uses ``app_icon`` from here
-    about_dialog = lazy_import("coordinator_app.ui.shell.about_dialog")
-
-ICON_SIZES = (16, 32, 48, 64, 128, 256)
 GUIDE_FILE = Path("guide") / "brugervejledning.html"
-HELP_MENU_TITLE = "&Hjælp"
-
-
-def icon_path(size: int, base: Path | None = None) -> Path:
-    return (base or resources_dir()) / "icons" / f"koordinator-{size}.png"
-
-
-def app_icon(base: Path | None = None) -> QIcon:
-    """The Koordinator icon at every size shipped (Qt picks the best one for title bar, task bar, dialogs)."""
-    icon = QIcon()
-    for size in ICON_SIZES:
-        path = icon_path(size, base)
-        if path.is_file():
-            icon.addFile(str(path), QSize(size, size))
-    return icon
 
 
 def guide_path(base: Path | None = None) -> Path:
@@ -211,42 +182,3 @@ class HelpWindow(QWidget):
         self.search_status.setText("" if found else "Ikke fundet")
         self.search_status.setStyleSheet("" if found else "color: #8a1010;")
         return found
-
-
-def install_help_menu(window: QMainWindow, *, database_kind: str) -> QMenu:
-    """The Hjælp menu: *Brugervejledning* (F1) opens the guide (one window, raised again on F1), *Om Koordinator…*
-    the About dialog naming ``database_kind`` (e.g. the status bar's "Lokal database – krypteret")."""
-    bar = window.menuBar()
-    menus = (a.menu() for a in bar.actions() if a.text().replace("&", "") == "Hjælp")
-    menu = next((m for m in menus if isinstance(m, QMenu)), None)
-    if menu is None:
-        menu = bar.addMenu(HELP_MENU_TITLE)
-    else:
-        menu.clear()  # the window's own "Om Koordinator" (a plain message box) is replaced by the dialog below
-    menu.setObjectName("help_menu")
-
-    def show_guide() -> None:
-        guide = window.findChild(HelpWindow)  # one guide window, a child of the main window (hidden when locked)
-        if guide is None:
-            guide = HelpWindow(window)
-        guide.show()
-        guide.raise_()
-        guide.activateWindow()
-
-    def show_about() -> None:
-        dialog = about_dialog.AboutDialog(window, database_kind=database_kind)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.open()  # window-modal, does not block the event loop
-
-    guide_action = QAction("&Brugervejledning", window)
-    guide_action.setObjectName("act_guide")
-    guide_action.setShortcut(QKeySequence("F1"))
-    guide_action.triggered.connect(show_guide)
-    about_action = QAction("&Om Koordinator…", window)
-    about_action.setObjectName("act_about_dialog")
-    about_action.triggered.connect(show_about)
-    window.addAction(guide_action)  # F1 works even while the menu bar is hidden
-    menu.addAction(guide_action)
-    menu.addSeparator()
-    menu.addAction(about_action)
-    return menu

@@ -28,7 +28,7 @@ from coordinator_app.ui.meetings.meeting_actions import MeetingActions
 from coordinator_app.ui.patients.patient_actions import PatientActions
 from coordinator_app.ui.patients.patients_tab import PatientsTab
 from coordinator_app.ui.settings.settings_actions import SettingsActions
-from coordinator_app.ui.shell.help_window import install_help_menu
+from coordinator_app.ui.shell.help_menu import install_help_menu
 from coordinator_app.ui.shell.tab_book import TabBook
 from coordinator_app.ui.statistics.statistics_actions import StatisticsActions
 from coordinator_app.ui.today.overview_tabs import OverviewTabs

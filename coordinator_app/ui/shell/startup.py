@@ -24,6 +24,9 @@ from coordinator_app.services.first_screen import FirstScreen, plain_file, read_
 from coordinator_app.services.registry import Services
 
 # isort: split
+from coordinator_app.ui.common import pyside  # noqa: F401 - first of the UI: PySide6 without its source scan
+
+# isort: split
 from PySide6.QtCore import (
     QEventLoop,
     QLibraryInfo,
@@ -37,7 +40,7 @@ from PySide6.QtCore import (
 from PySide6.QtWidgets import QApplication
 
 from coordinator_app.ui.common.errors import install_crash_handler
-from coordinator_app.ui.shell.help_window import app_icon
+from coordinator_app.ui.common.icons import app_icon
 from coordinator_app.ui.shell.main_window import DatabaseLabel, MainWindow
 
 log = logging.getLogger("koordinator")

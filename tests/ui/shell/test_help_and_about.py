@@ -20,17 +20,12 @@ import coordinator_app.ui.patients.scenario_wizard as scenario_wizard
 from coordinator_app import __version__
 from coordinator_app.domain.scenarios import ScenarioAnswers, decide
 from coordinator_app.domain.workdays import WorkCalendar
+from coordinator_app.ui.common.icons import ICON_SIZES, app_icon, icon_path
 from coordinator_app.ui.common.widgets import cell
 from coordinator_app.ui.patients.admission_dialog import FLAG_LABELS
 from coordinator_app.ui.shell.about_dialog import AboutDialog, LicenceTextsDialog
-from coordinator_app.ui.shell.help_window import (
-    ICON_SIZES,
-    HelpWindow,
-    app_icon,
-    guide_path,
-    icon_path,
-    install_help_menu,
-)
+from coordinator_app.ui.shell.help_menu import install_help_menu
+from coordinator_app.ui.shell.help_window import HelpWindow, guide_path
 from coordinator_app.ui.shell.licences import TEXT_FILES, load_libraries
 
 RULE_ID = re.compile(r"\b([A-G](?:10|[1-9]))\b")

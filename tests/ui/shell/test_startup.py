@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -97,3 +98,24 @@ def test_reading_none_through_a_model_does_not_leak_references(qapp) -> None:
     for _ in range(100_000):
         index.data(Qt.ItemDataRole.ToolTipRole)
     assert sys.getrefcount(None) >= before - 10
+
+
+def test_pyside6s_feature_scan_no_longer_reads_every_later_modules_source() -> None:
+    """``ui.common.pyside`` answers PySide6's per-module feature scan at once (see its docstring); the function it
+    replaces must still exist in the pinned PySide6, and a module imported afterwards is not read as text."""
+    probe = textwrap.dedent(
+        """
+        import inspect, sys
+        reads = []
+        original = inspect.getsource
+        inspect.getsource = lambda obj: reads.append(getattr(obj, "__name__", obj)) or original(obj)
+        import PySide6.QtCore
+        import colorsys  # a module nothing has imported yet: PySide6's scan reads its source
+        before = "colorsys" in reads
+        from coordinator_app.ui.common import pyside
+        import wave  # imported after the scan is switched off: not read
+        print(pyside.SKIPPED, before, "wave" in reads)
+        """
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["True", "True", "False"]
