@@ -13,27 +13,20 @@ Nothing here imports Qt: the wizard's texts are read from its source, as ``tests
 
 from __future__ import annotations
 
-import ast
-import importlib.util
-import itertools
 import re
 import subprocess
 from collections.abc import Iterator
-from datetime import date
 from pathlib import Path
 
 import pytest
+from helpers.rule_ids import wizard_rule_ids
 
 from coordinator_app.domain.rules import RULES
-from coordinator_app.domain.scenarios import ScenarioAnswers, decide
 from coordinator_app.domain.statistics import FIGURES
-from coordinator_app.domain.workdays import WorkCalendar
-from coordinator_app.ui.common.labels import FLAG_LABELS
 
 ROOT = Path(__file__).resolve().parents[1]
 RULES_PAGE = ROOT / "docs" / "regler.md"
 GUIDE = ROOT / "resources" / "guide" / "brugervejledning.html"
-WIZARD_MODULE = "coordinator_app.ui.patients.scenario_wizard"
 
 #: A rule ID inside a text (A1 … G3). H is matched only where a rule ID is a field of its own: a bare "H" in a
 #: text is as often a time format ("%H:%M").
@@ -51,33 +44,7 @@ def rule_table_ids() -> set[str]:
 
 
 def wizard_ids() -> set[str]:
-    """Every rule ID the scenario wizard shows: its texts, the special-group labels, the plans it can give."""
-    spec = importlib.util.find_spec(WIZARD_MODULE)
-    assert spec is not None and spec.origin is not None, f"{WIZARD_MODULE} moved: update this test"
-    tree = ast.parse(Path(spec.origin).read_text(encoding="utf-8"))
-    ids = {
-        found
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Constant) and isinstance(node.value, str)
-        for found in RULE_ID_IN_TEXT.findall(node.value)
-    }
-    ids |= {found for _name, label in FLAG_LABELS for found in RULE_ID_IN_TEXT.findall(label)}
-    cal = WorkCalendar()
-    for has, greater, may, can, homeless in itertools.product((False, True), repeat=5):
-        if (greater and not has) or (may and has):
-            continue
-        answers = ScenarioAnswers(
-            admitted=date(2026, 11, 2),
-            has_indsats=has,
-            need_greater=greater,
-            may_need_support=may,
-            can_discharge_before_support=can,
-            expected_faerdigbehandlet=date(2026, 11, 30),
-            homeless=homeless,
-        )
-        plan = decide(answers, cal)
-        ids |= {step.rule for step in plan.steps} | ({plan.branch} if plan.branch else set())
-    return ids
+    return wizard_rule_ids()
 
 
 def statistics_ids() -> set[str]:

@@ -3,26 +3,18 @@
 
 from __future__ import annotations
 
-import ast
-import itertools
 import re
-from datetime import date
 from pathlib import Path
 
 import pytest
+from helpers.rule_ids import wizard_rule_ids
 from PySide6.QtCore import QPoint, QSize, Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QImage
 from PySide6.QtWidgets import QMainWindow, QMenu, QPushButton
 
-import coordinator_app.ui.patients.scenario_pages as scenario_pages
-import coordinator_app.ui.patients.scenario_plan_page as scenario_plan_page
-import coordinator_app.ui.patients.scenario_wizard as scenario_wizard
 from coordinator_app import __version__
-from coordinator_app.domain.scenarios import ScenarioAnswers, decide
-from coordinator_app.domain.workdays import WorkCalendar
 from coordinator_app.ui.common.icons import ICON_SIZES, app_icon, icon_path
 from coordinator_app.ui.common.widgets import cell
-from coordinator_app.ui.patients.admission_dialog import FLAG_LABELS
 from coordinator_app.ui.shell.about_dialog import AboutDialog, LicenceTextsDialog
 from coordinator_app.ui.shell.help_menu import install_help_menu
 from coordinator_app.ui.shell.help_window import HelpWindow, guide_path
@@ -142,34 +134,7 @@ def test_a_missing_guide_says_so_in_danish(qtbot, tmp_path: Path):
 
 # -- the guide keeps up with the wizard ------------------------------------------------------------------
 def _wizard_rule_ids() -> set[str]:
-    """Every rule ID the scenario wizard shows: its texts (the wizard and its pages), the special-group boxes, and
-    the plans it can give."""
-    ids: set[str] = set()
-    for module in (scenario_wizard, scenario_pages, scenario_plan_page):
-        tree = ast.parse(Path(module.__file__ or "").read_text(encoding="utf-8"))
-        ids |= {
-            m
-            for node in ast.walk(tree)
-            if isinstance(node, ast.Constant) and isinstance(node.value, str)
-            for m in RULE_ID.findall(node.value)
-        }
-    ids |= {m for _name, label in FLAG_LABELS for m in RULE_ID.findall(label)}
-    cal = WorkCalendar()
-    for has, greater, may, can, homeless in itertools.product((False, True), repeat=5):
-        if (greater and not has) or (may and has):
-            continue
-        answers = ScenarioAnswers(
-            admitted=date(2026, 11, 2),
-            has_indsats=has,
-            need_greater=greater,
-            may_need_support=may,
-            can_discharge_before_support=can,
-            expected_faerdigbehandlet=date(2026, 11, 30),
-            homeless=homeless,
-        )
-        plan = decide(answers, cal)
-        ids |= {step.rule for step in plan.steps} | ({plan.branch} if plan.branch else set())
-    return ids
+    return wizard_rule_ids()
 
 
 def test_the_guide_explains_every_rule_the_scenario_wizard_uses():
