@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import os
 from datetime import timedelta
+from pathlib import Path
 
 from hypothesis import Phase, settings
+from hypothesis.database import DirectoryBasedExampleDatabase
 from hypothesis.internal.conjecture import engine as hypothesis_engine
 
 PROFILE_ENV = "KOORDINATOR_HYPOTHESIS_PROFILE"
@@ -21,6 +23,9 @@ PROFILE_ENV = "KOORDINATOR_HYPOTHESIS_PROFILE"
 #: The module constant is Hypothesis' own (its version is pinned in pyproject.toml); a test checks it exists.
 CI_SHRINK_SECONDS = 20
 HYPOTHESIS_SHRINK_SECONDS: int = hypothesis_engine.MAX_SHRINKING_SECONDS
+#: Where ``fuzz`` keeps the examples it found. Named here because Hypothesis drops its default database when the
+#: ``CI`` environment variable is set (as it is on the CI machine), and ``fuzz`` must keep what it finds there too.
+FUZZ_EXAMPLES = Path(__file__).resolve().parents[2] / ".hypothesis" / "examples"
 
 
 _registered = False
@@ -44,6 +49,7 @@ def register() -> None:
     settings.register_profile(
         "fuzz",
         derandomize=False,
+        database=DirectoryBasedExampleDatabase(FUZZ_EXAMPLES),
         max_examples=1_000,
         deadline=timedelta(seconds=10),
         print_blob=True,
