@@ -1,7 +1,7 @@
 """E1/E2 at the moment of discharge, through the services as the UI drives them (Send → «Udskriv patienten…»,
-Ret indlæggelse, Aftale/plan), on SQLite and PostgreSQL: a discharge that leaves a required
+Ret indlæggelse, Aftale/plan, Statistik), on SQLite and PostgreSQL: a discharge that leaves a required
 udskrivningsaftale or koordinationsplan missing is refused naming the rule until the coordinator says why; the
-answer is kept on the discharge event and shown in the history and the plan's warning, and the E1/E2
+answer is kept on the discharge event and shown in the history, the plan's warning and Statistik, and the E1/E2
 deadline is then missed, never due."""
 
 from __future__ import annotations
@@ -16,11 +16,13 @@ from coordinator_app.domain.deadlines import compute_deadlines
 from coordinator_app.domain.discharge_plans import WITHOUT_PLAN_FIELD, WITHOUT_PLAN_KEY, PlanKind
 from coordinator_app.domain.errors import ValidationError
 from coordinator_app.domain.model import DeadlineState, EventKind, PlanFacts
+from coordinator_app.domain.statistics import FigureKey
 from coordinator_app.services.admissions import AdmissionService
 from coordinator_app.services.context import ServiceContext
 from coordinator_app.services.discharge import recorded_without_plan
 from coordinator_app.services.notifications import NotificationService
 from coordinator_app.services.plans import PlanService
+from coordinator_app.services.statistics import StatisticsService
 from coordinator_app.storage.repositories import AdmissionRepository, EventRepository
 
 TODAY = date(2026, 11, 23)  # the clock's day (services/conftest.py)
@@ -44,6 +46,11 @@ def plan_deadline(ctx: ServiceContext, admission_id: int):
         admission = AdmissionRepository(session).get(admission_id)
         events = EventRepository(session).for_admission(admission_id)
     return next(d for d in compute_deadlines(admission, events, ctx.calendar, TODAY) if d.rule_id in ("E1", "E2"))
+
+
+def without_plan_figure(ctx: ServiceContext):
+    november = StatisticsService(ctx).compute(date(2026, 11, 1), date(2026, 11, 30))
+    return november.figure(FigureKey.DISCHARGED_WITHOUT_PLAN)
 
 
 @pytest.mark.parametrize(
@@ -74,6 +81,9 @@ def test_a_discharge_without_the_required_plan_asks_why_and_keeps_the_answer(
     assert panel.overview.warning is not None and panel.overview.warning.endswith(f"({rule_id}). Begrundelse: {REASON}")
     deadline = plan_deadline(ctx, admitted.admission_id)  # the discharge day is today: missed, not "I dag"
     assert (deadline.due, deadline.state, deadline.missed) == (TODAY, DeadlineState.OVERDUE, True)
+    figure = without_plan_figure(ctx)
+    assert (figure.value, figure.admission_ids, figure.denominator) == (1, (admitted.admission_id,), 1)
+    assert figure.rule_id == "E1/E2"
 
 
 def test_a_plan_in_force_lets_the_patient_go_without_a_question(ctx: ServiceContext, admitted: Admitted) -> None:
@@ -87,6 +97,8 @@ def test_a_plan_in_force_lets_the_patient_go_without_a_question(ctx: ServiceCont
     assert WITHOUT_PLAN_KEY not in event.data and event.note == ""
     assert plans.panel(admitted.admission_id).overview.warning is None
     assert plan_deadline(ctx, admitted.admission_id).state is DeadlineState.MET
+    figure = without_plan_figure(ctx)
+    assert (figure.value, figure.admission_ids, figure.denominator_ids) == (0, (), (admitted.admission_id,))
 
 
 def test_a_kladde_is_not_enough_and_the_refusal_says_so(ctx: ServiceContext, admitted: Admitted) -> None:
@@ -101,6 +113,7 @@ def test_nothing_required_nothing_asked(ctx: ServiceContext, admitted: Admitted)
     discharge(ctx, admitted)
     [event] = discharges(ctx, admitted.admission_id)
     assert WITHOUT_PLAN_KEY not in event.data
+    assert without_plan_figure(ctx).denominator == 0
 
 
 def test_a_discharge_date_typed_into_the_admission_cannot_skip_the_question(
@@ -131,3 +144,4 @@ def test_correcting_the_discharge_withdraws_the_answer(ctx: ServiceContext, admi
     assert details.admission.discharged is None and recorded_without_plan(list(details.events)) is None
     warning = PlanService(ctx).panel(admitted.admission_id).overview.warning
     assert warning == "Udskrivningsaftale mangler – skal foreligge før udskrivning 04-12-2026 (E1)."
+    assert without_plan_figure(ctx).value == 0
