@@ -101,3 +101,24 @@ def test_tilbage_leaves_the_patient_admitted(main_window, qtbot) -> None:
     details = main_window.services.admissions.details(admission_id)
     assert details.admission.discharged is None
     assert not [e for e in details.events if e.kind is EventKind.DISCHARGE]
+
+
+def test_a_discharge_date_typed_into_ret_indlaeggelse_points_to_udskriv_patienten(main_window, qtbot) -> None:
+    """Ret indlæggelse has no place for the answer: a discharge date that would leave the udskrivningsaftale
+    missing is refused there (E1), the form keeps what was typed, and the message says where to discharge."""
+    from coordinator_app.ui.patients.admission_dialog import AdmissionDialog
+
+    admission_id = missing_aftale(main_window)
+    assert main_window.patients_tab.select_admission(admission_id)
+    main_window.patients_tab.table.setFocus()
+    qtbot.keyClick(main_window, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    dialog = wait_for_modal(qtbot, AdmissionDialog)
+    dialog.discharged.set_value(dialog.discharged.edit.date().toPython())
+    qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Save), Qt.MouseButton.LeftButton)
+    assert dialog.isVisible() and dialog.error_label.isVisible()
+    message = dialog.error_label.text()
+    assert "Udskrivningsaftale mangler (E1)" in message and "«Udskriv patienten…»" in message
+    assert dialog.discharged.value() is not None  # nothing typed is lost
+    grab(dialog, "ret-indlaeggelse-udskrivning-uden-aftale")
+    dialog.reject()
+    assert main_window.services.admissions.details(admission_id).admission.discharged is None
