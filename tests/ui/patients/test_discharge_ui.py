@@ -7,7 +7,7 @@ from __future__ import annotations
 from helpers.qt import wait_for_modal
 from helpers.screens import grab
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QDialogButtonBox
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLabel
 
 from coordinator_app.domain.model import EventKind
 from coordinator_app.ui.patients.notification_dialog import NotificationDialog
@@ -86,6 +86,9 @@ def test_discharge_without_the_udskrivningsaftale_asks_why_and_keeps_the_answer(
     grab(main_window, "udskrevet-uden-aftale-overblik")
     panel.tabs.setCurrentWidget(panel.history_tab)
     grab(main_window, "udskrevet-uden-aftale-historik")
+    panel.tabs.setCurrentWidget(panel.plan_tab)
+    assert any(f"Begrundelse: {REASON}" in label.text() for label in panel.plan_tab.findChildren(QLabel))
+    grab(main_window, "udskrevet-uden-aftale-aftale-plan")
 
 
 def test_tilbage_leaves_the_patient_admitted(main_window, qtbot) -> None:
