@@ -25,23 +25,32 @@ on working days of :class:`coordinator_app.domain.workdays.WorkCalendar` (the ap
 
 The history is sized for statistics (H in docs/regler.md), not for one ward's bed count: ~1,600
 admissions a year, median stay ~3 weeks with a long tail, færdigmeldt periods, readmissions within
-30 days, late varslinger and netværksmøder outside the 5-arbejdsdage limit now and then.
+30 days, late varslinger and netværksmøder outside the 5-arbejdsdage limit now and then, and patients who
+needed an udskrivningsaftale or koordinationsplan (E1/E2) — most left with one, the others' discharge records
+why not.
+
+The events are written as a careful coordinator writes them (``_timeline``): nothing is sent before the scenario
+is assessed, a varsling carries the expected date and the doctor who judged it, a færdigmelding the doctor's
+judgement. The current admissions' notifications carry the consent they rest on and the form's content, and
+``consents`` holds those consents (``_paperwork``), so the set-up can archive each notification's
+varslingsblanket as the Send dialog would have.
 """
 
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import NamedTuple
 
 from coordinator_app.demo._current import CURRENT_SPECS, admitted_on, current_plan
 from coordinator_app.demo._names import COORDINATORS, FAMILY, FEMALE, MALE
+from coordinator_app.demo._paperwork import consent_for, describe
 from coordinator_app.demo._stories import history_plan
 from coordinator_app.demo._timeline import Draft, Plan, answers
 from coordinator_app.domain.cpr import synthetic_cpr
-from coordinator_app.domain.model import Admission, AdmissionFlags, Event, Kommune, Patient
-from coordinator_app.domain.reference import HOME_REGION
+from coordinator_app.domain.model import Admission, AdmissionFlags, Consent, Event, Kommune, Patient
+from coordinator_app.domain.reference import HOME_REGION, official_kommune_name
 from coordinator_app.domain.workdays import COPENHAGEN, WorkCalendar
 from coordinator_app.infra.resources import load_centres, load_kommuner
 
@@ -71,6 +80,7 @@ class DemoWard:
     kommuner: list[Kommune]
     center: str = DEMO_CENTER
     ward: str = DEMO_WARD
+    consents: list[Consent] = field(default_factory=list)  # the current patients' consent to tell the kommune (F1)
 
 
 class _Timed(NamedTuple):
@@ -232,13 +242,30 @@ class _Generator:
         patient_ids: dict[int, int] = {}
         patients: list[Patient] = []
         admissions: list[Admission] = []
+        consents: list[Consent] = []
         timed: list[_Timed] = []
+        names = {k.code: k.name for k in self.kommuner}
+        last_day = self.cal.previous_working_day(self.today - timedelta(days=1))
         for admission_id, s in enumerate(stays, start=1):
             p = s.person
             if p.order not in patient_ids:
                 patient_ids[p.order] = len(patients) + 1
                 patients.append(Patient(patient_ids[p.order], p.cpr, p.given_name, p.family_name))
             plan = s.plan
+            if plan.discharged is None:  # a current admission: its sendings' consent and forms (F1)
+                code = s.opholdskommune or p.kommune
+                consent = consent_for(
+                    admission_id=admission_id,
+                    patient_id=patient_ids[p.order],
+                    admitted=plan.admitted,
+                    kommune=official_kommune_name(names.get(code, code)),
+                    drafts=plan.drafts,
+                    wants_to_leave=s.flags.wants_to_leave,
+                    last_day=last_day,
+                )
+                describe(plan.drafts, consent, plan.scenario if plan.assessed else None)
+                if consent is not None:
+                    consents.append(consent)
             admissions.append(
                 Admission(
                     id=admission_id,
@@ -256,11 +283,13 @@ class _Generator:
                     scenario_answers=answers(plan.scenario, plan.b5, plan.expected) if plan.assessed else {},
                     flags=s.flags,
                     demo=True,
+                    plan_facts=plan.plan_facts,
                 )
             )
             timed.extend(self.timed_events(admission_id, s))
         timed.sort(key=lambda t: t[:3])  # (moment, admission id, sequence)
-        return DemoWard(patients, admissions, _number_events(timed), list(self.kommuner), center, ward)
+        events = _number_events(timed)
+        return DemoWard(patients, admissions, events, list(self.kommuner), center, ward, consents)
 
     def timed_events(self, admission_id: int, s: _Stay) -> list[_Timed]:
         rng = self.rng

@@ -22,6 +22,7 @@ from datetime import date
 from typing import Any
 
 from coordinator_app.demo import _milestones as notes
+from coordinator_app.demo._names import DOCTORS
 from coordinator_app.demo._stories import faerdig_channel, notify_channel
 from coordinator_app.demo._timeline import ORIENT_OUT, K, Plan, Timeline, answers, days
 from coordinator_app.domain.model import AdmissionFlags, Channel
@@ -236,19 +237,15 @@ def current_plan(
         tl.assess(admitted, spec.scenario, spec.b5).data = answers(spec.scenario, spec.b5, expected)
     if spec.oriented and started:
         tl.state(K.ORIENTERING_INDLAEGGELSE, min(admitted + days(rng.randint(0, 2)), last), notify_channel(rng))
+    judge = DOCTORS[0]  # who judges the dates (B5): the doctor of the expected-date judgement, when there is one
     if expected is not None and started:
         judged = ago(spec.varslet_ago + 2) if spec.varslet_ago is not None else min(admitted + days(3), last)
-        tl.expected(min(judged, last), faerdig[0] if faerdig else expected)
+        judge = tl.expected(min(judged, last), faerdig[0] if faerdig else expected)
     varslet = None
     if spec.varslet_ago is not None:
-        varslet = tl.state(
-            K.VARSLING,
-            ago(spec.varslet_ago),
-            Channel.SIKKER_MAIL,
-            data={"expected_faerdigbehandlet": (faerdig[0] if faerdig else expected or today).isoformat()},
-        )
+        varslet = tl.varsling(ago(spec.varslet_ago), faerdig[0] if faerdig else expected or today, judge)
     if faerdig:
-        tl.state(K.FAERDIGMELDING, faerdig[0], faerdig_channel(rng))
+        tl.faerdigmelding(faerdig[0], faerdig_channel(rng), judge)
     if spec.bero:
         tl.state(
             K.I_BERO,
@@ -266,10 +263,12 @@ def current_plan(
             Channel.TELEFON,
             note="Tilstanden er forværret; behandlingen er genoptaget (B7).",
         )
-    if spec.revarslet_ago is not None:
-        tl.state(K.VARSLING, ago(spec.revarslet_ago), Channel.SIKKER_MAIL)
+    if spec.revarslet_ago is not None:  # B7: a new round; the doctor judges a new expected date first
+        ready_again = faerdig[1] if len(faerdig) > 1 else expected or today
+        judge = tl.expected(ago(spec.revarslet_ago), ready_again)
+        tl.varsling(ago(spec.revarslet_ago), ready_again, judge)
     if len(faerdig) > 1:
-        tl.state(K.FAERDIGMELDING, faerdig[1], faerdig_channel(rng))
+        tl.faerdigmelding(faerdig[1], faerdig_channel(rng), judge)
     if spec.meeting:
         invited = ago(spec.meeting[0])
         held = ago(spec.meeting[1]) if spec.meeting[1] is not None else None

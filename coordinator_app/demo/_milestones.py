@@ -20,10 +20,11 @@ working day before ``today`` for anything else — a date after it means "not do
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from datetime import date, timedelta
 
 from coordinator_app.demo._timeline import AFTER, Timeline
-from coordinator_app.domain.model import AdmissionFlags
+from coordinator_app.domain.model import AdmissionFlags, PlanFacts
 from coordinator_app.domain.rules import Milestone
 
 M = Milestone
@@ -91,8 +92,13 @@ def stay_notes(
     *,
     plan_end: date | None = None,
     involuntary: bool = False,
-) -> None:
-    """D6, D2, D7 before ``ready`` (the expected discharge); E1/E2 when ``plan_end`` is given (discharged)."""
+) -> tuple[PlanFacts, bool]:
+    """D6, D2, D7 before ``ready`` (the expected discharge); E1/E2 when ``plan_end`` is given (discharged).
+
+    Returns the admission's E1/E2 facts and whether the required plan was made: a patient who wants to leave
+    (B8) presumably will not seek treatment, one in a botilbud gets support under serviceloven afsnit V; about
+    three in four of them leave with the plan (the others' discharge records why not).
+    """
     first = tl.first
     if flags.misbrug and rng.random() < 0.75:  # D6 with consent (F1)
         day = _between(rng, first + _days(2), max(first + _days(2), ready - _days(3)))
@@ -111,16 +117,21 @@ def stay_notes(
         day = _between(rng, max(first, ready - _days(10)), max(first, ready - _days(1)))
         tl.note(M.OPHOLDSSTED, day, until, "Kommunen har fundet opholdssted (herberg) til udskrivningen (D7).")
     needs_plan = flags.wants_to_leave or (flags.botilbud and involuntary)
-    if plan_end is not None and needs_plan and rng.random() < 0.75:  # E1/E2 with an end date (E3)
-        refuses = flags.wants_to_leave and rng.random() < 0.3
-        milestone = M.KOORDINATIONSPLAN if refuses else M.UDSKRIVNINGSAFTALE
-        text = (
-            "Koordinationsplan lavet med kommunen; patienten ville ikke medvirke til en udskrivningsaftale (E2)."
-            if refuses
-            else "Udskrivningsaftale indgået med patient, kommune og egen læge (E1)."
-        )
-        day = _between(rng, max(first, ready - _days(4)), ready)
-        tl.note(milestone, day, until, text, data={"end": plan_end.isoformat()})
+    if plan_end is None or not needs_plan:
+        return PlanFacts(), False
+    facts = PlanFacts(afsnit_v_support=flags.botilbud, wont_seek_help=flags.wants_to_leave)
+    if rng.random() >= 0.75:
+        return facts, False
+    refuses = flags.wants_to_leave and rng.random() < 0.3  # E2: will not take part in an udskrivningsaftale
+    milestone = M.KOORDINATIONSPLAN if refuses else M.UDSKRIVNINGSAFTALE
+    text = (
+        "Koordinationsplan lavet med kommunen; patienten ville ikke medvirke til en udskrivningsaftale (E2)."
+        if refuses
+        else "Udskrivningsaftale indgået med patient, kommune og egen læge (E1)."
+    )
+    day = _between(rng, max(first, ready - _days(4)), ready)
+    made = tl.note(milestone, day, until, text, data={"end": plan_end.isoformat()})  # with an end date (E3)
+    return replace(facts, refuses_participation=refuses), made is not None
 
 
 def faerdigmeldt_notes(

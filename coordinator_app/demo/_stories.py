@@ -8,8 +8,16 @@ from datetime import date
 
 from coordinator_app.demo import _milestones as notes
 from coordinator_app.demo._timeline import DISCHARGE, ORIENT_OUT, K, Plan, Timeline, answers, days
-from coordinator_app.domain.model import AdmissionFlags, Channel
+from coordinator_app.domain.discharge_plans import WithoutPlan, discharge_without_plan, missing_at_discharge
+from coordinator_app.domain.model import AdmissionFlags, Channel, PlanFacts
 from coordinator_app.domain.workdays import WorkCalendar
+
+#: Why a patient left without the required udskrivningsaftale/koordinationsplan, as a coordinator writes it (E1/E2).
+WITHOUT_PLAN_B8 = "Patienten ønskede at gå og kunne ikke tilbageholdes (B8); kommunen er orienteret med samtykke."
+WITHOUT_PLAN_REASONS = (
+    "Kommunen kunne ikke deltage før udskrivningen; netværksmøde aftalt efter udskrivningen (C3).",
+    "Overflyttet akut til somatisk afdeling; distriktspsykiatrien laver aftalen ved udskrivningen derfra.",
+)
 
 
 def notify_channel(rng: random.Random) -> Channel:
@@ -49,6 +57,7 @@ def history_plan(
     treat = lognormal_days(rng, 21, 0.8, 1, 320)
     tl = Timeline(cal, rng, admitted)
     assessment = tl.assess(admitted + days(rng.choice((0, 0, 1, 2))), scenario, b5)
+    tl.last_state = max(tl.last_state, assessment.day)  # what is sent follows the assessment (A1, B1–B5)
     expected: date | None = None
     oriented = tl.first
     faerdig_period: tuple[date, date | None] | None = None  # (færdigmeldt, afmeldt or None)
@@ -64,11 +73,9 @@ def history_plan(
         expected = max(ready + days(rng.choice((-3, -2, -1, 0, 0, 0, 1, 2, 4))), admitted + days(1))
         late = rng.random() < 0.22
         target = expected - days(rng.randint(0, 7) if late else 8 + rng.randint(0, 10))
-        tl.expected(min(target - days(rng.randint(0, 5)), expected), expected)
-        varslet = tl.state(
-            K.VARSLING, target, Channel.SIKKER_MAIL, data={"expected_faerdigbehandlet": expected.isoformat()}
-        )
-        faerdig = tl.state(K.FAERDIGMELDING, max(ready, varslet), faerdig_channel(rng))
+        judge = tl.expected(min(target - days(rng.randint(0, 5)), expected), expected)
+        varslet = tl.varsling(target, expected, judge)
+        faerdig = tl.faerdigmelding(max(ready, varslet), faerdig_channel(rng), judge)
         faerdig_period = (faerdig, None)
         wait = lognormal_days(rng, 5, 1.1, 0, 260)
         roll = rng.random()
@@ -88,8 +95,12 @@ def history_plan(
                 note="Tilstanden er forværret; behandlingen er genoptaget (B7).",
             )
             faerdig_period = (faerdig, withdrawn)
-            again = tl.state(K.VARSLING, withdrawn + days(rng.randint(2, 8)), Channel.SIKKER_MAIL)
-            tl.state(K.FAERDIGMELDING, again + days(rng.randint(3, 12)), faerdig_channel(rng))
+            # B7: a new round — the doctor judges a new expected date, the varsling carries it.
+            again = cal.next_working_day(withdrawn + days(rng.randint(2, 8)))
+            ready_again = again + days(rng.randint(3, 12))
+            judge = tl.expected(again, ready_again)
+            again = tl.varsling(again, ready_again, judge)
+            tl.faerdigmelding(ready_again, faerdig_channel(rng), judge)
         discharged = cal.next_working_day(max(faerdig + days(wait), tl.last_state))
         invite_from = varslet + days(rng.randint(-3, 4))
     else:
@@ -121,14 +132,33 @@ def history_plan(
     last = cal.previous_working_day(today - days(1))
     notes.admission_notes(tl, rng, flags, discharged)
     plan_end = discharged + days(rng.randint(90, 180))
-    notes.stay_notes(tl, rng, flags, discharged, discharged, plan_end=plan_end, involuntary=involuntary)
+    facts, plan_made = notes.stay_notes(
+        tl, rng, flags, discharged, discharged, plan_end=plan_end, involuntary=involuntary
+    )
     if faerdig_period is not None and varslet is not None:
         start, stop = faerdig_period
         notes.faerdigmeldt_notes(tl, rng, start, stop or discharged, discharged)
         if (discharged - varslet).days >= 28 and rng.random() < 0.8:  # G1 on long cases
             latest = min(varslet + days(84), discharged)
             notes.afgoerelse_note(tl, varslet + days(rng.randint(14, max(14, (latest - varslet).days))), discharged)
-    tl.side(K.DISCHARGE, discharged, DISCHARGE)
+    without = None if plan_made else _without_plan(facts, flags, discharged)
+    tl.side(
+        K.DISCHARGE,
+        discharged,
+        DISCHARGE,
+        data=without.data if without else None,
+        note=without.note if without else "",
+    )
     notes.discharge_notes(tl, rng, flags, discharged, last)
     assessment.data = answers(scenario, b5, expected)
-    return Plan(admitted, discharged, scenario, b5, expected, tl.finish())
+    return Plan(admitted, discharged, scenario, b5, expected, tl.finish(), plan_facts=facts)
+
+
+def _without_plan(facts: PlanFacts, flags: AdmissionFlags, discharged: date) -> WithoutPlan | None:
+    """E1/E2: what the coordinator answered when the patient left without the required plan (no extra random
+    draw: the answer follows from the patient's situation and the day)."""
+    missing = missing_at_discharge(facts, [], discharged)
+    if missing is None:
+        return None
+    reason = WITHOUT_PLAN_B8 if flags.wants_to_leave else WITHOUT_PLAN_REASONS[discharged.toordinal() % 2]
+    return discharge_without_plan(missing, reason)

@@ -12,6 +12,10 @@ event but for the notes that record post-discharge duties (D1 epikrise, D3 korre
 Milestones (``rules.Milestone``) are NOTE events with ``data["milestone"]``: the facts a well-run ward records
 so the deadline engine sees a duty done (A3, A4, B8, D1–D8, E1–E2, F1, G1–G3). See ``_milestones.py``.
 Every event lands on a working day of ``coordinator_app.domain.workdays.WorkCalendar``.
+
+Written as a careful coordinator would (B5): a varsling carries the expected færdigbehandlet date and the doctor
+who judged it (``varsling``), a færdigmelding the doctor who judged the patient færdigbehandlet and the day
+(``faerdigmelding``); ``expected`` records that medical judgement itself and says who made it.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from coordinator_app.demo._names import DOCTORS
-from coordinator_app.domain.model import Channel, EventKind
+from coordinator_app.domain.model import Channel, EventKind, PlanFacts
 from coordinator_app.domain.workdays import WorkCalendar
 
 K = EventKind
@@ -30,6 +34,8 @@ K = EventKind
 # udskrivning, udskrivning, then the notes that follow the discharge (D1, D3, D5).
 ASSESS, EXPECTED, STATE, MEETING, NOTE, ORIENT_OUT, DISCHARGE, AFTER = range(8)
 MEETING_FORMS = ("fysisk", "fysisk", "video", "telefon", "blandet")  # C8
+#: B5 "lægelig vurdering" on a varsling and a færdigmelding: who judged, and (færdigmelding) on which day.
+JUDGED_BY, JUDGED_ON = "judged_by", "judged_on"
 
 
 def days(n: int) -> timedelta:
@@ -57,6 +63,7 @@ class Plan:
     expected: date | None
     drafts: list[Draft]
     assessed: bool = True
+    plan_facts: PlanFacts = field(default_factory=PlanFacts)  # E1/E2 (the history's; current ones by the setup)
 
 
 def answers(scenario: int | None, b5: bool, expected: date | None) -> dict[str, Any]:
@@ -133,9 +140,22 @@ class Timeline:
     def assess(self, day: date, scenario: int | None, b5: bool) -> Draft:
         return self.side(K.SCENARIO_ASSESSED, day, ASSESS, data=answers(scenario, b5, None))
 
-    def expected(self, day: date, expected: date) -> None:
+    def expected(self, day: date, expected: date) -> str:
+        """The doctor's judgement of the expected færdigbehandlet date (B5); returns who judged."""
         by = self.rng.choice(DOCTORS)
         self.side(K.EXPECTED_FAERDIGBEHANDLET, day, EXPECTED, data={"date": expected.isoformat(), "by": by})
+        return by
+
+    def varsling(self, day: date, expected: date, judged_by: str) -> date:
+        """B5: the varsling by sikker mail, with the expected færdigbehandlet date and who judged it."""
+        data = {"expected_faerdigbehandlet": expected.isoformat(), JUDGED_BY: judged_by}
+        return self.state(K.VARSLING, day, Channel.SIKKER_MAIL, data=data)
+
+    def faerdigmelding(self, day: date, channel: Channel, judged_by: str) -> date:
+        """B5: the færdigmelding, with the doctor who judged the patient færdigbehandlet on the day it is sent."""
+        sent = self.state(K.FAERDIGMELDING, day, channel, data={JUDGED_BY: judged_by})
+        self.drafts[-1].data[JUDGED_ON] = sent.isoformat()
+        return sent
 
     def meeting(self, invited: date, held: date | None, planned: date, limit: date) -> None:
         """Netværksmøde (C2–C4): invitation, and the meeting if it was held by ``limit``."""

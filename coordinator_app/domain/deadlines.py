@@ -16,7 +16,8 @@ What produces which deadline:
   korrespondance; **A4** children check and 24-hour underretning assessment; **G1** 12 weeks from the first
   varsling/færdigmelding; **G2** next status meeting while færdigmeldt; **G3** escalation per disagreement;
   **E1/E2** the required udskrivningsaftale/koordinationsplan (``discharge_plans.requirement``) by the planned
-  discharge day, else the expected færdigbehandlet day; met by its milestone event. **E3** end of each
+  discharge day, else the expected færdigbehandlet day; met by its milestone event — once the patient has left
+  without it, it is overdue and missed (never "due today"). **E3** end of each
   udskrivningsaftale/koordinationsplan (``data["end"]``) — met (ended) after the end date
   or at readmission.
 
@@ -31,6 +32,7 @@ admissions.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
@@ -434,7 +436,11 @@ def _plan_deadlines(f: _Facts) -> list[Deadline]:
                 for _, e, d in f.all(rule.fulfilled_by)
                 if (stop := by_hand.get(e.data.get("plan_id"))) is None or (left is not None and stop >= left)
             ]
-            out.append(f.make(rule, due, hits[0] if hits else None, None, missed=f.state.is_discharged))
+            made = f.make(rule, due, hits[0] if hits else None, None, missed=f.state.is_discharged)
+            if made.missed and made.state is not DeadlineState.OVERDUE:
+                # Discharged without the plan: missed, never "due" (the discharge day may be today).
+                made = dataclasses.replace(made, state=DeadlineState.OVERDUE)
+            out.append(made)
     rule = f.rule("plan_udloeber")
     # A revised plan records a new milestone with the same data["plan_id"]: only its newest one has an end.
     newest: dict[object, Event] = {}

@@ -12,7 +12,12 @@ when it is complete, and its lifecycle (E1–E3).
 A plan is a *kladde* until the coordinator puts it in force (``check_complete`` must pass); then it is
 ``I_KRAFT`` and the service records a milestone event (``rules.Milestone.UDSKRIVNINGSAFTALE`` /
 ``KOORDINATIONSPLAN`` with ``data["end"]``), which meets the E1/E2 deadline and starts the E3 one. Every save
-keeps a version. Pure domain: no Qt, no database.
+keeps a version.
+
+A discharge while the required plan is missing is not done quietly (``discharge_without_plan``): it is refused
+naming the rule until the coordinator says why, and the answer is recorded on the discharge event
+(``data[WITHOUT_PLAN_KEY]`` and its note), where the history, the plan's warning and Statistik find it.
+Pure domain: no Qt, no database.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
+from coordinator_app.domain import validation
 from coordinator_app.domain.errors import ValidationError
 from coordinator_app.domain.model import PlanFacts
 
@@ -498,8 +504,10 @@ def overview(
     discharged: date | None = None,
     readmitted_on: date | None = None,
     due: date | None = None,
+    without_plan_reason: str | None = None,
 ) -> PlanOverview:
-    """The admission's plan status. ``plans`` are this admission's, oldest first; ``due`` from ``plan_due``."""
+    """The admission's plan status. ``plans`` are this admission's, oldest first; ``due`` from ``plan_due``;
+    ``without_plan_reason`` the answer recorded when the patient was discharged without the plan (E1/E2)."""
     req = requirement(facts)
     current = plans[-1] if plans else None
     state = lifecycle(current, today, readmitted_on) if current is not None else None
@@ -521,6 +529,8 @@ def overview(
         title = PLAN_TITLES[req.kind]
         if discharged is not None:
             warning = f"{title} mangler: patienten blev udskrevet {discharged:%d-%m-%Y} uden ({req.rule_id})."
+            if without_plan_reason:
+                warning += f" Begrundelse: {without_plan_reason}"
         elif current is not None and current.status is PlanStatus.KLADDE:
             when = f" før udskrivning {due:%d-%m-%Y}" if due else " før udskrivning"
             warning = f"{title} er en kladde: sæt den i kraft{when} ({req.rule_id})."
@@ -538,6 +548,77 @@ def _covers(req: Requirement, plan: DischargePlan) -> bool:
 def plan_due(planned_discharge: date | None, expected_faerdigbehandlet: date | None) -> date | None:
     """The E1/E2 deadline: the planned discharge day, else the expected færdigbehandlet day."""
     return planned_discharge or expected_faerdigbehandlet
+
+
+# -- discharge without the required plan (E1/E2) ---------------------------------------------------------------
+
+#: The discharge event's ``data`` key for a discharge without the required plan: ``{"kind", "rule", "reason"}``.
+WITHOUT_PLAN_KEY = "plan_missing"
+#: ``ValidationError.field`` of the refusal: the answer the discharge asks for (why the patient leaves without).
+WITHOUT_PLAN_FIELD = "without_plan_reason"
+WITHOUT_PLAN_MAX_LENGTH = 1000
+
+
+def missing_at_discharge(facts: PlanFacts, plans: Sequence[DischargePlan], on: date) -> Requirement | None:
+    """E1/E2: the requirement a discharge on ``on`` would leave unmet (nothing required in force or coming into
+    force that day), ``None`` when nothing required is missing. ``plans`` are the admission's."""
+    found = overview(facts, plans, on)
+    return found.requirement if found.missing else None
+
+
+@dataclass(frozen=True, slots=True)
+class WithoutPlan:
+    """What is recorded on a discharge without the required plan: the event's note line and its data."""
+
+    kind: PlanKind
+    rule_id: str
+    reason: str
+
+    @property
+    def note(self) -> str:
+        return f"Udskrevet uden {PLAN_TITLES[self.kind].lower()} ({self.rule_id}): {self.reason}"
+
+    @property
+    def data(self) -> dict[str, Any]:
+        return {WITHOUT_PLAN_KEY: {"kind": self.kind.value, "rule": self.rule_id, "reason": self.reason}}
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> WithoutPlan | None:
+        """The record in a discharge event's ``data``, if any."""
+        found = data.get(WITHOUT_PLAN_KEY)
+        if not isinstance(found, Mapping):
+            return None
+        try:
+            kind = PlanKind(str(found.get("kind")))
+        except ValueError:
+            return None
+        return cls(kind, str(found.get("rule") or PLAN_RULES[kind]), str(found.get("reason") or ""))
+
+
+def discharge_without_plan(
+    missing: Requirement | None, reason: str | None, *, draft: bool = False
+) -> WithoutPlan | None:
+    """E1/E2 at the moment of discharge. ``missing`` from ``missing_at_discharge``; ``draft``: the plan exists
+    as a kladde only. Nothing missing: ``None``. Missing and no ``reason``: refused (``ValidationError`` with the
+    rule and ``field=WITHOUT_PLAN_FIELD`` — the dialog asks why). Missing with a reason: the record to keep."""
+    if missing is None or missing.kind is None or missing.rule_id is None:
+        return None
+    title = PLAN_TITLES[missing.kind]
+    answer = validation.optional_text(
+        reason,
+        field=WITHOUT_PLAN_FIELD,
+        label="Begrundelsen for udskrivning uden " + title.lower(),
+        max_length=WITHOUT_PLAN_MAX_LENGTH,
+    )
+    if answer is None:
+        state = f"{title} er kun en kladde." if draft else f"Der er ingen {title.lower()} i kraft."
+        raise ValidationError(
+            f"{missing.reason} {state} Sæt den i kraft under fanen Aftale/plan før udskrivningen, "
+            "eller skriv, hvorfor patienten udskrives uden.",
+            field=WITHOUT_PLAN_FIELD,
+            rule=missing.rule_id,
+        )
+    return WithoutPlan(missing.kind, missing.rule_id, answer)
 
 
 def next_plan_content(previous: PlanContent, start: date) -> PlanContent:

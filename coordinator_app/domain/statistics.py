@@ -25,6 +25,10 @@ definitions used here, chosen so each figure can be checked by hand and traced t
   orientering om udskrivning — scenario 1, or scenario 2/3 without a færdigmelding (B4; after a færdigmelding
   the kommune sets the pace, B5) — the share whose first orientering om udskrivning is dated *before* the
   discharge day, i.e. the kommune heard at least a day ahead. Sent on the day, after it, or never: not in time.
+* **Discharged without a required plan** (E1/E2): of the discharges in the period whose admission required an
+  udskrivningsaftale or koordinationsplan (``discharge_plans.requirement`` of its facts), those whose E1/E2
+  deadline was not met by the discharge day — no plan in force when the patient left (the reason given is on the
+  discharge event). A count; its basis is the discharges that required a plan.
 * **Færdigmeldte sengedage and cost** (B5, §238): ``bed_days``' counting rule (one per midnight færdigmeldt, not
   i bero, the open period closing at ``today``), only the bed days dated in the period; each priced at its own
   year's rate with the bands numbered over the admission's whole færdigmelding (``BedDayRates``). A bed day
@@ -47,6 +51,7 @@ from typing import Any
 
 from coordinator_app.domain.bed_days import BedDayRates, bed_day_dates
 from coordinator_app.domain.deadlines import compute_deadlines
+from coordinator_app.domain.discharge_plans import PLAN_RULES, requirement
 from coordinator_app.domain.errors import ProcessError, ValidationError
 from coordinator_app.domain.model import Admission, Deadline, DeadlineState, Event, EventKind
 from coordinator_app.domain.process import effective_events, replay_effective
@@ -87,6 +92,7 @@ class FigureKey(StrEnum):
     VARSLING_IN_TIME = "varsling_in_time"
     MEETINGS_IN_TIME = "meetings_in_time"
     DISCHARGE_ANNOUNCED = "discharge_announced"
+    DISCHARGED_WITHOUT_PLAN = "discharged_without_plan"
     BED_DAYS = "bed_days"
     BED_DAY_COST = "bed_day_cost"
 
@@ -130,6 +136,13 @@ FIGURES: dict[FigureKey, tuple[str, str, FigureUnit, str]] = {
         FigureUnit.SHARE,
         "Udskrivninger i perioden med pligt til orientering om udskrivning (scenarie 1, scenarie 2–3 uden "
         "færdigmelding): kommunen orienteret før udskrivningsdagen.",
+    ),
+    FigureKey.DISCHARGED_WITHOUT_PLAN: (
+        "Udskrevet uden krævet aftale/plan",
+        "E1/E2",
+        FigureUnit.COUNT,
+        "Udskrivninger i perioden, hvor en udskrivningsaftale eller koordinationsplan var krævet, men ikke var i "
+        "kraft ved udskrivningen (begrundelsen står på udskrivningen i historikken).",
     ),
     FigureKey.BED_DAYS: (
         "Færdigmeldte sengedage",
@@ -327,6 +340,7 @@ class _Tally:
     varsling: _Share = field(default_factory=_Share)
     meetings: _Share = field(default_factory=_Share)
     announced: _Share = field(default_factory=_Share)
+    without_plan: _Share = field(default_factory=_Share)  # E1/E2: hits = left without it, of those requiring one
     kommuner: dict[str, _Kommune] = field(default_factory=dict)
     unreadable: list[int] = field(default_factory=list)
 
@@ -350,6 +364,14 @@ class _Tally:
             return
         sent = next((local_date(e.occurred_at) for e in history if e.kind is K.ORIENTERING_UDSKRIVNING), None)
         self.announced.count(admission.id, sent is not None and sent < admission.discharged)
+
+    def plan_at_discharge(self, admission: Admission, deadlines: Sequence[Deadline]) -> None:
+        """E1/E2: the required plan in force by the discharge day (see the module docstring)."""
+        assert admission.id is not None and admission.discharged is not None
+        rules = set(PLAN_RULES.values())
+        found = next((d for d in deadlines if d.rule_id in rules), None)
+        if found is not None:
+            self.without_plan.count(admission.id, found.met_on is None or found.met_on > admission.discharged)
 
     def bed_days(self, admission_id: int, days: Sequence[date], line: _Kommune) -> None:
         counted = 0
@@ -427,9 +449,12 @@ def _count(
         tally.readmitted.count(a.id, readmissions.after(a, a.discharged))
     history = effective_events(raw)
     kinds = {e.kind for e in history}
+    needs_plan = discharged_in_period and requirement(a.plan_facts).required  # E1/E2
+    deadlines: list[Deadline] = []
     try:
-        if kinds & _DEADLINE_KINDS or _may_be_b5(a, history):
-            tally.deadlines(a.id, compute_deadlines(a, raw, cal, tally.today, settings))
+        if kinds & _DEADLINE_KINDS or _may_be_b5(a, history) or needs_plan:
+            deadlines = compute_deadlines(a, raw, cal, tally.today, settings)
+            tally.deadlines(a.id, deadlines)
         if K.FAERDIGMELDING in kinds:
             tally.bed_days(a.id, bed_day_dates(replay_effective(a, history), tally.today), line)
     except ProcessError:
@@ -437,6 +462,8 @@ def _count(
         return
     if discharged_in_period:
         tally.announcement(a, history)
+        if needs_plan:
+            tally.plan_at_discharge(a, deadlines)
 
 
 def _may_be_b5(admission: Admission, history: Sequence[Event]) -> bool:
@@ -482,6 +509,7 @@ def _result(
         FigureKey.VARSLING_IN_TIME: tally.varsling.parts(),
         FigureKey.MEETINGS_IN_TIME: tally.meetings.parts(),
         FigureKey.DISCHARGE_ANNOUNCED: tally.announced.parts(),
+        FigureKey.DISCHARGED_WITHOUT_PLAN: {**tally.without_plan.parts(), "value": tally.without_plan.hits},
         FigureKey.BED_DAYS: {"value": total_row.bed_days, "ids": total_row.faerdigmeldt_ids},
         FigureKey.BED_DAY_COST: {"value": total_row.cost, "ids": total_row.faerdigmeldt_ids},
     }

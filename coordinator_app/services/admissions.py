@@ -25,6 +25,7 @@ from coordinator_app.domain.special_groups import Reminder, reminders
 from coordinator_app.services.audit import AuditService, LastChange
 from coordinator_app.services.context import ServiceContext, require
 from coordinator_app.services.deadline_cache import DeadlineCache
+from coordinator_app.services.discharge import refuse_quiet_discharge
 from coordinator_app.services.ward_view import (
     STATUS_UNKNOWN,
     AdmissionRow,
@@ -290,6 +291,7 @@ class AdmissionService:
             admissions = AdmissionRepository(session)
             patients = PatientRepository(session)
             current = admissions.get(admission_id)
+            refuse_quiet_discharge(session, current, data.discharged)  # E1/E2: «Udskriv patienten…» asks why
             old_patient = patients.get(current.patient_id)
             other = patients.find_by_cpr(patient.cpr)
             if other is not None and other.id != old_patient.id:

@@ -23,6 +23,7 @@ from coordinator_app.domain.workdays import local_date
 from coordinator_app.services.admissions import Changes
 from coordinator_app.services.audit import AuditService
 from coordinator_app.services.context import ServiceContext, require
+from coordinator_app.services.discharge import without_plan_in
 from coordinator_app.services.documents import (
     FORM_FOR_EVENT,
     DocumentService,
@@ -71,6 +72,7 @@ class NotificationInput:
     legal_basis: str | None = None  # F1: when sent without consent (e.g. underretning)
     form: FormDetails = dataclasses.field(default_factory=FormDetails)
     issue_document: bool = True
+    without_plan_reason: str = ""  # E1/E2: why a discharge goes ahead without the required plan (services.discharge)
 
 
 @dataclass(frozen=True)
@@ -133,6 +135,10 @@ class NotificationService:
                 recipient = recipient_kommune(admission, role)
                 data_extra = {"basis": basis, "recipient_role": role, "form": dataclasses.asdict(data.form)}
             if data.kind is EventKind.DISCHARGE:
+                without = without_plan_in(session, admission, local_date(when), data.without_plan_reason)
+                if without is not None:  # E1/E2: the answer is kept on the discharge event
+                    data_extra.update(without.data)
+                    note = "\n".join(text for text in (without.note, note) if text)
                 admission = admissions.update(dataclasses.replace(admission, discharged=local_date(when)))
             event = events.append(
                 Event(

@@ -3,7 +3,8 @@
 CONTRACT (signatures below are fixed). The UI calls only these.
 
 * ``panel`` is everything the tab shows: the admission's facts, the requirement and warning
-  (``discharge_plans.overview``), this admission's plans with their lifecycle state, the patient's previous plan
+  (``discharge_plans.overview``; after a discharge without the plan, with the reason recorded on the discharge,
+  ``services.discharge``), this admission's plans with their lifecycle state, the patient's previous plan
   (to copy at a new discharge, E3) and the patient's netværksmøder (to pull content from).
 * ``set_facts`` saves the three requirement facts and the planned discharge day on the admission (optimistic:
   ``ConflictError`` when the admission changed since it was read).
@@ -68,6 +69,7 @@ from coordinator_app.domain.workdays import local_date
 from coordinator_app.lazy import lazy_import
 from coordinator_app.services.audit import AuditService
 from coordinator_app.services.context import ServiceContext, require
+from coordinator_app.services.discharge import recorded_without_plan
 from coordinator_app.services.ward import load_profile
 from coordinator_app.storage.plans import DischargePlanRepository
 from coordinator_app.storage.repositories import (
@@ -137,8 +139,15 @@ class PlanService:
             meetings = MeetingRepository(session).for_patient(admission.patient_id)
         readmitted = self._readmitted(admission, admissions, events)
         due = self._due(admission, events, today)
+        without = recorded_without_plan(events) if admission.discharged is not None else None
         view = overview(
-            admission.plan_facts, plans, today, discharged=admission.discharged, readmitted_on=readmitted, due=due
+            admission.plan_facts,
+            plans,
+            today,
+            discharged=admission.discharged,
+            readmitted_on=readmitted,
+            due=due,
+            without_plan_reason=without.reason if without is not None else None,
         )
         choices = tuple(
             MeetingChoice(

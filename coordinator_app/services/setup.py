@@ -8,10 +8,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy.orm import Session
-
 from coordinator_app.domain.audit import AuditAction
-from coordinator_app.domain.discharge_plans import Offer, PartyRole, PlanKind
+from coordinator_app.domain.discharge_plans import Offer, PartyRole
 from coordinator_app.domain.errors import KoordinatorError
 from coordinator_app.domain.meetings import (
     AgreementItem,
@@ -22,19 +20,11 @@ from coordinator_app.domain.meetings import (
     Occasion,
     Participant,
 )
-from coordinator_app.domain.model import (
-    Admission,
-    Consent,
-    ConsentMethod,
-    ConsentRecipient,
-    Kommune,
-    PlanFacts,
-    Sector,
-)
+from coordinator_app.domain.model import Admission, Event, PlanFacts, Sector
 from coordinator_app.infra.resources import load_kommuner
 from coordinator_app.lazy import lazy_import
 from coordinator_app.services.audit import AuditService
-from coordinator_app.services.context import COPENHAGEN, ServiceContext
+from coordinator_app.services.context import COPENHAGEN, ServiceContext, fixed_clock
 from coordinator_app.services.ward import DEMO_META_KEY, DEMO_PROFILE, is_demo, save_profile
 from coordinator_app.storage.repositories import (
     AdmissionRepository,
@@ -46,9 +36,10 @@ from coordinator_app.storage.repositories import (
 
 if TYPE_CHECKING:
     from coordinator_app import demo
-    from coordinator_app.services import meetings, plans
+    from coordinator_app.services import documents, meetings, plans
 else:  # only when the demo ward is loaded, not at start
     demo = lazy_import("coordinator_app.demo")
+    documents = lazy_import("coordinator_app.services.documents")
     meetings = lazy_import("coordinator_app.services.meetings")
     plans = lazy_import("coordinator_app.services.plans")
 
@@ -60,35 +51,52 @@ class DemoSummary:
     events: int
 
 
-def _demo_consents(session: Session, admissions: Sequence[Admission], kommuner: Sequence[Kommune]) -> None:
-    """Consent to share with the kommune (F1) for current demo patients — except those who want to leave
-    (B8), so the demo shows the consent gate refusing."""
-    names = {k.code: k.name for k in kommuner}
-    repo = ConsentRepository(session)
-    for a in admissions:
-        if a.discharged is not None or a.flags.wants_to_leave:
-            continue
-        given = datetime.combine(a.admitted, time(11, 0), COPENHAGEN).astimezone(UTC)
-        kommune = names.get(a.opholdskommune or a.bopaelskommune, "kommunen")
-        repo.add(
-            Consent(
-                id=None,
-                patient_id=a.patient_id,
-                admission_id=a.id,
-                recipient=ConsentRecipient.KOMMUNE,
-                given_to=f"{kommune} Kommune" if kommune != "kommunen" else kommune,
-                scope="Oplysninger om indlæggelse, funktionsniveau og forventet udskrivning",
-                method=ConsentMethod.MUNDTLIGT if (a.id or 0) % 3 else ConsentMethod.SKRIFTLIGT,
-                given_at=given,
-                recorded_by="koordinator.demo",
+def _demo_documents(ctx: ServiceContext, ward: demo.DemoWard) -> None:
+    """Every kind of notification with its archived varslingsblanket: the few current admissions whose histories
+    together hold every kind (orientering, varsling, færdigmelding, i bero, genoptaget, afmelding, orientering om
+    udskrivning) get a blanket for each of their notifications, issued by the coordinator who sent it at the
+    moment it was sent — as the Send dialog issues it — from the consent and the form's content the event carries
+    (``demo._paperwork``). Not every admission: a blanket takes ~40 ms to render and ``--demo`` loads the ward
+    at every start."""
+    current = {a.id: a for a in ward.admissions if a.discharged is None}
+    sent: dict[int, list[Event]] = {}
+    for event in ward.events:
+        if event.admission_id in current and event.kind in documents.FORM_FOR_EVENT:
+            sent.setdefault(event.admission_id, []).append(event)
+    chosen: list[int] = []
+    missing = set(documents.FORM_FOR_EVENT)
+    while missing:  # the admission showing the most kinds not yet shown; the first such by id
+        best = max(sorted(sent), key=lambda i: len(missing & {e.kind for e in sent[i]}), default=None)
+        if best is None or not missing & {e.kind for e in sent[best]}:
+            break
+        chosen.append(best)
+        missing -= {e.kind for e in sent[best]}
+    patients = {p.id: p for p in ward.patients}
+    fields = {f.name for f in dataclasses.fields(documents.FormDetails)}
+    with ctx.database.session() as session:
+        for event in (e for i in sorted(chosen) for e in sent[i]):
+            admission = current[event.admission_id]
+            sender = ServiceContext(
+                database=ctx.database,
+                calendar=ctx.calendar,
+                clock=fixed_clock(event.occurred_at),
+                user=event.recorded_by,
+                rules=ctx.rules,
             )
-        )
+            written = {k: v for k, v in dict(event.data.get("form") or {}).items() if k in fields}
+            form = documents.FormDetails(**{**written, "consent_basis": str(event.data.get("basis", ""))})
+            documents.DocumentService(sender).issue_in(session, admission, patients[admission.patient_id], event, form)
 
 
 def _demo_meetings(ctx: ServiceContext, admissions: Sequence[Admission]) -> None:
     """Two netværksmøder so the Møder tab and the tasks have something to show: one held last week with
-    agreements (one done, one open), one planned in two working days. Fictitious participants only."""
-    current = [a for a in admissions if a.discharged is None and a.scenario in (2, 3) and not a.flags.homeless]
+    agreements (one done, one open) and its referat issued, one planned in two working days. Fictitious
+    participants only; not for a patient who wants to leave (B8: the consent is withdrawn)."""
+    current = [
+        a
+        for a in admissions
+        if a.discharged is None and a.scenario in (2, 3) and not a.flags.homeless and not a.flags.wants_to_leave
+    ]
     if len(current) < 2:
         return
     service = meetings.MeetingService(ctx)
@@ -156,6 +164,7 @@ def _demo_meetings(ctx: ServiceContext, admissions: Sequence[Admission]) -> None
     held = service.save_content(meeting_id, content, expected_version=held.version)
     assert held.version is not None
     service.close(meeting_id, expected_version=held.version)
+    service.issue_referat(meeting_id)  # C7: the referat, archived at the patient and the admission
     service.schedule(
         meetings.ScheduleInput(
             patient_id=second.patient_id,
@@ -170,20 +179,20 @@ def _demo_meetings(ctx: ServiceContext, admissions: Sequence[Admission]) -> None
 
 
 def _demo_plans(ctx: ServiceContext, admissions: Sequence[Admission]) -> None:
-    """E1/E2 on about a quarter of the current admissions, each with a planned discharge ahead: some with the
-    plan in force (PDF archived), the one with last week's netværksmøde with a kladde pulled from it, the rest
-    still missing — so the warning, the deadline in the list and every plan state can be seen."""
+    """E1/E2 on about a quarter of the current admissions, each with a planned discharge ahead, so every plan
+    state can be seen whatever the day: a koordinationsplan in force (the first patient who wants to leave and
+    will not take part, B8/E2) and one missing, udskrivningsaftaler in force (PDF archived) and missing by turns,
+    and a kladde pulled from last week's netværksmøde — the warning, the deadline in the list and both
+    documents."""
     service = plans.PlanService(ctx)
     today = ctx.clock.today()
     cal = ctx.calendar
     current = sorted((a for a in admissions if a.discharged is None and a.id is not None), key=lambda a: a.id or 0)
     meeting_service = meetings.MeetingService(ctx)
     held = next((m for a in current for m in meeting_service.for_admission(a.id or 0) if m.closed_at), None)
-    chosen = [
-        a
-        for i, a in enumerate(current)
-        if i % 4 == 2 or a.flags.wants_to_leave or (held is not None and a.id == held.admission_id)
-    ]
+    held_admission = held.admission_id if held is not None else None
+    chosen = [a for i, a in enumerate(current) if i % 4 == 2 or a.flags.wants_to_leave or a.id == held_admission]
+    refusing = agreeing = 0  # how many of each have been given a plan's requirement so far
     for i, a in enumerate(chosen):
         assert a.id is not None
         refuses = a.flags.wants_to_leave  # B8: will not stay and will not take part → koordinationsplan (E2)
@@ -195,41 +204,53 @@ def _demo_plans(ctx: ServiceContext, admissions: Sequence[Admission]) -> None:
         earliest = cal.add_working_days(today, 3)
         expected = a.expected_faerdigbehandlet
         planned = expected if expected is not None and expected >= earliest else cal.add_working_days(earliest, i % 8)
-        admission = service.set_facts(a.id, facts, planned, expected_version=a.version or 1)
-        assert admission.version is not None
-        if held is not None and a.id == held.admission_id:
-            service.create(a.id, PlanKind.UDSKRIVNINGSAFTALE, from_meeting_id=held.id)
+        service.set_facts(a.id, facts, planned, expected_version=a.version or 1)
+        if held is not None and a.id == held_admission:
+            service.create(a.id, from_meeting_id=held.id)  # the kladde, of the kind required
             continue
-        if i % 3 != 0:
-            continue  # missing: the warning and the E1/E2 deadline show it
-        plan = service.create(a.id)
-        assert plan.id is not None and plan.version is not None
-        c = plan.content
-        names = {
-            PartyRole.PSYKIATRI: "Jonas Eksempel, overlæge",
-            PartyRole.KOMMUNE: "Lone Fiktivsen, sagsbehandler",
-            PartyRole.EGEN_LAEGE: "Lægehuset Eksempelvej",
-        }
-        parties = tuple(p if p.name else dataclasses.replace(p, name=names.get(p.role, "Ukendt")) for p in c.parties)
-        content = dataclasses.replace(
-            c,
-            parties=parties,
-            treatment_offers=(
-                Offer("Ambulant opfølgning i distriktspsykiatrien hver 14. dag", "Distriktspsykiatrien", planned),
-                Offer("Depotmedicin gives i distriktspsykiatrien", "Distriktspsykiatrien", planned),
-            ),
-            social_offers=(Offer("Bostøtte § 85, 3 timer om ugen", "Socialpsykiatrien", planned),),
-            wishes="Vil gerne bo i egen lejlighed og komme tilbage i aktivitetstilbuddet.",
-            goals="Passe sin medicin selv og holde kontakten til bostøtten.",
-            contact_person="Lone Fiktivsen, Socialpsykiatrien, 12 34 56 78",
-            reaction_who="Kontaktpersonen i Socialpsykiatrien",
-            reaction_how="Ringer til patienten samme dag og kontakter distriktspsykiatrien, hvis der ikke er svar.",
-            start=today,
-            end=planned + timedelta(days=182),
-            patient_agrees=not refuses,
-            patient_agreed_on=today if not refuses else None,
-        )
-        service.activate(plan.id, content, expected_version=plan.version)
+        if refuses:
+            refusing += 1
+            if refusing > 1:
+                continue  # a koordinationsplan missing: the warning and the E2 deadline show it
+        else:
+            agreeing += 1
+            if agreeing % 2 == 0:
+                continue  # an udskrivningsaftale missing (E1)
+        _demo_plan_in_force(service, a.id, planned, today, refuses=refuses)
+
+
+def _demo_plan_in_force(
+    service: plans.PlanService, admission_id: int, planned: date, today: date, *, refuses: bool
+) -> None:
+    """A plan of the required kind, filled in and put in force (its PDF archived)."""
+    plan = service.create(admission_id)
+    assert plan.id is not None and plan.version is not None
+    c = plan.content
+    names = {
+        PartyRole.PSYKIATRI: "Jonas Eksempel, overlæge",
+        PartyRole.KOMMUNE: "Lone Fiktivsen, sagsbehandler",
+        PartyRole.EGEN_LAEGE: "Lægehuset Eksempelvej",
+    }
+    parties = tuple(p if p.name else dataclasses.replace(p, name=names.get(p.role, "Ukendt")) for p in c.parties)
+    content = dataclasses.replace(
+        c,
+        parties=parties,
+        treatment_offers=(
+            Offer("Ambulant opfølgning i distriktspsykiatrien hver 14. dag", "Distriktspsykiatrien", planned),
+            Offer("Depotmedicin gives i distriktspsykiatrien", "Distriktspsykiatrien", planned),
+        ),
+        social_offers=(Offer("Bostøtte § 85, 3 timer om ugen", "Socialpsykiatrien", planned),),
+        wishes="Vil gerne bo i egen lejlighed og komme tilbage i aktivitetstilbuddet.",
+        goals="Passe sin medicin selv og holde kontakten til bostøtten.",
+        contact_person="Lone Fiktivsen, Socialpsykiatrien, 12 34 56 78",
+        reaction_who="Kontaktpersonen i Socialpsykiatrien",
+        reaction_how="Ringer til patienten samme dag og kontakter distriktspsykiatrien, hvis der ikke er svar.",
+        start=today,
+        end=planned + timedelta(days=182),
+        patient_agrees=not refuses,
+        patient_agreed_on=today if not refuses else None,
+    )
+    service.activate(plan.id, content, expected_version=plan.version)
 
 
 def ensure_reference_data(ctx: ServiceContext) -> None:
@@ -266,9 +287,12 @@ def load_demo_ward(ctx: ServiceContext, *, seed: int = 2026) -> DemoSummary:
             admissions=ward.admissions,
             events=ward.events,
         )
-        _demo_consents(session, ward.admissions, ward.kommuner)
+        consents = ConsentRepository(session)
+        for consent in ward.consents:  # F1: what the current admissions' sendings rest on (B8: withdrawn since)
+            consents.add(consent)
     ctx.database.set_meta(DEMO_META_KEY, "1")
     save_profile(ctx, DEMO_PROFILE)
+    _demo_documents(ctx, ward)
     _demo_meetings(ctx, ward.admissions)
     _demo_plans(ctx, ward.admissions)
     return DemoSummary(len(ward.patients), len(ward.admissions), len(ward.events))

@@ -119,3 +119,33 @@ def test_pdf_command_writes_the_archived_plan_in_force(tmp_path: Path) -> None:
     result = run("--database", str(path), "pdf", "udskrivningsaftale", "--admission", str(missing), "-o", str(out))
     assert (result.returncode, "Traceback" in result.stderr, out.exists()) == (2, False, False)
     assert "ingen udskrivningsaftale, der er sat i kraft" in result.stderr
+
+
+def test_on_the_demo_ward_both_plan_documents_print_without_login_or_password(tmp_path: Path) -> None:
+    """`koordinator --database demo.db pdf koordinationsplan|udskrivningsaftale --admission N -o F` on the demo ward
+    (issue 16: it has both kinds in force): no login, no export password — a demo's fictitious documents leave
+    plain, byte for byte the archived PDF."""
+    from coordinator_app.domain.discharge_plans import PlanKind
+    from coordinator_app.services.plans import PlanService
+    from coordinator_app.services.setup import load_demo_ward
+
+    path = tmp_path / "demo.db"
+    db = open_database(f"sqlite:///{path}")
+    ctx = service_context(db, now=datetime(2026, 12, 7, 9, tzinfo=UTC))  # a day the demo once had no koordinationsplan
+    load_demo_ward(ctx)
+    plans = PlanService(ctx)
+    archived: dict[PlanKind, tuple[int, bytes]] = {}
+    for row in AdmissionService(ctx).list_rows():
+        for p in plans.panel(row.admission_id).plans:
+            if p.document_id is not None and p.kind not in archived:
+                archived[p.kind] = (row.admission_id, DocumentService(ctx).content(p.document_id))
+    db.dispose()
+    assert set(archived) == set(PlanKind)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KOORDINATOR_")}
+    for kind, (admission_id, content) in archived.items():
+        out = tmp_path / f"{kind}.pdf"
+        args = ("--database", str(path), "pdf", kind.value, "--admission", str(admission_id), "-o", str(out))
+        result = run_koordinator(*args, env=env)
+        assert result.returncode == 0, result.stderr
+        assert not pypdf.PdfReader(out).is_encrypted
+        assert out.read_bytes() == content

@@ -431,3 +431,104 @@ def test_long_faerdigmeldt_periods_have_status_meetings(ward: DemoWard, by_admis
         ]
         gaps += [(later - earlier).days for earlier, later in pairwise([faerdig[0], *meetings])]
     assert len(gaps) > 100 and sum(g <= 14 for g in gaps) / len(gaps) > 0.95
+
+
+# -- written as a careful coordinator writes it (issue 16) --------------------------------------------------------
+
+
+def test_nothing_is_sent_before_the_scenario_is_assessed_and_faerdigmelding_only_on_b5(
+    ward: DemoWard, by_admission: dict
+) -> None:
+    """What may be sent follows the assessment (A1, B1–B5): no orientering, varsling or færdigmelding before the
+    scenario is assessed, and a færdigmelding only where the assessment chose the B5 branch."""
+    sent = {K.ORIENTERING_INDLAEGGELSE, K.VARSLING, K.FAERDIGMELDING}
+    for a in ward.admissions:
+        events = by_admission.get(a.id, [])
+        assessed = [e for e in events if e.kind is K.SCENARIO_ASSESSED]
+        for e in events:
+            if e.kind in sent:
+                assert assessed and assessed[0].occurred_at < e.occurred_at, (a.id, e.kind)
+            if e.kind is K.FAERDIGMELDING:
+                assert assessed[-1].data["can_discharge_before_support"] is False, a.id
+
+
+def test_a_varsling_and_a_faerdigmelding_carry_the_doctors_judgement(ward: DemoWard, by_admission: dict) -> None:
+    """B5: a varsling carries the expected færdigbehandlet date and who judged it; a færdigmelding who judged the
+    patient færdigbehandlet, and when; after an afmelding (B7) the doctor judges a new expected date before the
+    new varsling."""
+    varslinger = faerdigmeldinger = again = 0
+    for a in ward.admissions:
+        events = by_admission.get(a.id, [])
+        for i, e in enumerate(events):
+            if e.kind is K.VARSLING:
+                varslinger += 1
+                assert date.fromisoformat(e.data["expected_faerdigbehandlet"]) and e.data["judged_by"]
+                judged = [x for x in events[:i] if x.kind is K.EXPECTED_FAERDIGBEHANDLET]
+                assert judged and judged[-1].data["date"] == e.data["expected_faerdigbehandlet"], a.id
+                afmeldt = [j for j, x in enumerate(events[:i]) if x.kind is K.AFMELDING]
+                if afmeldt:
+                    again += 1
+                    assert any(x.kind is K.EXPECTED_FAERDIGBEHANDLET for x in events[afmeldt[-1] + 1 : i]), a.id
+            elif e.kind is K.FAERDIGMELDING:
+                faerdigmeldinger += 1
+                assert e.data["judged_by"] and e.data["judged_on"] == workdays.local_date(e.occurred_at).isoformat()
+    assert varslinger > 500 and faerdigmeldinger > 400 and again >= 10
+
+
+def test_a_discharge_without_the_required_plan_says_why(ward: DemoWard, by_admission: dict) -> None:
+    """E1/E2: the history's patients who needed an udskrivningsaftale or koordinationsplan mostly left with one
+    (the milestone of the required kind before the discharge); the others' discharge records why not."""
+    from coordinator_app.domain.discharge_plans import PLAN_RULES, WithoutPlan, requirement
+
+    made = without = 0
+    for a in ward.admissions:
+        needed = requirement(a.plan_facts)
+        events = by_admission.get(a.id, [])
+        discharges = [e for e in events if e.kind is K.DISCHARGE]
+        recorded = WithoutPlan.from_data(discharges[0].data) if discharges else None
+        if needed.kind is None:
+            assert recorded is None
+            continue
+        assert a.discharged is not None  # the current admissions' facts are set by the set-up
+        plans = [e for e in events if e.kind is K.NOTE and e.data["milestone"] == needed.kind.value]
+        if plans:
+            made += 1
+            assert recorded is None and plans[0].occurred_at < discharges[0].occurred_at
+        else:
+            without += 1
+            assert recorded is not None and recorded.rule_id == PLAN_RULES[needed.kind] and recorded.reason
+            assert discharges[0].note == recorded.note
+    assert without >= 10 and 0.6 <= made / (made + without) < 0.9
+
+
+def test_current_notifications_rest_on_a_consent_and_carry_the_form(ward: DemoWard, current: list[Admission]) -> None:
+    """F1: every sending of a current admission rests on the patient's consent, given before it; a patient who
+    wants to leave (B8) has withdrawn it since, so the Send dialog now refuses. The form's content is recorded."""
+    consents = {c.admission_id: c for c in ward.consents}
+    assert len(consents) == len(ward.consents)
+    forms = {
+        K.ORIENTERING_INDLAEGGELSE,
+        K.VARSLING,
+        K.FAERDIGMELDING,
+        K.I_BERO,
+        K.GENOPTAGET,
+        K.AFMELDING,
+        K.ORIENTERING_UDSKRIVNING,
+    }
+    seen: set[EventKind] = set()
+    for a in current:
+        sendings = [e for e in ward.events if e.admission_id == a.id and e.kind in forms]
+        consent = consents.get(a.id)
+        if not sendings:
+            assert consent is None or not a.flags.wants_to_leave
+            continue
+        assert consent is not None and consent.patient_id == a.patient_id
+        assert consent.given_at < min(e.occurred_at for e in sendings)
+        assert (consent.withdrawn_at is not None) == a.flags.wants_to_leave
+        if consent.withdrawn_at is not None:
+            assert consent.withdrawn_at > max(e.occurred_at for e in sendings)
+        for e in sendings:
+            seen.add(e.kind)
+            assert e.data["basis"] == f"Samtykke ({consent.method.value}) til {consent.given_to}"
+            assert set(e.data["form"]) >= {"current_indsats", "expected_needs", "netvaerksmoede_requested"}
+    assert seen == forms  # every kind of notification is there to print

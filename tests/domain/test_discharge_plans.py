@@ -13,6 +13,8 @@ from hypothesis import strategies as st
 
 from coordinator_app.domain.deadlines import compute_deadlines, next_deadline
 from coordinator_app.domain.discharge_plans import (
+    WITHOUT_PLAN_FIELD,
+    WITHOUT_PLAN_KEY,
     DischargePlan,
     Offer,
     Party,
@@ -22,10 +24,13 @@ from coordinator_app.domain.discharge_plans import (
     PlanState,
     PlanStatus,
     SentTo,
+    WithoutPlan,
     check_complete,
     content_from_meeting,
+    discharge_without_plan,
     is_plan_document,
     lifecycle,
+    missing_at_discharge,
     next_plan_content,
     overview,
     party_roles,
@@ -346,9 +351,94 @@ def test_discharged_without_a_plan_is_missed_on_the_day_they_left() -> None:
     assert (d.due, d.state, d.missed) == (D(2026, 11, 27), DeadlineState.OVERDUE, True)
 
 
+def test_discharged_today_without_a_plan_is_missed_never_due_today() -> None:
+    """The discharge day is the E1 deadline day: once the patient has left without the plan, it is overdue and
+    missed — not "I dag" and "kan ikke længere nås" at once — and the list skips it."""
+    a = dataclasses.replace(
+        adm(PlanFacts(afsnit_v_support=True), discharged=D(2026, 11, 23)), planned_discharge=D(2026, 12, 4)
+    )
+    discharge = ev(K.DISCHARGE, D(2026, 11, 23))
+    [d] = plan_deadlines(a, [discharge], D(2026, 11, 23))
+    assert (d.due, d.state, d.missed) == (D(2026, 11, 23), DeadlineState.OVERDUE, True)
+    nxt = next_deadline(compute_deadlines(a, [discharge], CAL, D(2026, 11, 23)))
+    assert nxt is None or nxt.rule_id != "E1"
+    # Before the discharge the same day is simply due today.
+    admitted = dataclasses.replace(a, discharged=None, planned_discharge=D(2026, 11, 23))
+    [due] = plan_deadlines(admitted, [], D(2026, 11, 23))
+    assert (due.state, due.missed) == (DeadlineState.DUE_TODAY, False)
+    # A plan put in force on the discharge day meets it.
+    made = milestone(Milestone.UDSKRIVNINGSAFTALE, D(2026, 11, 23), hour=9, end="2027-05-31", plan_id=1)
+    [met] = plan_deadlines(a, [made, discharge], D(2026, 11, 23))
+    assert (met.state, met.missed) == (DeadlineState.MET, False)
+
+
 def test_no_plan_deadline_when_not_required() -> None:
     a = dataclasses.replace(adm(PlanFacts(refuses_participation=True)), planned_discharge=D(2026, 12, 4))
     assert plan_deadlines(a, [], D(2026, 12, 1)) == []
+
+
+# -- discharge without the required plan (E1, E2) -----------------------------------------------------------------
+
+
+def test_what_a_discharge_would_leave_missing() -> None:
+    on = D(2026, 12, 4)
+    assert missing_at_discharge(PlanFacts(), [], on) is None  # nothing required
+    missing = missing_at_discharge(PlanFacts(afsnit_v_support=True), [], on)
+    assert missing is not None and (missing.kind, missing.rule_id) == (AFTALE, "E1")
+    assert missing_at_discharge(PlanFacts(afsnit_v_support=True), [plan()], on) is None  # in force that day
+    assert missing_at_discharge(PlanFacts(afsnit_v_support=True), [plan(PlanStatus.KLADDE)], on) is not None
+    assert missing_at_discharge(PlanFacts(afsnit_v_support=True), [plan()], D(2027, 6, 1)) is not None  # expired
+    e2 = missing_at_discharge(PlanFacts(wont_seek_help=True, refuses_participation=True), [plan()], on)
+    assert e2 is not None and (e2.kind, e2.rule_id) == (PLAN, "E2")  # an udskrivningsaftale does not meet E2
+
+
+@pytest.mark.parametrize(
+    ("facts", "rule_id", "title"),
+    [
+        (PlanFacts(afsnit_v_support=True), "E1", "udskrivningsaftale"),
+        (PlanFacts(wont_seek_help=True, refuses_participation=True), "E2", "koordinationsplan"),
+    ],
+)
+def test_a_discharge_without_the_required_plan_is_refused_until_it_says_why(
+    facts: PlanFacts, rule_id: str, title: str
+) -> None:
+    missing = missing_at_discharge(facts, [], D(2026, 12, 4))
+    for reason in (None, "", "   \n "):
+        with pytest.raises(ValidationError) as refused:
+            discharge_without_plan(missing, reason)
+        assert (refused.value.rule, refused.value.field) == (rule_id, WITHOUT_PLAN_FIELD)
+        assert f"ingen {title} i kraft" in refused.value.message and "Aftale/plan" in refused.value.message
+    record = discharge_without_plan(missing, "  Patienten ønskede at gå (B8).  ")
+    assert record is not None
+    assert (record.rule_id, record.reason) == (rule_id, "Patienten ønskede at gå (B8).")
+    assert record.note == f"Udskrevet uden {title} ({rule_id}): Patienten ønskede at gå (B8)."
+    answer = {"kind": title, "rule": rule_id, "reason": "Patienten ønskede at gå (B8)."}
+    assert record.data == {WITHOUT_PLAN_KEY: answer}
+    assert WithoutPlan.from_data(record.data) == record
+    assert WithoutPlan.from_data({}) is None and WithoutPlan.from_data({WITHOUT_PLAN_KEY: {"kind": "x"}}) is None
+
+
+def test_nothing_missing_needs_no_answer_and_a_kladde_is_named() -> None:
+    assert discharge_without_plan(None, None) is None
+    missing = missing_at_discharge(PlanFacts(afsnit_v_support=True), [plan(PlanStatus.KLADDE)], D(2026, 12, 4))
+    with pytest.raises(ValidationError, match="kun en kladde"):
+        discharge_without_plan(missing, "", draft=True)
+    with pytest.raises(ValidationError, match="højst 1000 tegn"):
+        discharge_without_plan(missing, "x" * 1001)
+
+
+def test_the_warning_after_a_discharge_without_a_plan_gives_the_recorded_reason() -> None:
+    o = overview(
+        PlanFacts(wont_seek_help=True),
+        [],
+        D(2026, 12, 10),
+        discharged=D(2026, 12, 5),
+        without_plan_reason="Kommunen kunne ikke nå at deltage før udskrivningen.",
+    )
+    assert o.warning == (
+        "Udskrivningsaftale mangler: patienten blev udskrevet 05-12-2026 uden (E1). "
+        "Begrundelse: Kommunen kunne ikke nå at deltage før udskrivningen."
+    )
 
 
 # -- from a netværksmøde (C5 → E1) ---------------------------------------------------------------------------

@@ -34,11 +34,12 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from engine_helpers import admission, ev, expected
+from engine_helpers import admission, ev, expected, milestone
 
 from coordinator_app.domain.bed_days import BedDayRates, RateBand
 from coordinator_app.domain.errors import ValidationError
-from coordinator_app.domain.model import Admission, Event, EventKind
+from coordinator_app.domain.model import Admission, Event, EventKind, PlanFacts
+from coordinator_app.domain.rules import Milestone
 from coordinator_app.domain.statistics import FigureKey, FigureUnit, Statistics, compute_statistics, responsible_kommune
 from coordinator_app.domain.workdays import WorkCalendar
 
@@ -268,6 +269,31 @@ def test_bed_days_without_any_rate_are_counted_but_not_priced(cal: WorkCalendar)
     stats = compute(cal, rates=BedDayRates({2026: Decimal("2000")}))
     assert (stats.total.bed_days, stats.total.cost, stats.total.unpriced_days) == (49, Decimal(0), 49)
     assert stats.total.rate_years == ()
+
+
+def test_discharges_without_the_required_plan_are_counted_of_those_that_required_one(cal: WorkCalendar) -> None:
+    """E1/E2: a discharge in the period whose admission required a plan, and none was in force by the discharge day
+    (none at all, or one made only after the patient left)."""
+    needs = PlanFacts(afsnit_v_support=True)
+    admissions = [
+        dataclasses.replace(adm(1, 1, "101", D(2025, 3, 3), discharged=D(2025, 3, 10)), plan_facts=needs),
+        dataclasses.replace(adm(2, 2, "101", D(2025, 3, 3), discharged=D(2025, 3, 10)), plan_facts=needs),
+        dataclasses.replace(adm(3, 3, "147", D(2025, 3, 3), discharged=D(2025, 3, 10)), plan_facts=needs),
+        dataclasses.replace(adm(4, 4, "101", D(2025, 3, 3), discharged=D(2025, 4, 2)), plan_facts=needs),
+        adm(5, 5, "101", D(2025, 3, 3), discharged=D(2025, 3, 10)),  # nothing required
+        dataclasses.replace(adm(6, 6, "101", D(2025, 3, 3)), plan_facts=needs),  # still admitted
+    ]
+    aftale = Milestone.UDSKRIVNINGSAFTALE
+    events = {
+        2: history(2, milestone(aftale, D(2025, 3, 7), end="2025-09-30", plan_id=2)),  # in force before leaving
+        3: history(3, milestone(aftale, D(2025, 3, 12), end="2025-09-30", plan_id=3)),  # made after leaving
+    }
+    stats = compute_statistics(admissions, events, FROM, TO, cal=cal, today=TODAY, rates=RATES)
+    f = stats.figure(FigureKey.DISCHARGED_WITHOUT_PLAN)
+    assert (f.value, f.admission_ids, f.unit, f.rule_id) == (2, (1, 3), FigureUnit.COUNT, "E1/E2")
+    assert (f.numerator, f.denominator, f.denominator_ids) == (2, 3, (1, 2, 3))
+    assert "krævet" in f.label and "begrundelsen" in f.definition
+    assert compute(cal).figure(FigureKey.DISCHARGED_WITHOUT_PLAN).value == 0  # the ward above requires none
 
 
 def test_every_figure_has_a_danish_label_a_rule_and_a_definition(stats: Statistics) -> None:

@@ -16,13 +16,21 @@ from datetime import UTC, date, datetime, time
 from typing import Any, NamedTuple, TypedDict, Unpack
 
 from coordinator_app.domain.meetings import Meeting, MeetingContent, Occasion
-from coordinator_app.domain.model import AdmissionFlags, ConsentMethod, ConsentRecipient, Event, EventKind
+from coordinator_app.domain.model import (
+    AdmissionFlags,
+    ConsentMethod,
+    ConsentRecipient,
+    Event,
+    EventKind,
+    PlanFacts,
+)
 from coordinator_app.domain.workdays import COPENHAGEN
 from coordinator_app.services.admissions import AdmissionInput, AdmissionService
 from coordinator_app.services.consent import ConsentInput, ConsentService
 from coordinator_app.services.context import ServiceContext, fixed_clock
 from coordinator_app.services.meetings import MeetingService, ScheduleInput
 from coordinator_app.services.notifications import NotificationInput, NotificationService, SendResult
+from coordinator_app.services.plans import PlanService
 from coordinator_app.services.setup import ensure_reference_data
 from coordinator_app.storage.database import Database
 
@@ -118,6 +126,23 @@ def send_varsling(ctx: ServiceContext, admitted: Admitted) -> SendResult:
     """Send the varsling (B5) to the kommune: the event, and the varslingsblanket issued and archived. The kommune's
     consent must be recorded first (F1)."""
     return NotificationService(ctx).send(admitted.admission_id, NotificationInput(kind=EventKind.VARSLING))
+
+
+def require_plan(
+    ctx: ServiceContext, admitted: Admitted, facts: PlanFacts, *, planned_discharge: date | None = None
+) -> None:
+    """The Aftale/plan tab's facts (E1/E2) and planned discharge saved for the admission."""
+    plans = PlanService(ctx)
+    version = plans.panel(admitted.admission_id).admission.version
+    assert version is not None
+    plans.set_facts(admitted.admission_id, facts, planned_discharge, expected_version=version)
+
+
+def discharge(ctx: ServiceContext, admitted: Admitted, *, without_plan_reason: str = "", note: str = "") -> SendResult:
+    """Send → «Udskriv patienten…» → Registrér, now: ``without_plan_reason`` is the answer when the dialog asks why a
+    required udskrivningsaftale/koordinationsplan is missing (E1/E2); left out, none is given."""
+    data = NotificationInput(kind=EventKind.DISCHARGE, note=note, without_plan_reason=without_plan_reason)
+    return NotificationService(ctx).send(admitted.admission_id, data)
 
 
 def held_meeting(

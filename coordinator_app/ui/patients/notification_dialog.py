@@ -3,6 +3,7 @@ and the form's content, then records it and issues the varslingsblanket in one s
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime
 
 from PySide6.QtCore import QDateTime, QTimeZone
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from coordinator_app.domain.discharge_plans import WITHOUT_PLAN_FIELD
 from coordinator_app.domain.errors import KoordinatorError, ValidationError
 from coordinator_app.domain.model import EVENT_LABELS, Channel, Consent, ConsentRecipient, EventKind
 from coordinator_app.domain.special_groups import RECIPIENT_LABELS, recipient_kommune
@@ -29,6 +31,7 @@ from coordinator_app.services.consent import active_consent
 from coordinator_app.services.documents import FORM_FOR_EVENT, FormDetails, recipient_role_for
 from coordinator_app.services.notifications import NotificationInput, NotificationService, SendResult
 from coordinator_app.ui.common.style import ERROR_STYLE
+from coordinator_app.ui.plans.discharge_question import MissingPlanQuestion, ask_discharge_without_plan
 
 CHANNELS: tuple[tuple[Channel, str], ...] = (
     (Channel.SIKKER_MAIL, "Sikker mail (systemindgang, F3)"),
@@ -49,7 +52,8 @@ GUIDANCE: dict[EventKind, str] = {
     EventKind.AFMELDING: "B7: afmelding, når tilstanden forværres og behandlingen genoptages. "
     "En ny færdigmelding følger, når patienten igen er færdigbehandlet.",
     EventKind.ORIENTERING_UDSKRIVNING: "B4, B9: orientér kommunen, så snart udskrivningsdatoen kendes.",
-    EventKind.DISCHARGE: "D1: epikrise til egen læge inden 24 timer efter udskrivning.",
+    EventKind.DISCHARGE: "D1: epikrise til egen læge inden 24 timer efter udskrivning. E1/E2: mangler en krævet "
+    "udskrivningsaftale eller koordinationsplan, spørger Koordinator hvorfor.",
 }
 FORM_FIELDS_FOR = {EventKind.VARSLING, EventKind.FAERDIGMELDING, EventKind.ORIENTERING_INDLAEGGELSE}
 
@@ -70,6 +74,7 @@ class NotificationDialog(QDialog):
         self._details = details
         self._kind = kind
         self.result_value: SendResult | None = None
+        self.question: MissingPlanQuestion | None = None  # E1/E2: why discharge without the required plan
         a = details.admission
         self.setWindowTitle(f"{NotificationService.label(kind)} – {details.patient.name}")
         self.setMinimumWidth(640)
@@ -179,11 +184,15 @@ class NotificationDialog(QDialog):
             form=form,
         )
 
-    def send(self) -> None:
+    def send(self, without_plan_reason: str = "") -> None:
         try:
             assert self._details.admission.id is not None
-            self.result_value = self._service.send(self._details.admission.id, self.collect())
+            data = dataclasses.replace(self.collect(), without_plan_reason=without_plan_reason)
+            self.result_value = self._service.send(self._details.admission.id, data)
         except ValidationError as exc:
+            if exc.field == WITHOUT_PLAN_FIELD:  # E1/E2: the discharge asks why (ui/plans/discharge_question.py)
+                self.question = ask_discharge_without_plan(self, exc, self.send)
+                return
             self._show(exc.message + (f" ({exc.rule})" if exc.rule and exc.rule not in exc.message else ""))
             if exc.field == "consent":
                 self.legal_basis.setFocus()

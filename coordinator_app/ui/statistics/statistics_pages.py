@@ -150,6 +150,11 @@ class FiguresPage(QWidget):
                 f"Vis alle målte indlæggelser – nævneren ({format_count(len(f.denominator_ids))})",
                 lambda: self.open_figure(row, denominator=True),
             )
+        elif f.denominator_ids:  # E1/E2: the discharges that required a plan
+            menu.addAction(
+                f"Vis alle udskrivninger med krav om aftale/plan ({format_count(len(f.denominator_ids))})",
+                lambda: self.open_figure(row, denominator=True),
+            )
         menu.popup(self.figures.viewport().mapToGlobal(pos))
         self.figure_menu = menu
 

@@ -95,6 +95,8 @@ def figure_basis(figure: Figure) -> str:
         return f"{count} udskrivninger"
     if figure.key in (FigureKey.BED_DAYS, FigureKey.BED_DAY_COST):
         return f"{count} indlæggelser"
+    if figure.key is FigureKey.DISCHARGED_WITHOUT_PLAN:  # E1/E2: of the discharges that required a plan
+        return f"af {format_count(figure.denominator or 0)} med krav"
     return ""
 
 

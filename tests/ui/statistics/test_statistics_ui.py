@@ -14,6 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from helpers.screens import grab
 from openpyxl import load_workbook
 from PySide6.QtCore import QEvent, QPoint, Qt
 from PySide6.QtGui import QHelpEvent
@@ -34,7 +35,7 @@ from coordinator_app.services.settings import format_kroner
 from coordinator_app.services.statistics import StatisticsService
 from coordinator_app.ui.common.widgets import cell
 from coordinator_app.ui.statistics.admission_list import open_admission_list
-from coordinator_app.ui.statistics.charts import format_count, format_days, format_share, nice_ticks
+from coordinator_app.ui.statistics.charts import format_count, format_days, format_decimal, format_share, nice_ticks
 from coordinator_app.ui.statistics.statistics_tab import StatisticsTab
 from coordinator_app.ui.statistics.statistics_view import figure_basis, figure_value, preset_period
 
@@ -471,7 +472,12 @@ def test_csv_export_reread_equals_the_screen(screen: Screen, out: Path, monkeypa
         number = float(value.replace(",", ".")) if value else None
         if unit == "pct." and number is not None:
             number /= 100
-        assert on_screen[label][1] == screen_value(UNIT_OF[unit], number), label
+        shown = {screen_value(UNIT_OF[unit], number)}
+        if UNIT_OF[unit] is FigureUnit.DAYS and number is not None:
+            # The CSV keeps one decimal: 32,96 days is "33,0" there and "33,0 dage" on screen, while 33 days
+            # exactly is "33,0" there and "33 dage" on screen — the CSV cannot tell the two apart.
+            shown.add(f"{format_decimal(number, 1)} dage")
+        assert on_screen[label][1] in shown, label
         assert on_screen[label][3] == rule
         if unit == "pct.":
             assert on_screen[label][2] == f"{format_count(int(numerator))} af {format_count(int(denominator))}"
@@ -562,3 +568,33 @@ def test_chart_bar_under_the_mouse_and_its_tooltip(screen: Screen) -> None:
     assert tip.startswith(f"{f.label}: {figure_value(f)}") and f.definition in tip
     assert tip.endswith("Dobbeltklik for at se indlæggelserne bag tallet.")
     QToolTip.hideText()
+
+
+def test_discharges_without_a_required_plan_have_their_row(qtbot, screen: Screen) -> None:
+    """E1/E2: the count of discharges that left without the required udskrivningsaftale/koordinationsplan, of those
+    that required one; a double-click opens them, the context menu all that required one."""
+    tab = screen.tab
+    stats = tab.statistics()
+    assert stats is not None
+    row = next(r for r, f in enumerate(stats.figures) if f.key is FigureKey.DISCHARGED_WITHOUT_PLAN)
+    f = stats.figures[row]
+    assert f.value and f.denominator and 0 < int(f.value) < f.denominator  # the demo's history has both
+    assert texts(tab.figures, row) == [
+        "Udskrevet uden krævet aftale/plan",
+        format_count(int(f.value)),
+        f"af {format_count(f.denominator)} med krav",
+        "E1/E2",
+    ]
+    tab.figures.setCurrentCell(row, 0)
+    assert "begrundelsen står på udskrivningen" in tab.definition.text()
+    double_click_cell(qtbot, tab.figures, row, 1)
+    assert screen.last_ids() == f.admission_ids
+    page = tab.figures_page
+    page._figure_menu(tab.figures.visualItemRect(cell(tab.figures, row, 0)).center())
+    assert page.figure_menu is not None
+    actions = page.figure_menu.actions()
+    assert [a.text() for a in actions][1] == f"Vis alle udskrivninger med krav om aftale/plan ({f.denominator})"
+    actions[1].trigger()
+    page.figure_menu.close()
+    assert screen.last_ids() == f.denominator_ids
+    grab(tab, "statistik-udskrevet-uden-aftale")
