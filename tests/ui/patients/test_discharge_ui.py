@@ -4,12 +4,15 @@ shown in Historik and Overblik, where the E1 deadline is overdue and missed — 
 
 from __future__ import annotations
 
+from datetime import date
+
 from helpers.qt import wait_for_modal
 from helpers.screens import grab
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLabel
 
 from coordinator_app.domain.model import EventKind
+from coordinator_app.ui.patients.admission_dialog import AdmissionDialog
 from coordinator_app.ui.patients.notification_dialog import NotificationDialog
 from coordinator_app.ui.plans.discharge_question import MissingPlanQuestion
 
@@ -109,14 +112,13 @@ def test_tilbage_leaves_the_patient_admitted(main_window, qtbot) -> None:
 def test_a_discharge_date_typed_into_ret_indlaeggelse_points_to_udskriv_patienten(main_window, qtbot) -> None:
     """Ret indlæggelse has no place for the answer: a discharge date that would leave the udskrivningsaftale
     missing is refused there (E1), the form keeps what was typed, and the message says where to discharge."""
-    from coordinator_app.ui.patients.admission_dialog import AdmissionDialog
-
     admission_id = missing_aftale(main_window)
     assert main_window.patients_tab.select_admission(admission_id)
     main_window.patients_tab.table.setFocus()
     qtbot.keyClick(main_window, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
     dialog = wait_for_modal(qtbot, AdmissionDialog)
-    dialog.discharged.set_value(dialog.discharged.edit.date().toPython())
+    shown = dialog.discharged.edit.date()
+    dialog.discharged.set_value(date(shown.year(), shown.month(), shown.day()))
     qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Save), Qt.MouseButton.LeftButton)
     assert dialog.isVisible() and dialog.error_label.isVisible()
     message = dialog.error_label.text()
