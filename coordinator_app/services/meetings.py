@@ -19,6 +19,9 @@ CONTRACT (signatures below are fixed). The UI calls only these.
 * The .ics invitation carries only the meeting reference — never the patient's name or CPR.
 * The referat goes to present participants with an e-mail; anyone else only with the patient's active consent
   to that kind of recipient (C7, F1). A withdrawn consent takes the recipient off the list again.
+* ``start`` refuses a meeting before its planned day unless the caller confirmed it (``before_planned_day``;
+  C2–C4: the parties agreed on the time); the audit log records the confirmation, and the MEETING_HELD note
+  says the meeting was held before its day and whether mødeleder and referent were the same person (C6).
 """
 
 from __future__ import annotations
@@ -41,7 +44,6 @@ from coordinator_app.domain.access import Permission
 from coordinator_app.domain.audit import AuditAction
 from coordinator_app.domain.errors import NotFoundError, StorageError, ValidationError
 from coordinator_app.domain.meetings import (
-    OCCASION_RULES,
     AgreementStatus,
     Meeting,
     MeetingContent,
@@ -52,8 +54,17 @@ from coordinator_app.domain.meetings import (
     Participant,
     SectionKind,
     Task,
+    check_start,
+    days_before_planned,
+    days_text,
     default_template,
+    held_notes,
+    is_patient,
     meeting_deadline,
+    occasion_rule_id,
+    patient_participant,
+    planned_day,
+    same_leader_and_referent,
     tasks_of,
 )
 from coordinator_app.domain.model import (
@@ -66,7 +77,6 @@ from coordinator_app.domain.model import (
     Patient,
 )
 from coordinator_app.domain.process import check_transition, effective_events, replay
-from coordinator_app.domain.rules import DEFAULT_SETTINGS
 from coordinator_app.domain.workdays import local_date
 from coordinator_app.lazy import lazy_import
 from coordinator_app.services.audit import AuditService
@@ -116,7 +126,7 @@ _REFERENCE_ATTEMPTS = 3
 
 def rule_id_of(occasion: Occasion) -> str:
     """The agreement ID of the 5-arbejdsdage clock an occasion follows: "C2", "C3" or "C4"."""
-    return DEFAULT_SETTINGS.rule(OCCASION_RULES.get(occasion, "netvaerksmoede")).rule_id
+    return occasion_rule_id(occasion)
 
 
 @dataclass(frozen=True)
@@ -146,6 +156,16 @@ class DistributionEntry:
     address: str  # e-mail / secure mail / postal
     participant_key: str | None  # None: not a participant — needs consent (C7)
     consent_basis: str  # "Deltager" or the consent it rests on
+
+
+@dataclass(frozen=True)
+class ParticipantChoices:
+    """Who the participant picker offers (C1, C5): the patient first (as borger), then the people of the patient's
+    earlier meetings (newest first, with the details used then), then the Kontaktbog's active people."""
+
+    patient: Participant | None
+    earlier: tuple[Participant, ...]
+    directory: tuple[Participant, ...]
 
 
 class MeetingService:
@@ -345,10 +365,13 @@ class MeetingService:
         return meeting_deadline(meeting.invited_on, meeting.occasion, self._ctx.calendar, self._ctx.rules)
 
     # -- live meeting -------------------------------------------------------------------------------------
-    def start(self, meeting_id: int) -> Meeting:
-        """Status i gang. Starting a running meeting again (after a crash or on another PC) just returns it."""
+    def start(self, meeting_id: int, *, before_planned_day: bool = False) -> Meeting:
+        """Status i gang. Starting a running meeting again (after a crash or on another PC) just returns it.
+        Before its planned day only with ``before_planned_day`` — the coordinator confirmed it (C2–C4: the
+        parties agreed on the time); otherwise ``ValidationError`` (field "planned_at", the occasion's rule). The
+        audit log records a confirmed early start."""
         require(self._ctx, Permission.RUN_MEETING)
-        now = self._ctx.clock.now()
+        now, today = self._ctx.clock.now(), self._ctx.clock.today()
         with self._ctx.database.session() as session:
             meetings = MeetingRepository(session)
             meeting = meetings.get(meeting_id)
@@ -359,8 +382,13 @@ class MeetingService:
                 )
             if meeting.status is MeetingStatus.I_GANG:
                 return meeting
+            check_start(meeting, today, before_planned_day=before_planned_day)
             started = meetings.update(dataclasses.replace(meeting, status=MeetingStatus.I_GANG), at=now)
-            self._log(session, AuditAction.RET, started, "startet")  # autosave (save_content) is not logged
+            what = "startet"  # autosave (save_content) is not logged
+            early, day = days_before_planned(meeting, today), planned_day(meeting)
+            if early and day is not None:
+                what += f" {days_text(early)} før den planlagte dag {day:%d.%m.%Y} (bekræftet)"
+            self._log(session, AuditAction.RET, started, what)
             return started
 
     def save_content(self, meeting_id: int, content: MeetingContent, *, expected_version: int) -> Meeting:
@@ -377,11 +405,22 @@ class MeetingService:
         """Participants from the patient's earlier meetings (newest first), then the active people of the
         contact directory (by name); de-duplicated by name+organisation, so someone met before keeps the
         details used then. A directory person comes as a Participant with a fresh key (C1, C5)."""
+        choices = self._choices(patient_id, with_patient=False)
+        return [*choices.earlier, *choices.directory]
+
+    def participant_choices(self, patient_id: int) -> ParticipantChoices:
+        """What the participant picker offers: the patient as borger (C1: the patient takes part), the people of
+        the patient's earlier meetings and the Kontaktbog (``known_participants``), nobody twice."""
+        return self._choices(patient_id, with_patient=True)
+
+    def _choices(self, patient_id: int, *, with_patient: bool) -> ParticipantChoices:
         with self._ctx.database.session() as session:
+            patient = PatientRepository(session).get(patient_id) if with_patient else None
             meetings = MeetingRepository(session).for_patient(patient_id)
             directory = ContactRepository(session).all()
         seen: set[tuple[str, str]] = set()
-        out: list[Participant] = []
+        earlier: list[Participant] = []
+        people: list[Participant] = []
 
         def first_time(name: str, organisation: str) -> bool:
             who = (" ".join(name.split()).casefold(), " ".join(organisation.split()).casefold())
@@ -390,14 +429,17 @@ class MeetingService:
             seen.add(who)
             return True
 
+        me = patient_participant(patient.name) if patient is not None else None
         newest_first = sorted(meetings, key=lambda m: (m.invited_on, m.id or 0), reverse=True)
         for meeting in newest_first:
             for p in meeting.content.participants:
+                if me is not None and is_patient(p, me.name):
+                    continue  # the patient is offered once, as themself
                 if first_time(p.name, p.organisation):
-                    out.append(dataclasses.replace(p, present=True))
+                    earlier.append(dataclasses.replace(p, present=True))
         for c in sorted(directory, key=contact_order):
             if first_time(c.name, c.organisation):
-                out.append(
+                people.append(
                     Participant(
                         key=uuid.uuid4().hex,
                         name=c.name,
@@ -408,7 +450,7 @@ class MeetingService:
                         email=c.email,
                     )
                 )
-        return out
+        return ParticipantChoices(me, tuple(earlier), tuple(people))
 
     def close(self, meeting_id: int, *, expected_version: int) -> CloseResult:
         """Status afsluttet; MEETING_HELD on the admission; agreements become tasks; a needed follow-up
@@ -433,17 +475,25 @@ class MeetingService:
             closed = meetings.update(
                 dataclasses.replace(meeting, status=MeetingStatus.AFSLUTTET, closed_at=now), at=now
             )
+            # Recorded in the history: held before its planned day (C2–C4), leader = referent (C6).
+            notes = held_notes(closed, today)
             if closed.admission_id is not None:
                 admission = AdmissionRepository(session).get(closed.admission_id)
+                data: dict[str, Any] = {"meeting_id": closed.id, "reference": closed.reference}
+                day = planned_day(closed)
+                if days_before_planned(closed, today) and day is not None:
+                    data["held_before_planned_day"] = day.isoformat()
+                if same_leader_and_referent(closed.content):
+                    data["same_leader_and_referent"] = True
                 self._append_event(
                     session,
                     admission,
                     EventKind.MEETING_HELD,
                     now,
-                    note=f"Netværksmøde {closed.reference} afholdt",
-                    data={"meeting_id": closed.id, "reference": closed.reference},
+                    note=f"Netværksmøde {closed.reference} afholdt" + "".join(f"; {n}" for n in notes),
+                    data=data,
                 )
-            self._log(session, AuditAction.RET, closed, "afsluttet")
+            self._log(session, AuditAction.RET, closed, "afsluttet" + "".join(f"; {n}" for n in notes))
             follow_up = None
             if follow.needed and follow.when is not None:
                 planned = datetime.combine(follow.when, FOLLOW_UP_TIME, COPENHAGEN).astimezone(UTC)
