@@ -7,8 +7,10 @@ professional (C6), fewer than one kommune and one region participant, a particip
 yet, and the patient not registered as borger (C1). The deadline of a meeting is the engine's C2–C4 rule
 (5 arbejdsdage after the invitation, ``rules.py``).
 
-One guard decides rather than reminds: a meeting is started before the day the parties agreed on (C2–C4: they
-find the time together) only when the coordinator confirmed it (``check_start``).
+Two guards decide rather than remind: a meeting is started before the day the parties agreed on (C2–C4: they
+find the time together) only when the coordinator confirmed it (``check_start``), and who receives the referat
+(C7: the participants; anyone else only with the patient's consent) is said for every participant, with the
+reason when one does not (``referat_exclusion``).
 """
 
 from __future__ import annotations
@@ -298,6 +300,19 @@ def is_patient(p: Participant, patient_name: str = "") -> bool:
 def patient_participant(name: str) -> Participant:
     """The patient as a participant of their meeting: sector borger (C1), role "patient", a fresh key."""
     return Participant(key=uuid.uuid4().hex, name=" ".join(name.split()), sector=Sector.BORGER, role=PATIENT_ROLE)
+
+
+# -- who receives the referat (C7) -----------------------------------------------------------------------------
+def referat_exclusion(p: Participant, patient_name: str = "") -> str:
+    """C7: why participant ``p`` does not receive the referat by e-mail, in Danish ("" when they do). The present
+    participants receive it; one who sent afbud did not take part and needs the patient's consent like anyone else."""
+    if not p.present:
+        return "Meldte afbud og deltog ikke: får kun referatet med patientens samtykke (C7)."
+    if not p.email.strip():
+        if is_patient(p, patient_name):
+            return "Ingen e-mail: udlever referatet til patienten, eller angiv en adresse her."
+        return "Ingen e-mail registreret: angiv en adresse her, eller giv referatet på anden måde."
+    return ""
 
 
 #: C6: the agreement recommends a mødeleder and a referent who are not the same person.

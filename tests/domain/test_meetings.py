@@ -1,6 +1,6 @@
-"""Netværksmøde domain (C1–C6): deadlines, lateness, the checks that help, starting before the planned day (C2), what
-the history records when a meeting is held (C2, C6), the patient among the participants (C1), and tasks from a closed
-meeting."""
+"""Netværksmøde domain (C1–C7): deadlines, lateness, the checks that help, starting before the planned day (C2), what
+the history records when a meeting is held (C2, C6), the patient among the participants (C1), who gets the referat
+(C7), and tasks from a closed meeting."""
 
 from __future__ import annotations
 
@@ -29,6 +29,7 @@ from coordinator_app.domain.meetings import (
     is_patient,
     meeting_deadline,
     patient_participant,
+    referat_exclusion,
     same_leader_and_referent,
     tasks_of,
 )
@@ -194,3 +195,13 @@ def test_c1_the_patient_is_recognised_by_name_and_asked_to_be_a_borger() -> None
     assert texts == ["Vælg sektoren Borger for patienten (Testa  Fiktivsen)."]
     me = patient_participant(" Testa   Fiktivsen ")
     assert (me.name, me.sector, me.role, len(me.key)) == ("Testa Fiktivsen", Sector.BORGER, "patient", 32)
+
+
+# -- who gets the referat (C7) ----------------------------------------------------------------------------------------
+def test_c7_a_participant_left_out_of_the_referat_is_told_why() -> None:
+    with_mail = Participant("k", "Kis", email="kis@example.dk")
+    assert referat_exclusion(with_mail) == ""
+    assert "afbud" in referat_exclusion(Participant("s", "Søster", email="s@example.dk", present=False))
+    assert "samtykke (C7)" in referat_exclusion(Participant("s", "Søster", present=False))
+    assert referat_exclusion(Participant("r", "Rie")).startswith("Ingen e-mail registreret")
+    assert "udlever referatet til patienten" in referat_exclusion(BORGER)

@@ -526,7 +526,7 @@ def test_find_or_create_patient_validates_and_never_overwrites_a_known_name(ctx,
     assert service.find_or_create_patient("0202909908", "Fikta", "Testesen").id == new.id
 
 
-# -- the agreement's guards (issue 16): C2 start on the agreed day, C6 roles, the picker (C1) ------------------------
+# -- the agreement's guards (issue 16): C2 start on the agreed day, C6 roles, C7 who gets the referat -----------------
 def held_event(ctx: ServiceContext, admitted: Admitted):
     with ctx.database.session() as s:
         events = EventRepository(s).for_admission(admitted.admission_id)
@@ -585,6 +585,73 @@ def test_c6_leader_and_referent_the_same_person_is_a_reminder_and_recorded_when_
     held = held_event(ctx, admitted)
     assert held.note.endswith("; mødeleder og referent var samme person (C6)")
     assert held.data["same_leader_and_referent"] is True
+
+
+def test_c7_every_participant_is_listed_and_told_why_one_gets_no_referat(service, admitted, ctx) -> None:
+    meeting = schedule(service, admitted)
+    service.save_content(meeting.id, full_content(), expected_version=meeting.version)
+    lines = service.referat_recipients(meeting.id)
+    assert [(e.name, e.participant_key, bool(e.left_out)) for e in lines] == [
+        ("Kim Kommune", "p1", False),
+        ("Rikke Region", "p2", False),
+        ("Borgeren", "p3", True),  # the patient, with no e-mail
+        ("Søster", "p4", True),  # afbud: not a participant, needs consent
+    ]
+    assert lines[2].left_out.startswith("Ingen e-mail: udlever referatet til patienten")
+    assert "afbud" in lines[3].left_out and "C7" in lines[3].left_out
+    assert service.distribution(meeting.id) == [e for e in lines if not e.left_out]
+
+    # The patient took part: an address is given without any consent (C7).
+    lines = service.add_participant_address(meeting.id, "p3", "  Testvej 1,  2100 København Ø ")
+    patient = next(e for e in lines if e.participant_key == "p3")
+    assert (patient.address, patient.left_out) == ("Testvej 1, 2100 København Ø", "")
+    assert patient.consent_basis.startswith("Deltager (C7)")
+    assert [e.name for e in service.distribution(meeting.id)] == ["Kim Kommune", "Rikke Region", "Borgeren"]
+    # The sister sent afbud: she is added with the patient's consent like anyone else, never as a participant.
+    with pytest.raises(ValidationError) as refused:
+        service.add_participant_address(meeting.id, "p4", "soester@example.dk")
+    assert refused.value.rule == "C7" and "samtykke" in refused.value.message
+    with pytest.raises(ValidationError) as empty:
+        service.add_participant_address(meeting.id, "p3", "   ")
+    assert empty.value.field == "address"
+
+    # A consent withdrawn since the recipient was added: listed, with why the referat no longer goes there (F1).
+    consents = ConsentService(ctx)
+    consents.record(
+        admitted.patient_id,
+        admitted.admission_id,
+        ConsentInput(ConsentRecipient.EGEN_LAEGE, "Egen læge", "Referat af netværksmøder", ConsentMethod.SKRIFTLIGT),
+    )
+    service.add_recipient(
+        meeting.id, name="Læge Hansen", address="laege@example.dk", recipient=ConsentRecipient.EGEN_LAEGE
+    )
+    (consent,) = consents.for_patient(admitted.patient_id)
+    consents.withdraw(consent.id or 0)
+    gp = service.referat_recipients(meeting.id)[-1]
+    assert (gp.name, gp.participant_key) == ("Læge Hansen", None)
+    assert "trukket tilbage" in gp.left_out and "F1" in gp.left_out
+    assert "Læge Hansen" not in [e.name for e in service.distribution(meeting.id)]
+
+
+def test_held_meetings_are_listed_with_their_referats_state(service, admitted, clock) -> None:
+    meeting = schedule(service, admitted)
+    assert service.held(date(2026, 11, 23)) == []
+    closed = service.close(meeting.id, expected_version=meeting.version).meeting
+    [held] = service.held(date(2026, 11, 23))
+    assert (held.meeting.id, held.referat_issued) == (meeting.id, None)
+
+    clock.moment = NOW + timedelta(hours=2)
+    service.issue_referat(meeting.id)
+    clock.moment = NOW + timedelta(hours=3)
+    document = service.issue_referat(meeting.id)  # issued again: the latest counts
+    [held] = service.held(date(2026, 11, 23))
+    assert held.referat_issued == document.created_at == NOW + timedelta(hours=3)
+
+    other = schedule(service, admitted)
+    service.close(other.id, expected_version=other.version)  # its referat never issued
+    assert [h.meeting.id for h in service.held(date(2026, 11, 23))] == [other.id, closed.id]  # latest closed first
+    # Two months on: the issued one has left «Afholdte»; the one never issued stays until it is.
+    assert [h.meeting.id for h in service.held(date(2027, 2, 1))] == [other.id]
 
 
 def test_the_picker_offers_the_patient_as_borger_then_earlier_people_then_the_kontaktbog(

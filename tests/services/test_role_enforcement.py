@@ -215,6 +215,10 @@ OPERATIONS: dict[str, tuple[Permission, Operation]] = {
             w.closed_id, name="Socialrådgiver", address="sr@kk.example.dk", recipient=ConsentRecipient.KOMMUNE
         ),
     ),
+    "give a participant an address for the referat": (
+        Permission.MANAGE_MEETING,
+        lambda c, w: MeetingService(c).add_participant_address(w.closed_id, "p1", "deltager@example.dk"),
+    ),
     "start a meeting": (
         Permission.RUN_MEETING,
         lambda c, w: MeetingService(c).start(w.planned_id, before_planned_day=True),
