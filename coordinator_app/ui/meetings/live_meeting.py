@@ -63,6 +63,7 @@ class LiveMeetingWindow(QMainWindow):
     """The live meeting's window; ``meeting_closed`` carries the ``CloseResult`` when the meeting is ended."""
 
     meeting_closed = Signal(object)  # CloseResult
+    referat_requested = Signal(int)  # the meeting id: «Udsted referat…» in the summary after ending the meeting
 
     def __init__(
         self,
@@ -364,13 +365,16 @@ class LiveMeetingWindow(QMainWindow):
         return result
 
     def _show_summary(self, result: CloseResult) -> None:
-        box = summary_box(self, result)
+        box, referat = summary_box(self, result)
         self._pending = box
-        box.finished.connect(self._summary_done)
+        box.finished.connect(lambda _r: self._summary_done(box.clickedButton() is referat))
         box.open()
 
-    def _summary_done(self, _result: int) -> None:
+    def _summary_done(self, issue_referat: bool) -> None:
+        """The summary is answered: close the window; «Udsted referat…» asks for the referat dialog first."""
         self._pending = None
+        if issue_referat:
+            self.referat_requested.emit(self._meeting_id)
         self.close()
 
     def _set_read_only(self) -> None:

@@ -3,7 +3,8 @@ for an admission or for an ambulant patient, the meeting's actions — invitatio
 and Funktioner → Mødeskabelon….
 
 Starting a meeting before its planned day is asked first (C2–C4: the parties agreed on the time); only a «Start
-mødet nu» passes the service the confirmation it requires.
+mødet nu» passes the service the confirmation it requires. A referat is issued from the Møder tab (kommende and
+afholdte), from the admission's meetings, or straight from the summary after ending a meeting.
 
 The window connects the details' meeting requests here and ``changed``/``admission_requested``/
 ``ambulant_requested`` to the Patienter tab; who an ambulant meeting is for is asked there
@@ -81,12 +82,14 @@ class MeetingActions(QObject):
         today = services.ctx.clock.today()
         try:
             meetings = services.meetings.upcoming(today)
+            held = services.meetings.held(today)
             # By the meeting's patient: an ambulant patient has no row in the admission list.
-            names = services.admissions.patient_names([m.patient_id for m in meetings])
+            names = services.admissions.patient_names([m.patient_id for m in [*meetings, *(h.meeting for h in held)]])
         except KoordinatorError as exc:
             show_error(self._window, exc)
             return
         self.tab.set_meetings(meetings, names=names, deadline=services.meetings.deadline)
+        self.tab.set_held(held, names=names)
 
     # -- new meetings ---------------------------------------------------------------------------------------
     def new_meeting(self, admission_id: int) -> None:
@@ -167,6 +170,8 @@ class MeetingActions(QObject):
         def referat_done(_result: int) -> None:
             if admission_id is not None:
                 self._after_change(admission_id, dialog.document is not None)
+            if dialog.document is not None:
+                self.refresh_tab()  # «Afholdte» shows the referat as issued
 
         dialog.finished.connect(referat_done)
         dialog.open()
@@ -215,6 +220,7 @@ class MeetingActions(QObject):
             show_error(self._window, exc)
             return
         self.windows.append(window)
+        window.referat_requested.connect(lambda mid: self.meeting_action(mid, "referat"))
         admission_id = meeting.admission_id
 
         def closed(*_args: object) -> None:

@@ -1,5 +1,9 @@
 """The agreement's guards in the Møder UI (issue 16), clicked as a coordinator would on the demo ward:
 
+* «Afholdte» lists the held meetings with their referat's state, and the referat is issued from there (C7);
+* the referat dialog lists every participant and says why one does not receive it; a participant without e-mail
+  gets an address there, without consent;
+* the summary after ending a meeting opens the referat dialog;
 * starting a meeting before its planned day asks first (C2), and «Annullér» starts nothing;
 * the participant picker offers the patient (as borger) and the Kontaktbog; a new person's sector is chosen, not
   defaulted (C1); mødeleder = referent is shown under Roller (C6).
@@ -27,7 +31,9 @@ from coordinator_app.services.contacts import ContactInput, ContactService
 from coordinator_app.services.meetings import ScheduleInput
 from coordinator_app.ui.common.widgets import cell
 from coordinator_app.ui.meetings.live_meeting import LiveMeetingWindow
+from coordinator_app.ui.meetings.meetings_tab import NOT_ISSUED
 from coordinator_app.ui.meetings.participants_editor import DIRECTORY_MARK, NO_SECTOR
+from coordinator_app.ui.meetings.referat_dialog import ADD_ADDRESS, ReferatDialog
 from coordinator_app.ui.meetings.roles_follow_up import SAME_PERSON
 
 #: Thursday 26 November 2026, 10:00 in Copenhagen: three days after the demo ward's day (Monday 23 November).
@@ -105,6 +111,75 @@ def focused() -> QWidget:
     widget = QApplication.focusWidget()
     assert widget is not None
     return widget
+
+
+# -- Afholdte and the referat (C7) -------------------------------------------------------------------------------
+def test_afholdte_lists_the_held_meeting_and_its_referat_is_issued_from_there(main_window, qtbot) -> None:
+    meeting_id, reference = held_with_the_patient(main_window)
+    tab = show_meetings_tab(main_window, qtbot)
+    assert reference not in [cell(tab.table, r, 1).text() for r in range(tab.table.rowCount())]  # no longer coming
+    bar = tab.pages.tabBar()
+    assert bar.tabText(1).startswith("Afh&oldte (")
+    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(1).center())
+    assert tab.pages.currentWidget() is tab.held_table
+    row = click_row(qtbot, tab.held_table, 1, reference)
+    assert cell(tab.held_table, row, 4).text() == NOT_ISSUED
+    assert tab.selected_meeting_id() == meeting_id
+    assert tab.referat_button.isEnabled() and not tab.live_button.isEnabled()
+    grab(main_window, "meeting-afholdte")
+
+    qtbot.mouseClick(tab.referat_button, Qt.MouseButton.LeftButton)
+    dialog = wait_for_modal(qtbot, ReferatDialog)
+    # Every participant is listed; the patient (no e-mail) and the sister (afbud) with the reason.
+    names = [cell(dialog.table, r, 0).text() for r in range(dialog.table.rowCount())]
+    assert names == ["Kis Kommunesen", "Rie Regionsen", first_admission(main_window)[2], "Søster Fiktivsen"]
+    answers = [cell(dialog.table, r, 2).text() for r in range(dialog.table.rowCount())]
+    assert answers[0].startswith("Ja – Deltager (C7)")
+    assert answers[2].startswith("Nej – Ingen e-mail: udlever referatet til patienten")
+    assert answers[3].startswith("Nej – Meldte afbud") and "samtykke (C7)" in answers[3]
+    assert dialog.summary.text().startswith("2 af 4 får referatet.")
+    grab(dialog, "meeting-referat-every-participant")
+
+    # The patient took part: choose her row, give an address — no consent needed.
+    click_row(qtbot, dialog.table, 0, names[2])
+    assert dialog.add_button.text() == ADD_ADDRESS
+    assert dialog.name.text() == names[2] and not dialog.name.isEnabled()
+    assert focused() is dialog.address
+    qtbot.keyClicks(dialog.address, "Testvej 1, 2100 København Ø")
+    qtbot.mouseClick(dialog.add_button, Qt.MouseButton.LeftButton)
+    assert "⚠" not in dialog.message.text()
+    assert cell(dialog.table, 2, 1).text() == "Testvej 1, 2100 København Ø"
+    assert cell(dialog.table, 2, 2).text().startswith("Ja – Deltager (C7)")
+    assert dialog.summary.text().startswith("3 af 4 får referatet.")
+    qtbot.mouseClick(dialog.issue_button, Qt.MouseButton.LeftButton)
+    assert dialog.document is not None
+    dialog.reject()
+
+    qtbot.waitUntil(
+        lambda: cell(tab.held_table, click_row(qtbot, tab.held_table, 1, reference), 4).text() != NOT_ISSUED
+    )
+    row = click_row(qtbot, tab.held_table, 1, reference)
+    assert cell(tab.held_table, row, 4).text() == "Udstedt 23-11-2026 kl. 10:00"
+
+
+def test_the_summary_after_ending_a_meeting_opens_the_referat(main_window, qtbot) -> None:
+    meeting_id, reference = schedule(main_window)  # no day planned: started at once
+    main_window.meeting_actions.meeting_action(meeting_id, "live")
+    qtbot.waitUntil(lambda: bool(main_window.meeting_actions.windows))
+    window = main_window.meeting_actions.windows[-1]
+    assert isinstance(window, LiveMeetingWindow)
+    qtbot.waitUntil(window.isActiveWindow)
+    window.close_meeting()
+    summary = wait_for_modal(qtbot, QMessageBox)
+    assert "under «Afholdte»" in summary.text()
+    referat = next(b for b in summary.buttons() if b.text() == "Udsted &referat…")
+    assert summary.defaultButton() is summary.button(QMessageBox.StandardButton.Ok)  # Enter closes, as before
+    grab(summary, "meeting-summary-with-referat")
+    qtbot.mouseClick(referat, Qt.MouseButton.LeftButton)
+    dialog = wait_for_modal(qtbot, ReferatDialog)
+    assert dialog.windowTitle() == f"Referat og distribution – {reference}"
+    assert not window.isVisible()
+    dialog.reject()
 
 
 # -- starting before the planned day (C2) -------------------------------------------------------------------------
