@@ -178,10 +178,6 @@ class MeetingsTab(QWidget):
         self.pages.setTabText(1, HELD_TITLE.format(n=len(self._held)))
         self._reselect(self.held_table, [h.meeting.id for h in self._held], selected)
 
-    def show_held(self) -> None:
-        """Show «Afholdte» (e.g. after a meeting is ended, where its referat is issued)."""
-        self.pages.setCurrentWidget(self.held_table)
-
     # -- selection ------------------------------------------------------------------------------------------
     def _reselect(self, table: QTableWidget, ids: list[int | None], selected: int | None) -> None:
         if ids:
