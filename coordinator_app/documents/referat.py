@@ -264,7 +264,7 @@ def _participants_table(participants: Sequence[Participant]) -> list[Flowable]:
                     ("sundhedsfaglig" if p.health_professional else "", ts.cell_small),
                 ),
                 _p(p.organisation, ts.cell),
-                _p(SECTOR_LABELS.get(p.sector, str(p.sector)), ts.cell),
+                _p(SECTOR_LABELS.get(p.sector, str(p.sector)) if p.sector else "Ikke angivet", ts.cell),
                 _stack((p.phone, ts.cell), (layout.cell_email(p.email, widths[3]), ts.cell)),
                 _p("Til stede" if p.present else "Afbud", ts.cell if p.present else ts.cell_bold),
             ]

@@ -658,26 +658,38 @@ def _owner_label(p: Participant | None) -> str:
     return f"{p.name} ({p.organisation})" if p.organisation else p.name
 
 
+def _is_the_patient(p: Participant, patient_name: str) -> bool:
+    """The participant is the patient: sector borger, or named as the patient or just "Patienten" (an older meeting
+    may have them under "Andet" or with no sector chosen). ``meetings.is_patient``, which this module cannot import."""
+    name = " ".join(p.name.split()).casefold()
+    return str(p.sector) == "borger" or (
+        bool(name) and name in {" ".join(patient_name.split()).casefold(), "patienten"}
+    )
+
+
 def content_from_meeting(
-    meeting: Meeting, base: PlanContent | None = None, kind: PlanKind | None = None
+    meeting: Meeting, base: PlanContent | None = None, kind: PlanKind | None = None, *, patient_name: str = ""
 ) -> PlanContent:
     """C5 → E1: pull a netværksmøde's participants and agreements into a plan instead of typing them twice.
 
     Participants become parties (by sector; afbud too — they are still parties), agreements become offers: one
     owned by someone from the region or almen praksis is a treatment offer, anything else a social offer, from
     the agreement's deadline. Existing parties (same role and name) and offers (same text) are kept,
-    not doubled. For a koordinationsplan the patient is not a party (§13b).
+    not doubled. The patient (sector borger, or the participant named ``patient_name`` or "Patienten" whatever
+    their sector) is the patient party of an udskrivningsaftale and never a party of a koordinationsplan (§13b):
+    there they are left out, and so is a patient party the plan already had.
     """
     base = base or PlanContent()
     content = meeting.content
     by_key = {p.key: p for p in content.participants}
-    seen_parties = {(p.role, p.name.strip().casefold()) for p in base.parties}
     parties = list(base.parties)
+    if kind is PlanKind.KOORDINATIONSPLAN:
+        parties = [x for x in parties if x.role is not PartyRole.PATIENT]
+    seen_parties = {(p.role, p.name.strip().casefold()) for p in parties}
     for p in content.participants:
-        role = SECTOR_ROLES.get(str(p.sector), PartyRole.ANDEN)
-        if role is PartyRole.PATIENT and (
-            kind is PlanKind.KOORDINATIONSPLAN or any(x.role is PartyRole.PATIENT for x in parties)
-        ):
+        patient = _is_the_patient(p, patient_name)
+        role = PartyRole.PATIENT if patient else SECTOR_ROLES.get(str(p.sector), PartyRole.ANDEN)
+        if patient and (kind is PlanKind.KOORDINATIONSPLAN or any(x.role is PartyRole.PATIENT for x in parties)):
             continue  # §13b: not a party; or the patient is already one (the meeting may say just "Patienten")
         key = (role, p.name.strip().casefold())
         if not p.name.strip() or key in seen_parties:

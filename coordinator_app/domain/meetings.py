@@ -3,17 +3,25 @@
 Pure domain: the template (C5), participants with sector and contact details, roles (C6), agreements with
 owner and deadline (C5, C7), follow-up, and the checks that *help rather than block*: leader = referent (C6),
 an agreement without owner or deadline (C5), treatment/medication sections by someone who is not a health
-professional (C6), fewer than one kommune and one region participant (C1). The deadline of a meeting is the
-engine's C2–C4 rule (5 arbejdsdage after the invitation, ``rules.py``).
+professional (C6), fewer than one kommune and one region participant, a participant whose sector is not chosen
+yet, and the patient not registered as borger (C1). The deadline of a meeting is the engine's C2–C4 rule
+(5 arbejdsdage after the invitation, ``rules.py``).
+
+Two guards decide rather than remind: a meeting is started before the day the parties agreed on (C2–C4: they
+find the time together) only when the coordinator confirmed it (``check_start``), and who receives the referat
+(C7: the participants; anyone else only with the patient's consent) is said for every participant, with the
+reason when one does not (``referat_exclusion``).
 """
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 
+from coordinator_app.domain.errors import ValidationError
 from coordinator_app.domain.model import Deadline, DeadlineState, Sector
 from coordinator_app.domain.rules import DEFAULT_SETTINGS, RuleSettings, apply_offset
 from coordinator_app.domain.workdays import WorkCalendar, local_date
@@ -153,7 +161,7 @@ class Participant:
     key: str  # stable id within the meeting (uuid hex)
     name: str
     organisation: str = ""
-    sector: Sector = Sector.ANDET
+    sector: Sector | None = None  # None: not chosen yet — the coordinator picks it (C1); "Andet" is no default
     role: str = ""  # e.g. "sagsbehandler", "kontaktperson", "overlæge"
     phone: str = ""
     email: str = ""
@@ -232,12 +240,101 @@ def is_late(meeting: Meeting, cal: WorkCalendar, settings: RuleSettings | None =
     return local_date(meeting.planned_at) > meeting_deadline(meeting.invited_on, meeting.occasion, cal, settings)
 
 
+def occasion_rule_id(occasion: Occasion, settings: RuleSettings | None = None) -> str:
+    """The agreement ID of the 5-arbejdsdage clock an occasion follows: "C2", "C3" or "C4"."""
+    return (settings or DEFAULT_SETTINGS).rule(OCCASION_RULES.get(occasion, "netvaerksmoede")).rule_id
+
+
+# -- starting on the agreed day (C2–C4) ------------------------------------------------------------------------
+def planned_day(meeting: Meeting) -> date | None:
+    """The Danish date the meeting is planned for (None: no time fixed yet)."""
+    return None if meeting.planned_at is None else local_date(meeting.planned_at)
+
+
+def days_before_planned(meeting: Meeting, today: date) -> int:
+    """How many days before its planned day the meeting is started or held ``today`` (0: on or after that day,
+    or no day planned)."""
+    day = planned_day(meeting)
+    return 0 if day is None or today >= day else (day - today).days
+
+
+def days_text(n: int) -> str:
+    return f"{n} dag" if n == 1 else f"{n} dage"
+
+
+def check_start(meeting: Meeting, today: date, *, before_planned_day: bool) -> None:
+    """C2–C4: the parties found the meeting's time together, so starting it on an earlier day is the coordinator's
+    confirmed decision (``before_planned_day``), never a slip. Otherwise ``ValidationError`` (field "planned_at",
+    rule the occasion's C2/C3/C4) naming the planned day."""
+    early = days_before_planned(meeting, today)
+    day = planned_day(meeting)
+    if early and day is not None and not before_planned_day:
+        raise ValidationError(
+            f"Mødet {meeting.reference} er planlagt til {day:%d.%m.%Y}, {days_text(early)} fra i dag. Tidspunktet "
+            "er aftalt med deltagerne; start kun mødet før, når I er enige om det, og bekræft, at det startes før "
+            "den planlagte dag.",
+            field="planned_at",
+            rule=occasion_rule_id(meeting.occasion),
+        )
+
+
+# -- the patient among the participants (C1, §13b) --------------------------------------------------------------
+#: The role written for the patient as a participant; also how older meetings named them without a name.
+PATIENT_ROLE = "patient"
+PATIENT_WORD = "patienten"
+
+
+def _plain(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+def is_patient(p: Participant, patient_name: str = "") -> bool:
+    """Is participant ``p`` the patient: registered as borger, or named as the patient (``patient_name``) or just
+    "Patienten"? (C1: the patient takes part; §13b: never a party of a koordinationsplan.)"""
+    if p.sector == Sector.BORGER:  # ==: a form may hand the value over as the plain string
+        return True
+    name = _plain(p.name)
+    return bool(name) and name in {_plain(patient_name), PATIENT_WORD}
+
+
+def patient_participant(name: str) -> Participant:
+    """The patient as a participant of their meeting: sector borger (C1), role "patient", a fresh key."""
+    return Participant(key=uuid.uuid4().hex, name=" ".join(name.split()), sector=Sector.BORGER, role=PATIENT_ROLE)
+
+
+# -- who receives the referat (C7) -----------------------------------------------------------------------------
+def referat_exclusion(p: Participant, patient_name: str = "") -> str:
+    """C7: why participant ``p`` does not receive the referat by e-mail, in Danish ("" when they do). The present
+    participants receive it; one who sent afbud did not take part and needs the patient's consent like anyone else."""
+    if not p.present:
+        return "Meldte afbud og deltog ikke: får kun referatet med patientens samtykke (C7)."
+    if not p.email.strip():
+        if is_patient(p, patient_name):
+            return "Ingen e-mail: udlever referatet til patienten, eller angiv en adresse her."
+        return "Ingen e-mail registreret: angiv en adresse her, eller giv referatet på anden måde."
+    return ""
+
+
+#: C6: the agreement recommends a mødeleder and a referent who are not the same person.
+SAME_LEADER_AND_REFERENT = "Mødeleder og referent bør ikke være samme person."
+
+
+def same_leader_and_referent(content: MeetingContent) -> bool:
+    """C6: one participant is both mødeleder and referent (shown as a reminder, recorded when the meeting closes)."""
+    return content.leader_key is not None and content.leader_key == content.referent_key
+
+
 def _by_key(participants: Sequence[Participant]) -> dict[str, Participant]:
     return {p.key: p for p in participants}
 
 
-def check_meeting(meeting: Meeting) -> list[MeetingWarning]:
-    """Warnings that help the meeting leader; none of them blocks saving."""
+def _listed(names: Sequence[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " og " + names[-1]
+
+
+def check_meeting(meeting: Meeting, *, patient_name: str = "") -> list[MeetingWarning]:
+    """Warnings that help the meeting leader; none of them blocks saving. ``patient_name``: the patient's name, so
+    a participant named so is recognised as the patient (C1)."""
     c = meeting.content
     people = _by_key(c.participants)
     out: list[MeetingWarning] = []
@@ -246,12 +343,19 @@ def check_meeting(meeting: Meeting) -> list[MeetingWarning]:
         out.append(
             MeetingWarning("C1", "Mødet bør have mindst én deltager fra kommunen og én fra regionen.", "deltagere")
         )
-    if Sector.BORGER not in sectors:
+    unchosen = [p.name.strip() or "en deltager uden navn" for p in c.participants if p.sector is None]
+    if unchosen:
+        out.append(MeetingWarning("C1", f"Vælg sektor for {_listed(unchosen)}.", "deltagere"))
+    misfiled = [p for p in c.participants if p.sector is not None and is_patient(p, patient_name)]
+    misfiled = [p for p in misfiled if p.sector != Sector.BORGER]
+    for p in misfiled:
+        out.append(MeetingWarning("C1", f"Vælg sektoren Borger for patienten ({p.name.strip()}).", "deltagere"))
+    if Sector.BORGER not in sectors and not misfiled:
         out.append(MeetingWarning("C1", "Patienten (borgeren) er ikke registreret som deltager.", "deltagere"))
     if c.leader_key is None or c.referent_key is None:
         out.append(MeetingWarning("C6", "Aftal mødeleder og referent ved mødets start.", "roller"))
-    elif c.leader_key == c.referent_key:
-        out.append(MeetingWarning("C6", "Mødeleder og referent bør ikke være samme person.", "roller"))
+    elif same_leader_and_referent(c):
+        out.append(MeetingWarning("C6", SAME_LEADER_AND_REFERENT, "roller"))
     for i, a in enumerate(c.agreements, start=1):
         if not a.what.strip():
             continue
@@ -277,6 +381,20 @@ def check_meeting(meeting: Meeting) -> list[MeetingWarning]:
                 out.append(MeetingWarning("C5", f"«{section.title}» er ikke udfyldt.", section.key))
     if c.follow_up.needed is None:
         out.append(MeetingWarning("C5", "Tag stilling til, om der skal være et opfølgningsmøde.", "opfoelgning"))
+    return out
+
+
+def held_notes(meeting: Meeting, today: date) -> list[str]:
+    """What the history records about a meeting closed ``today`` beyond "afholdt" (Danish, each with its rule):
+    held before its planned day (C2–C4, confirmed when it was started) and leader = referent (C6)."""
+    out = []
+    early = days_before_planned(meeting, today)
+    day = planned_day(meeting)
+    if early and day is not None:
+        rule = occasion_rule_id(meeting.occasion)
+        out.append(f"holdt {days_text(early)} før den planlagte dag {day:%d.%m.%Y} ({rule})")
+    if same_leader_and_referent(meeting.content):
+        out.append("mødeleder og referent var samme person (C6)")
     return out
 
 

@@ -17,8 +17,14 @@ CONTRACT (signatures below are fixed). The UI calls only these.
   is not a new request under C2–C4, so it records no MEETING_INVITED (no 5-day clock, no false "overdue" on
   the admission); when its date lies after the 5-day limit, its late reason says it was agreed at the meeting.
 * The .ics invitation carries only the meeting reference — never the patient's name or CPR.
-* The referat goes to present participants with an e-mail; anyone else only with the patient's active consent
-  to that kind of recipient (C7, F1). A withdrawn consent takes the recipient off the list again.
+* The referat goes to present participants with an e-mail (or an address given for them when the referat is
+  issued); anyone else only with the patient's active consent to that kind of recipient (C7, F1). A withdrawn
+  consent takes the recipient off the list again. ``referat_recipients`` lists every participant and says why
+  one does not receive it, so nobody is left out silently.
+* ``start`` refuses a meeting before its planned day unless the caller confirmed it (``before_planned_day``;
+  C2–C4: the parties agreed on the time); the audit log records the confirmation, and the MEETING_HELD note
+  says the meeting was held before its day and whether mødeleder and referent were the same person (C6).
+* ``held`` lists the held meetings with their referat's state, so the referat is issued from the Møder tab.
 """
 
 from __future__ import annotations
@@ -41,7 +47,6 @@ from coordinator_app.domain.access import Permission
 from coordinator_app.domain.audit import AuditAction
 from coordinator_app.domain.errors import NotFoundError, StorageError, ValidationError
 from coordinator_app.domain.meetings import (
-    OCCASION_RULES,
     AgreementStatus,
     Meeting,
     MeetingContent,
@@ -52,8 +57,18 @@ from coordinator_app.domain.meetings import (
     Participant,
     SectionKind,
     Task,
+    check_start,
+    days_before_planned,
+    days_text,
     default_template,
+    held_notes,
+    is_patient,
     meeting_deadline,
+    occasion_rule_id,
+    patient_participant,
+    planned_day,
+    referat_exclusion,
+    same_leader_and_referent,
     tasks_of,
 )
 from coordinator_app.domain.model import (
@@ -66,7 +81,6 @@ from coordinator_app.domain.model import (
     Patient,
 )
 from coordinator_app.domain.process import check_transition, effective_events, replay
-from coordinator_app.domain.rules import DEFAULT_SETTINGS
 from coordinator_app.domain.workdays import local_date
 from coordinator_app.lazy import lazy_import
 from coordinator_app.services.audit import AuditService
@@ -114,9 +128,13 @@ _SINGLE_KINDS = (SectionKind.PARTICIPANTS, SectionKind.ROLES, SectionKind.AGREEM
 _REFERENCE_ATTEMPTS = 3
 
 
+#: How long a held meeting stays under «Afholdte» once its referat is issued (one never issued stays until it is).
+HELD_DAYS = 60
+
+
 def rule_id_of(occasion: Occasion) -> str:
     """The agreement ID of the 5-arbejdsdage clock an occasion follows: "C2", "C3" or "C4"."""
-    return DEFAULT_SETTINGS.rule(OCCASION_RULES.get(occasion, "netvaerksmoede")).rule_id
+    return occasion_rule_id(occasion)
 
 
 @dataclass(frozen=True)
@@ -146,6 +164,25 @@ class DistributionEntry:
     address: str  # e-mail / secure mail / postal
     participant_key: str | None  # None: not a participant — needs consent (C7)
     consent_basis: str  # "Deltager" or the consent it rests on
+    left_out: str = ""  # why this one does not receive the referat (Danish); "" when they do
+
+
+@dataclass(frozen=True)
+class ParticipantChoices:
+    """Who the participant picker offers (C1, C5): the patient first (as borger), then the people of the patient's
+    earlier meetings (newest first, with the details used then), then the Kontaktbog's active people."""
+
+    patient: Participant | None
+    earlier: tuple[Participant, ...]
+    directory: tuple[Participant, ...]
+
+
+@dataclass(frozen=True)
+class HeldMeeting:
+    """A held (closed) meeting and its referat: ``referat_issued`` is when it was last issued, None if never."""
+
+    meeting: Meeting
+    referat_issued: datetime | None
 
 
 class MeetingService:
@@ -327,6 +364,21 @@ class MeetingService:
         with self._ctx.database.session() as session:
             return MeetingRepository(session).for_patient(patient_id)
 
+    def held(self, today: date, *, days: int = HELD_DAYS) -> list[HeldMeeting]:
+        """Held meetings with their referat's state, most recently closed first (the Møder tab's «Afholdte»): those
+        closed in the last ``days`` days, and any older one whose referat was never issued."""
+        with self._ctx.database.session() as session:
+            closed = MeetingRepository(session).closed()
+            issued = DocumentRepository(session).issued_at(REFERAT, (referat_title(m) for m in closed))
+        since = today - timedelta(days=days)
+        out = []
+        for m in closed:
+            when = issued.get(referat_title(m))
+            recent = m.closed_at is not None and local_date(m.closed_at) >= since
+            if recent or when is None:
+                out.append(HeldMeeting(m, when))
+        return out
+
     def upcoming(self, today: date) -> list[Meeting]:
         """Planned or running meetings from ``today`` on, soonest first (the Møder tab)."""
         with self._ctx.database.session() as session:
@@ -345,10 +397,13 @@ class MeetingService:
         return meeting_deadline(meeting.invited_on, meeting.occasion, self._ctx.calendar, self._ctx.rules)
 
     # -- live meeting -------------------------------------------------------------------------------------
-    def start(self, meeting_id: int) -> Meeting:
-        """Status i gang. Starting a running meeting again (after a crash or on another PC) just returns it."""
+    def start(self, meeting_id: int, *, before_planned_day: bool = False) -> Meeting:
+        """Status i gang. Starting a running meeting again (after a crash or on another PC) just returns it.
+        Before its planned day only with ``before_planned_day`` — the coordinator confirmed it (C2–C4: the
+        parties agreed on the time); otherwise ``ValidationError`` (field "planned_at", the occasion's rule). The
+        audit log records a confirmed early start."""
         require(self._ctx, Permission.RUN_MEETING)
-        now = self._ctx.clock.now()
+        now, today = self._ctx.clock.now(), self._ctx.clock.today()
         with self._ctx.database.session() as session:
             meetings = MeetingRepository(session)
             meeting = meetings.get(meeting_id)
@@ -359,8 +414,13 @@ class MeetingService:
                 )
             if meeting.status is MeetingStatus.I_GANG:
                 return meeting
+            check_start(meeting, today, before_planned_day=before_planned_day)
             started = meetings.update(dataclasses.replace(meeting, status=MeetingStatus.I_GANG), at=now)
-            self._log(session, AuditAction.RET, started, "startet")  # autosave (save_content) is not logged
+            what = "startet"  # autosave (save_content) is not logged
+            early, day = days_before_planned(meeting, today), planned_day(meeting)
+            if early and day is not None:
+                what += f" {days_text(early)} før den planlagte dag {day:%d.%m.%Y} (bekræftet)"
+            self._log(session, AuditAction.RET, started, what)
             return started
 
     def save_content(self, meeting_id: int, content: MeetingContent, *, expected_version: int) -> Meeting:
@@ -377,11 +437,22 @@ class MeetingService:
         """Participants from the patient's earlier meetings (newest first), then the active people of the
         contact directory (by name); de-duplicated by name+organisation, so someone met before keeps the
         details used then. A directory person comes as a Participant with a fresh key (C1, C5)."""
+        choices = self._choices(patient_id, with_patient=False)
+        return [*choices.earlier, *choices.directory]
+
+    def participant_choices(self, patient_id: int) -> ParticipantChoices:
+        """What the participant picker offers: the patient as borger (C1: the patient takes part), the people of
+        the patient's earlier meetings and the Kontaktbog (``known_participants``), nobody twice."""
+        return self._choices(patient_id, with_patient=True)
+
+    def _choices(self, patient_id: int, *, with_patient: bool) -> ParticipantChoices:
         with self._ctx.database.session() as session:
+            patient = PatientRepository(session).get(patient_id) if with_patient else None
             meetings = MeetingRepository(session).for_patient(patient_id)
             directory = ContactRepository(session).all()
         seen: set[tuple[str, str]] = set()
-        out: list[Participant] = []
+        earlier: list[Participant] = []
+        people: list[Participant] = []
 
         def first_time(name: str, organisation: str) -> bool:
             who = (" ".join(name.split()).casefold(), " ".join(organisation.split()).casefold())
@@ -390,14 +461,17 @@ class MeetingService:
             seen.add(who)
             return True
 
+        me = patient_participant(patient.name) if patient is not None else None
         newest_first = sorted(meetings, key=lambda m: (m.invited_on, m.id or 0), reverse=True)
         for meeting in newest_first:
             for p in meeting.content.participants:
+                if me is not None and is_patient(p, me.name):
+                    continue  # the patient is offered once, as themself
                 if first_time(p.name, p.organisation):
-                    out.append(dataclasses.replace(p, present=True))
+                    earlier.append(dataclasses.replace(p, present=True))
         for c in sorted(directory, key=contact_order):
             if first_time(c.name, c.organisation):
-                out.append(
+                people.append(
                     Participant(
                         key=uuid.uuid4().hex,
                         name=c.name,
@@ -408,7 +482,7 @@ class MeetingService:
                         email=c.email,
                     )
                 )
-        return out
+        return ParticipantChoices(me, tuple(earlier), tuple(people))
 
     def close(self, meeting_id: int, *, expected_version: int) -> CloseResult:
         """Status afsluttet; MEETING_HELD on the admission; agreements become tasks; a needed follow-up
@@ -433,17 +507,25 @@ class MeetingService:
             closed = meetings.update(
                 dataclasses.replace(meeting, status=MeetingStatus.AFSLUTTET, closed_at=now), at=now
             )
+            # Recorded in the history: held before its planned day (C2–C4), leader = referent (C6).
+            notes = held_notes(closed, today)
             if closed.admission_id is not None:
                 admission = AdmissionRepository(session).get(closed.admission_id)
+                data: dict[str, Any] = {"meeting_id": closed.id, "reference": closed.reference}
+                day = planned_day(closed)
+                if days_before_planned(closed, today) and day is not None:
+                    data["held_before_planned_day"] = day.isoformat()
+                if same_leader_and_referent(closed.content):
+                    data["same_leader_and_referent"] = True
                 self._append_event(
                     session,
                     admission,
                     EventKind.MEETING_HELD,
                     now,
-                    note=f"Netværksmøde {closed.reference} afholdt",
-                    data={"meeting_id": closed.id, "reference": closed.reference},
+                    note=f"Netværksmøde {closed.reference} afholdt" + "".join(f"; {n}" for n in notes),
+                    data=data,
                 )
-            self._log(session, AuditAction.RET, closed, "afsluttet")
+            self._log(session, AuditAction.RET, closed, "afsluttet" + "".join(f"; {n}" for n in notes))
             follow_up = None
             if follow.needed and follow.when is not None:
                 planned = datetime.combine(follow.when, FOLLOW_UP_TIME, COPENHAGEN).astimezone(UTC)
@@ -542,7 +624,7 @@ class MeetingService:
                 admission_label = AMBULANT_LABEL  # an ambulant patient's meeting (C4): archived at the patient
             else:
                 admission_label = _admission_label(AdmissionRepository(session).get(meeting.admission_id))
-            title = f"Referat af netværksmøde {meeting.reference}"
+            title = referat_title(meeting)
             meta = layout.DocumentMeta(
                 document_id=f"{meeting.reference}-{created:%Y%m%d%H%M%S%f}",
                 title=title,
@@ -575,8 +657,49 @@ class MeetingService:
             return document
 
     def distribution(self, meeting_id: int) -> list[DistributionEntry]:
+        """Who receives the referat (C7): the present participants with an address, then the others the patient
+        consented to."""
         with self._ctx.database.session() as session:
             return self._distribution_in(session, meeting_id)
+
+    def referat_recipients(self, meeting_id: int) -> list[DistributionEntry]:
+        """Every participant and every added recipient, in that order, each saying why they do not receive the
+        referat (``left_out``: no e-mail, afbud, a consent withdrawn — C7, F1) or on what basis they do."""
+        with self._ctx.database.session() as session:
+            return self._recipients_in(session, meeting_id)
+
+    def add_participant_address(self, meeting_id: int, participant_key: str, address: str) -> list[DistributionEntry]:
+        """C7: a participant who took part receives the referat without any consent; one with no e-mail in the
+        minutes (the patient, often) gets the address given here. One who sent afbud did not take part: refused
+        (ValidationError, rule="C7") — they are added with consent like anyone else. Returns ``referat_recipients``."""
+        require(self._ctx, Permission.MANAGE_MEETING)
+        where = _address(address)
+        with self._ctx.database.session() as session:
+            meetings = MeetingRepository(session)
+            meeting = meetings.get(meeting_id)
+            person = next((p for p in meeting.content.participants if p.key == participant_key), None)
+            if person is None or not person.name.strip():
+                raise NotFoundError(f"Deltageren findes ikke længere i mødet {meeting.reference}. Opdatér visningen.")
+            if not person.present:
+                raise ValidationError(
+                    f"{person.name} meldte afbud og deltog ikke i mødet. Referatet kan kun sendes til {person.name} "
+                    "med patientens samtykke (C7): tilføj modtageren under «Tilføj modtager» med samtykket.",
+                    field="recipient",
+                    rule="C7",
+                )
+            stored = [r for r in meetings.recipients(meeting_id) if r.get("participant_key") != participant_key]
+            stored.append(
+                {
+                    "name": person.name,
+                    "address": where,
+                    "participant_key": participant_key,
+                    "added_by": self._ctx.user,
+                    "added_at": self._ctx.clock.now().astimezone(UTC).isoformat(),
+                }
+            )
+            meetings.set_recipients(meeting_id, stored)
+            self._log(session, AuditAction.RET, meeting, "adresse til en deltager angivet for referatet")
+            return self._recipients_in(session, meeting_id)
 
     def add_recipient(
         self, meeting_id: int, *, name: str, address: str, recipient: ConsentRecipient
@@ -585,12 +708,7 @@ class MeetingService:
         otherwise ValidationError (Danish, rule="C7")."""
         require(self._ctx, Permission.MANAGE_MEETING)
         who = validation.require_name(name, field="name", label="Modtagerens navn")
-        where = " ".join((address or "").split())
-        validation.check_characters(where, field="address", label="Adressen", multiline=False)
-        if not where:
-            raise ValidationError("Skriv modtagerens adresse (e-mail, sikker post eller postadresse).", field="address")
-        if len(where) > 300:
-            raise ValidationError("Adressen er for lang (højst 300 tegn).", field="address")
+        where = _address(address)
         kind = ConsentRecipient(recipient)
         with self._ctx.database.session() as session:
             meetings = MeetingRepository(session)
@@ -606,7 +724,8 @@ class MeetingService:
                     rule="C7",
                 )
             stored = meetings.recipients(meeting_id)
-            if not any(r.get("address", "").casefold() == where.casefold() for r in stored):
+            added = (r for r in stored if not r.get("participant_key"))
+            if not any(r.get("address", "").casefold() == where.casefold() for r in added):
                 stored.append(
                     {
                         "name": who,
@@ -633,26 +752,42 @@ class MeetingService:
         )
 
     def _distribution_in(self, session: Session, meeting_id: int) -> list[DistributionEntry]:
+        return [e for e in self._recipients_in(session, meeting_id) if not e.left_out]
+
+    def _recipients_in(self, session: Session, meeting_id: int) -> list[DistributionEntry]:
         meetings = MeetingRepository(session)
         meeting = meetings.get(meeting_id)
-        out = [
-            DistributionEntry(p.name, p.email.strip(), p.key, PARTICIPANT_BASIS)
-            for p in meeting.content.participants
-            if p.present and p.email.strip() and p.name.strip()
-        ]
         stored = meetings.recipients(meeting_id)
-        if stored:
+        given = {str(r["participant_key"]): str(r.get("address", "")) for r in stored if r.get("participant_key")}
+        patient = PatientRepository(session).get(meeting.patient_id).name
+        out = []
+        for p in meeting.content.participants:
+            if not p.name.strip():
+                continue
+            why = referat_exclusion(p, patient)
+            if not why:
+                out.append(DistributionEntry(p.name, p.email.strip(), p.key, PARTICIPANT_BASIS))
+            elif p.present and given.get(p.key):  # an address given for a participant with no e-mail
+                out.append(DistributionEntry(p.name, given[p.key], p.key, f"{PARTICIPANT_BASIS} – adresse angivet"))
+            else:
+                out.append(DistributionEntry(p.name, p.email.strip(), p.key, "", left_out=why))
+        added = [r for r in stored if not r.get("participant_key")]
+        if added:
             consents = ConsentRepository(session).for_patient(meeting.patient_id)
-            for r in stored:
+            for r in added:
                 try:
                     kind = ConsentRecipient(str(r.get("recipient")))
                 except ValueError:
                     continue
+                name, address = str(r.get("name", "")), str(r.get("address", ""))
                 consent = active_consent(consents, kind)
-                if consent is None:  # withdrawn since it was added (F1): no longer on the list
+                if consent is None:  # withdrawn since it was added (F1): no longer a recipient
+                    label = CONSENT_RECIPIENT_LABELS[kind].lower()
+                    why = f"Samtykket til at dele med {label} er trukket tilbage: får ikke referatet (C7, F1)."
+                    out.append(DistributionEntry(name, address, None, "", left_out=why))
                     continue
                 basis = f"Samtykke ({consent.method.value}) til {consent.given_to} (C7, F1)"
-                out.append(DistributionEntry(str(r.get("name", "")), str(r.get("address", "")), None, basis))
+                out.append(DistributionEntry(name, address, None, basis))
         return out
 
     def _admission_of(self, session: Session, patient: Patient, admission_id: int | None) -> Admission | None:
@@ -774,6 +909,22 @@ class MeetingService:
             if e.kind is EventKind.MEETING_HELD and e.data.get("meeting_id") == meeting.id:
                 return e.id
         return None
+
+
+def referat_title(meeting: Meeting) -> str:
+    """The archived referat's title; it names the meeting's reference, which is how «Afholdte» finds it."""
+    return f"Referat af netværksmøde {meeting.reference}"
+
+
+def _address(address: str) -> str:
+    """A recipient's address (e-mail, secure mail or postal) on one line; ValidationError when empty or too long."""
+    where = " ".join((address or "").split())
+    validation.check_characters(where, field="address", label="Adressen", multiline=False)
+    if not where:
+        raise ValidationError("Skriv modtagerens adresse (e-mail, sikker post eller postadresse).", field="address")
+    if len(where) > 300:
+        raise ValidationError("Adressen er for lang (højst 300 tegn).", field="address")
+    return where
 
 
 def _noon(day: date) -> datetime:

@@ -262,7 +262,7 @@ class PlanService:
                 meeting = MeetingRepository(session).get(from_meeting_id)
                 if meeting.patient_id != admission.patient_id:
                     raise ValidationError("Netværksmødet handler om en anden patient.", field="meeting")
-                content = content_from_meeting(meeting, content, kind)
+                content = content_from_meeting(meeting, content, kind, patient_name=patient.name)
                 source = from_meeting_id
             plan = DischargePlan(
                 id=None,
@@ -300,7 +300,8 @@ class PlanService:
             meeting = MeetingRepository(session).get(meeting_id)
             if meeting.patient_id != plan.patient_id:
                 raise ValidationError("Netværksmødet handler om en anden patient.", field="meeting")
-            merged = content_from_meeting(meeting, plan.content, plan.kind)
+            patient = PatientRepository(session).get(plan.patient_id)
+            merged = content_from_meeting(meeting, plan.content, plan.kind, patient_name=patient.name)
             changed = dataclasses.replace(plan, content=merged, source_meeting_id=meeting_id, version=expected_version)
             pulled = repo.update(
                 changed, saved_by=self._ctx.user, at=self._ctx.clock.now(), action=f"Hentet fra {meeting.reference}"

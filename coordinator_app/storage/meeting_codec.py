@@ -85,7 +85,7 @@ def participant_to_json(p: Participant) -> dict[str, Any]:
         "key": p.key,
         "name": p.name,
         "organisation": p.organisation,
-        "sector": Sector(p.sector).value,
+        "sector": None if p.sector is None else Sector(p.sector).value,  # None: not chosen yet (C1)
         "role": p.role,
         "phone": p.phone,
         "email": p.email,
@@ -94,13 +94,20 @@ def participant_to_json(p: Participant) -> dict[str, Any]:
     }
 
 
+def _sector(value: Any) -> Sector | None:
+    """A sector not chosen yet (null, or no key) stays unchosen; one this build does not know reads as "Andet"."""
+    if value is None:
+        return None
+    text = _str(value)
+    return Sector(text) if text in Sector._value2member_map_ else Sector.ANDET
+
+
 def participant_from_json(d: dict[str, Any]) -> Participant:
-    sector = _str(d.get("sector"))
     return Participant(
         key=_str(d.get("key")),
         name=_str(d.get("name")),
         organisation=_str(d.get("organisation")),
-        sector=Sector(sector) if sector in Sector._value2member_map_ else Sector.ANDET,
+        sector=_sector(d.get("sector")),
         role=_str(d.get("role")),
         phone=_str(d.get("phone")),
         email=_str(d.get("email")),

@@ -12,7 +12,7 @@ import hashlib
 import weakref
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Connection, CursorResult, Engine, func, or_, select, update
 from sqlalchemy.orm import Session
@@ -83,9 +83,10 @@ __all__ = [
 
 #: Ids per IN (…) list; far below every SQLite build's bound-parameter limit.
 CHUNK = 5000
+_T = TypeVar("_T")
 
 
-def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
+def _chunks(ids: Sequence[_T]) -> Iterable[Sequence[_T]]:
     for start in range(0, len(ids), CHUNK):
         yield ids[start : start + CHUNK]
 
@@ -469,6 +470,19 @@ class DocumentRepository:
         )
         return [document_from(r, with_content=False) for r in rows]
 
+    def issued_at(self, kind: str, titles: Iterable[str]) -> dict[str, datetime]:
+        """When a document of ``kind`` with each of ``titles`` was last issued (a title never issued is absent):
+        e.g. the referat of each held netværksmøde (its title names the meeting's reference), one query per chunk."""
+        out: dict[str, datetime] = {}
+        for chunk in _chunks(list(dict.fromkeys(titles))):
+            rows = self._session.execute(
+                select(_DOCUMENTS.c.title, func.max(_DOCUMENTS.c.created_at))
+                .where(_DOCUMENTS.c.kind == kind, _DOCUMENTS.c.title.in_(chunk))
+                .group_by(_DOCUMENTS.c.title)
+            )
+            out.update({title: utc(created, "ArchivedDocument.created_at") for title, created in rows})
+        return out
+
     def for_patient(self, patient_id: int) -> list[ArchivedDocument]:
         """All the patient's documents (every admission and ambulant ones), newest first, without their bytes."""
         rows = self._session.execute(
@@ -661,6 +675,10 @@ class MeetingRepository:
     def active(self) -> list[Meeting]:
         """Planned and running meetings (the service filters and sorts them by time)."""
         return self._select(_MEETINGS.c.status.in_(_MEETING_ACTIVE))
+
+    def closed(self) -> list[Meeting]:
+        """Closed (held) meetings, the most recently closed first (the Møder tab's «Afholdte»)."""
+        return self._select(_MEETINGS.c.status == MeetingStatus.AFSLUTTET.value, order=(_MEETINGS.c.closed_at.desc(),))
 
     def references(self, prefix: str) -> list[str]:
         return list(

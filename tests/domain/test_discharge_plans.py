@@ -545,6 +545,26 @@ def test_a_koordinationsplan_leaves_the_patient_out() -> None:
     assert PartyRole.PATIENT not in {p.role for p in c.parties}
 
 
+def test_a_koordinationsplan_never_makes_the_patient_a_party_whatever_the_sector_said() -> None:
+    """§13b: the patient registered under "Andet", with no sector chosen, or as "Patienten" is still the patient."""
+    as_other = Participant("t", "Testa  Fiktivsen", "", Sector.ANDET, "patient")
+    unchosen = Participant("u", "Patienten")
+    content = MeetingContent(participants=(KOMMUNE, REGION, as_other, unchosen))
+    held = meeting_record(content, id=6, reference="NM-2026-0006")
+    kladde = PlanContent(parties=(Party(PartyRole.PATIENT, "Testa Fiktivsen"), Party(PartyRole.KOMMUNE, "")))
+    c = content_from_meeting(held, kladde, kind=PLAN, patient_name="Testa Fiktivsen")
+    assert [(p.role, p.name) for p in c.parties] == [
+        (PartyRole.KOMMUNE, "Kis Kommunesen"),
+        (PartyRole.PSYKIATRI, "Rie Regionsen"),
+    ]
+    # In an udskrivningsaftale the same participant is the patient party, once (§13a).
+    c = content_from_meeting(held, kind=AFTALE, patient_name="Testa Fiktivsen")
+    assert [(p.role, p.name) for p in c.parties if p.role is PartyRole.PATIENT] == [
+        (PartyRole.PATIENT, "Testa  Fiktivsen")
+    ]
+    assert PartyRole.ANDEN not in {p.role for p in c.parties}
+
+
 def test_a_plans_pdf_is_a_plan_document_and_is_not_issued_again_as_it_was() -> None:
     assert is_plan_document("udskrivningsaftale") and is_plan_document("koordinationsplan")
     assert not is_plan_document("varslingsblanket") and not is_plan_document("netvaerksmoede_referat")

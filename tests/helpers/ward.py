@@ -156,7 +156,8 @@ def held_meeting(
     close: bool = True,
 ) -> Meeting:
     """A netværksmøde under indlæggelse scheduled, started and ``content`` saved, then (``close``) closed, which turns
-    its agreements into tasks; the meeting as it stands after the last step."""
+    its agreements into tasks; the meeting as it stands after the last step. A meeting whose planned day lies ahead
+    is started as the coordinator does after confirming the early start (``before_planned_day``, C2–C4)."""
     meetings = MeetingService(ctx)
     meeting = meetings.schedule(
         ScheduleInput(
@@ -169,7 +170,7 @@ def held_meeting(
         )
     )
     assert meeting.id is not None
-    started = meetings.start(meeting.id)
+    started = meetings.start(meeting.id, before_planned_day=True)
     assert started.version is not None
     saved = meetings.save_content(meeting.id, content, expected_version=started.version)
     assert saved.version is not None

@@ -143,7 +143,10 @@ def main(db_file: str, meeting_id: int) -> None:
     db = open_database(db_file, migrate=False)
     ctx = ServiceContext(database=db, user="gui-typist")
     service = AcknowledgingService(ctx)
-    window = open_live_meeting(None, service, meeting_id, today=ctx.clock.today(), calendar=ctx.calendar)
+    # The meeting is planned for tomorrow (kill_common): started early, as after the confirmation (C2–C4).
+    window = open_live_meeting(
+        None, service, meeting_id, today=ctx.clock.today(), calendar=ctx.calendar, before_planned_day=True
+    )
     agenda_section = next(s for s in window.sections if s.kind is SectionKind.AGENDA)
     agenda_key = agenda_section.key
     agenda = window.text_edits[agenda_key]

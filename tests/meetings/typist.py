@@ -87,7 +87,8 @@ def main(db_file: str, which: str) -> None:
     ctx = ServiceContext(database=db, user="typist")
     service = MeetingService(ctx)
     meeting_id = schedule_meeting(ctx) if which == "new" else int(which)
-    meeting = service.start(meeting_id)  # resumes a running meeting as it was stored
+    # Resumes a running meeting as it was stored; a new one (planned for tomorrow) is started early, confirmed.
+    meeting = service.start(meeting_id, before_planned_day=True)
     content, version = meeting.content, meeting.version
     assert version is not None
     n = edits_in(content)

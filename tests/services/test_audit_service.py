@@ -184,7 +184,7 @@ def test_a_meeting_scheduled_held_and_its_referat_issued(ctx, admitted: Admitted
     assert new_lines(ctx, before) == [(AuditAction.OPRET, *who)]
     assert log(ctx)[-1].what == f"Netværksmøde {meeting.reference} planlagt"
     assert meeting.id is not None
-    started = service.start(meeting.id)
+    started = service.start(meeting.id, before_planned_day=True)
     assert started.version is not None
     content = MeetingContent(
         participants=PEOPLE, leader_key="p2", agreements=(AgreementItem("a1", "Bostøtte visiteres", "p1"),)

@@ -245,7 +245,7 @@ def test_upcoming_lists_running_then_soonest(service, admitted) -> None:
     later = schedule(service, admitted, planned_at=at(date(2026, 11, 27)))
     sooner = schedule(service, admitted, planned_at=at(date(2026, 11, 24)))
     untimed = schedule(service, admitted, planned_at=None)
-    running = service.start(schedule(service, admitted, planned_at=at(date(2026, 11, 25))).id)
+    running = service.start(schedule(service, admitted, planned_at=at(date(2026, 11, 25))).id, before_planned_day=True)
     done = schedule(service, admitted)
     service.close(done.id, expected_version=done.version)
     refs = [m.reference for m in service.upcoming(date(2026, 11, 23))]
@@ -257,7 +257,7 @@ def test_upcoming_lists_running_then_soonest(service, admitted) -> None:
 
 # -- the live meeting ---------------------------------------------------------------------------------------------
 def test_autosave_round_trip_and_conflict(service, admitted, clock) -> None:
-    meeting = service.start(schedule(service, admitted).id)
+    meeting = service.start(schedule(service, admitted).id, before_planned_day=True)
     assert meeting.status is MeetingStatus.I_GANG
     assert service.start(meeting.id) == meeting  # resuming a running meeting changes nothing
     content = full_content()
@@ -282,7 +282,7 @@ def test_autosave_round_trip_and_conflict(service, admitted, clock) -> None:
 
 
 def test_close_turns_agreements_into_tasks_and_schedules_the_follow_up(service, admitted, ctx) -> None:
-    meeting = service.start(schedule(service, admitted).id)
+    meeting = service.start(schedule(service, admitted).id, before_planned_day=True)
     meeting = service.save_content(meeting.id, full_content(), expected_version=meeting.version)
     service.save_template(service.current_template())  # a newer template must not change the follow-up's
     with pytest.raises(ConflictError):
@@ -484,7 +484,7 @@ def test_an_ambulant_meeting_runs_closes_and_its_referat_is_archived_at_the_pati
     assert [m.id for m in service.upcoming(date(2026, 11, 23))] == [meeting.id]
     assert [m.id for m in service.for_patient(patient.id)] == [meeting.id]
 
-    meeting = service.start(meeting.id)
+    meeting = service.start(meeting.id, before_planned_day=True)
     meeting = service.save_content(meeting.id, full_content(), expected_version=meeting.version)
     assert service.get(meeting.id).content == full_content()
     closed = service.close(meeting.id, expected_version=meeting.version)
@@ -524,3 +524,155 @@ def test_find_or_create_patient_validates_and_never_overwrites_a_known_name(ctx,
     assert new.id not in (None, admitted.patient_id)
     assert (new.cpr, new.name, new.replacement_cpr) == ("0202909908", "Fikta Testesen", False)
     assert service.find_or_create_patient("0202909908", "Fikta", "Testesen").id == new.id
+
+
+# -- the agreement's guards (issue 16): C2 start on the agreed day, C6 roles, C7 who gets the referat -----------------
+def held_event(ctx: ServiceContext, admitted: Admitted):
+    with ctx.database.session() as s:
+        events = EventRepository(s).for_admission(admitted.admission_id)
+    (held,) = [e for e in events if e.kind is EventKind.MEETING_HELD]
+    return held
+
+
+def test_c2_a_meeting_starts_before_its_planned_day_only_when_confirmed_and_the_history_says_so(
+    service, admitted, ctx
+) -> None:
+    from coordinator_app.services.audit import AuditService
+
+    meeting = schedule(service, admitted)  # planned for Thursday 26 November; today is Monday 23 November
+    with pytest.raises(ValidationError) as refused:
+        service.start(meeting.id)
+    assert (refused.value.rule, refused.value.field) == ("C2", "planned_at")
+    assert "26.11.2026" in refused.value.message
+    assert service.get(meeting.id).status is MeetingStatus.PLANLAGT  # nothing started
+
+    started = service.start(meeting.id, before_planned_day=True)  # as after «Start mødet nu»
+    assert started.status is MeetingStatus.I_GANG
+    assert AuditService(ctx).patient_log(admitted.patient_id)[-1].what == (
+        f"Netværksmøde {meeting.reference} startet 3 dage før den planlagte dag 26.11.2026 (bekræftet)"
+    )
+    saved = service.save_content(meeting.id, full_content(), expected_version=started.version)
+    service.close(meeting.id, expected_version=saved.version)
+    held = held_event(ctx, admitted)
+    assert held.note == (
+        f"Netværksmøde {meeting.reference} afholdt; holdt 3 dage før den planlagte dag 26.11.2026 (C2)"
+    )
+    assert held.data["held_before_planned_day"] == "2026-11-26"
+    assert "same_leader_and_referent" not in held.data
+
+
+def test_c2_on_its_planned_day_a_meeting_starts_without_a_question(service, admitted, ctx, clock) -> None:
+    meeting = schedule(service, admitted)
+    clock.moment = datetime(2026, 11, 26, 8, 30, tzinfo=UTC)
+    started = service.start(meeting.id)
+    service.close(meeting.id, expected_version=started.version)
+    held = held_event(ctx, admitted)
+    assert held.note == f"Netværksmøde {meeting.reference} afholdt" and "held_before_planned_day" not in held.data
+
+
+def test_c6_leader_and_referent_the_same_person_is_a_reminder_and_recorded_when_held(
+    service, admitted, ctx, clock
+) -> None:
+    from coordinator_app.domain.meetings import check_meeting
+
+    meeting = schedule(service, admitted)
+    clock.moment = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
+    started = service.start(meeting.id)
+    same = full_content(leader_key="p1", referent_key="p1")
+    saved = service.save_content(meeting.id, same, expected_version=started.version)  # a reminder never blocks
+    assert any(w.rule == "C6" and "samme person" in w.text for w in check_meeting(saved))
+    service.close(meeting.id, expected_version=saved.version)
+    held = held_event(ctx, admitted)
+    assert held.note.endswith("; mødeleder og referent var samme person (C6)")
+    assert held.data["same_leader_and_referent"] is True
+
+
+def test_c7_every_participant_is_listed_and_told_why_one_gets_no_referat(service, admitted, ctx) -> None:
+    meeting = schedule(service, admitted)
+    service.save_content(meeting.id, full_content(), expected_version=meeting.version)
+    lines = service.referat_recipients(meeting.id)
+    assert [(e.name, e.participant_key, bool(e.left_out)) for e in lines] == [
+        ("Kim Kommune", "p1", False),
+        ("Rikke Region", "p2", False),
+        ("Borgeren", "p3", True),  # the patient, with no e-mail
+        ("Søster", "p4", True),  # afbud: not a participant, needs consent
+    ]
+    assert lines[2].left_out.startswith("Ingen e-mail: udlever referatet til patienten")
+    assert "afbud" in lines[3].left_out and "C7" in lines[3].left_out
+    assert service.distribution(meeting.id) == [e for e in lines if not e.left_out]
+
+    # The patient took part: an address is given without any consent (C7).
+    lines = service.add_participant_address(meeting.id, "p3", "  Testvej 1,  2100 København Ø ")
+    patient = next(e for e in lines if e.participant_key == "p3")
+    assert (patient.address, patient.left_out) == ("Testvej 1, 2100 København Ø", "")
+    assert patient.consent_basis.startswith("Deltager (C7)")
+    assert [e.name for e in service.distribution(meeting.id)] == ["Kim Kommune", "Rikke Region", "Borgeren"]
+    # The sister sent afbud: she is added with the patient's consent like anyone else, never as a participant.
+    with pytest.raises(ValidationError) as refused:
+        service.add_participant_address(meeting.id, "p4", "soester@example.dk")
+    assert refused.value.rule == "C7" and "samtykke" in refused.value.message
+    with pytest.raises(ValidationError) as empty:
+        service.add_participant_address(meeting.id, "p3", "   ")
+    assert empty.value.field == "address"
+
+    # A consent withdrawn since the recipient was added: listed, with why the referat no longer goes there (F1).
+    consents = ConsentService(ctx)
+    consents.record(
+        admitted.patient_id,
+        admitted.admission_id,
+        ConsentInput(ConsentRecipient.EGEN_LAEGE, "Egen læge", "Referat af netværksmøder", ConsentMethod.SKRIFTLIGT),
+    )
+    service.add_recipient(
+        meeting.id, name="Læge Hansen", address="laege@example.dk", recipient=ConsentRecipient.EGEN_LAEGE
+    )
+    (consent,) = consents.for_patient(admitted.patient_id)
+    consents.withdraw(consent.id or 0)
+    gp = service.referat_recipients(meeting.id)[-1]
+    assert (gp.name, gp.participant_key) == ("Læge Hansen", None)
+    assert "trukket tilbage" in gp.left_out and "F1" in gp.left_out
+    assert "Læge Hansen" not in [e.name for e in service.distribution(meeting.id)]
+
+
+def test_held_meetings_are_listed_with_their_referats_state(service, admitted, clock) -> None:
+    meeting = schedule(service, admitted)
+    assert service.held(date(2026, 11, 23)) == []
+    closed = service.close(meeting.id, expected_version=meeting.version).meeting
+    [held] = service.held(date(2026, 11, 23))
+    assert (held.meeting.id, held.referat_issued) == (meeting.id, None)
+
+    clock.moment = NOW + timedelta(hours=2)
+    service.issue_referat(meeting.id)
+    clock.moment = NOW + timedelta(hours=3)
+    document = service.issue_referat(meeting.id)  # issued again: the latest counts
+    [held] = service.held(date(2026, 11, 23))
+    assert held.referat_issued == document.created_at == NOW + timedelta(hours=3)
+
+    other = schedule(service, admitted)
+    service.close(other.id, expected_version=other.version)  # its referat never issued
+    assert [h.meeting.id for h in service.held(date(2026, 11, 23))] == [other.id, closed.id]  # latest closed first
+    # Two months on: the issued one has left «Afholdte»; the one never issued stays until it is.
+    assert [h.meeting.id for h in service.held(date(2027, 2, 1))] == [other.id]
+
+
+def test_the_picker_offers_the_patient_as_borger_then_earlier_people_then_the_kontaktbog(
+    service, admitted, ctx
+) -> None:
+    from coordinator_app.services.contacts import ContactInput, ContactService
+
+    ContactService(ctx).add(ContactInput(name="Kim Kommune", organisation="Københavns Kommune", sector=Sector.KOMMUNE))
+    ContactService(ctx).add(ContactInput(name="Lis Lægesen", organisation="Lægehuset", sector=Sector.ALMEN_PRAKSIS))
+    earlier = schedule(service, admitted)
+    service.save_content(earlier.id, full_content(), expected_version=earlier.version)
+    choices = service.participant_choices(admitted.patient_id)
+    assert choices.patient is not None
+    assert (choices.patient.name, choices.patient.sector, choices.patient.role) == (
+        "Testa Fiktivsen",
+        Sector.BORGER,
+        "patient",
+    )
+    # The earlier meeting's patient ("Borgeren", borger) is offered once, as the patient; Kim once, as met before.
+    assert [p.name for p in choices.earlier] == ["Kim Kommune", "Rikke Region", "Søster"]
+    assert [(p.name, p.sector) for p in choices.directory] == [("Lis Lægesen", Sector.ALMEN_PRAKSIS)]
+    assert [p.name for p in service.known_participants(admitted.patient_id)] == [
+        "Kim Kommune", "Rikke Region", "Borgeren", "Søster", "Lis Lægesen"
+    ]  # fmt: skip

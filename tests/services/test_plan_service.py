@@ -221,6 +221,31 @@ def test_a_kladde_from_a_netvaerksmoede(ctx, plans: PlanService, admission_id: i
     assert plans.versions(plan.id)[-1].action.startswith("Hentet fra NM-")
 
 
+def test_a_koordinationsplan_from_a_meeting_never_makes_the_patient_a_party(
+    ctx, plans: PlanService, admission_id: int
+) -> None:
+    """§13b, as the plan editor's «Hent fra netværksmøde» does it: the patient was added under "Andet" (as the
+    issue saw) and by name; a koordinationsplan leaves them out, an udskrivningsaftale has them as the patient."""
+    with ctx.database.session() as session:
+        patient_id = AdmissionRepository(session).get(admission_id).patient_id
+    as_other = Participant("p3", "Testa Fiktivsen", "", Sector.ANDET, "patient")
+    content = MeetingContent(participants=(KIM, RIKKE, as_other), leader_key="p2", referent_key="p1")
+    meeting = held_meeting(
+        ctx, Admitted(patient_id, admission_id), content, invited_on=TODAY, planned_at=None, place="Afsnit 7"
+    )
+    assert meeting.id is not None
+    plan = plans.create(admission_id, PLAN)
+    assert plan.id is not None and plan.version is not None
+    pulled = plans.pull_from_meeting(plan.id, meeting.id, expected_version=plan.version)
+    assert "Testa Fiktivsen" not in [p.name for p in pulled.content.parties]
+    assert PartyRole.PATIENT not in {p.role for p in pulled.content.parties}
+    made = plans.create(admission_id, PLAN, from_meeting_id=meeting.id)
+    assert "Testa Fiktivsen" not in [p.name for p in made.content.parties]
+    aftale = plans.create(admission_id, AFTALE, from_meeting_id=meeting.id)
+    assert [p.name for p in aftale.content.parties if p.role is PartyRole.PATIENT] == ["Testa Fiktivsen"]
+    assert PartyRole.ANDEN not in {p.role for p in aftale.content.parties}
+
+
 def test_a_meeting_of_another_patient_is_refused(ctx, plans: PlanService, admission_id: int) -> None:
     other = admit_patient(
         ctx,

@@ -98,8 +98,8 @@ def ward(ctx: ServiceContext, tmp_path: Path) -> Ward:
         return meeting.id
 
     planned_id, running_id, closed_id = schedule(), schedule(), schedule()
-    running = meetings.start(running_id)
-    closing = meetings.start(closed_id)
+    running = meetings.start(running_id, before_planned_day=True)  # planned for 26-11: started early, confirmed
+    closing = meetings.start(closed_id, before_planned_day=True)
     content = MeetingContent(texts={"formaal": "Status"}, agreements=(AgreementItem("a1", "Bostøtte visiteres"),))
     closing = meetings.save_content(closed_id, content, expected_version=closing.version or 0)
     meetings.close(closed_id, expected_version=closing.version or 0)
@@ -215,7 +215,14 @@ OPERATIONS: dict[str, tuple[Permission, Operation]] = {
             w.closed_id, name="Socialrådgiver", address="sr@kk.example.dk", recipient=ConsentRecipient.KOMMUNE
         ),
     ),
-    "start a meeting": (Permission.RUN_MEETING, lambda c, w: MeetingService(c).start(w.planned_id)),
+    "give a participant an address for the referat": (
+        Permission.MANAGE_MEETING,
+        lambda c, w: MeetingService(c).add_participant_address(w.closed_id, "p1", "deltager@example.dk"),
+    ),
+    "start a meeting": (
+        Permission.RUN_MEETING,
+        lambda c, w: MeetingService(c).start(w.planned_id, before_planned_day=True),
+    ),
     "autosave a meeting": (
         Permission.RUN_MEETING,
         lambda c, w: MeetingService(c).save_content(
@@ -385,7 +392,7 @@ def test_the_actions_menu_greys_out_what_the_role_may_not_send(ctx: ServiceConte
 def test_moedeleder_runs_autosaves_and_closes_a_meeting_and_issues_the_referat(ctx: ServiceContext, ward: Ward) -> None:
     leader = as_role(ctx, Role.MOEDELEDER)
     meetings = MeetingService(leader)
-    started = meetings.start(ward.planned_id)
+    started = meetings.start(ward.planned_id, before_planned_day=True)
     assert started.version is not None
     saved = meetings.save_content(
         ward.planned_id, MeetingContent(texts={"formaal": "Ført af mødelederen"}), expected_version=started.version

@@ -16,8 +16,8 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QLabel
 
 from coordinator_app.domain.errors import AccessDeniedError, KoordinatorError
-from coordinator_app.domain.meetings import OCCASION_LABELS, Meeting, MeetingStatus, MeetingWarning, Participant
-from coordinator_app.services.meetings import MeetingService
+from coordinator_app.domain.meetings import OCCASION_LABELS, Meeting, MeetingStatus, MeetingWarning
+from coordinator_app.services.meetings import MeetingService, ParticipantChoices
 from coordinator_app.ui.common.style import INFO_STYLE, OK_STYLE, WARNING_STYLE, text_label
 from coordinator_app.ui.meetings.live_common import COPENHAGEN, clock
 from coordinator_app.ui.meetings.meeting_schedule_dialog import FORM_LABELS
@@ -31,21 +31,29 @@ SHOWN_REMINDERS = 4
 @dataclass(frozen=True)
 class Opening:
     """How the window found the meeting. ``recovered_at``: it was already running (resumed after a crash);
-    ``denied``: why it is only shown although it is not closed; ``known``: participants of earlier meetings."""
+    ``denied``: why it is only shown although it is not closed; ``choices``: who the participant picker offers
+    (the patient, earlier meetings' people, the Kontaktbog)."""
 
     meeting: Meeting
     recovered_at: datetime | None
     denied: str | None
-    known: list[Participant]
+    choices: ParticipantChoices
+
+    @property
+    def patient_name(self) -> str:
+        return self.choices.patient.name if self.choices.patient is not None else ""
 
     @property
     def read_only(self) -> bool:
         return self.meeting.status is MeetingStatus.AFSLUTTET or self.denied is not None
 
 
-def open_meeting(service: MeetingService, meeting_id: int, *, may_run: bool) -> Opening:
+def open_meeting(
+    service: MeetingService, meeting_id: int, *, may_run: bool, before_planned_day: bool = False
+) -> Opening:
     """Start a planned meeting or resume a running one. Without ``may_run`` (``Permission.RUN_MEETING``) nothing
-    is started (issue 8), and a role the service refuses sees the meeting the same way."""
+    is started (issue 8), and a role the service refuses sees the meeting the same way. ``before_planned_day``:
+    the coordinator confirmed starting it before its planned day (the service refuses that otherwise, C2–C4)."""
     meeting = service.get(meeting_id)
     recovered_at: datetime | None = None
     denied: str | None = None if may_run else VIEW_ONLY
@@ -53,14 +61,14 @@ def open_meeting(service: MeetingService, meeting_id: int, *, may_run: bool) -> 
         recovered_at = meeting.updated_at or datetime.now(COPENHAGEN)
     elif denied is None and meeting.status is MeetingStatus.PLANLAGT:
         try:
-            meeting = service.start(meeting_id)
+            meeting = service.start(meeting_id, before_planned_day=before_planned_day)
         except AccessDeniedError as exc:  # the role may not hold meetings: show it, change nothing
             denied = f"{exc.message} Mødet vises kun; intet kan ændres her."
     try:
-        known = service.known_participants(meeting.patient_id)
+        choices = service.participant_choices(meeting.patient_id)
     except KoordinatorError:
-        known = []
-    return Opening(meeting, recovered_at, denied, known)
+        choices = ParticipantChoices(None, (), ())
+    return Opening(meeting, recovered_at, denied, choices)
 
 
 def header_text(m: Meeting, patient_label: str) -> str:

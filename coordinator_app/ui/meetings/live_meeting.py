@@ -63,6 +63,7 @@ class LiveMeetingWindow(QMainWindow):
     """The live meeting's window; ``meeting_closed`` carries the ``CloseResult`` when the meeting is ended."""
 
     meeting_closed = Signal(object)  # CloseResult
+    referat_requested = Signal(int)  # the meeting id: «Udsted referat…» in the summary after ending the meeting
 
     def __init__(
         self,
@@ -73,10 +74,12 @@ class LiveMeetingWindow(QMainWindow):
         calendar: WorkCalendar | None = None,
         patient_label: str = "",
         may_run: bool = True,
+        before_planned_day: bool = False,
         parent: QWidget | None = None,
     ) -> None:
         """``may_run``: the signed-in role may hold meetings (``Permission.RUN_MEETING``). Without it the meeting
-        opens read-only and a planned one is not started (issue 8); the service refuses the writes anyway."""
+        opens read-only and a planned one is not started (issue 8); the service refuses the writes anyway.
+        ``before_planned_day``: the coordinator confirmed starting the meeting before its planned day (C2–C4)."""
         super().__init__(parent)
         self._service = service
         self._meeting_id = meeting_id
@@ -91,7 +94,8 @@ class LiveMeetingWindow(QMainWindow):
         self.save_times_ms: list[float] = []
         self.close_result: CloseResult | None = None
 
-        opening = open_meeting(service, meeting_id, may_run=may_run)
+        opening = open_meeting(service, meeting_id, may_run=may_run, before_planned_day=before_planned_day)
+        self._patient_name = opening.patient_name
         meeting = opening.meeting
         self.recovered_at: datetime | None = opening.recovered_at
         #: Why the meeting is shown without editing although it is not closed (a role that may not hold it).
@@ -113,7 +117,7 @@ class LiveMeetingWindow(QMainWindow):
         self.sections: tuple[TemplateSection, ...] = meeting.template.sections
         self.section_view = SectionsView(
             self.sections,
-            known=opening.known,
+            choices=opening.choices,
             agreement_deadline=default_agreement_deadline(today, self._calendar),
             follow_up_day=default_agreement_deadline(today, self._calendar, FOLLOW_UP_WORKING_DAYS),
             font=self.font(),
@@ -227,11 +231,14 @@ class LiveMeetingWindow(QMainWindow):
         return self.section_view.content()
 
     def warnings(self) -> list[MeetingWarning]:
-        return check_meeting(dataclasses.replace(self._meeting, content=self.content()))
+        return self._check(self.content())
+
+    def _check(self, content: MeetingContent) -> list[MeetingWarning]:
+        return check_meeting(dataclasses.replace(self._meeting, content=content), patient_name=self._patient_name)
 
     def _update_checks(self) -> None:
         content = self.content()
-        warnings = check_meeting(dataclasses.replace(self._meeting, content=content))
+        warnings = self._check(content)
         self.section_view.mark(content, warnings)
         self.head.show_reminders(warnings, read_only=self.read_only)
 
@@ -358,13 +365,16 @@ class LiveMeetingWindow(QMainWindow):
         return result
 
     def _show_summary(self, result: CloseResult) -> None:
-        box = summary_box(self, result)
+        box, referat = summary_box(self, result)
         self._pending = box
-        box.finished.connect(self._summary_done)
+        box.finished.connect(lambda _r: self._summary_done(box.clickedButton() is referat))
         box.open()
 
-    def _summary_done(self, _result: int) -> None:
+    def _summary_done(self, issue_referat: bool) -> None:
+        """The summary is answered: close the window; «Udsted referat…» asks for the referat dialog first."""
         self._pending = None
+        if issue_referat:
+            self.referat_requested.emit(self._meeting_id)
         self.close()
 
     def _set_read_only(self) -> None:
@@ -392,10 +402,12 @@ def open_live_meeting(
     calendar: WorkCalendar | None = None,
     patient_label: str = "",
     may_run: bool = True,
+    before_planned_day: bool = False,
 ) -> LiveMeetingWindow:
     """Start (or resume) the meeting and show its live window. A planned meeting is started; one already
     running (e.g. after a crash) is resumed with a notice. Pass ``ctx.calendar`` for the default deadlines, and
-    ``may_run=ctx.may(Permission.RUN_MEETING)``: a role that may not hold meetings sees it read-only."""
+    ``may_run=ctx.may(Permission.RUN_MEETING)``: a role that may not hold meetings sees it read-only. Before its
+    planned day a meeting starts only with ``before_planned_day`` (asked first: ``meeting_actions``)."""
     window = LiveMeetingWindow(
         service,
         meeting_id,
@@ -403,6 +415,7 @@ def open_live_meeting(
         calendar=calendar,
         patient_label=patient_label,
         may_run=may_run,
+        before_planned_day=before_planned_day,
         parent=parent,
     )
     window.show()

@@ -89,8 +89,9 @@ def close_question(parent: QWidget, *, tasks: int, follow_up: bool, warnings: Se
     return box
 
 
-def summary_box(parent: QWidget, result: CloseResult) -> QMessageBox:
-    """After ending: the tasks created from the agreements and the follow-up meeting planned; «Luk mødet»."""
+def summary_box(parent: QWidget, result: CloseResult) -> tuple[QMessageBox, QAbstractButton]:
+    """After ending: the tasks created from the agreements and the follow-up meeting planned; «Luk mødet» (the
+    default) or «Udsted referat…» (returned with the box: the referat dialog opens when the window closes)."""
     lines = [f"Mødet {result.meeting.reference} er afsluttet."]
     if result.tasks:
         lines.append(f"\nOpgaver oprettet ({len(result.tasks)}):")
@@ -103,9 +104,11 @@ def summary_box(parent: QWidget, result: CloseResult) -> QMessageBox:
     if follow is not None:
         when = f" {follow.planned_at.astimezone(COPENHAGEN):%d-%m-%Y kl. %H:%M}" if follow.planned_at else ""
         lines.append(f"\nOpfølgningsmøde {follow.reference} er planlagt{when}.")
-    lines.append("\nReferatet kan udstedes fra fanen Møder.")
+    lines.append("\nUdsted referatet nu, eller senere fra fanen Møder under «Afholdte».")
     box = QMessageBox(
         QMessageBox.Icon.Information, "Mødet er afsluttet", "\n".join(lines), QMessageBox.StandardButton.Ok, parent
     )
     box.button(QMessageBox.StandardButton.Ok).setText("&Luk mødet")
-    return box
+    referat = box.addButton("Udsted &referat…", QMessageBox.ButtonRole.ActionRole)
+    box.setDefaultButton(QMessageBox.StandardButton.Ok)
+    return box, referat

@@ -37,6 +37,7 @@ from coordinator_app.domain.meetings import (
     SectionKind,
     TemplateSection,
 )
+from coordinator_app.services.meetings import ParticipantChoices
 from coordinator_app.ui.common.style import MUTED, text_label
 from coordinator_app.ui.common.widgets import DateField
 from coordinator_app.ui.meetings.agreements_editor import AgreementsEditor
@@ -53,12 +54,13 @@ class SectionsView(QSplitter):
         self,
         sections: Sequence[TemplateSection],
         *,
-        known: Sequence[Participant],
+        choices: ParticipantChoices,
         agreement_deadline: date,
         follow_up_day: date,
         font: QFont,
     ) -> None:
-        """``font``: the meeting's (larger) font; each page's title is drawn in it, bold and a little larger."""
+        """``choices``: who the participant picker offers; ``font``: the meeting's (larger) font; each page's title
+        is drawn in it, bold and a little larger."""
         super().__init__(Qt.Orientation.Horizontal)
         self._font = font
         self.sections = tuple(sections)
@@ -68,7 +70,9 @@ class SectionsView(QSplitter):
         self.nav.setSpacing(3)
         self.stack = QStackedWidget()
         self.text_edits: dict[str, QPlainTextEdit] = {}
-        self.participants_editor = ParticipantsEditor(known)
+        self.participants_editor = ParticipantsEditor(
+            choices.earlier, directory=choices.directory, patient=choices.patient
+        )
         self.roles_editor = RolesEditor()
         self.agreements_editor = AgreementsEditor(agreement_deadline)
         self.follow_up_editor = FollowUpEditor(follow_up_day)

@@ -2,6 +2,10 @@
 for an admission or for an ambulant patient, the meeting's actions — invitation (.ics), live meeting, referat —
 and Funktioner → Mødeskabelon….
 
+Starting a meeting before its planned day is asked first (C2–C4: the parties agreed on the time); only a «Start
+mødet nu» passes the service the confirmation it requires. A referat is issued from the Møder tab (kommende and
+afholdte), from the admission's meetings, or straight from the summary after ending a meeting.
+
 The window connects the details' meeting requests here and ``changed``/``admission_requested``/
 ``ambulant_requested`` to the Patienter tab; who an ambulant meeting is for is asked there
 (``ui.patients.patient_actions``), which then calls ``schedule_ambulant``. The dialog and window modules load when
@@ -18,7 +22,8 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QWidget
 
 from coordinator_app.domain.access import Permission
 from coordinator_app.domain.errors import KoordinatorError
-from coordinator_app.domain.meetings import Meeting, Occasion
+from coordinator_app.domain.meetings import Meeting, MeetingStatus, Occasion, days_before_planned, days_text
+from coordinator_app.domain.workdays import COPENHAGEN
 from coordinator_app.lazy import lazy_import
 from coordinator_app.services.registry import Services
 from coordinator_app.ui.common.errors import show_error
@@ -74,14 +79,17 @@ class MeetingActions(QObject):
         if self.tab is None:
             return  # built and filled when first shown
         services = self._services
+        today = services.ctx.clock.today()
         try:
-            meetings = services.meetings.upcoming(services.ctx.clock.today())
+            meetings = services.meetings.upcoming(today)
+            held = services.meetings.held(today)
             # By the meeting's patient: an ambulant patient has no row in the admission list.
-            names = services.admissions.patient_names([m.patient_id for m in meetings])
+            names = services.admissions.patient_names([m.patient_id for m in [*meetings, *(h.meeting for h in held)]])
         except KoordinatorError as exc:
             show_error(self._window, exc)
             return
         self.tab.set_meetings(meetings, names=names, deadline=services.meetings.deadline)
+        self.tab.set_held(held, names=names)
 
     # -- new meetings ---------------------------------------------------------------------------------------
     def new_meeting(self, admission_id: int) -> None:
@@ -162,12 +170,35 @@ class MeetingActions(QObject):
         def referat_done(_result: int) -> None:
             if admission_id is not None:
                 self._after_change(admission_id, dialog.document is not None)
+            if dialog.document is not None:
+                self.refresh_tab()  # «Afholdte» shows the referat as issued
 
         dialog.finished.connect(referat_done)
         dialog.open()
         self.open_dialog = dialog
 
     def open_live(self, meeting: Meeting) -> None:
+        """Open the live meeting; a planned meeting whose day has not come yet is started only after «Start mødet
+        nu» (C2–C4), and the window opens on that answer."""
+        ctx = self._services.ctx
+        early = days_before_planned(meeting, ctx.clock.today())
+        if meeting.status is not MeetingStatus.PLANLAGT or not early or not ctx.may(Permission.RUN_MEETING):
+            self._open_live(meeting, before_planned_day=False)
+            return
+        box = start_early_question(self._window, meeting, early)
+        start = box.button(QMessageBox.StandardButton.Yes)
+        box.finished.connect(lambda _r: self._start_early_answered(meeting, box.clickedButton() is start))
+        self.open_dialog = box
+        box.open()
+
+    def _start_early_answered(self, meeting: Meeting, start: bool) -> None:
+        self.open_dialog = None
+        if start:
+            self._open_live(meeting, before_planned_day=True)
+        else:
+            self.message.emit(f"Mødet {meeting.reference} er ikke startet.")
+
+    def _open_live(self, meeting: Meeting, *, before_planned_day: bool) -> None:
         services = self._services
         try:  # by the meeting's patient: an ambulant meeting has no admission
             label = services.admissions.patient_names([meeting.patient_id]).get(meeting.patient_id, "")
@@ -183,11 +214,13 @@ class MeetingActions(QObject):
                 calendar=services.ctx.calendar,
                 patient_label=label,
                 may_run=services.ctx.may(Permission.RUN_MEETING),  # read-only for a role that may not hold it
+                before_planned_day=before_planned_day,
             )
         except KoordinatorError as exc:
             show_error(self._window, exc)
             return
         self.windows.append(window)
+        window.referat_requested.connect(lambda mid: self.meeting_action(mid, "referat"))
         admission_id = meeting.admission_id
 
         def closed(*_args: object) -> None:
@@ -201,3 +234,26 @@ class MeetingActions(QObject):
     # -- Funktioner → Mødeskabelon… ----------------------------------------------------------------------------
     def edit_template(self) -> None:
         self.open_dialog = meeting_template_editor.open_template_editor(self._window, self._services.meetings)
+
+
+def start_early_question(parent: QWidget, meeting: Meeting, early: int) -> QMessageBox:
+    """«Start mødet før den planlagte dag?» (C2–C4): Yes is «Start mødet nu», No «Annullér» (the default, also on
+    Escape) — an early start is a decision, never a slip of the key."""
+    when = f"{meeting.planned_at.astimezone(COPENHAGEN):%d-%m-%Y kl. %H:%M}" if meeting.planned_at else ""
+    text = (
+        f"Mødet {meeting.reference} er planlagt til {when} – om {days_text(early)}.\n\n"
+        "Tidspunktet er aftalt med deltagerne. Start kun mødet nu, hvis I er enige om at holde det før den "
+        "planlagte dag. Det registreres, at mødet blev startet og holdt før dagen."
+    )
+    box = QMessageBox(
+        QMessageBox.Icon.Question,
+        "Start mødet før den planlagte dag?",
+        text,
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        parent,
+    )
+    box.button(QMessageBox.StandardButton.Yes).setText("&Start mødet nu")
+    box.button(QMessageBox.StandardButton.No).setText("&Annullér")
+    box.setDefaultButton(QMessageBox.StandardButton.No)
+    box.setEscapeButton(QMessageBox.StandardButton.No)
+    return box

@@ -1,24 +1,33 @@
-"""The Møder tab: upcoming and running netværksmøder across the ward, one key from the live editor."""
+"""The Møder tab: the ward's netværksmøder on two pages, «Kommende og igangværende» and «Afholdte».
+
+Kommende lists the planned and running meetings with their C2–C4 deadline; Live-møde (or a double-click) opens one.
+Afholdte lists the held meetings with their referat's state (not issued yet, or issued when), and «Udsted referat»
+issues it from there (C7) — the summary after ending a meeting points here. The buttons under the pages act on the
+meeting selected on the page shown.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Qt, Signal, SignalInstance
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from coordinator_app.domain.meetings import OCCASION_LABELS, Meeting, MeetingStatus
+from coordinator_app.services.meetings import HeldMeeting
 
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 STATUS_TEXT = {
@@ -27,6 +36,36 @@ STATUS_TEXT = {
     MeetingStatus.AFSLUTTET: "Afsluttet",
 }
 FORM_TEXT = {"fysisk": "Fysisk", "video": "Video", "telefon": "Telefon", "blandet": "Blandet"}
+#: The referat column of «Afholdte» for a meeting whose referat was never issued.
+NOT_ISSUED = "Ikke udstedt"
+UPCOMING_TITLE = "&Kommende og igangværende ({n})"
+HELD_TITLE = "Afh&oldte ({n})"
+
+
+def _table(headers: Sequence[str], stretch: int) -> QTableWidget:
+    table = QTableWidget(0, len(headers))
+    table.setHorizontalHeaderLabels(list(headers))
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.verticalHeader().setVisible(False)
+    table.setAlternatingRowColors(True)
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    return table
+
+
+def _local(moment: datetime | None) -> str:
+    return "" if moment is None else moment.astimezone(COPENHAGEN).strftime("%d-%m-%Y %H:%M")
+
+
+def referat_state(held: HeldMeeting) -> str:
+    """«Ikke udstedt» or «Udstedt dd-mm-åååå kl. tt:mm»."""
+    issued = held.referat_issued
+    if issued is None:
+        return NOT_ISSUED
+    return f"Udstedt {issued.astimezone(COPENHAGEN):%d-%m-%Y kl. %H:%M}"
 
 
 class MeetingsTab(QWidget):
@@ -40,21 +79,22 @@ class MeetingsTab(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._meetings: list[Meeting] = []
-        self.heading = QLabel("<b>Kommende og igangværende netværksmøder</b>")
-        self.table = QTableWidget(0, 7)
-        self.table.setHorizontalHeaderLabels(
-            ["Tidspunkt", "Reference", "Patient", "Anledning", "Form og sted", "Frist (C2)", "Status"]
+        self._held: list[HeldMeeting] = []
+        self.table = _table(
+            ["Tidspunkt", "Reference", "Patient", "Anledning", "Form og sted", "Frist (C2)", "Status"], stretch=4
         )
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.verticalHeader().setVisible(False)
-        self.table.setAlternatingRowColors(True)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        self.table.setAccessibleName("Kommende og igangværende netværksmøder")
         self.table.doubleClicked.connect(lambda _i: self._emit(self.live_requested))
-        self.table.itemSelectionChanged.connect(self._selection_changed)
+        self.held_table = _table(["Afholdt", "Reference", "Patient", "Anledning", "Referat (C7)"], stretch=3)
+        self.held_table.setAccessibleName("Afholdte netværksmøder")
+        self.held_table.doubleClicked.connect(lambda _i: self._emit(self.referat_requested))
+        self.pages = QTabWidget()
+        self.pages.addTab(self.table, UPCOMING_TITLE.format(n=0))
+        self.pages.addTab(self.held_table, HELD_TITLE.format(n=0))
+        self.pages.setTabToolTip(1, "Holdte møder og deres referat: udsted referatet herfra (C7)")
+        for table in (self.table, self.held_table):
+            table.itemSelectionChanged.connect(self._selection_changed)
+        self.pages.currentChanged.connect(lambda _i: self._selection_changed())
 
         self.live_button = QPushButton("&Live-møde")
         self.live_button.setToolTip("Åbn mødet i den fokuserede mødeeditor (Alt+L eller dobbeltklik på mødet)")
@@ -78,19 +118,19 @@ class MeetingsTab(QWidget):
         buttons.addWidget(self.template_button)
 
         layout = QVBoxLayout(self)
-        layout.addWidget(self.heading)
-        layout.addWidget(self.table, 1)
+        layout.addWidget(self.pages, 1)
         layout.addLayout(buttons)
         self._selection_changed()
 
+    # -- Kommende og igangværende ------------------------------------------------------------------------------
     def set_meetings(
         self, meetings: Sequence[Meeting], *, names: dict[int, str], deadline: Callable[[Meeting], object]
     ) -> None:
-        selected = self.selected_meeting_id()
+        selected = self._selected_in(self.table, self._meetings)
         self._meetings = list(meetings)
         self.table.setRowCount(len(self._meetings))
         for i, m in enumerate(self._meetings):
-            when = m.planned_at.astimezone(COPENHAGEN).strftime("%d-%m-%Y %H:%M") if m.planned_at else "Ikke fastsat"
+            when = _local(m.planned_at) or "Ikke fastsat"
             due = deadline(m)
             late = m.late_reason.strip()
             cells = [
@@ -108,18 +148,60 @@ class MeetingsTab(QWidget):
                     item.setToolTip(f"Begrundelse: {late}")
                     item.setForeground(Qt.GlobalColor.darkRed)
                 self.table.setItem(i, j, item)
-        ids = [m.id for m in self._meetings]
+        self.pages.setTabText(0, UPCOMING_TITLE.format(n=len(self._meetings)))
+        self._reselect(self.table, [m.id for m in self._meetings], selected)
+
+    # -- Afholdte -------------------------------------------------------------------------------------------
+    def set_held(self, held: Sequence[HeldMeeting], *, names: dict[int, str]) -> None:
+        """The held meetings, most recently closed first, with their referat's state; one never issued in red."""
+        selected = self._selected_in(self.held_table, [h.meeting for h in self._held])
+        self._held = list(held)
+        self.held_table.setRowCount(len(self._held))
+        bold = QFont(self.held_table.font())
+        bold.setBold(True)
+        for i, h in enumerate(self._held):
+            m = h.meeting
+            cells = [
+                _local(m.closed_at),
+                m.reference,
+                names.get(m.patient_id, ""),
+                OCCASION_LABELS.get(m.occasion, str(m.occasion)),
+                referat_state(h),
+            ]
+            for j, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if j == 4 and h.referat_issued is None:
+                    item.setForeground(Qt.GlobalColor.darkRed)
+                    item.setFont(bold)
+                    item.setToolTip("Referatet er ikke udstedt endnu: vælg mødet og «Udsted referat» (C7)")
+                self.held_table.setItem(i, j, item)
+        self.pages.setTabText(1, HELD_TITLE.format(n=len(self._held)))
+        self._reselect(self.held_table, [h.meeting.id for h in self._held], selected)
+
+    # -- selection ------------------------------------------------------------------------------------------
+    def _reselect(self, table: QTableWidget, ids: list[int | None], selected: int | None) -> None:
         if ids:
-            self.table.selectRow(ids.index(selected) if selected in ids else 0)
+            table.selectRow(ids.index(selected) if selected in ids else 0)
+        else:
+            table.clearSelection()
         self._selection_changed()
 
+    @staticmethod
+    def _selected_in(table: QTableWidget, meetings: Sequence[Meeting]) -> int | None:
+        rows = table.selectionModel().selectedRows()
+        return meetings[rows[0].row()].id if rows and rows[0].row() < len(meetings) else None
+
     def selected_meeting_id(self) -> int | None:
-        rows = self.table.selectionModel().selectedRows()
-        return self._meetings[rows[0].row()].id if rows else None
+        """The meeting selected on the page shown."""
+        m = self._selected()
+        return m.id if m is not None else None
 
     def _selected(self) -> Meeting | None:
+        if self.pages.currentWidget() is self.held_table:
+            rows = self.held_table.selectionModel().selectedRows()
+            return self._held[rows[0].row()].meeting if rows and rows[0].row() < len(self._held) else None
         rows = self.table.selectionModel().selectedRows()
-        return self._meetings[rows[0].row()] if rows else None
+        return self._meetings[rows[0].row()] if rows and rows[0].row() < len(self._meetings) else None
 
     def _emit(self, signal: SignalInstance) -> None:
         meeting_id = self.selected_meeting_id()
@@ -135,7 +217,14 @@ class MeetingsTab(QWidget):
         m = self._selected()
         for b in (self.live_button, self.ics_button, self.referat_button, self.patient_button):
             b.setEnabled(m is not None)
+        self.referat_button.setToolTip("")
         if m is not None:
-            self.live_button.setEnabled(m.status is not MeetingStatus.AFSLUTTET)
-            self.referat_button.setEnabled(m.status is MeetingStatus.AFSLUTTET)
+            closed = m.status is MeetingStatus.AFSLUTTET
+            self.live_button.setEnabled(not closed)
+            self.ics_button.setEnabled(not closed)
+            self.referat_button.setEnabled(closed)
             self.patient_button.setEnabled(m.admission_id is not None)
+            if not closed:
+                self.referat_button.setToolTip(
+                    "Referatet udstedes, når mødet er afsluttet: det findes derefter under «Afholdte» (C7)"
+                )

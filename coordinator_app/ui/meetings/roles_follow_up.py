@@ -9,12 +9,16 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QFormLayout, QWidget
 
 from coordinator_app.domain.meetings import FollowUp, Participant
-from coordinator_app.ui.common.style import MUTED, buddy_label, text_label
+from coordinator_app.ui.common.style import MUTED, WARNING_STYLE, buddy_label, text_label
 from coordinator_app.ui.meetings.live_common import PeopleCombo, TabDateField
+
+#: Shown under the roles while one participant is both mødeleder and referent (C6); a reminder, never a block.
+SAME_PERSON = "⚠ Mødeleder og referent er samme person. Aftalen anbefaler, at det er to forskellige (C6)."
 
 
 class RolesEditor(QWidget):
-    """Roller (C6): mødeleder, referent and tovholder among the participants."""
+    """Roller (C6): mødeleder, referent and tovholder among the participants, with a reminder while mødeleder and
+    referent are the same person."""
 
     changed = Signal()
 
@@ -28,6 +32,10 @@ class RolesEditor(QWidget):
         form.addRow(buddy_label("Møde&leder:", self.leader), self.leader)
         form.addRow(buddy_label("R&eferent:", self.referent), self.referent)
         form.addRow(buddy_label("&Tovholder:", self.tovholder), self.tovholder)
+        self.same_person = text_label(SAME_PERSON, WARNING_STYLE)
+        self.same_person.setAccessibleName("Påmindelse om roller")
+        self.same_person.hide()
+        form.addRow("", self.same_person)
         form.addRow(
             "",
             text_label(
@@ -37,11 +45,20 @@ class RolesEditor(QWidget):
             ),
         )
         for combo in (self.leader, self.referent, self.tovholder):
-            combo.currentIndexChanged.connect(lambda _i: self.changed.emit())
+            combo.currentIndexChanged.connect(self._roles_changed)
+
+    def _roles_changed(self, _index: int = 0) -> None:
+        self._show_same_person()
+        self.changed.emit()
+
+    def _show_same_person(self) -> None:
+        leader = self.leader.key()
+        self.same_person.setVisible(leader is not None and leader == self.referent.key())
 
     def set_people(self, people: Sequence[Participant]) -> None:
         for combo in (self.leader, self.referent, self.tovholder):
             combo.set_people(people)
+        self._show_same_person()
 
     def first_focus(self) -> QWidget:
         return self.leader

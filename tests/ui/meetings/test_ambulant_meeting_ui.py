@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from helpers.qt import wait_for_modal
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from coordinator_app.domain.meetings import FollowUp, MeetingContent, Occasion, Participant
 from coordinator_app.domain.model import Sector
@@ -146,6 +146,9 @@ def test_live_meeting_and_referat_work_without_an_admission(main_window, qtbot) 
     main_window.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is main_window)
     qtbot.keyClick(tab.table, Qt.Key.Key_L, ALT)  # Live-møde
+    early = wait_for_modal(qtbot, QMessageBox)  # planned for a later day: asked first (C2–C4)
+    assert early.windowTitle() == "Start mødet før den planlagte dag?"
+    qtbot.keyClick(early, Qt.Key.Key_S, ALT)  # «Start mødet nu»
     qtbot.waitUntil(lambda: any(isinstance(w, LiveMeetingWindow) for w in main_window.meeting_actions.windows))
     windows = [w for w in main_window.meeting_actions.windows if isinstance(w, LiveMeetingWindow)]
     assert windows[0].windowTitle() == f"Netværksmøde {reference} – Testa Fiktivsen"

@@ -9,11 +9,12 @@ from datetime import date
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from coordinator_app.domain.meetings import AgreementItem, AgreementStatus, Participant
+from coordinator_app.domain.meetings import AgreementItem, AgreementStatus, Participant, patient_participant
 from coordinator_app.domain.model import Sector
 from coordinator_app.ui.common.widgets import cell
 from coordinator_app.ui.meetings.agreements_editor import AgreementsEditor
-from coordinator_app.ui.meetings.participants_editor import ParticipantsEditor
+from coordinator_app.ui.meetings.participants_editor import DIRECTORY_MARK, NO_SECTOR, ParticipantsEditor
+from coordinator_app.ui.meetings.roles_follow_up import RolesEditor
 
 DEADLINE = date(2026, 11, 30)
 ANNA = Participant(key="a", name="Anna Andersen", organisation="Københavns Kommune", sector=Sector.KOMMUNE)
@@ -97,3 +98,42 @@ def test_agreements_are_numbered_name_their_owner_and_keep_the_default_deadline(
     added = editor.items()[-1]
     assert (added.what, added.deadline, added.status) == ("", DEADLINE, AgreementStatus.AABEN)
     assert row(2)[0] == "3" and editor.current_row() == 2
+
+
+def test_the_picker_offers_the_patient_first_and_marks_the_kontaktbog(qtbot) -> None:
+    """C1: the patient is offered as borger, and "Patienten" typed adds them so; the Kontaktbog's people are marked;
+    a new person's sector is "Vælg sektor …" until one is chosen."""
+    patient = patient_participant("Testa Fiktivsen")
+    editor = ParticipantsEditor([ANNA], directory=[BO], patient=patient)
+    qtbot.addWidget(editor)
+    texts = [editor.picker.itemText(i) for i in range(editor.picker.count())]
+    assert [t for t in texts if t] == [
+        "Testa Fiktivsen – Borger (patienten)",
+        "Anna Andersen (Københavns Kommune) – Kommune",
+        "Bo Berg (Psykiatrisk Center Nord) – Region" + DIRECTORY_MARK,
+    ]
+    assert editor.picker_edit.placeholderText() == (
+        "Skriv navn, eller vælg blandt patienten, deltagere fra tidligere møder og Kontaktbogen …"
+    )
+    for typed in ("patienten", "Cai Clausen"):
+        editor.picker.setEditText(typed)
+        editor.add_from_picker()
+    me, cai = editor.people()
+    assert (me.name, me.sector, me.role) == ("Testa Fiktivsen", Sector.BORGER, "patient") and me.key != patient.key
+    assert (cai.name, cai.sector) == ("Cai Clausen", None)
+    assert editor.sector.currentText() == NO_SECTOR and cell(editor.table, 1, 2).text() == "Ikke valgt"
+    editor.sector.setCurrentIndex(editor.sector.findText("Pårørende"))
+    assert editor.people()[1].sector is Sector.PAAROERENDE
+
+
+def test_roles_remind_while_leader_and_referent_are_the_same_person(qtbot) -> None:
+    roles = RolesEditor()
+    qtbot.addWidget(roles)
+    roles.set_people([ANNA, BO])
+    roles.leader.set_key("a")
+    roles.referent.set_key("b")
+    assert roles.same_person.isHidden()
+    roles.referent.set_key("a")  # C6: a reminder, never a block
+    assert not roles.same_person.isHidden() and "(C6)" in roles.same_person.text()
+    roles.set_people([BO])  # Anna left: neither role is hers any more
+    assert roles.same_person.isHidden()

@@ -113,8 +113,16 @@ def modal(qtbot) -> QMessageBox:
     return box
 
 
-def live(qtbot, world: World, meeting_id: int) -> LiveMeetingWindow:
-    window = open_live_meeting(None, world.service, meeting_id, today=TODAY, calendar=world.ctx.calendar)
+def live(qtbot, world: World, meeting_id: int, *, before_planned_day: bool = False) -> LiveMeetingWindow:
+    """The live window of ``meeting_id``; ``before_planned_day``: the early start was confirmed (C2–C4)."""
+    window = open_live_meeting(
+        None,
+        world.service,
+        meeting_id,
+        today=TODAY,
+        calendar=world.ctx.calendar,
+        before_planned_day=before_planned_day,
+    )
     qtbot.addWidget(window)
     qtbot.waitUntil(window.isActiveWindow)
     return window
@@ -420,8 +428,8 @@ def test_a_whole_live_meeting_by_keyboard_only(qtbot, world) -> None:
     assert window.close_result is not None and window.close_result.follow_up is not None
     assert window.close_result.follow_up.id is not None
 
-    # The follow-up meeting offers these participants again (known participants).
-    follow_window = live(qtbot, world, window.close_result.follow_up.id)
+    # The follow-up meeting (planned for 7 December: its early start confirmed) offers these participants again.
+    follow_window = live(qtbot, world, window.close_result.follow_up.id, before_planned_day=True)
     picker = follow_window.participants_editor.picker
     assert any("Mette Hansen" in picker.itemText(i) for i in range(picker.count()))
     follow_window.close()

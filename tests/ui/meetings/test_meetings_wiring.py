@@ -6,6 +6,7 @@ from datetime import date
 
 from helpers.qt import wait_for_modal
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
 
 from coordinator_app.domain.meetings import AgreementItem, FollowUp, MeetingContent, Participant
 from coordinator_app.domain.model import Sector
@@ -44,7 +45,7 @@ def test_schedule_from_the_admission_and_see_it_in_both_meeting_lists(main_windo
 def test_closed_meeting_agreements_show_as_deadlines_in_overblik(main_window, qtbot) -> None:
     admission_id, meeting_id = schedule_for_first_admission(main_window, qtbot)
     service = main_window.services.meetings
-    meeting = service.start(meeting_id)
+    meeting = service.start(meeting_id, before_planned_day=True)  # planned for tomorrow: the early start confirmed
     content = MeetingContent(
         texts={"formaal": "Udskrivning"},
         participants=(
@@ -76,6 +77,9 @@ def test_live_meeting_opens_from_the_details(main_window, qtbot) -> None:
     _admission_id, meeting_id = schedule_for_first_admission(main_window, qtbot)
     main_window.patients_tab.details.meetings.selectRow(0)
     qtbot.mouseClick(main_window.patients_tab.details.meeting_buttons["live"], Qt.MouseButton.LeftButton)
+    early = wait_for_modal(qtbot, QMessageBox)  # planned for tomorrow: asked first (C2–C4)
+    qtbot.mouseClick(early.button(QMessageBox.StandardButton.Yes), Qt.MouseButton.LeftButton)  # «Start mødet nu»
+    qtbot.waitUntil(lambda: bool(main_window.meeting_actions.windows))
     windows = [w for w in main_window.meeting_actions.windows if isinstance(w, LiveMeetingWindow)]
     assert windows
     assert main_window.services.meetings.get(meeting_id).status.value == "i_gang"
@@ -85,7 +89,7 @@ def test_live_meeting_opens_from_the_details(main_window, qtbot) -> None:
 def close_simple_meeting(window, qtbot) -> tuple[int, int]:
     admission_id, meeting_id = schedule_for_first_admission(window, qtbot)
     service = window.services.meetings
-    meeting = service.start(meeting_id)
+    meeting = service.start(meeting_id, before_planned_day=True)  # planned for tomorrow: the early start confirmed
     content = MeetingContent(
         participants=(
             Participant("k", "Kis Kommunesen", "Københavns Kommune", Sector.KOMMUNE, email="kis@example.dk"),

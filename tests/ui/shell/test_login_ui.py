@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 from argon2 import PasswordHasher
+from helpers.qt import wait_for_modal
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QMessageBox
 
 from coordinator_app.domain.access import Role
 from coordinator_app.domain.meetings import MeetingStatus, Occasion
@@ -203,6 +204,9 @@ def test_a_live_meetings_typed_text_survives_the_lock(qtbot, signed_in) -> None:
                       planned)
     )  # fmt: skip
     signed_in.meeting_actions.open_live(meeting)
+    early = wait_for_modal(qtbot, QMessageBox)  # planned for Thursday: «Start mødet før den planlagte dag?» (C2)
+    qtbot.mouseClick(early.button(QMessageBox.StandardButton.Yes), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(signed_in.meeting_actions.windows))
     live = signed_in.meeting_actions.windows[-1]
     qtbot.waitExposed(live)
     live.text_edits["formaal"].insertPlainText("Skrevet lige før låsen")
