@@ -26,6 +26,7 @@ from coordinator_app.domain.special_groups import Reminder, reminders
 from coordinator_app.services.audit import AuditService, LastChange
 from coordinator_app.services.context import ServiceContext, require
 from coordinator_app.services.deadline_cache import DeadlineCache
+from coordinator_app.services.ward import WardSetup, own_ward
 from coordinator_app.services.ward_view import (
     STATUS_UNKNOWN,
     AdmissionRow,
@@ -165,6 +166,11 @@ class AdmissionService:
     def kommuner(self) -> list[Kommune]:
         with self._ctx.database.session() as session:
             return KommuneRepository(session).all()
+
+    def own_ward(self) -> WardSetup | None:
+        """The ward's own centre and afsnit (the first run's setup, or the demo ward's): where a new admission
+        starts (issue 16), as the window's title names it. None when the database does not know its ward."""
+        return own_ward(self._ctx)
 
     # -- writing -------------------------------------------------------------------------------------
     def _validated(self, data: AdmissionInput) -> tuple[Patient, AdmissionInput]:
