@@ -117,7 +117,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "spoerg_om_stoette",
         "A1",
-        "Vurder scenarie: spørg ved indlæggelsen, om patienten modtager kommunal støtte",
+        "Vurder scenarie: spørg om kommunal støtte ved indlæggelsen",
         f"{SA}, Indlæggelse",
         trigger=Trigger.ADMISSION,
         offset=0,

@@ -133,7 +133,7 @@ def test_a_new_admission_must_have_its_scenario_assessed_on_the_admission_day() 
         "center",
         None,
     )
-    assert a1.description == "Vurder scenarie: spørg ved indlæggelsen, om patienten modtager kommunal støtte"
+    assert a1.description == "Vurder scenarie: spørg om kommunal støtte ved indlæggelsen"
     nxt = next_deadline(compute_deadlines(admission(ADMITTED), [], CAL, ADMITTED))
     assert nxt is not None and nxt.rule_id == "A1"  # the patient list's next deadline says so at once
 
