@@ -32,6 +32,7 @@ __all__ = [
     "ActionKind",
     "DeadlineAction",
     "action_for",
+    "all_actions",
 ]
 
 #: ``TodayItem.kind`` of an admission whose history cannot be replayed (an error to fix, not a deadline).
@@ -123,3 +124,9 @@ def action_for(kind: str) -> DeadlineAction | None:
         if fulfilment in _PLAN_MILESTONES:
             return PLANS.get(rule.key)
     return None
+
+
+def all_actions() -> tuple[DeadlineAction, ...]:
+    """Every action a deadline row can carry, once each (what a column of them must have room for)."""
+    found = (action_for(key) for key in (*RULES_BY_KEY, HISTORY_ERROR))
+    return tuple(dict.fromkeys(a for a in found if a is not None))

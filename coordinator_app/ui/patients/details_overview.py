@@ -15,13 +15,13 @@ from datetime import date
 from html import escape
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal
 from PySide6.QtGui import QAction, QBrush, QFont, QKeySequence, QPalette
 from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableWidgetItem, QVBoxLayout, QWidget
 
 from coordinator_app.domain.model import AdmissionFlags, Deadline, DeadlineState
 from coordinator_app.domain.special_groups import RECIPIENT_LABELS, Reminder
-from coordinator_app.services.deadline_actions import DeadlineAction, action_for
+from coordinator_app.services.deadline_actions import DeadlineAction, action_for, all_actions
 from coordinator_app.ui.common.labels import FLAG_LABELS
 from coordinator_app.ui.patients.admission_table import DUE_TODAY_BG, OVERDUE_BG
 from coordinator_app.ui.patients.details_records import readonly_table
@@ -44,8 +44,14 @@ STATE_LABELS = {
 }
 
 
+COL_STATE = 2
 COL_ACTION = 5  # the Handling column, after Frist, Dato, Status, Regel and Ansvarlig
 NO_ACTION = "Handling"
+#: The description (Frist) takes the room the other columns leave, but never less: a narrow panel scrolls sideways
+#: rather than squeeze the description to nothing.
+MIN_DESCRIPTION = 110
+#: Ansvarlig: "Afsnittet", "Kommunen", or a meeting task's "Navn (organisation)" wrapped (the tooltip has it all).
+RESPONSIBLE_WIDTH = 90
 
 
 def open_actions(deadlines: Sequence[Deadline]) -> list[DeadlineAction]:
@@ -67,10 +73,20 @@ class OverviewTab(QWidget):
         self._actions: list[DeadlineAction | None] = []  # per row
         self._refusals: Mapping[DeadlineAction, str | None] = {}
         self.deadlines = readonly_table(["Frist", "Dato", "Status", "Regel", "Ansvarlig", NO_ACTION], stretch=0)
-        # A meeting task's owner ("Navn (organisation)") may be long: wrap it in a fixed column so the
-        # description keeps the room (the tooltip has everything).
-        self.deadlines.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Interactive)
-        self.deadlines.setColumnWidth(4, 170)
+        # A meeting task's owner ("Navn (organisation)") may be long, and so may an action ("Lav
+        # udskrivningsaftale…"): both wrap in a fixed column so the description keeps the room (the tooltip has
+        # everything). The panel is 40 % of the window: 576 pixels on a 1440 pixels wide screen.
+        header = self.deadlines.horizontalHeader()
+        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Interactive)
+        self.deadlines.setColumnWidth(4, RESPONSIBLE_WIDTH)
+        header.setSectionResizeMode(COL_ACTION, QHeaderView.ResizeMode.Interactive)
+        self.deadlines.setColumnWidth(COL_ACTION, self._widest_word([a.label for a in all_actions()]))
+        # A missed deadline's state ("Åben (kan ikke længere nås)") wraps too, under the short state it adds to.
+        header.setSectionResizeMode(COL_STATE, QHeaderView.ResizeMode.Interactive)
+        self.deadlines.setColumnWidth(COL_STATE, self._widest_word(list(STATE_LABELS.values()), whole=True))
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)  # fitted by _fit_description
+        header.sectionResized.connect(self._section_resized)
+        self.deadlines.viewport().installEventFilter(self)
         self.deadlines.setAccessibleName("Frister")
         self.deadlines.clicked.connect(self._clicked)
         self.deadlines.doubleClicked.connect(lambda _i: self.do_selected_action())
@@ -108,6 +124,30 @@ class OverviewTab(QWidget):
         self.calendar_label.setStyleSheet("color: palette(mid);")
         layout.addWidget(self.calendar_label)
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.deadlines.viewport() and event.type() == QEvent.Type.Resize:
+            self._fit_description()
+        return super().eventFilter(watched, event)
+
+    def _section_resized(self, column: int, _old: int, _new: int) -> None:
+        if column != 0:  # another column grew or shrank with its contents: the description takes what is left
+            self._fit_description()
+
+    def _widest_word(self, texts: list[str], *, whole: bool = False) -> int:
+        """A column wide enough for the longest word of ``texts`` (or the longest of them, ``whole``) and its
+        header: the text wraps between words."""
+        metrics = self.deadlines.fontMetrics()
+        words = texts if whole else [w for t in texts for w in t.split()]
+        return max(metrics.horizontalAdvance(w) for w in words) + metrics.averageCharWidth() + 4
+
+    def _fit_description(self) -> None:
+        """The Frist column: what the viewport leaves after the other columns, at least ``MIN_DESCRIPTION``."""
+        header = self.deadlines.horizontalHeader()
+        others = sum(header.sectionSize(c) for c in range(1, header.count()))
+        width = max(MIN_DESCRIPTION, self.deadlines.viewport().width() - others)
+        if header.sectionSize(0) != width:
+            header.resizeSection(0, width)
+
     def show_plan_line(self, plan: PlanPanel | None, today: date) -> None:
         line = overview_html(plan, today)
         if line is None:
@@ -140,7 +180,7 @@ class OverviewTab(QWidget):
                 RESPONSIBLE_LABELS.get(d.responsible, d.responsible),
             ]
             recipient = RECIPIENT_LABELS.get(d.recipient or "")
-            tooltip = f"{d.description}\nRegel {d.rule_id}, beregnet med {d.calendar}"
+            tooltip = f"{d.description}\nRegel {d.rule_id}, beregnet med {d.calendar}\nAnsvarlig: {cells[4]}"
             if recipient:
                 tooltip += f"\nModtager: {recipient}"
             for j, text in enumerate(cells):

@@ -30,6 +30,7 @@ from coordinator_app.storage.repositories import AdmissionRepository, EventRepos
 from coordinator_app.ui.meetings.meeting_schedule_dialog import ScheduleDialog
 from coordinator_app.ui.patients.admission_dialog import AdmissionDialog
 from coordinator_app.ui.patients.details_overview import COL_ACTION as OVERBLIK_ACTION
+from coordinator_app.ui.patients.details_overview import MIN_DESCRIPTION
 from coordinator_app.ui.patients.notification_dialog import NotificationDialog
 from coordinator_app.ui.patients.scenario_wizard import ScenarioWizard
 from coordinator_app.ui.plans.plan_editor import PlanEditorDialog
@@ -192,6 +193,12 @@ def test_overblik_carries_each_open_deadlines_action_and_enter_opens_it(main_win
     assert all(text == "" for (rule, state), text in shown.items() if state == "✓ Overholdt")  # met: nothing to do
     assert all(text == "" for (rule, _state), text in shown.items() if rule.startswith("G"))  # the kommune's
     grab(details, "overblik-handlinger")
+    # Every column fits the panel at the window's first size: the description wraps, the Handling link is whole.
+    header = table.horizontalHeader()
+    assert header.sectionViewportPosition(OVERBLIK_ACTION) + header.sectionSize(OVERBLIK_ACTION) <= (
+        table.viewport().width()
+    )
+    assert header.sectionSize(0) >= MIN_DESCRIPTION
     row = next(r for r in range(table.rowCount()) if table.item(r, 3).text() == "C2")
     table.setFocus()
     table.selectRow(row)
