@@ -13,7 +13,7 @@ import pytest
 from helpers.ward import Admitted, admission_input, admit, assess_scenario, record_consent
 
 from coordinator_app.domain.access import Principal, Role
-from coordinator_app.domain.errors import ValidationError
+from coordinator_app.domain.errors import ProcessError, ValidationError
 from coordinator_app.domain.meetings import Occasion
 from coordinator_app.domain.model import DeadlineState, EventKind
 from coordinator_app.services.admissions import AdmissionService
@@ -232,3 +232,21 @@ def test_a_deadline_action_is_hashable_and_equal_by_value() -> None:
     assert action_for("kontakt_scenarie_2") == action_for("kontakt_scenarie_3")
     assert len({action_for("varsling"), action_for("varsling"), action_for("faerdigmelding")}) == 2
     assert isinstance(action_for(HISTORY_ERROR), DeadlineAction)
+
+
+def test_a_sending_dated_outside_the_admission_is_refused_naming_it(ctx: ServiceContext) -> None:
+    """An event's own date (the Send dialog's Tidspunkt) can no more break the history than the admission's: a
+    sending dated before the admission date is refused naming it, and nothing is written (``process.check_transition``;
+    a date before the last change of status is refused there too)."""
+    admitted = admit(ctx, admitted=ADMITTED)
+    record_consent(ctx, admitted, given_on=ADMITTED)
+    service = NotificationService(ctx)
+    early = NotificationInput(
+        kind=EventKind.ORIENTERING_INDLAEGGELSE, occurred_at=at(D(2026, 11, 1)), issue_document=False
+    )
+    with pytest.raises(ProcessError) as info:
+        service.send(admitted.admission_id, early)
+    assert info.value.message == "Orientering ved indlæggelse (01-11-2026) ligger før indlæggelsesdatoen 02-11-2026."
+    assert [e.kind for e in AdmissionService(ctx).details(admitted.admission_id).events] == []
+    service.send(admitted.admission_id, dataclasses.replace(early, occurred_at=at(D(2026, 11, 4))))
+    assert AdmissionService(ctx).details(admitted.admission_id).status_error is None
