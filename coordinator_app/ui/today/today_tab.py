@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import date
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -60,6 +60,12 @@ __all__ = [
 
 #: The action button's text when the selected row has no action.
 NO_ACTION = "Handling"
+#: Each fixed column's width when the window has room, and the least it gives up for the description (Hvad) in a
+#: narrow window (the 900 pixels the window allows, half a screen): the tooltip has what is cut.
+COLUMN_WIDTHS = {COL_DUE: (145, 145), COL_PATIENT: (210, 160), COL_KOMMUNE: (200, 120), COL_STATE: (95, 95)}
+ACTION_WIDTH = (175, 160)
+#: The description's room before the other columns give way.
+MIN_WHAT = 260
 
 
 class TodayTab(QWidget):
@@ -101,9 +107,12 @@ class TodayTab(QWidget):
         header = self.view.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(COL_WHAT, QHeaderView.ResizeMode.Stretch)
-        # The description stretches; the others keep to what they show (the tooltip has everything).
-        for col, width in ((COL_DUE, 145), (COL_PATIENT, 210), (COL_KOMMUNE, 200), (COL_STATE, 95), (COL_ACTION, 175)):
+        # The description stretches; the others keep to what they show (the tooltip has everything), and give way
+        # to it in a narrow window (``_fit_columns``).
+        self._widths = {**COLUMN_WIDTHS, COL_ACTION: ACTION_WIDTH}
+        for col, (width, _least) in self._widths.items():
             header.resizeSection(col, width)
+        self.view.viewport().installEventFilter(self)
         self.view.activated.connect(self._activated)
         self.view.clicked.connect(self._clicked)
         self.view.expanded.connect(lambda i: self._collapsed.discard(self.model.bucket_at(i.row())))
@@ -139,6 +148,22 @@ class TodayTab(QWidget):
         self.setTabOrder(self.open_button, self.action_button)
         self.view.selectionModel().selectionChanged.connect(lambda *_a: self._selection_changed())
         self._selection_changed()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.view.viewport() and event.type() == QEvent.Type.Resize:
+            self._fit_columns()
+        return super().eventFilter(watched, event)
+
+    def _fit_columns(self) -> None:
+        """Each fixed column at its width when the description keeps ``MIN_WHAT``; in a narrower view they give up
+        the same share of what they can spare, down to their least (then the view scrolls sideways)."""
+        spare = sum(width - least for width, least in self._widths.values())
+        full = sum(width for width, _least in self._widths.values())
+        short = max(0, full + MIN_WHAT - self.view.viewport().width())
+        share = min(1.0, short / spare) if spare else 0.0
+        header = self.view.header()
+        for col, (width, least) in self._widths.items():
+            header.resizeSection(col, round(width - (width - least) * share))
 
     def set_items(self, items: Sequence[TodayItem], today: date) -> None:
         selected = self.selected_item()

@@ -36,7 +36,7 @@ from coordinator_app.ui.patients.scenario_wizard import ScenarioWizard
 from coordinator_app.ui.plans.plan_editor import PlanEditorDialog
 from coordinator_app.ui.plans.plan_new_dialog import NewPlanDialog
 from coordinator_app.ui.shell.app import LaunchOptions, build_window, ensure_application, install_danish
-from coordinator_app.ui.today.today_tab import COL_ACTION, TodayTab
+from coordinator_app.ui.today.today_tab import ACTION_WIDTH, COL_ACTION, COL_WHAT, COLUMN_WIDTHS, MIN_WHAT, TodayTab
 
 DEMO_MOMENT = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -135,6 +135,22 @@ def test_an_e1_row_opens_the_plan_for_that_admission(main_window, qtbot) -> None
     if isinstance(dialog, NewPlanDialog):  # no kladde yet: the required kind is preselected
         assert dialog.aftale.isChecked()
     close(dialog)
+
+
+def test_in_a_narrow_window_the_other_columns_give_way_to_the_description_and_the_link(main_window) -> None:
+    """At the window's least width (900 px) the Handling link is still whole and the description keeps room; with
+    room to spare every column is at its full width."""
+    tab = show_today(main_window)
+    header = tab.view.header()
+    main_window.resize(main_window.minimumWidth(), 800)
+    QApplication.processEvents()
+    assert header.sectionViewportPosition(COL_ACTION) + header.sectionSize(COL_ACTION) <= tab.view.viewport().width()
+    assert header.sectionSize(COL_WHAT) >= 180 and header.sectionSize(COL_ACTION) >= ACTION_WIDTH[1]
+    grab(main_window, "i-dag-smalt")
+    main_window.resize(1440, 800)
+    QApplication.processEvents()
+    assert [header.sectionSize(c) for c in COLUMN_WIDTHS] == [full for full, _least in COLUMN_WIDTHS.values()]
+    assert header.sectionSize(COL_WHAT) >= MIN_WHAT
 
 
 # -- a refused action ---------------------------------------------------------------------------------------------
