@@ -17,7 +17,7 @@ import pytest
 from helpers.qt import wait_for_modal
 from helpers.screens import grab
 from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QMessageBox, QWizard
 
 from coordinator_app.domain.access import Principal, Role
 from coordinator_app.domain.model import EventKind
@@ -32,7 +32,7 @@ from coordinator_app.ui.patients.admission_dialog import AdmissionDialog
 from coordinator_app.ui.patients.details_overview import COL_ACTION as OVERBLIK_ACTION
 from coordinator_app.ui.patients.details_overview import MIN_DESCRIPTION
 from coordinator_app.ui.patients.notification_dialog import NotificationDialog
-from coordinator_app.ui.patients.scenario_wizard import ScenarioWizard
+from coordinator_app.ui.patients.scenario_wizard import PAGE_PLAN, ScenarioWizard
 from coordinator_app.ui.plans.plan_editor import PlanEditorDialog
 from coordinator_app.ui.plans.plan_new_dialog import NewPlanDialog
 from coordinator_app.ui.shell.app import LaunchOptions, build_window, ensure_application, install_danish
@@ -97,6 +97,28 @@ def test_a_click_on_vurder_scenarie_opens_the_wizard_for_that_admission(main_win
     assert wizard.admission_id == item.admission_id
     assert main_window.tabs.currentWidget() is tab  # the work goes on from I dag
     close(wizard)
+
+
+def test_the_assessment_made_from_i_dag_takes_the_a1_row_away(main_window, qtbot) -> None:
+    """The duty done through its action is gone from I dag at once (no false to-do left behind)."""
+    tab = show_today(main_window)
+    index, item = first_row(tab, lambda i: i.rule_id == "A1")
+    click_action_link(qtbot, tab, index)
+    wizard = wait_for_modal(qtbot, ScenarioWizard)
+    for page, text in ((wizard.indsats_page, "Nej, ingen kommunal indsats"), (wizard.support_page, "Nej, intet")):
+        (button,) = [b for b in page.group.buttons() if b.text().replace("&", "").startswith(text)]
+        button.setChecked(True)
+        wizard.next()
+    while wizard.currentId() != PAGE_PLAN:
+        before = wizard.currentId()
+        wizard.next()
+        assert wizard.currentId() != before
+    qtbot.mouseClick(wizard.button(QWizard.WizardButton.FinishButton), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not wizard.isVisible())
+    qtbot.waitUntil(
+        lambda: all(not (i.admission_id == item.admission_id and i.rule_id == "A1") for _, i in today_rows(tab))
+    )
+    assert main_window.tabs.currentWidget() is tab
 
 
 def test_ctrl_enter_on_a_varsling_opens_the_send_dialog_for_the_varsling(main_window, qtbot) -> None:
