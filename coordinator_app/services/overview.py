@@ -190,17 +190,15 @@ class OverviewService:
         send_reasons = {a.kind: a.reason for a in sends} if sends is not None else None
         problem: tuple[str | None, bool] | None = None  # (unreadable history's message, discharged)
         for action in wanted:
+            denied = self.role_refusal(action)
+            if denied is not None:
+                out[action] = denied
+                continue
             event = action.event
             if action.kind is ActionKind.SEND and event is not None:
-                if not self._ctx.may(permission_for(event)):
-                    out[action] = denial_message(self._ctx.role, permission_for(event))
-                    continue
                 if send_reasons is None:
                     send_reasons = {a.kind: a.reason for a in NotificationService(self._ctx).actions(admission_id)}
                 out[action] = send_reasons.get(event, "Handlingen findes ikke.")
-                continue
-            if not self._ctx.may(ACTION_PERMISSIONS[action.kind]):
-                out[action] = denial_message(self._ctx.role, ACTION_PERMISSIONS[action.kind])
                 continue
             if problem is None:
                 problem = self._readable(admission_id)
@@ -212,6 +210,16 @@ class OverviewService:
             else:
                 out[action] = None
         return out
+
+    def role_refusal(self, action: DeadlineAction) -> str | None:
+        """Why the user's role may not take ``action`` on any admission (the first of ``action_refusals``' reasons),
+        or None; reads nothing, so I dag can grey out every row's link with it."""
+        needed = (
+            permission_for(action.event)
+            if action.kind is ActionKind.SEND and action.event is not None
+            else ACTION_PERMISSIONS[action.kind]
+        )
+        return None if self._ctx.may(needed) else denial_message(self._ctx.role, needed)
 
     def _readable(self, admission_id: int) -> tuple[str | None, bool]:
         """(why the history cannot be replayed or None, whether the admission is discharged)."""

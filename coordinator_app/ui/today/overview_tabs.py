@@ -57,11 +57,15 @@ class OverviewTabs(QObject):
     def refresh_today(self) -> None:
         today = self._services.ctx.clock.today()
         try:
-            items = self._services.overview.today_items(today)
+            overview = self._services.overview
+            items = overview.today_items(today)
         except KoordinatorError as exc:
             show_error(self._window, exc)
             return
-        self.today_tab.set_items(items, today)
+        # What the role may never do is greyed out on every row at once; the rest is asked when a row is chosen.
+        actions = {i.action for i in items if i.action is not None}
+        refused = {a: reason for a in actions if (reason := overview.role_refusal(a)) is not None}
+        self.today_tab.set_items(items, today, refused=refused)
 
     def build_faerdigmeldte(self) -> faerdigmeldte_tab.FaerdigmeldteTab:
         tab = self.faerdigmeldte = faerdigmeldte_tab.FaerdigmeldteTab()

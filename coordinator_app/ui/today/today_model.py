@@ -10,13 +10,14 @@ small.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, QPersistentModelIndex, QSize, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QGuiApplication, QPalette
 
+from coordinator_app.services.deadline_actions import DeadlineAction
 from coordinator_app.services.ward_view import WEEK_DAYS, Bucket, TodayItem
 from coordinator_app.ui.patients.admission_table import DUE_TODAY_BG, DUE_TODAY_FG, OVERDUE_BG, OVERDUE_FG
 
@@ -134,12 +135,17 @@ class TodayModel(QAbstractItemModel):
         self._groups: list[list[TodayItem]] = [[] for _ in BUCKETS]
         self._cells: list[list[tuple[str, ...]]] = [[] for _ in BUCKETS]
         self._tips: list[list[str]] = [[] for _ in BUCKETS]
+        self._refused: dict[DeadlineAction, str] = {}  # actions the role may never take → the reason
         self.row_height = 0  # set by the view: its font's height plus spacing (0: the style's default)
 
     # -- data in ----------------------------------------------------------------------------------------
-    def set_items(self, items: Sequence[TodayItem], today: date) -> None:
+    def set_items(
+        self, items: Sequence[TodayItem], today: date, *, refused: Mapping[DeadlineAction, str] | None = None
+    ) -> None:
+        """``refused``: actions the user's role may never take, with the reason (their links greyed out)."""
         self.beginResetModel()
         self._today = today
+        self._refused = dict(refused or {})
         errors = any(i.bucket is Bucket.ERROR for i in items)
         self._buckets = [Bucket.ERROR, *BUCKETS] if errors else list(BUCKETS)
         self._groups = [[i for i in items if i.bucket is b] for b in self._buckets]
@@ -240,10 +246,11 @@ class TodayModel(QAbstractItemModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             item = self._groups[group][row]
             if col == COL_ACTION and item.action is not None:
-                return f"{item.action.hint}\nKlik, eller Ctrl+Enter."
+                return self._refused.get(item.action) or f"{item.action.hint}\nKlik, eller Ctrl+Enter."
             return self._tips[group][row]
         if col == COL_ACTION and role in (Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.FontRole):
-            return self._action_data(role)
+            action = self._groups[group][row].action
+            return self._action_data(role, refused=action is not None and action in self._refused)
         bucket = self._buckets[group]
         if role == Qt.ItemDataRole.BackgroundRole:
             if bucket in (Bucket.ERROR, Bucket.OVERDUE):
@@ -258,13 +265,14 @@ class TodayModel(QAbstractItemModel):
         return None
 
     @staticmethod
-    def _action_data(role: int) -> Any:
-        """The action cell reads as a link: the palette's link colour, underlined."""
+    def _action_data(role: int, *, refused: bool) -> Any:
+        """The action cell reads as a link: the palette's link colour, underlined; greyed out when refused."""
         if role == Qt.ItemDataRole.ForegroundRole:
-            return QBrush(QGuiApplication.palette().color(QPalette.ColorRole.Link))
+            colour = QPalette.ColorRole.PlaceholderText if refused else QPalette.ColorRole.Link
+            return QBrush(QGuiApplication.palette().color(colour))
         if role == Qt.ItemDataRole.FontRole:
             font = QFont()
-            font.setUnderline(True)
+            font.setUnderline(not refused)
             return font
         return None
 

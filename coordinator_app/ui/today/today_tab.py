@@ -12,7 +12,7 @@ set by ``OverviewTabs``): the button is greyed out with the reason. The model an
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal
@@ -92,6 +92,8 @@ class TodayTab(QWidget):
             "Afsnittets egne frister og aftaler fra netværksmøder. Kommunens frister (G1, G2) står under Færdigmeldte."
         )
         self.note.setStyleSheet(MUTED)
+        self.note.setWordWrap(True)
+        self.note.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
         self.model = TodayModel(self)
         self.model.row_height = self.fontMetrics().height() + 8  # the patient list's spacing
@@ -133,8 +135,7 @@ class TodayTab(QWidget):
         buttons = QHBoxLayout()
         buttons.addWidget(self.open_button)
         buttons.addWidget(self.action_button)
-        buttons.addStretch(1)
-        buttons.addWidget(self.note)
+        buttons.addWidget(self.note, 1)  # takes the room the buttons leave: one line, two in a narrow window
 
         top = QHBoxLayout()
         top.addWidget(self.heading)
@@ -165,9 +166,12 @@ class TodayTab(QWidget):
         for col, (width, least) in self._widths.items():
             header.resizeSection(col, round(width - (width - least) * share))
 
-    def set_items(self, items: Sequence[TodayItem], today: date) -> None:
+    def set_items(
+        self, items: Sequence[TodayItem], today: date, *, refused: Mapping[DeadlineAction, str] | None = None
+    ) -> None:
+        """``refused``: actions the user's role may never take, with the reason: their links are greyed out."""
         selected = self.selected_item()
-        self.model.set_items(items, today)
+        self.model.set_items(items, today, refused=refused)
         self.heading.setText(f"I dag – {long_date(today)}")
         self.counts.setText(count_line(self.model))
         for row, bucket in enumerate(self.model.buckets):

@@ -17,6 +17,7 @@ import pytest
 from helpers.qt import wait_for_modal
 from helpers.screens import grab
 from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QMessageBox, QWizard
 
 from coordinator_app.domain.access import Principal, Role
@@ -202,6 +203,14 @@ def test_a_refused_action_is_greyed_out_with_the_reason_and_says_it_when_clicked
     tab.view.setCurrentIndex(index)
     reason = "Din rolle (Læseadgang) må ikke oprette eller rette indlæggelser. Kontakt afsnittets administrator."
     assert (tab.action_button.isEnabled(), tab.action_button.toolTip()) == (False, reason)
+    # Every row's link is greyed out with the reason, not only the chosen one's button.
+    placeholder = tab.palette().color(QPalette.ColorRole.PlaceholderText)
+    for row_index, row_item in today_rows(tab):
+        if row_item.action is not None:
+            cell = row_index.siblingAtColumn(COL_ACTION)
+            assert cell.data(Qt.ItemDataRole.ForegroundRole).color() == placeholder
+            assert cell.data(Qt.ItemDataRole.ToolTipRole).startswith("Din rolle (Læseadgang) må ikke")
+    grab(reader_window, "i-dag-laeseadgang")
     click_action_link(qtbot, tab, index)
     assert said == [("Vurder scenarie", reason)]
     assert QApplication.activeModalWidget() is None  # nothing opened
