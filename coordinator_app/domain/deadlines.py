@@ -4,6 +4,8 @@ Change or correct an event and every dependent deadline moves. ``today`` is alwa
 
 What produces which deadline:
 
+* **A1** the scenario assessed at admission (asking whether the patient has kommunal støtte): due on the
+  admission day, met by the first SCENARIO_ASSESSED — "intet scenarie" counts, it is an answer.
 * **B1–B3** contact/orientering: due the day the need was identified (first SCENARIO_ASSESSED with a scenario,
   else the admission date); met by ORIENTERING_INDLAEGGELSE.
 * **B5** varsling (latest send day before the expected færdigbehandlet date) and færdigmelding (on that date),
@@ -384,6 +386,18 @@ def _event_deadlines(f: _Facts) -> list[Deadline]:
     return out
 
 
+def _admission_deadlines(f: _Facts) -> list[Deadline]:
+    """A1: "ved indlæggelsen spørge borgeren, om denne modtager støtte fra kommunen" — the scenario assessment is
+    due on the admission day and met by the first recorded assessment. An admission whose scenario was stored
+    without an assessment event (imported data) has no date to show: no A1 deadline."""
+    rule = f.rule("spoerg_om_stoette")
+    hit = f.first(rule.fulfilled_by)
+    if hit is None and (f.admission.scenario is not None or f.admission.scenario_answers):
+        return []
+    due = apply_offset(rule, f.admission.admitted, f.cal)
+    return [f.make(rule, due, hit[2] if hit else None, None, missed=f.state.is_discharged)]
+
+
 def _group_deadlines(f: _Facts) -> list[Deadline]:
     """A4: children checked at admission."""
     if not GROUPS["children"](f.admission):
@@ -460,6 +474,7 @@ def _plan_deadlines(f: _Facts) -> list[Deadline]:
 
 
 _PARTS = (
+    _admission_deadlines,
     _scenario_deadlines,
     _meeting_deadlines,
     _discharge_deadlines,

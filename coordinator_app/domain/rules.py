@@ -115,7 +115,14 @@ _M = Milestone
 RULES: tuple[Rule, ...] = (
     # A. Indlæggelse
     Rule(
-        "spoerg_om_stoette", "A1", "Spørg ved indlæggelsen, om patienten modtager kommunal støtte", f"{SA}, Indlæggelse"
+        "spoerg_om_stoette",
+        "A1",
+        "Vurder scenarie: spørg om kommunal støtte ved indlæggelsen",
+        f"{SA}, Indlæggelse",
+        trigger=Trigger.ADMISSION,
+        offset=0,
+        unit=_CD,
+        fulfilled_by=(_K.SCENARIO_ASSESSED,),
     ),
     Rule(
         "informer_forventet_udskrivning",

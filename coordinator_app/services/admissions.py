@@ -18,6 +18,7 @@ from coordinator_app.domain import validation
 from coordinator_app.domain.access import Permission
 from coordinator_app.domain.audit import AuditAction
 from coordinator_app.domain.errors import ProcessError, StorageError, ValidationError
+from coordinator_app.domain.history_edits import check_admission_edit
 from coordinator_app.domain.meetings import Task, tasks_of
 from coordinator_app.domain.model import Admission, AdmissionFlags, Deadline, Event, EventKind, Kommune, Patient
 from coordinator_app.domain.process import STATUS_LABELS
@@ -26,6 +27,7 @@ from coordinator_app.services.audit import AuditService, LastChange
 from coordinator_app.services.context import ServiceContext, require
 from coordinator_app.services.deadline_cache import DeadlineCache
 from coordinator_app.services.discharge import refuse_quiet_discharge
+from coordinator_app.services.ward import WardSetup, own_ward
 from coordinator_app.services.ward_view import (
     STATUS_UNKNOWN,
     AdmissionRow,
@@ -166,6 +168,11 @@ class AdmissionService:
         with self._ctx.database.session() as session:
             return KommuneRepository(session).all()
 
+    def own_ward(self) -> WardSetup | None:
+        """The ward's own centre and afsnit (the first run's setup, or the demo ward's): where a new admission
+        starts (issue 16), as the window's title names it. None when the database does not know its ward."""
+        return own_ward(self._ctx)
+
     # -- writing -------------------------------------------------------------------------------------
     def _validated(self, data: AdmissionInput) -> tuple[Patient, AdmissionInput]:
         today = self._ctx.clock.today()
@@ -283,7 +290,8 @@ class AdmissionService:
         patient_version: int | None = None,
     ) -> Changes:
         """Save an edit. The versions are those the dialog read: if someone else saved in between, a
-        ``ConflictError`` (Danish) is raised and nothing is written (optimistic locking)."""
+        ``ConflictError`` (Danish) is raised and nothing is written (optimistic locking). New dates that would
+        leave an event outside the admission are refused naming the event (``history_edits``)."""
         require(self._ctx, Permission.EDIT_ADMISSION)
         patient, data = self._validated(data)
         with self._ctx.database.session() as session:
@@ -296,6 +304,17 @@ class AdmissionService:
             other = patients.find_by_cpr(patient.cpr)
             if other is not None and other.id != old_patient.id:
                 raise ValidationError("Der findes allerede en anden patient med dette CPR-nummer.", field="cpr")
+            edited = dataclasses.replace(
+                self._admission_from(data, patient_id=current.patient_id, admission_id=admission_id),
+                scenario=current.scenario,
+                scenario_answers=current.scenario_answers,
+                demo=current.demo,
+                plan_facts=current.plan_facts,  # edited on the Aftale/plan tab (PlanService.set_facts)
+                planned_discharge=current.planned_discharge,
+                version=admission_version if admission_version is not None else current.version,
+            )
+            # Issue 16: no edit may leave events outside the admission (the history could not be replayed).
+            check_admission_edit(current, edited, EventRepository(session).for_admission(admission_id))
             patients.update(
                 dataclasses.replace(
                     patient,
@@ -304,18 +323,7 @@ class AdmissionService:
                     version=patient_version if patient_version is not None else old_patient.version,
                 )
             )
-            updated = self._admission_from(data, patient_id=current.patient_id, admission_id=admission_id)
-            admissions.update(
-                dataclasses.replace(
-                    updated,
-                    scenario=current.scenario,
-                    scenario_answers=current.scenario_answers,
-                    demo=current.demo,
-                    plan_facts=current.plan_facts,  # edited on the Aftale/plan tab (PlanService.set_facts)
-                    planned_discharge=current.planned_discharge,
-                    version=admission_version if admission_version is not None else current.version,
-                )
-            )
+            admissions.update(edited)
             self._audit.record_in(
                 session,
                 AuditAction.RET,

@@ -12,17 +12,23 @@ The kommune's own deadlines (G1 12 weeks, G2 status meetings) are on *Færdigmel
 
 Buckets, by the due date against ``today``: ``overdue`` before today, ``today`` on it, ``week`` the next 7 days
 (tomorrow up to and including today + 7 — always the rest of this week and as far as the same weekday next
-week), ``later`` after that.
+week), ``later`` after that. An admission whose history cannot be replayed is never left out: it is an ``error``
+row before all the others (issue 16).
+
+Each row carries the action that fulfils it (``deadline_actions``); ``action_refusals`` says which of them may
+not be taken now and why — the role, the process (what the Send menu says), a discharged admission — so I dag and
+Overblik grey them out with the reason.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from coordinator_app.domain.access import Permission, denial_message
 from coordinator_app.domain.bed_days import bed_day_cost, bed_day_dates
 from coordinator_app.domain.cpr import mask_cpr
 from coordinator_app.domain.deadlines import compute_deadlines
@@ -33,6 +39,8 @@ from coordinator_app.domain.process import STATUS_LABELS, Period, Status, replay
 from coordinator_app.domain.special_groups import BOPAELSKOMMUNE, OPHOLDSKOMMUNE
 from coordinator_app.domain.statistics import responsible_kommune
 from coordinator_app.services.context import ServiceContext
+from coordinator_app.services.deadline_actions import ActionKind, DeadlineAction
+from coordinator_app.services.notifications import ActionState, NotificationService, permission_for
 from coordinator_app.services.settings import load_rate_setting
 from coordinator_app.services.ward_view import (
     WEEK_DAYS,
@@ -127,6 +135,16 @@ def _last(deadlines: list[Deadline]) -> Deadline | None:
     return deadlines[-1] if deadlines else None
 
 
+#: Who may take a deadline's action (a Send action: as sending that notification, ``notifications.permission_for``).
+ACTION_PERMISSIONS: dict[ActionKind, Permission] = {
+    ActionKind.ASSESS: Permission.EDIT_ADMISSION,
+    ActionKind.SEND: Permission.SEND_NOTIFICATION,
+    ActionKind.MEETING: Permission.MANAGE_MEETING,
+    ActionKind.PLAN: Permission.EDIT_PLAN,
+    ActionKind.EDIT: Permission.EDIT_ADMISSION,
+}
+
+
 class OverviewService:
     def __init__(self, ctx: ServiceContext) -> None:
         self._ctx = ctx
@@ -152,6 +170,67 @@ class OverviewService:
         then by due date."""
         today = today or self._ctx.clock.today()
         return today_items_of(self._load(with_tasks=True), self._ctx.calendar, today, self._ctx.rules)
+
+    def action_refusals(
+        self,
+        admission_id: int,
+        actions: Iterable[DeadlineAction],
+        *,
+        sends: Sequence[ActionState] | None = None,
+    ) -> dict[DeadlineAction, str | None]:
+        """Each action → None when it may be taken now for this admission, else the Danish reason: the role first,
+        then for a Send action the process's own reason (the Send menu's; ``sends``: that menu's states when the
+        caller has them already), for the others an unreadable history (only *Ret indlæggelse…* fixes that) or, for
+        *Vurder scenarie…*, a discharged admission. The services the actions open refuse the same; this is what the
+        UI greys out and says."""
+        wanted = list(dict.fromkeys(actions))
+        if not wanted:
+            return {}
+        out: dict[DeadlineAction, str | None] = {}
+        send_reasons = {a.kind: a.reason for a in sends} if sends is not None else None
+        problem: tuple[str | None, bool] | None = None  # (unreadable history's message, discharged)
+        for action in wanted:
+            denied = self.role_refusal(action)
+            if denied is not None:
+                out[action] = denied
+                continue
+            event = action.event
+            if action.kind is ActionKind.SEND and event is not None:
+                if send_reasons is None:
+                    send_reasons = {a.kind: a.reason for a in NotificationService(self._ctx).actions(admission_id)}
+                out[action] = send_reasons.get(event, "Handlingen findes ikke.")
+                continue
+            if problem is None:
+                problem = self._readable(admission_id)
+            error, discharged = problem
+            if error is not None and action.kind is not ActionKind.EDIT:
+                out[action] = f"{error} Ret indlæggelsen først (Ret indlæggelse…)."
+            elif discharged and action.kind is ActionKind.ASSESS:
+                out[action] = "Indlæggelsen er afsluttet; scenariet kan ikke vurderes igen."
+            else:
+                out[action] = None
+        return out
+
+    def role_refusal(self, action: DeadlineAction) -> str | None:
+        """Why the user's role may not take ``action`` on any admission (the first of ``action_refusals``' reasons),
+        or None; reads nothing, so I dag can grey out every row's link with it."""
+        needed = (
+            permission_for(action.event)
+            if action.kind is ActionKind.SEND and action.event is not None
+            else ACTION_PERMISSIONS[action.kind]
+        )
+        return None if self._ctx.may(needed) else denial_message(self._ctx.role, needed)
+
+    def _readable(self, admission_id: int) -> tuple[str | None, bool]:
+        """(why the history cannot be replayed or None, whether the admission is discharged)."""
+        with self._ctx.database.session() as session:
+            admission = AdmissionRepository(session).get(admission_id)
+            events = EventRepository(session).for_admission(admission_id)
+        try:
+            state = replay(admission, events)
+        except ProcessError as exc:
+            return exc.message, admission.discharged is not None
+        return None, state.is_discharged
 
     # -- Færdigmeldte --------------------------------------------------------------------------------------
     def faerdigmeldte(self, today: date | None = None) -> FaerdigmeldtOverview:

@@ -1,6 +1,7 @@
 """The ward's sender details printed on every document (afsender): phone and secure mailbox (F3); and the ward the
-first run set up (``load_ward_setup``, issue 9), the title naming it, and whether the database is a demo. No storage
-layer here: the first screen reads these before it loads (issue 7).
+first run set up (``load_ward_setup``, issue 9) — the database's own ward (``own_ward``: the title names it, a new
+admission starts on it) — and whether the database is a demo. No storage layer here: the first screen reads these
+before it loads (issue 7).
 
 Kept in the database's ``app_meta`` so every workstation sharing a database prints the same sender.
 """
@@ -72,11 +73,19 @@ def is_demo(ctx: ServiceContext) -> bool:
     return ctx.database.get_meta(DEMO_META_KEY) == "1"
 
 
-def ward_title(ctx: ServiceContext, demo: bool) -> str:
-    """The ward named in the window's title: the demo ward's (``centre.csv``'s first), or the one the first run set
-    up (issue 9), else none."""
+def own_ward(ctx: ServiceContext, demo: bool | None = None) -> WardSetup | None:
+    """The ward this database belongs to: the demo ward (``centre.csv``'s first centre and afsnit), or the one the
+    first run set up (issue 9); None when neither is known. ``demo``: ``is_demo`` when the caller knows it. What
+    the window's title names, and where Ny indlæggelse starts (issue 16)."""
+    if demo is None:
+        demo = is_demo(ctx)
     if demo:
         known = load_centres()
-        return f"{known[0].name}, {known[0].wards[0]}" if known and known[0].wards else ""
-    setup = load_ward_setup(ctx)
-    return setup.name if setup is not None else ""
+        return WardSetup(known[0].name, known[0].wards[0]) if known and known[0].wards else None
+    return load_ward_setup(ctx)
+
+
+def ward_title(ctx: ServiceContext, demo: bool) -> str:
+    """The ward named in the window's title (``own_ward``), else none."""
+    ward = own_ward(ctx, demo)
+    return ward.name if ward is not None else ""

@@ -22,6 +22,7 @@ from coordinator_app.domain.rules import RuleSettings
 from coordinator_app.domain.special_groups import RECIPIENT_LABELS, recipient_kommune
 from coordinator_app.domain.statistics import responsible_kommune
 from coordinator_app.domain.workdays import WorkCalendar
+from coordinator_app.services.deadline_actions import HISTORY_ERROR, DeadlineAction, action_for
 from coordinator_app.services.deadline_cache import Derived, derive
 from coordinator_app.storage.quick_read import WardRead
 from coordinator_app.storage.sqlite_rows import ListRow
@@ -37,6 +38,7 @@ UNREAD = Derived(None, ())
 
 
 class Bucket(StrEnum):
+    ERROR = "error"  # an admission whose history cannot be replayed: to fix before anything else (issue 16)
     OVERDUE = "overdue"
     TODAY = "today"
     WEEK = "week"
@@ -70,10 +72,16 @@ class TodayItem:
     bucket: Bucket
     recipient: str | None  # "Bopælskommune", "Opholdskommune", "Handlekommune" — who receives it
     responsible: str  # "center" for the ward's duties; a meeting agreement's owner ("Navn (organisation)")
+    action: DeadlineAction | None = None  # what fulfils it (``deadline_actions``); None: the row opens the admission
 
     @property
     def is_task(self) -> bool:
         return self.kind == TASK_KIND
+
+    @property
+    def is_error(self) -> bool:
+        """An admission whose history cannot be replayed (``Bucket.ERROR``): ``what`` says why."""
+        return self.kind == HISTORY_ERROR
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,8 +174,9 @@ def today_items_of(
     derived: Mapping[int, Derived] | None = None,
 ) -> list[TodayItem]:
     """Every open deadline of the ward's current admissions, overdue first, then by due date
-    (``services.overview`` says which). ``derived``: the admissions' deadlines already derived for the same day,
-    calendar and rules (the first screen's, for the list); the others are computed here."""
+    (``services.overview`` says which); before them, one error row per admission whose history cannot be replayed
+    (its deadlines are unknown — never left out silently, issue 16). ``derived``: the admissions' deadlines already
+    derived for the same day, calendar and rules (the first screen's, for the list); the others are computed here."""
     out: list[TodayItem] = []
     for row in ward.rows:
         admission = ward.admissions.get(row.admission_id)
@@ -177,8 +186,9 @@ def today_items_of(
         if found is None:
             found = derive(admission, ward.events.get(row.admission_id, []), cal, today, rules)
         if found.error is not None:
-            # The patient list says "Historik kan ikke læses" for this admission; its deadlines are unknown.
-            log.warning("admission %s: history cannot be replayed; left out of I dag", row.admission_id)
+            # The patient list says "Historik kan ikke læses"; its deadlines are unknown: an error row to fix.
+            log.warning("admission %s: history cannot be replayed; shown in I dag as an error", row.admission_id)
+            out.append(_error_item(row, admission, found.error, today, ward))
         deadlines = found.deadlines
         own = [d for d in deadlines if d.responsible == CENTER and d.kind != PLAN_ENDS]
         own += task_deadlines(ward.tasks.get(row.admission_id, []), today)
@@ -186,8 +196,39 @@ def today_items_of(
             if d.state is DeadlineState.MET or d.missed:
                 continue
             out.append(_today_item(row, admission, d, today, ward))
-    out.sort(key=lambda i: (i.bucket is not Bucket.OVERDUE, i.due, i.patient_name.casefold(), i.rule_id, i.what))
+    out.sort(
+        key=lambda i: (
+            i.bucket is not Bucket.ERROR,
+            i.bucket is not Bucket.OVERDUE,
+            i.due,
+            i.patient_name.casefold(),
+            i.rule_id,
+            i.what,
+        )
+    )
     return out
+
+
+def _error_item(row: ListRow, admission: Admission, error: str, today: date, ward: WardRead) -> TodayItem:
+    """The I dag row of an admission whose history cannot be replayed: why, and *Ret indlæggelse…* to fix it."""
+    code = responsible_kommune(admission)
+    return TodayItem(
+        admission_id=row.admission_id,
+        patient_id=row.patient_id,
+        patient_name=row.name,
+        cpr_masked=mask_cpr(row.cpr),
+        kommune_code=code,
+        kommune_name=ward.kommune_name(code),
+        what=f"{STATUS_UNKNOWN}: {error}",
+        kind=HISTORY_ERROR,
+        rule_id="",
+        due=today,
+        state=DeadlineState.OVERDUE,
+        bucket=Bucket.ERROR,
+        recipient=None,
+        responsible=CENTER,
+        action=action_for(HISTORY_ERROR),
+    )
 
 
 def _today_item(row: ListRow, admission: Admission, d: Deadline, today: date, ward: WardRead) -> TodayItem:
@@ -207,4 +248,5 @@ def _today_item(row: ListRow, admission: Admission, d: Deadline, today: date, wa
         bucket=bucket_of(d.due, today),
         recipient=RECIPIENT_LABELS.get(d.recipient or ""),
         responsible=d.responsible,
+        action=action_for(d.kind),
     )

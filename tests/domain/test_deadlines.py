@@ -118,6 +118,58 @@ def test_child_psychiatry_settings_count_the_varsling_in_working_days() -> None:
     )
 
 
+# -- A1 the scenario assessed at admission ----------------------------------------------------------------
+
+NO_SUPPORT = {"has_indsats": False, "may_need_support": False}  # "intet scenarie": an answer all the same
+
+
+def test_a_new_admission_must_have_its_scenario_assessed_on_the_admission_day() -> None:
+    """A1: "ved indlæggelsen spørge borgeren, om denne modtager støtte fra kommunen" — due on the admission day."""
+    a1 = deadlines(admission(ADMITTED), [], ADMITTED)["spoerg_om_stoette"]
+    assert (a1.rule_id, a1.due, a1.state, a1.responsible, a1.recipient) == (
+        "A1",
+        ADMITTED,
+        DeadlineState.DUE_TODAY,
+        "center",
+        None,
+    )
+    assert a1.description == "Vurder scenarie: spørg om kommunal støtte ved indlæggelsen"
+    nxt = next_deadline(compute_deadlines(admission(ADMITTED), [], CAL, ADMITTED))
+    assert nxt is not None and nxt.rule_id == "A1"  # the patient list's next deadline says so at once
+
+
+def test_an_unassessed_admission_is_overdue_the_day_after() -> None:
+    a1 = deadlines(admission(ADMITTED), [], D(2024, 5, 2))["spoerg_om_stoette"]
+    assert (a1.state, a1.missed) == (DeadlineState.OVERDUE, False)
+
+
+@pytest.mark.parametrize(
+    "answers",
+    [NO_SUPPORT, {"has_indsats": True, "need_greater": False}, {"has_indsats": False, "may_need_support": True}],
+)
+def test_a1_is_met_by_the_recorded_assessment_whatever_the_scenario(answers: dict[str, object]) -> None:
+    a1 = deadlines(admission(ADMITTED), [ev(K.SCENARIO_ASSESSED, D(2024, 5, 3), data=answers)], D(2024, 5, 6))[
+        "spoerg_om_stoette"
+    ]
+    assert (a1.state, a1.met_on, a1.late) == (DeadlineState.MET, D(2024, 5, 3), True)
+
+
+def test_a_corrected_assessment_no_longer_meets_a1() -> None:
+    assessed = ev(K.SCENARIO_ASSESSED, ADMITTED, data=NO_SUPPORT)
+    fix = ev(K.CORRECTION, D(2024, 5, 2), corrects=assessed.id)
+    assert deadlines(admission(ADMITTED), [assessed, fix], D(2024, 5, 2))["spoerg_om_stoette"].met_on is None
+
+
+def test_a1_can_no_longer_be_met_after_discharge() -> None:
+    a1 = deadlines(admission(ADMITTED, discharged=D(2024, 5, 4)), [], D(2024, 5, 6))["spoerg_om_stoette"]
+    assert (a1.state, a1.missed) == (DeadlineState.OVERDUE, True)
+
+
+def test_a_scenario_stored_without_an_assessment_event_gives_no_a1_date() -> None:
+    """Imported data with the scenario on the admission but no assessment event: no day to show, no false to-do."""
+    assert "spoerg_om_stoette" not in deadlines(admission(ADMITTED, scenario=1), [], D(2024, 5, 6))
+
+
 # -- B1–B4 --------------------------------------------------------------------------------------------
 
 
@@ -314,7 +366,8 @@ def test_next_deadline_is_the_earliest_open_one_overdue_first() -> None:
 
 
 def test_next_deadline_is_none_when_everything_is_met() -> None:
-    assert next_deadline(compute_deadlines(admission(ADMITTED), [], CAL, ADMITTED)) is None
+    assessed = [ev(K.SCENARIO_ASSESSED, ADMITTED, data={"has_indsats": False, "may_need_support": False})]  # A1
+    assert next_deadline(compute_deadlines(admission(ADMITTED), assessed, CAL, ADMITTED)) is None
     met = deadlines(b5(), [ev(K.ORIENTERING_INDLAEGGELSE, ADMITTED)], ADMITTED)["kontakt_scenarie_2"]
     assert next_deadline([met]) is None
 

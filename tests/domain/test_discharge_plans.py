@@ -304,7 +304,8 @@ def test_e1_deadline_on_the_planned_discharge_day_and_first_in_the_list_when_ove
     a = dataclasses.replace(adm(PlanFacts(afsnit_v_support=True)), planned_discharge=D(2026, 11, 20))
     [d] = plan_deadlines(a, [], D(2026, 11, 23))
     assert (d.rule_id, d.kind, d.due, d.state) == ("E1", "udskrivningsaftale", D(2026, 11, 20), DeadlineState.OVERDUE)
-    nxt = next_deadline(compute_deadlines(a, [], CAL, D(2026, 11, 23)))
+    assessed = [ev(K.SCENARIO_ASSESSED, D(2026, 11, 2), data={"has_indsats": False, "may_need_support": False})]
+    nxt = next_deadline(compute_deadlines(a, assessed, CAL, D(2026, 11, 23)))  # A1 met: the assessment is recorded
     assert nxt is not None and nxt.rule_id == "E1"
 
 

@@ -31,6 +31,7 @@ from coordinator_app.services.context import ServiceContext, fixed_clock
 from coordinator_app.services.meetings import MeetingService, ScheduleInput
 from coordinator_app.services.notifications import NotificationInput, NotificationService, SendResult
 from coordinator_app.services.plans import PlanService
+from coordinator_app.services.scenario import ScenarioAssessment, ScenarioService
 from coordinator_app.services.setup import ensure_reference_data
 from coordinator_app.storage.database import Database
 
@@ -119,6 +120,15 @@ def record_consent(
     """The patient's consent (F1), by default spoken and to her kommune, given today (``given_on`` None)."""
     ConsentService(ctx).record(
         admitted.patient_id, admitted.admission_id, ConsentInput(recipient, given_to, scope, method, given_on)
+    )
+
+
+def assess_scenario(ctx: ServiceContext, admitted: Admitted, assessment: ScenarioAssessment | None = None) -> None:
+    """The scenario assessed through the wizard's service (A1): ``assessment``, by default "intet scenarie" (no
+    indsats, no need) — an answer that meets A1 and starts no B1–B5 duty. Assessing stores the assessment's expected
+    færdigbehandlet date on the admission (None unless given)."""
+    ScenarioService(ctx).assess(
+        admitted.admission_id, assessment or ScenarioAssessment(has_indsats=False, may_need_support=False)
     )
 
 

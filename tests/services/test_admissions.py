@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 from datetime import UTC, date, datetime
 from typing import Unpack
 
@@ -12,6 +13,7 @@ from helpers.ward import AdmissionChanges, admission_input, service_context
 from coordinator_app.domain.errors import ValidationError
 from coordinator_app.domain.model import AdmissionFlags, Channel, Event, EventKind
 from coordinator_app.services.admissions import AdmissionInput, AdmissionService
+from coordinator_app.services.ward import WARD_SETUP_KEY, WardSetup
 from coordinator_app.storage.repositories import AdmissionRepository, EventRepository
 
 TODAY = date(2026, 11, 23)
@@ -136,3 +138,11 @@ def test_an_edit_based_on_an_old_read_is_refused_and_nothing_is_lost(service, da
         )
     assert "anden bruger" in info.value.message
     assert service.details(created.admission_id).admission.ward == "Afsnit 2"
+
+
+def test_the_wards_own_centre_and_afsnit_are_the_first_runs(service: AdmissionService, database) -> None:
+    """Issue 16: where Ny indlæggelse starts — the ward the first run set up (or the demo ward), as the title says."""
+    assert service.own_ward() is None  # neither set up nor a demo: the form keeps the list's first
+    setup = WardSetup("Psykiatrisk Center Glostrup", "Afsnit 6", ("165",))
+    database.set_meta(WARD_SETUP_KEY, json.dumps(dataclasses.asdict(setup)))
+    assert service.own_ward() == setup

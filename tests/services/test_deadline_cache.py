@@ -167,6 +167,7 @@ def test_a_correction_recomputes(ctx: ServiceContext) -> None:
 def test_an_edited_admission_recomputes(ctx: ServiceContext) -> None:
     service = AdmissionService(ctx)
     admission_id = admit(service, expected_faerdigbehandlet=date(2026, 12, 4))
+    append(ctx, admission_id, EventKind.SCENARIO_ASSESSED, date(2026, 11, 2))  # A1 met
     append(ctx, admission_id, EventKind.VARSLING, date(2026, 11, 16), recipient_kommune="101")
     (row,) = service.list_rows()
     assert (row.next_kind, row.next_due) == ("faerdigmelding", date(2026, 12, 4))
@@ -189,6 +190,7 @@ def test_an_edited_admission_recomputes(ctx: ServiceContext) -> None:
 def test_a_new_day_recomputes(ctx: ServiceContext, clock) -> None:
     service = AdmissionService(ctx)
     admission_id = admit(service, expected_faerdigbehandlet=date(2026, 12, 4))
+    append(ctx, admission_id, EventKind.SCENARIO_ASSESSED, date(2026, 11, 2))  # A1 met
     append(ctx, admission_id, EventKind.VARSLING, date(2026, 11, 16), recipient_kommune="101")
     states = []
     for moment in (NOW, datetime(2026, 12, 4, 9, tzinfo=UTC), datetime(2026, 12, 7, 9, tzinfo=UTC)):

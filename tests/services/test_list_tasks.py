@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from helpers.ward import admit, held_meeting, service_context
+from helpers.ward import admit, assess_scenario, held_meeting, service_context
 
 from coordinator_app.domain.meetings import AgreementItem, FollowUp, MeetingContent, Participant
 from coordinator_app.domain.model import Sector
@@ -15,6 +15,7 @@ from coordinator_app.services.meetings import MeetingService
 def test_an_overdue_meeting_agreement_is_the_next_deadline(database) -> None:
     ctx = service_context(database, now=datetime(2026, 11, 23, 9, tzinfo=UTC))
     admitted = admit(ctx)
+    assess_scenario(ctx, admitted)  # A1 met: the meeting's agreement is what is left
     content = MeetingContent(
         participants=(Participant("k", "Kis Kommunesen", "Københavns Kommune", Sector.KOMMUNE),),
         agreements=(AgreementItem("a1", "Bostøtte bevilges", "k", date(2026, 11, 20)),),

@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 from helpers.plans import completed
-from helpers.ward import Admitted, admission_input, held_meeting
+from helpers.ward import Admitted, admission_input, assess_scenario, held_meeting
 from helpers.ward import admit as admit_patient
 from pypdf import PdfReader
 from sqlalchemy import func, select
@@ -77,6 +77,7 @@ def test_nothing_required_by_default(plans: PlanService, admission_id: int) -> N
 
 
 def test_facts_make_a_warning_and_a_deadline_in_the_list(ctx, plans: PlanService, admission_id: int) -> None:
+    assess_scenario(ctx, Admitted(plans.panel(admission_id).admission.patient_id, admission_id))  # A1 met
     require(plans, admission_id, PlanFacts(afsnit_v_support=True))
     panel = plans.panel(admission_id)
     assert panel.admission.plan_facts == PlanFacts(afsnit_v_support=True)
@@ -284,6 +285,7 @@ def test_an_incomplete_plan_is_not_put_in_force_and_nothing_is_written(ctx, plan
 
 
 def test_putting_in_force_archives_the_pdf_and_meets_e1(ctx, plans: PlanService, admission_id: int) -> None:
+    assess_scenario(ctx, Admitted(plans.panel(admission_id).admission.patient_id, admission_id))  # A1 met
     require(plans, admission_id, PlanFacts(afsnit_v_support=True))
     plan = plans.create(admission_id)
     assert plan.id is not None and plan.version is not None

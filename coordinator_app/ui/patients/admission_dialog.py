@@ -1,7 +1,10 @@
 """Create or edit a patient's admission, with the domain's validation shown in Danish.
 
 Nothing typed is lost on an error: the dialog stays open, the message says what to do, and the
-offending field gets the focus.
+offending field gets the focus. A new admission starts on the ward's own centre and afsnit (``own_ward``: the
+first run's setup or the demo ward, as the window's title names it — issue 16), not on the first in the list. An
+admission whose history cannot be read says why when the form opens: its dates are what usually fixes it (an
+edit that would put an event outside the admission is refused by the service, naming the event).
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from coordinator_app.domain.errors import ConflictError, KoordinatorError, Valid
 from coordinator_app.domain.model import AdmissionFlags, Kommune
 from coordinator_app.domain.reference import Centre
 from coordinator_app.services.admissions import AdmissionDetails, AdmissionInput, AdmissionService, Changes
+from coordinator_app.services.ward import WardSetup
 from coordinator_app.ui.common.conflict_dialog import ConflictChoice, ConflictDialog, differences, note_text
 from coordinator_app.ui.common.labels import FLAG_LABELS
 from coordinator_app.ui.common.style import ERROR_STYLE, buddy_label
@@ -116,8 +120,10 @@ class AdmissionDialog(QDialog):
         centres: Sequence[Centre],
         today: date,
         existing: AdmissionDetails | None = None,
+        own_ward: WardSetup | None = None,
         parent: QWidget | None = None,
     ) -> None:
+        """``own_ward``: where a new admission starts (``AdmissionService.own_ward``); an edit shows its own."""
         super().__init__(parent)
         self._service = service
         self._existing = existing
@@ -230,9 +236,18 @@ class AdmissionDialog(QDialog):
             "expected_faerdigbehandlet": self.expected,
             "discharged": self.discharged,
         }
+        if existing is None and own_ward is not None:
+            self.center.setCurrentText(own_ward.centre)
         self._fill_wards(self.center.currentText())
+        if existing is None and own_ward is not None:
+            self.ward.setCurrentText(own_ward.ward)
         if existing is not None:
             self._load(existing)
+            if existing.status_error:
+                self.show_info(
+                    f"Historikken kan ikke læses: {existing.status_error} Ret datoerne herunder, eller korrigér "
+                    "hændelsen under Historik."
+                )
         self.cpr.setFocus()
 
     def _fill_wards(self, centre_name: str) -> None:
@@ -370,6 +385,9 @@ class AdmissionDialog(QDialog):
         self._load(stored)
         self.changes = Changes(admission_id=admission_id, patient_id=stored.patient.id)  # the list refreshes
         self.error_label.hide()
+        self.show_info(message)
+
+    def show_info(self, message: str) -> None:
         self.info_label.setText("ℹ " + message)
         self.info_label.show()
 

@@ -9,7 +9,7 @@ Dokumenter); Aftale/plan is ``ui.plans.plan_tab``. The panel keeps the tabs' wid
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -35,6 +35,7 @@ from coordinator_app.ui.plans.plan_tab import PlanTab
 
 if TYPE_CHECKING:  # the details panel is part of the first screen, built before the storage layer (issue 7)
     from coordinator_app.services.admissions import AdmissionDetails
+    from coordinator_app.services.deadline_actions import DeadlineAction
     from coordinator_app.services.notifications import ActionState
     from coordinator_app.services.plans import PlanPanel
 
@@ -48,6 +49,7 @@ class DetailsPanel(QWidget):
     document_requested = Signal(int, str)  # document id, "open" / "save" / "print"
     new_meeting_requested = Signal(int)  # admission id
     meeting_requested = Signal(int, str)  # meeting id, "live" / "ics" / "referat"
+    deadline_action_requested = Signal(int, object)  # admission id, services.deadline_actions.DeadlineAction
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -98,6 +100,7 @@ class DetailsPanel(QWidget):
 
         # -- the tabs, their widgets under the panel's names -------------------------------------------
         self.overview = OverviewTab()
+        self.overview.action_requested.connect(self._request_deadline_action)
         self.deadlines = self.overview.deadlines
         self.flags_label = self.overview.flags_label
         self.plan_line = self.overview.plan_line
@@ -150,7 +153,10 @@ class DetailsPanel(QWidget):
         tasks: Sequence[Task] = (),
         today: date | None = None,
         plan: PlanPanel | None = None,
+        action_refusals: Mapping[DeadlineAction, str | None] | None = None,
     ) -> None:
+        """``action_refusals``: why a deadline's action may not be taken now (``OverviewService.action_refusals``
+        for ``details_overview.open_actions``), greyed out in Overblik with the reason."""
         self._details = details
         self.meetings_tab.show_meetings(meetings)
         has = details is not None
@@ -199,7 +205,7 @@ class DetailsPanel(QWidget):
         if details.status_error:
             status += f"<br><span style='color:#8a1010'>⚠ {details.status_error}</span>"
         self.status_line.setText(status)
-        self.overview.show_deadlines([*details.deadlines, *task_deadlines(tasks, today)])
+        self.overview.show_deadlines([*details.deadlines, *task_deadlines(tasks, today)], action_refusals)
         self.history_tab.show_events(details.events, details.kommune_name)
         self.overview.show_flags(a.flags, details.reminders)
         self.calendar_label.setText(f"Arbejdsdage beregnet med: {calendar_name}" if calendar_name else "")
@@ -238,6 +244,10 @@ class DetailsPanel(QWidget):
     def _request_assess(self) -> None:
         if (admission_id := self._admission_id()) is not None:
             self.assess_requested.emit(admission_id)
+
+    def _request_deadline_action(self, action: DeadlineAction) -> None:
+        if (admission_id := self._admission_id()) is not None:
+            self.deadline_action_requested.emit(admission_id, action)
 
     def _request_action(self, kind: EventKind) -> None:
         if (admission_id := self._admission_id()) is not None:

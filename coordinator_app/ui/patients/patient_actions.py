@@ -78,11 +78,18 @@ class PatientActions(QObject):
         return self._centres
 
     def new_admission(self) -> None:
+        admissions = self._services.admissions
+        try:
+            own_ward = admissions.own_ward()  # issue 16: the ward's own centre and afsnit, as the title names it
+        except KoordinatorError as exc:
+            show_error(self._window, exc)
+            return
         dialog = admission_dialog.AdmissionDialog(
-            self._services.admissions,
+            admissions,
             kommuner=self.kommune_list(),
             centres=self._centres,
             today=self._services.ctx.clock.today(),
+            own_ward=own_ward,
             parent=self._window,
         )
         self._run_admission_dialog(dialog)

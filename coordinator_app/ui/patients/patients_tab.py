@@ -32,6 +32,7 @@ from coordinator_app.services.ward_view import AdmissionRow
 from coordinator_app.ui.common.errors import show_error
 from coordinator_app.ui.patients.admission_table import COL_DISCHARGED, COL_NEXT, AdmissionTableModel
 from coordinator_app.ui.patients.details import DetailsPanel
+from coordinator_app.ui.patients.details_overview import open_actions
 
 if TYPE_CHECKING:
     from coordinator_app.ui.plans import plan_dialogs
@@ -218,6 +219,8 @@ class PatientsTab(QWidget):
             meetings = services.meetings.for_admission(admission_id)
             tasks = services.meetings.tasks_for_admission(admission_id)
             plan = services.plans.panel(admission_id)
+            # Issue 16: each open deadline's action, greyed out in Overblik when the services refuse it now.
+            refusals = services.overview.action_refusals(admission_id, open_actions(details.deadlines), sends=actions)
         except KoordinatorError as exc:
             show_error(self.window(), exc)
             return
@@ -230,6 +233,7 @@ class PatientsTab(QWidget):
             tasks=tasks,
             today=services.ctx.clock.today(),
             plan=plan,
+            action_refusals=refusals,
         )
 
     @property

@@ -194,6 +194,18 @@ class PlanActions(QObject):
         dialog.accepted.connect(chosen)
         dialog.open()
 
+    def work_on_required_plan(self, admission_id: int) -> None:
+        """E1/E2 from a deadline's action (issue 16): the admission's newest kladde opens in the editor; without
+        one, Ny aftale eller plan with the required kind preselected, then the editor."""
+        panel = self._panel(admission_id)
+        if panel is None:
+            return
+        draft = next((p for p in reversed(panel.plans) if p.status is PlanStatus.KLADDE and p.id is not None), None)
+        if draft is not None and draft.id is not None:
+            self._edit(panel, draft.id)
+        else:
+            self.new_plan(admission_id)
+
     def open_plan(self, admission_id: int, plan_id: int) -> None:
         panel = self._panel(admission_id)
         if panel is not None:

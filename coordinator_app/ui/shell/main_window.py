@@ -21,8 +21,11 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox
 
 from coordinator_app.domain.access import Permission
+from coordinator_app.domain.errors import KoordinatorError
 from coordinator_app.domain.reference import Centre
+from coordinator_app.services.deadline_actions import ActionKind, DeadlineAction
 from coordinator_app.services.registry import Services
+from coordinator_app.ui.common.errors import show_error
 from coordinator_app.ui.common.style import ElidedLabel
 from coordinator_app.ui.meetings.meeting_actions import MeetingActions
 from coordinator_app.ui.patients.patient_actions import PatientActions
@@ -126,6 +129,9 @@ class MainWindow(QMainWindow):
         meetings.ambulant_requested.connect(self.patient_actions.choose_ambulant_patient)
         self.patient_actions.ambulant_chosen.connect(meetings.schedule_ambulant)
         self.overview_tabs.admission_requested.connect(self.open_admission)
+        # Issue 16: a deadline's action, from I dag or Overblik, opens what fulfils it.
+        self.overview_tabs.deadline_action_requested.connect(self.deadline_action)
+        details.deadline_action_requested.connect(self.deadline_action)
         meetings.admission_requested.connect(self.open_admission)
         self.statistics_actions.admission_requested.connect(self.open_admission)
         patients.message.connect(self.show_message)
@@ -224,6 +230,29 @@ class MainWindow(QMainWindow):
         """Show the admission in the Patienter tab: selected in the list, details beside it."""
         self.tabs.setCurrentWidget(self.patients_tab)
         self.patients_tab.open_admission(admission_id)
+
+    def deadline_action(self, admission_id: int, action: DeadlineAction) -> None:
+        """Carry out a deadline's action (``services.deadline_actions``) with the feature that owns it — unless the
+        services say it may not be taken now: then their reason, in Danish, and nothing opens."""
+        try:
+            reason = self.services.overview.action_refusals(admission_id, [action]).get(action)
+        except KoordinatorError as exc:
+            show_error(self, exc)
+            return
+        if reason is not None:
+            QMessageBox.information(self, action.label.rstrip("…"), reason)
+            return
+        kind, patients = action.kind, self.patient_actions
+        if kind is ActionKind.ASSESS:
+            patients.assess_scenario(admission_id)
+        elif kind is ActionKind.SEND and action.event is not None:
+            patients.send_notification(admission_id, action.event.value)
+        elif kind is ActionKind.MEETING:
+            self.meeting_actions.new_meeting(admission_id)
+        elif kind is ActionKind.PLAN:
+            self.patients_tab.plan_actions.work_on_required_plan(admission_id)
+        elif kind is ActionKind.EDIT:
+            patients.edit_admission(admission_id)
 
     def focus_search(self) -> None:
         self.tabs.setCurrentWidget(self.patients_tab)

@@ -1,14 +1,19 @@
-"""The new-admission dialog: invalid input gets a Danish message and loses nothing; valid input is saved."""
+"""The new-admission dialog: invalid input gets a Danish message and loses nothing; valid input is saved; a new
+admission starts on the ward's own centre and afsnit (issue 16)."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from helpers.qt import wait_for_modal
+from helpers.screens import grab
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
 
 from coordinator_app.ui.patients.admission_dialog import AdmissionDialog
 
 SYNTHETIC_CPR = "0101709999"  # a syntactically valid CPR; the person is fictitious
+TODAY = date(2026, 11, 23)  # the demo ward's frozen clock
 
 
 def open_new_dialog(window, qtbot) -> AdmissionDialog:
@@ -101,3 +106,22 @@ def test_a_patient_cannot_be_admitted_twice_at_once(main_window, qtbot) -> None:
     assert dialog.isVisible()
     assert "allerede indlagt" in dialog.error_label.text()
     dialog.reject()
+
+
+def test_ny_indlaeggelse_starts_on_the_wards_own_centre_and_afsnit_and_saves_so(main_window, qtbot) -> None:
+    """Issue 16: the demo ward's title names Psykiatrisk Center København, Afsnit 7 — the form starts there, not on
+    the list's first centre — and the saved admission is asked for its scenario at once (A1 in I dag)."""
+    assert main_window.windowTitle() == "Koordinator — Psykiatrisk Center København, Afsnit 7"
+    dialog = open_new_dialog(main_window, qtbot)
+    assert (dialog.center.currentText(), dialog.ward.currentText()) == ("Psykiatrisk Center København", "Afsnit 7")
+    assert dialog.center.itemText(0) != "Psykiatrisk Center København"  # not merely the first in the list
+    grab(dialog, "ny-indlaeggelse")
+    fill(dialog, qtbot, cpr="010170-9999")
+    click_save(dialog, qtbot)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    assert dialog.changes is not None and dialog.changes.admission_id is not None
+    saved = main_window.services.admissions.details(dialog.changes.admission_id)
+    assert (saved.admission.center, saved.admission.ward) == ("Psykiatrisk Center København", "Afsnit 7")
+    main_window.tabs.setCurrentWidget(main_window.today_tab)
+    [a1] = [i for i in main_window.today_tab.model.items() if i.admission_id == saved.admission.id]
+    assert (a1.rule_id, a1.due, a1.action and a1.action.label) == ("A1", TODAY, "Vurder scenarie…")
