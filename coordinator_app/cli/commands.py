@@ -37,7 +37,6 @@ from typing import TYPE_CHECKING
 from coordinator_app import __version__
 from coordinator_app.cli.audit import SEND_SEPARATELY, add_audit_commands, export_password, run_audit
 from coordinator_app.domain.access import Permission
-from coordinator_app.domain.discharge_plans import PlanKind
 from coordinator_app.domain.errors import (
     AuthenticationError,
     KoordinatorError,
@@ -50,6 +49,7 @@ from coordinator_app.lazy import lazy_import
 from coordinator_app.services.context import ServiceContext, require
 
 if TYPE_CHECKING:
+    from coordinator_app.domain import discharge_plans
     from coordinator_app.services import backups as backup_service
     from coordinator_app.services import connection as connection_service
     from coordinator_app.services import database as database_service
@@ -61,6 +61,7 @@ if TYPE_CHECKING:
     from coordinator_app.ui.shell import app as shell_app
     from coordinator_app.ui.shell import startup
 else:  # what a command needs, when it runs: `koordinator --version` and the window's first screen load none of it
+    discharge_plans = lazy_import("coordinator_app.domain.discharge_plans")
     backup_service = lazy_import("coordinator_app.services.backups")
     connection_service = lazy_import("coordinator_app.services.connection")
     database_service = lazy_import("coordinator_app.services.database")
@@ -343,7 +344,8 @@ def run_pdf(args: argparse.Namespace) -> int:
             assert event.id is not None
             document = service.issue_for_event(event.id)
         else:  # a plan's PDF is issued when it is put in force: write the archived, signed-ready one
-            document = plan_service.PlanService(ctx).issued_document(args.admission, PlanKind(args.document))
+            kind = discharge_plans.PlanKind(args.document)
+            document = plan_service.PlanService(ctx).issued_document(args.admission, kind)
         assert document.id is not None
         output = Path(args.output)
         saved = exports.write(exports.document(document.id), output, password)  # EXPORT_DOCUMENT, logged

@@ -38,6 +38,19 @@ def recipient_role(*, homeless: bool, handlekommune_known: bool = False, b5: boo
     return HANDLEKOMMUNE
 
 
+def kommune_of(bopaelskommune: str, opholdskommune: str | None, *, homeless: bool) -> str:
+    """The kommune an admission's figures belong to: the B5 recipient — the last known opholdskommune for a
+    homeless patient (when recorded), else the bopælskommune."""
+    if recipient_role(homeless=homeless, b5=True) == OPHOLDSKOMMUNE and opholdskommune:
+        return opholdskommune
+    return bopaelskommune
+
+
+def responsible_kommune(admission: Admission) -> str:
+    """``kommune_of`` for an admission."""
+    return kommune_of(admission.bopaelskommune, admission.opholdskommune, homeless=admission.flags.homeless)
+
+
 def recipient_kommune(admission: Admission, role: str | None) -> str | None:
     """The kommunekode behind a recipient role (``None`` when that kommune is not recorded)."""
     if role == BOPAELSKOMMUNE:

@@ -56,7 +56,7 @@ from coordinator_app.domain.errors import ProcessError, ValidationError
 from coordinator_app.domain.model import Admission, Deadline, DeadlineState, Event, EventKind
 from coordinator_app.domain.process import effective_events, replay_effective
 from coordinator_app.domain.rules import DEFAULT_SETTINGS, RuleSettings
-from coordinator_app.domain.special_groups import OPHOLDSKOMMUNE, recipient_role
+from coordinator_app.domain.special_groups import kommune_of, responsible_kommune
 from coordinator_app.domain.workdays import WorkCalendar, local_date
 
 __all__ = [
@@ -233,19 +233,6 @@ class Statistics:
 
     def figure(self, key: FigureKey | str) -> Figure:
         return self._by_key[FigureKey(key)]
-
-
-def kommune_of(bopaelskommune: str, opholdskommune: str | None, *, homeless: bool) -> str:
-    """The kommune an admission's figures belong to: the B5 recipient — the last known opholdskommune for a
-    homeless patient (when recorded), else the bopælskommune."""
-    if recipient_role(homeless=homeless, b5=True) == OPHOLDSKOMMUNE and opholdskommune:
-        return opholdskommune
-    return bopaelskommune
-
-
-def responsible_kommune(admission: Admission) -> str:
-    """``kommune_of`` for an admission."""
-    return kommune_of(admission.bopaelskommune, admission.opholdskommune, homeless=admission.flags.homeless)
 
 
 @dataclass

@@ -36,8 +36,7 @@ from coordinator_app.domain.errors import KoordinatorError, ProcessError
 from coordinator_app.domain.meetings import Task, tasks_of
 from coordinator_app.domain.model import Deadline, DeadlineState
 from coordinator_app.domain.process import STATUS_LABELS, Period, Status, replay
-from coordinator_app.domain.special_groups import BOPAELSKOMMUNE, OPHOLDSKOMMUNE
-from coordinator_app.domain.statistics import responsible_kommune
+from coordinator_app.domain.special_groups import BOPAELSKOMMUNE, OPHOLDSKOMMUNE, responsible_kommune
 from coordinator_app.services.context import ServiceContext
 from coordinator_app.services.deadline_actions import ActionKind, DeadlineAction
 from coordinator_app.services.notifications import ActionState, NotificationService, permission_for

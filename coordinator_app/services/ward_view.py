@@ -19,8 +19,7 @@ from coordinator_app.domain.meetings import Task, task_deadlines
 from coordinator_app.domain.model import Admission, Deadline, DeadlineState
 from coordinator_app.domain.process import STATUS_LABELS, Status
 from coordinator_app.domain.rules import RuleSettings
-from coordinator_app.domain.special_groups import RECIPIENT_LABELS, recipient_kommune
-from coordinator_app.domain.statistics import responsible_kommune
+from coordinator_app.domain.special_groups import RECIPIENT_LABELS, recipient_kommune, responsible_kommune
 from coordinator_app.domain.workdays import WorkCalendar
 from coordinator_app.services.deadline_actions import HISTORY_ERROR, DeadlineAction, action_for
 from coordinator_app.services.deadline_cache import Derived, derive

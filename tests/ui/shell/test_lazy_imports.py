@@ -41,7 +41,8 @@ def test_importing_the_main_window_leaves_pdf_xlsx_and_holiday_libraries_unloade
 #: panel needs only the flags' labels), python-stdnum (it pulls in pydoc; a CPR number typed in, not one shown),
 #: the demo generator (loading the demo ward), the first run and the workstation's saved choice (not for
 #: ``--database``/``--smoke``/``--demo``), the services of the later tabs and dialogs (consent, scenario,
-#: meetings: made on first use by the main window), and the exports (a file saved, statistics exported).
+#: meetings: made on first use by the main window), the exports (a file saved, statistics exported) and the
+#: Statistik figures' domain (computed when the tab is first shown).
 NOT_AT_START = (
     "argon2",
     "alembic",
@@ -59,6 +60,7 @@ NOT_AT_START = (
     "coordinator_app.services.meetings",
     "coordinator_app.services.exports",
     "coordinator_app.documents.protect",
+    "coordinator_app.domain.statistics",
 )
 
 
