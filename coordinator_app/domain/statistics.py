@@ -18,6 +18,12 @@ definitions used here, chosen so each figure can be checked by hand and traced t
   after the last afmelding, B7) when its due day is in the period and it is decided — met, or overdue by
   ``today``. In time = the first varsling of the round was sent on or before the due day (met and not ``late``);
   never sent counts as not in time. Deadlines not yet reached do not count.
+* **Færdigmeldinger with timely varsling** and **notice before færdigmelding** (B5): each (uncorrected)
+  færdigmelding dated in the period, with the notice the kommune got as recorded on it when it was sent
+  (``sending.faerdigmelding_notices``; worked out from the history for older ones). With timely varsling = the
+  round (after the last afmelding, B7) had a varsling sent on or before its latest day; no varsling or a late one
+  does not. The notice is the days from the varsling to the færdigmelding (0 without a varsling); median over the
+  færdigmeldinger. Counts færdigmeldinger, not admissions.
 * **Netværksmøde in time** (C2–C4): each invitation's deadline with its due day in the period, decided as above;
   in time = held on or before the 5th arbejdsdag after the invitation. Counts meetings, not admissions.
 * **Discharge date announced in time** (B4/B9): ``deadlines.py`` has no dated B4/B9 deadline (the source says
@@ -51,6 +57,7 @@ from coordinator_app.domain.errors import ProcessError, ValidationError
 from coordinator_app.domain.model import Admission, Deadline, DeadlineState, Event, EventKind
 from coordinator_app.domain.process import effective_events, replay_effective
 from coordinator_app.domain.rules import DEFAULT_SETTINGS, RuleSettings
+from coordinator_app.domain.sending import faerdigmelding_notices
 from coordinator_app.domain.special_groups import OPHOLDSKOMMUNE, recipient_role
 from coordinator_app.domain.workdays import WorkCalendar, local_date
 
@@ -85,6 +92,8 @@ class FigureKey(StrEnum):
     STAY_MEAN = "stay_mean"
     READMISSIONS = "readmissions_30d"
     VARSLING_IN_TIME = "varsling_in_time"
+    FAERDIGMELDT_WITH_NOTICE = "faerdigmeldt_with_notice"
+    NOTICE_DAYS = "notice_days_median"
     MEETINGS_IN_TIME = "meetings_in_time"
     DISCHARGE_ANNOUNCED = "discharge_announced"
     BED_DAYS = "bed_days"
@@ -117,6 +126,19 @@ FIGURES: dict[FigureKey, tuple[str, str, FigureUnit, str]] = {
         "B5",
         FigureUnit.SHARE,
         "Varslingsfrister ({varsling}) i perioden: varslingen sendt senest på fristdagen. " + _NOT_YET,
+    ),
+    FigureKey.FAERDIGMELDT_WITH_NOTICE: (
+        "Færdigmeldinger med rettidig varsling",
+        "B5",
+        FigureUnit.SHARE,
+        "Færdigmeldinger i perioden, hvor kommunen forinden fik en rettidig varsling (ikke ingen eller for sen "
+        "varsling).",
+    ),
+    FigureKey.NOTICE_DAYS: (
+        "Varsel før færdigmelding, median",
+        "B5",
+        FigureUnit.DAYS,
+        "Færdigmeldinger i perioden: dage fra varslingen til færdigmeldingen (0 dage uden varsling).",
     ),
     FigureKey.MEETINGS_IN_TIME: (
         "Netværksmøder holdt rettidigt",
@@ -327,6 +349,8 @@ class _Tally:
     varsling: _Share = field(default_factory=_Share)
     meetings: _Share = field(default_factory=_Share)
     announced: _Share = field(default_factory=_Share)
+    noticed: _Share = field(default_factory=_Share)  # færdigmeldinger after a timely varsling (B5)
+    notice_days: list[tuple[int, int]] = field(default_factory=list)  # (days of notice, admission id) (B5)
     kommuner: dict[str, _Kommune] = field(default_factory=dict)
     unreadable: list[int] = field(default_factory=list)
 
@@ -350,6 +374,14 @@ class _Tally:
             return
         sent = next((local_date(e.occurred_at) for e in history if e.kind is K.ORIENTERING_UDSKRIVNING), None)
         self.announced.count(admission.id, sent is not None and sent < admission.discharged)
+
+    def notices(self, admission: Admission, raw: Sequence[Event], cal: WorkCalendar, settings: RuleSettings) -> None:
+        """B5: each færdigmelding in the period and the notice the kommune got before it."""
+        assert admission.id is not None
+        for event, notice in faerdigmelding_notices(admission, raw, cal, settings):
+            if self.within(local_date(event.occurred_at)):
+                self.noticed.count(admission.id, not notice.short)
+                self.notice_days.append((notice.notice_days, admission.id))
 
     def bed_days(self, admission_id: int, days: Sequence[date], line: _Kommune) -> None:
         counted = 0
@@ -431,6 +463,7 @@ def _count(
         if kinds & _DEADLINE_KINDS or _may_be_b5(a, history):
             tally.deadlines(a.id, compute_deadlines(a, raw, cal, tally.today, settings))
         if K.FAERDIGMELDING in kinds:
+            tally.notices(a, raw, cal, settings)
             tally.bed_days(a.id, bed_day_dates(replay_effective(a, history), tally.today), line)
     except ProcessError:
         tally.unreadable.append(a.id)
@@ -461,6 +494,7 @@ def _result(
     rate_note: str,
 ) -> Statistics:
     stays = [days for days, _ in tally.stays]
+    notices = [days for days, _ in tally.notice_days]
     total = _Kommune()
     rows = []
     for code, line in tally.kommuner.items():
@@ -480,6 +514,12 @@ def _result(
         FigureKey.STAY_MEAN: {"value": fmean(stays) if stays else None, "ids": tally.discharged},
         FigureKey.READMISSIONS: tally.readmitted.parts(),
         FigureKey.VARSLING_IN_TIME: tally.varsling.parts(),
+        FigureKey.FAERDIGMELDT_WITH_NOTICE: tally.noticed.parts(),
+        FigureKey.NOTICE_DAYS: {
+            "value": median(notices) if notices else None,
+            "ids": {i for _, i in tally.notice_days},
+            "denominator": len(notices),  # the færdigmeldinger the median is taken over (an admission may have more)
+        },
         FigureKey.MEETINGS_IN_TIME: tally.meetings.parts(),
         FigureKey.DISCHARGE_ANNOUNCED: tally.announced.parts(),
         FigureKey.BED_DAYS: {"value": total_row.bed_days, "ids": total_row.faerdigmeldt_ids},

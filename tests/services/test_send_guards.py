@@ -38,10 +38,12 @@ def ctx(database) -> ServiceContext:
     return service_context(database, now=NOW, user="koordinator.test")
 
 
-def patient(ctx: ServiceContext, *, consent: bool = True, flags: AdmissionFlags | None = None) -> Admitted:
-    """Testa Fiktivsen, admitted 2 November, living in København, with (``consent``) her consent to tell the
-    kommune (F1)."""
-    admitted = admit(ctx, flags=flags or AdmissionFlags())
+def patient(
+    ctx: ServiceContext, *, consent: bool = True, flags: AdmissionFlags | None = None, **changes: Any
+) -> Admitted:
+    """Testa Fiktivsen (or whom ``changes`` name: another synthetic CPR), admitted 2 November, living in København,
+    with (``consent``) her consent to tell the kommune (F1)."""
+    admitted = admit(ctx, flags=flags or AdmissionFlags(), **changes)
     if consent:
         record_consent(ctx, admitted, given_on=date(2026, 11, 3))
     return admitted
@@ -230,8 +232,8 @@ def test_b5_a_late_varsling_is_sent_and_marked_late_on_screen_in_history_and_on_
 # -- B5: the færdigmelding ---------------------------------------------------------------------------------------
 
 
-def b5_patient(ctx: ServiceContext, expected: date = EXPECTED) -> Admitted:
-    admitted = patient(ctx)
+def b5_patient(ctx: ServiceContext, expected: date = EXPECTED, **changes: Any) -> Admitted:
+    admitted = patient(ctx, **changes)
     assess(ctx, admitted, scenario=2, b5=True, expected=expected)
     return admitted
 
@@ -258,6 +260,41 @@ def test_b5_faerdigmelding_without_varsling_warns_and_the_fact_is_recorded_and_s
     history = AdmissionService(ctx).details(admitted.admission_id).events
     assert any(e.kind is K.FAERDIGMELDING for e in history)
     assert f"Lægelig vurdering {DOCTOR}, 23-11-2026" in pdf_text(ctx, result.document_id)
+
+
+def test_b5_the_notice_of_a_faerdigmelding_shows_in_the_history_faerdigmeldte_and_statistik(ctx) -> None:
+    from coordinator_app.domain.sending import notice_lines
+    from coordinator_app.domain.statistics import FigureKey
+    from coordinator_app.services.statistics import StatisticsService
+
+    without = b5_patient(ctx, expected=TODAY)
+    send_faerdigmelding(ctx, without, judged_on=TODAY)  # no varsling: 0 days of notice
+    # The latest varsling day was 13 November.
+    late = b5_patient(ctx, expected=TODAY, cpr="020290-9908", given_name="Anden")
+    send(ctx, late, K.VARSLING, occurred_at=at(date(2026, 11, 18)))
+    send_faerdigmelding(ctx, late, judged_on=TODAY)
+    timely = b5_patient(ctx, expected=TODAY, cpr="010170-9999", given_name="Tredje")
+    send(ctx, timely, K.VARSLING, occurred_at=at(date(2026, 11, 12)))
+    send_faerdigmelding(ctx, timely, judged_on=TODAY)
+
+    (event,) = [e for e in AdmissionService(ctx).details(without.admission_id).events if e.kind is K.FAERDIGMELDING]
+    assert any("Ingen varsling sendt" in line and "0 dage" in line for line in notice_lines(event))
+    rows = {r.admission_id: r for r in OverviewService(ctx).faerdigmeldte().rows}
+    shown = {
+        who: (notice.short_text(), notice.short)
+        for who, a in (("without", without), ("late", late), ("timely", timely))
+        if (notice := rows[a.admission_id].notice) is not None
+    }
+    assert shown == {
+        "without": ("⚠ Ingen varsling", True),
+        "late": ("⚠ 5 dage, for sen", True),
+        "timely": ("11 dage", False),
+    }
+    stats = StatisticsService(ctx).compute(date(2026, 11, 1), TODAY)
+    share, median_days = stats.figure(FigureKey.FAERDIGMELDT_WITH_NOTICE), stats.figure(FigureKey.NOTICE_DAYS)
+    assert (share.numerator, share.denominator, share.admission_ids) == (1, 3, (timely.admission_id,))
+    assert median_days.value == 5
+    assert set(median_days.admission_ids) == {without.admission_id, late.admission_id, timely.admission_id}
 
 
 def test_b5_faerdigmelding_after_a_late_varsling_says_how_many_days_the_kommune_got(ctx) -> None:

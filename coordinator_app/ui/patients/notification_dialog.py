@@ -12,6 +12,7 @@ before the expected day is sent only after a confirmation. The dialog decides no
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from datetime import UTC, date, datetime, timedelta
 
 from PySide6.QtCore import QDate, QDateTime, QTimeZone
@@ -164,7 +165,7 @@ class NotificationDialog(QDialog):
         if sends:
             send_form.addRow("&Kanal:", self.channel)
         send_form.addRow("&Tidspunkt:", self.when)
-        self._b5_rows(send_form, a.admitted, now)
+        b5_fields = self._b5_rows(send_form, a.admitted, now)
         send_form.addRow("&Notat:", self.note)
 
         self.indsats = QLineEdit()
@@ -211,16 +212,19 @@ class NotificationDialog(QDialog):
         layout.addWidget(self.warning_label)
         layout.addWidget(self.error_label)
         layout.addWidget(self.buttons)
+        chain = [self.when, *b5_fields, self.note]  # tab order as on screen (the B5 fields are made after the note)
+        for before, after in itertools.pairwise(chain):
+            QWidget.setTabOrder(before, after)
         if kind in B5_KINDS:
             self.when.dateTimeChanged.connect(lambda _d: self.refresh_check())
             self.expected.dateChanged.connect(lambda _d: self.refresh_check())
             self.refresh_check()
 
     # -- B5: the medical judgement, carried-over content, warnings ------------------------------------------------
-    def _b5_rows(self, form: QFormLayout, admitted: date, now: datetime) -> None:
+    def _b5_rows(self, form: QFormLayout, admitted: date, now: datetime) -> list[QWidget]:
         """The medical judgement (B5), as rows of the send form. Varsling: the expected færdigbehandlet date and who
         judged it, and the latest varsling day. Færdigmelding: who judged the patient færdigbehandlet and when, and
-        what the kommune was told before (the round's varsling)."""
+        what the kommune was told before (the round's varsling). Returns the fields added, in tab order."""
         draft = self._draft
         self.expected = _date_edit(admitted - timedelta(days=1))
         self.expected.setSpecialValueText("Ikke fastsat")  # the minimum: no date yet
@@ -239,7 +243,8 @@ class NotificationDialog(QDialog):
             form.addRow("&Forventet færdigbehandlet:", self.expected)
             form.addRow("Vurderet &af (læge):", self.expected_by)
             form.addRow("", self.b5_info)
-        elif self._kind is EventKind.FAERDIGMELDING:
+            return [self.expected, self.expected_by]
+        if self._kind is EventKind.FAERDIGMELDING:
             form.addRow("Vurderet færdigbehandlet &af (læge):", self.judged_by)
             form.addRow("Vurderet &den:", self.judged_on)
             if draft is not None:
@@ -247,6 +252,8 @@ class NotificationDialog(QDialog):
                 when = _day(draft.expected) if draft.expected else "ikke fastsat"
                 self.b5_info.setText(f"Forventet færdigbehandlet: {when} · {told}")
             form.addRow("", self.b5_info)
+            return [self.judged_by, self.judged_on]
+        return []
 
     def _carry_over(self, draft: NotificationDraft) -> None:
         """The færdigmelding starts from what the varsling told the kommune: indsats, need, planned steps, channel."""
@@ -279,7 +286,16 @@ class NotificationDialog(QDialog):
             )
         self.warning_label.setText("\n".join(lines))
         self.warning_label.setVisible(bool(lines))
+        self._fit()
         return check
+
+    def _fit(self) -> None:
+        """Grow to the height the wrapped guidance and warning need at the current width, so the warning never
+        covers the form (a word-wrapped label's height depends on the width)."""
+        width = max(self.width(), self.minimumWidth())
+        need = self.heightForWidth(width)
+        if need > self.height():
+            self.resize(width, need)
 
     def collect(self) -> NotificationInput:
         moment = self.when.dateTime().toSecsSinceEpoch()

@@ -160,3 +160,58 @@ def test_the_faerdigmelding_carries_over_the_varsling_and_without_varsling_warns
     assert "varslet 23-11-2026" in dialog.b5_info.text()
     dialog.reject()
     assert main_window.services.admissions.details(admission_id).status == "Varslet"
+
+
+def test_a_faerdigmelding_without_varsling_is_warned_sent_and_shown_with_0_days_in_faerdigmeldte(
+    main_window, qtbot
+) -> None:
+    from coordinator_app.ui.today.faerdigmeldte_tab import COL_NOTICE
+
+    admission_id = select(
+        main_window, lambda r, a: r.status == "Orienteret" and a[K.FAERDIGMELDING].allowed and r.next_kind == "varsling"
+    )
+    dialog = open_dialog(main_window, qtbot, K.FAERDIGMELDING)
+    assert "Der er ikke sendt en varsling" in dialog.warning_label.text()
+    qtbot.keyClicks(dialog.judged_by, DOCTOR)
+    click_send(qtbot, dialog)
+    if dialog.confirm_box is not None:  # before the expected day: confirmed (B5)
+        box = wait_for_modal(qtbot, QMessageBox)
+        qtbot.mouseClick(box.button(QMessageBox.StandardButton.Yes), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    assert main_window.services.admissions.details(admission_id).status == "Færdigmeldt"
+    assert "⚠ Ingen varsling sendt" in history_texts(main_window)[0]
+
+    tab = main_window.faerdigmeldte_tab
+    main_window.tabs.setCurrentWidget(tab)
+    row = tab.model.row_of_admission(admission_id)
+    assert row is not None
+    index = tab.model.index(row, COL_NOTICE)
+    assert index.data() == "⚠ Ingen varsling"
+    assert "kommunen fik ingen varsel (0 dage)" in index.data(Qt.ItemDataRole.ToolTipRole)
+    assert "Varsel" in tab.model.headerData(COL_NOTICE, Qt.Orientation.Horizontal)
+    tab.table.selectRow(row)
+    grab(main_window, "issue16-faerdigmeldte-varsel")
+
+
+def focus_chain(dialog: QWidget) -> list[QWidget]:
+    """The dialog's widgets in Tab order."""
+    chain: list[QWidget] = []
+    widget = dialog.nextInFocusChain()
+    while widget is not None and widget is not dialog:
+        chain.append(widget)
+        widget = widget.nextInFocusChain()
+    return chain
+
+
+def test_the_b5_fields_come_in_tab_order_as_on_screen(main_window, qtbot) -> None:
+    select(main_window, lambda r, a: a[K.VARSLING].allowed and a[K.FAERDIGMELDING].allowed)
+    dialog = open_dialog(main_window, qtbot, K.VARSLING)
+    chain = focus_chain(dialog)
+    order = [dialog.channel, dialog.when, dialog.expected, dialog.expected_by, dialog.note, dialog.indsats]
+    assert [chain.index(w) for w in order] == sorted(chain.index(w) for w in order)
+    dialog.reject()
+    dialog = open_dialog(main_window, qtbot, K.FAERDIGMELDING)
+    chain = focus_chain(dialog)
+    order = [dialog.channel, dialog.when, dialog.judged_by, dialog.judged_on, dialog.note, dialog.indsats]
+    assert [chain.index(w) for w in order] == sorted(chain.index(w) for w in order)
+    dialog.reject()
