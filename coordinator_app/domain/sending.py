@@ -93,10 +93,23 @@ def scenario_refusal(assessment: Assessment, kind: EventKind) -> tuple[str, str]
     )
 
 
+def contact_refusal(state: ProcessState) -> str | None:
+    """B2/B3: a contact with the kommune (a NOTE with the milestone ``kommune_kontakt``) is logged while the patient
+    is admitted – the duty is to contact the kommune before the discharge; ``None`` when it may be logged."""
+    if state.is_discharged:
+        return (
+            "Patienten er udskrevet. Kontakt med kommunen om behovet ved udskrivningen (B2/B3) registreres under "
+            "indlæggelsen."
+        )
+    return None
+
+
 def send_refusals(state: ProcessState, assessment: Assessment) -> dict[EventKind, str | None]:
     """Every event kind → ``None`` if it may be sent now, else the Danish reason (a disabled action's tooltip):
-    the process's reason first, then the scenario's."""
+    the process's reason first, then the scenario's. A NOTE is the Send menu's contact with the kommune
+    (``contact_refusal``)."""
     reasons = allowed_actions(state)
+    reasons[K.NOTE] = reasons[K.NOTE] or contact_refusal(state)
     for kind in B5_SENDS:
         if reasons[kind] is None and (refusal := scenario_refusal(assessment, kind)) is not None:
             reasons[kind] = refusal[0]
@@ -452,7 +465,10 @@ def faerdigmelding_notices(
 
 def notice_lines(event: Event) -> tuple[str, ...]:
     """The Danish lines an event's B5 record adds in the history: the judgement and the notice of a færdigmelding,
-    the expected date, who judged it and the late mark of a varsling. Empty without a record."""
+    the expected date, who judged it and the late mark of a varsling; and for a logged contact with the kommune
+    (a note with the milestone ``kommune_kontakt``) that it was one (B2/B3). Empty without a record."""
+    if event.kind is K.NOTE and event.data and event.data.get("milestone") == "kommune_kontakt":
+        return ("Kontakt med kommunen (B2/B3)",)
     recorded = event.data.get(RECORD) if event.data else None
     if not isinstance(recorded, Mapping):
         return ()

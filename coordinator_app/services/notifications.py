@@ -8,6 +8,10 @@ before the expected day), consent or a legal basis covers it (F1, B8), the event
 (late varsling, the notice a færdigmelding gave the kommune), and the varslingsblanket is rendered and archived.
 What the agreement discourages — a late varsling, a færdigmelding without (timely) varsling — is warned about
 (``check``) and recorded, never refused. A mistaken send is undone by a *correction* event; the history keeps both.
+
+A contact with the kommune the coordinator logs (a call, a meeting; B2/B3) is a NOTE with the milestone
+``kommune_kontakt`` to the contact kommune (``NotificationInput.kommune_contact``), consent checked as for a send;
+the deadline engine counts it as the contact the duty asks for.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from coordinator_app.domain.audit import AuditAction
 from coordinator_app.domain.errors import ProcessError, ValidationError
 from coordinator_app.domain.model import EVENT_LABELS, Admission, Channel, Event, EventKind
 from coordinator_app.domain.process import correction_refusal, effective_events, replay, replay_effective
+from coordinator_app.domain.rules import Milestone
 from coordinator_app.domain.scenarios import current_assessment, varsling_due
 from coordinator_app.domain.sending import (
     RECORD,
@@ -33,12 +38,13 @@ from coordinator_app.domain.sending import (
     check_early,
     check_judgement,
     check_send,
+    contact_refusal,
     current_expected,
     faerdigmelding_notice,
     send_refusals,
     varsling_timing,
 )
-from coordinator_app.domain.special_groups import recipient_kommune
+from coordinator_app.domain.special_groups import contact_role, recipient_kommune
 from coordinator_app.domain.workdays import local_date
 from coordinator_app.services.admissions import Changes
 from coordinator_app.services.audit import AuditService
@@ -55,6 +61,7 @@ from coordinator_app.storage.repositories import AdmissionRepository, EventRepos
 #: The actions offered on an admission, in menu order, with their Danish menu text.
 ACTIONS: tuple[tuple[EventKind, str], ...] = (
     (EventKind.ORIENTERING_INDLAEGGELSE, "Send orientering…"),
+    (EventKind.NOTE, "Registrér kontakt med kommunen…"),  # B2/B3: a note with the milestone kommune_kontakt
     (EventKind.VARSLING, "Send varsling…"),
     (EventKind.FAERDIGMELDING, "Send færdigmelding…"),
     (EventKind.I_BERO, "Sæt færdigmelding i bero…"),
@@ -101,6 +108,9 @@ class NotificationInput:
     judged_by: str = ""
     judged_on: date | None = None
     confirmed_early: bool = False
+    # B2/B3, a NOTE: a contact with the kommune (a call, a meeting) the coordinator logs. Recorded with the milestone
+    # kommune_kontakt to the contact kommune, consent checked (F1); it closes the duty to contact the kommune.
+    kommune_contact: bool = False
 
 
 @dataclass(frozen=True)
@@ -189,6 +199,23 @@ class NotificationService:
                 role = recipient_role_for(admission, data.kind)
                 recipient = recipient_kommune(admission, role)
                 data_extra = {"basis": basis, "recipient_role": role, "form": dataclasses.asdict(data.form)}
+            elif data.kind is EventKind.NOTE and data.kommune_contact:
+                if (refusal := contact_refusal(replay_effective(admission, history))) is not None:
+                    raise ProcessError(refusal, rule="B2/B3")
+                if not note:
+                    raise ValidationError(
+                        "Skriv, hvad du talte med kommunen om – det er det, historikken viser om kontakten (B2/B3).",
+                        field="note",
+                    )
+                basis = consent_basis_in(session, patient.id or 0, data.legal_basis)
+                role = contact_role(admission)
+                recipient = recipient_kommune(admission, role)
+                data_extra = {
+                    "milestone": Milestone.KOMMUNE_KONTAKT.value,
+                    "kommune": recipient,
+                    "basis": basis,
+                    "recipient_role": role,
+                }
             if isinstance(record, VarslingTiming):
                 data_extra[RECORD] = record.record()
                 admission = self._judge_expected(session, admission, history, record, when)
@@ -204,7 +231,7 @@ class NotificationService:
                     occurred_at=when,
                     recorded_by=self._ctx.user,
                     recipient_kommune=recipient,
-                    channel=data.channel if data.kind in SENDS_TO_KOMMUNE else None,
+                    channel=data.channel if data.kind in SENDS_TO_KOMMUNE or "milestone" in data_extra else None,
                     note=note,
                     data=data_extra,
                 )

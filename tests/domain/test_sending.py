@@ -24,6 +24,7 @@ from coordinator_app.domain.sending import (
     check_early,
     check_judgement,
     check_send,
+    contact_refusal,
     current_expected,
     faerdigmelding_notice,
     faerdigmelding_notices,
@@ -119,6 +120,15 @@ def test_the_process_refusal_comes_before_the_scenarios() -> None:
     assert "(B7)" in (reasons[K.FAERDIGMELDING] or "")
     assert replay(adm, history).status is Status.FAERDIGMELDT  # the history stays readable
     assert scenario_refusal(current_assessment(adm, history), K.AFMELDING) is None
+
+
+def test_a_contact_with_the_kommune_is_logged_while_admitted_not_after_the_discharge() -> None:
+    adm = assessed(3)
+    assert refusals(adm)[K.NOTE] is None  # the Send menu's "Registrér kontakt med kommunen…" (B2/B3)
+    discharged = [ev(K.DISCHARGE, D(2024, 5, 20))]
+    assert contact_refusal(replay(adm, discharged)) is not None
+    assert "udskrevet" in (refusals(adm, discharged)[K.NOTE] or "")
+    assert contact_refusal(replay(adm, [])) is None
 
 
 # -- the varsling: an expected date and who judged it; late is allowed and marked (B5) --------------------------

@@ -143,6 +143,37 @@ def test_b3_a_logged_contact_to_the_kommune_closes_the_contact_duty(ctx) -> None
     assert "B3" not in on_today(ctx, admitted)
 
 
+def test_b3_the_send_menus_contact_is_logged_to_the_contact_kommune_and_closes_the_duty(ctx) -> None:
+    from coordinator_app.domain.model import Channel
+    from coordinator_app.domain.sending import notice_lines
+
+    admitted = patient(ctx, consent=False)
+    assess(ctx, admitted, scenario=3)
+    assert menu(ctx, admitted)[K.NOTE] is None  # "Registrér kontakt med kommunen…"
+    talk = "Ringede til Københavns Kommune om mulige behov ved udskrivningen."
+    with pytest.raises(ValidationError) as caught:  # no consent, no legal basis (F1)
+        send(ctx, admitted, K.NOTE, kommune_contact=True, note=talk, channel=Channel.TELEFON)
+    assert caught.value.rule == "F1"
+    record_consent(ctx, admitted)
+    with pytest.raises(ValidationError) as caught:  # what was said is the point of the record
+        send(ctx, admitted, K.NOTE, kommune_contact=True, channel=Channel.TELEFON)
+    assert caught.value.field == "note"
+    assert "B3" in on_today(ctx, admitted)
+    result = send(ctx, admitted, K.NOTE, kommune_contact=True, note=talk, channel=Channel.TELEFON)
+    assert result.document_id is None  # a logged contact, no blanket
+    assert deadline_states(ctx, admitted)["B3"] == (DeadlineState.MET, TODAY)
+    assert "B3" not in on_today(ctx, admitted)
+    (event,) = [e for e in AdmissionService(ctx).details(admitted.admission_id).events if e.kind is K.NOTE]
+    assert (event.recipient_kommune, event.channel) == ("101", Channel.TELEFON)
+    assert event.data["milestone"] == "kommune_kontakt"
+    assert notice_lines(event) == ("Kontakt med kommunen (B2/B3)",)
+    send(ctx, admitted, K.DISCHARGE)
+    assert "udskrevet" in (menu(ctx, admitted)[K.NOTE] or "")
+    with pytest.raises(ProcessError) as refused:
+        send(ctx, admitted, K.NOTE, kommune_contact=True, note=talk, channel=Channel.TELEFON)
+    assert refused.value.rule == "B2/B3"
+
+
 def test_b3_a_contact_with_another_kommune_leaves_the_duty_open(ctx) -> None:
     admitted = patient(ctx)
     assess(ctx, admitted, scenario=3)

@@ -7,6 +7,9 @@ færdigbehandlet and when, with the varsling's indsats, need and channel carried
 discourages is shown as a warning while the coordinator fills in the form (``NotificationService.check``: a late
 varsling, a færdigmelding without a timely varsling, with the days of notice) and never blocks; a færdigmelding
 before the expected day is sent only after a confirmation. The dialog decides none of it: the service does.
+
+For a NOTE (the Send menu's "Registrér kontakt med kommunen…", B2/B3) it logs a contact with the kommune that has
+taken place: the kommune, consent, channel, time and what was said; no blanket.
 """
 
 from __future__ import annotations
@@ -69,6 +72,8 @@ GUIDANCE: dict[EventKind, str] = {
     "En ny færdigmelding følger, når patienten igen er færdigbehandlet.",
     EventKind.ORIENTERING_UDSKRIVNING: "B4, B9: orientér kommunen, så snart udskrivningsdatoen kendes.",
     EventKind.DISCHARGE: "D1: epikrise til egen læge inden 24 timer efter udskrivning.",
+    EventKind.NOTE: "B2/B3: registrér en kontakt med kommunen (telefon, møde, mail), når den har fundet sted – den "
+    "opfylder pligten til at kontakte kommunen. Skriv, hvad I talte om.",
 }
 FORM_FIELDS_FOR = {EventKind.VARSLING, EventKind.FAERDIGMELDING, EventKind.ORIENTERING_INDLAEGGELSE}
 B5_KINDS = (EventKind.VARSLING, EventKind.FAERDIGMELDING)
@@ -123,7 +128,8 @@ class NotificationDialog(QDialog):
 
         info = QFormLayout()
         sends = kind in FORM_FOR_EVENT
-        if sends:
+        contact = kind is EventKind.NOTE  # B2/B3: a contact with the kommune, logged (the Send menu's only note)
+        if sends or contact:
             role = recipient_role_for(a, kind)
             code = recipient_kommune(a, role)
             name = details.kommune_name(code) if code else "(ikke registreret)"
@@ -134,7 +140,7 @@ class NotificationDialog(QDialog):
         consent = active_consent(consents, ConsentRecipient.KOMMUNE)
         self.legal_basis = QLineEdit()
         self.legal_basis.setPlaceholderText("fx underretning efter serviceloven §133")
-        if sends:
+        if sends or contact:
             if consent is not None:
                 text = f"✓ Samtykke ({consent.method.value}) til {consent.given_to}, {consent.given_at:%d-%m-%Y}"
                 info.addRow("Samtykke (F1):", QLabel(text))
@@ -153,16 +159,22 @@ class NotificationDialog(QDialog):
             self.channel.addItem(label, channel)
         if kind is EventKind.FAERDIGMELDING:
             self.channel.setToolTip("MOF bruges kun, hvor det er aftalt med kommunen (B5).")
+        if contact:
+            self.channel.setCurrentIndex(self.channel.findData(Channel.TELEFON))
         self.when = QDateTimeEdit()
         self.when.setDisplayFormat("dd-MM-yyyy HH:mm")
         self.when.setCalendarPopup(True)
         self.when.setTimeZone(QTimeZone(b"Europe/Copenhagen"))
         self.when.setDateTime(QDateTime.fromSecsSinceEpoch(int(now.timestamp()), QTimeZone(b"Europe/Copenhagen")))
         self.note = QPlainTextEdit()
-        self.note.setPlaceholderText("Valgfrit notat (kommer med i historikken og på blanketten)")
+        self.note.setPlaceholderText(
+            "Hvad talte I om, og hvad blev aftalt? (kommer med i historikken)"
+            if contact
+            else "Valgfrit notat (kommer med i historikken og på blanketten)"
+        )
         self.note.setFixedHeight(56)
         send_form = QFormLayout()
-        if sends:
+        if sends or contact:
             send_form.addRow("&Kanal:", self.channel)
         send_form.addRow("&Tidspunkt:", self.when)
         b5_fields = self._b5_rows(send_form, a.admitted, now)
@@ -203,7 +215,8 @@ class NotificationDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
 
         layout = QVBoxLayout(self)
-        title = QLabel(f"<b>{EVENT_LABELS[kind]}</b> · {details.patient.name} · indlæggelse nr. {a.id}")
+        heading = "Kontakt med kommunen" if contact else EVENT_LABELS[kind]
+        title = QLabel(f"<b>{heading}</b> · {details.patient.name} · indlæggelse nr. {a.id}")
         layout.addWidget(title)
         layout.addWidget(guidance)
         layout.addLayout(info)
@@ -219,6 +232,7 @@ class NotificationDialog(QDialog):
             self.when.dateTimeChanged.connect(lambda _d: self.refresh_check())
             self.expected.dateChanged.connect(lambda _d: self.refresh_check())
             self.refresh_check()
+        self._fit()
 
     # -- B5: the medical judgement, carried-over content, warnings ------------------------------------------------
     def _b5_rows(self, form: QFormLayout, admitted: date, now: datetime) -> list[QWidget]:
@@ -290,7 +304,7 @@ class NotificationDialog(QDialog):
         return check
 
     def _fit(self) -> None:
-        """Grow to the height the wrapped guidance and warning need at the current width, so the warning never
+        """Grow to the height the wrapped guidance, warning and error need at the current width, so none of them
         covers the form (a word-wrapped label's height depends on the width)."""
         width = max(self.width(), self.minimumWidth())
         need = self.heightForWidth(width)
@@ -318,6 +332,7 @@ class NotificationDialog(QDialog):
             expected_judged_by=self.expected_by.text() if varsling else None,
             judged_by=self.judged_by.text() if faerdig else "",
             judged_on=_pydate(self.judged_on.date()) if faerdig else None,
+            kommune_contact=self._kind is EventKind.NOTE,
         )
 
     def send(self) -> None:
@@ -358,6 +373,7 @@ class NotificationDialog(QDialog):
     def _send(self, data: NotificationInput) -> None:
         focus = {
             "consent": self.legal_basis,
+            "note": self.note,
             "expected_faerdigbehandlet": self.expected,
             "expected_judged_by": self.expected_by,
             "judged_by": self.judged_by,
@@ -379,3 +395,4 @@ class NotificationDialog(QDialog):
     def _show(self, message: str) -> None:
         self.error_label.setText("⚠ " + message)
         self.error_label.show()
+        self._fit()

@@ -215,3 +215,20 @@ def test_the_b5_fields_come_in_tab_order_as_on_screen(main_window, qtbot) -> Non
     order = [dialog.channel, dialog.when, dialog.judged_by, dialog.judged_on, dialog.note, dialog.indsats]
     assert [chain.index(w) for w in order] == sorted(chain.index(w) for w in order)
     dialog.reject()
+
+
+def test_a_contact_with_the_kommune_is_logged_from_the_send_menu_and_shown_in_the_history(main_window, qtbot) -> None:
+    select(main_window, lambda r, a: r.status == "Orienteret" and a[K.NOTE].allowed)
+    assert main_window.patients_tab.details.action_items[K.NOTE.value].text() == "Registrér kontakt med kommunen…"
+    dialog = open_dialog(main_window, qtbot, K.NOTE)
+    assert dialog.channel.currentData() == Channel.TELEFON and dialog.channel.isVisible()
+    if dialog.legal_basis.isVisible():  # no consent recorded for this demo patient (F1)
+        qtbot.keyClicks(dialog.legal_basis, "Underretning efter serviceloven § 133")
+    click_send(qtbot, dialog)  # nothing said: refused, the note field in focus
+    assert dialog.isVisible() and "hvad du talte med kommunen om" in dialog.error_label.text()
+    qtbot.keyClicks(dialog.note, "Talte med sagsbehandleren om bostøtte efter udskrivningen.")
+    grab(dialog, "issue16-kontakt-med-kommunen")
+    click_send(qtbot, dialog)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    newest = history_texts(main_window)[0]
+    assert newest.startswith("Notat\nKontakt med kommunen (B2/B3)") and "bostøtte" in newest
