@@ -18,7 +18,7 @@ from coordinator_app.domain.errors import ProcessError, ValidationError
 from coordinator_app.domain.model import AdmissionFlags, DeadlineState, EventKind
 from coordinator_app.domain.process import replay
 from coordinator_app.domain.scenarios import current_assessment
-from coordinator_app.domain.sending import RECORD, check_send
+from coordinator_app.domain.sending import RECORD, check_send, contact_refusal
 from coordinator_app.services.admissions import AdmissionService
 from coordinator_app.services.context import ServiceContext
 from coordinator_app.services.documents import DocumentService
@@ -426,6 +426,8 @@ def test_no_current_demo_admission_offers_an_action_the_agreement_forbids(ctx) -
             check_send(state, assessment, action.kind, TODAY)  # the domain allows it
             if action.kind in (K.VARSLING, K.FAERDIGMELDING):
                 assert assessment.scenario in (2, 3) and assessment.branch == "B5", row.admission_id
+            if action.kind is K.NOTE:  # the contact with the kommune (B2/B3): only while admitted
+                assert contact_refusal(state) is None and not state.is_discharged, row.admission_id
     assert offered.get(K.VARSLING) and offered.get(K.FAERDIGMELDING)  # the demo shows both offered somewhere
     refused = [a for row in rows for a in service.actions(row.admission_id) if a.kind is K.VARSLING and not a.allowed]
     assert any("(B1)" in (a.reason or "") for a in refused)  # … and refused where the scenario says so
