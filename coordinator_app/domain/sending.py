@@ -80,6 +80,12 @@ def scenario_refusal(assessment: Assessment, kind: EventKind) -> tuple[str, str]
             + AGAIN,
             "B1",
         )
+    if assessment.scenario in (2, 3) and assessment.branch is None:  # answers without the B4/B5 question
+        return (
+            f"Scenarie {assessment.scenario} er vurderet uden svar på, om patienten kan udskrives, før den kommunale "
+            f"indsats er på plads. {what} hører til B5-sporet (B5). " + AGAIN,
+            "B5",
+        )
     if assessment.branch == "B4":
         return (
             "Patienten kan udskrives, før den kommunale indsats er på plads: ingen varsling og ingen færdigmelding "

@@ -104,6 +104,17 @@ def test_intet_scenarie_refuses_varsling_and_faerdigmelding() -> None:
     assert reason is not None and reason.startswith("Intet scenarie") and "Vurder scenarie igen" in reason
 
 
+@pytest.mark.parametrize("scenario", [2, 3])
+def test_a_scenario_without_the_b4_b5_answer_asks_for_the_assessment_again(scenario: int) -> None:
+    adm = dataclasses.replace(assessed(scenario), scenario_answers={})  # a scenario recorded without its answers
+    assessment = current_assessment(adm, [])
+    assert (assessment.scenario, assessment.branch) == (scenario, None)
+    refusal = scenario_refusal(assessment, K.VARSLING)
+    assert refusal is not None and refusal[1] == "B5"
+    assert f"Scenarie {scenario} er vurderet uden svar" in refusal[0] and "Vurder scenarie igen" in refusal[0]
+    assert "Intet scenarie" not in refusal[0]
+
+
 def test_the_latest_assessment_wins() -> None:
     adm = assessed(1)
     again = ev(K.SCENARIO_ASSESSED, D(2024, 5, 5), data={"has_indsats": True, "need_greater": True, "branch": "B5"})
