@@ -10,8 +10,9 @@ says such a message must tell the kommune, in numbered sections, on one layout f
 - 1 Patient (name, full CPR – the kommune needs it –, address or "Hjemløs");
 - 2 Modtager (kommune, kommunekode, as which kind of kommune (B5/A5), secure mailbox (F3));
 - 3 Afsender (center, afsnit, udskrivningskoordinator, phone, secure mail, when sent);
-- 4 Indlæggelse og forløb (admitted, scenario, expected færdigbehandlet as a medical judgement, the latest
-  varsling day, færdigbehandlet / i bero / genoptaget / afmeldt from);
+- 4 Indlæggelse og forløb (admitted, scenario, expected færdigbehandlet as a medical judgement and by whom, the
+  latest varsling day and – for a late varsling – how late, also marked under the kind; færdigbehandlet / i bero /
+  genoptaget / afmeldt from, and the doctor's judgement of a færdigmelding);
 - 5 Kommunal indsats (today; expected at discharge);
 - 6 Planlagte tiltag (netværksmøde (C2), udskrivningsaftale §13a, koordinationsplan §13b);
 - 7 Samtykke / hjemmel (F1);
@@ -172,6 +173,16 @@ class VarslingsblanketData:
     #: Latest varsling day as the ward's rule settings compute it; ``None``: the adult agreement's
     #: default (8 calendar days before, moved back to a working day).
     varsling_latest: date | None = None
+    #: B5, the doctor who judged the expected færdigbehandlet day (``""``: not recorded).
+    expected_judged_by: str = ""
+    #: B5, a varsling sent after its latest day: how many days late (0: in time), and the days of notice the
+    #: kommune gets before the expected færdigbehandlet day – the form is marked late.
+    days_late: int = 0
+    notice_days: int = 0
+    #: B5, a færdigmelding: the doctor who judged the patient færdigbehandlet, and when (``""``/``None``: not
+    #: recorded).
+    judged_by: str = ""
+    judged_on: date | None = None
 
 
 def recipient_role_label(role: str, form_type: FormType) -> str:
@@ -208,17 +219,35 @@ def _varsling_latest(data: VarslingsblanketData) -> str:
 def _course_rows(data: VarslingsblanketData) -> list[tuple[str, str]]:
     scenario = SCENARIO_TEXTS.get(data.scenario, "Ikke angivet") if data.scenario else "Ikke angivet"
     expected = format_date(data.expected_faerdigbehandlet, "Ikke fastsat endnu")
+    judged = f", vurderet af {data.expected_judged_by}" if data.expected_judged_by else ""
     rows = [
         ("Indlagt", format_date(data.admitted)),
         ("Scenarie", scenario),
-        ("Forventet færdigbehandlet", f"{expected} – lægelig vurdering (B5)"),
+        ("Forventet færdigbehandlet", f"{expected} – lægelig vurdering (B5){judged}"),
     ]
     if data.form_type is FormType.VARSLING:
         rows.append(("Varsling senest", _varsling_latest(data)))
+        if data.days_late:
+            rows.append(("Sendt for sent", _late_text(data)))
     if data.form_type in FROM_LABELS:
         day = format_date(data.faerdigbehandlet_from, "Ikke angivet")
         rows.append((FROM_LABELS[data.form_type], f"{day} – {FROM_NOTES[data.form_type]}"))
+    if data.form_type is FormType.FAERDIGMELDING and data.judged_by:
+        on = f", {format_date(data.judged_on)}" if data.judged_on else ""
+        rows.append(("Lægelig vurdering", f"{data.judged_by}{on} (B5)"))
     return rows
+
+
+def _days(n: int) -> str:
+    return f"{n} dag" if n == 1 else f"{n} dage"
+
+
+def _late_text(data: VarslingsblanketData) -> str:
+    """A late varsling (B5): how late, and the notice the kommune gets ("5 dages varsel")."""
+    notice = f"{data.notice_days} {'dags' if data.notice_days == 1 else 'dages'} varsel"
+    return (
+        f"{_days(data.days_late)} efter seneste varslingsdag – kommunen får {notice} før forventet færdigbehandlet (B5)"
+    )
 
 
 def varslingsblanket_flowables(data: VarslingsblanketData, meta: DocumentMeta) -> list[Flowable]:
@@ -239,6 +268,8 @@ def varslingsblanket_flowables(data: VarslingsblanketData, meta: DocumentMeta) -
         layout.spacer(2.5),
         layout.note(FORM_NOTES[data.form_type]),
     ]
+    if data.form_type is FormType.VARSLING and data.days_late:
+        out += [layout.spacer(2), layout.note(f"FOR SEN VARSLING: {_late_text(data)}.")]
 
     out += layout.section("Patient", 1)
     out += layout.field_rows(

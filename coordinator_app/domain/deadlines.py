@@ -7,7 +7,8 @@ What produces which deadline:
 * **A1** the scenario assessed at admission (asking whether the patient has kommunal støtte): due on the
   admission day, met by the first SCENARIO_ASSESSED — "intet scenarie" counts, it is an answer.
 * **B1–B3** contact/orientering: due the day the need was identified (first SCENARIO_ASSESSED with a scenario,
-  else the admission date); met by ORIENTERING_INDLAEGGELSE.
+  else the admission date); met by ORIENTERING_INDLAEGGELSE, and B2/B3 also by a varsling or a logged contact
+  (NOTE with ``data["milestone"] == "kommune_kontakt"``) to the same kommune.
 * **B5** varsling (latest send day before the expected færdigbehandlet date) and færdigmelding (on that date),
   when the plan is B5 or the B5 process has begun. Only the *current round* counts: after an afmelding (B7)
   a new expected date and a new varsling are needed. The expected date is the latest EXPECTED_FAERDIGBEHANDLET
@@ -40,7 +41,6 @@ from datetime import date, datetime
 from typing import Any
 
 from coordinator_app.domain.discharge_plans import plan_due, requirement
-from coordinator_app.domain.errors import ValidationError
 from coordinator_app.domain.model import Admission, Deadline, DeadlineState, Event, EventKind
 from coordinator_app.domain.process import ProcessState, Status, effective_events, replay_effective
 from coordinator_app.domain.rules import (
@@ -52,8 +52,15 @@ from coordinator_app.domain.rules import (
     apply_offset,
     calendar_label,
 )
-from coordinator_app.domain.scenarios import ScenarioAnswers
-from coordinator_app.domain.special_groups import GROUPS, Reminder, contact_role, notify_role, reminders
+from coordinator_app.domain.scenarios import Assessment, assessment_from
+from coordinator_app.domain.special_groups import (
+    GROUPS,
+    Reminder,
+    contact_role,
+    notify_role,
+    recipient_kommune,
+    reminders,
+)
 from coordinator_app.domain.workdays import WorkCalendar, local_date
 
 __all__ = [
@@ -232,38 +239,13 @@ def _as_date(value: Any) -> date | None:
     return None
 
 
-def _assessment(f: _Facts) -> tuple[int | None, str | None, date, date | None]:
-    """(scenario, branch, identified_on, expected date from the answers) — the latest assessment wins."""
+def _assessment(f: _Facts) -> Assessment:
+    """The current assessment (``scenarios.assessment_from``) — the latest one wins."""
     history = f.history
-    found: list[tuple[dict[str, Any], date]] = [
-        (e.data, d)
-        for e, d in (history[i] for i in f.index.get(K.SCENARIO_ASSESSED, ()))
-        if e.kind is K.SCENARIO_ASSESSED and e.data
-    ]
-    if not found:
-        data = dict(f.admission.scenario_answers)
-        if f.admission.scenario is not None:
-            data.setdefault("scenario", f.admission.scenario)
-        found = [(data, f.admission.admitted)] if data else []
-    scenario: int | None = None
-    branch: str | None = None
-    expected: date | None = None
-    identified: date | None = None
-    for data, day in found:
-        scenario, branch, expected = None, data.get("branch"), None
-        if {"has_indsats", "need_greater", "may_need_support"} & data.keys():
-            try:
-                answers = ScenarioAnswers.from_mapping(f.admission.admitted, data)
-            except (ValidationError, ValueError):
-                answers = None
-            if answers is not None:
-                scenario, expected = answers.scenario, answers.expected_faerdigbehandlet
-                branch = branch or answers.branch
-        if isinstance(data.get("scenario"), int) and data["scenario"] in (1, 2, 3):
-            scenario = data["scenario"]
-        if scenario is not None and identified is None:
-            identified = max(day, f.admission.admitted)
-    return scenario, branch, identified or f.admission.admitted, expected
+    return assessment_from(
+        f.admission,
+        ((e.data, d) for e, d in (history[i] for i in f.index.get(K.SCENARIO_ASSESSED, ())) if e.data),
+    )
 
 
 def _round_start(f: _Facts) -> int:
@@ -280,16 +262,36 @@ _MEETING_RULES = {
 }
 
 
+def _contacted_on(f: _Facts, rule: Rule) -> date | None:
+    """B1–B3: the day of the first event that fulfils the contact duty. An orientering counts wherever it went (the
+    service sends it to the contact kommune); a varsling or a logged contact (a note with the milestone
+    ``kommune_kontakt``, B2/B3) counts when it went to the kommune the duty names (A5: a homeless patient's
+    handlekommune when known) or names no kommune (records from before the kommune was kept)."""
+    kommune = recipient_kommune(f.admission, contact_role(f.admission))
+    for _, event, day in f.all(rule.fulfilled_by):
+        if event.kind is K.ORIENTERING_INDLAEGGELSE:
+            return day
+        to = event.recipient_kommune or (event.data.get("kommune") if event.data else None)
+        if to is None or to == kommune:
+            return day
+    return None
+
+
 def _scenario_deadlines(f: _Facts) -> list[Deadline]:
     """B1–B3 contact at once; B5 varsling and færdigmelding for the current round."""
-    scenario, branch, identified, answered_expected = _assessment(f)
+    assessed = _assessment(f)
+    scenario, branch, identified, answered_expected = (
+        assessed.scenario,
+        assessed.branch,
+        assessed.identified_on,
+        assessed.expected,
+    )
     out: list[Deadline] = []
     discharged = f.state.is_discharged
     if scenario in (1, 2, 3):
         rule = f.rule(_CONTACT_RULES[scenario])
-        hit = f.first(rule.fulfilled_by)
         due = apply_offset(rule, identified, f.cal)
-        out.append(f.make(rule, due, hit[2] if hit else None, contact_role(f.admission), missed=discharged))
+        out.append(f.make(rule, due, _contacted_on(f, rule), contact_role(f.admission), missed=discharged))
     begun = f.first([K.VARSLING, K.FAERDIGMELDING]) is not None
     if not (begun or (scenario in (2, 3) and branch == "B5")):
         return out

@@ -26,6 +26,10 @@ udskrevet           genindlæggelse (stays; ends any udskrivningsaftale/koordina
 Notes, scenario assessments, expected-date changes and netværksmøder never change status and are allowed any
 time before discharge; notes and netværksmøder also after it (C3/C4: a meeting may follow discharge, and
 post-discharge duties such as the epikrise, D1, are recorded as notes). Nothing may be dated before admission.
+
+The table is the order of events, whatever the scenario: a history stays readable when the assessment changes.
+Whether a *new* varsling or færdigmelding may be sent also depends on the current scenario assessment (B1, B4,
+B5) — ``sending.send_refusals``/``sending.check_send`` put that layer over ``allowed_actions``/``check_transition``.
 """
 
 from __future__ import annotations

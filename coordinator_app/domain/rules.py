@@ -68,6 +68,7 @@ class Milestone(StrEnum):
     KRIMINALFORSORGEN = "kriminalforsorgen"  # D8
     BUC_OVERGANG = "buc_overgang"  # D9
     SAMTYKKE = "samtykke"  # F1, F2, B8
+    KOMMUNE_KONTAKT = "kommune_kontakt"  # B2, B3: a contact with the kommune logged as a note (data["kommune"])
     UDSKRIVNINGSAFTALE = "udskrivningsaftale"  # E1; data["end"] ISO date (E3)
     KOORDINATIONSPLAN = "koordinationsplan"  # E2; data["end"] ISO date (E3)
     KOMMUNAL_AFGOERELSE = "kommunal_afgoerelse"  # G1
@@ -187,7 +188,7 @@ RULES: tuple[Rule, ...] = (
         trigger=Trigger.SCENARIO,
         offset=0,
         unit=_CD,
-        fulfilled_by=(_K.ORIENTERING_INDLAEGGELSE,),
+        fulfilled_by=(_K.ORIENTERING_INDLAEGGELSE, _K.VARSLING, _M.KOMMUNE_KONTAKT),  # same kommune (deadlines)
     ),
     Rule(
         "kontakt_scenarie_3",
@@ -197,7 +198,7 @@ RULES: tuple[Rule, ...] = (
         trigger=Trigger.SCENARIO,
         offset=0,
         unit=_CD,
-        fulfilled_by=(_K.ORIENTERING_INDLAEGGELSE,),
+        fulfilled_by=(_K.ORIENTERING_INDLAEGGELSE, _K.VARSLING, _M.KOMMUNE_KONTAKT),  # same kommune (deadlines)
     ),
     Rule(
         "orientering_udskrivning_b4",

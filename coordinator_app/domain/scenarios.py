@@ -28,11 +28,11 @@ from enum import StrEnum
 from typing import Any
 
 from coordinator_app.domain.errors import ValidationError
-from coordinator_app.domain.model import Event, EventKind
+from coordinator_app.domain.model import Admission, Event, EventKind
 from coordinator_app.domain.process import effective_events
 from coordinator_app.domain.rules import DEFAULT_SETTINGS, RuleSettings, apply_offset
 from coordinator_app.domain.special_groups import recipient_role
-from coordinator_app.domain.workdays import WorkCalendar
+from coordinator_app.domain.workdays import WorkCalendar, local_date
 
 STEP_KINDS = (
     "orientering_indlaeggelse",
@@ -279,6 +279,79 @@ def plan_notes(
     if branch == "B5" and expected is None:
         notes.append("B5: uden forventet færdigbehandlet-dato kan varslingsfristen ikke beregnes endnu.")
     return tuple(notes)
+
+
+# -- the current assessment (what the process's guards and the deadlines read) ----------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Assessment:
+    """The admission's current scenario assessment (A1, B1–B5): the latest SCENARIO_ASSESSED event with answers,
+    else the answers stored on the admission (imported or demo data).
+
+    ``assessed`` is false when neither exists: the coordinator has not answered the wizard yet. ``scenario`` is
+    ``None`` both then and for "intet scenarie" (no indsats, no need); ``branch`` is ``"B4"``/``"B5"`` in scenarios
+    2 and 3. ``identified_on`` is the day the need was first identified (the first assessment that found a
+    scenario, never before admission; the admission day when none did); ``expected`` the expected færdigbehandlet
+    date given with the answers.
+    """
+
+    assessed: bool
+    scenario: int | None
+    branch: str | None
+    identified_on: date
+    expected: date | None = None
+
+
+def assessment_from(admission: Admission, found: Iterable[tuple[Mapping[str, Any], date]]) -> Assessment:
+    """``Assessment`` from the answers of each SCENARIO_ASSESSED event (its data and Danish date), oldest first;
+    with none, from ``admission.scenario_answers`` and ``admission.scenario``. Contradictory answers fall back to a
+    recorded ``"scenario"``."""
+    assessments = [(data, day) for data, day in found if data]
+    if not assessments:
+        stored = dict(admission.scenario_answers)
+        if admission.scenario is not None:
+            stored.setdefault("scenario", admission.scenario)
+        assessments = [(stored, admission.admitted)] if stored else []
+    scenario: int | None = None
+    branch: str | None = None
+    expected: date | None = None
+    identified: date | None = None
+    for data, day in assessments:
+        scenario, branch, expected = None, data.get("branch"), None
+        if {"has_indsats", "need_greater", "may_need_support"} & data.keys():
+            try:
+                answers = ScenarioAnswers.from_mapping(admission.admitted, data)
+            except (ValidationError, ValueError):
+                answers = None
+            if answers is not None:
+                scenario, expected = answers.scenario, answers.expected_faerdigbehandlet
+                branch = branch or answers.branch
+        if isinstance(data.get("scenario"), int) and data["scenario"] in (1, 2, 3):
+            scenario = data["scenario"]
+        if scenario is not None and identified is None:
+            identified = max(day, admission.admitted)
+    if scenario not in BRANCHED_SCENARIOS:
+        branch = None
+    return Assessment(
+        assessed=bool(assessments),
+        scenario=scenario,
+        branch=branch,
+        identified_on=identified or admission.admitted,
+        expected=expected,
+    )
+
+
+def current_assessment(admission: Admission, events: Iterable[Event]) -> Assessment:
+    """The admission's current assessment from its (uncorrected) history; see ``assessment_from``."""
+    return assessment_from(
+        admission,
+        (
+            (event.data, local_date(event.occurred_at))
+            for event in effective_events(events)
+            if event.kind is EventKind.SCENARIO_ASSESSED
+        ),
+    )
 
 
 def expected_judged_by(expected: date | None, events: Iterable[Event]) -> str:

@@ -18,6 +18,12 @@ definitions used here, chosen so each figure can be checked by hand and traced t
   after the last afmelding, B7) when its due day is in the period and it is decided — met, or overdue by
   ``today``. In time = the first varsling of the round was sent on or before the due day (met and not ``late``);
   never sent counts as not in time. Deadlines not yet reached do not count.
+* **Færdigmeldinger with timely varsling** and **notice before færdigmelding** (B5): each (uncorrected)
+  færdigmelding dated in the period, with the notice the kommune got as recorded on it when it was sent
+  (``sending.faerdigmelding_notices``; worked out from the history for older ones). With timely varsling = the
+  round (after the last afmelding, B7) had a varsling sent on or before its latest day; no varsling or a late one
+  does not. The notice is the days from the varsling to the færdigmelding (0 without a varsling); median over the
+  færdigmeldinger. Counts færdigmeldinger, not admissions.
 * **Netværksmøde in time** (C2–C4): each invitation's deadline with its due day in the period, decided as above;
   in time = held on or before the 5th arbejdsdag after the invitation. Counts meetings, not admissions.
 * **Discharge date announced in time** (B4/B9): ``deadlines.py`` has no dated B4/B9 deadline (the source says
@@ -56,6 +62,7 @@ from coordinator_app.domain.errors import ProcessError, ValidationError
 from coordinator_app.domain.model import Admission, Deadline, DeadlineState, Event, EventKind
 from coordinator_app.domain.process import effective_events, replay_effective
 from coordinator_app.domain.rules import DEFAULT_SETTINGS, RuleSettings
+from coordinator_app.domain.sending import faerdigmelding_notices
 from coordinator_app.domain.special_groups import kommune_of, responsible_kommune
 from coordinator_app.domain.workdays import WorkCalendar, local_date
 
@@ -90,6 +97,8 @@ class FigureKey(StrEnum):
     STAY_MEAN = "stay_mean"
     READMISSIONS = "readmissions_30d"
     VARSLING_IN_TIME = "varsling_in_time"
+    FAERDIGMELDT_WITH_NOTICE = "faerdigmeldt_with_notice"
+    NOTICE_DAYS = "notice_days_median"
     MEETINGS_IN_TIME = "meetings_in_time"
     DISCHARGE_ANNOUNCED = "discharge_announced"
     DISCHARGED_WITHOUT_PLAN = "discharged_without_plan"
@@ -123,6 +132,19 @@ FIGURES: dict[FigureKey, tuple[str, str, FigureUnit, str]] = {
         "B5",
         FigureUnit.SHARE,
         "Varslingsfrister ({varsling}) i perioden: varslingen sendt senest på fristdagen. " + _NOT_YET,
+    ),
+    FigureKey.FAERDIGMELDT_WITH_NOTICE: (
+        "Færdigmeldinger med rettidig varsling",
+        "B5",
+        FigureUnit.SHARE,
+        "Færdigmeldinger i perioden, hvor kommunen forinden fik en rettidig varsling (ikke ingen eller for sen "
+        "varsling).",
+    ),
+    FigureKey.NOTICE_DAYS: (
+        "Varsel før færdigmelding, median",
+        "B5",
+        FigureUnit.DAYS,
+        "Færdigmeldinger i perioden: dage fra varslingen til færdigmeldingen (0 dage uden varsling).",
     ),
     FigureKey.MEETINGS_IN_TIME: (
         "Netværksmøder holdt rettidigt",
@@ -328,6 +350,8 @@ class _Tally:
     meetings: _Share = field(default_factory=_Share)
     announced: _Share = field(default_factory=_Share)
     without_plan: _Share = field(default_factory=_Share)  # E1/E2: hits = left without it, of those requiring one
+    noticed: _Share = field(default_factory=_Share)  # færdigmeldinger after a timely varsling (B5)
+    notice_days: list[tuple[int, int]] = field(default_factory=list)  # (days of notice, admission id) (B5)
     kommuner: dict[str, _Kommune] = field(default_factory=dict)
     unreadable: list[int] = field(default_factory=list)
 
@@ -359,6 +383,13 @@ class _Tally:
         found = next((d for d in deadlines if d.rule_id in rules), None)
         if found is not None:
             self.without_plan.count(admission.id, found.met_on is None or found.met_on > admission.discharged)
+    def notices(self, admission: Admission, raw: Sequence[Event], cal: WorkCalendar, settings: RuleSettings) -> None:
+        """B5: each færdigmelding in the period and the notice the kommune got before it."""
+        assert admission.id is not None
+        for event, notice in faerdigmelding_notices(admission, raw, cal, settings):
+            if self.within(local_date(event.occurred_at)):
+                self.noticed.count(admission.id, not notice.short)
+                self.notice_days.append((notice.notice_days, admission.id))
 
     def bed_days(self, admission_id: int, days: Sequence[date], line: _Kommune) -> None:
         counted = 0
@@ -443,6 +474,7 @@ def _count(
             deadlines = compute_deadlines(a, raw, cal, tally.today, settings)
             tally.deadlines(a.id, deadlines)
         if K.FAERDIGMELDING in kinds:
+            tally.notices(a, raw, cal, settings)
             tally.bed_days(a.id, bed_day_dates(replay_effective(a, history), tally.today), line)
     except ProcessError:
         tally.unreadable.append(a.id)
@@ -475,6 +507,7 @@ def _result(
     rate_note: str,
 ) -> Statistics:
     stays = [days for days, _ in tally.stays]
+    notices = [days for days, _ in tally.notice_days]
     total = _Kommune()
     rows = []
     for code, line in tally.kommuner.items():
@@ -494,6 +527,12 @@ def _result(
         FigureKey.STAY_MEAN: {"value": fmean(stays) if stays else None, "ids": tally.discharged},
         FigureKey.READMISSIONS: tally.readmitted.parts(),
         FigureKey.VARSLING_IN_TIME: tally.varsling.parts(),
+        FigureKey.FAERDIGMELDT_WITH_NOTICE: tally.noticed.parts(),
+        FigureKey.NOTICE_DAYS: {
+            "value": median(notices) if notices else None,
+            "ids": {i for _, i in tally.notice_days},
+            "denominator": len(notices),  # the færdigmeldinger the median is taken over (an admission may have more)
+        },
         FigureKey.MEETINGS_IN_TIME: tally.meetings.parts(),
         FigureKey.DISCHARGE_ANNOUNCED: tally.announced.parts(),
         FigureKey.DISCHARGED_WITHOUT_PLAN: {**tally.without_plan.parts(), "value": tally.without_plan.hits},

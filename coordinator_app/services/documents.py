@@ -19,6 +19,7 @@ from coordinator_app.domain.access import Permission
 from coordinator_app.domain.audit import AuditAction
 from coordinator_app.domain.errors import KoordinatorError, ValidationError
 from coordinator_app.domain.model import EVENT_LABELS, Admission, ArchivedDocument, Event, EventKind, Patient
+from coordinator_app.domain.sending import RECORD, Notice, VarslingTiming
 from coordinator_app.domain.special_groups import contact_role, notify_role, recipient_kommune
 from coordinator_app.domain.workdays import local_date
 from coordinator_app.lazy import lazy_import
@@ -127,6 +128,7 @@ class DocumentService:
         faerdig_from = None
         if event.kind in (EventKind.FAERDIGMELDING, EventKind.AFMELDING, EventKind.I_BERO, EventKind.GENOPTAGET):
             faerdig_from = local_date(event.occurred_at)
+        b5 = _b5_fields(admission, event)
         return varslingsblanket.VarslingsblanketData(
             form_type=varslingsblanket.FormType(form),
             patient_name=patient.name,
@@ -143,7 +145,6 @@ class DocumentService:
             sender_phone=profile.phone or None,
             sender_secure_mail=profile.secure_mail or None,
             admitted=admission.admitted,
-            expected_faerdigbehandlet=admission.expected_faerdigbehandlet,
             faerdigbehandlet_from=faerdig_from,
             scenario=admission.scenario,
             current_indsats=details.current_indsats,
@@ -157,6 +158,7 @@ class DocumentService:
             signature_title=profile.coordinator_title,
             signature_date=local_date(event.occurred_at),
             event_time=event.occurred_at,
+            **b5,
         )
 
     # -- issuing and archiving --------------------------------------------------------------------------
@@ -258,6 +260,29 @@ class DocumentService:
             admission_id=document.admission_id,
         )
         return content
+
+
+def _b5_fields(admission: Admission, event: Event) -> dict[str, Any]:
+    """What the form prints from the event's B5 record (``domain.sending``): a varsling's expected date, its doctor
+    and the late mark; a færdigmelding's judgement. Without a record (older events), the admission's expected
+    date."""
+    recorded = event.data.get(RECORD) if event.data else None
+    fields: dict[str, Any] = {"expected_faerdigbehandlet": admission.expected_faerdigbehandlet}
+    if not isinstance(recorded, dict):
+        return fields
+    on = local_date(event.occurred_at)
+    if event.kind is EventKind.VARSLING and (timing := VarslingTiming.from_record(on, recorded)) is not None:
+        fields.update(
+            expected_faerdigbehandlet=timing.expected,
+            expected_judged_by=timing.judged_by,
+            varsling_latest=timing.due,
+            days_late=timing.days_late,
+            notice_days=timing.notice_days,
+        )
+    elif event.kind is EventKind.FAERDIGMELDING:
+        notice = Notice.from_record(on, recorded)
+        fields.update(judged_by=notice.judged_by, judged_on=notice.judged_on)
+    return fields
 
 
 def read_archived(session: Session, document_id: int) -> tuple[ArchivedDocument, bytes]:

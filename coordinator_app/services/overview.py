@@ -36,6 +36,7 @@ from coordinator_app.domain.errors import KoordinatorError, ProcessError
 from coordinator_app.domain.meetings import Task, tasks_of
 from coordinator_app.domain.model import Deadline, DeadlineState
 from coordinator_app.domain.process import STATUS_LABELS, Period, Status, replay
+from coordinator_app.domain.sending import Notice, faerdigmelding_notices
 from coordinator_app.domain.special_groups import BOPAELSKOMMUNE, OPHOLDSKOMMUNE, responsible_kommune
 from coordinator_app.services.context import ServiceContext
 from coordinator_app.services.deadline_actions import ActionKind, DeadlineAction
@@ -93,6 +94,7 @@ class FaerdigmeldtRow:
     g3: tuple[Deadline, ...]  # open disagreements and their 1-week escalation (G3)
     cost: Decimal | None  # None when no rate covers a bed day's year (``cost_note`` says why)
     cost_note: str = ""
+    notice: Notice | None = None  # B5: what the kommune was told before the current færdigmelding (issue 16)
 
     @property
     def overdue(self) -> bool:
@@ -262,6 +264,7 @@ class OverviewService:
             except KoordinatorError as exc:
                 cost, note = None, exc.message
             code = responsible_kommune(admission)
+            notices = faerdigmelding_notices(admission, events, self._ctx.calendar, self._ctx.rules)
             out.append(
                 FaerdigmeldtRow(
                     admission_id=row.admission_id,
@@ -281,6 +284,7 @@ class OverviewService:
                     g3=tuple(d for d in by_kind.get("eskalering", []) if d.state is not DeadlineState.MET),
                     cost=cost,
                     cost_note=note,
+                    notice=notices[-1][1] if notices else None,
                 )
             )
         out.sort(key=lambda r: (-(r.bed_days + r.bero_days), r.faerdigmeldt_on, r.patient_name.casefold()))

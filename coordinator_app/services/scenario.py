@@ -16,7 +16,14 @@ from coordinator_app.domain.errors import ValidationError
 from coordinator_app.domain.model import AdmissionFlags, ConsentMethod, Event, EventKind
 from coordinator_app.domain.process import replay
 from coordinator_app.domain.rules import RuleSettings
-from coordinator_app.domain.scenarios import SCENARIO_LABELS, ScenarioAnswers, ScenarioChoices, ScenarioPlan, decide
+from coordinator_app.domain.scenarios import (
+    SCENARIO_LABELS,
+    ScenarioAnswers,
+    ScenarioChoices,
+    ScenarioPlan,
+    decide,
+    expected_judged_by,
+)
 from coordinator_app.domain.special_groups import homeless_kommune_known, recipient_kommune
 from coordinator_app.services.admissions import Changes
 from coordinator_app.services.consent import ConsentInput, ConsentService
@@ -184,7 +191,11 @@ class ScenarioService:
                 "scenario": plan.scenario,
                 "branch": plan.branch,
             }
-            expected_changed = assessment.expected_faerdigbehandlet != admission.expected_faerdigbehandlet
+            # A new date, or the same date now with a doctor's name (e.g. typed in the admission form without one),
+            # is recorded as a judgement: the varsling names who judged it (B5).
+            expected_changed = assessment.expected_faerdigbehandlet != admission.expected_faerdigbehandlet or (
+                assessment.judged_by.strip() != expected_judged_by(admission.expected_faerdigbehandlet, history)
+            )
             admissions.update(
                 dataclasses.replace(
                     admission,

@@ -183,6 +183,31 @@ def test_varsling_in_time_is_b5_deadlines_due_in_the_period(stats: Statistics) -
     assert (f.admission_ids, f.denominator_ids) == ((2,), (2, 5, 9))
 
 
+def test_faerdigmeldinger_with_timely_varsling_and_the_notice_the_kommune_got(stats: Statistics) -> None:
+    # B5, the færdigmeldinger dated in March: 2 on 14-03 after a varsling on 05-03 (in time, 9 days of notice);
+    # 9 on 21-03 after a late varsling on 17-03 (4 days). 3's færdigmelding (20-02) lies before the period; 12's
+    # history cannot be read. Worked out from the history: these events carry no record of their own.
+    share, notice = stats.figure(FigureKey.FAERDIGMELDT_WITH_NOTICE), stats.figure(FigureKey.NOTICE_DAYS)
+    assert (share.numerator, share.denominator, share.rule_id) == (1, 2, "B5")
+    assert (share.admission_ids, share.denominator_ids) == ((2,), (2, 9))
+    assert (notice.value, notice.unit, notice.admission_ids, notice.denominator) == (6.5, FigureUnit.DAYS, (2, 9), 2)
+
+
+def test_a_recorded_notice_is_what_statistik_counts(cal: WorkCalendar) -> None:
+    # A færdigmelding carries the notice recorded when it was sent (domain.sending): Statistik reads it as recorded.
+    admissions, events = ward()
+    record = {"varslet_on": None, "varsling_due": "2025-03-06", "expected": "2025-03-14", "notice_days": 0}
+    events[2] = [
+        dataclasses.replace(e, data={**e.data, "b5": record}) if e.kind is K.FAERDIGMELDING else e
+        for e in events[2]
+        if e.kind is not K.VARSLING
+    ]
+    stats = compute_statistics(admissions, events, FROM, TO, cal=cal, today=TODAY, rates=RATES)
+    share, notice = stats.figure(FigureKey.FAERDIGMELDT_WITH_NOTICE), stats.figure(FigureKey.NOTICE_DAYS)
+    assert (share.numerator, share.denominator) == (0, 2)
+    assert notice.value == 2  # median of 0 (no varsling) and 4
+
+
 def test_meetings_in_time_within_5_arbejdsdage_of_the_invitation(stats: Statistics) -> None:
     # 2 held on day 4; 4 held on day 6 (after discharge, still counted); 3's first never held; 3's second is
     # due 07-04, outside the period.
@@ -302,6 +327,7 @@ def test_every_figure_has_a_danish_label_a_rule_and_a_definition(stats: Statisti
     assert {f.key for f in stats.figures if f.is_share} == {
         FigureKey.READMISSIONS,
         FigureKey.VARSLING_IN_TIME,
+        FigureKey.FAERDIGMELDT_WITH_NOTICE,
         FigureKey.MEETINGS_IN_TIME,
         FigureKey.DISCHARGE_ANNOUNCED,
     }

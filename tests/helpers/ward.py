@@ -34,6 +34,7 @@ from coordinator_app.services.plans import PlanService
 from coordinator_app.services.scenario import ScenarioAssessment, ScenarioService
 from coordinator_app.services.setup import ensure_reference_data
 from coordinator_app.storage.database import Database
+from coordinator_app.storage.repositories import AdmissionRepository
 
 #: Monday 23 November 2026, 10:00 in Copenhagen: the suite's usual "now".
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -132,9 +133,43 @@ def assess_scenario(ctx: ServiceContext, admitted: Admitted, assessment: Scenari
     )
 
 
+#: The doctor the helpers name as having judged a date (B5: færdigbehandlet is always a medical judgement).
+DOCTOR = "Overlæge Prøve Testesen"
+
+
+def assess(
+    ctx: ServiceContext,
+    admitted: Admitted,
+    *,
+    scenario: int | None,
+    b5: bool = False,
+    expected: date | None = None,
+    judged_by: str = DOCTOR,
+) -> None:
+    """The scenario wizard's answers (A1, B1–B5) saved through ``ScenarioService``, as the wizard saves them: scenario
+    1, 2, 3 or ``None`` (intet scenarie); in scenarios 2 and 3 the B5 branch (``b5``, cannot be discharged before the
+    indsats) or B4; the expected færdigbehandlet date and, with a date, the doctor who judged it. The special groups
+    stay as recorded on the admission (the wizard's page shows them prefilled)."""
+    with ctx.database.session() as session:  # read as stored: the service's details would log a look (issue 8)
+        flags = AdmissionRepository(session).get(admitted.admission_id).flags
+    ScenarioService(ctx).assess(
+        admitted.admission_id,
+        ScenarioAssessment(
+            has_indsats=scenario in (1, 2),
+            need_greater=scenario == 2,
+            may_need_support=scenario == 3,
+            can_discharge_before_support=not (b5 and scenario in (2, 3)),
+            expected_faerdigbehandlet=expected,
+            judged_by=judged_by if expected is not None else "",
+            flags=flags,
+        ),
+    )
+
+
 def send_varsling(ctx: ServiceContext, admitted: Admitted) -> SendResult:
     """Send the varsling (B5) to the kommune: the event, and the varslingsblanket issued and archived. The kommune's
-    consent must be recorded first (F1)."""
+    consent must be recorded first (F1), and the admission assessed on the B5 branch with an expected færdigbehandlet
+    date and its doctor (``assess``)."""
     return NotificationService(ctx).send(admitted.admission_id, NotificationInput(kind=EventKind.VARSLING))
 
 
@@ -153,6 +188,30 @@ def discharge(ctx: ServiceContext, admitted: Admitted, *, without_plan_reason: s
     required udskrivningsaftale/koordinationsplan is missing (E1/E2); left out, none is given."""
     data = NotificationInput(kind=EventKind.DISCHARGE, note=note, without_plan_reason=without_plan_reason)
     return NotificationService(ctx).send(admitted.admission_id, data)
+
+
+def send_faerdigmelding(
+    ctx: ServiceContext,
+    admitted: Admitted,
+    *,
+    judged_on: date,
+    judged_by: str = DOCTOR,
+    occurred_at: datetime | None = None,
+    confirmed_early: bool = False,
+) -> SendResult:
+    """Send the færdigmelding (B5) as the dialog does: the doctor who judged the patient færdigbehandlet on
+    ``judged_on``, at ``occurred_at`` (None: now), confirmed when it comes before the expected day
+    (``confirmed_early``)."""
+    return NotificationService(ctx).send(
+        admitted.admission_id,
+        NotificationInput(
+            kind=EventKind.FAERDIGMELDING,
+            occurred_at=occurred_at,
+            judged_by=judged_by,
+            judged_on=judged_on,
+            confirmed_early=confirmed_early,
+        ),
+    )
 
 
 def held_meeting(
@@ -222,6 +281,8 @@ def admit_in_glostrup(
 
 
 def varsle_gentofte(ctx: ServiceContext, admitted: Admitted) -> SendResult:
-    """Written consent to tell Gentofte Kommune (F1), then the varsling (B5) — its blanket is issued and archived."""
+    """Scenario 2 on the B5 branch, færdigbehandlet expected on 7 December 2026 (judged by ``DOCTOR``), written
+    consent to tell Gentofte Kommune (F1), then the varsling (B5) — its blanket is issued and archived."""
+    assess(ctx, admitted, scenario=2, b5=True, expected=date(2026, 12, 7))
     record_consent(ctx, admitted, given_to="Gentofte Kommune", scope="Udskrivning", method=ConsentMethod.SKRIFTLIGT)
     return send_varsling(ctx, admitted)

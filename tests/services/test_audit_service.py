@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 from helpers.plans import completed
-from helpers.ward import Admitted, admission_input, record_consent, service_context
+from helpers.ward import Admitted, admission_input, assess, record_consent, service_context
 from helpers.ward import admit as admit_patient
 
 from coordinator_app.domain.audit import AuditAction, AuditEntry
@@ -39,10 +39,13 @@ def ctx(database) -> ServiceContext:
 
 
 def admit(ctx: ServiceContext, cpr: str = CPR, given_name: str = "Testa") -> Admitted:
-    """Testa Fiktivsen (or ``given_name``) on Afsnit 7, expected færdigbehandlet 7 December."""
-    return admit_patient(
+    """Testa Fiktivsen (or ``given_name``) on Afsnit 7, expected færdigbehandlet 7 December, assessed as scenario 2
+    on the B5 branch (so a varsling may be sent)."""
+    admitted = admit_patient(
         ctx, cpr=cpr, given_name=given_name, ward="Afsnit 7", expected_faerdigbehandlet=date(2026, 12, 7)
     )
+    assess(ctx, admitted, scenario=2, b5=True, expected=date(2026, 12, 7))
+    return admitted
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 from typing import Unpack
 
 import pytest
-from helpers.ward import AdmissionChanges, record_consent, service_context
+from helpers.ward import DOCTOR, AdmissionChanges, assess, record_consent, service_context
 from helpers.ward import admit as admit_patient
 from pypdf import PdfReader
 
@@ -30,10 +30,12 @@ def ctx(database) -> ServiceContext:
 
 
 def admit(ctx: ServiceContext, *, consent: bool = True, **changes: Unpack[AdmissionChanges]) -> int:
-    """Testa Fiktivsen, expected færdigbehandlet 7 December, with ``changes``; with ``consent``, her spoken consent
-    of 3 November to tell Københavns Kommune. The admission's id."""
+    """Testa Fiktivsen, expected færdigbehandlet 7 December, with ``changes``, assessed as scenario 2 on the B5 branch
+    (the expected date judged by ``DOCTOR``); with ``consent``, her spoken consent of 3 November to tell Københavns
+    Kommune. The admission's id."""
     changes.setdefault("expected_faerdigbehandlet", date(2026, 12, 7))
     admitted = admit_patient(ctx, **changes)
+    assess(ctx, admitted, scenario=2, b5=True, expected=changes["expected_faerdigbehandlet"])
     if consent:
         record_consent(ctx, admitted, given_on=date(2026, 11, 3))
     return admitted.admission_id
@@ -123,11 +125,13 @@ def test_the_process_refuses_afmelding_of_someone_never_faerdigmeldt_and_writes_
 def test_faerdigmelding_afmelding_and_new_faerdigmelding(ctx) -> None:
     admission_id = admit(ctx)
     send(ctx, admission_id, EventKind.VARSLING, occurred_at=datetime(2026, 11, 10, 9, tzinfo=UTC))
-    send(ctx, admission_id, EventKind.FAERDIGMELDING, occurred_at=datetime(2026, 11, 18, 9, tzinfo=UTC))
+    doctor = {"judged_by": DOCTOR, "confirmed_early": True}  # B5: the doctor's judgement; before 7 December: confirmed
+    faerdig = datetime(2026, 11, 18, 9, tzinfo=UTC)
+    send(ctx, admission_id, EventKind.FAERDIGMELDING, occurred_at=faerdig, judged_on=date(2026, 11, 18), **doctor)
     assert status(ctx, admission_id) == "Færdigmeldt"
     send(ctx, admission_id, EventKind.AFMELDING, occurred_at=datetime(2026, 11, 20, 9, tzinfo=UTC))
     assert status(ctx, admission_id) == "Afmeldt"
-    result = send(ctx, admission_id, EventKind.FAERDIGMELDING)
+    result = send(ctx, admission_id, EventKind.FAERDIGMELDING, judged_on=date(2026, 11, 23), **doctor)
     assert status(ctx, admission_id) == "Færdigmeldt"
     assert "§ 238" in pdf_text(DocumentService(ctx).content(result.document_id))
     assert len(DocumentService(ctx).documents(admission_id)) == 4

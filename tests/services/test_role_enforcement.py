@@ -13,7 +13,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers.ward import admission_input, admit, record_consent, send_varsling, service_context
+from helpers.ward import (
+    Admitted,
+    admission_input,
+    admit,
+    assess,
+    record_consent,
+    send_faerdigmelding,
+    send_varsling,
+    service_context,
+)
 from sqlalchemy import select
 
 from coordinator_app.domain.access import ROLE_LABELS, ROLE_PERMISSIONS, Permission, Principal, Role
@@ -86,6 +95,7 @@ def ctx(database) -> ServiceContext:
 def ward(ctx: ServiceContext, tmp_path: Path) -> Ward:
     admitted = admit(ctx, expected_faerdigbehandlet=date(2026, 12, 7))
     pid, aid = admitted
+    assess(ctx, admitted, scenario=2, b5=True, expected=date(2026, 12, 7))  # B5: varsling and færdigmelding
     record_consent(ctx, admitted, scope="Udskrivning")
     sent = send_varsling(ctx, admitted)
     assert sent.document_id is not None
@@ -409,9 +419,9 @@ def test_moedeleder_runs_autosaves_and_closes_a_meeting_and_issues_the_referat(c
 
 
 def test_koordinator_sends_and_the_record_names_the_signed_in_user(ctx: ServiceContext, ward: Ward) -> None:
-    result = NotificationService(as_role(ctx, Role.KOORDINATOR)).send(
-        ward.admission_id, NotificationInput(kind=EventKind.FAERDIGMELDING)
-    )
+    koordinator = as_role(ctx, Role.KOORDINATOR)
+    admitted = Admitted(ward.patient_id, ward.admission_id)
+    result = send_faerdigmelding(koordinator, admitted, judged_on=date(2026, 11, 23), confirmed_early=True)
     document = DocumentService(ctx).documents(ward.admission_id)[0]
     assert document.id == result.document_id and document.created_by == "Test Koordinator (test.koordinator)"
     with pytest.raises(AccessDeniedError, match="ændre afsnittets indstillinger"):

@@ -2,8 +2,9 @@
 correction of one), Møder (the patient's netværksmøder and what to do with one) and Dokumenter (the archived PDFs).
 
 Each tab shows what it is given and emits a request; the panel forwards it to the main window. Whether an event
-can be corrected and whether a document is issued again here are the domain's (``process.correction_refusal``,
-``discharge_plans.is_plan_document``).
+can be corrected, whether a document is issued again here and what a varsling's or færdigmelding's B5 record says
+(``sending.notice_lines``: the doctor's judgement, a late varsling, the notice the kommune got) are the domain's
+(``process.correction_refusal``, ``discharge_plans.is_plan_document``).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from coordinator_app.domain.discharge_plans import is_plan_document
 from coordinator_app.domain.meetings import OCCASION_LABELS, Meeting, MeetingStatus
 from coordinator_app.domain.model import EVENT_LABELS, ArchivedDocument, Channel, Event
 from coordinator_app.domain.process import correction_refusal
+from coordinator_app.domain.sending import notice_lines
 
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 CHANNEL_LABELS = {
@@ -91,6 +93,8 @@ class HistoryTab(QWidget):
             what = EVENT_LABELS.get(e.kind, str(e.kind))
             if e.id in corrected:
                 what += " (korrigeret)"
+            for line in notice_lines(e):  # B5: who judged, a late varsling, the notice a færdigmelding gave
+                what += f"\n{line}"
             if e.note:
                 what += f"\n{e.note}"
             to = kommune_name(e.recipient_kommune)

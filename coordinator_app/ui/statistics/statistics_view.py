@@ -40,9 +40,11 @@ LAST_12_MONTHS, LAST_YEAR, THIS_YEAR, LAST_QUARTER, CUSTOM = (
     "Valgfri periode",
 )
 PRESETS = (LAST_12_MONTHS, LAST_YEAR, THIS_YEAR, LAST_QUARTER)
-#: The shares chart: the agreement's deadlines (B5, C2–C4, B4/B9), then readmissions (H).
+#: The shares chart: the agreement's deadlines (B5, the færdigmeldinger's notice B5, C2–C4, B4/B9), then
+#: readmissions (H).
 SHARE_KEYS = (
     FigureKey.VARSLING_IN_TIME,
+    FigureKey.FAERDIGMELDT_WITH_NOTICE,
     FigureKey.MEETINGS_IN_TIME,
     FigureKey.DISCHARGE_ANNOUNCED,
     FigureKey.READMISSIONS,
@@ -50,6 +52,7 @@ SHARE_KEYS = (
 #: Short bar labels that fit beside a bar on a slide; the table and the tooltips carry the full label.
 SHARE_LABELS = {
     FigureKey.VARSLING_IN_TIME: "Varsling i tide",
+    FigureKey.FAERDIGMELDT_WITH_NOTICE: "Færdigmeldt efter varsling i tide",
     FigureKey.MEETINGS_IN_TIME: "Netværksmøde i tide",
     FigureKey.DISCHARGE_ANNOUNCED: "Udskrivningsdato meldt i tide",
     FigureKey.READMISSIONS: "Genindlagt inden 30 dage",
@@ -87,7 +90,8 @@ def figure_value(figure: Figure) -> str:
 
 
 def figure_basis(figure: Figure) -> str:
-    """What the value is counted over: ``"254 af 411"`` for a share, the discharges behind a length of stay."""
+    """What the value is counted over: ``"254 af 411"`` for a share, the discharges behind a length of stay, the
+    færdigmeldinger behind the notice median (B5)."""
     if figure.is_share:
         return f"{format_count(figure.numerator or 0)} af {format_count(figure.denominator or 0)}"
     count = format_count(len(figure.admission_ids))
@@ -97,6 +101,8 @@ def figure_basis(figure: Figure) -> str:
         return f"{count} indlæggelser"
     if figure.key is FigureKey.DISCHARGED_WITHOUT_PLAN:  # E1/E2: of the discharges that required a plan
         return f"af {format_count(figure.denominator or 0)} med krav"
+    if figure.key is FigureKey.NOTICE_DAYS:
+        return f"{format_count(figure.denominator or 0)} færdigmeldinger"
     return ""
 
 

@@ -1,6 +1,8 @@
 """The *Færdigmeldte* tab (issue 7): each færdigmeldt patient, how long they have waited, what the kommune is
 doing (G1 12-week case processing, G2 status meeting every 14 days, G3 disagreement lifted within a week) and
-what the wait has cost the kommune so far (§ 238), with the rate it was priced at.
+what the wait has cost the kommune so far (§ 238), with the rate it was priced at. *Varsel* shows the notice the
+kommune got before the færdigmelding (B5, issue 16): the days since the varsling, or a warning when there was no
+varsling or a late one, as recorded on the færdigmelding (``sending.Notice``).
 
 The model precomputes cells and sort keys once per refresh, like the patient list (``admission_table.py``).
 """
@@ -41,6 +43,7 @@ COLUMNS: tuple[str, ...] = (
     "Kommune",
     "Status",
     "Færdigmeldt",
+    "Varsel",
     "Sengedage",
     "I bero",
     "Sagsbehandling (G1)",
@@ -53,6 +56,7 @@ COLUMNS: tuple[str, ...] = (
     COL_KOMMUNE,
     COL_STATUS,
     COL_SINCE,
+    COL_NOTICE,
     COL_DAYS,
     COL_BERO,
     COL_G1,
@@ -63,6 +67,8 @@ COLUMNS: tuple[str, ...] = (
 HEADER_TIPS: dict[int, str] = {
     COL_KOMMUNE: "Kommunen, der betaler sengedagene (B5): bopælskommunen, for en hjemløs patient opholdskommunen",
     COL_SINCE: "Dato for den gældende færdigmelding (efter en afmelding, B7, den nye)",
+    COL_NOTICE: "Kommunens varsel før færdigmeldingen: dage fra varslingen (B5); ⚠ uden varsling eller efter en for "
+    "sen varsling",
     COL_DAYS: "Færdigmeldte sengedage i indlæggelsen: én pr. midnat som færdigmeldt, dage i bero tæller ikke (B5, B6)",
     COL_BERO: "Dage, hvor færdigmeldingen har været i bero (B6), talt på samme måde",
     COL_G1: "Kommunens sagsbehandlingsfrist: 12 uger fra første varsling/færdigmelding (G1)",
@@ -126,6 +132,7 @@ class FaerdigmeldteModel(QAbstractTableModel):
         self._tips: list[tuple[str, ...]] = []
         self._states: list[tuple[DeadlineState | None, ...]] = []
         self._keys: list[tuple[Any, ...]] = []
+        self._short: list[bool] = []
         self._view: list[int] = []
         self._sort_column = COL_DAYS
         self._sort_order = Qt.SortOrder.DescendingOrder
@@ -134,6 +141,7 @@ class FaerdigmeldteModel(QAbstractTableModel):
         self.beginResetModel()
         self._rows = list(rows)
         self._cells, self._tips, self._states, self._keys = [], [], [], []
+        self._short = [r.notice is not None and r.notice.short for r in self._rows]
         for r in self._rows:
             cost = format_kroner(r.cost) if r.cost is not None else "ukendt"
             self._cells.append(
@@ -142,6 +150,7 @@ class FaerdigmeldteModel(QAbstractTableModel):
                     kommune_text(r),
                     r.status_label,
                     _date(r.faerdigmeldt_on),
+                    r.notice.short_text() if r.notice is not None else "–",
                     str(r.bed_days),
                     str(r.bero_days) if r.bero_days else "–",
                     deadline_text(r.g1, today, met="✓ afgjort"),
@@ -159,6 +168,7 @@ class FaerdigmeldteModel(QAbstractTableModel):
                     danish_sort_key(r.kommune_name),
                     danish_sort_key(r.status_label),
                     r.faerdigmeldt_on.toordinal(),
+                    r.notice.notice_days if r.notice is not None else -1,
                     r.bed_days,
                     r.bero_days,
                     r.g1.due.toordinal() if r.g1 and r.g1.state is not DeadlineState.MET else far,
@@ -179,6 +189,7 @@ class FaerdigmeldteModel(QAbstractTableModel):
             if r.kommune_role == OPHOLDSKOMMUNE
             else "Bopælskommunen betaler sengedagene (B5)"
         )
+        tips[COL_NOTICE] = "\n".join(r.notice.lines()) if r.notice is not None else HEADER_TIPS[COL_NOTICE]
         tips[COL_DAYS] = HEADER_TIPS[COL_DAYS]
         tips[COL_BERO] = HEADER_TIPS[COL_BERO]
         for col, d in ((COL_G1, r.g1), (COL_G2, r.g2)):
@@ -242,6 +253,8 @@ class FaerdigmeldteModel(QAbstractTableModel):
             return self._tips[i][col] or None
         if role == Qt.ItemDataRole.TextAlignmentRole and col in NUMERIC:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ForegroundRole and col == COL_NOTICE and self._short[i]:
+            return QBrush(OVERDUE_FG)  # no varsling or a late one (B5): recorded, shown as a warning
         if role in (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole) and col in DEADLINE_COLS:
             state = self._states[i][DEADLINE_COLS.index(col)]
             background = role == Qt.ItemDataRole.BackgroundRole
@@ -319,7 +332,7 @@ class FaerdigmeldteTab(QWidget):
         header = self.table.horizontalHeader()
         header.setStretchLastSection(False)
         # G1–G3 fit "⚠ 18-09-2026 · 66 dage over"; the patient column takes what is left (names; CPR in the tooltip).
-        widths = (160, 135, 92, 85, 85, 50, 190, 180, 180, 95)
+        widths = (160, 135, 92, 85, 120, 85, 50, 190, 180, 180, 95)
         for col, width in enumerate(widths):
             header.resizeSection(col, width)
         header.setSectionResizeMode(COL_PATIENT, QHeaderView.ResizeMode.Stretch)

@@ -14,11 +14,19 @@ from coordinator_app.ui.common import printing
 from coordinator_app.ui.patients.notification_dialog import NotificationDialog
 
 
-def select_with_status(window, status: str | None, *, wants_to_leave: bool = False) -> int:
+def select_with_status(
+    window, status: str | None, *, wants_to_leave: bool = False, allowing: EventKind | None = None
+) -> int:
+    """Select the first demo admission with ``status`` (and ``wants_to_leave``) whose Send menu enables ``allowing``
+    (issue 16: a varsling only where the scenario is on the B5 branch)."""
     model = window.patients_tab.model
     for row in range(model.rowCount()):
         r = model.row_at(row)
         if status is not None and r.status != status:
+            continue
+        if allowing is not None and not any(
+            a.kind is allowing and a.allowed for a in window.services.notifications.actions(r.admission_id)
+        ):
             continue
         details = window.services.admissions.details(r.admission_id)
         if details.admission.flags.wants_to_leave == wants_to_leave:
@@ -35,7 +43,7 @@ def open_action(window, qtbot, kind: EventKind) -> NotificationDialog:
 
 
 def test_send_varsling_from_the_menu_updates_status_and_archives_the_form(main_window, qtbot) -> None:
-    admission_id = select_with_status(main_window, "Orienteret")
+    admission_id = select_with_status(main_window, "Orienteret", allowing=EventKind.VARSLING)
     dialog = open_action(main_window, qtbot, EventKind.VARSLING)
     qtbot.keyClicks(dialog.indsats, "Bostøtte 3 timer om ugen")
     qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
@@ -72,7 +80,7 @@ def test_without_consent_the_dialog_explains_and_nothing_is_sent(main_window, qt
 
 
 def test_a_mistaken_varsling_is_corrected_and_history_keeps_both(main_window, qtbot, monkeypatch) -> None:
-    admission_id = select_with_status(main_window, "Orienteret")
+    admission_id = select_with_status(main_window, "Orienteret", allowing=EventKind.VARSLING)
     dialog = open_action(main_window, qtbot, EventKind.VARSLING)
     dialog.send()
     qtbot.waitUntil(lambda: not dialog.isVisible())
@@ -91,7 +99,7 @@ def test_a_mistaken_varsling_is_corrected_and_history_keeps_both(main_window, qt
 
 
 def test_save_as_pdf_writes_the_archived_bytes(main_window, qtbot, monkeypatch, tmp_path: Path) -> None:
-    select_with_status(main_window, "Orienteret")
+    select_with_status(main_window, "Orienteret", allowing=EventKind.VARSLING)
     dialog = open_action(main_window, qtbot, EventKind.VARSLING)
     dialog.send()
     qtbot.waitUntil(lambda: not dialog.isVisible())
@@ -105,7 +113,7 @@ def test_save_as_pdf_writes_the_archived_bytes(main_window, qtbot, monkeypatch, 
 
 
 def test_printing_paints_every_page(main_window, qtbot, tmp_path: Path) -> None:
-    select_with_status(main_window, "Orienteret")
+    select_with_status(main_window, "Orienteret", allowing=EventKind.VARSLING)
     dialog = open_action(main_window, qtbot, EventKind.VARSLING)
     dialog.send()
     qtbot.waitUntil(lambda: not dialog.isVisible())
@@ -141,6 +149,8 @@ def test_afmelding_then_new_faerdigmelding_from_the_menu(main_window, qtbot) -> 
     admission_id = select_with_status(main_window, "Færdigmeldt")
     for kind, status in ((EventKind.AFMELDING, "Afmeldt"), (EventKind.FAERDIGMELDING, "Færdigmeldt")):
         dialog = open_action(main_window, qtbot, kind)
+        if kind is EventKind.FAERDIGMELDING:  # B5: the doctor who judged the patient færdigbehandlet (issue 16)
+            qtbot.keyClicks(dialog.judged_by, "Overlæge Hanne Holm")
         qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda d=dialog: not d.isVisible())
         assert main_window.services.admissions.details(admission_id).status == status
@@ -151,7 +161,7 @@ def test_afmelding_then_new_faerdigmelding_from_the_menu(main_window, qtbot) -> 
 
 
 def test_reissue_makes_a_new_document_and_keeps_the_old(main_window, qtbot) -> None:
-    select_with_status(main_window, "Orienteret")
+    select_with_status(main_window, "Orienteret", allowing=EventKind.VARSLING)
     dialog = open_action(main_window, qtbot, EventKind.VARSLING)
     dialog.send()
     qtbot.waitUntil(lambda: not dialog.isVisible())
