@@ -10,6 +10,10 @@ before the expected day is sent only after a confirmation. The dialog decides no
 
 For a NOTE (the Send menu's "Registrér kontakt med kommunen…", B2/B3) it logs a contact with the kommune that has
 taken place: the kommune, consent, channel, time and what was said; no blanket.
+
+At a little over 400 lines the module is longer than the UI's usual bound on purpose: one dialog serves every kind
+(B1–B9, a logged contact, a discharge with its E1/E2 question), and its fields, warnings and focus rules read the same
+kind; split in two, each half would reach into the other's widgets.
 """
 
 from __future__ import annotations
