@@ -81,7 +81,8 @@ def stamp_of(admission: Admission, events: Sequence[Event]) -> Stamp:
 class DeadlineCache:
     """Derived results by admission id, each kept with the stamp it was computed from.
 
-    Not thread-safe; one per ``AdmissionService`` (the UI thread). ``hits``/``misses`` count lookups.
+    Not thread-safe; one per ``services.registry.Services`` (the UI thread), shared by the patient list
+    (``AdmissionService``) and I dag (``OverviewService``). ``hits``/``misses`` count lookups.
     """
 
     def __init__(self, max_entries: int = 50_000) -> None:

@@ -3,7 +3,8 @@ each færdigmeldt patient's days, what the kommune is doing (G1–G3) and what t
 
 Both read the current admissions in one session and in bulk, like the patient list (``AdmissionService.list_rows``):
 the list's Core select, the admissions and their events by id chunks, the closed meetings (their agreements are
-tasks, C5) and the kommune names. Each admission's deadlines are computed once per call.
+tasks, C5) and the kommune names. Each admission's deadlines come from the deadline cache the patient list shares
+(derived again only for an admission whose stamp changed).
 
 Which deadlines are on *I dag*: the same ones the patient list picks its *next deadline* from — the ward's own
 (``responsible == "center"``) that are neither met nor missed, without a plan's end date (E3 is not an action),
@@ -40,6 +41,7 @@ from coordinator_app.domain.sending import Notice, faerdigmelding_notices
 from coordinator_app.domain.special_groups import BOPAELSKOMMUNE, OPHOLDSKOMMUNE, responsible_kommune
 from coordinator_app.services.context import ServiceContext
 from coordinator_app.services.deadline_actions import ActionKind, DeadlineAction
+from coordinator_app.services.deadline_cache import DeadlineCache
 from coordinator_app.services.notifications import ActionState, NotificationService, permission_for
 from coordinator_app.services.settings import load_rate_setting
 from coordinator_app.services.ward_view import (
@@ -147,8 +149,11 @@ ACTION_PERMISSIONS: dict[ActionKind, Permission] = {
 
 
 class OverviewService:
-    def __init__(self, ctx: ServiceContext) -> None:
+    def __init__(self, ctx: ServiceContext, *, cache: DeadlineCache | None = None) -> None:
         self._ctx = ctx
+        # Each admission's deadlines, derived again only when its stamp changed; ``cache``: the one the patient
+        # list uses (``services.registry``), so I dag and the list derive an admission once between changes.
+        self._derived = cache if cache is not None else DeadlineCache()
 
     def _load(self, *, with_tasks: bool) -> WardRead:
         with self._ctx.database.session() as session:
@@ -170,7 +175,13 @@ class OverviewService:
         """Every open deadline of the ward's current admissions (see the module docstring), overdue first,
         then by due date."""
         today = today or self._ctx.clock.today()
-        return today_items_of(self._load(with_tasks=True), self._ctx.calendar, today, self._ctx.rules)
+        ward = self._load(with_tasks=True)
+        cal, rules = self._ctx.calendar, self._ctx.rules
+        derived = {
+            admission_id: self._derived.get(admission, ward.events.get(admission_id, []), cal, today, rules)
+            for admission_id, admission in ward.admissions.items()
+        }
+        return today_items_of(ward, cal, today, rules, derived=derived)
 
     def action_refusals(
         self,

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from coordinator_app.lazy import lazy_import
 from coordinator_app.services.context import ServiceContext
+from coordinator_app.services.deadline_cache import DeadlineCache
 from coordinator_app.services.ward import is_demo
 
 if TYPE_CHECKING:
@@ -31,7 +32,6 @@ if TYPE_CHECKING:
     from coordinator_app.services import scenario as _scenario
     from coordinator_app.services import statistics as _statistics
     from coordinator_app.services import users as _users
-    from coordinator_app.services.deadline_cache import DeadlineCache
 else:
     _admissions = lazy_import("coordinator_app.services.admissions")
     _consent = lazy_import("coordinator_app.services.consent")
@@ -48,12 +48,13 @@ else:
 
 
 class Services:
-    """Every service the desktop app uses, sharing ``ctx``. ``deadline_cache``: the derivations the first screen
-    made (``services.first_screen``), which the admission service starts with instead of computing them again."""
+    """Every service the desktop app uses, sharing ``ctx`` and one deadline cache: the patient list and I dag
+    derive each admission's status and deadlines once between changes. ``deadline_cache``: the derivations the first
+    screen made (``services.first_screen``), which both start with instead of computing them again."""
 
     def __init__(self, ctx: ServiceContext, *, deadline_cache: DeadlineCache | None = None) -> None:
         self.ctx = ctx
-        self._deadline_cache = deadline_cache
+        self._deadline_cache = deadline_cache if deadline_cache is not None else DeadlineCache()
 
     def is_demo(self) -> bool:
         """A demo database (fictitious patients): its exports are plain and say so (issue 8)."""
@@ -90,7 +91,7 @@ class Services:
 
     @cached_property
     def overview(self) -> _overview.OverviewService:
-        return _overview.OverviewService(self.ctx)
+        return _overview.OverviewService(self.ctx, cache=self._deadline_cache)
 
     @cached_property
     def plans(self) -> _plans.PlanService:

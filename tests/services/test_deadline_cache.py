@@ -20,6 +20,8 @@ from coordinator_app.domain.workdays import WorkCalendar
 from coordinator_app.services.admissions import AdmissionService
 from coordinator_app.services.context import ServiceContext, fixed_clock
 from coordinator_app.services.deadline_cache import DeadlineCache, Derived, derive, stamp_of
+from coordinator_app.services.overview import OverviewService
+from coordinator_app.services.registry import Services
 from coordinator_app.services.setup import load_demo_ward
 from coordinator_app.storage.listing import ListRow, deadline_stamps, list_rows
 from coordinator_app.storage.repositories import AdmissionRepository, EventRepository
@@ -149,6 +151,27 @@ def test_a_new_event_recomputes_that_admission_only(ctx: ServiceContext) -> None
     assert after[second] == before[second]
     assert list(after.values()) == AdmissionService(ctx).list_rows()
     assert service.details(first).status == "Orienteret"
+
+
+def test_i_dag_shares_the_lists_cache_and_sees_a_new_event(ctx: ServiceContext) -> None:
+    """The desktop's services share one cache (``Services``): I dag derives nothing the list derived already, and a
+    new event is derived again for that admission only — I dag then shows what an uncached read shows."""
+    ctx.clock = fixed_clock(NOW)
+    services = Services(ctx)
+    first = admit(services.admissions)
+    second = admit(services.admissions, cpr="020290-9908", given_name="Anden")
+    services.admissions.list_rows()
+    cache: DeadlineCache = services.admissions._derived
+    assert services.overview._derived is cache
+    misses = cache.misses
+    services.overview.today_items(TODAY)
+    assert cache.misses == misses  # both admissions came from the list's derivations
+    append(ctx, first, EventKind.ORIENTERING_INDLAEGGELSE, date(2026, 11, 10), recipient_kommune="101")
+    hits = cache.hits
+    items = services.overview.today_items(TODAY)
+    assert cache.hits == hits + 1 and cache.misses == misses + 1  # only the first admission was derived again
+    assert items == OverviewService(ctx).today_items(TODAY)  # a fresh service with its own, empty cache
+    assert {i.admission_id for i in items} >= {second}
 
 
 def test_a_correction_recomputes(ctx: ServiceContext) -> None:
