@@ -30,13 +30,13 @@ Sections (``--only``):
 * ``start``: cold start, **judged at the window ready for input: at most 5× a bare PySide6 window**.
   ``koordinator --smoke`` on the benchmark database in a fresh process, against a bare PySide6 ``QApplication`` +
   ``QMainWindow.show()`` process timed the same way, in turn, each from spawning the process. *Ready for input*:
-  services loaded, the list refreshed through them, the file's ``quick_check`` passed (``ui.shell.startup.on_ready``,
-  a timestamp on the system-wide monotonic clock). Before that the window is already on screen with the ward's list
-  and I dag (``on_shown``): the first screen is read before SQLAlchemy loads (``services.first_screen``: a plain
-  local file needing no login is read directly) and printed without a target. Compiled modules are kept as an
-  installed app has them (written by an untimed first run, even under ``PYTHONDONTWRITEBYTECODE``). Both times to
-  process exit are printed, and the bare window plus ``import sqlalchemy.orm`` for scale (no target: what any start
-  through the ORM cannot go below).
+  services loaded, the list refreshed through them, the file's ``quick_check`` passed
+  (``ui.shell.start_hooks.on_ready``, a timestamp on the system-wide monotonic clock). Before that the window is
+  already on screen with the ward's list and I dag (``on_shown``): the first screen is read before SQLAlchemy loads
+  (``services.first_screen``: a plain local file needing no login is read directly) and printed without a target.
+  Compiled modules are kept as an installed app has them (written by an untimed first run, even under
+  ``PYTHONDONTWRITEBYTECODE``). Both times to process exit are printed, and the bare window plus
+  ``import sqlalchemy.orm`` for scale (no target: what any start through the ORM cannot go below).
 """
 
 from __future__ import annotations
@@ -300,14 +300,15 @@ def autosave_section(bench: BenchDatabase, runs: int) -> list[Line]:
 
 #: The app as ``koordinator --smoke`` runs it (the window shown offscreen), with a timestamp on the system-wide
 #: monotonic clock (``time.monotonic``) when the window is first on screen with the ward's list (``SHOWN``) and when
-#: its services are ready and the start's ``quick_check`` has passed (``READY``): ``ui.shell.startup``'s hooks.
+#: its services are ready and the start's ``quick_check`` has passed (``READY``): ``ui.shell.start_hooks``, which
+#: loads nothing — the child imports the app's modules in the order ``koordinator`` does (inside ``main``).
 APP_CHILD = """
 import sys, time
-from coordinator_app.ui.shell import startup
+from coordinator_app.ui.shell import start_hooks
 def stamp(what):
     return lambda window: print(f"{what} {time.monotonic()!r} {window.patients_tab.model.rowCount()}", flush=True)
-startup.on_shown.append(stamp("SHOWN"))
-startup.on_ready.append(stamp("READY"))
+start_hooks.on_shown.append(stamp("SHOWN"))
+start_hooks.on_ready.append(stamp("READY"))
 from coordinator_app.cli.commands import main
 sys.exit(main(sys.argv[1:]))
 """

@@ -40,6 +40,7 @@ from coordinator_app.ui.shell.idle_lock import install_session
 from coordinator_app.ui.shell.login_dialog import sign_in
 from coordinator_app.ui.shell.main_window import DatabaseLabel, MainWindow
 from coordinator_app.ui.shell.opening import StartCheckFailed, open_for_start, settle_start_check
+from coordinator_app.ui.shell.start_hooks import on_ready, on_shown
 from coordinator_app.ui.shell.startup import (  # re-exported: the start before the storage layer lives there (issue 7)
     FirstView,
     LaunchOptions,
@@ -47,8 +48,6 @@ from coordinator_app.ui.shell.startup import (  # re-exported: the start before 
     ensure_application,
     install_danish,
     label_of,
-    on_ready,
-    on_shown,
     prepare_application,
 )
 

@@ -6,15 +6,14 @@ window is there already, gives it its services and refreshes it instead of build
 (``ui.app.build_window``). Nothing here imports SQLAlchemy or the storage layer's mappings
 (``tests/ui/shell/test_lazy_imports.py``).
 
-``on_shown`` and ``on_ready`` are called with the window when it is first on screen with its data, and when its
-services are ready (``benchmarks/run.py`` times both).
+``on_shown`` and ``on_ready`` (``ui.shell.start_hooks``) are called with the window when it is first on screen with
+its data, and when its services are ready (``benchmarks/run.py`` times both).
 """
 
 from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from coordinator_app import __version__
@@ -42,13 +41,11 @@ from PySide6.QtWidgets import QApplication
 from coordinator_app.ui.common.errors import install_crash_handler
 from coordinator_app.ui.common.icons import app_icon
 from coordinator_app.ui.shell.main_window import DatabaseLabel, MainWindow
+from coordinator_app.ui.shell.start_hooks import on_shown
 
 log = logging.getLogger("koordinator")
 qt_log = logging.getLogger("koordinator.qt")
 
-#: Called with the window when it is first on screen with its data / when its services are ready.
-on_shown: list[Callable[[MainWindow], None]] = []
-on_ready: list[Callable[[MainWindow], None]] = []
 
 
 @dataclass

@@ -17,7 +17,7 @@ from coordinator_app.services.settings import CALENDAR_META_KEY
 from coordinator_app.services.ward_view import AdmissionRow
 from coordinator_app.storage.database import open_database
 from coordinator_app.ui.shell import app as app_module
-from coordinator_app.ui.shell import startup
+from coordinator_app.ui.shell import start_hooks, startup
 from coordinator_app.ui.shell.main_window import MainWindow
 
 
@@ -38,11 +38,11 @@ def _show_first_screen(qtbot, path: Path, tmp_path: Path) -> tuple[startup.Launc
 def stamps() -> Iterator[dict[str, list[MainWindow]]]:
     seen: dict[str, list[MainWindow]] = {"shown": [], "ready": []}
     shown, ready = seen["shown"].append, seen["ready"].append
-    startup.on_shown.append(shown)
-    startup.on_ready.append(ready)
+    start_hooks.on_shown.append(shown)
+    start_hooks.on_ready.append(ready)
     yield seen
-    startup.on_shown.remove(shown)
-    startup.on_ready.remove(ready)
+    start_hooks.on_shown.remove(shown)
+    start_hooks.on_ready.remove(ready)
 
 
 def _service_rows(path: Path) -> list[AdmissionRow]:
