@@ -147,7 +147,7 @@ class NotificationDialog(QDialog):
             info.addRow("Modtager:", QLabel(f"<b>{name}</b> ({RECIPIENT_LABELS.get(role, role)}){entrance}"))
         consent = active_consent(consents, ConsentRecipient.KOMMUNE)
         self.legal_basis = QLineEdit()
-        self.legal_basis.setPlaceholderText("fx underretning efter serviceloven §133")
+        self.legal_basis.setPlaceholderText("fx underretning efter barnets lov § 133")
         if sends or contact:
             if consent is not None:
                 text = f"✓ Samtykke ({consent.method.value}) til {consent.given_to}, {consent.given_at:%d-%m-%Y}"
