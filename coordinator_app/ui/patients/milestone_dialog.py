@@ -80,9 +80,9 @@ class MilestoneDialog(QDialog):
         self.setMinimumWidth(560)
 
         title = QLabel(f"<b>{TITLE}</b> · {details.patient.name} · indlæggelse nr. {a.id}")
-        duty = QLabel(f"{rule.description} ({rule.rule_id})")
-        duty.setWordWrap(True)
-        duty.setAccessibleName("Opgaven")
+        self.duty = QLabel(f"{rule.description} ({rule.rule_id})")
+        self.duty.setWordWrap(True)
+        self.duty.setAccessibleName("Opgaven")
 
         self.milestone = QComboBox()
         for milestone in record_milestones(rule_key):
@@ -104,7 +104,7 @@ class MilestoneDialog(QDialog):
         self.error_label.hide()
 
         form = QFormLayout()
-        form.addRow("Opgave:", duty)
+        form.addRow("Opgave:", self.duty)
         if self.milestone.count() > 1:
             form.addRow("&Hvad er gjort:", self.milestone)
         else:  # one: said, not chosen
