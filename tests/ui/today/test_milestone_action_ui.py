@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
 from coordinator_app.domain.model import EventKind
 from coordinator_app.domain.rules import Milestone
-from coordinator_app.services.deadline_actions import ActionKind
+from coordinator_app.services.deadline_actions import ActionKind, action_for
 from coordinator_app.services.ward_view import TodayItem
 from coordinator_app.storage.repositories import EventRepository
 from coordinator_app.ui.common.widgets import cell
@@ -185,3 +185,34 @@ def test_the_epikrise_of_a_discharged_admission_is_recorded_from_overblik(main_w
     )
     history = main_window.patients_tab.details.history
     assert cell(history, 0, 1).text().startswith("Notat\nEpikrise sendt til egen læge (D1)")
+
+
+def test_an_open_husk_reminder_carries_the_action_and_records_it(main_window, qtbot) -> None:
+    """A3, D2, D6, D8 have no date: their reminder under Husk in Overblik has the link while it is not done."""
+    services = main_window.services
+    found = None
+    for row in services.admissions.list_rows():
+        details = services.admissions.details(row.admission_id)
+        for reminder in details.reminders:
+            action = action_for(reminder.key)
+            if not reminder.done and action is not None and action.kind is ActionKind.RECORD:
+                found = (row.admission_id, reminder)
+                break
+        if found:
+            break
+    assert found is not None, "the demo ward has an open reminder a milestone note fulfils"
+    admission_id, reminder = found
+    main_window.open_admission(admission_id)
+    label = main_window.patients_tab.details.flags_label
+    link = f"registrer:{reminder.key}"
+    assert f'href="{link}"' in label.text() and "Registrér som udført…" in label.text()
+    grab(main_window.patients_tab.details, "issue16-husk-registrer")
+    label.linkActivated.emit(link)  # what a click on the link does
+    dialog = wait_for_modal(qtbot, MilestoneDialog)
+    assert dialog.duty.text().endswith(f"({reminder.rule_id})")
+    qtbot.keyClicks(dialog.note, "Gjort og aftalt med patienten.")
+    register(qtbot, dialog)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    label = main_window.patients_tab.details.flags_label
+    qtbot.waitUntil(lambda: f'href="{link}"' not in label.text())
+    assert f"✓ {reminder.text}" in label.text()
