@@ -37,6 +37,7 @@ __all__ = [
     "action_for",
     "all_actions",
     "record_milestones",
+    "record_rules",
 ]
 
 #: ``TodayItem.kind`` of an admission whose history cannot be replayed (an error to fix, not a deadline).
@@ -154,6 +155,12 @@ def action_for(kind: str) -> DeadlineAction | None:
         if fulfilment in NOTE_MILESTONES:
             return _record(rule.key)
     return None
+
+
+def record_rules() -> tuple[str, ...]:
+    """The rule keys whose action is *Registrér som udført…*, in the rule table's order (the Send menu lists them:
+    the undated ones without a special group, D4 and D9, have no row or reminder to carry it)."""
+    return tuple(key for key in RULES_BY_KEY if (a := action_for(key)) is not None and a.kind is ActionKind.RECORD)
 
 
 def all_actions() -> tuple[DeadlineAction, ...]:

@@ -15,10 +15,10 @@ from coordinator_app.domain.access import Principal, Role
 from coordinator_app.domain.audit import AuditAction
 from coordinator_app.domain.errors import AccessDeniedError, KoordinatorError, ValidationError
 from coordinator_app.domain.model import AdmissionFlags, DeadlineState, EventKind
-from coordinator_app.domain.rules import NOTE_MILESTONES, RULES, Milestone
+from coordinator_app.domain.rules import NOTE_MILESTONES, RULES, RULES_BY_KEY, Milestone
 from coordinator_app.services.admissions import AdmissionService
 from coordinator_app.services.context import COPENHAGEN, ServiceContext
-from coordinator_app.services.deadline_actions import ActionKind, action_for, record_milestones
+from coordinator_app.services.deadline_actions import ActionKind, action_for, record_milestones, record_rules
 from coordinator_app.services.milestones import MilestoneInput, MilestoneService
 from coordinator_app.services.overview import OverviewService
 from coordinator_app.storage.audit_repository import AuditRepository
@@ -61,6 +61,9 @@ def test_every_center_rule_met_by_a_note_milestone_gets_the_record_action_and_no
         else:
             assert action is None or action.kind is not ActionKind.RECORD, rule.key
     assert record_milestones("boern_vurdering") == (Milestone.BOERN_VURDERET, Milestone.UNDERRETNING_SENDT)
+    expected = [r.key for r in RULES if r.responsible == "center" and set(r.fulfilled_by) & NOTE_MILESTONES]
+    assert list(record_rules()) == expected  # the Send menu's submenu
+    assert [RULES_BY_KEY[k].rule_id for k in expected] == ["A3", "A4", "D1", "D2", "D4", "D6", "D8", "D9"]
 
 
 def test_the_a4_row_carries_the_record_action_and_it_is_allowed(ctx: ServiceContext) -> None:

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
 from coordinator_app.domain.model import EventKind
 from coordinator_app.domain.rules import Milestone
-from coordinator_app.services.deadline_actions import ActionKind, action_for
+from coordinator_app.services.deadline_actions import ActionKind, action_for, record_rules
 from coordinator_app.services.ward_view import TodayItem
 from coordinator_app.storage.repositories import EventRepository
 from coordinator_app.ui.common.widgets import cell
@@ -216,3 +216,28 @@ def test_an_open_husk_reminder_carries_the_action_and_records_it(main_window, qt
     label = main_window.patients_tab.details.flags_label
     qtbot.waitUntil(lambda: f'href="{link}"' not in label.text())
     assert f"✓ {reminder.text}" in label.text()
+
+
+def test_the_send_menu_records_every_milestone_duty_also_without_a_row(main_window, qtbot) -> None:
+    """D4 and D9 have no date and no special group: the Send menu's submenu is where they are recorded."""
+    patients = main_window.patients_tab
+    patients.table.selectRow(0)
+    admission_id = patients.selected_admission_id()
+    items = patients.details.record_items
+    assert list(items) == list(record_rules())
+    assert [items[k].text() for k in ("boern_vurdering", "epikrise", "genoptraening", "overgang_18")] == [
+        "Børn i familien undersøgt (A4)…",
+        "Epikrise sendt til egen læge (D1)…",
+        "Genoptræningsplan udarbejdet (D4)…",
+        "18-årsovergang: netværksmøde med BUC (D9)…",
+    ]
+    before = milestone_notes(main_window, admission_id)
+    items["genoptraening"].trigger()
+    dialog = wait_for_modal(qtbot, MilestoneDialog)
+    assert dialog.duty.text() == "Genoptræningsplan ved lægefagligt begrundet behov (D4)"
+    qtbot.keyClicks(dialog.note, "Genoptræningsplan sendt til kommunen.")
+    register(qtbot, dialog)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    assert milestone_notes(main_window, admission_id) == [*before, "Genoptræningsplan sendt til kommunen."]
+    history = main_window.patients_tab.details.history
+    assert cell(history, 0, 1).text().startswith("Notat\nGenoptræningsplan udarbejdet (D4)")
