@@ -173,6 +173,7 @@ def test_the_epikrise_of_a_discharged_admission_is_recorded_from_overblik(main_w
     qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=table.visualRect(target).center())
     dialog = wait_for_modal(qtbot, MilestoneDialog)
     assert not dialog.milestone.isVisible()  # one milestone: shown as text
+    grab(dialog, "issue16-registrer-epikrise")
     qtbot.keyClicks(dialog.note, "Epikrise sendt til egen læge via MedCom.")
     register(qtbot, dialog)
     qtbot.waitUntil(lambda: not dialog.isVisible())
