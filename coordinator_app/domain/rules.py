@@ -501,6 +501,80 @@ RULES: tuple[Rule, ...] = (
 
 RULES_BY_KEY: dict[str, Rule] = {r.key: r for r in RULES}
 
+#: Each milestone's Danish name (the history shows a milestone note with it, "Registrér som udført" offers it).
+MILESTONE_LABELS: dict[Milestone, str] = {
+    Milestone.EPIKRISE_SENDT: "Epikrise sendt til egen læge",
+    Milestone.KORRESPONDANCE_SENDT: "Korrespondancemeddelelse sendt til egen læge",
+    Milestone.KORRESPONDANCE_BESVARET: "Egen læge har svaret på korrespondancemeddelelsen",
+    Milestone.GENOPTRAENINGSPLAN: "Genoptræningsplan udarbejdet",
+    Milestone.BOTILBUD_KONKRET_VURDERING: "Botilbud: konkret vurdering – opfølgning inden 5 dage",
+    Milestone.BOTILBUD_OPFOELGNING: "Botilbudsteamet har fulgt op",
+    Milestone.BOERN_VURDERET: "Børn i familien undersøgt",
+    Milestone.UNDERRETNING_SENDT: "Underretning sendt til kommunen",
+    Milestone.UNDERRETNING_VURDERET: "Kommunen har vurderet underretningen",
+    Milestone.UDSKRIVNINGSKOORDINATOR: "Udskrivningskoordinator tilbudt",
+    Milestone.GP_DIALOG: "Dialog med egen læge før udskrivning",
+    Milestone.MISBRUG_KONTAKT: "Kontakt til kommunens misbrugsbehandling",
+    Milestone.OPHOLDSSTED: "Opholdssted fundet",
+    Milestone.KRIMINALFORSORGEN: "Kriminalforsorgen inddraget",
+    Milestone.BUC_OVERGANG: "18-årsovergang: netværksmøde med BUC",
+    Milestone.SAMTYKKE: "Samtykke",
+    Milestone.KOMMUNE_KONTAKT: "Kontakt med kommunen",
+    Milestone.UDSKRIVNINGSAFTALE: "Udskrivningsaftale i kraft",
+    Milestone.KOORDINATIONSPLAN: "Koordinationsplan i kraft",
+    Milestone.KOMMUNAL_AFGOERELSE: "Kommunens afgørelse",
+    Milestone.STATUSMOEDE: "Statusmøde",
+    Milestone.UENIGHED: "Uenighed om udskrivning",
+    Milestone.UENIGHED_ESKALERET: "Uenighed løftet til chefniveau",
+}
+
+#: The milestones that are only a note — recorded with "Registrér som udført…" (``services.milestones``). The
+#: others have a workflow of their own: samtykke (Samtykker…, F1), kommune_kontakt (Registrér kontakt med
+#: kommunen…, B2/B3), udskrivningsaftale/koordinationsplan (the plan editor, E1/E2), or are the kommune's and
+#: the disagreement's (G1–G3).
+NOTE_MILESTONES: frozenset[Milestone] = frozenset(Milestone) - {
+    Milestone.SAMTYKKE,
+    Milestone.KOMMUNE_KONTAKT,
+    Milestone.UDSKRIVNINGSAFTALE,
+    Milestone.KOORDINATIONSPLAN,
+    Milestone.KOMMUNAL_AFGOERELSE,
+    Milestone.STATUSMOEDE,
+    Milestone.UENIGHED,
+    Milestone.UENIGHED_ESKALERET,
+}
+
+
+#: Where the first rule that names a milestone is not the one it is known by.
+_MILESTONE_RULE_IDS = {
+    Milestone.SAMTYKKE: "F1",
+    Milestone.KOMMUNE_KONTAKT: "B2/B3",
+    Milestone.KOORDINATIONSPLAN: "E2",
+    Milestone.BOTILBUD_KONKRET_VURDERING: "D5",
+}
+
+
+def milestone_rule_id(milestone: str) -> str | None:
+    """The agreement ID a milestone belongs to: the first rule it fulfils, else the first it starts."""
+    if milestone in _MILESTONE_RULE_IDS:
+        return _MILESTONE_RULE_IDS[Milestone(milestone)]
+    for rule in RULES:
+        if milestone in rule.fulfilled_by:
+            return rule.rule_id
+    for rule in RULES:
+        if rule.trigger == milestone:
+            return rule.rule_id
+    return None
+
+
+def milestone_label(milestone: object) -> str | None:
+    """The Danish name of a note's ``data["milestone"]`` with its rule ID ("Børn i familien undersøgt (A4)"),
+    None when the note carries no known milestone."""
+    if not isinstance(milestone, str) or milestone not in Milestone.__members__.values():
+        return None
+    label = MILESTONE_LABELS[Milestone(milestone)]
+    rule_id = milestone_rule_id(milestone)
+    return f"{label} ({rule_id})" if rule_id else label
+
 
 def rules_for(rule_id: str) -> list[Rule]:
     """All entries for one agreement ID (B5 has two: varsling and færdigmelding)."""

@@ -35,7 +35,7 @@ from typing import Any
 from coordinator_app.domain.errors import ProcessError, ValidationError
 from coordinator_app.domain.model import Admission, Event, EventKind
 from coordinator_app.domain.process import ProcessState, allowed_actions, check_transition, effective_events
-from coordinator_app.domain.rules import RuleSettings
+from coordinator_app.domain.rules import RuleSettings, milestone_label
 from coordinator_app.domain.scenarios import Assessment, current_assessment, varsling_due
 from coordinator_app.domain.workdays import WorkCalendar, local_date
 
@@ -471,10 +471,11 @@ def faerdigmelding_notices(
 
 def notice_lines(event: Event) -> tuple[str, ...]:
     """The Danish lines an event's B5 record adds in the history: the judgement and the notice of a færdigmelding,
-    the expected date, who judged it and the late mark of a varsling; and for a logged contact with the kommune
-    (a note with the milestone ``kommune_kontakt``) that it was one (B2/B3). Empty without a record."""
-    if event.kind is K.NOTE and event.data and event.data.get("milestone") == "kommune_kontakt":
-        return ("Kontakt med kommunen (B2/B3)",)
+    the expected date, who judged it and the late mark of a varsling; and for a milestone note what it records, with
+    its rule (``rules.milestone_label``: "Kontakt med kommunen (B2/B3)", "Epikrise sendt til egen læge (D1)"). Empty
+    without a record."""
+    if event.kind is K.NOTE and event.data and (label := milestone_label(event.data.get("milestone"))) is not None:
+        return (label,)
     recorded = event.data.get(RECORD) if event.data else None
     if not isinstance(recorded, Mapping):
         return ()

@@ -8,12 +8,15 @@ milestone that meets it, and each of those has one place in the program where it
   the Send dialog for that notification;
 * a netværksmøde held (C2–C4) → *Nyt netværksmøde…* (the schedule dialog);
 * an udskrivningsaftale or koordinationsplan in force (E1, E2) → the plan editor;
+* a milestone that is only a note (``rules.NOTE_MILESTONES``: A3 udskrivningskoordinator, A4 children checked or
+  underretning sent, D1 epikrise, D2 GP dialogue, D4 genoptræningsplan, D6, D8, D9) → *Registrér som udført…*
+  (``services.milestones``; the action names the rule, the dialog offers the rule's note milestones);
 * an admission whose history cannot be replayed → *Ret indlæggelse…* (the error row of I dag).
 
-Only the ward's own duties (``responsible == "center"``) carry an action; a milestone that is only a note (A4
-children checked, D1 epikrise sent, G3 escalated) and an agreement from a netværksmøde have none: the row opens
-the admission. Whether the action is allowed *now* (the process, the scenario, the role) is the services' answer
-(``OverviewService.action_refusals``): the UI greys it out with the reason, or says it when clicked.
+Only the ward's own duties (``responsible == "center"``) carry an action; the kommune's and the GP's (D3, D5, D7,
+G1, G2), G3's escalation (a disagreement the program does not record) and an agreement from a netværksmøde have
+none: the row opens the admission. Whether the action is allowed *now* (the process, the scenario, the role) is the
+services' answer (``OverviewService.action_refusals``): the UI greys it out with the reason, or says it when clicked.
 
 Pure and SQLAlchemy-free: the first screen (``services.ward_view``) builds the I dag rows with it.
 """
@@ -24,7 +27,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from coordinator_app.domain.model import EventKind
-from coordinator_app.domain.rules import RULES_BY_KEY, Milestone
+from coordinator_app.domain.rules import NOTE_MILESTONES, RULES_BY_KEY, Milestone
 
 __all__ = [
     "HISTORY_ERROR",
@@ -33,6 +36,8 @@ __all__ = [
     "DeadlineAction",
     "action_for",
     "all_actions",
+    "record_milestones",
+    "record_rules",
 ]
 
 #: ``TodayItem.kind`` of an admission whose history cannot be replayed (an error to fix, not a deadline).
@@ -47,6 +52,7 @@ class ActionKind(StrEnum):
     MEETING = "nyt_netvaerksmoede"  # the schedule dialog of a new netværksmøde
     PLAN = "plan"  # the plan editor: the draft, else a new plan of the required kind
     EDIT = "ret_indlaeggelse"  # the admission form
+    RECORD = "registrer"  # "Registrér som udført…": a milestone note (``DeadlineAction.rule``)
 
 
 #: The Send menu's text for each notification a deadline asks for (``services.notifications.ACTIONS``; a test
@@ -71,6 +77,7 @@ class DeadlineAction:
     label: str
     hint: str
     event: EventKind | None = None  # SEND: the notification
+    rule: str | None = None  # RECORD: the rule key (``Deadline.kind``) whose note milestone is recorded
 
 
 ASSESS = DeadlineAction(
@@ -102,6 +109,28 @@ PLANS: dict[str, DeadlineAction] = {
 _PLAN_MILESTONES = frozenset({Milestone.UDSKRIVNINGSAFTALE.value, Milestone.KOORDINATIONSPLAN.value})
 
 
+RECORD_LABEL = "Registrér som udført…"
+
+
+def record_milestones(rule_key: str) -> tuple[Milestone, ...]:
+    """The note milestones (``rules.NOTE_MILESTONES``) that fulfil the rule, in the rule table's order."""
+    rule = RULES_BY_KEY.get(rule_key)
+    if rule is None:
+        return ()
+    return tuple(Milestone(m) for m in rule.fulfilled_by if m in NOTE_MILESTONES)
+
+
+def _record(rule_key: str) -> DeadlineAction:
+    rule = RULES_BY_KEY[rule_key]
+    return DeadlineAction(
+        ActionKind.RECORD,
+        RECORD_LABEL,
+        f"Registrér, at opgaven er udført ({rule.rule_id}): hvornår, og hvad der er gjort. "
+        "Notatet kommer i historikken.",
+        rule=rule_key,
+    )
+
+
 def _send(kind: EventKind) -> DeadlineAction:
     return DeadlineAction(ActionKind.SEND, SEND_LABELS[kind], f"Åbner dialogen «{SEND_LABELS[kind]}».", event=kind)
 
@@ -123,7 +152,15 @@ def action_for(kind: str) -> DeadlineAction | None:
             return MEETING
         if fulfilment in _PLAN_MILESTONES:
             return PLANS.get(rule.key)
+        if fulfilment in NOTE_MILESTONES:
+            return _record(rule.key)
     return None
+
+
+def record_rules() -> tuple[str, ...]:
+    """The rule keys whose action is *Registrér som udført…*, in the rule table's order (the Send menu lists them:
+    the undated ones without a special group, D4 and D9, have no row or reminder to carry it)."""
+    return tuple(key for key in RULES_BY_KEY if (a := action_for(key)) is not None and a.kind is ActionKind.RECORD)
 
 
 def all_actions() -> tuple[DeadlineAction, ...]:

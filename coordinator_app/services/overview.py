@@ -145,6 +145,7 @@ ACTION_PERMISSIONS: dict[ActionKind, Permission] = {
     ActionKind.MEETING: Permission.MANAGE_MEETING,
     ActionKind.PLAN: Permission.EDIT_PLAN,
     ActionKind.EDIT: Permission.EDIT_ADMISSION,
+    ActionKind.RECORD: Permission.EDIT_ADMISSION,  # services.milestones.PERMISSION
 }
 
 
@@ -193,7 +194,8 @@ class OverviewService:
         """Each action → None when it may be taken now for this admission, else the Danish reason: the role first,
         then for a Send action the process's own reason (the Send menu's; ``sends``: that menu's states when the
         caller has them already), for the others an unreadable history (only *Ret indlæggelse…* fixes that) or, for
-        *Vurder scenarie…*, a discharged admission. The services the actions open refuse the same; this is what the
+        *Vurder scenarie…*, a discharged admission (*Registrér som udført…* is not refused for one: a note may follow
+        discharge, and the epikrise, D1, does). The services the actions open refuse the same; this is what the
         UI greys out and says."""
         wanted = list(dict.fromkeys(actions))
         if not wanted:

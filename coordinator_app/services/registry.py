@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from coordinator_app.services import documents as _documents
     from coordinator_app.services import exports as _exports
     from coordinator_app.services import meetings as _meetings
+    from coordinator_app.services import milestones as _milestones
     from coordinator_app.services import notifications as _notifications
     from coordinator_app.services import overview as _overview
     from coordinator_app.services import plans as _plans
@@ -39,6 +40,7 @@ else:
     _documents = lazy_import("coordinator_app.services.documents")
     _exports = lazy_import("coordinator_app.services.exports")
     _meetings = lazy_import("coordinator_app.services.meetings")
+    _milestones = lazy_import("coordinator_app.services.milestones")
     _notifications = lazy_import("coordinator_app.services.notifications")
     _overview = lazy_import("coordinator_app.services.overview")
     _plans = lazy_import("coordinator_app.services.plans")
@@ -84,6 +86,11 @@ class Services:
     @cached_property
     def meetings(self) -> _meetings.MeetingService:
         return _meetings.MeetingService(self.ctx)
+
+    @cached_property
+    def milestones(self) -> _milestones.MilestoneService:
+        """Registrér som udført…: the milestone notes that meet A3, A4, D1–D9 (issue 16)."""
+        return _milestones.MilestoneService(self.ctx)
 
     @cached_property
     def notifications(self) -> _notifications.NotificationService:

@@ -1,5 +1,6 @@
 """The selected admission: the header (name, CPR, where and since when, scenario and status), the actions a rule
-demands (Vurder scenarie, Send, Samtykker), and the tabs Overblik, Historik, Møder, Dokumenter and Aftale/plan.
+demands (Vurder scenarie, Send – with its submenu *Registrér som udført* for the duties met by a milestone note –,
+Samtykker), and the tabs Overblik, Historik, Møder, Dokumenter and Aftale/plan.
 
 This module holds the panel: the header, the actions and the wiring of the tabs; it forwards every request to the
 main window as a signal. The tabs are in ``details_overview`` (Overblik) and ``details_records`` (Historik, Møder,
@@ -29,6 +30,8 @@ from PySide6.QtWidgets import (
 from coordinator_app.domain.cpr import format_cpr, mask_cpr
 from coordinator_app.domain.meetings import Meeting, Task, task_deadlines
 from coordinator_app.domain.model import ArchivedDocument, EventKind
+from coordinator_app.domain.rules import RULES_BY_KEY, milestone_label
+from coordinator_app.services.deadline_actions import action_for, record_milestones, record_rules
 from coordinator_app.ui.patients.details_overview import OverviewTab
 from coordinator_app.ui.patients.details_records import DocumentsTab, HistoryTab, MeetingsTab
 from coordinator_app.ui.plans.plan_tab import PlanTab
@@ -223,6 +226,19 @@ class DetailsPanel(QWidget):
                 act.setText(f"{state.label}  —  {state.reason}" if len(state.reason) < 70 else state.label)
             act.triggered.connect(lambda _c=False, k=state.kind: self._request_action(k))
             self.action_items[state.kind.value] = act
+        # Issue 16: every duty met by a milestone note, also those without a deadline row or reminder (D4, D9).
+        self.send_menu.addSeparator()
+        done = self.send_menu.addMenu("Registrér som &udført")
+        self.record_items: dict[str, QAction] = {}
+        for key in record_rules():
+            action = action_for(key)
+            assert action is not None
+            first = record_milestones(key)[0]
+            act = done.addAction(f"{milestone_label(first.value)}…")
+            act.setToolTip(f"{RULES_BY_KEY[key].description} ({RULES_BY_KEY[key].rule_id})")
+            act.triggered.connect(lambda _c=False, a=action: self._request_deadline_action(a))
+            self.record_items[key] = act
+        done.setToolTipsVisible(True)
         if self._details is not None and self._details.admission.discharged is not None:
             self.assess_button.setEnabled(False)
             self.assess_button.setToolTip("Indlæggelsen er afsluttet.")

@@ -6,6 +6,9 @@ Each open deadline of the ward carries the action that fulfils it (issue 16, ``s
 *Handling* column: a click on it, Enter or a double-click on the row, or the button under the table asks for it
 (``action_requested``). An action the services refuse now is greyed out with their reason (``show_deadlines``'
 ``refusals``); asked for anyway, the window says the reason.
+
+A reminder under *Husk* (an undated duty of a special group: A3, D2, D6, D8) that a milestone note fulfils carries
+the same *Registrér som udført…* as a link while it is not done; the window checks it as any other action.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QLabel, QPushButton, QTa
 
 from coordinator_app.domain.model import AdmissionFlags, Deadline, DeadlineState
 from coordinator_app.domain.special_groups import RECIPIENT_LABELS, Reminder
-from coordinator_app.services.deadline_actions import DeadlineAction, action_for, all_actions
+from coordinator_app.services.deadline_actions import ActionKind, DeadlineAction, action_for, all_actions
 from coordinator_app.ui.common.labels import FLAG_LABELS
 from coordinator_app.ui.patients.admission_table import DUE_TODAY_BG, OVERDUE_BG
 from coordinator_app.ui.patients.details_records import readonly_table
@@ -101,6 +104,8 @@ class OverviewTab(QWidget):
         self.action_button.clicked.connect(self.do_selected_action)
         self.flags_label = QLabel()
         self.flags_label.setWordWrap(True)
+        self.flags_label.setTextFormat(Qt.TextFormat.RichText)
+        self.flags_label.linkActivated.connect(self._reminder_link)
         # E1/E2 at a glance: the plan's warning or state, with a link to the Aftale/plan tab.
         self.plan_line = QLabel()
         self.plan_line.setWordWrap(True)
@@ -245,6 +250,12 @@ class OverviewTab(QWidget):
         self.action_button.setEnabled(refusal is None)
         self.action_button.setToolTip(refusal or action.hint)
 
+    def _reminder_link(self, link: str) -> None:
+        """A Husk reminder's *Registrér som udført…* (``flags_text``: ``registrer:<rule key>``)."""
+        kind, _sep, key = link.partition(":")
+        if kind == ActionKind.RECORD.value and (action := action_for(key)) is not None:
+            self.action_requested.emit(action)
+
     def show_flags(self, flags: AdmissionFlags, notes: Sequence[Reminder]) -> None:
         self.flags_label.setText(flags_text(flags, notes))
 
@@ -257,14 +268,21 @@ class OverviewTab(QWidget):
 
 
 def flags_text(flags: AdmissionFlags, notes: Sequence[Reminder]) -> str:
-    """The special groups that apply and the reminders they bring, ticked when done (rich text)."""
+    """The special groups that apply and the reminders they bring, ticked when done, an open one that a milestone
+    note fulfils with its *Registrér som udført…* link (rich text)."""
     active = [label for name, label in FLAG_LABELS if getattr(flags, name)]
     text = "<b>Særlige forhold:</b> " + (", ".join(active) if active else "ingen registreret")
     if notes:
         lines = []
         for r in notes:
             cite = "" if f"({r.rule_id}" in r.text else f" <i>({r.rule_id})</i>"
-            lines.append(f"&nbsp;&nbsp;{'✓' if r.done else '☐'} {escape(r.text)}{cite}")
+            action = None if r.done else action_for(r.key)
+            link = (
+                f' – <a href="{ActionKind.RECORD.value}:{r.key}">{escape(action.label)}</a>'
+                if action is not None and action.kind is ActionKind.RECORD
+                else ""
+            )
+            lines.append(f"&nbsp;&nbsp;{'✓' if r.done else '☐'} {escape(r.text)}{cite}{link}")
         items = "<br>".join(lines)
         text += f"<br><b>Husk:</b><br>{items}"
     return text

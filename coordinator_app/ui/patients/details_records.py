@@ -3,7 +3,8 @@ correction of one), Møder (the patient's netværksmøder and what to do with on
 
 Each tab shows what it is given and emits a request; the panel forwards it to the main window. Whether an event
 can be corrected, whether a document is issued again here and what a varsling's or færdigmelding's B5 record says
-(``sending.notice_lines``: the doctor's judgement, a late varsling, the notice the kommune got) are the domain's
+(``sending.notice_lines``: the doctor's judgement, a late varsling, the notice the kommune got, the Danish name and
+rule of a milestone note such as "Epikrise sendt til egen læge (D1)") are the domain's
 (``process.correction_refusal``, ``discharge_plans.is_plan_document``).
 """
 
@@ -93,7 +94,7 @@ class HistoryTab(QWidget):
             what = EVENT_LABELS.get(e.kind, str(e.kind))
             if e.id in corrected:
                 what += " (korrigeret)"
-            for line in notice_lines(e):  # B5: who judged, a late varsling, the notice a færdigmelding gave
+            for line in notice_lines(e):  # B5: who judged, a late varsling, the notice given; a note's milestone
                 what += f"\n{line}"
             if e.note:
                 what += f"\n{e.note}"

@@ -1,6 +1,7 @@
 """What the user does to an admission from the Patienter tab: new and edit admission (Filer → Ny indlæggelse…,
-Ctrl+E, double-click), Vurder scenarie…, Send … (notifications), Korrigér (corrections), the documents (open,
-print, save as PDF, issue again), Samtykker… — and the ambulant patient a new meeting is for (Møder tab).
+Ctrl+E, double-click), Vurder scenarie…, Send … (notifications), Registrér som udført… (a milestone note, the
+deadline action of A3, A4, D1, …), Korrigér (corrections), the documents (open, print, save as PDF, issue again),
+Samtykker… — and the ambulant patient a new meeting is for (Møder tab).
 
 Each action opens its dialog over the window and, when it wrote something, lets the tab (``PatientsTab``)
 refresh and show the admission. The dialog modules load when first opened (issue 7: start-up).
@@ -25,12 +26,14 @@ from coordinator_app.ui.common.errors import show_error
 from coordinator_app.ui.patients.patients_tab import PatientsTab
 
 if TYPE_CHECKING:
+    from coordinator_app.services.milestones import MilestoneResult
     from coordinator_app.services.notifications import SendResult
     from coordinator_app.ui.common import printing
     from coordinator_app.ui.patients import (
         admission_dialog,
         ambulant_patient_dialog,
         consent_dialog,
+        milestone_dialog,
         notification_dialog,
         scenario_wizard,
     )
@@ -39,6 +42,7 @@ else:
     admission_dialog = lazy_import("coordinator_app.ui.patients.admission_dialog")
     ambulant_patient_dialog = lazy_import("coordinator_app.ui.patients.ambulant_patient_dialog")
     consent_dialog = lazy_import("coordinator_app.ui.patients.consent_dialog")
+    milestone_dialog = lazy_import("coordinator_app.ui.patients.milestone_dialog")
     notification_dialog = lazy_import("coordinator_app.ui.patients.notification_dialog")
     scenario_wizard = lazy_import("coordinator_app.ui.patients.scenario_wizard")
 
@@ -170,6 +174,28 @@ class PatientActions(QObject):
         if result.document_id is not None:
             message = "Sendt og registreret – blanketten er gemt under Dokumenter."
         self.message.emit(message)
+        self._after_change(admission_id, True)
+
+    def record_milestone(self, admission_id: int, rule_key: str) -> None:
+        """Registrér som udført… for the duty ``rule_key`` (a milestone note; ``services.milestones``)."""
+        try:
+            details = self._services.admissions.details(admission_id)
+        except KoordinatorError as exc:
+            show_error(self._window, exc)
+            return
+        dialog = milestone_dialog.MilestoneDialog(
+            self._services.milestones, details, rule_key, now=self._services.ctx.clock.now(), parent=self._window
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.finished.connect(lambda _r: self._milestone_done(admission_id, dialog.result_value))
+        dialog.open()
+        self.open_dialog = dialog
+
+    def _milestone_done(self, admission_id: int, result: MilestoneResult | None) -> None:
+        self.open_dialog = None
+        if result is None:
+            return
+        self.message.emit("Registreret som udført.")
         self._after_change(admission_id, True)
 
     def _after_change(self, admission_id: int, changed: bool) -> None:

@@ -253,6 +253,8 @@ class MainWindow(QMainWindow):
             self.patients_tab.plan_actions.work_on_required_plan(admission_id)
         elif kind is ActionKind.EDIT:
             patients.edit_admission(admission_id)
+        elif kind is ActionKind.RECORD and action.rule is not None:
+            patients.record_milestone(admission_id, action.rule)
 
     def focus_search(self) -> None:
         self.tabs.setCurrentWidget(self.patients_tab)
