@@ -128,11 +128,12 @@ def needs_start_check(db: Database) -> bool:
 
 
 def check_in_background(db: Database) -> BackgroundCheck:
-    """``quick_check`` of the local file on its own connection in a thread; ``result()`` waits for it. Hold the
-    database's writes until it has answered (``Database.hold_writes``): a damaged file is never written to."""
+    """``quick_check`` of the local file on its own connection in a thread (the one the first screen began for the
+    same file, if it did: ``services.first_screen``); ``result()`` waits for it. Hold the database's writes until it
+    has answered (``Database.hold_writes``): a damaged file is never written to."""
     if db.file is None:
         raise ValueError("the start's check is for a local database file")
-    return BackgroundCheck(db.file)
+    return _backup.start_check(db.file)
 
 
 def quick_check(db: Database) -> CheckResult:

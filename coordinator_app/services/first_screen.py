@@ -4,7 +4,9 @@ A start that needs no login (a demo database; ``--smoke`` on a database without 
 Importing SQLAlchemy and mapping the tables takes longer than everything else the start does, so a plain, current
 local file is first read directly (``storage.quick_read``) and turned into the same rows and items the services
 make (``services.ward_view``). The window shows them at once; the storage layer then opens the file as always,
-and the window's first ``refresh`` through the services replaces them (``ui.first_screen``).
+and the window's first ``refresh`` through the services replaces them (``ui.first_screen``). Having read the
+file, it also begins the start's ``quick_check`` of it (``storage.backup.start_check_early``), which the opening
+takes over (``services.backups.check_in_background``): the check runs while the rest of the program loads.
 
 ``None`` means "start the usual way": a login is needed, the file is encrypted, missing, elsewhere than a local
 disk or not at this version's schema — or ``--demo``, which rebuilds the demo ward first.
@@ -29,8 +31,10 @@ from coordinator_app.services.settings import (
 )
 from coordinator_app.services.ward import is_demo, ward_title
 from coordinator_app.services.ward_view import AdmissionRow, TodayItem, admission_rows, today_items_of
+from coordinator_app.storage.backup import start_check_early
 from coordinator_app.storage.locations import is_risky_location
 from coordinator_app.storage.quick_read import QuickRead
+from coordinator_app.storage.sqlite_file import SqliteFile
 
 if TYPE_CHECKING:
     from coordinator_app.storage.database import Database
@@ -94,6 +98,7 @@ def read_first_screen(path: Path, *, clock: Clock, without_users_ok: bool) -> Fi
     except Exception:  # never a failed start: the usual way reads the file again and says what is wrong
         log.warning("Første skærm kunne ikke læses direkte; starter på den sædvanlige måde", exc_info=True)
         return None
+    start_check_early(SqliteFile(path))  # the start's quick_check, while the window is built and the rest loads
     cache = DeadlineCache()
     derived = {
         admission_id: cache.compute(admission, ward.events.get(admission_id, []), ctx.calendar, today, ctx.rules)

@@ -234,9 +234,44 @@ class BackgroundCheck:
         except Exception as exc:  # a check that could not run is a failed one, never a passed one
             self._result = CheckResult(ok=False, problems=(str(exc),))
 
+    @property
+    def file(self) -> SqliteFile:
+        return self._file
+
     def result(self) -> CheckResult:
         self._thread.join()
         return self._result or CheckResult(ok=False, problems=("Kontrollen blev ikke færdig.",))
+
+
+#: Checks begun before the storage layer loaded (``start_check_early``), by file, with the file's size and
+#: modification time then, until the start takes them.
+_EARLY_CHECKS: dict[Path, tuple[BackgroundCheck, tuple[int, int] | None]] = {}
+
+
+def _file_stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_size, st.st_mtime_ns
+
+
+def start_check_early(file: SqliteFile) -> None:
+    """Begin the start's ``quick_check`` of ``file`` now — when the first screen has been read, before SQLAlchemy
+    loads — so it runs while the rest of the program loads (SQLite releases the GIL) and is done, or nearly, by the
+    time the database opens. ``start_check`` hands it over; nothing is written meanwhile either way."""
+    _EARLY_CHECKS[file.path] = (BackgroundCheck(file), _file_stamp(file.path))
+
+
+def start_check(file: SqliteFile) -> BackgroundCheck:
+    """The start's check of ``file``: the one ``start_check_early`` began for the same file, if the file has not
+    changed since (its size and modification time) — once; else a new one."""
+    early = _EARLY_CHECKS.pop(file.path, None)
+    if early is not None:
+        check, stamp = early
+        if check.file.encrypted == file.encrypted and stamp is not None and stamp == _file_stamp(file.path):
+            return check
+    return BackgroundCheck(file)
 
 
 def integrity_check(db: Database) -> CheckResult:

@@ -13,11 +13,13 @@ from sqlalchemy import text
 from sqlalchemy.dialects import sqlite
 
 from coordinator_app.services.admissions import AdmissionService
+from coordinator_app.services.backups import check_in_background
 from coordinator_app.services.context import ServiceContext, fixed_clock
 from coordinator_app.services.first_screen import plain_file, read_first_screen
 from coordinator_app.services.overview import OverviewService
 from coordinator_app.services.settings import build_calendar_and_rules
 from coordinator_app.services.users import UserService
+from coordinator_app.storage import backup as storage_backup
 from coordinator_app.storage import repositories, selects, selects_sqlite
 from coordinator_app.storage.database import open_database
 from coordinator_app.storage.quick_read import QuickRead
@@ -48,6 +50,53 @@ def test_the_first_screen_equals_the_services_list_and_i_dag(demo_db_path: Path)
         assert screen.calendar_settings is not None and screen.ctx.calendar.name == ctx.calendar.name
     finally:
         ctx.database.dispose()
+
+
+def test_the_first_screen_begins_the_start_check_and_the_opening_takes_it_over(demo_db_path: Path) -> None:
+    """The start's quick_check runs from the first screen on (while SQLAlchemy loads); the opening's check of the
+    same file is that one, once — a later check is a new one."""
+    screen = read_first_screen(demo_db_path, clock=CLOCK, without_users_ok=False)
+    assert screen is not None
+    early, _ = storage_backup._EARLY_CHECKS[demo_db_path]
+    db = open_database(f"sqlite:///{demo_db_path}")
+    try:
+        check = check_in_background(db)
+        assert check is early and check.result().ok
+        again = check_in_background(db)
+        assert again is not early and again.result().ok
+    finally:
+        db.dispose()
+
+
+def test_an_early_check_of_another_file_is_not_taken_for_this_one(demo_db_path: Path, tmp_path: Path) -> None:
+    other = tmp_path / "anden.db"
+    other.write_bytes(demo_db_path.read_bytes())
+    assert read_first_screen(other, clock=CLOCK, without_users_ok=False) is not None
+    db = open_database(f"sqlite:///{demo_db_path}")
+    try:
+        check = check_in_background(db)
+        assert check is not storage_backup._EARLY_CHECKS[other][0] and check.file.path == demo_db_path
+        assert check.result().ok
+    finally:
+        db.dispose()
+        storage_backup._EARLY_CHECKS.pop(other)[0].result()  # its thread ends; the next test starts clean
+
+
+def test_a_file_changed_since_the_early_check_is_checked_again(demo_db_path: Path) -> None:
+    """A file damaged (or written) after the first screen was read is not vouched for by the early check."""
+    assert read_first_screen(demo_db_path, clock=CLOCK, without_users_ok=False) is not None
+    early, _ = storage_backup._EARLY_CHECKS[demo_db_path]
+    early.result()
+    db = open_database(f"sqlite:///{demo_db_path}")
+    try:
+        with open(demo_db_path, "r+b") as f:  # the last page overwritten with garbage
+            f.seek(-4096, 2)
+            f.write(b"\xff" * 4096)
+        check = check_in_background(db)
+        assert check is not early
+        assert not check.result().ok
+    finally:
+        db.dispose()
 
 
 def test_the_first_screens_derivations_serve_the_services_first_refresh(demo_db_path: Path) -> None:
