@@ -18,7 +18,8 @@ afmeldt, færdigmeldt again, netværksmøde invited / held / overdue / today. Ev
 
 Milestone notes (``_milestones``: children checked, epikrise sent, status meetings, the groups' duties …)
 make the deadline engine see what a well-run ward has done: of the ~40 current admissions' center
-deadlines most are met, about six are overdue (each a different duty), about four fall due today, and
+deadlines most are met, five to eight are overdue (spread over at least four duties; the not-yet-assessed
+admissions' A1 among them), about four fall due today, and
 the kommune side shows one case past its 12 weeks (G1) and one missed status meeting (G2). The current
 admissions draw from their own random stream, so the same stages show whatever ``today`` is. Events fall
 on working days of :class:`coordinator_app.domain.workdays.WorkCalendar` (the app's calendar) in office hours.
