@@ -148,6 +148,7 @@ def test_live_meeting_and_referat_work_without_an_admission(main_window, qtbot) 
     qtbot.keyClick(tab.table, Qt.Key.Key_L, ALT)  # Live-møde
     early = wait_for_modal(qtbot, QMessageBox)  # planned for a later day: asked first (C2–C4)
     assert early.windowTitle() == "Start mødet før den planlagte dag?"
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is early)  # a mnemonic reaches only the active window
     qtbot.keyClick(early, Qt.Key.Key_S, ALT)  # «Start mødet nu»
     qtbot.waitUntil(lambda: any(isinstance(w, LiveMeetingWindow) for w in main_window.meeting_actions.windows))
     windows = [w for w in main_window.meeting_actions.windows if isinstance(w, LiveMeetingWindow)]
