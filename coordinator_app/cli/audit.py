@@ -3,6 +3,10 @@
 * ``audit verify`` walks the whole hash chain: "Revisionsloggen er intakt (N linjer)." and exit status 0, or the
   first line that does not fit (changed, missing, out of order, not pointing at the line before) and exit status 1.
   The newest line's hash is printed too: noted down outside the database, it also reveals a cut-off end later.
+  Then, while the chain holds, every archived document is re-hashed (``services.archive``, issue 17) and compared
+  with its row's SHA-256 and the one its issue line recorded in the chain: a document changed after it was issued
+  is named (number, kind, title, masked CPR) and the exit status is 1; documents issued before the digest was
+  logged are checked against their row only and listed as such.
 * ``audit export --patient NR -o FIL`` writes one patient's lines as CSV for an access request (GDPR art. 15);
   the export itself is logged. The lines say who looked at a psychiatric patient's record, so the CSV is written
   inside an AES-256 zip (issue 8: exported files with patient data are encrypted); the password comes from
@@ -33,10 +37,12 @@ from coordinator_app.lazy import lazy_import
 from coordinator_app.services.context import ServiceContext
 
 if TYPE_CHECKING:
+    from coordinator_app.services import archive as archive_service
     from coordinator_app.services import audit as audit_service
     from coordinator_app.services import exports as export_service
     from coordinator_app.services.database import Database
 else:  # only when an audit command runs
+    archive_service = lazy_import("coordinator_app.services.archive")
     audit_service = lazy_import("coordinator_app.services.audit")
     export_service = lazy_import("coordinator_app.services.exports")
 
@@ -97,11 +103,14 @@ def _run(args: argparse.Namespace, db: Database, ctx: ServiceContext) -> int:
     if args.audit_command == "verify":
         result = audit.verify()
         print(result.message)
-        if not result.ok:
+        if not result.ok:  # the documents' logged hashes are only as good as the chain they are in
             return BROKEN
         if result.count:
             print(f"Seneste linjes kontrolsum: {result.last_hash}")
-        return 0
+        archived = archive_service.ArchiveService(ctx).verify()
+        if archived.checked:
+            print("\n".join(archived.lines()))
+        return 0 if archived.ok else BROKEN
     output = Path(args.output)
     exports = export_service.ExportService(ctx)
     password = None

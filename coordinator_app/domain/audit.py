@@ -10,6 +10,10 @@ whole chain recomputed by someone with write access to the database. ``VerifyRes
 the verify command so it can be noted down outside the database and compared later.
 
 Lines never carry a CPR number or a name: the patient id is enough to find the person (GDPR art. 15 export).
+
+The line that records a document's issue ends with ``issued_document``'s text — "(dokument 12, SHA-256 <hex>)" — so
+the archived bytes' digest sits in the chain (issue 17): rewriting a document's bytes and the hash in its own row no
+longer goes unnoticed (``issued_hash`` reads it back). Older lines end with "(dokument 12)" and carry no digest.
 Pure Python: no database, no Qt.
 """
 
@@ -18,6 +22,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -31,6 +36,8 @@ __all__ = [
     "VerifyResult",
     "canonical",
     "chain_hash",
+    "issued_document",
+    "issued_hash",
     "seal",
     "verify_chain",
 ]
@@ -187,3 +194,24 @@ def verify_chain(entries: Iterable[AuditEntry]) -> VerifyResult:
 
 def _broken(checked: int, seq: int, reason: str) -> VerifyResult:
     return VerifyResult(ok=False, count=checked, first_bad_seq=seq, reason=reason)
+
+
+#: The end of an issue line (``issued_document``): the document's id and the SHA-256 of its archived bytes.
+_ISSUED = re.compile(r"\(dokument (\d+), SHA-256 ([0-9a-f]{64})\)$")
+
+
+def issued_document(document_id: int | None, sha256: str) -> str:
+    """How an issue line names the archived document (inside its closing brackets): "dokument 12, SHA-256 <hex>".
+    The document must be stored (have an id) and ``sha256`` be a hex digest."""
+    if document_id is None or not re.fullmatch(r"[0-9a-f]{64}", sha256):
+        raise ValueError(f"issue line for document {document_id!r} with digest {sha256!r}")
+    return f"dokument {document_id}, SHA-256 {sha256}"
+
+
+def issued_hash(entry: AuditEntry) -> tuple[int, str] | None:
+    """``(document id, SHA-256)`` recorded by an issue line (``UDSKRIV`` ending in ``issued_document``'s text), else
+    None: another line, or a document issued before the digest was logged."""
+    if entry.action is not AuditAction.UDSKRIV:
+        return None
+    found = _ISSUED.search(entry.what)
+    return (int(found.group(1)), found.group(2)) if found else None

@@ -1,5 +1,8 @@
 """Issuing documents: render the PDF, archive it immutably (bytes + SHA-256 + data version), reopen it.
 
+The issue's audit line carries the SHA-256 (``issued_line``), and reopening checks the bytes against it
+(``read_archived``, ``services.archive``): the archive is tamper-evident (issue 17).
+
 Every issued document is archived; reopening returns the archived bytes, never a re-rendering. Issuing
 again makes a new document with its own ID (issue 4).
 """
@@ -16,13 +19,14 @@ from sqlalchemy.orm import Session
 
 from coordinator_app import __version__
 from coordinator_app.domain.access import Permission
-from coordinator_app.domain.audit import AuditAction
+from coordinator_app.domain.audit import AuditAction, issued_document
 from coordinator_app.domain.errors import KoordinatorError, ValidationError
 from coordinator_app.domain.model import EVENT_LABELS, Admission, ArchivedDocument, Event, EventKind, Patient
 from coordinator_app.domain.sending import RECORD, Notice, VarslingTiming
 from coordinator_app.domain.special_groups import contact_role, notify_role, recipient_kommune
 from coordinator_app.domain.workdays import local_date
 from coordinator_app.lazy import lazy_import
+from coordinator_app.services import archive
 from coordinator_app.services.audit import AuditService
 from coordinator_app.services.context import ServiceContext, require
 from coordinator_app.services.ward import load_profile
@@ -191,7 +195,7 @@ class DocumentService:
         self._audit.record_in(
             session,
             AuditAction.UDSKRIV,
-            f"Varslingsblanket ({EVENT_LABELS[event.kind].lower()}) udstedt (dokument {document.id})",
+            f"Varslingsblanket ({EVENT_LABELS[event.kind].lower()}) udstedt ({issued_line(document)})",
             patient_id=patient.id,
             admission_id=admission.id,
         )
@@ -286,16 +290,21 @@ def _b5_fields(admission: Admission, event: Event) -> dict[str, Any]:
 
 
 def read_archived(session: Session, document_id: int) -> tuple[ArchivedDocument, bytes]:
-    """The archived document and its exact bytes, checked against the stored SHA-256 (byte-identical reopening);
-    a damaged one is refused in Danish. In the caller's session; the caller checks the role and logs the use."""
+    """The archived document and its exact bytes, checked against the SHA-256 in its row and the one its issue line
+    recorded in the audit log (``services.archive``, issue 17); a document changed after it was issued is refused in
+    Danish. In the caller's session; the caller checks the role and logs the use."""
     document = DocumentRepository(session).get(document_id, with_content=True)
     assert document.content is not None
-    if hashlib.sha256(document.content).hexdigest() != document.sha256:
-        raise KoordinatorError(
-            f"Dokument nr. {document_id} er beskadiget i databasen (kontrolsummen passer ikke). "
-            "Kontakt IT; udsted dokumentet igen fra indlæggelsen."
-        )
+    reason = archive.problem(document.content, document.sha256, archive.logged_hash(session, document))
+    if reason is not None:
+        raise KoordinatorError(archive.changed_message(document_id, reason))
     return document, document.content
+
+
+def issued_line(document: ArchivedDocument) -> str:
+    """The end of a document's issue line in the audit log, inside its brackets: "dokument 12, SHA-256 <hex>" — the
+    digest goes into the hash chain with the issue (issue 17)."""
+    return issued_document(document.id, document.sha256)
 
 
 def content_line(document: ArchivedDocument, use: AuditAction) -> str:

@@ -44,7 +44,7 @@ from sqlalchemy.orm import Session
 from coordinator_app import __version__
 from coordinator_app.domain import validation
 from coordinator_app.domain.access import Permission
-from coordinator_app.domain.audit import AuditAction
+from coordinator_app.domain.audit import AuditAction, issued_document
 from coordinator_app.domain.errors import NotFoundError, StorageError, ValidationError
 from coordinator_app.domain.meetings import (
     AgreementStatus,
@@ -653,7 +653,8 @@ class MeetingService:
                     patient_id=meeting.patient_id,
                 )
             )
-            self._log(session, AuditAction.UDSKRIV, meeting, f"referat udstedt (dokument {document.id})")
+            issued = issued_document(document.id, document.sha256)
+            self._log(session, AuditAction.UDSKRIV, meeting, f"referat udstedt ({issued})")
             return document
 
     def distribution(self, meeting_id: int) -> list[DistributionEntry]:

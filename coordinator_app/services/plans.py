@@ -34,7 +34,7 @@ from sqlalchemy.orm import Session
 from coordinator_app import __version__
 from coordinator_app.domain import validation
 from coordinator_app.domain.access import Permission
-from coordinator_app.domain.audit import AuditAction
+from coordinator_app.domain.audit import AuditAction, issued_document
 from coordinator_app.domain.deadlines import compute_deadlines
 from coordinator_app.domain.discharge_plans import (
     PLAN_DEFINITE,
@@ -394,7 +394,7 @@ class PlanService:
                 action="Ny version udstedt" if revision else "Sat i kraft",
             )
             issued = "ny version udstedt" if revision else "sat i kraft"
-            what = f"{issued}, version {number} (dokument {document.id})"
+            what = f"{issued}, version {number} ({issued_document(document.id, document.sha256)})"
             self._log_plan(session, AuditAction.UDSKRIV, updated, what)
             return updated, document
 

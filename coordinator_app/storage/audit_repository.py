@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from coordinator_app.domain.audit import AuditAction, AuditEntry, VerifyResult, seal, verify_chain
+from coordinator_app.domain.audit import AuditAction, AuditEntry, VerifyResult, issued_hash, seal, verify_chain
 from coordinator_app.storage.orm import AuditRow
 
 __all__ = ["AuditRepository"]
@@ -124,6 +124,27 @@ class AuditRepository:
                 yield _entry(row)
             if len(rows) < chunk:
                 return
+            after = rows[-1].seq
+
+    def issued_hashes(self, *, patient_id: int | None = None, chunk: int = CHUNK) -> dict[int, str]:
+        """The SHA-256 each issue line recorded for its document (issue 17), by document id: every patient's, or
+        ``patient_id``'s only. Documents issued before the digest was logged are absent. Read ``chunk`` lines at a
+        time, issue lines only (``UDSKRIV`` naming a SHA-256)."""
+        where = [AuditRow.action == AuditAction.UDSKRIV.value, AuditRow.what.like("%, SHA-256 %")]
+        if patient_id is not None:
+            where.append(AuditRow.patient_id == patient_id)
+        hashes: dict[int, str] = {}
+        after = 0
+        while True:
+            rows = self._session.execute(
+                select(*_COLUMNS).where(AuditRow.seq > after, *where).order_by(AuditRow.seq).limit(chunk)
+            ).all()
+            for row in rows:
+                found = issued_hash(_entry(row))
+                if found is not None:
+                    hashes.setdefault(*found)
+            if len(rows) < chunk:
+                return hashes
             after = rows[-1].seq
 
     def verify(self, chunk: int = CHUNK) -> VerifyResult:

@@ -483,6 +483,10 @@ class DocumentRepository:
             out.update({title: utc(created, "ArchivedDocument.created_at") for title, created in rows})
         return out
 
+    def ids(self) -> list[int]:
+        """Every archived document's id, oldest first (``audit verify`` re-hashes them one at a time)."""
+        return list(self._session.scalars(select(_DOCUMENTS.c.id).order_by(_DOCUMENTS.c.id)))
+
     def for_patient(self, patient_id: int) -> list[ArchivedDocument]:
         """All the patient's documents (every admission and ambulant ones), newest first, without their bytes."""
         rows = self._session.execute(

@@ -52,9 +52,10 @@ def test_verify_says_intact_then_names_the_tampered_line(ward: tuple[Path, int])
     path, _ = ward
     intact = koordinator("--database", str(path), "audit", "verify")
     assert intact.returncode == 0, intact.stderr
-    first, newest = intact.stdout.splitlines()
+    first, newest, archive = intact.stdout.splitlines()
     assert first.startswith("Revisionsloggen er intakt (") and first.endswith(" linjer).")
     assert newest.startswith("Seneste linjes kontrolsum: ") and len(newest.rsplit(" ", 1)[1]) == 64
+    assert archive == "Arkivet er intakt: 1 dokument stemmer med kontrolsummen i revisionsloggen."  # the varsling's
 
     tamper(path, "UPDATE audit_log SET what = 'Ingenting at se her' WHERE seq = 2")
     broken = koordinator("--database", str(path), "audit", "verify")

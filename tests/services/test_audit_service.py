@@ -27,6 +27,7 @@ from coordinator_app.services.meetings import MeetingService, ScheduleInput
 from coordinator_app.services.notifications import NotificationInput, NotificationService
 from coordinator_app.services.plans import PlanService
 from coordinator_app.storage.audit_repository import AuditRepository
+from coordinator_app.storage.repositories import DocumentRepository
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # Monday, 10:00 in Copenhagen
 TODAY = date(2026, 11, 23)
@@ -62,6 +63,13 @@ def log(ctx: ServiceContext) -> list[AuditEntry]:
         return AuditRepository(session).all()
 
 
+def sha256(ctx: ServiceContext, document_id: int | None) -> str:
+    """The archived document's SHA-256 as its row holds it (the issue line carries it too, issue 17)."""
+    assert document_id is not None
+    with ctx.database.session() as session:
+        return DocumentRepository(session).get(document_id, with_content=False).sha256
+
+
 def new_lines(ctx: ServiceContext, before: list[AuditEntry]) -> list[tuple[AuditAction, int | None, int | None]]:
     return [(e.action, e.patient_id, e.admission_id) for e in log(ctx)[len(before) :]]
 
@@ -90,7 +98,9 @@ def test_issuing_a_varslingsblanket_writes_one_line(ctx, admitted: Admitted) -> 
     before = log(ctx)
     document = DocumentService(ctx).issue_for_event(sent.event_id)
     assert new_lines(ctx, before) == [(AuditAction.UDSKRIV, admitted.patient_id, admitted.admission_id)]
-    assert log(ctx)[-1].what == f"Varslingsblanket (varsling) udstedt (dokument {document.id})"
+    assert log(ctx)[-1].what == (
+        f"Varslingsblanket (varsling) udstedt (dokument {document.id}, SHA-256 {document.sha256})"
+    )
 
 
 def test_sending_records_the_event_and_the_issued_form(ctx, admitted: Admitted) -> None:
@@ -101,7 +111,7 @@ def test_sending_records_the_event_and_the_issued_form(ctx, admitted: Admitted) 
     assert new_lines(ctx, before) == [(AuditAction.OPRET, *who), (AuditAction.UDSKRIV, *who)]
     assert [e.what for e in log(ctx)[-2:]] == [
         f"Varsling registreret til kommune 101 (hændelse {sent.event_id})",
-        f"Varslingsblanket (varsling) udstedt (dokument {sent.document_id})",
+        f"Varslingsblanket (varsling) udstedt (dokument {sent.document_id}, SHA-256 {sha256(ctx, sent.document_id)})",
     ]
     before = log(ctx)
     NotificationService(ctx).correct(sent.event_id, "Sendt ved en fejl")
@@ -145,7 +155,9 @@ def test_a_plan_from_kladde_to_in_force_to_ended(ctx, admitted: Admitted) -> Non
     active, document = plans.activate(plan_id, plan.content, expected_version=plan.version)
     assert active.version is not None
     assert new_lines(ctx, before) == [(AuditAction.UDSKRIV, *who)]
-    assert log(ctx)[-1].what == f"Udskrivningsaftale nr. {plan.id} sat i kraft, version 1 (dokument {document.id})"
+    assert log(ctx)[-1].what == (
+        f"Udskrivningsaftale nr. {plan.id} sat i kraft, version 1 (dokument {document.id}, SHA-256 {document.sha256})"
+    )
 
     before = log(ctx)
     plans.end(plan_id, "Patienten flyttede til Testa Fiktivsens søster", expected_version=active.version)
@@ -200,7 +212,9 @@ def test_a_meeting_scheduled_held_and_its_referat_issued(ctx, admitted: Admitted
     service.set_task_status(meeting.id, "a1", AgreementStatus.UDFOERT)
     document = service.issue_referat(meeting.id)
     assert new_lines(ctx, before) == [(AuditAction.RET, *who), (AuditAction.RET, *who), (AuditAction.UDSKRIV, *who)]
-    assert log(ctx)[-1].what == f"Netværksmøde {meeting.reference} referat udstedt (dokument {document.id})"
+    assert log(ctx)[-1].what == (
+        f"Netværksmøde {meeting.reference} referat udstedt (dokument {document.id}, SHA-256 {document.sha256})"
+    )
 
 
 # -- a failed change writes nothing ----------------------------------------------------------------------------------

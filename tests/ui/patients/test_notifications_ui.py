@@ -1,13 +1,17 @@
-"""From the details panel: send a varsling, see refusals with their reasons, correct, save and print the form."""
+"""From the details panel: send a varsling, see refusals with their reasons, correct, save and print the form; a
+form changed in the database after it was issued is refused (issue 17)."""
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
+import pytest
 from helpers.qt import wait_for_modal
 from PySide6.QtCore import Qt
 from PySide6.QtPrintSupport import QPrinter
-from PySide6.QtWidgets import QDialogButtonBox, QFileDialog, QInputDialog
+from PySide6.QtWidgets import QDialogButtonBox, QFileDialog, QInputDialog, QMessageBox
+from sqlalchemy import text
 
 from coordinator_app.domain.model import EventKind
 from coordinator_app.ui.common import printing
@@ -170,3 +174,38 @@ def test_reissue_makes_a_new_document_and_keeps_the_old(main_window, qtbot) -> N
     qtbot.mouseClick(main_window.patients_tab.details.doc_buttons["reissue"], Qt.MouseButton.LeftButton)
     after = main_window.patients_tab.details._document_ids
     assert len(after) == 2 and set(first) < set(after)
+
+
+# -- issue 17: a document changed after it was issued is refused ------------------------------------------------
+FORGED = b"%PDF-1.4 en anden tekst end den udstedte"
+
+
+@pytest.mark.parametrize("button", ["open", "print", "save"])
+def test_a_document_changed_after_issue_is_refused_in_danish(main_window, qtbot, monkeypatch, button: str) -> None:
+    select_with_status(main_window, "Orienteret", allowing=EventKind.VARSLING)
+    dialog = open_action(main_window, qtbot, EventKind.VARSLING)
+    dialog.send()
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    details = main_window.patients_tab.details
+    document_id = details._document_ids[0]
+    with main_window.services.ctx.database.engine.begin() as conn:
+        conn.execute(
+            text("UPDATE documents SET content = :c, sha256 = :h WHERE id = :id"),
+            {"c": FORGED, "h": hashlib.sha256(FORGED).hexdigest(), "id": document_id},
+        )
+    warnings: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _parent, _title, message, *a: warnings.append(message))
+    reached: list[str] = []
+    monkeypatch.setattr(printing, "open_externally", lambda *a: reached.append("open"))
+    monkeypatch.setattr(printing, "print_preview", lambda *a: reached.append("print"))
+
+    def asked_for_a_file(*_a: object, **_k: object) -> tuple[str, str]:
+        reached.append("save")
+        return "", ""
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", asked_for_a_file)
+    details.documents.selectRow(0)
+    qtbot.mouseClick(details.doc_buttons[button], Qt.MouseButton.LeftButton)
+    assert reached == []
+    (warning,) = warnings
+    assert warning.startswith("Dokumentet er ændret efter udstedelsen") and f"Dokument nr. {document_id}:" in warning
