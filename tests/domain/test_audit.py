@@ -19,6 +19,8 @@ from coordinator_app.domain.audit import (
     AuditEntry,
     canonical,
     chain_hash,
+    issued_document,
+    issued_hash,
     seal,
     verify_chain,
 )
@@ -264,3 +266,36 @@ def test_cutting_off_the_newest_lines_shows_only_as_an_older_last_hash() -> None
     entries = chain(5)
     assert verify_chain(entries[:3]).ok
     assert verify_chain(entries[:3]).last_hash != verify_chain(entries).last_hash
+
+
+# -- the issue line carries the document's SHA-256 (issue 17) ----------------------------------------------------
+DIGEST = hashlib.sha256(b"%PDF").hexdigest()
+
+
+def line(action: AuditAction, what: str) -> AuditEntry:
+    return seal(None, at=START, user="koordinator", action=action, what=what, patient_id=1, admission_id=2)
+
+
+def test_an_issue_line_names_the_document_and_its_digest_and_reads_back() -> None:
+    what = f"Varslingsblanket (varsling) udstedt ({issued_document(12, DIGEST)})"
+    assert what == f"Varslingsblanket (varsling) udstedt (dokument 12, SHA-256 {DIGEST})"
+    assert issued_hash(line(AuditAction.UDSKRIV, what)) == (12, DIGEST)
+
+
+@pytest.mark.parametrize(
+    ("action", "what"),
+    [
+        (AuditAction.UDSKRIV, "Varslingsblanket (varsling) udstedt (dokument 12)"),  # before issue 17: no digest
+        (AuditAction.UDSKRIV, "Dokument 12 (Varslingsblanket – varsling) udskrevet"),  # printed, not issued
+        (AuditAction.VIS, f"Noget andet (dokument 12, SHA-256 {DIGEST})"),  # not an issue line
+        (AuditAction.UDSKRIV, f"(dokument 12, SHA-256 {DIGEST}) og mere"),  # not at the end
+    ],
+)
+def test_other_lines_record_no_digest(action: AuditAction, what: str) -> None:
+    assert issued_hash(line(action, what)) is None
+
+
+@pytest.mark.parametrize(("document_id", "digest"), [(None, DIGEST), (12, "abc"), (12, DIGEST.upper())])
+def test_an_issue_line_needs_a_stored_document_and_a_hex_digest(document_id: int | None, digest: str) -> None:
+    with pytest.raises(ValueError):
+        issued_document(document_id, digest)

@@ -14,7 +14,7 @@ from helpers.databases import migrate_to, revision_and_tables
 from sqlalchemy import delete, inspect, text, update
 from storage_data import MOMENT
 
-from coordinator_app.domain.audit import GENESIS, AuditAction, chain_hash, verify_chain
+from coordinator_app.domain.audit import GENESIS, AuditAction, chain_hash, issued_document, verify_chain
 from coordinator_app.storage.audit_repository import AuditRepository
 from coordinator_app.storage.database import Database, open_database
 from coordinator_app.storage.orm import AuditRow
@@ -208,3 +208,20 @@ def test_a_0006_database_is_upgraded_to_0007_and_back(empty_db_url: str) -> None
     revision, tables = revision_and_tables(empty_db_url)
     assert revision == "0006"
     assert "audit_log" not in tables
+
+
+def test_issued_hashes_reads_the_digests_of_issue_lines_only(database: Database) -> None:
+    """Issue 17: the SHA-256 each issue line recorded, by document id — all patients' or one's, across chunks."""
+    digests = {n: f"{n:064x}" for n in range(1, 6)}
+    with database.session() as session:
+        repo = AuditRepository(session)
+        for n, digest in digests.items():
+            patient = n % 2 + 1
+            repo.append("k", AuditAction.UDSKRIV, f"Referat udstedt ({issued_document(n, digest)})", patient_id=patient,
+                        at=MOMENT)  # fmt: skip
+            repo.append("k", AuditAction.UDSKRIV, f"Dokument {n} (Referat) udskrevet", patient_id=patient, at=MOMENT)
+        repo.append("k", AuditAction.UDSKRIV, "Varslingsblanket (varsling) udstedt (dokument 9)", at=MOMENT)
+    with database.session() as session:
+        repo = AuditRepository(session)
+        assert repo.issued_hashes(chunk=2) == digests
+        assert repo.issued_hashes(patient_id=1) == {n: d for n, d in digests.items() if n % 2 == 0}
