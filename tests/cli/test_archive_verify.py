@@ -9,6 +9,7 @@ import hashlib
 import os
 import subprocess
 from datetime import UTC, datetime
+from pathlib import Path
 
 from helpers.commands import run_koordinator
 from helpers.ward import admit_in_glostrup, service_context, varsle_gentofte
@@ -139,6 +140,27 @@ def test_a_document_issued_before_the_hash_was_logged_is_reported_not_failed(db_
         "kontrolsum:" in lines
     )
     assert any(line.startswith(f"Dokument nr. {document_id} (varslingsblanket") for line in lines)
+
+
+def test_pdf_refuses_a_changed_plan_and_writes_nothing(demo_db_path: Path, tmp_path: Path) -> None:
+    """`pdf udskrivningsaftale … -o FIL` exports the archived plan in force: a substituted one is refused in Danish,
+    exit status 2, no file, no traceback."""
+    url = f"sqlite:///{demo_db_path}"
+    db = open_database(url)
+    try:
+        with db.engine.connect() as conn:
+            document_id, admission_id = conn.execute(
+                text("SELECT id, admission_id FROM documents WHERE kind = 'udskrivningsaftale' ORDER BY id LIMIT 1")
+            ).one()
+    finally:
+        db.dispose()
+    substitute(url, document_id)
+    out = tmp_path / "aftale.pdf"
+    result = koordinator(url, "pdf", "udskrivningsaftale", "--admission", str(admission_id), "-o", str(out))
+    assert result.returncode == 2
+    assert result.stderr.startswith("Dokumentet er ændret efter udstedelsen")
+    assert f"Dokument nr. {document_id}: " in result.stderr and "Traceback" not in result.stderr
+    assert not out.exists()
 
 
 def _digest(url: str, document_id: int) -> str:
