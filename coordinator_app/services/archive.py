@@ -37,7 +37,7 @@ NAMED_UNLOGGED = 20
 def logged_hash(session: Session, document: ArchivedDocument) -> str | None:
     """The SHA-256 the document's issue line recorded, or None (issued before the digest was logged)."""
     assert document.id is not None
-    return AuditRepository(session).issued_hashes(patient_id=document.patient_id).get(document.id)
+    return AuditRepository(session).issued_hash_of(document.id, patient_id=document.patient_id)
 
 
 def problem(content: bytes, row_hash: str, logged: str | None) -> str | None:

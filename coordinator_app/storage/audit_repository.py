@@ -147,6 +147,23 @@ class AuditRepository:
                 return hashes
             after = rows[-1].seq
 
+    def issued_hash_of(self, document_id: int, *, patient_id: int | None = None) -> str | None:
+        """The SHA-256 the issue line of ``document_id`` recorded, or None (issued before the digest was logged).
+        Looked for among ``patient_id``'s lines first (indexed), then in the whole log, so a document row moved to
+        another patient still finds its line."""
+        where = [
+            AuditRow.action == AuditAction.UDSKRIV.value,
+            AuditRow.what.like(f"%(dokument {int(document_id)}, SHA-256 %"),
+        ]
+        scopes = ([AuditRow.patient_id == patient_id],) if patient_id is not None else ()
+        for scope in (*scopes, []):
+            rows = self._session.execute(select(*_COLUMNS).where(*where, *scope).order_by(AuditRow.seq)).all()
+            for row in rows:
+                found = issued_hash(_entry(row))
+                if found is not None and found[0] == document_id:
+                    return found[1]
+        return None
+
     def verify(self, chunk: int = CHUNK) -> VerifyResult:
         return verify_chain(self.stream(chunk))
 

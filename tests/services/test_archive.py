@@ -80,3 +80,17 @@ def test_a_rewritten_document_is_refused(ctx: ServiceContext, document_id: int, 
         "010190-xxxx",
         True,
     )
+
+
+def test_a_rewritten_document_moved_to_another_patient_is_refused(ctx: ServiceContext, document_id: int) -> None:
+    """The issue line is found by the document's id, not only among its (possibly rewritten) patient's lines."""
+    other = admit_in_glostrup(ctx, cpr="020290-9908", given_name="Anden")
+    rewrite(ctx, document_id)
+    with ctx.database.engine.begin() as conn:
+        conn.execute(
+            text("UPDATE documents SET patient_id = :p, admission_id = :a WHERE id = :id"),
+            {"p": other.patient_id, "a": other.admission_id, "id": document_id},
+        )
+    with pytest.raises(KoordinatorError, match=CHANGED):
+        DocumentService(ctx).content(document_id)
+    assert [c.document_id for c in ArchiveService(ctx).verify().changed] == [document_id]
