@@ -92,7 +92,7 @@ def _data_version(data: VarslingsblanketData) -> str:
 #: How ``DocumentService.content`` logs what was done with the archived bytes (issue 8).
 CONTENT_USES: dict[AuditAction, str] = {
     AuditAction.VIS: "åbnet",
-    AuditAction.UDSKRIV: "udskrevet",
+    AuditAction.UDSKRIV: "skrevet ud",
     AuditAction.EKSPORT: "gemt som fil",
 }
 
@@ -241,7 +241,7 @@ class DocumentService:
         if not candidates:
             raise KoordinatorError(
                 f"Indlæggelse nr. {admission_id} har endnu ingen orientering, varsling, færdigmelding eller "
-                "afmelding at udskrive. Send den først fra indlæggelsen."
+                "afmelding at skrive ud. Send den først fra indlæggelsen."
             )
         return candidates[-1]
 

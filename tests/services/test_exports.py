@@ -199,7 +199,7 @@ def test_a_real_database_writes_nothing_without_a_usable_password(
 
 # -- roles ----------------------------------------------------------------------------------------------------
 REFUSALS = [
-    pytest.param(Role.LAESEADGANG, PDF, "udskrive dokumenter eller gemme dem som fil", id="laeseadgang-pdf"),
+    pytest.param(Role.LAESEADGANG, PDF, "skrive dokumenter ud eller gemme dem som fil", id="laeseadgang-pdf"),
     pytest.param(Role.MOEDELEDER, XLSX, "eksportere statistik", id="moedeleder-statistics"),
     pytest.param(Role.KOORDINATOR, CSV, "se eller eksportere revisionsloggen", id="koordinator-audit-log"),
 ]
