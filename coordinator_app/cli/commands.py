@@ -18,7 +18,8 @@ must work when the database is too damaged to log in to.
 
 Every command works through the services, as the window does: ``services.database`` opens the database,
 ``services.backups`` backs up, restores and checks it, and ``services.exports`` writes ``pdf -o`` and
-``audit export`` (the role, encryption unless a demo, an atomic write, the audit line). No storage or documents
+``audit export`` (the role, encryption unless a demo, an atomic write, the audit line; a varslingsblanket issued
+for ``-o`` is archived only once its file is written). No storage or documents
 module is imported here (``tests/test_architecture.py`` and the import-linter contracts hold it so).
 """
 
@@ -323,7 +324,9 @@ def run_check(args: argparse.Namespace) -> int:
 
 
 def run_pdf(args: argparse.Namespace) -> int:
-    """Headless: issue (and archive) the document, write the exact bytes to the file."""
+    """Headless: issue the document and write its exact bytes to the file — archived only once the file is written
+    (a target that cannot be written is refused first, in Danish, rc 2); a plan's PDF is the one archived when it
+    was put in force, so nothing new is archived."""
     try:
         db = open_for_command(args.database)
     except KoordinatorError as exc:
@@ -333,22 +336,22 @@ def run_pdf(args: argparse.Namespace) -> int:
         ctx = command_context(db)
         exports = export_service.ExportService(ctx)
         exports.check_documents()  # the role before a password is asked or a document issued
+        output = Path(args.output)
+        exports.check_target(output)  # a file that cannot be written: said before anything is asked or issued
         password = None
         if exports.encrypts():  # issue 8: a file with patient data leaves the database encrypted (not a demo's)
             password = export_password("Dokumentet", "PDF med AES-256")
             if password is None:
                 return 2
-        service = document_service.DocumentService(ctx)
-        if args.document == "varslingsblanket":
-            event = service.latest_notification(args.admission)
+        if args.document == "varslingsblanket":  # issued, written and archived all or nothing (issue 17)
+            event = document_service.DocumentService(ctx).latest_notification(args.admission)
             assert event.id is not None
-            document = service.issue_for_event(event.id)
-        else:  # a plan's PDF is issued when it is put in force: write the archived, signed-ready one
+            document, saved = exports.issue_to_file(event.id, output, password)  # EXPORT_DOCUMENT, logged
+        else:  # a plan's PDF is issued when it is put in force: write the archived, signed-ready one, nothing new
             kind = discharge_plans.PlanKind(args.document)
             document = plan_service.PlanService(ctx).issued_document(args.admission, kind)
-        assert document.id is not None
-        output = Path(args.output)
-        saved = exports.write(exports.document(document.id), output, password)  # EXPORT_DOCUMENT, logged
+            assert document.id is not None
+            saved = exports.write(exports.document(document.id), output, password)  # EXPORT_DOCUMENT, logged
     except KoordinatorError as exc:
         print(exc.message, file=sys.stderr)
         return 2

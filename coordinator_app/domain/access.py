@@ -89,7 +89,7 @@ PERMISSION_PHRASES: dict[Permission, str] = {
     Permission.EDIT_ADMISSION: "oprette eller rette indlæggelser",
     Permission.SEND_NOTIFICATION: "sende varslinger",
     Permission.ISSUE_DOCUMENT: "udstede dokumenter",
-    Permission.EXPORT_DOCUMENT: "udskrive dokumenter eller gemme dem som fil",
+    Permission.EXPORT_DOCUMENT: "skrive dokumenter ud eller gemme dem som fil",
     Permission.MANAGE_MEETING: "planlægge netværksmøder",
     Permission.RUN_MEETING: "holde netværksmøder eller udstede referater",
     Permission.EDIT_PLAN: "rette udskrivningsaftaler eller koordinationsplaner",

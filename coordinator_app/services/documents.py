@@ -96,7 +96,7 @@ def _data_version(data: VarslingsblanketData) -> str:
 #: How ``DocumentService.content`` logs what was done with the archived bytes (issue 8).
 CONTENT_USES: dict[AuditAction, str] = {
     AuditAction.VIS: "åbnet",
-    AuditAction.UDSKRIV: "udskrevet",
+    AuditAction.UDSKRIV: "skrevet ud",
     AuditAction.EKSPORT: "gemt som fil",
 }
 
@@ -205,14 +205,21 @@ class DocumentService:
         """Issue (again) the form for an earlier notification: a new archived document."""
         require(self._ctx, Permission.ISSUE_DOCUMENT)
         with self._ctx.database.session() as session:
-            event = EventRepository(session).get(event_id)
-            admission = AdmissionRepository(session).get(event.admission_id)
-            patient = PatientRepository(session).get(admission.patient_id)
-            basis = details.consent_basis if details else str(event.data.get("basis", ""))
-            if details is None:
-                details = FormDetails(**{k: v for k, v in event.data.get("form", {}).items()})
-            details = FormDetails(**{**asdict(details), "consent_basis": basis})
-            return self.issue_in(session, admission, patient, event, details)
+            return self.issue_for_event_in(session, event_id, details)
+
+    def issue_for_event_in(
+        self, session: Session, event_id: int, details: FormDetails | None = None
+    ) -> ArchivedDocument:
+        """``issue_for_event`` in the caller's transaction (the caller checks the role): archived only when the
+        caller commits — ``ExportService.issue_to_file`` commits once the file is written."""
+        event = EventRepository(session).get(event_id)
+        admission = AdmissionRepository(session).get(event.admission_id)
+        patient = PatientRepository(session).get(admission.patient_id)
+        basis = details.consent_basis if details else str(event.data.get("basis", ""))
+        if details is None:
+            details = FormDetails(**{k: v for k, v in event.data.get("form", {}).items()})
+        details = FormDetails(**{**asdict(details), "consent_basis": basis})
+        return self.issue_in(session, admission, patient, event, details)
 
     def reissue(self, document_id: int) -> ArchivedDocument:
         """A new document for the same notification as ``document_id``, from the current data."""
@@ -238,7 +245,7 @@ class DocumentService:
         if not candidates:
             raise KoordinatorError(
                 f"Indlæggelse nr. {admission_id} har endnu ingen orientering, varsling, færdigmelding eller "
-                "afmelding at udskrive. Send den først fra indlæggelsen."
+                "afmelding at skrive ud. Send den først fra indlæggelsen."
             )
         return candidates[-1]
 

@@ -11,6 +11,11 @@ An export is made in two steps, so that the role is checked before anyone is ask
    all of it or none, readable by the user only), and write the audit log's *export* line (``AuditAction.EKSPORT``)
    once the file is there: a full disk is not an export.
 
+A document issued for a file (``issue_to_file``, ``koordinator pdf varslingsblanket -o FIL``) is all or nothing:
+the target is checked first (``check_target``: its folder exists and takes a new file, the name is not a folder),
+and the document is issued, written and logged in one transaction that commits only once the file is there — a
+failed write leaves no archive entry, and a file whose archive entry could not be committed is removed again.
+
 Encryption (``documents.protect``): a PDF with AES-256, XLSX as Excel encrypts it, CSV inside an AES-256 zip. The
 password is checked by ``password_problem`` (re-exported here with ``MIN_PASSWORD_LENGTH`` for the dialogs and the
 command line), used once and never stored or logged; the user sends it another way than the file. A demo
@@ -24,6 +29,8 @@ for a missing or unusable password, ``KoordinatorError`` for a PDF that cannot b
 
 from __future__ import annotations
 
+import contextlib
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -33,12 +40,13 @@ from coordinator_app.documents.protect import MIN_PASSWORD_LENGTH, password_prob
 from coordinator_app.domain.access import Permission
 from coordinator_app.domain.audit import AuditAction
 from coordinator_app.domain.errors import KoordinatorError, ValidationError
+from coordinator_app.domain.model import ArchivedDocument
 from coordinator_app.domain.statistics import Statistics
 from coordinator_app.infra.files import write_atomically
 from coordinator_app.lazy import lazy_import
 from coordinator_app.services.audit import AuditService
 from coordinator_app.services.context import ServiceContext, require
-from coordinator_app.services.documents import content_line, read_archived
+from coordinator_app.services.documents import DocumentService, content_line, read_archived
 from coordinator_app.services.ward import is_demo
 
 if TYPE_CHECKING:
@@ -115,6 +123,69 @@ class ExportService:
         asks for a password or issues the document before it has one to ``document``."""
         require(self._ctx, Permission.EXPORT_DOCUMENT)
 
+    def check_target(self, path: Path) -> None:
+        """Refuse, in Danish (``ValidationError``), a file that cannot be written — before a password is asked or a
+        document issued: the folder must exist, be a folder and take a new file (tried, not guessed from the
+        permission bits); the name must not be a folder."""
+        folder = path.parent
+        if not folder.exists():
+            raise ValidationError(f"Mappen {folder} findes ikke. Vælg en mappe, der findes. Intet er gemt.")
+        if not folder.is_dir():
+            raise ValidationError(f"{folder} er ikke en mappe. Vælg en fil i en mappe. Intet er gemt.")
+        if path.is_dir():
+            raise ValidationError(f"{path} er en mappe. Angiv et filnavn, fx {path / 'dokument.pdf'}. Intet er gemt.")
+        try:
+            with tempfile.TemporaryFile(dir=folder):
+                pass
+        except OSError as exc:
+            reason = exc.strerror or str(exc)
+            raise ValidationError(
+                f"Der kan ikke gemmes filer i mappen {folder} ({reason}). Vælg en anden mappe. Intet er gemt."
+            ) from exc
+
+    # -- issuing to a file ----------------------------------------------------------------------------------------
+    def issue_to_file(self, event_id: int, path: Path, password: str | None = None) -> tuple[ArchivedDocument, Saved]:
+        """Issue the varslingsblanket of notification ``event_id`` straight to ``path`` (``pdf -o``): all or
+        nothing. The roles, the target and the password are checked first; then the document is issued, written
+        (encrypted unless a demo) and its EKSPORT line recorded in one transaction, committed only once the file
+        is there. A failed write (``OSError``) archives nothing; if the commit fails, the file is removed again."""
+        require(self._ctx, Permission.ISSUE_DOCUMENT)
+        require(self._ctx, Permission.EXPORT_DOCUMENT)
+        self.check_target(path)
+        encrypted = self.encrypts()
+        checked = _check_password(password) if encrypted else None
+        written = False
+        try:
+            with self._ctx.database.session() as session:
+                issued = DocumentService(self._ctx).issue_for_event_in(session, event_id)
+                assert issued.id is not None
+                document, content = read_archived(session, issued.id)  # the bytes as archived, hash checked
+                export = Export(
+                    PDF,
+                    content,
+                    Permission.EXPORT_DOCUMENT,
+                    content_line(document, AuditAction.EKSPORT),
+                    patient_id=document.patient_id,
+                    admission_id=document.admission_id,
+                )
+                data = export.data if checked is None else _protected(export, path, checked)
+                write_atomically(path, data)
+                written = True
+                assert export.audit_line is not None
+                AuditService(self._ctx).record_in(
+                    session,
+                    AuditAction.EKSPORT,
+                    export.audit_line,
+                    patient_id=export.patient_id,
+                    admission_id=export.admission_id,
+                )
+        except BaseException:
+            if written:  # not archived, so not handed out either
+                with contextlib.suppress(OSError):
+                    path.unlink()
+            raise
+        return document, Saved(path, encrypted)
+
     # -- preparing ------------------------------------------------------------------------------------------------
     def document(self, document_id: int) -> Export:
         """An archived document's exact bytes for «Gem som PDF» or ``pdf -o`` (EXPORT_DOCUMENT)."""
@@ -163,11 +234,7 @@ class ExportService:
         encrypted = self.encrypts()
         data = export.data
         if encrypted:
-            if password is None:
-                raise ValidationError(NO_PASSWORD)
-            problem = password_problem(password)
-            if problem is not None:
-                raise ValidationError(f"{problem} Intet er gemt.")
+            password = _check_password(password)
             data = _protected(export, path, password)
         write_atomically(path, data)
         saved = Saved(path, encrypted)
@@ -182,6 +249,16 @@ class ExportService:
             except KoordinatorError as exc:
                 raise ExportNotLoggedError(exc, saved) from exc
         return saved
+
+
+def _check_password(password: str | None) -> str:
+    """The export password, or ``ValidationError`` in Danish when there is none or it is unusable."""
+    if password is None:
+        raise ValidationError(NO_PASSWORD)
+    problem = password_problem(password)
+    if problem is not None:
+        raise ValidationError(f"{problem} Intet er gemt.")
+    return password
 
 
 def _protected(export: Export, path: Path, password: str) -> bytes:

@@ -11,6 +11,7 @@ from pathlib import Path
 import pypdf
 import pytest
 from helpers.commands import run_koordinator
+from helpers.folders import read_only_folder
 from helpers.ward import admit_in_glostrup, service_context, varsle_gentofte
 
 from coordinator_app.services.admissions import AdmissionService
@@ -60,6 +61,79 @@ def test_pdf_command_writes_and_archives_the_varslingsblanket(database_file, tmp
     archived = pypdf.PdfReader(io.BytesIO(DocumentService(ServiceContext(database=db)).content(documents[0].id)))
     db.dispose()
     assert [p.extract_text() for p in reader.pages] == [p.extract_text() for p in archived.pages]
+
+
+def archived_count(path: Path, admission_id: int) -> int:
+    db = open_database(f"sqlite:///{path}")
+    try:
+        return len(DocumentService(ServiceContext(database=db)).documents(admission_id))
+    finally:
+        db.dispose()
+
+
+#: An ``-o`` that cannot be written, and the Danish words that say why (issue 17).
+UNWRITABLE = [
+    pytest.param("mangler/blanket.pdf", "findes ikke", id="missing-folder"),
+    pytest.param("mappe", "er en mappe", id="folder-as-target"),
+    pytest.param("skrivebeskyttet/blanket.pdf", "Der kan ikke gemmes filer i mappen", id="read-only-folder"),
+]
+
+
+@pytest.mark.parametrize(("target", "phrase"), UNWRITABLE)
+def test_a_pdf_that_cannot_be_written_is_refused_in_danish_and_archives_nothing(
+    database_file, tmp_path: Path, target: str, phrase: str
+) -> None:
+    """Issue 17: two failed writes once made two permanent archive entries. Now the target is checked first (rc 2,
+    Danish, nothing archived, twice over), and a good target afterwards archives exactly one."""
+    path, admission_id, _ = database_file
+    (tmp_path / "mappe").mkdir()
+    before = archived_count(path, admission_id)
+    with read_only_folder(tmp_path / "skrivebeskyttet"):
+        for _ in range(2):
+            out = tmp_path / target
+            args = ("--database", str(path), "pdf", "varslingsblanket", "--admission", str(admission_id))
+            result = run(*args, "-o", str(out))
+            assert result.returncode == 2, result.stdout
+            assert phrase in result.stderr and "Intet er gemt" in result.stderr, result.stderr
+            assert "Traceback" not in result.stderr
+            assert archived_count(path, admission_id) == before
+        assert list((tmp_path / "skrivebeskyttet").iterdir()) == []
+    assert list((tmp_path / "mappe").iterdir()) == []
+    result = run(*args, "-o", str(tmp_path / "blanket.pdf"))
+    assert result.returncode == 0, result.stderr
+    assert archived_count(path, admission_id) == before + 1
+
+
+@pytest.mark.parametrize(("target", "phrase"), UNWRITABLE)
+def test_a_plan_pdf_that_cannot_be_written_is_refused_and_issues_nothing(
+    tmp_path: Path, target: str, phrase: str
+) -> None:
+    """A plan's PDF was archived when it was put in force: a failed ``-o`` adds nothing, a good one nothing either."""
+    from coordinator_app.services.plans import PlanService
+    from coordinator_app.services.setup import load_demo_ward
+
+    path = tmp_path / "demo.db"
+    db = open_database(f"sqlite:///{path}")
+    ctx = service_context(db, now=datetime(2026, 11, 23, 9, tzinfo=UTC))
+    load_demo_ward(ctx)
+    plans = PlanService(ctx)
+    admission_id, kind = next(
+        (row.admission_id, p.kind)
+        for row in AdmissionService(ctx).list_rows()
+        for p in plans.panel(row.admission_id).plans
+        if p.document_id is not None
+    )
+    db.dispose()
+    (tmp_path / "mappe").mkdir()
+    before = archived_count(path, admission_id)
+    args = ("--database", str(path), "pdf", kind.value, "--admission", str(admission_id))
+    with read_only_folder(tmp_path / "skrivebeskyttet"):
+        result = run(*args, "-o", str(tmp_path / target))
+        assert (result.returncode, "Traceback" in result.stderr) == (2, False), result.stderr
+        assert phrase in result.stderr and "Intet er gemt" in result.stderr, result.stderr
+    assert archived_count(path, admission_id) == before
+    assert run(*args, "-o", str(tmp_path / "plan.pdf")).returncode == 0
+    assert archived_count(path, admission_id) == before
 
 
 def test_pdf_command_without_an_export_password_writes_nothing(database_file, tmp_path: Path) -> None:

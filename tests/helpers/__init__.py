@@ -5,5 +5,6 @@
 * ``meetings`` and ``plans`` – netværksmøde records and completed plan content, from the domain alone;
 * ``databases`` – a database at a migration revision, its revision and tables, its SQLite pragmas;
 * ``commands`` – ``koordinator`` run in its own process;
+* ``folders`` – a folder no file can be created in (also for root);
 * ``sandbox`` and ``profiles`` – the run's temporary home and the Hypothesis profiles (``tests/conftest.py``).
 """

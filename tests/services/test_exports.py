@@ -1,7 +1,9 @@
 """``services.exports`` (issue 8), on SQLite and PostgreSQL: the one way patient data leaves as a file. A demo
 database's export is plain; a real one's is encrypted and opens only with the password (PDF, XLSX, CSV in a zip,
 the audit log in a zip); a role without the right is refused in Danish before anything is written; and the audit
-log says *export* once the file is there — not when the disk refused it."""
+log says *export* once the file is there — not when the disk refused it. A varslingsblanket issued for a file
+(``pdf -o``) is archived only when the file is written: a target that cannot be written is refused first, and a
+write or commit that fails anyway leaves no archive entry and no file (issue 17)."""
 
 from __future__ import annotations
 
@@ -14,7 +16,8 @@ from typing import Any
 import msoffcrypto
 import pytest
 import pyzipper
-from helpers.ward import admit
+from helpers.folders import read_only_folder
+from helpers.ward import admit, admit_in_glostrup, varsle_gentofte
 from pypdf import PdfReader
 from sqlalchemy import select
 
@@ -25,9 +28,11 @@ from coordinator_app.domain.audit import AuditAction, AuditEntry
 from coordinator_app.domain.errors import AccessDeniedError, StorageError, ValidationError
 from coordinator_app.domain.model import ArchivedDocument
 from coordinator_app.domain.statistics import Statistics
+from coordinator_app.infra import files
+from coordinator_app.services import exports as exports_module
 from coordinator_app.services.audit import AuditService
 from coordinator_app.services.context import ServiceContext, fixed_clock
-from coordinator_app.services.exports import CSV, PDF, XLSX, ExportNotLoggedError, ExportService
+from coordinator_app.services.exports import CSV, PDF, XLSX, ExportNotLoggedError, ExportService, Saved
 from coordinator_app.services.setup import ensure_reference_data
 from coordinator_app.services.statistics import StatisticsService
 from coordinator_app.services.ward import DEMO_META_KEY
@@ -112,9 +117,7 @@ def snapshot(ctx: ServiceContext) -> dict[str, list[tuple[object, ...]]]:
 
 
 # -- the rule: a demo database plain, a real one encrypted ------------------------------------------------------
-def test_a_demo_database_exports_plain(
-    demo: ServiceContext, ward: dict[str, Any], archived: bytes, out: Path
-) -> None:
+def test_a_demo_database_exports_plain(demo: ServiceContext, ward: dict[str, Any], archived: bytes, out: Path) -> None:
     exports = ExportService(demo)
     assert not exports.encrypts() and exports.suffix(CSV) == "csv"
     saved = exports.write(exports.document(ward["document_id"]), out / "blanket.pdf")
@@ -196,7 +199,7 @@ def test_a_real_database_writes_nothing_without_a_usable_password(
 
 # -- roles ----------------------------------------------------------------------------------------------------
 REFUSALS = [
-    pytest.param(Role.LAESEADGANG, PDF, "udskrive dokumenter eller gemme dem som fil", id="laeseadgang-pdf"),
+    pytest.param(Role.LAESEADGANG, PDF, "skrive dokumenter ud eller gemme dem som fil", id="laeseadgang-pdf"),
     pytest.param(Role.MOEDELEDER, XLSX, "eksportere statistik", id="moedeleder-statistics"),
     pytest.param(Role.KOORDINATOR, CSV, "se eller eksportere revisionsloggen", id="koordinator-audit-log"),
 ]
@@ -251,9 +254,7 @@ def test_the_audit_line_says_export_once_the_file_is_written(
     assert line.what == "Statistik eksporteret som XLSX: 01-01-2026–31-12-2026, alle kommuner"
 
 
-def test_a_failed_write_is_no_export_and_leaves_no_line(
-    ctx: ServiceContext, ward: dict[str, Any], out: Path
-) -> None:
+def test_a_failed_write_is_no_export_and_leaves_no_line(ctx: ServiceContext, ward: dict[str, Any], out: Path) -> None:
     exports = ExportService(ctx)
     export = exports.statistics(ward["stats"], CSV)
     before = len(log(ctx))
@@ -275,3 +276,103 @@ def test_a_file_written_without_its_audit_line_is_said(
         exports.write(export, out / "blanket.pdf", PASSWORD)
     assert caught.value.message == "Databasen er åbnet skrivebeskyttet."
     assert caught.value.saved.path == out / "blanket.pdf" and caught.value.saved.path.exists()
+
+
+# -- a document issued for a file: archived only when the file is written (issue 17) ------------------------------
+@pytest.fixture
+def varsling(ctx: ServiceContext) -> int:
+    """A sent varsling (its blanket archived once, from the send): the notification event's id."""
+    admitted = admit_in_glostrup(ctx)
+    return varsle_gentofte(ctx, admitted).event_id
+
+
+def documents(ctx: ServiceContext) -> list[tuple[object, ...]]:
+    return snapshot(ctx)["documents"]
+
+
+def test_a_document_issued_to_a_file_is_archived_once_with_its_export_line(
+    ctx: ServiceContext, varsling: int, out: Path
+) -> None:
+    before = len(documents(ctx))
+    document, saved = ExportService(ctx).issue_to_file(varsling, out / "blanket.pdf", PASSWORD)
+    assert saved == Saved(out / "blanket.pdf", True) and len(documents(ctx)) == before + 1
+    assert document.id is not None and document.content is not None
+    reader = PdfReader(out / "blanket.pdf")
+    assert reader.decrypt(PASSWORD)
+    archived = PdfReader(io.BytesIO(document.content))
+    assert [p.extract_text() for p in reader.pages] == [p.extract_text() for p in archived.pages]
+    assert hashlib.sha256(document.content).hexdigest() == document.sha256
+    issued, exported = log(ctx)[-2:]
+    assert issued.action is AuditAction.UDSKRIV and exported.action is AuditAction.EKSPORT
+    assert exported.what == f"Dokument {document.id} ({document.title}) gemt som fil"
+
+
+@pytest.mark.parametrize(
+    ("target", "phrase"),
+    [
+        pytest.param("mangler/blanket.pdf", "findes ikke", id="missing-folder"),
+        pytest.param("mappe", "er en mappe", id="folder-as-target"),
+        pytest.param("fil/blanket.pdf", "er ikke en mappe", id="file-as-folder"),
+        pytest.param("skrivebeskyttet/blanket.pdf", "Der kan ikke gemmes filer i mappen", id="read-only-folder"),
+    ],
+)
+def test_a_target_that_cannot_be_written_is_refused_before_anything_is_issued(
+    ctx: ServiceContext, varsling: int, out: Path, target: str, phrase: str
+) -> None:
+    (out / "mappe").mkdir()
+    (out / "fil").write_bytes(b"")
+    before = snapshot(ctx)
+    with read_only_folder(out / "skrivebeskyttet"):
+        for _ in range(2):  # two failed writes once made two archive entries
+            with pytest.raises(ValidationError) as caught:
+                ExportService(ctx).issue_to_file(varsling, out / target, PASSWORD)
+            assert phrase in caught.value.message and caught.value.message.endswith("Intet er gemt.")
+            assert snapshot(ctx) == before
+    assert sorted(p.name for p in out.rglob("*")) == ["fil", "mappe", "skrivebeskyttet"]
+
+
+def test_a_write_that_fails_anyway_archives_nothing(
+    ctx: ServiceContext, varsling: int, out: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def full_disk(path: Path, data: bytes, **_kwargs: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    before = snapshot(ctx)
+    monkeypatch.setattr(exports_module, "write_atomically", full_disk)
+    with pytest.raises(OSError, match="No space left"):
+        ExportService(ctx).issue_to_file(varsling, out / "blanket.pdf", PASSWORD)
+    assert snapshot(ctx) == before and list(out.iterdir()) == []
+
+
+def test_a_file_whose_archive_entry_cannot_be_committed_is_removed_again(
+    ctx: ServiceContext, varsling: int, out: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    written: list[Path] = []
+    original = files.write_atomically
+
+    def write_then_fail_the_log(path: Path, data: bytes, **kwargs: Any) -> None:
+        original(path, data, **kwargs)
+        written.append(path)
+        monkeypatch.setattr(AuditService, "record_in", refuse)
+
+    def refuse(*_args: object, **_kwargs: object) -> None:
+        raise StorageError("Databasen er åbnet skrivebeskyttet.")
+
+    before = snapshot(ctx)
+    monkeypatch.setattr(exports_module, "write_atomically", write_then_fail_the_log)
+    with pytest.raises(StorageError):
+        ExportService(ctx).issue_to_file(varsling, out / "blanket.pdf", PASSWORD)
+    assert written == [out / "blanket.pdf"]
+    assert snapshot(ctx) == before and list(out.iterdir()) == []
+
+
+def test_issuing_to_a_file_checks_the_password_before_anything_is_issued(
+    ctx: ServiceContext, varsling: int, out: Path
+) -> None:
+    before = snapshot(ctx)
+    for password in (None, "kort"):
+        with pytest.raises(ValidationError, match="Intet er gemt"):
+            ExportService(ctx).issue_to_file(varsling, out / "blanket.pdf", password)
+    with pytest.raises(AccessDeniedError):
+        ExportService(as_role(ctx, Role.LAESEADGANG)).issue_to_file(varsling, out / "blanket.pdf", PASSWORD)
+    assert snapshot(ctx) == before and list(out.iterdir()) == []

@@ -213,7 +213,7 @@ class DocumentsTab(QWidget):
         for key, text in (
             ("reissue", "Udsted &igen"),
             ("open", "&Åbn"),
-            ("print", "&Udskriv…"),
+            ("print", "Skriv &ud…"),
             ("save", "&Gem som PDF…"),
         ):
             button = QPushButton(text)

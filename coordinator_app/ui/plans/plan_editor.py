@@ -206,7 +206,7 @@ class PlanEditorDialog(PlanEditorView):
             self.form.load(merged)
             self._changed()
             self._ok(
-                "Dine ændringer står oven i den gældende version. Tryk «Udsted ny version og udskriv» (Ctrl+Enter) "
+                "Dine ændringer står oven i den gældende version. Tryk «Udsted ny version og skriv ud» (Ctrl+Enter) "
                 "for at udstede dem; den gældende version står i historikken."
             )
             return
@@ -314,7 +314,7 @@ class PlanEditorDialog(PlanEditorView):
         self._baseline = self.form.content()
         self._apply_mode()
         self._update_missing()
-        self._ok("Ret planen, og tryk «Udsted ny version og udskriv». Den gældende version bliver i historikken.")
+        self._ok("Ret planen, og tryk «Udsted ny version og skriv ud». Den gældende version bliver i historikken.")
         self.form.parties.setFocus()
 
     # -- closing -------------------------------------------------------------------------------------------

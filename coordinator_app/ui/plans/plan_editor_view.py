@@ -118,7 +118,7 @@ class PlanEditorView(QDialog):
         self.preview_button = button("&Forhåndsvis (kladde)", "Vis planen som PDF med KLADDE – intet arkiveres")
         self.archived_button = button("Vis arkiveret P&DF", "Den arkiverede PDF for versionen i kraft")
         self.save_button = button("&Gem kladde", "Ctrl+S")
-        self.activate_button = button("Sæt &i kraft og udskriv", "Ctrl+Enter")
+        self.activate_button = button("Sæt &i kraft og skriv ud", "Ctrl+Enter")
         self.revise_button = button(
             "Ret og udsted n&y version", "Gør planen redigerbar; den nye version arkiveres som PDF"
         )
@@ -178,7 +178,7 @@ class PlanEditorView(QDialog):
         self.archived_button.setVisible(self.in_force and self._plan.document_id is not None)
         self.save_button.setVisible(kladde)
         self.activate_button.setVisible(not read_only)
-        self.activate_button.setText("Udsted n&y version og udskriv" if self._revising else "Sæt &i kraft og udskriv")
+        self.activate_button.setText("Udsted n&y version og skriv ud" if self._revising else "Sæt &i kraft og skriv ud")
         self.revise_button.setVisible(read_only and not self._state_now().ended)
         self._show_state()
 

@@ -84,10 +84,36 @@ def ensure_application(argv: list[str] | None = None) -> QApplication:
     return app
 
 
+#: Qt's Danish print dialogs say "Udskriv", which in this app means discharging a patient (*Udskriv patienten…*);
+#: printing is "Skriv ud" everywhere (issue 17). Qt's own translation, word for word, and what the app says instead.
+PRINT_WORDING = {
+    "&Udskriv": "Skriv &ud",  # Alt+U as before: the print dialog has "Page &Set" (Alt+S)
+    "Udskriv": "Skriv ud",
+    "Udskriv alle": "Skriv alle ud",
+    "Udskriv med det samme": "Skriv ud med det samme",
+    "Udskriv til fil (PDF)": "Skriv ud til fil (PDF)",
+    "Udskriv til fil...": "Skriv ud til fil …",
+    "Planlagt udskrivning:": "Planlagt udskrift:",
+    "Dupleksudskrivning": "Dobbeltsidet udskrift",
+}
+
+
+class DanishQt(QTranslator):
+    """Qt's own Danish strings (``qtbase_da``), with the print dialogs' "Udskriv" said as "Skriv ud"
+    (``PRINT_WORDING``). A source text the file does not translate stays untranslated (Qt's English)."""
+
+    def translate(
+        self, context: str, source_text: str, disambiguation: str | None = None, n: int = -1
+    ) -> str | None:
+        danish = super().translate(context, source_text, disambiguation, n)
+        return PRINT_WORDING.get(danish, danish) if danish else None  # None: untranslated, Qt falls back
+
+
 def install_danish(app: QApplication) -> None:
-    """Danish locale (dd-mm-åååå) and Qt's own Danish strings (OK/Annuller, Næste/Tilbage)."""
+    """Danish locale (dd-mm-åååå) and Qt's own Danish strings (OK/Annuller, Næste/Tilbage; print dialogs with
+    "Skriv ud", ``DanishQt``)."""
     QLocale.setDefault(QLocale(QLocale.Language.Danish, QLocale.Country.Denmark))
-    translator = QTranslator(app)
+    translator = DanishQt(app)
     folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
     if translator.load("qtbase_da", folder):
         app.installTranslator(translator)

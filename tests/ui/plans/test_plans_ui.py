@@ -325,7 +325,7 @@ def test_complete_plan_in_force_archived_revised_ended_and_versions_listed(
     complete(qtbot, editor)
     assert editor.missing_title.text().startswith("✓")
     shot(editor, "editor-complete")
-    qtbot.keyClick(editor.form.reaction_who, Qt.Key.Key_Return, CTRL)  # Sæt i kraft og udskriv
+    qtbot.keyClick(editor.form.reaction_who, Qt.Key.Key_Return, CTRL)  # Sæt i kraft og skriv ud
 
     assert not editor.error_label.isVisible(), editor.error_label.text()
     assert editor.plan.status is PlanStatus.I_KRAFT
@@ -337,7 +337,7 @@ def test_complete_plan_in_force_archived_revised_ended_and_versions_listed(
 
     # Ret og udsted ny version: a new archived version with a later end date.
     click(qtbot, editor.revise_button)
-    assert not editor.read_only and editor.activate_button.text() == "Udsted n&y version og udskriv"
+    assert not editor.read_only and editor.activate_button.text() == "Udsted n&y version og skriv ud"
     type_date(qtbot, editor.form.end.edit, date(2027, 6, 28))
     click(qtbot, editor.activate_button)
     assert editor.read_only and editor.plan.content.end == date(2027, 6, 28)
