@@ -64,7 +64,6 @@ from coordinator_app.domain.discharge_plans import (
 DRAFT_MARKING = "KLADDE – ikke gældende"
 SUBTITLE = "Samarbejdsaftale om voksne borgere med psykisk sygdom (2022)"
 NOT_STATED = "Ikke angivet"
-NOTHING = "(intet anført)"
 
 #: The legal frame under the title (psykiatriloven §§ 13 a–13 b, the agreement's section E).
 INTRO_NOTES: dict[PlanKind, str] = {
@@ -283,8 +282,8 @@ def _patient(data: DischargePlanDocument) -> list[Flowable]:
     left = [
         ("Navn", data.patient_name),
         ("CPR-nummer", format_cpr(data.cpr)),
-        ("Adresse", _or(data.address, "Ikke oplyst")),
-        ("Bopælskommune", _or(data.kommune_name, NOT_STATED)),
+        ("Adresse", _or(data.address, layout.NOT_KNOWN)),
+        ("Bopælskommune", _or(data.kommune_name, layout.NOT_KNOWN)),
     ]
     right = [
         ("Psykiatrisk center", data.center),
@@ -363,10 +362,10 @@ def _wishes(content: PlanContent) -> list[Flowable]:
     keep = ParagraphStyle("PlanCaptionKeep", parent=st.label, keepWithNext=1)
     return [
         _p("Patientens ønsker", keep),
-        *layout.text_block(content.wishes, empty=NOTHING),
+        *layout.text_block(content.wishes, empty=layout.NOT_KNOWN),
         layout.spacer(1),
         _p("Patientens mål", keep),
-        *layout.text_block(content.goals, empty=NOTHING),
+        *layout.text_block(content.goals, empty=layout.NOT_KNOWN),
     ]
 
 
@@ -375,9 +374,9 @@ def _contact(data: DischargePlanDocument) -> list[Flowable]:
     return layout.field_rows(
         [
             ("Kontaktperson", _or(data.content.contact_person, NOT_STATED)),
-            ("Udarbejdet af", f"{coordinator}, udskrivningskoordinator, {data.center}, {data.ward}"),
-            ("Telefon", _or(data.coordinator_phone, "Ikke oplyst")),
-            ("Sikker mail", _or(data.coordinator_secure_mail, "Ikke oplyst")),
+            ("Udarbejdet af", f"{coordinator}, {data.center}, {data.ward}"),
+            ("Telefon", _or(data.coordinator_phone, layout.NOT_KNOWN)),
+            ("Sikker mail", _or(data.coordinator_secure_mail, layout.NOT_KNOWN)),
         ]
     )
 
@@ -640,4 +639,5 @@ def discharge_plan_flowables(data: DischargePlanDocument) -> list[Flowable]:
 
 def render_discharge_plan(data: DischargePlanDocument, meta: DocumentMeta) -> bytes:
     """The udskrivningsaftale or koordinationsplan as PDF bytes; identical input gives identical bytes."""
+    meta = meta.for_patient(data.patient_name, data.cpr)
     return layout.build_pdf(meta, discharge_plan_flowables(data), marking=DRAFT_MARKING if data.draft else None)

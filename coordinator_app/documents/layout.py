@@ -2,7 +2,8 @@
 
 Every page carries the same header (the confidentiality notice and the document's title) and footer
 (document ID, creation time in Danish time, "Dannet af Koordinator <version>" and "Side x af y"), so a
-loose page from a printed document can always be traced back and put in order.
+loose page from a printed document can always be traced back and put in order; a continuation page (page 2
+on) also names the patient (name and CPR, :attr:`DocumentMeta.patient_line`).
 
 Builders (all take plain text; markup characters are escaped here):
 
@@ -35,7 +36,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from functools import cache
 from typing import Any
@@ -63,6 +64,7 @@ from reportlab.platypus import (
 from reportlab.platypus.flowables import _listWrapOn
 
 from coordinator_app.documents.fonts import FontFamily, document_fonts
+from coordinator_app.domain.cpr import format_cpr
 from coordinator_app.domain.workdays import COPENHAGEN
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
@@ -93,6 +95,9 @@ GRID = colors.HexColor("#c4c4c4")
 MISSING_COLOR = colors.HexColor("#a40000")
 CELL_PADDING = 1.6 * mm
 
+#: What every form prints for an optional field the app has no value for ("Ingen" would claim there is none).
+NOT_KNOWN = "Ikke oplyst"
+
 #: A value longer than this is set under its label, where it can flow onto the next page.
 LONG_VALUE_CHARS = 350
 
@@ -102,12 +107,19 @@ LONG_VALUE_CHARS = 350
 
 @dataclass(frozen=True)
 class DocumentMeta:
-    """What identifies a rendered document. ``created_at`` must be timezone-aware."""
+    """What identifies a rendered document. ``created_at`` must be timezone-aware.
+
+    ``patient_name`` and ``cpr`` (10 digits) name the patient the document concerns: they are printed in the
+    footer of every continuation page (page 2 on), so a loose page is known to belong to that patient, not only
+    to that document ID. Each renderer fills them from its own data (:meth:`for_patient`); a document about no
+    one patient (the statistics) leaves them empty."""
 
     document_id: str
     title: str
     created_at: datetime
     app_version: str
+    patient_name: str = ""
+    cpr: str = ""
 
     def __post_init__(self) -> None:
         if self.created_at.tzinfo is None or self.created_at.utcoffset() is None:
@@ -116,6 +128,17 @@ class DocumentMeta:
     @property
     def local_created_at(self) -> datetime:
         return self.created_at.astimezone(COPENHAGEN)
+
+    def for_patient(self, patient_name: str, cpr: str) -> DocumentMeta:
+        """The same meta naming the patient on continuation pages."""
+        return replace(self, patient_name=patient_name, cpr=cpr)
+
+    @property
+    def patient_line(self) -> str:
+        """``"Patient: Kåre Prøvesen · CPR 010190-1234"`` (``""`` when no patient is named)."""
+        parts = [self.patient_name.strip(), f"CPR {format_cpr(self.cpr)}" if self.cpr.strip() else ""]
+        named = " · ".join(part for part in parts if part)
+        return f"Patient: {named}" if named else ""
 
 
 def format_date(day: date | None, empty: str = "") -> str:
@@ -511,6 +534,7 @@ def _numbered_canvas(meta: DocumentMeta, fonts: FontFamily, marking: str | None 
     ``marking`` on every page when given."""
     created = format_datetime(meta.created_at)
     pdf_date = _pdf_date(meta.created_at)
+    patient = meta.patient_line
 
     class NumberedCanvas(Canvas):
         def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -551,7 +575,18 @@ def _numbered_canvas(meta: DocumentMeta, fonts: FontFamily, marking: str | None 
             # Two footer lines, so a long document id or "Side 28 af 29" never runs into the producer.
             self.setFont(fonts.regular, 7.5)
             self.drawString(MARGIN_LEFT, bottom, f"Dokument-ID: {meta.document_id}   ·   Oprettet {created}")
-            self.drawString(MARGIN_LEFT, bottom - 3.4 * mm, f"Dannet af {PRODUCER} {meta.app_version}")
+            producer = f"Dannet af {PRODUCER} {meta.app_version}"
+            self.drawString(MARGIN_LEFT, bottom - 3.4 * mm, producer)
+            if number > 1 and patient:
+                # A continuation page names the patient (page 1 does so in its body).
+                room = CONTENT_WIDTH - self.stringWidth(producer, fonts.regular, 7.5) - 8 * mm
+                line = patient
+                while len(line) > 2 and self.stringWidth(line, fonts.bold, 7.5) > room:
+                    line = line[:-2].rstrip() + "…"
+                self.setFont(fonts.bold, 7.5)
+                self.setFillColor(INK)
+                self.drawRightString(PAGE_WIDTH - MARGIN_RIGHT, bottom - 3.4 * mm, line)
+                self.setFillColor(MUTED)
             self.setFont(fonts.bold, 8)
             self.drawRightString(PAGE_WIDTH - MARGIN_RIGHT, bottom, f"Side {number} af {total}")
             self.restoreState()

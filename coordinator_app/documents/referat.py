@@ -219,7 +219,7 @@ def _head_rows(meeting: Meeting) -> list[tuple[str, str]]:
         ("Status", _status(meeting)),
         ("Dato og tidspunkt", _when(meeting)),
         ("Mødeform (C8)", FORM_LABELS.get(meeting.form, str(meeting.form))),
-        ("Sted / link", meeting.place.strip() or "Ikke angivet"),
+        ("Sted / link", meeting.place.strip() or layout.NOT_KNOWN),
         ("Anledning", OCCASION_LABELS.get(meeting.occasion, str(meeting.occasion))),
         ("Indkaldt", format_date(meeting.invited_on)),
     ]
@@ -264,7 +264,7 @@ def _participants_table(participants: Sequence[Participant]) -> list[Flowable]:
                     ("sundhedsfaglig" if p.health_professional else "", ts.cell_small),
                 ),
                 _p(p.organisation, ts.cell),
-                _p(SECTOR_LABELS.get(p.sector, str(p.sector)) if p.sector else "Ikke angivet", ts.cell),
+                _p(SECTOR_LABELS.get(p.sector, str(p.sector)) if p.sector else layout.NOT_KNOWN, ts.cell),
                 _stack((p.phone, ts.cell), (layout.cell_email(p.email, widths[3]), ts.cell)),
                 _p("Til stede" if p.present else "Afbud", ts.cell if p.present else ts.cell_bold),
             ]
@@ -408,4 +408,4 @@ def render_referat(meeting: Meeting, *, patient_name: str, cpr: str, admission_l
     flowables = referat_flowables(
         meeting, patient_name=patient_name, cpr=cpr, admission_label=admission_label, meta=meta
     )
-    return layout.build_pdf(meta, flowables)
+    return layout.build_pdf(meta.for_patient(patient_name, cpr), flowables)

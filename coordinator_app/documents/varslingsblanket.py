@@ -9,7 +9,8 @@ says such a message must tell the kommune, in numbered sections, on one layout f
   B7 afmelding; …);
 - 1 Patient (name, full CPR – the kommune needs it –, address or "Hjemløs");
 - 2 Modtager (kommune, kommunekode, as which kind of kommune (B5/A5), secure mailbox (F3));
-- 3 Afsender (center, afsnit, udskrivningskoordinator, phone, secure mail, when sent);
+- 3 Afsender (center, afsnit, the ward's contact person – not "udskrivningskoordinator", see
+  :data:`SENDER_LABEL` –, phone, secure mail, when sent);
 - 4 Indlæggelse og forløb (admitted, scenario, expected færdigbehandlet as a medical judgement and by whom, the
   latest varsling day and – for a late varsling – how late, also marked under the kind; færdigbehandlet / i bero /
   genoptaget / afmeldt from, and the doctor's judgement of a færdigmelding);
@@ -56,6 +57,15 @@ FORM_TITLES: dict[FormType, str] = {
     FormType.GENOPTAGET: "Færdigmelding genoptaget",
     FormType.ORIENTERING_UDSKRIVNING: "Orientering om udskrivning",
 }
+
+#: What an optional field the app has no value for prints, on every form: "Ingen" would claim there is none
+#: (and contradict scenario 1 or 2 on the same form), so unknown is said as unknown.
+NOT_KNOWN = layout.NOT_KNOWN
+
+#: The label of the person who sends the form. Not "Udskrivningskoordinator": in the agreement (section
+#: *Udskrivningskoordinatorer*) that is the mentor a patient covered by lov om aktiv beskæftigelsesindsats § 6
+#: has a right to, not the ward's coordinator.
+SENDER_LABEL = "Kontaktperson på afsnittet"
 
 #: The check-box label of each kind, in the order printed.
 FORM_LABELS: dict[FormType, str] = {
@@ -159,7 +169,7 @@ class VarslingsblanketData:
     expected_faerdigbehandlet: date | None
     faerdigbehandlet_from: date | None  # færdigmelding / afmelding / i bero / genoptaget: from which day
     scenario: int | None
-    current_indsats: str  # what the kommune provides today ("" = ingen)
+    current_indsats: str  # what the kommune provides today ("" = not known: printed "Ikke oplyst")
     expected_needs: str  # expected needs at discharge
     netvaerksmoede_requested: bool
     considered_13a: bool
@@ -190,7 +200,8 @@ def recipient_role_label(role: str, form_type: FormType) -> str:
     if role == "bopaelskommune":
         return "Bopælskommune"
     if role == "opholdskommune":
-        return "Opholdskommune (hjemløs, B5)" if form_type in B5_FORMS else "Opholdskommune (hjemløs, A5)"
+        where = "B5" if form_type in B5_FORMS else "A5"
+        return f"Senest kendte opholdskommune (hjemløs, {where})"
     if role == "handlekommune":
         return "Handlekommune (A5)"
     return role
@@ -204,7 +215,7 @@ def _address(data: VarslingsblanketData) -> str:
     if data.homeless:
         known = _or(data.address, "")
         return f"Hjemløs (senest kendte adresse: {known})" if known else "Hjemløs"
-    return _or(data.address, "Ikke oplyst")
+    return _or(data.address, NOT_KNOWN)
 
 
 def _varsling_latest(data: VarslingsblanketData) -> str:
@@ -217,7 +228,7 @@ def _varsling_latest(data: VarslingsblanketData) -> str:
 
 
 def _course_rows(data: VarslingsblanketData) -> list[tuple[str, str]]:
-    scenario = SCENARIO_TEXTS.get(data.scenario, "Ikke angivet") if data.scenario else "Ikke angivet"
+    scenario = SCENARIO_TEXTS.get(data.scenario, NOT_KNOWN) if data.scenario else NOT_KNOWN
     expected = format_date(data.expected_faerdigbehandlet, "Ikke fastsat endnu")
     judged = f", vurderet af {data.expected_judged_by}" if data.expected_judged_by else ""
     rows = [
@@ -230,7 +241,7 @@ def _course_rows(data: VarslingsblanketData) -> list[tuple[str, str]]:
         if data.days_late:
             rows.append(("Sendt for sent", _late_text(data)))
     if data.form_type in FROM_LABELS:
-        day = format_date(data.faerdigbehandlet_from, "Ikke angivet")
+        day = format_date(data.faerdigbehandlet_from, NOT_KNOWN)
         rows.append((FROM_LABELS[data.form_type], f"{day} – {FROM_NOTES[data.form_type]}"))
     if data.form_type is FormType.FAERDIGMELDING and data.judged_by:
         on = f", {format_date(data.judged_on)}" if data.judged_on else ""
@@ -286,7 +297,7 @@ def varslingsblanket_flowables(data: VarslingsblanketData, meta: DocumentMeta) -
             ("Kommune", data.recipient_kommune_name),
             ("Kommunekode", data.recipient_kommune_code),
             ("Modtager som", recipient_role_label(data.recipient_role, data.form_type)),
-            ("Sikker postkasse", _or(data.recipient_secure_mail, "Ikke registreret")),
+            ("Sikker postkasse", _or(data.recipient_secure_mail, NOT_KNOWN)),
         ]
     )
 
@@ -294,9 +305,9 @@ def varslingsblanket_flowables(data: VarslingsblanketData, meta: DocumentMeta) -
     sender = [
         ("Psykiatrisk center", data.sender_center),
         ("Afsnit", data.sender_ward),
-        ("Udskrivningskoordinator", data.coordinator_name),
-        ("Telefon", _or(data.sender_phone, "Ikke oplyst")),
-        ("Sikker mail", _or(data.sender_secure_mail, "Ikke oplyst")),
+        (SENDER_LABEL, data.coordinator_name),
+        ("Telefon", _or(data.sender_phone, NOT_KNOWN)),
+        ("Sikker mail", _or(data.sender_secure_mail, NOT_KNOWN)),
     ]
     if data.event_time is not None:
         sender.append(("Afsendt", format_datetime(data.event_time)))
@@ -308,8 +319,8 @@ def varslingsblanket_flowables(data: VarslingsblanketData, meta: DocumentMeta) -
     out += layout.section("Kommunal indsats", 5)
     out += layout.field_rows(
         [
-            ("Nuværende indsats", _or(data.current_indsats, "Ingen")),
-            ("Forventede behov ved udskrivning", _or(data.expected_needs, "Ikke anført")),
+            ("Nuværende indsats", _or(data.current_indsats, NOT_KNOWN)),
+            ("Forventede behov ved udskrivning", _or(data.expected_needs, NOT_KNOWN)),
         ]
     )
 
@@ -325,7 +336,7 @@ def varslingsblanket_flowables(data: VarslingsblanketData, meta: DocumentMeta) -
     )
 
     out += layout.section("Samtykke og hjemmel (F1)", 7)
-    out += layout.field_rows([("Grundlag for videregivelse", _or(data.consent_basis, "Ikke angivet"))])
+    out += layout.field_rows([("Grundlag for videregivelse", _or(data.consent_basis, NOT_KNOWN))])
 
     out += layout.section("Bemærkninger", 8)
     out += layout.text_block(data.free_text, empty="Ingen bemærkninger.")
@@ -337,4 +348,4 @@ def varslingsblanket_flowables(data: VarslingsblanketData, meta: DocumentMeta) -
 
 def render_varslingsblanket(data: VarslingsblanketData, meta: DocumentMeta) -> bytes:
     """The form as PDF bytes; identical input gives identical bytes."""
-    return layout.build_pdf(meta, varslingsblanket_flowables(data, meta))
+    return layout.build_pdf(meta.for_patient(data.patient_name, data.cpr), varslingsblanket_flowables(data, meta))

@@ -933,9 +933,10 @@ def _noon(day: date) -> datetime:
 
 
 def _admission_label(admission: Admission) -> str:
-    label = f"{admission.center}, {admission.ward}, indlagt {admission.admitted:%d.%m.%Y}"
+    # dd-mm-åååå, as on every other document (the referat prints this label).
+    label = f"{admission.center}, {admission.ward}, indlagt {admission.admitted:%d-%m-%Y}"
     if admission.discharged is not None:
-        label += f", udskrevet {admission.discharged:%d.%m.%Y}"
+        label += f", udskrevet {admission.discharged:%d-%m-%Y}"
     return label
 
 

@@ -93,6 +93,13 @@ MILESTONES = {
     PlanKind.UDSKRIVNINGSAFTALE: Milestone.UDSKRIVNINGSAFTALE,
     PlanKind.KOORDINATIONSPLAN: Milestone.KOORDINATIONSPLAN,
 }
+#: The printed document ID's prefix of each kind ("UP-12-3-1", "KP-12-4-1"), so a reader tells the kinds apart by
+#: their ID. Archived documents keep the ID they were issued with (it is part of their bytes); a koordinationsplan
+#: issued before the "KP-" prefix keeps its "UP-" ID.
+DOCUMENT_ID_PREFIXES = {
+    PlanKind.UDSKRIVNINGSAFTALE: "UP",
+    PlanKind.KOORDINATIONSPLAN: "KP",
+}
 MEETING_STATUS_LABELS = {
     MeetingStatus.PLANLAGT: "planlagt",
     MeetingStatus.I_GANG: "i gang",
@@ -359,7 +366,7 @@ class PlanService:
             )
             data = self._document_data(session, plan, content, admission, patient, number, draft=False)
             meta = _meta(
-                document_id=f"UP-{plan.admission_id}-{plan_id}-{number}",
+                document_id=f"{DOCUMENT_ID_PREFIXES[plan.kind]}-{plan.admission_id}-{plan_id}-{number}",
                 kind=plan.kind,
                 created_at=now,
             )
@@ -443,7 +450,7 @@ class PlanService:
             number = _issued(repo, plan_id) + 1  # the version it would become
             data = self._document_data(session, plan, content or plan.content, admission, patient, number, draft=True)
         meta = _meta(
-            document_id=f"UP-{plan.admission_id}-{plan_id}-kladde",
+            document_id=f"{DOCUMENT_ID_PREFIXES[plan.kind]}-{plan.admission_id}-{plan_id}-kladde",
             kind=plan.kind,
             created_at=now,
         )

@@ -124,6 +124,9 @@ PLAN_HEADINGS = (
 )
 HEADINGS = {AFTALE: AFTALE_HEADINGS, PLAN: PLAN_HEADINGS}
 
+#: The footer line of a continuation page (page 2 on).
+PATIENT_LINE = "Patient: Testa Fiktivsen · CPR 010190-9909"
+
 
 def _document(kind: PlanKind = AFTALE, **changes: Any) -> DischargePlanDocument:
     content = CONTENT
@@ -200,7 +203,7 @@ def test_every_section_party_and_offer_is_printed(kind: PlanKind, render) -> Non
         "Patientens mål Fastholde behandlingen og komme i beskæftigelse.",
         # 6 contact
         "Kontaktperson Bodil Sagsen, Socialpsykiatrien, tlf. 12 34 56 72",
-        "Udarbejdet af Kåre Prøvesen, udskrivningskoordinator, Psykiatrisk Center København, Afsnit 7",
+        "Udarbejdet af Kåre Prøvesen, Psykiatrisk Center København, Afsnit 7",
         "Telefon 12 34 56 78",
         "Sikker mail pc-kbh@regionh.example.dk",
         # 7 E3: who reacts, and how
@@ -314,7 +317,7 @@ def test_empty_values_are_spelled_out(render) -> None:
         "Ingen parter registreret.",
         "Ingen behandlingstilbud anført.",
         "Ingen sociale tilbud anført.",
-        "Patientens ønsker (intet anført) Patientens mål (intet anført)",
+        "Patientens ønsker Ikke oplyst Patientens mål Ikke oplyst",
         "Kontaktperson Ikke angivet",
         "Telefon Ikke oplyst",
         "Sikker mail Ikke oplyst",
@@ -348,6 +351,8 @@ def test_300_lines_of_wishes_flow_onto_more_pages_without_loss(render) -> None:
         assert page.count(CONFIDENTIAL) == 1
         assert document_title(PLAN) in page
         assert f"Side {number} af {len(pages)}" in page
+        # A continuation page names the patient in its footer (page 1 does in its body).
+        assert (f"{PATIENT_LINE} Side {number}" in page) is (number > 1)
     body = _body(pages)
     starts = [body.index(f"Ønske linje {i:03d}: bo tæt på søsteren i Ærøskøbing.") for i in range(300)]
     assert starts == sorted(starts)

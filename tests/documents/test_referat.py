@@ -90,6 +90,9 @@ TEXTS = {
     "behandling": "Fortsætter med depotmedicin hver 14. dag; blodprøve før udskrivning.",
 }
 
+#: The footer line of a continuation page (page 2 on).
+PATIENT_LINE = "Patient: Testa Fiktivsen · CPR 010190-9909"
+
 
 def _meeting(**changes: Any) -> Meeting:
     content = MeetingContent(
@@ -186,7 +189,7 @@ def test_draft_unplanned_ambulant_and_late(referat_meta) -> None:
         "Udkast: mødet er ikke afsluttet",
         "Status Udkast – mødet er ikke afsluttet",
         "Dato og tidspunkt Ikke fastsat",
-        "Sted / link Ikke angivet",
+        "Sted / link Ikke oplyst",
         "Begrundelse for afholdelse efter fristen Patienten var syg.",
         "Indlæggelse Ambulant forløb",
     ):
@@ -378,6 +381,8 @@ def test_long_agenda_flows_over_pages(referat_meta) -> None:
         assert f"Side {number} af {len(pages)}" in page
         assert "Dokument-ID: NM-2026-0012-20261120153000" in page
         assert "Oprettet 20-11-2026 15:30" in page
+        # A continuation page names the patient in its footer (page 1 does in its body).
+        assert (f"{PATIENT_LINE} Side {number}" in page) is (number > 1)
     body = _body(pages)
     for paragraph in agenda.split("\n\n"):
         assert body.count(paragraph) == 1, paragraph

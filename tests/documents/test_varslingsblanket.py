@@ -20,6 +20,9 @@ from coordinator_app.documents.varslingsblanket import (
     render_varslingsblanket,
 )
 
+#: The footer line of a continuation page (page 2 on).
+PATIENT_LINE = "Patient: Testa Fiktivsen · CPR 010190-9909"
+
 
 def _text(data, meta) -> str:
     return " ".join(page_texts(render_varslingsblanket(data, meta)))
@@ -52,7 +55,7 @@ def test_every_field_is_printed(kind: FormType, form_data, meta) -> None:
         "3 Afsender",
         "Psykiatrisk center Psykiatrisk Center Testrup",
         "Afsnit Afsnit Ø12",
-        "Udskrivningskoordinator Kåre Prøvesen",
+        "Kontaktperson på afsnittet Kåre Prøvesen",
         "Telefon 12 34 56 78",
         "Sikker mail pc-testrup@regionh.example.dk",
         "Afsendt 20-11-2026 10:05",  # 09:05 UTC in Danish time
@@ -84,6 +87,8 @@ def test_every_field_is_printed(kind: FormType, form_data, meta) -> None:
     ]
     for snippet in expected:
         assert snippet in text, snippet
+    # The sender is not the LAB § 6 udskrivningskoordinator (the agreement's section Udskrivningskoordinatorer).
+    assert "Udskrivningskoordinator Kåre Prøvesen" not in text
     for other, label in FORM_LABELS.items():
         box = "☒" if other is kind else "☐"
         assert f"{box} {label}" in text, (box, label)
@@ -148,30 +153,33 @@ def test_unknown_and_empty_values_are_spelled_out(form_data, meta) -> None:
     for snippet in (
         "Telefon Ikke oplyst",
         "Sikker mail Ikke oplyst",
-        "Sikker postkasse Ikke registreret",
+        "Sikker postkasse Ikke oplyst",
         "Forventet færdigbehandlet Ikke fastsat endnu – lægelig vurdering (B5)",
         "Varsling senest Kan ikke beregnes",
-        "Scenarie Ikke angivet",
-        "Nuværende indsats Ingen",
-        "Forventede behov ved udskrivning Ikke anført",
-        "Grundlag for videregivelse Ikke angivet",
+        "Scenarie Ikke oplyst",
+        "Nuværende indsats Ikke oplyst",
+        "Forventede behov ved udskrivning Ikke oplyst",
+        "Grundlag for videregivelse Ikke oplyst",
         "Ingen bemærkninger.",
         "☐ Tværsektorielt netværksmøde ønskes (C2)",
         "Adresse Ikke oplyst",
     ):
         assert snippet in text, snippet
     assert "Afsendt" not in text
+    # Unknown is said as unknown: "Ingen" would contradict scenario 1 or 2 on the same form.
+    for old in ("Nuværende indsats Ingen", "Ikke anført", "Ikke angivet", "Ikke registreret"):
+        assert old not in text, old
 
 
 def test_homeless_patient_and_recipient_roles(form_data, meta) -> None:
     data = form_data(FormType.FAERDIGMELDING, homeless=True, address=None, recipient_role="opholdskommune")
     text = _text(data, meta(FormType.FAERDIGMELDING))
     assert "Adresse Hjemløs" in text
-    assert "Modtager som Opholdskommune (hjemløs, B5)" in text
+    assert "Modtager som Senest kendte opholdskommune (hjemløs, B5)" in text
     with_address = _text(replace(data, address="Herberget, Testgade 1"), meta(FormType.FAERDIGMELDING))
     assert "Hjemløs (senest kendte adresse: Herberget, Testgade 1)" in with_address
     assert recipient_role_label("handlekommune", FormType.ORIENTERING) == "Handlekommune (A5)"
-    assert recipient_role_label("opholdskommune", FormType.ORIENTERING) == "Opholdskommune (hjemløs, A5)"
+    assert recipient_role_label("opholdskommune", FormType.ORIENTERING) == "Senest kendte opholdskommune (hjemløs, A5)"
     assert recipient_role_label("bopaelskommune", FormType.VARSLING) == "Bopælskommune"
 
 
@@ -190,6 +198,8 @@ def test_very_long_remarks_flow_onto_more_pages(form_data, meta) -> None:
         assert FORM_TITLES[FormType.VARSLING] in page
         assert f"Side {number} af {len(pages)}" in page
         assert "Dokument-ID: KO-7-42-20261120101500000000" in page
+        # A continuation page names the patient in its footer (page 1 does in its body).
+        assert (f"{PATIENT_LINE} Side {number}" in page) is (number > 1)
     body = " ".join(page[: page.index(CONFIDENTIAL)].strip() for page in pages)
     for paragraph in remarks.split("\n\n"):
         assert body.count(paragraph) == 1, paragraph

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import re
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -453,6 +454,8 @@ def test_referat_is_archived_with_the_meeting(service, admitted, ctx) -> None:
     pdf = DocumentService(ctx).content(document.id)
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
     assert "Bostøtte visiteres" in text
+    # dd-mm-åååå as on every other document, never "30.05.2026".
+    assert re.search(r"indlagt \d\d-\d\d-\d{4}", text) and not re.search(r"\d\d\.\d\d\.\d{4}", text)
     assert service.issue_referat(meeting.id).id != document.id  # issuing again archives a new document
 
 

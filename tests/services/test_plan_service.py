@@ -297,6 +297,7 @@ def test_putting_in_force_archives_the_pdf_and_meets_e1(ctx, plans: PlanService,
     assert hashlib.sha256(pdf).hexdigest() == document.sha256
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
     assert "§ 13 a" in text and "Kontaktpersonen i Socialpsykiatrien" in text and "KLADDE" not in text
+    assert f"Dokument-ID: UP-{admission_id}-{plan.id}-1" in text
     with ctx.database.session() as session:
         milestone = EventRepository(session).get(active.event_id)
     assert milestone.data["milestone"] == Milestone.UDSKRIVNINGSAFTALE
@@ -369,6 +370,7 @@ def test_draft_pdf_is_marked_and_not_archived(ctx, plans: PlanService, admission
     pdf = plans.draft_pdf(plan.id, dataclasses.replace(plan.content, wishes="Usynlig ændring"))
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
     assert "KLADDE" in text and "§ 13 b" in text and "Usynlig ændring" in text
+    assert f"Dokument-ID: KP-{admission_id}-{plan.id}-kladde" in text and "UP-" not in text
     assert count(ctx, DocumentRow) == documents
 
 
@@ -434,5 +436,8 @@ def test_a_plan_pdf_is_not_reissued_as_a_varslingsblanket(ctx, plans: PlanServic
     assert plan.id is not None and plan.version is not None
     _, document = plans.activate(plan.id, completed(plan.content, PLAN), expected_version=plan.version)
     assert document.id is not None
+    pdf = DocumentService(ctx).content(document.id)
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert f"Dokument-ID: KP-{admission_id}-{plan.id}-1" in text and "UP-" not in text  # its own prefix
     with pytest.raises(KoordinatorError, match="Aftale/plan"):
         DocumentService(ctx).reissue(document.id)
