@@ -105,6 +105,21 @@ LONG_VALUE_CHARS = 350
 # -- meta and formatting ---------------------------------------------------------------------------
 
 
+def fit_text(text: str, font: str, size: float, width: float) -> str:
+    """``text`` as it fits on one line of ``width`` points: whole, or cut with "…". The cut is found by bisection
+    over the length (a header or footer line may carry any text a service accepted — a 5,000-character name took
+    seconds per page when shortened a character at a time)."""
+    if stringWidth(text, font, size) <= width:
+        return text
+    low, high = 0, len(text)  # text[:low] + "…" fits; text[:high] + "…" does not (or is the whole text)
+    while high - low > 1:
+        middle = (low + high) // 2
+        if stringWidth(text[:middle].rstrip() + "…", font, size) <= width:
+            low = middle
+        else:
+            high = middle
+    return text[:low].rstrip() + "…"
+
 @dataclass(frozen=True)
 class DocumentMeta:
     """What identifies a rendered document. ``created_at`` must be timezone-aware.
@@ -562,10 +577,7 @@ def _numbered_canvas(meta: DocumentMeta, fonts: FontFamily, marking: str | None 
             self.drawString(MARGIN_LEFT, top, CONFIDENTIAL)
             self.setFillColor(MUTED)
             self.setFont(fonts.regular, 8)
-            header_title = meta.title
-            while header_title and self.stringWidth(header_title, fonts.regular, 8) > CONTENT_WIDTH:
-                header_title = header_title[:-2].rstrip() + "…"
-            self.drawString(MARGIN_LEFT, top - 3.8 * mm, header_title)
+            self.drawString(MARGIN_LEFT, top - 3.8 * mm, fit_text(meta.title, fonts.regular, 8, CONTENT_WIDTH))
             self.setStrokeColor(RULE)
             self.setLineWidth(0.5)
             self.line(MARGIN_LEFT, top - 6 * mm, PAGE_WIDTH - MARGIN_RIGHT, top - 6 * mm)
@@ -580,9 +592,7 @@ def _numbered_canvas(meta: DocumentMeta, fonts: FontFamily, marking: str | None 
             if number > 1 and patient:
                 # A continuation page names the patient (page 1 does so in its body).
                 room = CONTENT_WIDTH - self.stringWidth(producer, fonts.regular, 7.5) - 8 * mm
-                line = patient
-                while len(line) > 2 and self.stringWidth(line, fonts.bold, 7.5) > room:
-                    line = line[:-2].rstrip() + "…"
+                line = fit_text(patient, fonts.bold, 7.5, room)
                 self.setFont(fonts.bold, 7.5)
                 self.setFillColor(INK)
                 self.drawRightString(PAGE_WIDTH - MARGIN_RIGHT, bottom - 3.4 * mm, line)

@@ -10,8 +10,10 @@ import pytest
 from pdf_helpers import assert_long_words_printed, fonts_used, long_text, long_word, page_texts
 from pypdf import PdfReader
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from coordinator_app.documents import layout
+from coordinator_app.documents.fonts import document_fonts
 from coordinator_app.documents.layout import CONFIDENTIAL, DocumentMeta, build_pdf
 
 
@@ -160,3 +162,19 @@ def test_long_section_title_and_signature_print(meta) -> None:
     ]
     pages = assert_long_words_printed(build_pdf(meta(), flowables), {"T": 1, "N": 1, "U": 1})
     assert "Tekst efter overskriften." in " ".join(pages)
+
+
+@pytest.mark.parametrize("length", [0, 1, 40, 5_000])
+def test_fit_text_keeps_what_fits_and_cuts_the_rest_with_an_ellipsis(length: int) -> None:
+    font = document_fonts().bold
+    text = ("Kåre Prøvesen " * 400)[:length]
+    width = 120.0
+    fitted = layout.fit_text(text, font, 7.5, width)
+    assert stringWidth(fitted, font, 7.5) <= width
+    if stringWidth(text, font, 7.5) <= width:
+        assert fitted == text
+    else:
+        assert fitted.endswith("…") and text.startswith(fitted[:-1])
+        # the longest such cut: one more character would not fit
+        longer = text[: len(fitted[:-1]) + 1].rstrip() + "…"
+        assert len(longer) <= len(fitted) or stringWidth(longer, font, 7.5) > width
