@@ -11,7 +11,7 @@ from pathlib import Path
 import pypdf
 import pytest
 from helpers.commands import run_koordinator
-from helpers.folders import read_only_folder
+from helpers.folders import read_only_folder_if_named
 from helpers.ward import admit_in_glostrup, service_context, varsle_gentofte
 
 from coordinator_app.services.admissions import AdmissionService
@@ -88,7 +88,8 @@ def test_a_pdf_that_cannot_be_written_is_refused_in_danish_and_archives_nothing(
     path, admission_id, _ = database_file
     (tmp_path / "mappe").mkdir()
     before = archived_count(path, admission_id)
-    with read_only_folder(tmp_path / "skrivebeskyttet"):
+    folder = tmp_path / "skrivebeskyttet"
+    with read_only_folder_if_named(folder, target):
         for _ in range(2):
             out = tmp_path / target
             args = ("--database", str(path), "pdf", "varslingsblanket", "--admission", str(admission_id))
@@ -97,7 +98,7 @@ def test_a_pdf_that_cannot_be_written_is_refused_in_danish_and_archives_nothing(
             assert phrase in result.stderr and "Intet er gemt" in result.stderr, result.stderr
             assert "Traceback" not in result.stderr
             assert archived_count(path, admission_id) == before
-        assert list((tmp_path / "skrivebeskyttet").iterdir()) == []
+        assert not folder.exists() or list(folder.iterdir()) == []
     assert list((tmp_path / "mappe").iterdir()) == []
     result = run(*args, "-o", str(tmp_path / "blanket.pdf"))
     assert result.returncode == 0, result.stderr
@@ -127,7 +128,7 @@ def test_a_plan_pdf_that_cannot_be_written_is_refused_and_issues_nothing(
     (tmp_path / "mappe").mkdir()
     before = archived_count(path, admission_id)
     args = ("--database", str(path), "pdf", kind.value, "--admission", str(admission_id))
-    with read_only_folder(tmp_path / "skrivebeskyttet"):
+    with read_only_folder_if_named(tmp_path / "skrivebeskyttet", target):
         result = run(*args, "-o", str(tmp_path / target))
         assert (result.returncode, "Traceback" in result.stderr) == (2, False), result.stderr
         assert phrase in result.stderr and "Intet er gemt" in result.stderr, result.stderr

@@ -11,7 +11,7 @@ import os
 import shutil
 import subprocess
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 
 import pytest
@@ -35,3 +35,9 @@ def read_only_folder(folder: Path) -> Iterator[Path]:
         yield folder
     finally:
         subprocess.run([chattr, "-i", str(folder)], check=True)
+
+
+def read_only_folder_if_named(folder: Path, target: str) -> AbstractContextManager[object]:
+    """``read_only_folder(folder)`` when ``target`` (relative to the folder's parent) lies in it, else nothing: only
+    the read-only case can be skipped (root without ``chattr``), never the other refused targets beside it."""
+    return read_only_folder(folder) if Path(target).parts[0] == folder.name else nullcontext()
