@@ -9,14 +9,15 @@ I dag, and its action opens the form with the reason.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from helpers.qt import wait_for_modal
 from helpers.screens import grab
-from PySide6.QtCore import QModelIndex, Qt
+from helpers.today import click_action_link, first_row, show_today, today_rows
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QMessageBox, QWizard
 
@@ -25,7 +26,6 @@ from coordinator_app.domain.model import EventKind
 from coordinator_app.domain.workdays import local_date
 from coordinator_app.services.context import fixed_clock
 from coordinator_app.services.deadline_actions import HISTORY_ERROR, action_for
-from coordinator_app.services.ward_view import TodayItem
 from coordinator_app.storage.database import open_database
 from coordinator_app.storage.repositories import AdmissionRepository, EventRepository
 from coordinator_app.ui.meetings.meeting_schedule_dialog import ScheduleDialog
@@ -37,37 +37,18 @@ from coordinator_app.ui.patients.scenario_wizard import PAGE_PLAN, ScenarioWizar
 from coordinator_app.ui.plans.plan_editor import PlanEditorDialog
 from coordinator_app.ui.plans.plan_new_dialog import NewPlanDialog
 from coordinator_app.ui.shell.app import LaunchOptions, build_window, ensure_application, install_danish
-from coordinator_app.ui.today.today_tab import ACTION_WIDTH, COL_ACTION, COL_WHAT, COLUMN_WIDTHS, MIN_WHAT, TodayTab
+from coordinator_app.ui.today.today_tab import ACTION_WIDTH, COL_ACTION, COL_WHAT, COLUMN_WIDTHS, MIN_WHAT
 
 DEMO_MOMENT = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 CTRL = Qt.KeyboardModifier.ControlModifier
 
 
-def show_today(window) -> TodayTab:
-    window.tabs.setCurrentWidget(window.today_tab)
-    return window.today_tab
 
 
-def today_rows(tab: TodayTab) -> list[tuple[QModelIndex, TodayItem]]:
-    model, out = tab.model, []
-    for g in range(model.rowCount()):
-        group = model.index(g, 0)
-        for r in range(model.rowCount(group)):
-            index = model.index(r, 0, group)
-            item = model.item_at(index)
-            assert item is not None
-            out.append((index, item))
-    return out
 
 
-def first_row(tab: TodayTab, wanted: Callable[[TodayItem], bool]) -> tuple[QModelIndex, TodayItem]:
-    return next((i, item) for i, item in today_rows(tab) if wanted(item))
 
 
-def click_action_link(qtbot, tab: TodayTab, index: QModelIndex) -> None:
-    cell = index.siblingAtColumn(COL_ACTION)
-    tab.view.scrollTo(cell)
-    qtbot.mouseClick(tab.view.viewport(), Qt.MouseButton.LeftButton, pos=tab.view.visualRect(cell).center())
 
 
 def close(dialog: QDialog) -> None:

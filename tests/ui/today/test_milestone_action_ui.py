@@ -6,11 +6,10 @@ link opens the same dialog, also for the epikrise (D1) of a discharged admission
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from helpers.qt import wait_for_modal
 from helpers.screens import grab
-from PySide6.QtCore import QModelIndex, Qt
+from helpers.today import click_action_link, first_row, show_today, today_rows
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
 from coordinator_app.domain.model import EventKind
@@ -21,37 +20,18 @@ from coordinator_app.storage.repositories import EventRepository
 from coordinator_app.ui.common.widgets import cell
 from coordinator_app.ui.patients.details_overview import COL_ACTION as OVERBLIK_ACTION
 from coordinator_app.ui.patients.milestone_dialog import MilestoneDialog
-from coordinator_app.ui.today.today_tab import COL_ACTION, TodayTab
+from coordinator_app.ui.today.today_tab import COL_ACTION
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 NOTE = "Børn i familien undersøgt; moren tager sig af dem. Ingen underretning."
 
 
-def show_today(window) -> TodayTab:
-    window.tabs.setCurrentWidget(window.today_tab)
-    return window.today_tab
 
 
-def today_rows(tab: TodayTab) -> list[tuple[QModelIndex, TodayItem]]:
-    model, out = tab.model, []
-    for g in range(model.rowCount()):
-        group = model.index(g, 0)
-        for r in range(model.rowCount(group)):
-            index = model.index(r, 0, group)
-            item = model.item_at(index)
-            assert item is not None
-            out.append((index, item))
-    return out
 
 
-def first_row(tab: TodayTab, wanted: Callable[[TodayItem], bool]) -> tuple[QModelIndex, TodayItem]:
-    return next((i, item) for i, item in today_rows(tab) if wanted(item))
 
 
-def click_action_link(qtbot, tab: TodayTab, index: QModelIndex) -> None:
-    target = index.siblingAtColumn(COL_ACTION)
-    tab.view.scrollTo(target)
-    qtbot.mouseClick(tab.view.viewport(), Qt.MouseButton.LeftButton, pos=tab.view.visualRect(target).center())
 
 
 def is_a4(item: TodayItem) -> bool:
