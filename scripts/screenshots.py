@@ -92,7 +92,9 @@ def main(out: Path) -> None:
         patients.details.tabs.setCurrentIndex(2)
         app.processEvents()
         window.grab().save(str(out / "main_window_documents.png"))
-        patients.details.send_menu.popup(patients.details.send_button.mapToGlobal(patients.details.send_button.rect().bottomLeft()))
+        patients.details.send_menu.popup(
+            patients.details.send_button.mapToGlobal(patients.details.send_button.rect().bottomLeft())
+        )
         app.processEvents()
         patients.details.send_menu.grab().save(str(out / "send_menu.png"))
         patients.details.send_menu.hide()

@@ -22,6 +22,7 @@ echo "== Pakker: installer/build.sh bygger i baggrunden (log: $bundle_log) =="
 
 echo "== Kodestil (ruff) =="
 .venv/bin/ruff check .
+.venv/bin/ruff format --check --quiet .  # one layout everywhere: sixteen files had drifted while only the linter ran
 echo "== Lagdeling (import-linter) =="
 .venv/bin/lint-imports --no-cache --no-logo
 echo "== Typer (mypy) =="

@@ -160,4 +160,3 @@ def export_password(what: str = "Revisionsloggen", how: str = "zip med AES-256")
         print(problem, file=sys.stderr)
     print("Ingen gyldig adgangskode. Intet er gemt.", file=sys.stderr)
     return None
-

@@ -120,6 +120,7 @@ def fit_text(text: str, font: str, size: float, width: float) -> str:
             high = middle
     return text[:low].rstrip() + "…"
 
+
 @dataclass(frozen=True)
 class DocumentMeta:
     """What identifies a rendered document. ``created_at`` must be timezone-aware.

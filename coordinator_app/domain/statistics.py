@@ -383,6 +383,7 @@ class _Tally:
         found = next((d for d in deadlines if d.rule_id in rules), None)
         if found is not None:
             self.without_plan.count(admission.id, found.met_on is None or found.met_on > admission.discharged)
+
     def notices(self, admission: Admission, raw: Sequence[Event], cal: WorkCalendar, settings: RuleSettings) -> None:
         """B5: each færdigmelding in the period and the notice the kommune got before it."""
         assert admission.id is not None

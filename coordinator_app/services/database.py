@@ -32,4 +32,3 @@ def local_path(url: str | Path | None) -> Path | None:
     """The local file ``url`` names (``None``: the user's own), or ``None`` for PostgreSQL or a database in memory.
     ``StorageError`` (Danish) when the address cannot be understood."""
     return _local_path(url)
-

@@ -48,9 +48,7 @@ class PatientsTab(QWidget):
 
     message = Signal(str)
 
-    def __init__(
-        self, services: Services, *, refresh_all: Callable[[], None], parent: QWidget | None = None
-    ) -> None:
+    def __init__(self, services: Services, *, refresh_all: Callable[[], None], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._services = services
         self._refresh_all = refresh_all

@@ -47,7 +47,6 @@ log = logging.getLogger("koordinator")
 qt_log = logging.getLogger("koordinator.qt")
 
 
-
 @dataclass
 class LaunchOptions:
     database_url: str | None
@@ -102,9 +101,7 @@ class DanishQt(QTranslator):
     """Qt's own Danish strings (``qtbase_da``), with the print dialogs' "Udskriv" said as "Skriv ud"
     (``PRINT_WORDING``). A source text the file does not translate stays untranslated (Qt's English)."""
 
-    def translate(
-        self, context: str, source_text: str, disambiguation: str | None = None, n: int = -1
-    ) -> str | None:
+    def translate(self, context: str, source_text: str, disambiguation: str | None = None, n: int = -1) -> str | None:
         danish = super().translate(context, source_text, disambiguation, n)
         return PRINT_WORDING.get(danish, danish) if danish else None  # None: untranslated, Qt falls back
 

@@ -76,9 +76,7 @@ class StatisticsTab(QWidget):
         self._stats: Statistics | None = None
         self._stale = True
         self._kommuner_loaded = False
-        self.exporter = StatisticsExport(
-            self, exports, statistics=self.statistics, period=self.period, say=self._say
-        )
+        self.exporter = StatisticsExport(self, exports, statistics=self.statistics, period=self.period, say=self._say)
 
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)

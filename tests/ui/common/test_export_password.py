@@ -98,9 +98,7 @@ def type_twice(qtbot, dialog: ExportPasswordDialog, first: str, second: str) -> 
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
 
 
-def test_save_as_pdf_writes_an_encrypted_file(
-    qtbot, window, ctx, document_id, monkeypatch, tmp_path: Path
-) -> None:
+def test_save_as_pdf_writes_an_encrypted_file(qtbot, window, ctx, document_id, monkeypatch, tmp_path: Path) -> None:
     choose(monkeypatch, tmp_path / "varsling")
     saved: list[Path] = []
     exports = ExportService(ctx)
@@ -128,9 +126,7 @@ def test_save_as_pdf_writes_an_encrypted_file(
     assert "010190-9909" in (reader.pages[0].extract_text() or "")
 
 
-def test_cancelling_the_password_writes_nothing(
-    qtbot, window, ctx, document_id, monkeypatch, tmp_path: Path
-) -> None:
+def test_cancelling_the_password_writes_nothing(qtbot, window, ctx, document_id, monkeypatch, tmp_path: Path) -> None:
     choose(monkeypatch, tmp_path / "varsling.pdf")
     exports = ExportService(ctx)
     printing.save_document_as(window, exports, document_id, "dokument.pdf", saved=lambda _p: pytest.fail("written"))

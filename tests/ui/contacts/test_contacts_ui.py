@@ -25,7 +25,6 @@ from coordinator_app.ui.contacts.kommune_entrances import MAIL_COLUMN
 DEMO_MOMENT = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # as tests/ui/conftest.py
 
 
-
 def shot(widget: QWidget, name: str) -> None:
     grab(widget, f"contacts-{name}")
 

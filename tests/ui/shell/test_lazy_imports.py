@@ -131,8 +131,7 @@ def test_showing_cpr_numbers_leaves_stdnum_unloaded_and_validating_one_loads_it(
     """``format_cpr``/``mask_cpr`` (every list row) answer without python-stdnum; a typed number is still checked
     by it."""
     shown = (
-        "from coordinator_app.domain.cpr import format_cpr, mask_cpr\n"
-        "format_cpr('0101909909'); mask_cpr('010190-9909')"
+        "from coordinator_app.domain.cpr import format_cpr, mask_cpr\nformat_cpr('0101909909'); mask_cpr('010190-9909')"
     )
     assert _imported_after(shown, ("stdnum",)) == []
     checked = (

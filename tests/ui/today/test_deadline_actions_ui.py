@@ -43,14 +43,6 @@ DEMO_MOMENT = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 CTRL = Qt.KeyboardModifier.ControlModifier
 
 
-
-
-
-
-
-
-
-
 def close(dialog: QDialog) -> None:
     dialog.reject()
     QApplication.processEvents()

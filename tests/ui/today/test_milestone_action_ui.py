@@ -26,14 +26,6 @@ CTRL = Qt.KeyboardModifier.ControlModifier
 NOTE = "Børn i familien undersøgt; moren tager sig af dem. Ingen underretning."
 
 
-
-
-
-
-
-
-
-
 def is_a4(item: TodayItem) -> bool:
     return item.rule_id == "A4" and item.action is not None and item.action.kind is ActionKind.RECORD
 
