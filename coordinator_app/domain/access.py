@@ -261,25 +261,34 @@ def check_password(password: str, username: str = "") -> None:
 @dataclass(frozen=True)
 class LockoutPolicy:
     """After ``max_failures`` wrong passwords in a row the account is locked for ``lock_minutes``; while locked
-    even the right password is refused. A successful login resets the count; after the lock ends counting starts
-    again from zero."""
+    even the right password is refused. The lock grows with the failures: once it runs out, the count goes on, and
+    every further wrong password locks the account again for twice as long as the last time (15, 30, 60 minutes
+    …), at most ``max_lock_minutes``. Only the right password (or an administrator's new one) resets the count.
+
+    The services count an attempt as failed *before* its password is checked (``after_failure``) and take it back
+    when the password was right, so guesses made at the same moment cannot outrun the count."""
 
     max_failures: int = 5
     lock_minutes: int = 15
+    max_lock_minutes: int = 24 * 60
 
     @property
     def lock_time(self) -> timedelta:
+        """The first lock's length."""
         return timedelta(minutes=self.lock_minutes)
+
+    def lock_after(self, failures: int) -> timedelta | None:
+        """How long ``failures`` wrong passwords in a row lock the account (None: not at all)."""
+        if failures < self.max_failures:
+            return None
+        doublings = min(failures - self.max_failures, 32)  # 2**32 minutes is past any cap
+        return timedelta(minutes=min(self.lock_minutes * 2**doublings, self.max_lock_minutes))
 
     def after_failure(self, user: User, now: datetime) -> tuple[int, datetime | None]:
         """The new failure count and lock (None: not locked) after one more wrong password at ``now``."""
-        previous = user.failed_attempts
-        if user.locked_until is not None and now >= user.locked_until:
-            previous = 0  # the lock has run out: a fresh start
-        count = previous + 1
-        if count >= self.max_failures:
-            return count, now + self.lock_time
-        return count, None
+        count = user.failed_attempts + 1
+        lock = self.lock_after(count)
+        return count, (now + lock if lock is not None else None)
 
 
 LOCKOUT = LockoutPolicy()

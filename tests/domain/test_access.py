@@ -157,9 +157,14 @@ def test_five_wrong_passwords_lock_the_account_for_fifteen_minutes() -> None:
     assert not locked_user.locked_at(NOW + timedelta(minutes=15))
 
 
-def test_after_the_lock_runs_out_counting_starts_again() -> None:
+def test_after_the_lock_runs_out_each_wrong_password_locks_again_twice_as_long() -> None:
+    """Issue 18: the delay grows with the failures; counting goes on after a lock runs out (only the right password
+    resets it), so a guesser gets one try per lock, the locks doubling up to a day."""
     user = User(1, "m", "M", Role.KOORDINATOR, failed_attempts=5, locked_until=NOW)
-    assert LOCKOUT.after_failure(user, NOW + timedelta(minutes=1)) == (1, None)
+    later = NOW + timedelta(minutes=1)
+    assert LOCKOUT.after_failure(user, later) == (6, later + timedelta(minutes=30))
+    assert [LOCKOUT.lock_after(n) for n in range(4, 9)] == [None] + [timedelta(minutes=m) for m in (15, 30, 60, 120)]
+    assert LOCKOUT.lock_after(12) == LOCKOUT.lock_after(1000) == timedelta(hours=24)
 
 
 def test_the_policy_is_configurable() -> None:
