@@ -54,7 +54,12 @@ def test_moedeleder_runs_meetings_but_does_not_send_to_the_kommune() -> None:
 
 def test_koordinator_does_the_wards_work_but_not_users_settings_or_the_audit_log() -> None:
     granted = ROLE_PERMISSIONS[Role.KOORDINATOR]
-    assert set(Permission) - granted == {Permission.MANAGE_SETTINGS, Permission.MANAGE_USERS, Permission.VIEW_AUDIT}
+    assert set(Permission) - granted == {
+        Permission.MANAGE_SETTINGS,
+        Permission.MANAGE_USERS,
+        Permission.VIEW_AUDIT,
+        Permission.BACKUP,  # issue 18: a copy of the whole database is the administrator's, as in the window
+    }
 
 
 def test_administrator_may_everything_a_koordinator_may_and_manage_users_settings_and_audit() -> None:

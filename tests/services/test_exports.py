@@ -207,6 +207,9 @@ REFUSALS = [
     pytest.param(Role.LAESEADGANG, PDF, "skrive dokumenter ud eller gemme dem som fil", id="laeseadgang-pdf"),
     pytest.param(Role.MOEDELEDER, XLSX, "eksportere statistik", id="moedeleder-statistics"),
     pytest.param(Role.KOORDINATOR, CSV, "se eller eksportere revisionsloggen", id="koordinator-audit-log"),
+    # issue 18: læseadgang reads on screen, and nothing leaves the program
+    pytest.param(Role.LAESEADGANG, XLSX, "eksportere statistik", id="laeseadgang-statistics"),
+    pytest.param(Role.LAESEADGANG, CSV, "se eller eksportere revisionsloggen", id="laeseadgang-audit-log"),
 ]
 
 
