@@ -117,6 +117,10 @@ class ExportService:
         enforces it."""
         return not is_demo(self._ctx)
 
+    def may(self, permission: Permission) -> bool:
+        """For the UI's courtesy (greying out «Gem som PDF», «Skriv ud», «Eksportér»); ``write`` enforces."""
+        return self._ctx.may(permission)
+
     def suffix(self, kind: str) -> str:
         """The file's extension for ``kind``: an encrypted CSV travels in an AES zip."""
         return "zip" if kind == CSV and self.encrypts() else kind
