@@ -121,7 +121,7 @@ def _run(args: argparse.Namespace, db: Database, ctx: ServiceContext) -> int:
         output = output.with_suffix(".zip") if output.suffix.lower() == ".csv" else output
         if output.suffix.lower() != ".zip":
             output = output.with_name(f"{output.name}.zip")
-    export = exports.patient_log(args.patient)  # VIEW_AUDIT; the export's own line is in the file too
+    export = exports.patient_log(args.patient, output)  # VIEW_AUDIT; its own line (naming the file) is in it too
     lines = len(list(csv.reader(io.StringIO(export.data.decode("utf-8-sig")), delimiter=";"))) - 1  # minus heading
     saved = exports.write(export, output, password)
     if not saved.encrypted:

@@ -10,11 +10,12 @@ Headless commands on an encrypted database read its passphrase from ``KOORDINATO
 (``getpass``, only on a terminal) — never from the command line, where other users and the shell history
 could read it.
 
-Commands that read or issue patient data (``pdf``, ``audit``) log in as a user of the database (issue 8):
-``KOORDINATOR_USER``/``KOORDINATOR_PASSWORD``, or a prompt on a terminal, else a clear refusal (exit status 2).
-A demo database, and a real one before its first administrator exists, needs no login. ``backup``, ``restore`` and
-``check`` show no patient data: the database's passphrase and the file's permissions guard them, and ``restore``
-must work when the database is too damaged to log in to.
+Commands that read, issue or copy out patient data (``pdf``, ``audit``, ``backup``) log in as a user of the
+database (issue 8, issue 18 for ``backup``): ``KOORDINATOR_USER``/``KOORDINATOR_PASSWORD``, or a prompt on a
+terminal, else a clear refusal (exit status 2); the role counts as in the window (``backup`` is the administrator's).
+A demo database, and a real one before its first administrator exists, needs no login. ``restore`` and ``check``
+show no patient data: the database's passphrase and the file's permissions guard them, and ``restore`` must work
+when the database is too damaged to log in to.
 
 Every command works through the services, as the window does: ``services.database`` opens the database,
 ``services.backups`` backs up, restores and checks it, and ``services.exports`` writes ``pdf -o`` and
@@ -264,8 +265,8 @@ def run_backup(args: argparse.Namespace) -> int:
     except KoordinatorError as exc:
         print(exc.message, file=sys.stderr)
         return 2
-    try:
-        info = backup_service.backup_now(db, Path(args.to).expanduser() if args.to else None)
+    try:  # issue 18: a backup copies every patient out, so it logs in and needs the BACKUP permission (logged)
+        info = backup_service.take_backup(command_context(db), Path(args.to).expanduser() if args.to else None)
     except KoordinatorError as exc:
         print(exc.message, file=sys.stderr)
         return 2

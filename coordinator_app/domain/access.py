@@ -14,7 +14,8 @@ The matrix and why:
 * **Koordinator** does all the ward's work: admissions, scenario, sending to the kommune, documents, consents,
   meetings, plans, the kontaktbog and exporting statistics. Not the unit's settings, users or the audit log.
 * **Administrator** manages users, the unit's settings (bed-day rate, calendar, sender profile, centres, the
-  kommuner's secure mailboxes) and reads/exports the audit log (GDPR art. 15) — *and* can do everything a
+  kommuner's secure mailboxes), takes backups (a copy of the whole database: ``BACKUP``, issue 18) and
+  reads/exports the audit log (GDPR art. 15) — *and* can do everything a
   koordinator can. In a ward the administrator is the lead coordinator or the ward's IT key person, often the
   only one on duty; a second account just to do ordinary work would be shared or left logged in. Every act is in
   the hash-chained audit log under the person's own name, which is the control that matters here.
@@ -81,6 +82,7 @@ class Permission(StrEnum):
     MANAGE_SETTINGS = "manage_settings"  # bed-day rate, calendar, sender profile, centres, kommuner's mailboxes
     MANAGE_USERS = "manage_users"  # add users, change roles, deactivate, reset passwords
     VIEW_AUDIT = "view_audit"  # verify the audit log, read or export a patient's log
+    BACKUP = "backup"  # copy the whole database to a backup file (the dialog's «Tag sikkerhedskopi nu», ``backup``)
 
 
 #: What the denial says the role may not do: "Din rolle (Læseadgang) må ikke <phrase>."
@@ -99,10 +101,16 @@ PERMISSION_PHRASES: dict[Permission, str] = {
     Permission.MANAGE_SETTINGS: "ændre afsnittets indstillinger",
     Permission.MANAGE_USERS: "administrere brugere",
     Permission.VIEW_AUDIT: "se eller eksportere revisionsloggen",
+    Permission.BACKUP: "tage sikkerhedskopier af databasen",
 }
 
 _MEETINGS = frozenset({Permission.READ, Permission.MANAGE_MEETING, Permission.RUN_MEETING})
-_KOORDINATOR = frozenset(Permission) - {Permission.MANAGE_SETTINGS, Permission.MANAGE_USERS, Permission.VIEW_AUDIT}
+_KOORDINATOR = frozenset(Permission) - {
+    Permission.MANAGE_SETTINGS,
+    Permission.MANAGE_USERS,
+    Permission.VIEW_AUDIT,
+    Permission.BACKUP,
+}
 
 #: The matrix (see the module docstring for the reasons).
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -261,25 +269,34 @@ def check_password(password: str, username: str = "") -> None:
 @dataclass(frozen=True)
 class LockoutPolicy:
     """After ``max_failures`` wrong passwords in a row the account is locked for ``lock_minutes``; while locked
-    even the right password is refused. A successful login resets the count; after the lock ends counting starts
-    again from zero."""
+    even the right password is refused. The lock grows with the failures: once it runs out, the count goes on, and
+    every further wrong password locks the account again for twice as long as the last time (15, 30, 60 minutes
+    …), at most ``max_lock_minutes``. Only the right password (or an administrator's new one) resets the count.
+
+    The services count an attempt as failed *before* its password is checked (``after_failure``) and take it back
+    when the password was right, so guesses made at the same moment cannot outrun the count."""
 
     max_failures: int = 5
     lock_minutes: int = 15
+    max_lock_minutes: int = 24 * 60
 
     @property
     def lock_time(self) -> timedelta:
+        """The first lock's length."""
         return timedelta(minutes=self.lock_minutes)
+
+    def lock_after(self, failures: int) -> timedelta | None:
+        """How long ``failures`` wrong passwords in a row lock the account (None: not at all)."""
+        if failures < self.max_failures:
+            return None
+        doublings = min(failures - self.max_failures, 32)  # 2**32 minutes is past any cap
+        return timedelta(minutes=min(self.lock_minutes * 2**doublings, self.max_lock_minutes))
 
     def after_failure(self, user: User, now: datetime) -> tuple[int, datetime | None]:
         """The new failure count and lock (None: not locked) after one more wrong password at ``now``."""
-        previous = user.failed_attempts
-        if user.locked_until is not None and now >= user.locked_until:
-            previous = 0  # the lock has run out: a fresh start
-        count = previous + 1
-        if count >= self.max_failures:
-            return count, now + self.lock_time
-        return count, None
+        count = user.failed_attempts + 1
+        lock = self.lock_after(count)
+        return count, (now + lock if lock is not None else None)
 
 
 LOCKOUT = LockoutPolicy()

@@ -44,6 +44,10 @@ class ConflictError(StorageError):
     """Someone else changed or removed the record since it was read (optimistic locking)."""
 
 
+class DatabaseBusyError(StorageError):
+    """Another Koordinator held the database longer than the busy timeout: a short operation may try again."""
+
+
 class DamagedDatabaseError(StorageError):
     """The file is damaged or not ours: the UI offers to restore a backup."""
 

@@ -92,11 +92,13 @@ class AuditService:
         with self._ctx.database.session() as session:
             return AuditRepository(session).for_patient(patient_id)
 
-    def export_patient_log(self, patient_id: int) -> bytes:
+    def export_patient_log(self, patient_id: int, target: str | None = None) -> bytes:
         """The patient's lines as CSV (``;``, UTF-8 with BOM, Danish headings and local time), for an access
-        request (GDPR art. 15). The export is logged first, so the file shows it too."""
+        request (GDPR art. 15). The export is logged first, so the file shows it too; ``target`` (the file it goes
+        to) is named in that line."""
         require(self._ctx, Permission.VIEW_AUDIT)
-        self.record(AuditAction.EKSPORT, "Revisionslog for patienten eksporteret", patient_id=patient_id)
+        what = "Revisionslog for patienten eksporteret"
+        self.record(AuditAction.EKSPORT, f"{what}, fil: {target}" if target else what, patient_id=patient_id)
         entries = self.patient_log(patient_id)
         out = io.StringIO()
         out.write("\ufeff")

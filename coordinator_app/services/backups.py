@@ -1,7 +1,8 @@
 """Sikkerhedskopier and the database's own checks (issue 8), as the window and the command line use them.
 
 * **Take, list, check, restore** (Funktioner → Sikkerhedskopier…, ``koordinator backup``/``restore``):
-  ``backup_now`` (online, page by page, checked before it counts), ``backups_of`` (this database's, newest first),
+  ``take_backup`` (online, page by page, checked before it counts; by a signed-in user with ``Permission.BACKUP``,
+  logged as an export naming its file), ``backups_of`` (this database's, newest first),
   ``verify_backup`` (the full check of one), ``restore`` (checked first, the current file kept as
   ``….before-restore``, one atomic rename).
 * **Automatic backups** while the program runs: ``automatic_backups`` gives the ``AutoBackup`` whose ``tick`` the
@@ -12,9 +13,10 @@
   ``integrity_check`` is the thorough one (``koordinator check --fuld``).
 
 The work itself is ``storage.backup`` and ``storage.auto_backup``; this module is the one door to it, so the UI
-and the CLI import no storage module. No role is checked here, as before: the window offers the dialog to the
-administrator only (greyed out otherwise), and the commands ``backup``, ``restore`` and ``check`` must work on a
-database too damaged to log in to — the passphrase and the file's permissions guard them. A shared PostgreSQL
+and the CLI import no storage module. Taking a backup is a way out of the program (issue 18): ``take_backup``
+checks ``Permission.BACKUP`` (the administrator's, as the window's dialog is) before anything is written and writes
+the audit log's export line once the copy is checked. ``restore`` and ``check`` check no role here: they must work
+on a database too damaged to log in to — the passphrase and the file's permissions guard them. A shared PostgreSQL
 database is backed up and restored by IT on the server; the messages say so in Danish.
 
 Failures are ``StorageError``/``DamagedDatabaseError`` (``domain.errors``) with a Danish message and what to do.
@@ -24,7 +26,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from coordinator_app.domain.access import Permission
+from coordinator_app.domain.audit import AuditAction
 from coordinator_app.domain.errors import StorageError
+from coordinator_app.services.audit import AuditService
+from coordinator_app.services.context import ServiceContext, require
 from coordinator_app.services.database import Database, local_path
 from coordinator_app.storage import backup as _backup
 from coordinator_app.storage.auto_backup import AutoBackup
@@ -40,7 +46,6 @@ __all__ = [
     "RestoreInfo",
     "automatic_backups",
     "backup_folder",
-    "backup_now",
     "backups_of",
     "check_in_background",
     "integrity_check",
@@ -50,6 +55,7 @@ __all__ = [
     "quick_check",
     "restore",
     "restore_target",
+    "take_backup",
     "verify_backup",
 ]
 
@@ -73,10 +79,19 @@ def backups_of(db: Database, folder: Path | None) -> list[BackupInfo]:
     return [b for b in _backup.list_backups(folder) if b.stem == stem]
 
 
-def backup_now(db: Database, folder: Path | None = None, *, progress: ProgressCallback | None = None) -> BackupInfo:
+def take_backup(
+    ctx: ServiceContext, folder: Path | None = None, *, progress: ProgressCallback | None = None
+) -> BackupInfo:
     """An online backup of the open local database into ``folder`` (default ``backup_folder``), checked before it
-    gets its name; encrypted like the database. ``progress(done, total)`` while pages are copied."""
-    return _backup.backup_now(db, folder, progress=progress)
+    gets its name; encrypted like the database. ``progress(done, total)`` while pages are copied.
+
+    A copy of every patient leaves the program: refused (``AccessDeniedError``, Danish, nothing written) unless the
+    user has ``Permission.BACKUP``; logged as an export naming the file once the copy is checked (a failed copy is no
+    export). The line is written after the copy, so the backup does not hold it."""
+    require(ctx, Permission.BACKUP)
+    info = _backup.backup_now(ctx.database, folder, progress=progress)
+    AuditService(ctx).record(AuditAction.EKSPORT, f"Sikkerhedskopi af databasen taget, fil: {info.path}")
+    return info
 
 
 def verify_backup(path: Path, *, passphrase: str | None = None) -> CheckResult:

@@ -96,8 +96,8 @@ def _data_version(data: VarslingsblanketData) -> str:
 #: How ``DocumentService.content`` logs what was done with the archived bytes (issue 8).
 CONTENT_USES: dict[AuditAction, str] = {
     AuditAction.VIS: "åbnet",
-    AuditAction.UDSKRIV: "skrevet ud",
-    AuditAction.EKSPORT: "gemt som fil",
+    AuditAction.UDSKRIV: "skrevet ud på printer",
+    AuditAction.EKSPORT: "eksporteret",  # the file follows the line (``exports.export_line``)
 }
 
 
@@ -315,7 +315,8 @@ def issued_line(document: ArchivedDocument) -> str:
 
 
 def content_line(document: ArchivedDocument, use: AuditAction) -> str:
-    """The audit log's line for ``use`` of an archived document: "Dokument 12 (Varsling) gemt som fil"."""
+    """The audit log's line for ``use`` of an archived document: "Dokument 12 (Varsling) åbnet" (a view), "… skrevet
+    ud på printer", "… eksporteret" (the export's file is added by ``exports.export_line``)."""
     return f"Dokument {document.id} ({document.title}) {CONTENT_USES[use]}"
 
 

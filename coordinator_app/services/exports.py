@@ -9,7 +9,9 @@ An export is made in two steps, so that the role is checked before anyone is ask
 2. **Write** (``write``): check the role again, encrypt with the user's password — unless the database is a demo
    (``encrypts``, the one place that decides it) — write the file atomically (``infra.files.write_atomically``:
    all of it or none, readable by the user only), and write the audit log's *export* line (``AuditAction.EKSPORT``)
-   once the file is there: a full disk is not an export.
+   once the file is there: a full disk is not an export. The line names the file (``export_line``, issue 18:
+   "Dokument 12 (…) eksporteret, fil: /sti/blanket.pdf"), so it reads as an export with its target, never as a
+   view ("… åbnet").
 
 A document issued for a file (``issue_to_file``, ``koordinator pdf varslingsblanket -o FIL``) is all or nothing:
 the target is checked first (``check_target``: its folder exists and takes a new file, the name is not a folder),
@@ -63,6 +65,7 @@ __all__ = [
     "ExportNotLoggedError",
     "ExportService",
     "Saved",
+    "export_line",
     "password_problem",
 ]
 
@@ -113,6 +116,10 @@ class ExportService:
         patients are fictitious (issue 8). The callers ask for a password only when this says so; ``write``
         enforces it."""
         return not is_demo(self._ctx)
+
+    def may(self, permission: Permission) -> bool:
+        """For the UI's courtesy (greying out «Gem som PDF», «Skriv ud», «Eksportér»); ``write`` enforces."""
+        return self._ctx.may(permission)
 
     def suffix(self, kind: str) -> str:
         """The file's extension for ``kind``: an encrypted CSV travels in an AES zip."""
@@ -175,7 +182,7 @@ class ExportService:
                 AuditService(self._ctx).record_in(
                     session,
                     AuditAction.EKSPORT,
-                    export.audit_line,
+                    export_line(export.audit_line, path),
                     patient_id=export.patient_id,
                     admission_id=export.admission_id,
                 )
@@ -213,10 +220,11 @@ class ExportService:
         line = f"Statistik eksporteret som {kind.upper()}: {period}, {where}"
         return Export(kind, data, Permission.EXPORT_STATISTICS, line)
 
-    def patient_log(self, patient_id: int) -> Export:
-        """One patient's audit log as CSV for an access request (GDPR art. 15; VIEW_AUDIT). Its EKSPORT line is
-        written now, before the lines are read, so that the file shows it too (``AuditService.export_patient_log``)."""
-        data = AuditService(self._ctx).export_patient_log(patient_id)
+    def patient_log(self, patient_id: int, target: Path | None = None) -> Export:
+        """One patient's audit log as CSV for an access request (GDPR art. 15; VIEW_AUDIT). Its EKSPORT line, naming
+        ``target``, is written now, before the lines are read, so that the file shows it too
+        (``AuditService.export_patient_log``)."""
+        data = AuditService(self._ctx).export_patient_log(patient_id, _shown(target) if target else None)
         return Export(
             CSV,
             data,
@@ -242,13 +250,23 @@ class ExportService:
             try:
                 AuditService(self._ctx).record(
                     AuditAction.EKSPORT,
-                    export.audit_line,
+                    export_line(export.audit_line, path),
                     patient_id=export.patient_id,
                     admission_id=export.admission_id,
                 )
             except KoordinatorError as exc:
                 raise ExportNotLoggedError(exc, saved) from exc
         return saved
+
+
+def export_line(line: str, path: Path) -> str:
+    """An export's audit line with its target: "<what>, fil: /the/absolute/path"."""
+    return f"{line}, fil: {_shown(path)}"
+
+
+def _shown(path: Path) -> str:
+    """The file as the audit log names it: absolute, so a relative ``-o`` still says where the file went."""
+    return str(path.expanduser().absolute())
 
 
 def _check_password(password: str | None) -> str:

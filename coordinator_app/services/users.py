@@ -3,8 +3,14 @@
 * ``create_administrator`` makes the first user of a real database (first run); refused once any user exists.
 * ``authenticate`` checks a password with Argon2id (``argon2-cffi``): an unknown username costs the same work as a
   known one, and the message never says which of the two was wrong. ``LOCKOUT`` (5 wrong → 15 minutes) locks the
-  account; while locked even the right password is refused. Every attempt is an audit line (``AuditAction.LOGIN``):
-  the username of an unknown attempt is not logged (it may be a password typed in the wrong field).
+  account; while locked even the right password is refused, and each further wrong password after a lock runs out
+  locks it again for twice as long (up to a day). Every attempt is an audit line (``AuditAction.LOGIN``): the
+  username of an unknown attempt is not logged (it may be a password typed in the wrong field).
+* The lock-out holds when many guesses arrive at once (issue 18), on both backends: an attempt is counted as failed
+  in a short transaction with the user's row locked *before* its password is checked (and refused there while the
+  account is locked); the check runs outside any transaction; a second transaction takes the failure back when the
+  password was right and writes the audit line. So of any number of parallel guesses at most ``max_failures`` reach
+  the password check. A database busy past its timeout makes a step wait and try again, not fail.
 * ``verify_current`` re-checks the signed-in user's password (the idle lock), with the same lock-out.
 * Managing users needs ``Permission.MANAGE_USERS`` (administrator); there is always at least one active
   administrator, and nobody deactivates themselves.
@@ -16,9 +22,12 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from datetime import datetime
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from sqlalchemy.orm import Session
 
@@ -36,7 +45,12 @@ from coordinator_app.domain.access import (
     normalize_username,
 )
 from coordinator_app.domain.audit import AuditAction
-from coordinator_app.domain.errors import AuthenticationError, KoordinatorError, ValidationError
+from coordinator_app.domain.errors import (
+    AuthenticationError,
+    DatabaseBusyError,
+    KoordinatorError,
+    ValidationError,
+)
 from coordinator_app.lazy import lazy_import
 from coordinator_app.services.audit import AuditService
 from coordinator_app.services.context import COPENHAGEN, ServiceContext, require
@@ -75,13 +89,61 @@ def _dummy_hash(hasher: PasswordHasher) -> str:
     return hasher.hash("ingen bruger har denne adgangskode")
 
 
-def locked_message(user: User, policy: LockoutPolicy = LOCKOUT) -> str:
+def locked_message(user: User, policy: LockoutPolicy = LOCKOUT, *, now: datetime | None = None) -> str:
+    """Why the login is refused and when to try again (Copenhagen time; with the date when that is not today)."""
     assert user.locked_until is not None
     until = user.locked_until.astimezone(COPENHAGEN)
+    today = now is None or now.astimezone(COPENHAGEN).date() == until.date()
+    when = f"kl. {until:%H:%M}" if today else f"den {until.day}.{until.month}. kl. {until:%H:%M}"
     return (
-        f"Kontoen er spærret efter {policy.max_failures} forkerte forsøg. Prøv igen kl. {until:%H:%M}, eller bed "
-        "afsnittets administrator om en ny adgangskode."
+        f"Kontoen er spærret efter {max(user.failed_attempts, policy.max_failures)} forkerte forsøg. Prøv igen "
+        f"{when}, eller bed afsnittets administrator om en ny adgangskode."
     )
+
+
+def _duration(span: timedelta) -> str:
+    """ "15 minutter", "1 time", "24 timer"."""
+    minutes = round(span.total_seconds() / 60)
+    if minutes < 60 or minutes % 60:
+        return f"{minutes} minutter"
+    hours = minutes // 60
+    return "1 time" if hours == 1 else f"{hours} timer"
+
+
+_NEVER = datetime.min.replace(tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class _Claim:
+    """A login attempt counted as failed before its password is checked (issue 18). ``user`` None: the username is
+    unknown (nothing counted; the password is checked against a dummy hash all the same)."""
+
+    user: User | None
+    password_hash: str = ""
+    failures: int = 0
+    locked_until: datetime | None = None
+    now: datetime = _NEVER
+
+
+_T = TypeVar("_T")
+
+#: How often a login step waits again when another Koordinator held the database past the busy timeout.
+BUSY_RETRIES = 3
+
+
+def _when_not_busy(step: Callable[[], _T]) -> _T:
+    """``step`` (one transaction), again after a short pause while the database is busy (``DatabaseBusyError``):
+    many workstations logging in at once wait their turn instead of showing "Databasen er låst". A step that failed
+    as busy was rolled back, so running it again is safe."""
+    for attempt in range(BUSY_RETRIES):
+        try:
+            return step()
+        except DatabaseBusyError:
+            if attempt == BUSY_RETRIES - 1:
+                raise
+            log.info("database busy during a login step; waiting and trying again")
+            time.sleep(0.2 * (attempt + 1))
+    raise AssertionError("unreachable")
 
 
 class UserService:
@@ -141,28 +203,59 @@ class UserService:
         return self._check(self._ctx.principal.username, password, success="Skærmen låst op")
 
     def _check(self, name: str, password: str, *, success: str) -> User:
+        """Count the attempt as failed (refused while locked), check the password outside any transaction, then
+        settle: a right password takes the failure back (issue 18: parallel guesses cannot outrun the count)."""
+        claim = _when_not_busy(lambda: self._claim(name))
+        stored = claim.password_hash if claim.user is not None else _dummy_hash(self._hasher)
+        right = self._verify(stored, password)
+        rehashed = self._hasher.hash(password) if right and self._hasher.check_needs_rehash(stored) else None
+        return _when_not_busy(lambda: self._settle(claim, right=right, rehashed=rehashed, success=success))
+
+    def _claim(self, name: str) -> _Claim:
+        """One short transaction with the user's row locked (``lock_for_login``): refuse while locked, else raise the
+        failure count (and the lock, when this attempt reaches it) before the password is looked at."""
         now = self._ctx.clock.now()
         refusal: AuthenticationError | None = None
         with self._ctx.database.session() as session:
             repo = UserRepository(session)
+            repo.lock_for_login(name)
             user = repo.by_username(name)
             if user is None or user.id is None:
-                self._verify(_dummy_hash(self._hasher), password)
+                return _Claim(user=None)
+            if user.locked_at(now):
+                self._audit_as(user).record_in(session, AuditAction.LOGIN, "Login afvist: kontoen er spærret")
+                refusal = AuthenticationError(
+                    locked_message(user, self._policy, now=now), locked_until=user.locked_until
+                )
+            else:
+                count, locked_until = self._policy.after_failure(user, now)
+                repo.record_failure(user.id, failed_attempts=count, locked_until=locked_until)
+                stored = repo.password_hash(user.id)
+                claim = _Claim(user, stored, failures=count, locked_until=locked_until, now=now)
+        if refusal is not None:  # raised after the commit: the audit line is kept
+            raise refusal
+        return claim
+
+    def _settle(self, claim: _Claim, *, right: bool, rehashed: str | None, success: str) -> User:
+        """The attempt's outcome and its audit line, in a second transaction (each starts with a write: see
+        ``storage.users``)."""
+        user = claim.user
+        refusal: AuthenticationError | None = None
+        with self._ctx.database.session() as session:
+            repo = UserRepository(session)
+            if user is None or user.id is None:
                 self._audit_unknown().record_in(session, AuditAction.LOGIN, "Mislykket login (ukendt brugernavn)")
                 refusal = AuthenticationError(WRONG_CREDENTIALS)
-            elif user.locked_at(now):
-                self._audit_as(user).record_in(session, AuditAction.LOGIN, "Login afvist: kontoen er spærret")
-                refusal = AuthenticationError(locked_message(user, self._policy), locked_until=user.locked_until)
-            elif not self._verify(repo.password_hash(user.id), password):
-                refusal = self._failed(session, repo, user, now)
+            elif not right:
+                refusal = self._failed(session, claim)
             elif not user.active:
+                repo.clear_failures(user.id)
                 self._audit_as(user).record_in(session, AuditAction.LOGIN, "Login afvist: brugeren er deaktiveret")
                 refusal = AuthenticationError(DEACTIVATED)
             else:
-                repo.record_login(user.id, now)
-                stored = repo.password_hash(user.id)
-                if self._hasher.check_needs_rehash(stored):
-                    repo.rehash(user.id, self._hasher.hash(password))
+                repo.record_login(user.id, self._ctx.clock.now())
+                if rehashed is not None:
+                    repo.rehash(user.id, rehashed)
                 self._audit_as(user).record_in(session, AuditAction.LOGIN, success)
                 user = repo.get(user.id)
         if refusal is not None:  # raised after the commit: the failure count and the audit line are kept
@@ -170,11 +263,10 @@ class UserService:
         assert user is not None
         return user
 
-    def _failed(self, session: Session, repo: UserRepository, user: User, now: datetime) -> AuthenticationError:
-        assert user.id is not None
-        count, locked_until = self._policy.after_failure(user, now)
-        repo.record_failure(user.id, failed_attempts=count, locked_until=locked_until)
-        audit = self._audit_as(user)
+    def _failed(self, session: Session, claim: _Claim) -> AuthenticationError:
+        assert claim.user is not None
+        count, locked_until = claim.failures, claim.locked_until
+        audit = self._audit_as(claim.user)
         if locked_until is None:
             what = f"Mislykket login (forkert adgangskode, forsøg {count} af {self._policy.max_failures})"
             audit.record_in(session, AuditAction.LOGIN, what)
@@ -182,11 +274,11 @@ class UserService:
         audit.record_in(
             session,
             AuditAction.LOGIN,
-            f"Mislykket login; kontoen spærret i {self._policy.lock_minutes} minutter efter {count} forkerte forsøg",
+            f"Mislykket login; kontoen spærret i {_duration(locked_until - claim.now)} efter {count} forkerte forsøg",
         )
-        locked = dataclasses.replace(user, locked_until=locked_until)
+        locked = dataclasses.replace(claim.user, failed_attempts=count, locked_until=locked_until)
         return AuthenticationError(
-            f"{WRONG_CREDENTIALS}\n{locked_message(locked, self._policy)}", locked_until=locked_until
+            f"{WRONG_CREDENTIALS}\n{locked_message(locked, self._policy, now=claim.now)}", locked_until=locked_until
         )
 
     @property

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from coordinator_app.domain.errors import (
     ConflictError,
     DamagedDatabaseError,
+    DatabaseBusyError,
     NotEncryptedError,
     PassphraseRequiredError,
     StorageError,
@@ -54,8 +55,8 @@ def not_encrypted(where: str) -> NotEncryptedError:
     )
 
 
-def locked(where: str) -> StorageError:
-    return StorageError(
+def locked(where: str) -> DatabaseBusyError:
+    return DatabaseBusyError(
         f"Databasen er låst af et andet program ({where}). Luk de andre vinduer med Koordinator "
         f"(eller programmer som har filen åben), og prøv igen. {NOTHING_SAVED}"
     )

@@ -4,6 +4,12 @@ Works inside the caller's session like the other repositories. Hands out ``acces
 hash is read only by ``password_hash`` for the login check. Edits go through the ORM so ``version_id_col`` guards
 against a concurrent edit by another administrator; the login bookkeeping (failures, lock, last login) is a plain
 UPDATE in place, so two workstations failing at once both count.
+
+A login reads the user *after* ``lock_for_login`` (issue 18): a no-op UPDATE of the user's row as the transaction's
+first statement takes the row's lock on PostgreSQL and the write lock on SQLite, so parallel attempts take turns at
+reading and raising the failure count — none reads a count another is about to raise. On SQLite the write comes
+first because a transaction that has read cannot wait for the write lock (it fails as "database is locked"); one
+that starts by writing waits for it (the busy timeout).
 """
 
 from __future__ import annotations
@@ -71,6 +77,16 @@ class UserRepository:
         row = self._session.execute(stmt).one_or_none()
         return _user_from(row) if row is not None else None
 
+    def lock_for_login(self, username: str) -> None:
+        """Take the user's row lock (PostgreSQL) or the write lock (SQLite) until the transaction ends; call it
+        first in the transaction, before anything is read. An unknown username locks no row (on SQLite the write
+        lock is taken all the same)."""
+        self._session.execute(
+            update(_USERS)
+            .where(_USERS.c.username == normalize_username(username))
+            .values(failed_attempts=_USERS.c.failed_attempts)
+        )
+
     def password_hash(self, user_id: int) -> str:
         found = self._session.scalar(select(_USERS.c.password_hash).where(_USERS.c.id == user_id))
         if found is None:
@@ -130,6 +146,14 @@ class UserRepository:
                 locked_until=utc(locked_until, "User.locked_until") if locked_until is not None else None,
                 version=_USERS.c.version + 1,
             )
+        )
+
+    def clear_failures(self, user_id: int) -> None:
+        """The right password was given (for a deactivated user, who is refused all the same): no failures, no lock."""
+        self._session.execute(
+            update(_USERS)
+            .where(_USERS.c.id == user_id)
+            .values(failed_attempts=0, locked_until=None, version=_USERS.c.version + 1)
         )
 
     def record_login(self, user_id: int, at: datetime) -> None:

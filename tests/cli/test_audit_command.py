@@ -85,7 +85,7 @@ def test_export_writes_the_patients_log_as_csv_in_an_encrypted_zip(ward: tuple[P
     rows = list(csv.reader(io.StringIO(plain.decode("utf-8-sig")), delimiter=";"))
     assert rows[0][:4] == ["Linje", "Tidspunkt", "Bruger", "Handling"]
     assert {r[4] for r in rows[1:]} == {str(patient_id)}
-    assert rows[-1][6] == "Revisionslog for patienten eksporteret"
+    assert rows[-1][6] == f"Revisionslog for patienten eksporteret, fil: {output}"  # an export, naming its file
     assert result.stdout.strip().startswith(
         f"Revisionsloggen for patient nr. {patient_id}: {len(rows) - 1} linjer gemt krypteret i {output}"
     )

@@ -67,7 +67,7 @@ def test_the_export_is_an_aes_zip_that_needs_the_password(ward: tuple[Path, int]
         zf.setpassword(PASSWORD.encode())
         rows = list(csv.reader(io.StringIO(zf.read(name).decode("utf-8-sig")), delimiter=";"))
     assert rows[0][:4] == ["Linje", "Tidspunkt", "Bruger", "Handling"]
-    assert rows[-1][6] == "Revisionslog for patienten eksporteret"
+    assert rows[-1][6] == f"Revisionslog for patienten eksporteret, fil: {output}"
 
 
 def test_without_a_password_nothing_is_written_or_logged(ward: tuple[Path, int], tmp_path: Path) -> None:

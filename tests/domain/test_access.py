@@ -54,7 +54,12 @@ def test_moedeleder_runs_meetings_but_does_not_send_to_the_kommune() -> None:
 
 def test_koordinator_does_the_wards_work_but_not_users_settings_or_the_audit_log() -> None:
     granted = ROLE_PERMISSIONS[Role.KOORDINATOR]
-    assert set(Permission) - granted == {Permission.MANAGE_SETTINGS, Permission.MANAGE_USERS, Permission.VIEW_AUDIT}
+    assert set(Permission) - granted == {
+        Permission.MANAGE_SETTINGS,
+        Permission.MANAGE_USERS,
+        Permission.VIEW_AUDIT,
+        Permission.BACKUP,  # issue 18: a copy of the whole database is the administrator's, as in the window
+    }
 
 
 def test_administrator_may_everything_a_koordinator_may_and_manage_users_settings_and_audit() -> None:
@@ -157,9 +162,14 @@ def test_five_wrong_passwords_lock_the_account_for_fifteen_minutes() -> None:
     assert not locked_user.locked_at(NOW + timedelta(minutes=15))
 
 
-def test_after_the_lock_runs_out_counting_starts_again() -> None:
+def test_after_the_lock_runs_out_each_wrong_password_locks_again_twice_as_long() -> None:
+    """Issue 18: the delay grows with the failures; counting goes on after a lock runs out (only the right password
+    resets it), so a guesser gets one try per lock, the locks doubling up to a day."""
     user = User(1, "m", "M", Role.KOORDINATOR, failed_attempts=5, locked_until=NOW)
-    assert LOCKOUT.after_failure(user, NOW + timedelta(minutes=1)) == (1, None)
+    later = NOW + timedelta(minutes=1)
+    assert LOCKOUT.after_failure(user, later) == (6, later + timedelta(minutes=30))
+    assert [LOCKOUT.lock_after(n) for n in range(4, 9)] == [None] + [timedelta(minutes=m) for m in (15, 30, 60, 120)]
+    assert LOCKOUT.lock_after(12) == LOCKOUT.lock_after(1000) == timedelta(hours=24)
 
 
 def test_the_policy_is_configurable() -> None:

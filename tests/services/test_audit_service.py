@@ -131,7 +131,7 @@ def test_opening_printing_and_saving_an_archived_document_are_logged(ctx, admitt
     who = (admitted.patient_id, admitted.admission_id)
     assert new_lines(ctx, before) == [(AuditAction.VIS, *who), (AuditAction.UDSKRIV, *who), (AuditAction.EKSPORT, *who)]
     assert log(ctx)[-3].what.startswith(f"Dokument {sent.document_id} (Varsling – ")
-    assert [e.what.rsplit(") ", 1)[1] for e in log(ctx)[-3:]] == ["åbnet", "skrevet ud", "gemt som fil"]
+    assert [e.what.rsplit(") ", 1)[1] for e in log(ctx)[-3:]] == ["åbnet", "skrevet ud på printer", "eksporteret"]
 
 
 def test_a_plan_from_kladde_to_in_force_to_ended(ctx, admitted: Admitted) -> None:

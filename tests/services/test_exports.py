@@ -169,7 +169,7 @@ def test_a_patients_audit_log_leaves_in_an_aes_zip_with_its_own_export_line(
     ctx: ServiceContext, ward: dict[str, Any], out: Path
 ) -> None:
     exports = ExportService(ctx)
-    export = exports.patient_log(ward["patient_id"])
+    export = exports.patient_log(ward["patient_id"], out / "log.zip")
     saved = exports.write(export, out / "log.zip", PASSWORD)
     name = f"revisionslog-patient-{ward['patient_id']}.csv"
     with pyzipper.AESZipFile(saved.path) as zf:
@@ -177,7 +177,12 @@ def test_a_patients_audit_log_leaves_in_an_aes_zip_with_its_own_export_line(
         zf.setpassword(PASSWORD.encode())
         lines = zf.read(name).decode("utf-8-sig").splitlines()
     last = lines[-1].split(";")
-    assert last[3:7] == ["Eksport", str(ward["patient_id"]), "", "Revisionslog for patienten eksporteret"]
+    assert last[3:7] == [
+        "Eksport",
+        str(ward["patient_id"]),
+        "",
+        f"Revisionslog for patienten eksporteret, fil: {out / 'log.zip'}",
+    ]
     exported = [e for e in log(ctx) if e.action is AuditAction.EKSPORT]
     assert len(exported) == 1, "the audit log's export is logged once, before its lines are read"
 
@@ -202,6 +207,9 @@ REFUSALS = [
     pytest.param(Role.LAESEADGANG, PDF, "skrive dokumenter ud eller gemme dem som fil", id="laeseadgang-pdf"),
     pytest.param(Role.MOEDELEDER, XLSX, "eksportere statistik", id="moedeleder-statistics"),
     pytest.param(Role.KOORDINATOR, CSV, "se eller eksportere revisionsloggen", id="koordinator-audit-log"),
+    # issue 18: læseadgang reads on screen, and nothing leaves the program
+    pytest.param(Role.LAESEADGANG, XLSX, "eksportere statistik", id="laeseadgang-statistics"),
+    pytest.param(Role.LAESEADGANG, CSV, "se eller eksportere revisionsloggen", id="laeseadgang-audit-log"),
 ]
 
 
@@ -244,14 +252,20 @@ def test_the_audit_line_says_export_once_the_file_is_written(
     exports.write(export, out / "blanket.pdf", PASSWORD)
     line = log(ctx)[-1]
     assert line.action is AuditAction.EKSPORT
-    assert line.what == f"Dokument {ward['document_id']} (Varslingsblanket – varsling) gemt som fil"
+    assert (
+        line.what
+        == f"Dokument {ward['document_id']} (Varslingsblanket – varsling) eksporteret, fil: {out / 'blanket.pdf'}"
+    )
     assert (line.patient_id, line.admission_id) == (ward["patient_id"], ward["admission_id"])
     assert line.user == "Test Koordinator (test.koordinator)"
 
     exports.write(exports.statistics(ward["stats"], XLSX), out / "statistik.xlsx", PASSWORD)
     line = log(ctx)[-1]
     assert line.action is AuditAction.EKSPORT and line.patient_id is None
-    assert line.what == "Statistik eksporteret som XLSX: 01-01-2026–31-12-2026, alle kommuner"
+    assert (
+        line.what
+        == f"Statistik eksporteret som XLSX: 01-01-2026–31-12-2026, alle kommuner, fil: {out / 'statistik.xlsx'}"
+    )
 
 
 def test_a_failed_write_is_no_export_and_leaves_no_line(ctx: ServiceContext, ward: dict[str, Any], out: Path) -> None:
@@ -304,7 +318,7 @@ def test_a_document_issued_to_a_file_is_archived_once_with_its_export_line(
     assert hashlib.sha256(document.content).hexdigest() == document.sha256
     issued, exported = log(ctx)[-2:]
     assert issued.action is AuditAction.UDSKRIV and exported.action is AuditAction.EKSPORT
-    assert exported.what == f"Dokument {document.id} ({document.title}) gemt som fil"
+    assert exported.what == f"Dokument {document.id} ({document.title}) eksporteret, fil: {out / 'blanket.pdf'}"
 
 
 @pytest.mark.parametrize(

@@ -9,9 +9,15 @@ import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import select
 
-from coordinator_app.domain.access import Role
+from coordinator_app.domain.access import LockoutPolicy, Role
 from coordinator_app.domain.audit import AuditAction
-from coordinator_app.domain.errors import AccessDeniedError, AuthenticationError, KoordinatorError, ValidationError
+from coordinator_app.domain.errors import (
+    AccessDeniedError,
+    AuthenticationError,
+    DatabaseBusyError,
+    KoordinatorError,
+    ValidationError,
+)
 from coordinator_app.services.audit import AuditService
 from coordinator_app.services.context import Clock, ServiceContext
 from coordinator_app.services.users import (
@@ -24,6 +30,7 @@ from coordinator_app.services.users import (
 from coordinator_app.services.ward import DEMO_META_KEY
 from coordinator_app.storage.audit_repository import AuditRepository
 from coordinator_app.storage.orm import UserRow
+from coordinator_app.storage.users import UserRepository
 
 START = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
 PASSWORD = "grøn hest på taget"
@@ -163,6 +170,70 @@ def test_five_wrong_passwords_lock_the_account_even_for_the_right_one(service: U
     time.now = START + timedelta(minutes=15)  # the lock has run out
     user = service.authenticate("admin", PASSWORD)
     assert (user.failed_attempts, user.locked_until) == (0, None)
+
+
+def test_after_a_lock_runs_out_each_wrong_password_locks_again_twice_as_long(
+    service: UserService, ctx, admin, time
+) -> None:
+    """Issue 18: the delay grows with the failures — one more wrong password after a lock locks again, doubled."""
+    for _ in range(5):
+        with pytest.raises(AuthenticationError):
+            service.authenticate("admin", "forkert adgangskode")
+    time.now = START + timedelta(minutes=15)  # the first lock has run out
+    with pytest.raises(AuthenticationError) as caught:
+        service.authenticate("admin", "forkert adgangskode")
+    assert caught.value.locked_until == START + timedelta(minutes=45)
+    assert "spærret efter 6 forkerte forsøg. Prøv igen kl. 10:45" in caught.value.message
+    assert audit_lines(ctx)[-1][2] == "Mislykket login; kontoen spærret i 30 minutter efter 6 forkerte forsøg"
+    time.now = START + timedelta(minutes=45)
+    user = service.authenticate("admin", PASSWORD)  # the right password resets the count
+    assert (user.failed_attempts, user.locked_until) == (0, None)
+
+
+def test_a_lock_into_the_next_day_says_the_date(ctx: ServiceContext, admin) -> None:
+    strict = UserService(ctx, hasher=FAST, policy=LockoutPolicy(max_failures=1, lock_minutes=20 * 60))
+    with pytest.raises(AuthenticationError) as caught:
+        strict.authenticate("admin", "forkert adgangskode")
+    assert "Prøv igen den 8.12. kl. 06:00" in caught.value.message
+    assert audit_lines(ctx)[-1][2] == "Mislykket login; kontoen spærret i 20 timer efter 1 forkerte forsøg"
+
+
+def test_a_busy_database_makes_a_login_wait_and_try_again(
+    service: UserService, admin, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 18: "database is locked" while many log in at once is a wait, not an error shown to the user."""
+    busy = [DatabaseBusyError("Databasen er låst af et andet program."), None]
+    original = UserRepository.lock_for_login
+
+    def sometimes_busy(repo: UserRepository, username: str) -> None:
+        if (failure := busy.pop(0) if busy else None) is not None:
+            raise failure
+        original(repo, username)
+
+    monkeypatch.setattr(UserRepository, "lock_for_login", sometimes_busy)
+    assert service.authenticate("admin", PASSWORD).username == "admin"
+    assert busy == []
+
+
+def test_a_database_busy_for_too_long_is_said_in_danish(
+    service: UserService, admin, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def always_busy(_repo: UserRepository, _username: str) -> None:
+        raise DatabaseBusyError("Databasen er låst af et andet program. Intet er gemt.")
+
+    monkeypatch.setattr(UserRepository, "lock_for_login", always_busy)
+    monkeypatch.setattr("coordinator_app.services.users.time.sleep", lambda _seconds: None)
+    with pytest.raises(DatabaseBusyError, match="Databasen er låst"):
+        service.authenticate("admin", PASSWORD)
+
+
+def test_the_right_password_of_a_deactivated_user_is_refused_without_counting(service: UserService, admin) -> None:
+    created = service.create_user("mhansen", "Mette Hansen", Role.KOORDINATOR, PASSWORD)
+    assert created.id is not None
+    service.deactivate(created.id)
+    with pytest.raises(AuthenticationError, match="deaktiveret"):
+        service.authenticate("mhansen", PASSWORD)
+    assert next(u for u in service.users() if u.username == "mhansen").failed_attempts == 0
 
 
 def test_a_good_login_resets_the_count(service: UserService, admin) -> None:

@@ -203,6 +203,7 @@ class DocumentsTab(QWidget):
         super().__init__(parent)
         self.document_ids: list[int | None] = []
         self._kinds: list[str] = []
+        self._may_export = True  # «Skriv ud…» and «Gem som PDF…» (``set_may_export``)
         self.table = readonly_table(["Udstedt", "Dokument", "Af"], stretch=1)
         self.table.doubleClicked.connect(lambda _i: self._request("open"))
         layout = QVBoxLayout(self)
@@ -237,11 +238,21 @@ class DocumentsTab(QWidget):
             self.table.selectRow(0)
         self._selection_changed()
 
+    def set_may_export(self, may: bool) -> None:
+        """A courtesy (issue 18): a role that may not print or save documents as files (læseadgang) sees «Skriv ud…»
+        and «Gem som PDF…» greyed out, saying why; the services refuse it anyway. «Åbn» (a view) stays."""
+        self._may_export = may
+        for key in ("print", "save"):
+            self.buttons[key].setToolTip(
+                "" if may else "Din rolle må ikke skrive dokumenter ud eller gemme dem som fil."
+            )
+        self._selection_changed()
+
     def _selection_changed(self) -> None:
         rows = self.table.selectionModel().selectedRows()
         has = bool(rows)
-        for button in self.buttons.values():
-            button.setEnabled(has)
+        for key, button in self.buttons.items():
+            button.setEnabled(has and (self._may_export or key not in ("print", "save")))
         # A plan's PDF is issued again as a new version from its editor (Aftale/plan), not re-rendered here.
         plan_document = has and is_plan_document(self._kinds[rows[0].row()])
         self.buttons["reissue"].setEnabled(has and not plan_document)

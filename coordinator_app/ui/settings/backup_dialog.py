@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
 from coordinator_app.domain.errors import DamagedDatabaseError, KoordinatorError, StorageError
 from coordinator_app.services import backups
 from coordinator_app.services.backups import BackupInfo, CheckResult, ProgressCallback, RestoreInfo
-from coordinator_app.services.database import Database
+from coordinator_app.services.context import ServiceContext
 from coordinator_app.ui.common.errors import show_error
 from coordinator_app.ui.common.style import ERROR_STYLE, INFO_STYLE, MUTED, OK_STYLE, WARNING_STYLE, text_label
 from coordinator_app.ui.settings import backup_texts as say
@@ -62,7 +62,7 @@ class BackupDialog(QDialog):
 
     def __init__(
         self,
-        db: Database,
+        ctx: ServiceContext,
         *,
         passphrase: str | None,
         on_restored: Callable[[Path], None],
@@ -70,7 +70,8 @@ class BackupDialog(QDialog):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self._db = db
+        self._ctx = ctx  # who takes a backup (``backups.take_backup`` checks the role and logs it)
+        self._db = db = ctx.database
         self._passphrase = passphrase
         self._on_restored = on_restored
         self._work = WorkRunner(self)
@@ -235,9 +236,9 @@ class BackupDialog(QDialog):
         """Tag sikkerhedskopi nu: an online backup, page by page, then its full check, in the background."""
         if self.busy or not self.local or self._db.read_only:
             return
-        db, folder = self._db, self.folder
+        ctx, folder = self._ctx, self.folder
         self._start(
-            lambda progress: backups.backup_now(db, folder, progress=progress),
+            lambda progress: backups.take_backup(ctx, folder, progress=progress),
             title="Tager sikkerhedskopi",
             label="Kopierer databasen …",
             done_label="Kontrollerer sikkerhedskopien …",
@@ -377,7 +378,7 @@ def _expected(error: BaseException) -> KoordinatorError:
 
 def open_backup_dialog(
     parent: QWidget | None,
-    db: Database,
+    ctx: ServiceContext,
     *,
     passphrase: str | None,
     on_restored: Callable[[Path], None],
@@ -390,6 +391,6 @@ def open_backup_dialog(
     runs after a successful restore, with the database closed: the application must open it again (or restart).
     ``folder``: where the backups are (default ``backups/`` beside the database, as the automatic backups).
     """
-    dialog = BackupDialog(db, passphrase=passphrase, on_restored=on_restored, folder=folder, parent=parent)
+    dialog = BackupDialog(ctx, passphrase=passphrase, on_restored=on_restored, folder=folder, parent=parent)
     dialog.open()
     return dialog

@@ -61,7 +61,7 @@ class SettingsActions(QObject):
         """Funktioner → Sikkerhedskopier…: take, check and restore backups (issue 8). ``passphrase``: the encrypted
         database's adgangskode (memory only); ``backup_timer``: the automatic backups, stopped during a restore."""
         dialog = backup_dialog.open_backup_dialog(
-            self._window, self._services.ctx.database, passphrase=passphrase, on_restored=self._restored
+            self._window, self._services.ctx, passphrase=passphrase, on_restored=self._restored
         )
         if backup_timer is not None:
             dialog.restore_started.connect(backup_timer.stop)  # no automatic backup of a file being replaced

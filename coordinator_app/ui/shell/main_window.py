@@ -294,6 +294,7 @@ class MainWindow(QMainWindow):
         for act in (self.act_settings, self.act_backups):
             act.setEnabled(may(Permission.MANAGE_SETTINGS))
         self.act_users.setEnabled(may(Permission.MANAGE_USERS))
+        self.patients_tab.details.documents_tab.set_may_export(may(Permission.EXPORT_DOCUMENT))
 
     def lock_screen(self) -> None:
         """Filer → Lås (Ctrl+L): hide patient data now; the password opens it again."""

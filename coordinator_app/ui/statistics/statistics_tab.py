@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from coordinator_app.domain.access import Permission
 from coordinator_app.domain.errors import KoordinatorError
 from coordinator_app.domain.reference import official_kommune_name
 from coordinator_app.domain.statistics import Statistics
@@ -77,6 +78,7 @@ class StatisticsTab(QWidget):
         self._stale = True
         self._kommuner_loaded = False
         self.exporter = StatisticsExport(self, exports, statistics=self.statistics, period=self.period, say=self._say)
+        self._may_export = exports.may(Permission.EXPORT_STATISTICS)  # a courtesy: the export service refuses anyway
 
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -139,6 +141,10 @@ class StatisticsTab(QWidget):
         self.csv_button = QPushButton("Eksportér &CSV…")
         self.csv_button.setToolTip("Gem tallene som CSV (semikolon, decimalkomma) til Excel på dansk")
         self.csv_button.clicked.connect(lambda: self.export("csv"))
+        if not self._may_export:
+            for button in (self.xlsx_button, self.csv_button):
+                button.setEnabled(False)
+                button.setToolTip("Din rolle må ikke eksportere statistik.")
 
         row = QHBoxLayout()
         row.addWidget(buddy_label("&Periode:", self.preset))

@@ -15,6 +15,7 @@ import pytest
 from db_fixtures import TEST_PASSPHRASE
 from PySide6.QtWidgets import QMessageBox
 
+from coordinator_app.services.context import ServiceContext
 from coordinator_app.storage.backup import BackupInfo, backup_now, default_backup_dir
 from coordinator_app.storage.database import KIND_SHARED, Database, open_database
 from coordinator_app.ui.settings.backup_dialog import BackupDialog, open_backup_dialog
@@ -59,7 +60,9 @@ def dialog(qtbot, local: Local, restored: list[Path]) -> BackupDialog:
     from coordinator_app.ui.shell.app import ensure_application, install_danish
 
     install_danish(ensure_application())
-    dlg = open_backup_dialog(None, local.db, passphrase=local.passphrase, on_restored=restored.append)
+    dlg = open_backup_dialog(
+        None, ServiceContext(database=local.db), passphrase=local.passphrase, on_restored=restored.append
+    )
     qtbot.addWidget(dlg)
     return dlg
 
@@ -142,7 +145,9 @@ def test_backups_are_listed_newest_first_with_the_before_upgrade_marker(
     backup_now(local.db, now=datetime(2026, 11, 21, 9, 0))
     other = default_backup_dir(local.path) / "andet-2026-11-22_090000.db"  # another database's backup
     other.write_bytes((default_backup_dir(local.path) / "koordinator-2026-11-21_090000.db").read_bytes())
-    dlg = open_backup_dialog(None, local.db, passphrase=local.passphrase, on_restored=lambda _p: None)
+    dlg = open_backup_dialog(
+        None, ServiceContext(database=local.db), passphrase=local.passphrase, on_restored=lambda _p: None
+    )
     qtbot.addWidget(dlg)
     assert [cell(dlg, r, 0) for r in range(dlg.table.rowCount())] == [
         "21-11-2026 kl. 09:00:00",
@@ -172,7 +177,9 @@ def test_tag_sikkerhedskopi_nu_adds_a_checked_row_with_progress(
 
 def test_kontroller_checks_the_selected_backup(qtbot, local: Local) -> None:
     backup_now(local.db)
-    dlg = open_backup_dialog(None, local.db, passphrase=local.passphrase, on_restored=lambda _p: None)
+    dlg = open_backup_dialog(
+        None, ServiceContext(database=local.db), passphrase=local.passphrase, on_restored=lambda _p: None
+    )
     qtbot.addWidget(dlg)
     assert cell(dlg, 0, CHECKED) == ""  # not checked yet in this dialog
     dlg.check_button.click()
@@ -199,7 +206,13 @@ def test_a_failing_backup_is_shown_in_danish(
 ) -> None:
     blocked = tmp_path / "ikke-en-mappe"
     blocked.write_text("en fil, hvor mappen skulle være")
-    dlg = open_backup_dialog(None, local.db, passphrase=local.passphrase, on_restored=lambda _p: None, folder=blocked)
+    dlg = open_backup_dialog(
+        None,
+        ServiceContext(database=local.db),
+        passphrase=local.passphrase,
+        on_restored=lambda _p: None,
+        folder=blocked,
+    )
     qtbot.addWidget(dlg)
     dlg.backup_button.click()
     wait_idle(qtbot, dlg)
@@ -218,7 +231,9 @@ def test_gendan_restores_an_older_backup_and_keeps_the_current_file(
 ) -> None:
     backup_now(local.db, now=OLD)  # the older backup: before "efter kopien"
     local.db.set_meta("afsnit", "efter kopien")
-    dlg = open_backup_dialog(None, local.db, passphrase=local.passphrase, on_restored=restored.append)
+    dlg = open_backup_dialog(
+        None, ServiceContext(database=local.db), passphrase=local.passphrase, on_restored=restored.append
+    )
     qtbot.addWidget(dlg)
     take_via_button(qtbot, dlg)  # a newer one, holding "efter kopien"
     assert dlg.table.rowCount() == 2
@@ -308,7 +323,9 @@ def test_a_plain_backup_is_never_restored_into_an_encrypted_database(
     try:
         info = backup_now(plain, default_backup_dir(encrypted_path))  # same folder, same file name stem
         restored: list[Path] = []
-        dlg = open_backup_dialog(None, db, passphrase=TEST_PASSPHRASE, on_restored=restored.append)
+        dlg = open_backup_dialog(
+            None, ServiceContext(database=db), passphrase=TEST_PASSPHRASE, on_restored=restored.append
+        )
         qtbot.addWidget(dlg)
         dlg.select(info.path)
         asked = answer_restore(monkeypatch, QMessageBox.StandardButton.Yes)
@@ -330,7 +347,9 @@ def test_a_damaged_database_opened_read_only_can_only_be_restored(
     local.db.dispose()
     read_only = open_database(local.path, passphrase=local.passphrase, read_only=True)
     try:
-        dlg = open_backup_dialog(None, read_only, passphrase=local.passphrase, on_restored=lambda _p: None)
+        dlg = open_backup_dialog(
+            None, ServiceContext(database=read_only), passphrase=local.passphrase, on_restored=lambda _p: None
+        )
         qtbot.addWidget(dlg)
         assert dlg.read_only_label.isVisibleTo(dlg) and "kun til læsning" in dlg.read_only_label.text()
         assert not dlg.backup_button.isEnabled()
@@ -376,7 +395,10 @@ class SharedDatabase:
 
 def test_a_shared_postgresql_database_is_backed_up_by_it(qtbot) -> None:
     dlg = open_backup_dialog(
-        None, cast(Database, SharedDatabase()), passphrase=None, on_restored=lambda _p: pytest.fail("restored")
+        None,
+        ServiceContext(database=cast(Database, SharedDatabase())),
+        passphrase=None,
+        on_restored=lambda _p: pytest.fail("restored"),
     )
     qtbot.addWidget(dlg)
     assert "IT på serveren (pg_dump)" in dlg.info_label.text()
