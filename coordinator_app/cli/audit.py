@@ -32,16 +32,20 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from coordinator_app.cli.parser import file_argument, record_id
 from coordinator_app.domain.errors import KoordinatorError
+from coordinator_app.infra.oserrors import describe
 from coordinator_app.lazy import lazy_import
 from coordinator_app.services.context import ServiceContext
 
 if TYPE_CHECKING:
+    from coordinator_app.services import admissions as admission_service
     from coordinator_app.services import archive as archive_service
     from coordinator_app.services import audit as audit_service
     from coordinator_app.services import exports as export_service
     from coordinator_app.services.database import Database
 else:  # only when an audit command runs
+    admission_service = lazy_import("coordinator_app.services.admissions")
     archive_service = lazy_import("coordinator_app.services.archive")
     audit_service = lazy_import("coordinator_app.services.audit")
     export_service = lazy_import("coordinator_app.services.exports")
@@ -67,8 +71,12 @@ def add_audit_commands(commands: argparse._SubParsersAction[Any]) -> None:
         "den er intakt)",
     )
     export = actions.add_parser("export", help="gem én patients revisionslog som CSV (indsigt efter GDPR art. 15)")
-    export.add_argument("--patient", type=int, required=True, metavar="NR", help="patientens nummer")
-    export.add_argument("-o", "--output", required=True, metavar="FIL", help="hvor CSV-filen skal gemmes")
+    export.add_argument(
+        "--patient", type=record_id("Patientens nummer"), required=True, metavar="NR", help="patientens nummer"
+    )
+    export.add_argument(
+        "-o", "--output", type=file_argument, required=True, metavar="FIL", help="hvor CSV-filen skal gemmes"
+    )
 
 
 def run_audit(args: argparse.Namespace, open_db: Callable[[str | None], Any]) -> int:
@@ -85,7 +93,7 @@ def run_audit(args: argparse.Namespace, open_db: Callable[[str | None], Any]) ->
         print(exc.message, file=sys.stderr)
         return 2
     except OSError as exc:
-        print(f"Filen kunne ikke gemmes i {args.output}: {exc.strerror or exc}. Vælg en anden fil.", file=sys.stderr)
+        print(f"Filen kunne ikke gemmes i {args.output}: {describe(exc)}. Vælg en anden fil.", file=sys.stderr)
         return 2
     finally:
         db.dispose()
@@ -111,16 +119,27 @@ def _run(args: argparse.Namespace, db: Database, ctx: ServiceContext) -> int:
         if archived.checked:
             print("\n".join(archived.lines()))
         return 0 if archived.ok else BROKEN
+    if not admission_service.AdmissionService(ctx).patient_names([args.patient]):  # before anything is logged
+        print(
+            f"Patient nr. {args.patient} findes ikke i databasen {db.where}. Kontrollér nummeret. Intet er gemt eller "
+            "logget.",
+            file=sys.stderr,
+        )
+        return 2
     output = Path(args.output)
     exports = export_service.ExportService(ctx)
-    password = None
-    if exports.encrypts():  # not a demo database: the lines leave in an AES zip
-        password = export_password()
-        if password is None:
-            return 2
+    exports.check_target(output)  # as given: a folder is refused, not turned into "<folder>.zip" beside it
+    encrypts = exports.encrypts()  # not a demo database: the lines leave in an AES zip
+    if encrypts:
         output = output.with_suffix(".zip") if output.suffix.lower() == ".csv" else output
         if output.suffix.lower() != ".zip":
             output = output.with_name(f"{output.name}.zip")
+    exports.check_target(output)  # the name written: said before a password is asked or a line logged
+    password = None
+    if encrypts:
+        password = export_password()
+        if password is None:
+            return 2
     export = exports.patient_log(args.patient, output)  # VIEW_AUDIT; its own line (naming the file) is in it too
     lines = len(list(csv.reader(io.StringIO(export.data.decode("utf-8-sig")), delimiter=";"))) - 1  # minus heading
     saved = exports.write(export, output, password)

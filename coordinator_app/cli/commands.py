@@ -17,6 +17,14 @@ A demo database, and a real one before its first administrator exists, needs no 
 show no patient data: the database's passphrase and the file's permissions guard them, and ``restore`` must work
 when the database is too damaged to log in to.
 
+Commands that read never create (issue 18): ``check``, ``audit``, ``pdf``, ``backup`` and ``restore`` refuse a
+missing or empty (0-byte) database, in Danish with exit status 2, and leave nothing behind (``must_exist``); only the
+first-run wizard, ``--demo`` and ``restore --ny`` make a database. ``pdf`` and ``audit`` write (the migration, the
+login's and the export's audit lines), so their file is ``quick_check``-ed first and a damaged one is refused
+untouched. Every failure ends in a Danish message and exit status 2, never a traceback: argparse speaks Danish
+(``cli.parser``), numbers out of range and unusable file names are refused before the database is opened, and the
+operating system's errors are told in Danish (``infra.oserrors``).
+
 Every command works through the services, as the window does: ``services.database`` opens the database,
 ``services.backups`` backs up, restores and checks it, and ``services.exports`` writes ``pdf -o`` and
 ``audit export`` (the role, encryption unless a demo, an atomic write, the audit line; a varslingsblanket issued
@@ -38,15 +46,18 @@ from typing import TYPE_CHECKING
 
 from coordinator_app import __version__
 from coordinator_app.cli.audit import SEND_SEPARATELY, add_audit_commands, export_password, run_audit
+from coordinator_app.cli.parser import DanishArgumentParser, file_argument, record_id
 from coordinator_app.domain.access import Permission
 from coordinator_app.domain.errors import (
     AuthenticationError,
     KoordinatorError,
+    NotFoundError,
     PassphraseRequiredError,
     StorageError,
     WrongPassphraseError,
 )
 from coordinator_app.infra.folders import data_dir
+from coordinator_app.infra.oserrors import describe
 from coordinator_app.lazy import lazy_import
 from coordinator_app.services.context import ServiceContext, require
 
@@ -94,11 +105,13 @@ def default_demo_url() -> str:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = DanishArgumentParser(
         prog="koordinator",
         description="Koordinator – udskrivningskoordinering i voksenpsykiatrien.",
     )
-    parser.add_argument("--version", action="version", version=f"Koordinator {__version__}")
+    parser.add_argument(
+        "--version", action="version", version=f"Koordinator {__version__}", help="vis programmets version og afslut"
+    )
     parser.add_argument(
         "--database",
         metavar="URL",
@@ -123,24 +136,37 @@ def build_parser() -> argparse.ArgumentParser:
         "varslingsblanket",
         help="varslingsblanketten for indlæggelsens seneste orientering/varsling/færdigmelding/afmelding",
     )
-    blanket.add_argument("--admission", type=int, required=True, metavar="NR", help="indlæggelsens nummer")
-    blanket.add_argument("-o", "--output", required=True, metavar="FIL", help="hvor PDF'en skal gemmes")
+    admission = record_id("Indlæggelsens nummer")
+    blanket.add_argument("--admission", type=admission, required=True, metavar="NR", help="indlæggelsens nummer")
+    blanket.add_argument(
+        "-o", "--output", type=file_argument, required=True, metavar="FIL", help="hvor PDF'en skal gemmes"
+    )
     for kind, law in (("udskrivningsaftale", "§ 13 a"), ("koordinationsplan", "§ 13 b")):
         plan = documents.add_parser(
             kind, help=f"den arkiverede PDF af indlæggelsens {kind} ({law}), som den blev sat i kraft"
         )
-        plan.add_argument("--admission", type=int, required=True, metavar="NR", help="indlæggelsens nummer")
-        plan.add_argument("-o", "--output", required=True, metavar="FIL", help="hvor PDF'en skal gemmes")
+        plan.add_argument("--admission", type=admission, required=True, metavar="NR", help="indlæggelsens nummer")
+        plan.add_argument(
+            "-o", "--output", type=file_argument, required=True, metavar="FIL", help="hvor PDF'en skal gemmes"
+        )
     backup = commands.add_parser(
         "backup", help="tag en sikkerhedskopi af den lokale database nu (krypteret som databasen, kontrolleret)"
     )
     backup.add_argument(
-        "--to", metavar="MAPPE", help="hvor sikkerhedskopien skal gemmes (standard: mappen backups ved databasen)"
+        "--to",
+        type=file_argument,
+        metavar="MAPPE",
+        help="hvor sikkerhedskopien skal gemmes (standard: mappen backups ved databasen)",
     )
     restore = commands.add_parser(
         "restore", help="gendan den lokale database fra en sikkerhedskopi (den nuværende gemmes som .before-restore)"
     )
-    restore.add_argument("file", metavar="FIL", help="sikkerhedskopien, der skal gendannes")
+    restore.add_argument("file", type=file_argument, metavar="FIL", help="sikkerhedskopien, der skal gendannes")
+    restore.add_argument(
+        "--ny",
+        action="store_true",
+        help="databasen findes ikke (længere): læg sikkerhedskopien på plads som en ny database",
+    )
     check = commands.add_parser("check", help="kontrollér at den lokale database er hel (SQLite quick_check)")
     check.add_argument("--fuld", action="store_true", help="den grundige kontrol (integrity_check), tager længere")
     add_audit_commands(commands)
@@ -186,13 +212,15 @@ def open_for_command(database: str | None, *, migrate: bool = True) -> Database:
     keyring_tried = False
     for attempt in range(_PROMPTS + 2):
         try:
-            return database_service.open_database(database, passphrase=passphrase, migrate=migrate)
+            return database_service.open_database(
+                database, passphrase=passphrase, migrate=migrate, must_exist=True, check_first=migrate
+            )
         except (PassphraseRequiredError, WrongPassphraseError) as exc:
             if from_environment and isinstance(exc, WrongPassphraseError):
                 raise StorageError(f"{exc.message} (adgangskoden fra {PASSPHRASE_ENV})") from None
             if not keyring_tried and isinstance(exc, PassphraseRequiredError):
                 keyring_tried = True
-                path = database_service.local_path(database)
+                path = database_service.local_path(database, create_folder=False)
                 remembered = connection_service.read_secret(str(path)) if path is not None else None
                 if remembered:
                     passphrase = remembered
@@ -279,10 +307,14 @@ def run_backup(args: argparse.Namespace) -> int:
 
 
 def run_restore(args: argparse.Namespace) -> int:
-    """``restore FILE``: replace the (closed) local database with a checked backup; the old file is kept."""
+    """``restore FILE``: replace the (closed) local database with a checked backup; the old file is kept. The
+    backup must be a file; the database must exist (a typo would make a new one) unless ``--ny`` says to."""
     backup = Path(args.file).expanduser().resolve()
     try:
         target = backup_service.restore_target(configured_database(args.database))
+        _require_backup_file(backup)
+        if not args.ny:
+            _require_restore_target(target)
         passphrase = None
         if backup_service.is_encrypted_backup(backup):
             passphrase = passphrase_from_environment() or _ask_passphrase()
@@ -296,6 +328,38 @@ def run_restore(args: argparse.Namespace) -> int:
     if info.previous is not None:
         print(f"Den tidligere database er gemt som {info.previous}.")
     return 0
+
+
+def _require_backup_file(backup: Path) -> None:
+    try:
+        if backup.is_dir():
+            raise StorageError(f"{backup} er en mappe. Angiv sikkerhedskopiens fil, fx {backup / 'koordinator.db'}.")
+        size = backup.stat().st_size
+    except OSError as exc:
+        raise StorageError(
+            f"Sikkerhedskopien {backup} kan ikke bruges: {describe(exc)}. Databasen er ikke ændret."
+        ) from None
+    if size == 0:
+        raise StorageError(f"Sikkerhedskopien {backup} er tom (0 byte). Vælg en anden. Databasen er ikke ændret.")
+
+
+def _require_restore_target(target: Path) -> None:
+    """The database a restore replaces exists: a mistyped ``--database`` is not made from the backup."""
+    state = ""
+    try:
+        if target.is_dir():
+            raise StorageError(f"{target} er en mappe, ikke en databasefil. Intet er ændret.")
+        if target.stat().st_size == 0:
+            state = "er tom (0 byte)"
+    except (FileNotFoundError, NotADirectoryError):
+        state = "findes ikke"
+    except OSError as exc:
+        raise StorageError(f"Databasen {target} kan ikke bruges: {describe(exc)}. Intet er ændret.") from None
+    if state:
+        raise StorageError(
+            f"Databasen {target} {state}. Kontrollér stien (--database). Skal sikkerhedskopien lægges på plads som "
+            "en ny database (fx når den gamle fil er tabt), så tilføj --ny. Intet er ændret."
+        )
 
 
 def run_check(args: argparse.Namespace) -> int:
@@ -353,11 +417,17 @@ def run_pdf(args: argparse.Namespace) -> int:
             document = plan_service.PlanService(ctx).issued_document(args.admission, kind)
             assert document.id is not None
             saved = exports.write(exports.document(document.id), output, password)  # EXPORT_DOCUMENT, logged
+    except NotFoundError:  # the services' wording is the window's ("opdatér listen")
+        print(
+            f"Indlæggelse nr. {args.admission} findes ikke i databasen {db.where}. Kontrollér nummeret. Intet er gemt.",
+            file=sys.stderr,
+        )
+        return 2
     except KoordinatorError as exc:
         print(exc.message, file=sys.stderr)
         return 2
     except OSError as exc:
-        print(f"PDF'en kunne ikke gemmes i {args.output}: {exc.strerror or exc}. Vælg en anden fil.", file=sys.stderr)
+        print(f"PDF'en kunne ikke gemmes i {args.output}: {describe(exc)}. Vælg en anden fil.", file=sys.stderr)
         return 2
     finally:
         db.dispose()
@@ -366,21 +436,39 @@ def run_pdf(args: argparse.Namespace) -> int:
     return 0
 
 
+#: What each headless command runs.
+COMMANDS = {"pdf": run_pdf, "backup": run_backup, "restore": run_restore, "check": run_check}
+
+
+def run_command(args: argparse.Namespace) -> int:
+    """A headless command, and the last guard that none ends in a traceback: a failure the command did not word
+    itself is said in Danish (a file's by ``infra.oserrors``) with exit status 2."""
+    try:
+        if args.command == "audit":
+            return run_audit(args, open_for_audit)
+        return COMMANDS[args.command](args)
+    except KoordinatorError as exc:
+        print(exc.message, file=sys.stderr)
+    except OSError as exc:
+        where = f" ({exc.filename})" if exc.filename else ""
+        print(f"Kommandoen kunne ikke gøres færdig{where}: {describe(exc)}. Intet mere er gjort.", file=sys.stderr)
+    except (ValueError, OverflowError) as exc:
+        print(f"Kommandoen kunne ikke gøres færdig: {describe(exc)}. Kontrollér det, der er angivet.", file=sys.stderr)
+    return 2
+
+
 def main(argv: list[str] | None = None) -> int:
+    # A path in a message may hold bytes that are not UTF-8 (``surrogateescape``): shown escaped, never a crash.
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
     args = build_parser().parse_args(argv)
     if args.print_demo_url:
         print(default_demo_url())
         return 0
-    if args.command == "pdf":
-        return run_pdf(args)
-    if args.command == "backup":
-        return run_backup(args)
-    if args.command == "restore":
-        return run_restore(args)
-    if args.command == "check":
-        return run_check(args)
-    if args.command == "audit":
-        return run_audit(args, open_for_audit)
+    if args.command is not None:
+        return run_command(args)
     database = args.database
     demo = args.demo
     tmp: tempfile.TemporaryDirectory[str] | None = None

@@ -16,6 +16,7 @@ from pathlib import Path
 from coordinator_app.domain.errors import ValidationError
 from coordinator_app.domain.model import Kommune
 from coordinator_app.domain.reference import CENTRES_FILE, KOMMUNER_FILE, Centre, parse_centres, parse_kommuner
+from coordinator_app.infra.oserrors import describe
 
 #: Environment variable that points the app at another ``resources`` folder (tests, a shared drive).
 RESOURCES_ENV = "KOORDINATOR_RESOURCES"
@@ -43,7 +44,7 @@ def read_resource(path: Path) -> bytes:
             field=path.name,
         ) from None
     except OSError as exc:
-        raise ValidationError(f"Filen {path.name} kan ikke læses ({exc.strerror}).", field=path.name) from None
+        raise ValidationError(f"Filen {path.name} kan ikke læses ({describe(exc)}).", field=path.name) from None
 
 
 def load_kommuner(path: Path | None = None) -> list[Kommune]:

@@ -105,8 +105,9 @@ def is_encrypted_backup(path: Path) -> bool:
 
 
 def restore_target(url: str | None) -> Path:
-    """The local database file ``url`` names (``None``: the user's own), which a restore replaces."""
-    target = local_path(url)
+    """The local database file ``url`` names (``None``: the user's own), which a restore replaces. Nothing is
+    created to name it, not even the default file's folder."""
+    target = local_path(url, create_folder=False)
     if target is None:
         raise StorageError(
             "Den delte PostgreSQL-database gendannes af IT på serveren; Koordinator gendanner kun en lokal database."

@@ -33,6 +33,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError
 from coordinator_app.domain.errors import KoordinatorError, StorageError, ValidationError
 from coordinator_app.infra.files import write_atomically
 from coordinator_app.infra.folders import config_dir
+from coordinator_app.infra.oserrors import describe
 from coordinator_app.lazy import lazy_import
 
 if TYPE_CHECKING:
@@ -129,7 +130,7 @@ def load_config(path: Path | None = None) -> ConnectionConfig | None:
     except FileNotFoundError:
         return None
     except OSError as exc:
-        raise _unreadable(path, exc.strerror or str(exc)) from None
+        raise _unreadable(path, describe(exc)) from None
     try:
         data = json.loads(raw)
         mode = data["mode"]
@@ -187,7 +188,7 @@ def _write_private(path: Path, content: str) -> None:
         write_atomically(path, content.encode("utf-8"))  # mode 0600: readable by the user only
     except OSError as exc:
         raise StorageError(
-            f"Forbindelsesindstillingerne kunne ikke gemmes i {path} ({exc.strerror or exc}). Kontrollér at du "
+            f"Forbindelsesindstillingerne kunne ikke gemmes i {path} ({describe(exc)}). Kontrollér at du "
             "har skriveadgang til mappen, eller kontakt IT."
         ) from exc
 

@@ -45,6 +45,7 @@ from coordinator_app.domain.errors import KoordinatorError, ValidationError
 from coordinator_app.domain.model import ArchivedDocument
 from coordinator_app.domain.statistics import Statistics
 from coordinator_app.infra.files import write_atomically
+from coordinator_app.infra.oserrors import describe
 from coordinator_app.lazy import lazy_import
 from coordinator_app.services.audit import AuditService
 from coordinator_app.services.context import ServiceContext, require
@@ -145,7 +146,7 @@ class ExportService:
             with tempfile.TemporaryFile(dir=folder):
                 pass
         except OSError as exc:
-            reason = exc.strerror or str(exc)
+            reason = describe(exc)
             raise ValidationError(
                 f"Der kan ikke gemmes filer i mappen {folder} ({reason}). Vælg en anden mappe. Intet er gemt."
             ) from exc

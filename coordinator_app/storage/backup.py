@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from coordinator_app.domain.errors import DamagedDatabaseError, StorageError
 from coordinator_app.infra.files import fsync_file, replace_durably
+from coordinator_app.infra.oserrors import describe
 from coordinator_app.lazy import lazy_import
 from coordinator_app.storage.failures import passphrase_required
 from coordinator_app.storage.sqlite_file import (
@@ -186,7 +187,7 @@ def _backup_failed(folder: Path, exc: BaseException) -> StorageError:
             f"Disken er fuld, så sikkerhedskopien kunne ikke gemmes i {folder}. Frigør plads, eller vælg en "
             "anden mappe til sikkerhedskopier. Databasen selv er ikke ændret."
         )
-    detail = getattr(exc, "strerror", None) or str(exc)
+    detail = describe(exc) if isinstance(exc, OSError) else str(exc)
     return StorageError(
         f"Sikkerhedskopien kunne ikke gemmes i {folder} ({detail}). Kontrollér at mappen findes, og at du har "
         "skriveadgang, eller vælg en anden mappe. Databasen selv er ikke ændret."
@@ -432,7 +433,7 @@ def restore(
         replace_durably(tmp, db_path)
     except (OSError, sqlite3.Error, sqlcipher.Error) as exc:
         raise StorageError(
-            f"Databasen kunne ikke gendannes i {folder} ({getattr(exc, 'strerror', None) or exc}). "
+            f"Databasen kunne ikke gendannes i {folder} ({describe(exc) if isinstance(exc, OSError) else exc}). "
             "Kontrollér at der er plads på disken og skriveadgang til mappen, og prøv igen."
         ) from exc
     finally:

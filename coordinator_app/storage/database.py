@@ -10,25 +10,34 @@ A local file is encrypted with SQLCipher when opened with a passphrase (issue 8,
 files remain for the demo and tests and say so (``Database.kind``). The passphrase only ever reaches SQLCipher
 through ``set_key`` in the engine's connection factory, never a URL. Files on network shares and removable
 drives are refused (``locations``), and migrating an existing file takes a backup first (``migrate``).
+
+Opening creates: SQLite makes a missing (or 0-byte) file on connect, and ``upgrade_to_head`` fills it (or an empty
+PostgreSQL database) with tables. Only the first-run wizard, ``--demo`` and the tests want that; a command that reads
+(``koordinator check``, ``audit``, ``pdf``, ``backup``) opens with ``must_exist=True`` (issue 18): a missing or empty
+file, an empty PostgreSQL database or a database in memory is refused in Danish, and nothing — no file, no
+``-wal``/``-shm``, no folder — is created. ``check_first=True`` runs ``quick_check`` before anything is written
+(the migration, a login's audit line): a damaged file is refused, not written to.
 """
 
 from __future__ import annotations
 
 import errno
 import hmac
+import os
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import URL, Engine, create_engine, event, make_url
+from sqlalchemy import URL, Engine, create_engine, event, inspect, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool, StaticPool
 
-from coordinator_app.domain.errors import RiskyLocationError, StorageError
+from coordinator_app.domain.errors import DamagedDatabaseError, RiskyLocationError, StorageError
 from coordinator_app.infra.folders import data_dir
+from coordinator_app.infra.oserrors import describe, path_problem
 from coordinator_app.storage import selects
 from coordinator_app.storage.failures import (
     corrupt,
@@ -41,7 +50,14 @@ from coordinator_app.storage.failures import (
 from coordinator_app.storage.locations import is_risky_location
 from coordinator_app.storage.migrate import upgrade_to_head
 from coordinator_app.storage.orm import AppMetaRow
-from coordinator_app.storage.sqlite_file import SQLITE_HEADER, FileKind, SqliteFile, file_kind, keyed_file
+from coordinator_app.storage.sqlite_file import (
+    SQLITE_HEADER,
+    FileKind,
+    SqliteFile,
+    check_connection,
+    file_kind,
+    keyed_file,
+)
 
 __all__ = ["SQLITE_HEADER", "Database", "default_database_url", "local_path", "open_database"]
 
@@ -57,10 +73,12 @@ KIND_SHARED = "delt PostgreSQL"
 KIND_DEMO = "demo – ikke krypteret"
 
 
-def default_database_url() -> str:
-    """The user's own database file, in the platform's per-user data folder (created if missing)."""
+def default_database_url(*, create_folder: bool = True) -> str:
+    """The user's own database file, in the platform's per-user data folder (created if missing, unless
+    ``create_folder`` is false: a command that only reads creates nothing)."""
     folder = data_dir()
-    folder.mkdir(parents=True, exist_ok=True)
+    if create_folder:
+        folder.mkdir(parents=True, exist_ok=True)
     return URL.create("sqlite", database=str(folder / "koordinator.db")).render_as_string()
 
 
@@ -226,6 +244,8 @@ def open_database(
     read_only: bool = False,
     backup_dir: Path | None = None,
     allow_risky_location: bool = False,
+    must_exist: bool = False,
+    check_first: bool = False,
 ) -> Database:
     """Open (and by default migrate to the current schema) a SQLite file or a PostgreSQL database.
 
@@ -240,10 +260,14 @@ def open_database(
     * ``backup_dir``: where the backup taken before a migration goes (default ``backups/`` beside the file).
     * ``allow_risky_location``: open a file on a network share or removable drive anyway (IT, tests);
       otherwise ``RiskyLocationError`` explains why not.
+    * ``must_exist``: refuse (``StorageError``, Danish) a missing or empty file, an empty PostgreSQL database and a
+      database in memory instead of creating one; nothing is created, not even the default file's folder.
+    * ``check_first``: a local file is ``quick_check``-ed before anything is written (the migration included); a
+      damaged one is refused (``DamagedDatabaseError``) untouched.
 
     The passphrase is ignored for PostgreSQL (the server's own login protects it) and a database in memory.
     """
-    sa_url, url_passphrase = _resolve_url(url)
+    sa_url, url_passphrase = _resolve_url(url, create_folder=not must_exist)
     wants_key = sa_url.get_driver_name() == "pysqlcipher"
     if passphrase is None:
         passphrase = url_passphrase
@@ -255,6 +279,8 @@ def open_database(
             path = Path(sa_url.database).expanduser().resolve()
             sa_url = sa_url.set(database=str(path))
             where = str(path)
+            if must_exist:
+                _require_existing_file(path)
             if not allow_risky_location and (reason := is_risky_location(path)):
                 raise RiskyLocationError(reason)
             kind = _check_sqlite_file(path)
@@ -264,11 +290,20 @@ def open_database(
             connector = _Connector(file, timeout=busy_timeout, read_only=read_only)
         else:
             where = "i hukommelsen"
+            if must_exist:
+                raise StorageError(
+                    "En database i hukommelsen er altid tom; kommandoen skal bruge en databasefil eller en "
+                    "PostgreSQL-database. Angiv den med --database."
+                )
     else:
         where = f"{sa_url.host or 'localhost'}:{sa_url.port or 5432}/{sa_url.database or ''}"
     keyed = connector is not None and connector.file.encrypted
     engine = _create_engine(sa_url, busy_timeout=busy_timeout, connector=connector)
     try:
+        if must_exist and connector is None:
+            _require_tables(engine, where)
+        if check_first and connector is not None:
+            _refuse_damaged(engine, where, encrypted=keyed)
         if migrate and not read_only:
             if connector is not None:
                 migration_engine = _create_engine(
@@ -296,19 +331,31 @@ def open_database(
     return Database(engine, url=shown.render_as_string(hide_password=True), where=where, path=path, connector=connector)
 
 
-def local_path(url: str | Path | None) -> Path | None:
-    """The local SQLite file ``url`` names (``None``: the user's own), or ``None`` for PostgreSQL/in memory."""
-    sa_url, _ = _resolve_url(url)
+def local_path(url: str | Path | None, *, create_folder: bool = True) -> Path | None:
+    """The local SQLite file ``url`` names (``None``: the user's own — its folder created unless
+    ``create_folder`` is false), or ``None`` for PostgreSQL/in memory."""
+    sa_url, _ = _resolve_url(url, create_folder=create_folder)
     if sa_url.get_backend_name() != "sqlite" or not sa_url.database or sa_url.database == ":memory:":
         return None
     return Path(sa_url.database).expanduser().resolve()
 
 
-def _resolve_url(url: str | Path | None) -> tuple[URL, str | None]:
-    """The SQLAlchemy URL and the passphrase a ``sqlite+pysqlcipher://:PASSPHRASE@…`` URL carried (if any)."""
-    raw = default_database_url() if url is None else url
+def _resolve_url(url: str | Path | None, *, create_folder: bool = True) -> tuple[URL, str | None]:
+    """The SQLAlchemy URL and the passphrase a ``sqlite+pysqlcipher://:PASSPHRASE@…`` URL carried (if any).
+
+    A typed string that is neither an address (``…://…``) nor a plausible file path is refused in Danish, before
+    anything is created: a control character, a name the file system cannot take, or words without a folder or a
+    file extension ("not a url at all") that name no existing file."""
+    raw = default_database_url(create_folder=create_folder) if url is None else url
+    if isinstance(raw, str) and "://" not in raw:
+        _require_plausible_path(raw)
     if isinstance(raw, Path) or "://" not in raw:
-        return URL.create("sqlite", database=str(Path(raw).expanduser().resolve())), None
+        try:
+            return URL.create("sqlite", database=str(Path(raw).expanduser().resolve())), None
+        except (OSError, RuntimeError, ValueError) as exc:  # an unreadable folder on the way, a symlink loop
+            raise StorageError(
+                f"Databasestien «{raw}» kan ikke bruges ({describe(exc)}). Angiv en anden fil med --database."
+            ) from None
     try:
         sa_url = make_url(raw)
     except ArgumentError:
@@ -323,7 +370,77 @@ def _resolve_url(url: str | Path | None) -> tuple[URL, str | None]:
         raise StorageError(
             f"Koordinator kan kun bruge SQLite eller PostgreSQL, ikke «{backend}». Kontrollér databaseadressen."
         )
+    if sa_url.database and sa_url.database != ":memory:" and (problem := path_problem(sa_url.database)):
+        raise StorageError(f"Databasestien i «{raw}» kan ikke bruges: {problem}. Angiv en anden fil.")
     return sa_url, sa_url.password or None
+
+
+def _require_plausible_path(raw: str) -> None:
+    problem = path_problem(raw)
+    if problem is None and not _looks_like_a_path(raw):
+        problem = "det ligner hverken en filsti eller en databaseadresse"
+    if problem is not None:
+        shown = raw if len(raw) <= 80 else f"{raw[:60]}…"
+        raise StorageError(
+            f"Databasen «{shown}» kan ikke bruges: {problem}. Angiv en databasefil (fx ~/koordinator.db eller "
+            "sqlite:///sti/til/koordinator.db) eller en adresse som postgresql+psycopg://bruger@server/database."
+        )
+
+
+def _looks_like_a_path(raw: str) -> bool:
+    """A folder in it, a file extension, ``~``, or an existing file: what a user typing a file name writes."""
+    separators = {"/", os.sep, os.altsep or "/"}
+    if any(s in raw for s in separators) or raw.startswith("~") or Path(raw).suffix:
+        return True
+    try:
+        return Path(raw).exists()
+    except (OSError, ValueError):
+        return False
+
+
+def _require_existing_file(path: Path) -> None:
+    """``must_exist``: the file is there and not empty — said in Danish before SQLite could create it."""
+    try:
+        info = path.stat()
+    except (FileNotFoundError, NotADirectoryError):
+        raise StorageError(
+            f"Databasen {path} findes ikke. Kontrollér stien (--database), eller vælg databasen i Koordinator. "
+            "Intet er oprettet."
+        ) from None
+    except OSError as exc:
+        raise StorageError(f"Databasen {path} kan ikke læses ({describe(exc)}). Intet er ændret.") from None
+    if path.is_dir():
+        raise StorageError(
+            f"{path} er en mappe, ikke en databasefil. Angiv databasefilen, fx {path / 'koordinator.db'}."
+        )
+    if info.st_size == 0:
+        raise StorageError(
+            f"Databasefilen {path} er tom (0 byte) og er ikke en Koordinator-database. Kontrollér stien, eller "
+            "gendan databasen fra en sikkerhedskopi med «koordinator restore FIL». Intet er ændret."
+        )
+
+
+def _require_tables(engine: Engine, where: str) -> None:
+    """``must_exist`` on PostgreSQL: the database holds Koordinator's tables (an empty one is not filled)."""
+    with engine.connect() as conn:
+        if not inspect(conn).has_table("alembic_version"):
+            raise StorageError(
+                f"Databasen {where} er tom eller ikke en Koordinator-database. Kommandoen opretter ingen tabeller; "
+                "en ny delt database sættes op med Koordinators førstegangsguide."
+            )
+
+
+def _refuse_damaged(engine: Engine, where: str, *, encrypted: bool) -> None:
+    """``check_first``: ``quick_check`` before anything is written. The first read also tries the key, so a wrong
+    passphrase is still called one (``translate``), not damage."""
+    with engine.connect() as conn:
+        conn.exec_driver_sql("SELECT count(*) FROM sqlite_master").scalar()
+        result = check_connection(conn.connection.driver_connection, full=False, encrypted=encrypted)
+    if not result.ok:
+        raise DamagedDatabaseError(
+            f"Databasen {where} er beskadiget (quick_check fandt {len(result.problems)} fejl), så intet skrives i "
+            "den. Gendan den fra en sikkerhedskopi med «koordinator restore FIL», og kontakt IT."
+        )
 
 
 def _keyed_file(path: Path, kind: FileKind, passphrase: str | None, where: str, *, wants_key: bool) -> SqliteFile:
@@ -361,7 +478,7 @@ def _check_sqlite_file(path: Path) -> FileKind:
         if exc.errno == errno.ENOSPC:
             raise disk_full(str(folder)) from exc
         raise StorageError(
-            f"Koordinator kan ikke skrive i mappen {folder} ({exc.strerror}). Vælg en mappe, hvor du har "
+            f"Koordinator kan ikke skrive i mappen {folder} ({describe(exc)}). Vælg en mappe, hvor du har "
             "skriveadgang (fx din egen dokumentmappe), eller bed IT om adgang."
         ) from exc
     if kind is FileKind.UNKNOWN:

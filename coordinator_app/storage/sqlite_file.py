@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from coordinator_app.domain.errors import StorageError
 from coordinator_app.infra.files import fsync_file, replace_durably
+from coordinator_app.infra.oserrors import describe
 from coordinator_app.lazy import lazy_import
 
 if TYPE_CHECKING:
@@ -223,7 +224,8 @@ def encrypt_plain_file(path: Path, passphrase: str) -> None:
         replace_durably(tmp, path)
     except (OSError, sqlite3.Error, sqlcipher.Error) as exc:
         raise StorageError(
-            f"Databasen {path} kunne ikke krypteres ({getattr(exc, 'strerror', None) or exc}). Intet er ændret. "
+            f"Databasen {path} kunne ikke krypteres ({describe(exc) if isinstance(exc, OSError) else exc}). "
+            "Intet er ændret. "
             "Kontrollér at der er plads på disken, og prøv igen."
         ) from exc
     finally:

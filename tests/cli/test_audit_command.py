@@ -98,4 +98,5 @@ def test_export_to_a_missing_folder_is_explained_in_danish(ward: tuple[Path, int
     output = tmp_path / "findes-ikke" / "indsigt.zip"
     result = koordinator("--database", str(path), "audit", "export", "--patient", str(patient_id), "-o", str(output))
     assert result.returncode == 2
-    assert result.stderr.startswith(f"Filen kunne ikke gemmes i {output}")
+    # issue 18: refused before a password is asked or an export line logged, not when the write fails
+    assert result.stderr.startswith(f"Mappen {output.parent} findes ikke") and "Intet er gemt" in result.stderr

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from coordinator_app.domain.errors import DamagedDatabaseError, KoordinatorError, StorageError
+from coordinator_app.infra.oserrors import describe
 from coordinator_app.services import backups
 from coordinator_app.services.backups import BackupInfo, CheckResult, ProgressCallback, RestoreInfo
 from coordinator_app.services.context import ServiceContext
@@ -221,7 +222,7 @@ class BackupDialog(QDialog):
         except OSError as exc:
             show_error(
                 self,
-                StorageError(f"Mappen {self.folder} kunne ikke oprettes ({exc.strerror}). Kontakt IT."),
+                StorageError(f"Mappen {self.folder} kunne ikke oprettes ({describe(exc)}). Kontakt IT."),
                 title="Sikkerhedskopier",
             )
             return

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from coordinator_app import __version__
+from coordinator_app.infra.oserrors import describe
 from coordinator_app.ui.common.icons import app_icon
 from coordinator_app.ui.common.style import ERROR_STYLE, MUTED, text_label
 from coordinator_app.ui.common.widgets import cell
@@ -190,4 +191,4 @@ class LicenceTextsDialog(QDialog):
             try:
                 self.text.setPlainText(path.read_text(encoding="utf-8"))
             except OSError as exc:
-                self.text.setPlainText(f"{title} kunne ikke læses: {exc.strerror or exc}.")
+                self.text.setPlainText(f"{title} kunne ikke læses: {describe(exc)}.")
