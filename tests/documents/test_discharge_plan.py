@@ -31,6 +31,7 @@ from coordinator_app.domain.discharge_plans import (
     PartyRole,
     PlanContent,
     PlanKind,
+    SendChannel,
     SentTo,
 )
 
@@ -89,8 +90,8 @@ CONTENT = PlanContent(
     patient_agrees=True,
     patient_agreed_on=date(2026, 11, 24),
     sent_to=(
-        SentTo("Lægerne Prøvevej (egen læge)", date(2026, 12, 1), with_epikrise=True),
-        SentTo("Københavns Kommune, Socialpsykiatrien", date(2026, 12, 2)),
+        SentTo("Lægerne Prøvevej (egen læge)", date(2026, 12, 1), with_epikrise=True, channel=SendChannel.SIKKER_POST),
+        SentTo("Københavns Kommune, Socialpsykiatrien", date(2026, 12, 2), channel=SendChannel.PAPIR),
     ),
     note="Aftalen er drøftet på netværksmødet.",
 )
@@ -215,8 +216,8 @@ def test_every_section_party_and_offer_is_printed(kind: PlanKind, render) -> Non
         PERIOD_NOTES[kind],
         # notes and sent to
         "Aftalen er drøftet på netværksmødet.",
-        "Lægerne Prøvevej (egen læge) 01-12-2026 med epikrise",
-        "Københavns Kommune, Socialpsykiatrien 02-12-2026",
+        "Lægerne Prøvevej (egen læge) 01-12-2026 Sikker post med epikrise",
+        "Københavns Kommune, Socialpsykiatrien 02-12-2026 Papir (brev)",
     ):
         assert snippet in text, snippet
     compact = text.replace(" ", "")  # an e-mail too wide for its column is broken after the "@"

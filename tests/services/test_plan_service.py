@@ -279,7 +279,7 @@ def test_an_incomplete_plan_is_not_put_in_force_and_nothing_is_written(ctx, plan
     with pytest.raises(ValidationError) as info:
         plans.activate(plan.id, plan.content, expected_version=plan.version)
     assert info.value.field == "parties"
-    assert info.value.message == "Angiv den psykiatriske afdeling som part (og 9 punkter mere)."
+    assert info.value.message == "Angiv den psykiatriske afdeling som part (og 10 punkter mere)."  # and the overlæge
     assert (count(ctx, EventRow), count(ctx, DocumentRow)) == (events, documents)
     assert plans.panel(admission_id).plans[0].status is PlanStatus.KLADDE
 
