@@ -507,9 +507,9 @@ def _agreement(content: PlanContent) -> list[Flowable]:
 
 def _channel(sending: SentTo) -> str:
     """How a copy went: the channel, "Ikke oplyst" for a copy sent without one recorded, nothing when unsent."""
-    if sending.channel is not None:
-        return SEND_CHANNEL_LABELS[sending.channel]
-    return layout.NOT_KNOWN if sending.sent_on is not None else ""
+    if sending.sent_on is None:
+        return ""
+    return SEND_CHANNEL_LABELS[sending.channel] if sending.channel is not None else layout.NOT_KNOWN
 
 
 def _sent(kind: PlanKind, sent_to: Sequence[SentTo], earlier: Sequence[tuple[int, SentTo]] = ()) -> list[Flowable]:
@@ -558,7 +558,7 @@ def _sent(kind: PlanKind, sent_to: Sequence[SentTo], earlier: Sequence[tuple[int
             _grid(
                 ("Version", "Modtager", "Sendt", "Hvordan", "Bemærkning"),
                 rows,
-                (15 * mm, 65 * mm, 24 * mm, 38 * mm, CONTENT_WIDTH - 142 * mm),
+                (18 * mm, 62 * mm, 24 * mm, 38 * mm, CONTENT_WIDTH - 142 * mm),
             ),
         ]
     return out
