@@ -3,20 +3,27 @@
 One layout for both kinds, in numbered sections:
 
 - the title with its legal reference, the plan's version (two printed versions can be told apart) and the
-  netværksmøde its content was agreed at, and a framed note on the legal frame (the overlæge is responsible);
+  netværksmøde its content was agreed at, a framed note on the legal frame (the overlæge is responsible), and the
+  legal condition that applied, in plain words from the admission's recorded facts ("Ikke oplyst" when none was
+  recorded), with the agreement's section on the plan;
 - 1 Patient og indlæggelse (name, full CPR – the parties need it –, address; centre, afsnit, admitted, planned
   discharge; bopælskommune);
 - 2 Parter (role, name, organisation, phone, e-mail); a koordinationsplan says, framed, that the patient does
   not take part and that the department makes it with the kommune and others (§ 13 b);
 - 3 Behandlingstilbud and 4 Sociale tilbud (what, who is responsible, from when, remark);
 - 5 Patientens ønsker og mål;
-- 6 Kontaktperson / koordinator efter udskrivning (and the udskrivningskoordinator who made it);
+- 6 Kontaktperson / koordinator efter udskrivning (the responsible overlæge by name, and the coordinator who
+  made it);
 - 7 Hvis aftalen/planen ikke følges – hvem reagerer og hvordan (E3), in a heavy frame;
 - 8 Periode: start and end, and E3's rule that it ends at the end date or on readmission;
 - 9 Patientens tilslutning (udskrivningsaftale only);
-- then (numbered on) Bemærkninger, Sendt til (recipient, date, "med epikrise"; an udskrivningsaftale goes with
-  the epikrise to egen læge, E1) and Underskrifter: a field for the responsible overlæge and for every party
-  (not the patient of a koordinationsplan, who does not take part), kept on one page.
+- then (numbered on) Bemærkninger, Sendt til (recipient, date, channel, "med epikrise"; an udskrivningsaftale
+  goes with the epikrise to egen læge; then the earlier versions' sendings) and Underskrifter: a field for the
+  responsible overlæge, by name, and for every party (not the patient of a koordinationsplan, who does not take
+  part), kept on one page.
+
+Koordinator's rule IDs are not printed: the recipients cannot look them up, so the agreement is cited by its
+section names (``agreement_sections.cite``); the law is cited as the law.
 
 Any text prints, however long: long words break inside their column, tables split between rows (a long row
 also inside, :class:`layout.FlowingTable`), and headings are kept with the start of what follows, never with all
@@ -48,11 +55,14 @@ from coordinator_app.documents.layout import (
     FlowingTable,
     format_date,
 )
+from coordinator_app.domain import agreement_sections
 from coordinator_app.domain.cpr import format_cpr
 from coordinator_app.domain.discharge_plans import (
     LEGAL_REFERENCES,
     PARTY_ROLE_LABELS,
     PLAN_TITLES,
+    SEND_CHANNEL_LABELS,
+    LegalCondition,
     Offer,
     Party,
     PartyRole,
@@ -94,18 +104,31 @@ PARTIES_NOTES: dict[PlanKind, str] = {
     ),
 }
 
-#: E3: the plan is time-limited (section Periode).
+#: The plan is time-limited (section Periode), cited by the agreement's section (not Koordinator's rule ID).
 PERIOD_NOTES: dict[PlanKind, str] = {
     PlanKind.UDSKRIVNINGSAFTALE: (
         "Udskrivningsaftalen er tidsbegrænset. Den ophører ved slutdatoen, eller hvis patienten forinden bliver "
         "genindlagt på psykiatrisk afdeling. Ved hver udskrivning udarbejdes en ny udskrivningsaftale eller "
-        "koordinationsplan, hvis betingelserne fortsat er opfyldt (E3)."
+        "koordinationsplan, hvis betingelserne fortsat er opfyldt "
+        f"({agreement_sections.cite('E3')})."
     ),
     PlanKind.KOORDINATIONSPLAN: (
         "Koordinationsplanen er tidsbegrænset. Den ophører ved slutdatoen, eller hvis patienten forinden bliver "
         "genindlagt på psykiatrisk afdeling. Ved hver udskrivning udarbejdes en ny udskrivningsaftale eller "
-        "koordinationsplan, hvis betingelserne fortsat er opfyldt (E3)."
+        "koordinationsplan, hvis betingelserne fortsat er opfyldt "
+        f"({agreement_sections.cite('E3')})."
     ),
+}
+
+#: The caption over the legal condition that applied (under the title).
+CONDITION_CAPTIONS: dict[PlanKind, str] = {
+    PlanKind.UDSKRIVNINGSAFTALE: "Derfor skal der indgås en udskrivningsaftale (psykiatriloven § 13 a)",
+    PlanKind.KOORDINATIONSPLAN: "Derfor udarbejdes en koordinationsplan (psykiatriloven § 13 b)",
+}
+#: Where the agreement describes the plan of each kind (cited under the legal condition).
+AGREEMENT_CITATIONS: dict[PlanKind, str] = {
+    PlanKind.UDSKRIVNINGSAFTALE: f"Se også {agreement_sections.cite('E1')}.",
+    PlanKind.KOORDINATIONSPLAN: f"Se også {agreement_sections.cite('E2')}.",
 }
 
 EPIKRISE_LINE = "Udskrivningsaftalen sendes med epikrisen til patientens egen læge (psykiatriloven § 13 a)."
@@ -146,6 +169,10 @@ class DischargePlanDocument:
     version_number: int  # the plan's version (printed, so two printed versions can be told apart)
     source_meeting: str | None = None  # e.g. "Netværksmøde NM-2026-0012, 20-11-2026"
     draft: bool = False  # a preview: "KLADDE – ikke gældende" on every page
+    #: Why the plan was required, from the admission's recorded facts; None or no reasons: "Ikke oplyst".
+    condition: LegalCondition | None = None
+    #: The sendings of the earlier issued versions of this plan: (version number, sending), oldest first.
+    earlier_sendings: tuple[tuple[int, SentTo], ...] = ()
 
 
 # -- styles and small builders ---------------------------------------------------------------------
@@ -369,11 +396,27 @@ def _wishes(content: PlanContent) -> list[Flowable]:
     ]
 
 
+def _condition(data: DischargePlanDocument) -> list[Flowable]:
+    """The legal condition that applied, in words a kommune and a GP understand, and where the agreement
+    describes the plan; "Ikke oplyst" when the admission's facts were not recorded."""
+    ts = _styles()
+    st = layout.styles()
+    reasons = data.condition.reasons if data.condition is not None else ()
+    lines: list[Flowable] = [_p(CONDITION_CAPTIONS[data.kind], ts.group)]
+    if reasons:
+        lines += [_p(f"•\u00a0{reason}", st.body) for reason in reasons]
+    else:
+        lines.append(_p(layout.NOT_KNOWN, st.body))
+    lines.append(_p(AGREEMENT_CITATIONS[data.kind], ts.muted))
+    return [layout.spacer(2.5), *lines]
+
+
 def _contact(data: DischargePlanDocument) -> list[Flowable]:
     coordinator = data.coordinator_name.strip() or NOT_STATED
     return layout.field_rows(
         [
             ("Kontaktperson", _or(data.content.contact_person, NOT_STATED)),
+            ("Ansvarlig overlæge", _or(data.content.overlaege, NOT_STATED)),
             ("Udarbejdet af", f"{coordinator}, {data.center}, {data.ward}"),
             ("Telefon", _or(data.coordinator_phone, layout.NOT_KNOWN)),
             ("Sikker mail", _or(data.coordinator_secure_mail, layout.NOT_KNOWN)),
@@ -462,24 +505,63 @@ def _agreement(content: PlanContent) -> list[Flowable]:
     return out
 
 
-def _sent(kind: PlanKind, sent_to: Sequence[SentTo]) -> list[Flowable]:
+def _channel(sending: SentTo) -> str:
+    """How a copy went: the channel, "Ikke oplyst" for a copy sent without one recorded, nothing when unsent."""
+    if sending.sent_on is None:
+        return ""
+    return SEND_CHANNEL_LABELS[sending.channel] if sending.channel is not None else layout.NOT_KNOWN
+
+
+def _sent(kind: PlanKind, sent_to: Sequence[SentTo], earlier: Sequence[tuple[int, SentTo]] = ()) -> list[Flowable]:
+    """This version's recipients, when and how each copy went; then the earlier versions' sendings (an archived
+    version is never changed, so a resend is a new version that shows the history)."""
     ts = _styles()
     listed = [s for s in sent_to if s.recipient.strip()]
     out: list[Flowable] = []
     if kind is PlanKind.UDSKRIVNINGSAFTALE:
         out.append(_p(EPIKRISE_LINE, ts.muted))
     if not listed:
-        return [*out, _p("Ikke sendt endnu.", ts.muted)]
-    rows = [
-        [
-            _p(s.recipient.strip(), ts.cell),
-            _p(format_date(s.sent_on, "Ikke sendt"), ts.cell),
-            _p("med epikrise" if s.with_epikrise else "", ts.cell),
+        out.append(_p("Ikke sendt endnu.", ts.muted))
+    else:
+        rows = [
+            [
+                _p(s.recipient.strip(), ts.cell),
+                _p(format_date(s.sent_on, "Ikke sendt"), ts.cell),
+                _p(_channel(s), ts.cell),
+                _p("med epikrise" if s.with_epikrise else "", ts.cell),
+            ]
+            for s in listed
         ]
-        for s in listed
-    ]
-    widths = (100 * mm, 30 * mm, CONTENT_WIDTH - 130 * mm)
-    return [*out, _grid(("Modtager", "Sendt", "Bemærkning"), rows, widths)]
+        out.append(
+            _grid(
+                ("Modtager", "Sendt", "Hvordan", "Bemærkning"),
+                rows,
+                (80 * mm, 24 * mm, 38 * mm, CONTENT_WIDTH - 142 * mm),
+            )
+        )
+    before = [(number, s) for number, s in earlier if s.recipient.strip() and s.sent_on is not None]
+    if before:
+        keep = ParagraphStyle("PlanEarlierCaption", parent=layout.styles().label, keepWithNext=1)
+        rows = [
+            [
+                _p(str(number), ts.cell),
+                _p(s.recipient.strip(), ts.cell),
+                _p(format_date(s.sent_on), ts.cell),
+                _p(_channel(s), ts.cell),
+                _p("med epikrise" if s.with_epikrise else "", ts.cell),
+            ]
+            for number, s in before
+        ]
+        out += [
+            layout.spacer(2),
+            _p("Tidligere udsendelser (tidligere versioner)", keep),
+            _grid(
+                ("Version", "Modtager", "Sendt", "Hvordan", "Bemærkning"),
+                rows,
+                (18 * mm, 62 * mm, 24 * mm, 38 * mm, CONTENT_WIDTH - 142 * mm),
+            ),
+        ]
+    return out
 
 
 @dataclass(frozen=True)
@@ -491,7 +573,8 @@ class _Signer:
 
 def _signers(data: DischargePlanDocument) -> list[_Signer]:
     """The responsible overlæge first, then every party (not the patient of a koordinationsplan, § 13 b)."""
-    overlaege = _Signer("Ansvarlig overlæge", "", ", ".join(p for p in (data.center, data.ward) if p))
+    place = ", ".join(p for p in (data.center, data.ward) if p)
+    overlaege = _Signer("Ansvarlig overlæge", data.content.overlaege.strip(), place)
     out = [overlaege]
     for p in data.content.parties:
         if not (p.name.strip() or p.organisation.strip()):
@@ -614,6 +697,7 @@ def discharge_plan_flowables(data: DischargePlanDocument) -> list[Flowable]:
         layout.subtitle(SUBTITLE),
         layout.spacer(2.5),
         layout.note(INTRO_NOTES[kind]),
+        *_condition(data),
     ]
     sections: list[tuple[str, list[Flowable]]] = [
         ("Patient og indlæggelse", _patient(data)),
@@ -629,7 +713,7 @@ def discharge_plan_flowables(data: DischargePlanDocument) -> list[Flowable]:
         sections.append(("Patientens tilslutning", _agreement(c)))
     sections += [
         ("Bemærkninger", layout.text_block(c.note, empty="Ingen bemærkninger.")),
-        ("Sendt til", _sent(kind, c.sent_to)),
+        ("Sendt til", _sent(kind, c.sent_to, data.earlier_sendings)),
     ]
     for number, (heading, body) in enumerate(sections, start=1):
         out += _section(heading, number, body)

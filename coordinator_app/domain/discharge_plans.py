@@ -29,7 +29,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from coordinator_app.domain import validation
+from coordinator_app.domain import agreement_sections, validation
 from coordinator_app.domain.errors import ValidationError
 from coordinator_app.domain.model import PlanFacts
 
@@ -183,13 +183,44 @@ class Offer:
     note: str = ""
 
 
+class SendChannel(StrEnum):
+    """How a copy of the plan went to its recipient."""
+
+    SIKKER_POST = "sikker_post"  # secure e-mail / MedCom to the kommune's or the practice's secure mailbox
+    DIGITAL_POST = "digital_post"  # the patient's Digital Post (e-Boks)
+    PAPIR = "papir"  # a letter
+    UDLEVERET = "udleveret"  # handed over at the meeting
+
+
+SEND_CHANNEL_LABELS: dict[SendChannel, str] = {
+    SendChannel.SIKKER_POST: "Sikker post",
+    SendChannel.DIGITAL_POST: "Digital Post (e-Boks)",
+    SendChannel.PAPIR: "Papir (brev)",
+    SendChannel.UDLEVERET: "Udleveret på mødet",
+}
+
+
+def send_channel(value: Any) -> SendChannel | None:
+    """A stored or chosen channel value as a ``SendChannel`` (``None`` for none or an unknown value)."""
+    try:
+        return SendChannel(value) if value else None
+    except ValueError:
+        return None
+
+
 @dataclass(frozen=True, slots=True)
 class SentTo:
-    """Who the plan was sent to (E1: with the epikrise to the GP; to the kommune)."""
+    """Who the plan was sent to (E1: with the epikrise to the GP; to the kommune), when and how.
+
+    The sending is recorded when the plan is issued (put in force, or a new version issued): the issuing dialog
+    asks, per recipient, the day and the channel, and the archived PDF of that version prints them. An archived
+    PDF is never changed, so a later sending (a resend, or a recipient added) is a new issued version; the PDF of
+    that version lists the earlier versions' sendings below its own (``PlanVersion`` keeps each version's)."""
 
     recipient: str
     sent_on: date | None = None
     with_epikrise: bool = False
+    channel: SendChannel | None = None
 
 
 def usual_recipients(parties: Iterable[Party], listed: Iterable[str] = ()) -> tuple[SentTo, ...]:
@@ -220,6 +251,7 @@ class PlanContent:
     wishes: str = ""  # the patient's own wishes
     goals: str = ""  # the patient's goals
     contact_person: str = ""  # contact person / coordinator after discharge (name, phone)
+    overlaege: str = ""  # the responsible overlæge by name (§ 13 a/b: the overlæge is responsible for the plan)
     reaction_who: str = ""  # E3: who reacts if the plan is not followed
     reaction_how: str = ""  # E3: how they react
     start: date | None = None
@@ -277,6 +309,7 @@ class PlanContent:
             wishes=str(data.get("wishes", "")),
             goals=str(data.get("goals", "")),
             contact_person=str(data.get("contact_person", "")),
+            overlaege=str(data.get("overlaege", "")),
             reaction_who=str(data.get("reaction_who", "")),
             reaction_how=str(data.get("reaction_how", "")),
             start=day(data.get("start")),
@@ -288,6 +321,7 @@ class PlanContent:
                     recipient=str(s.get("recipient", "")),
                     sent_on=day(s.get("sent_on")),
                     with_epikrise=bool(s.get("with_epikrise", False)),
+                    channel=send_channel(s.get("channel")),
                 )
                 for s in data.get("sent_to") or ()
             ),
@@ -318,6 +352,15 @@ def check_complete(kind: PlanKind, content: PlanContent) -> list[ValidationError
                     rule=rule,
                 )
             )
+    if not content.overlaege.strip():
+        out.append(
+            ValidationError(
+                f"Angiv den ansvarlige overlæges navn: overlægen har ansvaret for {PLAN_DEFINITE[kind].lower()} "
+                f"({LEGAL_REFERENCES[kind]}; {agreement_sections.cite(rule)}).",
+                field="overlaege",
+                rule=rule,
+            )
+        )
     offers = [*content.treatment_offers, *content.social_offers]
     if not offers:
         out.append(
@@ -358,6 +401,71 @@ def check_complete(kind: PlanKind, content: PlanContent) -> list[ValidationError
             )
         )
     return out
+
+
+def check_sendings(kind: PlanKind, sent_to: Sequence[SentTo], today: date) -> list[ValidationError]:
+    """What is wrong with the sendings recorded when the plan is issued (empty: nothing): a copy sent has a
+    channel, and it cannot have gone later than today."""
+    out: list[ValidationError] = []
+    rule = PLAN_RULES[kind]
+    for s in sent_to:
+        if s.sent_on is None:
+            continue
+        who = s.recipient.strip() or "modtageren"
+        if s.channel is None:
+            out.append(ValidationError(f"Angiv, hvordan kopien til {who} er sendt.", field="sent_to", rule=rule))
+        if s.sent_on > today:
+            out.append(
+                ValidationError(
+                    f"Kopien til {who} kan ikke være sendt {s.sent_on:%d-%m-%Y}: datoen ligger i fremtiden.",
+                    field="sent_to",
+                    rule=rule,
+                )
+            )
+    return out
+
+
+def default_channel(recipient: str) -> SendChannel:
+    """The channel a copy usually goes by: the patient's own copy to Digital Post, everyone else's (egen læge,
+    the kommune, a botilbud) to their secure mailbox."""
+    return SendChannel.DIGITAL_POST if "patient" in recipient.casefold() else SendChannel.SIKKER_POST
+
+
+def sendings_for_issue(content: PlanContent, today: date) -> tuple[SentTo, ...]:
+    """What the issuing dialog proposes: every recipient of ``content.sent_to`` (else the usual ones from the
+    parties) sent ``today``, by the channel chosen last time or the usual one for the recipient."""
+    listed = [s for s in content.sent_to if s.recipient.strip()] or list(usual_recipients(content.parties))
+    return tuple(
+        dataclasses.replace(s, sent_on=today, channel=s.channel or default_channel(s.recipient)) for s in listed
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class LegalCondition:
+    """Why the plan was required, in words a kommune and a GP understand (from the admission's recorded facts):
+    the law it follows and each condition that held. ``reasons`` empty: nothing was recorded."""
+
+    law: str  # "psykiatriloven § 13 a"
+    reasons: tuple[str, ...]
+
+
+def legal_condition(kind: PlanKind, facts: PlanFacts) -> LegalCondition:
+    """§ 13 a: the patient receives support under serviceloven afsnit V, or will presumably not seek the treatment
+    and social offers they need (stk. 2); § 13 b: one of those, and the patient will not take part in an
+    udskrivningsaftale. A condition not recorded is left out; with none recorded, ``reasons`` is empty."""
+    reasons: list[str] = []
+    if facts.afsnit_v_support:
+        reasons.append(
+            "Patienten modtager støtte efter servicelovens afsnit V på grund af nedsat psykisk funktionsevne."
+        )
+    if facts.wont_seek_help:
+        reasons.append(
+            "Det må antages, at patienten ikke selv vil søge den behandling eller de sociale tilbud, der er "
+            "nødvendige for patientens helbred (psykiatriloven § 13 a, stk. 2)."
+        )
+    if kind is PlanKind.KOORDINATIONSPLAN and facts.refuses_participation and reasons:
+        reasons.append("Patienten vil ikke medvirke til at indgå en udskrivningsaftale (psykiatriloven § 13 b).")
+    return LegalCondition(LEGAL_REFERENCES[kind], tuple(reasons))
 
 
 def validate_dates(content: PlanContent) -> None:

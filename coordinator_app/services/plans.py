@@ -51,7 +51,9 @@ from coordinator_app.domain.discharge_plans import (
     PlanVersion,
     SentTo,
     check_complete,
+    check_sendings,
     content_from_meeting,
+    legal_condition,
     lifecycle,
     next_plan_content,
     overview,
@@ -331,7 +333,7 @@ class PlanService:
                     field="status",
                 )
             validation.check_texts(content, field="content", label="Teksten")
-            problems = check_complete(plan.kind, content)
+            problems = check_complete(plan.kind, content) + check_sendings(plan.kind, content.sent_to, today)
             if problems:
                 first = problems[0]
                 rest = len(problems) - 1
@@ -544,6 +546,13 @@ class PlanService:
     ) -> DischargePlanDocument:
         profile = load_profile(self._ctx)
         kommune = KommuneRepository(session).get(admission.bopaelskommune)
+        issued = [v for v in DischargePlanRepository(session).versions(plan.id or 0) if v.status is PlanStatus.I_KRAFT]
+        earlier = tuple(  # the earlier issued versions' sendings: they stay visible on the next version
+            (issued_number, sending)
+            for issued_number, version in enumerate(issued[: number - 1], start=1)
+            for sending in version.content.sent_to
+            if sending.sent_on is not None
+        )
         source = None
         if plan.source_meeting_id is not None:
             m = MeetingRepository(session).get(plan.source_meeting_id)
@@ -565,6 +574,8 @@ class PlanService:
             version_number=number,
             source_meeting=source,
             draft=draft,
+            condition=legal_condition(plan.kind, admission.plan_facts),
+            earlier_sendings=earlier,
         )
 
 

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from coordinator_app.domain.audit import AuditAction
-from coordinator_app.domain.discharge_plans import Offer, PartyRole
+from coordinator_app.domain.discharge_plans import Offer, PartyRole, sendings_for_issue
 from coordinator_app.domain.errors import KoordinatorError
 from coordinator_app.domain.meetings import (
     AgreementItem,
@@ -243,6 +243,7 @@ def _demo_plan_in_force(
         wishes="Vil gerne bo i egen lejlighed og komme tilbage i aktivitetstilbuddet.",
         goals="Passe sin medicin selv og holde kontakten til bostøtten.",
         contact_person="Lone Fiktivsen, Socialpsykiatrien, 12 34 56 78",
+        overlaege="Jonas Eksempel",
         reaction_who="Kontaktpersonen i Socialpsykiatrien",
         reaction_how="Ringer til patienten samme dag og kontakter distriktspsykiatrien, hvis der ikke er svar.",
         start=today,
@@ -250,6 +251,7 @@ def _demo_plan_in_force(
         patient_agrees=not refuses,
         patient_agreed_on=today if not refuses else None,
     )
+    content = dataclasses.replace(content, sent_to=sendings_for_issue(content, today))  # sent as it is issued
     service.activate(plan.id, content, expected_version=plan.version)
 
 

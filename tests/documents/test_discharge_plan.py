@@ -5,6 +5,7 @@ draft marking, fonts, determinism, PNG."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -14,6 +15,8 @@ import pytest
 from pdf_helpers import assert_long_words_printed, fonts_used, long_text, long_word, page_texts, png_pages, png_size
 
 from coordinator_app.documents.discharge_plan import (
+    AGREEMENT_CITATIONS,
+    CONDITION_CAPTIONS,
     DRAFT_MARKING,
     EPIKRISE_LINE,
     PARTIES_NOTES,
@@ -31,8 +34,11 @@ from coordinator_app.domain.discharge_plans import (
     PartyRole,
     PlanContent,
     PlanKind,
+    SendChannel,
     SentTo,
+    legal_condition,
 )
+from coordinator_app.domain.model import PlanFacts
 
 AFTALE = PlanKind.UDSKRIVNINGSAFTALE
 PLAN = PlanKind.KOORDINATIONSPLAN
@@ -89,8 +95,8 @@ CONTENT = PlanContent(
     patient_agrees=True,
     patient_agreed_on=date(2026, 11, 24),
     sent_to=(
-        SentTo("Lægerne Prøvevej (egen læge)", date(2026, 12, 1), with_epikrise=True),
-        SentTo("Københavns Kommune, Socialpsykiatrien", date(2026, 12, 2)),
+        SentTo("Lægerne Prøvevej (egen læge)", date(2026, 12, 1), with_epikrise=True, channel=SendChannel.SIKKER_POST),
+        SentTo("Københavns Kommune, Socialpsykiatrien", date(2026, 12, 2), channel=SendChannel.PAPIR),
     ),
     note="Aftalen er drøftet på netværksmødet.",
 )
@@ -215,8 +221,8 @@ def test_every_section_party_and_offer_is_printed(kind: PlanKind, render) -> Non
         PERIOD_NOTES[kind],
         # notes and sent to
         "Aftalen er drøftet på netværksmødet.",
-        "Lægerne Prøvevej (egen læge) 01-12-2026 med epikrise",
-        "Københavns Kommune, Socialpsykiatrien 02-12-2026",
+        "Lægerne Prøvevej (egen læge) 01-12-2026 Sikker post med epikrise",
+        "Københavns Kommune, Socialpsykiatrien 02-12-2026 Papir (brev)",
     ):
         assert snippet in text, snippet
     compact = text.replace(" ", "")  # an e-mail too wide for its column is broken after the "@"
@@ -401,8 +407,9 @@ def test_one_5000_character_word_in_every_free_text_field_prints(kind: PlanKind,
         contact_person=w("S"),
         reaction_who=w("T"),
         reaction_how=w("U"),
-        sent_to=(SentTo(w("V"), date(2026, 12, 1), with_epikrise=True),),
+        sent_to=(SentTo(w("V"), date(2026, 12, 1), with_epikrise=True, channel=SendChannel.PAPIR),),
         note=w("W"),
+        overlaege=w("X"),
     )
     data = _document(
         kind,
@@ -418,9 +425,12 @@ def test_one_5000_character_word_in_every_free_text_field_prints(kind: PlanKind,
         source_meeting=w("I"),
     )
     once = "ABCDEFGHIJKLMQRSTUVW"
-    pages = assert_long_words_printed(render(data), {letter: 1 for letter in once} | {"N": 2, "O": 2, "P": 2})
+    twice = {"N": 2, "O": 2, "P": 2, "X": 2}  # X: section 6 and the overlæge's signature box
+    pages = assert_long_words_printed(render(data), {letter: 1 for letter in once} | twice)
     assert len(pages) > 20
     assert HEADINGS[kind][-1] in _body(pages)  # the signatures, last
+    for page in pages[1:]:  # every continuation page names the patient (a name this long cut to fit)
+        assert "Patient: AAAA" in page[page.index(CONFIDENTIAL) :]
 
 
 def test_draft_marking_only_on_a_draft(render) -> None:
@@ -470,3 +480,120 @@ def test_every_page_renders_to_png(kind: PlanKind, render, tmp_path: Path) -> No
         width, height = png_size(content)
         assert abs(width - 496) <= 1 and abs(height - 702) <= 1  # A4 at 60 dpi
         assert len(content) > 15_000  # a page with content, not a blank one
+
+
+# -- what the recipients need (issue 17) --------------------------------------------------------------------------
+
+#: The labels a kommune and a GP look for, from the agreement's sections «Udskrivningsaftale» and
+#: «Koordinationsplan» (and psykiatriloven §§ 13 a–13 b, which they quote): the patient, the parties and their
+#: roles, the offers and who is responsible for each, the patient's wishes and goals, the contact persons, who
+#: reacts and how if the plan is not followed, the period, the legal condition, the signatures with the
+#: responsible overlæge by name, and to whom, when and how it was sent.
+REQUIRED_LABELS = (
+    "Navn Testa Fiktivsen",
+    "CPR-nummer 010190-9909",
+    "Bopælskommune København",
+    "Parter",
+    "Rolle Navn Organisation / enhed Telefon E-mail",
+    "Psykiatrisk afdeling Kåre Prøvesen",
+    "Kommune Bodil Sagsen",
+    "Egen læge Læge Ørnulf Åby",
+    "Behandlingstilbud Tilbud Ansvarlig Fra dato Bemærkning",
+    "Sociale tilbud Tilbud Ansvarlig Fra dato Bemærkning",
+    "Patientens ønsker",
+    "Patientens mål",
+    "Kontaktperson Bodil Sagsen",
+    "Ansvarlig overlæge Birgitte Vang",
+    "Hvem reagerer",
+    "Hvordan",
+    "Periode Startdato 01-12-2026 Slutdato 31-05-2027",
+    "Sendt til",
+    "Modtager Sendt Hvordan Bemærkning",
+    "Lægerne Prøvevej (egen læge) 01-12-2026 Sikker post med epikrise",
+    "Underskrifter",
+    "ANSVARLIG OVERLÆGE Birgitte Vang Psykiatrisk Center København, Afsnit 7 Underskrift Dato",
+)
+KIND_LABELS = {
+    AFTALE: (
+        CONDITION_CAPTIONS[AFTALE],
+        "Patienten modtager støtte efter servicelovens afsnit V",
+        "samarbejdsaftalen, «Udskrivningsaftale»",
+        "Patient Testa Fiktivsen",
+        "Hvis aftalen ikke følges – hvem reagerer og hvordan",
+        "Patientens tilslutning",
+        "Dato for tilslutning 24-11-2026",
+        EPIKRISE_LINE,
+    ),
+    PLAN: (
+        CONDITION_CAPTIONS[PLAN],
+        "Patienten vil ikke medvirke til at indgå en udskrivningsaftale (psykiatriloven § 13 b).",
+        "samarbejdsaftalen, «Koordinationsplan»",
+        "Patienten medvirker ikke (psykiatriloven § 13 b)",
+        "Hvis planen ikke følges – hvem reagerer og hvordan",
+    ),
+}
+FACTS = {
+    AFTALE: PlanFacts(afsnit_v_support=True),
+    PLAN: PlanFacts(afsnit_v_support=True, refuses_participation=True),
+}
+RULE_ID = re.compile(r"\b[A-H]\d{1,2}\b")
+
+
+def _issued(kind: PlanKind) -> DischargePlanDocument:
+    """A plan as issued: the overlæge named, the condition recorded, sent once before (version 1)."""
+    data = _document(kind)
+    return replace(
+        data,
+        content=replace(data.content, overlaege="Birgitte Vang"),
+        condition=legal_condition(kind, FACTS[kind]),
+        earlier_sendings=((1, SentTo("Egen læge", date(2026, 11, 24), True, SendChannel.UDLEVERET)),),
+    )
+
+
+@pytest.mark.parametrize("kind", list(PlanKind))
+def test_the_plan_carries_every_label_its_recipients_need(kind: PlanKind, render) -> None:
+    text = " ".join(_pages(render, _issued(kind)))
+    missing = [label for label in (*REQUIRED_LABELS, *KIND_LABELS[kind]) if label not in text]
+    assert not missing
+    assert AGREEMENT_CITATIONS[kind] in text
+    assert "Tidligere udsendelser (tidligere versioner) Version Modtager Sendt Hvordan Bemærkning" in text
+    assert "1 Egen læge 24-11-2026 Udleveret på mødet med epikrise" in text
+
+
+@pytest.mark.parametrize("kind", list(PlanKind))
+def test_every_optional_field_empty_reads_ikke_oplyst_never_none(kind: PlanKind, render) -> None:
+    data = _document(
+        kind,
+        content=PlanContent(sent_to=(SentTo("Egen læge", date(2026, 12, 1)),)),  # sent, the channel not recorded
+        address=None,
+        planned_discharge=None,
+        coordinator_phone=None,
+        coordinator_secure_mail=None,
+        source_meeting=None,
+        kommune_name="",
+    )
+    text = " ".join(_pages(render, data))
+    assert "None" not in text
+    for snippet in (
+        f"{CONDITION_CAPTIONS[kind]} Ikke oplyst",  # no fact recorded on the admission
+        "Adresse Ikke oplyst",
+        "Bopælskommune Ikke oplyst",
+        "Patientens ønsker Ikke oplyst Patientens mål Ikke oplyst",
+        "Telefon Ikke oplyst",
+        "Sikker mail Ikke oplyst",
+        "Egen læge 01-12-2026 Ikke oplyst",
+        "Ansvarlig overlæge Ikke angivet",  # required: shown as missing
+        "ANSVARLIG OVERLÆGE Psykiatrisk Center København, Afsnit 7 Underskrift Dato Navn (blokbogstaver)",
+    ):
+        assert snippet in text, snippet
+    assert "Tidligere udsendelser" not in text
+
+
+@pytest.mark.parametrize("kind", list(PlanKind))
+@pytest.mark.parametrize("filled", [True, False])
+def test_no_rule_id_of_koordinator_is_printed(kind: PlanKind, filled: bool, render) -> None:
+    """The recipients cannot look up Koordinator's rule IDs: the agreement is cited by its section names."""
+    data = _issued(kind) if filled else _document(kind, content=PlanContent())
+    text = " ".join(_pages(render, data))
+    assert RULE_ID.search(text) is None, RULE_ID.findall(text)
+    assert "samarbejdsaftalen, «Opfølgning efter udskrivning»" in text

@@ -23,12 +23,15 @@ from coordinator_app.domain.discharge_plans import (
     PlanKind,
     PlanState,
     PlanStatus,
+    SendChannel,
     SentTo,
     WithoutPlan,
     check_complete,
+    check_sendings,
     content_from_meeting,
     discharge_without_plan,
     is_plan_document,
+    legal_condition,
     lifecycle,
     missing_at_discharge,
     next_plan_content,
@@ -37,6 +40,7 @@ from coordinator_app.domain.discharge_plans import (
     plan_due,
     readmission_after,
     requirement,
+    sendings_for_issue,
     takes_patient_agreement,
     usual_recipients,
     validate_dates,
@@ -101,13 +105,14 @@ def complete(kind: PlanKind = AFTALE) -> PlanContent:
         wishes="Vil gerne bo i egen lejlighed.",
         goals="Passe sin medicin selv.",
         contact_person="Kis Kommunesen, 12 34 56 71",
+        overlaege="Rie Regionsen",
         reaction_who="Kontaktpersonen i Socialpsykiatrien",
         reaction_how="Ringer til patienten og kontakter distriktspsykiatrien samme dag.",
         start=D(2026, 12, 1),
         end=D(2027, 5, 31),
         patient_agrees=kind is AFTALE,
         patient_agreed_on=D(2026, 11, 30) if kind is AFTALE else None,
-        sent_to=(SentTo("Egen læge", D(2026, 12, 1), with_epikrise=True),),
+        sent_to=(SentTo("Egen læge", D(2026, 12, 1), with_epikrise=True, channel=SendChannel.SIKKER_POST),),
     )
 
 
@@ -126,6 +131,7 @@ def test_an_empty_plan_lists_everything_missing_in_editor_order() -> None:
         "parties",
         "parties",
         "parties",
+        "overlaege",
         "treatment_offers",
         "reaction_who",
         "reaction_how",
@@ -165,6 +171,66 @@ def test_end_before_start_is_refused_even_in_a_kladde() -> None:
         validate_dates(c)
     assert info.value.field == "end"
     validate_dates(PlanContent(start=D(2026, 12, 1)))  # an open end is fine while drafting
+
+
+def test_the_responsible_overlaege_is_named_before_the_plan_is_in_force() -> None:
+    for kind, rule, section in ((AFTALE, "E1", "«Udskrivningsaftale»"), (PLAN, "E2", "«Koordinationsplan»")):
+        errors = check_complete(kind, dataclasses.replace(complete(kind), overlaege="  "))
+        assert [(e.field, e.rule) for e in errors] == [("overlaege", rule)]
+        assert "ansvarlige overlæge" in errors[0].message and f"samarbejdsaftalen, {section}" in errors[0].message
+
+
+def test_a_sending_needs_its_channel_and_cannot_lie_ahead() -> None:
+    today = D(2026, 12, 1)
+    fine = (
+        SentTo("Egen læge", today, True, SendChannel.SIKKER_POST),
+        SentTo("Kommunen"),  # not sent this time: nothing to say
+    )
+    assert check_sendings(AFTALE, fine, today) == []
+    errors = check_sendings(
+        PLAN, (SentTo("Kommunen", today), SentTo("Botilbud", D(2026, 12, 2), channel=SendChannel.PAPIR)), today
+    )
+    assert [(e.field, e.rule) for e in errors] == [("sent_to", "E2"), ("sent_to", "E2")]
+    assert errors[0].message == "Angiv, hvordan kopien til Kommunen er sendt."
+    assert "02-12-2026" in errors[1].message and "fremtiden" in errors[1].message
+
+
+def test_the_issue_proposes_today_and_the_usual_channel_for_each_recipient() -> None:
+    today = D(2026, 12, 3)
+    c = dataclasses.replace(
+        complete(),
+        sent_to=(
+            SentTo("Egen læge", D(2026, 12, 1), True, SendChannel.PAPIR),  # sent by letter last time: kept
+            SentTo("Patienten"),
+            SentTo("Kommunen"),
+            SentTo("  "),
+        ),
+    )
+    assert sendings_for_issue(c, today) == (
+        SentTo("Egen læge", today, True, SendChannel.PAPIR),
+        SentTo("Patienten", today, False, SendChannel.DIGITAL_POST),
+        SentTo("Kommunen", today, False, SendChannel.SIKKER_POST),
+    )
+    # No recipients listed: egen læge (with the epikrise) and the kommune from the parties.
+    proposed = sendings_for_issue(dataclasses.replace(c, sent_to=()), today)
+    assert [(s.recipient, s.with_epikrise, s.channel) for s in proposed] == [
+        ("Kis Kommunesen (Københavns Kommune, Socialpsykiatrien)", False, SendChannel.SIKKER_POST),
+        ("Lis Lægesen (Lægehuset)", True, SendChannel.SIKKER_POST),
+    ]
+
+
+def test_the_legal_condition_in_words_and_not_known_when_not_recorded() -> None:
+    both = legal_condition(AFTALE, PlanFacts(afsnit_v_support=True, wont_seek_help=True))
+    assert both.law == "psykiatriloven § 13 a"
+    assert len(both.reasons) == 2
+    assert "servicelovens afsnit V" in both.reasons[0] and "§ 13 a, stk. 2" in both.reasons[1]
+    refused = legal_condition(PLAN, PlanFacts(afsnit_v_support=True, refuses_participation=True))
+    assert refused.law == "psykiatriloven § 13 b"
+    assert (
+        refused.reasons[-1] == "Patienten vil ikke medvirke til at indgå en udskrivningsaftale (psykiatriloven § 13 b)."
+    )
+    assert legal_condition(AFTALE, PlanFacts()).reasons == ()
+    assert legal_condition(PLAN, PlanFacts(refuses_participation=True)).reasons == ()  # no § 13 a condition
 
 
 def test_content_round_trips_through_json() -> None:

@@ -13,9 +13,9 @@ def completed(
     content: PlanContent, kind: PlanKind = PlanKind.UDSKRIVNINGSAFTALE, *, today: date = date(2026, 11, 23)
 ) -> PlanContent:
     """``content`` (a prefilled kladde) with what it leaves to the coordinator: the department's, the kommune's
-    (when nameless) and the GP's names, an offer of each kind when there is none, how to react, an end date, and —
-    for an udskrivningsaftale — the patient's agreement given ``today`` (left out: the suite's Monday 23 November
-    2026)."""
+    (when nameless) and the GP's names, the responsible overlæge, an offer of each kind when there is none, how to
+    react, an end date, and — for an udskrivningsaftale — the patient's agreement given ``today`` (left out: the
+    suite's Monday 23 November 2026)."""
     parties = []
     for p in content.parties:
         if p.role is PartyRole.PSYKIATRI:
@@ -31,6 +31,7 @@ def completed(
         parties=tuple(parties),
         treatment_offers=content.treatment_offers or (Offer("Ambulant opfølgning", "Distriktspsykiatrien"),),
         social_offers=content.social_offers or (Offer("Bostøtte 3 timer om ugen", "Socialpsykiatrien"),),
+        overlaege=content.overlaege or "Rie Regionsen",
         reaction_who="Kontaktpersonen i Socialpsykiatrien",
         reaction_how="Ringer til patienten og kontakter distriktspsykiatrien samme dag.",
         end=date(2027, 5, 31),

@@ -944,6 +944,7 @@ plan_contents = fuzzed(
         "wishes": good_text,
         "goals": good_text,
         "contact_person": good_text,
+        "overlaege": good_text,
         "reaction_who": good_text,
         "reaction_how": good_text,
         "start": st.one_of(st.none(), st.just(TODAY)),
@@ -957,6 +958,7 @@ plan_contents = fuzzed(
         "wishes": odd_text,
         "goals": odd_text,
         "contact_person": odd_text,
+        "overlaege": odd_text,
         "reaction_who": odd_text,
         "reaction_how": odd_text,
         "start": optional_date,
@@ -969,7 +971,8 @@ plan_contents = fuzzed(
 
 
 def _plan_texts(content: PlanContent) -> tuple[str, ...]:
-    out = [content.wishes, content.goals, content.contact_person, content.reaction_who, content.reaction_how]
+    out = [content.wishes, content.goals, content.contact_person, content.overlaege]
+    out += [content.reaction_who, content.reaction_how]
     out += [content.note, *(s.recipient for s in content.sent_to)]
     for p in content.parties:
         out += [p.name, p.organisation, p.phone, p.email]
@@ -1017,6 +1020,7 @@ def _completed(content: PlanContent) -> PlanContent:
         content,
         parties=tuple(p for p in parties if p.name.strip()),
         treatment_offers=(Offer("Ambulant opfølgning", "Distriktspsykiatrien"),),
+        overlaege=content.overlaege if content.overlaege.strip() else "Rie Regionsen",
         reaction_who=content.reaction_who if content.reaction_who.strip() else "Kontaktpersonen",
         reaction_how=content.reaction_how if content.reaction_how.strip() else "Ringer samme dag.",
         start=content.start or TODAY,

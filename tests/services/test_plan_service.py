@@ -22,6 +22,8 @@ from coordinator_app.domain.discharge_plans import (
     PlanKind,
     PlanState,
     PlanStatus,
+    SendChannel,
+    sendings_for_issue,
 )
 from coordinator_app.domain.errors import ConflictError, KoordinatorError, ValidationError
 from coordinator_app.domain.meetings import AgreementItem, MeetingContent, Participant
@@ -279,7 +281,7 @@ def test_an_incomplete_plan_is_not_put_in_force_and_nothing_is_written(ctx, plan
     with pytest.raises(ValidationError) as info:
         plans.activate(plan.id, plan.content, expected_version=plan.version)
     assert info.value.field == "parties"
-    assert info.value.message == "Angiv den psykiatriske afdeling som part (og 9 punkter mere)."
+    assert info.value.message == "Angiv den psykiatriske afdeling som part (og 10 punkter mere)."  # and the overlæge
     assert (count(ctx, EventRow), count(ctx, DocumentRow)) == (events, documents)
     assert plans.panel(admission_id).plans[0].status is PlanStatus.KLADDE
 
@@ -330,6 +332,67 @@ def test_a_new_version_replaces_the_end_date_and_keeps_the_first_fulfilment(ctx,
         "Udskrivningsaftale – version 1",
         "Udskrivningsaftale – version 2",
     }
+
+
+def pdf_text(ctx: ServiceContext, document_id: int | None) -> str:
+    assert document_id is not None
+    pdf = DocumentService(ctx).content(document_id)
+    return " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages).split())
+
+
+def test_the_sending_is_recorded_on_the_issued_version_and_a_resend_keeps_the_first(
+    ctx, plans: PlanService, admission_id: int, clock
+) -> None:
+    require(plans, admission_id, PlanFacts(afsnit_v_support=True))
+    plan = plans.create(admission_id)
+    assert plan.id is not None and plan.version is not None
+    content = completed(plan.content)
+    sent = sendings_for_issue(content, TODAY)  # Egen læge (with the epikrise) and the kommune, today, sikker post
+    assert [(s.sent_on, s.channel) for s in sent] == [(TODAY, SendChannel.SIKKER_POST)] * 2
+    kommune = sent[1].recipient
+
+    # A copy recorded as sent must say how, and cannot have gone after today: refused, nothing written.
+    documents = count(ctx, DocumentRow)
+    for bad in (
+        (dataclasses.replace(sent[0], channel=None), sent[1]),
+        (sent[0], dataclasses.replace(sent[1], sent_on=date(2026, 11, 24))),
+    ):
+        with pytest.raises(ValidationError) as info:
+            plans.activate(plan.id, dataclasses.replace(content, sent_to=bad), expected_version=plan.version)
+        assert (info.value.field, info.value.rule) == ("sent_to", "E1")
+    assert count(ctx, DocumentRow) == documents
+
+    active, first = plans.activate(plan.id, dataclasses.replace(content, sent_to=sent), expected_version=plan.version)
+    assert active.content.sent_to == sent and active.version is not None
+    text = pdf_text(ctx, first.id)
+    assert "Egen læge 23-11-2026 Sikker post med epikrise" in text and f"{kommune} 23-11-2026 Sikker post" in text
+    assert "Ikke sendt" not in text and "Tidligere udsendelser" not in text
+    assert "Ansvarlig overlæge Rie Regionsen" in text and "ANSVARLIG OVERLÆGE Rie Regionsen" in text
+    assert "Patienten modtager støtte efter servicelovens afsnit V på grund af nedsat psykisk funktionsevne." in text
+
+    # A week later the kommune's copy is sent again, by letter: a new issued version; the first stays as it was.
+    clock.moment = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+    resend = (
+        dataclasses.replace(sent[0], sent_on=None),
+        dataclasses.replace(sent[1], sent_on=date(2026, 11, 30), channel=SendChannel.PAPIR),
+    )
+    revised, second = plans.activate(
+        plan.id, dataclasses.replace(active.content, sent_to=resend), expected_version=active.version
+    )
+    assert second.id != first.id and revised.content.sent_to == resend
+    assert pdf_text(ctx, first.id) == text  # archived bytes are never changed
+    again = pdf_text(ctx, second.id)
+    assert "Egen læge Ikke sendt med epikrise" in again and f"{kommune} 30-11-2026 Papir (brev)" in again
+    assert "Tidligere udsendelser (tidligere versioner) Version Modtager Sendt Hvordan Bemærkning" in again
+    assert f"1 Egen læge 23-11-2026 Sikker post med epikrise 1 {kommune} 23-11-2026 Sikker post" in again
+
+
+def test_the_condition_is_not_known_when_no_fact_was_recorded(ctx, plans: PlanService, admission_id: int) -> None:
+    plan = plans.create(admission_id)  # nothing required: made anyway
+    assert plan.id is not None and plan.version is not None
+    _, document = plans.activate(plan.id, completed(plan.content), expected_version=plan.version)
+    text = pdf_text(ctx, document.id)
+    assert "Derfor skal der indgås en udskrivningsaftale (psykiatriloven § 13 a) Ikke oplyst" in text
 
 
 def test_ending_by_hand(ctx, plans: PlanService, admission_id: int) -> None:

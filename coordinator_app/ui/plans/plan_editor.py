@@ -2,8 +2,9 @@
 
 The fields are a ``PlanForm``; beside them, what ``check_complete`` still misses is listed live (a click goes to the
 field). A kladde is saved as often as wanted (each save is a version) and can be filled from a netværksmøde;
-putting it in force archives the PDF and shows it for printing. A plan in force opens read-only; "Ret og udsted ny
-version" makes it editable and issues a new archived version.
+putting it in force asks the responsible overlæge's name and how each copy goes (``plan_issue_dialog``), archives
+the PDF and shows it for printing. A plan in force opens read-only; "Ret og udsted ny version" makes it editable
+and issues a new archived version (asking again how the copies go).
 
 Keys: Ctrl+S saves the kladde, Ctrl+Enter puts it in force (or issues the new version), Esc closes (asking about
 unsaved changes). In the tables: type to edit, Tab to the next cell, Insert adds a row, Ctrl+Delete removes it.
@@ -28,6 +29,7 @@ from coordinator_app.domain.discharge_plans import (
     Lifecycle,
     PlanContent,
     PlanStatus,
+    check_complete,
 )
 from coordinator_app.domain.errors import ConflictError, KoordinatorError, ValidationError
 from coordinator_app.domain.model import ArchivedDocument
@@ -44,6 +46,7 @@ from coordinator_app.ui.plans.plan_conflict import (
 )
 from coordinator_app.ui.plans.plan_editor_view import PlanEditorView
 from coordinator_app.ui.plans.plan_form import DEFINITE
+from coordinator_app.ui.plans.plan_issue_dialog import PlanIssueDialog
 
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 
@@ -72,6 +75,7 @@ class PlanEditorDialog(PlanEditorView):
         self.preview: QDialog | None = None  # the print preview last opened (kept alive while shown)
         self.document: ArchivedDocument | None = None  # the document archived from this dialog
         self.conflict_dialog: ConflictDialog | None = None  # open while the user decides (issue 8)
+        self.issue_dialog: PlanIssueDialog | None = None  # Sæt i kraft og skriv ud, last opened
         for button, slot in (
             (self.pull_button, self.pull_from_meeting),
             (self.preview_button, self.preview_draft),
@@ -278,10 +282,23 @@ class PlanEditorDialog(PlanEditorView):
         self.preview.open()
 
     def activate(self) -> None:
-        """Put the kladde in force (or issue the revised version): archived PDF, milestone event (E1/E2)."""
+        """Sæt i kraft og skriv ud (Ctrl+Enter): a complete plan asks, in ``PlanIssueDialog``, the responsible
+        overlæge's name and how each copy goes, then is issued; an incomplete one is refused at once with the
+        service's message (the form's missing list says the rest)."""
         if self.read_only:
             return
         content = self.form.content()
+        if any(e.field != "overlaege" for e in check_complete(self._plan.kind, content)):
+            self._issue(content)  # refused by the service, with its message and the field to go to
+            return
+        dialog = PlanIssueDialog(self._plan.kind, content, today=self._today, revising=self._revising, parent=self)
+        dialog.accepted.connect(lambda: self._issue(dialog.content()))
+        dialog.finished.connect(lambda _result: dialog.deleteLater())
+        self.issue_dialog = dialog
+        dialog.open()
+
+    def _issue(self, content: PlanContent) -> None:
+        """Put the kladde in force (or issue the revised version): archived PDF, milestone event (E1/E2)."""
         try:
             plan, document = self._service.activate(self._plan_id(), content, expected_version=self._version())
         except ValidationError as exc:

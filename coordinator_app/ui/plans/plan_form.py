@@ -1,6 +1,7 @@
 """The fields of an udskrivningsaftale / koordinationsplan (E1–E3), on one scrolling page in the order of the
-printed plan: parties, treatment and social offers, the patient's wishes and goals, contact person and who reacts
-(and how) if the plan is not followed, the period and the patient's agreement, who it is sent to, and a note.
+printed plan: parties and the responsible overlæge, treatment and social offers, the patient's wishes and
+goals, contact person and who reacts (and how) if the plan is not followed, the period and the patient's
+agreement, who it is sent to (and how), and a note.
 
 ``PlanForm`` knows nothing about saving: it loads a ``PlanContent``, gives one back, can be read-only, and can put
 the cursor on the field a ``ValidationError`` names. The editor dialog (``plan_editor``) does the rest. Its table
@@ -37,6 +38,7 @@ from coordinator_app.domain.discharge_plans import (
     PlanKind,
     SentTo,
     party_roles,
+    send_channel,
     takes_patient_agreement,
     usual_recipients,
 )
@@ -47,6 +49,8 @@ from coordinator_app.ui.plans.plan_form_parts import (
     OFFER_COLUMNS,
     PARTY_COLUMNS,
     SENT_COLUMNS,
+    channel_choices,
+    channel_label,
     group_box,
     party_role,
     role_label,
@@ -86,7 +90,11 @@ class PlanForm(QScrollArea):
             else "Den psykiatriske afdeling, kommunen og dens enheder, egen læge og andre, fx botilbud eller "
             "Kriminalforsorgen – med kontaktoplysninger. Patienten er ikke part i en koordinationsplan (§ 13 b)."
         )
-        parties_box = group_box("Parter", text_label(parties_hint, MUTED), self.parties_editor)
+        self.overlaege = QLineEdit()
+        self.overlaege.setPlaceholderText("Navnet på den overlæge, der har ansvaret for planen")
+        overlaege_row = QFormLayout()
+        overlaege_row.addRow(buddy_label("Ansvarlig overl&æge:", self.overlaege), self.overlaege)
+        parties_box = group_box("Parter", text_label(parties_hint, MUTED), self.parties_editor, overlaege_row)
 
         # -- offers --------------------------------------------------------------------------------------------
         self.treatment = EditableTable(OFFER_COLUMNS, default_date=self._default_date)
@@ -170,7 +178,9 @@ class PlanForm(QScrollArea):
         period_box = group_box("Periode og patientens tilslutning" if aftale else "Periode", period)
 
         # -- sent to and a note ----------------------------------------------------------------------------------
-        self.sent = EditableTable(SENT_COLUMNS, default_date=self._default_date)
+        self.sent = EditableTable(
+            SENT_COLUMNS, labels=channel_label, choices=channel_choices, default_date=self._default_date
+        )
         self.sent.setAccessibleName("Sendt til")
         self.from_parties_button = QPushButton("Egen læge og kommune fra parterne")
         self.from_parties_button.setToolTip("Tilføj egen læge (med epikrisen) og kommunen fra listen over parter")
@@ -179,12 +189,16 @@ class PlanForm(QScrollArea):
             self.sent,
             add_text="Tilføj mod&tager",
             remove_text="Fjern modtager",
-            new_row=lambda: ["", None, False],
+            new_row=lambda: ["", None, False, None],
             extra=[self.from_parties_button],
         )
         sent_box = group_box(
             "Sendt til",
-            text_label(f"{DEFINITE[kind].capitalize()} sendes med epikrisen til egen læge og til kommunen.", MUTED),
+            text_label(
+                f"{DEFINITE[kind].capitalize()} sendes med epikrisen til egen læge og til kommunen. Hvornår og hvordan "
+                "hver kopi sendes, spørges der om, når planen sættes i kraft, og det står på den arkiverede PDF.",
+                MUTED,
+            ),
             self.sent_editor,
         )
         self.note = text_edit("Andet, der skal stå i planen", 2)
@@ -203,6 +217,7 @@ class PlanForm(QScrollArea):
 
         self.fields: dict[str, QWidget] = {  # PlanContent field → the widget a ValidationError points at
             "parties": self.parties,
+            "overlaege": self.overlaege,
             "treatment_offers": self.treatment,
             "social_offers": self.social,
             "wishes": self.wishes,
@@ -219,11 +234,19 @@ class PlanForm(QScrollArea):
         }
         self._placeholders: dict[QLineEdit | QPlainTextEdit, str] = {
             w: w.placeholderText()
-            for w in (self.contact_person, self.reaction_who, self.wishes, self.goals, self.reaction_how, self.note)
+            for w in (
+                self.overlaege,
+                self.contact_person,
+                self.reaction_who,
+                self.wishes,
+                self.goals,
+                self.reaction_how,
+                self.note,
+            )
         }
         for table in (self.parties, self.treatment, self.social, self.sent):
             table.changed.connect(self._edited)
-        for edit in (self.contact_person, self.reaction_who):
+        for edit in (self.overlaege, self.contact_person, self.reaction_who):
             edit.textChanged.connect(self._edited)
         for text in (self.wishes, self.goals, self.reaction_how, self.note):
             text.textChanged.connect(self._edited)
@@ -250,7 +273,10 @@ class PlanForm(QScrollArea):
         self.parties.set_rows([[p.role.value, p.name, p.organisation, p.phone, p.email] for p in c.parties])
         self.treatment.set_rows([[o.what, o.responsible, o.from_date, o.note] for o in c.treatment_offers])
         self.social.set_rows([[o.what, o.responsible, o.from_date, o.note] for o in c.social_offers])
-        self.sent.set_rows([[s.recipient, s.sent_on, s.with_epikrise] for s in c.sent_to])
+        self.sent.set_rows(
+            [[s.recipient, s.sent_on, s.with_epikrise, s.channel.value if s.channel else None] for s in c.sent_to]
+        )
+        self.overlaege.setText(c.overlaege)
         self.wishes.setPlainText(c.wishes)
         self.goals.setPlainText(c.goals)
         self.contact_person.setText(c.contact_person)
@@ -282,8 +308,8 @@ class PlanForm(QScrollArea):
             for role, name, org, phone, email in self.parties.rows()
         )
         sent = tuple(
-            SentTo(recipient.strip(), sent_on, bool(epikrise))
-            for recipient, sent_on, epikrise in self.sent.rows()
+            SentTo(recipient.strip(), sent_on, bool(epikrise), send_channel(channel))
+            for recipient, sent_on, epikrise, channel in self.sent.rows()
             if recipient.strip() or sent_on is not None
         )
         agrees = takes_patient_agreement(self.kind) and self.agrees.isChecked()
@@ -294,6 +320,7 @@ class PlanForm(QScrollArea):
             wishes=self.wishes.toPlainText().strip(),
             goals=self.goals.toPlainText().strip(),
             contact_person=self.contact_person.text().strip(),
+            overlaege=self.overlaege.text().strip(),
             reaction_who=self.reaction_who.text().strip(),
             reaction_how=self.reaction_how.toPlainText().strip(),
             start=self.start.value(),
@@ -307,7 +334,7 @@ class PlanForm(QScrollArea):
     def set_read_only(self, read_only: bool) -> None:
         for editor in (self.parties_editor, self.treatment_editor, self.social_editor, self.sent_editor):
             editor.set_read_only(read_only)
-        for line in (self.contact_person, self.reaction_who):
+        for line in (self.overlaege, self.contact_person, self.reaction_who):
             line.setReadOnly(read_only)
         for text in (self.wishes, self.goals, self.reaction_how, self.note):
             text.setReadOnly(read_only)
@@ -350,4 +377,5 @@ class PlanForm(QScrollArea):
         kommune, each once."""
         listed = [r[0] for r in self.sent.rows()]
         for sent in usual_recipients(self.content().parties, listed):
-            self.sent.add_row([sent.recipient, sent.sent_on, sent.with_epikrise], edit_column=1, edit=False)
+            channel = sent.channel.value if sent.channel else None
+            self.sent.add_row([sent.recipient, sent.sent_on, sent.with_epikrise, channel], edit_column=1, edit=False)

@@ -1,5 +1,5 @@
 """The parts ``PlanForm`` (``plan_form``) is built from: the columns of its tables (parties, offers, recipients),
-a party's role to and from its table value, a text box of a few lines, and a titled group box.
+a party's role to and from its table value, a sending's channel, a text box of a few lines, and a titled group box.
 """
 
 from __future__ import annotations
@@ -8,7 +8,13 @@ from typing import Any
 
 from PySide6.QtWidgets import QFormLayout, QGridLayout, QGroupBox, QPlainTextEdit, QVBoxLayout, QWidget
 
-from coordinator_app.domain.discharge_plans import PARTY_ROLE_LABELS, PLAN_DEFINITE, PartyRole
+from coordinator_app.domain.discharge_plans import (
+    PARTY_ROLE_LABELS,
+    PLAN_DEFINITE,
+    SEND_CHANNEL_LABELS,
+    PartyRole,
+    send_channel,
+)
 from coordinator_app.ui.plans.plan_tables import Column, Kind
 
 #: "the udskrivningsaftale" / "the koordinationsplan" in Danish, in a sentence (aftale-n, plan-en).
@@ -30,7 +36,17 @@ SENT_COLUMNS = (
     Column("Modtager", stretch=True, tooltip="Fx egen læge (med epikrisen), kommunen"),
     Column("Sendt", Kind.DATE, tooltip="Hvornår planen blev sendt (Delete rydder)"),
     Column("Med epikrise", Kind.CHECK, tooltip="Sendt sammen med epikrisen (til egen læge)"),
+    Column("Hvordan", Kind.CHOICE, tooltip="Sikker post, Digital Post, papir eller udleveret (dobbeltklik eller F2)"),
 )
+
+
+def channel_label(value: Any) -> str:
+    channel = send_channel(value)
+    return SEND_CHANNEL_LABELS[channel] if channel is not None else ""
+
+
+def channel_choices() -> list[tuple[str, str]]:
+    return [(c.value, label) for c, label in SEND_CHANNEL_LABELS.items()]
 
 
 def role_label(value: Any) -> str:

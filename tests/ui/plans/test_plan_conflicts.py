@@ -279,6 +279,7 @@ def test_a_kladde_put_in_force_meanwhile_takes_my_text_as_a_new_version_to_issue
         plan.content,
         parties=tuple(dataclasses.replace(p, name=p.name or "Fiktiv Person") for p in plan.content.parties),
         treatment_offers=(Offer("Ambulant opfølgning", "Distriktspsykiatrien"),),
+        overlaege="Fiktiv Overlæge",
         reaction_who="Kontaktpersonen",
         reaction_how="Ringer samme dag",
         end=date(2027, 5, 28),

@@ -4,13 +4,15 @@ PDF archived, revised, ended with a reason, and every version is listed. Real wi
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable, Iterator
 from datetime import date
 
 import pytest
 from helpers.qt import wait_for_modal
 from helpers.screens import grab
-from PySide6.QtCore import QDate, Qt
+from pypdf import PdfReader
+from PySide6.QtCore import QDate, QPoint, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QAbstractSpinBox,
@@ -24,12 +26,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from coordinator_app.domain.discharge_plans import PlanKind, PlanStatus
+from coordinator_app.domain.discharge_plans import PlanKind, PlanStatus, SendChannel
 from coordinator_app.ui.common import printing
 from coordinator_app.ui.common.widgets import cell
 from coordinator_app.ui.patients.admission_table import COL_NEXT
 from coordinator_app.ui.plans.plan_dialogs import NewPlanDialog, VersionsDialog
 from coordinator_app.ui.plans.plan_editor import PlanEditorDialog
+from coordinator_app.ui.plans.plan_issue_dialog import PlanIssueDialog
 from coordinator_app.ui.plans.plan_tables import EditableTable
 
 TODAY = date(2026, 11, 23)  # conftest.DEMO_MOMENT
@@ -140,6 +143,8 @@ def complete(qtbot, editor: PlanEditorDialog) -> None:
             type_cell(qtbot, editor.form.parties, row, 1, f"Fiktiv Person {row + 1}")
     if not editor.form.content().treatment_offers and not editor.form.content().social_offers:
         add_offer(qtbot, editor, "Ambulant opfølgning hver 14. dag", "Distriktspsykiatrien")
+    if not editor.form.overlaege.text().strip():
+        qtbot.keyClicks(editor.form.overlaege, "Fiktiv Overlægesen")
     qtbot.keyClicks(editor.form.reaction_who, "Kontaktpersonen i socialpsykiatrien")
     qtbot.keyClicks(editor.form.reaction_how, "Ringer samme dag og indkalder til netværksmøde")
     if editor.form.end.value() is None:
@@ -326,6 +331,9 @@ def test_complete_plan_in_force_archived_revised_ended_and_versions_listed(
     assert editor.missing_title.text().startswith("✓")
     shot(editor, "editor-complete")
     qtbot.keyClick(editor.form.reaction_who, Qt.Key.Key_Return, CTRL)  # Sæt i kraft og skriv ud
+    issuing = wait_for_modal(qtbot, PlanIssueDialog)
+    assert issuing.overlaege.text() == "Fiktiv Overlægesen"
+    click(qtbot, issuing.issue_button)
 
     assert not editor.error_label.isVisible(), editor.error_label.text()
     assert editor.plan.status is PlanStatus.I_KRAFT
@@ -340,6 +348,7 @@ def test_complete_plan_in_force_archived_revised_ended_and_versions_listed(
     assert not editor.read_only and editor.activate_button.text() == "Udsted n&y version og skriv ud"
     type_date(qtbot, editor.form.end.edit, date(2027, 6, 28))
     click(qtbot, editor.activate_button)
+    click(qtbot, wait_for_modal(qtbot, PlanIssueDialog).issue_button)
     assert editor.read_only and editor.plan.content.end == date(2027, 6, 28)
     assert len(previews) == 2
     editor.reject()
@@ -388,6 +397,69 @@ def test_complete_plan_in_force_archived_revised_ended_and_versions_listed(
     assert cell(versions.table, 0, 1).text().startswith("23-11-2026 10:")  # Copenhagen time
     shot(versions, "versions")
     versions.reject()
+
+
+def pdf_text(pdf: bytes) -> str:
+    return " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages).split())
+
+
+def test_the_issuing_dialog_asks_the_overlaege_and_how_each_copy_goes(main_window, qtbot, previews) -> None:
+    """Sæt i kraft og skriv ud asks the responsible overlæge's name (refused without it, naming the agreement's
+    section) and, per recipient, the day and the channel; the archived PDF prints them. A new version asks again,
+    and its PDF keeps the first sending under the earlier ones."""
+    admission_id = fresh_admission(main_window)
+    editor = new_plan(qtbot, main_window, admission_id, source="blank")
+    complete(qtbot, editor)
+    editor.form.overlaege.clear()
+    assert any("overlæge" in editor.missing.item(i).text() for i in range(editor.missing.count()))
+    click(qtbot, editor.activate_button)
+    dialog = wait_for_modal(qtbot, PlanIssueDialog)
+    assert dialog.windowTitle() == "Sæt i kraft og skriv ud"
+    qtbot.waitUntil(dialog.overlaege.hasFocus)
+    rows = {r.send.text(): r for r in dialog.recipients}
+    kommune = next(name for name in rows if name != "Egen læge")
+    assert all(r.send.isChecked() and r.day.value() == TODAY for r in rows.values())
+    assert [r.channel.currentText() for r in rows.values()] == ["Sikker post"] * 2
+    assert rows["Egen læge"].epikrise.text() == "med epikrise"
+
+    click(qtbot, dialog.issue_button)  # no overlæge: refused, the dialog stays open
+    assert dialog.isVisible() and dialog.error_label.isVisible()
+    assert "ansvarlige overlæge" in dialog.error_label.text()
+    assert "samarbejdsaftalen, «Udskrivningsaftale»" in dialog.error_label.text()
+    assert editor.plan.status is PlanStatus.KLADDE and not previews
+
+    qtbot.keyClicks(dialog.overlaege, "Birgit Overlægesen")
+    rows[kommune].channel.setCurrentIndex(rows[kommune].channel.findText("Papir (brev)"))
+    shot(dialog, "issue")
+    click(qtbot, dialog.issue_button)
+    qtbot.waitUntil(lambda: editor.plan.status is PlanStatus.I_KRAFT)
+    sent = {s.recipient: (s.sent_on, s.channel) for s in editor.plan.content.sent_to}
+    assert sent == {"Egen læge": (TODAY, SendChannel.SIKKER_POST), kommune: (TODAY, SendChannel.PAPIR)}
+    assert editor.plan.content.overlaege == "Birgit Overlægesen"
+    assert editor.form.overlaege.text() == "Birgit Overlægesen" and editor.form.overlaege.isReadOnly()
+    first = pdf_text(previews[-1][0])
+    assert "Egen læge 23-11-2026 Sikker post med epikrise" in first
+    assert f"{kommune} 23-11-2026 Papir (brev)" in first
+    assert "ANSVARLIG OVERLÆGE Birgit Overlægesen" in first and "Ansvarlig overlæge Birgit Overlægesen" in first
+
+    # A resend is a new version: this time only the kommune's copy goes; the first sending stays in the history.
+    click(qtbot, editor.revise_button)
+    click(qtbot, editor.activate_button)
+    again = wait_for_modal(qtbot, PlanIssueDialog)
+    assert again.windowTitle() == "Udsted ny version og skriv ud" and again.overlaege.text() == "Birgit Overlægesen"
+    rows = {r.send.text(): r for r in again.recipients}
+    assert rows[kommune].channel.currentText() == "Papir (brev)"  # as last time
+    box = rows["Egen læge"].send
+    qtbot.mouseClick(box, Qt.MouseButton.LeftButton, pos=QPoint(8, box.height() // 2))  # on the tick box
+    assert not box.isChecked()
+    assert not rows["Egen læge"].day.isEnabled()
+    click(qtbot, again.issue_button)
+    qtbot.waitUntil(lambda: len(previews) == 2)
+    second = pdf_text(previews[-1][0])
+    assert "Egen læge Ikke sendt" in second and f"{kommune} 23-11-2026 Papir (brev)" in second
+    assert "Tidligere udsendelser (tidligere versioner)" in second
+    assert "1 Egen læge 23-11-2026 Sikker post med epikrise" in second
+    editor.reject()
 
 
 def test_ending_needs_a_reason(main_window, qtbot, monkeypatch) -> None:
