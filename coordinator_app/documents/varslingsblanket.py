@@ -327,9 +327,14 @@ class _Styles:
     checked: ParagraphStyle
 
 
-@cache
 def _styles() -> _Styles:
-    st = layout.styles()
+    """The form's compact styles, derived from the document styles (again when those are made anew, e.g. with
+    another font family)."""
+    return _derived(layout.styles())
+
+
+@cache
+def _derived(st: layout.Styles) -> _Styles:
     bold = st.fonts.bold
 
     def derive(name: str, parent: ParagraphStyle, **kw: object) -> ParagraphStyle:
