@@ -5,9 +5,10 @@ on (F1) and what the varslingsblanket says (the dialog's «Til blanketten»).
   when admitted; a patient who wants to leave (B8) has since withdrawn it — so the history's sendings were covered,
   and the Send dialog now shows the consent gate refusing (F1, B8) and the Samtykker dialog a withdrawal.
 * **The event's data**, as ``NotificationService.send`` records it: ``basis`` (the consent, worded as
-  ``services.consent.require_kommune_consent`` words it) and ``form`` (``services.documents.FormDetails``' fields:
-  current indsats and expected needs for an orientering, varsling or færdigmelding; a netværksmøde asked for in
-  scenario 2 and 3). The set-up issues and archives each notification's varslingsblanket from these.
+  ``services.consent.require_kommune_consent`` words it), ``consent`` (its date, scope, to whom and how: the form
+  prints them) and ``form`` (``services.documents.FormDetails``' fields: current indsats and expected needs for an
+  orientering, varsling or færdigmelding; a netværksmøde asked for in scenario 2 and 3). The set-up issues and
+  archives each notification's varslingsblanket from these.
 
 The history's admissions (discharged) are left as they are: statistics read their events, nobody prints them.
 """
@@ -103,6 +104,12 @@ def describe(drafts: Sequence[Draft], consent: Consent | None, scenario: int | N
             continue
         described = d.kind in DESCRIBED_KINDS
         d.data["basis"] = basis
+        d.data["consent"] = {  # services.documents.consent_record: the form prints its date and scope (F1)
+            "given_to": consent.given_to,
+            "scope": consent.scope,
+            "method": consent.method.value,
+            "given_on": consent.given_at.astimezone(COPENHAGEN).date().isoformat(),
+        }
         d.data["form"] = _form(
             current_indsats=indsats if described else "",
             expected_needs=needs if described else "",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields, replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -21,8 +21,18 @@ from coordinator_app import __version__
 from coordinator_app.domain.access import Permission
 from coordinator_app.domain.audit import AuditAction, issued_document
 from coordinator_app.domain.errors import KoordinatorError, ValidationError
-from coordinator_app.domain.model import EVENT_LABELS, Admission, ArchivedDocument, Event, EventKind, Patient
-from coordinator_app.domain.sending import RECORD, Notice, VarslingTiming
+from coordinator_app.domain.model import (
+    EVENT_LABELS,
+    Admission,
+    ArchivedDocument,
+    Consent,
+    ConsentRecipient,
+    Event,
+    EventKind,
+    Patient,
+)
+from coordinator_app.domain.process import effective_events
+from coordinator_app.domain.sending import RECORD, Notice, VarslingTiming, current_expected
 from coordinator_app.domain.special_groups import contact_role, notify_role, recipient_kommune
 from coordinator_app.domain.workdays import local_date
 from coordinator_app.lazy import lazy_import
@@ -72,9 +82,15 @@ def recipient_role_for(admission: Admission, kind: EventKind) -> str:
     return notify_role(admission) if kind in B5_KINDS else contact_role(admission)
 
 
+#: LAB § 6: whether the patient asked for an udskrivningskoordinator (lov om aktiv beskæftigelsesindsats § 6), as
+#: ``FormDetails.lab6`` records it → how the dialog and the form say it. ``""``: not recorded (older notifications).
+LAB6_ANSWERS: dict[str, str] = {"ja": "Ja", "nej": "Nej", "ikke_spurgt": "Ikke spurgt"}
+
+
 @dataclass(frozen=True)
 class FormDetails:
-    """What the coordinator adds to the form beyond the admission's facts."""
+    """What the coordinator adds to the form beyond the admission's facts. Stored on the event as ``data["form"]``
+    (``record``; read back with ``from_record``, which ignores keys it does not know)."""
 
     current_indsats: str = ""
     expected_needs: str = ""
@@ -83,6 +99,38 @@ class FormDetails:
     considered_13b: bool = False
     free_text: str = ""
     consent_basis: str = ""  # filled by the sender: consent or legal basis (F1)
+    #: The patient's current level of functioning: what the kommune must plan for ("": not recorded).
+    funktionsniveau: str = ""
+    #: LAB § 6: a key of ``LAB6_ANSWERS``, ``""`` not recorded.
+    lab6: str = ""
+    #: The expected discharge day as the sender knew it (``None``: the admission's planned discharge, if any).
+    expected_discharge: date | None = None
+
+    def record(self) -> dict[str, Any]:
+        """As stored in the event's JSON data (the date as ISO text)."""
+        out = asdict(self)
+        out["expected_discharge"] = self.expected_discharge.isoformat() if self.expected_discharge else None
+        return out
+
+    @classmethod
+    def from_record(cls, stored: Any, *, leave_out: frozenset[str] = frozenset()) -> FormDetails:
+        """``record``'s dict (or an older event's, with fewer keys) back; keys in ``leave_out`` are not read."""
+        if not isinstance(stored, dict):
+            return cls()
+        known = {f.name for f in fields(cls)} - leave_out
+        values: dict[str, Any] = {k: v for k, v in stored.items() if k in known}
+        if "expected_discharge" in values:
+            values["expected_discharge"] = _iso_day(values["expected_discharge"])
+        return cls(**values)
+
+
+def _iso_day(value: Any) -> date | None:
+    if isinstance(value, str) and value:
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return None
+    return value if isinstance(value, date) else None
 
 
 def _data_version(data: VarslingsblanketData) -> str:
@@ -132,7 +180,7 @@ class DocumentService:
         faerdig_from = None
         if event.kind in (EventKind.FAERDIGMELDING, EventKind.AFMELDING, EventKind.I_BERO, EventKind.GENOPTAGET):
             faerdig_from = local_date(event.occurred_at)
-        b5 = _b5_fields(admission, event)
+        before = _history_before(EventRepository(session).for_admission(admission.id or 0), event)
         return varslingsblanket.VarslingsblanketData(
             form_type=varslingsblanket.FormType(form),
             patient_name=patient.name,
@@ -162,7 +210,12 @@ class DocumentService:
             signature_title=profile.coordinator_title,
             signature_date=local_date(event.occurred_at),
             event_time=event.occurred_at,
-            **b5,
+            funktionsniveau=details.funktionsniveau,
+            lab6=LAB6_ANSWERS.get(details.lab6, ""),
+            original_faerdigmelding=_original_faerdigmelding(before, event),
+            **_discharge_fields(admission, event, details),
+            **_consent_fields(event),
+            **_b5_fields(admission, before, event),
         )
 
     # -- issuing and archiving --------------------------------------------------------------------------
@@ -217,8 +270,8 @@ class DocumentService:
         patient = PatientRepository(session).get(admission.patient_id)
         basis = details.consent_basis if details else str(event.data.get("basis", ""))
         if details is None:
-            details = FormDetails(**{k: v for k, v in event.data.get("form", {}).items()})
-        details = FormDetails(**{**asdict(details), "consent_basis": basis})
+            details = FormDetails.from_record(event.data.get("form"))
+        details = replace(details, consent_basis=basis)
         return self.issue_in(session, admission, patient, event, details)
 
     def reissue(self, document_id: int) -> ArchivedDocument:
@@ -273,12 +326,73 @@ class DocumentService:
         return content
 
 
-def _b5_fields(admission: Admission, event: Event) -> dict[str, Any]:
-    """What the form prints from the event's B5 record (``domain.sending``): a varsling's expected date, its doctor
-    and the late mark; a færdigmelding's judgement. Without a record (older events), the admission's expected
-    date."""
+def _history_before(history: list[Event], event: Event) -> list[Event]:
+    """The admission's effective history before ``event`` (what the kommune had been told when it was sent)."""
+    effective = effective_events(history)
+    if event in effective:
+        return effective[: effective.index(event)]
+    return [e for e in effective if (e.occurred_at, e.id or 0) < (event.occurred_at, event.id or 0)]
+
+
+def _original_faerdigmelding(before: list[Event], event: Event) -> date | None:
+    """B6/B7: the færdigmelding an i bero, genoptaget or afmelding concerns (the § 238 payment runs from its day)."""
+    if event.kind not in (EventKind.I_BERO, EventKind.GENOPTAGET, EventKind.AFMELDING):
+        return None
+    found = [e for e in before if e.kind is EventKind.FAERDIGMELDING]
+    return local_date(found[-1].occurred_at) if found else None
+
+
+def _discharge_fields(admission: Admission, event: Event, details: FormDetails) -> dict[str, Any]:
+    """The actual discharge day when the patient was discharged by the time of ``event``; else the expected one the
+    sender gave, or the admission's planned discharge (``None``: not known, printed "Ikke oplyst")."""
+    on = local_date(event.occurred_at)
+    if admission.discharged is not None and admission.discharged <= on:
+        return {"discharged": admission.discharged, "expected_discharge": None}
+    return {"discharged": None, "expected_discharge": details.expected_discharge or admission.planned_discharge}
+
+
+#: The key of the consent's facts in a notification event's data (``consent_record``).
+CONSENT_RECORD = "consent"
+
+
+def consent_record(consents: list[Consent], legal_basis: str | None) -> dict[str, str]:
+    """What the form prints about the consent a sending rests on (F1): to whom, what it covers, how and when it was
+    given — or the legal basis without consent. Stored on the event as ``data["consent"]``."""
+    found = consent.active_consent(consents, ConsentRecipient.KOMMUNE)
+    if found is not None:
+        return {
+            "given_to": found.given_to,
+            "scope": found.scope,
+            "method": found.method.value,
+            "given_on": local_date(found.given_at).isoformat(),
+        }
+    return {"legal_basis": (legal_basis or "").strip()}
+
+
+def _consent_fields(event: Event) -> dict[str, Any]:
+    recorded = event.data.get(CONSENT_RECORD) if event.data else None
+    if not isinstance(recorded, dict):
+        return {}
+    return {
+        "consent_given_to": str(recorded.get("given_to") or ""),
+        "consent_scope": str(recorded.get("scope") or ""),
+        "consent_method": str(recorded.get("method") or ""),
+        "consent_given_on": _iso_day(recorded.get("given_on")),
+        "legal_basis": str(recorded.get("legal_basis") or ""),
+    }
+
+
+def _b5_fields(admission: Admission, before: list[Event], event: Event) -> dict[str, Any]:
+    """What the form prints from the B5 records: the expected færdigbehandlet date and the doctor who judged it (on
+    every kind, as the history before ``event`` recorded it; a varsling's own record wins), a varsling's latest day and
+    late mark, a færdigmelding's judgement. Without a judgement in the history (older events), the admission's
+    expected date and no doctor."""
+    expected = current_expected(admission, before)
+    fields: dict[str, Any] = {
+        "expected_faerdigbehandlet": expected.day or admission.expected_faerdigbehandlet,
+        "expected_judged_by": expected.judged_by if expected.day else "",
+    }
     recorded = event.data.get(RECORD) if event.data else None
-    fields: dict[str, Any] = {"expected_faerdigbehandlet": admission.expected_faerdigbehandlet}
     if not isinstance(recorded, dict):
         return fields
     on = local_date(event.occurred_at)

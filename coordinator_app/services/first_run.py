@@ -37,7 +37,7 @@ from coordinator_app.services.context import Clock, ServiceContext, require
 from coordinator_app.services.settings import MAX_CENTRE, MAX_WARD, add_ward, centre_list, update_ward_profile
 from coordinator_app.services.setup import ensure_reference_data, load_demo_ward
 from coordinator_app.services.users import UserService
-from coordinator_app.services.ward import WARD_SETUP_KEY, WardSetup, load_ward_setup
+from coordinator_app.services.ward import DEFAULT_TITLE, WARD_SETUP_KEY, WardSetup, load_ward_setup
 from coordinator_app.storage.database import Database, default_database_url, local_path, open_database
 
 __all__ = [
@@ -266,9 +266,7 @@ def _fill(
     if ward.ward.casefold() not in known.get(ward.centre.casefold(), set()):
         add_ward(ctx, ward.centre, ward.ward)
     if ward.phone or ward.secure_mail:
-        update_ward_profile(
-            ctx, phone=ward.phone, secure_mail=ward.secure_mail, coordinator_title="Udskrivningskoordinator"
-        )
+        update_ward_profile(ctx, phone=ward.phone, secure_mail=ward.secure_mail, coordinator_title=DEFAULT_TITLE)
     setup = WardSetup(ward.centre, ward.ward, ward.kommuner)
     db.set_meta(WARD_SETUP_KEY, json.dumps(asdict(setup), ensure_ascii=False))
 

@@ -51,13 +51,22 @@ from coordinator_app.services.audit import AuditService
 from coordinator_app.services.context import ServiceContext, require
 from coordinator_app.services.discharge import without_plan_in
 from coordinator_app.services.documents import (
+    CONSENT_RECORD,
     FORM_FOR_EVENT,
+    LAB6_ANSWERS,
     DocumentService,
     FormDetails,
     consent_basis_in,
+    consent_record,
     recipient_role_for,
 )
-from coordinator_app.storage.repositories import AdmissionRepository, EventRepository, PatientRepository
+from coordinator_app.storage.repositories import (
+    AdmissionRepository,
+    ConsentRepository,
+    EventRepository,
+    KommuneRepository,
+    PatientRepository,
+)
 
 #: The actions offered on an admission, in menu order, with their Danish menu text.
 ACTIONS: tuple[tuple[EventKind, str], ...] = (
@@ -116,10 +125,23 @@ class NotificationInput:
 
 
 @dataclass(frozen=True)
+class Recipient:
+    """The kommune a notification goes to, as the Send dialog shows it: its secure mailbox (the Kontaktbog's
+    entrance, F3; ``""`` when unknown – the dialog warns, the form prints "Ikke oplyst")."""
+
+    code: str | None
+    name: str
+    role: str
+    secure_mail: str
+
+
+@dataclass(frozen=True)
 class NotificationDraft:
-    """What the Send dialog starts from (B5): the current expected færdigbehandlet day and who judged it, the
-    latest varsling day, the round's varsling (``None``: none) and – for a færdigmelding – the varsling's form
-    (indsats, need, planned steps) and channel to carry over."""
+    """What the Send dialog starts from: for a varsling or færdigmelding (B5) the current expected færdigbehandlet
+    day and who judged it, the latest varsling day, the round's varsling (``None``: none) and – for a færdigmelding –
+    the varsling's form (indsats, need, planned steps) and channel to carry over. For every kind the form starts
+    with the funktionsniveau and the LAB § 6 answer of the admission's previous notification, and the expected
+    discharge day the admission has (its planned discharge)."""
 
     kind: EventKind
     expected: date | None
@@ -185,6 +207,11 @@ class NotificationService:
         note = validation.optional_text(data.note, field="note", label="Notatet", max_length=5000) or ""
         validation.optional_text(data.legal_basis, field="legal_basis", label="Lovhjemlen", max_length=500)
         validation.check_texts(data.form, field="form", label="Blanketten", max_length=5000)
+        if data.form.lab6 and data.form.lab6 not in LAB6_ANSWERS:
+            raise ValidationError(
+                "Vælg, om patienten har bedt om en udskrivningskoordinator: Ja, Nej eller Ikke spurgt (A3).",
+                field="lab6",
+            )
         with self._ctx.database.session() as session:
             admissions = AdmissionRepository(session)
             events = EventRepository(session)
@@ -200,7 +227,13 @@ class NotificationService:
                 basis = consent_basis_in(session, patient.id or 0, data.legal_basis)
                 role = recipient_role_for(admission, data.kind)
                 recipient = recipient_kommune(admission, role)
-                data_extra = {"basis": basis, "recipient_role": role, "form": dataclasses.asdict(data.form)}
+                consents = ConsentRepository(session).for_patient(patient.id or 0)
+                data_extra = {
+                    "basis": basis,
+                    "recipient_role": role,
+                    "form": data.form.record(),
+                    CONSENT_RECORD: consent_record(consents, data.legal_basis),
+                }
             elif data.kind is EventKind.NOTE and data.kommune_contact:
                 if (refusal := contact_refusal(replay_effective(admission, history))) is not None:
                     raise ProcessError(refusal, rule="B2/B3")
@@ -269,10 +302,14 @@ class NotificationService:
         form, channel = FormDetails(), None
         if kind is EventKind.FAERDIGMELDING and (varsling := self._round_varsling(history)) is not None:
             stored = varsling.data.get("form") if varsling.data else None
-            if isinstance(stored, dict):
-                known = {f.name for f in dataclasses.fields(FormDetails)} - {"consent_basis", "free_text"}
-                form = FormDetails(**{k: v for k, v in stored.items() if k in known})
+            form = FormDetails.from_record(stored, leave_out=frozenset({"consent_basis", "free_text"}))
             channel = varsling.channel
+        previous = next((e for e in reversed(history) if e.kind in FORM_FOR_EVENT and e.data.get("form")), None)
+        if previous is not None:  # what the kommune was last told of the patient's functioning and LAB § 6
+            before = FormDetails.from_record(previous.data.get("form"))
+            form = dataclasses.replace(form, funktionsniveau=before.funktionsniveau, lab6=before.lab6)
+        if admission.discharged is None:
+            form = dataclasses.replace(form, expected_discharge=admission.planned_discharge)
         return NotificationDraft(
             kind=kind,
             expected=expected.day,
@@ -282,6 +319,18 @@ class NotificationService:
             form=form,
             channel=channel,
         )
+
+    def recipient(self, admission_id: int, kind: EventKind) -> Recipient:
+        """Who a notification of ``kind`` goes to and the kommune's secure mailbox as the Kontaktbog has it now
+        (asked again when the Kontaktbog closes)."""
+        with self._ctx.database.session() as session:
+            admission = AdmissionRepository(session).get(admission_id)
+            role = recipient_role_for(admission, kind)
+            code = recipient_kommune(admission, role)
+            kommune = KommuneRepository(session).get(code) if code else None
+        if kommune is None:
+            return Recipient(code, "(ikke registreret)", role, "")
+        return Recipient(kommune.code, kommune.name, role, kommune.secure_mail or "")
 
     def check(self, admission_id: int, data: NotificationInput) -> SendCheck:
         """The warnings and the question to confirm for ``data`` as it stands in the dialog (nothing is written;

@@ -38,7 +38,7 @@ from coordinator_app.domain.workdays import WorkCalendar
 from coordinator_app.infra.resources import load_centres
 from coordinator_app.lazy import lazy_import
 from coordinator_app.services.context import ServiceContext, require
-from coordinator_app.services.ward import WardProfile, save_profile
+from coordinator_app.services.ward import DEFAULT_TITLE, WardProfile, save_profile
 
 if TYPE_CHECKING:
     from coordinator_app.services import contacts
@@ -393,7 +393,7 @@ def update_ward_profile(ctx: ServiceContext, *, phone: str, secure_mail: str, co
     title = " ".join(coordinator_title.split())
     validation.check_characters(title, field="coordinator_title", label="Titlen", multiline=False)
     if not title:
-        raise ValidationError("Titlen skal udfyldes (fx Udskrivningskoordinator).", field="coordinator_title")
+        raise ValidationError(f"Titlen skal udfyldes (fx {DEFAULT_TITLE}).", field="coordinator_title")
     if len(title) > MAX_TITLE:
         raise ValidationError(
             f"Titlen er for lang ({len(title)} tegn); højst {MAX_TITLE} tegn.", field="coordinator_title"

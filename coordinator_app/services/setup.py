@@ -72,7 +72,6 @@ def _demo_documents(ctx: ServiceContext, ward: demo.DemoWard) -> None:
         chosen.append(best)
         missing -= {e.kind for e in sent[best]}
     patients = {p.id: p for p in ward.patients}
-    fields = {f.name for f in dataclasses.fields(documents.FormDetails)}
     with ctx.database.session() as session:
         for event in (e for i in sorted(chosen) for e in sent[i]):
             admission = current[event.admission_id]
@@ -83,8 +82,8 @@ def _demo_documents(ctx: ServiceContext, ward: demo.DemoWard) -> None:
                 user=event.recorded_by,
                 rules=ctx.rules,
             )
-            written = {k: v for k, v in dict(event.data.get("form") or {}).items() if k in fields}
-            form = documents.FormDetails(**{**written, "consent_basis": str(event.data.get("basis", ""))})
+            written = documents.FormDetails.from_record(event.data.get("form"))
+            form = dataclasses.replace(written, consent_basis=str(event.data.get("basis", "")))
             documents.DocumentService(sender).issue_in(session, admission, patients[admission.patient_id], event, form)
 
 

@@ -19,11 +19,18 @@ WARD_SETUP_KEY = "ward_setup"
 DEMO_META_KEY = "demo"  # "1" in a demo database (services.setup.load_demo_ward sets it)
 
 
+#: The default signature title: the ward's contact person, as the forms label the sender.
+DEFAULT_TITLE = "Kontaktperson på afsnittet"
+
+
 @dataclass(frozen=True)
 class WardProfile:
     phone: str = ""
     secure_mail: str = ""  # F3: the ward's system-based entrance
-    coordinator_title: str = "Udskrivningskoordinator"
+    #: The signature's title on every form. Not "Udskrivningskoordinator": in the agreement (section
+    #: *Udskrivningskoordinatorer*) that is the mentor of lov om aktiv beskæftigelsesindsats § 6. A ward's own
+    #: saved title is kept (``load_profile``).
+    coordinator_title: str = DEFAULT_TITLE
 
 
 #: Demo sender: obviously fictitious (the .invalid domain can never exist).

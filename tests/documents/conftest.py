@@ -65,6 +65,17 @@ def form_data() -> Callable[..., VarslingsblanketData]:
             signature_title="Udskrivningskoordinator",
             signature_date=date(2026, 11, 20),
             event_time=datetime(2026, 11, 20, 9, 5, tzinfo=ZoneInfo("UTC")),
+            expected_judged_by="overlæge Hanne Holm",
+            judged_by="overlæge Hanne Holm",
+            judged_on=date(2026, 12, 2),
+            expected_discharge=date(2026, 12, 8),
+            funktionsniveau="Klarer personlig hygiejne; brug for hjælp til indkøb og medicin.",
+            lab6="Nej",
+            original_faerdigmelding=date(2026, 11, 27),
+            consent_given_on=date(2026, 11, 3),
+            consent_given_to="Københavns Kommune",
+            consent_scope="Oplysninger om indlæggelse, funktionsniveau og forventet udskrivning",
+            consent_method="mundtligt",
         )
         return replace(base, **changes)
 

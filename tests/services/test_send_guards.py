@@ -257,7 +257,7 @@ def test_b5_a_late_varsling_is_sent_and_marked_late_on_screen_in_history_and_on_
     assert record(ctx, admitted, K.VARSLING)["days_late"] == 4
     text = pdf_text(ctx, result.document_id)
     assert "FOR SEN VARSLING" in text and "4 dage efter seneste varslingsdag" in text
-    assert f"vurderet af {DOCTOR}" in text
+    assert f"Vurderet af (læge) {DOCTOR}" in text
 
 
 # -- B5: the færdigmelding ---------------------------------------------------------------------------------------

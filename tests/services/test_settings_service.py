@@ -253,3 +253,11 @@ def test_a_ward_or_centre_that_exists_is_refused(ctx: ServiceContext) -> None:
         add_ward(ctx, first.name.upper(), first.wards[0].lower())
     with pytest.raises(ValidationError, match=r"Centret .* findes allerede"):
         add_ward(ctx, first.name, "")
+
+
+def test_the_default_signature_title_is_the_wards_contact_person_and_a_saved_title_is_kept(ctx: ServiceContext) -> None:
+    """In the agreement an "udskrivningskoordinator" is the LAB § 6 mentor, not the ward's sender (issue 17): the
+    default title is neutral, and a ward that chose its own keeps it."""
+    assert load_profile(ctx).coordinator_title == "Kontaktperson på afsnittet"
+    update_ward_profile(ctx, phone="", secure_mail="", coordinator_title="Udskrivningskoordinator")
+    assert load_profile(ctx).coordinator_title == "Udskrivningskoordinator"

@@ -39,7 +39,7 @@ from coordinator_app.services.contacts import ContactService
 from coordinator_app.ui.common.style import MUTED, buddy_label, error_label, text_label
 from coordinator_app.ui.common.widgets import cell, table_item
 from coordinator_app.ui.contacts.contact_edit_dialog import ContactEditDialog
-from coordinator_app.ui.contacts.kommune_entrances import KommuneEntrancesTab
+from coordinator_app.ui.contacts.kommune_entrances import MAIL_COLUMN, KommuneEntrancesTab
 
 __all__ = ["ContactEditDialog", "ContactsDialog", "open_contacts_dialog"]
 
@@ -80,6 +80,19 @@ class ContactsDialog(QDialog):
         self.reload_kommuner()
         self.reload()
         self.search.setFocus()
+
+    def show_entrance(self, code: str) -> None:
+        """The entrances tab with ``code``'s secure-mailbox cell current, ready to type in."""
+        self.tabs.setCurrentWidget(self.entrances)
+        try:
+            row = self.entrances.row_of(code)
+        except KeyError:
+            return
+        table = self.entrances.table
+        table.setCurrentCell(row, MAIL_COLUMN)
+        if (item := table.item(row, MAIL_COLUMN)) is not None:
+            table.scrollToItem(item)
+        table.setFocus()
 
     # -- tab 1: people ---------------------------------------------------------------------------------------------
     def _people_tab(self) -> QWidget:
@@ -325,8 +338,14 @@ class ContactsDialog(QDialog):
         self.reload(select_id=done.id)
 
 
-def open_contacts_dialog(parent: QWidget | None, service: ContactService) -> ContactsDialog:
-    """Funktioner → Kontaktbog…: the dialog, opened window-modal without blocking; returned for the caller."""
+def open_contacts_dialog(
+    parent: QWidget | None, service: ContactService, *, kommune: str | None = None
+) -> ContactsDialog:
+    """Funktioner → Kontaktbog…: the dialog, opened window-modal without blocking; returned for the caller. With
+    ``kommune`` (a kommunekode) it opens on the kommuner's entrances with that kommune's secure mailbox chosen (the
+    Send dialog's warning when the recipient's mailbox is unknown)."""
     dialog = ContactsDialog(service, parent)
+    if kommune is not None:
+        dialog.show_entrance(kommune)
     dialog.open()
     return dialog

@@ -11,9 +11,13 @@ before the expected day is sent only after a confirmation. The dialog decides no
 For a NOTE (the Send menu's "Registrér kontakt med kommunen…", B2/B3) it logs a contact with the kommune that has
 taken place: the kommune, consent, channel, time and what was said; no blanket.
 
+Every kind that goes on a varslingsblanket also asks for the funktionsniveau, LAB § 6 and the expected discharge day,
+and warns when the recipient's secure mailbox is unknown, with a link to the Kontaktbog (``notification_fields``).
+
 At a little over 400 lines the module is longer than the UI's usual bound on purpose: one dialog serves every kind
 (B1–B9, a logged contact, a discharge with its E1/E2 question), and its fields, warnings and focus rules read the same
-kind; split in two, each half would reach into the other's widgets.
+kind; split in two, each half would reach into the other's widgets. The fields every form kind shares live in
+``notification_fields``.
 """
 
 from __future__ import annotations
@@ -56,6 +60,7 @@ from coordinator_app.services.notifications import (
     SendResult,
 )
 from coordinator_app.ui.common.style import ERROR_STYLE, WARNING_STYLE
+from coordinator_app.ui.patients.notification_fields import KommuneFacts, MailboxWarning, OpenContacts
 from coordinator_app.ui.plans.discharge_question import MissingPlanQuestion, ask_discharge_without_plan
 
 CHANNELS: tuple[tuple[Channel, str], ...] = (
@@ -115,6 +120,7 @@ class NotificationDialog(QDialog):
         *,
         consents: list[Consent],
         now: datetime,
+        open_contacts: OpenContacts | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -126,7 +132,7 @@ class NotificationDialog(QDialog):
         self.question: MissingPlanQuestion | None = None  # E1/E2: why discharge without the required plan
         a = details.admission
         assert a.id is not None
-        self._draft: NotificationDraft | None = service.draft(a.id, kind) if kind in B5_KINDS else None
+        self._draft: NotificationDraft | None = service.draft(a.id, kind) if kind in FORM_FOR_EVENT else None
         self.setWindowTitle(f"{NotificationService.label(kind)} – {details.patient.name}")
         self.setMinimumWidth(700)
 
@@ -205,6 +211,10 @@ class NotificationDialog(QDialog):
         form_box.setVisible(kind in FORM_FIELDS_FOR)
         if self._draft is not None and kind is EventKind.FAERDIGMELDING:
             self._carry_over(self._draft)
+        draft_form = self._draft.form if self._draft is not None else FormDetails()
+        self.facts = KommuneFacts(draft_form, admitted=a.admitted, discharged=a.discharged is not None)
+        self.facts.setVisible(sends)
+        self.mailbox = MailboxWarning(service, a.id, kind, open_contacts) if sends else None
 
         self.warning_label = QLabel()
         self.warning_label.setWordWrap(True)
@@ -228,7 +238,10 @@ class NotificationDialog(QDialog):
         layout.addWidget(title)
         layout.addWidget(guidance)
         layout.addLayout(info)
+        if self.mailbox is not None:
+            layout.addWidget(self.mailbox)
         layout.addLayout(send_form)
+        layout.addWidget(self.facts)
         layout.addWidget(form_box)
         layout.addWidget(self.warning_label)
         layout.addWidget(self.error_label)
@@ -328,6 +341,8 @@ class NotificationDialog(QDialog):
             considered_13a=self.aftale.isChecked(),
             considered_13b=self.plan.isChecked(),
         )
+        if self._kind in FORM_FOR_EVENT:
+            form = self.facts.fill(form)
         varsling, faerdig = self._kind is EventKind.VARSLING, self._kind is EventKind.FAERDIGMELDING
         return NotificationInput(
             kind=self._kind,

@@ -9,7 +9,7 @@ refresh and show the admission. The dialog modules load when first opened (issue
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -62,6 +62,8 @@ class PatientActions(QObject):
         self._centres = list(centres)
         self._kommuner: list[Kommune] | None = None
         self.open_dialog: QDialog | None = None  # the last dialog opened from here, kept alive while open
+        #: Opens the Kontaktbog over a dialog on a kommune's entrance (the shell sets it: contacts is another feature).
+        self.open_contacts: Callable[[QWidget, str | None], QDialog] | None = None
         tab.table.doubleClicked.connect(lambda _i: self.edit_selected())
         details = tab.details
         details.edit_requested.connect(self.edit_admission)
@@ -159,6 +161,7 @@ class PatientActions(QObject):
             kind,
             consents=consents,
             now=self._services.ctx.clock.now(),
+            open_contacts=self.open_contacts,
             parent=self._window,
         )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

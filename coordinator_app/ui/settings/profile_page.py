@@ -15,7 +15,7 @@ from coordinator_app.services.context import ServiceContext
 from coordinator_app.services.settings import (
     update_ward_profile,
 )
-from coordinator_app.services.ward import load_profile
+from coordinator_app.services.ward import DEFAULT_TITLE, load_profile
 from coordinator_app.ui.common.style import (
     INFO_STYLE,
     buddy_label,
@@ -38,7 +38,7 @@ class ProfilePage(SettingsPage):
         self.secure_mail = QLineEdit()
         self.secure_mail.setPlaceholderText("afsnittets sikre postkasse, fx afsnit7@regionh.dk")
         self.title_edit = QLineEdit()
-        self.title_edit.setPlaceholderText("Udskrivningskoordinator")
+        self.title_edit.setPlaceholderText(DEFAULT_TITLE)
         for edit in (self.phone, self.secure_mail, self.title_edit):
             edit.textEdited.connect(lambda _t: self.changed())
         self.fields: dict[str, QWidget] = {

@@ -45,6 +45,10 @@ class SettingsActions(QObject):
         """Funktioner → Kontaktbog…: the ward's directory of people at the kommuner and elsewhere."""
         self.open_dialog = contacts_dialog.open_contacts_dialog(self._window, self._services.contacts)
 
+    def open_contacts_at(self, parent: QWidget, kommune: str | None) -> QDialog:
+        """The Kontaktbog over ``parent`` (a Send dialog), on ``kommune``'s secure mailbox (F3)."""
+        return contacts_dialog.open_contacts_dialog(parent, self._services.contacts, kommune=kommune)
+
     def edit_users(self) -> None:
         try:
             dialog = users_dialog.UsersDialog(self._services.ctx, self._services.users, self._window)

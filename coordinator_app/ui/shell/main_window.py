@@ -128,6 +128,8 @@ class MainWindow(QMainWindow):
         meetings.changed.connect(lambda admission_id: patients.after_change(admission_id, True))
         meetings.ambulant_requested.connect(self.patient_actions.choose_ambulant_patient)
         self.patient_actions.ambulant_chosen.connect(meetings.schedule_ambulant)
+        # The Send dialog's link to the Kontaktbog when the recipient's secure mailbox is unknown (issue 17).
+        self.patient_actions.open_contacts = self.settings_actions.open_contacts_at
         self.overview_tabs.admission_requested.connect(self.open_admission)
         # Issue 16: a deadline's action, from I dag or Overblik, opens what fulfils it.
         self.overview_tabs.deadline_action_requested.connect(self.deadline_action)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from helpers.qt import wait_for_modal
+from helpers.sending import open_action, select_with_status
 from PySide6.QtCore import Qt
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QDialogButtonBox, QFileDialog, QInputDialog, QMessageBox
@@ -15,35 +16,6 @@ from sqlalchemy import text
 
 from coordinator_app.domain.model import EventKind
 from coordinator_app.ui.common import printing
-from coordinator_app.ui.patients.notification_dialog import NotificationDialog
-
-
-def select_with_status(
-    window, status: str | None, *, wants_to_leave: bool = False, allowing: EventKind | None = None
-) -> int:
-    """Select the first demo admission with ``status`` (and ``wants_to_leave``) whose Send menu enables ``allowing``
-    (issue 16: a varsling only where the scenario is on the B5 branch)."""
-    model = window.patients_tab.model
-    for row in range(model.rowCount()):
-        r = model.row_at(row)
-        if status is not None and r.status != status:
-            continue
-        if allowing is not None and not any(
-            a.kind is allowing and a.allowed for a in window.services.notifications.actions(r.admission_id)
-        ):
-            continue
-        details = window.services.admissions.details(r.admission_id)
-        if details.admission.flags.wants_to_leave == wants_to_leave:
-            window.patients_tab.table.selectRow(row)
-            return r.admission_id
-    raise AssertionError(f"no demo admission with status {status}")
-
-
-def open_action(window, qtbot, kind: EventKind) -> NotificationDialog:
-    action = window.patients_tab.details.action_items[kind.value]
-    assert action.isEnabled(), action.toolTip()
-    action.trigger()
-    return wait_for_modal(qtbot, NotificationDialog)
 
 
 def test_send_varsling_from_the_menu_updates_status_and_archives_the_form(main_window, qtbot) -> None:
