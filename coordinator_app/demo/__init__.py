@@ -347,6 +347,23 @@ def _poisson(rng: random.Random, mean: float) -> int:
         k += 1
 
 
+#: The demo's F3 entrances: synthetic secure-mail addresses under the reserved ``example`` domain, so a demo form
+#: shows what a filled one looks like without naming a real mailbox.
+DEMO_MAIL_DOMAIN = "kommune.example"
+
+
+def demo_entrance(kommune: Kommune) -> Kommune:
+    """``kommune`` with a synthetic secure mailbox when it is in the ward's own region and has none: the demo's forms
+    carry an entrance as a real ward's do once its Kontaktbog is filled in. Kommuner outside the region keep none, so
+    the send dialog's warning for a missing mailbox (F3) can be seen in the demo too."""
+    if kommune.secure_mail or kommune.region != HOME_REGION:
+        return kommune
+    slug = kommune.name.lower()
+    for danish, plain in (("æ", "ae"), ("ø", "oe"), ("å", "aa"), (" ", "-"), (".", "")):
+        slug = slug.replace(danish, plain)
+    return replace(kommune, secure_mail=f"sikkerpost.{slug}@{DEMO_MAIL_DOMAIN}")
+
+
 def generate_demo_ward(
     today: date,
     *,
@@ -362,7 +379,7 @@ def generate_demo_ward(
     By default the ward is the first ward of the first centre in ``centre.csv`` (the ward the app's
     status bar names in demo mode) and the kommuner are those of ``kommuner.csv``.
     """
-    kommuner = kommuner if kommuner is not None else load_kommuner()
+    kommuner = [demo_entrance(k) for k in (kommuner if kommuner is not None else load_kommuner())]
     if center is None or ward is None:
         centres = load_centres()
         first = centres[0] if centres and centres[0].wards else None
