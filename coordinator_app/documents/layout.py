@@ -156,6 +156,16 @@ class DocumentMeta:
         named = " · ".join(part for part in parts if part)
         return f"Patient: {named}" if named else ""
 
+    def patient_line_within(self, font: str, size: float, width: float) -> str:
+        """:attr:`patient_line` as it fits in ``width``: a name too long is cut ("…"), never the CPR number — the
+        one thing on a loose page that identifies the patient for certain."""
+        line = self.patient_line
+        if not self.cpr.strip() or stringWidth(line, font, size) <= width:
+            return fit_text(line, font, size, width)
+        cpr = f" · CPR {format_cpr(self.cpr)}"
+        name = fit_text(f"Patient: {self.patient_name.strip()}", font, size, width - stringWidth(cpr, font, size))
+        return name + cpr
+
 
 def format_date(day: date | None, empty: str = "") -> str:
     """``date(2026, 11, 20)`` → ``"20-11-2026"`` (dd-mm-åååå)."""
@@ -593,7 +603,7 @@ def _numbered_canvas(meta: DocumentMeta, fonts: FontFamily, marking: str | None 
             if number > 1 and patient:
                 # A continuation page names the patient (page 1 does so in its body).
                 room = CONTENT_WIDTH - self.stringWidth(producer, fonts.regular, 7.5) - 8 * mm
-                line = fit_text(patient, fonts.bold, 7.5, room)
+                line = meta.patient_line_within(fonts.bold, 7.5, room)
                 self.setFont(fonts.bold, 7.5)
                 self.setFillColor(INK)
                 self.drawRightString(PAGE_WIDTH - MARGIN_RIGHT, bottom - 3.4 * mm, line)

@@ -178,3 +178,22 @@ def test_fit_text_keeps_what_fits_and_cuts_the_rest_with_an_ellipsis(length: int
         # the longest such cut: one more character would not fit
         longer = text[: len(fitted[:-1]) + 1].rstrip() + "…"
         assert len(longer) <= len(fitted) or stringWidth(longer, font, 7.5) > width
+
+
+@pytest.mark.parametrize("length", [3, 60, 5_000])
+def test_the_continuation_footer_cuts_a_long_name_but_never_the_cpr(length: int) -> None:
+    font = document_fonts().bold
+    name = ("Kåre Prøvesen " * 400)[:length].strip()
+    meta = DocumentMeta("X-1", "Titel", datetime(2026, 1, 5, tzinfo=UTC), "0", patient_name=name, cpr="0101909909")
+    width = 200.0
+    line = meta.patient_line_within(font, 7.5, width)
+    assert stringWidth(line, font, 7.5) <= width
+    assert line.endswith(" · CPR 010190-9909") and line.startswith("Patient: ")
+    assert line == meta.patient_line or "…" in line
+
+
+def test_a_long_name_leaves_the_cpr_in_every_continuation_footer(meta) -> None:
+    named = meta().for_patient(long_word("N"), "0101909909")
+    pages = page_texts(build_pdf(named, layout.text_block(long_text(40))))
+    assert len(pages) >= 2
+    assert all("CPR 010190-9909" in page for page in pages[1:])
