@@ -25,6 +25,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from coordinator_app.domain.errors import KoordinatorError
 from coordinator_app.infra.files import write_atomically
+from coordinator_app.infra.oserrors import describe
 from coordinator_app.services.exports import Export, ExportNotLoggedError, ExportService
 from coordinator_app.ui.common.errors import show_error
 from coordinator_app.ui.common.export_password import ask_export_password
@@ -148,7 +149,7 @@ def save_error_message(path: Path, exc: OSError) -> str:
         return f"Disken er fuld, så {path.name} kunne ikke gemmes. Frigør plads, eller vælg et andet drev."
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         return f"Du har ikke skriveadgang til {path.parent}. Vælg en anden mappe."
-    return f"{path.name} kunne ikke gemmes ({exc.strerror or 'ukendt fejl'}). Vælg en anden mappe, og prøv igen."
+    return f"{path.name} kunne ikke gemmes ({describe(exc)}). Vælg en anden mappe, og prøv igen."
 
 
 def open_externally(pdf: bytes, name: str) -> Path:

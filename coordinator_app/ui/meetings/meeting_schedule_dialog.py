@@ -41,6 +41,7 @@ from coordinator_app.domain.meetings import (
 from coordinator_app.domain.rules import DEFAULT_SETTINGS, RuleSettings
 from coordinator_app.domain.workdays import WorkCalendar
 from coordinator_app.infra.files import write_atomically
+from coordinator_app.infra.oserrors import describe
 from coordinator_app.services.meetings import MeetingService, ScheduleInput
 from coordinator_app.ui.common.style import ERROR_STYLE, MUTED, OK_STYLE, buddy_label
 from coordinator_app.ui.common.widgets import DateField
@@ -307,7 +308,7 @@ class ScheduleDialog(QDialog):
         try:
             write_atomically(path, content)  # all or nothing: never half an invitation
         except OSError as exc:
-            self._show_error(f"Invitationen kunne ikke gemmes i {path} ({exc.strerror or exc}). Vælg en anden mappe.")
+            self._show_error(f"Invitationen kunne ikke gemmes i {path} ({describe(exc)}). Vælg en anden mappe.")
             return
         self.error_label.hide()
         self.saved_label.setText(f"✓ Mødet er gemt som {self.meeting.reference}. Invitationen er gemt i {path}.")

@@ -181,3 +181,10 @@ def test_a_document_changed_after_issue_is_refused_in_danish(main_window, qtbot,
     assert reached == []
     (warning,) = warnings
     assert warning.startswith("Dokumentet er ændret efter udstedelsen") and f"Dokument nr. {document_id}:" in warning
+
+
+def test_a_failed_save_is_told_in_danish_not_in_the_systems_english(tmp_path: Path) -> None:
+    import errno
+
+    message = printing.save_error_message(tmp_path / "x.pdf", OSError(errno.ENAMETOOLONG, "File name too long"))
+    assert "File name" not in message and "x.pdf kunne ikke gemmes (navnet er for langt)" in message
