@@ -415,7 +415,9 @@ def test_xlsx_export_reread_equals_the_screen(screen: Screen, out: Path, monkeyp
     path = out / "statistik.xlsx"  # the extension is added
     assert tab.last_export == path and tab.export_dir == out
     assert "gemt" in tab.message.text()
-    assert exported_lines(screen) == ["Statistik eksporteret som XLSX: 24-11-2025–23-11-2026, alle kommuner"]
+    assert exported_lines(screen) == [
+        f"Statistik eksporteret som XLSX: 24-11-2025–23-11-2026, alle kommuner, fil: {path}"
+    ]
     workbook = load_workbook(path, read_only=True)
 
     sheet = list(workbook[SHEET_FIGURES].iter_rows(values_only=True))
