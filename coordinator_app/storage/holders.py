@@ -34,6 +34,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+if sys.platform == "win32":
+    import msvcrt
+else:
+    import fcntl
+
 __all__ = ["Holder", "HolderInfo", "others"]
 
 _TAG = ".i-brug-"
@@ -62,13 +67,9 @@ def _lock(fd: int) -> bool:
     """Take the exclusive lock without waiting; False when another open file holds it."""
     try:
         if sys.platform == "win32":
-            import msvcrt
-
             os.lseek(fd, _LOCK_OFFSET, os.SEEK_SET)
             msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
         else:
-            import fcntl
-
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except OSError:
         return False

@@ -181,7 +181,7 @@ def start_auto_backup(window: MainWindow, db: Database, *, interval_ms: int = 60
             info = auto.tick()
         except DatabaseReplacedError as exc:
             timer.stop()
-            window.statusBar().showMessage("Databasen er udskiftet – intet gemmes. Luk og start Koordinator igen.")
+            window.statusBar().showMessage("Databasen er udskiftet – intet gemmes.")
             QMessageBox.warning(window, "Databasen er udskiftet", exc.message)
             return
         except StorageError as exc:
