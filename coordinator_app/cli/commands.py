@@ -12,10 +12,11 @@ could read it.
 
 Commands that read, issue or copy out patient data (``pdf``, ``audit``, ``backup``) log in as a user of the
 database (issue 8, issue 18 for ``backup``): ``KOORDINATOR_USER``/``KOORDINATOR_PASSWORD``, or a prompt on a
-terminal, else a clear refusal (exit status 2); the role counts as in the window (``backup`` is the administrator's).
-A demo database, and a real one before its first administrator exists, needs no login. ``restore`` and ``check``
-show no patient data: the database's passphrase and the file's permissions guard them, and ``restore`` must work
-when the database is too damaged to log in to.
+terminal, else a clear refusal (exit status 2); the role counts as in the window (``backup`` and ``restore`` are the
+administrator's). A demo database, and a real one before its first administrator exists, needs no login. ``restore``
+replaces every patient's data, so it logs in too (issue 18) — against the database, or, when that is missing
+(``--ny``) or too damaged to log in to, against the backup's own users. ``check`` shows no patient data: the
+database's passphrase and the file's permissions guard it.
 
 Commands that read never create (issue 18): ``check``, ``audit``, ``pdf``, ``backup`` and ``restore`` refuse a
 missing or empty (0-byte) database, in Danish with exit status 2, and leave nothing behind (``must_exist``); only the
@@ -50,6 +51,7 @@ from coordinator_app.cli.parser import DanishArgumentParser, file_argument, reco
 from coordinator_app.domain.access import Permission
 from coordinator_app.domain.errors import (
     AuthenticationError,
+    DamagedDatabaseError,
     KoordinatorError,
     NotFoundError,
     PassphraseRequiredError,
@@ -159,13 +161,20 @@ def build_parser() -> argparse.ArgumentParser:
         help="hvor sikkerhedskopien skal gemmes (standard: mappen backups ved databasen)",
     )
     restore = commands.add_parser(
-        "restore", help="gendan den lokale database fra en sikkerhedskopi (den nuværende gemmes som .before-restore)"
+        "restore",
+        help="gendan den lokale database fra en sikkerhedskopi (administrator; den nuværende gemmes som "
+        ".before-restore, -2, -3 …)",
     )
     restore.add_argument("file", type=file_argument, metavar="FIL", help="sikkerhedskopien, der skal gendannes")
     restore.add_argument(
         "--ny",
         action="store_true",
         help="databasen findes ikke (længere): læg sikkerhedskopien på plads som en ny database",
+    )
+    restore.add_argument(
+        "--krypteret",
+        action="store_true",
+        help="gendan en krypteret sikkerhedskopi over en ukrypteret database (den får sikkerhedskopiens adgangskode)",
     )
     check = commands.add_parser("check", help="kontrollér at den lokale database er hel (SQLite quick_check)")
     check.add_argument("--fuld", action="store_true", help="den grundige kontrol (integrity_check), tager længere")
@@ -200,11 +209,12 @@ def configured_database(database: str | None) -> str | None:
     return config.database_url() if config is not None else None
 
 
-def open_for_command(database: str | None, *, migrate: bool = True) -> Database:
+def open_for_command(database: str | None, *, migrate: bool = True, check_first: bool | None = None) -> Database:
     """Open the database for a headless command, with the passphrase from the environment, the system keyring
     (if the user chose to keep it there) or the terminal.
 
-    Raises ``KoordinatorError`` with a Danish message (and what to do) when it cannot be opened.
+    Raises ``KoordinatorError`` with a Danish message (and what to do) when it cannot be opened. ``check_first``
+    (default: when it migrates) refuses a damaged file (``DamagedDatabaseError``) before anything is written.
     """
     database = configured_database(database)
     passphrase = passphrase_from_environment()
@@ -213,7 +223,11 @@ def open_for_command(database: str | None, *, migrate: bool = True) -> Database:
     for attempt in range(_PROMPTS + 2):
         try:
             return database_service.open_database(
-                database, passphrase=passphrase, migrate=migrate, must_exist=True, check_first=migrate
+                database,
+                passphrase=passphrase,
+                migrate=migrate,
+                must_exist=True,
+                check_first=migrate if check_first is None else check_first,
             )
         except (PassphraseRequiredError, WrongPassphraseError) as exc:
             if from_environment and isinstance(exc, WrongPassphraseError):
@@ -307,20 +321,26 @@ def run_backup(args: argparse.Namespace) -> int:
 
 
 def run_restore(args: argparse.Namespace) -> int:
-    """``restore FILE``: replace the (closed) local database with a checked backup; the old file is kept. The
-    backup must be a file; the database must exist (a typo would make a new one) unless ``--ny`` says to."""
+    """``restore FILE``: replace the local database with a checked backup, as an administrator (issue 18); every
+    earlier file is kept. The backup must be a file; the database must exist (a typo would make a new one) unless
+    ``--ny`` says to. The login is checked against the database — or, when it is missing (``--ny``) or too damaged
+    to log in to, against the backup's own users (``restore_unopened``)."""
     backup = Path(args.file).expanduser().resolve()
     try:
         target = backup_service.restore_target(configured_database(args.database))
         _require_backup_file(backup)
-        if not args.ny:
-            _require_restore_target(target)
+        missing = _restore_target_state(target)
+        if missing and not args.ny:
+            raise StorageError(
+                f"Databasen {target} {missing}. Kontrollér stien (--database). Skal sikkerhedskopien lægges på plads "
+                "som en ny database (fx når den gamle fil er tabt), så tilføj --ny. Intet er ændret."
+            )
         passphrase = None
         if backup_service.is_encrypted_backup(backup):
             passphrase = passphrase_from_environment() or _ask_passphrase()
             if passphrase is None:
                 raise StorageError(_no_terminal_hint(f"Sikkerhedskopien {backup} er krypteret."))
-        info = backup_service.restore(target, backup, passphrase=passphrase)
+        info = _restore(args, target, backup, passphrase, missing=bool(missing))
     except KoordinatorError as exc:
         print(exc.message, file=sys.stderr)
         return 2
@@ -328,6 +348,25 @@ def run_restore(args: argparse.Namespace) -> int:
     if info.previous is not None:
         print(f"Den tidligere database er gemt som {info.previous}.")
     return 0
+
+
+def _restore(
+    args: argparse.Namespace, target: Path, backup: Path, passphrase: str | None, *, missing: bool
+) -> backup_service.RestoreInfo:
+    if not missing:
+        try:
+            db = open_for_command(args.database, migrate=False, check_first=True)
+        except DamagedDatabaseError:
+            pass  # too damaged to log in to: the backup's users are asked below
+        else:
+            try:
+                ctx = command_context(db)
+                return backup_service.restore(ctx, backup, passphrase=passphrase, encrypt=args.krypteret)
+            finally:
+                db.dispose()
+    return backup_service.restore_unopened(
+        target, backup, login=command_context, passphrase=passphrase, encrypt=args.krypteret
+    )
 
 
 def _require_backup_file(backup: Path) -> None:
@@ -343,23 +382,19 @@ def _require_backup_file(backup: Path) -> None:
         raise StorageError(f"Sikkerhedskopien {backup} er tom (0 byte). Vælg en anden. Databasen er ikke ændret.")
 
 
-def _require_restore_target(target: Path) -> None:
-    """The database a restore replaces exists: a mistyped ``--database`` is not made from the backup."""
-    state = ""
+def _restore_target_state(target: Path) -> str:
+    """Why the database a restore replaces is not there ("findes ikke", "er tom (0 byte)"), or "" when it is: a
+    mistyped ``--database`` is not made from the backup unless ``--ny`` says so."""
     try:
         if target.is_dir():
             raise StorageError(f"{target} er en mappe, ikke en databasefil. Intet er ændret.")
         if target.stat().st_size == 0:
-            state = "er tom (0 byte)"
+            return "er tom (0 byte)"
     except (FileNotFoundError, NotADirectoryError):
-        state = "findes ikke"
+        return "findes ikke"
     except OSError as exc:
         raise StorageError(f"Databasen {target} kan ikke bruges: {describe(exc)}. Intet er ændret.") from None
-    if state:
-        raise StorageError(
-            f"Databasen {target} {state}. Kontrollér stien (--database). Skal sikkerhedskopien lægges på plads som "
-            "en ny database (fx når den gamle fil er tabt), så tilføj --ny. Intet er ændret."
-        )
+    return ""
 
 
 def run_check(args: argparse.Namespace) -> int:

@@ -14,7 +14,8 @@ The matrix and why:
 * **Koordinator** does all the ward's work: admissions, scenario, sending to the kommune, documents, consents,
   meetings, plans, the kontaktbog and exporting statistics. Not the unit's settings, users or the audit log.
 * **Administrator** manages users, the unit's settings (bed-day rate, calendar, sender profile, centres, the
-  kommuner's secure mailboxes), takes backups (a copy of the whole database: ``BACKUP``, issue 18) and
+  kommuner's secure mailboxes), takes backups and restores them (a copy of the whole database, and replacing it:
+  ``BACKUP``/``RESTORE``, issue 18) and
   reads/exports the audit log (GDPR art. 15) — *and* can do everything a
   koordinator can. In a ward the administrator is the lead coordinator or the ward's IT key person, often the
   only one on duty; a second account just to do ordinary work would be shared or left logged in. Every act is in
@@ -83,6 +84,7 @@ class Permission(StrEnum):
     MANAGE_USERS = "manage_users"  # add users, change roles, deactivate, reset passwords
     VIEW_AUDIT = "view_audit"  # verify the audit log, read or export a patient's log
     BACKUP = "backup"  # copy the whole database to a backup file (the dialog's «Tag sikkerhedskopi nu», ``backup``)
+    RESTORE = "restore"  # replace the whole database with a backup (the dialog's «Gendan…», ``restore``; issue 18)
 
 
 #: What the denial says the role may not do: "Din rolle (Læseadgang) må ikke <phrase>."
@@ -102,6 +104,7 @@ PERMISSION_PHRASES: dict[Permission, str] = {
     Permission.MANAGE_USERS: "administrere brugere",
     Permission.VIEW_AUDIT: "se eller eksportere revisionsloggen",
     Permission.BACKUP: "tage sikkerhedskopier af databasen",
+    Permission.RESTORE: "gendanne databasen fra en sikkerhedskopi",
 }
 
 _MEETINGS = frozenset({Permission.READ, Permission.MANAGE_MEETING, Permission.RUN_MEETING})
@@ -110,6 +113,7 @@ _KOORDINATOR = frozenset(Permission) - {
     Permission.MANAGE_USERS,
     Permission.VIEW_AUDIT,
     Permission.BACKUP,
+    Permission.RESTORE,
 }
 
 #: The matrix (see the module docstring for the reasons).

@@ -64,6 +64,15 @@ class NotEncryptedError(StorageError):
     """A passphrase was given for a plain (demo) database: it could be encrypted first."""
 
 
+class DatabaseInUseError(StorageError):
+    """Another Koordinator has the database file open, so it cannot be replaced now (a restore, issue 18)."""
+
+
+class DatabaseReplacedError(StorageError):
+    """The database file was replaced (restored) while this program had it open: nothing more is written to the
+    old file; the program must be closed and started again (issue 18)."""
+
+
 class RiskyLocationError(StorageError):
     """The database file is on a network share or a removable drive (``locations.is_risky_location``)."""
 

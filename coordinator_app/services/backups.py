@@ -3,8 +3,11 @@
 * **Take, list, check, restore** (Funktioner → Sikkerhedskopier…, ``koordinator backup``/``restore``):
   ``take_backup`` (online, page by page, checked before it counts; by a signed-in user with ``Permission.BACKUP``,
   logged as an export naming its file), ``backups_of`` (this database's, newest first),
-  ``verify_backup`` (the full check of one), ``restore`` (checked first, the current file kept as
-  ``….before-restore``, one atomic rename).
+  ``verify_backup`` (the full check of one), ``restore`` (an administrator's act, issue 18: ``Permission.RESTORE``
+  before anything is touched, refused while another Koordinator has the file open or when the backup is of the
+  wrong kind, checked first, the current file kept as ``….before-restore``/``-2``/``-3`` …, one atomic rename, an
+  audit line in the restored database); ``restore_unopened`` for a database that is missing or too damaged to log
+  in to (the login is checked against the backup's own users).
 * **Automatic backups** while the program runs: ``automatic_backups`` gives the ``AutoBackup`` whose ``tick`` the
   window's timer calls and whose ``on_exit`` runs at the end (``None`` where Koordinator takes none: a shared
   database, one in memory, one opened read-only).
@@ -15,27 +18,32 @@
 The work itself is ``storage.backup`` and ``storage.auto_backup``; this module is the one door to it, so the UI
 and the CLI import no storage module. Taking a backup is a way out of the program (issue 18): ``take_backup``
 checks ``Permission.BACKUP`` (the administrator's, as the window's dialog is) before anything is written and writes
-the audit log's export line once the copy is checked. ``restore`` and ``check`` check no role here: they must work
-on a database too damaged to log in to — the passphrase and the file's permissions guard them. A shared PostgreSQL
-database is backed up and restored by IT on the server; the messages say so in Danish.
+the audit log's export line once the copy is checked. ``check`` checks no role here: it must work on a database
+too damaged to log in to — the passphrase and the file's permissions guard it. ``restore`` replaces every patient's
+data, so it is the administrator's (``Permission.RESTORE``); on a database too damaged to log in to, the backup's
+own users are asked (``restore_unopened``). A shared PostgreSQL database is backed up and restored by IT on the
+server (``pg_dump``/``pg_restore``); the messages say so in Danish.
 
 Failures are ``StorageError``/``DamagedDatabaseError`` (``domain.errors``) with a Danish message and what to do.
 """
 
 from __future__ import annotations
 
+import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
-from coordinator_app.domain.access import Permission
+from coordinator_app.domain.access import Permission, Principal
 from coordinator_app.domain.audit import AuditAction
-from coordinator_app.domain.errors import StorageError
+from coordinator_app.domain.errors import KoordinatorError, StorageError
 from coordinator_app.services.audit import AuditService
 from coordinator_app.services.context import ServiceContext, require
 from coordinator_app.services.database import Database, local_path
 from coordinator_app.storage import backup as _backup
 from coordinator_app.storage.auto_backup import AutoBackup
 from coordinator_app.storage.backup import BackgroundCheck, BackupInfo, ProgressCallback, RestoreInfo
-from coordinator_app.storage.sqlite_file import CheckResult, FileKind, file_kind
+from coordinator_app.storage.database import open_database as _open_storage
+from coordinator_app.storage.sqlite_file import CheckResult, FileKind, SqliteFile, file_kind
 
 __all__ = [
     "AutoBackup",
@@ -52,9 +60,11 @@ __all__ = [
     "is_encrypted_backup",
     "is_local",
     "needs_start_check",
+    "previous_name",
     "quick_check",
     "restore",
     "restore_target",
+    "restore_unopened",
     "take_backup",
     "verify_backup",
 ]
@@ -104,27 +114,105 @@ def is_encrypted_backup(path: Path) -> bool:
     return file_kind(path) is FileKind.ENCRYPTED
 
 
+_SHARED = (
+    "Den delte PostgreSQL-database gendannes af IT på serveren (med pg_restore fra serverens egne "
+    "sikkerhedskopier); Koordinator gendanner kun en lokal database."
+)
+
+
+def previous_name(db_path: Path) -> Path:
+    """Where a restore now would keep the current file: ``….before-restore``, or ``-2``, ``-3`` … after earlier ones."""
+    return _backup.previous_name(db_path)
+
+
 def restore_target(url: str | None) -> Path:
     """The local database file ``url`` names (``None``: the user's own), which a restore replaces. Nothing is
     created to name it, not even the default file's folder."""
     target = local_path(url, create_folder=False)
     if target is None:
-        raise StorageError(
-            "Den delte PostgreSQL-database gendannes af IT på serveren; Koordinator gendanner kun en lokal database."
-        )
+        raise StorageError(_SHARED)
     return target
 
 
 def restore(
-    db_path: Path,
+    ctx: ServiceContext,
     backup_path: Path,
     *,
     passphrase: str | None = None,
     progress: ProgressCallback | None = None,
+    encrypt: bool = False,
 ) -> RestoreInfo:
-    """Replace the database file at ``db_path`` with the backup — close the database first (``Database.dispose``).
-    Nothing is touched unless the backup passes its check; the replaced file stays as ``….before-restore``."""
-    return _backup.restore(db_path, backup_path, passphrase=passphrase, progress=progress)
+    """Replace the open local database (``ctx.database``) with the backup — an administrator's act (issue 18).
+
+    ``Permission.RESTORE`` is checked before anything is touched (``AccessDeniedError``, Danish). The database is then
+    closed (``Database.dispose``: this process lets go of the file) and ``storage.backup.restore`` refuses while
+    another Koordinator has it open, and refuses a backup of the wrong kind (plain over encrypted, encrypted over
+    plain unless ``encrypt``, another ward's — this database's ward is read first —, a newer schema, not a Koordinator
+    database, damaged); nothing is changed then. The replaced file is kept as ``….before-restore`` (``-2``, ``-3`` …).
+    Last, the restored database gets the audit line, by the signed-in user, so it survives: "Databasen gendannet fra
+    …; den tidligere database er gemt som …". ``ctx.database`` stays closed: open the restored file anew."""
+    require(ctx, Permission.RESTORE)
+    db = ctx.database
+    if not is_local(db) or db.path is None:
+        raise StorageError(_SHARED)
+    ward = _backup.database_ward(db)
+    db.dispose()
+    info = _backup.restore(db.path, backup_path, passphrase=passphrase, progress=progress, ward=ward, encrypt=encrypt)
+    _log_restore(info, backup_path, ctx.principal, passphrase)
+    return info
+
+
+def restore_unopened(
+    db_path: Path,
+    backup_path: Path,
+    *,
+    login: Callable[[Database], ServiceContext],
+    passphrase: str | None = None,
+    progress: ProgressCallback | None = None,
+    encrypt: bool = False,
+) -> RestoreInfo:
+    """A restore where the database cannot be opened to log in to: it is missing (``restore --ny``) or damaged.
+
+    The login is then checked against the backup itself — on the checked copy beside the database, before the
+    swap, so the backup file is not written to — and must give ``Permission.RESTORE``: ``login(db)`` returns the
+    signed-in context for the copy (``AuthenticationError``/``AccessDeniedError`` refuse, nothing is changed). The
+    rest is ``restore``'s: the file's holders, the kinds (encryption by the file's own bytes; the ward cannot be
+    read from a damaged file and is not compared), the kept ``….before-restore``, the audit line."""
+    signed_in: list[Principal] = []
+
+    def authorize(copy: SqliteFile) -> None:
+        with tempfile.TemporaryDirectory(prefix="koordinator-gendan-") as upgrade_backups:
+            staged = _open_storage(copy.path, passphrase=copy.passphrase, backup_dir=Path(upgrade_backups))
+            try:
+                ctx = login(staged)
+                require(ctx, Permission.RESTORE)
+                signed_in.append(ctx.principal)
+            finally:
+                staged.dispose()
+
+    info = _backup.restore(
+        db_path, backup_path, passphrase=passphrase, progress=progress, encrypt=encrypt, authorize=authorize
+    )
+    _log_restore(info, backup_path, signed_in[0], passphrase)
+    return info
+
+
+def _log_restore(info: RestoreInfo, backup_path: Path, principal: Principal, passphrase: str | None) -> None:
+    """The audit line in the restored database (after the swap, so it is in the file that lives on)."""
+    what = f"Databasen gendannet fra sikkerhedskopien {backup_path}"
+    what += f"; den tidligere database er gemt som {info.previous}" if info.previous else "; der var ingen database"
+    try:
+        restored = _open_storage(info.path, passphrase=passphrase)
+        try:
+            AuditService(ServiceContext(database=restored, principal=principal)).record(AuditAction.RET, what)
+        finally:
+            restored.dispose()
+    except KoordinatorError as exc:
+        raise StorageError(
+            f"Databasen er gendannet fra {backup_path}"
+            + (f", og den tidligere er gemt som {info.previous}" if info.previous else "")
+            + f", men gendannelsen kunne ikke skrives i revisionsloggen: {exc.message}"
+        ) from exc
 
 
 # -- automatic backups ---------------------------------------------------------------------------------------

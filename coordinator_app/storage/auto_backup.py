@@ -3,7 +3,8 @@
 The UI owns the timer: it calls ``AutoBackup.tick()`` every minute or so and ``on_exit()`` when the main
 window closes; this class decides whether a backup is due, takes it (``backup.backup_now``: online, checked)
 and thins the folder out with the retention ladder. A failure raises ``StorageError`` for the UI to show as
-a warning; the next tick tries again.
+a warning; the next tick tries again. A database whose file was replaced under it (a restore elsewhere, issue 18)
+is not backed up: ``DatabaseReplacedError``, and the UI stops the timer.
 """
 
 from __future__ import annotations
@@ -76,6 +77,7 @@ class AutoBackup:
         return self._run(progress) if self.changed else None
 
     def _run(self, progress: ProgressCallback | None) -> BackupInfo:
+        self._db.require_same_file()  # issue 18: restored elsewhere? a copy of the old file would mislead
         changes = self._db.change_count
         info = backup_now(self._db, self.folder, progress=progress, now=self._clock())
         self.last, self._backed_up_changes, self._first = info, changes, False

@@ -7,14 +7,16 @@ passphrase (SQLCipher re-encrypts each page under the backup's own salt). Each b
 fails is deleted. Names carry the local time: ``koordinator-2026-11-23_153000.db``, with
 ``-foer-opdatering`` for the one taken before a migration.
 
-Old backups are thinned out by a retention ladder (``RetentionLadder``), and a restore verifies the backup,
-writes a checked copy beside the database, keeps the current file as ``….before-restore``, and swaps the copy
-in with one atomic rename.
+Old backups are thinned out by a retention ladder (``RetentionLadder``), and a restore (issue 18) refuses while
+another Koordinator has the database open and refuses a backup of the wrong kind, verifies it, writes a checked
+copy beside the database, keeps the current file as ``….before-restore`` (``-2``, ``-3`` … — never one deleted),
+and swaps the copy in with one atomic rename.
 """
 
 from __future__ import annotations
 
 import errno
+import json
 import os
 import re
 import shutil
@@ -27,11 +29,13 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from coordinator_app.domain.errors import DamagedDatabaseError, StorageError
+from coordinator_app.domain.errors import DamagedDatabaseError, DatabaseInUseError, StorageError
 from coordinator_app.infra.files import fsync_file, replace_durably
 from coordinator_app.infra.oserrors import describe
 from coordinator_app.lazy import lazy_import
+from coordinator_app.storage import holders
 from coordinator_app.storage.failures import passphrase_required
+from coordinator_app.storage.quick_read import MIGRATIONS
 from coordinator_app.storage.sqlite_file import (
     CheckResult,
     FileKind,
@@ -87,7 +91,7 @@ class BackupInfo:
 @dataclass(frozen=True)
 class RestoreInfo:
     path: Path  # the database, now holding the backup's data
-    previous: Path | None  # the file it had before, kept as ``….before-restore``
+    previous: Path | None  # the file it had before, kept as ``….before-restore`` (``-2``, ``-3`` … after earlier ones)
     seconds: float
 
 
@@ -391,31 +395,81 @@ def prune(folder: Path, now: datetime, *, ladder: RetentionLadder = LADDER) -> l
 
 
 # -- restore --------------------------------------------------------------------------------------------------
+#: ``app_meta`` keys that say whose database a file is (``services.ward``): a demo's flag, the first run's ward.
+_DEMO_KEY = "demo"
+_WARD_KEY = "ward_setup"
+DEMO_WARD = "en demo-database"
+
+
+def database_ward(db: Database) -> str | None:
+    """The ward ``db`` belongs to, as ``restore`` compares it: "Center, Afsnit" (the first run's), ``DEMO_WARD``,
+    or ``None`` when the database does not say (from before issue 9) or cannot be read (damaged)."""
+    try:
+        raw = db.engine.raw_connection()
+    except Exception:  # a database too damaged to read has no ward to compare
+        return None
+    try:
+        return _ward_of(raw.driver_connection)
+    finally:
+        raw.close()
+
+
+def _ward_of(conn: Any) -> str | None:
+    try:
+        rows = dict(conn.execute("SELECT key, value FROM app_meta WHERE key IN (?, ?)", (_DEMO_KEY, _WARD_KEY)))
+    except (sqlite3.Error, sqlcipher.Error):
+        return None
+    if rows.get(_DEMO_KEY) == "1":
+        return DEMO_WARD
+    try:
+        data = json.loads(rows.get(_WARD_KEY) or "")
+        return f"{data['centre']}, {data['ward']}"
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
 def restore(
     db_path: Path,
     backup_path: Path,
     *,
     passphrase: str | None = None,
     progress: ProgressCallback | None = None,
+    ward: str | None = None,
+    encrypt: bool = False,
+    authorize: Callable[[SqliteFile], None] | None = None,
 ) -> RestoreInfo:
-    """Replace the (closed) database at ``db_path`` with the backup, atomically; the old file is kept.
+    """Replace the database at ``db_path`` with the backup, atomically; every earlier file is kept.
 
-    The backup is checked first (nothing is touched if it fails), copied page by page beside the database
-    (``progress``), checked again, flushed to disk, and renamed over the database. The file it replaces stays
-    as ``….before-restore`` (with its ``-wal`` if it had one, which must never be replayed into the restored
-    file). The restored database has the passphrase the backup was made with. Close the database first.
+    Refused (``StorageError``/subclasses, Danish; nothing touched) when:
+
+    * another Koordinator has the file open (``DatabaseInUseError``, naming who: ``holders``) — asked first, and
+      again just before the swap, since copying takes a while. Close this process's own ``Database`` first;
+    * the backup is of the wrong kind: plain over an encrypted database (it would open with no passphrase and no
+      login), encrypted over a plain one unless ``encrypt`` says that is the point, not a Koordinator database, a
+      newer schema than this program knows (Alembic's revisions), another ward's database (``ward``: the current
+      database's ``database_ward``; compared when both say), or one that fails ``integrity_check`` (encrypted: also
+      every page's HMAC) or does not fit ``passphrase``.
+
+    The backup is copied page by page beside the database (``progress``), the copy checked again; ``authorize``
+    (if given) may then look at the copy — log in against it — and refuse. The current file is kept as
+    ``….before-restore`` (then ``-2``, ``-3`` …: an earlier one is never replaced or deleted), with its ``-wal`` if
+    it had one (which must never be replayed into the restored file), and the copy is flushed and renamed over the
+    database. The restored database has the passphrase the backup was made with.
     """
     started = time.perf_counter()
+    _refuse_if_open(db_path)
     source = _backup_file(backup_path, passphrase)
+    _refuse_wrong_encryption(db_path, backup_path, source, encrypt=encrypt)
     result = check_file(source, full=True)
     if not result.ok:
         raise DamagedDatabaseError(
             f"Sikkerhedskopien {backup_path} er beskadiget eller passer ikke til adgangskoden ({_first(result)}). "
             "Databasen er ikke ændret. Vælg en anden sikkerhedskopi."
         )
+    _refuse_wrong_database(source, backup_path, ward)
     folder = db_path.parent
     tmp = folder / f".{db_path.name}.restore-tmp"
-    previous = db_path.with_name(db_path.name + ".before-restore")
+    kept: Path | None = None
     try:
         remove_quietly(tmp, *sidecars(tmp))
         reader = source.connect(read_only=True)
@@ -429,23 +483,116 @@ def restore(
                 f"Kopien af sikkerhedskopien kunne ikke kontrolleres ({_first(copied)}). Databasen er ikke "
                 "ændret. Kontrollér disken, og prøv igen."
             )
-        kept = _keep_previous(db_path, previous)
+        if authorize is not None:
+            authorize(source.with_path(tmp))
+            _settle(source.with_path(tmp))
+        _refuse_if_open(db_path)
+        kept = _keep_previous(db_path)
         replace_durably(tmp, db_path)
     except (OSError, sqlite3.Error, sqlcipher.Error) as exc:
         raise StorageError(
             f"Databasen kunne ikke gendannes i {folder} ({describe(exc) if isinstance(exc, OSError) else exc}). "
             "Kontrollér at der er plads på disken og skriveadgang til mappen, og prøv igen."
+            + (f" Den tidligere database er gemt som {kept}." if kept is not None else " Databasen er ikke ændret.")
         ) from exc
     finally:
         remove_quietly(tmp, *sidecars(tmp))
     return RestoreInfo(path=db_path, previous=kept, seconds=time.perf_counter() - started)
 
 
-def _keep_previous(db_path: Path, previous: Path) -> Path | None:
-    """Keep the current file (and its -wal/-shm) as ``previous``; the database path itself stays in place."""
+def _refuse_if_open(db_path: Path) -> None:
+    holding = holders.others(db_path)
+    if holding:
+        who = "; ".join(h.describe() for h in holding[:5])
+        raise DatabaseInUseError(
+            f"Databasen {db_path} er åben i Koordinator hos {who}. Den kan ikke gendannes, mens den er i brug: "
+            "det, der gemmes dér, ville gå tabt. Luk Koordinator dér (eller vent til kommandoen er færdig), og prøv "
+            "igen. Databasen er ikke ændret."
+        )
+
+
+def _refuse_wrong_encryption(db_path: Path, backup_path: Path, source: SqliteFile, *, encrypt: bool) -> None:
+    current = file_kind(db_path)
+    if current is FileKind.ENCRYPTED and not source.encrypted:
+        raise StorageError(
+            f"Sikkerhedskopien {backup_path} er ikke krypteret, men databasen {db_path} er. En ukrypteret "
+            "sikkerhedskopi gendannes aldrig over en krypteret database (den kunne åbnes uden adgangskode og login). "
+            "Vælg en krypteret sikkerhedskopi. Databasen er ikke ændret."
+        )
+    if current is FileKind.PLAIN and source.encrypted and not encrypt:
+        raise StorageError(
+            f"Sikkerhedskopien {backup_path} er krypteret, men databasen {db_path} er ikke. Efter gendannelsen skal "
+            "databasen åbnes med sikkerhedskopiens adgangskode. Er det meningen, så gendan igen og sig det "
+            "udtrykkeligt (koordinator restore --krypteret). Databasen er ikke ændret."
+        )
+
+
+def _known_revisions() -> set[str]:
+    return {p.name[:4] for p in (MIGRATIONS / "versions").glob("[0-9][0-9][0-9][0-9]_*.py")}
+
+
+def _refuse_wrong_database(source: SqliteFile, backup_path: Path, ward: str | None) -> None:
+    """A Koordinator database (its version table and ``app_meta``), of a schema this program knows, of this ward."""
+    conn = source.connect(read_only=True)
+    try:
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        revisions = (
+            [str(r[0]) for r in conn.execute("SELECT version_num FROM alembic_version")]
+            if "alembic_version" in tables
+            else []
+        )
+        theirs = _ward_of(conn)
+    finally:
+        conn.close()
+    if "app_meta" not in tables or len(revisions) != 1:
+        raise DamagedDatabaseError(
+            f"Filen {backup_path} er ikke en Koordinator-database (den mangler Koordinators tabeller). Vælg en "
+            "anden sikkerhedskopi. Databasen er ikke ændret."
+        )
+    (revision,) = revisions
+    if revision not in _known_revisions():
+        newer = revision > max(_known_revisions())
+        raise StorageError(
+            f"Sikkerhedskopien {backup_path} er taget af en nyere version af Koordinator (skemaversion {revision}) "
+            "og kan ikke bruges af denne. Opdatér Koordinator først. Databasen er ikke ændret."
+            if newer
+            else f"Sikkerhedskopien {backup_path} har en skemaversion ({revision}), som Koordinator ikke kender. "
+            "Vælg en anden sikkerhedskopi. Databasen er ikke ændret."
+        )
+    if ward is not None and theirs is not None and theirs != ward:
+        raise StorageError(
+            f"Sikkerhedskopien {backup_path} er af databasen for {theirs}, ikke for {ward}. En anden afdelings "
+            "database gendannes ikke over denne. Vælg en sikkerhedskopi af denne afdelings database. Databasen er "
+            "ikke ændret."
+        )
+
+
+def _settle(file: SqliteFile) -> None:
+    """After ``authorize`` opened the copy: its WAL written back, so the copy is one self-contained file again."""
+    conn = file.connect()
+    try:
+        conn.execute("PRAGMA journal_mode = DELETE").fetchall()
+    finally:
+        conn.close()
+    fsync_file(file.path)
+
+
+def previous_name(db_path: Path) -> Path:
+    """``….before-restore``, else the first free ``….before-restore-2``, ``-3`` … (with no -wal/-shm of its own)."""
+    base = db_path.name + ".before-restore"
+    candidate, n = db_path.with_name(base), 1
+    while candidate.exists() or any(side.exists() for side in sidecars(candidate)):
+        n += 1
+        candidate = db_path.with_name(f"{base}-{n}")
+    return candidate
+
+
+def _keep_previous(db_path: Path) -> Path | None:
+    """Keep the current file (and its -wal/-shm) under a new ``….before-restore`` name; nothing earlier is touched.
+    The database path itself stays in place until the rename replaces it."""
     if not db_path.exists():
         return None
-    remove_quietly(previous, *sidecars(previous))
+    previous = previous_name(db_path)
     try:
         os.link(db_path, previous)  # the same bytes under a second name: instant, no copy
     except OSError:

@@ -17,6 +17,14 @@ PostgreSQL database) with tables. Only the first-run wizard, ``--demo`` and the 
 file, an empty PostgreSQL database or a database in memory is refused in Danish, and nothing — no file, no
 ``-wal``/``-shm``, no folder — is created. ``check_first=True`` runs ``quick_check`` before anything is written
 (the migration, a login's audit line): a damaged file is refused, not written to.
+
+A local file may be replaced while it is open — a restore from another window, an IT script copying a backup over
+it (issue 18). Every open local database holds it (``storage.holders``: a restore refuses while another holds it),
+and remembers the file's identity (device and inode) from its first connection: before every statement that may
+write, and at the commit of a transaction that changed rows, the path must still name that file (one ``stat``,
+microseconds). If it does not, nothing more is written — not into the old file, whose writes would be lost unseen,
+and not into the new one, which this program has not read — and each write is refused with
+``DatabaseReplacedError`` (Danish: close and start again).
 """
 
 from __future__ import annotations
@@ -35,7 +43,12 @@ from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool, StaticPool
 
-from coordinator_app.domain.errors import DamagedDatabaseError, RiskyLocationError, StorageError
+from coordinator_app.domain.errors import (
+    DamagedDatabaseError,
+    DatabaseReplacedError,
+    RiskyLocationError,
+    StorageError,
+)
 from coordinator_app.infra.folders import data_dir
 from coordinator_app.infra.oserrors import describe, path_problem
 from coordinator_app.storage import selects
@@ -47,6 +60,7 @@ from coordinator_app.storage.failures import (
     translate,
     wrong_passphrase,
 )
+from coordinator_app.storage.holders import Holder
 from coordinator_app.storage.locations import is_risky_location
 from coordinator_app.storage.migrate import upgrade_to_head
 from coordinator_app.storage.orm import AppMetaRow
@@ -83,15 +97,48 @@ def default_database_url(*, create_folder: bool = True) -> str:
 
 
 class _Connector:
-    """The engine's connection factory for a local file; ``change_passphrase`` swaps in the new key."""
+    """The engine's connection factory for a local file; ``change_passphrase`` swaps in the new key.
+
+    Each new connection holds the file (``holders``, again after a ``Database.dispose``) and the first one notes
+    which file the path names (``identity``: device and inode), so a later replacement is seen."""
 
     def __init__(self, file: SqliteFile, *, timeout: float, read_only: bool) -> None:
         self.file = file
         self.timeout = timeout
         self.read_only = read_only
+        self.holder = Holder(file.path)
+        self.identity: tuple[int, int] | None = None
+        self.replaced = False
 
     def __call__(self) -> Any:
-        return self.file.connect(read_only=self.read_only, timeout=self.timeout)
+        self.holder.acquire()
+        conn = self.file.connect(read_only=self.read_only, timeout=self.timeout)
+        if self.identity is None:
+            self.identity = _identity(self.file.path)
+        return conn
+
+    def check_same_file(self, where: str) -> None:
+        """``DatabaseReplacedError`` when the path no longer names the file this database opened."""
+        if not self.replaced and self.identity is not None and _identity(self.file.path) != self.identity:
+            self.replaced = True
+        if self.replaced:
+            raise replaced_error(where)
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    try:
+        info = os.stat(path)
+    except OSError:  # gone (moved away or deleted): not the file this database opened
+        return None
+    return info.st_dev, info.st_ino
+
+
+def replaced_error(where: str) -> DatabaseReplacedError:
+    return DatabaseReplacedError(
+        f"Databasen {where} er blevet udskiftet, mens Koordinator havde den åben – fx gendannet fra en "
+        "sikkerhedskopi af en anden bruger eller af IT. Ændringen er ikke gemt, og intet mere gemmes i denne "
+        "session, så intet går tabt i den gamle fil. Luk Koordinator, og start programmet igen."
+    )
 
 
 class Database:
@@ -110,6 +157,7 @@ class Database:
         self.path = path  # the SQLite file, None for PostgreSQL or :memory:
         self.where = where  # how messages name the database
         if connector is not None:
+            _guard_identity(engine, self, connector)  # first: it reads what ``_count_changes`` then updates
             _count_changes(engine, self)
 
     @property
@@ -136,6 +184,21 @@ class Database:
         if self.dialect == "postgresql":
             return KIND_SHARED
         return KIND_ENCRYPTED if self.encrypted else KIND_DEMO
+
+    @property
+    def replaced(self) -> bool:
+        """The file was replaced under this database (a restore elsewhere): nothing more is written through it.
+        Looks at the file now (one ``stat``)."""
+        try:
+            self.require_same_file()
+        except DatabaseReplacedError:
+            return True
+        return False
+
+    def require_same_file(self) -> None:
+        """``DatabaseReplacedError`` (Danish: close and start again) when the file was replaced under this database."""
+        if self._connector is not None:
+            self._connector.check_same_file(self.where)
 
     @property
     def change_count(self) -> int:
@@ -229,7 +292,10 @@ class Database:
             session.merge(AppMetaRow(key=key, value=value))
 
     def dispose(self) -> None:
+        """Close every connection and let go of the file (``holders``); a later use opens and holds it again."""
         self._engine.dispose()
+        if self._connector is not None:
+            self._connector.holder.release()
 
     def __repr__(self) -> str:
         return f"Database({self.url!r})"
@@ -321,6 +387,8 @@ def open_database(
                     conn.exec_driver_sql("SELECT count(*) FROM sqlite_master").scalar()
     except Exception as exc:
         engine.dispose()
+        if connector is not None:
+            connector.holder.release()
         translated = translate(exc, where, keyed=keyed)
         if isinstance(translated, StorageError):
             raise translated from exc
@@ -525,6 +593,21 @@ def _install_sqlite_pragmas(engine: Engine, *, busy_ms: int, foreign_keys: bool,
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
         connection.exec_driver_sql("BEGIN")
+
+
+def _guard_identity(engine: Engine, database: Database, connector: _Connector) -> None:
+    """Before each statement that may write, and at each commit: the path still names the file first opened."""
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _before_write(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if not statement.lstrip()[:9].upper().startswith(_READS):
+            connector.check_same_file(database.where)
+
+    @event.listens_for(engine, "commit")
+    def _before_commit(connection: Any) -> None:
+        fairy = connection.connection  # a transaction that changed rows (``_count_changes`` notes them after this)
+        if fairy.driver_connection.total_changes != fairy.info.get("koordinator_total_changes", 0):
+            connector.check_same_file(database.where)
 
 
 def _count_changes(engine: Engine, database: Database) -> None:

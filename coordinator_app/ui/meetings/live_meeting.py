@@ -29,7 +29,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QVBoxLayout, QWidget
 
-from coordinator_app.domain.errors import ConflictError, KoordinatorError
+from coordinator_app.domain.errors import ConflictError, DatabaseReplacedError, KoordinatorError
 from coordinator_app.domain.meetings import (
     Meeting,
     MeetingContent,
@@ -273,6 +273,10 @@ class LiveMeetingWindow(QMainWindow):
             saved = self._service.save_content(self._meeting_id, content, expected_version=self._version)
         except ConflictError:
             self._conflict(content)
+            return False
+        except DatabaseReplacedError as exc:  # issue 18: no retry; the text stays in the window
+            self.save_label.setText(f"⚠ Ikke gemt: {exc.message}")
+            self.save_label.setStyleSheet("color: #8a1010; font-weight: bold;")
             return False
         except KoordinatorError as exc:
             self.save_label.setText(f"⚠ Ikke gemt: {exc.message} Prøver igen om lidt …")

@@ -308,7 +308,7 @@ class BackupDialog(QDialog):
         self.restore_started.emit()
         self._db.dispose()  # restore needs the database closed: no pooled connection may keep the old file open
         self._start(
-            lambda progress: backups.restore(db_path, backup.path, passphrase=passphrase, progress=progress),
+            lambda progress: backups.restore(self._ctx, backup.path, passphrase=passphrase, progress=progress),
             title="Gendanner database",
             label=f"Kontrollerer sikkerhedskopien taget {when(backup.created)} …",
             copy_label="Gendanner databasen fra sikkerhedskopien …",

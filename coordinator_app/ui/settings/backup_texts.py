@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from coordinator_app.services import backups
 from coordinator_app.services.backups import BackupInfo, CheckResult, RestoreInfo
 from coordinator_app.services.database import Database
 from coordinator_app.ui.settings.backup_table import size_text, when
@@ -69,7 +70,8 @@ def restore_question(backup: BackupInfo, db_path: Path) -> str:
     return (
         f"Gendan databasen fra sikkerhedskopien taget {when(backup.created)}?\n\n"
         "• Koordinator lukker databasen, mens den gendannes.\n"
-        f"• Den nuværende databasefil gemmes som {db_path.name}.before-restore i samme mappe.\n"
+        f"• Den nuværende databasefil gemmes som {backups.previous_name(db_path).name} i samme mappe (tidligere "
+        "gemte filer bevares).\n"
         "• Alt, hvad der er skrevet i Koordinator, efter sikkerhedskopien blev taget, går tabt.\n\n"
         "Sikkerhedskopien kontrolleres, før noget ændres. Består den ikke kontrollen, er databasen uændret."
     )

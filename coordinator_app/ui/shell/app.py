@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from coordinator_app import __version__
 from coordinator_app.domain.access import DEMO_PRINCIPAL, Principal
-from coordinator_app.domain.errors import KoordinatorError, StorageError
+from coordinator_app.domain.errors import DatabaseReplacedError, KoordinatorError, StorageError
 from coordinator_app.domain.reference import Centre
 from coordinator_app.services.backups import (
     AutoBackup,
@@ -168,14 +168,22 @@ def sign_in_for_start(db: Database, options: LaunchOptions, *, clock: Clock | No
 
 def start_auto_backup(window: MainWindow, db: Database, *, interval_ms: int = 60_000) -> AutoBackup | None:
     """Issue 8: back up a local database when data changed (checked every minute, taken at most every 15
-    minutes) and on exit; a failing backup is shown in the status bar, never silently skipped."""
+    minutes) and on exit; a failing backup is shown in the status bar, never silently skipped. Issue 18: a file
+    replaced under the window (restored elsewhere) is said once, and the timer stops — nothing is backed up from the
+    old file, and every write is refused anyway (``Database``)."""
     auto = automatic_backups(db)
     if auto is None:
         return None
 
     def tick() -> None:
         try:
+            db.require_same_file()
             info = auto.tick()
+        except DatabaseReplacedError as exc:
+            timer.stop()
+            window.statusBar().showMessage("Databasen er udskiftet – intet gemmes.")
+            QMessageBox.warning(window, "Databasen er udskiftet", exc.message)
+            return
         except StorageError as exc:
             window.statusBar().showMessage(f"Sikkerhedskopi mislykkedes: {exc.message}", 30_000)
             return

@@ -78,3 +78,24 @@ def test_automatic_backup_of_a_local_database(main_window, demo_db_path: Path) -
     info = auto.tick()  # the first tick of a database without backups takes one
     assert info is not None and info.path.parent == demo_db_path.parent / "backups"
     assert info.path.exists() and auto.tick() is None  # nothing changed since
+
+
+def test_a_database_replaced_under_the_window_is_said_once_and_backs_up_nothing(
+    main_window, demo_db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 18: a file copied over the open database (a restore elsewhere, an IT script): the next tick of the
+    automatic backups says so in Danish, stops the timer and takes no backup of the old file."""
+    db = main_window.services.ctx.database
+    auto = app_module.start_auto_backup(main_window, db, interval_ms=3_600_000)
+    assert auto is not None
+    copy = tmp_path / "kopi.db"
+    copy.write_bytes(demo_db_path.read_bytes())
+    copy.replace(demo_db_path)
+    shown: list[tuple[str, str]] = []
+    monkeypatch.setattr(app_module.QMessageBox, "warning", lambda _p, title, text: shown.append((title, text)))
+    main_window.backup_timer.timeout.emit()
+    assert shown and shown[0][0] == "Databasen er udskiftet" and "start programmet igen" in shown[0][1]
+    assert not main_window.backup_timer.isActive()
+    assert "Databasen er udskiftet" in main_window.statusBar().currentMessage()
+    assert not (demo_db_path.parent / "backups").exists()  # the first tick would have taken one
+    main_window.grab().save("/tmp/s18restore-replaced.png")
