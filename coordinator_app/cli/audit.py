@@ -122,7 +122,7 @@ def run_audit(args: argparse.Namespace, open_db: Callable[..., Any]) -> int:
     try:
         if ends:
             print(_end_before_login(ends[0]))
-        return _run(args, db, ctx)
+        return _run(args, db, ctx, ends)
     except KoordinatorError as exc:
         print(exc.message, file=sys.stderr)
         return 2
@@ -146,10 +146,12 @@ def _opened(opened: Any) -> tuple[Database, ServiceContext]:
     return opened, ServiceContext(database=opened, user=getpass.getuser())
 
 
-def _run(args: argparse.Namespace, db: Database, ctx: ServiceContext) -> int:
+def _run(args: argparse.Namespace, db: Database, ctx: ServiceContext, ends: list[AuditHead | None]) -> int:
     audit = audit_service.AuditService(ctx)
     if args.audit_command == "verify":
         result = audit.verify(noted=getattr(args, "noteret", None))
+        if ends:  # lines missing up to where the log ended before this login's line: its end was cut off
+            result = result.seen_from(ends[0])
         print(result.message)
         if not result.ok:  # the documents' logged hashes are only as good as the chain they are in
             return BROKEN

@@ -208,6 +208,7 @@ class VerifyResult:
     reason: str | None = None
     last_hash: str = GENESIS  # the newest line's hash when ok
     truncated: bool = False
+    missing: tuple[int, int] | None = None  # the first and last line found missing (a gap, or a cut-off end)
 
     @property
     def message(self) -> str:
@@ -216,6 +217,13 @@ class VerifyResult:
         if self.truncated:
             return f"Revisionsloggen er afkortet: {self.reason}."
         return f"Revisionsloggen er ikke intakt: {self.reason}."
+
+    def seen_from(self, end: AuditHead | None) -> VerifyResult:
+        """This result for someone who saw the log end at ``end`` — the head ``audit verify`` read before its login
+        wrote a line: lines missing up to exactly that end were cut off the end, not out of the middle."""
+        if self.ok or self.truncated or end is None or self.missing is None or self.missing[1] != end.seq:
+            return self
+        return _cut(self.missing[0] - 1, end.seq)
 
 
 #: ``head`` not given: the chain alone is checked (``verify_chain(entries)``).
@@ -244,7 +252,8 @@ def verify_chain(entries: Iterable[AuditEntry], *, head: object = _UNCHECKED) ->
     for entry in entries:
         expected = previous.seq + 1 if previous is not None else 1
         if entry.seq > expected:
-            return _broken(count, expected, f"{_span(expected, entry.seq - 1)} mangler (hul i rækkefølgen)")
+            gap = _broken(count, expected, f"{_span(expected, entry.seq - 1)} mangler (hul i rækkefølgen)")
+            return dataclasses.replace(gap, missing=(expected, entry.seq - 1))
         if entry.seq < expected:
             after = f"efter linje {previous.seq}" if previous is not None else "først"
             return _broken(count, entry.seq, f"Linje {entry.seq} står {after} (forkert rækkefølge)")
@@ -280,13 +289,16 @@ def _span(first: int, last: int) -> str:
     return f"Linje {first}" if first == last else f"Linje {first}–{last}"
 
 
-def _cut(count: int, end: int) -> VerifyResult:
-    if count == 0:
+def _cut(kept: int, end: int) -> VerifyResult:
+    """Lines 1…``kept`` are there, ``kept + 1``…``end`` are not."""
+    if kept == 0:
         missing = f"alle linjer mangler ({_span(1, end).lower()})"
     else:
-        missing = f"{_span(count + 1, end).lower()} mangler"
+        missing = f"{_span(kept + 1, end).lower()} mangler"
     reason = f"den sluttede ved linje {end}, men {missing}"
-    return VerifyResult(ok=False, count=count, first_bad_seq=count + 1, reason=reason, truncated=True)
+    return VerifyResult(
+        ok=False, count=kept, first_bad_seq=kept + 1, reason=reason, truncated=True, missing=(kept + 1, end)
+    )
 
 
 def check_noted(entries: Iterable[AuditEntry], noted: tuple[int, str]) -> str | None:
