@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from helpers.databases import migrate_to, revision_and_tables
@@ -18,6 +19,7 @@ from coordinator_app.domain.audit import START, AuditAction, head_after, seal
 from coordinator_app.domain.errors import StorageError
 from coordinator_app.domain.model import Admission, ArchivedDocument, Patient
 from coordinator_app.storage.audit_repository import AuditRepository
+from coordinator_app.storage.backup import backup_now
 from coordinator_app.storage.database import Database, open_database
 from coordinator_app.storage.repositories import DocumentRepository, clear_all
 
@@ -134,3 +136,22 @@ def test_clear_all_refuses_a_real_ward_and_the_flag_alone_opens_nothing(
     with db.engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM documents")).scalar_one() == 0
         assert conn.execute(text("SELECT count(*) FROM app_meta WHERE key = 'demo_reload'")).scalar_one() == 0
+
+
+def test_every_backup_carries_the_head_it_was_taken_at(sqlite_url: str, tmp_path: Path) -> None:
+    """A backup is a page copy of the file, so its ``audit_head`` is the log's end when it was taken: compared with
+    the live log later, a cut-off end shows (``--noteret`` with the backup's head)."""
+    db = open_database(sqlite_url)
+    try:
+        append(db, 3)
+        with db.session() as session:
+            live = AuditRepository(session).head()
+        taken = backup_now(db, tmp_path / "kopier")
+    finally:
+        db.dispose()
+    copy = open_database(f"sqlite:///{taken.path}", migrate=False)
+    try:
+        with copy.session() as session:
+            assert AuditRepository(session).head() == live
+    finally:
+        copy.dispose()
