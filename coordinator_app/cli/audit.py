@@ -1,9 +1,15 @@
 """``koordinator [--database URL] audit verify|export`` (issue 8): the administrator's two audit-log commands.
 
-* ``audit verify`` walks the whole hash chain: "Revisionsloggen er intakt (N linjer)." and exit status 0, or the
-  first line that does not fit (changed, missing, out of order, not pointing at the line before) and exit status 1.
-  The newest line's hash is printed too: noted down outside the database, it also reveals a cut-off end later.
-  Then, while the chain holds, every archived document is re-hashed (``services.archive``, issue 17) and compared
+* ``audit verify [--noteret LINJE:KONTROLSUM]`` first reads where the log ends — before it logs in, so before its
+  own login line exists — and, once the administrator is logged in, prints that end (issue 18: "Revisionsloggens ende
+  før dette login: linje N, kontrolsum …"). Then it walks the whole hash chain and checks its end against the
+  stored head: "Revisionsloggen er intakt (N linjer)." and exit status 0, or the first line that does not fit
+  (changed, missing, out of order, not pointing at the line before, past the head), a log cut short or emptied
+  ("Revisionsloggen er afkortet: den sluttede ved linje N, men …"), a missing or edited head, and exit status 1.
+  The newest line's number and hash are printed last, as "N:<hash>" to note down outside the database; given back
+  with ``--noteret`` at the next check, line N must still be there with that hash — which also catches a log cut
+  and re-sealed by someone holding the key. Then, while the chain holds, every archived document is re-hashed
+  (``services.archive``, issue 17) and compared
   with its row's SHA-256 and the one its issue line recorded in the chain: a document changed after it was issued
   is named (number, kind, title, masked CPR) and the exit status is 1; documents issued before the digest was
   logged are checked against their row only and listed as such.
@@ -33,6 +39,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from coordinator_app.cli.parser import file_argument, record_id
+from coordinator_app.domain.audit import AuditHead, parse_noted
 from coordinator_app.domain.errors import KoordinatorError
 from coordinator_app.infra.oserrors import describe
 from coordinator_app.lazy import lazy_import
@@ -65,10 +72,17 @@ def add_audit_commands(commands: argparse._SubParsersAction[Any]) -> None:
     """Register ``audit verify`` and ``audit export`` on the main parser's subcommands."""
     audit = commands.add_parser("audit", help="revisionsloggen: kontrollér den, eller udtræk én patients log")
     actions = audit.add_subparsers(dest="audit_command", metavar="HANDLING", required=True)
-    actions.add_parser(
+    verify = actions.add_parser(
         "verify",
-        help="kontrollér at ingen linje i revisionsloggen er ændret, slettet eller flyttet (exit-status 0 kun når "
-        "den er intakt)",
+        help="kontrollér at ingen linje i revisionsloggen er ændret, slettet eller flyttet, og at den ikke er "
+        "afkortet (exit-status 0 kun når den er intakt)",
+    )
+    verify.add_argument(
+        "--noteret",
+        type=noted_argument,
+        metavar="LINJE:KONTROLSUM",
+        help="loggens ende, som den blev noteret ved en tidligere kontrol: linjen skal stadig findes med den "
+        "kontrolsum",
     )
     export = actions.add_parser("export", help="gem én patients revisionslog som CSV (indsigt efter GDPR art. 15)")
     export.add_argument(
@@ -79,16 +93,36 @@ def add_audit_commands(commands: argparse._SubParsersAction[Any]) -> None:
     )
 
 
-def run_audit(args: argparse.Namespace, open_db: Callable[[str | None], Any]) -> int:
+def noted_argument(text: str) -> tuple[int, str]:
+    """The type of ``--noteret``: "LINJE:KONTROLSUM" as ``audit verify`` printed it, else refused in Danish."""
+    noted = parse_noted(text)
+    if noted is None:
+        raise argparse.ArgumentTypeError(
+            "skrives som linjenummer, kolon og de 64 tegn i kontrolsummen, sådan som «audit verify» skrev dem "
+            "(fx 42:3fa9…)"
+        )
+    return noted
+
+
+def run_audit(args: argparse.Namespace, open_db: Callable[..., Any]) -> int:
     """Run ``args.audit_command`` on what ``open_db(args.database)`` opens: ``(Database, ServiceContext)`` — the
-    database and the logged-in administrator — or, from an older caller, just the ``Database``."""
+    database and the logged-in administrator — or, from an older caller, just the ``Database``. For ``verify`` the
+    opener is also given ``before_login``, called with the open database before anyone logs in: it reads the log's
+    end then."""
+    ends: list[AuditHead | None] = []
     try:
-        db, ctx = _opened(open_db(args.database))
+        if args.audit_command == "verify":
+            opened = open_db(args.database, before_login=lambda db: ends.append(audit_service.log_end(db)))
+        else:
+            opened = open_db(args.database)
+        db, ctx = _opened(opened)
     except KoordinatorError as exc:
         print(exc.message, file=sys.stderr)
         return 2
     try:
-        return _run(args, db, ctx)
+        if ends:
+            print(_end_before_login(ends[0]))
+        return _run(args, db, ctx, ends)
     except KoordinatorError as exc:
         print(exc.message, file=sys.stderr)
         return 2
@@ -99,6 +133,12 @@ def run_audit(args: argparse.Namespace, open_db: Callable[[str | None], Any]) ->
         db.dispose()
 
 
+def _end_before_login(head: AuditHead | None) -> str:
+    if head is None:
+        return "Revisionsloggens ende før dette login: markeringen af loggens ende mangler."
+    return f"Revisionsloggens ende før dette login: {head.message}."
+
+
 def _opened(opened: Any) -> tuple[Database, ServiceContext]:
     if isinstance(opened, tuple):
         return opened[0], opened[1]
@@ -106,15 +146,19 @@ def _opened(opened: Any) -> tuple[Database, ServiceContext]:
     return opened, ServiceContext(database=opened, user=getpass.getuser())
 
 
-def _run(args: argparse.Namespace, db: Database, ctx: ServiceContext) -> int:
+def _run(args: argparse.Namespace, db: Database, ctx: ServiceContext, ends: list[AuditHead | None]) -> int:
     audit = audit_service.AuditService(ctx)
     if args.audit_command == "verify":
-        result = audit.verify()
+        result = audit.verify(noted=getattr(args, "noteret", None))
+        if ends:  # lines missing up to where the log ended before this login's line: its end was cut off
+            result = result.seen_from(ends[0])
         print(result.message)
         if not result.ok:  # the documents' logged hashes are only as good as the chain they are in
             return BROKEN
         if result.count:
-            print(f"Seneste linjes kontrolsum: {result.last_hash}")
+            noted = f"{result.count}:{result.last_hash}"
+            print(f"Seneste linjes kontrolsum: {result.last_hash} (linje {result.count}). Notér «{noted}» uden for "
+                  f"databasen, og giv den ved næste kontrol: audit verify --noteret {noted}")  # fmt: skip
         archived = archive_service.ArchiveService(ctx).verify()
         if archived.checked:
             print("\n".join(archived.lines()))

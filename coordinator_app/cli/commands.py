@@ -42,6 +42,7 @@ import os
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -277,11 +278,16 @@ def command_context(db: Database) -> ServiceContext:
     return ServiceContext(database=db, principal=user.principal)
 
 
-def open_for_audit(database: str | None) -> tuple[Database, ServiceContext]:
+def open_for_audit(
+    database: str | None, *, before_login: Callable[[Database], None] | None = None
+) -> tuple[Database, ServiceContext]:
     """``audit``: open, log in, and only an administrator gets further (VIEW_AUDIT). The login is handed over, so
-    the export's audit line names the administrator, not the OS account."""
+    the export's audit line names the administrator, not the OS account. ``before_login`` is called with the open
+    database before the login writes its line (``audit verify`` reads the log's end then, issue 18)."""
     db = open_for_command(database)
     try:
+        if before_login is not None:
+            before_login(db)
         ctx = command_context(db)
         require(ctx, Permission.VIEW_AUDIT)
     except BaseException:

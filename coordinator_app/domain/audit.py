@@ -5,9 +5,15 @@ points at ``GENESIS``). Changing a line breaks its own hash; deleting or moving 
 next line's pointer. ``verify_chain`` walks the lines once, in order, and names the first line that does not fit
 — in Danish, for ``koordinator audit verify`` and the administrator.
 
-What the chain cannot see on its own: the newest lines cut off the end (the rest still fits together), or the
-whole chain recomputed by someone with write access to the database. ``VerifyResult.last_hash`` is printed by
-the verify command so it can be noted down outside the database and compared later.
+What the chain cannot see on its own: the newest lines cut off the end (the rest still fits together). So the end
+is anchored (issue 18): an ``AuditHead`` — the newest line's number and hash, with a ``seal`` over both — is kept in
+a row of its own (``audit_head``), moved forward in the same transaction as every appended line, and the next line
+is chained to the *head*, not to whatever line is last in the table. ``verify_chain(…, head=…)`` then names a log
+that ends before its head (cut off or emptied: ``truncated``), a head that does not match its line, lines past the
+head, a changed seal and a missing head. The seal is a plain SHA-256 (the chain has no secret): it catches a head
+edited by hand, not one recomputed together with the lines by someone who holds the database's key and drops its
+triggers; that is caught only outside the database — the head ``audit verify`` prints before it logs in, noted down
+and given back with ``--noteret``, or the head inside every backup (a backup is a copy of the file).
 
 Lines never carry a CPR number or a name: the patient id is enough to find the person (GDPR art. 15 export).
 
@@ -31,13 +37,19 @@ from enum import StrEnum
 __all__ = [
     "ACTION_LABELS",
     "GENESIS",
+    "START",
     "AuditAction",
     "AuditEntry",
+    "AuditHead",
     "VerifyResult",
     "canonical",
     "chain_hash",
+    "check_noted",
+    "head_after",
+    "head_seal",
     "issued_document",
     "issued_hash",
+    "parse_noted",
     "seal",
     "verify_chain",
 ]
@@ -86,6 +98,46 @@ class AuditEntry:
     hash: str
 
 
+def head_seal(seq: int, last_hash: str) -> str:
+    """The head's own SHA-256 over its line number and hash (canonical JSON, as the lines'): a head edited by hand
+    no longer matches it. Stable: the migration that creates the head computes the same bytes."""
+    fields = {"head_seq": seq, "head_hash": last_hash}
+    return hashlib.sha256(json.dumps(fields, sort_keys=True, separators=(",", ":")).encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class AuditHead:
+    """Where the log ends: the newest line's number (0: no line yet) and hash (``GENESIS`` then), and ``seal``."""
+
+    seq: int
+    hash: str
+    seal: str
+
+    @property
+    def sealed(self) -> bool:
+        return self.seal == head_seal(self.seq, self.hash)
+
+    @property
+    def noted(self) -> str:
+        """How a person notes it down and gives it back (``--noteret``): "12:<hash>"."""
+        return f"{self.seq}:{self.hash}"
+
+    @property
+    def message(self) -> str:
+        if self.seq == 0:
+            return "ingen linjer endnu"
+        return f"linje {self.seq}, kontrolsum {self.hash}"
+
+
+#: The head of an empty log (written by the migration that creates ``audit_head``).
+START = AuditHead(0, GENESIS, head_seal(0, GENESIS))
+
+
+def head_after(entry: AuditEntry) -> AuditHead:
+    """The head once ``entry`` is the newest line."""
+    return AuditHead(entry.seq, entry.hash, head_seal(entry.seq, entry.hash))
+
+
 def _moment(at: datetime) -> str:
     if at.tzinfo is None or at.utcoffset() is None:
         raise ValueError(f"naive datetime {at!r}: audit lines carry aware UTC moments")
@@ -114,7 +166,7 @@ def chain_hash(prev_hash: str, entry: AuditEntry) -> str:
 
 
 def seal(
-    previous: AuditEntry | None,
+    previous: AuditEntry | AuditHead | None,
     *,
     at: datetime,
     user: str,
@@ -123,7 +175,7 @@ def seal(
     patient_id: int | None = None,
     admission_id: int | None = None,
 ) -> AuditEntry:
-    """The next line after ``previous`` (None: the first line), numbered and hashed."""
+    """The next line after ``previous`` — a line, or the log's head (None: the first line), numbered and hashed."""
     _moment(at)  # refuses a naive moment
     prev_hash = previous.hash if previous is not None else GENESIS
     draft = AuditEntry(
@@ -146,34 +198,62 @@ def _lines(count: int) -> str:
 
 @dataclass(frozen=True, slots=True)
 class VerifyResult:
-    """``ok`` with the number of lines checked, or the first line that does not fit and why (Danish)."""
+    """``ok`` with the number of lines checked, or the first line that does not fit and why (Danish).
+
+    ``truncated``: the lines fit together but end before the head — the newest lines were cut off, or all of them."""
 
     ok: bool
     count: int  # lines checked (all of them when ok)
     first_bad_seq: int | None = None
     reason: str | None = None
-    last_hash: str = GENESIS  # the newest line's hash when ok: note it down to detect a cut-off end later
+    last_hash: str = GENESIS  # the newest line's hash when ok
+    truncated: bool = False
+    missing: tuple[int, int] | None = None  # the first and last line found missing (a gap, or a cut-off end)
 
     @property
     def message(self) -> str:
         if self.ok:
             return f"Revisionsloggen er intakt ({_lines(self.count)})."
+        if self.truncated:
+            return f"Revisionsloggen er afkortet: {self.reason}."
         return f"Revisionsloggen er ikke intakt: {self.reason}."
 
+    def seen_from(self, end: AuditHead | None) -> VerifyResult:
+        """This result for someone who saw the log end at ``end`` — the head ``audit verify`` read before its login
+        wrote a line: lines missing up to exactly that end were cut off the end, not out of the middle."""
+        if self.ok or self.truncated or end is None or self.missing is None or self.missing[1] != end.seq:
+            return self
+        return _cut(self.missing[0] - 1, end.seq)
 
-def verify_chain(entries: Iterable[AuditEntry]) -> VerifyResult:
+
+#: ``head`` not given: the chain alone is checked (``verify_chain(entries)``).
+_UNCHECKED = object()
+
+
+def verify_chain(entries: Iterable[AuditEntry], *, head: object = _UNCHECKED) -> VerifyResult:
     """Check the lines in order (a generator is fine: one pass, one line kept in memory).
 
     Per line: the number follows the previous one (a gap means a deleted line), the hash matches the line's
     fields (else the line was changed), and ``prev_hash`` is the previous line's hash (else a line was replaced
     or moved). Stops at the first line that does not fit.
+
+    With ``head`` (the stored ``AuditHead``, or None when its row is gone) the end is checked too: the head's seal,
+    then that the lines end exactly at the head — not before it (cut off, or emptied), not after it (lines added
+    behind the program's back) — and that the last line's hash is the head's.
     """
+    if head is not _UNCHECKED:
+        if head is None:
+            return _broken(0, None, "Markeringen af loggens ende mangler (den er slettet uden om programmet)")
+        assert isinstance(head, AuditHead)
+        if not head.sealed:
+            return _broken(0, None, "Markeringen af loggens ende er ændret (dens kontrolsum passer ikke)")
     previous: AuditEntry | None = None
     count = 0
     for entry in entries:
         expected = previous.seq + 1 if previous is not None else 1
         if entry.seq > expected:
-            return _broken(count, expected, f"Linje {expected} mangler (hul i rækkefølgen)")
+            gap = _broken(count, expected, f"{_span(expected, entry.seq - 1)} mangler (hul i rækkefølgen)")
+            return dataclasses.replace(gap, missing=(expected, entry.seq - 1))
         if entry.seq < expected:
             after = f"efter linje {previous.seq}" if previous is not None else "først"
             return _broken(count, entry.seq, f"Linje {entry.seq} står {after} (forkert rækkefølge)")
@@ -189,10 +269,61 @@ def verify_chain(entries: Iterable[AuditEntry]) -> VerifyResult:
             return _broken(count, entry.seq, f"Linje {entry.seq} peger ikke på linje {previous.seq}")
         previous = entry
         count += 1
-    return VerifyResult(ok=True, count=count, last_hash=previous.hash if previous is not None else GENESIS)
+    last_seq, last_hash = (previous.seq, previous.hash) if previous is not None else (0, GENESIS)
+    if isinstance(head, AuditHead):
+        if last_seq < head.seq:
+            return _cut(count, head.seq)
+        if last_seq > head.seq:
+            return _broken(
+                count,
+                head.seq + 1,
+                f"{_span(head.seq + 1, last_seq)} står efter markeringen af loggens ende (linje {head.seq}): skrevet "
+                "uden om programmet, eller markeringen er flyttet tilbage",
+            )
+        if last_hash != head.hash:
+            return _broken(count, last_seq, f"Linje {last_seq} passer ikke med markeringen af loggens ende")
+    return VerifyResult(ok=True, count=count, last_hash=last_hash)
 
 
-def _broken(checked: int, seq: int, reason: str) -> VerifyResult:
+def _span(first: int, last: int) -> str:
+    return f"Linje {first}" if first == last else f"Linje {first}–{last}"
+
+
+def _cut(kept: int, end: int) -> VerifyResult:
+    """Lines 1…``kept`` are there, ``kept + 1``…``end`` are not."""
+    if kept == 0:
+        missing = f"alle linjer mangler ({_span(1, end).lower()})"
+    else:
+        missing = f"{_span(kept + 1, end).lower()} mangler"
+    reason = f"den sluttede ved linje {end}, men {missing}"
+    return VerifyResult(
+        ok=False, count=kept, first_bad_seq=kept + 1, reason=reason, truncated=True, missing=(kept + 1, end)
+    )
+
+
+def check_noted(entries: Iterable[AuditEntry], noted: tuple[int, str]) -> str | None:
+    """A head noted down earlier (``parse_noted``) against the lines now: None if line ``seq`` is still there with
+    the same hash, else why not (Danish). Reads only until that line."""
+    seq, expected = noted
+    if seq == 0:
+        return None
+    for entry in entries:
+        if entry.seq == seq:
+            if entry.hash == expected:
+                return None
+            return f"Linje {seq} har ikke længere den noterede kontrolsum (loggen er ændret eller genberegnet)"
+        if entry.seq > seq:
+            break
+    return f"Linje {seq}, som loggen var nået til, da den blev noteret, findes ikke længere (loggen er afkortet)"
+
+
+def parse_noted(text: str) -> tuple[int, str] | None:
+    """ "12:<64 hex>" (as ``AuditHead.noted`` prints it) → (12, hash); None if it is not written that way."""
+    found = re.fullmatch(r"\s*(\d{1,18})\s*[:,]\s*([0-9a-fA-F]{64})\s*", text)
+    return (int(found.group(1)), found.group(2).lower()) if found else None
+
+
+def _broken(checked: int, seq: int | None, reason: str) -> VerifyResult:
     return VerifyResult(ok=False, count=checked, first_bad_seq=seq, reason=reason)
 
 

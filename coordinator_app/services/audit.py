@@ -3,8 +3,9 @@
 * ``record_in`` writes the line in the caller's transaction: the change and its line are committed together or
   not at all. Call it after the change's own writes (the append takes the log's lock until commit).
 * ``record`` writes a line in a transaction of its own — for views, after the data was read.
-* ``verify`` checks the whole chain; ``patient_log``/``export_patient_log`` give one patient's lines (GDPR art. 15:
-  who has seen or changed the record). The export itself is logged.
+* ``verify`` checks the whole chain and its anchored end (issue 18); ``log_end`` reads where the log ends without a
+  login, so ``audit verify`` can show it before its own login line is written; ``patient_log``/``export_patient_log``
+  give one patient's lines (GDPR art. 15: who has seen or changed the record). The export itself is logged.
 
 Lines name the patient by id only: never a CPR number or a name in ``what``.
 """
@@ -15,13 +16,17 @@ import csv
 import io
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
 from coordinator_app.domain.access import Permission
-from coordinator_app.domain.audit import ACTION_LABELS, AuditAction, AuditEntry, VerifyResult
+from coordinator_app.domain.audit import ACTION_LABELS, AuditAction, AuditEntry, AuditHead, VerifyResult
 from coordinator_app.services.context import COPENHAGEN, ServiceContext, require
 from coordinator_app.storage.audit_repository import AuditRepository
+
+if TYPE_CHECKING:
+    from coordinator_app.services.database import Database
 
 #: Column headings of the patient export (CSV for Danish Excel: ``;``, UTF-8 with BOM).
 EXPORT_HEADERS = ("Linje", "Tidspunkt", "Bruger", "Handling", "Patient", "Indlæggelse", "Hvad", "Kontrolsum")
@@ -38,6 +43,13 @@ class LastChange:
 
 #: Lines that record a write (views and logins are not changes).
 _WRITES = frozenset({AuditAction.OPRET, AuditAction.RET, AuditAction.KORRIGER})
+
+
+def log_end(database: Database) -> AuditHead | None:
+    """Where the log ends as stored (None: the head's row is gone), read before anyone logs in: a line number and a
+    hash, nothing about a patient, so it needs no role. Writes nothing."""
+    with database.session() as session:
+        return AuditRepository(session).head()
 
 
 class AuditService:
@@ -81,10 +93,11 @@ class AuditService:
                 return LastChange(entry.user, entry.at, entry.what)
         return None
 
-    def verify(self) -> VerifyResult:
+    def verify(self, *, noted: tuple[int, str] | None = None) -> VerifyResult:
+        """The chain and its end; ``noted`` (line, hash) written down at an earlier check must still hold."""
         require(self._ctx, Permission.VIEW_AUDIT)
         with self._ctx.database.session() as session:
-            return AuditRepository(session).verify()
+            return AuditRepository(session).verify(noted=noted)
 
     def patient_log(self, patient_id: int) -> list[AuditEntry]:
         """The patient's lines, oldest first."""

@@ -1,7 +1,13 @@
-"""The audit log in storage (issue 8, migration 0007): append a chained line, read, verify.
+"""The audit log in storage (issue 8, migration 0007; its anchored end, issue 18, migration 0009): append a chained
+line, read, verify.
 
-Lines are only ever inserted (``orm.AuditRow`` refuses updates and deletes, bulk ones too). ``append`` reads the
-newest line and writes the next one, so two appends must never read the same newest line:
+Lines are only ever inserted (``orm.AuditRow`` refuses updates and deletes, bulk ones too; since 0009 the database's
+triggers refuse them as well). ``append`` reads the log's head (``audit_head``: the newest line's number and hash),
+writes the next line chained to it and moves the head onto it, in the caller's transaction. Chaining to the head,
+not to the last row in the table, keeps a cut-off end visible: lines cut off and then a new line appended leave a
+gap that ``verify`` names. A head that does not fit — gone, its seal broken, or behind the last line (all only with
+raw SQL) — is left as it is, and the line follows the last one: the evidence stays for ``verify``, and the ward keeps
+working. Two appends must never read the same head:
 
 * PostgreSQL: a transaction-scoped advisory lock (``pg_advisory_xact_lock``), taken before reading, makes
   appenders take turns until their transaction ends (an empty log has no row to ``SELECT … FOR UPDATE``).
@@ -17,11 +23,21 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import Table, insert, select, text, update
 from sqlalchemy.orm import Session
 
-from coordinator_app.domain.audit import AuditAction, AuditEntry, VerifyResult, issued_hash, seal, verify_chain
-from coordinator_app.storage.orm import AuditRow
+from coordinator_app.domain.audit import (
+    AuditAction,
+    AuditEntry,
+    AuditHead,
+    VerifyResult,
+    check_noted,
+    head_after,
+    issued_hash,
+    seal,
+    verify_chain,
+)
+from coordinator_app.storage.orm import AuditHeadRow, AuditRow
 
 __all__ = ["AuditRepository"]
 
@@ -43,6 +59,12 @@ _COLUMNS = (
     AuditRow.prev_hash,
     AuditRow.hash,
 )
+
+
+def _table(cls: type[AuditRow] | type[AuditHeadRow]) -> Table:
+    table = cls.__table__
+    assert isinstance(table, Table)
+    return table
 
 
 def _entry(row: Any) -> AuditEntry:
@@ -73,10 +95,13 @@ class AuditRepository:
         admission_id: int | None = None,
         at: datetime,
     ) -> AuditEntry:
-        """The next line, in the caller's transaction: it commits or rolls back with the change it records."""
+        """The next line after the head, and the head moved onto it, in the caller's transaction: both commit or roll
+        back with the change the line records."""
         self._lock()
+        head, last = self.head(), self._last()
+        on_head = head is not None and head.sealed and (last.seq if last is not None else 0) <= head.seq
         entry = seal(
-            self._last(),
+            head if on_head else last,
             at=at,
             user=user,
             action=action,
@@ -84,20 +109,27 @@ class AuditRepository:
             patient_id=patient_id,
             admission_id=admission_id,
         )
-        self._session.add(
-            AuditRow(
-                seq=entry.seq,
-                at=entry.at,
-                username=entry.user,
-                action=entry.action.value,
-                patient_id=entry.patient_id,
-                admission_id=entry.admission_id,
-                what=entry.what,
-                prev_hash=entry.prev_hash,
-                hash=entry.hash,
-            )
+        conn = self._session.connection()
+        conn.execute(
+            insert(_table(AuditRow)),
+            {
+                "seq": entry.seq,
+                "at": entry.at,
+                "username": entry.user,
+                "action": entry.action.value,
+                "patient_id": entry.patient_id,
+                "admission_id": entry.admission_id,
+                "what": entry.what,
+                "prev_hash": entry.prev_hash,
+                "hash": entry.hash,
+            },
         )
-        self._session.flush()
+        if on_head:
+            moved = head_after(entry)
+            conn.execute(
+                update(_table(AuditHeadRow)).where(_table(AuditHeadRow).c.id == 1),
+                {"seq": moved.seq, "hash": moved.hash, "seal": moved.seal},
+            )
         return entry
 
     def all(self) -> list[AuditEntry]:
@@ -164,8 +196,25 @@ class AuditRepository:
                     return found[1]
         return None
 
-    def verify(self, chunk: int = CHUNK) -> VerifyResult:
-        return verify_chain(self.stream(chunk))
+    def head(self) -> AuditHead | None:
+        """Where the log ends, as stored (None: the row is gone)."""
+        row = self._session.execute(
+            select(AuditHeadRow.seq, AuditHeadRow.hash, AuditHeadRow.seal).where(AuditHeadRow.id == 1)
+        ).first()
+        return AuditHead(row.seq, row.hash, row.seal) if row is not None else None
+
+    def verify(self, chunk: int = CHUNK, *, noted: tuple[int, str] | None = None) -> VerifyResult:
+        """The whole chain and its end against the head, read in one snapshot (PostgreSQL: a fresh session is made
+        REPEATABLE READ first, so lines appended meanwhile by others are not seen past the head read before them;
+        SQLite: one read transaction is a snapshot already). ``noted``: a head noted down earlier, which line
+        ``seq`` must still match (else the result names it)."""
+        self._snapshot()
+        result = verify_chain(self.stream(chunk), head=self.head())
+        if result.ok and noted is not None:
+            problem = check_noted(self.stream(chunk), noted)
+            if problem is not None:
+                return VerifyResult(ok=False, count=result.count, first_bad_seq=noted[0], reason=problem)
+        return result
 
     # -- helpers ------------------------------------------------------------------------------------------
     def _lock(self) -> None:
@@ -174,6 +223,11 @@ class AuditRepository:
             conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_AUDIT_LOCK_KEY})
         else:
             conn.execute(text("UPDATE audit_log SET seq = seq WHERE 0"))
+
+    def _snapshot(self) -> None:
+        bind = self._session.get_bind()
+        if bind.dialect.name == "postgresql" and not self._session.in_transaction():
+            self._session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
 
     def _last(self) -> AuditEntry | None:
         row = self._session.execute(select(*_COLUMNS).order_by(AuditRow.seq.desc()).limit(1)).first()

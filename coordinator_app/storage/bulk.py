@@ -11,15 +11,17 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Table, delete, text
+from sqlalchemy import Table, delete, func, select, text
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session
 
+from coordinator_app.domain.errors import StorageError
 from coordinator_app.domain.model import Admission, Event, Kommune, Patient
 from coordinator_app.lazy import lazy_import
 from coordinator_app.storage.convert import admission_values, event_values, kommune_values, patient_values
 from coordinator_app.storage.orm import (
     AdmissionRow,
+    AppMetaRow,
     Base,
     ConsentRow,
     DischargePlanRow,
@@ -128,16 +130,39 @@ def reset_sequences(session: Session) -> None:
         )
 
 
+#: ``app_meta`` key that marks a demo database (``services.setup.DEMO_META_KEY``; migration 0009's trigger reads it).
+DEMO_KEY = "demo"
+#: ``app_meta`` key ``clear_all`` writes for the length of its own transaction (migration 0009's trigger reads it).
+DEMO_RELOAD_KEY = "demo_reload"
+
+
 def clear_all(session: Session) -> None:
-    """Delete all patient data: discharge plans with their versions, documents, meetings, consents, events,
-    admissions, patients (children first).
+    """Delete all patient data of a demo database: discharge plans with their versions, documents, meetings,
+    consents, events, admissions, patients (children first). The audit log stays.
 
     Reference data (kommuner with their F3 entrances, centres, the contact directory), meeting templates and
     app_meta stay. The one place archived documents and plan versions are deleted: a Core DELETE on the
     connection, which the ORM's immutability guard (``orm.DocumentRow``, ``orm.DischargePlanVersionRow``)
     deliberately does not see.
+
+    The database refuses to delete an archived document (issue 18, migration 0009's trigger) unless ``app_meta``
+    says ``demo = 1`` *and* holds the ``demo_reload`` flag, which only this function writes — and removes again —
+    inside the caller's transaction, so it is never there after a commit. That is no way round for a real ward:
+    this function refuses (``StorageError``, nothing deleted) a database that holds patients and is not marked as a
+    demo, and the trigger checks the demo mark itself, so the flag alone opens nothing. Only someone writing raw SQL
+    with the database's key could set both — and could as well drop the trigger; ``audit verify`` names the
+    documents whose issue lines remain.
     """
     conn = session.connection()
+    meta = table_of(AppMetaRow)
+    demo = conn.execute(select(meta.c.value).where(meta.c.key == DEMO_KEY)).scalar()
+    if demo != "1" and conn.execute(select(func.count()).select_from(table_of(PatientRow))).scalar_one():
+        raise StorageError(
+            "Databasen er ikke en demo-database, så dens patientdata ryddes ikke. Intet er slettet. Start med en "
+            "anden database (--database) for at se demoen."
+        )
+    conn.execute(delete(meta).where(meta.c.key == DEMO_RELOAD_KEY))
+    conn.execute(meta.insert().values(key=DEMO_RELOAD_KEY, value="1"))
     # A follow-up meeting points at the meeting it follows up: unlink before deleting.
     conn.execute(table_of(MeetingRow).update().values(follow_up_of=None))
     for cls in (
@@ -151,4 +176,5 @@ def clear_all(session: Session) -> None:
         PatientRow,
     ):
         conn.execute(delete(table_of(cls)))
+    conn.execute(delete(meta).where(meta.c.key == DEMO_RELOAD_KEY))
     session.expunge_all()

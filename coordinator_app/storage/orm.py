@@ -12,7 +12,13 @@ immutably: the ORM refuses to update or delete them, only ``bulk.clear_all`` (de
 ``version`` column like patients and admissions. ``discharge_plans`` (udskrivningsaftale/koordinationsplan, E1–E3)
 carry a ``version`` too, and every save appends a ``discharge_plan_versions`` row, which the ORM refuses to
 update or delete (only ``bulk.clear_all`` removes them, with their plans). ``audit_log`` lines (issue 8) are never
-updated or deleted at all. ``users`` (issue 8) are never deleted, only deactivated; a demo reload keeps them.
+updated or deleted at all; ``audit_head`` (issue 18) is the one row that says where the log ends. ``users`` (issue 8)
+are never deleted, only deactivated; a demo reload keeps them.
+
+The ORM's refusals below guard the program against itself. The database refuses too (issue 18, migration 0009):
+triggers on both backends (and revoked privileges on PostgreSQL) refuse UPDATE and DELETE of ``audit_log`` and
+``documents`` and anything but a one-line step forward of ``audit_head``, so raw SQL needs the database owner's
+deliberate ``DROP TRIGGER`` — which ``audit verify`` still catches.
 """
 
 # No "from __future__ import annotations" here: SQLAlchemy reads the Mapped[...] annotations below, and real
@@ -26,6 +32,7 @@ from typing import Any
 from sqlalchemy import (
     CHAR,
     Boolean,
+    CheckConstraint,
     Date,
     ForeignKey,
     Index,
@@ -337,6 +344,21 @@ class AuditRow(Base):
     hash: Mapped[str] = mapped_column(CHAR(64))
 
 
+class AuditHeadRow(Base):
+    """Where the audit log ends (issue 18; ``domain.audit.AuditHead``): one row, ``id`` 1, holding the newest line's
+    ``seq`` and ``hash`` and a ``seal`` over both. Moved forward by ``AuditRepository.append`` in the same transaction
+    as each line; the next line chains to it. Migration 0009 writes it and its triggers (never deleted, only moved
+    one line forward onto a line that is there)."""
+
+    __tablename__ = "audit_head"
+    __table_args__ = (CheckConstraint("id = 1", name="one_row"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    seq: Mapped[int] = mapped_column(Integer)
+    hash: Mapped[str] = mapped_column(CHAR(64))
+    seal: Mapped[str] = mapped_column(CHAR(64))
+
+
 class UserRow(Base):
     """A user of the program (issue 8). ``username`` is stored in lower case, so the unique constraint makes it
     case-insensitive on both backends. ``password_hash`` is an Argon2id PHC string, never the password. Never
@@ -435,11 +457,26 @@ def _audit_lines_are_not_deleted(_mapper: Mapper[AuditRow], _connection: Any, ta
     raise _refuse_audit_change("deleted", f"line {target.seq}")
 
 
+def _refuse_head_change(what: str) -> RuntimeError:
+    return RuntimeError(f"the audit log's head is never {what} through the ORM: AuditRepository.append moves it")
+
+
+@event.listens_for(AuditHeadRow, "before_update")
+def _audit_head_is_not_updated(_mapper: Mapper[AuditHeadRow], _connection: Any, _target: AuditHeadRow) -> None:
+    raise _refuse_head_change("updated")
+
+
+@event.listens_for(AuditHeadRow, "before_delete")
+def _audit_head_is_not_deleted(_mapper: Mapper[AuditHeadRow], _connection: Any, _target: AuditHeadRow) -> None:
+    raise _refuse_head_change("deleted")
+
+
 #: Tables whose rows are never updated or deleted through a session: table name → the refusal.
 _IMMUTABLE_TABLES: dict[str, Callable[[str], RuntimeError]] = {
     DocumentRow.__tablename__: lambda what: _refuse_document_change(what, "each document"),
     DischargePlanVersionRow.__tablename__: lambda what: _refuse_plan_version_change(what, "each plan version"),
     AuditRow.__tablename__: lambda what: _refuse_audit_change(what, "each line"),
+    AuditHeadRow.__tablename__: _refuse_head_change,
 }
 
 
