@@ -155,10 +155,8 @@ def check_admin(admin: AdminInput, repeat: str | None = None) -> AdminInput:
 
 
 def check_ward(ward: WardInput) -> WardInput:
-    centre = " ".join(ward.centre.split())
-    name = " ".join(ward.ward.split())
-    validation.check_characters(centre, field="centre", label="Centrets navn", multiline=False)
-    validation.check_characters(name, field="ward", label="Afsnittets navn", multiline=False)
+    centre = validation.single_line(ward.centre, field="centre", label="Centrets navn")
+    name = validation.single_line(ward.ward, field="ward", label="Afsnittets navn")
     if not centre:
         raise ValidationError("Skriv centrets navn (fx Psykiatrisk Center København).", field="centre")
     if not name:
