@@ -23,7 +23,7 @@ from coordinator_app.infra import files, logs
 from coordinator_app.infra.folders import config_dir, data_dir, log_dir
 from coordinator_app.storage import backup
 from coordinator_app.storage.database import default_database_url, open_database
-from coordinator_app.storage.sqlite_file import encrypt_plain_file, sidecars
+from coordinator_app.storage.sqlite_file import SqliteFile, encrypt_plain_file, sidecars
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX; on Windows they mean nothing")
 
@@ -100,8 +100,23 @@ def test_a_restored_database_and_the_file_it_replaced_are_0600(tmp_path: Path) -
     result = backup.restore(path, taken.path)
     assert result.previous is not None
     assert (mode(result.path), mode(result.previous)) == (0o600, 0o600)
-    journal = path.with_name(path.name + "-journal")
-    assert not journal.exists()  # SQLite's rollback journal, when there is one, takes the file's mode
+
+
+def test_sqlites_rollback_journal_takes_the_files_mode(tmp_path: Path) -> None:
+    """A backup is left in rollback-journal mode: the ``-journal`` written while a transaction runs is 0600 too."""
+    path = tmp_path / "kopi.db"
+    conn = SqliteFile(path).connect()
+    try:
+        conn.execute("PRAGMA journal_mode = DELETE").fetchall()
+        conn.execute("CREATE TABLE t (x)")
+        conn.execute("BEGIN")
+        conn.execute("INSERT INTO t VALUES (1)")
+        journal = path.with_name(path.name + "-journal")
+        assert journal.exists()
+        assert (mode(path), mode(journal)) == (0o600, 0o600)
+        conn.execute("COMMIT")
+    finally:
+        conn.close()
 
 
 # -- the log and crash reports -----------------------------------------------------------------------------------
