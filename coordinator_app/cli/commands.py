@@ -59,6 +59,7 @@ from coordinator_app.domain.errors import (
     StorageError,
     WrongPassphraseError,
 )
+from coordinator_app.infra.files import private_folder
 from coordinator_app.infra.folders import data_dir
 from coordinator_app.infra.oserrors import describe
 from coordinator_app.lazy import lazy_import
@@ -102,8 +103,7 @@ LOGIN_REFUSED = (
 
 def default_demo_url() -> str:
     """The demo database used by ``make run``: beside the user's real one, never the same file."""
-    folder = data_dir()
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = private_folder(data_dir())
     return f"sqlite:///{folder / 'demo.db'}"
 
 

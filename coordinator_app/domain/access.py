@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from coordinator_app.domain import validation
 from coordinator_app.domain.errors import AccessDeniedError, ValidationError
 
 __all__ = [
@@ -220,7 +221,8 @@ def check_username(text: str) -> str:
 
 
 def check_full_name(text: str) -> str:
-    name = " ".join(text.split())
+    """The name on one line, trimmed, in the text policy of ``validation``."""
+    name = validation.single_line(text, field="full_name", label="Det fulde navn")
     if not name:
         raise ValidationError("Skriv brugerens fulde navn.", field="full_name")
     if len(name) > FULL_NAME_MAX:

@@ -3,10 +3,21 @@
 Each failure is an ``errors.ValidationError`` with a Danish message that says what to do and the
 field it concerns, so every entry point (dialog, CLI, service call) gives the same answer.
 
-Text that cannot be stored is refused here, before any transaction starts (issue 8): NUL (PostgreSQL text
-cannot hold it) and the other control characters a paste or a scanner can bring along, and lone surrogates
-(not encodable as UTF-8, so no database can hold them). Line breaks and tabs are allowed in multi-line text.
-Emoji, right-to-left text and combining marks are ordinary text and pass.
+One text policy for every free-text field (issues 8 and 18), refused — never silently changed — here, before any
+transaction starts, with a Danish message naming the field (``check_characters``):
+
+* control characters: C0 (NUL — PostgreSQL text cannot hold it — and the rest a paste or a scanner brings along),
+  DEL and C1; in a multi-line field (a note, a referat's text) tab, line feed and carriage return are text;
+* lone surrogates (not encodable as UTF-8, so no database can hold them);
+* invisible formatting characters that make text read otherwise than it is stored, or two equal-looking names
+  differ: the bidi embeddings and overrides U+202A–U+202E (a right-to-left override shows "Testa" as "atseT")
+  and isolates U+2066–U+2069, the zero-width space, non-joiner and joiner U+200B–U+200D, the byte-order mark
+  U+FEFF, and the line and paragraph separators U+2028/U+2029 (line breaks most screens and PDFs do not show);
+* a line break in a single-line field (names, centres and wards, addresses' lines, kommune names, titles): checked
+  on the text as typed, not folded into a space.
+
+Right-to-left letters, combining marks, emoji without joiners, Danish letters, en/em dashes, § and quotes are
+ordinary text and pass. (An emoji sequence joined with U+200D — a family — is refused with the joiners.)
 """
 
 from __future__ import annotations
@@ -27,10 +38,12 @@ MAX_NAME_LENGTH = 100
 #: far beyond anything typed, short of a pasted book.
 MAX_FREE_TEXT = 20_000
 
-#: C0 and C1 control characters (Unicode category Cc) and lone surrogates (Cs).
-_UNSTORABLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
-#: The same, but line breaks and tabs are text in a multi-line field.
-_UNSTORABLE_MULTILINE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+#: C0 and C1 control characters (Unicode category Cc) but line breaks and tabs, and lone surrogates (Cs).
+_UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+#: Line breaks and the tab: text in a multi-line field, refused in a single-line one.
+_LINE_BREAKS = re.compile("[\t\n\r]")
+#: Invisible formatting characters (see the module docstring).
+_INVISIBLE = re.compile("[\u200b-\u200d\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]")
 
 
 #: An official kommunekode: three ASCII digits ("101" København).
@@ -43,19 +56,38 @@ def is_kommune_code(text: str | None) -> bool:
 
 
 def check_characters(text: str, *, field: str, label: str, multiline: bool = True) -> None:
-    """Refuse text with a character no database can store or no screen can show (see the module docstring)."""
-    pattern = _UNSTORABLE_MULTILINE if multiline else _UNSTORABLE
-    if pattern.search(text):
+    """Refuse text the policy refuses (see the module docstring): ``ValidationError`` naming ``label``/``field``."""
+    if _UNSTORABLE.search(text):
         raise ValidationError(
             f"{label} indeholder et tegn, der ikke kan gemmes (et kontroltegn eller et ufuldstændigt tegn, "
             "typisk fra kopieret tekst). Fjern tegnet, eller skriv teksten igen.",
             field=field,
         )
+    if _INVISIBLE.search(text):
+        raise ValidationError(
+            f"{label} indeholder et usynligt tegn, der ændrer tekstens retning eller deler den (fx et "
+            "retningsskift, et nul-bredde-tegn eller et byte-order-mærke, typisk fra kopieret tekst). Fjern "
+            "tegnet, eller skriv teksten igen.",
+            field=field,
+        )
+    if not multiline and _LINE_BREAKS.search(text):
+        raise ValidationError(
+            f"{label} skal stå på én linje; fjern linjeskiftet eller tabulatoren.",
+            field=field,
+        )
+
+
+def single_line(text: str | None, *, field: str, label: str) -> str:
+    """A one-line text (a name, a centre, a title): the policy checked on the text as typed — a line break is
+    refused, not folded into a space — then trimmed, runs of spaces collapsed; "" when empty."""
+    raw = (text or "").strip()
+    check_characters(raw, field=field, label=label, multiline=False)
+    return " ".join(raw.split())
 
 
 def require_name(text: str | None, *, field: str, label: str) -> str:
-    """A person's name part: required, trimmed, printable, at most ``MAX_NAME_LENGTH`` characters."""
-    value = " ".join((text or "").split())
+    """A person's name part: required, one line, trimmed, printable, at most ``MAX_NAME_LENGTH`` characters."""
+    value = single_line(text, field=field, label=label)
     if not value:
         raise ValidationError(f"{label} skal udfyldes.", field=field)
     if len(value) > MAX_NAME_LENGTH:
@@ -82,7 +114,7 @@ def optional_text(
 
 #: Fields of structured content (a plan's parties, a referat's participants) that hold a short text, whatever
 #: dataclass they are in: a name or an address is set in a box or a table cell that cannot continue on the next
-#: page of a document, so it must stay short. Field name → (most characters, what it is in a message).
+#: page of a document, so it must stay short — and on one line. Field name → (most characters, what it is in a message).
 SHORT_TEXTS: Mapping[str, tuple[int, str]] = {
     "key": (100, "En nøgle"),
     "name": (200, "Et navn"),
@@ -114,7 +146,9 @@ def check_texts(
             item = getattr(value, f.name)
             if isinstance(item, str) and f.name in limits:
                 most, what = limits[f.name]
-                _check_length(item, most, field=field, what=f"{label}: {what[0].lower()}{what[1:]}")
+                named = f"{label}: {what[0].lower()}{what[1:]}"
+                _check_length(item, most, field=field, what=named)
+                check_characters(item, field=field, label=named, multiline=False)  # a name, a phone: one line
             check_texts(item, field=field, label=label, max_length=max_length, limits=limits)
     elif isinstance(value, Mapping):
         for key, item in value.items():

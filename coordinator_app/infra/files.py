@@ -9,6 +9,13 @@ the same name untouched; the ``OSError`` goes to the caller, who says in Danish 
 Used for every file Koordinator writes whole: exported PDFs, statistics and audit logs (``services.exports``), the
 workstation's ``forbindelse.json`` (``services.connection``), invitations and the viewer's temporary copies. The
 database's own files are copied page by page by SQLite and only renamed here (``replace_durably``).
+
+Files with patient data are the user's only (issue 18): ``PRIVATE`` (0600) for files, ``PRIVATE_FOLDER`` (0700) for
+the folders Koordinator owns (its data, backup, log and config folders — never a folder the user chose, such as an
+export's target). ``create_private`` makes an empty file with mode 0600 before SQLite opens it (SQLite gives its
+``-wal``, ``-shm`` and ``-journal`` the database file's mode), ``private_folder`` creates or tightens an own folder,
+``make_private`` tightens a file made before. The modes do not depend on the umask: files are created with
+``os.open(…, 0o600)`` and folders ``chmod``-ed after ``mkdir``. On Windows the bits mean nothing (only read-only).
 """
 
 from __future__ import annotations
@@ -18,10 +25,22 @@ import os
 import tempfile
 from pathlib import Path
 
-__all__ = ["fsync_file", "fsync_folder", "replace_durably", "write_atomically"]
+__all__ = [
+    "PRIVATE",
+    "PRIVATE_FOLDER",
+    "create_private",
+    "fsync_file",
+    "fsync_folder",
+    "make_private",
+    "private_folder",
+    "replace_durably",
+    "write_atomically",
+]
 
 #: Readable and writable by the user only: what leaves Koordinator holds patient data or a connection's secrets.
 PRIVATE = 0o600
+#: A folder of Koordinator's own with such files in it: the user's only.
+PRIVATE_FOLDER = 0o700
 
 
 def write_atomically(path: Path, data: bytes, *, mode: int = PRIVATE) -> None:
@@ -65,3 +84,28 @@ def fsync_folder(folder: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def create_private(path: Path) -> None:
+    """Create ``path`` empty with mode 0600 if it does not exist (an existing file is left as it is)."""
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE))
+
+
+def make_private(*paths: Path) -> None:
+    """Tighten existing files to 0600 (one made before, or by another program); a missing file, or one the user
+    does not own, is left alone — tightening is a safeguard, not a condition for going on."""
+    for path in paths:
+        with contextlib.suppress(OSError):
+            if path.exists() and path.stat().st_mode & 0o077:
+                os.chmod(path, PRIVATE)
+
+
+def private_folder(folder: Path) -> Path:
+    """Create Koordinator's own ``folder`` (and its parents) and make it the user's only (0700), whatever the
+    umask; an existing one is tightened. Only for folders the app owns. ``OSError`` if it cannot be created."""
+    folder.mkdir(mode=PRIVATE_FOLDER, parents=True, exist_ok=True)
+    with contextlib.suppress(OSError):  # not ours (another user's, a share): the files in it are still 0600
+        if folder.stat().st_mode & 0o077:
+            os.chmod(folder, PRIVATE_FOLDER)
+    return folder

@@ -179,7 +179,7 @@ class AdmissionService:
         cpr = cpr_rules.validate_cpr(data.cpr, replacement=data.replacement_cpr, today=today)
         given = validation.require_name(data.given_name, field="given_name", label="Fornavn")
         family = validation.require_name(data.family_name, field="family_name", label="Efternavn")
-        address = validation.optional_text(data.address, field="address", label="Adresse")
+        address = validation.optional_text(data.address, field="address", label="Adresse", multiline=False)
         if not data.bopaelskommune:
             raise ValidationError("Vælg patientens bopælskommune.", field="bopaelskommune")
         if data.flags.homeless and not (data.opholdskommune or data.handlekommune):

@@ -31,7 +31,7 @@ from sqlalchemy import URL, create_engine, inspect, make_url, text
 from sqlalchemy.exc import ArgumentError, DBAPIError
 
 from coordinator_app.domain.errors import KoordinatorError, StorageError, ValidationError
-from coordinator_app.infra.files import write_atomically
+from coordinator_app.infra.files import private_folder, write_atomically
 from coordinator_app.infra.folders import config_dir
 from coordinator_app.infra.oserrors import describe
 from coordinator_app.lazy import lazy_import
@@ -184,7 +184,10 @@ def save_config(config: ConnectionConfig, *, password: str | None = None, path: 
 
 def _write_private(path: Path, content: str) -> None:
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.parent == config_path().parent:  # Koordinator's own folder: the user's only
+            private_folder(path.parent)
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
         write_atomically(path, content.encode("utf-8"))  # mode 0600: readable by the user only
     except OSError as exc:
         raise StorageError(

@@ -83,7 +83,7 @@ def check_email(text: str | None, *, field: str, label: str) -> str:
 
 def check_phone(text: str | None, *, field: str = "phone", label: str = "Telefonnummeret") -> str:
     """A phone number of digits, spaces and a leading +, or ``""`` when empty."""
-    value = " ".join((text or "").split())
+    value = validation.single_line(text, field=field, label=label)
     if not value:
         return ""
     if len(value) > MAX_PHONE:
@@ -96,8 +96,8 @@ def check_phone(text: str | None, *, field: str = "phone", label: str = "Telefon
     return value
 
 
-def _text(text: str | None, *, field: str, label: str, max_length: int) -> str:
-    return validation.optional_text(text, field=field, label=label, max_length=max_length) or ""
+def _text(text: str | None, *, field: str, label: str, max_length: int, multiline: bool = False) -> str:
+    return validation.optional_text(text, field=field, label=label, max_length=max_length, multiline=multiline) or ""
 
 
 def kommune_order(kommune: Kommune) -> tuple[bool, str, str]:
@@ -148,7 +148,7 @@ class ContactService:
             "phone": check_phone(data.phone),
             "email": check_email(data.email, field="email", label="E-mailadressen"),
             "kommune_code": kommune_code,
-            "note": _text(data.note, field="note", label="Noten", max_length=MAX_NOTE),
+            "note": _text(data.note, field="note", label="Noten", max_length=MAX_NOTE, multiline=True),
         }
 
     def add(self, data: ContactInput) -> Contact:

@@ -30,6 +30,7 @@ from sqlalchemy import MetaData, create_engine, make_url
 from coordinator_app.domain import validation
 from coordinator_app.domain.access import Permission, check_full_name, check_password, check_username
 from coordinator_app.domain.errors import KoordinatorError, StorageError, ValidationError
+from coordinator_app.infra.files import private_folder
 from coordinator_app.infra.folders import data_dir
 from coordinator_app.infra.resources import load_kommuner
 from coordinator_app.services import connection
@@ -73,8 +74,7 @@ def default_local_path() -> Path:
 
 
 def demo_database_path() -> Path:
-    folder = data_dir()
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = private_folder(data_dir())
     return folder / "demo.db"
 
 
@@ -155,10 +155,8 @@ def check_admin(admin: AdminInput, repeat: str | None = None) -> AdminInput:
 
 
 def check_ward(ward: WardInput) -> WardInput:
-    centre = " ".join(ward.centre.split())
-    name = " ".join(ward.ward.split())
-    validation.check_characters(centre, field="centre", label="Centrets navn", multiline=False)
-    validation.check_characters(name, field="ward", label="Afsnittets navn", multiline=False)
+    centre = validation.single_line(ward.centre, field="centre", label="Centrets navn")
+    name = validation.single_line(ward.ward, field="ward", label="Afsnittets navn")
     if not centre:
         raise ValidationError("Skriv centrets navn (fx Psykiatrisk Center København).", field="centre")
     if not name:

@@ -218,7 +218,7 @@ class MeetingService:
         """Save as a NEW version (version + 1); earlier versions and the meetings using them are untouched.
         ValidationError (Danish) for no sections, duplicate keys, empty titles."""
         require(self._ctx, Permission.MANAGE_MEETING)
-        name = " ".join(template.name.split())
+        name = validation.single_line(template.name, field="name", label="Skabelonens navn")
         if not name:
             raise ValidationError("Skabelonen skal have et navn.", field="name", rule="C5")
         if len(name) > 200:
@@ -228,8 +228,11 @@ class MeetingService:
         keys: set[str] = set()
         sections = []
         for i, section in enumerate(template.sections, start=1):
-            key = section.key.strip()
-            title = " ".join(section.title.split())
+            key = validation.single_line(section.key, field="sections", label=f"Afsnit {i}s nøgle")
+            title = validation.single_line(section.title, field="sections", label=f"Afsnit {i}s overskrift")
+            validation.check_texts(
+                (section.guidance, section.default_items), field="sections", label=f"Afsnit {i}", max_length=5000
+            )
             if not key:
                 raise ValidationError(f"Afsnit {i} mangler en nøgle.", field="sections", rule="C5")
             if key in keys:
@@ -830,7 +833,10 @@ class MeetingService:
 
     @staticmethod
     def _place(place: str) -> str:
-        return validation.optional_text(place, field="place", label="Sted eller link", max_length=500) or ""
+        return (
+            validation.optional_text(place, field="place", label="Sted eller link", max_length=500, multiline=False)
+            or ""
+        )
 
     @staticmethod
     def _next_reference(session: Session, year: int) -> str:
@@ -919,8 +925,7 @@ def referat_title(meeting: Meeting) -> str:
 
 def _address(address: str) -> str:
     """A recipient's address (e-mail, secure mail or postal) on one line; ValidationError when empty or too long."""
-    where = " ".join((address or "").split())
-    validation.check_characters(where, field="address", label="Adressen", multiline=False)
+    where = validation.single_line(address, field="address", label="Adressen")
     if not where:
         raise ValidationError("Skriv modtagerens adresse (e-mail, sikker post eller postadresse).", field="address")
     if len(where) > 300:

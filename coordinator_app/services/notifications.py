@@ -360,12 +360,14 @@ class NotificationService:
         if data.kind is EventKind.VARSLING:
             expected = self._expected(admission, history, data)
             validation.optional_text(
-                expected.judged_by, field="expected_judged_by", label="Lægens navn", max_length=200
+                expected.judged_by, field="expected_judged_by", label="Lægens navn", max_length=200, multiline=False
             )
             validation.check_admission_dates(admission.admitted, None, expected.day, today=self._ctx.clock.today())
             return varsling_timing(expected, day, self._ctx.calendar, self._ctx.rules)
         if data.kind is EventKind.FAERDIGMELDING:
-            validation.optional_text(data.judged_by, field="judged_by", label="Lægens navn", max_length=200)
+            validation.optional_text(
+                data.judged_by, field="judged_by", label="Lægens navn", max_length=200, multiline=False
+            )
             check_judgement(data.judged_by, data.judged_on, day, admission.admitted)
             notice = faerdigmelding_notice(admission, history, day, self._ctx.calendar, self._ctx.rules)
             notice = dataclasses.replace(

@@ -390,8 +390,7 @@ MAX_TITLE = 100
 def update_ward_profile(ctx: ServiceContext, *, phone: str, secure_mail: str, coordinator_title: str) -> WardProfile:
     """Check and store the sender printed on every document; ``ValidationError`` with the field when refused."""
     require(ctx, Permission.MANAGE_SETTINGS)
-    title = " ".join(coordinator_title.split())
-    validation.check_characters(title, field="coordinator_title", label="Titlen", multiline=False)
+    title = validation.single_line(coordinator_title, field="coordinator_title", label="Titlen")
     if not title:
         raise ValidationError(f"Titlen skal udfyldes (fx {DEFAULT_TITLE}).", field="coordinator_title")
     if len(title) > MAX_TITLE:
@@ -442,10 +441,8 @@ def add_ward(ctx: ServiceContext, centre: str, ward: str = "") -> list[Centre]:
     """Add a centre, or a ward to a centre (new or known); returns the list. Nothing is removed: admissions name
     their ward. The first edit copies ``centre.csv``'s list into the database so no centre disappears."""
     require(ctx, Permission.MANAGE_SETTINGS)
-    centre_name = " ".join(centre.split())
-    ward_name = " ".join(ward.split())
-    validation.check_characters(centre_name, field="centre", label="Centrets navn", multiline=False)
-    validation.check_characters(ward_name, field="ward", label="Afsnittets navn", multiline=False)
+    centre_name = validation.single_line(centre, field="centre", label="Centrets navn")
+    ward_name = validation.single_line(ward, field="ward", label="Afsnittets navn")
     if not centre_name:
         raise ValidationError("Skriv centrets navn (fx Psykiatrisk Center København).", field="centre")
     if len(centre_name) > MAX_CENTRE:

@@ -2,9 +2,10 @@
 
 A backup is taken online with SQLite's backup API (never a file copy, which could catch a half-written page),
 page by page with a progress callback. The backup of an encrypted database is encrypted with the same
-passphrase (SQLCipher re-encrypts each page under the backup's own salt). Each backup is re-opened and passes
-``integrity_check`` (and, encrypted, SQLCipher's page-HMAC check) before it gets its final name; one that
-fails is deleted. Names carry the local time: ``koordinator-2026-11-23_153000.db``, with
+passphrase but its own random salt, so its own key (``_own_salt``: SQLCipher's backup API decrypts each page
+with the database's key and encrypts it with the backup's; deriving the backup's key costs ~0.2 s). Each
+backup is re-opened and passes ``integrity_check`` (and, encrypted, SQLCipher's page-HMAC check) before it
+gets its final name; one that fails is deleted. Names carry the local time: ``koordinator-2026-11-23_153000.db``, with
 ``-foer-opdatering`` for the one taken before a migration.
 
 Old backups are thinned out by a retention ladder (``RetentionLadder``), and a restore (issue 18) refuses while
@@ -30,7 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from coordinator_app.domain.errors import DamagedDatabaseError, DatabaseInUseError, StorageError
-from coordinator_app.infra.files import fsync_file, replace_durably
+from coordinator_app.infra.files import fsync_file, private_folder, replace_durably
 from coordinator_app.infra.oserrors import describe
 from coordinator_app.lazy import lazy_import
 from coordinator_app.storage import holders
@@ -132,13 +133,15 @@ def backup_from_connection(
     started = time.perf_counter()
     moment = (now or datetime.now()).replace(microsecond=0)
     try:
-        target_dir.mkdir(parents=True, exist_ok=True)
+        if target_dir == default_backup_dir(file.path) or not target_dir.exists():
+            private_folder(target_dir)  # Koordinator's own (a folder the user chose is left as it is)
         final = _free_name(target_dir, file.path.stem, moment, before_upgrade)
         tmp = target_dir / f".{final.name}.tmp"
         remove_quietly(tmp, *sidecars(tmp))
         try:
-            _copy_pages(source, file.with_path(tmp), progress)
-            result = check_file(file.with_path(tmp), full=True)
+            copy = _own_salt(file, tmp)
+            _copy_pages(source, copy, progress)
+            result = check_file(copy, full=True)
             if not result.ok:
                 raise StorageError(
                     f"Sikkerhedskopien i {target_dir} bestod ikke kontrollen ({_first(result)}) og er slettet. "
@@ -157,6 +160,12 @@ def backup_from_connection(
         before_upgrade=before_upgrade,
         seconds=time.perf_counter() - started,
     )
+
+
+def _own_salt(file: SqliteFile, tmp: Path) -> SqliteFile:
+    """The backup's file: the database's passphrase with a new random salt (so a new key: the backup API
+    re-encrypts each page), or plain for a plain database."""
+    return keyed_file(tmp, file.passphrase) if file.encrypted else file.with_path(tmp)
 
 
 def _copy_pages(source: Any, dest_file: SqliteFile, progress: ProgressCallback | None) -> None:

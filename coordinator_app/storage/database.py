@@ -48,10 +48,13 @@ from coordinator_app.domain.errors import (
     DatabaseReplacedError,
     RiskyLocationError,
     StorageError,
+    WrongPassphraseError,
 )
+from coordinator_app.infra.files import private_folder
 from coordinator_app.infra.folders import data_dir
 from coordinator_app.infra.oserrors import describe, path_problem
 from coordinator_app.storage import selects
+from coordinator_app.storage.backup import default_backup_dir, list_backups
 from coordinator_app.storage.failures import (
     corrupt,
     disk_full,
@@ -69,8 +72,12 @@ from coordinator_app.storage.sqlite_file import (
     FileKind,
     SqliteFile,
     check_connection,
+    damaged_start,
     file_kind,
     keyed_file,
+    passphrase_opens,
+    plain_header_damaged,
+    read_head,
 )
 
 __all__ = ["SQLITE_HEADER", "Database", "default_database_url", "local_path", "open_database"]
@@ -88,11 +95,11 @@ KIND_DEMO = "demo – ikke krypteret"
 
 
 def default_database_url(*, create_folder: bool = True) -> str:
-    """The user's own database file, in the platform's per-user data folder (created if missing, unless
-    ``create_folder`` is false: a command that only reads creates nothing)."""
+    """The user's own database file, in the platform's per-user data folder (created if missing — the user's only,
+    0700 — unless ``create_folder`` is false: a command that only reads creates nothing)."""
     folder = data_dir()
     if create_folder:
-        folder.mkdir(parents=True, exist_ok=True)
+        private_folder(folder)
     return URL.create("sqlite", database=str(folder / "koordinator.db")).render_as_string()
 
 
@@ -390,6 +397,8 @@ def open_database(
         if connector is not None:
             connector.holder.release()
         translated = translate(exc, where, keyed=keyed)
+        if isinstance(translated, WrongPassphraseError) and path is not None and passphrase is not None:
+            translated = _damaged_or_wrong(path, passphrase, translated)
         if isinstance(translated, StorageError):
             raise translated from exc
         if isinstance(exc, DBAPIError):
@@ -511,8 +520,37 @@ def _refuse_damaged(engine: Engine, where: str, *, encrypted: bool) -> None:
         )
 
 
+def _damaged_or_wrong(path: Path, passphrase: str, wrong: WrongPassphraseError) -> StorageError:
+    """SQLCipher says "file is not a database" for a wrong passphrase and for a damaged first page alike; tell
+    them apart (issue 18): the passphrase proves right on the file's later pages (``damaged_start``), or it opens
+    the newest backup beside the file — then the file is damaged (or, for the backup, the passphrase was changed
+    since, which the message says too). Otherwise it is the wrong passphrase."""
+    if damaged_start(path, passphrase):
+        return DamagedDatabaseError(
+            f"Databasefilen {path} er beskadiget i starten (filens første side), så den kan ikke åbnes. "
+            "Adgangskoden er den rigtige; den er ikke problemet. Gendan databasen fra en sikkerhedskopi med "
+            "«koordinator restore FIL», og kontakt IT. Intet er ændret."
+        )
+    newest = next(iter(list_backups(default_backup_dir(path))), None)
+    if newest is not None and newest.encrypted and passphrase_opens(newest.path, passphrase):
+        return DamagedDatabaseError(
+            f"Adgangskoden åbner den nyeste sikkerhedskopi ({newest.path.name}), men ikke databasefilen {path}. "
+            "Enten er databasefilens start beskadiget, eller adgangskoden er skiftet, efter kopien blev taget. "
+            "Prøv den nye adgangskode; passer den heller ikke, så gendan databasen fra sikkerhedskopien med "
+            "«koordinator restore FIL», og kontakt IT. Intet er ændret."
+        )
+    return wrong
+
+
 def _keyed_file(path: Path, kind: FileKind, passphrase: str | None, where: str, *, wants_key: bool) -> SqliteFile:
-    """The file with its key: encrypted files need one, plain files must not get one (they would not open)."""
+    """The file with its key: encrypted files need one, plain files must not get one (they would not open).
+    A plain file whose first bytes are damaged looks encrypted by its size; the rest of its header says it is not."""
+    if kind is FileKind.ENCRYPTED and plain_header_damaged(read_head(path)):
+        raise DamagedDatabaseError(
+            f"Databasefilen {where} er beskadiget i starten (SQLite-filens hoved er overskrevet), så den kan ikke "
+            "åbnes. Gendan databasen fra en sikkerhedskopi med «koordinator restore FIL», og kontakt IT. "
+            "Intet er ændret."
+        )
     if passphrase is not None:
         _require_passphrase(passphrase)
         if kind is FileKind.PLAIN:
@@ -557,21 +595,25 @@ def _check_sqlite_file(path: Path) -> FileKind:
 def _create_engine(
     url: URL, *, busy_timeout: float, foreign_keys: bool = True, connector: _Connector | None = None
 ) -> Engine:
+    """``hide_parameters``: a failing statement's values (a CPR number, a name) never reach an error's text, and so
+    never a log or a message (issue 18)."""
     busy_ms = max(0, int(busy_timeout * 1000))
     if url.get_backend_name() == "sqlite":
         read_only = False
         if connector is None:  # in memory
-            engine = create_engine(url, poolclass=StaticPool, connect_args={"check_same_thread": False})
+            engine = create_engine(
+                url, poolclass=StaticPool, connect_args={"check_same_thread": False}, hide_parameters=True
+            )
         else:
             read_only = connector.read_only
-            kwargs: dict[str, Any] = {"creator": connector, "module": connector.file.module}
+            kwargs: dict[str, Any] = {"creator": connector, "module": connector.file.module, "hide_parameters": True}
             if not foreign_keys:
                 kwargs["poolclass"] = NullPool
             engine = create_engine(url, **kwargs)
         _install_sqlite_pragmas(engine, busy_ms=busy_ms, foreign_keys=foreign_keys, read_only=read_only)
         return engine
     connect_args = {"connect_timeout": max(2, round(busy_timeout)), "options": f"-c lock_timeout={busy_ms}"}
-    return create_engine(url, pool_pre_ping=True, connect_args=connect_args)
+    return create_engine(url, pool_pre_ping=True, connect_args=connect_args, hide_parameters=True)
 
 
 def _install_sqlite_pragmas(engine: Engine, *, busy_ms: int, foreign_keys: bool, read_only: bool) -> None:

@@ -7,9 +7,10 @@ SQL text or a URL, so no statement log, URL rendering or ``repr`` can show it.
 
 The derivation costs ~0.2 s, and SQLCipher would pay it on every new connection (the migration's, each pooled
 one, each backup and its check). ``keyed_file`` derives the key ONCE, exactly as SQLCipher does, and hands
-SQLCipher the raw key with the file's salt (``x'<key><salt>'``); a backup gets the same key and salt, so it
-opens with the same passphrase. Should SQLCipher's defaults ever differ from ours, the raw key does not open
-the file and we fall back to letting SQLCipher derive it. Plain files (demo, tests) use ``sqlite3``.
+SQLCipher the raw key with the file's salt (``x'<key><salt>'``); a backup gets its own salt, and so its own key,
+derived from the same passphrase (``storage.backup``), so it opens with the same passphrase. Should SQLCipher's
+defaults ever differ from ours, the raw key does not open the file and we fall back to letting SQLCipher derive
+it. Plain files (demo, tests) use ``sqlite3``.
 """
 
 from __future__ import annotations
@@ -17,14 +18,17 @@ from __future__ import annotations
 import contextlib
 import enum
 import hashlib
+import hmac
 import os
+import re
 import sqlite3
+import struct
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from coordinator_app.domain.errors import StorageError
-from coordinator_app.infra.files import fsync_file, replace_durably
+from coordinator_app.infra.files import create_private, fsync_file, make_private, replace_durably
 from coordinator_app.infra.oserrors import describe
 from coordinator_app.lazy import lazy_import
 
@@ -40,6 +44,16 @@ MIN_PAGE_SIZE = 512
 KDF_ITERATIONS = 256_000
 KEY_BYTES = 32
 SALT_BYTES = 16
+#: SQLCipher 4's pages (``cipher_page_size``): each ends with a 16-byte IV and a 64-byte HMAC-SHA512 of the page's
+#: ciphertext, IV and page number, keyed with a key derived from the page key (2 PBKDF2 iterations, the salt XOR
+#: 0x3a). ``damaged_start`` checks one itself.
+CIPHER_PAGE_SIZE = 4096
+_HMAC_BYTES = 64
+_HMAC_SALT_MASK = 0x3A
+_HMAC_KDF_ITERATIONS = 2
+#: Bytes 18–23 of SQLite's header in every database file: read/write versions 1 or 2, reserved space varies,
+#: payload fractions 64/32/32.
+_PLAIN_HEADER_REST = re.compile(rb"[\x01\x02][\x01\x02].\x40\x20\x20", re.DOTALL)
 
 
 class FileKind(enum.Enum):
@@ -92,7 +106,14 @@ class SqliteFile:
         """A DBAPI connection in autocommit mode (we emit ``BEGIN`` ourselves), keyed if encrypted.
 
         A wrong key is only noticed at the first read ("file is not a database", ``SQLITE_NOTADB``).
+
+        Opened for writing, a missing file is created first with mode 0600, and an existing one (with its
+        ``-wal``/``-shm``) tightened to it: SQLite would create it 0644, and gives its ``-wal``, ``-shm`` and
+        ``-journal`` the database file's mode (issue 18).
         """
+        if not read_only:
+            create_private(self.path)
+            make_private(self.path, *sidecars(self.path))
         target = f"{self.path.resolve().as_uri()}?mode=ro" if read_only else str(self.path)
         conn = self.module.connect(
             target, timeout=timeout, uri=read_only, isolation_level=None, check_same_thread=False
@@ -128,6 +149,61 @@ def keyed_file(path: Path, passphrase: str | None) -> SqliteFile:
     if file_kind(path) is FileKind.ENCRYPTED and not _opens(derived):
         return plain
     return derived
+
+
+def plain_header_damaged(head: bytes) -> bool:
+    """True for the first bytes of a plain SQLite file whose 16-byte magic is gone but whose header is otherwise
+    there (an encrypted file's bytes 18–23 are ciphertext: matching by chance is about one in 10¹¹)."""
+    return not head.startswith(SQLITE_HEADER) and len(head) >= 24 and bool(_PLAIN_HEADER_REST.fullmatch(head[18:24]))
+
+
+def read_head(path: Path) -> bytes:
+    """The first 100 bytes of ``path`` (SQLite's header), empty if it cannot be read."""
+    try:
+        with path.open("rb") as fh:
+            return fh.read(100)
+    except OSError:
+        return b""
+
+
+def damaged_start(path: Path, passphrase: str) -> bool:
+    """For a file SQLCipher would not read with ``passphrase`` ("file is not a database"): True when it is the
+    file's first page that is damaged, not the passphrase that is wrong — a plain SQLite file whose first bytes
+    were overwritten (the rest of SQLite's header is still there), or an encrypted file whose later pages verify
+    with the key derived from ``passphrase`` and the file's salt (SQLCipher never gets past page 1). False when
+    the salt itself is damaged too (no key can be derived then; ``storage.database`` asks the backups)."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(CIPHER_PAGE_SIZE * 3)
+    except OSError:
+        return False
+    if plain_header_damaged(head):
+        return True
+    pages = [head[n * CIPHER_PAGE_SIZE : (n + 1) * CIPHER_PAGE_SIZE] for n in (1, 2)]
+    pages = [page for page in pages if len(page) == CIPHER_PAGE_SIZE]
+    if not pages:
+        return False
+    salt = head[:SALT_BYTES]
+    key = hashlib.pbkdf2_hmac("sha512", passphrase.encode("utf-8"), salt, KDF_ITERATIONS, KEY_BYTES)
+    mask = bytes(b ^ _HMAC_SALT_MASK for b in salt)
+    hmac_key = hashlib.pbkdf2_hmac("sha512", key, mask, _HMAC_KDF_ITERATIONS, KEY_BYTES)
+    for number, page in enumerate(pages, start=2):
+        body, mac = page[:-_HMAC_BYTES], page[-_HMAC_BYTES:]
+        expected = hmac.new(hmac_key, body + struct.pack("<I", number), hashlib.sha512).digest()
+        if hmac.compare_digest(expected, mac):
+            return True
+    return False
+
+
+def passphrase_opens(path: Path, passphrase: str) -> bool:
+    """True when ``path`` (an encrypted file, e.g. a backup) opens and reads with ``passphrase``."""
+    if file_kind(path) is not FileKind.ENCRYPTED:
+        return False
+    try:
+        file = keyed_file(path, passphrase)
+        return file.raw_key is not None or _opens(file)
+    except (OSError, sqlcipher.Error):
+        return False
 
 
 def _opens(file: SqliteFile) -> bool:
@@ -206,6 +282,7 @@ def encrypt_plain_file(path: Path, passphrase: str) -> None:
     remove_quietly(tmp, *sidecars(tmp))
     try:
         encrypted = keyed_file(tmp, passphrase)
+        create_private(tmp)
         conn = sqlcipher.connect(str(path), isolation_level=None)
         try:
             conn.execute("ATTACH DATABASE ? AS encrypted KEY ?", (str(tmp), encrypted.raw_key))

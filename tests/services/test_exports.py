@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
+import stat
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -163,6 +165,26 @@ def test_a_real_databases_statistics_are_encrypted_xlsx_and_a_zipped_csv(
             zf.read("statistik.csv")
         zf.setpassword(PASSWORD.encode())
         assert zf.read("statistik.csv").decode("utf-8-sig").startswith("Statistik")
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX; on Windows they mean nothing")
+def test_every_kind_of_export_is_the_users_only_and_the_chosen_folder_keeps_its_mode(
+    ctx: ServiceContext, ward: dict[str, Any], out: Path
+) -> None:
+    """Issue 18: 0600 for the files, whatever the umask; the folder the user chose is not ``chmod``-ed."""
+    out.chmod(0o755)
+    exports = ExportService(ctx)
+    before = os.umask(0)
+    try:
+        written = [
+            exports.write(exports.document(ward["document_id"]), out / "blanket.pdf", PASSWORD),
+            exports.write(exports.statistics(ward["stats"], XLSX), out / "statistik.xlsx", PASSWORD),
+            exports.write(exports.statistics(ward["stats"], CSV), out / "statistik.zip", PASSWORD),
+        ]
+    finally:
+        os.umask(before)
+    assert [stat.S_IMODE(s.path.stat().st_mode) for s in written] == [0o600, 0o600, 0o600]
+    assert stat.S_IMODE(out.stat().st_mode) == 0o755
 
 
 def test_a_patients_audit_log_leaves_in_an_aes_zip_with_its_own_export_line(

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import sys
-import traceback
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
@@ -17,7 +16,9 @@ from types import TracebackType
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from coordinator_app.domain.errors import KoordinatorError
+from coordinator_app.infra.files import private_folder, write_atomically
 from coordinator_app.infra.folders import log_dir
+from coordinator_app.infra.logs import without_text
 
 log = logging.getLogger("koordinator.ui")
 
@@ -30,12 +31,11 @@ def show_error(parent: QWidget | None, error: KoordinatorError, *, title: str = 
 
 
 def write_crash_report(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> Path:
-    """Write the traceback (code locations only; exception text may hold patient data and is left out)."""
-    folder = log_dir()
-    folder.mkdir(parents=True, exist_ok=True)
+    """Write the traceback (code locations only; exception text may hold patient data and is left out, as in the
+    log: ``infra.logs.without_text``), readable by the user only."""
+    folder = private_folder(log_dir())
     path = folder / f"nedbrud-{datetime.now():%Y%m%d-%H%M%S}.txt"
-    frames = "".join(traceback.format_tb(tb))
-    path.write_text(f"{exc_type.__module__}.{exc_type.__qualname__}\n{frames}", encoding="utf-8")
+    write_atomically(path, without_text((exc_type, exc, tb)).encode("utf-8"))  # 0600, like the log
     return path
 
 
