@@ -118,6 +118,8 @@ class _Connector:
         self.replaced = False
 
     def __call__(self) -> Any:
+        if self.identity is not None:  # a new connection to a replaced file: refused before it is even opened (an
+            self.check_same_file(str(self.file.path))  # encrypted one has its own salt, so the old key fails on it)
         self.holder.acquire()
         conn = self.file.connect(read_only=self.read_only, timeout=self.timeout)
         if self.identity is None:

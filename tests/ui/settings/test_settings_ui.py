@@ -249,7 +249,8 @@ def test_a_kommunes_secure_mailbox_is_saved(qtbot, open_dialog, ctx: ServiceCont
     assert page.table.item(row, 2).text() == "sikkerpost@frederiksberg.invalid"
     assert dialog.saved_keys == ["kommuner"]
     page.search.setText("frederiksberg.invalid")
-    assert page.count.text().startswith("Viser 1 af 98 kommuner · 1 har en systemindgang")
+    entrances = sum(1 for mail in saved.values() if mail)  # the demo's region has entrances; Frederiksberg's changed
+    assert page.count.text().startswith(f"Viser 1 af 98 kommuner · {entrances} har en systemindgang")
 
 
 def test_the_wards_own_kommuner_are_chosen_on_the_kommuner_page(qtbot, open_dialog, ctx: ServiceContext) -> None:
