@@ -103,8 +103,12 @@ DISTRIBUTION_NOTE = (
 MISSING_NOTE = f"Mangler: aftalen har endnu ingen ansvarlig eller ingen frist ({cite('C5')})."
 
 #: C5: the agenda is prepared before the meeting together with the patient (the agreement's netværksmøde note).
-AGENDA_WITH_PATIENT = "Dagsorden forberedt med patienten"
-AGENDA_ANSWERS: dict[bool | None, str] = {True: "Ja", False: "Nej", None: layout.NOT_KNOWN}
+AGENDA_WITH_PATIENT = "Dagsorden med patienten"  # fits the label column on one line
+AGENDA_ANSWERS: dict[bool | None, str] = {
+    True: "Ja – forberedt sammen med patienten",
+    False: "Nej – ikke forberedt med patienten",
+    None: layout.NOT_KNOWN,
+}
 
 #: A rule ID in parentheses, e.g. " (C2)", " (C2–C4)", " (C5, F1)": Koordinator's numbering, not the agreement's.
 _RULE_REFERENCE = re.compile(r"\s*\((?:[A-H]\d{1,2})(?:\s*[–,/-]\s*(?:[A-H]?\d{1,2}))*\)")
