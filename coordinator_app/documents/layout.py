@@ -350,6 +350,8 @@ class FlowingTable(Table):
         n = self._getFirstPossibleSplitRowPosition(availHeight, ignoreSpans=1)
         if n >= len(heights):
             return [self]
+        if getattr(self, "_in_cell", False):  # the rest of a cell, not of a page: split wherever it must
+            return list(self._splitRows(availHeight, doInRowSplit=0) or self._split_inside(availHeight))
         head = self._header_height()
         fits_a_page = heights[n] <= max(FRAME_HEIGHT, availHeight) - head
         if not fits_a_page and availHeight - sum(heights[:n]) >= KEEP_START:
@@ -367,7 +369,13 @@ class FlowingTable(Table):
         return float(sum(self._rowHeights[i] for i in rows))
 
     def _split_inside(self, availHeight: float) -> list[Flowable]:
-        """Split inside the row that does not fit, and mark each cell that continues with "(fortsat)"."""
+        """Split inside the row that does not fit, and mark each cell that continues with "(fortsat)". A table in
+        one of the row's cells is split where the cell is (it cannot move to a page of its own)."""
+        n = self._getFirstPossibleSplitRowPosition(availHeight, ignoreSpans=1)
+        for cell in self._cellvalues[n] if n < len(self._cellvalues) else ():
+            for item in cell if isinstance(cell, list | tuple) else (cell,):
+                if isinstance(item, FlowingTable):
+                    item._in_cell = True
         parts = self._splitRows(availHeight, doInRowSplit=1)
         if len(parts) != 2:
             return list(parts)

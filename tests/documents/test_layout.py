@@ -4,6 +4,7 @@ text of any length (long words, table rows and headings taller than a page)."""
 from __future__ import annotations
 
 import io
+import time
 from datetime import UTC, date, datetime
 
 import pytest
@@ -181,6 +182,23 @@ def test_a_row_taller_than_a_page_is_split_and_its_continuation_marked(meta) -> 
         assert page.startswith("Nr. Hvad er aftalt (fortsat) ord"), page[:200]
     assert text.count(layout.CONTINUED) == len(pages) - 1
     assert "Sidste aftale" in pages[-1]
+
+
+def test_a_table_inside_a_cell_taller_than_a_page_splits_where_the_cell_is(meta) -> None:
+    """A boxed field (a table in a table's cell, as the plans' signatures) cannot move to a page of its own: its
+    rows split where the outer row does, and the document is made quickly with nothing lost."""
+    halves = [" ".join(f"navn{i:04d}" for i in range(start, start + 150)) for start in (0, 150)]  # ~ 2/3 page each
+    inner = layout.FlowingTable(
+        [[layout.caption(halves[0])], [layout.caption(halves[1])], [layout.caption("Slut på feltet")]],
+        colWidths=[40 * mm],
+    )
+    outer = layout.FlowingTable([[inner, layout.caption("Ved siden af")]], colWidths=[50 * mm, 50 * mm])
+    started = time.perf_counter()
+    pdf = build_pdf(meta(), [layout.spacer(layout.FRAME_HEIGHT / mm - 100), outer])  # 10 cm left on page 1
+    assert time.perf_counter() - started < 20
+    pages = page_texts(pdf)
+    text = " ".join(pages)
+    assert len(pages) <= 4 and all(f"navn{i:04d}" in text for i in range(300)) and "Slut på feltet" in text
 
 
 def test_a_heading_is_kept_with_the_start_of_a_long_paragraph_not_all_of_it(meta) -> None:
