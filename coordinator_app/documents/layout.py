@@ -10,8 +10,9 @@ Builders (all take plain text; markup characters are escaped here):
 - :func:`title`, :func:`subtitle`, :func:`section` – headings;
 - :func:`field_rows` – label/value rows with a ~45 mm label column; values wrap, and a long value is set
   under its label so it may flow onto the next page;
-- :class:`FlowingTable` – the table every document sets text in: it splits between rows, and a row taller
-  than a third of the page also inside, so no text is too long for a page;
+- :class:`FlowingTable` – the table every document sets text in: it splits between rows and moves a row that
+  does not fit whole to the next page; only a row taller than a page is split inside (its continuation marked
+  "(fortsat)"), so no text is too long for a page;
 - :func:`checkbox_grid` – ☒/☐ options in columns;
 - :func:`text_block` – free text of any length (paragraphs split across pages);
 - :func:`note` – a framed remark (e.g. the legal consequence of a færdigmelding);
@@ -75,8 +76,8 @@ CONTENT_WIDTH = PAGE_WIDTH - MARGIN_LEFT - MARGIN_RIGHT
 #: The height of the frame the content is set in (between header and footer).
 FRAME_HEIGHT = PAGE_HEIGHT - MARGIN_TOP - MARGIN_BOTTOM
 LABEL_WIDTH = 45 * mm
-#: A table row or heading taller than this may be split inside (see :class:`FlowingTable`); anything shorter is
-#: kept whole and moves to the next page when it does not fit.
+#: A heading taller than this may be split inside; anything shorter is kept whole and moves to the next page when
+#: it does not fit. (A table row is split inside only when taller than a page, see :class:`FlowingTable`.)
 LONG_ROW = FRAME_HEIGHT / 3
 #: A heading or label is kept with this much of a paragraph longer than ``LONG_ROW`` (see :class:`_KeepWithStart`).
 KEEP_START = 25 * mm
@@ -94,6 +95,9 @@ HEAD_FILL = colors.HexColor("#ededed")
 GRID = colors.HexColor("#c4c4c4")
 MISSING_COLOR = colors.HexColor("#a40000")
 CELL_PADDING = 1.6 * mm
+
+#: What starts each cell of a table row that continues from the previous page (:class:`FlowingTable`).
+CONTINUED = "(fortsat)"
 
 #: What every form prints for an optional field the app has no value for ("Ingen" would claim there is none).
 NOT_KNOWN = "Ikke oplyst"
@@ -179,6 +183,15 @@ def format_datetime(moment: datetime | None, empty: str = "") -> str:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(COPENHAGEN).strftime("%d-%m-%Y %H:%M")
+
+
+def format_moment(moment: datetime | None, empty: str = "") -> str:
+    """An aware moment as a Danish reader writes it, ``"30-05-2026 kl. 10.00"`` (naive moments are taken as UTC)."""
+    stamp = format_datetime(moment)
+    if not stamp:
+        return empty
+    day, clock = stamp.split(" ")
+    return f"{day} kl. {clock.replace(':', '.')}"
 
 
 def _pdf_date(moment: datetime) -> str:
@@ -329,23 +342,74 @@ def section(text: str, number: int | None = None) -> list[Flowable]:
 
 
 class FlowingTable(Table):
-    """A table for text of any length.
+    """A table for text of any length whose rows are never split under a repeated header.
 
-    Like any reportlab table it splits between rows, and a row that does not fit moves to the next page. A row
-    taller than :data:`LONG_ROW` may also split *inside*: its cells' text continues on the next page, starting
-    where the row starts. (A plain table raises ``LayoutError`` for a row taller than a page, and moving a
-    long row whole would leave most of a page empty.) Rows of ordinary height are never split inside, so a
-    document without such a row is set exactly as with a plain table."""
+    Like any reportlab table it splits between rows, and a row that does not fit on the rest of the page moves
+    whole to the next page (under the repeated header) – also in a table made with ``splitInRow``, which
+    reportlab would otherwise split inside its first row. Only a row taller than a whole page (below the
+    table's header) is split inside: it starts where it stands when at least :data:`KEEP_START` of the page is
+    left (otherwise on the next page), and each cell that continues on the next page starts with
+    :data:`CONTINUED` ("(fortsat)"), so the reader sees the row goes on. (A plain table raises ``LayoutError``
+    for such a row.) A document without such a row is set exactly as with a plain table that splits by rows."""
 
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
         self._calc(availWidth, availHeight)
-        # The row that does not fit in ``availHeight`` (rows before it do).
+        if self._width > availWidth:  # as reportlab: too wide to split here
+            return []
+        heights = self._rowHeights
         n = self._getFirstPossibleSplitRowPosition(availHeight, ignoreSpans=1)
-        if n < len(self._rowHeights) and self._rowHeights[n] > LONG_ROW:
-            parts = self._splitRows(availHeight, doInRowSplit=1)
+        if n >= len(heights):
+            return [self]
+        if getattr(self, "_in_cell", False):  # the rest of a cell, not of a page: split wherever it must
+            return list(self._splitRows(availHeight, doInRowSplit=0) or self._split_inside(availHeight))
+        head = self._header_height()
+        fits_a_page = heights[n] <= max(FRAME_HEIGHT, availHeight) - head
+        if not fits_a_page and availHeight - sum(heights[:n]) >= KEEP_START:
+            parts = self._split_inside(availHeight)
             if parts:
                 return parts
-        return super().split(availWidth, availHeight)
+        parts = self._splitRows(availHeight, doInRowSplit=0)  # between rows; [] moves the table on whole
+        if not parts and availHeight >= FRAME_HEIGHT - 1:  # a whole page cannot hold the row: split it after all
+            parts = self._split_inside(availHeight)
+        return list(parts)
+
+    def _header_height(self) -> float:
+        repeat = self.repeatRows
+        rows = range(repeat) if isinstance(repeat, int) else sorted(repeat)
+        return float(sum(self._rowHeights[i] for i in rows))
+
+    def _split_inside(self, availHeight: float) -> list[Flowable]:
+        """Split inside the row that does not fit, and mark each cell that continues with "(fortsat)". A table in
+        one of the row's cells is split where the cell is (it cannot move to a page of its own)."""
+        n = self._getFirstPossibleSplitRowPosition(availHeight, ignoreSpans=1)
+        for cell in self._cellvalues[n] if n < len(self._cellvalues) else ():
+            for item in cell if isinstance(cell, list | tuple) else (cell,):
+                if isinstance(item, FlowingTable):
+                    item._in_cell = True
+        parts = self._splitRows(availHeight, doInRowSplit=1)
+        if len(parts) != 2:
+            return list(parts)
+        first, rest = parts
+        repeat = rest.repeatRows
+        row = repeat if isinstance(repeat, int) else len(repeat)
+        before = first._cellvalues[-1]
+        after = rest._cellvalues[row]
+        marked = False
+        for column, (top, bottom) in enumerate(zip(before, after, strict=True)):
+            if _has_content(top) and _has_content(bottom) and isinstance(bottom, list | tuple):
+                after[column] = [Paragraph(CONTINUED, styles().small), *bottom]
+                marked = True
+        if marked:
+            heights = list(rest._argH)
+            heights[row] = None  # measured again with the mark
+            rest._argH = heights
+        return [first, rest]
+
+
+def _has_content(cell: Any) -> bool:
+    if isinstance(cell, list | tuple):
+        return len(cell) > 0
+    return cell is not None and str(cell).strip() != ""
 
 
 def _row_table(rows: list[list[Any]]) -> Table:

@@ -3,14 +3,16 @@
 C7: the minutes *are* the template's agreements, and the participants receive them; anyone else (e.g. the
 GP) only with the patient's consent. The referat therefore prints:
 
-- the title, the meeting reference, status (a draft is marked as such), date and time, form (C8) and place,
-  the occasion (C2–C4, C9, C10, D9), the template and its version;
+- the title, the meeting reference, status (a draft is marked as such), date and time ("lørdag 30-05-2026
+  kl. 10.00"), mødeform (C8) and place, the occasion (C2–C4, C9, C10, D9), **who called the meeting** (the party
+  with the need calls it) and when, **whether the agenda was prepared with the patient** (Ja / Nej / "Ikke
+  oplyst" for a meeting from before it was recorded), the template and its version;
 - the patient: name, full CPR (ddmmåå-xxxx) and the admission (or ambulant course) it concerns;
 - the template's sections **in the order of the meeting's template version**, numbered, with the ward's
   titles (a ward may rename, reorder and add sections; a meeting keeps the version it was created with):
 
   - agenda (C5) and free sections the ward added: their text, flowing over pages; a section about treatment
-    or medication (``health_professional_only``) carries a small C6 note;
+    or medication (``health_professional_only``) carries a small note that a health professional writes it;
   - participants (C1, C5): a table with name and role, organisation, sector, phone and e-mail, and
     fremmøde (til stede / afbud);
   - roles (C6): mødeleder, referent and tovholder by name;
@@ -20,12 +22,18 @@ GP) only with the patient's consent. The referat therefore prints:
 
 - a distribution note (C7) with the present participants who receive the referat.
 
+The referat leaves the ward, so Koordinator's rule IDs ("C5") are not printed: where a reference helps, it
+cites the agreement's own section (``agreement_sections.cite``); occasion labels and generated texts lose their
+"(C2)" (:func:`off_paper`). Dates are dd-mm-åååå, times "kl. 10.00".
+
 Same frame as every Koordinator document (:mod:`layout`): embedded font, confidentiality header,
-"Side x af y", document ID and creation time; identical input gives identical bytes.
+"Side x af y", document ID and creation time, the patient on continuation pages; identical input gives
+identical bytes.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -39,13 +47,14 @@ from coordinator_app.documents import layout
 from coordinator_app.documents.layout import (
     CONTENT_WIDTH,
     FRAME_HEIGHT,
-    LONG_ROW,
+    KEEP_START,
     PAGE_HEIGHT,
     DocumentMeta,
     FlowingTable,
     format_date,
-    format_datetime,
+    format_moment,
 )
+from coordinator_app.domain.agreement_sections import cite
 from coordinator_app.domain.cpr import format_cpr
 from coordinator_app.domain.meetings import (
     OCCASION_LABELS,
@@ -78,14 +87,31 @@ AGREEMENT_STATUS_LABELS: dict[AgreementStatus, str] = {
     AgreementStatus.UDFOERT: "Udført",
 }
 
-HEALTH_PROFESSIONAL_NOTE = "(skrevet af sundhedsfaglig deltager, C6)"
+HEALTH_PROFESSIONAL_NOTE = "(skrevet af sundhedsfaglig deltager)"
 #: When the referent (who writes the minutes) is not marked as a health professional, the referat does not
-#: claim that the section was written by one: it states the rule instead (mirrors ``check_meeting``).
+#: claim that the section was written by one: it states the rule instead (mirrors ``check_meeting``, C6).
 HEALTH_PROFESSIONAL_RULE = (
-    "(skal skrives af sundhedsfaglig deltager, C6 – referenten er ikke registreret som sundhedsfaglig)"
+    f"(skal skrives af en sundhedsfaglig deltager, jf. {cite('C6')} – referenten er ikke registreret som "
+    "sundhedsfaglig)"
 )
 
-DISTRIBUTION_NOTE = "Referatet sendes til mødets deltagere. Andre modtagere kun med patientens samtykke (C7)."
+#: C7: who receives the referat.
+DISTRIBUTION_NOTE = (
+    f"Referatet sendes til mødets deltagere. Andre modtagere kun med patientens samtykke ({cite('C7')})."
+)
+#: C5: an agreement names who is responsible and by when.
+MISSING_NOTE = f"Mangler: aftalen har endnu ingen ansvarlig eller ingen frist ({cite('C5')})."
+
+#: C5: the agenda is prepared before the meeting together with the patient (the agreement's netværksmøde note).
+AGENDA_WITH_PATIENT = "Dagsorden med patienten"  # fits the label column on one line
+AGENDA_ANSWERS: dict[bool | None, str] = {
+    True: "Ja – forberedt sammen med patienten",
+    False: "Nej – ikke forberedt med patienten",
+    None: layout.NOT_KNOWN,
+}
+
+#: A rule ID in parentheses, e.g. " (C2)", " (C2–C4)", " (C5, F1)": Koordinator's numbering, not the agreement's.
+_RULE_REFERENCE = re.compile(r"\s*\((?:[A-H]\d{1,2})(?:\s*[–,/-]\s*(?:[A-H]?\d{1,2}))*\)")
 
 WEEKDAYS = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")
 
@@ -131,8 +157,9 @@ def _stack(*parts: tuple[str, ParagraphStyle]) -> list[Paragraph]:
 
 def _grid(header: Sequence[str], rows: list[list[Any]], widths: Sequence[float]) -> FlowingTable:
     """A ruled table with a shaded header row that is repeated when the table continues on the next page.
-    ``table.referat_lead`` is what must fit under a heading: the header and the first row – of a long first row
-    (which may split inside, see ``layout.FlowingTable``) the first ``LONG_ROW``."""
+    ``table.referat_lead`` is what must fit under a heading: the header and the first row (a row is never split
+    under the repeated header, see ``layout.FlowingTable``) – of a first row taller than a page, which is split,
+    the first ``KEEP_START``."""
     ts = _styles()
     data = [[_p(h, ts.head) for h in header], *rows]
     style = layout.grid_style()
@@ -145,7 +172,8 @@ def _grid(header: Sequence[str], rows: list[list[Any]], widths: Sequence[float])
         return float(part.wrap(CONTENT_WIDTH, PAGE_HEIGHT)[1])
 
     head = height(data[:1])
-    table.referat_lead = head + min(height(data[:2]) - head, LONG_ROW)
+    first = height(data[:2]) - head
+    table.referat_lead = head + (first if head + first <= FRAME_HEIGHT else KEEP_START)
     return table
 
 
@@ -156,7 +184,7 @@ def _heading(text: str, number: int | None, body: list[Flowable]) -> list[Flowab
     whole table to the next page when the table does not fit the rest of the page (a half-empty page before
     every long table). A section that holds a table is therefore kept together only as far as the table's
     header and first row: the page breaks before the heading unless those fit, and the table then splits
-    across pages with its header repeated."""
+    between rows across pages with its header repeated."""
     flowables = layout.section(text, number)
     grid = next((f for f in body if hasattr(f, "referat_lead")), None)
     if grid is None:
@@ -168,8 +196,14 @@ def _heading(text: str, number: int | None, body: list[Flowable]) -> list[Flowab
     lead += sum(f.wrap(CONTENT_WIDTH, PAGE_HEIGHT)[1] + f.getSpaceBefore() + f.getSpaceAfter() for f in before)
     lead += grid.referat_lead + 2 * mm
     if lead > FRAME_HEIGHT:  # never more than a page holds (a page break at the top of a page leaves it empty)
-        lead = LONG_ROW
+        lead = FRAME_HEIGHT / 3
     return [CondPageBreak(lead), heading, *body]
+
+
+def off_paper(text: str) -> str:
+    """``text`` without Koordinator's rule IDs in parentheses ("Under indlæggelse (C2)" → "Under indlæggelse"):
+    the labels shared with the screen, and texts the app wrote (a follow-up meeting's late reason), as printed."""
+    return _RULE_REFERENCE.sub("", text)
 
 
 def _muted(text: str) -> Paragraph:
@@ -189,16 +223,16 @@ def _person(person: Participant | None, empty: str) -> str:
 
 
 def _when(meeting: Meeting) -> str:
+    """``"lørdag 30-05-2026 kl. 10.00"``."""
     if meeting.planned_at is None:
         return "Ikke fastsat"
     day = local_date(meeting.planned_at)
-    stamp = format_datetime(meeting.planned_at)
-    return f"{WEEKDAYS[day.weekday()]} {stamp[:10]} kl. {stamp[11:]}"
+    return f"{WEEKDAYS[day.weekday()]} {format_moment(meeting.planned_at)}"
 
 
 def _status(meeting: Meeting) -> str:
     if meeting.status is MeetingStatus.AFSLUTTET:
-        closed = format_datetime(meeting.closed_at)
+        closed = format_moment(meeting.closed_at)
         return f"Afsluttet {closed}" if closed else "Afsluttet"
     return "Udkast – mødet er ikke afsluttet"
 
@@ -218,13 +252,15 @@ def _head_rows(meeting: Meeting) -> list[tuple[str, str]]:
         ("Mødereference", meeting.reference),
         ("Status", _status(meeting)),
         ("Dato og tidspunkt", _when(meeting)),
-        ("Mødeform (C8)", FORM_LABELS.get(meeting.form, str(meeting.form))),
+        ("Mødeform", FORM_LABELS.get(meeting.form, str(meeting.form))),
         ("Sted / link", meeting.place.strip() or layout.NOT_KNOWN),
-        ("Anledning", OCCASION_LABELS.get(meeting.occasion, str(meeting.occasion))),
-        ("Indkaldt", format_date(meeting.invited_on)),
+        ("Anledning", off_paper(OCCASION_LABELS.get(meeting.occasion, str(meeting.occasion)))),
+        ("Indkaldt af", meeting.content.invited_by.label() or layout.NOT_KNOWN),
+        ("Indkaldt den", format_date(meeting.invited_on)),
     ]
     if meeting.late_reason.strip():
-        rows.append(("Begrundelse for afholdelse efter fristen", meeting.late_reason.strip()))
+        rows.append(("Begrundelse for afholdelse efter fristen", off_paper(meeting.late_reason.strip())))
+    rows.append((AGENDA_WITH_PATIENT, AGENDA_ANSWERS[meeting.content.agenda_with_patient]))
     rows.append(("Skabelon", f"{template.name}, version {template.version}"))
     return rows
 
@@ -319,7 +355,7 @@ def _agreements_table(meeting: Meeting, people: dict[str, Participant]) -> list[
     if incomplete:
         out += [
             layout.spacer(1.5),
-            _p("Mangler: aftalen har endnu ingen ansvarlig eller ingen frist (C5).", layout.styles().small),
+            _p(MISSING_NOTE, layout.styles().small),
         ]
     return out
 

@@ -10,12 +10,17 @@ Both formats are built from the same rows (``meta_rows``, ``figure_rows``, ``kom
 * **CSV** for Danish Excel: ``;`` between fields, decimal comma, UTF-8 with BOM (so æøå survive a double-click
   open), the four tables one after the other separated by an empty line. Shares are written as percentages
   with one decimal, days with one decimal, kroner with two — no thousands separators.
+
+The export goes to the kommuner, who cannot look up Koordinator's rule IDs ("B5", "C2–C4"): the column
+*Grundlag i samarbejdsaftalen* names the agreement's own sections instead (``agreement_sections.cite``), and a
+figure the agreement asks nothing about (H) says so in words (:func:`agreement_basis`). Dates are dd-mm-åååå.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
@@ -25,9 +30,11 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from coordinator_app.domain.agreement_sections import cite
 from coordinator_app.domain.statistics import Figure, FigureUnit, Statistics
 
 __all__ = [
+    "BASIS_HEADER",
     "FIGURE_HEADERS",
     "ID_HEADERS",
     "KOMMUNE_HEADERS",
@@ -36,6 +43,7 @@ __all__ = [
     "SHEET_KOMMUNER",
     "SHEET_STAY",
     "STAY_HEADERS",
+    "agreement_basis",
     "to_csv",
     "to_xlsx",
 ]
@@ -45,7 +53,11 @@ SHEET_KOMMUNER = "Kommuner"
 SHEET_STAY = "Indlæggelsestid"
 SHEET_IDS = "Indlæggelser bag tallene"
 
-FIGURE_HEADERS = ("Nøgletal", "Værdi", "Enhed", "Tæller", "Nævner", "Regel", "Definition")
+#: Where a figure comes from in the agreement (in place of Koordinator's rule ID).
+BASIS_HEADER = "Grundlag i samarbejdsaftalen"
+#: A figure the agreement sets no duty for (rule H: Koordinator's own key figures).
+OWN_FIGURE = "Intet krav i samarbejdsaftalen – Koordinators eget nøgletal"
+FIGURE_HEADERS = ("Nøgletal", "Værdi", "Enhed", "Tæller", "Nævner", BASIS_HEADER, "Definition")
 KOMMUNE_HEADERS = (
     "Kommunekode",
     "Kommune",
@@ -57,12 +69,32 @@ KOMMUNE_HEADERS = (
     "Sengedage uden takst",
 )
 STAY_HEADERS = ("Indlæggelsestid", "Udskrivninger", "Andel")
-ID_HEADERS = ("Tal", "Regel", "Indgår som", "Indlæggelses-id")
+ID_HEADERS = ("Tal", BASIS_HEADER, "Indgår som", "Indlæggelses-id")
 
 UNIT_TEXT = {FigureUnit.COUNT: "antal", FigureUnit.DAYS: "dage", FigureUnit.SHARE: "pct.", FigureUnit.KRONER: "kr."}
 NUMERATOR, DENOMINATOR, BASIS = "Tæller", "Nævner", "Grundlag"
 
 Cell = str | int | float | Decimal | None
+
+
+_RULE_ID = re.compile(r"([A-H])(\d{1,2})")
+
+
+def agreement_basis(rule_id: str) -> str:
+    """A figure's rule ID as the agreement's section(s): ``"B5"`` → ``"samarbejdsaftalen, «Orientering, varsling og
+    færdigmelding»"``; a range ``"C2–C4"`` and a choice ``"B4/B9"`` name each section once; ``"H"`` (no duty in the
+    agreement) says so in words."""
+    ids: list[str] = []
+    for part in rule_id.split("/"):
+        ends = [(m.group(1), int(m.group(2))) for m in _RULE_ID.finditer(part)]
+        if len(ends) == 2 and ends[0][0] == ends[1][0]:  # "C2–C4": C2, C3 and C4
+            ids += [f"{ends[0][0]}{n}" for n in range(ends[0][1], ends[1][1] + 1)]
+        else:
+            ids += [f"{letter}{n}" for letter, n in ends]
+    try:
+        return cite(*ids) if ids else OWN_FIGURE
+    except KeyError:  # a rule from no section of the agreement (G: a kommune's action plan)
+        return OWN_FIGURE
 
 
 def _day(d: date) -> str:
@@ -86,7 +118,7 @@ def meta_rows(stats: Statistics) -> list[tuple[Cell, ...]]:
 
 def figure_rows(stats: Statistics) -> list[tuple[Cell, ...]]:
     return [
-        (f.label, f.value, UNIT_TEXT[f.unit], f.numerator, f.denominator, f.rule_id, f.definition)
+        (f.label, f.value, UNIT_TEXT[f.unit], f.numerator, f.denominator, agreement_basis(f.rule_id), f.definition)
         for f in stats.figures
     ]
 
@@ -112,11 +144,12 @@ def stay_rows(stats: Statistics) -> list[tuple[Cell, ...]]:
 
 
 def _figure_ids(f: Figure) -> Iterator[tuple[Cell, ...]]:
+    basis = agreement_basis(f.rule_id)
     if f.is_share:
-        yield from ((f.label, f.rule_id, NUMERATOR, i) for i in f.admission_ids)
-        yield from ((f.label, f.rule_id, DENOMINATOR, i) for i in f.denominator_ids)
+        yield from ((f.label, basis, NUMERATOR, i) for i in f.admission_ids)
+        yield from ((f.label, basis, DENOMINATOR, i) for i in f.denominator_ids)
     else:
-        yield from ((f.label, f.rule_id, BASIS, i) for i in f.admission_ids)
+        yield from ((f.label, basis, BASIS, i) for i in f.admission_ids)
 
 
 def id_rows(stats: Statistics) -> list[tuple[Cell, ...]]:
@@ -124,11 +157,12 @@ def id_rows(stats: Statistics) -> list[tuple[Cell, ...]]:
     rows: list[tuple[Cell, ...]] = []
     for f in stats.figures:
         rows.extend(_figure_ids(f))
+    own, bed_days = agreement_basis("H"), agreement_basis("B5")
     for b in stats.stay_distribution:
-        rows.extend((f"Indlæggelsestid {b.label}", "H", BASIS, i) for i in b.admission_ids)
+        rows.extend((f"Indlæggelsestid {b.label}", own, BASIS, i) for i in b.admission_ids)
     for k in stats.kommuner:
-        rows.extend((f"Indlæggelser – {k.name}", "H", BASIS, i) for i in k.admission_ids)
-        rows.extend((f"Færdigmeldte sengedage – {k.name}", "B5", BASIS, i) for i in k.faerdigmeldt_ids)
+        rows.extend((f"Indlæggelser – {k.name}", own, BASIS, i) for i in k.admission_ids)
+        rows.extend((f"Færdigmeldte sengedage – {k.name}", bed_days, BASIS, i) for i in k.faerdigmeldt_ids)
     return rows
 
 
@@ -162,7 +196,7 @@ def _header(ws: Any, headers: tuple[str, ...]) -> None:
 def to_xlsx(stats: Statistics) -> bytes:
     """The statistics as an .xlsx workbook (four sheets, see the module docstring)."""
     wb = Workbook(write_only=True)
-    ws = _sheet(wb, SHEET_FIGURES, (44, 14, 8, 10, 10, 8, 100))
+    ws = _sheet(wb, SHEET_FIGURES, (44, 14, 8, 10, 10, 60, 100))
     for row in meta_rows(stats):
         ws.append(row)
     ws.append(())
@@ -187,7 +221,7 @@ def to_xlsx(stats: Statistics) -> bytes:
     for label, count, share in stay_rows(stats):
         ws.append([label, count, _styled(ws, share, number_format=_FORMATS[FigureUnit.SHARE])])
 
-    ws = _sheet(wb, SHEET_IDS, (44, 8, 12, 16))
+    ws = _sheet(wb, SHEET_IDS, (44, 60, 12, 16))
     ws.freeze_panes = "A2"
     _header(ws, ID_HEADERS)
     for row in id_rows(stats):

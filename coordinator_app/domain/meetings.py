@@ -186,8 +186,33 @@ class FollowUp:
 
 
 @dataclass(frozen=True, slots=True)
+class Inviter:
+    """Who called the meeting (C2–C4: the party that has the need calls it): the person, and the organisation or
+    role they called it for ("Psykiatrisk Center Testrup, afsnit P3", "pårørende (datter)"). Empty: not recorded
+    (a meeting from before it was asked)."""
+
+    name: str = ""
+    organisation: str = ""
+
+    @property
+    def known(self) -> bool:
+        return bool(self.name.strip() or self.organisation.strip())
+
+    def label(self) -> str:
+        """``"Kåre Prøvesen (Psykiatrisk Center Testrup)"``, the organisation alone, or "" when not recorded."""
+        name, organisation = self.name.strip(), self.organisation.strip()
+        if name and organisation:
+            return f"{name} ({organisation})"
+        return name or organisation
+
+
+@dataclass(frozen=True, slots=True)
 class MeetingContent:
-    """What is typed during the meeting; saved as one unit by autosave."""
+    """What is typed during the meeting; saved as one unit by autosave.
+
+    ``invited_by`` and ``agenda_with_patient`` are recorded when the meeting is scheduled and may be corrected in
+    the live meeting: who called it, and whether the agenda was prepared together with the patient (the
+    netværksmøde note the agreement builds on asks for that; None: not recorded, as for older meetings)."""
 
     texts: dict[str, str] = field(default_factory=dict)  # section key → text (agenda, free sections)
     participants: tuple[Participant, ...] = ()
@@ -196,6 +221,8 @@ class MeetingContent:
     tovholder_key: str | None = None
     agreements: tuple[AgreementItem, ...] = ()
     follow_up: FollowUp = field(default_factory=FollowUp)
+    invited_by: Inviter = field(default_factory=Inviter)
+    agenda_with_patient: bool | None = None
 
 
 @dataclass(frozen=True, slots=True)

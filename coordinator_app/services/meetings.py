@@ -25,6 +25,10 @@ CONTRACT (signatures below are fixed). The UI calls only these.
   C2–C4: the parties agreed on the time); the audit log records the confirmation, and the MEETING_HELD note
   says the meeting was held before its day and whether mødeleder and referent were the same person (C6).
 * ``held`` lists the held meetings with their referat's state, so the referat is issued from the Møder tab.
+* Who called the meeting (``MeetingContent.invited_by``; C2–C4: the party with the need calls it) and whether
+  the agenda was prepared with the patient (``agenda_with_patient``) are recorded by ``schedule`` and printed on
+  the referat. Left out, the inviter is ``default_inviter``: the signed-in user for the ward (the patient for a
+  meeting the patient or relatives called); a follow-up meeting is called by whoever the meeting chose to call it.
 """
 
 from __future__ import annotations
@@ -47,7 +51,9 @@ from coordinator_app.domain.access import Permission
 from coordinator_app.domain.audit import AuditAction, issued_document
 from coordinator_app.domain.errors import NotFoundError, StorageError, ValidationError
 from coordinator_app.domain.meetings import (
+    PATIENT_ROLE,
     AgreementStatus,
+    Inviter,
     Meeting,
     MeetingContent,
     MeetingForm,
@@ -149,6 +155,10 @@ class ScheduleInput:
     late_reason: str = ""  # required when planned_at is after the C2–C4 deadline
     template_id: int | None = None  # None: the ward's current template (latest version)
     follow_up_of: int | None = None
+    #: Who called the meeting; None: ``default_inviter`` when scheduled, unchanged by ``update_schedule``.
+    invited_by: Inviter | None = None
+    #: The agenda was prepared with the patient (None: not recorded; ``update_schedule`` keeps what is recorded).
+    agenda_with_patient: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -291,6 +301,10 @@ class MeetingService:
         template = templates.get(data.template_id) if data.template_id is not None else self._current_in(session)
         if data.follow_up_of is not None:
             MeetingRepository(session).get(data.follow_up_of)  # NotFoundError if it is gone
+        if data.invited_by is not None:
+            inviter = _inviter(data.invited_by)
+        else:
+            inviter = self._default_inviter(patient, admission, Occasion(data.occasion))
         meeting = Meeting(
             id=None,
             patient_id=data.patient_id,
@@ -304,6 +318,7 @@ class MeetingService:
             place=place,
             late_reason=late_reason,
             follow_up_of=data.follow_up_of,
+            content=MeetingContent(invited_by=inviter, agenda_with_patient=data.agenda_with_patient),
         )
         saved = MeetingRepository(session).add(meeting, created_by=self._ctx.user, at=now)
         if admission is not None and data.follow_up_of is None:
@@ -335,6 +350,11 @@ class MeetingService:
             agreed_at = ""
             if current.follow_up_of is not None:
                 agreed_at = meetings.get(current.follow_up_of).reference
+            content = current.content
+            if data.invited_by is not None:
+                content = dataclasses.replace(content, invited_by=_inviter(data.invited_by))
+            if data.agenda_with_patient is not None:
+                content = dataclasses.replace(content, agenda_with_patient=data.agenda_with_patient)
             updated = dataclasses.replace(
                 current,
                 occasion=Occasion(data.occasion),
@@ -343,6 +363,7 @@ class MeetingService:
                 form=MeetingForm(data.form),
                 place=self._place(data.place),
                 late_reason=self._late_reason(data, agreed_at=agreed_at),
+                content=content,
             )
             saved = meetings.update(updated, at=now)
             clock_moved = (current.invited_on, rule_id_of(current.occasion)) != (
@@ -354,6 +375,23 @@ class MeetingService:
                 self._redate_invitation(session, admission, saved, now, today)
             self._log(session, AuditAction.RET, saved, "indkaldelse, tid eller sted ændret")
             return saved
+
+    def default_inviter(self, patient_id: int, admission_id: int | None, occasion: Occasion) -> Inviter:
+        """Who calls a new meeting unless the coordinator says otherwise (the schedule dialog's default): for a
+        meeting the patient or relatives called, the patient; otherwise the signed-in user for the ward (the
+        admission's center and afsnit)."""
+        with self._ctx.database.session() as session:
+            patient = PatientRepository(session).get(patient_id)
+            admission = self._admission_of(session, patient, admission_id)
+            return self._default_inviter(patient, admission, Occasion(occasion))
+
+    def _default_inviter(self, patient: Patient, admission: Admission | None, occasion: Occasion) -> Inviter:
+        if occasion is Occasion.PATIENT_ELLER_PAAROERENDE:
+            return Inviter(patient.name, PATIENT_ROLE)
+        principal = self._ctx.principal  # the signed-in user by name; the demo user by the name it records
+        name = principal.full_name.strip() if principal.full_name.strip() and not principal.demo else self._ctx.user
+        ward = f"{admission.center}, {admission.ward}" if admission is not None else ""
+        return Inviter(name, ward)
 
     def get(self, meeting_id: int) -> Meeting:
         with self._ctx.database.session() as session:
@@ -532,6 +570,9 @@ class MeetingService:
             follow_up = None
             if follow.needed and follow.when is not None:
                 planned = datetime.combine(follow.when, FOLLOW_UP_TIME, COPENHAGEN).astimezone(UTC)
+                caller = next((p for p in closed.content.participants if p.key == follow.caller_key), None)
+                # Called by whoever the meeting chose to call it; not chosen: "not recorded", never a guess.
+                called_by = Inviter(caller.name, caller.organisation or caller.role) if caller else Inviter()
                 follow_up = self._schedule_in(
                     session,
                     ScheduleInput(
@@ -544,6 +585,7 @@ class MeetingService:
                         place=closed.place,
                         template_id=closed.template.id,
                         follow_up_of=closed.id,
+                        invited_by=called_by,
                     ),
                     agreed_at=closed.reference,
                 )
@@ -921,6 +963,21 @@ class MeetingService:
 def referat_title(meeting: Meeting) -> str:
     """The archived referat's title; it names the meeting's reference, which is how «Afholdte» finds it."""
     return f"Referat af netværksmøde {meeting.reference}"
+
+
+def _inviter(inviter: Inviter) -> Inviter:
+    """Who called the meeting, each part on one line of at most 200 characters (ValidationError otherwise)."""
+    name = validation.optional_text(
+        inviter.name, field="invited_by", label="Navnet på den, der indkaldte", max_length=200, multiline=False
+    )
+    organisation = validation.optional_text(
+        inviter.organisation,
+        field="invited_by",
+        label="Organisation eller rolle for den, der indkaldte",
+        max_length=200,
+        multiline=False,
+    )
+    return Inviter(" ".join((name or "").split()), " ".join((organisation or "").split()))
 
 
 def _address(address: str) -> str:

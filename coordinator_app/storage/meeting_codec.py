@@ -14,6 +14,7 @@ from coordinator_app.domain.meetings import (
     AgreementItem,
     AgreementStatus,
     FollowUp,
+    Inviter,
     Meeting,
     MeetingContent,
     MeetingForm,
@@ -151,6 +152,8 @@ def content_to_json(c: MeetingContent) -> dict[str, Any]:
             "when": _iso(c.follow_up.when),
             "caller_key": c.follow_up.caller_key,
         },
+        "invited_by": {"name": c.invited_by.name, "organisation": c.invited_by.organisation},
+        "agenda_with_patient": c.agenda_with_patient,
     }
 
 
@@ -159,6 +162,9 @@ def content_from_json(d: dict[str, Any] | None) -> MeetingContent:
         return MeetingContent()
     follow = d.get("follow_up") or {}
     needed = follow.get("needed")
+    inviter = d.get("invited_by")
+    inviter = inviter if isinstance(inviter, dict) else {}
+    agenda = d.get("agenda_with_patient")
     return MeetingContent(
         texts={str(k): _str(v) for k, v in (d.get("texts") or {}).items()},
         participants=tuple(participant_from_json(p) for p in d.get("participants") or ()),
@@ -171,6 +177,9 @@ def content_from_json(d: dict[str, Any] | None) -> MeetingContent:
             when=_day(follow.get("when")),
             caller_key=_key(follow.get("caller_key")),
         ),
+        # Both absent in a meeting saved before they were recorded: "not recorded", never a guess.
+        invited_by=Inviter(name=_str(inviter.get("name")), organisation=_str(inviter.get("organisation"))),
+        agenda_with_patient=agenda if isinstance(agenda, bool) else None,
     )
 
 

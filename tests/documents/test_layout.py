@@ -4,6 +4,7 @@ text of any length (long words, table rows and headings taller than a page)."""
 from __future__ import annotations
 
 import io
+import time
 from datetime import UTC, date, datetime
 
 import pytest
@@ -38,6 +39,8 @@ def test_danish_date_formats() -> None:
     assert layout.format_date(None, "Ikke angivet") == "Ikke angivet"
     assert layout.format_datetime(datetime(2026, 1, 15, 12, 30, tzinfo=UTC)) == "15-01-2026 13:30"  # CET
     assert layout.format_datetime(datetime(2026, 7, 15, 12, 30, tzinfo=UTC)) == "15-07-2026 14:30"  # CEST
+    assert layout.format_moment(datetime(2026, 5, 30, 8, 0, tzinfo=UTC)) == "30-05-2026 kl. 10.00"  # CEST
+    assert layout.format_moment(None, "Ikke fastsat") == "Ikke fastsat"
 
 
 def test_header_footer_and_page_numbers_on_every_page(meta) -> None:
@@ -139,6 +142,63 @@ def test_rows_of_ordinary_height_are_never_split_inside(meta) -> None:
     assert len(pages) >= 3
     for i in range(80):
         assert any(f"Række {i:02d} linje 1" in page and f"Række {i:02d} linje 3" in page for page in pages), i
+
+
+def _ruled(rows: list[list], widths: list[float], **kw) -> layout.FlowingTable:
+    header = [layout.caption("Nr."), layout.caption("Hvad er aftalt")]
+    table = layout.FlowingTable([header, *rows], colWidths=widths, repeatRows=1, **kw)
+    table.setStyle(layout.grid_style())
+    return table
+
+
+@pytest.mark.parametrize("split_in_row", [0, 1])
+def test_a_row_that_would_straddle_a_page_break_moves_whole_under_the_repeated_header(meta, split_in_row) -> None:
+    """The row is half a page tall and starts a third of a page above the page's end: it moves whole to the next
+    page, under the repeated header – also in a table made with ``splitInRow`` (the plans' tables), where
+    reportlab would split it. Every page that holds part of the table starts with its header."""
+    frame_mm = layout.FRAME_HEIGHT / mm
+    lines = "\n".join(f"Aftale linje {i:02d}" for i in range(30))  # ~ 1/2 page
+    rows = [[layout.caption("1."), layout.caption("Kort aftale")], [layout.caption("2."), layout.caption(lines)]]
+    table = _ruled(rows, [20 * mm, 100 * mm], splitInRow=split_in_row)
+    pages = page_texts(build_pdf(meta(), [layout.spacer(frame_mm * 2 / 3), table]))
+    assert len(pages) == 2
+    assert "Kort aftale" in pages[0] and "Aftale linje 00" not in pages[0]
+    assert "Aftale linje 00" in pages[1] and "Aftale linje 29" in pages[1]
+    assert pages[1].index("Nr. Hvad er aftalt") < pages[1].index("Aftale linje 00")
+    assert layout.CONTINUED not in " ".join(pages)
+
+
+def test_a_row_taller_than_a_page_is_split_and_its_continuation_marked(meta) -> None:
+    """A 5,000-character cell (in a narrow column, taller than a page) still prints whole: its text continues
+    under the repeated header, marked "(fortsat)"; the short cell beside it is not marked."""
+    words = " ".join(f"ord{i:04d}" for i in range(700))  # ~5,000 characters
+    rows = [[layout.caption("1."), layout.caption(words)], [layout.caption("2."), layout.caption("Sidste aftale")]]
+    table = _ruled(rows, [20 * mm, 40 * mm])
+    pages = page_texts(build_pdf(meta(), [layout.title("Tabel"), table]))
+    assert len(pages) >= 3
+    text = " ".join(pages)
+    assert all(f"ord{i:04d}" in text for i in range(700))
+    for page in pages[1:]:
+        assert page.startswith("Nr. Hvad er aftalt (fortsat) ord"), page[:200]
+    assert text.count(layout.CONTINUED) == len(pages) - 1
+    assert "Sidste aftale" in pages[-1]
+
+
+def test_a_table_inside_a_cell_taller_than_a_page_splits_where_the_cell_is(meta) -> None:
+    """A boxed field (a table in a table's cell, as the plans' signatures) cannot move to a page of its own: its
+    rows split where the outer row does, and the document is made quickly with nothing lost."""
+    halves = [" ".join(f"navn{i:04d}" for i in range(start, start + 150)) for start in (0, 150)]  # ~ 2/3 page each
+    inner = layout.FlowingTable(
+        [[layout.caption(halves[0])], [layout.caption(halves[1])], [layout.caption("Slut på feltet")]],
+        colWidths=[40 * mm],
+    )
+    outer = layout.FlowingTable([[inner, layout.caption("Ved siden af")]], colWidths=[50 * mm, 50 * mm])
+    started = time.perf_counter()
+    pdf = build_pdf(meta(), [layout.spacer(layout.FRAME_HEIGHT / mm - 100), outer])  # 10 cm left on page 1
+    assert time.perf_counter() - started < 20
+    pages = page_texts(pdf)
+    text = " ".join(pages)
+    assert len(pages) <= 4 and all(f"navn{i:04d}" in text for i in range(300)) and "Slut på feltet" in text
 
 
 def test_a_heading_is_kept_with_the_start_of_a_long_paragraph_not_all_of_it(meta) -> None:

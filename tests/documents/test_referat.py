@@ -4,6 +4,7 @@ determinism, PNG, and text of any length (a word of 5,000 characters, a table ce
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
@@ -19,6 +20,7 @@ from coordinator_app.documents.referat import (
     DISTRIBUTION_NOTE,
     HEALTH_PROFESSIONAL_NOTE,
     HEALTH_PROFESSIONAL_RULE,
+    MISSING_NOTE,
     REFERAT_TITLE,
     render_referat,
 )
@@ -27,6 +29,7 @@ from coordinator_app.domain.meetings import (
     AgreementItem,
     AgreementStatus,
     FollowUp,
+    Inviter,
     Meeting,
     MeetingContent,
     MeetingForm,
@@ -103,6 +106,8 @@ def _meeting(**changes: Any) -> Meeting:
         tovholder_key="p4",
         agreements=AGREEMENTS,
         follow_up=FollowUp(needed=True, when=date(2026, 12, 10), caller_key="p2"),
+        invited_by=Inviter("Kåre Prøvesen", "Psykiatrisk Center Testrup, Afsnit 7"),
+        agenda_with_patient=True,
     )
     base = meeting_record(
         content,
@@ -154,12 +159,14 @@ def test_head_meeting_and_patient(referat_meta) -> None:
     for snippet in (
         REFERAT_TITLE,
         "Mødereference NM-2026-0012",
-        "Status Afsluttet 20-11-2026 15:30",
-        "Dato og tidspunkt fredag 20-11-2026 kl. 14:00",
-        "Mødeform (C8) Blandet (fysisk fremmøde og video/telefon)",
+        "Status Afsluttet 20-11-2026 kl. 15.30",
+        "Dato og tidspunkt fredag 20-11-2026 kl. 14.00",
+        "Mødeform Blandet (fysisk fremmøde og video/telefon)",
         "Sted / link Mødelokale 3, Afsnit 7 / video via sikkert link",
-        f"Anledning {OCCASION_LABELS[Occasion.UNDER_INDLAEGGELSE]}",
-        "Indkaldt 16-11-2026",
+        "Anledning Under indlæggelse",
+        "Indkaldt af Kåre Prøvesen (Psykiatrisk Center Testrup, Afsnit 7)",
+        "Indkaldt den 16-11-2026",
+        "Dagsorden med patienten Ja – forberedt sammen med patienten",
         "Skabelon Netværksmøde (samarbejdsaftalen), version 1",
         "Patient Testa Fiktivsen",
         "CPR-nummer 010190-9909",
@@ -173,7 +180,7 @@ def test_head_meeting_and_patient(referat_meta) -> None:
 def test_every_form_has_a_label(form: MeetingForm, referat_meta) -> None:
     text = " ".join(_pages(_meeting(form=form), referat_meta))
     label = {"fysisk": "Fysisk fremmøde", "video": "Video", "telefon": "Telefon", "blandet": "Blandet"}[form]
-    assert f"Mødeform (C8) {label}" in text
+    assert f"Mødeform {label}" in text
 
 
 def test_draft_unplanned_ambulant_and_late(referat_meta) -> None:
@@ -252,7 +259,7 @@ def test_agenda_and_free_text(referat_meta) -> None:
 def test_health_professional_section_is_marked(referat_meta) -> None:
     body = _body(_pages(_meeting(), referat_meta))  # referent p3 is a health professional
     assert f"4 Behandling og medicin {HEALTH_PROFESSIONAL_NOTE} Fortsætter med depotmedicin" in body
-    assert body.count("C6)") == 1
+    assert body.count(HEALTH_PROFESSIONAL_NOTE) == 1
     # A referent who is not a health professional: the referat states the rule instead of claiming it (C6).
     other = _body(_pages(_meeting(content=_content(referent_key="p2")), referat_meta))
     assert f"4 Behandling og medicin {HEALTH_PROFESSIONAL_RULE}" in other
@@ -297,7 +304,8 @@ def test_every_agreement_with_owner_and_deadline(referat_meta) -> None:
         "4. Aftale om økonomisk rådgivning Kåre Prøvesen Psykiatrisk Center Testrup Mangler Åben",
     ):
         assert row in body, row
-    assert "Mangler: aftalen har endnu ingen ansvarlig eller ingen frist (C5)." in body
+    assert MISSING_NOTE in body
+    assert "Mangler: aftalen har endnu ingen ansvarlig eller ingen frist (samarbejdsaftalen, «Fælles skabelon" in body
 
 
 def test_complete_agreements_print_no_mangler_and_empty_rows_are_skipped(referat_meta) -> None:
@@ -465,7 +473,8 @@ def test_no_heading_is_left_alone_at_the_bottom_of_a_page(paragraphs: int, refer
     for page in pages[:-1]:
         body = page[: page.index(CONFIDENTIAL)].strip()
         assert not body.endswith((*headings, "Distribution", HEALTH_PROFESSIONAL_NOTE)), body[-80:]
-    assert "Distribution" in pages[-1] and "bodil.sagsen@example.dk" in pages[-1]
+    # The distribution table may continue on the last page (between rows, under its repeated header).
+    assert "Distribution" in " ".join(pages[-2:]) and "bodil.sagsen@example.dk" in pages[-1]
 
 
 def test_one_5000_character_word_in_every_free_text_field_prints(referat_meta) -> None:
@@ -494,6 +503,7 @@ def test_one_5000_character_word_in_every_free_text_field_prints(referat_meta) -
         tovholder_key="p1",
         agreements=(AgreementItem("a1", long_word("J"), "p1", date(2026, 12, 1)),),
         follow_up=FollowUp(needed=True, when=date(2026, 12, 10), caller_key="p1"),
+        invited_by=Inviter(long_word("P"), long_word("Q")),
     )
     meeting = _meeting(template=template, content=content, place=long_word("K"), late_reason=long_word("L"))
     pdf = render_referat(
@@ -503,7 +513,7 @@ def test_one_5000_character_word_in_every_free_text_field_prints(referat_meta) -
     pages = assert_long_words_printed(
         pdf,
         {"A": 1, "B": 1, "C": 1, "D": 1, "E": 1, "F": 1, "G": sections, "H": sections, "J": 1, "K": 1, "L": 1}
-        | {"M": 1, "N": 1},
+        | {"M": 1, "N": 1, "P": 1, "Q": 1},
     )
     assert len(pages) > 20
     assert "Distribution" in _body(pages)
@@ -526,3 +536,148 @@ def test_an_agreement_longer_than_a_page_continues_on_the_next_pages(referat_met
     assert "1. Bostøtte øges til fire timer ugentligt Bodil Sagsen" in body
     assert body.index("2. Afsnit 001:") < body.index("Ørnulf Åby Psykiatrisk Center Testrup 27-11-2026 Udført")
     assert "3. Søge om plads på værested Mangler 15-12-2026" in body
+
+
+# -- issue 17: a referat a kommune can act on -------------------------------------------------------------------
+#: The labels a participant needs on the referat, by the agreement's section they come from (C1–C8).
+REQUIRED_LABELS: dict[str, tuple[str, ...]] = {
+    "Fælles skabelon for tværsektorielle netværksmøder": (
+        "Formål og dagsorden",  # the agenda, written beforehand with the patient
+        "Dagsorden med patienten",
+        "forberedt sammen med patienten",
+        "Deltagere",
+        "Navn og rolle",
+        "Organisation",
+        "Telefon og e-mail",  # concrete contact details
+        "Aftaler",
+        "Hvad er aftalt",
+        "Ansvarlig",
+        "Frist",
+        "Opfølgning",
+        "Opfølgningsmøde",
+        "Hvornår",
+        "Hvem indkalder",
+    ),
+    "Hvordan holdes et tværsektorielt netværksmøde?": (
+        "Patient",
+        "CPR-nummer",
+        "Indlæggelse",
+        "Indkaldt af",  # the party with the need calls the meeting
+        "Fremmøde",
+        "Roller",
+        "Mødeleder",
+        "Referent",
+        "Tovholder",
+        HEALTH_PROFESSIONAL_NOTE,  # treatment and medication written by a health professional
+        "Distribution",
+        "Modtager (til stede)",  # the participants receive the referat; others only with consent
+        "patientens samtykke",
+    ),
+    "Mødeform for tværsektorielle netværksmøder": ("Dato og tidspunkt", "Mødeform", "Sted / link"),
+    "Tværsektorielle netværksmøder under indlæggelse": ("Anledning", "Indkaldt den", "Mødereference", "Status"),
+}
+RULE_ID = re.compile(r"\b[A-H]\d{1,2}\b")
+
+
+def _filled(tag: str, length: int = 5000) -> str:
+    """A free text of (just over) ``length`` characters: numbered words ``<tag>0000 <tag>0001 …``."""
+    words: list[str] = []
+    while sum(len(w) + 1 for w in words) - 1 < length:
+        words.append(f"{tag}{len(words):04d}")
+    return " ".join(words)
+
+
+def test_the_referat_carries_every_label_the_agreement_asks_for(referat_meta) -> None:
+    body = _body(_pages(_meeting(), referat_meta))
+    missing = [(section, label) for section, labels in REQUIRED_LABELS.items() for label in labels if label not in body]
+    assert not missing
+    # The values behind them: who invited, an agreement with who and by when, the next meeting.
+    assert "Indkaldt af Kåre Prøvesen (Psykiatrisk Center Testrup, Afsnit 7)" in body
+    assert (
+        "1. Bostøtte øges til fire timer ugentligt Bodil Sagsen Testrup Kommune, Socialforvaltningen 01-12-2026" in body
+    )
+    assert "Opfølgningsmøde Ja Hvornår 10-12-2026 Hvem indkalder Kåre Prøvesen (Psykiatrisk Center Testrup)" in body
+
+
+def test_every_free_text_field_at_5000_characters_renders_whole_with_the_patient_on_every_page(referat_meta) -> None:
+    fields = {
+        "agenda": _filled("dagsorden"),
+        "treatment": _filled("medicin"),
+        "notes": _filled("noter"),
+        "name": _filled("navn"),
+        "organisation": _filled("organisation"),
+        "role": _filled("rolle"),
+        "phone": _filled("telefon"),
+        "email": _filled("mail"),
+        "what": _filled("aftale"),
+        "place": _filled("sted"),
+        "late": _filled("begrundelse"),
+        "inviter": _filled("indkalder"),
+        "inviter_org": _filled("forvaltning"),
+    }
+    person = Participant(
+        "p1", fields["name"], fields["organisation"], Sector.KOMMUNE, fields["role"], fields["phone"], fields["email"]
+    )
+    content = MeetingContent(
+        texts={"formaal": fields["agenda"], "behandling": fields["treatment"], "aftaler": fields["notes"]},
+        participants=(person, PARTICIPANTS[2]),
+        leader_key="p1",
+        referent_key="p3",
+        tovholder_key="p1",
+        agreements=(AgreementItem("a1", fields["what"], "p1", date(2026, 12, 1)),),
+        follow_up=FollowUp(needed=True, when=date(2026, 12, 10), caller_key="p1"),
+        invited_by=Inviter(fields["inviter"], fields["inviter_org"]),
+        agenda_with_patient=False,
+    )
+    pages = _pages(_meeting(content=content, place=fields["place"], late_reason=fields["late"]), referat_meta)
+    assert len(pages) > 5
+    text = " ".join(pages).replace(" ", "")
+    for key, value in fields.items():
+        assert len(value) >= 5000
+        lost = [word for word in value.split() if word not in text]
+        assert not lost, (key, lost[:3])
+    for number, page in enumerate(pages[1:], start=2):
+        assert PATIENT_LINE in page, number
+    assert not RULE_ID.search(" ".join(pages))
+
+
+def test_every_optional_field_empty_says_ikke_oplyst_never_none(referat_meta) -> None:
+    """A meeting from before who invited and the agenda's preparation were recorded, with nothing else filled in."""
+    meeting = _meeting(content=MeetingContent(), planned_at=None, place="", status=MeetingStatus.I_GANG)
+    text = " ".join(
+        page_texts(
+            render_referat(
+                meeting, patient_name="Testa Fiktivsen", cpr="0101909909", admission_label="", meta=referat_meta
+            )
+        )
+    )
+    for snippet in (
+        "Indkaldt af Ikke oplyst",
+        "Dagsorden med patienten Ikke oplyst",
+        "Sted / link Ikke oplyst",
+        "Dato og tidspunkt Ikke fastsat",
+        "Mødeleder Ikke aftalt",
+        "Opfølgningsmøde Ikke besluttet",
+        "Ingen aftaler registreret.",
+    ):
+        assert snippet in text, snippet
+    assert "None" not in text and "Ingen deltagere registreret." in text
+    assert not RULE_ID.search(text)
+
+
+@pytest.mark.parametrize("occasion", list(Occasion))
+def test_no_rule_ids_on_paper(occasion: Occasion, referat_meta) -> None:
+    """Koordinator's rule IDs mean nothing to a kommune: every occasion, the late reason the app writes for a
+    follow-up meeting, the health professional rule and the missing-owner note print without them (the
+    agreement's sections are cited instead); the screen's labels keep theirs."""
+    assert RULE_ID.search(OCCASION_LABELS[occasion])  # on screen
+    meeting = _meeting(
+        occasion=occasion,
+        late_reason="Opfølgningsmøde aftalt på netværksmøde NM-2026-0011 (C5).",
+        content=_content(referent_key="p2"),  # not a health professional: the rule is stated
+    )
+    body = _body(_pages(meeting, referat_meta))
+    assert not RULE_ID.search(body), RULE_ID.search(body)
+    assert "Begrundelse for afholdelse efter fristen Opfølgningsmøde aftalt på netværksmøde NM-2026-0011." in body
+    assert "samarbejdsaftalen, «Hvordan holdes et tværsektorielt netværksmøde?»" in body
+    assert "samarbejdsaftalen, «Fælles skabelon for tværsektorielle netværksmøder»" in body

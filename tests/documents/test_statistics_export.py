@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -18,11 +19,13 @@ from coordinator_app.documents.statistics_export import (
     FIGURE_HEADERS,
     ID_HEADERS,
     KOMMUNE_HEADERS,
+    OWN_FIGURE,
     SHEET_FIGURES,
     SHEET_IDS,
     SHEET_KOMMUNER,
     SHEET_STAY,
     STAY_HEADERS,
+    agreement_basis,
     to_csv,
     to_xlsx,
 )
@@ -126,7 +129,7 @@ def test_xlsx_key_figures_equal_the_statistics(stats: Statistics, workbook: Any)
             f.label,
             f.numerator,
             f.denominator,
-            f.rule_id,
+            agreement_basis(f.rule_id),
             f.definition,
         )
         assert same(value, f.value), f.key
@@ -178,7 +181,7 @@ def test_xlsx_lists_the_admissions_behind_every_figure(stats: Statistics, workbo
     rows = rows_after(workbook[SHEET_IDS], ID_HEADERS)
     assert {(label, role, i) for label, _, role, i in rows} == expected_ids(stats)
     rules = {label: rule for label, rule, _, _ in rows}
-    assert all(rules[f.label] == f.rule_id for f in stats.figures if f.admission_ids)
+    assert all(rules[f.label] == agreement_basis(f.rule_id) for f in stats.figures if f.admission_ids)
 
 
 def test_csv_key_figures_equal_the_statistics(stats: Statistics, sections: list[list[list[str]]]) -> None:
@@ -187,7 +190,12 @@ def test_csv_key_figures_equal_the_statistics(stats: Statistics, sections: list[
     assert tuple(figures[0]) == FIGURE_HEADERS
     assert len(figures[1:]) == len(stats.figures)
     for f, (label, value, unit, numerator, denominator, rule, _) in zip(stats.figures, figures[1:], strict=True):
-        assert (label, rule, number(numerator), number(denominator)) == (f.label, f.rule_id, f.numerator, f.denominator)
+        assert (label, rule, number(numerator), number(denominator)) == (
+            f.label,
+            agreement_basis(f.rule_id),
+            f.numerator,
+            f.denominator,
+        )
         assert f.value is not None
         if f.is_share:
             assert (unit, number(value)) == ("pct.", round(Decimal(f.value * 100), 1)), f.key
@@ -231,3 +239,22 @@ def test_kommune_filter_and_empty_figures_export(stats: Statistics) -> None:
         assert all(same(v, f.value) for v, f in zip(values, s.figures, strict=True))
         assert f"Kommune;{kommune}" in to_csv(s)
     assert empty.figure("stay_median").value is None
+
+
+def test_the_export_for_the_kommuner_names_the_agreements_sections_not_rule_ids(
+    stats: Statistics, workbook: Any
+) -> None:
+    """Koordinator's rule IDs ("B5", "C2–C4") mean nothing to a kommune: the export cites the agreement's sections,
+    and says in words where the agreement asks for nothing (H)."""
+    assert agreement_basis("B5") == "samarbejdsaftalen, «Orientering, varsling og færdigmelding»"
+    assert agreement_basis("C2–C4") == (
+        "samarbejdsaftalen, «Tværsektorielle netværksmøder under indlæggelse» og "
+        "«Tværsektorielt netværksmøde ved udskrivning»"
+    )
+    assert agreement_basis("E1/E2") == "samarbejdsaftalen, «Udskrivningsaftale» og «Koordinationsplan»"
+    assert agreement_basis("H") == OWN_FIGURE
+    rule_id = re.compile(r"\b[A-H]\d{1,2}\b")
+    assert not rule_id.search(to_csv(stats)), rule_id.search(to_csv(stats))
+    for ws in workbook.worksheets:
+        for row in ws.iter_rows(values_only=True):
+            assert not any(isinstance(v, str) and rule_id.search(v) for v in row), row

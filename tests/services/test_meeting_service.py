@@ -18,6 +18,7 @@ from coordinator_app.domain.meetings import (
     AgreementItem,
     AgreementStatus,
     FollowUp,
+    Inviter,
     Meeting,
     MeetingContent,
     MeetingForm,
@@ -242,6 +243,36 @@ def test_update_schedule_moves_the_invitation(service, admitted, ctx) -> None:
     assert [d.due for d in c2] == [date(2026, 11, 27)]  # the old invitation is corrected, not doubled
 
 
+def test_who_invited_and_the_agenda_with_the_patient_are_recorded_when_scheduled(service, admitted, ctx) -> None:
+    """Left out, the ward calls the meeting: the signed-in user for the admission's afsnit; the patient for a
+    meeting the patient or relatives called. Given, it is kept as typed (one line each); the agenda's preparation
+    with the patient is recorded as Ja/Nej, or not at all. ``update_schedule`` corrects them only when given."""
+    ward = schedule(service, admitted)
+    assert ward.content.invited_by == Inviter("koordinator.test", "Psykiatrisk Center København, Afsnit 1")
+    assert ward.content.agenda_with_patient is None
+    called = Occasion.PATIENT_ELLER_PAAROERENDE
+    assert service.default_inviter(admitted.patient_id, admitted.admission_id, called) == Inviter(
+        "Testa Fiktivsen", "patient"
+    )
+    named = schedule(
+        service,
+        admitted,
+        invited_by=Inviter("  Bodil   Sagsen ", " Testrup Kommune, sagsbehandler "),
+        agenda_with_patient=False,
+    )
+    assert named.content.invited_by == Inviter("Bodil Sagsen", "Testrup Kommune, sagsbehandler")
+    assert service.get(named.id).content.agenda_with_patient is False
+    with pytest.raises(ValidationError, match="højst 200 tegn"):
+        schedule(service, admitted, invited_by=Inviter("B" * 201, ""))
+
+    data = ScheduleInput(
+        admitted.patient_id, admitted.admission_id, Occasion.UNDER_INDLAEGGELSE, date(2026, 11, 23),
+        at(date(2026, 11, 26)), agenda_with_patient=True,
+    )  # fmt: skip
+    moved = service.update_schedule(named.id, data, expected_version=named.version)
+    assert moved.content.invited_by == named.content.invited_by and moved.content.agenda_with_patient is True
+
+
 def test_upcoming_lists_running_then_soonest(service, admitted) -> None:
     later = schedule(service, admitted, planned_at=at(date(2026, 11, 27)))
     sooner = schedule(service, admitted, planned_at=at(date(2026, 11, 24)))
@@ -303,6 +334,7 @@ def test_close_turns_agreements_into_tasks_and_schedules_the_follow_up(service, 
     assert follow.template == meeting.template
     assert follow.status is MeetingStatus.PLANLAGT
     assert "NM-2026-0001" in follow.late_reason  # after the 5-day limit, agreed at the meeting (C5)
+    assert follow.content.invited_by == Inviter("Kim Kommune", "Københavns Kommune")  # who the meeting chose
     with ctx.database.session() as s:
         events = EventRepository(s).for_admission(admitted.admission_id)
     assert [e.kind for e in events if e.kind in (EventKind.MEETING_INVITED, EventKind.MEETING_HELD)] == [
@@ -442,7 +474,9 @@ def test_referat_is_archived_with_the_meeting(service, admitted, ctx) -> None:
     from coordinator_app.services.documents import DocumentService
 
     meeting = schedule(service, admitted)
-    meeting = service.save_content(meeting.id, full_content(), expected_version=meeting.version)
+    # As the live meeting saves it: with who invited, recorded when the meeting was scheduled.
+    content = full_content(invited_by=meeting.content.invited_by)
+    meeting = service.save_content(meeting.id, content, expected_version=meeting.version)
     with pytest.raises(ValidationError, match="Afslut mødet"):
         service.issue_referat(meeting.id)
     service.close(meeting.id, expected_version=meeting.version)
@@ -454,6 +488,7 @@ def test_referat_is_archived_with_the_meeting(service, admitted, ctx) -> None:
     pdf = DocumentService(ctx).content(document.id)
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
     assert "Bostøtte visiteres" in text
+    assert "Indkaldt af koordinator.test (Psykiatrisk Center København, Afsnit 1)" in " ".join(text.split())
     # dd-mm-åååå as on every other document, never "30.05.2026".
     assert re.search(r"indlagt \d\d-\d\d-\d{4}", text) and not re.search(r"\d\d\.\d\d\.\d{4}", text)
     assert service.issue_referat(meeting.id).id != document.id  # issuing again archives a new document

@@ -17,6 +17,7 @@ from coordinator_app.domain.meetings import (
     AgreementItem,
     AgreementStatus,
     FollowUp,
+    Inviter,
     Meeting,
     MeetingContent,
     MeetingForm,
@@ -61,6 +62,8 @@ CONTENT = MeetingContent(
         AgreementItem("b", "Epikrise", None, None, AgreementStatus.UDFOERT),
     ),
     follow_up=FollowUp(True, date(2027, 1, 5), "k"),
+    invited_by=Inviter("Kåre Prøvesen", "Psykiatrisk Center Testrup, afsnit P3"),
+    agenda_with_patient=True,
 )
 
 
@@ -92,6 +95,8 @@ def test_content_and_sections_round_trip_through_json() -> None:
     as_json = content_to_json(CONTENT)
     assert as_json["agreements"][0]["deadline"] == "2026-12-04"
     assert as_json["participants"][0]["sector"] == "kommune"
+    assert as_json["invited_by"] == {"name": "Kåre Prøvesen", "organisation": "Psykiatrisk Center Testrup, afsnit P3"}
+    assert as_json["agenda_with_patient"] is True
 
 
 def test_the_codec_reads_older_and_newer_shapes_leniently() -> None:
@@ -107,6 +112,11 @@ def test_the_codec_reads_older_and_newer_shapes_leniently() -> None:
     assert content.participants[0].sector is Sector.ANDET and content.participants[0].present
     assert content.agreements[0].deadline is None and content.agreements[0].status is AgreementStatus.AABEN
     assert content.follow_up == FollowUp()
+    # A meeting saved before who invited and the agenda's preparation were recorded: "not recorded".
+    assert content.invited_by == Inviter() and not content.invited_by.known
+    assert content.agenda_with_patient is None
+    odd = content_from_json({"invited_by": "Kim", "agenda_with_patient": "ja"})
+    assert odd.invited_by == Inviter() and odd.agenda_with_patient is None
 
 
 # -- templates -----------------------------------------------------------------------------------------------------

@@ -39,6 +39,10 @@ def keep_mine_as_note(mine: MeetingContent, theirs: MeetingContent, stamp: str) 
         tovholder_key=theirs.tovholder_key or mine.tovholder_key,
         agreements=theirs.agreements + tuple(a for a in mine.agreements if a.key not in known_agreements),
         follow_up=theirs.follow_up if theirs.follow_up.needed is not None else mine.follow_up,
+        invited_by=theirs.invited_by if theirs.invited_by.known else mine.invited_by,
+        agenda_with_patient=(
+            theirs.agenda_with_patient if theirs.agenda_with_patient is not None else mine.agenda_with_patient
+        ),
     )
 
 

@@ -2,6 +2,8 @@
 applies, ○ empty) and the section being written on the right.
 
 A text section (agenda, free text, or a second section of a kind the template already has) is a plain text field;
+above the agenda (or the first section, in a template without one) stand who called the meeting and whether the
+agenda was prepared with the patient (``invitation_editor``);
 Deltagere, Roller, Aftaler and Opfølgning have their own editors (``participants_editor``, ``agreements_editor``,
 ``roles_follow_up``). ``SectionsView`` turns a ``MeetingContent`` into what the editors show and back, and passes
 the participants on to every combo box that picks one of them. Saving, reminders and ending the meeting are the
@@ -41,6 +43,7 @@ from coordinator_app.services.meetings import ParticipantChoices
 from coordinator_app.ui.common.style import MUTED, text_label
 from coordinator_app.ui.common.widgets import DateField
 from coordinator_app.ui.meetings.agreements_editor import AgreementsEditor
+from coordinator_app.ui.meetings.invitation_editor import InvitationEditor
 from coordinator_app.ui.meetings.participants_editor import ParticipantsEditor
 from coordinator_app.ui.meetings.roles_follow_up import FollowUpEditor, RolesEditor
 
@@ -76,6 +79,9 @@ class SectionsView(QSplitter):
         self.roles_editor = RolesEditor()
         self.agreements_editor = AgreementsEditor(agreement_deadline)
         self.follow_up_editor = FollowUpEditor(follow_up_day)
+        self.invitation_editor = InvitationEditor()
+        agendas = [i for i, s in enumerate(self.sections) if s.kind is SectionKind.AGENDA]
+        self._invitation_page = agendas[0] if agendas else 0
         self._section_index: dict[str, int] = {}
         self._focus_of: list[QWidget] = []
         used: set[SectionKind] = set()
@@ -95,6 +101,7 @@ class SectionsView(QSplitter):
 
         for editor in self.editors():
             editor.changed.connect(self.changed)
+        self.invitation_editor.changed.connect(self.changed)
         # After the window has heard of the change: the roles, owners and caller offer the new participants.
         self.participants_editor.changed.connect(self._people_changed)
 
@@ -116,6 +123,8 @@ class SectionsView(QSplitter):
             guidance += " Skrives af en sundhedsfaglig deltager (C6)."
         if guidance:
             layout.addWidget(text_label(guidance, MUTED))
+        if self.stack.count() == self._invitation_page:  # this page is being built
+            layout.addWidget(self.invitation_editor)
         kind = section.kind
         editor: QWidget
         if kind in (SectionKind.AGENDA, SectionKind.TEXT) or kind in used:
@@ -218,6 +227,7 @@ class SectionsView(QSplitter):
         self.roles_editor.tovholder.set_key(content.tovholder_key)
         self.agreements_editor.set_items(content.agreements)
         self.follow_up_editor.set_value(content.follow_up)
+        self.invitation_editor.set_value(content.invited_by, content.agenda_with_patient)
 
     def _distribute_people(self, people: Sequence[Participant]) -> None:
         for editor in (self.roles_editor, self.agreements_editor):
@@ -229,6 +239,7 @@ class SectionsView(QSplitter):
 
     def content(self) -> MeetingContent:
         roles = self.roles_editor
+        invited_by, agenda_with_patient = self.invitation_editor.value()
         return MeetingContent(
             texts={key: edit.toPlainText() for key, edit in self.text_edits.items()},
             participants=tuple(self.participants_editor.people()),
@@ -237,6 +248,8 @@ class SectionsView(QSplitter):
             tovholder_key=roles.tovholder.key(),
             agreements=tuple(self.agreements_editor.items()),
             follow_up=self.follow_up_editor.value(),
+            invited_by=invited_by,
+            agenda_with_patient=agenda_with_patient,
         )
 
     def _filled(self, section: TemplateSection, c: MeetingContent) -> bool:
@@ -266,6 +279,7 @@ class SectionsView(QSplitter):
             edit.setReadOnly(True)
         self.participants_editor.set_read_only()  # the forms stay disabled when another row is selected
         self.agreements_editor.set_read_only()
+        self.invitation_editor.set_read_only()
         for editor in self.editors():
             for child in editor.findChildren(QWidget):
                 if isinstance(child, (QLineEdit, QComboBox, QPushButton, QCheckBox, DateField)):

@@ -3,6 +3,9 @@
 The deadline "senest <dato>" is shown live as the dates change (``meetings.meeting_deadline``, 5 arbejdsdage
 after the invitation, the invitation day being day 0). A planned date past the deadline is allowed, but only
 with a reason (the service refuses it without one, rule C2), and shows in red as "for sent".
+Who called the meeting (default: the service's ``default_inviter`` – the signed-in user for the afsnit, the patient
+for a meeting the patient or relatives called – following the occasion until the coordinator types something else)
+and whether the agenda was prepared with the patient are recorded with it; both print on the referat.
 After saving, "Gem invitation (.ics)…" writes an invitation that carries only the meeting reference.
 """
 
@@ -33,6 +36,7 @@ from coordinator_app.domain.errors import KoordinatorError, ValidationError
 from coordinator_app.domain.meetings import (
     OCCASION_LABELS,
     OCCASION_RULES,
+    Inviter,
     Meeting,
     MeetingForm,
     Occasion,
@@ -45,6 +49,7 @@ from coordinator_app.infra.oserrors import describe
 from coordinator_app.services.meetings import MeetingService, ScheduleInput
 from coordinator_app.ui.common.style import ERROR_STYLE, MUTED, OK_STYLE, buddy_label
 from coordinator_app.ui.common.widgets import DateField
+from coordinator_app.ui.meetings.invitation_editor import InviterFields, agenda_combo
 
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 FORM_LABELS: dict[MeetingForm, str] = {
@@ -123,6 +128,9 @@ class ScheduleDialog(QDialog):
         for form_value, form_label in FORM_LABELS.items():
             self.form.addItem(form_label, form_value)
         self.place = QLineEdit()
+        self.inviter = InviterFields()
+        self._default_inviter = Inviter()
+        self.agenda = agenda_combo()
         self.late_reason = QPlainTextEdit()
         self.late_reason.setTabChangesFocus(True)
         self.late_reason.setFixedHeight(70)
@@ -133,6 +141,7 @@ class ScheduleDialog(QDialog):
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
         form.addRow(buddy_label("&Anledning:", self.occasion), self.occasion)
         form.addRow(buddy_label("&Indkaldt den:", self.invited_on), self.invited_on)
+        form.addRow(buddy_label("In&dkaldt af:", self.inviter.name), self.inviter)
         form.addRow("Frist:", self.deadline_label)
         form.addRow(buddy_label("&Planlagt til:", self.planned_date), when)
         form.addRow("", self.late_label)
@@ -140,6 +149,7 @@ class ScheduleDialog(QDialog):
         form.addRow(buddy_label("&Form (C8):", self.form), self.form)
         self.place_label = buddy_label("&Sted eller link:", self.place)
         form.addRow(self.place_label, self.place)
+        form.addRow(buddy_label("Dagsorden med pa&tienten:", self.agenda), self.agenda)
         self._form_layout = form
 
         form_hint = _label("Mødeformen aftales med patienten (C8).", MUTED)
@@ -177,11 +187,13 @@ class ScheduleDialog(QDialog):
         layout.addLayout(buttons)
 
         self.occasion.currentIndexChanged.connect(self._update_deadline)
+        self.occasion.currentIndexChanged.connect(self._update_inviter)
         self.invited_on.dateChanged.connect(self._update_deadline)
         self.planned_date.dateChanged.connect(self._update_deadline)
         self.form.currentIndexChanged.connect(self._update_place_hint)
         self._update_place_hint()
         self._update_deadline()
+        self._update_inviter()
         self.occasion.setFocus()
 
     # -- live deadline ------------------------------------------------------------------------------------
@@ -219,6 +231,19 @@ class ScheduleDialog(QDialog):
         self.late_reason_label.setVisible(late)
         self.planned_date.setStyleSheet("QDateEdit { color: #8a1010; }" if late else "")
 
+    def _update_inviter(self) -> None:
+        """The default inviter follows the occasion (the ward, or the patient who called it) until the coordinator
+        has typed someone else."""
+        if self.inviter.value() not in (self._default_inviter, Inviter()):
+            return
+        try:
+            self._default_inviter = self._service.default_inviter(
+                self._patient_id, self._admission_id, self.occasion.currentData()
+            )
+        except KoordinatorError:  # the fields stay empty: the coordinator types who called the meeting
+            self._default_inviter = Inviter()
+        self.inviter.set_value(self._default_inviter)
+
     def _update_place_hint(self) -> None:
         self.place.setPlaceholderText(PLACE_HINTS[self.form.currentData()])
 
@@ -238,6 +263,8 @@ class ScheduleDialog(QDialog):
             place=self.place.text().strip(),
             late_reason=self.late_reason.toPlainText().strip() if self.is_late() else "",
             follow_up_of=self._follow_up_of,
+            invited_by=self.inviter.value(),
+            agenda_with_patient=self.agenda.currentData(),
         )
 
     def save(self) -> None:
@@ -254,9 +281,12 @@ class ScheduleDialog(QDialog):
         try:
             self.meeting = self._service.schedule(self.collect())
         except ValidationError as exc:
-            focus = {"late_reason": self.late_reason, "planned_at": self.planned_date, "place": self.place}.get(
-                exc.field or ""
-            )
+            focus = {
+                "late_reason": self.late_reason,
+                "planned_at": self.planned_date,
+                "place": self.place,
+                "invited_by": self.inviter.name,
+            }.get(exc.field or "")
             self._show_error(
                 exc.message + (f" ({exc.rule})" if exc.rule and exc.rule not in exc.message else ""), focus
             )
@@ -272,6 +302,8 @@ class ScheduleDialog(QDialog):
             self.planned_time,
             self.form,
             self.place,
+            self.inviter,
+            self.agenda,
             self.late_reason,
         ):
             w.setEnabled(False)

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QMessageBox, QW
 
 from coordinator_app.domain.meetings import (
     AgreementItem,
+    Inviter,
     MeetingContent,
     MeetingForm,
     MeetingStatus,
@@ -289,6 +290,72 @@ def test_schedule_dialog_shows_the_deadline_live_and_requires_a_reason_when_late
     assert dialog.meeting.reference.encode() in ics
     dialog.save_button.click()  # now "Luk"
     assert not dialog.isVisible()
+
+
+def test_the_schedule_dialog_records_who_invited_and_the_agenda_with_the_patient(qtbot, world) -> None:
+    """Who called the meeting follows the occasion (the ward, or the patient who called it) until the coordinator
+    types someone else; the agenda's preparation with the patient is Ikke oplyst until chosen. Both are saved."""
+    dialog = open_schedule_dialog(
+        None,
+        world.service,
+        patient_id=world.patient_id,
+        admission_id=world.admission_id,
+        today=TODAY,
+        now=DEMO_MOMENT,
+        calendar=world.ctx.calendar,
+    )
+    qtbot.addWidget(dialog)
+    ward = world.service.default_inviter(world.patient_id, world.admission_id, Occasion.UNDER_INDLAEGGELSE)
+    patient = world.service.default_inviter(world.patient_id, world.admission_id, Occasion.PATIENT_ELLER_PAAROERENDE)
+    assert ward.name == world.ctx.user and ward.organisation.startswith("Psykiatrisk Center")
+    assert dialog.inviter.value() == ward
+    assert dialog.agenda.currentText() == "Ikke oplyst"
+
+    dialog.occasion.setCurrentIndex(dialog.occasion.findData(Occasion.PATIENT_ELLER_PAAROERENDE))
+    assert dialog.inviter.value() == patient and patient.organisation == "patient"
+    dialog.inviter.organisation.clear()
+    qtbot.keyClicks(dialog.inviter.organisation, "pårørende (søster)")
+    dialog.occasion.setCurrentIndex(dialog.occasion.findData(Occasion.VED_UDSKRIVNING))
+    assert dialog.inviter.organisation.text() == "pårørende (søster)"  # typed: kept when the occasion changes
+    dialog.agenda.setCurrentIndex(dialog.agenda.findData(True))
+    qtbot.keyClicks(dialog.place, "Afsnit 3, mødelokale 2")
+    shot(dialog, "schedule-invited-by")
+
+    dialog.save_button.click()
+    assert dialog.meeting is not None, dialog.error_label.text()
+    saved = world.service.get(dialog.meeting.id)
+    assert saved.content.invited_by == Inviter(patient.name, "pårørende (søster)")
+    assert saved.content.agenda_with_patient is True
+    assert not dialog.inviter.isEnabled() and not dialog.agenda.isEnabled()
+
+
+def test_the_live_meeting_shows_and_corrects_who_invited_and_the_agenda(qtbot, world) -> None:
+    """Above the agenda: what was recorded when the meeting was scheduled; a correction is autosaved like any
+    other edit, and a closed meeting shows it read-only."""
+    meeting_id = world.schedule(invited_by=Inviter("Bodil Sagsen", "Testrup Kommune"), agenda_with_patient=None)
+    window = live(qtbot, world, meeting_id)
+    editor = window.section_view.invitation_editor
+    assert window.current_section().key == "formaal" and editor.isVisible()
+    assert editor.inviter.name.text() == "Bodil Sagsen" and editor.inviter.organisation.text() == "Testrup Kommune"
+    assert editor.agenda.currentText() == "Ikke oplyst"
+    editor.agenda.setCurrentIndex(editor.agenda.findData(False))
+    editor.inviter.organisation.clear()
+    qtbot.keyClicks(editor.inviter.organisation, "Testrup Kommune, Socialforvaltningen")
+    shot(window, "live-invited-by")
+    assert window.save_now()
+    content = world.service.get(meeting_id).content
+    assert content.invited_by == Inviter("Bodil Sagsen", "Testrup Kommune, Socialforvaltningen")
+    assert content.agenda_with_patient is False
+    window.close()
+
+    meeting = world.service.get(meeting_id)
+    assert meeting.version is not None
+    world.service.close(meeting_id, expected_version=meeting.version)
+    closed = live(qtbot, world, meeting_id)
+    editor = closed.section_view.invitation_editor
+    assert editor.inviter.name.isReadOnly() and not editor.agenda.isEnabled()
+    assert editor.agenda.currentData() is False
+    closed.close()
 
 
 # -- live meeting --------------------------------------------------------------------------------------------------
