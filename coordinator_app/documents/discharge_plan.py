@@ -49,8 +49,10 @@ from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph,
 from coordinator_app.documents import layout
 from coordinator_app.documents.layout import (
     CONTENT_WIDTH,
+    FRAME_HEIGHT,
     LONG_ROW,
     PAGE_HEIGHT,
+    TALLEST_WHOLE_ROW,
     DocumentMeta,
     FlowingTable,
     format_date,
@@ -244,7 +246,10 @@ def _grid(header: Sequence[str], rows: list[list[Any]], widths: Sequence[float])
     else:
         lead = Table(data[:2], colWidths=list(widths))
         lead.setStyle(style)
-        table.lead = min(lead.wrap(CONTENT_WIDTH, PAGE_HEIGHT)[1], LONG_ROW)
+        first = lead.wrap(CONTENT_WIDTH, PAGE_HEIGHT)[1]
+        # A first row up to ``TALLEST_WHOLE_ROW`` moves whole (``layout.FlowingTable``), so all of it must fit under
+        # the heading; a taller one is split inside, and then the first ``LONG_ROW`` of it is enough.
+        table.lead = first if first <= TALLEST_WHOLE_ROW else LONG_ROW
     return table
 
 
@@ -263,7 +268,8 @@ def _section(text: str, number: int, body: list[Flowable]) -> list[Flowable]:
     heading = flowables[-1]
     heading.keepWithNext = False
     lead = _height(heading) + sum(_height(f) for f in body[: body.index(grid)]) + grid.lead + 2 * mm
-    return [CondPageBreak(lead), heading, *body]
+    # Never more than a page holds: on a fresh page the break must not fire again (an empty page).
+    return [CondPageBreak(min(lead, FRAME_HEIGHT - 1 * mm)), heading, *body]
 
 
 def _start_height(flowable: Flowable) -> float:
@@ -293,7 +299,8 @@ def _unchain(flowables: list[Flowable]) -> list[Flowable]:
         if run:
             for kept in run:
                 kept.__dict__["keepWithNext"] = False
-            out += [CondPageBreak(sum(_height(f) for f in run) + _start_height(flowable) + 1 * mm), *run]
+            keep = sum(_height(f) for f in run) + _start_height(flowable) + 1 * mm
+            out += [CondPageBreak(min(keep, FRAME_HEIGHT - 1 * mm)), *run]
             run = []
         out.append(flowable)
     return out + run

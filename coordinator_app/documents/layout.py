@@ -79,6 +79,10 @@ LABEL_WIDTH = 45 * mm
 #: A heading taller than this may be split inside; anything shorter is kept whole and moves to the next page when
 #: it does not fit. (A table row is split inside only when taller than a page, see :class:`FlowingTable`.)
 LONG_ROW = FRAME_HEIGHT / 3
+#: The tallest table row (with the table's header) that moves whole to the next page when it does not fit; a taller
+#: one is split inside like a row taller than a page (:class:`FlowingTable`). The room left above it is for the
+#: heading over the table, which would otherwise end a page alone while the row moved on.
+TALLEST_WHOLE_ROW = FRAME_HEIGHT - 20 * mm
 #: A heading or label is kept with this much of a paragraph longer than ``LONG_ROW`` (see :class:`_KeepWithStart`).
 KEEP_START = 25 * mm
 
@@ -363,7 +367,7 @@ class FlowingTable(Table):
         if getattr(self, "_in_cell", False):  # the rest of a cell, not of a page: split wherever it must
             return list(self._splitRows(availHeight, doInRowSplit=0) or self._split_inside(availHeight))
         head = self._header_height()
-        fits_a_page = heights[n] <= max(FRAME_HEIGHT, availHeight) - head
+        fits_a_page = heights[n] <= max(TALLEST_WHOLE_ROW, availHeight) - head
         if not fits_a_page and availHeight - sum(heights[:n]) >= KEEP_START:
             parts = self._split_inside(availHeight)
             if parts:

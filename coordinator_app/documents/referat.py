@@ -49,6 +49,7 @@ from coordinator_app.documents.layout import (
     FRAME_HEIGHT,
     KEEP_START,
     PAGE_HEIGHT,
+    TALLEST_WHOLE_ROW,
     DocumentMeta,
     FlowingTable,
     format_date,
@@ -158,8 +159,8 @@ def _stack(*parts: tuple[str, ParagraphStyle]) -> list[Paragraph]:
 def _grid(header: Sequence[str], rows: list[list[Any]], widths: Sequence[float]) -> FlowingTable:
     """A ruled table with a shaded header row that is repeated when the table continues on the next page.
     ``table.referat_lead`` is what must fit under a heading: the header and the first row (a row is never split
-    under the repeated header, see ``layout.FlowingTable``) – of a first row taller than a page, which is split,
-    the first ``KEEP_START``."""
+    under the repeated header, see ``layout.FlowingTable``) – of a first row taller than
+    ``layout.TALLEST_WHOLE_ROW``, which is split, the first ``KEEP_START``."""
     ts = _styles()
     data = [[_p(h, ts.head) for h in header], *rows]
     style = layout.grid_style()
@@ -173,7 +174,7 @@ def _grid(header: Sequence[str], rows: list[list[Any]], widths: Sequence[float])
 
     head = height(data[:1])
     first = height(data[:2]) - head
-    table.referat_lead = head + (first if head + first <= FRAME_HEIGHT else KEEP_START)
+    table.referat_lead = head + (first if head + first <= TALLEST_WHOLE_ROW else KEEP_START)
     return table
 
 

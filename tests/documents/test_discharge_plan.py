@@ -597,3 +597,17 @@ def test_no_rule_id_of_koordinator_is_printed(kind: PlanKind, filled: bool, rend
     text = " ".join(_pages(render, data))
     assert RULE_ID.search(text) is None, RULE_ID.findall(text)
     assert "samarbejdsaftalen, «Opfølgning efter udskrivning»" in text
+
+
+@pytest.mark.parametrize("sentences", range(10, 32, 2))
+def test_a_tall_first_row_takes_its_heading_along(sentences: int, render) -> None:
+    """A table whose first row is too tall for the rest of the page but fits on one moves whole (rows are never split
+    under a repeated header) — and its section heading moves with it instead of ending the page alone."""
+    remark = " ".join(f"Bemærkning {i:02d} om opfølgningen i distriktspsykiatrien." for i in range(sentences))
+    tall = Offer("Ambulant opfølgning", "Distriktspsykiatrien Nørrebro", date(2026, 12, 8), remark)
+    pages = _pages(render, _document(AFTALE, content=_content(AFTALE, treatment_offers=(tall,))))
+    assert f"Bemærkning {sentences - 1:02d}" in _body(pages)
+    for page in pages:
+        body = page[: page.index(CONFIDENTIAL)].strip()
+        assert not body.endswith(AFTALE_HEADINGS), body[-80:]
+        assert not body.endswith("Tilbud Ansvarlig Fra dato Bemærkning"), body[-80:]
