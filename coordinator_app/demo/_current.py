@@ -251,7 +251,7 @@ def current_plan(
             K.I_BERO,
             ago(spec.bero[0]),
             Channel.SIKKER_MAIL,
-            note="Afventer lægelige oplysninger til kommunen (B6).",
+            note="Afventer lægelige oplysninger til kommunen.",
         )
         if spec.bero[1] is not None:
             tl.state(K.GENOPTAGET, ago(spec.bero[1]), Channel.SIKKER_MAIL)
@@ -261,7 +261,7 @@ def current_plan(
             K.AFMELDING,
             ago(spec.afmeldt_ago),
             Channel.TELEFON,
-            note="Tilstanden er forværret; behandlingen er genoptaget (B7).",
+            note="Tilstanden er forværret; behandlingen er genoptaget.",
         )
     if spec.revarslet_ago is not None:  # B7: a new round; the doctor judges a new expected date first
         ready_again = faerdig[1] if len(faerdig) > 1 else expected or today

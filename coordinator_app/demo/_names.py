@@ -148,7 +148,13 @@ FAMILY = (
     "Winther",
     "Brandt",
 )
-#: User names of the ward's fictitious udskrivningskoordinatorer (Event.recorded_by).
-COORDINATORS = ("koordinator.mette", "koordinator.anders", "koordinator.sofie", "koordinator.lars")
+#: The ward's fictitious coordinators as records name a signed-in user (``Principal.record_name``: full name and
+#: login), so the demo's history and printed forms read as a real ward's do (Event.recorded_by).
+COORDINATORS = (
+    "Mette Winther (mwinther)",
+    "Anders Brandt (abrandt)",
+    "Sofie Damgaard (sdamgaard)",
+    "Lars Aagaard (laagaard)",
+)
 #: Fictitious doctors who make the færdigbehandlet judgement (B5 is always a medical judgement).
 DOCTORS = ("overlæge Birgitte Vang", "overlæge Karsten Lind", "afdelingslæge Nadia Holst")

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from helpers.screens import grab
 
+from coordinator_app.demo._names import COORDINATORS
+
 
 def test_a_demo_admission_shows_its_blankets_and_its_plan(main_window) -> None:
     window = main_window
@@ -21,12 +23,7 @@ def test_a_demo_admission_shows_its_blankets_and_its_plan(main_window) -> None:
     titles = [title for _when, title, _by in rows]
     assert any(t.startswith("Koordinationsplan") or t.startswith("Udskrivningsaftale") for t in titles)
     assert any(t.startswith("Orientering") for t in titles) and any(t.startswith("Varsling") for t in titles)
-    assert {by for _when, _title, by in rows} - {"demo"} <= {
-        "koordinator.mette",
-        "koordinator.anders",
-        "koordinator.sofie",
-        "koordinator.lars",
-    }
+    assert {by for _when, _title, by in rows} - {"demo"} <= set(COORDINATORS)
     window.resize(1400, 900)
     grab(window, "demo-dokumenter")
     details.tabs.setCurrentWidget(details.plan_tab)

@@ -82,6 +82,11 @@ def services(qapp, demo_db_path: Path) -> Iterator[Services]:
     db.dispose()
 
 
+#: The plan's recipient cells: the kommune, its role, and its F3 entrance (the demo gives its region's kommuner one).
+GENTOFTE_CELL = "Gentofte (bopælskommune)\nSikker mail: sikkerpost.gentofte@kommune.example"
+FREDERIKSBERG_CELL = "Frederiksberg (opholdskommune)\nSikker mail: sikkerpost.frederiksberg@kommune.example"
+
+
 def open_wizard(qtbot, services: Services, admission_id: int) -> ScenarioWizard:
     wizard = open_scenario_wizard(None, services.scenario, services.details(admission_id), TODAY)
     qtbot.addWidget(wizard)
@@ -158,7 +163,7 @@ def test_scenario_1_unchanged_need_gives_orientering_and_no_varsling(qtbot, serv
     rows = plan_rows(wizard)
     assert [r[0] for r in rows] == ["Orientering/kontakt til kommunen", "Orientering om udskrivning"]
     assert rows[0][1] == f"{ADMITTED:%d-%m-%Y}" and rows[1][1] == NO_DATE
-    assert all(r[2] == "Gentofte (bopælskommune)" for r in rows)
+    assert all(r[2] == GENTOFTE_CELL for r in rows)
     assert [r[3] for r in rows] == ["B1", "B1"]
 
     finish(qtbot, wizard)
@@ -195,9 +200,9 @@ def test_scenario_2_b5_varsling_8_days_before_faerdigbehandlet_judged_by_a_docto
     assert wizard.plan_page.scenario_label.text() == "Scenarie 2: har indsats, større behov"
     assert "B5" in wizard.plan_page.branch_label.text()
     rows = {r[0]: r for r in plan_rows(wizard)}
-    assert rows["Varsling (varslingsblanket)"][1:] == ("08-12-2026", "Gentofte (bopælskommune)", "B5")
+    assert rows["Varsling (varslingsblanket)"][1:] == ("08-12-2026", GENTOFTE_CELL, "B5")
     assert rows["Færdigmelding"][1] == "16-12-2026"
-    assert rows["Netværksmøde"][1:] == (NO_DATE, "Gentofte (bopælskommune)", "C2")
+    assert rows["Netværksmøde"][1:] == (NO_DATE, GENTOFTE_CELL, "C2")
     assert rows["Orientering/kontakt til kommunen"][3] == "B2"
 
     finish(qtbot, wizard)
@@ -277,7 +282,7 @@ def test_homeless_patient_is_notified_through_the_opholdskommune(qtbot, services
     assert wizard.consent_page.given_to.text() == "Frederiksberg Kommune"
     press_next(qtbot, wizard)
     rows = plan_rows(wizard)
-    assert rows and all(r[2] == "Frederiksberg (opholdskommune)" for r in rows)
+    assert rows and all(r[2] == FREDERIKSBERG_CELL for r in rows)
     assert "varslingsfristen ikke beregnes" in wizard.plan_page.notes.text()
     wizard.reject()
 
