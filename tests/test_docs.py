@@ -147,3 +147,15 @@ def test_docs_and_configuration_refer_to_nothing_outside_the_repository() -> Non
 def test_code_refers_to_nothing_outside_the_repository() -> None:
     found = outside_references(code=True)
     assert not found, "these lines name notes outside the repository:\n" + "\n".join(found)
+
+
+def test_every_relative_link_in_the_docs_names_a_file_in_the_repository() -> None:
+    """The document samples (docs/dokumenter/*.png) and the pages link to each other; a renamed file breaks none."""
+    links = 0
+    for page in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]:
+        for target in re.findall(r"\]\(([^)#\s]+)(?:#[^)]*)?\)", page.read_text(encoding="utf-8")):
+            if "://" in target or target.startswith("mailto:"):
+                continue
+            links += 1
+            assert (page.parent / target).is_file(), f"{page.name}: {target}"
+    assert links >= 13
