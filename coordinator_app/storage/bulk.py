@@ -29,6 +29,8 @@ from coordinator_app.storage.orm import (
     DocumentRow,
     EventRow,
     KommuneRow,
+    LoanCaseRow,
+    LoanRow,
     MeetingRow,
     PatientRow,
 )
@@ -137,8 +139,8 @@ DEMO_RELOAD_KEY = "demo_reload"
 
 
 def clear_all(session: Session) -> None:
-    """Delete all patient data of a demo database: discharge plans with their versions, documents, meetings,
-    consents, events, admissions, patients (children first). The audit log stays.
+    """Delete all patient data of a demo database: loans of cases to laptops, discharge plans with their versions,
+    documents, meetings, consents, events, admissions, patients (children first). The audit log stays.
 
     Reference data (kommuner with their F3 entrances, centres, the contact directory), meeting templates and
     app_meta stay. The one place archived documents and plan versions are deleted: a Core DELETE on the
@@ -166,6 +168,8 @@ def clear_all(session: Session) -> None:
     # A follow-up meeting points at the meeting it follows up: unlink before deleting.
     conn.execute(table_of(MeetingRow).update().values(follow_up_of=None))
     for cls in (
+        LoanCaseRow,  # a demo's loans (issue 19) go with the patients they lent
+        LoanRow,
         DischargePlanVersionRow,
         DischargePlanRow,  # points at documents, events and meetings
         DocumentRow,

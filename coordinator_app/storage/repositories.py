@@ -42,6 +42,7 @@ from coordinator_app.storage.convert import (
 )
 from coordinator_app.storage.failures import conflict
 from coordinator_app.storage.listing import ListRow, list_rows
+from coordinator_app.storage.loans import refuse_lent  # importing it also installs the flush guard (issue 19)
 from coordinator_app.storage.meeting_codec import (
     content_to_json,
     meeting_from,
@@ -624,6 +625,7 @@ class MeetingRepository:
         transaction stays as short as one statement. ``ConflictError`` when the version moved on;
         ``ValidationError`` when the meeting is closed; ``NotFoundError`` when it is gone.
         """
+        refuse_lent(self._session, meeting_ids=[meeting_id], what="Sagen")  # a Core UPDATE: the flush guard is blind
         stmt = (
             update(_MEETINGS)
             .where(
