@@ -39,6 +39,7 @@ READ_COMMANDS = {
     "backup": ["backup"],
     "backup --to": ["backup", "--to", "{out}/kopier"],
     "restore": ["restore", "{out}/kopi.db"],
+    "checkout": ["checkout", "--admission", "1", "-o", "{out}/offline.kdb"],  # issue 19: reads the ward, writes a copy
 }
 
 
