@@ -8,10 +8,12 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 from helpers.ward import CPR, Admitted, admit, record_consent, service_context
 from sqlalchemy import func, select, text
 
 from coordinator_app.domain.access import Principal, Role
+from coordinator_app.domain.discharge_plans import PlanKind
 from coordinator_app.domain.errors import AccessDeniedError, ProcessError, WrongPassphraseError
 from coordinator_app.domain.meetings import MeetingContent, Occasion
 from coordinator_app.domain.offline import LentCaseError, LoanState
@@ -19,10 +21,14 @@ from coordinator_app.services import offline
 from coordinator_app.services.admissions import AdmissionService
 from coordinator_app.services.context import COPENHAGEN, ServiceContext
 from coordinator_app.services.meetings import MeetingService, ScheduleInput
+from coordinator_app.services.plans import PlanService
+from coordinator_app.services.users import UserService
 from coordinator_app.storage.database import Database, open_database
 from coordinator_app.storage.orm import AuditRow, Base, EventRow
 
 OTHER_CPR = "020290-9908"
+USER_PASSWORD = "grøn hest på taget"
+FAST = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
 PASSPHRASE = "Bærbar-3-offline"
 
 
@@ -64,6 +70,11 @@ def test_the_file_opens_with_the_passphrase_and_holds_the_case_and_nothing_of_ot
     ctx: ServiceContext, cases: tuple[Admitted, Admitted, int], tmp_path: Path
 ) -> None:
     lent, _other, meeting_id = cases
+    users = UserService(ctx, hasher=FAST)
+    users.create_administrator("admin", "Anne Administrator", USER_PASSWORD)
+    users.create_user("mhansen", "Mette Hansen", Role.KOORDINATOR, USER_PASSWORD)
+    users.create_user("leder", "Lars Leder", Role.MOEDELEDER, USER_PASSWORD)
+    users.create_user("laeser", "Lise Læser", Role.LAESEADGANG, USER_PASSWORD)
     path = tmp_path / "offline.kdb"
     result = _check_out(ctx, lent, path)
     assert result.path == path.resolve()
@@ -80,6 +91,7 @@ def test_the_file_opens_with_the_passphrase_and_holds_the_case_and_nothing_of_ot
     assert len(rows["consents"]) == 1 and [r[0] for r in rows["meetings"]] == [meeting_id]
     assert rows["events"] and rows["meeting_templates"] and rows["kommuner"]
     assert rows["audit_log"] == [] and rows["loans"] == [] and rows["loan_cases"] == []
+    assert sorted(str(r[1]) for r in rows["users"]) == ["admin", "leder", "mhansen"]  # who may work on the cases
     everything = repr(rows)
     assert CPR.replace("-", "") in everything
     for trace in (OTHER_CPR.replace("-", ""), OTHER_CPR, "Udenforsen", "Gentofte Kommune"):
@@ -134,6 +146,8 @@ def test_a_ward_write_to_a_lent_case_is_refused_until_an_administrator_revokes_t
     with pytest.raises(LentCaseError):
         record_consent(ctx, lent, given_to="Botilbuddet")
     meetings = MeetingService(ctx)
+    with pytest.raises(LentCaseError):
+        PlanService(ctx).create(lent.admission_id, PlanKind.UDSKRIVNINGSAFTALE)
     with pytest.raises(LentCaseError):  # the autosave's one Core UPDATE is refused too
         meetings.save_content(meeting_id, MeetingContent(texts={"formaal": "Status"}), expected_version=1)
     assert _dump(ctx.database) == before  # nothing written
