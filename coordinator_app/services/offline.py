@@ -82,6 +82,8 @@ def check_out(
     started = time.monotonic()
     admissions = sorted(set(admission_ids))
     with ctx.database.session() as session:
+        if ctx.database.dialect == "postgresql":  # one snapshot for every table copied (SQLite's transaction is one)
+            session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
         found: dict[int, int] = {
             admission_id: patient_id
             for admission_id, patient_id in session.execute(
