@@ -5,7 +5,8 @@ The guard is a ``before_flush`` listener on every session: before the ORM writes
 consent, document, meeting or discharge plan, it asks whether the patient is in a loan that is still out and, if so,
 raises ``domain.offline.LentCaseError`` (Danish, naming the loan) — the service's transaction rolls back and nothing
 is written. Writes that bypass the ORM's flush (the meeting's autosave, one Core UPDATE) call ``refuse_lent``
-themselves. The question costs one indexed SELECT, only in a flush that touches such rows. A laptop file has no
+themselves (or, to stay one statement, carry ``not_lent`` in their WHERE and call ``refuse_lent`` when no row
+changed). The question costs one indexed SELECT, only in a flush that touches such rows. A laptop file has no
 loans, so nothing is refused there.
 """
 
@@ -14,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import event, or_, select, update
+from sqlalchemy import ColumnElement, event, exists, or_, select, update
 from sqlalchemy.orm import Session
 
 from coordinator_app.domain.errors import NotFoundError
@@ -32,7 +33,7 @@ from coordinator_app.storage.orm import (
     PatientRow,
 )
 
-__all__ = ["LoanRepository", "refuse_lent"]
+__all__ = ["LoanRepository", "not_lent", "refuse_lent"]
 
 _LOANS = table_of(LoanRow)
 _CASES = table_of(LoanCaseRow)
@@ -126,6 +127,16 @@ class LoanRepository:
         if done.rowcount != 1:  # type: ignore[attr-defined]  # CursorResult of an UPDATE
             raise NotFoundError(f"Udlånet til {loan.laptop} er ikke udlånt længere. Opdatér listen.")
         return self.get(loan.loan_id)
+
+
+def not_lent(patient_id: ColumnElement[int]) -> ColumnElement[bool]:
+    """A WHERE condition: the patient in ``patient_id`` is in no loan that is still out. For a Core UPDATE that must
+    stay one statement (the meeting's autosave); when it changes no row, ``refuse_lent`` says whether this was why."""
+    return ~exists().where(
+        _CASES.c.patient_id == patient_id,
+        _CASES.c.loan_id == _LOANS.c.id,
+        _LOANS.c.state == LoanState.UDLAANT.value,
+    )
 
 
 def refuse_lent(
