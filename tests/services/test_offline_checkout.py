@@ -23,6 +23,7 @@ from coordinator_app.services.context import COPENHAGEN, ServiceContext
 from coordinator_app.services.meetings import MeetingService, ScheduleInput
 from coordinator_app.services.plans import PlanService
 from coordinator_app.services.users import UserService
+from coordinator_app.storage.bulk import DEMO_KEY, clear_all
 from coordinator_app.storage.database import Database, open_database
 from coordinator_app.storage.orm import AuditRow, Base, EventRow
 
@@ -182,3 +183,14 @@ def test_laeseadgang_and_moedeleder_may_not_lend(
     assert not path.exists()
     with ctx.database.session() as session:
         assert session.execute(text("SELECT count(*) FROM loans")).scalar_one() == 0
+
+
+def test_a_demo_reload_clears_the_loans_with_the_patients(
+    ctx: ServiceContext, cases: tuple[Admitted, Admitted, int], tmp_path: Path
+) -> None:
+    _check_out(ctx, cases[0], tmp_path / "offline.kdb")
+    ctx.database.set_meta(DEMO_KEY, "1")
+    with ctx.database.session() as session:
+        clear_all(session)
+    rows = _dump(ctx.database)
+    assert rows["loans"] == [] and rows["loan_cases"] == [] and rows["patients"] == []
