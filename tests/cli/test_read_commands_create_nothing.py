@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 from helpers.commands import run_koordinator
 from helpers.sandbox import home_environment
+from helpers.tamper import damage_a_table_page
 from helpers.ward import admit_in_glostrup, service_context, varsle_gentofte
 from sqlalchemy import text
 
@@ -220,17 +221,7 @@ def test_restore_onto_a_missing_database_needs_ny(place) -> None:
 def test_a_damaged_file_is_not_written_to_by_audit_or_pdf(ward) -> None:
     """``check`` calls it damaged; ``audit verify`` (whose login writes a line) and ``pdf`` leave it untouched."""
     folder, env, path, _, admission = ward
-    db = open_database(path)
-    with db.engine.begin() as conn:
-        conn.exec_driver_sql("CREATE TABLE fyld (x TEXT)")
-        for i in range(300):
-            conn.exec_driver_sql("INSERT INTO fyld VALUES (?)", (f"{i:05d}" * 100,))
-        root = conn.exec_driver_sql("SELECT rootpage FROM sqlite_master WHERE name = 'fyld'").scalar_one()
-    db.dispose()
-    data = bytearray(path.read_bytes())
-    start = (root - 1) * 4096
-    data[start + 12 : start + 4096] = os.urandom(4096 - 12)
-    path.write_bytes(bytes(data))
+    damage_a_table_page(path)
     refused(run_in(folder, env, "--database", str(path), "check"), "er beskadiget")
     before = path.read_bytes()
     refused(run_in(folder, env, "--database", str(path), "audit", "verify"), "er beskadiget", "intet skrives i den")
