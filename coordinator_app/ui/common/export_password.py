@@ -34,6 +34,52 @@ SEND_SEPARATELY = (
 DEMO_PLAIN = "demo – ikke krypteret (fiktive patienter)"
 
 
+MISMATCH = "De to adgangskoder er ikke ens. Skriv den samme adgangskode begge steder."
+
+
+class PasswordPair(QWidget):
+    """The password typed twice, with «Vis adgangskoden»: the export rules (``services.exports.password_problem``).
+    Also the laptop file's passphrase (``ui.offline``)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.first = QLineEdit()
+        self.first.setEchoMode(QLineEdit.EchoMode.Password)
+        self.first.setAccessibleName("Adgangskode")
+        self.second = QLineEdit()
+        self.second.setEchoMode(QLineEdit.EchoMode.Password)
+        self.second.setAccessibleName("Gentag adgangskoden")
+        self.show_password = QCheckBox("&Vis adgangskoden")
+        self.show_password.toggled.connect(self._toggle_echo)
+        form = QFormLayout(self)
+        form.setContentsMargins(0, 0, 0, 0)
+        form.addRow("&Adgangskode:", self.first)
+        form.addRow("&Gentag adgangskoden:", self.second)
+        form.addRow("", self.show_password)
+
+    def _toggle_echo(self, shown: bool) -> None:
+        mode = QLineEdit.EchoMode.Normal if shown else QLineEdit.EchoMode.Password
+        self.first.setEchoMode(mode)
+        self.second.setEchoMode(mode)
+
+    def problem(self) -> str | None:
+        """Why the password cannot be used (Danish), the field to fix focused; None when it can."""
+        first, second = self.first.text(), self.second.text()
+        problem = password_problem(first)
+        if problem is None and first != second:
+            self.second.clear()
+            self.second.setFocus()
+            return MISMATCH
+        if problem is not None:
+            self.first.setFocus()
+            self.first.selectAll()
+        return problem
+
+    def clear(self) -> None:
+        self.first.clear()
+        self.second.clear()
+
+
 class ExportPasswordDialog(QDialog):
     """Two password fields and the reminder; ``password()`` holds the accepted password."""
 
@@ -51,18 +97,8 @@ class ExportPasswordDialog(QDialog):
         hint = QLabel(f"<b>{SEND_SEPARATELY}</b>")
         hint.setWordWrap(True)
 
-        self.first = QLineEdit()
-        self.first.setEchoMode(QLineEdit.EchoMode.Password)
-        self.first.setAccessibleName("Adgangskode")
-        self.second = QLineEdit()
-        self.second.setEchoMode(QLineEdit.EchoMode.Password)
-        self.second.setAccessibleName("Gentag adgangskoden")
-        self.show_password = QCheckBox("&Vis adgangskoden")
-        self.show_password.toggled.connect(self._toggle_echo)
-        form = QFormLayout()
-        form.addRow("&Adgangskode:", self.first)
-        form.addRow("&Gentag adgangskoden:", self.second)
-        form.addRow("", self.show_password)
+        self.pair = PasswordPair()
+        self.first, self.second, self.show_password = self.pair.first, self.pair.second, self.pair.show_password
 
         self.error_label = QLabel()
         self.error_label.setWordWrap(True)
@@ -79,32 +115,19 @@ class ExportPasswordDialog(QDialog):
 
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
-        layout.addLayout(form)
+        layout.addWidget(self.pair)
         layout.addWidget(hint)
         layout.addWidget(self.error_label)
         layout.addWidget(self.buttons)
         self.first.setFocus()
 
-    def _toggle_echo(self, shown: bool) -> None:
-        mode = QLineEdit.EchoMode.Normal if shown else QLineEdit.EchoMode.Password
-        self.first.setEchoMode(mode)
-        self.second.setEchoMode(mode)
-
     def _check(self) -> None:
-        first, second = self.first.text(), self.second.text()
-        problem = password_problem(first)
-        if problem is None and first != second:
-            problem = "De to adgangskoder er ikke ens. Skriv den samme adgangskode begge steder."
-            self.second.clear()
-            self.second.setFocus()
-        elif problem is not None:
-            self.first.setFocus()
-            self.first.selectAll()
+        problem = self.pair.problem()
         if problem is not None:
             self.error_label.setText("⚠ " + problem)
             self.error_label.show()
             return
-        self._password = first
+        self._password = self.first.text()
         self.accept()
 
     def password(self) -> str:
@@ -112,8 +135,7 @@ class ExportPasswordDialog(QDialog):
 
     def done(self, result: int) -> None:
         """Clear the fields when the dialog closes: the password lives only as long as the save needs it."""
-        self.first.clear()
-        self.second.clear()
+        self.pair.clear()
         super().done(result)
 
 

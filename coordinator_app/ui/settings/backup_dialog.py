@@ -6,11 +6,11 @@ The dialog shows the database file, whether it is encrypted, the backup folder a
 **Gendan…** explains what a restore does, closes the database (``Database.dispose``), replaces the file with the
 backup (``services.backups.restore``: checked first, the current file kept as ``….before-restore``, one atomic
 rename) and hands the path to ``on_restored`` so the application can open it again. The work runs in a thread
-behind a progress dialog fed by the page-copy progress callback (``backup_work``), so the window keeps painting.
+behind a progress dialog fed by the page-copy progress callback (``ui.common.work``), so the window keeps painting.
 A shared PostgreSQL database is backed up by IT on the server; the dialog says so.
 
 Split by what the parts hold: this module the dialog (its layout, state and actions), ``backup_table`` the list of
-backups, ``backup_work`` the background work and its progress dialog, ``backup_texts`` the Danish wording.
+backups, ``ui.common.work`` the background work and its progress dialog, ``backup_texts`` the Danish wording.
 
 The passphrase of an encrypted database is handed in by the caller (the application holds it from start-up); the
 dialog keeps it only while it is open and never writes it anywhere.
@@ -42,9 +42,9 @@ from coordinator_app.services.backups import BackupInfo, CheckResult, ProgressCa
 from coordinator_app.services.context import ServiceContext
 from coordinator_app.ui.common.errors import show_error
 from coordinator_app.ui.common.style import ERROR_STYLE, INFO_STYLE, MUTED, OK_STYLE, WARNING_STYLE, text_label
+from coordinator_app.ui.common.work import Finished, WorkRunner
 from coordinator_app.ui.settings import backup_texts as say
 from coordinator_app.ui.settings.backup_table import BackupTable, when
-from coordinator_app.ui.settings.backup_work import Finished, WorkRunner
 
 __all__ = ["BackupDialog", "open_backup_dialog"]
 

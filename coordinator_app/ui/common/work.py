@@ -1,8 +1,9 @@
-"""Running a backup, a check or a restore off the UI thread, behind a progress dialog (``backup_dialog``).
+"""Running long work off the UI thread, behind a progress dialog: a backup, a check or a restore
+(``ui.settings.backup_dialog``), a check-out to a laptop file (``ui.offline``).
 
-The work (a ``services.backups`` call) runs in a ``QThread``; its page-copy progress callback feeds a window-modal
-``QProgressDialog`` (a bar while pages are copied, then "Kontrollerer …" while the copy is checked), so the window
-keeps painting. One piece of work at a time. The outcome is handed back on the UI thread: a ``KoordinatorError``
+The work (a service call) runs in a ``QThread``; its progress callback ``(done, total)`` feeds a window-modal
+``QProgressDialog`` (a bar while pages or tables are copied, then e.g. "Kontrollerer …" once they all are), so the
+window keeps painting. One piece of work at a time. The outcome is handed back on the UI thread: a ``KoordinatorError``
 as the error to show, anything else re-raised there for the crash handler (a bug, not a storage failure).
 """
 
@@ -15,16 +16,18 @@ from PySide6.QtCore import QObject, Qt, QThread, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from coordinator_app.domain.errors import KoordinatorError
-from coordinator_app.services.backups import ProgressCallback
 
-__all__ = ["Finished", "WorkRunner"]
+__all__ = ["Finished", "ProgressCallback", "WorkRunner"]
+
+#: ``progress(done, total)``: what the work reports while it copies.
+ProgressCallback = Callable[[int, int], None]
 
 #: ``finished(result, error)`` on the UI thread: the work's result, or the ``KoordinatorError`` it raised.
 Finished = Callable[[Any, BaseException | None], None]
 
 
 class _Job(QThread):
-    """One piece of work off the UI thread; ``progressed(done, total)`` while pages are copied.
+    """One piece of work off the UI thread; ``progressed(done, total)`` while it copies.
 
     The outcome (``result`` or ``error``) is read after ``finished``, on the UI thread.
     """
