@@ -7,6 +7,10 @@
   half-made file is removed; if the loan cannot be recorded, the file is removed.
 * ``loans_out``/``loan_of``: what the ward shows on a lent case ("Udlånt til … af … siden …").
 * ``revoke``: the administrator's (``Permission.REVOKE_LOAN``), with a reason, logged; the ward may write again.
+* ``loans_listed``: «Udlånte sager…» (the loans out with their patients, overdue marked).
+* ``lendable``: what the app's «Tag med offline…» offers (current admissions, ambulant patients with a planned
+  meeting); ``offline_copy_info``: whether the open database is a laptop file (the window's «Offline-kopi» banner;
+  a laptop file cannot lend further).
 
 While a loan is out every write to its patients is refused before anything is written (``domain.offline
 .LentCaseError``, raised by the storage layer's flush guard inside the service's transaction, ``storage.loans``).
@@ -18,14 +22,17 @@ import contextlib
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
+from typing import TypeVar
 
 from sqlalchemy import Connection, select
 
 from coordinator_app.domain.access import Permission
 from coordinator_app.domain.audit import AuditAction
-from coordinator_app.domain.errors import NotFoundError, StorageError, ValidationError
+from coordinator_app.domain.cpr import mask_cpr
+from coordinator_app.domain.errors import NotFoundError, ProcessError, StorageError, ValidationError
+from coordinator_app.domain.meetings import MeetingStatus
 from coordinator_app.domain.offline import (
     Loan,
     LoanState,
@@ -36,16 +43,38 @@ from coordinator_app.domain.offline import (
 )
 from coordinator_app.infra.oserrors import describe
 from coordinator_app.services.audit import AuditService
-from coordinator_app.services.context import ServiceContext, require
+from coordinator_app.services.context import COPENHAGEN, ServiceContext, require
 from coordinator_app.storage.database import open_database as _open_storage
 from coordinator_app.storage.loans import LoanRepository
 from coordinator_app.storage.offline_copy import copy_cases
-from coordinator_app.storage.orm import AdmissionRow, PatientRow
+from coordinator_app.storage.orm import AdmissionRow, AppMetaRow, MeetingRow, PatientRow
 
-__all__ = ["META_KEYS", "CheckoutResult", "check_out", "loan_of", "loans_out", "revoke"]
+__all__ = [
+    "META_KEYS",
+    "CheckoutResult",
+    "LendableCase",
+    "ListedLoan",
+    "OfflineCopyInfo",
+    "check_out",
+    "lendable",
+    "loan_of",
+    "loans_listed",
+    "loans_out",
+    "offline_copy_info",
+    "revoke",
+]
+
+_T = TypeVar("_T")
 
 #: What the laptop file says about itself in its ``app_meta``.
-META_KEYS = ("offline_loan_id", "offline_laptop", "offline_lent_by", "offline_lent_at", "offline_source")
+META_KEYS = (
+    "offline_loan_id",
+    "offline_laptop",
+    "offline_lent_by",
+    "offline_lent_at",
+    "offline_source",
+    "offline_expected_return",
+)
 
 
 @dataclass(frozen=True)
@@ -71,6 +100,7 @@ def check_out(
     ``output``. Refused (Danish, nothing written, no file) without ``Permission.LEND_CASES``, for an admission or
     patient that does not exist, a patient already lent, an empty passphrase or an ``output`` that exists."""
     require(ctx, Permission.LEND_CASES)
+    _refuse_in_offline_copy(ctx)
     laptop = check_laptop_name(laptop)
     if not passphrase or "\x00" in passphrase:
         raise ValidationError("Vælg en adgangskode til offline-kopien; den må ikke være tom.", field="passphrase")
@@ -124,6 +154,7 @@ def check_out(
             "offline_lent_by": loan.lent_by,
             "offline_lent_at": loan.lent_at.isoformat(),
             "offline_source": ctx.database.where,
+            "offline_expected_return": expected_return.isoformat() if expected_return else "",
         }
         try:
             rows = _write_file(session.connection(), output, passphrase, patients, meta, progress)
@@ -203,3 +234,159 @@ def revoke(ctx: ServiceContext, loan_id: str, reason: str) -> Loan:
                 patient_id=patient_id,
             )
     return ended
+
+
+# -- the app's check-out dialog and the laptop file's banner ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LendableCase:
+    """A case «Tag med offline…» offers: a current admission, or an ambulant patient (``admission_id`` None) with a
+    planned meeting. ``lent``: "Udlånt til … af … siden …" when the patient is in a loan that is out."""
+
+    patient_id: int
+    admission_id: int | None
+    name: str
+    cpr: str
+    what: str
+    lent: str | None = None
+
+
+def lendable(ctx: ServiceContext) -> list[LendableCase]:
+    """The ward's current admissions and the ambulant patients with a planned meeting (and no current admission),
+    by name — each marked when it is already lent. Read with ``Permission.READ``; lending needs
+    ``Permission.LEND_CASES`` (``check_out``)."""
+    require(ctx, Permission.READ)
+    cases: list[LendableCase] = []
+    with ctx.database.session() as session:
+        admitted = session.execute(
+            select(AdmissionRow.id, AdmissionRow.patient_id, AdmissionRow.admitted, AdmissionRow.ward)
+            .where(AdmissionRow.discharged.is_(None))
+            .order_by(AdmissionRow.id)
+        ).all()
+        current = {row.patient_id for row in admitted}
+        planned: dict[int, datetime | None] = {}
+        for patient_id, planned_at in session.execute(
+            select(MeetingRow.patient_id, MeetingRow.planned_at)
+            .where(MeetingRow.admission_id.is_(None), MeetingRow.status == MeetingStatus.PLANLAGT.value)
+            .order_by(MeetingRow.planned_at)
+        ):
+            if patient_id not in current and patient_id not in planned:
+                planned[patient_id] = planned_at
+        wanted = current | set(planned)
+        people = {
+            row.id: (f"{row.given_name} {row.family_name}", row.cpr)
+            for row in session.execute(
+                select(PatientRow.id, PatientRow.given_name, PatientRow.family_name, PatientRow.cpr).where(
+                    PatientRow.id.in_(wanted)
+                )
+            )
+        }
+        lent: dict[int, str] = {}
+        for loan in LoanRepository(session).out_for(wanted):
+            for patient_id in loan.patient_ids:
+                lent[patient_id] = loan.ward_label
+    for row in admitted:
+        name, cpr = people[row.patient_id]
+        what = f"Indlagt {row.admitted:%d-%m-%Y}, {row.ward}"
+        cases.append(LendableCase(row.patient_id, row.id, name, cpr, what, lent.get(row.patient_id)))
+    for patient_id, planned_at in planned.items():
+        name, cpr = people[patient_id]
+        when = f" {planned_at.astimezone(COPENHAGEN):%d-%m-%Y}" if planned_at is not None else ""
+        what = f"Ambulant, møde planlagt{when}"
+        cases.append(LendableCase(patient_id, None, name, cpr, what, lent.get(patient_id)))
+    return sorted(cases, key=lambda case: (case.name.casefold(), case.admission_id is None, case.admission_id or 0))
+
+
+@dataclass(frozen=True)
+class OfflineCopyInfo:
+    """What a laptop file says about itself (``META_KEYS`` in its ``app_meta``): the window's «Offline-kopi»
+    banner."""
+
+    loan_id: str
+    laptop: str
+    lent_by: str
+    lent_at: datetime | None
+    source: str
+    expected_return: date | None
+
+    @property
+    def since(self) -> str:
+        return self.lent_at.astimezone(COPENHAGEN).strftime("%d-%m-%Y") if self.lent_at is not None else "?"
+
+    @property
+    def expected(self) -> str:
+        return self.expected_return.strftime("%d-%m-%Y") if self.expected_return is not None else ""
+
+
+def offline_copy_info(ctx: ServiceContext) -> OfflineCopyInfo | None:
+    """The open database is a laptop file made by ``check_out``: what it says about its loan; ``None`` for a
+    ward's database."""
+    with ctx.database.session() as session:
+        rows = session.execute(select(AppMetaRow.key, AppMetaRow.value).where(AppMetaRow.key.in_(META_KEYS)))
+        meta: dict[str, str] = {key: value for key, value in rows}
+    loan_id = meta.get("offline_loan_id")
+    if not loan_id:
+        return None
+    return OfflineCopyInfo(
+        loan_id=loan_id,
+        laptop=meta.get("offline_laptop", ""),
+        lent_by=meta.get("offline_lent_by", ""),
+        lent_at=_parse(datetime.fromisoformat, meta.get("offline_lent_at")),
+        source=meta.get("offline_source", ""),
+        expected_return=_parse(date.fromisoformat, meta.get("offline_expected_return")),
+    )
+
+
+def _parse(parse: Callable[[str], _T], text: str | None) -> _T | None:
+    if not text:
+        return None
+    try:
+        return parse(text)
+    except ValueError:  # a hand-edited file: the banner says less rather than nothing
+        return None
+
+
+def _refuse_in_offline_copy(ctx: ServiceContext) -> None:
+    """A laptop file cannot lend further: its cases belong to the ward's database, where the file is handed in."""
+    info = offline_copy_info(ctx)
+    if info is not None:
+        raise ProcessError(
+            f"Denne database er en offline-kopi (udlånt til {info.laptop}); herfra kan intet tages med offline. "
+            "Aflever filen på afsnittet, og tag sagerne med derfra. Intet er udlånt."
+        )
+
+
+@dataclass(frozen=True)
+class ListedLoan:
+    """A loan that is out, as «Udlånte sager…» lists it: ``patients`` by name (CPR masked), ``overdue`` when the
+    expected return has passed."""
+
+    loan: Loan
+    patients: tuple[str, ...]
+    overdue: bool
+
+
+def loans_listed(ctx: ServiceContext) -> list[ListedLoan]:
+    """Every loan still out with its patients' names, the oldest first."""
+    require(ctx, Permission.READ)
+    today = ctx.clock.today()
+    with ctx.database.session() as session:
+        loans = LoanRepository(session).out()
+        wanted = {patient_id for loan in loans for patient_id in loan.patient_ids}
+        people = {
+            row.id: f"{row.given_name} {row.family_name} ({mask_cpr(row.cpr)})"
+            for row in session.execute(
+                select(PatientRow.id, PatientRow.given_name, PatientRow.family_name, PatientRow.cpr).where(
+                    PatientRow.id.in_(wanted)
+                )
+            )
+        }
+    return [
+        ListedLoan(
+            loan=loan,
+            patients=tuple(sorted(people.get(p, f"patient nr. {p}") for p in loan.patient_ids)),
+            overdue=loan.expected_return is not None and loan.expected_return < today,
+        )
+        for loan in sorted(loans, key=lambda loan: loan.lent_at)
+    ]

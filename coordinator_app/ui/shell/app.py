@@ -98,6 +98,7 @@ def build_window(
         services, settings=settings, centres=centres, database_label=database_label(db, demo), ward_name=ward
     )
     window.idle_lock = install_session(window, services)  # issue 8: who is working, and the idle lock
+    window.check_offline_copy()  # issue 19: a laptop file says so in a banner
     window.refresh()
     return window
 

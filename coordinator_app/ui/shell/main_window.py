@@ -4,9 +4,11 @@ Tastatur), the status bar, the role's greyed-out actions, the lock, the remember
 write.
 
 What each tab does lives in its feature package: ``ui.patients`` (``PatientsTab``, ``PatientActions``),
-``ui.today`` (``OverviewTabs``), ``ui.meetings`` (``MeetingActions``), ``ui.statistics`` (``StatisticsActions``)
-and ``ui.settings`` (``SettingsActions``). The window gets its services from the composition root
-(``ui.shell.app.build_window``, ``ui.shell.startup.show_first_screen``) and hands each feature what it uses.
+``ui.today`` (``OverviewTabs``), ``ui.meetings`` (``MeetingActions``), ``ui.statistics`` (``StatisticsActions``),
+``ui.settings`` (``SettingsActions``) and ``ui.offline`` (``OfflineActions``: «Tag med offline…», «Udlånte sager…»,
+and the «Offline-kopi» banner above the tabs when the database is a laptop file). The window gets its services
+from the composition root (``ui.shell.app.build_window``, ``ui.shell.startup.show_first_screen``) and hands each
+feature what it uses.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QByteArray, QSettings, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox
+from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QVBoxLayout, QWidget
 
 from coordinator_app.domain.access import Permission
 from coordinator_app.domain.errors import KoordinatorError
@@ -28,6 +30,8 @@ from coordinator_app.services.registry import Services
 from coordinator_app.ui.common.errors import show_error
 from coordinator_app.ui.common.style import ElidedLabel
 from coordinator_app.ui.meetings.meeting_actions import MeetingActions
+from coordinator_app.ui.offline.offline_actions import OfflineActions
+from coordinator_app.ui.offline.offline_banner import OfflineBanner
 from coordinator_app.ui.patients.patient_actions import PatientActions
 from coordinator_app.ui.patients.patients_tab import PatientsTab
 from coordinator_app.ui.settings.settings_actions import SettingsActions
@@ -37,6 +41,7 @@ from coordinator_app.ui.statistics.statistics_actions import StatisticsActions
 from coordinator_app.ui.today.overview_tabs import OverviewTabs
 
 if TYPE_CHECKING:
+    from coordinator_app.services.offline import OfflineCopyInfo
     from coordinator_app.services.ward_view import AdmissionRow, TodayItem
     from coordinator_app.ui.meetings.meetings_tab import MeetingsTab
     from coordinator_app.ui.shell.idle_lock import IdleLock
@@ -85,6 +90,9 @@ class MainWindow(QMainWindow):
         self.meeting_actions = MeetingActions(self, services)
         self.statistics_actions = StatisticsActions(self, services)
         self.settings_actions = SettingsActions(self, services)
+        selected = self.patients_tab.selected_admission_id
+        self.offline_actions = OfflineActions(self, services, settings, selected=selected)
+        self.offline_banner: OfflineBanner | None = None  # shown when the database is a laptop file
         self._connect_features()
 
         # -- the tabs: I dag is the start view ("what must I do today?"), Ctrl+1… in the order shown --------
@@ -103,7 +111,12 @@ class MainWindow(QMainWindow):
         # Statistik computes on first show and after a write (mark_stale); no mnemonic clash-free letter: Ctrl+5.
         tabs.add_lazy_tab("statistics_tab", "Statistik", self.statistics_actions.build_tab)
         tabs.open_on(self.today_tab)
-        self.setCentralWidget(tabs)
+        central = QWidget()
+        self._central = QVBoxLayout(central)  # the «Offline-kopi» banner goes above the tabs
+        self._central.setContentsMargins(0, 0, 0, 0)
+        self._central.setSpacing(0)
+        self._central.addWidget(tabs, 1)
+        self.setCentralWidget(central)
 
         self._build_actions()
         self._build_menus()
@@ -141,6 +154,9 @@ class MainWindow(QMainWindow):
         meetings.message.connect(self.show_message)
         self.settings_actions.saved.connect(self._settings_saved)
         self.settings_actions.restored.connect(self._restored)
+        self.offline_actions.lent.connect(self._lent)
+        self.offline_actions.revoked.connect(self.refresh)
+        self.offline_actions.message.connect(self.show_message)
 
     # -- actions and menus ------------------------------------------------------------------------------
     def _build_actions(self) -> None:
@@ -176,6 +192,8 @@ class MainWindow(QMainWindow):
         self.act_backups = action("&Sikkerhedskopier…", None, self.edit_backups)
         self.act_lock = action("&Lås", "Ctrl+L", self.lock_screen)
         self.act_users = action("&Brugere…", None, functions.edit_users)
+        self.act_take_offline = action("Tag med &offline…", None, self.offline_actions.take_offline)
+        self.act_loans = action("U&dlånte sager…", None, self.offline_actions.show_loans)
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
@@ -194,9 +212,13 @@ class MainWindow(QMainWindow):
         m.addAction(self.act_discharged)
         m.addAction(self.act_reveal)
         m = bar.addMenu("&Funktioner")
+        m.setToolTipsVisible(True)  # a greyed-out item says why
         m.addAction(self.act_template)
         m.addAction(self.act_contacts)
         m.addAction(self.act_backups)
+        m.addSeparator()
+        m.addAction(self.act_take_offline)
+        m.addAction(self.act_loans)
         m.addSeparator()
         m.addAction(self.act_users)
         m.addAction(self.act_settings)
@@ -296,7 +318,29 @@ class MainWindow(QMainWindow):
         for act in (self.act_settings, self.act_backups):
             act.setEnabled(may(Permission.MANAGE_SETTINGS))
         self.act_users.setEnabled(may(Permission.MANAGE_USERS))
+        refusal = self.offline_actions.take_offline_refusal()
+        self.act_take_offline.setEnabled(refusal is None)
+        self.act_take_offline.setToolTip(refusal or "Tag sager med på en bærbar i en krypteret offline-kopi")
+        self.act_loans.setEnabled(self.offline_actions.copy_info is None)  # a laptop file holds no loans
         self.patients_tab.details.documents_tab.set_may_export(may(Permission.EXPORT_DOCUMENT))
+
+    # -- offline laptops (issue 19) -----------------------------------------------------------------------------
+    def check_offline_copy(self) -> OfflineCopyInfo | None:
+        """Called by the composition root once the database is open: a laptop file gets the «Offline-kopi» banner
+        above the tabs (always visible) and «Tag med offline…» is not offered."""
+        info = self.offline_actions.read_copy_info()
+        if info is not None and self.offline_banner is None:
+            self.offline_banner = OfflineBanner(info)
+            self._central.insertWidget(0, self.offline_banner)
+            self.setWindowTitle(f"Offline-kopi — {self.windowTitle()}")
+            self._apply_role()
+        return info
+
+    def _lent(self, admission_ids: list[int]) -> None:
+        """Cases were taken offline: the list is read again and the first one shown, its details saying where."""
+        self.refresh()
+        if admission_ids:
+            self.open_admission(admission_ids[0])
 
     def lock_screen(self) -> None:
         """Filer → Lås (Ctrl+L): hide patient data now; the password opens it again."""

@@ -122,8 +122,9 @@ def label_of(dialect: str, *, demo: bool, read_only: bool = False, encrypted: bo
     if read_only:
         kind = "Demo-database" if demo else "Lokal database"
         return DatabaseLabel(f"{kind} – KUN LÆSNING (beskadiget: gendan fra sikkerhedskopi)", warning=True)
-    if demo:
-        return DatabaseLabel("DEMO – ikke krypteret · fiktive patienter", warning=True)
+    if demo:  # encrypted: a demo ward's laptop file (issue 19)
+        secret = "krypteret" if encrypted else "ikke krypteret"
+        return DatabaseLabel(f"DEMO – {secret} · fiktive patienter", warning=True)
     if dialect == "postgresql":
         return DatabaseLabel("Delt database (PostgreSQL)")
     if encrypted:

@@ -8,29 +8,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from db_fixtures import DEMO_MOMENT
 from helpers.screens import grab
+from helpers.windows import window_as
 
-from coordinator_app.domain.access import ROLE_LABELS, Principal, Role
-from coordinator_app.services.context import fixed_clock
-from coordinator_app.storage.database import open_database
-from coordinator_app.ui.shell.app import LaunchOptions, build_window, ensure_application, install_danish
+from coordinator_app.domain.access import Role
 from coordinator_app.ui.shell.main_window import MainWindow
-
-
-def window_as(qtbot, demo_db_path: Path, tmp_path: Path, role: Role) -> Iterator[MainWindow]:
-    install_danish(ensure_application())
-    db = open_database(f"sqlite:///{demo_db_path}")
-    options = LaunchOptions(database_url=None, settings_path=str(tmp_path / "settings.ini"))
-    principal = Principal(username=f"test.{role.value}", role=role, full_name=f"Test {ROLE_LABELS[role]}")
-    window = build_window(db, options, clock=fixed_clock(DEMO_MOMENT), principal=principal)
-    qtbot.addWidget(window)
-    with qtbot.waitExposed(window):
-        window.show()
-    window.tabs.setCurrentWidget(window.patients_tab)
-    yield window
-    window.close()
-    db.dispose()
 
 
 @pytest.fixture

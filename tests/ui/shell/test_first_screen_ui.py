@@ -145,6 +145,7 @@ def test_a_file_found_damaged_after_the_first_screen_ends_read_only_in_a_new_win
     ("dialect", "demo", "read_only", "encrypted", "text"),
     [
         ("sqlite", True, False, False, "DEMO – ikke krypteret · fiktive patienter"),
+        ("sqlite", True, False, True, "DEMO – krypteret · fiktive patienter"),  # a demo ward's laptop file
         ("sqlite", False, True, True, "Lokal database – KUN LÆSNING (beskadiget: gendan fra sikkerhedskopi)"),
         ("sqlite", False, False, True, "Lokal database – krypteret"),
         ("sqlite", False, False, False, "Lokal database – IKKE krypteret"),

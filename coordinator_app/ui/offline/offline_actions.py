@@ -1,0 +1,132 @@
+"""Offline laptops in the Funktioner menu (issue 19, ``docs/offline.md``): «Tag med offline…» (the check-out dialog,
+``checkout_dialog``), «Udlånte sager…» (the loans out, revoke: ``loans_dialog``) and the window's «Offline-kopi»
+banner when the open database is a laptop file (``offline_banner``).
+
+``lent(admission_ids)``: cases were lent (the window refreshes and shows the first); ``revoked``: a loan was revoked
+(the window refreshes); ``message(text)``: for the status bar. The dialog modules and ``services.offline`` load when
+first used (issue 7: start-up loads no storage layer).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, QSettings, Qt, Signal
+from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
+
+from coordinator_app.domain.access import Permission
+from coordinator_app.domain.errors import KoordinatorError
+from coordinator_app.lazy import lazy_import
+from coordinator_app.services.registry import Services
+from coordinator_app.ui.common.errors import show_error
+
+if TYPE_CHECKING:
+    from coordinator_app.services import offline
+    from coordinator_app.ui.offline import checkout_dialog, loans_dialog
+else:
+    offline = lazy_import("coordinator_app.services.offline")
+    checkout_dialog = lazy_import("coordinator_app.ui.offline.checkout_dialog")
+    loans_dialog = lazy_import("coordinator_app.ui.offline.loans_dialog")
+
+#: Why «Tag med offline…» is greyed out (its tooltip).
+NOT_YOUR_ROLE = "Kun en koordinator eller en administrator kan tage sager med offline."
+IN_OFFLINE_COPY = (
+    "Dette er en offline-kopi: herfra kan intet tages med offline. Sager tages med fra afsnittets database."
+)
+#: The QSettings key of the laptop name last used: the next check-out's default.
+LAST_LAPTOP = "offline/laptop"
+
+
+class OfflineActions(QObject):
+    """The offline dialogs over ``window``; ``open_dialog`` is the last one opened (kept alive while open),
+    ``summary`` the message shown after a check-out."""
+
+    lent = Signal(list)
+    revoked = Signal()
+    message = Signal(str)
+
+    def __init__(
+        self, window: QWidget, services: Services, settings: QSettings, *, selected: Callable[[], int | None]
+    ) -> None:
+        super().__init__(window)
+        self._window = window
+        self._services = services
+        self._settings = settings
+        self._selected = selected
+        self.open_dialog: QDialog | None = None
+        self.summary: QMessageBox | None = None
+        self.copy_info: offline.OfflineCopyInfo | None = None  # set when the open database is a laptop file
+
+    # -- what the menu may offer --------------------------------------------------------------------------------
+    def take_offline_refusal(self) -> str | None:
+        """Why «Tag med offline…» is not offered here (a courtesy: the service refuses anyway), or None."""
+        if self.copy_info is not None:
+            return IN_OFFLINE_COPY
+        if not self._services.ctx.may(Permission.LEND_CASES):
+            return NOT_YOUR_ROLE
+        return None
+
+    # -- Funktioner → Tag med offline… ---------------------------------------------------------------------------
+    def take_offline(self) -> None:
+        refusal = self.take_offline_refusal()
+        if refusal is not None:
+            QMessageBox.information(self._window, "Tag med offline", refusal)
+            return
+        ctx = self._services.ctx
+        try:
+            cases = offline.lendable(ctx)
+        except KoordinatorError as exc:
+            show_error(self._window, exc)
+            return
+        last = self._settings.value(LAST_LAPTOP)
+        dialog = checkout_dialog.CheckoutDialog(
+            ctx,
+            cases,
+            preselected=self._selected(),
+            laptop=last if isinstance(last, str) else "",
+            parent=self._window,
+        )
+        dialog.checked_out.connect(self._checked_out)
+        dialog.open()
+        self.open_dialog = dialog
+
+    def _checked_out(self, result: offline.CheckoutResult) -> None:
+        loan = result.loan
+        self._settings.setValue(LAST_LAPTOP, loan.laptop)
+        count = len(loan.patient_ids)
+        cases = "1 sag" if count == 1 else f"{count} sager"
+        text = (
+            f"{cases} er taget med offline til {loan.laptop}"
+            + (f", forventet tilbage {loan.expected_return:%d-%m-%Y}" if loan.expected_return else "")
+            + f".\n\nOffline-kopien er gemt krypteret i:\n{result.path}\n\n"
+            "Sagerne kan kun læses her, til filen er afleveret (Funktioner → Aflever offline-kopi…) eller en "
+            "administrator tilbagekalder udlånet. Adgangskoden skal bruges for at åbne filen på den bærbare."
+        )
+        box = QMessageBox(QMessageBox.Icon.Information, "Taget med offline", text, parent=self._window)
+        box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)  # the path can be copied
+        box.open()
+        self.summary = box
+        self.message.emit(f"{cases} udlånt til {loan.laptop}: {result.path.name}")
+        self.lent.emit(sorted(loan.admission_ids))
+
+    # -- Funktioner → Udlånte sager… -----------------------------------------------------------------------------
+    def show_loans(self) -> None:
+        try:
+            dialog = loans_dialog.LoansDialog(self._services.ctx, self._window)
+        except KoordinatorError as exc:
+            show_error(self._window, exc)
+            return
+        dialog.revoked.connect(self._revoked)
+        dialog.open()
+        self.open_dialog = dialog
+
+    def _revoked(self, laptop: str) -> None:
+        self.message.emit(f"Udlånet til {laptop} er tilbagekaldt; afsnittet kan skrive i sagerne igen.")
+        self.revoked.emit()
+
+    # -- the banner ----------------------------------------------------------------------------------------------
+    def read_copy_info(self) -> offline.OfflineCopyInfo | None:
+        """Whether the open database is a laptop file (``services.offline.offline_copy_info``); kept for the menu."""
+        self.copy_info = offline.offline_copy_info(self._services.ctx)
+        return self.copy_info
