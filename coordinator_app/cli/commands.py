@@ -191,9 +191,17 @@ def build_parser() -> argparse.ArgumentParser:
         "--admission",
         type=admission,
         action="append",
-        required=True,
+        default=[],
         metavar="NR",
         help="indlæggelsens nummer (gentag for flere indlæggelser)",
+    )
+    checkout.add_argument(
+        "--patient",
+        type=record_id("Patientens nummer"),
+        action="append",
+        default=[],
+        metavar="NR",
+        help="en ambulant patients nummer (uden indlæggelse, fx med et planlagt møde; gentag for flere)",
     )
     checkout.add_argument(
         "-o", "--output", type=file_argument, required=True, metavar="FIL", help="hvor offline-kopien skal gemmes"
@@ -531,8 +539,12 @@ def _offline_passphrase() -> str | None:
 
 
 def run_checkout(args: argparse.Namespace) -> int:
-    """``checkout --admission NR … -o FIL``: lend the admissions to a laptop file (issue 19). Logs in like ``pdf``;
-    the role is checked before a passphrase is asked; rc 0 lent, 2 refused (nothing lent, no file)."""
+    """``checkout --admission NR … [--patient NR …] -o FIL``: lend the admissions (and ``--patient``: ambulant
+    patients, no admission, with their meetings) to a laptop file (issue 19). Logs in like ``pdf``; the role is checked
+    before a passphrase is asked; rc 0 lent, 2 refused (nothing lent, no file)."""
+    if not args.admission and not args.patient:
+        print("Angiv mindst én --admission NR eller --patient NR. Intet er udlånt.", file=sys.stderr)
+        return 2
     try:
         try:
             db = open_for_command(args.database)
@@ -548,7 +560,9 @@ def run_checkout(args: argparse.Namespace) -> int:
         passphrase = _offline_passphrase()
         if passphrase is None:
             return 2
-        result = offline_service.check_out(ctx, args.admission, output, passphrase, laptop=args.baerbar or output.name)
+        result = offline_service.check_out(
+            ctx, args.admission, output, passphrase, laptop=args.baerbar or output.name, patient_ids=args.patient
+        )
     except KoordinatorError as exc:
         print(exc.message, file=sys.stderr)
         return 2
@@ -556,10 +570,15 @@ def run_checkout(args: argparse.Namespace) -> int:
         db.dispose()
     loan = result.loan
     count = len(loan.admission_ids)
+    ambulant = len(set(args.patient))
+    what = [f"{count} {'indlæggelse' if count == 1 else 'indlæggelser'}"] if count else []
+    if ambulant:
+        what.append(f"{ambulant} {'ambulant patient' if ambulant == 1 else 'ambulante patienter'}")
+    cases = count + ambulant
     print(f"Offline-kopi gemt: {result.path} (krypteret, {_seconds(result.seconds)})")
     print(
-        f"  {count} {'indlæggelse' if count == 1 else 'indlæggelser'} {loan.ward_label[0].lower()}"
-        f"{loan.ward_label[1:]}; afsnittet kan kun læse {'den' if count == 1 else 'dem'}, til kopien er afleveret."
+        f"  {' og '.join(what)} {loan.ward_label[0].lower()}{loan.ward_label[1:]}; afsnittet kan kun læse "
+        f"{'den' if cases == 1 else 'dem'}, til kopien er afleveret."
     )
     return 0
 

@@ -1,4 +1,4 @@
-"""``koordinator [--database URL] checkout --admission NR [--admission NR …] -o FIL`` (issue 19), run as a script
+"""``koordinator [--database URL] checkout --admission NR [--patient NR …] -o FIL`` (issue 19), run as a script
 would: it logs in like ``pdf``/``backup``, takes the laptop file's passphrase from ``KOORDINATOR_PASSPHRASE``, and
 answers in Danish with rc 0 (lent) or 2 (refused: nothing lent, no file)."""
 
@@ -6,18 +6,22 @@ from __future__ import annotations
 
 import os
 import subprocess
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 from argon2 import PasswordHasher
 from helpers.commands import run_koordinator
 from helpers.ward import admit_in_glostrup, service_context
+from sqlalchemy import text
 
 from coordinator_app.domain.access import Role
+from coordinator_app.domain.meetings import Occasion
 from coordinator_app.domain.offline import Loan
 from coordinator_app.services import offline
-from coordinator_app.services.context import ServiceContext
+from coordinator_app.services.admissions import AdmissionService
+from coordinator_app.services.context import COPENHAGEN, ServiceContext
+from coordinator_app.services.meetings import MeetingService, ScheduleInput
 from coordinator_app.services.users import UserService
 from coordinator_app.storage.database import open_database
 
@@ -43,13 +47,19 @@ def ward(tmp_path: Path) -> tuple[Path, int, int]:
 
 
 def checkout(
-    path: Path, out: Path, *admissions: int, user: str = "mhansen", passphrase: str | None = LAPTOP_PASSPHRASE
+    path: Path,
+    out: Path,
+    *admissions: int,
+    user: str = "mhansen",
+    passphrase: str | None = LAPTOP_PASSPHRASE,
+    patients: tuple[int, ...] = (),
 ) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("KOORDINATOR_") or k == "KOORDINATOR_TEST"}
     env["KOORDINATOR_USER"], env["KOORDINATOR_PASSWORD"] = user, PASSWORD
     if passphrase is not None:
         env["KOORDINATOR_PASSPHRASE"] = passphrase
     numbers = [arg for a in admissions for arg in ("--admission", str(a))]
+    numbers += [arg for p in patients for arg in ("--patient", str(p))]
     return run_koordinator("--database", str(path), "checkout", *numbers, "-o", str(out), env=env)
 
 
@@ -98,6 +108,65 @@ def test_checkout_refuses_in_danish_and_lends_nothing(
     path, first, _second = ward
     out = tmp_path / "baerbar.kdb"
     result = checkout(path, out, admission or first, user=user, passphrase=passphrase)
+    assert result.returncode == 2
+    assert said in result.stderr and "Traceback" not in result.stderr
+    assert not out.exists()
+    assert _loans_out(path) == []
+
+
+@pytest.fixture
+def ambulant(ward: tuple[Path, int, int]) -> int:
+    """An ambulant patient (no admission) with a planned netværksmøde, on the ward's database."""
+    path = ward[0]
+    db = open_database(f"sqlite:///{path}")
+    try:
+        ctx = service_context(db, now=datetime(2026, 11, 23, 9, tzinfo=UTC))
+        patient = AdmissionService(ctx).find_or_create_patient("030390-9917", "Ambu", "Lantsen")
+        assert patient.id is not None
+        planned = datetime(2026, 11, 27, 10, tzinfo=COPENHAGEN)
+        MeetingService(ctx).schedule(
+            ScheduleInput(patient.id, None, Occasion.PATIENT_ELLER_PAAROERENDE, date(2026, 11, 23), planned)
+        )
+        return patient.id
+    finally:
+        db.dispose()
+
+
+def test_checkout_lends_an_ambulant_patient_with_patient(
+    ward: tuple[Path, int, int], ambulant: int, tmp_path: Path
+) -> None:
+    path, first, _second = ward
+    out = tmp_path / "ambulant.kdb"
+    result = checkout(path, out, first, patients=(ambulant,))
+    assert result.returncode == 0, result.stderr
+    assert "1 indlæggelse og 1 ambulant patient udlånt til ambulant.kdb af Mette Hansen (mhansen)" in result.stdout
+    [loan] = _loans_out(path)
+    assert loan.admission_ids == {first} and ambulant in loan.patient_ids and len(loan.patient_ids) == 2
+    laptop = open_database(out, passphrase=LAPTOP_PASSPHRASE, must_exist=True)
+    try:
+        with laptop.session() as session:
+            assert session.scalar(text("SELECT count(*) FROM meetings")) == 1, "the ambulant meeting went"
+    finally:
+        laptop.dispose()
+
+    alone = checkout(path, tmp_path / "igen.kdb", patients=(ambulant,))
+    assert alone.returncode == 2 and "Ambu Lantsen er allerede udlånt" in alone.stderr
+    assert not (tmp_path / "igen.kdb").exists()
+
+
+@pytest.mark.parametrize(
+    ("patients", "said"),
+    [
+        pytest.param((), "Angiv mindst én --admission NR eller --patient NR", id="neither"),
+        pytest.param((999,), "Patient nr. 999 findes ikke", id="no-such-patient"),
+    ],
+)
+def test_checkout_of_a_patient_refuses_in_danish_and_lends_nothing(
+    ward: tuple[Path, int, int], tmp_path: Path, patients: tuple[int, ...], said: str
+) -> None:
+    path = ward[0]
+    out = tmp_path / "baerbar.kdb"
+    result = checkout(path, out, patients=patients)
     assert result.returncode == 2
     assert said in result.stderr and "Traceback" not in result.stderr
     assert not out.exists()
