@@ -44,6 +44,12 @@ def build_database(folder: Path, *, with_meetings: bool = True) -> BenchDatabase
     start = time.perf_counter()
     path = folder / "bench.db"
     db = open_database(f"sqlite:///{path}")
+    ctx, ward = load_ward(db, with_meetings=with_meetings)
+    return BenchDatabase(db, ctx, ward, path, (time.perf_counter() - start) * 1000)
+
+
+def load_ward(db: Database, *, with_meetings: bool = True) -> tuple[ServiceContext, DemoWard]:
+    """The benchmark ward loaded into ``db`` (an empty, migrated database: SQLite or PostgreSQL)."""
     ctx = ServiceContext(database=db, clock=fixed_clock(MOMENT))
     ensure_reference_data(ctx)
     ward = generate_demo_ward(MOMENT.date(), history_years=HISTORY_YEARS)
@@ -55,7 +61,7 @@ def build_database(folder: Path, *, with_meetings: bool = True) -> BenchDatabase
 
         _demo_meetings(ctx, ward.admissions)
         _demo_plans(ctx, ward.admissions)
-    return BenchDatabase(db, ctx, ward, path, (time.perf_counter() - start) * 1000)
+    return ctx, ward
 
 
 #: Wall time by default (what a user waits). ``use_cpu_clock`` switches to this process's CPU time, which other

@@ -37,6 +37,12 @@ Sections (``--only``):
   Compiled modules are kept as an installed app has them (written by an untimed first run, even under
   ``PYTHONDONTWRITEBYTECODE``). Both times to process exit are printed, and the bare window plus
   ``import sqlalchemy.orm`` for scale (no target: what any start through the ORM cannot go below).
+* ``offline``: check-out of the ward's **current** admissions to a laptop file (issue 19, ``services.offline
+  .check_out``: a new SQLCipher file migrated to the schema, the lent patients' rows — all their admissions, events,
+  meetings, plans, documents — plus reference data, settings and users copied in, the loan and its audit lines
+  recorded), **target ≤ 3 s**, on the benchmark's SQLite file and on the same ward bulk-loaded into a throwaway
+  PostgreSQL cluster (started like the tests' ``pg_cluster``, ``tests/db_fixtures.py``; ``initdb`` must be on the
+  machine). Each run writes a new file; the loan is revoked, untimed, before the next.
 """
 
 from __future__ import annotations
@@ -44,6 +50,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import shutil
 import sqlite3
 import statistics
 import subprocess
@@ -64,6 +71,7 @@ from _common import (
     Line,
     build_database,
     interleaved_ms,
+    load_ward,
     median_ms,
     ms_line,
     print_table,
@@ -72,10 +80,11 @@ from _common import (
 )
 
 from coordinator_app.services.admissions import AdmissionService
+from coordinator_app.services.context import ServiceContext
 from coordinator_app.services.deadline_cache import DeadlineCache, derive
 from coordinator_app.storage.repositories import AdmissionRepository, EventRepository
 
-SECTIONS = ("list", "deadlines", "statistics", "query", "autosave", "start")
+SECTIONS = ("list", "deadlines", "statistics", "query", "autosave", "start", "offline")
 WORDS = ("k", "kø", "købe", "københavn", "hansen")  # typed one keystroke at a time: each is one filter
 
 
@@ -403,6 +412,68 @@ def start_section(bench: BenchDatabase, runs: int, folder: Path) -> list[Line]:
     ]
 
 
+def _checkout_lines(ctx: ServiceContext, backend: str, runs: int, folder: Path) -> list[Line]:
+    """Check-out of every current admission of the ward in ``ctx`` to a new laptop file, median of ``runs``."""
+    from coordinator_app.services import offline
+    from coordinator_app.services.admissions import AdmissionService
+
+    current = [row.admission_id for row in AdmissionService(ctx).list_rows(include_discharged=False)]
+    numbers = iter(range(10**6))
+    made: list[offline.CheckoutResult] = []
+
+    def check_out() -> None:
+        path = folder / f"offline-{backend}-{next(numbers)}.db"
+        made.append(offline.check_out(ctx, current, path, "Bærbar-benchmark-2026", laptop=f"Bærbar {backend}"))
+
+    def give_back() -> None:  # untimed: the ward may lend the same cases again
+        for result in made:
+            if result.loan.out:
+                offline.revoke(ctx, result.loan.loan_id, "benchmark")
+            result.path.unlink(missing_ok=True)
+        made.clear()
+
+    ms = median_ms(check_out, runs, setup=give_back)
+    last = made[-1]
+    size = last.path.stat().st_size // 1024
+    patients = len(last.loan.patient_ids)
+    give_back()
+    return [
+        ms_line(
+            f"offline check-out, {len(current)} current admissions ({backend})",
+            ms,
+            3000,
+            f"{patients} patients, {last.rows.get('admissions', 0)} admissions, {last.rows.get('events', 0):,} "
+            f"events; {sum(last.rows.values()):,} rows, {size:,} KiB file",
+        )
+    ]
+
+
+def offline_section(bench: BenchDatabase, runs: int, folder: Path) -> list[Line]:
+    lines = _checkout_lines(bench.ctx, "SQLite", runs, folder)
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+    from db_fixtures import PgCluster, _free_port, _pg_bin_dir  # the tests' throwaway cluster, started the same way
+
+    from coordinator_app.storage.database import open_database
+
+    base = Path(tempfile.mkdtemp(prefix="koordinator-bench-pg-"))  # not under ``folder``: the server's user reads it
+    if os.geteuid() == 0:
+        shutil.chown(base, "postgres", "postgres")
+    cluster = PgCluster(bin_dir=_pg_bin_dir(), base=base, port=_free_port())
+    try:
+        cluster.start()
+        cluster.admin("CREATE DATABASE bench")
+        db = open_database(cluster.url("bench"))
+        try:
+            ctx, _ward = load_ward(db)
+            lines += _checkout_lines(ctx, "PostgreSQL", runs, folder)
+        finally:
+            db.dispose()
+    finally:
+        cluster.stop()
+        shutil.rmtree(base, ignore_errors=True)
+    return lines
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--runs", type=int, default=7, help="timed runs per figure (median; default 7, at least 5)")
@@ -446,6 +517,8 @@ def main(argv: list[str] | None = None) -> int:
             lines += autosave_section(bench, runs)
         if "start" in sections:
             lines += start_section(bench, runs, folder)
+        if "offline" in sections:
+            lines += offline_section(bench, runs, folder)
         bench.db.dispose()
     print_table(lines, f"Koordinator benchmarks, {MOMENT.date()} as today")
     return 0

@@ -114,8 +114,12 @@ def test_a_koordinator_checks_out_two_admissions_from_the_dialog(
     path = tmp_path / "laptop" / "bærbar-3.db"
     path.parent.mkdir()
     fill(qtbot, dialog, laptop="Bærbar 3", path=path, first=PASSPHRASE, second=PASSPHRASE)
+    steps: list[tuple[int, int]] = []
+    dialog.runner.progressed.connect(lambda done, total: steps.append((done, total)))
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert dialog.runner.busy and not dialog.buttons.isEnabled(), "the check-out runs off the UI thread"
     qtbot.waitUntil(lambda: window.offline_actions.summary is not None, timeout=30_000)
+    assert steps and steps[-1][0] == steps[-1][1], "the progress dialog was fed table by table"
 
     assert path.is_file()
     assert not dialog.isVisible()
