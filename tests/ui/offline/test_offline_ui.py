@@ -14,7 +14,7 @@ from db_fixtures import DEMO_MOMENT
 from helpers.screens import grab
 from helpers.windows import window_as, window_on
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QMenu, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from coordinator_app.domain.access import Role
@@ -22,6 +22,7 @@ from coordinator_app.domain.errors import AccessDeniedError, ProcessError
 from coordinator_app.services import offline
 from coordinator_app.services.context import ServiceContext
 from coordinator_app.storage.database import open_database
+from coordinator_app.ui.common.widgets import cell
 from coordinator_app.ui.offline.checkout_dialog import CheckoutDialog
 from coordinator_app.ui.offline.loans_dialog import CONFLICT_WARNING, LoansDialog, RevokeDialog
 from coordinator_app.ui.offline.offline_actions import IN_OFFLINE_COPY, LAST_LAPTOP, NOT_YOUR_ROLE
@@ -93,7 +94,11 @@ def test_a_koordinator_checks_out_two_admissions_from_the_dialog(
     koordinator: MainWindow, qtbot: QtBot, tmp_path: Path
 ) -> None:
     window = koordinator
-    assert window.act_take_offline.isEnabled()
+    functions = next(a.menu() for a in window.menuBar().actions() if a.text() == "&Funktioner")
+    assert isinstance(functions, QMenu)
+    texts = [a.text() for a in functions.actions()]
+    assert texts.index("Tag med &offline…") + 1 == texts.index("U&dlånte sager…")
+    assert window.act_take_offline.isEnabled() and window.act_loans.isEnabled()
     selected = window.patients_tab.model.row_at(0).admission_id
     assert window.patients_tab.select_admission(selected)
     dialog = open_checkout(window, qtbot)
@@ -141,7 +146,7 @@ def test_a_koordinator_checks_out_two_admissions_from_the_dialog(
     again = open_checkout(window, qtbot)  # the next check-out remembers the laptop
     assert again.laptop.text() == "Bærbar 3"
     lent_row = again.row_of(admission_id=selected)
-    assert "Udlånt til Bærbar 3" in again.table.item(lent_row, 3).text()  # type: ignore[union-attr]
+    assert "Udlånt til Bærbar 3" in cell(again.table, lent_row, 3).text()
     again.reject()
 
 
@@ -196,7 +201,7 @@ def test_the_administrator_revokes_a_loan_with_a_reason(main_window: MainWindow,
     assert isinstance(dialog, LoansDialog)
     qtbot.waitExposed(dialog)
     assert dialog.table.rowCount() == 1
-    texts = [dialog.table.item(0, c).text() for c in range(5)]  # type: ignore[union-attr]
+    texts = [cell(dialog.table, 0, c).text() for c in range(5)]
     assert texts[0] == "Bærbar 3" and texts[1] == ctx.user
     assert texts[3] == f"{overdue:%d-%m-%Y} – overskredet"
     assert "xxxx" in texts[4], "the patient named, the CPR number masked"
