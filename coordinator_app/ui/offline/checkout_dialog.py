@@ -6,7 +6,8 @@ The cases are the ward's current admissions and the ambulant patients with a pla
 already lent says so in its row (the service refuses it, naming the loan). The passphrase is typed twice under the
 export password's rules (``ui.common.export_password.PasswordPair``). The check-out runs off the UI thread behind a
 progress dialog (``ui.common.work``, as backups do); a refusal is shown in the dialog with every field kept, and
-nothing is lent and no file is left. ``checked_out(result)``: the loan was recorded and the file written.
+nothing is lent and no file is left. ``checked_out(result, cases)``: the loan was recorded and the file written
+(``cases``: the cases lent, for the summary).
 """
 
 from __future__ import annotations
@@ -37,12 +38,12 @@ from coordinator_app.domain.offline import check_laptop_name
 from coordinator_app.services import offline
 from coordinator_app.services.context import ServiceContext
 from coordinator_app.ui.common.export_password import PasswordPair
-from coordinator_app.ui.common.style import WARNING_STYLE, buddy_label, error_label, text_label
+from coordinator_app.ui.common.style import OK_STYLE, WARNING_STYLE, buddy_label, error_label, text_label
 from coordinator_app.ui.common.tables import SortItem
 from coordinator_app.ui.common.widgets import DateField, to_qdate
 from coordinator_app.ui.common.work import ProgressCallback, WorkRunner
 
-__all__ = ["SUFFIX", "CheckoutDialog", "default_file"]
+__all__ = ["SUFFIX", "CheckoutDialog", "SummaryDialog", "default_file"]
 
 #: The app's database files end in .db (the first run's «Koordinator-database (*.db)»); a laptop file is one.
 SUFFIX = ".db"
@@ -74,7 +75,7 @@ def documents_folder() -> Path:
 
 
 class CheckoutDialog(QDialog):
-    checked_out = Signal(object)  # services.offline.CheckoutResult
+    checked_out = Signal(object, list)  # services.offline.CheckoutResult, the LendableCases lent
 
     def __init__(
         self,
@@ -318,9 +319,10 @@ class CheckoutDialog(QDialog):
             self._show(error.message)
             return
         assert isinstance(result, offline.CheckoutResult)
+        lent = self.chosen()
         self.pair.clear()
         self.accept()
-        self.checked_out.emit(result)
+        self.checked_out.emit(result, lent)
 
     def _show(self, text: str) -> None:
         self.error_label.setText("⚠ " + text)
@@ -332,3 +334,25 @@ class CheckoutDialog(QDialog):
             return
         self.pair.clear()
         super().done(result)
+
+
+class SummaryDialog(QDialog):
+    """After a check-out: what was lent, where the file is, and that the cases can only be read here (window-modal,
+    wide enough for a path on one line)."""
+
+    def __init__(self, text: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Taget med offline")
+        self.setWindowModality(Qt.WindowModality.WindowModal)
+        self.label = text_label(text, OK_STYLE)
+        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)  # the path can be copied
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok)
+        buttons.accepted.connect(self.accept)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.label)
+        layout.addWidget(buttons)
+        layout.setSizeConstraint(QVBoxLayout.SizeConstraint.SetFixedSize)  # as tall as the text at its width
+        self.label.setFixedWidth(600)
+
+    def text(self) -> str:
+        return self.label.text()

@@ -12,10 +12,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QSettings, Qt, Signal
+from PySide6.QtCore import QObject, QSettings, Signal
 from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 
 from coordinator_app.domain.access import Permission
+from coordinator_app.domain.cpr import mask_cpr
 from coordinator_app.domain.errors import KoordinatorError
 from coordinator_app.lazy import lazy_import
 from coordinator_app.services.registry import Services
@@ -38,6 +39,18 @@ IN_OFFLINE_COPY = (
 LAST_LAPTOP = "offline/laptop"
 
 
+#: How many lent cases the summary names; the rest are counted.
+NAMED = 8
+
+
+def summary_of(lent: list[offline.LendableCase]) -> str:
+    """The lent cases, one a line ("• Ali Khan (040284-xxxx) – Indlagt 18-11-2026, Afsnit 7"), at most ``NAMED``."""
+    lines = [f"• {case.name} ({mask_cpr(case.cpr)}) – {case.what}" for case in lent[:NAMED]]
+    if len(lent) > NAMED:
+        lines.append(f"• og {len(lent) - NAMED} til")
+    return "\n".join(lines)
+
+
 class OfflineActions(QObject):
     """The offline dialogs over ``window``; ``open_dialog`` is the last one opened (kept alive while open),
     ``summary`` the message shown after a check-out."""
@@ -55,7 +68,7 @@ class OfflineActions(QObject):
         self._settings = settings
         self._selected = selected
         self.open_dialog: QDialog | None = None
-        self.summary: QMessageBox | None = None
+        self.summary: checkout_dialog.SummaryDialog | None = None
         self.copy_info: offline.OfflineCopyInfo | None = None  # set when the open database is a laptop file
 
     # -- what the menu may offer --------------------------------------------------------------------------------
@@ -91,20 +104,19 @@ class OfflineActions(QObject):
         dialog.open()
         self.open_dialog = dialog
 
-    def _checked_out(self, result: offline.CheckoutResult) -> None:
+    def _checked_out(self, result: offline.CheckoutResult, lent: list[offline.LendableCase]) -> None:
         loan = result.loan
         self._settings.setValue(LAST_LAPTOP, loan.laptop)
         count = len(loan.patient_ids)
         cases = "1 sag" if count == 1 else f"{count} sager"
+        back = f", forventet tilbage {loan.expected_return:%d-%m-%Y}" if loan.expected_return else ""
         text = (
-            f"{cases} er taget med offline til {loan.laptop}"
-            + (f", forventet tilbage {loan.expected_return:%d-%m-%Y}" if loan.expected_return else "")
-            + f".\n\nOffline-kopien er gemt krypteret i:\n{result.path}\n\n"
+            f"{cases} er taget med offline til {loan.laptop}{back}:\n{summary_of(lent)}\n\n"
+            f"Offline-kopien er gemt krypteret i:\n{result.path}\n\n"
             "Sagerne kan kun læses her, til filen er afleveret (Funktioner → Aflever offline-kopi…) eller en "
             "administrator tilbagekalder udlånet. Adgangskoden skal bruges for at åbne filen på den bærbare."
         )
-        box = QMessageBox(QMessageBox.Icon.Information, "Taget med offline", text, parent=self._window)
-        box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)  # the path can be copied
+        box = checkout_dialog.SummaryDialog(text, self._window)
         box.open()
         self.summary = box
         self.message.emit(f"{cases} udlånt til {loan.laptop}: {result.path.name}")

@@ -132,6 +132,8 @@ def test_a_koordinator_checks_out_two_admissions_from_the_dialog(
     assert summary is not None
     assert "Sagerne kan kun læses her, til filen er afleveret" in summary.text()
     assert str(path) in summary.text() and "Bærbar 3" in summary.text()
+    lent_names = {dialog.case_at(dialog.row_of(admission_id=a)).name for a in (selected, other)}
+    assert all(f"• {name} (" in summary.text() for name in lent_names), "what was lent, by name"
     grab(summary, "offline-kvittering")
     summary.accept()
     [loan] = offline.loans_out(window.services.ctx)
