@@ -35,6 +35,7 @@ NOT_YOUR_ROLE = "Kun en koordinator eller en administrator kan tage sager med of
 IN_OFFLINE_COPY = (
     "Dette er en offline-kopi: herfra kan intet tages med offline. Sager tages med fra afsnittets database."
 )
+NO_LOANS_HERE = "Dette er en offline-kopi: udlånene står i afsnittets database."
 #: The QSettings key of the laptop name last used: the next check-out's default.
 LAST_LAPTOP = "offline/laptop"
 

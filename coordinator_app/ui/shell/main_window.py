@@ -30,7 +30,7 @@ from coordinator_app.services.registry import Services
 from coordinator_app.ui.common.errors import show_error
 from coordinator_app.ui.common.style import ElidedLabel
 from coordinator_app.ui.meetings.meeting_actions import MeetingActions
-from coordinator_app.ui.offline.offline_actions import OfflineActions
+from coordinator_app.ui.offline.offline_actions import NO_LOANS_HERE, OfflineActions
 from coordinator_app.ui.offline.offline_banner import OfflineBanner
 from coordinator_app.ui.patients.patient_actions import PatientActions
 from coordinator_app.ui.patients.patients_tab import PatientsTab
@@ -321,7 +321,9 @@ class MainWindow(QMainWindow):
         refusal = self.offline_actions.take_offline_refusal()
         self.act_take_offline.setEnabled(refusal is None)
         self.act_take_offline.setToolTip(refusal or "Tag sager med på en bærbar i en krypteret offline-kopi")
-        self.act_loans.setEnabled(self.offline_actions.copy_info is None)  # a laptop file holds no loans
+        in_copy = self.offline_actions.copy_info is not None  # a laptop file holds no loans
+        self.act_loans.setEnabled(not in_copy)
+        self.act_loans.setToolTip(NO_LOANS_HERE if in_copy else "Sager, der er taget med offline på en bærbar")
         self.patients_tab.details.documents_tab.set_may_export(may(Permission.EXPORT_DOCUMENT))
 
     # -- offline laptops (issue 19) -----------------------------------------------------------------------------

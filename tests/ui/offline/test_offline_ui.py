@@ -25,7 +25,7 @@ from coordinator_app.storage.database import open_database
 from coordinator_app.ui.common.widgets import cell
 from coordinator_app.ui.offline.checkout_dialog import CheckoutDialog
 from coordinator_app.ui.offline.loans_dialog import CONFLICT_WARNING, LoansDialog, RevokeDialog
-from coordinator_app.ui.offline.offline_actions import IN_OFFLINE_COPY, LAST_LAPTOP, NOT_YOUR_ROLE
+from coordinator_app.ui.offline.offline_actions import IN_OFFLINE_COPY, LAST_LAPTOP, NO_LOANS_HERE, NOT_YOUR_ROLE
 from coordinator_app.ui.offline.offline_banner import HAND_IN
 from coordinator_app.ui.shell.main_window import MainWindow
 
@@ -282,6 +282,7 @@ def test_the_app_on_the_laptop_file_shows_the_banner_and_lends_nothing_further(
         grab(laptop, "offline-kopi-banner")
         assert not laptop.act_take_offline.isEnabled()
         assert laptop.act_take_offline.toolTip() == IN_OFFLINE_COPY
+        assert not laptop.act_loans.isEnabled() and laptop.act_loans.toolTip() == NO_LOANS_HERE
         assert laptop.patients_tab.model.rowCount() == 1, "the laptop file holds the lent case only"
         with pytest.raises(ProcessError, match="offline-kopi"):
             offline.check_out(laptop.services.ctx, [admission_id], tmp_path / "further.db", PASSPHRASE, laptop="B")
