@@ -62,4 +62,4 @@ def literal(text: str) -> str:
     it shows literally."""
     if not QtGui.mightBeRichText(text):
         return text
-    return QtGui.convertFromPlainText(text)
+    return QtGui.convertFromPlainText(text, Qt.WhiteSpaceMode.WhiteSpaceNormal)  # wraps like plain text

@@ -64,6 +64,7 @@ class DetailsPanel(QWidget):
         font.setPointSizeF(font.pointSizeF() * 1.5)
         font.setBold(True)
         self.title.setFont(font)
+        self.title.setWordWrap(True)  # a long name wraps instead of being cut off by the CPR beside it
         self.cpr_label = plain_label()
         self.cpr_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.reveal_button = QPushButton("Vis CPR")

@@ -79,7 +79,7 @@ class MilestoneDialog(QDialog):
         self.setWindowTitle(f"{TITLE} – {details.patient.name}")
         self.setMinimumWidth(560)
 
-        title = rich_label(markup("<b>{}</b> · {} · indlæggelse nr. {}", TITLE, details.patient.name, a.id))
+        title = rich_label(markup("<b>{}</b> · {} · indlæggelse nr. {}", TITLE, details.patient.name, a.id), wrap=True)
         self.duty = plain_label(f"{rule.description} ({rule.rule_id})")
         self.duty.setWordWrap(True)
         self.duty.setAccessibleName("Opgaven")

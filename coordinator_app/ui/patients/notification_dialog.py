@@ -236,7 +236,9 @@ class NotificationDialog(QDialog):
 
         layout = QVBoxLayout(self)
         heading = "Kontakt med kommunen" if contact else EVENT_LABELS[kind]
-        title = rich_label(markup("<b>{}</b> · {} · indlæggelse nr. {}", heading, details.patient.name, a.id))
+        title = rich_label(
+            markup("<b>{}</b> · {} · indlæggelse nr. {}", heading, details.patient.name, a.id), wrap=True
+        )
         layout.addWidget(title)
         layout.addWidget(guidance)
         layout.addLayout(info)
