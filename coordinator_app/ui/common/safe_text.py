@@ -10,10 +10,12 @@ made here, plain text by construction:
   every value put into it is HTML-escaped by ``markup``;
 - ``literal`` – text for what has no text format of its own (tooltips, ``QMessageBox.warning`` and the other
   static message boxes, a message box's text): unchanged when Qt would show it plain anyway, else escaped so it
-  shows literally.
+  shows literally;
+- ``mnemonic_free`` – typed text on a button or check box (``&`` would mark the Alt-key letter).
 
-``tests/ui/test_safe_text.py`` keeps the feature packages on these: no bare ``QLabel(``, and a tooltip's or a
-message box's text is a literal string of ours, ``markup(...)`` or ``literal(...)``."""
+``tests/ui/common/test_safe_text_rules.py`` keeps the feature packages on these: no bare ``QLabel(``, and a
+tooltip's or a message box's text is a literal string of ours, ``markup(...)`` or ``literal(...)``. ui/shell and
+ui/offline are not swept yet."""
 
 from __future__ import annotations
 
@@ -53,6 +55,12 @@ def rich_label(html: str = "", *, wrap: bool = False) -> QLabel:
     widget.setText(html)
     widget.setWordWrap(wrap)
     return widget
+
+
+def mnemonic_free(text: str) -> str:
+    """``text`` for a button, check box or menu entry, where ``&`` marks the Alt-key letter: doubled, so "Hansen &
+    Søn" shows its ``&`` instead of underlining the space after it."""
+    return text.replace("&", "&&")
 
 
 def literal(text: str) -> str:

@@ -43,7 +43,7 @@ from coordinator_app.domain.discharge_plans import (
     send_channel,
     sendings_for_issue,
 )
-from coordinator_app.ui.common.safe_text import plain_label
+from coordinator_app.ui.common.safe_text import mnemonic_free, plain_label
 from coordinator_app.ui.common.style import ERROR_STYLE, MUTED, buddy_label, text_label
 from coordinator_app.ui.common.widgets import DateField
 from coordinator_app.ui.plans.plan_form_parts import DEFINITE
@@ -54,7 +54,7 @@ class _Recipient:
 
     def __init__(self, sending: SentTo, today: date) -> None:
         self.sending = sending
-        self.send = QCheckBox(sending.recipient)
+        self.send = QCheckBox(mnemonic_free(sending.recipient))
         self.send.setChecked(True)
         self.day = DateField(sending.sent_on or today)
         self.day.setAccessibleName(f"Sendt dato til {sending.recipient}")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from coordinator_app.ui.common.safe_text import literal, markup
+from coordinator_app.ui.common.safe_text import literal, markup, mnemonic_free
 
 UI = Path(__file__).resolve().parents[3] / "coordinator_app" / "ui"
 SKIPPED = {"shell", "offline"}
@@ -55,6 +55,8 @@ def _unsafe_calls(path: Path) -> list[str]:
             found.append(f"{where} QLabel(...) – use plain_label or rich_label")
         elif name == "setToolTip" and node.args and not _safe(node.args[0]):
             found.append(f"{where} setToolTip(...) – wrap the text in literal(...)")
+        elif name == "showText" and len(node.args) >= 2 and not _safe(node.args[1]):
+            found.append(f"{where} QToolTip.showText(...) – wrap the text in literal(...)")
         elif (
             isinstance(node.func, ast.Attribute)
             and _name(node.func.value) == "QMessageBox"
@@ -86,3 +88,11 @@ def test_literal_and_markup_escape_markup() -> None:
     shown = literal(hostile)
     assert "&lt;b&gt;Fed&lt;/b&gt;" in shown and "<b>" not in shown and "&amp;amp;" in shown
     assert markup("<b>{}</b>", hostile).startswith("<b>&lt;b&gt;Fed")
+
+
+def test_mnemonic_free_keeps_an_ampersand_visible(qapp) -> None:
+    from PySide6.QtWidgets import QCheckBox
+
+    box = QCheckBox(mnemonic_free("Hansen & Søn"))
+    assert box.text() == "Hansen && Søn"  # drawn as "Hansen & Søn", no Alt-key letter
+    assert mnemonic_free("Bostøtte") == "Bostøtte"
