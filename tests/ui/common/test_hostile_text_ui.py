@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Iterator
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 
 import pytest
@@ -126,6 +126,24 @@ def test_the_details_panel_shows_the_name_as_typed(ward: Ward) -> None:
     grab(ward.window, "hostile-name-details")
 
 
+def test_the_status_line_shows_an_error_and_a_loan_quoting_the_name_as_typed(ward: Ward) -> None:
+    window = ward.window
+    details = window.services.admissions.details(ward.admission_id)
+    broken = dataclasses.replace(
+        details,
+        status=f"Status {NAME}",
+        status_error=f"Historikken for {NAME} kan ikke læses",
+        lent=f"Udlånt til {NAME}",
+    )
+    panel = window.patients_tab.details
+    panel.show_details(broken, today=TODAY)
+    assert panel.status_line.textFormat() == Qt.TextFormat.RichText  # the bold and the colours are ours …
+    shown_status = shown(panel.status_line.text(), panel.status_line.textFormat())
+    for text in (f"Status {NAME}", f"⚠ Historikken for {NAME} kan ikke læses", f"Udlånt til {NAME}"):
+        assert text in shown_status  # … the texts in it are escaped
+    grab(panel, "hostile-name-status-line")
+
+
 def test_the_patient_list_and_i_dag_show_the_name_as_typed(ward: Ward) -> None:
     assert_literal(model_texts(ward.window.patients_tab.model), LISTED)
     ward.window.tabs.setCurrentWidget(ward.window.today_tab)
@@ -173,7 +191,8 @@ def test_a_meeting_shows_participant_and_section_titles_as_typed(ward: Ward, qtb
     services = ward.window.services
     template = services.meetings.current_template()
     first = dataclasses.replace(template.sections[0], title=SECTION)
-    services.meetings.save_template(dataclasses.replace(template, sections=(first, *template.sections[1:])))
+    renamed = dataclasses.replace(template, name=f"Skabelon {SECTION}", sections=(first, *template.sections[1:]))
+    services.meetings.save_template(renamed)
     meeting = services.meetings.schedule(
         ScheduleInput(
             patient_id=ward.patient_id,
@@ -201,6 +220,7 @@ def test_a_meeting_shows_participant_and_section_titles_as_typed(ward: Ward, qtb
     window.close()
 
     editor = open_template_editor(ward.window, services.meetings)
+    assert_literal(label_texts(editor), f"Skabelon {SECTION}")
     editor.list.setCurrentRow(0)
     editor.remove_section()
     box = wait_for_modal(qtbot, QMessageBox)
@@ -220,3 +240,23 @@ def test_an_error_quoting_the_name_shows_it_as_typed(ward: Ward, qtbot) -> None:
     QTimer.singleShot(0, look)
     show_error(ward.window, KoordinatorError(f"{NAME} findes allerede.", rule="F1"))
     assert_literal(seen[0], f"{NAME} findes allerede.")
+
+
+def test_the_meetings_tab_shows_a_place_and_a_late_reason_as_typed(ward: Ward, qtbot) -> None:
+    services = ward.window.services
+    services.meetings.schedule(
+        ScheduleInput(
+            patient_id=ward.patient_id,
+            admission_id=ward.admission_id,
+            occasion=Occasion.UNDER_INDLAEGGELSE,
+            invited_on=TODAY,
+            planned_at=datetime(2027, 1, 14, 9, 0, tzinfo=UTC),  # weeks after the C2 deadline
+            form=MeetingForm.FYSISK,
+            place=f"Lokale {SECTION}",
+            late_reason=f"Kommunen {PERSON} kan først da",
+        )
+    )
+    ward.window.tabs.setCurrentWidget(ward.window.meetings_tab)  # built and filled when first shown
+    texts = model_texts(ward.window.meetings_tab.table.model())
+    assert_literal(texts, f"Lokale {SECTION}")
+    assert_literal(texts, f"Begrundelse: Kommunen {PERSON} kan først da")
