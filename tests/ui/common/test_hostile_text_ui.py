@@ -20,6 +20,7 @@ from PySide6.QtGui import Qt as QtGui
 from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QDialog, QLabel, QMessageBox, QWidget
 
+from coordinator_app.domain.discharge_plans import PartyRole
 from coordinator_app.domain.errors import KoordinatorError
 from coordinator_app.domain.meetings import MeetingForm, Occasion, Participant
 from coordinator_app.domain.model import AdmissionFlags, EventKind, Sector
@@ -32,6 +33,7 @@ from coordinator_app.ui.meetings.live_meeting import open_live_meeting
 from coordinator_app.ui.meetings.meeting_template_editor import open_template_editor
 from coordinator_app.ui.patients.milestone_dialog import MilestoneDialog
 from coordinator_app.ui.patients.notification_dialog import NotificationDialog
+from coordinator_app.ui.plans.plan_editor import PlanEditorDialog
 
 if TYPE_CHECKING:  # the window's modules are imported by the fixture (tests/ui/conftest.py)
     from coordinator_app.ui.shell.main_window import MainWindow
@@ -260,3 +262,29 @@ def test_the_meetings_tab_shows_a_place_and_a_late_reason_as_typed(ward: Ward, q
     texts = model_texts(ward.window.meetings_tab.table.model())
     assert_literal(texts, f"Lokale {SECTION}")
     assert_literal(texts, f"Begrundelse: Kommunen {PERSON} kan først da")
+
+
+def test_the_plan_tab_and_editor_show_a_party_a_wish_and_an_end_reason_as_typed(ward: Ward, qtbot) -> None:
+    plans = ward.window.services.plans
+    plan = plans.create(ward.admission_id)
+    assert plan.id is not None and plan.version is not None
+    parties = tuple(
+        dataclasses.replace(p, name=PERSON) if p.role is PartyRole.KOMMUNE else p for p in plan.content.parties
+    )
+    content = dataclasses.replace(plan.content, parties=parties, wishes=NAME)
+    saved = plans.save(plan.id, content, expected_version=plan.version)
+    assert saved.version is not None
+    plans.end(plan.id, f"Erstattet af {NAME}", expected_version=saved.version)
+    ward.window.refresh()
+    details = ward.window.patients_tab.details
+    details.tabs.setCurrentWidget(details.plan_tab)
+    assert_literal(model_texts(details.plan_tab.table.model()), f"Afsluttet: Erstattet af {NAME}")
+
+    ward.window.patients_tab.plan_actions.open_plan(ward.admission_id, plan.id)
+    editor = wait_for_modal(qtbot, PlanEditorDialog)
+    assert_literal(model_texts(editor.form.parties.model()), PERSON)
+    assert editor.form.wishes.toPlainText() == NAME
+    # No label or tooltip in the editor renders the party or the wish as markup (bold "Fed", link "Link" …).
+    assert not any("Fed Link" in text or "Kim\nKommune" in text for text in label_texts(editor))
+    grab(editor, "hostile-name-plan-editor")
+    editor.reject()
