@@ -93,3 +93,13 @@ def assert_long_words_printed(pdf: bytes, fields: Mapping[str, int]) -> list[str
     for number, page in enumerate(pages, start=1):
         assert f"Side {number} af {len(pages)}" in page
     return pages
+
+
+#: A synthetic name that is also markup: reportlab's Paragraph would print "Fed" in bold and drop the tags.
+MARKUP_NAME = '<b>Fed</b> <a href="x">Link</a> &amp; <img src="y">'
+
+
+def assert_printed_literally(pdf: bytes, text: str) -> None:
+    """``text`` is in the PDF character for character (spaces aside: extraction may drop or add them)."""
+    whole = "".join(page_texts(pdf)).replace(" ", "")
+    assert text.replace(" ", "") in whole, f"{text!r} is not printed as typed"

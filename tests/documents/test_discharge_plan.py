@@ -12,7 +12,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pdf_helpers import assert_long_words_printed, fonts_used, long_text, long_word, page_texts, png_pages, png_size
+from pdf_helpers import (
+    MARKUP_NAME,
+    assert_long_words_printed,
+    assert_printed_literally,
+    fonts_used,
+    long_text,
+    long_word,
+    page_texts,
+    png_pages,
+    png_size,
+)
 
 from coordinator_app.documents.discharge_plan import (
     AGREEMENT_CITATIONS,
@@ -611,3 +621,11 @@ def test_a_tall_first_row_takes_its_heading_along(sentences: int, render) -> Non
         body = page[: page.index(CONFIDENTIAL)].strip()
         assert not body.endswith(AFTALE_HEADINGS), body[-80:]
         assert not body.endswith("Tilbud Ansvarlig Fra dato Bemærkning"), body[-80:]
+
+
+@pytest.mark.parametrize("kind", [AFTALE, PLAN], ids=["aftale", "plan"])
+def test_a_name_and_a_wish_with_markup_print_as_typed(kind: PlanKind, render) -> None:
+    data = _document(kind, patient_name=MARKUP_NAME, content=_content(kind, wishes=f"Ønske: {MARKUP_NAME}"))
+    pdf = render(data)
+    assert_printed_literally(pdf, MARKUP_NAME)
+    assert_printed_literally(pdf, f"Ønske: {MARKUP_NAME}")

@@ -13,7 +13,17 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from helpers.meetings import meeting_record
-from pdf_helpers import assert_long_words_printed, fonts_used, long_text, long_word, page_texts, png_pages, png_size
+from pdf_helpers import (
+    MARKUP_NAME,
+    assert_long_words_printed,
+    assert_printed_literally,
+    fonts_used,
+    long_text,
+    long_word,
+    page_texts,
+    png_pages,
+    png_size,
+)
 
 from coordinator_app.documents.layout import CONFIDENTIAL, DocumentMeta
 from coordinator_app.documents.referat import (
@@ -681,3 +691,13 @@ def test_no_rule_ids_on_paper(occasion: Occasion, referat_meta) -> None:
     assert "Begrundelse for afholdelse efter fristen Opfølgningsmøde aftalt på netværksmøde NM-2026-0011." in body
     assert "samarbejdsaftalen, «Hvordan holdes et tværsektorielt netværksmøde?»" in body
     assert "samarbejdsaftalen, «Fælles skabelon for tværsektorielle netværksmøder»" in body
+
+
+def test_a_name_and_a_participant_with_markup_print_as_typed(referat_meta) -> None:
+    participant = replace(PARTICIPANTS[1], name=f"{MARKUP_NAME} deltager")
+    meeting = _meeting(content=_content(participants=(PARTICIPANTS[0], participant, *PARTICIPANTS[2:])))
+    pdf = render_referat(
+        meeting, patient_name=MARKUP_NAME, cpr="0101909909", admission_label=ADMISSION, meta=referat_meta
+    )
+    assert_printed_literally(pdf, f"{MARKUP_NAME} deltager")
+    assert_printed_literally(pdf, f"Patient {MARKUP_NAME}")

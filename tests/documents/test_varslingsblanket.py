@@ -10,7 +10,17 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from pdf_helpers import assert_long_words_printed, fonts_used, long_text, long_word, page_texts, png_pages, png_size
+from pdf_helpers import (
+    MARKUP_NAME,
+    assert_long_words_printed,
+    assert_printed_literally,
+    fonts_used,
+    long_text,
+    long_word,
+    page_texts,
+    png_pages,
+    png_size,
+)
 
 from coordinator_app.documents.layout import CONFIDENTIAL
 from coordinator_app.documents.varslingsblanket import (
@@ -489,3 +499,9 @@ def test_the_ticked_kind_label_does_not_wrap(kind: FormType) -> None:
         for cell in row:
             if hasattr(cell, "blPara"):
                 assert len(cell.blPara.lines) == 1, cell.text
+
+
+@pytest.mark.parametrize("kind", list(FormType), ids=lambda k: k.name.lower())
+def test_a_name_and_a_remark_with_markup_print_as_typed(kind: FormType, form_data, meta) -> None:
+    pdf = render_varslingsblanket(form_data(kind, patient_name=MARKUP_NAME, free_text=MARKUP_NAME), meta(kind))
+    assert_printed_literally(pdf, MARKUP_NAME)

@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QPushButton,
     QStyle,
     QTableWidget,
@@ -36,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from coordinator_app.services.audit import LastChange
 from coordinator_app.services.context import COPENHAGEN
+from coordinator_app.ui.common.safe_text import literal, markup, plain_label, rich_label
 
 
 class ConflictChoice(enum.Enum):
@@ -102,16 +102,18 @@ class ConflictDialog(QDialog):
         self.setWindowTitle("Ændret af en anden bruger")
         self.setMinimumWidth(640)
 
-        icon = QLabel()
+        icon = plain_label()
         icon.setPixmap(self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning).pixmap(40, 40))
         icon.setAlignment(Qt.AlignmentFlag.AlignTop)
         who = changed_by_text(last)
-        headline = QLabel(f"<b>{what[:1].upper() + what[1:]} er ændret af {who}, mens du rettede den.</b>")
+        headline = rich_label(
+            markup("<b>{} er ændret af {}, mens du rettede den.</b>", what[:1].upper() + what[1:], who)
+        )
         headline.setWordWrap(True)
         detail = "Intet af det, du har skrevet, er gemt endnu."
         if last is not None:
             detail = f"Seneste ændring: {last.what}. {detail}"
-        explanation = QLabel(detail)
+        explanation = plain_label(detail)
         explanation.setWordWrap(True)
         top = QHBoxLayout()
         top.addWidget(icon)
@@ -131,7 +133,7 @@ class ConflictDialog(QDialog):
         for row, diff in enumerate(diffs):
             for column, text in enumerate((diff.label, diff.mine or "(tom)", diff.stored or "(tom)")):
                 item = QTableWidgetItem(text)
-                item.setToolTip(text)
+                item.setToolTip(literal(text))
                 self.table.setItem(row, column, item)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
@@ -154,7 +156,7 @@ class ConflictDialog(QDialog):
                 "Dine ændringer er de samme som de gemte, så der er intet at gemme som notat. "
                 "<b>Genindlæs</b> viser de gemte oplysninger i formularen."
             )
-        self.hint = QLabel(hint)
+        self.hint = rich_label(hint)
         self.hint.setWordWrap(True)
 
         self.buttons = QDialogButtonBox()

@@ -19,6 +19,7 @@ from coordinator_app.domain.errors import KoordinatorError
 from coordinator_app.infra.files import private_folder, write_atomically
 from coordinator_app.infra.folders import log_dir
 from coordinator_app.infra.logs import without_text
+from coordinator_app.ui.common.safe_text import literal
 
 log = logging.getLogger("koordinator.ui")
 
@@ -27,7 +28,7 @@ def show_error(parent: QWidget | None, error: KoordinatorError, *, title: str = 
     text = error.message
     if error.rule:
         text += f"\n\nRegel i samarbejdsaftalen: {error.rule}"
-    QMessageBox.warning(parent, title, text)
+    QMessageBox.warning(parent, title, literal(text))
 
 
 def write_crash_report(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> Path:
@@ -56,8 +57,10 @@ def install_crash_handler() -> None:
         QMessageBox.critical(
             None,
             "Koordinator – uventet fejl",
-            "Der opstod en uventet fejl. Det, du allerede har gemt, er ikke gået tabt.\n"
-            "Prøv handlingen igen; sker det igen, så kontakt IT-supporten og send fejlrapporten." + where,
+            literal(
+                "Der opstod en uventet fejl. Det, du allerede har gemt, er ikke gået tabt.\n"
+                "Prøv handlingen igen; sker det igen, så kontakt IT-supporten og send fejlrapporten." + where
+            ),
         )
 
     sys.excepthook = handler

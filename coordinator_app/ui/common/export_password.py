@@ -18,13 +18,13 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QLabel,
     QLineEdit,
     QVBoxLayout,
     QWidget,
 )
 
 from coordinator_app.services.exports import MIN_PASSWORD_LENGTH, password_problem
+from coordinator_app.ui.common.safe_text import markup, plain_label, rich_label
 from coordinator_app.ui.common.style import ERROR_STYLE
 
 SEND_SEPARATELY = (
@@ -89,18 +89,18 @@ class ExportPasswordDialog(QDialog):
         self.setWindowTitle("Adgangskode til filen")
         self.setMinimumWidth(520)
 
-        intro = QLabel(
+        intro = plain_label(
             f"{what} indeholder patientoplysninger og gemmes krypteret. Vælg en adgangskode på mindst "
             f"{MIN_PASSWORD_LENGTH} tegn; modtageren skal bruge den for at åbne filen."
         )
         intro.setWordWrap(True)
-        hint = QLabel(f"<b>{SEND_SEPARATELY}</b>")
+        hint = rich_label(markup("<b>{}</b>", SEND_SEPARATELY))
         hint.setWordWrap(True)
 
         self.pair = PasswordPair()
         self.first, self.second, self.show_password = self.pair.first, self.pair.second, self.pair.show_password
 
-        self.error_label = QLabel()
+        self.error_label = plain_label()
         self.error_label.setWordWrap(True)
         self.error_label.setStyleSheet(ERROR_STYLE)
         self.error_label.setAccessibleName("Fejlbesked")

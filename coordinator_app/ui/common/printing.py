@@ -29,6 +29,7 @@ from coordinator_app.infra.oserrors import describe
 from coordinator_app.services.exports import Export, ExportNotLoggedError, ExportService
 from coordinator_app.ui.common.errors import show_error
 from coordinator_app.ui.common.export_password import ask_export_password
+from coordinator_app.ui.common.safe_text import literal
 
 log = logging.getLogger("koordinator.ui.printing")
 
@@ -125,7 +126,7 @@ def _write_and_report(
     try:
         exports.write(export, path, password)
     except OSError as exc:
-        QMessageBox.warning(parent, "Koordinator", save_error_message(path, exc))
+        QMessageBox.warning(parent, "Koordinator", literal(save_error_message(path, exc)))
         return False
     except ExportNotLoggedError as exc:  # the file is there; say that its audit line is not
         show_error(parent, exc)

@@ -6,6 +6,8 @@ from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QPainter, QPaintEvent
 from PySide6.QtWidgets import QLabel, QWidget
 
+from coordinator_app.ui.common.safe_text import literal, plain_label
+
 ERROR_STYLE = "QLabel { color: #8a1010; background: #f6d5d5; border: 1px solid #d9a0a0; padding: 6px; }"
 WARNING_STYLE = "QLabel { color: #5c4400; background: #fcefc7; border: 1px solid #e0c46c; padding: 6px; }"
 OK_STYLE = "QLabel { color: #1d4d1d; background: #dcefdc; border: 1px solid #9cc79c; padding: 6px; }"
@@ -15,17 +17,12 @@ MUTED = "color: palette(placeholder-text);"
 
 def text_label(text: str = "", style: str = "") -> QLabel:
     """A word-wrapped plain-text label (user data is never interpreted as HTML)."""
-    widget = QLabel(text)
-    widget.setWordWrap(True)
-    widget.setTextFormat(Qt.TextFormat.PlainText)
-    if style:
-        widget.setStyleSheet(style)
-    return widget
+    return plain_label(text, wrap=True, style=style)
 
 
 def buddy_label(text: str, buddy: QWidget) -> QLabel:
     """A form label whose Alt-shortcut focuses ``buddy``."""
-    widget = QLabel(text)
+    widget = plain_label(text)
     widget.setBuddy(buddy)
     return widget
 
@@ -47,11 +44,12 @@ class ElidedLabel(QLabel):
 
     def __init__(self, text: str = "") -> None:
         super().__init__()
+        self.setTextFormat(Qt.TextFormat.PlainText)  # a calendar's name is shown as typed
         self.setText(text)
 
     def setText(self, text: str) -> None:
         super().setText(text)
-        self.setToolTip(text)
+        self.setToolTip(literal(text))
 
     def minimumSizeHint(self) -> QSize:
         hint = super().minimumSizeHint()

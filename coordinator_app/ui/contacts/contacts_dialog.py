@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 from coordinator_app.domain.errors import KoordinatorError
 from coordinator_app.domain.model import SECTOR_LABELS, Contact, Kommune, Sector
 from coordinator_app.services.contacts import ContactService
+from coordinator_app.ui.common.safe_text import literal
 from coordinator_app.ui.common.style import MUTED, buddy_label, error_label, text_label
 from coordinator_app.ui.common.widgets import cell, table_item
 from coordinator_app.ui.contacts.contact_edit_dialog import ContactEditDialog
@@ -299,9 +300,11 @@ class ContactsDialog(QDialog):
         box = QMessageBox(
             QMessageBox.Icon.Question,
             "Gør kontaktperson inaktiv",
-            f"Gør {contact.name}{f' ({contact.organisation})' if contact.organisation else ''} inaktiv?\n\n"
-            "Personen kan ikke længere vælges som deltager i nye møder. Intet slettes: gamle referater viser "
-            "stadig personen, og du kan genaktivere under »Vis inaktive«.",
+            literal(
+                f"Gør {contact.name}{f' ({contact.organisation})' if contact.organisation else ''} inaktiv?\n\n"
+                "Personen kan ikke længere vælges som deltager i nye møder. Intet slettes: gamle referater viser "
+                "stadig personen, og du kan genaktivere under »Vis inaktive«."
+            ),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             self,
         )

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from coordinator_app.domain.errors import KoordinatorError
 from coordinator_app.domain.model import Kommune
 from coordinator_app.services.contacts import ContactService
+from coordinator_app.ui.common.safe_text import literal
 from coordinator_app.ui.common.style import MUTED, buddy_label, error_label, text_label
 from coordinator_app.ui.common.widgets import cell, table_item
 
@@ -136,7 +137,7 @@ class KommuneEntrancesTab(QWidget):
                 mail.setText(address)
                 mail.setBackground(QBrush(ERROR_BACKGROUND))
                 status.setText("⚠ Ikke gemt")
-                status.setToolTip(exc.message)
+                status.setToolTip(literal(exc.message))
                 status.setForeground(QBrush(ERROR_COLOUR))
                 self.error.setText(f"⚠ {name}: {exc.message}")
                 self.error.show()

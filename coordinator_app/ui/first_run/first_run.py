@@ -19,7 +19,6 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
-    QLabel,
     QMessageBox,
     QVBoxLayout,
     QWidget,
@@ -39,6 +38,7 @@ from coordinator_app.services.first_run import (
     default_local_path,
 )
 from coordinator_app.services.users import UserService
+from coordinator_app.ui.common.safe_text import literal, plain_label
 from coordinator_app.ui.common.style import ERROR_STYLE, INFO_STYLE, MUTED, text_label
 from coordinator_app.ui.first_run.first_run_pages import (
     LATER,
@@ -73,13 +73,13 @@ class SummaryPage(QWizardPage):
         self._wizard = wizard
         self.setTitle("Klar til at oprette")
         self.setSubTitle("Kontrollér oplysningerne. Afslut opretter databasen og starter Koordinator.")
-        self.summary = QLabel()
+        self.summary = plain_label()
         self.summary.setWordWrap(True)
         self.summary.setTextFormat(Qt.TextFormat.PlainText)
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.summary.setStyleSheet(INFO_STYLE)
         self.demo = QCheckBox("Opret også &demo-afdelingen til øvelse (fiktive patienter, separat database)")
-        self.demo.setToolTip(DEMO_TIP)
+        self.demo.setToolTip(literal(DEMO_TIP))
         self.error = text_label(style=ERROR_STYLE)
         self.error.setAccessibleName("Fejlbesked")
         self.error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -227,5 +227,5 @@ def run_first_run(wizard: FirstRunWizard | None = None) -> FirstRunResult | None
     if wizard.exec() != QWizard.DialogCode.Accepted:
         return None
     if wizard.demo_note:
-        QMessageBox.information(None, "Koordinator – demo-afdelingen", wizard.demo_note)
+        QMessageBox.information(None, "Koordinator – demo-afdelingen", literal(wizard.demo_note))
     return wizard.created

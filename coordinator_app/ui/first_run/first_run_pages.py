@@ -36,6 +36,7 @@ from coordinator_app.services.first_run import (
     check_admin,
     passphrase_problem,
 )
+from coordinator_app.ui.common.safe_text import literal
 from coordinator_app.ui.common.style import ERROR_STYLE, MUTED, OK_STYLE, WARNING_STYLE, buddy_label, text_label
 
 __all__ = ["AdminPage", "LocalPage", "SharedPage", "WelcomePage"]
@@ -135,10 +136,12 @@ class LocalPage(QWizardPage):
         self.remember = QCheckBox("&Husk adgangsfrasen i systemets nøglering")
         self.remember.setEnabled(usable)
         self.remember.setToolTip(
-            "Adgangsfrasen gemmes i styresystemets nøglering (låst med dit login), så du ikke skal skrive den ved "
-            "hver start."
-            if usable
-            else why
+            literal(
+                "Adgangsfrasen gemmes i styresystemets nøglering (låst med dit login), så du ikke skal skrive den ved "
+                "hver start."
+                if usable
+                else why
+            )
         )
         form = QFormLayout()
         form.addRow(buddy_label("Database&fil:", self.path), place)

@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -27,6 +26,7 @@ from coordinator_app.services.first_run import (
     WardInput,
     check_ward,
 )
+from coordinator_app.ui.common.safe_text import literal, plain_label
 from coordinator_app.ui.common.style import ERROR_STYLE, MUTED, buddy_label, text_label
 from coordinator_app.ui.first_run.first_run_pages import PAGE_SUMMARY, placeholder, show_message
 
@@ -91,12 +91,12 @@ class WardPage(QWizardPage):
         for k in kommuner:
             item = QListWidgetItem(k.name)
             item.setData(Qt.ItemDataRole.UserRole, k.code)
-            item.setToolTip(f"{k.name} Kommune (kode {k.code}, Region {k.region})")
+            item.setToolTip(literal(f"{k.name} Kommune (kode {k.code}, Region {k.region})"))
             item.setFlags(Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled)
             item.setCheckState(Qt.CheckState.Unchecked)
             self.kommuner.addItem(item)
         self.kommuner.itemChanged.connect(lambda _i: self._count_changed())
-        self.count = QLabel()
+        self.count = plain_label()
         self.count.setStyleSheet(MUTED)
         self.error = text_label(style=ERROR_STYLE)
         self.error.setAccessibleName("Fejlbesked")

@@ -27,7 +27,7 @@ from datetime import date, datetime
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QMainWindow, QMessageBox, QVBoxLayout, QWidget
 
 from coordinator_app.domain.errors import ConflictError, DatabaseReplacedError, KoordinatorError
 from coordinator_app.domain.meetings import (
@@ -40,6 +40,7 @@ from coordinator_app.domain.meetings import (
 )
 from coordinator_app.domain.workdays import WorkCalendar
 from coordinator_app.services.meetings import CloseResult, MeetingService
+from coordinator_app.ui.common.safe_text import literal, plain_label
 from coordinator_app.ui.common.style import MUTED
 from coordinator_app.ui.meetings.live_common import clock, give_styled_labels_the_font, scaled
 from coordinator_app.ui.meetings.live_header import MeetingHeader, open_meeting
@@ -138,10 +139,10 @@ class LiveMeetingWindow(QMainWindow):
         self.setCentralWidget(central)
 
         # -- status bar: autosave and the keys --------------------------------------------------------------
-        self.save_label = QLabel()
+        self.save_label = plain_label()
         self.save_label.setAccessibleName("Autogem")
         self.statusBar().addWidget(self.save_label)
-        self.keys_label = QLabel(
+        self.keys_label = plain_label(
             "Ctrl+PgDn/PgUp afsnit · Ctrl+Shift+P deltager · Ctrl+Shift+A aftale · F8 påmindelse · Ctrl+Enter afslut"
         )
         self.keys_label.setStyleSheet(MUTED)
@@ -354,7 +355,9 @@ class LiveMeetingWindow(QMainWindow):
             self._conflict(self.content())
             return None
         except KoordinatorError as exc:
-            box = QMessageBox(QMessageBox.Icon.Warning, "Afslut møde", exc.message, QMessageBox.StandardButton.Ok, self)
+            box = QMessageBox(
+                QMessageBox.Icon.Warning, "Afslut møde", literal(exc.message), QMessageBox.StandardButton.Ok, self
+            )
             self._pending = box
             box.finished.connect(lambda _r: setattr(self, "_pending", None))
             box.open()

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QAbstractButton, QMessageBox, QWidget
 
 from coordinator_app.domain.meetings import MeetingContent, MeetingWarning
 from coordinator_app.services.meetings import CloseResult
+from coordinator_app.ui.common.safe_text import literal
 from coordinator_app.ui.meetings.live_common import COPENHAGEN
 
 
@@ -83,7 +84,7 @@ def close_question(parent: QWidget, *, tasks: int, follow_up: bool, warnings: Se
     box = QMessageBox(
         QMessageBox.Icon.Question,
         "Afslut møde",
-        text,
+        literal(text),
         QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
         parent,
     )
@@ -110,7 +111,11 @@ def summary_box(parent: QWidget, result: CloseResult) -> tuple[QMessageBox, QAbs
         lines.append(f"\nOpfølgningsmøde {follow.reference} er planlagt{when}.")
     lines.append("\nUdsted referatet nu, eller senere fra fanen Møder under «Afholdte».")
     box = QMessageBox(
-        QMessageBox.Icon.Information, "Mødet er afsluttet", "\n".join(lines), QMessageBox.StandardButton.Ok, parent
+        QMessageBox.Icon.Information,
+        "Mødet er afsluttet",
+        literal("\n".join(lines)),
+        QMessageBox.StandardButton.Ok,
+        parent,
     )
     box.button(QMessageBox.StandardButton.Ok).setText("&Luk mødet")
     referat = box.addButton("Udsted &referat…", QMessageBox.ButtonRole.ActionRole)

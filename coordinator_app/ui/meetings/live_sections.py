@@ -20,7 +20,6 @@ from PySide6.QtGui import QFont, QTextCursor
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -40,6 +39,7 @@ from coordinator_app.domain.meetings import (
     TemplateSection,
 )
 from coordinator_app.services.meetings import ParticipantChoices
+from coordinator_app.ui.common.safe_text import literal, plain_label
 from coordinator_app.ui.common.style import MUTED, text_label
 from coordinator_app.ui.common.widgets import DateField
 from coordinator_app.ui.meetings.agreements_editor import AgreementsEditor
@@ -111,7 +111,7 @@ class SectionsView(QSplitter):
     def _build_page(self, section: TemplateSection, used: set[SectionKind]) -> tuple[QWidget, QWidget]:
         page = QWidget()
         layout = QVBoxLayout(page)
-        title = QLabel(section.title)
+        title = plain_label(section.title)
         font = QFont(self._font)
         font.setBold(True)
         if font.pointSizeF() > 0:
@@ -272,7 +272,7 @@ class SectionsView(QSplitter):
             item = self.nav.item(index)
             if item.text() != text:
                 item.setText(text)
-                item.setToolTip("; ".join(w.text for w in warnings if w.section == section.key))
+                item.setToolTip(literal("; ".join(w.text for w in warnings if w.section == section.key)))
 
     def set_read_only(self) -> None:
         for edit in self.text_edits.values():

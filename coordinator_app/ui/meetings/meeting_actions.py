@@ -27,6 +27,7 @@ from coordinator_app.domain.workdays import COPENHAGEN
 from coordinator_app.lazy import lazy_import
 from coordinator_app.services.registry import Services
 from coordinator_app.ui.common.errors import show_error
+from coordinator_app.ui.common.safe_text import literal
 
 if TYPE_CHECKING:
     from coordinator_app.ui.common import printing
@@ -157,7 +158,9 @@ class MeetingActions(QObject):
             show_error(self._window, exc)
             return
         except OSError as exc:
-            QMessageBox.warning(self._window, "Koordinator", printing.save_error_message(Path(meeting.reference), exc))
+            QMessageBox.warning(
+                self._window, "Koordinator", literal(printing.save_error_message(Path(meeting.reference), exc))
+            )
             return
         self.open_live(meeting)
 
@@ -248,7 +251,7 @@ def start_early_question(parent: QWidget, meeting: Meeting, early: int) -> QMess
     box = QMessageBox(
         QMessageBox.Icon.Question,
         "Start mødet før den planlagte dag?",
-        text,
+        literal(text),
         QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
         parent,
     )

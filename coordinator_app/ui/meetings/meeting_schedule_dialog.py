@@ -12,7 +12,6 @@ After saving, "Gem invitation (.ics)…" writes an invitation that carries only 
 from __future__ import annotations
 
 from datetime import date, datetime, time
-from html import escape
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -47,6 +46,7 @@ from coordinator_app.domain.workdays import WorkCalendar
 from coordinator_app.infra.files import write_atomically
 from coordinator_app.infra.oserrors import describe
 from coordinator_app.services.meetings import MeetingService, ScheduleInput
+from coordinator_app.ui.common.safe_text import markup, plain_label, rich_label
 from coordinator_app.ui.common.style import ERROR_STYLE, MUTED, OK_STYLE, buddy_label
 from coordinator_app.ui.common.widgets import DateField
 from coordinator_app.ui.meetings.invitation_editor import InviterFields, agenda_combo
@@ -73,7 +73,7 @@ def danish_date(day: date) -> str:
 
 
 def _label(text: str = "", style: str = "") -> QLabel:
-    label = QLabel(text)
+    label = plain_label(text)
     label.setWordWrap(True)
     if style:
         label.setStyleSheet(style)
@@ -111,17 +111,17 @@ class ScheduleDialog(QDialog):
             self.occasion.addItem(label, value)
         self.occasion.setCurrentIndex(max(0, self.occasion.findData(occasion)))
         self.invited_on = DateField(today)
-        self.deadline_label = QLabel()  # no word wrap: explicit lines keep the form from clipping them
+        self.deadline_label = rich_label()  # no word wrap: explicit lines keep the form from clipping them
         self.deadline_label.setAccessibleName("Frist for mødet")
         self.planned_date = DateField(self._default_planned(today, now))
         self.planned_time = QTimeEdit(QTime(10, 0))
         self.planned_time.setDisplayFormat("HH:mm")
-        self.late_label = QLabel()
+        self.late_label = plain_label()
         self.late_label.setStyleSheet(LATE_STYLE)
         self.late_label.hide()
         when = QHBoxLayout()
         when.addWidget(self.planned_date, 2)
-        kl = QLabel("kl.")
+        kl = plain_label("kl.")
         when.addWidget(kl)
         when.addWidget(self.planned_time, 1)
         self.form = QComboBox()
@@ -177,7 +177,7 @@ class ScheduleDialog(QDialog):
         buttons.addWidget(self.cancel_button)
 
         layout = QVBoxLayout(self)
-        title = QLabel("<b>Tværsektorielt netværksmøde</b>")
+        title = rich_label("<b>Tværsektorielt netværksmøde</b>")
         layout.addWidget(title)
         layout.addLayout(form)
         layout.addWidget(form_hint)
@@ -216,8 +216,13 @@ class ScheduleDialog(QDialog):
     def _update_deadline(self) -> None:
         deadline = self.deadline()
         self.deadline_label.setText(
-            f"<b>senest {danish_date(deadline)}</b> (5 arbejdsdage efter indkaldelsen, {self.rule_id()})"
-            f"<br><span style='color: gray'>Kalender: {escape(self._calendar.name)}</span>"
+            markup(
+                "<b>senest {}</b> (5 arbejdsdage efter indkaldelsen, {})"
+                "<br><span style='color: gray'>Kalender: {}</span>",
+                danish_date(deadline),
+                self.rule_id(),
+                self._calendar.name,
+            )
         )
         late = self.is_late()
         if late:

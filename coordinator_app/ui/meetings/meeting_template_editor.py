@@ -16,7 +16,6 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
-    QLabel,
     QListWidget,
     QListWidgetItem,
     QMessageBox,
@@ -28,6 +27,7 @@ from PySide6.QtWidgets import (
 from coordinator_app.domain.errors import KoordinatorError
 from coordinator_app.domain.meetings import MeetingTemplate, SectionKind
 from coordinator_app.services.meetings import MeetingService
+from coordinator_app.ui.common.safe_text import literal, plain_label
 from coordinator_app.ui.common.style import ERROR_STYLE, MUTED, OK_STYLE, text_label
 from coordinator_app.ui.meetings.template_draft import KIND_LABELS, SectionDraft, new_key
 from coordinator_app.ui.meetings.template_section_form import SectionForm
@@ -61,7 +61,7 @@ class TemplateEditorDialog(QDialog):
         self.list = QListWidget()
         self.list.setAccessibleName("Afsnit i skabelonen")
         self.list.currentRowChanged.connect(self._show_section)
-        list_label = QLabel("&Afsnit:")
+        list_label = plain_label("&Afsnit:")
         list_label.setBuddy(self.list)
         self.add_button = QPushButton("&Tilføj afsnit")
         self.add_button.setToolTip("Tilføj et afsnit med fri tekst (Insert)")
@@ -154,7 +154,7 @@ class TemplateEditorDialog(QDialog):
         self.list.clear()
         for s in self._sections:
             item = QListWidgetItem(self._item_text(s))
-            item.setToolTip(KIND_LABELS[s.kind])
+            item.setToolTip(literal(KIND_LABELS[s.kind]))
             self.list.addItem(item)
         self.list.blockSignals(False)
         if self._sections:
@@ -211,7 +211,9 @@ class TemplateEditorDialog(QDialog):
         box = QMessageBox(
             QMessageBox.Icon.Question,
             "Fjern afsnit",
-            f"Fjern afsnittet »{s.title}« fra skabelonen?\n\nMøder, der allerede er oprettet, beholder afsnittet.",
+            literal(
+                f"Fjern afsnittet »{s.title}« fra skabelonen?\n\nMøder, der allerede er oprettet, beholder afsnittet."
+            ),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             self,
         )

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from coordinator_app.domain.meetings import OCCASION_LABELS, Meeting, MeetingStatus
 from coordinator_app.services.meetings import HeldMeeting
+from coordinator_app.ui.common.safe_text import literal
 
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 STATUS_TEXT = {
@@ -145,7 +146,7 @@ class MeetingsTab(QWidget):
             for j, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if j == 5 and late:
-                    item.setToolTip(f"Begrundelse: {late}")
+                    item.setToolTip(literal(f"Begrundelse: {late}"))
                     item.setForeground(Qt.GlobalColor.darkRed)
                 self.table.setItem(i, j, item)
         self.pages.setTabText(0, UPCOMING_TITLE.format(n=len(self._meetings)))

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHeaderView,
-    QLabel,
     QLineEdit,
     QPushButton,
     QTableWidget,
@@ -29,6 +28,7 @@ from PySide6.QtWidgets import (
 from coordinator_app.domain.errors import KoordinatorError
 from coordinator_app.domain.model import CONSENT_RECIPIENT_LABELS, ArchivedDocument, ConsentRecipient
 from coordinator_app.services.meetings import DistributionEntry, MeetingService
+from coordinator_app.ui.common.safe_text import literal, plain_label
 
 #: The "Hvem er det" item of a participant without an address: its data is this prefix and the participant's key.
 PARTICIPANT = "deltager:"
@@ -48,13 +48,13 @@ class ReferatDialog(QDialog):
         meeting = service.get(meeting_id)
         self.setWindowTitle(f"Referat og distribution – {meeting.reference}")
         self.setMinimumSize(820, 520)
-        intro = QLabel(
+        intro = plain_label(
             "Referatet er mødets aftaler og sendes til deltagerne. Andre modtagere – fx egen læge, eller en der "
             "meldte afbud – kun med patientens samtykke (C7, F1). Alle deltagere står i listen; får én ikke "
             "referatet, står der hvorfor."
         )
         intro.setWordWrap(True)
-        self.summary = QLabel()
+        self.summary = plain_label()
         self.summary.setWordWrap(True)
         self.table = QTableWidget(0, 3)
         self.table.setHorizontalHeaderLabels(["Modtager", "Adresse", "Får referatet?"])
@@ -81,7 +81,7 @@ class ReferatDialog(QDialog):
         form.addRow("", self.add_button)
         self.kind.currentIndexChanged.connect(self._kind_changed)
 
-        self.message = QLabel()
+        self.message = plain_label()
         self.message.setWordWrap(True)
         self.message.hide()
         self.buttons = QDialogButtonBox()
@@ -111,7 +111,7 @@ class ReferatDialog(QDialog):
                 item = QTableWidgetItem(text)
                 if e.left_out:
                     item.setForeground(Qt.GlobalColor.darkRed)
-                    item.setToolTip(e.left_out)
+                    item.setToolTip(literal(e.left_out))
                 self.table.setItem(i, j, item)
         self.table.resizeRowsToContents()
         receiving = sum(1 for e in entries if not e.left_out)

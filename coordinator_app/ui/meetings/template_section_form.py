@@ -5,8 +5,9 @@ at once and announced with ``edited``; the dialog (``meeting_template_editor``) 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QCheckBox, QFormLayout, QLabel, QLineEdit, QPlainTextEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QFormLayout, QLineEdit, QPlainTextEdit, QVBoxLayout, QWidget
 
+from coordinator_app.ui.common.safe_text import plain_label
 from coordinator_app.ui.common.style import ERROR_STYLE, text_label
 from coordinator_app.ui.meetings.template_draft import KIND_LABELS, TEXT_KINDS, SectionDraft
 
@@ -25,7 +26,7 @@ class SectionForm(QWidget):
 
         self.title_edit = QLineEdit()
         self.title_edit.setAccessibleName("Afsnittets titel")
-        self.kind_label = QLabel()
+        self.kind_label = plain_label()
         self.guidance_edit = QPlainTextEdit()
         self.guidance_edit.setTabChangesFocus(True)
         self.guidance_edit.setPlaceholderText("Kort vejledning, som mødelederen ser under mødet")
@@ -41,14 +42,14 @@ class SectionForm(QWidget):
         )
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
-        title_label = QLabel("T&itel:")
+        title_label = plain_label("T&itel:")
         title_label.setBuddy(self.title_edit)
         form.addRow(title_label, self.title_edit)
         form.addRow("Type:", self.kind_label)
-        guidance_label = QLabel("&Vejledning:")
+        guidance_label = plain_label("&Vejledning:")
         guidance_label.setBuddy(self.guidance_edit)
         form.addRow(guidance_label, self.guidance_edit)
-        self.items_label = QLabel("Standard&punkter:")
+        self.items_label = plain_label("Standard&punkter:")
         self.items_label.setBuddy(self.items_edit)
         form.addRow(self.items_label, self.items_edit)
         form.addRow("", self.required_check)

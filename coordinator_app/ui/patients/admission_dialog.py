@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QVBoxLayout,
     QWidget,
@@ -36,6 +35,7 @@ from coordinator_app.services.admissions import AdmissionDetails, AdmissionInput
 from coordinator_app.services.ward import WardSetup
 from coordinator_app.ui.common.conflict_dialog import ConflictChoice, ConflictDialog, differences, note_text
 from coordinator_app.ui.common.labels import FLAG_LABELS
+from coordinator_app.ui.common.safe_text import plain_label
 from coordinator_app.ui.common.style import ERROR_STYLE, buddy_label
 from coordinator_app.ui.common.widgets import DateField, KommuneCombo, OptionalDateField
 
@@ -175,7 +175,7 @@ class AdmissionDialog(QDialog):
         af.addRow(buddy_label("&Indlagt:", self.admitted), adm_row)
         af.addRow("&Bopælskommune:", self.bopaelskommune)
         af.addRow("Forventet &færdigbehandlet:", self.expected)
-        expected_hint = QLabel("Lægelig vurdering (B5). Kan ændres senere.")
+        expected_hint = plain_label("Lægelig vurdering (B5). Kan ændres senere.")
         expected_hint.setStyleSheet("color: palette(mid);")
         af.addRow("", expected_hint)
         if existing is not None:
@@ -197,13 +197,13 @@ class AdmissionDialog(QDialog):
         grid.addLayout(ophold_row, len(FLAG_LABELS) // 2 + 1, 0, 1, 2)
 
         # -- error line and buttons -------------------------------------------------------------------
-        self.error_label = QLabel()
+        self.error_label = plain_label()
         self.error_label.setWordWrap(True)
         self.error_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.error_label.setStyleSheet(ERROR_STYLE)
         self.error_label.setAccessibleName("Fejlbesked")
         self.error_label.hide()
-        self.info_label = QLabel()
+        self.info_label = plain_label()
         self.info_label.setWordWrap(True)
         self.info_label.setStyleSheet("color: palette(text); background: palette(alternate-base); padding: 4px;")
         self.info_label.setAccessibleName("Besked")

@@ -18,6 +18,7 @@ from coordinator_app.domain.cpr import format_cpr, mask_cpr
 from coordinator_app.domain.model import DeadlineState
 from coordinator_app.domain.reference import danish_sort_key
 from coordinator_app.services.ward_view import AdmissionRow
+from coordinator_app.ui.common.safe_text import literal
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -262,7 +263,7 @@ class AdmissionTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole and col == COL_NEXT:
             r = self._rows[self._view[row]]
             if r.next_rule:
-                return f"{r.next_description} (regel {r.next_rule}), frist {_date(r.next_due)}"
+                return literal(f"{r.next_description} (regel {r.next_rule}), frist {_date(r.next_due)}")
             return None
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return self._display[self._view[row]][col]

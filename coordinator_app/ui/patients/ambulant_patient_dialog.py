@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPushButton,
     QVBoxLayout,
@@ -23,6 +22,7 @@ from coordinator_app.domain import cpr as cpr_rules
 from coordinator_app.domain.errors import KoordinatorError, ValidationError
 from coordinator_app.domain.model import Patient
 from coordinator_app.services.admissions import AdmissionService
+from coordinator_app.ui.common.safe_text import rich_label
 from coordinator_app.ui.common.style import MUTED, WARNING_STYLE, buddy_label, error_label, text_label
 
 
@@ -71,7 +71,7 @@ class AmbulantPatientDialog(QDialog):
         buttons.addWidget(cancel)
 
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("<b>Ambulant patient</b>"))
+        layout.addWidget(rich_label("<b>Ambulant patient</b>"))
         layout.addWidget(intro)
         layout.addLayout(form)
         layout.addWidget(self.error_label)

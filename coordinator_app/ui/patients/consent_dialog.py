@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QLineEdit,
     QMessageBox,
     QPushButton,
@@ -27,6 +26,7 @@ from PySide6.QtWidgets import (
 from coordinator_app.domain.errors import KoordinatorError
 from coordinator_app.domain.model import CONSENT_RECIPIENT_LABELS, Consent, ConsentMethod, ConsentRecipient
 from coordinator_app.services.consent import ConsentInput, ConsentService
+from coordinator_app.ui.common.safe_text import literal, plain_label
 from coordinator_app.ui.common.style import ERROR_STYLE
 from coordinator_app.ui.common.widgets import DateField
 
@@ -54,7 +54,7 @@ class ConsentDialog(QDialog):
         self.setWindowTitle(f"Samtykker – {patient_name}")
         self.setMinimumSize(760, 460)
 
-        intro = QLabel(
+        intro = plain_label(
             "Udveksling af oplysninger kræver patientens samtykke eller en lovhjemmel (F1). Pårørende inddrages "
             "kun med samtykke (F2); referater til andre end mødets deltagere kun med samtykke (C7)."
         )
@@ -91,7 +91,7 @@ class ConsentDialog(QDialog):
         self.add_button.clicked.connect(self.add)
         form.addRow("", self.add_button)
 
-        self.error_label = QLabel()
+        self.error_label = plain_label()
         self.error_label.setWordWrap(True)
         self.error_label.setStyleSheet(ERROR_STYLE)
         self.error_label.hide()
@@ -167,8 +167,10 @@ class ConsentDialog(QDialog):
         answer = QMessageBox.question(
             self,
             "Træk samtykke tilbage",
-            f"Træk samtykket til {consent.given_to} tilbage? Fra nu af sendes der ikke oplysninger på grundlag af "
-            "det (F1). Registreringen bliver stående i historikken.",
+            literal(
+                f"Træk samtykket til {consent.given_to} tilbage? Fra nu af sendes der ikke oplysninger på grundlag af "
+                "det (F1). Registreringen bliver stående i historikken."
+            ),
         )
         if answer != QMessageBox.StandardButton.Yes:
             return

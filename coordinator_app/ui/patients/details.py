@@ -12,14 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date
-from html import escape
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QHBoxLayout,
-    QLabel,
     QMenu,
     QPushButton,
     QTabWidget,
@@ -33,6 +31,7 @@ from coordinator_app.domain.meetings import Meeting, Task, task_deadlines
 from coordinator_app.domain.model import ArchivedDocument, EventKind
 from coordinator_app.domain.rules import RULES_BY_KEY, milestone_label
 from coordinator_app.services.deadline_actions import action_for, record_milestones, record_rules
+from coordinator_app.ui.common.safe_text import literal, markup, plain_label, rich_label
 from coordinator_app.ui.patients.details_overview import OverviewTab
 from coordinator_app.ui.patients.details_records import DocumentsTab, HistoryTab, MeetingsTab
 from coordinator_app.ui.plans.plan_tab import PlanTab
@@ -60,22 +59,22 @@ class DetailsPanel(QWidget):
         self._details: AdmissionDetails | None = None
         self._reveal = False
 
-        self.title = QLabel("Vælg en indlæggelse i listen")
+        self.title = plain_label("Vælg en indlæggelse i listen")
         font = self.title.font()
         font.setPointSizeF(font.pointSizeF() * 1.5)
         font.setBold(True)
         self.title.setFont(font)
-        self.cpr_label = QLabel()
+        self.title.setWordWrap(True)  # a long name wraps instead of being cut off by the CPR beside it
+        self.cpr_label = plain_label()
         self.cpr_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.reveal_button = QPushButton("Vis CPR")
         self.reveal_button.setCheckable(True)
         self.reveal_button.toggled.connect(self._toggle_reveal)
         self.edit_button = QPushButton("&Ret indlæggelse…")
         self.edit_button.clicked.connect(self._request_edit)
-        self.subtitle = QLabel()
+        self.subtitle = plain_label()
         self.subtitle.setWordWrap(True)
-        self.status_line = QLabel()
-        self.status_line.setWordWrap(True)
+        self.status_line = rich_label(wrap=True)  # _show_status escapes every value in it
 
         head = QHBoxLayout()
         head.addWidget(self.title)
@@ -205,13 +204,13 @@ class DetailsPanel(QWidget):
             parts.append(f"Forventet færdigbehandlet {a.expected_faerdigbehandlet:%d-%m-%Y}")
         self.subtitle.setText(" · ".join(parts))
         scenario = f"Scenarie {a.scenario}" if a.scenario else "Intet scenarie"
-        status = f"<b>{scenario}</b> · <b>{details.status}</b>"
+        status = markup("<b>{}</b> · <b>{}</b>", scenario, details.status)
         if details.status_error:
-            status += f"<br><span style='color:#8a1010'>⚠ {details.status_error}</span>"
+            status += markup("<br><span style='color:#8a1010'>⚠ {}</span>", details.status_error)
         if details.lent:  # issue 19: out on a laptop file; the services refuse the ward's writes until it is back
             status += (
-                f"<br><span style='color:#7a4b00'><b>{escape(details.lent)}</b> – kan kun læses her, til "
-                "offline-kopien er afleveret eller udlånet tilbagekaldt.</span>"
+                markup("<br><span style='color:#7a4b00'><b>{}</b>", details.lent)
+                + " – kan kun læses her, til offline-kopien er afleveret eller udlånet tilbagekaldt.</span>"
             )
         self.status_line.setText(status)
         self.overview.show_deadlines([*details.deadlines, *task_deadlines(tasks, today)], action_refusals)
@@ -227,7 +226,7 @@ class DetailsPanel(QWidget):
             act = self.send_menu.addAction(state.label)
             act.setEnabled(state.allowed)
             if state.reason:
-                act.setToolTip(state.reason)
+                act.setToolTip(literal(state.reason))
                 act.setStatusTip(state.reason)
                 act.setText(f"{state.label}  —  {state.reason}" if len(state.reason) < 70 else state.label)
             act.triggered.connect(lambda _c=False, k=state.kind: self._request_action(k))
@@ -241,7 +240,7 @@ class DetailsPanel(QWidget):
             assert action is not None
             first = record_milestones(key)[0]
             act = done.addAction(f"{milestone_label(first.value)}…")
-            act.setToolTip(f"{RULES_BY_KEY[key].description} ({RULES_BY_KEY[key].rule_id})")
+            act.setToolTip(literal(f"{RULES_BY_KEY[key].description} ({RULES_BY_KEY[key].rule_id})"))
             act.triggered.connect(lambda _c=False, a=action: self._request_deadline_action(a))
             self.record_items[key] = act
         done.setToolTipsVisible(True)

@@ -20,12 +20,13 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal
 from PySide6.QtGui import QAction, QBrush, QFont, QKeySequence, QPalette
-from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QPushButton, QTableWidgetItem, QVBoxLayout, QWidget
 
 from coordinator_app.domain.model import AdmissionFlags, Deadline, DeadlineState
 from coordinator_app.domain.special_groups import RECIPIENT_LABELS, Reminder
 from coordinator_app.services.deadline_actions import ActionKind, DeadlineAction, action_for, all_actions
 from coordinator_app.ui.common.labels import FLAG_LABELS
+from coordinator_app.ui.common.safe_text import literal, plain_label, rich_label
 from coordinator_app.ui.patients.admission_table import DUE_TODAY_BG, OVERDUE_BG
 from coordinator_app.ui.patients.details_records import readonly_table
 from coordinator_app.ui.plans.plan_tab import overview_html
@@ -102,30 +103,26 @@ class OverviewTab(QWidget):
         self.action_button = QPushButton(NO_ACTION)
         self.action_button.setAccessibleName("Fristens handling")
         self.action_button.clicked.connect(self.do_selected_action)
-        self.flags_label = QLabel()
-        self.flags_label.setWordWrap(True)
-        self.flags_label.setTextFormat(Qt.TextFormat.RichText)
+        self.flags_label = rich_label(wrap=True)  # flags_text escapes the reminders' text
         self.flags_label.linkActivated.connect(self._reminder_link)
         # E1/E2 at a glance: the plan's warning or state, with a link to the Aftale/plan tab.
-        self.plan_line = QLabel()
-        self.plan_line.setWordWrap(True)
-        self.plan_line.setTextFormat(Qt.TextFormat.RichText)
+        self.plan_line = rich_label(wrap=True)  # overview_html escapes the plan's line
         self.plan_line.setAccessibleName("Udskrivningsaftale eller koordinationsplan")
         self.plan_line.linkActivated.connect(lambda _link: self.plan_link_activated.emit())
         self.plan_line.hide()
         layout = QVBoxLayout(self)
         layout.addWidget(self.plan_line)
-        layout.addWidget(QLabel("<b>Frister</b> (beregnet ud fra hændelserne)"))
+        layout.addWidget(rich_label("<b>Frister</b> (beregnet ud fra hændelserne)"))
         layout.addWidget(self.deadlines, 1)
         action_row = QHBoxLayout()
         action_row.addWidget(self.action_button)
-        hint = QLabel("Klik på handlingen, eller vælg fristen og tryk Enter.")
+        hint = plain_label("Klik på handlingen, eller vælg fristen og tryk Enter.")
         hint.setStyleSheet("color: palette(mid);")
         action_row.addWidget(hint)
         action_row.addStretch(1)
         layout.addLayout(action_row)
         layout.addWidget(self.flags_label)
-        self.calendar_label = QLabel()
+        self.calendar_label = plain_label()
         self.calendar_label.setStyleSheet("color: palette(mid);")
         layout.addWidget(self.calendar_label)
 
@@ -190,7 +187,7 @@ class OverviewTab(QWidget):
                 tooltip += f"\nModtager: {recipient}"
             for j, text in enumerate(cells):
                 item = QTableWidgetItem(text)
-                item.setToolTip(tooltip)
+                item.setToolTip(literal(tooltip))
                 if d.state is DeadlineState.OVERDUE:
                     item.setBackground(QBrush(OVERDUE_BG))
                 elif d.state is DeadlineState.DUE_TODAY:
@@ -215,7 +212,7 @@ class OverviewTab(QWidget):
         font = QFont(item.font())
         font.setUnderline(refusal is None)
         item.setFont(font)
-        item.setToolTip(refusal or f"{action.hint}\nKlik, eller vælg fristen og tryk Enter.")
+        item.setToolTip(literal(refusal or f"{action.hint}\nKlik, eller vælg fristen og tryk Enter."))
         if d.state is DeadlineState.OVERDUE:
             item.setBackground(QBrush(OVERDUE_BG))
         elif d.state is DeadlineState.DUE_TODAY:
@@ -248,7 +245,7 @@ class OverviewTab(QWidget):
         refusal = self._refusals.get(action)
         self.action_button.setText(action.label)
         self.action_button.setEnabled(refusal is None)
-        self.action_button.setToolTip(refusal or action.hint)
+        self.action_button.setToolTip(literal(refusal or action.hint))
 
     def _reminder_link(self, link: str) -> None:
         """A Husk reminder's *Registrér som udført…* (``flags_text``: ``registrer:<rule key>``)."""

@@ -30,6 +30,7 @@ from coordinator_app.domain.meetings import OCCASION_LABELS, Meeting, MeetingSta
 from coordinator_app.domain.model import EVENT_LABELS, ArchivedDocument, Channel, Event
 from coordinator_app.domain.process import correction_refusal
 from coordinator_app.domain.sending import notice_lines
+from coordinator_app.ui.common.safe_text import literal
 
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 CHANNEL_LABELS = {
@@ -232,7 +233,7 @@ class DocumentsTab(QWidget):
             when = d.created_at.astimezone(COPENHAGEN)
             for j, text in enumerate((f"{when:%d-%m-%Y %H:%M}", d.title, d.created_by)):
                 item = QTableWidgetItem(text)
-                item.setToolTip(f"SHA-256: {d.sha256}")
+                item.setToolTip(literal(f"SHA-256: {d.sha256}"))
                 self.table.setItem(i, j, item)
         if documents:
             self.table.selectRow(0)

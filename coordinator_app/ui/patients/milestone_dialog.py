@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QLabel,
     QPlainTextEdit,
     QVBoxLayout,
     QWidget,
@@ -33,6 +32,7 @@ from coordinator_app.domain.rules import MILESTONE_LABELS, RULES_BY_KEY, Milesto
 from coordinator_app.services.admissions import AdmissionDetails
 from coordinator_app.services.deadline_actions import record_milestones
 from coordinator_app.services.milestones import MilestoneInput, MilestoneResult, MilestoneService
+from coordinator_app.ui.common.safe_text import markup, plain_label, rich_label
 from coordinator_app.ui.common.style import ERROR_STYLE
 
 TITLE = "Registrér som udført"
@@ -79,8 +79,8 @@ class MilestoneDialog(QDialog):
         self.setWindowTitle(f"{TITLE} – {details.patient.name}")
         self.setMinimumWidth(560)
 
-        title = QLabel(f"<b>{TITLE}</b> · {details.patient.name} · indlæggelse nr. {a.id}")
-        self.duty = QLabel(f"{rule.description} ({rule.rule_id})")
+        title = rich_label(markup("<b>{}</b> · {} · indlæggelse nr. {}", TITLE, details.patient.name, a.id), wrap=True)
+        self.duty = plain_label(f"{rule.description} ({rule.rule_id})")
         self.duty.setWordWrap(True)
         self.duty.setAccessibleName("Opgaven")
 
@@ -98,7 +98,7 @@ class MilestoneDialog(QDialog):
         self.note = QPlainTextEdit()
         self.note.setFixedHeight(80)
         self.note.setTabChangesFocus(True)
-        self.error_label = QLabel()
+        self.error_label = plain_label()
         self.error_label.setWordWrap(True)
         self.error_label.setStyleSheet(ERROR_STYLE)
         self.error_label.hide()
@@ -110,7 +110,7 @@ class MilestoneDialog(QDialog):
         else:  # one: said, not chosen
             self.milestone.setParent(self)
             self.milestone.hide()
-            form.addRow("Udført:", QLabel(self.milestone.currentText()))
+            form.addRow("Udført:", plain_label(self.milestone.currentText()))
         form.addRow("&Tidspunkt:", self.when)
         form.addRow("&Notat:", self.note)
 

@@ -36,7 +36,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QGroupBox,
-    QLabel,
     QLineEdit,
     QMessageBox,
     QPlainTextEdit,
@@ -59,6 +58,7 @@ from coordinator_app.services.notifications import (
     SendCheck,
     SendResult,
 )
+from coordinator_app.ui.common.safe_text import literal, markup, plain_label, rich_label
 from coordinator_app.ui.common.style import ERROR_STYLE, WARNING_STYLE
 from coordinator_app.ui.patients.notification_fields import KommuneFacts, MailboxWarning, OpenContacts
 from coordinator_app.ui.plans.discharge_question import MissingPlanQuestion, ask_discharge_without_plan
@@ -136,7 +136,7 @@ class NotificationDialog(QDialog):
         self.setWindowTitle(f"{NotificationService.label(kind)} – {details.patient.name}")
         self.setMinimumWidth(700)
 
-        guidance = QLabel(GUIDANCE.get(kind, ""))
+        guidance = plain_label(GUIDANCE.get(kind, ""))
         guidance.setWordWrap(True)
         guidance.setStyleSheet("color: palette(dark);")
 
@@ -150,16 +150,18 @@ class NotificationDialog(QDialog):
             entrance = ""
             if details.kommune and details.kommune.code == code and details.kommune.secure_mail:
                 entrance = f" – {details.kommune.secure_mail}"
-            info.addRow("Modtager:", QLabel(f"<b>{name}</b> ({RECIPIENT_LABELS.get(role, role)}){entrance}"))
+            info.addRow(
+                "Modtager:", rich_label(markup("<b>{}</b> ({}){}", name, RECIPIENT_LABELS.get(role, role), entrance))
+            )
         consent = active_consent(consents, ConsentRecipient.KOMMUNE)
         self.legal_basis = QLineEdit()
         self.legal_basis.setPlaceholderText("fx underretning efter barnets lov § 133")
         if sends or contact:
             if consent is not None:
                 text = f"✓ Samtykke ({consent.method.value}) til {consent.given_to}, {consent.given_at:%d-%m-%Y}"
-                info.addRow("Samtykke (F1):", QLabel(text))
+                info.addRow("Samtykke (F1):", plain_label(text))
             else:
-                warn = QLabel(
+                warn = plain_label(
                     "⚠ Der er ikke registreret samtykke til kommunen. Uden samtykke kan der kun sendes med "
                     "en lovhjemmel (F1)" + (" – patienten ønsker at gå (B8)." if a.flags.wants_to_leave else ".")
                 )
@@ -216,12 +218,12 @@ class NotificationDialog(QDialog):
         self.facts.setVisible(sends)
         self.mailbox = MailboxWarning(service, a.id, kind, open_contacts) if sends else None
 
-        self.warning_label = QLabel()
+        self.warning_label = plain_label()
         self.warning_label.setWordWrap(True)
         self.warning_label.setStyleSheet(WARNING_STYLE)
         self.warning_label.setAccessibleName("Advarsel")
         self.warning_label.hide()
-        self.error_label = QLabel()
+        self.error_label = plain_label()
         self.error_label.setWordWrap(True)
         self.error_label.setStyleSheet(ERROR_STYLE)
         self.error_label.hide()
@@ -234,7 +236,9 @@ class NotificationDialog(QDialog):
 
         layout = QVBoxLayout(self)
         heading = "Kontakt med kommunen" if contact else EVENT_LABELS[kind]
-        title = QLabel(f"<b>{heading}</b> · {details.patient.name} · indlæggelse nr. {a.id}")
+        title = rich_label(
+            markup("<b>{}</b> · {} · indlæggelse nr. {}", heading, details.patient.name, a.id), wrap=True
+        )
         layout.addWidget(title)
         layout.addWidget(guidance)
         layout.addLayout(info)
@@ -269,7 +273,7 @@ class NotificationDialog(QDialog):
         self.judged_by.setPlaceholderText("fx overlæge Hanne Holm")
         self.judged_on = _date_edit(admitted)
         self.judged_on.setDate(_qdate(now.astimezone(COPENHAGEN).date()))
-        self.b5_info = QLabel()  # one short line: no word wrap (a wrapped label in a form row leaves a gap)
+        self.b5_info = plain_label()  # one short line: no word wrap (a wrapped label in a form row leaves a gap)
         self.b5_info.setStyleSheet("color: palette(dark);")
         expected = draft.expected if draft is not None else None
         self.expected.setDate(_qdate(expected) if expected else self.expected.minimumDate())
@@ -377,7 +381,9 @@ class NotificationDialog(QDialog):
         box = QMessageBox(
             QMessageBox.Icon.Question,
             "Bekræft færdigmelding",
-            f"{question}\n\nSend færdigmeldingen nu? Det registreres på færdigmeldingen, at du har bekræftet den.",
+            literal(
+                f"{question}\n\nSend færdigmeldingen nu? Det registreres på færdigmeldingen, at du har bekræftet den."
+            ),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             self,
         )

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QLabel,
     QPlainTextEdit,
     QPushButton,
     QWidget,
@@ -31,6 +30,7 @@ from PySide6.QtWidgets import (
 from coordinator_app.domain.model import EventKind
 from coordinator_app.services.documents import LAB6_ANSWERS, FormDetails
 from coordinator_app.services.notifications import NotificationService, Recipient
+from coordinator_app.ui.common.safe_text import plain_label
 from coordinator_app.ui.common.style import WARNING_STYLE
 
 #: Opens the Kontaktbog over a dialog on a kommune (the shell's, via ``PatientActions.open_contacts``).
@@ -105,7 +105,7 @@ class MailboxWarning(QWidget):
         self._open_contacts = open_contacts
         self.contacts: QDialog | None = None
         self.recipient: Recipient = service.recipient(admission_id, kind)
-        self.label = QLabel()
+        self.label = plain_label()
         self.label.setWordWrap(True)
         self.label.setStyleSheet(WARNING_STYLE)
         self.label.setAccessibleName("Advarsel om sikker postkasse")

@@ -23,6 +23,7 @@ from coordinator_app.domain.reference import Centre
 from coordinator_app.lazy import lazy_import
 from coordinator_app.services.registry import Services
 from coordinator_app.ui.common.errors import show_error
+from coordinator_app.ui.common.safe_text import literal
 from coordinator_app.ui.patients.patients_tab import PatientsTab
 
 if TYPE_CHECKING:
@@ -253,7 +254,7 @@ class PatientActions(QObject):
             try:
                 printing.open_externally(content, name)
             except OSError as exc:
-                QMessageBox.warning(self._window, "Koordinator", printing.save_error_message(Path(name), exc))
+                QMessageBox.warning(self._window, "Koordinator", literal(printing.save_error_message(Path(name), exc)))
 
     def reissue_document(self, document_id: int) -> None:
         """Issue the form again from today's data: a new archived document; the old one is kept (issue 4)."""

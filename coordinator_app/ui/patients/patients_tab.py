@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QSplitter,
     QTableView,
@@ -30,6 +29,7 @@ from coordinator_app.lazy import lazy_import
 from coordinator_app.services.registry import Services
 from coordinator_app.services.ward_view import AdmissionRow
 from coordinator_app.ui.common.errors import show_error
+from coordinator_app.ui.common.safe_text import plain_label
 from coordinator_app.ui.patients.admission_table import COL_DISCHARGED, COL_NEXT, AdmissionTableModel
 from coordinator_app.ui.patients.details import DetailsPanel
 from coordinator_app.ui.patients.details_overview import open_actions
@@ -59,7 +59,7 @@ class PatientsTab(QWidget):
         self.search.setClearButtonEnabled(True)
         self.search.setAccessibleName("Søg i patientlisten")
         self.show_discharged = QCheckBox("Vis &udskrevne")
-        self.count_label = QLabel()
+        self.count_label = plain_label()
         self.model = AdmissionTableModel(self)
         self.table = QTableView()
         self.table.setModel(self.model)

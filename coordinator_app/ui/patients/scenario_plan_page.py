@@ -11,7 +11,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
-    QLabel,
     QSizePolicy,
     QTableWidget,
     QTableWidgetItem,
@@ -21,6 +20,7 @@ from coordinator_app.domain.errors import KoordinatorError
 from coordinator_app.domain.scenarios import plan_notes
 from coordinator_app.domain.special_groups import RECIPIENT_LABELS
 from coordinator_app.services.scenario import PlanView
+from coordinator_app.ui.common.safe_text import plain_label
 from coordinator_app.ui.common.style import WARNING_STYLE, text_label
 from coordinator_app.ui.patients.scenario_pages import _Page
 
@@ -54,7 +54,7 @@ class PlanPage(_Page):
         )
         self._wizard = wizard
         self.plan: PlanView | None = None
-        self.scenario_label = QLabel()
+        self.scenario_label = plain_label()
         font = self.scenario_label.font()
         font.setBold(True)
         font.setPointSizeF(font.pointSizeF() * 1.2)

@@ -22,6 +22,7 @@ from coordinator_app.domain.discharge_plans import PARTY_ROLE_LABELS, PartyRole,
 from coordinator_app.domain.model import PlanFacts
 from coordinator_app.services.audit import LastChange
 from coordinator_app.ui.common.conflict_dialog import ConflictDialog, FieldDifference
+from coordinator_app.ui.common.safe_text import markup
 
 #: PlanContent's fields as the dialog names them, in the editor's order.
 CONTENT_LABELS: dict[str, str] = {
@@ -133,8 +134,8 @@ def plan_conflict_dialog(
     if diffs:
         dialog.hint.setText(
             f"{keep_hint}<br>"
-            f"<b>Hent den gemte</b>: dine ændringer kasseres, og du ser det, {who} gemte.<br>"
-            "<b>Annuller</b>: tilbage til redigeringen med din tekst; intet gemmes endnu."
+            + markup("<b>Hent den gemte</b>: dine ændringer kasseres, og du ser det, {} gemte.<br>", who)
+            + "<b>Annuller</b>: tilbage til redigeringen med din tekst; intet gemmes endnu."
         )
     else:
         dialog.hint.setText(

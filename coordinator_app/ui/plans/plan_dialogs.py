@@ -21,6 +21,7 @@ from coordinator_app.services.audit import LastChange
 from coordinator_app.services.plans import PlanPanel, PlanService
 from coordinator_app.ui.common.conflict_dialog import ConflictChoice, ConflictDialog, changed_by_text, differences
 from coordinator_app.ui.common.errors import show_error
+from coordinator_app.ui.common.safe_text import literal
 from coordinator_app.ui.plans.plan_conflict import FACT_LABELS, facts_values, merged_facts, plan_conflict_dialog
 from coordinator_app.ui.plans.plan_editor import PlanEditorDialog, open_plan_editor
 from coordinator_app.ui.plans.plan_form import DEFINITE
@@ -259,8 +260,10 @@ class PlanActions(QObject):
         answer = QMessageBox.question(
             self._window,
             f"Afslut {title.lower()}",
-            f"Afslut {the} i dag ({today:%d-%m-%Y})?\n\n{what}; den kan ikke sættes i kraft igen. "
-            f"Historikken beholder alle versioner.\n\nBegrundelse: {reason.strip()}",
+            literal(
+                f"Afslut {the} i dag ({today:%d-%m-%Y})?\n\n{what}; den kan ikke sættes i kraft igen. "
+                f"Historikken beholder alle versioner.\n\nBegrundelse: {reason.strip()}"
+            ),
         )
         if answer != QMessageBox.StandardButton.Yes:
             return

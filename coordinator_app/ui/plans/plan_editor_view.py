@@ -15,7 +15,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
-    QLabel,
     QListWidget,
     QListWidgetItem,
     QPushButton,
@@ -34,6 +33,7 @@ from coordinator_app.domain.discharge_plans import (
     lifecycle,
 )
 from coordinator_app.services.plans import MeetingChoice
+from coordinator_app.ui.common.safe_text import literal, markup, plain_label, rich_label
 from coordinator_app.ui.common.style import ERROR_STYLE, INFO_STYLE, MUTED, OK_STYLE, text_label
 from coordinator_app.ui.plans.plan_form import PlanForm
 
@@ -66,7 +66,9 @@ class PlanEditorView(QDialog):
         self.setMinimumSize(860, 560)
 
         # -- header --------------------------------------------------------------------------------------------
-        self.title = QLabel(f"{PLAN_TITLES[kind]} <span style='font-weight:normal'>({LEGAL_REFERENCES[kind]})</span>")
+        self.title = rich_label(
+            markup("{} <span style='font-weight:normal'>({})</span>", PLAN_TITLES[kind], LEGAL_REFERENCES[kind])
+        )
         font = self.title.font()
         font.setPointSizeF(font.pointSizeF() * 1.35)
         font.setBold(True)
@@ -78,7 +80,7 @@ class PlanEditorView(QDialog):
 
         # -- side: status and what is missing ----------------------------------------------------------------
         self.state_label = text_label(style=INFO_STYLE)
-        self.missing_title = QLabel()
+        self.missing_title = plain_label()
         self.missing_title.setWordWrap(True)
         self.missing = QListWidget()
         self.missing.setAccessibleName("Mangler før planen kan sættes i kraft")
@@ -111,7 +113,7 @@ class PlanEditorView(QDialog):
             b = QPushButton(text)
             b.setAutoDefault(False)
             if tip:
-                b.setToolTip(tip)
+                b.setToolTip(literal(tip))
             return b
 
         self.pull_button = button("&Hent fra netværksmøde…", "Deltagere bliver parter, aftaler bliver tilbud (C5)")
@@ -218,7 +220,7 @@ class PlanEditorView(QDialog):
         for problem in problems:
             item = QListWidgetItem(f"• {problem.message}")
             item.setData(Qt.ItemDataRole.UserRole, problem.field)
-            item.setToolTip(f"{problem.message}\nRegel {problem.rule}" if problem.rule else problem.message)
+            item.setToolTip(literal(f"{problem.message}\nRegel {problem.rule}" if problem.rule else problem.message))
             self.missing.addItem(item)
         if problems:
             verb = "udstedes" if self._revising else "sættes i kraft"

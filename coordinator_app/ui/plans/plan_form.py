@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
@@ -42,6 +41,7 @@ from coordinator_app.domain.discharge_plans import (
     takes_patient_agreement,
     usual_recipients,
 )
+from coordinator_app.ui.common.safe_text import plain_label, rich_label
 from coordinator_app.ui.common.style import MUTED, buddy_label, text_label
 from coordinator_app.ui.common.widgets import DateField, OptionalDateField
 from coordinator_app.ui.plans.plan_form_parts import (
@@ -116,9 +116,9 @@ class PlanForm(QScrollArea):
         offers_box = group_box(
             "Tilbud efter udskrivning",
             text_label("Hvert tilbud med hvem der er ansvarlig, og fra hvornår.", MUTED),
-            QLabel("<b>Behandlingstilbud</b>"),
+            rich_label("<b>Behandlingstilbud</b>"),
             self.treatment_editor,
-            QLabel("<b>Sociale tilbud</b>"),
+            rich_label("<b>Sociale tilbud</b>"),
             self.social_editor,
         )
 
@@ -170,7 +170,7 @@ class PlanForm(QScrollArea):
         ar = QHBoxLayout(self.agree_row)
         ar.setContentsMargins(0, 0, 0, 0)
         ar.addWidget(self.agrees)
-        ar.addWidget(QLabel("den"))
+        ar.addWidget(plain_label("den"))
         ar.addWidget(self.agreed_on)
         ar.addStretch(1)
         period.addRow("", self.agree_row)

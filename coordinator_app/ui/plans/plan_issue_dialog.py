@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGridLayout,
     QGroupBox,
-    QLabel,
     QLineEdit,
     QVBoxLayout,
     QWidget,
@@ -44,6 +43,7 @@ from coordinator_app.domain.discharge_plans import (
     send_channel,
     sendings_for_issue,
 )
+from coordinator_app.ui.common.safe_text import mnemonic_free, plain_label
 from coordinator_app.ui.common.style import ERROR_STYLE, MUTED, buddy_label, text_label
 from coordinator_app.ui.common.widgets import DateField
 from coordinator_app.ui.plans.plan_form_parts import DEFINITE
@@ -54,7 +54,7 @@ class _Recipient:
 
     def __init__(self, sending: SentTo, today: date) -> None:
         self.sending = sending
-        self.send = QCheckBox(sending.recipient)
+        self.send = QCheckBox(mnemonic_free(sending.recipient))
         self.send.setChecked(True)
         self.day = DateField(sending.sent_on or today)
         self.day.setAccessibleName(f"Sendt dato til {sending.recipient}")
@@ -64,7 +64,7 @@ class _Recipient:
             self.channel.addItem(label, channel.value)
         if sending.channel is not None:
             self.channel.setCurrentIndex(list(SEND_CHANNEL_LABELS).index(sending.channel))
-        self.epikrise = QLabel("med epikrise" if sending.with_epikrise else "")
+        self.epikrise = plain_label("med epikrise" if sending.with_epikrise else "")
         self.send.toggled.connect(self.day.setEnabled)
         self.send.toggled.connect(self.channel.setEnabled)
 
@@ -114,7 +114,7 @@ class PlanIssueDialog(QDialog):
         if self.recipients:
             box_layout.addWidget(text_label("Fjern fluebenet ved en modtager, hvis kopien ikke sendes nu.", MUTED))
             for col, header in enumerate(("Modtager", "Sendt", "Hvordan")):
-                label = QLabel(header)
+                label = plain_label(header)
                 label.setStyleSheet(MUTED)
                 grid.addWidget(label, 0, col)
             for row, r in enumerate(self.recipients, start=1):

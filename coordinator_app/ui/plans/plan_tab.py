@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -37,6 +36,7 @@ from coordinator_app.domain.discharge_plans import (
     lifecycle,
 )
 from coordinator_app.domain.model import PlanFacts
+from coordinator_app.ui.common.safe_text import literal, rich_label
 from coordinator_app.ui.common.style import (
     ERROR_STYLE,
     INFO_STYLE,
@@ -170,7 +170,7 @@ class PlanTab(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(facts_box)
         layout.addWidget(self.warning)
-        layout.addWidget(QLabel("<b>Udskrivningsaftaler og koordinationsplaner</b> for denne indlæggelse"))
+        layout.addWidget(rich_label("<b>Udskrivningsaftaler og koordinationsplaner</b> for denne indlæggelse"))
         layout.addWidget(self.table, 1)
         layout.addWidget(self.previous_label)
         layout.addLayout(buttons)
@@ -247,7 +247,7 @@ class PlanTab(QWidget):
             for j, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if p.status is PlanStatus.AFSLUTTET and p.ended_reason:
-                    item.setToolTip(f"Afsluttet: {p.ended_reason}")
+                    item.setToolTip(literal(f"Afsluttet: {p.ended_reason}"))
                 self.table.setItem(i, j, item)
         if plans:
             keep = next((i for i, p in enumerate(plans) if selected is not None and p.id == selected.id), 0)

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from coordinator_app.ui.common.safe_text import literal
 from coordinator_app.ui.common.widgets import DateField
 
 VALUE = Qt.ItemDataRole.UserRole  # the typed value of a role or date cell (the text is only its label)
@@ -130,7 +131,7 @@ class EditableTable(QTableWidget):
             if c.tooltip:
                 header_item = self.horizontalHeaderItem(i)
                 if header_item is not None:
-                    header_item.setToolTip(c.tooltip)
+                    header_item.setToolTip(literal(c.tooltip))
             if c.kind is Kind.DATE:
                 self.setItemDelegateForColumn(i, DateDelegate(default_date, self))
             elif c.kind is Kind.CHOICE:

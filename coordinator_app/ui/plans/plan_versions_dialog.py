@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from coordinator_app.domain.discharge_plans import PlanStatus, PlanVersion
+from coordinator_app.ui.common.safe_text import literal
 from coordinator_app.ui.common.style import MUTED, text_label
 
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
@@ -49,7 +50,7 @@ class VersionsDialog(QDialog):
             cells = (str(v.number), f"{when:%d-%m-%Y %H:%M}", v.saved_by, v.action or STATUS_LABELS[v.status], period)
             for j, text in enumerate(cells):
                 item = QTableWidgetItem(text)
-                item.setToolTip(f"Status efter gemning: {STATUS_LABELS[v.status]}")
+                item.setToolTip(literal(f"Status efter gemning: {STATUS_LABELS[v.status]}"))
                 self.table.setItem(i, j, item)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.button(QDialogButtonBox.StandardButton.Close).setText("&Luk")

@@ -41,6 +41,7 @@ from coordinator_app.services import backups
 from coordinator_app.services.backups import BackupInfo, CheckResult, ProgressCallback, RestoreInfo
 from coordinator_app.services.context import ServiceContext
 from coordinator_app.ui.common.errors import show_error
+from coordinator_app.ui.common.safe_text import literal, plain_label
 from coordinator_app.ui.common.style import ERROR_STYLE, INFO_STYLE, MUTED, OK_STYLE, WARNING_STYLE, text_label
 from coordinator_app.ui.common.work import Finished, WorkRunner
 from coordinator_app.ui.settings import backup_texts as say
@@ -157,7 +158,7 @@ class BackupDialog(QDialog):
     # -- what is shown ------------------------------------------------------------------------------------------
     @staticmethod
     def _selectable(text: str) -> QLabel:
-        label = QLabel(text)  # one line: a path wrapped at its slashes is hard to read (and a form row clips it)
+        label = plain_label(text)  # one line: a path wrapped at its slashes is hard to read (and a form row clips it)
         label.setTextFormat(Qt.TextFormat.PlainText)
         label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         return label
@@ -298,7 +299,7 @@ class BackupDialog(QDialog):
         answer = QMessageBox.question(
             self,
             "Gendan sikkerhedskopi",
-            say.restore_question(backup, db_path),
+            literal(say.restore_question(backup, db_path)),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
             QMessageBox.StandardButton.Cancel,
         )
@@ -334,7 +335,7 @@ class BackupDialog(QDialog):
             show_error(self, StorageError(text), title="Gendannelsen mislykkedes")
             return
         info: RestoreInfo = result
-        QMessageBox.information(self, "Databasen er gendannet", say.restored(backup, info))
+        QMessageBox.information(self, "Databasen er gendannet", literal(say.restored(backup, info)))
         self._passphrase = None
         self.accept()
         self._on_restored(info.path)  # last: the application may close the window this dialog belongs to

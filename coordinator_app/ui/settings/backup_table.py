@@ -15,6 +15,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem, QWidget
 
 from coordinator_app.services.backups import BackupInfo
+from coordinator_app.ui.common.safe_text import literal
 
 __all__ = ["CHECKED", "COLUMNS", "ENCRYPTED", "NOTE", "SIZE", "TAKEN", "BackupTable", "size_text", "when"]
 
@@ -78,7 +79,7 @@ class BackupTable(QTableWidget):
         )
         for column, value in enumerate(values):
             item = QTableWidgetItem(value)
-            item.setToolTip(str(backup.path))
+            item.setToolTip(literal(str(backup.path)))
             if column == SIZE:
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             if column == NOTE and backup.before_upgrade:

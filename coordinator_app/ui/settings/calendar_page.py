@@ -26,6 +26,7 @@ from coordinator_app.services.settings import (
     save_calendar_settings,
     unit_rules,
 )
+from coordinator_app.ui.common.safe_text import plain_label
 from coordinator_app.ui.common.style import (
     INFO_STYLE,
     MUTED,
@@ -88,13 +89,13 @@ class CalendarPage(SettingsPage):
                 combo.addItem(UNIT_TEXT[unit], unit)
             combo.currentIndexChanged.connect(lambda _i: self._refresh())
             combo.setAccessibleName(f"Enhed for {rule.rule_id}")
-            description = QLabel()
+            description = plain_label()
             bold = description.font()
             bold.setBold(True)
-            rule_id = QLabel(rule.rule_id)
+            rule_id = plain_label(rule.rule_id)
             rule_id.setFont(bold)
             assert rule.unit is not None  # unit_rules() are those counting days
-            default = QLabel(f"aftalen: {UNIT_TEXT[rule.unit].split(' ')[0]}")
+            default = plain_label(f"aftalen: {UNIT_TEXT[rule.unit].split(' ')[0]}")
             default.setStyleSheet(MUTED)
             grid.addWidget(rule_id, row, 0)
             grid.addWidget(description, row, 1)
@@ -111,7 +112,7 @@ class CalendarPage(SettingsPage):
             lambda: self.show_settings(CalendarSettings.child_psychiatry(self.extra.isChecked()))
         )
         presets = QHBoxLayout()
-        presets.addWidget(QLabel("Brug:"))
+        presets.addWidget(plain_label("Brug:"))
         presets.addWidget(self.adult_button)
         presets.addWidget(self.child_button)
         presets.addStretch(1)

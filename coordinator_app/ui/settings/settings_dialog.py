@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from coordinator_app.services.registry import Services
+from coordinator_app.ui.common.safe_text import literal
 from coordinator_app.ui.contacts.contacts_dialog import ContactsDialog, open_contacts_dialog
 from coordinator_app.ui.settings.calendar_page import CalendarPage
 from coordinator_app.ui.settings.profile_page import ProfilePage
@@ -102,7 +103,7 @@ class SettingsDialog(QDialog):
         box = QMessageBox(
             QMessageBox.Icon.Question,
             "Ændringer er ikke gemt",
-            f"Der er ændringer, der ikke er gemt, på {', '.join(pages)}.\n\nLuk uden at gemme dem?",
+            literal(f"Der er ændringer, der ikke er gemt, på {', '.join(pages)}.\n\nLuk uden at gemme dem?"),
             QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
             self,
         )

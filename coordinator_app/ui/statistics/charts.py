@@ -27,6 +27,8 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
+from coordinator_app.ui.common.safe_text import literal
+
 __all__ = [
     "Bar",
     "HorizontalBarChart",
@@ -384,6 +386,6 @@ class HorizontalBarChart(QWidget):
                 return True
             bar = self._bars[index]
             tip = bar.tooltip or f"{bar.label}: {bar.text}"
-            QToolTip.showText(event.globalPos(), f"{tip}\n{self._hint}" if self._hint else tip, self)
+            QToolTip.showText(event.globalPos(), literal(f"{tip}\n{self._hint}" if self._hint else tip), self)
             return True
         return super().event(event)

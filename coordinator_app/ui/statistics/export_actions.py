@@ -23,6 +23,7 @@ from coordinator_app.domain.statistics import Statistics
 from coordinator_app.services.exports import XLSX, Export, ExportNotLoggedError, ExportService, Saved
 from coordinator_app.ui.common.errors import show_error
 from coordinator_app.ui.common.export_password import ExportPasswordDialog, ask_export_password
+from coordinator_app.ui.common.safe_text import literal
 from coordinator_app.ui.common.style import ERROR_STYLE, OK_STYLE
 from coordinator_app.ui.statistics.statistics_view import export_error_text
 
@@ -119,7 +120,11 @@ class StatisticsExport:
             text = export_error_text(path, exc)
             self._say(f"⚠ {text.splitlines()[0]} {text.splitlines()[2]}", ERROR_STYLE)
             box = QMessageBox(
-                QMessageBox.Icon.Warning, "Eksport mislykkedes", text, QMessageBox.StandardButton.Ok, self._parent
+                QMessageBox.Icon.Warning,
+                "Eksport mislykkedes",
+                literal(text),
+                QMessageBox.StandardButton.Ok,
+                self._parent,
             )
             box.open()
             self.message_box = box

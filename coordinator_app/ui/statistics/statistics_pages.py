@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QMenu, QVBoxLayout, QWid
 
 from coordinator_app.domain.statistics import Figure, KommuneCost, Statistics
 from coordinator_app.services.settings import format_kroner
+from coordinator_app.ui.common.safe_text import literal
 from coordinator_app.ui.common.style import INFO_STYLE, MUTED, text_label
 from coordinator_app.ui.common.tables import ID_ROLE, SortItem, activate_on_enter, read_only_table
 from coordinator_app.ui.common.widgets import cell
@@ -96,7 +97,7 @@ class FiguresPage(QWidget):
             )
             cells[1].setFont(bold)
             for column, item in enumerate(cells):
-                item.setToolTip(tip)
+                item.setToolTip(literal(tip))
                 item.setData(ID_ROLE, f.key.value)
                 self.figures.setItem(row, column, item)
         current = self.figures.currentRow()
@@ -201,7 +202,7 @@ class KommunePage(QWidget):
         ):
             label = self.kommune_table.horizontalHeaderItem(column)
             assert label is not None  # read_only_table set the column labels
-            label.setToolTip(tip)
+            label.setToolTip(literal(tip))
         self.total = text_label()
         self.total_font = QFont(self.total.font())
         self.total_font.setBold(True)
@@ -228,7 +229,9 @@ class KommunePage(QWidget):
             cost = SortItem(format_kroner(k.cost), float(k.cost), right=True)
             if k.unpriced_days:
                 cost.setText(f"⚠ {cost.text()}")
-                cost.setToolTip(f"{k.unpriced_days} sengedage uden takst for deres år – angiv taksten i Indstillinger")
+                cost.setToolTip(
+                    literal(f"{k.unpriced_days} sengedage uden takst for deres år – angiv taksten i Indstillinger")
+                )
             cells = (
                 SortItem(k.name, k.name.casefold()),
                 SortItem(format_count(k.admissions), k.admissions, right=True),
@@ -237,7 +240,7 @@ class KommunePage(QWidget):
                 cost,
                 SortItem(", ".join(str(y) for y in k.rate_years) or "–"),
             )
-            cells[0].setToolTip(f"{k.name} (kommunekode {k.code})")
+            cells[0].setToolTip(literal(f"{k.name} (kommunekode {k.code})"))
             for column, item in enumerate(cells):
                 item.setData(ID_ROLE, k.code)
                 table.setItem(row, column, item)

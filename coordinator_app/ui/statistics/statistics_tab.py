@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
     QHBoxLayout,
-    QLabel,
     QMessageBox,
     QPushButton,
     QTabWidget,
@@ -39,6 +38,7 @@ from coordinator_app.domain.reference import official_kommune_name
 from coordinator_app.domain.statistics import Statistics
 from coordinator_app.services.exports import ExportService
 from coordinator_app.services.statistics import StatisticsService
+from coordinator_app.ui.common.safe_text import plain_label
 from coordinator_app.ui.common.style import ERROR_STYLE, MUTED, WARNING_STYLE, buddy_label, text_label
 from coordinator_app.ui.common.widgets import DateField
 from coordinator_app.ui.statistics.admission_list import AdmissionListDialog, open_admission_list
@@ -87,7 +87,7 @@ class StatisticsTab(QWidget):
 
         layout = QVBoxLayout(self)
         layout.addLayout(self._controls())
-        self.heading = QLabel()
+        self.heading = plain_label()
         heading_font = QFont(self.heading.font())
         heading_font.setBold(True)
         heading_font.setPointSizeF(heading_font.pointSizeF() * 1.15)

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -33,6 +32,7 @@ from coordinator_app.domain.reference import danish_sort_key
 from coordinator_app.domain.special_groups import OPHOLDSKOMMUNE
 from coordinator_app.services.overview import FaerdigmeldtOverview, FaerdigmeldtRow
 from coordinator_app.services.settings import format_kroner
+from coordinator_app.ui.common.safe_text import literal, plain_label
 from coordinator_app.ui.common.style import INFO_STYLE, MUTED, WARNING_STYLE
 from coordinator_app.ui.patients.admission_table import DUE_TODAY_BG, DUE_TODAY_FG, OVERDUE_BG, OVERDUE_FG
 
@@ -159,7 +159,7 @@ class FaerdigmeldteModel(QAbstractTableModel):
                     cost,
                 )
             )
-            self._tips.append(self._row_tips(r))
+            self._tips.append(tuple(literal(t) for t in self._row_tips(r)))
             self._states.append((_worst([r.g1]), _worst([r.g2]), _worst(list(r.g3))))
             far = date.max.toordinal()
             self._keys.append(
@@ -297,20 +297,20 @@ class FaerdigmeldteTab(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.heading = QLabel("Færdigmeldte patienter")
+        self.heading = plain_label("Færdigmeldte patienter")
         font = self.heading.font()
         font.setPointSizeF(font.pointSizeF() * 1.25)
         font.setBold(True)
         self.heading.setFont(font)
-        self.totals = QLabel()
+        self.totals = plain_label()
         self.totals.setAccessibleName("Total")
         tf = self.totals.font()
         tf.setBold(True)
         self.totals.setFont(tf)
-        self.by_kommune = QLabel()
+        self.by_kommune = plain_label()
         self.by_kommune.setWordWrap(True)
         self.by_kommune.setStyleSheet(MUTED)
-        self.rate = QLabel()
+        self.rate = plain_label()
         self.rate.setWordWrap(True)
         self.rate.setTextFormat(Qt.TextFormat.PlainText)
         self.rate.setAccessibleName("Sengedagstakst")

@@ -19,6 +19,7 @@ from PySide6.QtGui import QBrush, QColor, QFont, QGuiApplication, QPalette
 
 from coordinator_app.services.deadline_actions import DeadlineAction
 from coordinator_app.services.ward_view import WEEK_DAYS, Bucket, TodayItem
+from coordinator_app.ui.common.safe_text import literal
 from coordinator_app.ui.patients.admission_table import DUE_TODAY_BG, DUE_TODAY_FG, OVERDUE_BG, OVERDUE_FG
 
 Index = QModelIndex | QPersistentModelIndex
@@ -163,7 +164,7 @@ class TodayModel(QAbstractItemModel):
             ]
             for group in self._groups
         ]
-        self._tips = [[tooltip_text(i) for i in group] for group in self._groups]
+        self._tips = [[literal(tooltip_text(i)) for i in group] for group in self._groups]
         self.endResetModel()
 
     # -- lookups ----------------------------------------------------------------------------------------
@@ -246,7 +247,7 @@ class TodayModel(QAbstractItemModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             item = self._groups[group][row]
             if col == COL_ACTION and item.action is not None:
-                return self._refused.get(item.action) or f"{item.action.hint}\nKlik, eller Ctrl+Enter."
+                return literal(self._refused.get(item.action) or f"{item.action.hint}\nKlik, eller Ctrl+Enter.")
             return self._tips[group][row]
         if col == COL_ACTION and role in (Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.FontRole):
             action = self._groups[group][row].action

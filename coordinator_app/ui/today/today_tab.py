@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QPushButton,
     QTreeView,
     QVBoxLayout,
@@ -30,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from coordinator_app.services.deadline_actions import DeadlineAction
 from coordinator_app.services.ward_view import Bucket, TodayItem
+from coordinator_app.ui.common.safe_text import literal, plain_label
 from coordinator_app.ui.common.style import MUTED
 from coordinator_app.ui.today.today_model import (
     BUCKETS,
@@ -80,15 +80,15 @@ class TodayTab(QWidget):
         super().__init__(parent)
         self._collapsed: set[Bucket] = {Bucket.LATER}
         self.action_refusal: Callable[[int, DeadlineAction], str | None] | None = None
-        self.heading = QLabel()
+        self.heading = plain_label()
         self.heading.setTextFormat(Qt.TextFormat.PlainText)
         font = self.heading.font()
         font.setPointSizeF(font.pointSizeF() * 1.25)
         font.setBold(True)
         self.heading.setFont(font)
-        self.counts = QLabel()
+        self.counts = plain_label()
         self.counts.setAccessibleName("Antal frister")
-        self.note = QLabel(
+        self.note = plain_label(
             "Afsnittets egne frister og aftaler fra netværksmøder. Kommunens frister (G1, G2) står under Færdigmeldte."
         )
         self.note.setStyleSheet(MUTED)
@@ -226,4 +226,4 @@ class TodayTab(QWidget):
         refusal = self.action_refusal(item.admission_id, action) if self.action_refusal is not None else None
         self.action_button.setText(action.label)
         self.action_button.setEnabled(refusal is None)
-        self.action_button.setToolTip(refusal or f"{action.hint} (Ctrl+Enter)")
+        self.action_button.setToolTip(literal(refusal or f"{action.hint} (Ctrl+Enter)"))
