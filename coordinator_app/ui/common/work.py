@@ -92,6 +92,9 @@ class WorkRunner(QObject):
         def step(done: int, total: int) -> None:
             if total <= 0:
                 return
+            # Before setValue: a window-modal progress dialog's setValue runs the event loop, which delivers the
+            # next queued step (and the finish) first; emitted after it, listeners saw the steps out of order.
+            self.progressed.emit(done, total)
             if done >= total and done_label is not None:
                 progress.setRange(0, 0)
                 progress.setLabelText(done_label)
@@ -101,7 +104,6 @@ class WorkRunner(QObject):
                     if copy_label is not None:
                         progress.setLabelText(copy_label)
                 progress.setValue(done)
-            self.progressed.emit(done, total)
 
         job = _Job(work, self)
         job.progressed.connect(step)

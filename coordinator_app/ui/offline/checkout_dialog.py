@@ -38,6 +38,7 @@ from coordinator_app.domain.offline import check_laptop_name
 from coordinator_app.services import offline
 from coordinator_app.services.context import ServiceContext
 from coordinator_app.ui.common.export_password import PasswordPair
+from coordinator_app.ui.common.safe_text import literal
 from coordinator_app.ui.common.style import OK_STYLE, WARNING_STYLE, buddy_label, error_label, text_label
 from coordinator_app.ui.common.tables import SortItem
 from coordinator_app.ui.common.widgets import DateField, to_qdate
@@ -179,7 +180,7 @@ class CheckoutDialog(QDialog):
             lent = SortItem(case.lent or "")
             if case.lent:
                 lent.setForeground(Qt.GlobalColor.darkRed)
-                lent.setToolTip(case.lent)
+                lent.setToolTip(literal(case.lent))
             table.setItem(row, 3, lent)
         header = table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)

@@ -25,6 +25,7 @@ from coordinator_app.domain.access import Permission
 from coordinator_app.domain.errors import KoordinatorError
 from coordinator_app.services import offline
 from coordinator_app.services.context import ServiceContext
+from coordinator_app.ui.common.safe_text import literal
 from coordinator_app.ui.common.style import MUTED, WARNING_STYLE, buddy_label, error_label, text_label
 from coordinator_app.ui.common.tables import ID_ROLE, SortItem, read_only_table
 
@@ -60,7 +61,7 @@ class LoansDialog(QDialog):
         self.revoke_button = QPushButton("&Tilbagekald…")
         self.revoke_button.clicked.connect(self.ask_revoke)
         if not self.may_revoke:
-            self.revoke_button.setToolTip(ONLY_ADMIN)
+            self.revoke_button.setToolTip(literal(ONLY_ADMIN))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.button(QDialogButtonBox.StandardButton.Close).setText("&Luk")
         buttons.addButton(self.revoke_button, QDialogButtonBox.ButtonRole.ActionRole)

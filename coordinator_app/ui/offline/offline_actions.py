@@ -21,6 +21,7 @@ from coordinator_app.domain.errors import KoordinatorError
 from coordinator_app.lazy import lazy_import
 from coordinator_app.services.registry import Services
 from coordinator_app.ui.common.errors import show_error
+from coordinator_app.ui.common.safe_text import literal
 
 if TYPE_CHECKING:
     from coordinator_app.services import offline
@@ -85,7 +86,7 @@ class OfflineActions(QObject):
     def take_offline(self) -> None:
         refusal = self.take_offline_refusal()
         if refusal is not None:
-            QMessageBox.information(self._window, "Tag med offline", refusal)
+            QMessageBox.information(self._window, "Tag med offline", literal(refusal))
             return
         ctx = self._services.ctx
         try:

@@ -6,7 +6,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QWidget
+
+from coordinator_app.ui.common.safe_text import literal, plain_label
 
 if TYPE_CHECKING:  # the banner is built from what the service read; the service loads with the storage layer
     from coordinator_app.services.offline import OfflineCopyInfo
@@ -35,13 +37,12 @@ class OfflineBanner(QFrame):
         self.setObjectName("offlineBanner")
         self.setStyleSheet(_STYLE)
         self.setAccessibleName("Offline-kopi")
-        title = QLabel("Offline-kopi")
+        title = plain_label("Offline-kopi")
         title.setStyleSheet("QLabel { font-weight: bold; font-size: 13pt; }")
         title.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        self.text = QLabel(banner_text(info))
-        self.text.setTextFormat(Qt.TextFormat.PlainText)
+        self.text = plain_label(banner_text(info))
         self.text.setWordWrap(True)
-        self.text.setToolTip(f"Udlånt fra: {info.source}" if info.source else "")
+        self.text.setToolTip(literal(f"Udlånt fra: {info.source}") if info.source else "")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(10, 6, 10, 6)
         layout.setSpacing(14)

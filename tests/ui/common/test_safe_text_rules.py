@@ -14,7 +14,7 @@ import pytest
 from coordinator_app.ui.common.safe_text import literal, markup, mnemonic_free
 
 UI = Path(__file__).resolve().parents[3] / "coordinator_app" / "ui"
-SKIPPED = {"shell", "offline"}
+SKIPPED = {"shell"}
 HELPERS = {UI / "common" / "safe_text.py"}
 SAFE_CALLS = {"literal", "markup"}
 STATIC_BOXES = {"warning", "information", "question", "critical"}

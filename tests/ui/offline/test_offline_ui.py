@@ -125,6 +125,7 @@ def test_a_koordinator_checks_out_two_admissions_from_the_dialog(
     assert dialog.runner.busy and not dialog.buttons.isEnabled(), "the check-out runs off the UI thread"
     qtbot.waitUntil(lambda: window.offline_actions.summary is not None, timeout=30_000)
     assert steps and steps[-1][0] == steps[-1][1], "the progress dialog was fed table by table"
+    assert steps == sorted(steps), "the steps reach listeners in the order the check-out reported them"
 
     assert path.is_file()
     assert not dialog.isVisible()
