@@ -31,7 +31,13 @@ from sqlalchemy import Connection, select
 from coordinator_app.domain.access import Permission
 from coordinator_app.domain.audit import AuditAction
 from coordinator_app.domain.cpr import mask_cpr
-from coordinator_app.domain.errors import NotFoundError, ProcessError, StorageError, ValidationError
+from coordinator_app.domain.errors import (
+    DatabaseBusyError,
+    NotFoundError,
+    ProcessError,
+    StorageError,
+    ValidationError,
+)
 from coordinator_app.domain.meetings import MeetingStatus
 from coordinator_app.domain.offline import (
     Loan,
@@ -111,52 +117,82 @@ def check_out(
         raise StorageError(f"Mappen {output.parent} findes ikke. Vælg en mappe, der findes.")
     started = time.monotonic()
     admissions = sorted(set(admission_ids))
-    with ctx.database.session() as session:
-        if ctx.database.dialect == "postgresql":  # one snapshot for every table copied (SQLite's transaction is one)
-            session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
-        found: dict[int, int] = {
-            admission_id: patient_id
-            for admission_id, patient_id in session.execute(
-                select(AdmissionRow.id, AdmissionRow.patient_id).where(AdmissionRow.id.in_(admissions))
-            )
-        }
-        for admission_id in admissions:
-            if admission_id not in found:
-                raise NotFoundError(
-                    f"Indlæggelse nr. {admission_id} findes ikke. Kontrollér nummeret. Intet er udlånt."
-                )
-        patients = set(found.values()) | set(patient_ids)
-        names = {
-            row.id: f"{row.given_name} {row.family_name}"
-            for row in session.execute(
-                select(PatientRow.id, PatientRow.given_name, PatientRow.family_name)
-                .where(PatientRow.id.in_(patients))
-                .with_for_update()  # PostgreSQL: a second workstation lending the same patient waits for this one
-            )
-        }
-        for patient_id in patients:
-            if patient_id not in names:
-                raise NotFoundError(f"Patient nr. {patient_id} findes ikke. Kontrollér nummeret. Intet er udlånt.")
-        loans = LoanRepository(session)
-        check_lendable(patients, loans.out_for(patients), names)
-        loan = Loan(
-            loan_id=new_loan_id(),
-            laptop=laptop,
-            lent_by=ctx.user,
-            lent_at=ctx.clock.now(),
-            patient_ids=frozenset(patients),
-            admission_ids=frozenset(admissions),
-            expected_return=expected_return,
+    try:
+        return _check_out(
+            ctx, admissions, output, passphrase, laptop, set(patient_ids), expected_return, progress, started
         )
-        meta = {
-            "offline_loan_id": loan.loan_id,
-            "offline_laptop": loan.laptop,
-            "offline_lent_by": loan.lent_by,
-            "offline_lent_at": loan.lent_at.isoformat(),
-            "offline_source": ctx.database.where,
-            "offline_expected_return": expected_return.isoformat() if expected_return else "",
-        }
-        try:
+    except DatabaseBusyError as busy:  # another check-out (or the ward's writes) held the loans past the timeout
+        raise DatabaseBusyError(
+            "En anden arbejdsplads er ved at tage sager med offline eller skrive i databasen lige nu, så udlånet "
+            "måtte vente for længe. Prøv igen om lidt. Intet er udlånt."
+        ) from busy
+
+
+def _check_out(
+    ctx: ServiceContext,
+    admissions: list[int],
+    output: Path,
+    passphrase: str,
+    laptop: str,
+    patient_ids: set[int],
+    expected_return: date | None,
+    progress: Callable[[int, int], None] | None,
+    started: float,
+) -> CheckoutResult:
+    """``check_out``'s transaction. The loans are taken first (``LoanRepository.lock``): a second check-out waits
+    for this one and then finds its loan; the ward's writes to cases in progress are waited for (and are in the
+    file), later ones wait for this transaction and are refused as lent."""
+    made = False  # the file is ours to remove: a failure up to the commit leaves no file without its loan
+    try:
+        with ctx.database.session() as session:
+            if ctx.database.dialect == "postgresql":  # one snapshot for every table (SQLite's transaction is one)
+                session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+            loans = LoanRepository(session)
+            loans.lock()  # before the first read: PostgreSQL's snapshot is taken after it (a LOCK takes none)
+            found: dict[int, int] = {
+                admission_id: patient_id
+                for admission_id, patient_id in session.execute(
+                    select(AdmissionRow.id, AdmissionRow.patient_id).where(AdmissionRow.id.in_(admissions))
+                )
+            }
+            for admission_id in admissions:
+                if admission_id not in found:
+                    raise NotFoundError(
+                        f"Indlæggelse nr. {admission_id} findes ikke. Kontrollér nummeret. Intet er udlånt."
+                    )
+            patients = set(found.values()) | patient_ids
+            names = {
+                row.id: f"{row.given_name} {row.family_name}"
+                for row in session.execute(
+                    select(PatientRow.id, PatientRow.given_name, PatientRow.family_name).where(
+                        PatientRow.id.in_(patients)
+                    )
+                )
+            }
+            for patient_id in patients:
+                if patient_id not in names:
+                    raise NotFoundError(f"Patient nr. {patient_id} findes ikke. Kontrollér nummeret. Intet er udlånt.")
+            check_lendable(patients, loans.out_for(patients), names)
+            loan = Loan(
+                loan_id=new_loan_id(),
+                laptop=laptop,
+                lent_by=ctx.user,
+                lent_at=ctx.clock.now(),
+                patient_ids=frozenset(patients),
+                admission_ids=frozenset(admissions),
+                expected_return=expected_return,
+            )
+            meta = {
+                "offline_loan_id": loan.loan_id,
+                "offline_laptop": loan.laptop,
+                "offline_lent_by": loan.lent_by,
+                "offline_lent_at": loan.lent_at.isoformat(),
+                "offline_source": ctx.database.where,
+                "offline_expected_return": expected_return.isoformat() if expected_return else "",
+            }
+            if output.exists() or output.is_symlink():  # another check-out to the same name, waited for above
+                raise StorageError(f"Filen {output} findes allerede. Vælg et nyt filnavn; en fil overskrives aldrig.")
+            made = True
             rows = _write_file(session.connection(), output, passphrase, patients, meta, progress)
             loan = loans.add(loan)
             audit = AuditService(ctx)
@@ -167,9 +203,10 @@ def check_out(
                 )
                 audit.record_in(session, AuditAction.EKSPORT, what, patient_id=patient_id)
             session.flush()
-        except BaseException:
+    except BaseException:
+        if made:
             _remove(output)
-            raise
+        raise
     return CheckoutResult(loan=loan, path=output, rows=rows, seconds=time.monotonic() - started)
 
 
@@ -220,6 +257,7 @@ def revoke(ctx: ServiceContext, loan_id: str, reason: str) -> Loan:
     require(ctx, Permission.REVOKE_LOAN)
     with ctx.database.session() as session:
         loans = LoanRepository(session)
+        loans.lock()  # a second revoke (or a check-out) waits, then reads the loan as this one leaves it
         loan = loans.get(loan_id)
         why = check_revocable(loan, reason)
         ended = loans.end(

@@ -10,7 +10,11 @@ raw SQL) — is left as it is, and the line follows the last one: the evidence s
 working. Two appends must never read the same head:
 
 * PostgreSQL: a transaction-scoped advisory lock (``pg_advisory_xact_lock``), taken before reading, makes
-  appenders take turns until their transaction ends (an empty log has no row to ``SELECT … FOR UPDATE``).
+  appenders take turns until their transaction ends (an empty log has no row to ``SELECT … FOR UPDATE``). The
+  loans are held first (``storage.loans.hold_against_checkout``): a check-out holds them and then appends its lines
+  from a REPEATABLE READ snapshot taken when it got them, so no line may be appended meanwhile (the check-out would
+  chain to a head it no longer sees), and an appender holding the chain and then waiting for the loans (a write to
+  a case flushed after its line) would deadlock with it.
 * SQLite: one writer at a time already; a no-op write takes the write lock *before* the read, so the read sees
   the newest commit (a read first would fail later as a stale snapshot instead of waiting).
 
@@ -37,6 +41,7 @@ from coordinator_app.domain.audit import (
     seal,
     verify_chain,
 )
+from coordinator_app.storage.loans import hold_against_checkout
 from coordinator_app.storage.orm import AuditHeadRow, AuditRow
 
 __all__ = ["AuditRepository"]
@@ -220,6 +225,7 @@ class AuditRepository:
     def _lock(self) -> None:
         conn = self._session.connection()
         if conn.dialect.name == "postgresql":
+            hold_against_checkout(conn)  # lock order: the loans, then the chain
             conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_AUDIT_LOCK_KEY})
         else:
             conn.execute(text("UPDATE audit_log SET seq = seq WHERE 0"))

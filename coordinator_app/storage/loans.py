@@ -8,6 +8,16 @@ is written. Writes that bypass the ORM's flush (the meeting's autosave, one Core
 themselves (or, to stay one statement, carry ``not_lent`` in their WHERE and call ``refuse_lent`` when no row
 changed). The question costs one indexed SELECT, only in a flush that touches such rows. A laptop file has no
 loans, so nothing is refused there.
+
+Races between processes (tested with real processes, ``tests/services/test_offline_races.py``): a check-out and a
+revoke take the loans first (``LoanRepository.lock``) and a ward write to a case holds them against a check-out from
+its guard to its commit (``hold_against_checkout``), so a write to a case either commits before a check-out's
+snapshot (and is in the laptop file) or waits for the check-out and is refused as lent — never a write the file
+misses. SQLite: one writer at a time, and ``lock`` takes the write lock before anything is read (a check-out that
+read first would fail at its first write as a stale snapshot). PostgreSQL: ``LOCK TABLE loans`` — SHARE ROW
+EXCLUSIVE for a check-out or revoke (they take turns, and wait for the writes in progress), ROW EXCLUSIVE for a
+write (writes never wait for each other); a LOCK takes no snapshot, so the check-out's REPEATABLE READ snapshot is
+taken after it holds the loans. Lock order: the loans before the audit chain (``AuditRepository`` takes them too).
 """
 
 from __future__ import annotations
@@ -15,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import ColumnElement, event, exists, or_, select, update
+from sqlalchemy import ColumnElement, Connection, event, exists, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from coordinator_app.domain.errors import NotFoundError
@@ -33,7 +43,7 @@ from coordinator_app.storage.orm import (
     PatientRow,
 )
 
-__all__ = ["LoanRepository", "not_lent", "refuse_lent"]
+__all__ = ["LoanRepository", "hold_against_checkout", "not_lent", "refuse_lent"]
 
 _LOANS = table_of(LoanRow)
 _CASES = table_of(LoanCaseRow)
@@ -60,6 +70,17 @@ def _loan(row: Any, patient_ids: Iterable[int] = (), admission_ids: Iterable[int
 class LoanRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
+
+    def lock(self) -> None:
+        """Take the loans for this transaction, before anything is read in it: a second check-out or revoke waits
+        until this transaction ends (then reads what it committed), and so do the ward's writes to cases (they wait
+        for a check-out, which waits for those in progress). A wait longer than the database's busy timeout is
+        ``DatabaseBusyError`` (Danish) when the transaction ends."""
+        conn = self._session.connection()
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("LOCK TABLE loans IN SHARE ROW EXCLUSIVE MODE"))
+        else:  # the write lock, taken before the first read (a no-op write: the audit log's ``_lock`` does the same)
+            conn.execute(text("UPDATE loans SET state = state WHERE 0"))
 
     def add(self, loan: Loan) -> Loan:
         """Record a loan that is out, with its cases: one ``loan_cases`` row per admission, and one without an
@@ -139,6 +160,15 @@ def not_lent(patient_id: ColumnElement[int]) -> ColumnElement[bool]:
     )
 
 
+def hold_against_checkout(conn: Connection) -> None:
+    """PostgreSQL: until this transaction ends, a check-out (``LoanRepository.lock``) waits for it; while one runs,
+    this waits for it. Called before a write to a case reads the loans, and before the audit chain is locked (lock
+    order). SQLite needs nothing: one writer at a time, and a write that read before a check-out committed is refused
+    (locked while the check-out holds the write lock, a stale snapshot after) instead of landing."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("LOCK TABLE loans IN ROW EXCLUSIVE MODE"))
+
+
 def refuse_lent(
     session: Session,
     *,
@@ -159,6 +189,7 @@ def refuse_lent(
     if meetings:
         whose.append(_CASES.c.patient_id.in_(select(MeetingRow.patient_id).where(MeetingRow.id.in_(meetings))))
     with session.no_autoflush:
+        hold_against_checkout(session.connection())
         row = session.execute(
             select(_LOANS)
             .join(_CASES, _CASES.c.loan_id == _LOANS.c.id)

@@ -42,7 +42,9 @@ from coordinator_app.storage.convert import (
 )
 from coordinator_app.storage.failures import conflict
 from coordinator_app.storage.listing import ListRow, list_rows
-from coordinator_app.storage.loans import not_lent, refuse_lent  # importing it also installs the flush guard (issue 19)
+
+# importing storage.loans also installs the flush guard (issue 19)
+from coordinator_app.storage.loans import hold_against_checkout, not_lent, refuse_lent
 from coordinator_app.storage.meeting_codec import (
     content_to_json,
     meeting_from,
@@ -622,10 +624,12 @@ class MeetingRepository:
         """Autosave: ``UPDATE meetings SET content … WHERE id = ? AND version = ?`` returning the new row.
 
         No other table is read (the template comes from the immutable-template cache) but the loans, inside the same
-        statement (issue 19: ``not_lent``), so the write transaction stays as short as one statement.
+        statement (issue 19: ``not_lent``), so the write transaction stays as short as one statement (on PostgreSQL
+        after a ``LOCK`` that waits for a check-out running now, ``storage.loans.hold_against_checkout``).
         ``ConflictError`` when the version moved on; ``ValidationError`` when the meeting is closed; ``NotFoundError``
         when it is gone; ``LentCaseError`` when the patient is out on a laptop file.
         """
+        hold_against_checkout(self._session.connection())  # PostgreSQL: a check-out running now is waited for
         stmt = (
             update(_MEETINGS)
             .where(
