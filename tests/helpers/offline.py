@@ -3,23 +3,30 @@ file, and a context on that file for a named user — so a test does a day's off
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
+
+from sqlalchemy import select
 
 from coordinator_app.domain.access import Principal, Role
-from coordinator_app.domain.meetings import Occasion
+from coordinator_app.domain.discharge_plans import PlanKind
+from coordinator_app.domain.meetings import MeetingContent, Occasion
 from coordinator_app.domain.model import Contact, Sector
 from coordinator_app.domain.offline import Loan
 from coordinator_app.domain.workdays import COPENHAGEN
 from coordinator_app.services import offline
+from coordinator_app.services.admissions import AdmissionService
 from coordinator_app.services.contacts import ContactInput, ContactService
 from coordinator_app.services.context import ServiceContext
 from coordinator_app.services.meetings import MeetingService, ScheduleInput
+from coordinator_app.services.plans import PlanService
 from coordinator_app.storage.database import Database, open_database
-from helpers.ward import Admitted, admit, record_consent
+from coordinator_app.storage.orm import AuditRow
+from helpers.ward import Admitted, admit, assess, record_consent, send_varsling
 
 #: The laptop file's passphrase in these tests.
 PASSPHRASE = "Bærbar-3-offline"
@@ -74,3 +81,47 @@ def laptop_file(path: Path) -> Iterator[Database]:
         yield database
     finally:
         database.dispose()
+
+
+def offline_day(ctx: ServiceContext, lent: Lent) -> dict[str, Any]:
+    """A day's work on the laptop file as Mette Hansen: a note, a varsling, a meeting scheduled, autosaved, closed
+    and its referat issued, a plan drawn from it, and a Kontaktbog edit. What the laptop made, by its file ids."""
+    with laptop_file(lent.path) as laptop:
+        mette = as_user(ctx, laptop, "mhansen")
+        admission = lent.admitted.admission_id
+        AdmissionService(mette).add_note(admission, "Talt med bostøtten om udskrivelsen.")
+        assess(mette, lent.admitted, scenario=2, b5=True, expected=date(2026, 12, 4))
+        send_varsling(mette, lent.admitted)
+        meetings = MeetingService(mette)
+        meeting = meetings.schedule(
+            ScheduleInput(
+                lent.admitted.patient_id,
+                admission,
+                Occasion.UNDER_INDLAEGGELSE,
+                date(2026, 11, 23),
+                datetime(2026, 11, 24, 13, tzinfo=COPENHAGEN),
+                place="Botilbuddet Solgården",
+            )
+        )
+        assert meeting.id is not None
+        started = meetings.start(meeting.id, before_planned_day=True)
+        assert started.version is not None
+        saved = meetings.save_content(
+            meeting.id, MeetingContent(texts={"formaal": "Udskrivelse til botilbud"}), expected_version=started.version
+        )
+        assert saved.version is not None
+        meetings.close(meeting.id, expected_version=saved.version)
+        referat = meetings.issue_referat(meeting.id)
+        plan = PlanService(mette).create(admission, PlanKind.UDSKRIVNINGSAFTALE, from_meeting_id=meeting.id)
+        ContactService(mette).update(
+            lent.contact.id or 0, dataclasses.replace(CONTACT, phone="99 88 77 66"), lent.contact.version or 0
+        )
+        with laptop.session() as session:
+            laptop_audit = len(session.execute(select(AuditRow.seq)).all())
+        return {
+            "user": mette.user,
+            "meeting": meeting,
+            "referat": referat,
+            "plan": plan,
+            "audit": laptop_audit,
+        }

@@ -6,22 +6,18 @@ a second check-in does nothing; a wrong passphrase touches nothing."""
 from __future__ import annotations
 
 import dataclasses
-from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers.offline import CONTACT, PASSPHRASE, Lent, as_user, laptop_file, lend_a_case
-from helpers.ward import assess, send_varsling, service_context
+from helpers.offline import CONTACT, PASSPHRASE, Lent, as_user, laptop_file, lend_a_case, offline_day
+from helpers.ward import service_context
 from sqlalchemy import select
 
 from coordinator_app.domain.access import Role
-from coordinator_app.domain.discharge_plans import PlanKind
 from coordinator_app.domain.errors import AccessDeniedError, WrongPassphraseError
-from coordinator_app.domain.meetings import MeetingContent, Occasion
 from coordinator_app.domain.model import EventKind
 from coordinator_app.domain.offline import LoanState
-from coordinator_app.domain.workdays import COPENHAGEN
 from coordinator_app.services import offline
 from coordinator_app.services.admissions import AdmissionService
 from coordinator_app.services.audit import AuditService
@@ -29,7 +25,6 @@ from coordinator_app.services.checkin import check_in
 from coordinator_app.services.contacts import ContactService
 from coordinator_app.services.context import ServiceContext
 from coordinator_app.services.meetings import MeetingService, ScheduleInput
-from coordinator_app.services.plans import PlanService
 from coordinator_app.storage.database import Database
 from coordinator_app.storage.journal import RETURNED_KEY
 from coordinator_app.storage.loans import LoanRepository
@@ -49,49 +44,6 @@ def _dump(db: Database) -> dict[str, list[tuple[object, ...]]]:
 def _rows(db: Database, stmt: Any) -> list[Any]:
     with db.session() as session:
         return list(session.execute(stmt).all())
-
-
-def offline_day(ctx: ServiceContext, lent: Lent) -> dict[str, Any]:
-    """A day's work on the laptop file as Mette Hansen: a note, a varsling, a meeting scheduled, autosaved, closed
-    and its referat issued, a plan drawn from it, and a Kontaktbog edit. What the laptop made, by its file ids."""
-    with laptop_file(lent.path) as laptop:
-        mette = as_user(ctx, laptop, "mhansen")
-        admission = lent.admitted.admission_id
-        AdmissionService(mette).add_note(admission, "Talt med bostøtten om udskrivelsen.")
-        assess(mette, lent.admitted, scenario=2, b5=True, expected=date(2026, 12, 4))
-        send_varsling(mette, lent.admitted)
-        meetings = MeetingService(mette)
-        meeting = meetings.schedule(
-            ScheduleInput(
-                lent.admitted.patient_id,
-                admission,
-                Occasion.UNDER_INDLAEGGELSE,
-                date(2026, 11, 23),
-                datetime(2026, 11, 24, 13, tzinfo=COPENHAGEN),
-                place="Botilbuddet Solgården",
-            )
-        )
-        assert meeting.id is not None
-        started = meetings.start(meeting.id, before_planned_day=True)
-        assert started.version is not None
-        saved = meetings.save_content(
-            meeting.id, MeetingContent(texts={"formaal": "Udskrivelse til botilbud"}), expected_version=started.version
-        )
-        assert saved.version is not None
-        meetings.close(meeting.id, expected_version=saved.version)
-        referat = meetings.issue_referat(meeting.id)
-        plan = PlanService(mette).create(admission, PlanKind.UDSKRIVNINGSAFTALE, from_meeting_id=meeting.id)
-        ContactService(mette).update(
-            lent.contact.id or 0, dataclasses.replace(CONTACT, phone="99 88 77 66"), lent.contact.version or 0
-        )
-        laptop_audit = len(_rows(laptop, select(AuditRow.seq)))
-        return {
-            "user": mette.user,
-            "meeting": meeting,
-            "referat": referat,
-            "plan": plan,
-            "audit": laptop_audit,
-        }
 
 
 def test_a_days_offline_work_arrives_with_its_authors_and_new_ids_and_the_chain_verifies(
