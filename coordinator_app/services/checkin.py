@@ -20,7 +20,7 @@ committed) and can be run again.
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from pathlib import Path
 
@@ -34,6 +34,7 @@ from coordinator_app.domain.errors import NotFoundError, ProcessError, StorageEr
 from coordinator_app.domain.offline import LoanState
 from coordinator_app.services.audit import AuditService
 from coordinator_app.services.context import ServiceContext, require
+from coordinator_app.storage.audit_repository import AuditRepository
 from coordinator_app.storage.checkin import Applied, append_audit, apply_changes, hand_in, read_journal
 from coordinator_app.storage.database import Database, open_database
 from coordinator_app.storage.journal import LOAN_KEY, RETURNED_KEY
@@ -59,11 +60,17 @@ def _open_laptop(path: Path, passphrase: str) -> Database:
 
 
 def check_in(
-    ctx: ServiceContext, path: Path, passphrase: str, resolutions: Mapping[str, str] | None = None
+    ctx: ServiceContext,
+    path: Path,
+    passphrase: str,
+    resolutions: Mapping[str, str] | None = None,
+    *,
+    progress: Callable[[int, int], None] | None = None,
 ) -> CheckinResult:
     """Hand in the laptop file at ``path`` (see the module's docstring). Refused (Danish, nothing touched) without
     ``Permission.LEND_CASES``, for a missing file, a wrong passphrase, a file that is no offline copy or belongs to
-    another database, and a file marked returned whose loan the ward does not have as handed in."""
+    another database, a file whose audit log does not verify, and a file marked returned whose loan the ward does not
+    have as handed in. ``progress(done, total)`` after each row changed (the window's progress bar)."""
     require(ctx, Permission.LEND_CASES)
     started = time.monotonic()
     path = Path(path).expanduser().resolve()
@@ -77,6 +84,13 @@ def check_in(
                 f"Filen {path} er ikke en offline-kopi (den har intet udlån). Intet er afleveret.", field="path"
             )
         returned = laptop.get_meta(RETURNED_KEY)
+        with laptop.session() as session:  # the laptop's lines join the ward's chain: they must be as written
+            verified = AuditRepository(session).verify()
+        if not verified.ok:
+            raise StorageError(
+                f"Revisionsloggen i offline-kopien {path} er ikke intakt ({verified.reason}, linje "
+                f"{verified.first_bad_seq}); den kan ikke føjes til afsnittets. Intet er afleveret. Kontakt IT."
+            )
         try:
             with laptop.engine.connect() as source, ctx.database.session() as session:
                 loans = LoanRepository(session)
@@ -95,7 +109,7 @@ def check_in(
                         "afleveres igen."
                     )
                 else:
-                    result = _merge(ctx, session, source, loan_id, loan.laptop, chosen)
+                    result = _merge(ctx, session, source, loan_id, loan.laptop, chosen, progress)
         except _Pending as pending:  # the ward's transaction rolled back: nothing applied
             return _timed(CheckinResult(laptop=pending.laptop, conflicts=pending.applied.conflicts), started)
         if not returned:
@@ -106,11 +120,18 @@ def check_in(
 
 
 def _merge(
-    ctx: ServiceContext, session: Session, source: Connection, loan_id: str, laptop_name: str, chosen: dict[str, str]
+    ctx: ServiceContext,
+    session: Session,
+    source: Connection,
+    loan_id: str,
+    laptop_name: str,
+    chosen: dict[str, str],
+    progress: Callable[[int, int], None] | None,
 ) -> CheckinResult:
     loans = LoanRepository(session)
     loan = loans.get(loan_id)
-    applied = apply_changes(session, source, read_journal(source, loan_id), resolutions=chosen, lent_at=loan.lent_at)
+    entries = read_journal(source, loan_id)
+    applied = apply_changes(session, source, entries, resolutions=chosen, lent_at=loan.lent_at, progress=progress)
     if applied.conflicts:
         raise _Pending(laptop_name, applied)
     lines = append_audit(session, source, laptop_name, applied.id_map)

@@ -15,7 +15,7 @@ apply the changes to the ward's database in the caller's transaction, through Co
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -218,6 +218,7 @@ def apply_changes(
     *,
     resolutions: Mapping[str, str],
     lent_at: datetime,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Applied:
     """Apply the collapsed journal to the ward in ``session``'s transaction: inserts first (foreign-key order, then
     the order they were made in), then updates and deletes. ``Applied.conflicts`` lists what no person decided yet:
@@ -228,13 +229,17 @@ def apply_changes(
         (c for c in changes if c.action == "insert"),
         key=lambda c: (work.order[c.table], int(c.row_key) if c.row_key.isdigit() else 0, c.row_key),
     )
-    for change in inserts:
-        work.insert(change)
-    for change in changes:
-        if change.action == "update":
+    others = [c for c in changes if c.action != "insert"]
+    total = len(inserts) + len(others)
+    for done, change in enumerate([*inserts, *others], start=1):
+        if change.action == "insert":
+            work.insert(change)
+        elif change.action == "update":
             work.update(change)
-        elif change.action == "delete":
+        else:
             work.delete(change)
+        if progress is not None:
+            progress(done, total)
     return work.out
 
 

@@ -4,13 +4,13 @@ file, and a context on that file for a named user — so a test does a day's off
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import Table, select
 
 from coordinator_app.domain.access import Principal, Role
 from coordinator_app.domain.discharge_plans import PlanKind
@@ -25,7 +25,8 @@ from coordinator_app.services.context import ServiceContext
 from coordinator_app.services.meetings import MeetingService, ScheduleInput
 from coordinator_app.services.plans import PlanService
 from coordinator_app.storage.database import Database, open_database
-from coordinator_app.storage.orm import AuditRow
+from coordinator_app.storage.journal import JOURNALED, plain
+from coordinator_app.storage.orm import AuditRow, Base
 from helpers.ward import Admitted, admit, assess, record_consent, send_varsling
 
 #: The laptop file's passphrase in these tests.
@@ -85,7 +86,8 @@ def laptop_file(path: Path) -> Iterator[Database]:
 
 def offline_day(ctx: ServiceContext, lent: Lent) -> dict[str, Any]:
     """A day's work on the laptop file as Mette Hansen: a note, a varsling, a meeting scheduled, autosaved, closed
-    and its referat issued, a plan drawn from it, and a Kontaktbog edit. What the laptop made, by its file ids."""
+    and its referat issued, the meeting planned on the ward started and autosaved, a plan drawn from the new meeting,
+    and a Kontaktbog edit. What the laptop made, by its file ids."""
     with laptop_file(lent.path) as laptop:
         mette = as_user(ctx, laptop, "mhansen")
         admission = lent.admitted.admission_id
@@ -112,6 +114,10 @@ def offline_day(ctx: ServiceContext, lent: Lent) -> dict[str, Any]:
         assert saved.version is not None
         meetings.close(meeting.id, expected_version=saved.version)
         referat = meetings.issue_referat(meeting.id)
+        planned = meetings.start(lent.meeting_id, before_planned_day=True)  # the ward's meeting, held offline
+        assert planned.version is not None
+        held = MeetingContent(texts={"formaal": "Planlagt på afsnittet"})
+        meetings.save_content(lent.meeting_id, held, expected_version=planned.version)
         plan = PlanService(mette).create(admission, PlanKind.UDSKRIVNINGSAFTALE, from_meeting_id=meeting.id)
         ContactService(mette).update(
             lent.contact.id or 0, dataclasses.replace(CONTACT, phone="99 88 77 66"), lent.contact.version or 0
@@ -125,3 +131,34 @@ def offline_day(ctx: ServiceContext, lent: Lent) -> dict[str, Any]:
             "plan": plan,
             "audit": laptop_audit,
         }
+
+
+def rows_on(database: Database, table: Table) -> list[dict[str, Any]]:
+    with database.session() as session:
+        return [dict(r) for r in session.execute(select(table)).mappings()]
+
+
+def assert_everything_arrived(laptop: Database, ward: Database, id_map: Mapping[tuple[str, str], str]) -> None:
+    """Every row of every journaled table in the laptop file is on the ward after check-in, value for value (its id
+    and its references translated through ``id_map``; ``version`` aside, the ward counts its own): a write the
+    journal missed fails here."""
+    for table in Base.metadata.sorted_tables:
+        if table.name not in JOURNALED:
+            continue
+        (pk,) = table.primary_key.columns
+        references = {c.name: fk.column.table.name for c in table.columns for fk in c.foreign_keys}
+        ward_rows = {str(r[pk.name]): r for r in rows_on(ward, table)}
+        for row in rows_on(laptop, table):
+            expected = dict(row)
+            expected[pk.name] = id_map.get((table.name, str(row[pk.name])), row[pk.name])
+            for column, target in references.items():
+                if row[column] is not None:
+                    expected[column] = id_map.get((target, str(row[column])), row[column])
+            arrived = ward_rows.get(str(expected[pk.name]))
+            assert arrived is not None, f"{table.name} {row[pk.name]} did not arrive"
+            differs = {
+                c: (plain(expected[c]), plain(arrived[c]))
+                for c in expected
+                if c != "version" and str(plain(expected[c])) != str(plain(arrived[c]))
+            }
+            assert not differs, f"{table.name} {row[pk.name]}: laptop ≠ ward in {differs}"

@@ -10,12 +10,22 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers.offline import CONTACT, PASSPHRASE, Lent, as_user, laptop_file, lend_a_case, offline_day
+from helpers.offline import (
+    CONTACT,
+    PASSPHRASE,
+    Lent,
+    as_user,
+    assert_everything_arrived,
+    laptop_file,
+    lend_a_case,
+    offline_day,
+)
+from helpers.tamper import unguarded
 from helpers.ward import service_context
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from coordinator_app.domain.access import Role
-from coordinator_app.domain.errors import AccessDeniedError, WrongPassphraseError
+from coordinator_app.domain.errors import AccessDeniedError, StorageError, WrongPassphraseError
 from coordinator_app.domain.model import EventKind
 from coordinator_app.domain.offline import LoanState
 from coordinator_app.services import offline
@@ -55,6 +65,8 @@ def test_a_days_offline_work_arrives_with_its_authors_and_new_ids_and_the_chain_
     assert result.merged and not result.conflicts
     assert result.inserted["meetings"] == 1 and result.inserted["documents"] >= 2 and result.updated["contacts"] == 1
     assert result.audit_lines == day["audit"] > 0
+    with laptop_file(lent.path) as laptop:
+        assert_everything_arrived(laptop, ctx.database, result.id_map)
 
     meeting_id = int(result.id_map[("meetings", str(day["meeting"].id))])
     (meeting,) = _rows(ctx.database, select(MeetingRow).where(MeetingRow.id == meeting_id))
@@ -182,3 +194,24 @@ def _schedule(meeting: Any, place: str) -> ScheduleInput:
     return ScheduleInput(
         meeting.patient_id, meeting.admission_id, meeting.occasion, meeting.invited_on, meeting.planned_at, place=place
     )
+
+
+def test_progress_is_told_row_by_row(ctx: ServiceContext, tmp_path: Path) -> None:
+    lent = lend_a_case(ctx, tmp_path)
+    offline_day(ctx, lent)
+    told: list[tuple[int, int]] = []
+    result = check_in(ctx, lent.path, PASSPHRASE, progress=lambda done, total: told.append((done, total)))
+    total = sum(result.inserted.values()) + sum(result.updated.values())
+    assert told and told[-1] == (told[-1][1], told[-1][1]) and told[-1][1] >= total
+    assert [done for done, _ in told] == list(range(1, len(told) + 1))
+
+
+def test_a_laptop_file_whose_audit_log_was_changed_is_refused(ctx: ServiceContext, tmp_path: Path) -> None:
+    lent = lend_a_case(ctx, tmp_path)
+    offline_day(ctx, lent)
+    with laptop_file(lent.path) as laptop, unguarded(laptop.engine) as conn:
+        conn.execute(text("UPDATE audit_log SET what = 'intet at se her' WHERE seq = 1"))
+    before = _dump(ctx.database)
+    with pytest.raises(StorageError, match=r"Revisionsloggen i offline-kopien .* er ikke intakt"):
+        check_in(ctx, lent.path, PASSPHRASE)
+    assert _dump(ctx.database) == before
