@@ -181,8 +181,8 @@ class _Apply:
             if column in BOOKKEEPING or column not in table.c:
                 continue
             now, new = plain(ward[column]), plain(laptop[column])
-            if same(now, new):
-                continue  # the ward has the laptop's value already
+            if same(new, moved.old) or same(now, new):
+                continue  # changed back on the laptop, or the ward has the laptop's value already
             if same(now, moved.old) or self.conflict(change, table, column, ward, shown(now), shown(new)):
                 values[column] = laptop[column]
         if not values:
