@@ -2,7 +2,8 @@
 apply the changes to the ward's database in the caller's transaction, through Core.
 
 * Rows made offline (journal ``insert``) are inserted in foreign-key order with a new id from the ward (their file
-  id may be the ward's id of another row); ``id_map`` remembers (table, file id) → ward id, and every foreign key in
+  id may be the ward's id of another row; a patient whose CPR the ward has meanwhile is the ward's patient; a plan
+  version numbered after the ward's own); ``id_map`` remembers (table, file id) → ward id, and every foreign key in
   a later row — inserted or updated (a referat pointing at an offline meeting, a plan at its document) — is
   translated through it. A row with a text key (a kommune) keeps its key.
 * Updates of rows the ward has are compare-and-set per column: applied where the ward's value is still the value at
@@ -20,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Integer, Table, delete, insert, select, update
+from sqlalchemy import Connection, Integer, Table, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from coordinator_app.domain.audit import AuditAction
@@ -40,6 +41,7 @@ from coordinator_app.domain.offline import LoanState
 from coordinator_app.storage.audit_repository import AuditRepository
 from coordinator_app.storage.bulk import table_of
 from coordinator_app.storage.journal import JOURNAL, plain
+from coordinator_app.storage.loans import refuse_lent
 from coordinator_app.storage.orm import AuditRow, Base, LoanRow
 
 __all__ = ["Applied", "append_audit", "apply_changes", "hand_in", "read_journal"]
@@ -113,6 +115,14 @@ class _Apply:
             return  # journaled but not in the file: nothing to bring
         pk = _pk(table)
         values = self.translate(table, row)
+        if table.name == "patients" and self.known_patient(change, values):
+            return
+        if table.name == "discharge_plan_versions":  # the ward saved versions too (after a revoke): number on
+            taken = self.conn.execute(
+                select(func.max(table.c.number)).where(table.c.plan_id == values["plan_id"])
+            ).scalar()
+            if taken is not None and values["number"] <= taken:
+                values["number"] = taken + 1
         if isinstance(pk.type, Integer):
             del values[pk.name]
             new_key = self.conn.execute(insert(table).values(values).returning(pk)).scalar_one()
@@ -121,6 +131,18 @@ class _Apply:
             new_key = values[pk.name]
         self.out.id_map[(table.name, change.row_key)] = str(new_key)
         self.out.inserted[table.name] = self.out.inserted.get(table.name, 0) + 1
+
+    def known_patient(self, change: RowChange, values: Mapping[str, Any]) -> bool:
+        """A patient made offline whose CPR the ward has too (made there meanwhile) is the ward's patient, as
+        ``find_or_create_patient`` would have found it: references go to the ward's row, its names stay. Refused
+        (``LentCaseError``) when that patient is out on another laptop."""
+        table = self.tables["patients"]
+        known = self.conn.execute(select(table.c.id).where(table.c.cpr == values["cpr"])).scalar()
+        if known is None:
+            return False
+        refuse_lent(self.session, patient_ids=[known], what="Patienten")
+        self.out.id_map[("patients", change.row_key)] = str(known)
+        return True
 
     def _ward_by(self, table: Table, ward: Mapping[str, Any]) -> tuple[str, datetime | None]:
         """Who changed the ward's row since check-out and when: its own ``updated_by``/``updated_at`` if it has them,

@@ -4,7 +4,7 @@ file, and a context on that file for a named user — so a test does a day's off
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
@@ -54,9 +54,15 @@ def as_user(ctx: ServiceContext, database: Database, username: str, role: Role =
     )
 
 
-def lend_a_case(ctx: ServiceContext, folder: Path, *, name: str = "offline.kdb") -> Lent:
+def lend_a_case(
+    ctx: ServiceContext,
+    folder: Path,
+    *,
+    name: str = "offline.kdb",
+    before: Callable[[ServiceContext, Admitted], object] | None = None,
+) -> Lent:
     """Testa Fiktivsen admitted with a consent and a planned meeting, a Kontaktbog entry, and her admission checked out
-    to a new laptop file in ``folder``."""
+    to a new laptop file in ``folder``; ``before(ctx, admitted)`` runs on the ward just before the check-out."""
     admitted = admit(ctx)
     record_consent(ctx, admitted)
     meeting = MeetingService(ctx).schedule(
@@ -70,6 +76,8 @@ def lend_a_case(ctx: ServiceContext, folder: Path, *, name: str = "offline.kdb")
     )
     assert meeting.id is not None
     contact = ContactService(ctx).add(CONTACT)
+    if before is not None:
+        before(ctx, admitted)
     result = offline.check_out(ctx, [admitted.admission_id], folder / name, PASSPHRASE, laptop=LAPTOP)
     return Lent(admitted, meeting.id, contact, result.loan, result.path)
 

@@ -6,6 +6,7 @@ a second check-in does nothing; a wrong passphrase touches nothing."""
 from __future__ import annotations
 
 import dataclasses
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,7 @@ from sqlalchemy import select, text
 
 from coordinator_app.domain.access import Role
 from coordinator_app.domain.errors import AccessDeniedError, StorageError, WrongPassphraseError
+from coordinator_app.domain.meetings import Occasion
 from coordinator_app.domain.model import EventKind
 from coordinator_app.domain.offline import LoanState
 from coordinator_app.services import offline
@@ -35,6 +37,7 @@ from coordinator_app.services.checkin import check_in
 from coordinator_app.services.contacts import ContactService
 from coordinator_app.services.context import ServiceContext
 from coordinator_app.services.meetings import MeetingService, ScheduleInput
+from coordinator_app.services.plans import PlanService
 from coordinator_app.storage.database import Database
 from coordinator_app.storage.journal import RETURNED_KEY
 from coordinator_app.storage.loans import LoanRepository
@@ -215,3 +218,60 @@ def test_a_laptop_file_whose_audit_log_was_changed_is_refused(ctx: ServiceContex
     with pytest.raises(StorageError, match=r"Revisionsloggen i offline-kopien .* er ikke intakt"):
         check_in(ctx, lent.path, PASSPHRASE)
     assert _dump(ctx.database) == before
+
+
+AMBULANT_CPR = "020290-9908"
+
+
+def _ambulant_meeting(ctx: ServiceContext, cpr: str, given: str) -> tuple[int, int]:
+    """An ambulant patient found or created by CPR and a meeting called by the patient: (patient id, meeting id)."""
+    patient = AdmissionService(ctx).find_or_create_patient(cpr, given, "Ambulantsen")
+    assert patient.id is not None
+    meeting = MeetingService(ctx).schedule(
+        ScheduleInput(patient.id, None, Occasion.PATIENT_ELLER_PAAROERENDE, date(2026, 11, 23))
+    )
+    assert meeting.id is not None
+    return patient.id, meeting.id
+
+
+def test_an_ambulant_patient_made_offline_arrives_or_meets_the_ward_s_own_by_cpr(
+    ctx: ServiceContext, tmp_path: Path
+) -> None:
+    lent = lend_a_case(ctx, tmp_path)
+    with laptop_file(lent.path) as laptop:
+        mette = as_user(ctx, laptop, "mhansen")
+        new_patient, new_meeting = _ambulant_meeting(mette, "030390-9907", "Ny")
+        same_patient, same_meeting = _ambulant_meeting(mette, AMBULANT_CPR, "Laptop")
+    ward_patient, _ = _ambulant_meeting(ctx, AMBULANT_CPR, "Afsnit")  # the ward made the same person meanwhile
+    result = check_in(ctx, lent.path, PASSPHRASE)
+    assert result.merged and result.inserted["patients"] == 1 and result.inserted["meetings"] == 2
+    assert result.id_map[("patients", str(same_patient))] == str(ward_patient)  # one person, the ward's row
+    moved = MeetingService(ctx).get(int(result.id_map[("meetings", str(same_meeting))]))
+    assert moved.patient_id == ward_patient
+    created = MeetingService(ctx).get(int(result.id_map[("meetings", str(new_meeting))]))
+    assert created.patient_id == int(result.id_map[("patients", str(new_patient))])
+    names = AdmissionService(ctx).patient_names([ward_patient, created.patient_id])
+    assert names[ward_patient] == "Afsnit Ambulantsen" and names[created.patient_id] == "Ny Ambulantsen"
+
+
+def test_plan_versions_saved_on_both_sides_after_a_revoke_are_numbered_on(ctx: ServiceContext, tmp_path: Path) -> None:
+    lent = lend_a_case(ctx, tmp_path, before=lambda ward, admitted: PlanService(ward).create(admitted.admission_id))
+    plan_id = PlanService(ctx).panel(lent.admitted.admission_id).plans[0].id
+    assert plan_id is not None
+    with laptop_file(lent.path) as laptop:
+        _save_plan(as_user(ctx, laptop, "mhansen"), lent.admitted.admission_id, plan_id, "Bærbarens aftale")
+    offline.revoke(as_user(ctx, ctx.database, "a.admin", Role.ADMINISTRATOR), lent.loan.loan_id, "Bærbaren var væk")
+    _save_plan(ctx, lent.admitted.admission_id, plan_id, "Afsnittets aftale")
+    (conflict,) = check_in(ctx, lent.path, PASSPHRASE).conflicts
+    assert conflict.label.startswith("Plan: ")
+    result = check_in(ctx, lent.path, PASSPHRASE, {conflict.key: "laptop"})
+    assert result.merged
+    versions = PlanService(ctx).versions(plan_id)
+    assert [v.number for v in versions] == [1, 2, 3]
+
+
+def _save_plan(ctx: ServiceContext, admission_id: int, plan_id: int, wishes: str) -> None:
+    plans = PlanService(ctx)
+    (plan,) = [p for p in plans.panel(admission_id).plans if p.id == plan_id]
+    assert plan.version is not None
+    plans.save(plan_id, dataclasses.replace(plan.content, wishes=wishes), expected_version=plan.version)
