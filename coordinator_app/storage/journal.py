@@ -132,41 +132,44 @@ def _write(session: Session, loan: str, rows: list[dict[str, Any]]) -> None:
 @event.listens_for(Session, "after_flush")
 def _journal_flush(session: Session, _context: UOWTransaction) -> None:
     candidates = [
-        *(("insert", o) for o in session.new),
-        *(("update", o) for o in session.dirty),
-        *(("delete", o) for o in session.deleted),
+        (action, state)
+        for action, objects in (("insert", session.new), ("update", session.dirty), ("delete", session.deleted))
+        for state in map(inspect, objects)
+        if isinstance(state.mapper.local_table, Table) and state.mapper.local_table.name in JOURNALED
     ]
     if not candidates:
         return
+    loan = offline_loan(session)  # one SELECT per engine, the first time; the ward's database stops here
+    if loan is None:
+        return
     rows: list[dict[str, Any]] = []
-    for action, obj in candidates:
-        state = inspect(obj)
-        table = state.mapper.local_table
-        if not isinstance(table, Table) or table.name not in JOURNALED:
-            continue
+    for action, state in candidates:
         changes: dict[str, list[Any]] = {}
         for prop in state.mapper.column_attrs:
             column = prop.columns[0]
-            history = state.attrs[prop.key].history
             if action == "insert":
                 value = state.dict.get(prop.key)
                 if value is not None:
                     changes[column.name] = [None, plain(value)]
             elif action == "delete":
                 changes[column.name] = [plain(state.dict.get(prop.key)), None]
-            elif history.added:
-                old = history.deleted[0] if history.deleted else None
-                changes[column.name] = [plain(old), plain(history.added[0])]
+            else:
+                history = state.attrs[prop.key].history
+                if history.added:
+                    old = history.deleted[0] if history.deleted else None
+                    changes[column.name] = [plain(old), plain(history.added[0])]
         if action == "update" and not changes:
             continue
-        if not rows and offline_loan(session) is None:
-            return  # the ward's own database: nothing is journaled
-        identity = state.identity or state.mapper.primary_key_from_instance(obj)
-        rows.append({"table_name": table.name, "row_key": _key(identity), "action": action, "changes": changes})
-    if rows:
-        loan = offline_loan(session)
-        assert loan is not None
-        _write(session, loan, rows)
+        identity = state.identity or state.mapper.primary_key_from_instance(state.obj())
+        rows.append(
+            {
+                "table_name": state.mapper.local_table.name,
+                "row_key": _key(identity),
+                "action": action,
+                "changes": changes,
+            }
+        )
+    _write(session, loan, rows)
 
 
 def before_core_update(
