@@ -22,7 +22,7 @@ from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from coordinator_app.domain.errors import ValidationError
+from coordinator_app.domain.errors import ProcessError, ValidationError
 
 __all__ = [
     "BOOKKEEPING",
@@ -34,6 +34,7 @@ __all__ = [
     "Side",
     "collapse",
     "conflict_label",
+    "returned_refusal",
     "row_name",
     "same",
     "shown",
@@ -259,3 +260,15 @@ class CheckinResult:
     decided: int = 0
     id_map: Mapping[tuple[str, str], str] = field(default_factory=dict)
     seconds: float = 0.0
+
+
+def returned_refusal(returned_at: str) -> ProcessError:
+    """A write to a laptop file that was handed in: it would never reach the ward, so it is refused."""
+    try:
+        when = datetime.fromisoformat(returned_at).astimezone(_COPENHAGEN).strftime(" %d-%m-%Y kl. %H.%M")
+    except ValueError:
+        when = ""
+    return ProcessError(
+        f"Offline-kopien blev afleveret{when}; det, der skrives her, kommer aldrig med til afsnittet. Skriv i "
+        "afsnittets database, eller tag sagen med offline igen. Intet er gemt."
+    )

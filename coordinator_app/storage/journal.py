@@ -5,7 +5,8 @@ Only a database whose ``app_meta`` has ``offline_loan_id`` journals (asked once 
 has the table too (one schema) but it stays empty there. A journal row says: the loan, the table, the row's
 primary key in the file, the action (``insert``/``update``/``delete``), the changed columns with their committed
 (old) value and new value (``plain``: JSON-safe), the author and the time (``infra.actor``: the signed-in user of
-the service writing, and that service's clock).
+the service writing, and that service's clock). A laptop file that was handed in (``RETURNED_KEY``) refuses every
+such write before anything is written: its journal is never read again.
 
 * ORM writes: an ``after_flush`` listener on every session records each new, changed or deleted row of a
   journaled table (``JOURNALED``: the tables a laptop file carries for the cases and the work, not its users,
@@ -26,6 +27,7 @@ from weakref import WeakKeyDictionary
 from sqlalchemy import Column, Connection, Engine, Integer, String, Table, event, inspect, select
 from sqlalchemy.orm import Session, UOWTransaction
 
+from coordinator_app.domain.checkin import returned_refusal
 from coordinator_app.infra.actor import current_actor
 from coordinator_app.storage.orm import AppMetaRow, Base
 from coordinator_app.storage.types import JSONDict, UTCDateTime
@@ -78,7 +80,7 @@ JOURNAL = Table(
 )
 
 _META = AppMetaRow.__table__
-_LOANS: WeakKeyDictionary[Engine, str | None] = WeakKeyDictionary()
+_LOANS: WeakKeyDictionary[Engine, tuple[str | None, str | None]] = WeakKeyDictionary()  # (loan id, returned at)
 #: Written when no service named its user (set-up code): never expected for a service write.
 UNKNOWN_AUTHOR = "ukendt"
 
@@ -99,14 +101,28 @@ def _engine_of(session: Session) -> Engine:
     return bind.engine if isinstance(bind, Connection) else bind
 
 
-def offline_loan(session: Session) -> str | None:
-    """The loan id when ``session``'s database is a laptop file, else ``None`` (read once per engine)."""
+def _offline(session: Session) -> tuple[str | None, str | None]:
     engine = _engine_of(session)
     if engine not in _LOANS:
         with session.no_autoflush:
-            value = session.execute(select(_META.c.value).where(_META.c.key == LOAN_KEY)).scalar()
-        _LOANS[engine] = value or None
+            rows = session.execute(select(_META.c.key, _META.c.value).where(_META.c.key.in_([LOAN_KEY, RETURNED_KEY])))
+            found: dict[str, str] = {key: value for key, value in rows}
+        _LOANS[engine] = (found.get(LOAN_KEY) or None, found.get(RETURNED_KEY) or None)
     return _LOANS[engine]
+
+
+def offline_loan(session: Session) -> str | None:
+    """The loan id when ``session``'s database is a laptop file, else ``None`` (read once per engine)."""
+    return _offline(session)[0]
+
+
+def _writable_loan(session: Session) -> str | None:
+    """``offline_loan``, refusing (``ProcessError``, Danish) a write to a laptop file that was handed in: its journal
+    is never read again, so the change would be lost."""
+    loan, returned = _offline(session)
+    if loan is not None and returned is not None:
+        raise returned_refusal(returned)
+    return loan
 
 
 def _author() -> tuple[str, datetime]:
@@ -129,6 +145,15 @@ def _write(session: Session, loan: str, rows: list[dict[str, Any]]) -> None:
     session.connection().execute(JOURNAL.insert(), rows)
 
 
+@event.listens_for(Session, "before_flush")
+def _returned_copies_are_read_only(session: Session, _context: UOWTransaction, _instances: Any) -> None:
+    if any(
+        isinstance(t := inspect(o).mapper.local_table, Table) and t.name in JOURNALED
+        for o in (*session.new, *session.dirty, *session.deleted)
+    ):
+        _writable_loan(session)
+
+
 @event.listens_for(Session, "after_flush")
 def _journal_flush(session: Session, _context: UOWTransaction) -> None:
     candidates = [
@@ -139,7 +164,7 @@ def _journal_flush(session: Session, _context: UOWTransaction) -> None:
     ]
     if not candidates:
         return
-    loan = offline_loan(session)  # one SELECT per engine, the first time; the ward's database stops here
+    loan = _writable_loan(session)  # one SELECT per engine, the first time; the ward's database stops here
     if loan is None:
         return
     rows: list[dict[str, Any]] = []
@@ -177,7 +202,7 @@ def before_core_update(
 ) -> dict[str, dict[str, Any]] | None:
     """Before a Core UPDATE of ``columns`` in rows ``row_ids`` of ``table``: on a laptop file, their values now (for
     ``after_core_update``); on the ward ``None`` and no statement."""
-    if table.name not in JOURNALED or offline_loan(session) is None:
+    if table.name not in JOURNALED or _writable_loan(session) is None:
         return None
     return _values(session, table, row_ids, columns)
 

@@ -26,8 +26,8 @@ from helpers.ward import service_context
 from sqlalchemy import select, text
 
 from coordinator_app.domain.access import Role
-from coordinator_app.domain.errors import AccessDeniedError, StorageError, WrongPassphraseError
-from coordinator_app.domain.meetings import Occasion
+from coordinator_app.domain.errors import AccessDeniedError, ProcessError, StorageError, WrongPassphraseError
+from coordinator_app.domain.meetings import MeetingContent, Occasion
 from coordinator_app.domain.model import EventKind
 from coordinator_app.domain.offline import LoanState
 from coordinator_app.services import offline
@@ -275,3 +275,22 @@ def _save_plan(ctx: ServiceContext, admission_id: int, plan_id: int, wishes: str
     (plan,) = [p for p in plans.panel(admission_id).plans if p.id == plan_id]
     assert plan.version is not None
     plans.save(plan_id, dataclasses.replace(plan.content, wishes=wishes), expected_version=plan.version)
+
+
+def test_a_handed_in_laptop_file_refuses_every_write(ctx: ServiceContext, tmp_path: Path) -> None:
+    lent = lend_a_case(ctx, tmp_path)
+    assert check_in(ctx, lent.path, PASSPHRASE).merged
+    with laptop_file(lent.path) as laptop:
+        mette = as_user(ctx, laptop, "mhansen")
+        before = _dump(laptop)
+        with pytest.raises(
+            ProcessError, match=r"Offline-kopien blev afleveret 23-11-2026 kl\. 10\.00; det, der skrives"
+        ):
+            AdmissionService(mette).add_note(lent.admitted.admission_id, "Efter afleveringen")
+        meetings = MeetingService(mette)
+        with pytest.raises(ProcessError, match="Intet er gemt"):  # the autosave's Core UPDATE too
+            meetings.save_content(lent.meeting_id, MeetingContent(texts={"formaal": "x"}), expected_version=1)
+        with pytest.raises(ProcessError, match="kommer aldrig med til afsnittet"):
+            _edit_phone(mette, lent, "12 34 56 78")
+        assert _dump(laptop) == before
+        assert MeetingService(mette).get(lent.meeting_id).reference  # reading goes on
