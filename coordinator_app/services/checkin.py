@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 
 from coordinator_app.domain.access import Permission
 from coordinator_app.domain.audit import AuditAction
-from coordinator_app.domain.checkin import CheckinResult, unresolved
+from coordinator_app.domain.checkin import CheckinResult, Side, unresolved
 from coordinator_app.domain.errors import NotFoundError, ProcessError, StorageError, ValidationError
 from coordinator_app.domain.offline import LoanState
 from coordinator_app.services.audit import AuditService
@@ -138,13 +138,24 @@ def _merge(
     if not hand_in(session, loan_id, at=ctx.clock.now(), by=ctx.user):
         raise ProcessError(f"Udlånet til {laptop_name} blev afleveret af en anden imens. Intet er afleveret her.")
     audit = AuditService(ctx)
+    for conflict, side in applied.decisions:  # a person decided: the log says what was chosen over what
+        kept, dropped = (
+            (f"bærbarens «{conflict.laptop_value}»", f"afsnittets «{conflict.ward_value}»")
+            if side == Side.LAPTOP.value
+            else (f"afsnittets «{conflict.ward_value}»", f"bærbarens «{conflict.laptop_value}»")
+        )
+        audit.record_in(
+            session,
+            AuditAction.RET,
+            f"Konflikt ved aflevering fra {laptop_name} afgjort: {conflict.label}: {kept} valgt frem for {dropped}",
+        )
     inserted, updated = sum(applied.inserted.values()), sum(applied.updated.values())
     for patient_id in sorted(loan.patient_ids):
         audit.record_in(
             session,
             AuditAction.RET,
             f"Offline-kopi fra {laptop_name} afleveret (udlånt af {loan.lent_by} siden {loan.since}): "
-            f"{inserted} rækker oprettet, {updated} rettet, {applied.decided} konflikter afgjort, "
+            f"{inserted} rækker oprettet, {updated} rettet, {len(applied.decisions)} konflikter afgjort, "
             f"{lines} linjer fra bærbarens revisionslog",
             patient_id=patient_id,
         )
@@ -154,7 +165,7 @@ def _merge(
         inserted=dict(applied.inserted),
         updated=dict(applied.updated),
         audit_lines=lines,
-        decided=applied.decided,
+        decided=len(applied.decisions),
         id_map=dict(applied.id_map),
     )
 

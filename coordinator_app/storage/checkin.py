@@ -57,7 +57,7 @@ class Applied:
     inserted: dict[str, int] = field(default_factory=dict)
     updated: dict[str, int] = field(default_factory=dict)
     conflicts: list[Conflict] = field(default_factory=list)
-    decided: int = 0
+    decisions: list[tuple[Conflict, str]] = field(default_factory=list)  # each decided conflict and the side chosen
     id_map: dict[tuple[str, str], str] = field(default_factory=dict)
 
 
@@ -185,7 +185,7 @@ class _Apply:
         if side is None:
             self.out.conflicts.append(found)
             return False
-        self.out.decided += 1
+        self.out.decisions.append((found, side))
         return side == Side.LAPTOP.value
 
     def update(self, change: RowChange) -> None:

@@ -170,6 +170,9 @@ def test_a_decided_conflict_applies_everything_with_the_chosen_value(
     assert result.merged and result.decided == 1 and result.inserted["events"] == 1
     assert ContactService(ctx).get(lent.contact.id or 0).phone == phone
     assert AuditService(ctx).verify().ok
+    chose, over = ("99 88 77 66", "55 55 55 55") if side == "laptop" else ("55 55 55 55", "99 88 77 66")
+    (line,) = [w for (w,) in _rows(ctx.database, select(AuditRow.what)) if w.startswith("Konflikt ved aflevering")]
+    assert "Kontaktbog: Aarhus Kommune, telefon: " in line and f"«{chose}» valgt frem for" in line and over in line
 
 
 def test_after_a_revoked_loan_a_ward_edit_of_the_case_is_a_conflict(ctx: ServiceContext, tmp_path: Path) -> None:
