@@ -193,15 +193,25 @@ def shown(value: Any) -> str:
         return "ja"
     if value is False:
         return "nej"
-    if isinstance(value, (dict, list)):
-        text = json.dumps(value, ensure_ascii=False)
-        return text if len(text) <= 80 else text[:77] + "…"
+    if isinstance(value, (dict, list)):  # a referat, a plan: the words typed in it, not its JSON
+        text = " · ".join(_words(value)) or "(tomt)"
+        return text if len(text) <= 80 else text[:79] + "…"
     if isinstance(value, str) and len(value) >= 19 and value[10:11] == "T":
         try:
             return datetime.fromisoformat(value).astimezone(_COPENHAGEN).strftime("%d-%m-%Y %H.%M")
         except ValueError:
             return value
     return str(value)
+
+
+def _words(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value.strip()] if value.strip() else []
+    if isinstance(value, dict):
+        return [w for v in value.values() for w in _words(v)]
+    if isinstance(value, list):
+        return [w for v in value for w in _words(v)]
+    return []
 
 
 @dataclass(frozen=True, slots=True)
