@@ -297,3 +297,19 @@ def test_a_handed_in_laptop_file_refuses_every_write(ctx: ServiceContext, tmp_pa
             _edit_phone(mette, lent, "12 34 56 78")
         assert _dump(laptop) == before
         assert MeetingService(mette).get(lent.meeting_id).reference  # reading goes on
+
+
+def test_a_laptop_edit_of_a_row_the_ward_deleted_is_a_conflict(ctx: ServiceContext, tmp_path: Path) -> None:
+    lent = lend_a_case(ctx, tmp_path)
+    with laptop_file(lent.path) as laptop:
+        _edit_phone(as_user(ctx, laptop, "mhansen"), lent, "99 88 77 66")
+    with ctx.database.session() as session:  # the program deletes no contact; the database's owner could
+        session.execute(text("DELETE FROM contacts WHERE id = :id"), {"id": lent.contact.id})
+    (conflict,) = check_in(ctx, lent.path, PASSPHRASE).conflicts
+    assert conflict.key == f"contacts:{lent.contact.id}:*"
+    assert (conflict.label, conflict.ward_value, conflict.laptop_value) == (
+        "Kontaktbog: Aarhus Kommune, rækken",
+        "(slettet på afsnittet)",
+        "(rettet på bærbaren)",
+    )
+    assert check_in(ctx, lent.path, PASSPHRASE, {conflict.key: "ward"}).merged
