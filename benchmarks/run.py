@@ -43,6 +43,8 @@ Sections (``--only``):
   recorded), **target ≤ 3 s**, on the benchmark's SQLite file and on the same ward bulk-loaded into a throwaway
   PostgreSQL cluster (started like the tests' ``pg_cluster``, ``tests/db_fixtures.py``; ``initdb`` must be on the
   machine). Each run writes a new file; the loan is revoked, untimed, before the next.
+  Then check-in of a day's offline work on those cases (``bench_offline.offline_day``, ~200 journal rows), target
+  ≤ 3 s, on both: each run lends and works untimed, then times ``services.checkin.check_in``.
 """
 
 from __future__ import annotations
@@ -448,8 +450,64 @@ def _checkout_lines(ctx: ServiceContext, backend: str, runs: int, folder: Path) 
     ]
 
 
+def _checkin_lines(ctx: ServiceContext, backend: str, runs: int, folder: Path) -> list[Line]:
+    """Check-in of a day's offline work (``bench_offline.offline_day``: notes, five meetings held with their referat
+    and a plan each, ten Kontaktbog edits — about 200 journal rows) on every current admission: each run lends the
+    cases and does the day on the laptop file untimed, then times ``check_in``; median of at most 3 runs."""
+    from bench_offline import PASSPHRASE, offline_day
+
+    from coordinator_app.domain.access import Principal, Role
+    from coordinator_app.services import offline
+    from coordinator_app.services.admissions import AdmissionService
+    from coordinator_app.services.checkin import check_in
+    from coordinator_app.storage.database import open_database
+    from coordinator_app.storage.journal import JOURNAL
+
+    current = [(row.admission_id, row.patient_id) for row in AdmissionService(ctx).list_rows(include_discharged=False)]
+    numbers = iter(range(10**6))
+    files: list[Path] = []
+    journaled: list[int] = []
+    results: list[object] = []
+    koordinator = Principal(username="mhansen", role=Role.KOORDINATOR, full_name="Mette Hansen")
+
+    def lend_and_work() -> None:  # untimed
+        for path in files:
+            path.unlink(missing_ok=True)
+        files.clear()
+        out = offline.check_out(
+            ctx, [a for a, _ in current], folder / f"checkin-{backend}-{next(numbers)}.db", PASSPHRASE, laptop="Bærbar"
+        )
+        files.append(out.path)
+        laptop = open_database(out.path, passphrase=PASSPHRASE, must_exist=True)
+        try:
+            offline_day(ServiceContext(database=laptop, clock=ctx.clock, principal=koordinator), current)
+            with laptop.engine.connect() as conn:
+                journaled.append(len(conn.execute(JOURNAL.select()).all()))
+        finally:
+            laptop.dispose()
+
+    def hand_in() -> None:
+        result = check_in(ctx, files[-1], PASSPHRASE)
+        if not result.merged:
+            raise RuntimeError(f"check-in did not merge: {result.conflicts}")
+        results.append(result)
+
+    ms = median_ms(hand_in, min(runs, 3), setup=lend_and_work, warmup=0)
+    for path in files:
+        path.unlink(missing_ok=True)
+    return [
+        ms_line(
+            f"offline check-in, a day's work on {len(current)} admissions ({backend})",
+            ms,
+            3000,
+            f"{statistics.median(journaled):.0f} journal rows: notes, 5 meetings + referat + plan, 10 Kontaktbog edits",
+        )
+    ]
+
+
 def offline_section(bench: BenchDatabase, runs: int, folder: Path) -> list[Line]:
     lines = _checkout_lines(bench.ctx, "SQLite", runs, folder)
+    lines += _checkin_lines(bench.ctx, "SQLite", runs, folder)
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
     from db_fixtures import PgCluster, _free_port, _pg_bin_dir  # the tests' throwaway cluster, started the same way
 
@@ -466,6 +524,7 @@ def offline_section(bench: BenchDatabase, runs: int, folder: Path) -> list[Line]
         try:
             ctx, _ward = load_ward(db)
             lines += _checkout_lines(ctx, "PostgreSQL", runs, folder)
+            lines += _checkin_lines(ctx, "PostgreSQL", runs, folder)
         finally:
             db.dispose()
     finally:

@@ -49,7 +49,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from coordinator_app import __version__
+from coordinator_app.cli import checkin as checkin_cli
 from coordinator_app.cli.audit import SEND_SEPARATELY, add_audit_commands, export_password, run_audit
+from coordinator_app.cli.checkin import add_checkin_command
 from coordinator_app.cli.parser import DanishArgumentParser, file_argument, record_id
 from coordinator_app.domain.access import Permission
 from coordinator_app.domain.errors import (
@@ -212,6 +214,7 @@ def build_parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="kontrollér at den lokale database er hel (SQLite quick_check)")
     check.add_argument("--fuld", action="store_true", help="den grundige kontrol (integrity_check), tager længere")
     add_audit_commands(commands)
+    add_checkin_command(commands)  # issue 19: cli.checkin
     return parser
 
 
@@ -583,8 +586,29 @@ def run_checkout(args: argparse.Namespace) -> int:
     return 0
 
 
+def _open_lending_database(database: str | None) -> Database:
+    """The ward's database for ``checkin`` (issue 19); ``KOORDINATOR_PASSPHRASE`` is the laptop file's, so a plain
+    (demo) ward opens without it."""
+    try:
+        return open_for_command(database)
+    except NotEncryptedError:
+        return database_service.open_database(configured_database(database), must_exist=True, check_first=True)
+
+
+def run_checkin(args: argparse.Namespace) -> int:
+    """``checkin FIL`` (issue 19, ``cli.checkin``): rc 0 merged or handed in already, 3 conflicts wait, 2 refused."""
+    return checkin_cli.run_checkin(args, _open_lending_database, command_context)
+
+
 #: What each headless command runs.
-COMMANDS = {"pdf": run_pdf, "backup": run_backup, "restore": run_restore, "check": run_check, "checkout": run_checkout}
+COMMANDS = {
+    "pdf": run_pdf,
+    "backup": run_backup,
+    "restore": run_restore,
+    "check": run_check,
+    "checkout": run_checkout,
+    "checkin": run_checkin,
+}
 
 
 def run_command(args: argparse.Namespace) -> int:

@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo
 from coordinator_app.domain.access import DEMO_PRINCIPAL, Permission, Principal, Role, check_permission
 from coordinator_app.domain.rules import DEFAULT_SETTINGS, RuleSettings
 from coordinator_app.domain.workdays import WorkCalendar
+from coordinator_app.infra.actor import acting
 
 if TYPE_CHECKING:  # the first screen is built before the storage layer loads (issue 7: cold start)
     from coordinator_app.storage.database import Database
@@ -81,3 +82,4 @@ def require(ctx: ServiceContext, permission: Permission) -> None:
     """Refuse (``AccessDeniedError``, Danish) unless the context's role may ``permission``. Called at the top of
     every write, before anything is read or written, so a denial leaves nothing behind."""
     check_permission(ctx.principal, permission)
+    acting(ctx.user, ctx.clock.now)  # the offline change journal names the author (issue 19, storage.journal)

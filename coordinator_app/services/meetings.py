@@ -94,6 +94,7 @@ from coordinator_app.services.consent import active_consent
 from coordinator_app.services.contacts import contact_order
 from coordinator_app.services.context import COPENHAGEN, ServiceContext, require
 from coordinator_app.storage.failures import conflict
+from coordinator_app.storage.journal import offline_loan
 from coordinator_app.storage.meeting_codec import content_to_json, sections_to_json
 from coordinator_app.storage.repositories import (
     AdmissionRepository,
@@ -882,7 +883,10 @@ class MeetingService:
 
     @staticmethod
     def _next_reference(session: Session, year: int) -> str:
-        prefix = f"NM-{year}-"
+        """``NM-2026-0007``; on a laptop file (issue 19) ``NM-2026-3FA9C1-0001``, the loan's first six hex digits in
+        the middle, so a meeting made offline never takes a reference the ward gives meanwhile."""
+        loan = offline_loan(session)
+        prefix = f"NM-{year}-{loan[:6].upper()}-" if loan else f"NM-{year}-"
         tails = [r[len(prefix) :] for r in MeetingRepository(session).references(prefix)]
         numbers = [int(t) for t in tails if t.isdigit()]
         return f"{prefix}{max(numbers, default=0) + 1:04d}"

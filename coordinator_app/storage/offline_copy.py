@@ -60,6 +60,7 @@ POLICY: dict[str, Policy] = {
     "audit_head": Policy.NONE,
     "loans": Policy.NONE,
     "loan_cases": Policy.NONE,
+    "offline_journal": Policy.NONE,  # a laptop file's journal starts empty (issue 19, storage.journal)
 }
 
 _BATCH = 200

@@ -522,3 +522,8 @@ def _no_bulk_changes_of_immutable_rows(state: ORMExecuteState) -> None:
     refuse = _IMMUTABLE_TABLES.get(getattr(getattr(state.statement, "table", None), "name", None) or "")
     if refuse is not None:
         raise refuse("updated" if state.is_update else "deleted")
+
+
+# The offline change journal's Core table (issue 19) joins this metadata, so migrations and ``test_migrations`` see
+# it; importing it also installs the journal's flush listener.
+from coordinator_app.storage import journal as _journal  # noqa: E402, F401

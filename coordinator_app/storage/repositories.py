@@ -41,6 +41,7 @@ from coordinator_app.storage.convert import (
     wards_by_centre,
 )
 from coordinator_app.storage.failures import conflict
+from coordinator_app.storage.journal import after_core_update, before_core_update
 from coordinator_app.storage.listing import ListRow, list_rows
 
 # importing storage.loans also installs the flush guard (issue 19)
@@ -141,9 +142,11 @@ class KommuneRepository:
         """F3: the kommune's one system-based entrance (``None`` or empty clears it). ``NotFoundError`` for an
         unknown code. The caller validates the address (``services.contacts``)."""
         table = table_of(KommuneRow)
+        journaled = before_core_update(self._session, table, [code], ("secure_mail",))
         result = self._session.execute(
             update(table).where(table.c.code == code).values(secure_mail=(address or "").strip() or None)
         )
+        after_core_update(self._session, table, journaled, ("secure_mail",))
         if _rowcount(result) == 0:
             raise NotFoundError(f"Kommunen med kode {code} findes ikke i kommunelisten. Opdatér visningen.")
         found = self.get(code)
@@ -399,11 +402,13 @@ class ConsentRepository:
         same consent at once cannot both succeed, and the first moment is never overwritten.
         """
         at = utc(at, "withdrawn_at")
+        journaled = before_core_update(self._session, _CONSENTS, [consent_id], ("withdrawn_at",))
         result = self._session.execute(
             update(_CONSENTS)
             .where(_CONSENTS.c.id == consent_id, _CONSENTS.c.withdrawn_at.is_(None))
             .values(withdrawn_at=at)
         )
+        after_core_update(self._session, _CONSENTS, journaled, ("withdrawn_at",))
         consent = self.get(consent_id)  # NotFoundError when there is no such consent
         if _rowcount(result) == 0:
             assert consent.withdrawn_at is not None
@@ -630,6 +635,7 @@ class MeetingRepository:
         when it is gone; ``LentCaseError`` when the patient is out on a laptop file.
         """
         hold_against_checkout(self._session.connection())  # PostgreSQL: a check-out running now is waited for
+        journaled = before_core_update(self._session, _MEETINGS, [meeting_id], _AUTOSAVED)  # a laptop file only
         stmt = (
             update(_MEETINGS)
             .where(
@@ -662,6 +668,7 @@ class MeetingRepository:
                     field="status",
                 )
             raise conflict()
+        after_core_update(self._session, _MEETINGS, journaled, _AUTOSAVED)
         return self._from_rows([row])[0]
 
     def _select(self, *where: Any, order: Sequence[Any] = ()) -> list[Meeting]:
@@ -705,11 +712,17 @@ class MeetingRepository:
     def set_recipients(self, meeting_id: int, recipients: Sequence[dict[str, Any]]) -> None:
         """Replace the extra recipients. Deliberately leaves ``version`` alone: the distribution list is not
         the minutes, so adding a recipient never makes a running meeting's next autosave a conflict."""
+        journaled = before_core_update(self._session, _MEETINGS, [meeting_id], ("recipients",))
         result = self._session.execute(
             update(_MEETINGS).where(_MEETINGS.c.id == meeting_id).values(recipients=list(recipients))
         )
         if _rowcount(result) == 0:
             raise _meeting_not_found(meeting_id)
+        after_core_update(self._session, _MEETINGS, journaled, ("recipients",))
+
+
+#: What the meeting autosave's Core UPDATE changes (journaled on a laptop file, issue 19).
+_AUTOSAVED = ("content", "updated_at", "version")
 
 
 def _meeting_not_found(meeting_id: int) -> NotFoundError:

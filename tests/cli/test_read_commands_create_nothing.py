@@ -43,6 +43,7 @@ READ_COMMANDS = {
     "backup --to": ["backup", "--to", "{out}/kopier"],
     "restore": ["restore", "{out}/kopi.db"],
     "checkout": ["checkout", "--admission", "1", "-o", "{out}/offline.kdb"],  # issue 19: reads the ward, writes a copy
+    "checkin": ["checkin", "{out}/offline.kdb"],  # issue 19: merges a laptop file into the ward
 }
 
 
