@@ -105,7 +105,7 @@ class AdmissionService:
         Status and deadlines come from the deadline cache: only admissions whose stamp changed since the last
         refresh (or all of them on a new day) have their events loaded and replayed."""
         today = self._ctx.clock.today()
-        with self._ctx.database.session() as session:
+        with self._ctx.database.reads() as session:  # Core only: the ORM loads after start (issue 15)
             rows = list_rows(session, include_discharged=include_discharged)
             current_ids = [r.admission_id for r in rows if r.discharged is None]
             derived = self._derived.derive_many(session, current_ids, self._ctx.calendar, today, self._ctx.rules)

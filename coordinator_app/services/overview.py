@@ -157,7 +157,7 @@ class OverviewService:
         self._derived = cache if cache is not None else DeadlineCache()
 
     def _load(self, *, with_tasks: bool) -> WardRead:
-        with self._ctx.database.session() as session:
+        with self._ctx.database.reads() as session:  # Core only: the ORM loads after start (issue 15)
             rows = list_rows(session, include_discharged=False)
             rows = [r for r in rows if r.discharged is None]
             ids = [r.admission_id for r in rows]

@@ -36,11 +36,10 @@ import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import URL, Engine, create_engine, event, inspect, make_url
+from sqlalchemy import URL, Connection, Engine, create_engine, event, inspect, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
-from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool, StaticPool
 
 from coordinator_app.domain.errors import (
@@ -53,6 +52,7 @@ from coordinator_app.domain.errors import (
 from coordinator_app.infra.files import private_folder
 from coordinator_app.infra.folders import data_dir
 from coordinator_app.infra.oserrors import describe, path_problem
+from coordinator_app.lazy import lazy_import
 from coordinator_app.storage import selects
 from coordinator_app.storage.backup import default_backup_dir, list_backups
 from coordinator_app.storage.failures import (
@@ -66,7 +66,6 @@ from coordinator_app.storage.failures import (
 from coordinator_app.storage.holders import Holder
 from coordinator_app.storage.locations import is_risky_location
 from coordinator_app.storage.migrate import upgrade_to_head
-from coordinator_app.storage.orm import AppMetaRow
 from coordinator_app.storage.sqlite_file import (
     SQLITE_HEADER,
     FileKind,
@@ -79,6 +78,15 @@ from coordinator_app.storage.sqlite_file import (
     plain_header_damaged,
     read_head,
 )
+
+if TYPE_CHECKING:  # the ORM loads on the first session, not at start (issue 15)
+    from sqlalchemy import orm as sa_orm
+    from sqlalchemy.orm import Session
+
+    from coordinator_app.storage import orm
+else:
+    sa_orm = lazy_import("sqlalchemy.orm")
+    orm = lazy_import("coordinator_app.storage.orm")
 
 __all__ = ["SQLITE_HEADER", "Database", "default_database_url", "local_path", "open_database"]
 
@@ -150,6 +158,34 @@ def replaced_error(where: str) -> DatabaseReplacedError:
     )
 
 
+class _CoreReads:
+    """What of a ``Session`` the Core reads use, over a ``Connection`` (``Database.reads``)."""
+
+    autoflush = False  # nothing is ever pending: the repositories' "flush first" checks skip
+    new = dirty = deleted = ()
+
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+
+    def connection(self) -> Connection:
+        return self._connection
+
+    def get_bind(self) -> Connection:
+        return self._connection
+
+    def execute(self, statement: Any, params: Any = None) -> Any:
+        return self._connection.execute(statement, params)
+
+    def scalar(self, statement: Any, params: Any = None) -> Any:
+        return self._connection.scalar(statement, params)
+
+    def scalars(self, statement: Any, params: Any = None) -> Any:
+        return self._connection.scalars(statement, params)
+
+    def flush(self) -> None:
+        """Nothing is pending on a read."""
+
+
 class Database:
     """An open database. Pass it in; the app never reaches for a global one."""
 
@@ -157,7 +193,7 @@ class Database:
         self, engine: Engine, *, url: str, where: str, path: Path | None, connector: _Connector | None = None
     ) -> None:
         self._engine = engine
-        self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self._sessions: sa_orm.sessionmaker[Session] | None = None  # made on the first session (issue 15)
         self._connector = connector
         self._changes = 0
         self._write_gate: Callable[[], None] | None = None
@@ -251,8 +287,37 @@ class Database:
         self._engine.dispose()
 
     @contextmanager
+    def connect(self) -> Iterator[Connection]:
+        """One transaction on a Core connection: commit when the block ends, roll back if it raises.
+
+        For reads and writes through Core selects on ``storage.tables`` (``storage.selects``): neither
+        ``sqlalchemy.orm`` nor the mappings are loaded for it (issue 15: the refresh that makes the window ready)."""
+        try:
+            with self._engine.begin() as connection:
+                yield connection
+        except BaseException as exc:
+            translated = translate(exc, self.where)
+            if translated is exc:
+                raise
+            raise translated from exc
+
+    @contextmanager
+    def reads(self) -> Iterator[Session]:
+        """A read-only stand-in for a session over one Core transaction (``connect``): for the repositories' reads
+        that run Core selects only (the list, the deadline stamps, events, admissions and closed meetings by id).
+        Anything needing the ORM (``get``, ``add``, ``merge``) fails loudly with ``AttributeError``.
+
+        Issue 15 experiment: the refresh that makes the window ready reads through this, so ``sqlalchemy.orm`` and
+        the mappings load after start. Typed as a ``Session`` so the repositories take it unchanged."""
+        with self.connect() as connection:
+            yield cast("Session", _CoreReads(connection))
+
+    @contextmanager
     def session(self) -> Iterator[Session]:
         """One transaction: commit when the block ends, roll back (nothing half-written) if it raises."""
+        if self._sessions is None:  # loads sqlalchemy.orm and the mappings: not before the first ORM use
+            self._sessions = sa_orm.sessionmaker(self._engine, expire_on_commit=False)
+            orm.Base  # noqa: B018 - the mappings (and their listeners) are in place before any session
         session = self._sessions()
         try:
             yield session
@@ -293,12 +358,13 @@ class Database:
             gate()
 
     def get_meta(self, key: str) -> str | None:
-        with self.session() as session:
-            return session.scalar(selects.META_VALUE, {"key": key})
+        with self.connect() as connection:
+            value: str | None = connection.scalar(selects.META_VALUE, {"key": key})
+            return value
 
     def set_meta(self, key: str, value: str) -> None:
         with self.session() as session:
-            session.merge(AppMetaRow(key=key, value=value))
+            session.merge(orm.AppMetaRow(key=key, value=value))
 
     def dispose(self) -> None:
         """Close every connection and let go of the file (``holders``); a later use opens and holds it again."""

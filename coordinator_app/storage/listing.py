@@ -13,13 +13,20 @@ loading its events.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
-from coordinator_app.storage import selects, selects_sqlite
-from coordinator_app.storage.orm import AdmissionRow, EventRow
+from coordinator_app.lazy import lazy_import
+from coordinator_app.storage import selects, selects_sqlite, tables
 from coordinator_app.storage.sqlite_rows import ListRow, Stamp
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from coordinator_app.storage import orm
+else:
+    orm = lazy_import("coordinator_app.storage.orm")
 
 __all__ = ["ListRow", "Stamp", "deadline_stamps", "list_rows"]
 
@@ -39,8 +46,8 @@ def list_rows(session: Session, *, include_discharged: bool) -> list[ListRow]:
     return [make(row) for row in rows]
 
 
-_ADMISSIONS = AdmissionRow.__table__
-_EVENTS = EventRow.__table__
+_ADMISSIONS = tables.admissions
+_EVENTS = tables.events
 _VERSIONS = select(_ADMISSIONS.c.id, _ADMISSIONS.c.version, _ADMISSIONS.c.patient_id)
 #: Grouped on the events alone: on SQLite a scan of ix_events_admission_id_occurred_at (covering: the rowid is
 #: the id); a GROUP BY over admissions joined to events sorts every joined row first (~3x slower), and

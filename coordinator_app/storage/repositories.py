@@ -12,16 +12,16 @@ import hashlib
 import weakref
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import Connection, CursorResult, Engine, func, or_, select, update
-from sqlalchemy.orm import Session
 
 from coordinator_app.domain.errors import NotFoundError, ValidationError
 from coordinator_app.domain.meetings import Meeting, MeetingContent, MeetingStatus, MeetingTemplate
 from coordinator_app.domain.model import Admission, ArchivedDocument, Consent, Contact, Event, Kommune, Patient, Sector
 from coordinator_app.domain.workdays import COPENHAGEN
-from coordinator_app.storage import selects, selects_sqlite
+from coordinator_app.lazy import lazy_import
+from coordinator_app.storage import selects, selects_sqlite, tables
 from coordinator_app.storage.bulk import bulk_load, clear_all, reset_sequences, table_of, upsert_kommuner
 from coordinator_app.storage.convert import (
     DOCUMENT_FIELDS,
@@ -49,19 +49,13 @@ from coordinator_app.storage.meeting_codec import (
     sections_to_json,
     template_from,
 )
-from coordinator_app.storage.orm import (
-    AdmissionRow,
-    CentreRow,
-    ConsentRow,
-    ContactRow,
-    DocumentRow,
-    EventRow,
-    KommuneRow,
-    MeetingRow,
-    MeetingTemplateRow,
-    PatientRow,
-    WardRow,
-)
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from coordinator_app.storage import orm
+else:
+    orm = lazy_import("coordinator_app.storage.orm")
 
 __all__ = [
     "AdmissionRepository",
@@ -120,7 +114,7 @@ class KommuneRepository:
         self._session = session
 
     def all(self) -> list[Kommune]:
-        rows = self._session.execute(select(KommuneRow.__table__).order_by(KommuneRow.name))
+        rows = self._session.execute(select(orm.KommuneRow.__table__).order_by(orm.KommuneRow.name))
         return [kommune_from(r) for r in rows]
 
     def names(self) -> dict[str, str]:
@@ -128,7 +122,7 @@ class KommuneRepository:
         return {code: name for code, name in self._session.execute(selects.KOMMUNE_NAMES)}
 
     def get(self, code: str) -> Kommune | None:
-        row = self._session.execute(select(KommuneRow.__table__).where(KommuneRow.code == code)).first()
+        row = self._session.execute(select(orm.KommuneRow.__table__).where(orm.KommuneRow.code == code)).first()
         return kommune_from(row) if row is not None else None
 
     def upsert_many(self, kommuner: Iterable[Kommune]) -> None:
@@ -137,7 +131,7 @@ class KommuneRepository:
     def set_secure_mail(self, code: str, address: str | None) -> Kommune:
         """F3: the kommune's one system-based entrance (``None`` or empty clears it). ``NotFoundError`` for an
         unknown code. The caller validates the address (``services.contacts``)."""
-        table = table_of(KommuneRow)
+        table = table_of(orm.KommuneRow)
         result = self._session.execute(
             update(table).where(table.c.code == code).values(secure_mail=(address or "").strip() or None)
         )
@@ -159,14 +153,14 @@ class CentreRepository:
 
     def save(self, centre: str, wards: Iterable[str]) -> None:
         """Add the centre and any wards it does not have yet (existing wards are kept)."""
-        row = self._session.scalar(select(CentreRow).where(CentreRow.name == centre))
+        row = self._session.scalar(select(orm.CentreRow).where(orm.CentreRow.name == centre))
         if row is None:
-            row = CentreRow(name=centre)
+            row = orm.CentreRow(name=centre)
             self._session.add(row)
             self._session.flush()
-        known = set(self._session.scalars(select(WardRow.name).where(WardRow.centre_id == row.id)))
+        known = set(self._session.scalars(select(orm.WardRow.name).where(orm.WardRow.centre_id == row.id)))
         new = [w for w in dict.fromkeys(wards) if w not in known]
-        self._session.add_all(WardRow(centre_id=row.id, name=w) for w in new)
+        self._session.add_all(orm.WardRow(centre_id=row.id, name=w) for w in new)
         self._session.flush()
 
 
@@ -174,8 +168,8 @@ class PatientRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
 
-    def _row(self, patient_id: int) -> PatientRow:
-        row = self._session.get(PatientRow, patient_id)
+    def _row(self, patient_id: int) -> orm.PatientRow:
+        row = self._session.get(orm.PatientRow, patient_id)
         if row is None:
             raise NotFoundError(
                 f"Patienten (nr. {patient_id}) findes ikke længere. En anden bruger kan have slettet den; "
@@ -185,7 +179,7 @@ class PatientRepository:
         return row
 
     def add(self, patient: Patient) -> Patient:
-        row = PatientRow(**patient_values(patient))
+        row = orm.PatientRow(**patient_values(patient))
         if patient.id is not None:
             row.id = patient.id
         self._session.add(row)
@@ -201,7 +195,9 @@ class PatientRepository:
         out: dict[int, str] = {}
         for chunk in _chunks(list(dict.fromkeys(patient_ids))):
             rows = self._session.execute(
-                select(PatientRow.id, PatientRow.given_name, PatientRow.family_name).where(PatientRow.id.in_(chunk))
+                select(orm.PatientRow.id, orm.PatientRow.given_name, orm.PatientRow.family_name).where(
+                    orm.PatientRow.id.in_(chunk)
+                )
             )
             out.update({r.id: f"{r.given_name} {r.family_name}".strip() for r in rows})
         return out
@@ -218,7 +214,7 @@ class PatientRepository:
         return patient_from(row)
 
     def find_by_cpr(self, cpr: str) -> Patient | None:
-        row = self._session.scalar(select(PatientRow).where(PatientRow.cpr == cpr))
+        row = self._session.scalar(select(orm.PatientRow).where(orm.PatientRow.cpr == cpr))
         if row is None:
             return None
         _hold(self._session, row)
@@ -229,8 +225,8 @@ class AdmissionRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
 
-    def _row(self, admission_id: int) -> AdmissionRow:
-        row = self._session.get(AdmissionRow, admission_id)
+    def _row(self, admission_id: int) -> orm.AdmissionRow:
+        row = self._session.get(orm.AdmissionRow, admission_id)
         if row is None:
             raise NotFoundError(
                 f"Indlæggelsen (nr. {admission_id}) findes ikke længere. En anden bruger kan have slettet "
@@ -240,7 +236,7 @@ class AdmissionRepository:
         return row
 
     def add(self, admission: Admission) -> Admission:
-        row = AdmissionRow(**admission_values(admission))
+        row = orm.AdmissionRow(**admission_values(admission))
         if admission.id is not None:
             row.id = admission.id
         self._session.add(row)
@@ -263,7 +259,7 @@ class AdmissionRepository:
     def overlapping(self, first: date, last: date) -> dict[int, Admission]:
         """Statistik's admissions: every one with at least one day in ``first``–``last`` (admitted on or before
         ``last``, not discharged before ``first``), by id — one query, no id list (``services.statistics``)."""
-        table = AdmissionRow.__table__
+        table = orm.AdmissionRow.__table__
         query = (
             select(table)
             .where(table.c.admitted <= last, or_(table.c.discharged.is_(None), table.c.discharged >= first))
@@ -283,14 +279,14 @@ class AdmissionRepository:
         return admission_from(row)
 
     def for_patient(self, patient_id: int) -> list[Admission]:
-        table = AdmissionRow.__table__
+        table = orm.AdmissionRow.__table__
         rows = self._session.execute(
             select(table).where(table.c.patient_id == patient_id).order_by(table.c.admitted, table.c.id)
         )
         return [admission_from(r) for r in rows]
 
     def count(self) -> int:
-        return self._session.scalar(select(func.count()).select_from(AdmissionRow)) or 0
+        return self._session.scalar(select(func.count()).select_from(orm.AdmissionRow)) or 0
 
 
 class EventRepository:
@@ -300,7 +296,7 @@ class EventRepository:
         self._session = session
 
     def append(self, event: Event) -> Event:
-        row = EventRow(**event_values(event))
+        row = orm.EventRow(**event_values(event))
         if event.id is not None:
             row.id = event.id
         self._session.add(row)
@@ -349,7 +345,7 @@ class EventRepository:
         return out
 
 
-_EVENTS = table_of(EventRow)
+_EVENTS = tables.events
 
 
 def _sqlite_event_rows(connection: Connection, chunk: Sequence[int]) -> list[tuple[Any, ...]]:
@@ -366,7 +362,7 @@ class ConsentRepository:
         self._session = session
 
     def add(self, consent: Consent) -> Consent:
-        row = ConsentRow(**consent_values(consent))
+        row = orm.ConsentRow(**consent_values(consent))
         if consent.id is not None:
             row.id = consent.id
         self._session.add(row)
@@ -442,7 +438,7 @@ class DocumentRepository:
         digest = hashlib.sha256(content).hexdigest()
         if document.sha256 != digest:
             raise ValueError(f"sha256 {document.sha256!r} is not the digest of the content ({digest})")
-        row = DocumentRow(**document_values(dataclasses.replace(document, content=content)))
+        row = orm.DocumentRow(**document_values(dataclasses.replace(document, content=content)))
         if document.id is not None:
             row.id = document.id
         self._session.add(row)
@@ -497,14 +493,14 @@ class DocumentRepository:
         return [document_from(r, with_content=False) for r in rows]
 
 
-_CONSENTS = table_of(ConsentRow)
-_DOCUMENTS = table_of(DocumentRow)
+_CONSENTS = tables.consents
+_DOCUMENTS = tables.documents
 _DOCUMENT_COLUMNS = tuple(_DOCUMENTS.c[name] for name in DOCUMENT_FIELDS)
 
 
 # -- netværksmøder ---------------------------------------------------------------------------------------------
-_TEMPLATES = table_of(MeetingTemplateRow)
-_MEETINGS = table_of(MeetingRow)
+_TEMPLATES = tables.meeting_templates
+_MEETINGS = tables.meetings
 _MEETING_ACTIVE = (MeetingStatus.PLANLAGT.value, MeetingStatus.I_GANG.value)
 
 #: Template versions by id, per engine. Safe to cache for ever: a template row is immutable once written
@@ -526,7 +522,7 @@ class MeetingTemplateRepository:
 
     def add(self, template: MeetingTemplate, *, created_by: str, at: datetime) -> MeetingTemplate:
         """Write ``template`` (its name and version as given) as a new, immutable row."""
-        row = MeetingTemplateRow(
+        row = orm.MeetingTemplateRow(
             name=template.name,
             version=template.version,
             sections=sections_to_json(template.sections),
@@ -580,8 +576,8 @@ class MeetingRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
 
-    def _row(self, meeting_id: int) -> MeetingRow:
-        row = self._session.get(MeetingRow, meeting_id)
+    def _row(self, meeting_id: int) -> orm.MeetingRow:
+        row = self._session.get(orm.MeetingRow, meeting_id)
         if row is None:
             raise _meeting_not_found(meeting_id)
         _hold(self._session, row)
@@ -593,7 +589,9 @@ class MeetingRepository:
 
     def add(self, meeting: Meeting, *, created_by: str, at: datetime) -> Meeting:
         at = utc(at, "Meeting.created_at")
-        row = MeetingRow(**meeting_values(meeting), recipients=[], created_at=at, created_by=created_by, updated_at=at)
+        row = orm.MeetingRow(
+            **meeting_values(meeting), recipients=[], created_at=at, created_by=created_by, updated_at=at
+        )
         self._session.add(row)
         self._session.flush()
         _hold(self._session, row)
@@ -712,7 +710,7 @@ def _meeting_not_found(meeting_id: int) -> NotFoundError:
 
 
 # -- the contact directory (kontaktbog) ------------------------------------------------------------------------
-_CONTACTS = table_of(ContactRow)
+_CONTACTS = tables.contacts
 _CONTACT_FIELDS = ("name", "organisation", "role", "phone", "email", "kommune_code", "note", "active")
 
 
@@ -747,8 +745,8 @@ class ContactRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
 
-    def _row(self, contact_id: int) -> ContactRow:
-        row = self._session.get(ContactRow, contact_id)
+    def _row(self, contact_id: int) -> orm.ContactRow:
+        row = self._session.get(orm.ContactRow, contact_id)
         if row is None:
             raise NotFoundError(f"Kontaktpersonen (nr. {contact_id}) findes ikke i kontaktbogen. Opdatér visningen.")
         _hold(self._session, row)
@@ -766,7 +764,7 @@ class ContactRepository:
 
     def add(self, contact: Contact, *, at: datetime) -> Contact:
         at = utc(at, "Contact.created_at")
-        row = ContactRow(**_contact_values(contact), created_at=at, updated_at=at)
+        row = orm.ContactRow(**_contact_values(contact), created_at=at, updated_at=at)
         self._session.add(row)
         self._session.flush()
         _hold(self._session, row)

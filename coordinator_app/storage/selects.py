@@ -92,6 +92,9 @@ CLOSED_MEETINGS_OF_ADMISSIONS = (
 #: Meeting template versions by id (every column; ``meeting_codec.template_from``).
 TEMPLATES_BY_ID = select(_templates).where(_templates.c.id.in_(ids()))
 
+#: How many kommuner there are (none: the reference data is loaded at start).
+KOMMUNE_COUNT = select(func.count()).select_from(_k)
+
 #: Kommune code → name.
 KOMMUNE_NAMES = select(_k.c.code, _k.c.name)
 
