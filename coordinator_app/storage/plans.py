@@ -20,7 +20,7 @@ from coordinator_app.storage.convert import utc
 from coordinator_app.storage.failures import conflict
 
 if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
+    from sqlalchemy.orm import Session, attributes
 
     from coordinator_app.storage import orm
 else:
