@@ -10,21 +10,23 @@ Headless commands on an encrypted database read its passphrase from ``KOORDINATO
 (``getpass``, only on a terminal) — never from the command line, where other users and the shell history
 could read it.
 
-Commands that read, issue or copy out patient data (``pdf``, ``audit``, ``backup``) log in as a user of the
-database (issue 8, issue 18 for ``backup``): ``KOORDINATOR_USER``/``KOORDINATOR_PASSWORD``, or a prompt on a
+Commands that read, issue or copy out patient data (``pdf``, ``audit``, ``backup``, ``checkout``) log in as a user
+of the database (issue 8, issue 18 for ``backup``): ``KOORDINATOR_USER``/``KOORDINATOR_PASSWORD``, or a prompt on a
 terminal, else a clear refusal (exit status 2); the role counts as in the window (``backup`` and ``restore`` are the
-administrator's). A demo database, and a real one before its first administrator exists, needs no login. ``restore``
-replaces every patient's data, so it logs in too (issue 18) — against the database, or, when that is missing
-(``--ny``) or too damaged to log in to, against the backup's own users. ``check`` shows no patient data: the
-database's passphrase and the file's permissions guard it.
+administrator's; ``checkout``, issue 19, the koordinator's and the administrator's). A demo database, and a real one
+before its first administrator exists, needs no login. ``restore`` replaces every patient's data, so it logs in too
+(issue 18) — against the database, or, when that is missing (``--ny``) or too damaged to log in to, against the
+backup's own users. ``check`` shows no patient data: the database's passphrase and the file's permissions guard it.
 
-Commands that read never create (issue 18): ``check``, ``audit``, ``pdf``, ``backup`` and ``restore`` refuse a
-missing or empty (0-byte) database, in Danish with exit status 2, and leave nothing behind (``must_exist``); only the
-first-run wizard, ``--demo`` and ``restore --ny`` make a database. ``pdf`` and ``audit`` write (the migration, the
-login's and the export's audit lines), so their file is ``quick_check``-ed first and a damaged one is refused
-untouched. Every failure ends in a Danish message and exit status 2, never a traceback: argparse speaks Danish
-(``cli.parser``), numbers out of range and unusable file names are refused before the database is opened, and the
-operating system's errors are told in Danish (``infra.oserrors``).
+Commands that read never create (issue 18): ``check``, ``audit``, ``pdf``, ``backup``, ``checkout`` and ``restore``
+refuse a missing or empty (0-byte) database, in Danish with exit status 2, and leave nothing behind (``must_exist``);
+only the first-run wizard, ``--demo`` and ``restore --ny`` make a database. ``pdf`` and ``audit`` write (the
+migration, the login's and the export's audit lines), so their file is ``quick_check``-ed first and a damaged one is
+refused untouched. Every failure ends in a Danish message and exit status 2, never a traceback: argparse speaks
+Danish (``cli.parser``), numbers out of range and unusable file names are refused before the database is opened, and
+the operating system's errors are told in Danish (``infra.oserrors``). ``checkout`` takes the laptop file's
+passphrase from ``KOORDINATOR_PASSPHRASE`` or asks twice (an encrypted ward's database then opens with the same
+passphrase from the environment; on a terminal each is asked for on its own).
 
 Every command works through the services, as the window does: ``services.database`` opens the database,
 ``services.backups`` backs up, restores and checks it, and ``services.exports`` writes ``pdf -o`` and
@@ -54,6 +56,7 @@ from coordinator_app.domain.errors import (
     AuthenticationError,
     DamagedDatabaseError,
     KoordinatorError,
+    NotEncryptedError,
     NotFoundError,
     PassphraseRequiredError,
     StorageError,
@@ -72,6 +75,7 @@ if TYPE_CHECKING:
     from coordinator_app.services import database as database_service
     from coordinator_app.services import documents as document_service
     from coordinator_app.services import exports as export_service
+    from coordinator_app.services import offline as offline_service
     from coordinator_app.services import plans as plan_service
     from coordinator_app.services import users as user_service
     from coordinator_app.services.database import Database
@@ -84,6 +88,7 @@ else:  # what a command needs, when it runs: `koordinator --version` and the win
     database_service = lazy_import("coordinator_app.services.database")
     document_service = lazy_import("coordinator_app.services.documents")
     export_service = lazy_import("coordinator_app.services.exports")
+    offline_service = lazy_import("coordinator_app.services.offline")
     plan_service = lazy_import("coordinator_app.services.plans")
     user_service = lazy_import("coordinator_app.services.users")
     shell_app = lazy_import("coordinator_app.ui.shell.app")
@@ -176,6 +181,25 @@ def build_parser() -> argparse.ArgumentParser:
         "--krypteret",
         action="store_true",
         help="gendan en krypteret sikkerhedskopi over en ukrypteret database (den får sikkerhedskopiens adgangskode)",
+    )
+    checkout = commands.add_parser(
+        "checkout",
+        help="tag indlæggelser med offline: en krypteret offline-kopi til en bærbar; afsnittet kan kun læse dem, "
+        "til kopien er afleveret",
+    )
+    checkout.add_argument(
+        "--admission",
+        type=admission,
+        action="append",
+        required=True,
+        metavar="NR",
+        help="indlæggelsens nummer (gentag for flere indlæggelser)",
+    )
+    checkout.add_argument(
+        "-o", "--output", type=file_argument, required=True, metavar="FIL", help="hvor offline-kopien skal gemmes"
+    )
+    checkout.add_argument(
+        "--baerbar", metavar="NAVN", help="den bærbares navn, som afsnittet ser ved sagerne (standard: filens navn)"
     )
     check = commands.add_parser("check", help="kontrollér at den lokale database er hel (SQLite quick_check)")
     check.add_argument("--fuld", action="store_true", help="den grundige kontrol (integrity_check), tager længere")
@@ -477,8 +501,71 @@ def run_pdf(args: argparse.Namespace) -> int:
     return 0
 
 
+def _offline_passphrase() -> str | None:
+    """The laptop file's passphrase (issue 19): ``KOORDINATOR_PASSPHRASE``, else typed twice in a terminal; ``None``
+    (the Danish reason printed) when neither gives a usable one."""
+    given = passphrase_from_environment()
+    if given is not None:
+        problem = export_service.password_problem(given)
+        if problem is not None:
+            print(f"{PASSPHRASE_ENV}: {problem} Intet er udlånt.", file=sys.stderr)
+            return None
+        return given
+    if not sys.stdin.isatty():
+        print(
+            f"Offline-kopien skal have en adgangskode. Sæt miljøvariablen {PASSPHRASE_ENV}, eller kør kommandoen i en "
+            "terminal, så du bliver spurgt. Skriv aldrig adgangskoden på kommandolinjen. Intet er udlånt.",
+            file=sys.stderr,
+        )
+        return None
+    for _attempt in range(_PROMPTS):
+        first = getpass.getpass("Adgangskode til offline-kopien: ")
+        problem = export_service.password_problem(first)
+        if problem is None and getpass.getpass("Gentag adgangskoden: ") != first:
+            problem = "De to adgangskoder er ikke ens."
+        if problem is None:
+            return first
+        print(problem, file=sys.stderr)
+    print("Ingen gyldig adgangskode. Intet er udlånt.", file=sys.stderr)
+    return None
+
+
+def run_checkout(args: argparse.Namespace) -> int:
+    """``checkout --admission NR … -o FIL``: lend the admissions to a laptop file (issue 19). Logs in like ``pdf``;
+    the role is checked before a passphrase is asked; rc 0 lent, 2 refused (nothing lent, no file)."""
+    try:
+        try:
+            db = open_for_command(args.database)
+        except NotEncryptedError:  # KOORDINATOR_PASSPHRASE is the laptop file's; the ward's database is plain (demo)
+            db = database_service.open_database(configured_database(args.database), must_exist=True, check_first=True)
+    except KoordinatorError as exc:
+        print(exc.message, file=sys.stderr)
+        return 2
+    try:
+        ctx = command_context(db)
+        require(ctx, Permission.LEND_CASES)
+        output = Path(args.output)
+        passphrase = _offline_passphrase()
+        if passphrase is None:
+            return 2
+        result = offline_service.check_out(ctx, args.admission, output, passphrase, laptop=args.baerbar or output.name)
+    except KoordinatorError as exc:
+        print(exc.message, file=sys.stderr)
+        return 2
+    finally:
+        db.dispose()
+    loan = result.loan
+    count = len(loan.admission_ids)
+    print(f"Offline-kopi gemt: {result.path} (krypteret, {_seconds(result.seconds)})")
+    print(
+        f"  {count} {'indlæggelse' if count == 1 else 'indlæggelser'} {loan.ward_label[0].lower()}"
+        f"{loan.ward_label[1:]}; afsnittet kan kun læse {'den' if count == 1 else 'dem'}, til kopien er afleveret."
+    )
+    return 0
+
+
 #: What each headless command runs.
-COMMANDS = {"pdf": run_pdf, "backup": run_backup, "restore": run_restore, "check": run_check}
+COMMANDS = {"pdf": run_pdf, "backup": run_backup, "restore": run_restore, "check": run_check, "checkout": run_checkout}
 
 
 def run_command(args: argparse.Namespace) -> int:

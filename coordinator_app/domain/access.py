@@ -12,10 +12,12 @@ The matrix and why:
   kontaktbog up to date. A mødeleder does not send to the kommune (varsling, færdigmelding …), record consents,
   edit admissions or put plans in force: those are the coordinator's legal acts (B5, F1, E1–E3).
 * **Koordinator** does all the ward's work: admissions, scenario, sending to the kommune, documents, consents,
-  meetings, plans, the kontaktbog and exporting statistics. Not the unit's settings, users or the audit log.
+  meetings, plans, the kontaktbog and exporting statistics, and lends cases to a laptop file (``LEND_CASES``,
+  issue 19: the work the file carries is the koordinator's). Not the unit's settings, users or the audit log.
 * **Administrator** manages users, the unit's settings (bed-day rate, calendar, sender profile, centres, the
   kommuner's secure mailboxes), takes backups and restores them (a copy of the whole database, and replacing it:
-  ``BACKUP``/``RESTORE``, issue 18) and
+  ``BACKUP``/``RESTORE``, issue 18), revokes a loan of cases to a laptop file (``REVOKE_LOAN``, issue 19: the
+  ward's writes resume, and the laptop's work becomes conflicts) and
   reads/exports the audit log (GDPR art. 15) — *and* can do everything a
   koordinator can. In a ward the administrator is the lead coordinator or the ward's IT key person, often the
   only one on duty; a second account just to do ordinary work would be shared or left logged in. Every act is in
@@ -86,6 +88,8 @@ class Permission(StrEnum):
     VIEW_AUDIT = "view_audit"  # verify the audit log, read or export a patient's log
     BACKUP = "backup"  # copy the whole database to a backup file (the dialog's «Tag sikkerhedskopi nu», ``backup``)
     RESTORE = "restore"  # replace the whole database with a backup (the dialog's «Gendan…», ``restore``; issue 18)
+    LEND_CASES = "lend_cases"  # take cases out to a laptop file (``checkout``, issue 19; ``domain.offline``)
+    REVOKE_LOAN = "revoke_loan"  # end a loan without the laptop file (a lost laptop): the administrator's (issue 19)
 
 
 #: What the denial says the role may not do: "Din rolle (Læseadgang) må ikke <phrase>."
@@ -106,6 +110,8 @@ PERMISSION_PHRASES: dict[Permission, str] = {
     Permission.VIEW_AUDIT: "se eller eksportere revisionsloggen",
     Permission.BACKUP: "tage sikkerhedskopier af databasen",
     Permission.RESTORE: "gendanne databasen fra en sikkerhedskopi",
+    Permission.LEND_CASES: "tage sager med offline",
+    Permission.REVOKE_LOAN: "tilbagekalde udlån af sager",
 }
 
 _MEETINGS = frozenset({Permission.READ, Permission.MANAGE_MEETING, Permission.RUN_MEETING})
@@ -115,6 +121,7 @@ _KOORDINATOR = frozenset(Permission) - {
     Permission.VIEW_AUDIT,
     Permission.BACKUP,
     Permission.RESTORE,
+    Permission.REVOKE_LOAN,
 }
 
 #: The matrix (see the module docstring for the reasons).

@@ -33,6 +33,7 @@ from coordinator_app.services.ward_view import (
     AdmissionRow,
     admission_rows,
 )
+from coordinator_app.storage.loans import LoanRepository
 from coordinator_app.storage.repositories import (
     AdmissionRepository,
     EventRepository,
@@ -56,6 +57,7 @@ class AdmissionDetails:
     status_error: str | None  # Danish explanation when the history cannot be replayed
     reminders: tuple[Reminder, ...] = ()  # undated duties of the special groups
     kommune_names: dict[str, str] = dataclasses.field(default_factory=dict)  # code → name, for the codes used
+    lent: str | None = None  # issue 19: "Udlånt til … af … siden …" while the patient is out on a laptop file
 
     def kommune_name(self, code: str | None) -> str:
         return self.kommune_names.get(code or "", code or "")
@@ -128,6 +130,7 @@ class AdmissionService:
                 if code and (k := kommuner.get(code)) is not None
             }
             events = EventRepository(session).for_admission(admission_id)
+            loans = LoanRepository(session).out_for([admission.patient_id])
         self._audit.record(
             AuditAction.VIS,
             f"Indlæggelse nr. {admission_id}: oplysninger vist",
@@ -157,6 +160,7 @@ class AdmissionService:
             status_error=status_error,
             reminders=notes,
             kommune_names=names,
+            lent=loans[0].ward_label if loans else None,
         )
 
     def patient_names(self, patient_ids: Sequence[int]) -> dict[int, str]:

@@ -127,8 +127,8 @@ DEMO_RELOAD_KEY = "demo_reload"
 
 
 def clear_all(session: Session) -> None:
-    """Delete all patient data of a demo database: discharge plans with their versions, documents, meetings,
-    consents, events, admissions, patients (children first). The audit log stays.
+    """Delete all patient data of a demo database: loans of cases to laptops, discharge plans with their versions,
+    documents, meetings, consents, events, admissions, patients (children first). The audit log stays.
 
     Reference data (kommuner with their F3 entrances, centres, the contact directory), meeting templates and
     app_meta stay. The one place archived documents and plan versions are deleted: a Core DELETE on the
@@ -156,6 +156,8 @@ def clear_all(session: Session) -> None:
     # A follow-up meeting points at the meeting it follows up: unlink before deleting.
     conn.execute(table_of(orm.MeetingRow).update().values(follow_up_of=None))
     for cls in (
+        orm.LoanCaseRow,  # a demo's loans (issue 19) go with the patients they lent
+        orm.LoanRow,
         orm.DischargePlanVersionRow,
         orm.DischargePlanRow,  # points at documents, events and meetings
         orm.DocumentRow,

@@ -42,6 +42,7 @@ from coordinator_app.storage.convert import (
 )
 from coordinator_app.storage.failures import conflict
 from coordinator_app.storage.listing import ListRow, list_rows
+from coordinator_app.storage.loans import not_lent, refuse_lent  # importing it also installs the flush guard (issue 19)
 from coordinator_app.storage.meeting_codec import (
     content_to_json,
     meeting_from,
@@ -618,9 +619,10 @@ class MeetingRepository:
     def save_content(self, meeting_id: int, content: MeetingContent, *, expected_version: int, at: datetime) -> Meeting:
         """Autosave: ``UPDATE meetings SET content … WHERE id = ? AND version = ?`` returning the new row.
 
-        No other table is read (the template comes from the immutable-template cache), so the write
-        transaction stays as short as one statement. ``ConflictError`` when the version moved on;
-        ``ValidationError`` when the meeting is closed; ``NotFoundError`` when it is gone.
+        No other table is read (the template comes from the immutable-template cache) but the loans, inside the same
+        statement (issue 19: ``not_lent``), so the write transaction stays as short as one statement.
+        ``ConflictError`` when the version moved on; ``ValidationError`` when the meeting is closed; ``NotFoundError``
+        when it is gone; ``LentCaseError`` when the patient is out on a laptop file.
         """
         stmt = (
             update(_MEETINGS)
@@ -628,6 +630,7 @@ class MeetingRepository:
                 _MEETINGS.c.id == meeting_id,
                 _MEETINGS.c.version == expected_version,
                 _MEETINGS.c.status != MeetingStatus.AFSLUTTET.value,
+                not_lent(_MEETINGS.c.patient_id),  # issue 19: a Core UPDATE, which the flush guard does not see
             )
             .values(
                 content=content_to_json(content),
@@ -638,6 +641,7 @@ class MeetingRepository:
         )
         row = self._session.execute(stmt).first()
         if row is None:
+            refuse_lent(self._session, meeting_ids=[meeting_id], what="Sagen")
             found = self._session.execute(
                 select(_MEETINGS.c.reference, _MEETINGS.c.version, _MEETINGS.c.status).where(
                     _MEETINGS.c.id == meeting_id

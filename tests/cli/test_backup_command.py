@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from db_fixtures import TEST_PASSPHRASE
 from helpers.commands import run_koordinator
+from helpers.tamper import damage_a_table_page
 
 from coordinator_app.cli import commands as cli
 from coordinator_app.storage.backup import list_backups
@@ -102,17 +103,7 @@ def test_check_reports_a_healthy_and_a_damaged_database(
     assert "integrity_check" in capsys.readouterr().out
 
     damaged = tmp_path / "beskadiget.db"
-    db = open_database(damaged)
-    with db.engine.begin() as conn:
-        conn.exec_driver_sql("CREATE TABLE fyld (x TEXT)")
-        for i in range(300):
-            conn.exec_driver_sql("INSERT INTO fyld VALUES (?)", (f"{i:05d}" * 100,))
-        root = conn.exec_driver_sql("SELECT rootpage FROM sqlite_master WHERE name = 'fyld'").scalar_one()
-    db.dispose()
-    data = bytearray(damaged.read_bytes())
-    start = (root - 1) * 4096
-    data[start + 12 : start + 4096] = os.urandom(4096 - 12)
-    damaged.write_bytes(bytes(data))
+    damage_a_table_page(damaged)
     monkeypatch.delenv(cli.PASSPHRASE_ENV)  # a plain demo file takes no passphrase
     assert cli.main(["--database", str(damaged), "check"]) == 2
     err = capsys.readouterr().err

@@ -48,6 +48,17 @@ def _restore(path: Path, backup: Path) -> int:
     return cli.main(["--database", str(path), "restore", str(backup)])
 
 
+def _assert_untouched(path: Path) -> None:
+    """Nothing was restored: no earlier file kept aside, and the database still holds what was written after the
+    backup."""
+    assert not list(path.parent.glob("*before-restore*"))
+    db = open_database(path, passphrase=TEST_PASSPHRASE, migrate=False)
+    try:
+        assert db.get_meta("markør") == "efter kopien"
+    finally:
+        db.dispose()
+
+
 def test_restore_without_a_login_or_as_a_koordinator_is_refused_and_touches_nothing(
     ward: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
 ) -> None:
@@ -57,12 +68,7 @@ def test_restore_without_a_login_or_as_a_koordinator_is_refused_and_touches_noth
     _as(monkeypatch, "kim")
     assert _restore(path, backup) == 2
     assert "Din rolle (Koordinator) må ikke gendanne databasen fra en sikkerhedskopi" in capsys.readouterr().err
-    assert not list(path.parent.glob("*before-restore*"))
-    db = open_database(path, passphrase=TEST_PASSPHRASE, migrate=False)
-    try:
-        assert db.get_meta("markør") == "efter kopien"
-    finally:
-        db.dispose()
+    _assert_untouched(path)
 
 
 def test_an_administrators_restores_keep_every_earlier_file_and_are_logged(
@@ -125,9 +131,4 @@ def test_a_plain_backup_over_the_encrypted_database_is_refused(
     _as(monkeypatch, "ada")
     assert _restore(path, plain) == 2
     assert "ikke krypteret, men databasen" in capsys.readouterr().err
-    assert not list(path.parent.glob("*before-restore*"))
-    db = open_database(path, passphrase=TEST_PASSPHRASE, migrate=False)
-    try:
-        assert db.get_meta("markør") == "efter kopien"
-    finally:
-        db.dispose()
+    _assert_untouched(path)

@@ -60,6 +60,7 @@ def test_koordinator_does_the_wards_work_but_not_users_settings_or_the_audit_log
         Permission.VIEW_AUDIT,
         Permission.BACKUP,  # issue 18: a copy of the whole database is the administrator's, as in the window
         Permission.RESTORE,  # issue 18: so is replacing the whole database with a backup
+        Permission.REVOKE_LOAN,  # issue 19: lifting a loan without its laptop file
     }
 
 

@@ -9,8 +9,10 @@ back, so the test goes on with a database that is guarded again but holds the ta
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, text
@@ -54,3 +56,19 @@ def tamper(url: str, *statements: str, **params: Any) -> None:
                 conn.execute(text(statement), {k: v for k, v in params.items() if f":{k}" in statement})
     finally:
         db.dispose()
+
+
+def damage_a_table_page(path: Path) -> None:
+    """Give the local SQLite file ``path`` a damaged page: a filled table's root page overwritten with random bytes
+    (its 12-byte page header kept), which ``quick_check`` reports and a plain read may not notice."""
+    db = open_database(path)
+    with db.engine.begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE fyld (x TEXT)")
+        for i in range(300):
+            conn.exec_driver_sql("INSERT INTO fyld VALUES (?)", (f"{i:05d}" * 100,))
+        root = conn.exec_driver_sql("SELECT rootpage FROM sqlite_master WHERE name = 'fyld'").scalar_one()
+    db.dispose()
+    data = bytearray(path.read_bytes())
+    start = (root - 1) * 4096
+    data[start + 12 : start + 4096] = os.urandom(4096 - 12)
+    path.write_bytes(bytes(data))

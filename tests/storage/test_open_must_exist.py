@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from db_fixtures import TEST_PASSPHRASE
+from helpers.tamper import damage_a_table_page
 from sqlalchemy import create_engine, inspect
 
 from coordinator_app.domain.errors import DamagedDatabaseError, StorageError, WrongPassphraseError
@@ -79,23 +80,9 @@ def test_without_must_exist_a_new_file_is_still_created(tmp_path: Path) -> None:
     assert (tmp_path / "ny.db").stat().st_size > 0
 
 
-def _damage(path: Path) -> None:
-    db = open_database(path)
-    with db.engine.begin() as conn:
-        conn.exec_driver_sql("CREATE TABLE fyld (x TEXT)")
-        for i in range(300):
-            conn.exec_driver_sql("INSERT INTO fyld VALUES (?)", (f"{i:05d}" * 100,))
-        root = conn.exec_driver_sql("SELECT rootpage FROM sqlite_master WHERE name = 'fyld'").scalar_one()
-    db.dispose()
-    data = bytearray(path.read_bytes())
-    start = (root - 1) * 4096
-    data[start + 12 : start + 4096] = os.urandom(4096 - 12)
-    path.write_bytes(bytes(data))
-
-
 def test_check_first_refuses_a_damaged_file_before_the_migration_writes(tmp_path: Path) -> None:
     path = tmp_path / "beskadiget.db"
-    _damage(path)
+    damage_a_table_page(path)
     before = path.read_bytes()
     with pytest.raises(DamagedDatabaseError, match=r"er beskadiget .*intet skrives i den"):
         open_database(path, must_exist=True, check_first=True)

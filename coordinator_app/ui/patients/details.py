@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date
+from html import escape
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
@@ -207,6 +208,11 @@ class DetailsPanel(QWidget):
         status = f"<b>{scenario}</b> · <b>{details.status}</b>"
         if details.status_error:
             status += f"<br><span style='color:#8a1010'>⚠ {details.status_error}</span>"
+        if details.lent:  # issue 19: out on a laptop file; the services refuse the ward's writes until it is back
+            status += (
+                f"<br><span style='color:#7a4b00'><b>{escape(details.lent)}</b> – kan kun læses her, til "
+                "offline-kopien er afleveret eller udlånet tilbagekaldt.</span>"
+            )
         self.status_line.setText(status)
         self.overview.show_deadlines([*details.deadlines, *task_deadlines(tasks, today)], action_refusals)
         self.history_tab.show_events(details.events, details.kommune_name)

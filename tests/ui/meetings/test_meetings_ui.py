@@ -233,7 +233,8 @@ def test_template_editor_removes_a_section_only_after_confirmation(qtbot, world)
 
 
 # -- scheduling ----------------------------------------------------------------------------------------------------
-def test_schedule_dialog_shows_the_deadline_live_and_requires_a_reason_when_late(qtbot, world, tmp_path) -> None:
+def _schedule_dialog(qtbot, world) -> ScheduleDialog:
+    """Nyt netværksmøde… for the world's admission, on the test's day."""
     dialog = open_schedule_dialog(
         None,
         world.service,
@@ -244,6 +245,12 @@ def test_schedule_dialog_shows_the_deadline_live_and_requires_a_reason_when_late
         calendar=world.ctx.calendar,
     )
     qtbot.addWidget(dialog)
+    assert isinstance(dialog, ScheduleDialog)
+    return dialog
+
+
+def test_schedule_dialog_shows_the_deadline_live_and_requires_a_reason_when_late(qtbot, world, tmp_path) -> None:
+    dialog = _schedule_dialog(qtbot, world)
     assert isinstance(dialog, ScheduleDialog)
     # Invited Monday 23-11-2026: 5 arbejdsdage later is Monday 30-11-2026 (C2).
     assert "senest mandag 30-11-2026 (5 arbejdsdage efter indkaldelsen, C2)" in plain(dialog.deadline_label)
@@ -295,16 +302,7 @@ def test_schedule_dialog_shows_the_deadline_live_and_requires_a_reason_when_late
 def test_the_schedule_dialog_records_who_invited_and_the_agenda_with_the_patient(qtbot, world) -> None:
     """Who called the meeting follows the occasion (the ward, or the patient who called it) until the coordinator
     types someone else; the agenda's preparation with the patient is Ikke oplyst until chosen. Both are saved."""
-    dialog = open_schedule_dialog(
-        None,
-        world.service,
-        patient_id=world.patient_id,
-        admission_id=world.admission_id,
-        today=TODAY,
-        now=DEMO_MOMENT,
-        calendar=world.ctx.calendar,
-    )
-    qtbot.addWidget(dialog)
+    dialog = _schedule_dialog(qtbot, world)
     ward = world.service.default_inviter(world.patient_id, world.admission_id, Occasion.UNDER_INDLAEGGELSE)
     patient = world.service.default_inviter(world.patient_id, world.admission_id, Occasion.PATIENT_ELLER_PAAROERENDE)
     assert ward.name == world.ctx.user and ward.organisation.startswith("Psykiatrisk Center")

@@ -1,0 +1,197 @@
+"""Loans of cases to laptop files (issue 19, ``domain.offline``): the repository, and the guard that refuses every
+write to a lent patient.
+
+The guard is a ``before_flush`` listener on every session: before the ORM writes a patient, admission, event,
+consent, document, meeting or discharge plan, it asks whether the patient is in a loan that is still out and, if so,
+raises ``domain.offline.LentCaseError`` (Danish, naming the loan) — the service's transaction rolls back and nothing
+is written. Writes that bypass the ORM's flush (the meeting's autosave, one Core UPDATE) call ``refuse_lent``
+themselves (or, to stay one statement, carry ``not_lent`` in their WHERE and call ``refuse_lent`` when no row
+changed). The question costs one indexed SELECT, only in a flush that touches such rows. A laptop file has no
+loans, so nothing is refused there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import ColumnElement, event, exists, or_, select, update
+from sqlalchemy.orm import Session
+
+from coordinator_app.domain.errors import NotFoundError
+from coordinator_app.domain.offline import Loan, LoanState, lent_refusal
+from coordinator_app.storage.bulk import table_of
+from coordinator_app.storage.orm import (
+    AdmissionRow,
+    ConsentRow,
+    DischargePlanRow,
+    DocumentRow,
+    EventRow,
+    LoanCaseRow,
+    LoanRow,
+    MeetingRow,
+    PatientRow,
+)
+
+__all__ = ["LoanRepository", "not_lent", "refuse_lent"]
+
+_LOANS = table_of(LoanRow)
+_CASES = table_of(LoanCaseRow)
+_OF_PATIENT = (ConsentRow, DocumentRow, MeetingRow, DischargePlanRow)
+
+
+def _loan(row: Any, patient_ids: Iterable[int] = (), admission_ids: Iterable[int | None] = ()) -> Loan:
+    return Loan(
+        id=row.id,
+        loan_id=row.loan_id,
+        laptop=row.laptop,
+        lent_by=row.lent_by,
+        lent_at=row.lent_at,
+        expected_return=row.expected_return,
+        state=LoanState(row.state),
+        ended_at=row.ended_at,
+        ended_by=row.ended_by,
+        ended_reason=row.ended_reason,
+        patient_ids=frozenset(patient_ids),
+        admission_ids=frozenset(a for a in admission_ids if a is not None),
+    )
+
+
+class LoanRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add(self, loan: Loan) -> Loan:
+        """Record a loan that is out, with its cases: one ``loan_cases`` row per admission, and one without an
+        admission for each patient lent without one (ambulant)."""
+        row = LoanRow(
+            loan_id=loan.loan_id,
+            laptop=loan.laptop,
+            lent_by=loan.lent_by,
+            lent_at=loan.lent_at,
+            expected_return=loan.expected_return,
+            state=loan.state.value,
+            ended_reason="",
+        )
+        self._session.add(row)
+        self._session.flush()
+        admissions = self._session.execute(
+            select(AdmissionRow.id, AdmissionRow.patient_id).where(AdmissionRow.id.in_(loan.admission_ids))
+        ).all()
+        with_admission = {patient_id for _id, patient_id in admissions}
+        cases: list[dict[str, int | None]] = [
+            {"loan_id": row.id, "patient_id": p, "admission_id": a} for a, p in admissions
+        ]
+        cases += [
+            {"loan_id": row.id, "patient_id": p, "admission_id": None}
+            for p in sorted(loan.patient_ids - with_admission)
+        ]
+        self._session.execute(_CASES.insert(), cases)
+        return self.get(loan.loan_id)
+
+    def get(self, loan_id: str) -> Loan:
+        row = self._session.execute(select(_LOANS).where(_LOANS.c.loan_id == loan_id)).first()
+        if row is None:
+            raise NotFoundError(f"Udlånet {loan_id} findes ikke i databasen.")
+        cases = self._session.execute(
+            select(_CASES.c.patient_id, _CASES.c.admission_id).where(_CASES.c.loan_id == row.id)
+        ).all()
+        return _loan(row, (c.patient_id for c in cases), (c.admission_id for c in cases))
+
+    def out_for(self, patient_ids: Iterable[int]) -> list[Loan]:
+        """The loans still out that hold any of ``patient_ids``."""
+        rows = self._session.execute(
+            select(_LOANS.c.loan_id)
+            .join(_CASES, _CASES.c.loan_id == _LOANS.c.id)
+            .where(_LOANS.c.state == LoanState.UDLAANT.value, _CASES.c.patient_id.in_(list(patient_ids)))
+            .distinct()
+        ).all()
+        return [self.get(r.loan_id) for r in rows]
+
+    def out(self) -> list[Loan]:
+        """Every loan still out, oldest first."""
+        rows = self._session.execute(
+            select(_LOANS.c.loan_id).where(_LOANS.c.state == LoanState.UDLAANT.value).order_by(_LOANS.c.id)
+        ).all()
+        return [self.get(r.loan_id) for r in rows]
+
+    def end(self, loan: Loan) -> Loan:
+        """Write how a loan ended (``state``, ``ended_*``); only a loan still out moves (compare-and-set)."""
+        done = self._session.execute(
+            update(_LOANS)
+            .where(_LOANS.c.loan_id == loan.loan_id, _LOANS.c.state == LoanState.UDLAANT.value)
+            .values(
+                state=loan.state.value, ended_at=loan.ended_at, ended_by=loan.ended_by, ended_reason=loan.ended_reason
+            )
+        )
+        if done.rowcount != 1:  # type: ignore[attr-defined]  # CursorResult of an UPDATE
+            raise NotFoundError(f"Udlånet til {loan.laptop} er ikke udlånt længere. Opdatér listen.")
+        return self.get(loan.loan_id)
+
+
+def not_lent(patient_id: ColumnElement[int]) -> ColumnElement[bool]:
+    """A WHERE condition: the patient in ``patient_id`` is in no loan that is still out. For a Core UPDATE that must
+    stay one statement (the meeting's autosave); when it changes no row, ``refuse_lent`` says whether this was why."""
+    return ~exists().where(
+        _CASES.c.patient_id == patient_id,
+        _CASES.c.loan_id == _LOANS.c.id,
+        _LOANS.c.state == LoanState.UDLAANT.value,
+    )
+
+
+def refuse_lent(
+    session: Session,
+    *,
+    patient_ids: Iterable[int] = (),
+    admission_ids: Iterable[int] = (),
+    meeting_ids: Iterable[int] = (),
+    what: str = "Indlæggelsen",
+) -> None:
+    """``LentCaseError`` (Danish, naming the loan) when any of these belongs to a patient in a loan still out."""
+    patients, admissions, meetings = set(patient_ids), set(admission_ids), set(meeting_ids)
+    if not (patients or admissions or meetings):
+        return
+    whose = []
+    if patients:
+        whose.append(_CASES.c.patient_id.in_(patients))
+    if admissions:
+        whose.append(_CASES.c.patient_id.in_(select(AdmissionRow.patient_id).where(AdmissionRow.id.in_(admissions))))
+    if meetings:
+        whose.append(_CASES.c.patient_id.in_(select(MeetingRow.patient_id).where(MeetingRow.id.in_(meetings))))
+    with session.no_autoflush:
+        row = session.execute(
+            select(_LOANS)
+            .join(_CASES, _CASES.c.loan_id == _LOANS.c.id)
+            .where(_LOANS.c.state == LoanState.UDLAANT.value, or_(*whose))
+            .order_by(_LOANS.c.id)
+            .limit(1)
+        ).first()
+    if row is not None:
+        raise lent_refusal(_loan(row), what)
+
+
+@event.listens_for(Session, "before_flush")
+def _lent_cases_are_read_only(session: Session, _context: Any, _instances: Any) -> None:
+    patients: set[int] = set()
+    admissions: set[int] = set()
+    what = "Patienten"
+    changed = [*session.new, *session.deleted, *(o for o in session.dirty if session.is_modified(o))]
+    for obj in changed:
+        if isinstance(obj, PatientRow):
+            if obj.id is not None:
+                patients.add(obj.id)
+        elif isinstance(obj, AdmissionRow):
+            if obj.patient_id is not None:
+                patients.add(obj.patient_id)
+            what = "Indlæggelsen"
+        elif isinstance(obj, EventRow):
+            if obj.admission_id is not None:
+                admissions.add(obj.admission_id)
+            what = "Indlæggelsen"
+        elif isinstance(obj, _OF_PATIENT):
+            if obj.patient_id is not None:
+                patients.add(obj.patient_id)
+            if obj.admission_id is not None:
+                what = "Indlæggelsen"
+    if patients or admissions:
+        refuse_lent(session, patient_ids=patients, admission_ids=admissions, what=what)
