@@ -345,30 +345,30 @@ class LoanRow(Base):
     """Cases lent to a laptop file (issue 19, ``domain.offline.Loan``). ``loan_id`` is the random id the file
     carries; ``state`` is a ``LoanState`` value. Never deleted: a loan that ended says how (``ended_*``)."""
 
-    __tablename__ = "loans"
+    __table__ = tables.loans
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    loan_id: Mapped[str] = mapped_column(String(32), unique=True)
-    laptop: Mapped[str] = mapped_column(String(100))
-    lent_by: Mapped[str] = mapped_column(String(100))
+    id: Mapped[int]
+    loan_id: Mapped[str]
+    laptop: Mapped[str]
+    lent_by: Mapped[str]
     lent_at: Mapped[datetime]
-    expected_return: Mapped[date | None] = mapped_column(Date)
-    state: Mapped[str] = mapped_column(String(20), index=True)
+    expected_return: Mapped[date | None]
+    state: Mapped[str]  # offline.LoanState value
     ended_at: Mapped[datetime | None]
-    ended_by: Mapped[str | None] = mapped_column(String(100))
-    ended_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    ended_by: Mapped[str | None]
+    ended_reason: Mapped[str]
 
 
 class LoanCaseRow(Base):
     """One patient in a loan, with one of the admissions lent (``admission_id``) or none (an ambulant patient, or
     the patient's row of a loan of admissions)."""
 
-    __tablename__ = "loan_cases"
+    __table__ = tables.loan_cases
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    loan_id: Mapped[int] = mapped_column(ForeignKey("loans.id"), index=True)
-    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id"), index=True)
-    admission_id: Mapped[int | None] = mapped_column(ForeignKey("admissions.id"))
+    id: Mapped[int]
+    loan_id: Mapped[int]
+    patient_id: Mapped[int]
+    admission_id: Mapped[int | None]
 
 
 class AppMetaRow(Base):

@@ -336,4 +336,28 @@ users = Table(
     _req("version", Integer),
 )
 
+loans = Table(
+    "loans",
+    METADATA,
+    _id(),
+    _req("loan_id", String(32), unique=True),  # the random id the laptop file carries
+    _req("laptop", String(100)),
+    _req("lent_by", String(100)),
+    _moment("lent_at"),
+    _opt("expected_return", Date),
+    _req("state", String(20), index=True),  # offline.LoanState value
+    _moment("ended_at", nullable=True),
+    _opt("ended_by", String(100)),
+    _text("ended_reason"),
+)
+
+loan_cases = Table(
+    "loan_cases",
+    METADATA,
+    _id(),
+    _req("loan_id", Integer, ForeignKey("loans.id"), index=True),
+    _req("patient_id", Integer, ForeignKey("patients.id"), index=True),
+    _opt("admission_id", Integer, ForeignKey("admissions.id")),
+)
+
 app_meta = Table("app_meta", METADATA, Column("key", String(50), primary_key=True), _req("value", Text))
