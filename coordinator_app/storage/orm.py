@@ -29,7 +29,7 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.orm import DeclarativeBase, Mapped, Mapper, ORMExecuteState, Session, deferred
 
-from coordinator_app.storage import tables
+from coordinator_app.storage import loans, tables
 from coordinator_app.storage.convert import FLAG_COLUMNS, PLAN_FACT_COLUMNS  # noqa: F401  (re-exported)
 from coordinator_app.storage.tables import KOMMUNE_CODE, NAMING_CONVENTION  # noqa: F401  (re-exported)
 
@@ -480,3 +480,8 @@ def _no_bulk_changes_of_immutable_rows(state: ORMExecuteState) -> None:
     refuse = _IMMUTABLE_TABLES.get(getattr(getattr(state.statement, "table", None), "name", None) or "")
     if refuse is not None:
         raise refuse("updated" if state.is_update else "deleted")
+
+
+#: Issue 19: every flush that writes a row of a patient in a loan still out is refused before anything is written
+#: (``storage.loans``). Installed here, with the mappings, so no session can flush without it.
+event.listen(Session, "before_flush", loans.lent_cases_are_read_only)

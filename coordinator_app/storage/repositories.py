@@ -42,7 +42,7 @@ from coordinator_app.storage.convert import (
 )
 from coordinator_app.storage.failures import conflict
 from coordinator_app.storage.listing import ListRow, list_rows
-from coordinator_app.storage.loans import not_lent, refuse_lent  # importing it also installs the flush guard (issue 19)
+from coordinator_app.storage.loans import not_lent, refuse_lent
 from coordinator_app.storage.meeting_codec import (
     content_to_json,
     meeting_from,
