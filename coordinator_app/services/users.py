@@ -53,7 +53,7 @@ from coordinator_app.lazy import lazy_import
 from coordinator_app.services.audit import AuditService
 from coordinator_app.services.context import COPENHAGEN, ServiceContext, require
 from coordinator_app.services.ward import is_demo
-from coordinator_app.storage import selects
+from coordinator_app.storage import reads
 from coordinator_app.storage.users import UserRepository
 
 __all__ = ["WRONG_CREDENTIALS", "UserService"]
@@ -158,7 +158,7 @@ class UserService:
     # -- first run and reading -----------------------------------------------------------------------------------
     def has_users(self) -> bool:
         with self._ctx.database.connect() as connection:  # Core: no ORM at start (issue 15)
-            return (connection.scalar(selects.USER_COUNT) or 0) > 0
+            return reads.user_count(connection) > 0
 
     def needs_login(self) -> bool:
         """A demo database, and a real one before its first administrator exists, open without a login (the demo

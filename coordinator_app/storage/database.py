@@ -36,7 +36,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import URL, Connection, Engine, create_engine, event, inspect, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
@@ -53,7 +53,7 @@ from coordinator_app.infra.files import private_folder
 from coordinator_app.infra.folders import data_dir
 from coordinator_app.infra.oserrors import describe, path_problem
 from coordinator_app.lazy import lazy_import
-from coordinator_app.storage import selects
+from coordinator_app.storage import reads
 from coordinator_app.storage.backup import default_backup_dir, list_backups
 from coordinator_app.storage.failures import (
     corrupt,
@@ -156,34 +156,6 @@ def replaced_error(where: str) -> DatabaseReplacedError:
         "sikkerhedskopi af en anden bruger eller af IT. Ændringen er ikke gemt, og intet mere gemmes i denne "
         "session, så intet går tabt i den gamle fil. Luk Koordinator, og start programmet igen."
     )
-
-
-class _CoreReads:
-    """What of a ``Session`` the Core reads use, over a ``Connection`` (``Database.reads``)."""
-
-    autoflush = False  # nothing is ever pending: the repositories' "flush first" checks skip
-    new = dirty = deleted = ()
-
-    def __init__(self, connection: Connection) -> None:
-        self._connection = connection
-
-    def connection(self) -> Connection:
-        return self._connection
-
-    def get_bind(self) -> Connection:
-        return self._connection
-
-    def execute(self, statement: Any, params: Any = None) -> Any:
-        return self._connection.execute(statement, params)
-
-    def scalar(self, statement: Any, params: Any = None) -> Any:
-        return self._connection.scalar(statement, params)
-
-    def scalars(self, statement: Any, params: Any = None) -> Any:
-        return self._connection.scalars(statement, params)
-
-    def flush(self) -> None:
-        """Nothing is pending on a read."""
 
 
 class Database:
@@ -302,17 +274,6 @@ class Database:
             raise translated from exc
 
     @contextmanager
-    def reads(self) -> Iterator[Session]:
-        """A read-only stand-in for a session over one Core transaction (``connect``): for the repositories' reads
-        that run Core selects only (the list, the deadline stamps, events, admissions and closed meetings by id).
-        Anything needing the ORM (``get``, ``add``, ``merge``) fails loudly with ``AttributeError``.
-
-        Issue 15 experiment: the refresh that makes the window ready reads through this, so ``sqlalchemy.orm`` and
-        the mappings load after start. Typed as a ``Session`` so the repositories take it unchanged."""
-        with self.connect() as connection:
-            yield cast("Session", _CoreReads(connection))
-
-    @contextmanager
     def session(self) -> Iterator[Session]:
         """One transaction: commit when the block ends, roll back (nothing half-written) if it raises."""
         if self._sessions is None:  # loads sqlalchemy.orm and the mappings: not before the first ORM use
@@ -359,8 +320,7 @@ class Database:
 
     def get_meta(self, key: str) -> str | None:
         with self.connect() as connection:
-            value: str | None = connection.scalar(selects.META_VALUE, {"key": key})
-            return value
+            return reads.meta_value(connection, key)
 
     def set_meta(self, key: str, value: str) -> None:
         with self.session() as session:

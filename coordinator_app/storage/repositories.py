@@ -9,19 +9,18 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import weakref
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, CursorResult, Engine, func, or_, select, update
+from sqlalchemy import CursorResult, Engine, func, or_, select, update
 
 from coordinator_app.domain.errors import NotFoundError, ValidationError
 from coordinator_app.domain.meetings import Meeting, MeetingContent, MeetingStatus, MeetingTemplate
 from coordinator_app.domain.model import Admission, ArchivedDocument, Consent, Contact, Event, Kommune, Patient, Sector
 from coordinator_app.domain.workdays import COPENHAGEN
 from coordinator_app.lazy import lazy_import
-from coordinator_app.storage import selects, selects_sqlite, tables
+from coordinator_app.storage import reads, selects, tables
 from coordinator_app.storage.bulk import bulk_load, clear_all, reset_sequences, table_of, upsert_kommuner
 from coordinator_app.storage.convert import (
     DOCUMENT_FIELDS,
@@ -38,10 +37,8 @@ from coordinator_app.storage.convert import (
     patient_from,
     patient_values,
     utc,
-    wards_by_centre,
 )
 from coordinator_app.storage.failures import conflict
-from coordinator_app.storage.listing import ListRow, list_rows
 from coordinator_app.storage.loans import not_lent, refuse_lent
 from coordinator_app.storage.meeting_codec import (
     content_to_json,
@@ -50,6 +47,7 @@ from coordinator_app.storage.meeting_codec import (
     sections_to_json,
     template_from,
 )
+from coordinator_app.storage.reads import ListRow
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -72,18 +70,10 @@ __all__ = [
     "PatientRepository",
     "bulk_load",
     "clear_all",
-    "list_rows",
     "reset_sequences",
 ]
 
-#: Ids per IN (…) list; far below every SQLite build's bound-parameter limit.
-CHUNK = 5000
-_T = TypeVar("_T")
-
-
-def _chunks(ids: Sequence[_T]) -> Iterable[Sequence[_T]]:
-    for start in range(0, len(ids), CHUNK):
-        yield ids[start : start + CHUNK]
+_chunks = reads.chunks
 
 
 def _hold(session: Session, row: object) -> None:
@@ -120,7 +110,7 @@ class KommuneRepository:
 
     def names(self) -> dict[str, str]:
         """Kommune code → name."""
-        return {code: name for code, name in self._session.execute(selects.KOMMUNE_NAMES)}
+        return reads.kommune_names(reads.of_session(self._session))
 
     def get(self, code: str) -> Kommune | None:
         row = self._session.execute(select(orm.KommuneRow.__table__).where(orm.KommuneRow.code == code)).first()
@@ -150,7 +140,7 @@ class CentreRepository:
         self._session = session
 
     def all(self) -> dict[str, list[str]]:
-        return wards_by_centre(self._session.execute(selects.CENTRES_WITH_WARDS))
+        return reads.centres(reads.of_session(self._session))
 
     def save(self, centre: str, wards: Iterable[str]) -> None:
         """Add the centre and any wards it does not have yet (existing wards are kept)."""
@@ -250,12 +240,7 @@ class AdmissionRepository:
 
     def get_many(self, admission_ids: Iterable[int]) -> dict[int, Admission]:
         """The admissions with these ids (missing ids are simply absent), in one query per 5,000 ids."""
-        ids = list(dict.fromkeys(admission_ids))
-        out: dict[int, Admission] = {}
-        for chunk in _chunks(ids):
-            for row in self._session.execute(selects.ADMISSIONS_BY_ID, {"ids": list(chunk)}):
-                out[row.id] = admission_from(row)
-        return out
+        return reads.admissions(reads.of_session(self._session), admission_ids)
 
     def overlapping(self, first: date, last: date) -> dict[int, Admission]:
         """Statistik's admissions: every one with at least one day in ``first``–``last`` (admitted on or before
@@ -323,37 +308,12 @@ class EventRepository:
         )
 
     def for_admissions(self, admission_ids: Iterable[int]) -> dict[int, list[Event]]:
-        """Every requested admission's history (``[]`` when it has none), ordered as ``for_admission``.
-
-        The patient list's deadlines and Statistik read thousands of events here. On SQLite the select's generated
-        text runs through the driver and its rows are converted in one pass (``selects_sqlite``) instead of through
-        SQLAlchemy's per-column processors."""
-        ids = list(dict.fromkeys(admission_ids))
-        out: dict[int, list[Event]] = {admission_id: [] for admission_id in ids}
-        session = self._session
-        if session.autoflush and (session.new or session.dirty or session.deleted):
-            session.flush()  # what ``Session.execute`` would do first; the driver path below does not
-        connection = session.connection()
-        plain = connection.dialect.name == "sqlite" and connection.dialect.paramstyle == "qmark"
-        for chunk in _chunks(ids):
-            rows: Sequence[Sequence[Any]]
-            if plain:
-                rows = _sqlite_event_rows(connection, chunk)
-            else:
-                rows = session.execute(selects.EVENTS_OF_ADMISSIONS, {"ids": list(chunk)}).all()
-            for e in events_from(rows):
-                out[e.admission_id].append(e)
-        return out
+        """Every requested admission's history (``[]`` when it has none), ordered as ``for_admission``
+        (``reads.events_of``: the patient list's deadlines and Statistik read thousands of events here)."""
+        return reads.events_of(reads.of_session(self._session), admission_ids)
 
 
 _EVENTS = tables.events
-
-
-def _sqlite_event_rows(connection: Connection, chunk: Sequence[int]) -> list[tuple[Any, ...]]:
-    """``selects.EVENTS_OF_ADMISSIONS``' rows through the driver, decoded as ``events_from`` takes them."""
-    read = selects_sqlite.EVENTS_OF_ADMISSIONS
-    sql, parameters = read.statement(chunk)
-    return read.convert(connection.exec_driver_sql(sql, parameters).fetchall())
 
 
 class ConsentRepository:
@@ -504,15 +464,10 @@ _TEMPLATES = tables.meeting_templates
 _MEETINGS = tables.meetings
 _MEETING_ACTIVE = (MeetingStatus.PLANLAGT.value, MeetingStatus.I_GANG.value)
 
-#: Template versions by id, per engine. Safe to cache for ever: a template row is immutable once written
-#: (``orm.MeetingTemplateRow``), which is what lets autosave build its answer without reading other tables.
-_template_cache: weakref.WeakKeyDictionary[Engine, dict[int, MeetingTemplate]] = weakref.WeakKeyDictionary()
-
 
 def _templates_of(session: Session) -> dict[int, MeetingTemplate]:
     bind = session.get_bind()
-    engine = bind if isinstance(bind, Engine) else bind.engine
-    return _template_cache.setdefault(engine, {})
+    return reads.template_cache(bind if isinstance(bind, Engine) else bind.engine)
 
 
 class MeetingTemplateRepository:
@@ -549,12 +504,7 @@ class MeetingTemplateRepository:
         return found
 
     def get_many(self, template_ids: Iterable[int]) -> dict[int, MeetingTemplate]:
-        cache = _templates_of(self._session)
-        missing = [i for i in dict.fromkeys(template_ids) if i not in cache]
-        if missing:
-            for row in self._session.execute(selects.TEMPLATES_BY_ID, {"ids": missing}):
-                cache[row.id] = template_from(row)
-        return cache
+        return reads.templates(reads.of_session(self._session), template_ids)
 
     def latest(self) -> MeetingTemplate | None:
         """The most recently saved version of any template (the ward's current template)."""
@@ -585,8 +535,7 @@ class MeetingRepository:
         return row
 
     def _from_rows(self, rows: Sequence[Any]) -> list[Meeting]:
-        templates = MeetingTemplateRepository(self._session).get_many(r.template_id for r in rows)
-        return [meeting_from(r, templates[r.template_id]) for r in rows]
+        return reads.meetings_from(reads.of_session(self._session), rows)
 
     def add(self, meeting: Meeting, *, created_by: str, at: datetime) -> Meeting:
         at = utc(at, "Meeting.created_at")
@@ -668,11 +617,7 @@ class MeetingRepository:
 
     def closed_for_admissions(self, admission_ids: Iterable[int]) -> list[Meeting]:
         """Closed meetings of these admissions (their agreements are tracked tasks), one query per chunk."""
-        out: list[Meeting] = []
-        for chunk in _chunks(list(dict.fromkeys(admission_ids))):
-            rows = self._session.execute(selects.CLOSED_MEETINGS_OF_ADMISSIONS, {"ids": list(chunk)}).all()
-            out.extend(self._from_rows(rows))
-        return out
+        return reads.closed_meetings(reads.of_session(self._session), admission_ids)
 
     def for_patient(self, patient_id: int) -> list[Meeting]:
         """All the patient's meetings (every admission and ambulant), in invitation order."""

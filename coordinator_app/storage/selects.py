@@ -1,16 +1,17 @@
-"""The selects of the reads the first screen needs, each written once: the repositories run these.
+"""The selects of the reads the first screen needs, each written once: ``storage.reads`` runs them, for the services
+on a Core connection and for the repositories on their session's connection.
 
 Written against the Core tables (``storage.tables``), so running them needs neither ``sqlalchemy.orm`` nor the
 mappings (issue 15: the refresh that makes the window ready reads through a Core connection). The first screen
 (issue 7: cold start) reads the same rows before SQLAlchemy loads (``storage.quick_read``), so
 these selects are also compiled for SQLite into ``storage.selects_sqlite`` — the SQL text and each row's converter,
 written by ``python -m coordinator_app.storage.sqlite_codegen`` and checked to be current by
-``tests/storage/test_selects.py``. ``storage.listing`` and ``storage.repositories`` run that same text through the
+``tests/storage/test_selects.py``. ``storage.reads`` runs that same text through the
 driver on SQLite where converting the rows in one pass beats SQLAlchemy's per-column processors (the list, the
 events); everywhere else they execute the selects below.
 
 Each select names its columns (the compiled text lists them; nothing depends on a file's column order). An id list
-is the expanding parameter ``ids``: ``session.execute(ADMISSIONS_BY_ID, {"ids": chunk})``. Change a select here,
+is the expanding parameter ``ids``: ``connection.execute(ADMISSIONS_BY_ID, {"ids": chunk})``. Change a select here,
 then run the generator and commit both.
 """
 
@@ -35,7 +36,7 @@ _a, _p, _k = tables.admissions, tables.patients, tables.kommuner
 _events, _meetings, _templates = tables.events, tables.meetings, tables.meeting_templates
 _centres, _wards = tables.centres, tables.wards
 
-#: The patient list's row of every admission, in ``sqlite_rows.ListRow``'s order (``storage.listing``).
+#: The patient list's row of every admission, in ``sqlite_rows.ListRow``'s order (``storage.reads.list_rows``).
 LIST = (
     select(
         _a.c.id,

@@ -3,7 +3,7 @@
 ``SqliteRead`` is one of ``storage.selects``' selects as the sqlite3 driver runs it; the generated
 ``storage.selects_sqlite`` holds them (``storage.sqlite_codegen`` writes it), each with a converter of its rows that
 decodes every column as its ORM type does, through the converters below. ``storage.quick_read`` reads the first
-screen with them; ``storage.listing`` and ``storage.repositories`` use them on SQLite, where converting the
+screen with them; ``storage.reads`` uses them on SQLite, where converting the
 driver's rows in one pass is much cheaper than SQLAlchemy's per-column processors.
 
 SQLite hands back dates as ``'YYYY-MM-DD'`` text, booleans as 0/1 (the generated converters compare with 1), moments

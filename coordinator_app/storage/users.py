@@ -22,7 +22,7 @@ from sqlalchemy import func, select, update
 from coordinator_app.domain.access import Role, User, normalize_username
 from coordinator_app.domain.errors import NotFoundError
 from coordinator_app.lazy import lazy_import
-from coordinator_app.storage import selects, tables
+from coordinator_app.storage import reads, tables
 from coordinator_app.storage.convert import utc
 from coordinator_app.storage.failures import conflict
 
@@ -60,7 +60,7 @@ class UserRepository:
 
     # -- reading ----------------------------------------------------------------------------------------------
     def count(self) -> int:
-        return int(self._session.scalar(selects.USER_COUNT) or 0)
+        return reads.user_count(reads.of_session(self._session))
 
     def all(self) -> list[User]:
         """Everyone, active first, then by username."""
