@@ -273,13 +273,21 @@ class Database:
                 raise
             raise translated from exc
 
+    def prepare_sessions(self) -> sa_orm.sessionmaker[Session]:
+        """The session factory, made on first use: loads ``sqlalchemy.orm`` and the mappings with their listeners
+        (``storage.orm``: the refusals and the lent-case guard) — not at start (issue 15: the start reads through
+        ``connect``). ``session`` calls it; the window calls it once idle after start, so the first save does not
+        wait for the ORM to load."""
+        if self._sessions is None:
+            sessions = sa_orm.sessionmaker(self._engine, expire_on_commit=False)
+            orm.Base  # noqa: B018 - the mappings (and their listeners) are in place before any session
+            self._sessions = sessions
+        return self._sessions
+
     @contextmanager
     def session(self) -> Iterator[Session]:
         """One transaction: commit when the block ends, roll back (nothing half-written) if it raises."""
-        if self._sessions is None:  # loads sqlalchemy.orm and the mappings: not before the first ORM use
-            self._sessions = sa_orm.sessionmaker(self._engine, expire_on_commit=False)
-            orm.Base  # noqa: B018 - the mappings (and their listeners) are in place before any session
-        session = self._sessions()
+        session = self.prepare_sessions()()
         try:
             yield session
             session.commit()

@@ -78,7 +78,8 @@ def test_the_export_service_loads_the_file_libraries_only_when_a_file_is_exporte
 def test_the_app_imports_the_service_stack_before_pyside6_and_not_the_orm() -> None:
     """PySide6's import hook inspects every module imported after it, so SQLAlchemy (Core) and our services come
     first. The ORM (``sqlalchemy.orm`` and the mappings) is not imported with the app at all: it loads on the first
-    session, after the window is ready (issue 15: the start reads through Core)."""
+    session — the first write, or once idle after the window is ready — as the start reads through Core (issue 15;
+    ``test_start_without_orm.py`` starts the program to ready and saves a note)."""
     probe = (
         "import sys\nimport coordinator_app.ui.shell.app\nnames = list(sys.modules)\n"
         "print(*(names.index(n) for n in ('sqlalchemy', 'coordinator_app.services.users', 'PySide6')))\n"
