@@ -1,9 +1,10 @@
 """The tables as SQLAlchemy Core ``Table`` objects: the schema, without the ORM (issue 15: start-up).
 
-Only ``sqlalchemy`` (Core) is needed to build these, not ``sqlalchemy.orm``: the first refresh after start reads
-through them (``storage.selects``) before the mappings in ``storage.orm`` load. ``storage.orm`` maps its classes
-onto these tables (``__table__``), so there is one schema. Every change here needs a migration in
-``migrations/versions`` — ``tests/storage/test_migrations.py`` compares ``METADATA`` with the migrated schema.
+Only ``sqlalchemy`` (Core) is needed to build these, not ``sqlalchemy.orm``: the refresh that makes the window ready
+reads through them (``storage.reads`` running ``storage.selects``) before the mappings in ``storage.orm`` load.
+``storage.orm`` maps its classes onto these tables (``__table__``), so there is one schema. Every change here needs a
+migration in ``migrations/versions`` — ``tests/storage/test_migrations.py`` compares ``METADATA`` with the migrated
+schema.
 """
 
 from __future__ import annotations
