@@ -1,8 +1,10 @@
 """Repositories: the only way the app reads and writes records. In: model dataclasses; out: the same.
 
 Each repository works inside the caller's session (``Database.session()``), so a service groups
-several writes into one transaction. Reads of many rows use Core selects (no ORM objects); writes go
-through the ORM so ``version_id_col`` guards updates against another user's concurrent edit.
+several writes into one transaction. Reads of many rows use Core selects (no ORM objects) — those the start also
+needs run through ``storage.reads`` on the session's connection, the very functions the start's services call on a
+Core connection; writes go through the ORM so ``version_id_col`` guards updates against another user's concurrent
+edit.
 """
 
 from __future__ import annotations
