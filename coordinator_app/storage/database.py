@@ -262,8 +262,8 @@ class Database:
     def connect(self) -> Iterator[Connection]:
         """One transaction on a Core connection: commit when the block ends, roll back if it raises.
 
-        For reads and writes through Core selects on ``storage.tables`` (``storage.selects``): neither
-        ``sqlalchemy.orm`` nor the mappings are loaded for it (issue 15: the refresh that makes the window ready)."""
+        For the reads of ``storage.reads`` (and Core statements on ``storage.tables``): neither ``sqlalchemy.orm`` nor
+        the mappings are loaded for it (issue 15: the refresh that makes the window ready reads through this)."""
         try:
             with self._engine.begin() as connection:
                 yield connection
