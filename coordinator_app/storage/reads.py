@@ -7,9 +7,11 @@ functions on their session's connection (``repositories``: pending changes flush
 written once, in ``storage.selects`` against the Core tables (``storage.tables``).
 
 The patient list is one Core query (``selects.LIST``): ~10,000 rows in tens of milliseconds, plain tuples (the list
-filters and sorts in Python afterwards). On SQLite the list and the events run the selects' generated text through
-the driver and convert the rows in one pass (``selects_sqlite``): about a third of SQLAlchemy's Row objects with
-per-column processors, which keeps them near raw sqlite3's fetchall (benchmarks/run.py compares).
+filters and sorts in Python afterwards). On SQLite every read here runs its select's generated text through the
+driver and converts the rows in one pass (``selects_sqlite``, the text the first screen reads too): for the list and
+the events about a third of SQLAlchemy's Row objects with per-column processors, which keeps them near raw sqlite3's
+fetchall (benchmarks/run.py compares), and at start no select waits to be compiled. Elsewhere (PostgreSQL) the
+selects themselves run.
 
 ``deadline_stamps`` reads what the deadline cache (``services.deadline_cache``) keys an admission on, without
 loading its events.
@@ -28,7 +30,7 @@ from coordinator_app.domain.model import Admission, Event
 from coordinator_app.storage import selects, selects_sqlite, tables
 from coordinator_app.storage.convert import admission_from, events_from, wards_by_centre
 from coordinator_app.storage.meeting_codec import meeting_from, template_from
-from coordinator_app.storage.sqlite_rows import ListRow, Stamp
+from coordinator_app.storage.sqlite_rows import ListRow, SqliteRead, Stamp
 
 if TYPE_CHECKING:  # a type only: the reads themselves never need the ORM
     from sqlalchemy.orm import Session
@@ -57,6 +59,7 @@ __all__ = [
 #: Ids per IN (…) list; far below every SQLite build's bound-parameter limit.
 CHUNK = 5000
 _T = TypeVar("_T")
+_R = TypeVar("_R")
 
 
 def chunks(ids: Sequence[_T]) -> Iterable[Sequence[_T]]:
@@ -70,6 +73,34 @@ def of_session(session: Session) -> Connection:
     if session.autoflush and (session.new or session.dirty or session.deleted):
         session.flush()
     return session.connection()
+
+
+def _plain(connection: Connection) -> bool:
+    """SQLite through a qmark driver (pysqlite, sqlcipher3): ``selects_sqlite``'s text runs as it is."""
+    return connection.dialect.name == "sqlite" and connection.dialect.paramstyle == "qmark"
+
+
+def _driver_rows(connection: Connection, read: SqliteRead[_R], ids: Sequence[int] = (), **values: Any) -> list[_R]:
+    """``read``'s rows through the driver, converted (``values``: the select's own bound values by name)."""
+    sql, parameters = read.statement(ids, **values)
+    return read.convert(connection.exec_driver_sql(sql, parameters).fetchall())
+
+
+def _tuples(connection: Connection, select_: Any, read: SqliteRead[_R], **values: Any) -> Sequence[Any]:
+    """``select_``'s rows as tuples: on SQLite its generated text (``read``) through the driver, else the select."""
+    if _plain(connection):
+        return _driver_rows(connection, read, **values)
+    return connection.execute(select_, values or None).all()
+
+
+def _by_name(
+    connection: Connection, select_: Any, read: SqliteRead[tuple[Any, ...]], ids: Sequence[int]
+) -> Sequence[Any]:
+    """The rows of an id-list select (``ids``), each value also by its column's name (``row.id``), as ``_tuples``."""
+    if _plain(connection):
+        converted: list[tuple[Any, ...]] = _driver_rows(connection, read, ids)
+        return read.records(converted)
+    return connection.execute(select_, {"ids": list(ids)}).all()
 
 
 # -- the patient list and the deadline stamps -------------------------------------------------------------------
@@ -121,7 +152,7 @@ def admissions(connection: Connection, admission_ids: Iterable[int]) -> dict[int
     """The admissions with these ids (missing ids are simply absent), in one query per ``CHUNK`` ids."""
     out: dict[int, Admission] = {}
     for chunk in chunks(list(dict.fromkeys(admission_ids))):
-        for row in connection.execute(selects.ADMISSIONS_BY_ID, {"ids": list(chunk)}):
+        for row in _by_name(connection, selects.ADMISSIONS_BY_ID, selects_sqlite.ADMISSIONS_BY_ID, chunk):
             out[row.id] = admission_from(row)
     return out
 
@@ -131,13 +162,11 @@ def events_of(connection: Connection, admission_ids: Iterable[int]) -> dict[int,
     recording order). The list's deadlines and Statistik read thousands of events here."""
     ids = list(dict.fromkeys(admission_ids))
     out: dict[int, list[Event]] = {admission_id: [] for admission_id in ids}
-    plain = connection.dialect.name == "sqlite" and connection.dialect.paramstyle == "qmark"
     for chunk in chunks(ids):
         rows: Sequence[Sequence[Any]]
-        if plain:
-            read = selects_sqlite.EVENTS_OF_ADMISSIONS
-            sql, parameters = read.statement(chunk)
-            rows = read.convert(connection.exec_driver_sql(sql, parameters).fetchall())
+        if _plain(connection):
+            converted: list[tuple[Any, ...]] = _driver_rows(connection, selects_sqlite.EVENTS_OF_ADMISSIONS, chunk)
+            rows = converted
         else:
             rows = connection.execute(selects.EVENTS_OF_ADMISSIONS, {"ids": list(chunk)}).all()
         for e in events_from(rows):
@@ -160,7 +189,7 @@ def templates(connection: Connection, template_ids: Iterable[int]) -> dict[int, 
     cache = template_cache(connection.engine)
     missing = [i for i in dict.fromkeys(template_ids) if i not in cache]
     if missing:
-        for row in connection.execute(selects.TEMPLATES_BY_ID, {"ids": missing}):
+        for row in _by_name(connection, selects.TEMPLATES_BY_ID, selects_sqlite.TEMPLATES_BY_ID, missing):
             cache[row.id] = template_from(row)
     return cache
 
@@ -175,8 +204,8 @@ def closed_meetings(connection: Connection, admission_ids: Iterable[int]) -> lis
     """Closed meetings of these admissions (their agreements are tracked tasks, C5), one query per chunk."""
     out: list[Meeting] = []
     for chunk in chunks(list(dict.fromkeys(admission_ids))):
-        rows = connection.execute(selects.CLOSED_MEETINGS_OF_ADMISSIONS, {"ids": list(chunk)}).all()
-        out.extend(meetings_from(connection, rows))
+        read = selects_sqlite.CLOSED_MEETINGS_OF_ADMISSIONS
+        out.extend(meetings_from(connection, _by_name(connection, selects.CLOSED_MEETINGS_OF_ADMISSIONS, read, chunk)))
     return out
 
 
@@ -188,20 +217,21 @@ def kommune_count(connection: Connection) -> int:
 
 def kommune_names(connection: Connection) -> dict[str, str]:
     """Kommune code → name."""
-    return {code: name for code, name in connection.execute(selects.KOMMUNE_NAMES)}
+    return {code: name for code, name in _tuples(connection, selects.KOMMUNE_NAMES, selects_sqlite.KOMMUNE_NAMES)}
 
 
 def centres(connection: Connection) -> dict[str, list[str]]:
     """Centre name → its ward names (the centres and wards as the database holds them)."""
-    return wards_by_centre(connection.execute(selects.CENTRES_WITH_WARDS))
+    return wards_by_centre(_tuples(connection, selects.CENTRES_WITH_WARDS, selects_sqlite.CENTRES_WITH_WARDS))
 
 
 def user_count(connection: Connection) -> int:
     """How many users there are, active or not (none: no login yet)."""
-    return int(connection.scalar(selects.USER_COUNT) or 0)
+    ((count,),) = _tuples(connection, selects.USER_COUNT, selects_sqlite.USER_COUNT)
+    return int(count or 0)
 
 
 def meta_value(connection: Connection, key: str) -> str | None:
     """One ``app_meta`` value, None when the key is not there."""
-    value: str | None = connection.scalar(selects.META_VALUE, {"key": key})
-    return value
+    found = _tuples(connection, selects.META_VALUE, selects_sqlite.META_VALUE, key=key)
+    return None if not found else str(found[0][0])

@@ -18,7 +18,7 @@ import sqlite3
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any, Generic, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, NamedTuple, TypeVar
 
 from coordinator_app.domain.model import AdmissionFlags
 
@@ -108,6 +108,24 @@ class SqliteRead(Generic[Row]):
         """The rows, converted, through a plain sqlite3 connection."""
         sql, args = self.statement(ids, **values)
         return self.convert(connection.execute(sql, args).fetchall())
+
+    def records(self, rows: Iterable[Sequence[Any]]) -> list[Record]:
+        """Converted rows (tuples in ``columns``' order) with each value by its column's name."""
+        names = self.columns
+        return [Record(dict(zip(names, values, strict=True))) for values in rows]
+
+
+class Record:
+    """A row with attribute access, as the ``convert``/``meeting_codec`` readers take it."""
+
+    __slots__ = ("__dict__",)
+
+    def __init__(self, values: dict[str, Any]) -> None:
+        self.__dict__.update(values)
+
+    if TYPE_CHECKING:  # its attributes are the query's column names
+
+        def __getattr__(self, name: str) -> Any: ...
 
 
 # -- the converters of a column's (non-NULL) value, by ORM type -------------------------------------------------
