@@ -165,8 +165,8 @@ def deadline_section(bench: BenchDatabase, runs: int) -> list[Line]:
     current = [a.id for a in bench.ward.admissions if a.id is not None and a.discharged is None]
 
     def refresh(cache: DeadlineCache, ids: list[int]) -> None:
-        with ctx.database.session() as session:
-            derived = cache.derive_many(session, ids, cal, today)
+        with ctx.database.connect() as connection:  # as the list refresh reads (AdmissionService.list_rows)
+            derived = cache.derive_many(connection, ids, cal, today)
         assert len(derived) == len(ids)
 
     def cold(ids: list[int]) -> Callable[[], None]:
@@ -232,17 +232,18 @@ def statistics_section(bench: BenchDatabase, runs: int) -> list[Line]:
 
 def query_section(bench: BenchDatabase, runs: int) -> list[Line]:
     """Like with like: the same SQL, the same rows and the same values made from them (``ListRow``s with dates and
-    booleans, by the app's own conversion) — so the ratio is what the app's data access (session, pooled
-    connection, SQLAlchemy's execution) adds to the driver. Raw fetchall of plain tuples is shown for scale."""
-    from coordinator_app.storage.listing import list_rows
+    booleans, by the app's own conversion) — so the ratio is what the app's data access (``Database.connect``'s
+    pooled connection and transaction, SQLAlchemy's execution) adds to the driver. Raw fetchall of plain tuples is
+    shown for scale."""
+    from coordinator_app.storage.reads import list_rows
     from coordinator_app.storage.selects_sqlite import LIST
 
     sql = LIST.sql  # the very SQL the app sends (selects.LIST as SQLite's text)
     raw = sqlite3.connect(bench.path)
 
     def app() -> None:
-        with bench.db.session() as session:
-            list_rows(session, include_discharged=True)
+        with bench.db.connect() as connection:
+            list_rows(connection, include_discharged=True)
 
     def same() -> None:
         LIST.convert(raw.execute(sql).fetchall())
@@ -250,8 +251,8 @@ def query_section(bench: BenchDatabase, runs: int) -> list[Line]:
     def plain() -> None:
         raw.execute(sql).fetchall()
 
-    with bench.db.session() as session:
-        rows = list_rows(session, include_discharged=True)
+    with bench.db.connect() as connection:
+        rows = list_rows(connection, include_discharged=True)
     assert rows == LIST.convert(raw.execute(sql).fetchall()), "both sides must make the same rows"
     times = interleaved_ms({"app": app, "raw": same, "plain": plain}, max(runs, 9))
     raw.close()

@@ -33,14 +33,13 @@ from coordinator_app.services.ward_view import (
     AdmissionRow,
     admission_rows,
 )
+from coordinator_app.storage import reads
 from coordinator_app.storage.loans import LoanRepository
 from coordinator_app.storage.repositories import (
     AdmissionRepository,
     EventRepository,
     KommuneRepository,
-    MeetingRepository,
     PatientRepository,
-    list_rows,
 )
 
 NOTE_MAX = 10_000  # a note keeps a whole form's worth of typed values
@@ -107,11 +106,11 @@ class AdmissionService:
         Status and deadlines come from the deadline cache: only admissions whose stamp changed since the last
         refresh (or all of them on a new day) have their events loaded and replayed."""
         today = self._ctx.clock.today()
-        with self._ctx.database.session() as session:
-            rows = list_rows(session, include_discharged=include_discharged)
+        with self._ctx.database.connect() as connection:  # Core reads: the ORM loads after start (issue 15)
+            rows = reads.list_rows(connection, include_discharged=include_discharged)
             current_ids = [r.admission_id for r in rows if r.discharged is None]
-            derived = self._derived.derive_many(session, current_ids, self._ctx.calendar, today, self._ctx.rules)
-            closed = MeetingRepository(session).closed_for_admissions(current_ids) if current_ids else []
+            derived = self._derived.derive_many(connection, current_ids, self._ctx.calendar, today, self._ctx.rules)
+            closed = reads.closed_meetings(connection, current_ids) if current_ids else []
         tasks: dict[int, list[Task]] = {}
         for meeting in closed:
             tasks.setdefault(meeting.admission_id or 0, []).extend(tasks_of(meeting))

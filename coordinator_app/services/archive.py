@@ -18,8 +18,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING
 
 from coordinator_app.domain.access import Permission
 from coordinator_app.domain.cpr import mask_cpr
@@ -27,6 +26,9 @@ from coordinator_app.domain.model import ArchivedDocument
 from coordinator_app.services.context import ServiceContext, require
 from coordinator_app.storage.audit_repository import AuditRepository
 from coordinator_app.storage.repositories import DocumentRepository, PatientRepository
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 __all__ = ["ArchiveReport", "ArchiveService", "DocumentCheck", "changed_message", "logged_hash", "problem"]
 

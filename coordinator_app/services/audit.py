@@ -18,14 +18,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy.orm import Session
-
 from coordinator_app.domain.access import Permission
 from coordinator_app.domain.audit import ACTION_LABELS, AuditAction, AuditEntry, AuditHead, VerifyResult
 from coordinator_app.services.context import COPENHAGEN, ServiceContext, require
 from coordinator_app.storage.audit_repository import AuditRepository
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from coordinator_app.services.database import Database
 
 #: Column headings of the patient export (CSV for Danish Excel: ``;``, UTF-8 with BOM).

@@ -9,8 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
-
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING
 
 from coordinator_app.domain import validation
 from coordinator_app.domain.access import Permission
@@ -21,6 +20,9 @@ from coordinator_app.services.admissions import Changes
 from coordinator_app.services.audit import AuditService
 from coordinator_app.services.context import COPENHAGEN, ServiceContext, require
 from coordinator_app.storage.repositories import ConsentRepository
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ events, the calendar, today and the rule settings — nothing else. So a result 
 * the admission's **stamp** is unchanged: ``(version, patient_id, newest event id, event count)``. Every edit of
   an admission bumps ``version`` (optimistic locking); events are append-only (a correction is a new event),
   so a new event changes the newest id and the count. ``patient_id`` guards against a reloaded demo ward
-  reusing an admission id. ``storage.listing.deadline_stamps`` reads stamps without loading any event;
+  reusing an admission id. ``storage.reads.deadline_stamps`` reads stamps without loading any event;
   ``stamp_of`` computes the same stamp from loaded data.
 * the **context** is unchanged: today, the calendar (same object, same ``extra_closing_days``) and the rule
   settings (same object). A new day or another calendar/settings object empties the cache.
@@ -36,12 +36,11 @@ from coordinator_app.lazy import lazy_import
 from coordinator_app.storage.sqlite_rows import Stamp
 
 if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
+    from sqlalchemy import Connection
 
-    from coordinator_app.storage import listing, repositories
+    from coordinator_app.storage import reads
 else:  # the first screen derives without SQLAlchemy loaded; reading stamps and events comes after it
-    listing = lazy_import("coordinator_app.storage.listing")
-    repositories = lazy_import("coordinator_app.storage.repositories")
+    reads = lazy_import("coordinator_app.storage.reads")
 
 __all__ = ["DeadlineCache", "Derived", "Stamp", "derive", "stamp_of"]
 
@@ -149,15 +148,16 @@ class DeadlineCache:
 
     def derive_many(
         self,
-        session: Session,
+        connection: Connection,
         admission_ids: Sequence[int],
         cal: WorkCalendar,
         today: date,
         settings: RuleSettings | None = None,
     ) -> dict[int, Derived]:
         """Status and deadlines of these admissions (what a list refresh needs): their stamps are read, and only
-        the admissions whose stamp changed have events loaded and replayed. Ids not found are absent."""
-        stamps = listing.deadline_stamps(session, admission_ids)
+        the admissions whose stamp changed have events loaded and replayed. Ids not found are absent. Read through
+        ``connection`` (``storage.reads``): a repository's session passes ``reads.of_session(session)``."""
+        stamps = reads.deadline_stamps(connection, admission_ids)
         entries = self._use(cal, today, settings)
         out: dict[int, Derived] = {}
         changed: list[int] = []
@@ -171,8 +171,8 @@ class DeadlineCache:
         self.hits += len(out)
         self.misses += len(admission_ids) - len(out)
         if changed:
-            events = repositories.EventRepository(session).for_admissions(changed)
-            for admission_id, admission in repositories.AdmissionRepository(session).get_many(changed).items():
+            events = reads.events_of(connection, changed)
+            for admission_id, admission in reads.admissions(connection, changed).items():
                 out[admission_id] = self.compute(admission, events[admission_id], cal, today, settings)
         return out
 

@@ -19,8 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING
 
 from coordinator_app.domain.discharge_plans import (
     PLAN_TITLES,
@@ -33,6 +32,9 @@ from coordinator_app.domain.errors import ValidationError
 from coordinator_app.domain.model import Admission, Event, EventKind
 from coordinator_app.domain.process import effective_events
 from coordinator_app.storage.plans import DischargePlanRepository
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 __all__ = ["recorded_without_plan", "refuse_quiet_discharge", "without_plan_in"]
 

@@ -15,8 +15,6 @@ from dataclasses import asdict, dataclass, fields, replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy.orm import Session
-
 from coordinator_app import __version__
 from coordinator_app.domain.access import Permission
 from coordinator_app.domain.audit import AuditAction, issued_document
@@ -50,6 +48,8 @@ from coordinator_app.storage.repositories import (
 )
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from coordinator_app.documents import layout, varslingsblanket
     from coordinator_app.documents.varslingsblanket import VarslingsblanketData
     from coordinator_app.services import consent

@@ -43,7 +43,6 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
 from coordinator_app import __version__
 from coordinator_app.domain import validation
@@ -109,6 +108,7 @@ from coordinator_app.storage.repositories import (
 
 if TYPE_CHECKING:
     import icalendar
+    from sqlalchemy.orm import Session
 
     from coordinator_app.documents import layout, referat
 else:  # reportlab and icalendar arrive with the first referat or invitation, not at start

@@ -19,8 +19,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 from datetime import date, datetime
-
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING
 
 from coordinator_app.domain import validation
 from coordinator_app.domain.access import Permission, denial_message
@@ -80,6 +79,9 @@ ACTIONS: tuple[tuple[EventKind, str], ...] = (
     (EventKind.ORIENTERING_UDSKRIVNING, "Orientér om udskrivning…"),
     (EventKind.DISCHARGE, "Udskriv patienten…"),
 )
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 SENDS_TO_KOMMUNE = frozenset(FORM_FOR_EVENT)
 
 

@@ -51,13 +51,11 @@ from coordinator_app.services.ward_view import (
     bucket_of,
     today_items_of,
 )
+from coordinator_app.storage import reads
 from coordinator_app.storage.quick_read import WardRead
 from coordinator_app.storage.repositories import (
     AdmissionRepository,
     EventRepository,
-    KommuneRepository,
-    MeetingRepository,
-    list_rows,
 )
 
 __all__ = [
@@ -157,14 +155,13 @@ class OverviewService:
         self._derived = cache if cache is not None else DeadlineCache()
 
     def _load(self, *, with_tasks: bool) -> WardRead:
-        with self._ctx.database.session() as session:
-            rows = list_rows(session, include_discharged=False)
-            rows = [r for r in rows if r.discharged is None]
+        with self._ctx.database.connect() as connection:  # Core reads: the ORM loads after start (issue 15)
+            rows = reads.list_rows(connection, include_discharged=False)
             ids = [r.admission_id for r in rows]
-            admissions = AdmissionRepository(session).get_many(ids) if ids else {}
-            events = EventRepository(session).for_admissions(ids) if ids else {}
-            closed = MeetingRepository(session).closed_for_admissions(ids) if ids and with_tasks else []
-            names = KommuneRepository(session).names()
+            admissions = reads.admissions(connection, ids) if ids else {}
+            events = reads.events_of(connection, ids) if ids else {}
+            closed = reads.closed_meetings(connection, ids) if ids and with_tasks else []
+            names = reads.kommune_names(connection)
         tasks: dict[int, list[Task]] = {}
         for meeting in closed:
             if meeting.admission_id is not None:

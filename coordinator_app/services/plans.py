@@ -29,8 +29,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy.orm import Session
-
 from coordinator_app import __version__
 from coordinator_app.domain import validation
 from coordinator_app.domain.access import Permission
@@ -84,6 +82,8 @@ from coordinator_app.storage.repositories import (
 )
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from coordinator_app.documents import discharge_plan, layout
     from coordinator_app.documents.discharge_plan import DischargePlanDocument
     from coordinator_app.documents.layout import DocumentMeta

@@ -42,10 +42,11 @@ from coordinator_app.services.ward import DEFAULT_TITLE, WardProfile, save_profi
 
 if TYPE_CHECKING:
     from coordinator_app.services import contacts
-    from coordinator_app.storage import repositories
+    from coordinator_app.storage import reads, repositories
 else:  # the first screen reads the settings before the storage layer (and the Kontaktbog's rules) load
     contacts = lazy_import("coordinator_app.services.contacts")
     repositories = lazy_import("coordinator_app.storage.repositories")
+    reads = lazy_import("coordinator_app.storage.reads")
 
 __all__ = [
     "DAY_UNITS",
@@ -433,8 +434,8 @@ def centres_from(table: Mapping[str, Sequence[str]]) -> list[Centre]:
 
 def centre_list(ctx: ServiceContext) -> list[Centre]:
     """The centres and wards: the database's list once someone has edited it, else ``centre.csv``'s."""
-    with ctx.database.session() as session:
-        return centres_from(repositories.CentreRepository(session).all())
+    with ctx.database.connect() as connection:  # Core: no ORM at start (issue 15)
+        return centres_from(reads.centres(connection))
 
 
 def add_ward(ctx: ServiceContext, centre: str, ward: str = "") -> list[Centre]:

@@ -26,6 +26,7 @@ from coordinator_app.lazy import lazy_import
 from coordinator_app.services.audit import AuditService
 from coordinator_app.services.context import COPENHAGEN, ServiceContext, fixed_clock
 from coordinator_app.services.ward import DEMO_META_KEY, DEMO_PROFILE, is_demo, save_profile
+from coordinator_app.storage import reads
 from coordinator_app.storage.repositories import (
     AdmissionRepository,
     ConsentRepository,
@@ -256,6 +257,9 @@ def _demo_plan_in_force(
 
 def ensure_reference_data(ctx: ServiceContext) -> None:
     """Load the 98 kommuner from ``resources/kommuner.csv`` into an empty database (editable later)."""
+    with ctx.database.connect() as connection:  # Core: the usual answer at start needs no ORM (issue 15)
+        if reads.kommune_count(connection):
+            return
     with ctx.database.session() as session:
         repo = KommuneRepository(session)
         if not repo.all():

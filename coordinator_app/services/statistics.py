@@ -29,7 +29,8 @@ from coordinator_app.domain.statistics import (
 )
 from coordinator_app.services.context import ServiceContext
 from coordinator_app.services.settings import load_rate_setting
-from coordinator_app.storage.repositories import AdmissionRepository, EventRepository, KommuneRepository, list_rows
+from coordinator_app.storage import reads
+from coordinator_app.storage.repositories import AdmissionRepository, EventRepository, KommuneRepository
 
 __all__ = ["StatisticsService"]
 
@@ -94,7 +95,7 @@ class StatisticsService:
         with self._ctx.database.session() as session:
             codes = {
                 kommune_of(row.bopaelskommune_code, row.opholdskommune, homeless=row.homeless)
-                for row in list_rows(session, include_discharged=True)
+                for row in reads.list_rows(reads.of_session(session), include_discharged=True)
             }
             known = {k.code: k for k in KommuneRepository(session).all()}
         found = [known.get(code) or Kommune(code=code, name=code, region="") for code in codes]

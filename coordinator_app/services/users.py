@@ -29,8 +29,6 @@ from datetime import UTC, datetime, timedelta
 from functools import cache
 from typing import TYPE_CHECKING, TypeVar
 
-from sqlalchemy.orm import Session
-
 from coordinator_app.domain.access import (
     DEMO_PRINCIPAL,
     LOCKOUT,
@@ -55,6 +53,7 @@ from coordinator_app.lazy import lazy_import
 from coordinator_app.services.audit import AuditService
 from coordinator_app.services.context import COPENHAGEN, ServiceContext, require
 from coordinator_app.services.ward import is_demo
+from coordinator_app.storage import reads
 from coordinator_app.storage.users import UserRepository
 
 __all__ = ["WRONG_CREDENTIALS", "UserService"]
@@ -70,6 +69,7 @@ if TYPE_CHECKING:
     import argon2
     from argon2 import PasswordHasher
     from argon2 import exceptions as argon2_exceptions
+    from sqlalchemy.orm import Session
 else:  # argon2 when a password is first hashed or checked, not at start
     argon2 = lazy_import("argon2")
     argon2_exceptions = lazy_import("argon2.exceptions")
@@ -157,8 +157,8 @@ class UserService:
 
     # -- first run and reading -----------------------------------------------------------------------------------
     def has_users(self) -> bool:
-        with self._ctx.database.session() as session:
-            return UserRepository(session).count() > 0
+        with self._ctx.database.connect() as connection:  # Core: no ORM at start (issue 15)
+            return reads.user_count(connection) > 0
 
     def needs_login(self) -> bool:
         """A demo database, and a real one before its first administrator exists, open without a login (the demo

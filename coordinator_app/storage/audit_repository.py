@@ -25,10 +25,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Table, insert, select, text, update
-from sqlalchemy.orm import Session
 
 from coordinator_app.domain.audit import (
     AuditAction,
@@ -41,8 +40,16 @@ from coordinator_app.domain.audit import (
     seal,
     verify_chain,
 )
+from coordinator_app.lazy import lazy_import
+from coordinator_app.storage import tables
 from coordinator_app.storage.loans import hold_against_checkout
-from coordinator_app.storage.orm import AuditHeadRow, AuditRow
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from coordinator_app.storage import orm
+else:
+    orm = lazy_import("coordinator_app.storage.orm")
 
 __all__ = ["AuditRepository"]
 
@@ -54,19 +61,19 @@ CHUNK = 2000
 
 #: The columns read back (plain rows, not ORM objects: streaming a big log leaves no trace in the session).
 _COLUMNS = (
-    AuditRow.seq,
-    AuditRow.at,
-    AuditRow.username,
-    AuditRow.action,
-    AuditRow.patient_id,
-    AuditRow.admission_id,
-    AuditRow.what,
-    AuditRow.prev_hash,
-    AuditRow.hash,
+    tables.audit_log.c.seq,
+    tables.audit_log.c.at,
+    tables.audit_log.c.username,
+    tables.audit_log.c.action,
+    tables.audit_log.c.patient_id,
+    tables.audit_log.c.admission_id,
+    tables.audit_log.c.what,
+    tables.audit_log.c.prev_hash,
+    tables.audit_log.c.hash,
 )
 
 
-def _table(cls: type[AuditRow] | type[AuditHeadRow]) -> Table:
+def _table(cls: type[orm.AuditRow] | type[orm.AuditHeadRow]) -> Table:
     table = cls.__table__
     assert isinstance(table, Table)
     return table
@@ -116,7 +123,7 @@ class AuditRepository:
         )
         conn = self._session.connection()
         conn.execute(
-            insert(_table(AuditRow)),
+            insert(_table(orm.AuditRow)),
             {
                 "seq": entry.seq,
                 "at": entry.at,
@@ -132,7 +139,7 @@ class AuditRepository:
         if on_head:
             moved = head_after(entry)
             conn.execute(
-                update(_table(AuditHeadRow)).where(_table(AuditHeadRow).c.id == 1),
+                update(_table(orm.AuditHeadRow)).where(_table(orm.AuditHeadRow).c.id == 1),
                 {"seq": moved.seq, "hash": moved.hash, "seal": moved.seal},
             )
         return entry
@@ -142,7 +149,7 @@ class AuditRepository:
 
     def for_patient(self, patient_id: int) -> list[AuditEntry]:
         rows = self._session.execute(
-            select(*_COLUMNS).where(AuditRow.patient_id == patient_id).order_by(AuditRow.seq)
+            select(*_COLUMNS).where(orm.AuditRow.patient_id == patient_id).order_by(orm.AuditRow.seq)
         ).all()
         return [_entry(r) for r in rows]
 
@@ -155,7 +162,7 @@ class AuditRepository:
         after = 0
         while True:
             rows = self._session.execute(
-                select(*_COLUMNS).where(AuditRow.seq > after).order_by(AuditRow.seq).limit(chunk)
+                select(*_COLUMNS).where(orm.AuditRow.seq > after).order_by(orm.AuditRow.seq).limit(chunk)
             ).all()
             for row in rows:
                 yield _entry(row)
@@ -167,14 +174,14 @@ class AuditRepository:
         """The SHA-256 each issue line recorded for its document (issue 17), by document id: every patient's, or
         ``patient_id``'s only. Documents issued before the digest was logged are absent. Read ``chunk`` lines at a
         time, issue lines only (``UDSKRIV`` naming a SHA-256)."""
-        where = [AuditRow.action == AuditAction.UDSKRIV.value, AuditRow.what.like("%, SHA-256 %")]
+        where = [orm.AuditRow.action == AuditAction.UDSKRIV.value, orm.AuditRow.what.like("%, SHA-256 %")]
         if patient_id is not None:
-            where.append(AuditRow.patient_id == patient_id)
+            where.append(orm.AuditRow.patient_id == patient_id)
         hashes: dict[int, str] = {}
         after = 0
         while True:
             rows = self._session.execute(
-                select(*_COLUMNS).where(AuditRow.seq > after, *where).order_by(AuditRow.seq).limit(chunk)
+                select(*_COLUMNS).where(orm.AuditRow.seq > after, *where).order_by(orm.AuditRow.seq).limit(chunk)
             ).all()
             for row in rows:
                 found = issued_hash(_entry(row))
@@ -189,12 +196,12 @@ class AuditRepository:
         Looked for among ``patient_id``'s lines first (indexed), then in the whole log, so a document row moved to
         another patient still finds its line."""
         where = [
-            AuditRow.action == AuditAction.UDSKRIV.value,
-            AuditRow.what.like(f"%(dokument {int(document_id)}, SHA-256 %"),
+            orm.AuditRow.action == AuditAction.UDSKRIV.value,
+            orm.AuditRow.what.like(f"%(dokument {int(document_id)}, SHA-256 %"),
         ]
-        scopes = ([AuditRow.patient_id == patient_id],) if patient_id is not None else ()
+        scopes = ([orm.AuditRow.patient_id == patient_id],) if patient_id is not None else ()
         for scope in (*scopes, []):
-            rows = self._session.execute(select(*_COLUMNS).where(*where, *scope).order_by(AuditRow.seq)).all()
+            rows = self._session.execute(select(*_COLUMNS).where(*where, *scope).order_by(orm.AuditRow.seq)).all()
             for row in rows:
                 found = issued_hash(_entry(row))
                 if found is not None and found[0] == document_id:
@@ -204,7 +211,7 @@ class AuditRepository:
     def head(self) -> AuditHead | None:
         """Where the log ends, as stored (None: the row is gone)."""
         row = self._session.execute(
-            select(AuditHeadRow.seq, AuditHeadRow.hash, AuditHeadRow.seal).where(AuditHeadRow.id == 1)
+            select(orm.AuditHeadRow.seq, orm.AuditHeadRow.hash, orm.AuditHeadRow.seal).where(orm.AuditHeadRow.id == 1)
         ).first()
         return AuditHead(row.seq, row.hash, row.seal) if row is not None else None
 
@@ -236,5 +243,5 @@ class AuditRepository:
             self._session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
 
     def _last(self) -> AuditEntry | None:
-        row = self._session.execute(select(*_COLUMNS).order_by(AuditRow.seq.desc()).limit(1)).first()
+        row = self._session.execute(select(*_COLUMNS).order_by(orm.AuditRow.seq.desc()).limit(1)).first()
         return _entry(row) if row is not None else None

@@ -13,31 +13,19 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Table, delete, func, select, text
 from sqlalchemy.dialects import sqlite
-from sqlalchemy.orm import Session
 
 from coordinator_app.domain.errors import StorageError
 from coordinator_app.domain.model import Admission, Event, Kommune, Patient
 from coordinator_app.lazy import lazy_import
 from coordinator_app.storage.convert import admission_values, event_values, kommune_values, patient_values
-from coordinator_app.storage.orm import (
-    AdmissionRow,
-    AppMetaRow,
-    Base,
-    ConsentRow,
-    DischargePlanRow,
-    DischargePlanVersionRow,
-    DocumentRow,
-    EventRow,
-    KommuneRow,
-    LoanCaseRow,
-    LoanRow,
-    MeetingRow,
-    PatientRow,
-)
 
 if TYPE_CHECKING:
     from sqlalchemy.dialects import postgresql
+    from sqlalchemy.orm import Session
+
+    from coordinator_app.storage import orm
 else:  # only a shared database needs it: ~40 ms of a local start otherwise
+    orm = lazy_import("coordinator_app.storage.orm")
     postgresql = lazy_import("sqlalchemy.dialects.postgresql")
 
 #: Tables whose integer ids come from a PostgreSQL sequence.
@@ -57,7 +45,7 @@ SERIAL_TABLES = (
 )
 
 
-def table_of(cls: type[Base]) -> Table:
+def table_of(cls: type[orm.Base]) -> Table:
     table = cls.__table__
     assert isinstance(table, Table)
     return table
@@ -69,7 +57,7 @@ def upsert_kommuner(session: Session, kommuner: Iterable[Kommune]) -> None:
     if not rows:
         return
     conn = session.connection()
-    table = table_of(KommuneRow)
+    table = table_of(orm.KommuneRow)
     stmt: Any
     if conn.dialect.name == "postgresql":
         stmt = postgresql.insert(table)
@@ -108,10 +96,10 @@ def bulk_load(
     conn = session.connection()
     now = datetime.now(UTC)
     for table, rows in (
-        (table_of(PatientRow), _with_ids(patients, patient_values, "patients", created_at=now, version=1)),
-        (table_of(AdmissionRow), _with_ids(admissions, admission_values, "admissions", version=1)),
+        (table_of(orm.PatientRow), _with_ids(patients, patient_values, "patients", created_at=now, version=1)),
+        (table_of(orm.AdmissionRow), _with_ids(admissions, admission_values, "admissions", version=1)),
         # Sorted by id: a correction always follows the event it corrects (SQLite checks each row).
-        (table_of(EventRow), sorted(_with_ids(events, event_values, "events"), key=lambda r: r["id"])),
+        (table_of(orm.EventRow), sorted(_with_ids(events, event_values, "events"), key=lambda r: r["id"])),
     ):
         if rows:
             conn.execute(table.insert(), rows)
@@ -156,9 +144,9 @@ def clear_all(session: Session) -> None:
     documents whose issue lines remain.
     """
     conn = session.connection()
-    meta = table_of(AppMetaRow)
+    meta = table_of(orm.AppMetaRow)
     demo = conn.execute(select(meta.c.value).where(meta.c.key == DEMO_KEY)).scalar()
-    if demo != "1" and conn.execute(select(func.count()).select_from(table_of(PatientRow))).scalar_one():
+    if demo != "1" and conn.execute(select(func.count()).select_from(table_of(orm.PatientRow))).scalar_one():
         raise StorageError(
             "Databasen er ikke en demo-database, så dens patientdata ryddes ikke. Intet er slettet. Start med en "
             "anden database (--database) for at se demoen."
@@ -166,18 +154,18 @@ def clear_all(session: Session) -> None:
     conn.execute(delete(meta).where(meta.c.key == DEMO_RELOAD_KEY))
     conn.execute(meta.insert().values(key=DEMO_RELOAD_KEY, value="1"))
     # A follow-up meeting points at the meeting it follows up: unlink before deleting.
-    conn.execute(table_of(MeetingRow).update().values(follow_up_of=None))
+    conn.execute(table_of(orm.MeetingRow).update().values(follow_up_of=None))
     for cls in (
-        LoanCaseRow,  # a demo's loans (issue 19) go with the patients they lent
-        LoanRow,
-        DischargePlanVersionRow,
-        DischargePlanRow,  # points at documents, events and meetings
-        DocumentRow,
-        MeetingRow,
-        ConsentRow,
-        EventRow,
-        AdmissionRow,
-        PatientRow,
+        orm.LoanCaseRow,  # a demo's loans (issue 19) go with the patients they lent
+        orm.LoanRow,
+        orm.DischargePlanVersionRow,
+        orm.DischargePlanRow,  # points at documents, events and meetings
+        orm.DocumentRow,
+        orm.MeetingRow,
+        orm.ConsentRow,
+        orm.EventRow,
+        orm.AdmissionRow,
+        orm.PatientRow,
     ):
         conn.execute(delete(table_of(cls)))
     conn.execute(delete(meta).where(meta.c.key == DEMO_RELOAD_KEY))

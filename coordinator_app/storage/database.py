@@ -36,11 +36,10 @@ import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import URL, Engine, create_engine, event, inspect, make_url
+from sqlalchemy import URL, Connection, Engine, create_engine, event, inspect, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
-from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool, StaticPool
 
 from coordinator_app.domain.errors import (
@@ -53,7 +52,8 @@ from coordinator_app.domain.errors import (
 from coordinator_app.infra.files import private_folder
 from coordinator_app.infra.folders import data_dir
 from coordinator_app.infra.oserrors import describe, path_problem
-from coordinator_app.storage import selects
+from coordinator_app.lazy import lazy_import
+from coordinator_app.storage import reads
 from coordinator_app.storage.backup import default_backup_dir, list_backups
 from coordinator_app.storage.failures import (
     corrupt,
@@ -66,7 +66,6 @@ from coordinator_app.storage.failures import (
 from coordinator_app.storage.holders import Holder
 from coordinator_app.storage.locations import is_risky_location
 from coordinator_app.storage.migrate import upgrade_to_head
-from coordinator_app.storage.orm import AppMetaRow
 from coordinator_app.storage.sqlite_file import (
     SQLITE_HEADER,
     FileKind,
@@ -79,6 +78,15 @@ from coordinator_app.storage.sqlite_file import (
     plain_header_damaged,
     read_head,
 )
+
+if TYPE_CHECKING:  # the ORM loads on the first session, not at start (issue 15)
+    from sqlalchemy import orm as sa_orm
+    from sqlalchemy.orm import Session
+
+    from coordinator_app.storage import orm
+else:
+    sa_orm = lazy_import("sqlalchemy.orm")
+    orm = lazy_import("coordinator_app.storage.orm")
 
 __all__ = ["SQLITE_HEADER", "Database", "default_database_url", "local_path", "open_database"]
 
@@ -157,7 +165,7 @@ class Database:
         self, engine: Engine, *, url: str, where: str, path: Path | None, connector: _Connector | None = None
     ) -> None:
         self._engine = engine
-        self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self._sessions: sa_orm.sessionmaker[Session] | None = None  # made on the first session (issue 15)
         self._connector = connector
         self._changes = 0
         self._write_gate: Callable[[], None] | None = None
@@ -251,9 +259,35 @@ class Database:
         self._engine.dispose()
 
     @contextmanager
+    def connect(self) -> Iterator[Connection]:
+        """One transaction on a Core connection: commit when the block ends, roll back if it raises.
+
+        For the reads of ``storage.reads`` (and Core statements on ``storage.tables``): neither ``sqlalchemy.orm`` nor
+        the mappings are loaded for it (issue 15: the refresh that makes the window ready reads through this)."""
+        try:
+            with self._engine.begin() as connection:
+                yield connection
+        except BaseException as exc:
+            translated = translate(exc, self.where)
+            if translated is exc:
+                raise
+            raise translated from exc
+
+    def prepare_sessions(self) -> sa_orm.sessionmaker[Session]:
+        """The session factory, made on first use: loads ``sqlalchemy.orm`` and the mappings with their listeners
+        (``storage.orm``: the refusals and the lent-case guard) — not at start (issue 15: the start reads through
+        ``connect``). ``session`` calls it; the window calls it once idle after start, so the first save does not
+        wait for the ORM to load."""
+        if self._sessions is None:
+            sessions = sa_orm.sessionmaker(self._engine, expire_on_commit=False)
+            orm.Base  # noqa: B018 - the mappings (and their listeners) are in place before any session
+            self._sessions = sessions
+        return self._sessions
+
+    @contextmanager
     def session(self) -> Iterator[Session]:
         """One transaction: commit when the block ends, roll back (nothing half-written) if it raises."""
-        session = self._sessions()
+        session = self.prepare_sessions()()
         try:
             yield session
             session.commit()
@@ -293,12 +327,12 @@ class Database:
             gate()
 
     def get_meta(self, key: str) -> str | None:
-        with self.session() as session:
-            return session.scalar(selects.META_VALUE, {"key": key})
+        with self.connect() as connection:
+            return reads.meta_value(connection, key)
 
     def set_meta(self, key: str, value: str) -> None:
         with self.session() as session:
-            session.merge(AppMetaRow(key=key, value=value))
+            session.merge(orm.AppMetaRow(key=key, value=value))
 
     def dispose(self) -> None:
         """Close every connection and let go of the file (``holders``); a later use opens and holds it again."""

@@ -21,16 +21,17 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import Column, Connection, Engine, Integer, String, Table, event, inspect, select
-from sqlalchemy.orm import Session, UOWTransaction
+from sqlalchemy import Connection, Engine, Table, inspect, select
 
 from coordinator_app.domain.checkin import returned_refusal
 from coordinator_app.infra.actor import current_actor
-from coordinator_app.storage.orm import AppMetaRow, Base
-from coordinator_app.storage.types import JSONDict, UTCDateTime
+from coordinator_app.storage import tables
+
+if TYPE_CHECKING:  # the repositories import this module at start; the ORM loads with the first session (issue 15)
+    from sqlalchemy.orm import Session, UOWTransaction
 
 __all__ = [
     "JOURNAL",
@@ -39,8 +40,10 @@ __all__ = [
     "RETURNED_KEY",
     "after_core_update",
     "before_core_update",
+    "journal_flush",
     "offline_loan",
     "plain",
+    "returned_copies_are_read_only",
 ]
 
 #: The ``app_meta`` keys of a laptop file: its loan, and when it was handed in (then it cannot be handed in again).
@@ -66,20 +69,9 @@ JOURNALED = frozenset(
     }
 )
 
-JOURNAL = Table(
-    "offline_journal",
-    Base.metadata,
-    Column("id", Integer, primary_key=True),
-    Column("loan_id", String(32), nullable=False),
-    Column("table_name", String(50), nullable=False),
-    Column("row_key", String(50), nullable=False),  # the row's primary key in the file, as text
-    Column("action", String(10), nullable=False),  # insert | update | delete
-    Column("changes", JSONDict, nullable=False),  # {column: [old, new]}, values as ``plain`` makes them
-    Column("author", String(100), nullable=False),
-    Column("at", UTCDateTime, nullable=False),
-)
+JOURNAL = tables.offline_journal
 
-_META = AppMetaRow.__table__
+_META = tables.app_meta
 _LOANS: WeakKeyDictionary[Engine, tuple[str | None, str | None]] = WeakKeyDictionary()  # (loan id, returned at)
 #: Written when no service named its user (set-up code): never expected for a service write.
 UNKNOWN_AUTHOR = "ukendt"
@@ -145,8 +137,7 @@ def _write(session: Session, loan: str, rows: list[dict[str, Any]]) -> None:
     session.connection().execute(JOURNAL.insert(), rows)
 
 
-@event.listens_for(Session, "before_flush")
-def _returned_copies_are_read_only(session: Session, _context: UOWTransaction, _instances: Any) -> None:
+def returned_copies_are_read_only(session: Session, _context: UOWTransaction, _instances: Any) -> None:
     if any(
         isinstance(t := inspect(o).mapper.local_table, Table) and t.name in JOURNALED
         for o in (*session.new, *session.dirty, *session.deleted)
@@ -154,8 +145,7 @@ def _returned_copies_are_read_only(session: Session, _context: UOWTransaction, _
         _writable_loan(session)
 
 
-@event.listens_for(Session, "after_flush")
-def _journal_flush(session: Session, _context: UOWTransaction) -> None:
+def journal_flush(session: Session, _context: UOWTransaction) -> None:
     candidates = [
         (action, state)
         for action, objects in (("insert", session.new), ("update", session.dirty), ("delete", session.deleted))

@@ -1,13 +1,14 @@
 """Loans of cases to laptop files (issue 19, ``domain.offline``): the repository, and the guard that refuses every
 write to a lent patient.
 
-The guard is a ``before_flush`` listener on every session: before the ORM writes a patient, admission, event,
-consent, document, meeting or discharge plan, it asks whether the patient is in a loan that is still out and, if so,
-raises ``domain.offline.LentCaseError`` (Danish, naming the loan) — the service's transaction rolls back and nothing
-is written. Writes that bypass the ORM's flush (the meeting's autosave, one Core UPDATE) call ``refuse_lent``
-themselves (or, to stay one statement, carry ``not_lent`` in their WHERE and call ``refuse_lent`` when no row
-changed). The question costs one indexed SELECT, only in a flush that touches such rows. A laptop file has no
-loans, so nothing is refused there.
+The guard (``lent_cases_are_read_only``) is a ``before_flush`` listener on every session, installed by
+``storage.orm`` with the mappings (they load with the first session, after start: issue 15). Before the ORM writes a
+patient, admission, event, consent, document, meeting or discharge plan, it asks whether the patient is in a loan
+that is still out and, if so, raises ``domain.offline.LentCaseError`` (Danish, naming the loan) — the service's
+transaction rolls back and nothing is written. Writes that bypass the ORM's flush (the meeting's autosave, one Core
+UPDATE) call ``refuse_lent`` themselves (or, to stay one statement, carry ``not_lent`` in their WHERE and call
+``refuse_lent`` when no row changed). The question costs one indexed SELECT, only in a flush that touches such rows.
+A laptop file has no loans, so nothing is refused there.
 
 Races between processes (tested with real processes, ``tests/services/test_offline_races.py``): a check-out and a
 revoke take the loans first (``LoanRepository.lock``) and a ward write to a case holds them against a check-out from
@@ -23,31 +24,28 @@ taken after it holds the loans. Lock order: the loans before the audit chain (``
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ColumnElement, Connection, event, exists, or_, select, text, update
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Connection, exists, or_, select, text, update
 
 from coordinator_app.domain.errors import NotFoundError
 from coordinator_app.domain.offline import Loan, LoanState, lent_refusal
-from coordinator_app.storage.bulk import table_of
-from coordinator_app.storage.orm import (
-    AdmissionRow,
-    ConsentRow,
-    DischargePlanRow,
-    DocumentRow,
-    EventRow,
-    LoanCaseRow,
-    LoanRow,
-    MeetingRow,
-    PatientRow,
-)
+from coordinator_app.lazy import lazy_import
+from coordinator_app.storage import tables
 
-__all__ = ["LoanRepository", "hold_against_checkout", "not_lent", "refuse_lent"]
+if TYPE_CHECKING:  # the repositories import this module at start; the ORM loads with the first session (issue 15)
+    from sqlalchemy.orm import Session
 
-_LOANS = table_of(LoanRow)
-_CASES = table_of(LoanCaseRow)
-_OF_PATIENT = (ConsentRow, DocumentRow, MeetingRow, DischargePlanRow)
+    from coordinator_app.storage import orm
+else:
+    orm = lazy_import("coordinator_app.storage.orm")
+
+__all__ = ["LoanRepository", "hold_against_checkout", "lent_cases_are_read_only", "not_lent", "refuse_lent"]
+
+_LOANS = tables.loans
+_CASES = tables.loan_cases
+_ADMISSIONS = tables.admissions
+_MEETINGS = tables.meetings
 
 
 def _loan(row: Any, patient_ids: Iterable[int] = (), admission_ids: Iterable[int | None] = ()) -> Loan:
@@ -85,7 +83,7 @@ class LoanRepository:
     def add(self, loan: Loan) -> Loan:
         """Record a loan that is out, with its cases: one ``loan_cases`` row per admission, and one without an
         admission for each patient lent without one (ambulant)."""
-        row = LoanRow(
+        row = orm.LoanRow(
             loan_id=loan.loan_id,
             laptop=loan.laptop,
             lent_by=loan.lent_by,
@@ -97,7 +95,7 @@ class LoanRepository:
         self._session.add(row)
         self._session.flush()
         admissions = self._session.execute(
-            select(AdmissionRow.id, AdmissionRow.patient_id).where(AdmissionRow.id.in_(loan.admission_ids))
+            select(_ADMISSIONS.c.id, _ADMISSIONS.c.patient_id).where(_ADMISSIONS.c.id.in_(loan.admission_ids))
         ).all()
         with_admission = {patient_id for _id, patient_id in admissions}
         cases: list[dict[str, int | None]] = [
@@ -185,9 +183,9 @@ def refuse_lent(
     if patients:
         whose.append(_CASES.c.patient_id.in_(patients))
     if admissions:
-        whose.append(_CASES.c.patient_id.in_(select(AdmissionRow.patient_id).where(AdmissionRow.id.in_(admissions))))
+        whose.append(_CASES.c.patient_id.in_(select(_ADMISSIONS.c.patient_id).where(_ADMISSIONS.c.id.in_(admissions))))
     if meetings:
-        whose.append(_CASES.c.patient_id.in_(select(MeetingRow.patient_id).where(MeetingRow.id.in_(meetings))))
+        whose.append(_CASES.c.patient_id.in_(select(_MEETINGS.c.patient_id).where(_MEETINGS.c.id.in_(meetings))))
     with session.no_autoflush:
         hold_against_checkout(session.connection())
         row = session.execute(
@@ -201,25 +199,27 @@ def refuse_lent(
         raise lent_refusal(_loan(row), what)
 
 
-@event.listens_for(Session, "before_flush")
-def _lent_cases_are_read_only(session: Session, _context: Any, _instances: Any) -> None:
+def lent_cases_are_read_only(session: Session, _context: Any, _instances: Any) -> None:
+    """The flush guard (``before_flush`` on every ``Session``, listened to by ``storage.orm``): ``LentCaseError``
+    before anything is written when the flush adds, changes or deletes a row of a patient in a loan still out."""
+    of_patient = (orm.ConsentRow, orm.DocumentRow, orm.MeetingRow, orm.DischargePlanRow)
     patients: set[int] = set()
     admissions: set[int] = set()
     what = "Patienten"
     changed = [*session.new, *session.deleted, *(o for o in session.dirty if session.is_modified(o))]
     for obj in changed:
-        if isinstance(obj, PatientRow):
+        if isinstance(obj, orm.PatientRow):
             if obj.id is not None:
                 patients.add(obj.id)
-        elif isinstance(obj, AdmissionRow):
+        elif isinstance(obj, orm.AdmissionRow):
             if obj.patient_id is not None:
                 patients.add(obj.patient_id)
             what = "Indlæggelsen"
-        elif isinstance(obj, EventRow):
+        elif isinstance(obj, orm.EventRow):
             if obj.admission_id is not None:
                 admissions.add(obj.admission_id)
             what = "Indlæggelsen"
-        elif isinstance(obj, _OF_PATIENT):
+        elif isinstance(obj, of_patient):
             if obj.patient_id is not None:
                 patients.add(obj.patient_id)
             if obj.admission_id is not None:

@@ -14,17 +14,7 @@ from enum import Enum
 from sqlalchemy import Connection, Select, Table, select
 
 from coordinator_app.domain.access import Role
-from coordinator_app.storage.bulk import table_of
-from coordinator_app.storage.orm import (
-    AdmissionRow,
-    AppMetaRow,
-    Base,
-    DischargePlanRow,
-    DischargePlanVersionRow,
-    EventRow,
-    PatientRow,
-    UserRow,
-)
+from coordinator_app.storage import tables as t
 
 __all__ = ["POLICY", "Policy", "copy_cases"]
 
@@ -70,12 +60,13 @@ def _case_rows(table: Table, patients: list[int]) -> Select[tuple[object, ...]]:
     """The rows of ``table`` that belong to the lent ``patients``."""
     stmt = select(table)
     c = table.c
-    if table.name == PatientRow.__tablename__:
+    if table is t.patients:
         return stmt.where(c.id.in_(patients))
-    if table.name == EventRow.__tablename__:
-        return stmt.where(c.admission_id.in_(select(AdmissionRow.id).where(AdmissionRow.patient_id.in_(patients))))
-    if table.name == DischargePlanVersionRow.__tablename__:
-        return stmt.where(c.plan_id.in_(select(DischargePlanRow.id).where(DischargePlanRow.patient_id.in_(patients))))
+    if table is t.events:
+        return stmt.where(c.admission_id.in_(select(t.admissions.c.id).where(t.admissions.c.patient_id.in_(patients))))
+    if table is t.discharge_plan_versions:
+        plans = t.discharge_plans.c
+        return stmt.where(c.plan_id.in_(select(plans.id).where(plans.patient_id.in_(patients))))
     return stmt.where(c.patient_id.in_(patients))
 
 
@@ -85,9 +76,9 @@ def _rows(table: Table, policy: Policy, patients: list[int]) -> Select[tuple[obj
     if policy is Policy.CASES:
         stmt = _case_rows(table, patients)
     elif policy is Policy.USERS:
-        stmt = select(table).where(UserRow.active.is_(True), UserRow.role != Role.LAESEADGANG.value)
+        stmt = select(table).where(t.users.c.active.is_(True), t.users.c.role != Role.LAESEADGANG.value)
     elif policy is Policy.META:
-        stmt = select(table).where(AppMetaRow.key.not_in(_LOCAL_META))
+        stmt = select(table).where(t.app_meta.c.key.not_in(_LOCAL_META))
     else:
         stmt = select(table)
     return stmt.order_by(*table.primary_key.columns)
@@ -104,11 +95,11 @@ def copy_cases(
     """Copy the lent patients' rows and the reference data from ``source`` (the ward, in the loan's transaction) into
     ``target`` (a new migrated laptop database), then write ``meta`` into its ``app_meta``. Returns the number of rows
     per table. ``progress(done, total)`` after each table."""
-    missing = [t.name for t in Base.metadata.sorted_tables if t.name not in POLICY]
+    missing = [table.name for table in t.METADATA.sorted_tables if table.name not in POLICY]
     if missing:
         raise RuntimeError(f"no offline policy for the tables {missing}: decide what a laptop file needs of them")
     patients = sorted(set(patient_ids))
-    tables = Base.metadata.sorted_tables
+    tables = t.METADATA.sorted_tables
     counts: dict[str, int] = {}
     for done, table in enumerate(tables, start=1):
         stmt = _rows(table, POLICY[table.name], patients)
@@ -119,7 +110,7 @@ def copy_cases(
                 counts[table.name] += len(chunk)
         if progress is not None:
             progress(done, len(tables))
-    app_meta = table_of(AppMetaRow)
+    app_meta = t.app_meta
     target.execute(app_meta.delete().where(app_meta.c.key.in_(list(meta))))
     target.execute(app_meta.insert(), [{"key": k, "value": v} for k, v in meta.items()])
     return counts

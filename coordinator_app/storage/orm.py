@@ -1,7 +1,8 @@
 """SQLAlchemy 2 mappings: the tables. Only ``storage`` sees these classes; the app sees ``model``.
 
-Every change here needs a migration in ``migrations/versions`` — ``tests/storage/test_migrations.py``
-compares this metadata with the migrated schema and fails on any difference.
+The tables themselves are Core ``Table`` objects in ``storage.tables`` (issue 15: the first refresh after start
+reads through Core, before this module loads); these classes are mapped onto them. A schema change goes there, with
+its migration in ``migrations/versions`` (``tests/storage/test_migrations.py`` compares).
 
 ``patients`` and ``admissions`` carry a ``version`` column (SQLAlchemy ``version_id_col``): an UPDATE
 that finds another user's newer version changes nothing and raises, so one coordinator never silently
@@ -21,209 +22,168 @@ triggers on both backends (and revoked privileges on PostgreSQL) refuse UPDATE a
 deliberate ``DROP TRIGGER`` — which ``audit verify`` still catches.
 """
 
-# No "from __future__ import annotations" here: SQLAlchemy reads the Mapped[...] annotations below, and real
-# objects spare it evaluating each one from a string (measured: importing the mappings took 53 ms instead of 64,
-# median of 12).
-
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import (
-    CHAR,
-    Boolean,
-    CheckConstraint,
-    Date,
-    ForeignKey,
-    Index,
-    Integer,
-    LargeBinary,
-    MetaData,
-    SmallInteger,
-    String,
-    Text,
-    UniqueConstraint,
-    event,
-    false,
-    text,
-    true,
-)
-from sqlalchemy.orm import DeclarativeBase, Mapped, Mapper, ORMExecuteState, Session, mapped_column
+from sqlalchemy import event
+from sqlalchemy.orm import DeclarativeBase, Mapped, Mapper, ORMExecuteState, Session, deferred
 
+from coordinator_app.storage import journal, loans, tables
 from coordinator_app.storage.convert import FLAG_COLUMNS, PLAN_FACT_COLUMNS  # noqa: F401  (re-exported)
-from coordinator_app.storage.types import JSONDict, UTCDateTime, json_default, json_list
-
-#: Stable constraint names, so migrations can refer to them on both backends.
-NAMING_CONVENTION = {
-    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
-    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
-KOMMUNE_CODE = String(3)
-
-
-def _utcnow() -> datetime:
-    return datetime.now(UTC)
+from coordinator_app.storage.tables import KOMMUNE_CODE, NAMING_CONVENTION  # noqa: F401  (re-exported)
 
 
 class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING_CONVENTION)
-    type_annotation_map = {datetime: UTCDateTime, dict[str, Any]: JSONDict}
+    """The classes are mapped onto ``storage.tables`` (``__table__``): one schema, which Core reads need without
+    this module. The ``Mapped[...]`` annotations are for typing only; the columns come from the tables."""
 
-
-def _flag() -> Mapped[bool]:
-    return mapped_column(Boolean, default=False, server_default=false())
+    metadata = tables.METADATA
 
 
 class KommuneRow(Base):
-    __tablename__ = "kommuner"
+    __table__ = tables.kommuner
 
-    code: Mapped[str] = mapped_column(KOMMUNE_CODE, primary_key=True)
-    name: Mapped[str] = mapped_column(String(100))
-    region: Mapped[str] = mapped_column(String(50))
-    secure_mail: Mapped[str | None] = mapped_column(String(200))
+    code: Mapped[str]
+    name: Mapped[str]
+    region: Mapped[str]
+    secure_mail: Mapped[str | None]
 
 
 class CentreRow(Base):
     """Psychiatric centres; editable reference data like the kommuner."""
 
-    __tablename__ = "centres"
+    __table__ = tables.centres
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    name: Mapped[str] = mapped_column(String(200), unique=True)
+    id: Mapped[int]
+    name: Mapped[str]
 
 
 class WardRow(Base):
-    __tablename__ = "wards"
-    __table_args__ = (UniqueConstraint("centre_id", "name"),)
+    __table__ = tables.wards
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    centre_id: Mapped[int] = mapped_column(ForeignKey("centres.id", ondelete="CASCADE"))
-    name: Mapped[str] = mapped_column(String(100))
+    id: Mapped[int]
+    centre_id: Mapped[int]
+    name: Mapped[str]
 
 
 class PatientRow(Base):
-    __tablename__ = "patients"
+    __table__ = tables.patients
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    cpr: Mapped[str] = mapped_column(String(10), unique=True)
-    given_name: Mapped[str] = mapped_column(String(100))
-    family_name: Mapped[str] = mapped_column(String(100))
-    replacement_cpr: Mapped[bool] = _flag()
-    address: Mapped[str | None] = mapped_column(String(300))
-    phone: Mapped[str | None] = mapped_column(String(40))
-    created_at: Mapped[datetime] = mapped_column(default=_utcnow)
-    version: Mapped[int] = mapped_column(Integer)
+    id: Mapped[int]
+    cpr: Mapped[str]
+    given_name: Mapped[str]
+    family_name: Mapped[str]
+    replacement_cpr: Mapped[bool]
+    address: Mapped[str | None]
+    phone: Mapped[str | None]
+    created_at: Mapped[datetime]
+    version: Mapped[int]
 
-    __mapper_args__ = {"version_id_col": version}
+    __mapper_args__ = {"version_id_col": tables.patients.c.version}
 
 
 class AdmissionRow(Base):
-    __tablename__ = "admissions"
+    __table__ = tables.admissions
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id"), index=True)
-    center: Mapped[str] = mapped_column(String(200))
-    ward: Mapped[str] = mapped_column(String(100))
-    admitted: Mapped[date] = mapped_column(Date)
-    discharged: Mapped[date | None] = mapped_column(Date, index=True)
-    bopaelskommune: Mapped[str] = mapped_column(ForeignKey("kommuner.code"))
-    opholdskommune: Mapped[str | None] = mapped_column(ForeignKey("kommuner.code"))
-    handlekommune: Mapped[str | None] = mapped_column(ForeignKey("kommuner.code"))
-    involuntary: Mapped[bool] = _flag()
-    expected_faerdigbehandlet: Mapped[date | None] = mapped_column(Date)
-    scenario: Mapped[int | None] = mapped_column(SmallInteger)
-    scenario_answers: Mapped[dict[str, Any]] = mapped_column(default=json_default, server_default=text("'{}'"))
+    id: Mapped[int]
+    patient_id: Mapped[int]
+    center: Mapped[str]
+    ward: Mapped[str]
+    admitted: Mapped[date]
+    discharged: Mapped[date | None]
+    bopaelskommune: Mapped[str]
+    opholdskommune: Mapped[str | None]
+    handlekommune: Mapped[str | None]
+    involuntary: Mapped[bool]
+    expected_faerdigbehandlet: Mapped[date | None]
+    scenario: Mapped[int | None]
+    scenario_answers: Mapped[dict[str, Any]]
     # model.AdmissionFlags, one column each (test_orm checks the names match the dataclass).
-    homeless: Mapped[bool] = _flag()
-    botilbud: Mapped[bool] = _flag()
-    misbrug: Mapped[bool] = _flag()
-    retslig_foranstaltning: Mapped[bool] = _flag()
-    children: Mapped[bool] = _flag()
-    lab_par6: Mapped[bool] = _flag()
-    wants_to_leave: Mapped[bool] = _flag()
-    multiple_antipsychotics: Mapped[bool] = _flag()
+    homeless: Mapped[bool]
+    botilbud: Mapped[bool]
+    misbrug: Mapped[bool]
+    retslig_foranstaltning: Mapped[bool]
+    children: Mapped[bool]
+    lab_par6: Mapped[bool]
+    wants_to_leave: Mapped[bool]
+    multiple_antipsychotics: Mapped[bool]
     # model.PlanFacts (E1, E2), one column each (test_orm checks the names match the dataclass).
-    afsnit_v_support: Mapped[bool] = _flag()
-    wont_seek_help: Mapped[bool] = _flag()
-    refuses_participation: Mapped[bool] = _flag()
-    planned_discharge: Mapped[date | None] = mapped_column(Date)  # the E1/E2 deadline day
-    demo: Mapped[bool] = _flag()
-    version: Mapped[int] = mapped_column(Integer)
+    afsnit_v_support: Mapped[bool]
+    wont_seek_help: Mapped[bool]
+    refuses_participation: Mapped[bool]
+    planned_discharge: Mapped[date | None]  # the E1/E2 deadline day
+    demo: Mapped[bool]
+    version: Mapped[int]
 
-    __mapper_args__ = {"version_id_col": version}
+    __mapper_args__ = {"version_id_col": tables.admissions.c.version}
 
 
 class EventRow(Base):
-    __tablename__ = "events"
-    __table_args__ = (Index("ix_events_admission_id_occurred_at", "admission_id", "occurred_at"),)
+    __table__ = tables.events
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    admission_id: Mapped[int] = mapped_column(ForeignKey("admissions.id"))
-    kind: Mapped[str] = mapped_column(String(40))
+    id: Mapped[int]
+    admission_id: Mapped[int]
+    kind: Mapped[str]
     occurred_at: Mapped[datetime]
-    recorded_by: Mapped[str] = mapped_column(String(100))
-    recipient_kommune: Mapped[str | None] = mapped_column(KOMMUNE_CODE)
-    channel: Mapped[str | None] = mapped_column(String(20))
-    note: Mapped[str] = mapped_column(Text, default="", server_default="")
-    data: Mapped[dict[str, Any]] = mapped_column(default=json_default, server_default=text("'{}'"))
-    corrects_event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id"))
+    recorded_by: Mapped[str]
+    recipient_kommune: Mapped[str | None]
+    channel: Mapped[str | None]
+    note: Mapped[str]
+    data: Mapped[dict[str, Any]]
+    corrects_event_id: Mapped[int | None]
 
 
 class ConsentRow(Base):
     """F1/F2: what the patient agreed to share, with whom; a withdrawal is recorded, never deleted."""
 
-    __tablename__ = "consents"
+    __table__ = tables.consents
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id"), index=True)
-    admission_id: Mapped[int | None] = mapped_column(ForeignKey("admissions.id"))
-    recipient: Mapped[str] = mapped_column(String(20))  # model.ConsentRecipient value
-    given_to: Mapped[str] = mapped_column(String(200))
-    scope: Mapped[str] = mapped_column(Text)
-    method: Mapped[str] = mapped_column(String(20))  # model.ConsentMethod value
+    id: Mapped[int]
+    patient_id: Mapped[int]
+    admission_id: Mapped[int | None]
+    recipient: Mapped[str]  # model.ConsentRecipient value
+    given_to: Mapped[str]
+    scope: Mapped[str]
+    method: Mapped[str]  # model.ConsentMethod value
     given_at: Mapped[datetime]
-    recorded_by: Mapped[str] = mapped_column(String(100))
+    recorded_by: Mapped[str]
     withdrawn_at: Mapped[datetime | None]
-    note: Mapped[str] = mapped_column(Text, default="", server_default="")
+    note: Mapped[str]
 
 
 class DocumentRow(Base):
     """An issued document: the exact bytes and their SHA-256. Immutable (see the listeners below)."""
 
-    __tablename__ = "documents"
+    __table__ = tables.documents
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int]
     # Every document belongs to a patient; an ambulant patient's (a referat, issue 5) has no admission.
-    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id"), index=True)
-    admission_id: Mapped[int | None] = mapped_column(ForeignKey("admissions.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(40))
-    title: Mapped[str] = mapped_column(String(200))
+    patient_id: Mapped[int]
+    admission_id: Mapped[int | None]
+    kind: Mapped[str]
+    title: Mapped[str]
     created_at: Mapped[datetime]
-    created_by: Mapped[str] = mapped_column(String(100))
-    sha256: Mapped[str] = mapped_column(CHAR(64))
-    data_version: Mapped[str] = mapped_column(String(100))
-    event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id"))
+    created_by: Mapped[str]
+    sha256: Mapped[str]
+    data_version: Mapped[str]
+    event_id: Mapped[int | None]
     # Deferred: a loaded row does not drag megabytes of PDF along unless asked to.
-    content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    content: Mapped[bytes] = deferred(tables.documents.c.content)
 
 
 class MeetingTemplateRow(Base):
     """One version of a netværksmøde template (C5). Immutable once written: editing saves a new version,
     so a meeting keeps exactly the sections it was created with (the listeners below refuse changes)."""
 
-    __tablename__ = "meeting_templates"
-    __table_args__ = (UniqueConstraint("name", "version"),)
+    __table__ = tables.meeting_templates
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    name: Mapped[str] = mapped_column(String(200))
-    version: Mapped[int] = mapped_column(Integer)
-    sections: Mapped[list[dict[str, Any]]] = mapped_column(JSONDict)  # meeting_codec.sections_to_json
-    created_at: Mapped[datetime] = mapped_column(default=_utcnow)
-    created_by: Mapped[str] = mapped_column(String(100))
+    id: Mapped[int]
+    name: Mapped[str]
+    version: Mapped[int]
+    sections: Mapped[list[dict[str, Any]]]  # meeting_codec.sections_to_json
+    created_at: Mapped[datetime]
+    created_by: Mapped[str]
 
 
 class MeetingRow(Base):
@@ -231,30 +191,30 @@ class MeetingRow(Base):
     whole by autosave with a conditional UPDATE on ``version``; ``recipients`` are the extra referat
     recipients beyond the participants, each resting on a recorded consent (C7, F1)."""
 
-    __tablename__ = "meetings"
+    __table__ = tables.meetings
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id"), index=True)
-    admission_id: Mapped[int | None] = mapped_column(ForeignKey("admissions.id"), index=True)
-    template_id: Mapped[int] = mapped_column(ForeignKey("meeting_templates.id"))
-    occasion: Mapped[str] = mapped_column(String(40))  # meetings.Occasion value
-    invited_on: Mapped[date] = mapped_column(Date)
-    planned_at: Mapped[datetime | None] = mapped_column(index=True)
-    form: Mapped[str] = mapped_column(String(20))  # meetings.MeetingForm value
-    place: Mapped[str] = mapped_column(Text, default="", server_default="")
-    late_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
-    status: Mapped[str] = mapped_column(String(20))  # meetings.MeetingStatus value
-    reference: Mapped[str] = mapped_column(String(20), unique=True)
-    content: Mapped[dict[str, Any]] = mapped_column(default=json_default, server_default=text("'{}'"))
-    recipients: Mapped[list[dict[str, Any]]] = mapped_column(JSONDict, default=json_list, server_default=text("'[]'"))
-    created_at: Mapped[datetime] = mapped_column(default=_utcnow)
-    created_by: Mapped[str] = mapped_column(String(100))
-    updated_at: Mapped[datetime] = mapped_column(default=_utcnow)
+    id: Mapped[int]
+    patient_id: Mapped[int]
+    admission_id: Mapped[int | None]
+    template_id: Mapped[int]
+    occasion: Mapped[str]  # meetings.Occasion value
+    invited_on: Mapped[date]
+    planned_at: Mapped[datetime | None]
+    form: Mapped[str]  # meetings.MeetingForm value
+    place: Mapped[str]
+    late_reason: Mapped[str]
+    status: Mapped[str]  # meetings.MeetingStatus value
+    reference: Mapped[str]
+    content: Mapped[dict[str, Any]]
+    recipients: Mapped[list[dict[str, Any]]]
+    created_at: Mapped[datetime]
+    created_by: Mapped[str]
+    updated_at: Mapped[datetime]
     closed_at: Mapped[datetime | None]
-    follow_up_of: Mapped[int | None] = mapped_column(ForeignKey("meetings.id"))
-    version: Mapped[int] = mapped_column(Integer)
+    follow_up_of: Mapped[int | None]
+    version: Mapped[int]
 
-    __mapper_args__ = {"version_id_col": version}
+    __mapper_args__ = {"version_id_col": tables.meetings.c.version}
 
 
 class ContactRow(Base):
@@ -262,23 +222,23 @@ class ContactRow(Base):
     ``bulk.clear_all`` keeps it. Never deleted by the app: ``active = false`` hides a person from pickers while
     old referater naming them stay explainable. ``version`` guards edits (optimistic locking)."""
 
-    __tablename__ = "contacts"
+    __table__ = tables.contacts
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    name: Mapped[str] = mapped_column(String(100))
-    organisation: Mapped[str] = mapped_column(String(200), default="", server_default="")
-    sector: Mapped[str] = mapped_column(String(20))  # meetings.Sector value
-    role: Mapped[str] = mapped_column(String(100), default="", server_default="")
-    phone: Mapped[str] = mapped_column(String(40), default="", server_default="")
-    email: Mapped[str] = mapped_column(String(200), default="", server_default="")
-    kommune_code: Mapped[str | None] = mapped_column(ForeignKey("kommuner.code"))
-    note: Mapped[str] = mapped_column(Text, default="", server_default="")
-    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
-    created_at: Mapped[datetime] = mapped_column(default=_utcnow)
-    updated_at: Mapped[datetime] = mapped_column(default=_utcnow)
-    version: Mapped[int] = mapped_column(Integer)
+    id: Mapped[int]
+    name: Mapped[str]
+    organisation: Mapped[str]
+    sector: Mapped[str]  # meetings.Sector value
+    role: Mapped[str]
+    phone: Mapped[str]
+    email: Mapped[str]
+    kommune_code: Mapped[str | None]
+    note: Mapped[str]
+    active: Mapped[bool]
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    version: Mapped[int]
 
-    __mapper_args__ = {"version_id_col": version}
+    __mapper_args__ = {"version_id_col": tables.contacts.c.version}
 
 
 class DischargePlanRow(Base):
@@ -286,44 +246,43 @@ class DischargePlanRow(Base):
     ``discharge_plans.PlanContent.to_dict()``; ``version`` guards every save (optimistic locking), and each save
     appends a ``DischargePlanVersionRow``."""
 
-    __tablename__ = "discharge_plans"
+    __table__ = tables.discharge_plans
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    admission_id: Mapped[int] = mapped_column(ForeignKey("admissions.id"), index=True)
-    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(40))  # discharge_plans.PlanKind value
-    status: Mapped[str] = mapped_column(String(20))  # discharge_plans.PlanStatus value
-    content: Mapped[dict[str, Any]] = mapped_column(default=json_default, server_default=text("'{}'"))
-    source_meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id"))
-    created_at: Mapped[datetime] = mapped_column(default=_utcnow)
-    created_by: Mapped[str] = mapped_column(String(100))
-    updated_at: Mapped[datetime] = mapped_column(default=_utcnow)
-    updated_by: Mapped[str] = mapped_column(String(100))
-    activated_on: Mapped[date | None] = mapped_column(Date)
-    ended_on: Mapped[date | None] = mapped_column(Date)
-    ended_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
-    event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id"))  # the milestone event
-    document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))  # the archived PDF
-    version: Mapped[int] = mapped_column(Integer)
+    id: Mapped[int]
+    admission_id: Mapped[int]
+    patient_id: Mapped[int]
+    kind: Mapped[str]  # discharge_plans.PlanKind value
+    status: Mapped[str]  # discharge_plans.PlanStatus value
+    content: Mapped[dict[str, Any]]
+    source_meeting_id: Mapped[int | None]
+    created_at: Mapped[datetime]
+    created_by: Mapped[str]
+    updated_at: Mapped[datetime]
+    updated_by: Mapped[str]
+    activated_on: Mapped[date | None]
+    ended_on: Mapped[date | None]
+    ended_reason: Mapped[str]
+    event_id: Mapped[int | None]  # the milestone event
+    document_id: Mapped[int | None]  # the archived PDF
+    version: Mapped[int]
 
-    __mapper_args__ = {"version_id_col": version}
+    __mapper_args__ = {"version_id_col": tables.discharge_plans.c.version}
 
 
 class DischargePlanVersionRow(Base):
     """One saved version of a plan (E3: the history keeps every version). Append-only (the listeners below);
     the unique (plan_id, number) index also serves the lookups by plan."""
 
-    __tablename__ = "discharge_plan_versions"
-    __table_args__ = (UniqueConstraint("plan_id", "number"),)
+    __table__ = tables.discharge_plan_versions
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    plan_id: Mapped[int] = mapped_column(ForeignKey("discharge_plans.id"))
-    number: Mapped[int] = mapped_column(Integer)  # 1, 2, … per plan
+    id: Mapped[int]
+    plan_id: Mapped[int]
+    number: Mapped[int]  # 1, 2, … per plan
     saved_at: Mapped[datetime]
-    saved_by: Mapped[str] = mapped_column(String(100))
-    status: Mapped[str] = mapped_column(String(20))  # discharge_plans.PlanStatus value
-    action: Mapped[str] = mapped_column(Text, default="", server_default="")  # Danish: "Oprettet", "Sat i kraft", …
-    content: Mapped[dict[str, Any]] = mapped_column()
+    saved_by: Mapped[str]
+    status: Mapped[str]  # discharge_plans.PlanStatus value
+    action: Mapped[str]  # Danish: "Oprettet", "Sat i kraft", …
+    content: Mapped[dict[str, Any]]
 
 
 class AuditRow(Base):
@@ -331,17 +290,17 @@ class AuditRow(Base):
     numbered by ``AuditRepository.append`` (no gaps), not by a sequence. No foreign keys: the log outlives the
     records it speaks of. The listeners below refuse updates and deletes."""
 
-    __tablename__ = "audit_log"
+    __table__ = tables.audit_log
 
-    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    seq: Mapped[int]
     at: Mapped[datetime]
-    username: Mapped[str] = mapped_column(String(100))  # "user" is reserved in PostgreSQL
-    action: Mapped[str] = mapped_column(String(20))  # audit.AuditAction value
-    patient_id: Mapped[int | None] = mapped_column(Integer, index=True)
-    admission_id: Mapped[int | None] = mapped_column(Integer)
-    what: Mapped[str] = mapped_column(Text)
-    prev_hash: Mapped[str] = mapped_column(CHAR(64))
-    hash: Mapped[str] = mapped_column(CHAR(64))
+    username: Mapped[str]  # "user" is reserved in PostgreSQL
+    action: Mapped[str]  # audit.AuditAction value
+    patient_id: Mapped[int | None]
+    admission_id: Mapped[int | None]
+    what: Mapped[str]
+    prev_hash: Mapped[str]
+    hash: Mapped[str]
 
 
 class AuditHeadRow(Base):
@@ -350,13 +309,12 @@ class AuditHeadRow(Base):
     as each line; the next line chains to it. Migration 0009 writes it and its triggers (never deleted, only moved
     one line forward onto a line that is there)."""
 
-    __tablename__ = "audit_head"
-    __table_args__ = (CheckConstraint("id = 1", name="one_row"),)
+    __table__ = tables.audit_head
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    seq: Mapped[int] = mapped_column(Integer)
-    hash: Mapped[str] = mapped_column(CHAR(64))
-    seal: Mapped[str] = mapped_column(CHAR(64))
+    id: Mapped[int]
+    seq: Mapped[int]
+    hash: Mapped[str]
+    seal: Mapped[str]
 
 
 class UserRow(Base):
@@ -366,60 +324,60 @@ class UserRow(Base):
     bookkeeping (``failed_attempts``, ``locked_until``, ``last_login_at``) is counted in place. The repository is
     ``storage.users``."""
 
-    __tablename__ = "users"
+    __table__ = tables.users
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    username: Mapped[str] = mapped_column(String(32), unique=True)
-    full_name: Mapped[str] = mapped_column(String(60))
-    role: Mapped[str] = mapped_column(String(20))  # access.Role value
-    password_hash: Mapped[str] = mapped_column(String(255))
-    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
-    failed_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    id: Mapped[int]
+    username: Mapped[str]
+    full_name: Mapped[str]
+    role: Mapped[str]  # access.Role value
+    password_hash: Mapped[str]
+    active: Mapped[bool]
+    failed_attempts: Mapped[int]
     locked_until: Mapped[datetime | None]
     created_at: Mapped[datetime]
     last_login_at: Mapped[datetime | None]
-    version: Mapped[int] = mapped_column(Integer)
+    version: Mapped[int]
 
-    __mapper_args__ = {"version_id_col": version}
+    __mapper_args__ = {"version_id_col": tables.users.c.version}
 
 
 class LoanRow(Base):
     """Cases lent to a laptop file (issue 19, ``domain.offline.Loan``). ``loan_id`` is the random id the file
     carries; ``state`` is a ``LoanState`` value. Never deleted: a loan that ended says how (``ended_*``)."""
 
-    __tablename__ = "loans"
+    __table__ = tables.loans
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    loan_id: Mapped[str] = mapped_column(String(32), unique=True)
-    laptop: Mapped[str] = mapped_column(String(100))
-    lent_by: Mapped[str] = mapped_column(String(100))
+    id: Mapped[int]
+    loan_id: Mapped[str]
+    laptop: Mapped[str]
+    lent_by: Mapped[str]
     lent_at: Mapped[datetime]
-    expected_return: Mapped[date | None] = mapped_column(Date)
-    state: Mapped[str] = mapped_column(String(20), index=True)
+    expected_return: Mapped[date | None]
+    state: Mapped[str]  # offline.LoanState value
     ended_at: Mapped[datetime | None]
-    ended_by: Mapped[str | None] = mapped_column(String(100))
-    ended_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    ended_by: Mapped[str | None]
+    ended_reason: Mapped[str]
 
 
 class LoanCaseRow(Base):
     """One patient in a loan, with one of the admissions lent (``admission_id``) or none (an ambulant patient, or
     the patient's row of a loan of admissions)."""
 
-    __tablename__ = "loan_cases"
+    __table__ = tables.loan_cases
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    loan_id: Mapped[int] = mapped_column(ForeignKey("loans.id"), index=True)
-    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id"), index=True)
-    admission_id: Mapped[int | None] = mapped_column(ForeignKey("admissions.id"))
+    id: Mapped[int]
+    loan_id: Mapped[int]
+    patient_id: Mapped[int]
+    admission_id: Mapped[int | None]
 
 
 class AppMetaRow(Base):
     """Small facts about the database itself, e.g. ``demo = "1"`` for a demo database."""
 
-    __tablename__ = "app_meta"
+    __table__ = tables.app_meta
 
-    key: Mapped[str] = mapped_column(String(50), primary_key=True)
-    value: Mapped[str] = mapped_column(Text)
+    key: Mapped[str]
+    value: Mapped[str]
 
 
 @event.listens_for(EventRow, "before_update")
@@ -503,10 +461,10 @@ def _audit_head_is_not_deleted(_mapper: Mapper[AuditHeadRow], _connection: Any, 
 
 #: Tables whose rows are never updated or deleted through a session: table name → the refusal.
 _IMMUTABLE_TABLES: dict[str, Callable[[str], RuntimeError]] = {
-    DocumentRow.__tablename__: lambda what: _refuse_document_change(what, "each document"),
-    DischargePlanVersionRow.__tablename__: lambda what: _refuse_plan_version_change(what, "each plan version"),
-    AuditRow.__tablename__: lambda what: _refuse_audit_change(what, "each line"),
-    AuditHeadRow.__tablename__: _refuse_head_change,
+    tables.documents.name: lambda what: _refuse_document_change(what, "each document"),
+    tables.discharge_plan_versions.name: lambda what: _refuse_plan_version_change(what, "each plan version"),
+    tables.audit_log.name: lambda what: _refuse_audit_change(what, "each line"),
+    tables.audit_head.name: _refuse_head_change,
 }
 
 
@@ -524,6 +482,9 @@ def _no_bulk_changes_of_immutable_rows(state: ORMExecuteState) -> None:
         raise refuse("updated" if state.is_update else "deleted")
 
 
-# The offline change journal's Core table (issue 19) joins this metadata, so migrations and ``test_migrations`` see
-# it; importing it also installs the journal's flush listener.
-from coordinator_app.storage import journal as _journal  # noqa: E402, F401
+#: Issue 19: every flush that writes a row of a patient in a loan still out is refused before anything is written
+#: (``storage.loans``), and in a laptop file every change is journaled in the same flush (``storage.journal``; a
+#: file that was handed in refuses the write). Installed here, with the mappings, so no session can flush without them.
+event.listen(Session, "before_flush", loans.lent_cases_are_read_only)
+event.listen(Session, "before_flush", journal.returned_copies_are_read_only)
+event.listen(Session, "after_flush", journal.journal_flush)

@@ -8,23 +8,29 @@ and what the save was. Version rows are never changed: the ORM refuses it (``orm
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
-from sqlalchemy.orm.attributes import flag_modified
 
 from coordinator_app.domain.discharge_plans import DischargePlan, PlanContent, PlanKind, PlanStatus, PlanVersion
 from coordinator_app.domain.errors import NotFoundError
-from coordinator_app.storage.bulk import table_of
+from coordinator_app.lazy import lazy_import
+from coordinator_app.storage import tables
 from coordinator_app.storage.convert import utc
 from coordinator_app.storage.failures import conflict
-from coordinator_app.storage.orm import DischargePlanRow, DischargePlanVersionRow
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, attributes
+
+    from coordinator_app.storage import orm
+else:
+    attributes = lazy_import("sqlalchemy.orm.attributes")
+    orm = lazy_import("coordinator_app.storage.orm")
 
 __all__ = ["DischargePlanRepository"]
 
-_PLANS = table_of(DischargePlanRow)
-_VERSIONS = table_of(DischargePlanVersionRow)
+_PLANS = tables.discharge_plans
+_VERSIONS = tables.discharge_plan_versions
 
 
 def plan_values(plan: DischargePlan) -> dict[str, Any]:
@@ -89,7 +95,7 @@ class DischargePlanRepository:
         """Insert ``plan`` (its ``id`` and ``version`` are ignored); returns it with id and version 1, after
         writing version row number 1 (status, content, action). ``created_by`` defaults to ``saved_by``."""
         at = utc(at, "DischargePlan.created_at")
-        row = DischargePlanRow(
+        row = orm.DischargePlanRow(
             admission_id=plan.admission_id,
             patient_id=plan.patient_id,
             kind=PlanKind(plan.kind).value,
@@ -131,7 +137,7 @@ class DischargePlanRepository:
         if plan.id is None:
             raise ValueError("update() needs a plan with an id; use add() for a new one")
         at = utc(at, "DischargePlan.updated_at")
-        row = self._session.get(DischargePlanRow, plan.id, populate_existing=True)
+        row = self._session.get(orm.DischargePlanRow, plan.id, populate_existing=True)
         if row is None:
             raise _not_found(plan.id)
         if plan.version != row.version:
@@ -146,7 +152,7 @@ class DischargePlanRepository:
             setattr(row, key, value)
         row.updated_at = at
         row.updated_by = saved_by
-        flag_modified(row, "updated_at")  # a save that changes nothing still moves the version on
+        attributes.flag_modified(row, "updated_at")  # a save that changes nothing still moves the version on
         # The UPDATE … WHERE version = ? first: it raises on a concurrent save and, on PostgreSQL, holds the
         # plan's row lock, so the next number below is ours alone.
         self._session.flush()
@@ -166,7 +172,7 @@ class DischargePlanRepository:
     def _append_version(
         self, plan_id: int, number: int, plan: DischargePlan, *, saved_by: str, at: datetime, action: str
     ) -> None:
-        row = DischargePlanVersionRow(
+        row = orm.DischargePlanVersionRow(
             plan_id=plan_id,
             number=number,
             saved_at=at,

@@ -19,7 +19,7 @@ import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from coordinator_app.domain.meetings import Task, tasks_of
 from coordinator_app.domain.model import Admission, Event
@@ -27,7 +27,7 @@ from coordinator_app.storage import selects_sqlite as reads
 from coordinator_app.storage.convert import admission_from, events_from, wards_by_centre
 from coordinator_app.storage.meeting_codec import meeting_from, template_from
 from coordinator_app.storage.sqlite_file import FileKind, SqliteFile, file_kind
-from coordinator_app.storage.sqlite_rows import ListRow, SqliteRead
+from coordinator_app.storage.sqlite_rows import ListRow, Record, SqliteRead
 
 log = logging.getLogger("koordinator.storage.quick_read")
 
@@ -42,19 +42,6 @@ def file_head(script_location: Path | None = None) -> str:
 
 
 _CHUNK = 900  # ids per IN list: below SQLite's oldest limit of 999 parameters
-
-
-class _Row:
-    """A row with attribute access, as the ``convert``/``meeting_codec`` readers take it."""
-
-    __slots__ = ("__dict__",)
-
-    def __init__(self, values: dict[str, Any]) -> None:
-        self.__dict__.update(values)
-
-    if TYPE_CHECKING:  # its attributes are the query's column names
-
-        def __getattr__(self, name: str) -> Any: ...
 
 
 @dataclass(frozen=True)
@@ -156,14 +143,9 @@ class QuickRead:
             out.setdefault(row.admission_id, []).extend(tasks_of(meeting_from(row, templates[row.template_id])))
         return out
 
-    def _records(self, read: SqliteRead[tuple[Any, ...]], ids: Sequence[int]) -> list[_Row]:
+    def _records(self, read: SqliteRead[tuple[Any, ...]], ids: Sequence[int]) -> list[Record]:
         """The read's rows for these ids, each value by its column's name."""
-        names = read.columns
-        return [
-            _Row(dict(zip(names, values, strict=True)))
-            for chunk in _chunks(ids)
-            for values in read.fetch(self._conn, chunk)
-        ]
+        return [record for chunk in _chunks(ids) for record in read.records(read.fetch(self._conn, chunk))]
 
 
 def _chunks(ids: Sequence[int]) -> list[list[int]]:

@@ -1,27 +1,28 @@
 """Repositories: the only way the app reads and writes records. In: model dataclasses; out: the same.
 
 Each repository works inside the caller's session (``Database.session()``), so a service groups
-several writes into one transaction. Reads of many rows use Core selects (no ORM objects); writes go
-through the ORM so ``version_id_col`` guards updates against another user's concurrent edit.
+several writes into one transaction. Reads of many rows use Core selects (no ORM objects) — those the start also
+needs run through ``storage.reads`` on the session's connection, the very functions the start's services call on a
+Core connection; writes go through the ORM so ``version_id_col`` guards updates against another user's concurrent
+edit.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import hashlib
-import weakref
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, CursorResult, Engine, func, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import CursorResult, Engine, func, or_, select, update
 
 from coordinator_app.domain.errors import NotFoundError, ValidationError
 from coordinator_app.domain.meetings import Meeting, MeetingContent, MeetingStatus, MeetingTemplate
 from coordinator_app.domain.model import Admission, ArchivedDocument, Consent, Contact, Event, Kommune, Patient, Sector
 from coordinator_app.domain.workdays import COPENHAGEN
-from coordinator_app.storage import selects, selects_sqlite
+from coordinator_app.lazy import lazy_import
+from coordinator_app.storage import reads, selects, tables
 from coordinator_app.storage.bulk import bulk_load, clear_all, reset_sequences, table_of, upsert_kommuner
 from coordinator_app.storage.convert import (
     DOCUMENT_FIELDS,
@@ -38,13 +39,9 @@ from coordinator_app.storage.convert import (
     patient_from,
     patient_values,
     utc,
-    wards_by_centre,
 )
 from coordinator_app.storage.failures import conflict
 from coordinator_app.storage.journal import after_core_update, before_core_update
-from coordinator_app.storage.listing import ListRow, list_rows
-
-# importing storage.loans also installs the flush guard (issue 19)
 from coordinator_app.storage.loans import hold_against_checkout, not_lent, refuse_lent
 from coordinator_app.storage.meeting_codec import (
     content_to_json,
@@ -53,19 +50,14 @@ from coordinator_app.storage.meeting_codec import (
     sections_to_json,
     template_from,
 )
-from coordinator_app.storage.orm import (
-    AdmissionRow,
-    CentreRow,
-    ConsentRow,
-    ContactRow,
-    DocumentRow,
-    EventRow,
-    KommuneRow,
-    MeetingRow,
-    MeetingTemplateRow,
-    PatientRow,
-    WardRow,
-)
+from coordinator_app.storage.reads import ListRow
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from coordinator_app.storage import orm
+else:
+    orm = lazy_import("coordinator_app.storage.orm")
 
 __all__ = [
     "AdmissionRepository",
@@ -81,18 +73,10 @@ __all__ = [
     "PatientRepository",
     "bulk_load",
     "clear_all",
-    "list_rows",
     "reset_sequences",
 ]
 
-#: Ids per IN (…) list; far below every SQLite build's bound-parameter limit.
-CHUNK = 5000
-_T = TypeVar("_T")
-
-
-def _chunks(ids: Sequence[_T]) -> Iterable[Sequence[_T]]:
-    for start in range(0, len(ids), CHUNK):
-        yield ids[start : start + CHUNK]
+_chunks = reads.chunks
 
 
 def _hold(session: Session, row: object) -> None:
@@ -124,15 +108,15 @@ class KommuneRepository:
         self._session = session
 
     def all(self) -> list[Kommune]:
-        rows = self._session.execute(select(KommuneRow.__table__).order_by(KommuneRow.name))
+        rows = self._session.execute(select(orm.KommuneRow.__table__).order_by(orm.KommuneRow.name))
         return [kommune_from(r) for r in rows]
 
     def names(self) -> dict[str, str]:
         """Kommune code → name."""
-        return {code: name for code, name in self._session.execute(selects.KOMMUNE_NAMES)}
+        return reads.kommune_names(reads.of_session(self._session))
 
     def get(self, code: str) -> Kommune | None:
-        row = self._session.execute(select(KommuneRow.__table__).where(KommuneRow.code == code)).first()
+        row = self._session.execute(select(orm.KommuneRow.__table__).where(orm.KommuneRow.code == code)).first()
         return kommune_from(row) if row is not None else None
 
     def upsert_many(self, kommuner: Iterable[Kommune]) -> None:
@@ -141,7 +125,7 @@ class KommuneRepository:
     def set_secure_mail(self, code: str, address: str | None) -> Kommune:
         """F3: the kommune's one system-based entrance (``None`` or empty clears it). ``NotFoundError`` for an
         unknown code. The caller validates the address (``services.contacts``)."""
-        table = table_of(KommuneRow)
+        table = table_of(orm.KommuneRow)
         journaled = before_core_update(self._session, table, [code], ("secure_mail",))
         result = self._session.execute(
             update(table).where(table.c.code == code).values(secure_mail=(address or "").strip() or None)
@@ -161,18 +145,18 @@ class CentreRepository:
         self._session = session
 
     def all(self) -> dict[str, list[str]]:
-        return wards_by_centre(self._session.execute(selects.CENTRES_WITH_WARDS))
+        return reads.centres(reads.of_session(self._session))
 
     def save(self, centre: str, wards: Iterable[str]) -> None:
         """Add the centre and any wards it does not have yet (existing wards are kept)."""
-        row = self._session.scalar(select(CentreRow).where(CentreRow.name == centre))
+        row = self._session.scalar(select(orm.CentreRow).where(orm.CentreRow.name == centre))
         if row is None:
-            row = CentreRow(name=centre)
+            row = orm.CentreRow(name=centre)
             self._session.add(row)
             self._session.flush()
-        known = set(self._session.scalars(select(WardRow.name).where(WardRow.centre_id == row.id)))
+        known = set(self._session.scalars(select(orm.WardRow.name).where(orm.WardRow.centre_id == row.id)))
         new = [w for w in dict.fromkeys(wards) if w not in known]
-        self._session.add_all(WardRow(centre_id=row.id, name=w) for w in new)
+        self._session.add_all(orm.WardRow(centre_id=row.id, name=w) for w in new)
         self._session.flush()
 
 
@@ -180,8 +164,8 @@ class PatientRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
 
-    def _row(self, patient_id: int) -> PatientRow:
-        row = self._session.get(PatientRow, patient_id)
+    def _row(self, patient_id: int) -> orm.PatientRow:
+        row = self._session.get(orm.PatientRow, patient_id)
         if row is None:
             raise NotFoundError(
                 f"Patienten (nr. {patient_id}) findes ikke længere. En anden bruger kan have slettet den; "
@@ -191,7 +175,7 @@ class PatientRepository:
         return row
 
     def add(self, patient: Patient) -> Patient:
-        row = PatientRow(**patient_values(patient))
+        row = orm.PatientRow(**patient_values(patient))
         if patient.id is not None:
             row.id = patient.id
         self._session.add(row)
@@ -207,7 +191,9 @@ class PatientRepository:
         out: dict[int, str] = {}
         for chunk in _chunks(list(dict.fromkeys(patient_ids))):
             rows = self._session.execute(
-                select(PatientRow.id, PatientRow.given_name, PatientRow.family_name).where(PatientRow.id.in_(chunk))
+                select(orm.PatientRow.id, orm.PatientRow.given_name, orm.PatientRow.family_name).where(
+                    orm.PatientRow.id.in_(chunk)
+                )
             )
             out.update({r.id: f"{r.given_name} {r.family_name}".strip() for r in rows})
         return out
@@ -224,7 +210,7 @@ class PatientRepository:
         return patient_from(row)
 
     def find_by_cpr(self, cpr: str) -> Patient | None:
-        row = self._session.scalar(select(PatientRow).where(PatientRow.cpr == cpr))
+        row = self._session.scalar(select(orm.PatientRow).where(orm.PatientRow.cpr == cpr))
         if row is None:
             return None
         _hold(self._session, row)
@@ -235,8 +221,8 @@ class AdmissionRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
 
-    def _row(self, admission_id: int) -> AdmissionRow:
-        row = self._session.get(AdmissionRow, admission_id)
+    def _row(self, admission_id: int) -> orm.AdmissionRow:
+        row = self._session.get(orm.AdmissionRow, admission_id)
         if row is None:
             raise NotFoundError(
                 f"Indlæggelsen (nr. {admission_id}) findes ikke længere. En anden bruger kan have slettet "
@@ -246,7 +232,7 @@ class AdmissionRepository:
         return row
 
     def add(self, admission: Admission) -> Admission:
-        row = AdmissionRow(**admission_values(admission))
+        row = orm.AdmissionRow(**admission_values(admission))
         if admission.id is not None:
             row.id = admission.id
         self._session.add(row)
@@ -259,17 +245,12 @@ class AdmissionRepository:
 
     def get_many(self, admission_ids: Iterable[int]) -> dict[int, Admission]:
         """The admissions with these ids (missing ids are simply absent), in one query per 5,000 ids."""
-        ids = list(dict.fromkeys(admission_ids))
-        out: dict[int, Admission] = {}
-        for chunk in _chunks(ids):
-            for row in self._session.execute(selects.ADMISSIONS_BY_ID, {"ids": list(chunk)}):
-                out[row.id] = admission_from(row)
-        return out
+        return reads.admissions(reads.of_session(self._session), admission_ids)
 
     def overlapping(self, first: date, last: date) -> dict[int, Admission]:
         """Statistik's admissions: every one with at least one day in ``first``–``last`` (admitted on or before
         ``last``, not discharged before ``first``), by id — one query, no id list (``services.statistics``)."""
-        table = AdmissionRow.__table__
+        table = orm.AdmissionRow.__table__
         query = (
             select(table)
             .where(table.c.admitted <= last, or_(table.c.discharged.is_(None), table.c.discharged >= first))
@@ -289,14 +270,14 @@ class AdmissionRepository:
         return admission_from(row)
 
     def for_patient(self, patient_id: int) -> list[Admission]:
-        table = AdmissionRow.__table__
+        table = orm.AdmissionRow.__table__
         rows = self._session.execute(
             select(table).where(table.c.patient_id == patient_id).order_by(table.c.admitted, table.c.id)
         )
         return [admission_from(r) for r in rows]
 
     def count(self) -> int:
-        return self._session.scalar(select(func.count()).select_from(AdmissionRow)) or 0
+        return self._session.scalar(select(func.count()).select_from(orm.AdmissionRow)) or 0
 
 
 class EventRepository:
@@ -306,7 +287,7 @@ class EventRepository:
         self._session = session
 
     def append(self, event: Event) -> Event:
-        row = EventRow(**event_values(event))
+        row = orm.EventRow(**event_values(event))
         if event.id is not None:
             row.id = event.id
         self._session.add(row)
@@ -332,37 +313,12 @@ class EventRepository:
         )
 
     def for_admissions(self, admission_ids: Iterable[int]) -> dict[int, list[Event]]:
-        """Every requested admission's history (``[]`` when it has none), ordered as ``for_admission``.
-
-        The patient list's deadlines and Statistik read thousands of events here. On SQLite the select's generated
-        text runs through the driver and its rows are converted in one pass (``selects_sqlite``) instead of through
-        SQLAlchemy's per-column processors."""
-        ids = list(dict.fromkeys(admission_ids))
-        out: dict[int, list[Event]] = {admission_id: [] for admission_id in ids}
-        session = self._session
-        if session.autoflush and (session.new or session.dirty or session.deleted):
-            session.flush()  # what ``Session.execute`` would do first; the driver path below does not
-        connection = session.connection()
-        plain = connection.dialect.name == "sqlite" and connection.dialect.paramstyle == "qmark"
-        for chunk in _chunks(ids):
-            rows: Sequence[Sequence[Any]]
-            if plain:
-                rows = _sqlite_event_rows(connection, chunk)
-            else:
-                rows = session.execute(selects.EVENTS_OF_ADMISSIONS, {"ids": list(chunk)}).all()
-            for e in events_from(rows):
-                out[e.admission_id].append(e)
-        return out
+        """Every requested admission's history (``[]`` when it has none), ordered as ``for_admission``
+        (``reads.events_of``: the patient list's deadlines and Statistik read thousands of events here)."""
+        return reads.events_of(reads.of_session(self._session), admission_ids)
 
 
-_EVENTS = table_of(EventRow)
-
-
-def _sqlite_event_rows(connection: Connection, chunk: Sequence[int]) -> list[tuple[Any, ...]]:
-    """``selects.EVENTS_OF_ADMISSIONS``' rows through the driver, decoded as ``events_from`` takes them."""
-    read = selects_sqlite.EVENTS_OF_ADMISSIONS
-    sql, parameters = read.statement(chunk)
-    return read.convert(connection.exec_driver_sql(sql, parameters).fetchall())
+_EVENTS = tables.events
 
 
 class ConsentRepository:
@@ -372,7 +328,7 @@ class ConsentRepository:
         self._session = session
 
     def add(self, consent: Consent) -> Consent:
-        row = ConsentRow(**consent_values(consent))
+        row = orm.ConsentRow(**consent_values(consent))
         if consent.id is not None:
             row.id = consent.id
         self._session.add(row)
@@ -450,7 +406,7 @@ class DocumentRepository:
         digest = hashlib.sha256(content).hexdigest()
         if document.sha256 != digest:
             raise ValueError(f"sha256 {document.sha256!r} is not the digest of the content ({digest})")
-        row = DocumentRow(**document_values(dataclasses.replace(document, content=content)))
+        row = orm.DocumentRow(**document_values(dataclasses.replace(document, content=content)))
         if document.id is not None:
             row.id = document.id
         self._session.add(row)
@@ -505,25 +461,20 @@ class DocumentRepository:
         return [document_from(r, with_content=False) for r in rows]
 
 
-_CONSENTS = table_of(ConsentRow)
-_DOCUMENTS = table_of(DocumentRow)
+_CONSENTS = tables.consents
+_DOCUMENTS = tables.documents
 _DOCUMENT_COLUMNS = tuple(_DOCUMENTS.c[name] for name in DOCUMENT_FIELDS)
 
 
 # -- netværksmøder ---------------------------------------------------------------------------------------------
-_TEMPLATES = table_of(MeetingTemplateRow)
-_MEETINGS = table_of(MeetingRow)
+_TEMPLATES = tables.meeting_templates
+_MEETINGS = tables.meetings
 _MEETING_ACTIVE = (MeetingStatus.PLANLAGT.value, MeetingStatus.I_GANG.value)
-
-#: Template versions by id, per engine. Safe to cache for ever: a template row is immutable once written
-#: (``orm.MeetingTemplateRow``), which is what lets autosave build its answer without reading other tables.
-_template_cache: weakref.WeakKeyDictionary[Engine, dict[int, MeetingTemplate]] = weakref.WeakKeyDictionary()
 
 
 def _templates_of(session: Session) -> dict[int, MeetingTemplate]:
     bind = session.get_bind()
-    engine = bind if isinstance(bind, Engine) else bind.engine
-    return _template_cache.setdefault(engine, {})
+    return reads.template_cache(bind if isinstance(bind, Engine) else bind.engine)
 
 
 class MeetingTemplateRepository:
@@ -534,7 +485,7 @@ class MeetingTemplateRepository:
 
     def add(self, template: MeetingTemplate, *, created_by: str, at: datetime) -> MeetingTemplate:
         """Write ``template`` (its name and version as given) as a new, immutable row."""
-        row = MeetingTemplateRow(
+        row = orm.MeetingTemplateRow(
             name=template.name,
             version=template.version,
             sections=sections_to_json(template.sections),
@@ -560,12 +511,7 @@ class MeetingTemplateRepository:
         return found
 
     def get_many(self, template_ids: Iterable[int]) -> dict[int, MeetingTemplate]:
-        cache = _templates_of(self._session)
-        missing = [i for i in dict.fromkeys(template_ids) if i not in cache]
-        if missing:
-            for row in self._session.execute(selects.TEMPLATES_BY_ID, {"ids": missing}):
-                cache[row.id] = template_from(row)
-        return cache
+        return reads.templates(reads.of_session(self._session), template_ids)
 
     def latest(self) -> MeetingTemplate | None:
         """The most recently saved version of any template (the ward's current template)."""
@@ -588,20 +534,21 @@ class MeetingRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
 
-    def _row(self, meeting_id: int) -> MeetingRow:
-        row = self._session.get(MeetingRow, meeting_id)
+    def _row(self, meeting_id: int) -> orm.MeetingRow:
+        row = self._session.get(orm.MeetingRow, meeting_id)
         if row is None:
             raise _meeting_not_found(meeting_id)
         _hold(self._session, row)
         return row
 
     def _from_rows(self, rows: Sequence[Any]) -> list[Meeting]:
-        templates = MeetingTemplateRepository(self._session).get_many(r.template_id for r in rows)
-        return [meeting_from(r, templates[r.template_id]) for r in rows]
+        return reads.meetings_from(reads.of_session(self._session), rows)
 
     def add(self, meeting: Meeting, *, created_by: str, at: datetime) -> Meeting:
         at = utc(at, "Meeting.created_at")
-        row = MeetingRow(**meeting_values(meeting), recipients=[], created_at=at, created_by=created_by, updated_at=at)
+        row = orm.MeetingRow(
+            **meeting_values(meeting), recipients=[], created_at=at, created_by=created_by, updated_at=at
+        )
         self._session.add(row)
         self._session.flush()
         _hold(self._session, row)
@@ -681,11 +628,7 @@ class MeetingRepository:
 
     def closed_for_admissions(self, admission_ids: Iterable[int]) -> list[Meeting]:
         """Closed meetings of these admissions (their agreements are tracked tasks), one query per chunk."""
-        out: list[Meeting] = []
-        for chunk in _chunks(list(dict.fromkeys(admission_ids))):
-            rows = self._session.execute(selects.CLOSED_MEETINGS_OF_ADMISSIONS, {"ids": list(chunk)}).all()
-            out.extend(self._from_rows(rows))
-        return out
+        return reads.closed_meetings(reads.of_session(self._session), admission_ids)
 
     def for_patient(self, patient_id: int) -> list[Meeting]:
         """All the patient's meetings (every admission and ambulant), in invitation order."""
@@ -733,7 +676,7 @@ def _meeting_not_found(meeting_id: int) -> NotFoundError:
 
 
 # -- the contact directory (kontaktbog) ------------------------------------------------------------------------
-_CONTACTS = table_of(ContactRow)
+_CONTACTS = tables.contacts
 _CONTACT_FIELDS = ("name", "organisation", "role", "phone", "email", "kommune_code", "note", "active")
 
 
@@ -768,8 +711,8 @@ class ContactRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
 
-    def _row(self, contact_id: int) -> ContactRow:
-        row = self._session.get(ContactRow, contact_id)
+    def _row(self, contact_id: int) -> orm.ContactRow:
+        row = self._session.get(orm.ContactRow, contact_id)
         if row is None:
             raise NotFoundError(f"Kontaktpersonen (nr. {contact_id}) findes ikke i kontaktbogen. Opdatér visningen.")
         _hold(self._session, row)
@@ -787,7 +730,7 @@ class ContactRepository:
 
     def add(self, contact: Contact, *, at: datetime) -> Contact:
         at = utc(at, "Contact.created_at")
-        row = ContactRow(**_contact_values(contact), created_at=at, updated_at=at)
+        row = orm.ContactRow(**_contact_values(contact), created_at=at, updated_at=at)
         self._session.add(row)
         self._session.flush()
         _hold(self._session, row)

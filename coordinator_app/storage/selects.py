@@ -1,14 +1,17 @@
-"""The selects of the reads the first screen needs, each written once: the repositories run these.
+"""The selects of the reads the first screen needs, each written once: ``storage.reads`` runs them, for the services
+on a Core connection and for the repositories on their session's connection.
 
-The first screen (issue 7: cold start) reads the same rows before SQLAlchemy loads (``storage.quick_read``), so
+Written against the Core tables (``storage.tables``), so running them needs neither ``sqlalchemy.orm`` nor the
+mappings (issue 15: the refresh that makes the window ready reads through a Core connection). The first screen
+(issue 7: cold start) reads the same rows before SQLAlchemy loads (``storage.quick_read``), so
 these selects are also compiled for SQLite into ``storage.selects_sqlite`` — the SQL text and each row's converter,
 written by ``python -m coordinator_app.storage.sqlite_codegen`` and checked to be current by
-``tests/storage/test_selects.py``. ``storage.listing`` and ``storage.repositories`` run that same text through the
+``tests/storage/test_selects.py``. ``storage.reads`` runs that same text through the
 driver on SQLite where converting the rows in one pass beats SQLAlchemy's per-column processors (the list, the
 events); everywhere else they execute the selects below.
 
 Each select names its columns (the compiled text lists them; nothing depends on a file's column order). An id list
-is the expanding parameter ``ids``: ``session.execute(ADMISSIONS_BY_ID, {"ids": chunk})``. Change a select here,
+is the expanding parameter ``ids``: ``connection.execute(ADMISSIONS_BY_ID, {"ids": chunk})``. Change a select here,
 then run the generator and commit both.
 """
 
@@ -19,20 +22,8 @@ from typing import Any
 from sqlalchemy import BindParameter, bindparam, func, select
 
 from coordinator_app.domain.meetings import MeetingStatus
-from coordinator_app.storage.bulk import table_of
+from coordinator_app.storage import tables
 from coordinator_app.storage.convert import EVENT_FIELDS
-from coordinator_app.storage.orm import (
-    AdmissionRow,
-    AppMetaRow,
-    CentreRow,
-    EventRow,
-    KommuneRow,
-    MeetingRow,
-    MeetingTemplateRow,
-    PatientRow,
-    UserRow,
-    WardRow,
-)
 from coordinator_app.storage.sqlite_rows import IDS
 
 
@@ -41,11 +32,11 @@ def ids() -> BindParameter[Any]:
     return bindparam(IDS, expanding=True)
 
 
-_a, _p, _k = table_of(AdmissionRow), table_of(PatientRow), table_of(KommuneRow)
-_events, _meetings, _templates = table_of(EventRow), table_of(MeetingRow), table_of(MeetingTemplateRow)
-_centres, _wards = table_of(CentreRow), table_of(WardRow)
+_a, _p, _k = tables.admissions, tables.patients, tables.kommuner
+_events, _meetings, _templates = tables.events, tables.meetings, tables.meeting_templates
+_centres, _wards = tables.centres, tables.wards
 
-#: The patient list's row of every admission, in ``sqlite_rows.ListRow``'s order (``storage.listing``).
+#: The patient list's row of every admission, in ``sqlite_rows.ListRow``'s order (``storage.reads.list_rows``).
 LIST = (
     select(
         _a.c.id,
@@ -102,6 +93,9 @@ CLOSED_MEETINGS_OF_ADMISSIONS = (
 #: Meeting template versions by id (every column; ``meeting_codec.template_from``).
 TEMPLATES_BY_ID = select(_templates).where(_templates.c.id.in_(ids()))
 
+#: How many kommuner there are (none: the reference data is loaded at start).
+KOMMUNE_COUNT = select(func.count()).select_from(_k)
+
 #: Kommune code → name.
 KOMMUNE_NAMES = select(_k.c.code, _k.c.name)
 
@@ -113,8 +107,8 @@ CENTRES_WITH_WARDS = (
 )
 
 #: One ``app_meta`` value (``{"key": ...}``).
-_meta = table_of(AppMetaRow)
+_meta = tables.app_meta
 META_VALUE = select(_meta.c.value).where(_meta.c.key == bindparam("key"))
 
 #: How many users there are (none: no login yet).
-USER_COUNT = select(func.count()).select_from(table_of(UserRow))
+USER_COUNT = select(func.count()).select_from(tables.users)

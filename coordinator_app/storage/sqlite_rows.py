@@ -3,7 +3,7 @@
 ``SqliteRead`` is one of ``storage.selects``' selects as the sqlite3 driver runs it; the generated
 ``storage.selects_sqlite`` holds them (``storage.sqlite_codegen`` writes it), each with a converter of its rows that
 decodes every column as its ORM type does, through the converters below. ``storage.quick_read`` reads the first
-screen with them; ``storage.listing`` and ``storage.repositories`` use them on SQLite, where converting the
+screen with them; ``storage.reads`` uses them on SQLite, where converting the
 driver's rows in one pass is much cheaper than SQLAlchemy's per-column processors.
 
 SQLite hands back dates as ``'YYYY-MM-DD'`` text, booleans as 0/1 (the generated converters compare with 1), moments
@@ -18,7 +18,7 @@ import sqlite3
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any, Generic, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, NamedTuple, TypeVar
 
 from coordinator_app.domain.model import AdmissionFlags
 
@@ -108,6 +108,24 @@ class SqliteRead(Generic[Row]):
         """The rows, converted, through a plain sqlite3 connection."""
         sql, args = self.statement(ids, **values)
         return self.convert(connection.execute(sql, args).fetchall())
+
+    def records(self, rows: Iterable[Sequence[Any]]) -> list[Record]:
+        """Converted rows (tuples in ``columns``' order) with each value by its column's name."""
+        names = self.columns
+        return [Record(dict(zip(names, values, strict=True))) for values in rows]
+
+
+class Record:
+    """A row with attribute access, as the ``convert``/``meeting_codec`` readers take it."""
+
+    __slots__ = ("__dict__",)
+
+    def __init__(self, values: dict[str, Any]) -> None:
+        self.__dict__.update(values)
+
+    if TYPE_CHECKING:  # its attributes are the query's column names
+
+        def __getattr__(self, name: str) -> Any: ...
 
 
 # -- the converters of a column's (non-NULL) value, by ORM type -------------------------------------------------

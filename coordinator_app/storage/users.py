@@ -15,22 +15,27 @@ that starts by writing waits for it (the busy timeout).
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session
 
 from coordinator_app.domain.access import Role, User, normalize_username
 from coordinator_app.domain.errors import NotFoundError
-from coordinator_app.storage import selects
-from coordinator_app.storage.bulk import table_of
+from coordinator_app.lazy import lazy_import
+from coordinator_app.storage import reads, tables
 from coordinator_app.storage.convert import utc
 from coordinator_app.storage.failures import conflict
-from coordinator_app.storage.orm import UserRow
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from coordinator_app.storage import orm
+else:
+    orm = lazy_import("coordinator_app.storage.orm")
 
 __all__ = ["UserRepository"]
 
-_USERS = table_of(UserRow)
+_USERS = tables.users
 _PUBLIC = [c for c in _USERS.c if c.name != "password_hash"]
 
 
@@ -55,7 +60,7 @@ class UserRepository:
 
     # -- reading ----------------------------------------------------------------------------------------------
     def count(self) -> int:
-        return int(self._session.scalar(selects.USER_COUNT) or 0)
+        return reads.user_count(reads.of_session(self._session))
 
     def all(self) -> list[User]:
         """Everyone, active first, then by username."""
@@ -95,7 +100,7 @@ class UserRepository:
 
     # -- writing ----------------------------------------------------------------------------------------------
     def add(self, *, username: str, full_name: str, role: Role, password_hash: str, at: datetime) -> User:
-        row = UserRow(
+        row = orm.UserRow(
             username=normalize_username(username),
             full_name=full_name,
             role=Role(role).value,
@@ -108,10 +113,10 @@ class UserRepository:
         self._session.flush()
         return self.get(row.id)
 
-    def _row(self, user: User) -> UserRow:
+    def _row(self, user: User) -> orm.UserRow:
         if user.id is None:
             raise ValueError("a user without an id: use add()")
-        row = self._session.get(UserRow, user.id)
+        row = self._session.get(orm.UserRow, user.id)
         if row is None:
             raise NotFoundError(f"Brugeren {user.username} findes ikke længere. Opdatér listen.")
         if user.version is not None and user.version != row.version:

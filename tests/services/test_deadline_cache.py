@@ -23,7 +23,7 @@ from coordinator_app.services.deadline_cache import DeadlineCache, Derived, deri
 from coordinator_app.services.overview import OverviewService
 from coordinator_app.services.registry import Services
 from coordinator_app.services.setup import load_demo_ward
-from coordinator_app.storage.listing import ListRow, deadline_stamps, list_rows
+from coordinator_app.storage.reads import ListRow, deadline_stamps, list_rows
 from coordinator_app.storage.repositories import AdmissionRepository, EventRepository
 from coordinator_app.storage.selects import CURRENT_LIST, LIST
 
@@ -73,10 +73,10 @@ def test_cached_and_uncached_agree_across_the_demo_ward(ctx: ServiceContext) -> 
     ctx.clock = fixed_clock(NOW)
     load_demo_ward(ctx)
     with ctx.database.session() as s:
-        ids = [r.admission_id for r in list_rows(s, include_discharged=True)]
+        ids = [r.admission_id for r in list_rows(s.connection(), include_discharged=True)]
         admissions = AdmissionRepository(s).get_many(ids)
         events = EventRepository(s).for_admissions(ids)
-        stamps = deadline_stamps(s, ids)
+        stamps = deadline_stamps(s.connection(), ids)
     assert len(ids) > 100
     cache = DeadlineCache()
     settings = RuleSettings.child_psychiatry()
@@ -120,12 +120,12 @@ def test_the_list_and_details_are_the_same_with_a_warm_cache(ctx: ServiceContext
 
 
 def test_the_list_query_gives_what_sqlalchemys_core_result_gives(ctx: ServiceContext) -> None:
-    """On SQLite the list converts the driver's rows itself (storage/listing.py): same values, same types."""
+    """On SQLite the list converts the driver's rows itself (storage/reads.py): same values, same types."""
     ctx.clock = fixed_clock(NOW)
     load_demo_ward(ctx)
     for include_discharged, query in ((True, LIST), (False, CURRENT_LIST)):
         with ctx.database.session() as s:
-            rows = list_rows(s, include_discharged=include_discharged)
+            rows = list_rows(s.connection(), include_discharged=include_discharged)
             core = [ListRow._make(row) for row in s.connection().execute(query).all()]
         assert rows == core
         assert [tuple(map(type, r)) for r in rows] == [tuple(map(type, r)) for r in core]
@@ -261,11 +261,13 @@ def test_the_database_stamp_is_the_loaded_datas_stamp(ctx: ServiceContext) -> No
     admission_id = admit(service)
     with ctx.database.session() as s:
         admission = AdmissionRepository(s).get(admission_id)
-        assert deadline_stamps(s, [admission_id]) == {admission_id: (admission.version, admission.patient_id, None, 0)}
+        assert deadline_stamps(s.connection(), [admission_id]) == {
+            admission_id: (admission.version, admission.patient_id, None, 0)
+        }
     note = append(ctx, admission_id, EventKind.NOTE, date(2026, 11, 5), note="x", channel=Channel.TELEFON)
     with ctx.database.session() as s:
         admission = AdmissionRepository(s).get(admission_id)
         events = EventRepository(s).for_admission(admission_id)
-        stamps = deadline_stamps(s, [admission_id, 999_999])
+        stamps = deadline_stamps(s.connection(), [admission_id, 999_999])
     assert stamps == {admission_id: stamp_of(admission, events)}  # an unknown id is simply absent
     assert stamps[admission_id] == (admission.version, admission.patient_id, note.id, 1)

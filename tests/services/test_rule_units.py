@@ -77,8 +77,8 @@ def _i_dag(ctx: ServiceContext) -> dict[tuple[int, str], date]:
 
 
 def _cached(cache: DeadlineCache, ctx: ServiceContext) -> dict[tuple[int, str], date]:
-    with ctx.database.session() as session:
-        derived = cache.derive_many(session, [1, 2], ctx.calendar, TODAY, ctx.rules)
+    with ctx.database.connect() as connection:
+        derived = cache.derive_many(connection, [1, 2], ctx.calendar, TODAY, ctx.rules)
     return {(i, d.kind): d.due for i, got in derived.items() for d in got.deadlines if d.kind in (VARSLING, MEETING)}
 
 

@@ -8,12 +8,12 @@ from storage_data import ALL_FLAGS, KOMMUNER, admission, patient, synthetic_ward
 
 from coordinator_app.domain.model import AdmissionFlags
 from coordinator_app.storage.database import Database
+from coordinator_app.storage.reads import list_rows
 from coordinator_app.storage.repositories import (
     AdmissionRepository,
     ListRow,
     PatientRepository,
     bulk_load,
-    list_rows,
 )
 
 
@@ -39,8 +39,8 @@ def test_list_shows_current_admissions_and_discharged_on_request(seeded: Databas
         )
         other = admissions.add(admission(p2.id, bopaelskommune="751"))
     with seeded.session() as session:
-        now = list_rows(session, include_discharged=False)
-        everything = list_rows(session, include_discharged=True)
+        now = list_rows(session.connection(), include_discharged=False)
+        everything = list_rows(session.connection(), include_discharged=True)
     assert [r.admission_id for r in now] == [current.id, other.id]
     assert [r.admission_id for r in everything] == [old.id, current.id, other.id]
     assert now[0] == ListRow(
@@ -83,8 +83,8 @@ def test_ten_thousand_rows_read_back_current_and_discharged(database: Database) 
     with database.session() as session:
         bulk_load(session, kommuner=KOMMUNER, patients=patients, admissions=admissions)
     with database.session() as session:
-        rows = list_rows(session, include_discharged=True)
-        current = list_rows(session, include_discharged=False)
+        rows = list_rows(session.connection(), include_discharged=True)
+        current = list_rows(session.connection(), include_discharged=False)
     assert len(rows) == 10_000 and len(current) == 9_000
     assert {r.admission_id for r in rows} == {a.id for a in admissions}
     assert all(r.discharged is None for r in current)

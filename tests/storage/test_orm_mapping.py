@@ -11,7 +11,6 @@ from db_fixtures import _pg_bin_dir
 from coordinator_app.domain.discharge_plans import DischargePlan, PlanVersion
 from coordinator_app.domain.model import AdmissionFlags, Event, PlanFacts
 from coordinator_app.storage.convert import EVENT_FIELDS
-from coordinator_app.storage.listing import ListRow
 from coordinator_app.storage.orm import (
     FLAG_COLUMNS,
     PLAN_FACT_COLUMNS,
@@ -20,6 +19,7 @@ from coordinator_app.storage.orm import (
     DischargePlanVersionRow,
     EventRow,
 )
+from coordinator_app.storage.reads import ListRow
 
 
 def test_every_admission_flag_has_its_own_column() -> None:

@@ -235,6 +235,7 @@ def run(options: LaunchOptions, first: FirstView | None = None) -> int:
         db.dispose()
         return 0 if count > 0 or not options.demo else 1
     auto = None if is_demo_window(window) else start_auto_backup(window, db)
+    prepare_sessions_when_idle(db)
     window.passphrase = passphrase
     gc.freeze()  # what the start made lives on: later collections need not look at it
     gc.enable()
@@ -246,6 +247,13 @@ def run(options: LaunchOptions, first: FirstView | None = None) -> int:
             log.error("Sikkerhedskopi ved afslutning mislykkedes: %s", exc.message)
     db.dispose()
     return int(code)
+
+
+def prepare_sessions_when_idle(db: Database) -> None:
+    """Load the ORM (``Database.prepare_sessions``) once the event loop is idle after start: the start reads through
+    Core and is ready without it (issue 15), and the first save then does not wait ~75 ms for it. Scheduled after
+    the window is ready (``on_ready``), so it is never part of the start a user waits for."""
+    QTimer.singleShot(0, db.prepare_sessions)
 
 
 def signs_in_silently(db: Database, options: LaunchOptions) -> bool:

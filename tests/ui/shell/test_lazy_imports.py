@@ -75,16 +75,22 @@ def test_the_export_service_loads_the_file_libraries_only_when_a_file_is_exporte
     assert _imported_after("import coordinator_app.services.exports", heavy) == []
 
 
-def test_the_app_imports_the_service_stack_before_pyside6() -> None:
-    """PySide6's import hook inspects every module imported after it, so the ORM and our services come first."""
+def test_the_app_imports_the_service_stack_before_pyside6_and_not_the_orm() -> None:
+    """PySide6's import hook inspects every module imported after it, so SQLAlchemy (Core) and our services come
+    first. The ORM (``sqlalchemy.orm`` and the mappings) is not imported with the app at all: it loads on the first
+    session — the first write, or once idle after the window is ready — as the start reads through Core (issue 15;
+    ``test_start_without_orm.py`` starts the program to ready and saves a note)."""
     probe = (
         "import sys\nimport coordinator_app.ui.shell.app\nnames = list(sys.modules)\n"
-        "print(*(names.index(n) for n in ('sqlalchemy.orm', 'coordinator_app.services.users', 'PySide6')))"
+        "print(*(names.index(n) for n in ('sqlalchemy', 'coordinator_app.services.users', 'PySide6')))\n"
+        "print('sqlalchemy.orm' in sys.modules, 'coordinator_app.storage.orm' in sys.modules)"
     )
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     done = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True)
-    orm, users, pyside = map(int, done.stdout.split())
-    assert orm < pyside and users < pyside
+    order, loaded = done.stdout.splitlines()
+    core, users, pyside = map(int, order.split())
+    assert core < pyside and users < pyside
+    assert loaded == "False False"
 
 
 def test_the_check_can_see_a_loaded_library() -> None:
@@ -183,4 +189,9 @@ def test_the_first_screens_modules_leave_the_storage_layer_unloaded() -> None:
 
 
 def test_the_check_sees_the_storage_layer_when_it_loads() -> None:
-    assert _imported_after("import coordinator_app.ui.shell.app", STORAGE_LAYER[:3]) == list(STORAGE_LAYER[:3])
+    """The app loads SQLAlchemy (Core) and the database; the mappings wait for the first session (issue 15)."""
+    assert _imported_after("import coordinator_app.ui.shell.app", STORAGE_LAYER[:3]) == [
+        "sqlalchemy",
+        "coordinator_app.storage.database",
+    ]
+    assert _imported_after("import coordinator_app.storage.orm", STORAGE_LAYER[:3]) == list(STORAGE_LAYER[:2])

@@ -22,7 +22,8 @@ from coordinator_app.domain.process import Status, replay
 from coordinator_app.services.context import fixed_clock
 from coordinator_app.services.notifications import NotificationInput
 from coordinator_app.storage.database import open_database
-from coordinator_app.storage.repositories import AdmissionRepository, EventRepository, MeetingRepository, list_rows
+from coordinator_app.storage.reads import list_rows
+from coordinator_app.storage.repositories import AdmissionRepository, EventRepository, MeetingRepository
 from coordinator_app.ui.shell.app import LaunchOptions, build_window, ensure_application, install_danish
 from coordinator_app.ui.today.faerdigmeldte_tab import COL_BERO, COL_DAYS, COL_G2, COL_PATIENT, COL_SINCE
 from coordinator_app.ui.today.today_tab import BUCKETS, COL_DUE, COL_STATE, COL_WHAT
@@ -55,7 +56,7 @@ def show(window, tab) -> None:
 def expected_open_deadlines(window) -> list[tuple[int, str, str, date]]:
     """(admission, rule ID, description, due) of every open deadline the ward acts on, from the engine."""
     with window.services.ctx.database.session() as s:
-        current = [r.admission_id for r in list_rows(s, include_discharged=False) if r.discharged is None]
+        current = [r.admission_id for r in list_rows(s.connection(), include_discharged=False) if r.discharged is None]
         admissions = AdmissionRepository(s).get_many(current)
         events = EventRepository(s).for_admissions(current)
         closed = MeetingRepository(s).closed_for_admissions(current)
@@ -195,7 +196,7 @@ def test_ctrl_digits_switch_tabs_and_ctrl_m_still_shows_moeder(main_window, qtbo
 def expected_faerdigmeldte(window) -> dict[int, tuple[Status, date | None, int, int]]:
     """admission → (status, færdigmeldt since, bed days, days i bero) from the engine."""
     with window.services.ctx.database.session() as s:
-        current = [r.admission_id for r in list_rows(s, include_discharged=False) if r.discharged is None]
+        current = [r.admission_id for r in list_rows(s.connection(), include_discharged=False) if r.discharged is None]
         admissions = AdmissionRepository(s).get_many(current)
         events = EventRepository(s).for_admissions(current)
     out: dict[int, tuple[Status, date | None, int, int]] = {}
