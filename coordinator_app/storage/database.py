@@ -53,7 +53,7 @@ from coordinator_app.infra.files import private_folder
 from coordinator_app.infra.folders import data_dir
 from coordinator_app.infra.oserrors import describe, path_problem
 from coordinator_app.lazy import lazy_import
-from coordinator_app.storage import reads
+from coordinator_app.storage import journal, reads
 from coordinator_app.storage.backup import default_backup_dir, list_backups
 from coordinator_app.storage.failures import (
     corrupt,
@@ -440,6 +440,7 @@ def open_database(
         if isinstance(exc, DBAPIError):
             raise StorageError(f"Databasen {where} kan ikke åbnes ({exc.orig}). Kontakt IT.") from exc
         raise
+    journal.prime(engine)  # a laptop file? asked now, outside any transaction (issue 19)
     shown = sa_url.set(drivername="sqlite+pysqlcipher") if keyed else sa_url
     return Database(engine, url=shown.render_as_string(hide_password=True), where=where, path=path, connector=connector)
 

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from weakref import WeakKeyDictionary
 
 from sqlalchemy import Connection, Engine, Table, inspect, select
+from sqlalchemy.exc import DBAPIError
 
 from coordinator_app.domain.checkin import returned_refusal
 from coordinator_app.infra.actor import current_actor
@@ -43,6 +44,7 @@ __all__ = [
     "journal_flush",
     "offline_loan",
     "plain",
+    "prime",
     "returned_copies_are_read_only",
 ]
 
@@ -101,6 +103,21 @@ def _offline(session: Session) -> tuple[str | None, str | None]:
             found: dict[str, str] = {key: value for key, value in rows}
         _LOANS[engine] = (found.get(LOAN_KEY) or None, found.get(RETURNED_KEY) or None)
     return _LOANS[engine]
+
+
+def prime(engine: Engine) -> None:
+    """Ask whether the database is a laptop file when it is opened, before any transaction (``open_database``). Asked
+    first inside a write transaction instead, the question made SQLite's transaction read-then-write, which fails at
+    once with "database is locked" when another process committed meanwhile (a check-out racing the meeting's
+    autosave: ``tests/services/test_offline_races.py``) rather than waiting its turn. A database without
+    ``app_meta`` yet (opened without migrating) is asked later, as before."""
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(select(_META.c.key, _META.c.value).where(_META.c.key.in_([LOAN_KEY, RETURNED_KEY])))
+            found: dict[str, str] = {key: value for key, value in rows}
+    except DBAPIError:
+        return
+    _LOANS[engine] = (found.get(LOAN_KEY) or None, found.get(RETURNED_KEY) or None)
 
 
 def offline_loan(session: Session) -> str | None:
