@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 from coordinator_app import __version__
 from coordinator_app.infra.oserrors import describe
 from coordinator_app.ui.common.icons import app_icon
+from coordinator_app.ui.common.safe_text import literal, plain_label, rich_label
 from coordinator_app.ui.common.style import ERROR_STYLE, MUTED, text_label
 from coordinator_app.ui.common.widgets import cell
 from coordinator_app.ui.shell.licences import Library, licence_texts, load_libraries
@@ -46,7 +47,7 @@ HEADERS = ("Bibliotek", "Version", "Licens")
 
 
 def _icon_pixmap_label(size: int) -> QLabel:
-    label = QLabel()
+    label = plain_label()
     label.setPixmap(app_icon().pixmap(QSize(size, size)))
     label.setAlignment(Qt.AlignmentFlag.AlignTop)
     return label
@@ -58,12 +59,12 @@ class AboutDialog(QDialog):
         self.setWindowTitle("Om Koordinator")
         self.setMinimumSize(640, 600)
 
-        name = QLabel("Koordinator")
+        name = plain_label("Koordinator")
         font = name.font()
         font.setPointSizeF(font.pointSizeF() * 1.8)
         font.setBold(True)
         name.setFont(font)
-        self.version_label = QLabel(f"Version {__version__}")
+        self.version_label = plain_label(f"Version {__version__}")
         self.version_label.setAccessibleName("Version")
         purpose = text_label(PURPOSE)
         heading = QVBoxLayout()
@@ -80,8 +81,8 @@ class AboutDialog(QDialog):
         facts = QFormLayout()
         facts.setHorizontalSpacing(16)
         facts.addRow("Database:", text_label(database_kind or "–"))
-        facts.addRow("Python:", QLabel(platform.python_version()))
-        facts.addRow("Qt:", QLabel(f"{qVersion()} (PySide6 {PySide6.__version__})"))
+        facts.addRow("Python:", plain_label(platform.python_version()))
+        facts.addRow("Qt:", plain_label(f"{qVersion()} (PySide6 {PySide6.__version__})"))
 
         self.table = QTableWidget(0, len(HEADERS))
         self.table.setAccessibleName("Biblioteker")
@@ -118,7 +119,7 @@ class AboutDialog(QDialog):
         buttons.addButton(self.licences_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.rejected.connect(self.reject)
 
-        libraries_title = QLabel("<b>Biblioteker, der følger med</b>")
+        libraries_title = rich_label("<b>Biblioteker, der følger med</b>")
         note = text_label(
             "Qt og PySide6 bruges under LGPL-3.0: du må erstatte Qt-bibliotekerne med dine egne, kompatible "
             "versioner. Hold musen over et bibliotek for at se dets hjemmeside.",
@@ -141,7 +142,7 @@ class AboutDialog(QDialog):
         for row, library in enumerate(libraries):
             for col, text in enumerate((library.name, library.version, library.licence)):
                 item = QTableWidgetItem(text)
-                item.setToolTip(library.homepage)
+                item.setToolTip(literal(library.homepage))
                 self.table.setItem(row, col, item)
 
     def library_names(self) -> list[str]:

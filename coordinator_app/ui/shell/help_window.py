@@ -12,7 +12,6 @@ from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence, QTextDocument
 from PySide6.QtWidgets import (
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -24,6 +23,8 @@ from PySide6.QtWidgets import (
 
 from coordinator_app.infra.resources import resources_dir
 from coordinator_app.ui.common.icons import app_icon
+from coordinator_app.ui.common.safe_text import markup, plain_label
+from coordinator_app.ui.common.style import buddy_label
 
 GUIDE_FILE = Path("guide") / "brugervejledning.html"
 
@@ -76,7 +77,7 @@ class HelpWindow(QWidget):
         self.search.setPlaceholderText("Søg i vejledningen …  (Enter: næste, Shift+Enter: forrige)")
         self.search.setClearButtonEnabled(True)
         self.search.setAccessibleName("Søg i vejledningen")
-        self.search_status = QLabel()
+        self.search_status = plain_label()
         self.search_status.setMinimumWidth(110)
         self.search.returnPressed.connect(lambda: self.find_next(backward=False))
         self.search.textEdited.connect(self._search_edited)
@@ -110,8 +111,7 @@ class HelpWindow(QWidget):
         splitter.setSizes([250, 750])
         splitter.setChildrenCollapsible(False)
 
-        search_label = QLabel("&Søg:")
-        search_label.setBuddy(self.search)
+        search_label = buddy_label("&Søg:", self.search)
         top = QHBoxLayout()
         top.addWidget(search_label)
         top.addWidget(self.search, 1)
@@ -126,9 +126,10 @@ class HelpWindow(QWidget):
         try:
             html = path.read_text(encoding="utf-8")
         except OSError:
-            html = (
-                "<h1>Brugervejledningen mangler</h1><p>Filen <code>"
-                f"{path.name}</code> blev ikke fundet i installationen. Bed IT om at geninstallere Koordinator.</p>"
+            html = markup(
+                "<h1>Brugervejledningen mangler</h1><p>Filen <code>{}</code> blev ikke fundet i installationen. "
+                "Bed IT om at geninstallere Koordinator.</p>",
+                path.name,
             )
         self.browser.document().setDefaultStyleSheet("")
         self.browser.setHtml(html)

@@ -33,6 +33,7 @@ from coordinator_app.domain.access import Principal
 from coordinator_app.domain.errors import KoordinatorError
 from coordinator_app.services.registry import Services
 from coordinator_app.services.users import load_idle_minutes
+from coordinator_app.ui.common.safe_text import plain_label
 from coordinator_app.ui.common.style import error_label, text_label
 
 __all__ = ["ACTIVITY", "IdleLock", "LockScreen", "install_session", "user_label"]
@@ -56,10 +57,10 @@ WARNING_STYLE = "QLabel { color: #8a1010; font-weight: bold; }"
 def user_label(principal: Principal) -> QLabel:
     """The status bar's "who is working": the demo user visibly marked."""
     if principal.demo:
-        label = QLabel("Demobruger – ingen login (demo)")
+        label = plain_label("Demobruger – ingen login (demo)")
         label.setStyleSheet(WARNING_STYLE)
     else:
-        label = QLabel(f"Bruger: {principal.label}")
+        label = plain_label(f"Bruger: {principal.label}")
     label.setAccessibleName("Bruger")
     return label
 
@@ -73,7 +74,7 @@ class LockScreen(QWidget):
     def __init__(self, principal: Principal, *, needs_password: bool, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setAccessibleName("Skærmen er låst")
-        self.title = QLabel("Koordinator er låst")
+        self.title = plain_label("Koordinator er låst")
         font = self.title.font()
         font.setPointSizeF(max(font.pointSizeF(), 9.0) * 1.6)
         font.setBold(True)

@@ -36,6 +36,7 @@ else:  # the keyring, the saved choice and the first-run wizard: only when neede
 # PySide6 comes after the service stack: once imported, its import hook inspects every later module.
 from PySide6.QtWidgets import QInputDialog, QLineEdit, QMessageBox
 
+from coordinator_app.ui.common.safe_text import literal
 from coordinator_app.ui.shell.login_dialog import PassphraseDialog
 from coordinator_app.ui.shell.startup import LaunchOptions
 
@@ -202,8 +203,10 @@ def _after_check(db: Database, result: CheckResult, url: str | None, passphrase:
     QMessageBox.warning(
         None,
         "Koordinator – databasen er beskadiget",
-        "Databasen er beskadiget og åbnes kun til læsning, så intet går tabt. Gendan den seneste "
-        "sikkerhedskopi (koordinator restore FIL, eller kontakt IT).\n\n" + "\n".join(result.problems[:5]),
+        literal(
+            "Databasen er beskadiget og åbnes kun til læsning, så intet går tabt. Gendan den seneste "
+            "sikkerhedskopi (koordinator restore FIL, eller kontakt IT).\n\n" + "\n".join(result.problems[:5])
+        ),
     )
     try:
         return open_database(url, passphrase=passphrase, read_only=True)
@@ -223,5 +226,5 @@ def _critical(message: str) -> None:
     QMessageBox.critical(
         None,
         "Koordinator – databasen kan ikke åbnes",
-        f"{message}\n\nKoordinator lukker nu. Intet er ændret i databasen.",
+        literal(f"{message}\n\nKoordinator lukker nu. Intet er ændret i databasen."),
     )
