@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 
 from coordinator_app.domain.checkin import Conflict, Side
 from coordinator_app.domain.workdays import COPENHAGEN
-from coordinator_app.ui.common.safe_text import plain_label
+from coordinator_app.ui.common.safe_text import mnemonic_free, plain_label
 from coordinator_app.ui.common.style import MUTED, text_label
 
 __all__ = ["KEEP_WARD", "USE_LAPTOP", "ConflictRow", "ConflictsDialog", "who_when"]
@@ -90,7 +90,7 @@ class ConflictRow(QFrame):
         bold.setBold(True)
         title.setFont(bold)
         self.keep_ward = QRadioButton(f"{KEEP_WARD}:")
-        self.use_laptop = QRadioButton(f"{USE_LAPTOP} ({laptop}):")
+        self.use_laptop = QRadioButton(f"{USE_LAPTOP} ({mnemonic_free(laptop)}):")
         self.keep_ward.setAccessibleName(f"{KEEP_WARD} – {conflict.label}")
         self.use_laptop.setAccessibleName(f"{USE_LAPTOP} – {conflict.label}")
         self.group = QButtonGroup(self)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -19,11 +20,11 @@ from helpers.qt import wait_for_modal
 from helpers.screens import grab
 from helpers.windows import window_as, window_on
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QApplication, QFileDialog, QMenu, QMessageBox, QPlainTextEdit
+from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QMenu, QMessageBox, QPlainTextEdit
 from pytestqt.qtbot import QtBot
 
 from coordinator_app.domain.access import Role
-from coordinator_app.domain.checkin import Side
+from coordinator_app.domain.checkin import Conflict, Side
 from coordinator_app.domain.meetings import MeetingContent
 from coordinator_app.services import offline
 from coordinator_app.services.contacts import ContactService
@@ -355,3 +356,20 @@ def test_who_may_hand_in(qtbot: QtBot, demo_db_path: Path, tmp_path: Path, monke
             told.clear()
             window.offline_actions.hand_in()  # a stale menu: told why, no dialog
             assert told == [NOT_YOUR_ROLE_HAND_IN] and window.offline_actions.open_dialog is None
+
+
+def test_the_conflicts_dialog_shows_typed_text_as_typed(qtbot: QtBot) -> None:
+    at = datetime(2026, 11, 24, 12, 5, tzinfo=UTC)
+    hostile = "<b>Hansen & Søn</b>"
+    conflict = Conflict(
+        "contacts", "4", "name", f"Kontaktbog: {hostile}, navn", hostile, "", at, "<i>x</i>", "<u>mh</u>", at
+    )
+    dialog = ConflictsDialog([conflict], "Bærbar & <i>3</i>")
+    qtbot.addWidget(dialog)
+    [row] = dialog.rows
+    assert row.use_laptop.text() == "Brug bærbarens (Bærbar && <i>3</i>):", "no Alt-key letter from a typed name"
+    texts = [label.text() for label in row.findChildren(QLabel)]
+    assert f"1. Kontaktbog: {hostile}, navn" in texts and hostile in texts and "<i>x</i>" in texts
+    assert all(label.textFormat() == Qt.TextFormat.PlainText for label in row.findChildren(QLabel))
+    assert "Ændret 24-11-2026 kl. 13.05 (af hvem vides ikke)" in texts
+    assert "Ændret af <u>mh</u> 24-11-2026 kl. 13.05" in texts
