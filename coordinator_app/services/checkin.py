@@ -33,7 +33,13 @@ from sqlalchemy.orm import Session
 from coordinator_app.domain.access import Permission
 from coordinator_app.domain.audit import AuditAction
 from coordinator_app.domain.checkin import CheckinResult, Side, unresolved
-from coordinator_app.domain.errors import NotFoundError, ProcessError, StorageError, ValidationError
+from coordinator_app.domain.errors import (
+    NotFoundError,
+    ProcessError,
+    StorageError,
+    ValidationError,
+    WrongPassphraseError,
+)
 from coordinator_app.domain.offline import LoanState
 from coordinator_app.infra.files import fsync_folder
 from coordinator_app.infra.oserrors import describe
@@ -58,11 +64,16 @@ class _Pending(Exception):
         self.applied = applied
 
 
-def _open_laptop(path: Path, passphrase: str) -> Database:
+def _open_laptop(path: Path, passphrase: str, nothing: str = "Intet er afleveret.") -> Database:
     if not path.is_file():
-        raise StorageError(f"Offline-kopien {path} findes ikke. Kontrollér filnavnet. Intet er afleveret.")
-    # WrongPassphraseError (Danish) before anything is read; a removable drive is where such a file lives.
-    return open_database(path, passphrase=passphrase, must_exist=True, allow_risky_location=True)
+        raise StorageError(f"Offline-kopien {path} findes ikke. Kontrollér filnavnet. {nothing}")
+    try:  # a removable drive is where such a file lives
+        return open_database(path, passphrase=passphrase, must_exist=True, allow_risky_location=True)
+    except WrongPassphraseError:  # refused before anything is read
+        raise WrongPassphraseError(
+            f"Forkert adgangskode til offline-kopien {path}. Skriv den adgangskode, der blev valgt, da sagerne blev "
+            f"taget med – store og små bogstaver tæller med. {nothing}"
+        ) from None
 
 
 def check_in(
@@ -189,7 +200,7 @@ def delete_laptop_file(ctx: ServiceContext, path: Path, passphrase: str) -> list
     marked returned — its work has not reached the ward."""
     require(ctx, Permission.LEND_CASES)
     path = Path(path).expanduser().resolve()
-    laptop = _open_laptop(path, passphrase)
+    laptop = _open_laptop(path, passphrase, "Intet er slettet.")
     try:
         loan_id, returned = laptop.get_meta(LOAN_KEY), laptop.get_meta(RETURNED_KEY)
     finally:

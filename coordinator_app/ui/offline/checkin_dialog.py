@@ -42,6 +42,8 @@ from coordinator_app.ui.offline.conflicts_dialog import ConflictsDialog
 
 __all__ = ["NOTHING_HANDED_IN", "CheckinDialog", "HandedInDialog", "arrived", "handed_in_text"]
 
+#: The dialog's text width: it grows downwards when a message shows, never clipped.
+WIDTH = 640
 NO_FILE = "Vælg offline-kopien, der skal afleveres (Vælg fil…)."
 NO_PASSPHRASE = "Skriv offline-kopiens adgangskode – den, der blev valgt, da sagerne blev taget med."
 NOTHING_HANDED_IN = (
@@ -123,7 +125,6 @@ class CheckinDialog(QDialog):
         self.conflicts_dialog: ConflictsDialog | None = None
         self.setWindowTitle("Aflever offline-kopi")
         self.setWindowModality(Qt.WindowModality.WindowModal)
-        self.setMinimumWidth(640)
 
         intro = text_label(
             "Det, der er skrevet i offline-kopien på den bærbare, flettes ind i afsnittets database i ét hug. "
@@ -161,6 +162,9 @@ class CheckinDialog(QDialog):
         layout.addWidget(self.error_label)
         layout.addWidget(self.note)
         layout.addWidget(self.buttons)
+        for label in (intro, self.error_label, self.note):  # a wrapped label's height is known at a fixed width
+            label.setFixedWidth(WIDTH)
+        layout.setSizeConstraint(QVBoxLayout.SizeConstraint.SetFixedSize)  # grows when a message line shows
         self.runner = WorkRunner(self)
         self.runner.busy_changed.connect(lambda: self.buttons.setEnabled(not self.runner.busy))
         self.path.setFocus()

@@ -191,6 +191,7 @@ def test_the_issues_walk_check_out_hold_a_meeting_offline_hand_in_and_delete_the
     assert "adgangskode" in dialog.error_label.text().casefold() and dialog.isVisible()
     assert len(offline.loans_out(ward.services.ctx)) == 1
     assert dialog.path.text() == str(path), "the fields are kept"
+    grab(dialog, "offline-aflever-afvist")
 
     steps: list[tuple[int, int]] = []
     dialog.runner.progressed.connect(lambda done, total: steps.append((done, total)))
@@ -309,6 +310,7 @@ def test_conflicts_are_decided_in_the_dialog_and_cancel_applies_nothing(
     qtbot.mouseClick(conflicts.buttons.button(conflicts.buttons.StandardButton.Cancel), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.note.isVisible())
     assert dialog.note.text() == NOTHING_HANDED_IN and dialog.isVisible()
+    grab(dialog, "offline-aflever-annulleret")
     assert contacts.get(contact_id).phone == "55 55 55 55", "cancelled: nothing applied"
     assert MeetingService(ctx).get(meeting_id).content.texts["formaal"].startswith("Afsnittet: ")
 
