@@ -185,8 +185,9 @@ def conflict_label(table: str, name: str, column: str) -> str:
     return f"{TABLE_LABELS.get(table, table)}: {name}, {COLUMN_LABELS.get(column, column)}"
 
 
-def shown(value: Any) -> str:
-    """A plain value as a person reads it side by side with the other."""
+def shown(value: Any, limit: int | None = 80) -> str:
+    """A plain value as a person reads it side by side with the other; the words of a referat or a plan cut at
+    ``limit`` characters (None: all of them, for the program's conflicts dialog)."""
     if value is None or value == "":
         return "(tom)"
     if value is True:
@@ -195,7 +196,7 @@ def shown(value: Any) -> str:
         return "nej"
     if isinstance(value, (dict, list)):  # a referat, a plan: the words typed in it, not its JSON
         text = " · ".join(_words(value)) or "(tomt)"
-        return text if len(text) <= 80 else text[:79] + "…"
+        return text if limit is None or len(text) <= limit else text[: limit - 1] + "…"
     if isinstance(value, str) and len(value) >= 19 and value[10:11] == "T":
         try:
             return datetime.fromisoformat(value).astimezone(_COPENHAGEN).strftime("%d-%m-%Y %H.%M")
@@ -228,6 +229,17 @@ class Conflict:
     laptop_value: str
     laptop_by: str
     laptop_at: datetime
+    ward_text: str = ""  # the whole value when ``ward_value`` is cut short (a referat's words); else empty
+    laptop_text: str = ""
+
+    @property
+    def ward_full(self) -> str:
+        """The ward's value in full (what the conflicts dialog shows)."""
+        return self.ward_text or self.ward_value
+
+    @property
+    def laptop_full(self) -> str:
+        return self.laptop_text or self.laptop_value
 
     @property
     def key(self) -> str:

@@ -15,6 +15,9 @@ refused before anything is read), finds its loan on the ward, and in ONE ward tr
 Only after the commit is the file marked returned (``app_meta``). A second check-in finds the loan handed in and
 does nothing (``CheckinResult.already``); a killed check-in leaves the ward as it was (the transaction never
 committed) and can be run again.
+
+``delete_laptop_file(ctx, path, passphrase)`` then deletes a file marked returned (the program's offer after a
+check-in); a file not handed in is refused, for its work would be lost.
 """
 
 from __future__ import annotations
@@ -30,8 +33,16 @@ from sqlalchemy.orm import Session
 from coordinator_app.domain.access import Permission
 from coordinator_app.domain.audit import AuditAction
 from coordinator_app.domain.checkin import CheckinResult, Side, unresolved
-from coordinator_app.domain.errors import NotFoundError, ProcessError, StorageError, ValidationError
+from coordinator_app.domain.errors import (
+    NotFoundError,
+    ProcessError,
+    StorageError,
+    ValidationError,
+    WrongPassphraseError,
+)
 from coordinator_app.domain.offline import LoanState
+from coordinator_app.infra.files import fsync_folder
+from coordinator_app.infra.oserrors import describe
 from coordinator_app.services.audit import AuditService
 from coordinator_app.services.context import ServiceContext, require
 from coordinator_app.storage.audit_repository import AuditRepository
@@ -39,8 +50,9 @@ from coordinator_app.storage.checkin import Applied, append_audit, apply_changes
 from coordinator_app.storage.database import Database, open_database
 from coordinator_app.storage.journal import LOAN_KEY, RETURNED_KEY
 from coordinator_app.storage.loans import LoanRepository
+from coordinator_app.storage.sqlite_file import remove_quietly, sidecars
 
-__all__ = ["CheckinResult", "check_in"]
+__all__ = ["CheckinResult", "check_in", "delete_laptop_file"]
 
 
 class _Pending(Exception):
@@ -52,11 +64,16 @@ class _Pending(Exception):
         self.applied = applied
 
 
-def _open_laptop(path: Path, passphrase: str) -> Database:
+def _open_laptop(path: Path, passphrase: str, nothing: str = "Intet er afleveret.") -> Database:
     if not path.is_file():
-        raise StorageError(f"Offline-kopien {path} findes ikke. Kontrollér filnavnet. Intet er afleveret.")
-    # WrongPassphraseError (Danish) before anything is read; a removable drive is where such a file lives.
-    return open_database(path, passphrase=passphrase, must_exist=True, allow_risky_location=True)
+        raise StorageError(f"Offline-kopien {path} findes ikke. Kontrollér filnavnet. {nothing}")
+    try:  # a removable drive is where such a file lives
+        return open_database(path, passphrase=passphrase, must_exist=True, allow_risky_location=True)
+    except WrongPassphraseError:  # refused before anything is read
+        raise WrongPassphraseError(
+            f"Forkert adgangskode til offline-kopien {path}. Skriv den adgangskode, der blev valgt, da sagerne blev "
+            f"taget med – store og små bogstaver tæller med. {nothing}"
+        ) from None
 
 
 def check_in(
@@ -173,3 +190,33 @@ def _merge(
 
 def _timed(result: CheckinResult, started: float) -> CheckinResult:
     return replace(result, seconds=time.monotonic() - started)
+
+
+def delete_laptop_file(ctx: ServiceContext, path: Path, passphrase: str) -> list[Path]:
+    """Delete the handed-in laptop file at ``path`` with SQLite's ``-journal``, ``-wal`` and ``-shm`` beside it; the
+    files deleted. The file is deleted, not overwritten: on flash storage (an SSD, a USB stick) overwriting does not
+    reach the old blocks, so the copy on the laptop itself must be deleted there too. Refused (Danish, nothing
+    deleted) without ``Permission.LEND_CASES``, for a wrong passphrase, a file that is no offline copy, and a file not
+    marked returned — its work has not reached the ward."""
+    require(ctx, Permission.LEND_CASES)
+    path = Path(path).expanduser().resolve()
+    laptop = _open_laptop(path, passphrase, "Intet er slettet.")
+    try:
+        loan_id, returned = laptop.get_meta(LOAN_KEY), laptop.get_meta(RETURNED_KEY)
+    finally:
+        laptop.dispose()
+    if not loan_id:
+        raise ValidationError(f"Filen {path} er ikke en offline-kopi, så den slettes ikke her.", field="path")
+    if not returned:
+        raise ProcessError(
+            f"Offline-kopien {path} er ikke afleveret: det, der er skrevet i den, er ikke kommet med til afsnittet. "
+            "Aflever den først. Intet er slettet."
+        )
+    files = [path, path.with_name(path.name + "-journal"), *sidecars(path)]
+    present = [file for file in files if file.exists()]
+    try:
+        remove_quietly(*files)
+        fsync_folder(path.parent)
+    except OSError as exc:
+        raise StorageError(f"Offline-kopien {path} kunne ikke slettes: {describe(exc)}.") from exc
+    return present

@@ -163,9 +163,17 @@ class _Apply:
         return by, at if isinstance(at, datetime) else None
 
     def conflict(
-        self, change: RowChange, table: Table, column: str, ward: Mapping[str, Any] | None, ward_value: str, laptop: str
+        self,
+        change: RowChange,
+        table: Table,
+        column: str,
+        ward: Mapping[str, Any] | None,
+        ward_value: str,
+        laptop: str,
+        whole: tuple[str, str] = ("", ""),
     ) -> bool:
-        """Record the conflict; True when a person chose the laptop's value."""
+        """Record the conflict (``whole``: both values in full where ``shown`` cut them); True when a person chose
+        the laptop's value."""
         named = row_name(table.name, ward or self.laptop_row(table, change.row_key), change.row_key)
         by, at = self._ward_by(table, ward) if ward is not None else ("", None)
         moved = change.columns.get(column)
@@ -180,6 +188,8 @@ class _Apply:
             laptop_value=laptop,
             laptop_by=moved.author if moved else change.author,
             laptop_at=moved.at if moved else change.at,
+            ward_text=whole[0] if whole[0] != ward_value else "",
+            laptop_text=whole[1] if whole[1] != laptop else "",
         )
         side = self.resolutions.get(found.key)
         if side is None:
@@ -205,7 +215,8 @@ class _Apply:
             now, new = plain(ward[column]), plain(laptop[column])
             if same(new, moved.old) or same(now, new):
                 continue  # changed back on the laptop, or the ward has the laptop's value already
-            if same(now, moved.old) or self.conflict(change, table, column, ward, shown(now), shown(new)):
+            whole = (shown(now, None), shown(new, None))
+            if same(now, moved.old) or self.conflict(change, table, column, ward, shown(now), shown(new), whole):
                 values[column] = laptop[column]
         if not values:
             return

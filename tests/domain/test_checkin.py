@@ -54,6 +54,7 @@ def test_values_compare_by_content_and_show_as_a_person_reads_them() -> None:
     assert shown("2026-11-23T09:00:00+00:00") == "23-11-2026 10.00"  # a moment, in Copenhagen
     assert shown({"schema": 1, "texts": {"formaal": "Udskrivelse", "andet": ""}, "agreements": []}) == "Udskrivelse"
     assert shown({"texts": {"a": "x" * 100}}).endswith("…") and len(shown({"texts": {"a": "x" * 100}})) == 80
+    assert shown({"texts": {"a": "x" * 100}}, None) == "x" * 100  # the conflicts dialog shows the words whole
 
 
 def test_labels_name_the_row_as_a_person_knows_it() -> None:

@@ -33,7 +33,7 @@ from coordinator_app.domain.offline import LoanState
 from coordinator_app.services import offline
 from coordinator_app.services.admissions import AdmissionService
 from coordinator_app.services.audit import AuditService
-from coordinator_app.services.checkin import check_in
+from coordinator_app.services.checkin import check_in, delete_laptop_file
 from coordinator_app.services.contacts import ContactService
 from coordinator_app.services.context import ServiceContext
 from coordinator_app.services.meetings import MeetingService, ScheduleInput
@@ -115,7 +115,7 @@ def test_a_wrong_passphrase_is_refused_and_nothing_is_touched(ctx: ServiceContex
     lent = lend_a_case(ctx, tmp_path)
     offline_day(ctx, lent)
     before, file_before = _dump(ctx.database), lent.path.read_bytes()
-    with pytest.raises(WrongPassphraseError):
+    with pytest.raises(WrongPassphraseError, match=r"Forkert adgangskode til offline-kopien .* Intet er afleveret"):
         check_in(ctx, lent.path, "forkert")
     assert _dump(ctx.database) == before and lent.path.read_bytes() == file_before
 
@@ -194,6 +194,44 @@ def test_after_a_revoked_loan_a_ward_edit_of_the_case_is_a_conflict(ctx: Service
     assert merged.merged and ward.get(lent.meeting_id).place == "Hjemme hos patienten"
     with ctx.database.session() as session:
         assert LoanRepository(session).get(lent.loan.loan_id).state is LoanState.AFLEVERET
+
+
+def test_a_conflict_over_a_referat_carries_its_words_whole(ctx: ServiceContext, tmp_path: Path) -> None:
+    lent = lend_a_case(ctx, tmp_path)
+    words = "Bostøtten fortsætter som aftalt med kommunen. " * 4
+    with laptop_file(lent.path) as laptop:
+        meetings = MeetingService(as_user(ctx, laptop, "mhansen"))
+        started = meetings.start(lent.meeting_id, before_planned_day=True)
+        content = MeetingContent(texts={"formaal": "Bærbaren: " + words})
+        meetings.save_content(lent.meeting_id, content, expected_version=started.version or 0)
+    offline.revoke(as_user(ctx, ctx.database, "a.admin", Role.ADMINISTRATOR), lent.loan.loan_id, "Væk en uge")
+    ward = MeetingService(ctx)
+    started = ward.start(lent.meeting_id, before_planned_day=True)
+    ward.save_content(
+        lent.meeting_id, MeetingContent(texts={"formaal": "Afsnittet: " + words}), expected_version=started.version or 0
+    )
+    (conflict,) = check_in(ctx, lent.path, PASSPHRASE).conflicts
+    assert conflict.column == "content" and len(conflict.ward_value) == 80 and conflict.ward_value.endswith("…")
+    assert conflict.ward_full == "Afsnittet: " + words.strip() and conflict.laptop_full == "Bærbaren: " + words.strip()
+
+
+def test_a_handed_in_laptop_file_is_deleted_on_request_and_one_not_handed_in_is_refused(
+    ctx: ServiceContext, tmp_path: Path
+) -> None:
+    lent = lend_a_case(ctx, tmp_path)
+    offline_day(ctx, lent)
+    with pytest.raises(ProcessError, match="ikke afleveret"):
+        delete_laptop_file(ctx, lent.path, PASSPHRASE)
+    with pytest.raises(WrongPassphraseError, match="Intet er slettet"):
+        delete_laptop_file(ctx, lent.path, "forkert")
+    reader = as_user(ctx, ctx.database, "l.laeser", Role.LAESEADGANG)
+    with pytest.raises(AccessDeniedError):
+        delete_laptop_file(reader, lent.path, PASSPHRASE)
+    assert lent.path.is_file()
+    assert check_in(ctx, lent.path, PASSPHRASE).merged
+    removed = delete_laptop_file(ctx, lent.path, PASSPHRASE)
+    assert lent.path in removed and not lent.path.exists()
+    assert not any(lent.path.parent.glob(lent.path.name + "*")), "no -wal, -shm or -journal left"
 
 
 def _schedule(meeting: Any, place: str) -> ScheduleInput:

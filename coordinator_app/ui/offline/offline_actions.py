@@ -1,15 +1,18 @@
 """Offline laptops in the Funktioner menu (issue 19, ``docs/offline.md``): «Tag med offline…» (the check-out dialog,
-``checkout_dialog``), «Udlånte sager…» (the loans out, revoke: ``loans_dialog``) and the window's «Offline-kopi»
-banner when the open database is a laptop file (``offline_banner``).
+``checkout_dialog``), «Aflever offline-kopi…» (check-in, the conflicts decided, the offer to delete the file:
+``checkin_dialog``, ``conflicts_dialog``), «Udlånte sager…» (the loans out, revoke: ``loans_dialog``) and the
+window's «Offline-kopi» banner when the open database is a laptop file (``offline_banner``).
 
 ``lent(admission_ids)``: cases were lent (the window refreshes and shows the first); ``revoked``: a loan was revoked
-(the window refreshes); ``message(text)``: for the status bar. The dialog modules and ``services.offline`` load when
+(the window refreshes); ``handed_in``: a laptop file was handed in (the window refreshes); ``message(text)``: for
+the status bar. The dialog modules and ``services.offline`` load when
 first used (issue 7: start-up loads no storage layer).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QSettings, Signal
@@ -24,10 +27,12 @@ from coordinator_app.ui.common.errors import show_error
 from coordinator_app.ui.common.safe_text import literal
 
 if TYPE_CHECKING:
+    from coordinator_app.domain.checkin import CheckinResult
     from coordinator_app.services import offline
-    from coordinator_app.ui.offline import checkout_dialog, loans_dialog
+    from coordinator_app.ui.offline import checkin_dialog, checkout_dialog, loans_dialog
 else:
     offline = lazy_import("coordinator_app.services.offline")
+    checkin_dialog = lazy_import("coordinator_app.ui.offline.checkin_dialog")
     checkout_dialog = lazy_import("coordinator_app.ui.offline.checkout_dialog")
     loans_dialog = lazy_import("coordinator_app.ui.offline.loans_dialog")
 
@@ -37,6 +42,12 @@ IN_OFFLINE_COPY = (
     "Dette er en offline-kopi: herfra kan intet tages med offline. Sager tages med fra afsnittets database."
 )
 NO_LOANS_HERE = "Dette er en offline-kopi: udlånene står i afsnittets database."
+#: Why «Aflever offline-kopi…» is greyed out (its tooltip).
+NOT_YOUR_ROLE_HAND_IN = "Kun en koordinator eller en administrator kan aflevere en offline-kopi."
+HAND_IN_ON_THE_WARD = (
+    "Dette er selve offline-kopien: den afleveres på afsnittet. Åbn afsnittets database på en arbejdsplads med "
+    "netværk, vælg Funktioner → Aflever offline-kopi… og vælg denne fil."
+)
 #: The QSettings key of the laptop name last used: the next check-out's default.
 LAST_LAPTOP = "offline/laptop"
 
@@ -59,6 +70,7 @@ class OfflineActions(QObject):
 
     lent = Signal(list)
     revoked = Signal()
+    handed_in = Signal()
     message = Signal(str)
 
     def __init__(
@@ -71,6 +83,7 @@ class OfflineActions(QObject):
         self._selected = selected
         self.open_dialog: QDialog | None = None
         self.summary: checkout_dialog.SummaryDialog | None = None
+        self.handed_in_dialog: checkin_dialog.HandedInDialog | None = None
         self.copy_info: offline.OfflineCopyInfo | None = None  # set when the open database is a laptop file
 
     # -- what the menu may offer --------------------------------------------------------------------------------
@@ -80,6 +93,14 @@ class OfflineActions(QObject):
             return IN_OFFLINE_COPY
         if not self._services.ctx.may(Permission.LEND_CASES):
             return NOT_YOUR_ROLE
+        return None
+
+    def hand_in_refusal(self) -> str | None:
+        """Why «Aflever offline-kopi…» is not offered here (the service refuses anyway), or None."""
+        if self.copy_info is not None:
+            return HAND_IN_ON_THE_WARD
+        if not self._services.ctx.may(Permission.LEND_CASES):
+            return NOT_YOUR_ROLE_HAND_IN
         return None
 
     # -- Funktioner → Tag med offline… ---------------------------------------------------------------------------
@@ -123,6 +144,28 @@ class OfflineActions(QObject):
         self.summary = box
         self.message.emit(f"{cases} udlånt til {loan.laptop}: {result.path.name}")
         self.lent.emit(sorted(loan.admission_ids))
+
+    # -- Funktioner → Aflever offline-kopi… -------------------------------------------------------------------------
+    def hand_in(self) -> None:
+        refusal = self.hand_in_refusal()
+        if refusal is not None:
+            QMessageBox.information(self._window, "Aflever offline-kopi", literal(refusal))
+            return
+        dialog = checkin_dialog.CheckinDialog(self._services.ctx, self._window)
+        dialog.handed_in.connect(self._handed_in)
+        dialog.open()
+        self.open_dialog = dialog
+
+    def _handed_in(self, result: CheckinResult, path: Path, passphrase: str) -> None:
+        box = checkin_dialog.HandedInDialog(self._services.ctx, result, path, passphrase, self._window)
+        box.deleted.connect(lambda _files: self.message.emit(f"Offline-kopien {path.name} er slettet."))
+        box.open()
+        self.handed_in_dialog = box
+        if result.already:
+            self.message.emit(f"Offline-kopien fra {result.laptop} var allerede afleveret; intet er gjort.")
+            return
+        self.message.emit(f"Offline-kopien fra {result.laptop} er afleveret: {path.name}")
+        self.handed_in.emit()
 
     # -- Funktioner → Udlånte sager… -----------------------------------------------------------------------------
     def show_loans(self) -> None:

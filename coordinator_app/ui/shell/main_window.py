@@ -6,9 +6,9 @@ write.
 What each tab does lives in its feature package: ``ui.patients`` (``PatientsTab``, ``PatientActions``),
 ``ui.today`` (``OverviewTabs``), ``ui.meetings`` (``MeetingActions``), ``ui.statistics`` (``StatisticsActions``),
 ``ui.settings`` (``SettingsActions``) and ``ui.offline`` (``OfflineActions``: «Tag med offline…», «Udlånte sager…»,
-and the «Offline-kopi» banner above the tabs when the database is a laptop file). The window gets its services
-from the composition root (``ui.shell.app.build_window``, ``ui.shell.startup.show_first_screen``) and hands each
-feature what it uses.
+«Aflever offline-kopi…», and the «Offline-kopi» banner above the tabs when the database is a laptop file). The
+window gets its services from the composition root (``ui.shell.app.build_window``,
+``ui.shell.startup.show_first_screen``) and hands each feature what it uses.
 """
 
 from __future__ import annotations
@@ -156,6 +156,7 @@ class MainWindow(QMainWindow):
         self.settings_actions.restored.connect(self._restored)
         self.offline_actions.lent.connect(self._lent)
         self.offline_actions.revoked.connect(self.refresh)
+        self.offline_actions.handed_in.connect(self.refresh)
         self.offline_actions.message.connect(self.show_message)
 
     # -- actions and menus ------------------------------------------------------------------------------
@@ -193,6 +194,7 @@ class MainWindow(QMainWindow):
         self.act_lock = action("&Lås", "Ctrl+L", self.lock_screen)
         self.act_users = action("&Brugere…", None, functions.edit_users)
         self.act_take_offline = action("Tag med &offline…", None, self.offline_actions.take_offline)
+        self.act_hand_in = action("A&flever offline-kopi…", None, self.offline_actions.hand_in)
         self.act_loans = action("U&dlånte sager…", None, self.offline_actions.show_loans)
 
     def _build_menus(self) -> None:
@@ -219,6 +221,7 @@ class MainWindow(QMainWindow):
         m.addSeparator()
         m.addAction(self.act_take_offline)
         m.addAction(self.act_loans)
+        m.addAction(self.act_hand_in)
         m.addSeparator()
         m.addAction(self.act_users)
         m.addAction(self.act_settings)
@@ -321,6 +324,9 @@ class MainWindow(QMainWindow):
         refusal = self.offline_actions.take_offline_refusal()
         self.act_take_offline.setEnabled(refusal is None)
         self.act_take_offline.setToolTip(refusal or "Tag sager med på en bærbar i en krypteret offline-kopi")
+        refusal = self.offline_actions.hand_in_refusal()
+        self.act_hand_in.setEnabled(refusal is None)
+        self.act_hand_in.setToolTip(refusal or "Flet en offline-kopi fra en bærbar ind i afsnittets database")
         in_copy = self.offline_actions.copy_info is not None  # a laptop file holds no loans
         self.act_loans.setEnabled(not in_copy)
         self.act_loans.setToolTip(NO_LOANS_HERE if in_copy else "Sager, der er taget med offline på en bærbar")
