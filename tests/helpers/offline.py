@@ -20,6 +20,7 @@ from coordinator_app.domain.offline import Loan
 from coordinator_app.domain.workdays import COPENHAGEN
 from coordinator_app.services import offline
 from coordinator_app.services.admissions import AdmissionService
+from coordinator_app.services.consent import ConsentService
 from coordinator_app.services.contacts import ContactInput, ContactService
 from coordinator_app.services.context import ServiceContext
 from coordinator_app.services.meetings import MeetingService, ScheduleInput
@@ -27,6 +28,7 @@ from coordinator_app.services.plans import PlanService
 from coordinator_app.storage.database import Database, open_database
 from coordinator_app.storage.journal import JOURNALED, plain
 from coordinator_app.storage.orm import AuditRow, Base
+from helpers.plans import completed
 from helpers.ward import Admitted, admit, assess, record_consent, send_varsling
 
 #: The laptop file's passphrase in these tests.
@@ -94,8 +96,9 @@ def laptop_file(path: Path) -> Iterator[Database]:
 
 def offline_day(ctx: ServiceContext, lent: Lent) -> dict[str, Any]:
     """A day's work on the laptop file as Mette Hansen: a note, a varsling, a meeting scheduled, autosaved, closed
-    and its referat issued, the meeting planned on the ward started and autosaved, a plan drawn from the new meeting,
-    and a Kontaktbog edit. What the laptop made, by its file ids."""
+    and its referat issued, the meeting planned on the ward started and autosaved, a plan drawn from the new meeting
+    and put in force (its PDF archived), a consent recorded and withdrawn, and a Kontaktbog edit. What the laptop
+    made, by its file ids."""
     with laptop_file(lent.path) as laptop:
         mette = as_user(ctx, laptop, "mhansen")
         admission = lent.admitted.admission_id
@@ -126,7 +129,15 @@ def offline_day(ctx: ServiceContext, lent: Lent) -> dict[str, Any]:
         assert planned.version is not None
         held = MeetingContent(texts={"formaal": "Planlagt på afsnittet"})
         meetings.save_content(lent.meeting_id, held, expected_version=planned.version)
-        plan = PlanService(mette).create(admission, PlanKind.UDSKRIVNINGSAFTALE, from_meeting_id=meeting.id)
+        plans = PlanService(mette)
+        plan = plans.create(admission, PlanKind.UDSKRIVNINGSAFTALE, from_meeting_id=meeting.id)
+        assert plan.id is not None and plan.version is not None
+        plan, _issued = plans.activate(plan.id, completed(plan.content), expected_version=plan.version)  # + its PDF
+        consents = ConsentService(mette)
+        record_consent(mette, lent.admitted, given_to="Bostøtten i Solgården")
+        given = consents.for_patient(lent.admitted.patient_id)[-1]
+        assert given.id is not None
+        consents.withdraw(given.id)  # the withdrawal is a Core UPDATE: journaled on its own
         ContactService(mette).update(
             lent.contact.id or 0, dataclasses.replace(CONTACT, phone="99 88 77 66"), lent.contact.version or 0
         )
