@@ -197,12 +197,13 @@ def delete_laptop_file(ctx: ServiceContext, path: Path, passphrase: str) -> list
     files deleted. The file is deleted, not overwritten: on flash storage (an SSD, a USB stick) overwriting does not
     reach the old blocks, so the copy on the laptop itself must be deleted there too. Refused (Danish, nothing
     deleted) without ``Permission.LEND_CASES``, for a wrong passphrase, a file that is no offline copy, and a file not
-    marked returned — its work has not reached the ward."""
+    marked returned — its work has not reached the ward. The deletion is a line in the ward's audit log."""
     require(ctx, Permission.LEND_CASES)
     path = Path(path).expanduser().resolve()
     laptop = _open_laptop(path, passphrase, "Intet er slettet.")
     try:
         loan_id, returned = laptop.get_meta(LOAN_KEY), laptop.get_meta(RETURNED_KEY)
+        name = laptop.get_meta("offline_laptop") or "en bærbar"
     finally:
         laptop.dispose()
     if not loan_id:
@@ -219,4 +220,5 @@ def delete_laptop_file(ctx: ServiceContext, path: Path, passphrase: str) -> list
         fsync_folder(path.parent)
     except OSError as exc:
         raise StorageError(f"Offline-kopien {path} kunne ikke slettes: {describe(exc)}.") from exc
+    AuditService(ctx).record(AuditAction.SLET, f"Offline-kopien {path} fra {name} slettet efter aflevering")
     return present

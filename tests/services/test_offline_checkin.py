@@ -232,6 +232,8 @@ def test_a_handed_in_laptop_file_is_deleted_on_request_and_one_not_handed_in_is_
     removed = delete_laptop_file(ctx, lent.path, PASSPHRASE)
     assert lent.path in removed and not lent.path.exists()
     assert not any(lent.path.parent.glob(lent.path.name + "*")), "no -wal, -shm or -journal left"
+    deleted = [w for (w,) in _rows(ctx.database, select(AuditRow.what)) if "slettet efter aflevering" in w]
+    assert deleted == [f"Offline-kopien {lent.path.resolve()} fra {lent.loan.laptop} slettet efter aflevering"]
 
 
 def _schedule(meeting: Any, place: str) -> ScheduleInput:
