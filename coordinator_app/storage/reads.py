@@ -11,7 +11,9 @@ filters and sorts in Python afterwards). On SQLite every read here runs its sele
 driver and converts the rows in one pass (``selects_sqlite``, the text the first screen reads too): for the list and
 the events about a third of SQLAlchemy's Row objects with per-column processors, which keeps them near raw sqlite3's
 fetchall (benchmarks/run.py compares), and at start no select waits to be compiled. Elsewhere (PostgreSQL) the
-selects themselves run.
+selects themselves run: ``storage.selects`` (and with it SQLAlchemy and the Core tables) is loaded only then, so this
+module imports no SQLAlchemy (``tests/storage/test_selects.py``) — a step towards a start that reads a local file
+without it.
 
 ``deadline_stamps`` reads what the deadline cache (``services.deadline_cache``) keys an admission on, without
 loading its events.
@@ -23,17 +25,21 @@ import weakref
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import Connection, Engine, func, select
-
 from coordinator_app.domain.meetings import Meeting, MeetingTemplate
 from coordinator_app.domain.model import Admission, Event
-from coordinator_app.storage import selects, selects_sqlite, tables
+from coordinator_app.lazy import lazy_import
+from coordinator_app.storage import selects_sqlite
 from coordinator_app.storage.convert import admission_from, events_from, wards_by_centre
 from coordinator_app.storage.meeting_codec import meeting_from, template_from
 from coordinator_app.storage.sqlite_rows import ListRow, SqliteRead, Stamp
 
-if TYPE_CHECKING:  # a type only: the reads themselves never need the ORM
+if TYPE_CHECKING:  # types only: the reads themselves never need the ORM
+    from sqlalchemy import Connection, Engine
     from sqlalchemy.orm import Session
+
+    from coordinator_app.storage import selects
+else:  # the selects (and with them the Core tables) run only off SQLite: on SQLite their generated text does
+    selects = lazy_import("coordinator_app.storage.selects")
 
 __all__ = [
     "CHUNK",
@@ -93,6 +99,13 @@ def _tuples(connection: Connection, select_: Any, read: SqliteRead[_R], **values
     return connection.execute(select_, values or None).all()
 
 
+def _of_ids(connection: Connection, select_: Any, read: SqliteRead[_R], ids: Sequence[int]) -> Sequence[Any]:
+    """The rows of an id-list select (``ids``) as tuples, as ``_tuples``."""
+    if _plain(connection):
+        return _driver_rows(connection, read, ids)
+    return connection.execute(select_, {"ids": list(ids)}).all()
+
+
 def _by_name(
     connection: Connection, select_: Any, read: SqliteRead[tuple[Any, ...]], ids: Sequence[int]
 ) -> Sequence[Any]:
@@ -114,13 +127,6 @@ def list_rows(connection: Connection, *, include_discharged: bool) -> list[ListR
     return [make(row) for row in rows]
 
 
-_ADMISSIONS = tables.admissions
-_EVENTS = tables.events
-_VERSIONS = select(_ADMISSIONS.c.id, _ADMISSIONS.c.version, _ADMISSIONS.c.patient_id)
-#: Grouped on the events alone: on SQLite a scan of ix_events_admission_id_occurred_at (covering: the rowid is
-#: the id); a GROUP BY over admissions joined to events sorts every joined row first (~3x slower), and
-#: correlated subqueries per admission made PostgreSQL take seconds.
-_NEWEST = select(_EVENTS.c.admission_id, func.max(_EVENTS.c.id), func.count()).group_by(_EVENTS.c.admission_id)
 _STAMP_CHUNK = 2000  # more ids than this: read every stamp and pick (an IN list of thousands costs more)
 
 
@@ -133,16 +139,17 @@ def deadline_stamps(connection: Connection, admission_ids: Iterable[int]) -> dic
     ids = list(dict.fromkeys(admission_ids))
     if not ids:
         return {}
-    newest_query, versions_query = _NEWEST, _VERSIONS
     if len(ids) <= _STAMP_CHUNK:
-        newest_query = _NEWEST.where(_EVENTS.c.admission_id.in_(ids))
-        versions_query = _VERSIONS.where(_ADMISSIONS.c.id.in_(ids))
-    # ``.all()``: fetchall in one call, where iterating the result fetches row by row (~3x slower here).
-    newest = {row[0]: (row[1], row[2]) for row in connection.execute(newest_query).all()}
+        newest_rows = _of_ids(connection, selects.STAMP_NEWEST_OF, selects_sqlite.STAMP_NEWEST_OF, ids)
+        version_rows = _of_ids(connection, selects.STAMP_VERSIONS_OF, selects_sqlite.STAMP_VERSIONS_OF, ids)
+    else:
+        newest_rows = _tuples(connection, selects.STAMP_NEWEST, selects_sqlite.STAMP_NEWEST)
+        version_rows = _tuples(connection, selects.STAMP_VERSIONS, selects_sqlite.STAMP_VERSIONS)
+    newest = {row[0]: (row[1], row[2]) for row in newest_rows}
     wanted = set(ids)
     return {
         admission_id: (version, patient_id, *newest.get(admission_id, (None, 0)))
-        for admission_id, version, patient_id in connection.execute(versions_query).all()
+        for admission_id, version, patient_id in version_rows
         if admission_id in wanted
     }
 
@@ -212,7 +219,8 @@ def closed_meetings(connection: Connection, admission_ids: Iterable[int]) -> lis
 # -- reference data, users, settings ------------------------------------------------------------------------------
 def kommune_count(connection: Connection) -> int:
     """How many kommuner there are (none: the reference data is loaded at start)."""
-    return int(connection.scalar(selects.KOMMUNE_COUNT) or 0)
+    ((count,),) = _tuples(connection, selects.KOMMUNE_COUNT, selects_sqlite.KOMMUNE_COUNT)
+    return int(count or 0)
 
 
 def kommune_names(connection: Connection) -> dict[str, str]:

@@ -7,8 +7,8 @@ mappings (issue 15: the refresh that makes the window ready reads through a Core
 these selects are also compiled for SQLite into ``storage.selects_sqlite`` — the SQL text and each row's converter,
 written by ``python -m coordinator_app.storage.sqlite_codegen`` and checked to be current by
 ``tests/storage/test_selects.py``. ``storage.reads`` runs that same text through the
-driver on SQLite where converting the rows in one pass beats SQLAlchemy's per-column processors (the list, the
-events); everywhere else they execute the selects below.
+driver on SQLite (every read: converting the rows in one pass beats SQLAlchemy's per-column processors, and no
+select is compiled at start); on PostgreSQL it executes the selects below.
 
 Each select names its columns (the compiled text lists them; nothing depends on a file's column order). An id list
 is the expanding parameter ``ids``: ``connection.execute(ADMISSIONS_BY_ID, {"ids": chunk})``. Change a select here,
@@ -92,6 +92,18 @@ CLOSED_MEETINGS_OF_ADMISSIONS = (
 
 #: Meeting template versions by id (every column; ``meeting_codec.template_from``).
 TEMPLATES_BY_ID = select(_templates).where(_templates.c.id.in_(ids()))
+
+#: What the deadline cache keys an admission on (``storage.reads.deadline_stamps``): its version and patient, and
+#: its newest event and event count — of every admission, or of the ids (``…_OF``). The events are grouped alone:
+#: on SQLite a scan of ix_events_admission_id_occurred_at (covering: the rowid is the id); a GROUP BY over
+#: admissions joined to events sorts every joined row first (~3x slower), and correlated subqueries per admission
+#: made PostgreSQL take seconds.
+STAMP_VERSIONS = select(_a.c.id, _a.c.version, _a.c.patient_id)
+STAMP_VERSIONS_OF = STAMP_VERSIONS.where(_a.c.id.in_(ids()))
+STAMP_NEWEST = select(
+    _events.c.admission_id, func.max(_events.c.id).label("newest_event_id"), func.count().label("event_count")
+).group_by(_events.c.admission_id)
+STAMP_NEWEST_OF = STAMP_NEWEST.where(_events.c.admission_id.in_(ids()))
 
 #: How many kommuner there are (none: the reference data is loaded at start).
 KOMMUNE_COUNT = select(func.count()).select_from(_k)

@@ -71,10 +71,10 @@ def _templates_by_id(rows: Iterable[Sequence[Any]]) -> list[tuple[Any, ...]]:
     ]
 
 
-def _plain2(rows: Iterable[Sequence[Any]]) -> list[tuple[Any, ...]]:
+def _plain3(rows: Iterable[Sequence[Any]]) -> list[tuple[Any, ...]]:
     return [
-        (c0, c1)
-        for c0, c1 in rows
+        (c0, c1, c2)
+        for c0, c1, c2 in rows
     ]
 
 
@@ -82,6 +82,13 @@ def _plain1(rows: Iterable[Sequence[Any]]) -> list[tuple[Any, ...]]:
     return [
         (c0,)
         for (c0,) in rows
+    ]
+
+
+def _plain2(rows: Iterable[Sequence[Any]]) -> list[tuple[Any, ...]]:
+    return [
+        (c0, c1)
+        for c0, c1 in rows
     ]
 
 
@@ -215,6 +222,83 @@ TEMPLATES_BY_ID: SqliteRead[tuple[Any, ...]] = SqliteRead(
     parameters=("ids",),
     values={},
     convert=_templates_by_id,
+)
+
+
+#: ``selects.STAMP_VERSIONS``
+STAMP_VERSIONS: SqliteRead[tuple[Any, ...]] = SqliteRead(
+    sql=(
+        "SELECT admissions.id, admissions.version, admissions.patient_id \n"
+        "FROM admissions"
+    ),
+    columns=(
+        "id", "version", "patient_id",
+    ),
+    parameters=(),
+    values={},
+    convert=_plain3,
+)
+
+
+#: ``selects.STAMP_VERSIONS_OF``
+STAMP_VERSIONS_OF: SqliteRead[tuple[Any, ...]] = SqliteRead(
+    sql=(
+        "SELECT admissions.id, admissions.version, admissions.patient_id \n"
+        "FROM admissions \n"
+        "WHERE admissions.id IN ({ids})"
+    ),
+    columns=(
+        "id", "version", "patient_id",
+    ),
+    parameters=("ids",),
+    values={},
+    convert=_plain3,
+)
+
+
+#: ``selects.STAMP_NEWEST``
+STAMP_NEWEST: SqliteRead[tuple[Any, ...]] = SqliteRead(
+    sql=(
+        "SELECT events.admission_id, max(events.id) AS newest_event_id, count(*) AS event_count \n"
+        "FROM events GROUP BY events.admission_id"
+    ),
+    columns=(
+        "admission_id", "newest_event_id", "event_count",
+    ),
+    parameters=(),
+    values={},
+    convert=_plain3,
+)
+
+
+#: ``selects.STAMP_NEWEST_OF``
+STAMP_NEWEST_OF: SqliteRead[tuple[Any, ...]] = SqliteRead(
+    sql=(
+        "SELECT events.admission_id, max(events.id) AS newest_event_id, count(*) AS event_count \n"
+        "FROM events \n"
+        "WHERE events.admission_id IN ({ids}) GROUP BY events.admission_id"
+    ),
+    columns=(
+        "admission_id", "newest_event_id", "event_count",
+    ),
+    parameters=("ids",),
+    values={},
+    convert=_plain3,
+)
+
+
+#: ``selects.KOMMUNE_COUNT``
+KOMMUNE_COUNT: SqliteRead[tuple[Any, ...]] = SqliteRead(
+    sql=(
+        "SELECT count(*) AS count_1 \n"
+        "FROM kommuner"
+    ),
+    columns=(
+        "count",
+    ),
+    parameters=(),
+    values={},
+    convert=_plain1,
 )
 
 

@@ -9,6 +9,7 @@ import dataclasses
 from datetime import UTC, date, datetime, timedelta
 from typing import Unpack
 
+import pytest
 from helpers.ward import AdmissionChanges, admission_input
 
 from coordinator_app.domain.deadlines import compute_deadlines
@@ -23,6 +24,7 @@ from coordinator_app.services.deadline_cache import DeadlineCache, Derived, deri
 from coordinator_app.services.overview import OverviewService
 from coordinator_app.services.registry import Services
 from coordinator_app.services.setup import load_demo_ward
+from coordinator_app.storage import reads
 from coordinator_app.storage.reads import ListRow, deadline_stamps, list_rows
 from coordinator_app.storage.repositories import AdmissionRepository, EventRepository
 from coordinator_app.storage.selects import CURRENT_LIST, LIST
@@ -99,6 +101,23 @@ def test_cached_and_uncached_agree_across_the_demo_ward(ctx: ServiceContext) -> 
     assert cache.hits == 2 * 2 * len(ids)
     assert with_deadlines > len(ids)  # the comparison is not between empty lists
     assert unreadable < len(ids) // 100
+
+
+def test_stamps_read_by_id_list_and_whole_agree(ctx: ServiceContext, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``deadline_stamps`` reads the ids' stamps through an id list, or every stamp and picks when there are many
+    ids (on SQLite each through its select's generated text): both give the same, an unknown id absent."""
+    ctx.clock = fixed_clock(NOW)
+    load_demo_ward(ctx)
+    with ctx.database.connect() as connection:
+        every = [r.admission_id for r in list_rows(connection, include_discharged=True)]
+        ids = [*every[:: len(every) // 1000 + 1], 999_999]  # spread over the ward's years
+        assert len(ids) <= reads._STAMP_CHUNK  # the id list
+        by_list = deadline_stamps(connection, ids)
+        monkeypatch.setattr(reads, "_STAMP_CHUNK", 1)
+        whole = deadline_stamps(connection, ids)
+    assert by_list == whole
+    assert len(by_list) == len(ids) - 1 and 999_999 not in by_list
+    assert sum(events for *_, events in by_list.values()) > len(by_list)  # not only admissions without events
 
 
 def test_the_list_and_details_are_the_same_with_a_warm_cache(ctx: ServiceContext) -> None:

@@ -28,8 +28,11 @@ def test_the_generated_module_is_current() -> None:
     )
 
 
-def test_the_first_screens_reader_and_the_generated_module_load_no_sqlalchemy() -> None:
-    probe = "import sys\nimport coordinator_app.storage.quick_read\nprint('sqlalchemy' in sys.modules)"
+@pytest.mark.parametrize("module", ["quick_read", "reads"])
+def test_the_first_screens_reader_the_reads_and_the_generated_module_load_no_sqlalchemy(module: str) -> None:
+    """``storage.reads`` runs only generated text on SQLite: the selects (and SQLAlchemy) load when a read runs
+    off SQLite or a caller brings a SQLAlchemy connection."""
+    probe = f"import sys\nimport coordinator_app.storage.{module}\nprint('sqlalchemy' in sys.modules)"
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert done.stdout.split() == ["False"]
 
