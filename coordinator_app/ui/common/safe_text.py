@@ -14,8 +14,7 @@ made here, plain text by construction:
 - ``mnemonic_free`` – typed text on a button or check box (``&`` would mark the Alt-key letter).
 
 ``tests/ui/common/test_safe_text_rules.py`` keeps the feature packages on these: no bare ``QLabel(``, and a
-tooltip's or a message box's text is a literal string of ours, ``markup(...)`` or ``literal(...)``. ui/shell is
-not swept yet."""
+tooltip's or a message box's text is a literal string of ours, ``markup(...)`` or ``literal(...)``."""
 
 from __future__ import annotations
 

@@ -36,6 +36,7 @@ from coordinator_app.ui.common import pyside  # noqa: F401 - first of the UI: Py
 from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QMessageBox
 
+from coordinator_app.ui.common.safe_text import literal
 from coordinator_app.ui.shell.idle_lock import install_session
 from coordinator_app.ui.shell.login_dialog import sign_in
 from coordinator_app.ui.shell.main_window import DatabaseLabel, MainWindow
@@ -183,7 +184,7 @@ def start_auto_backup(window: MainWindow, db: Database, *, interval_ms: int = 60
         except DatabaseReplacedError as exc:
             timer.stop()
             window.statusBar().showMessage("Databasen er udskiftet – intet gemmes.")
-            QMessageBox.warning(window, "Databasen er udskiftet", exc.message)
+            QMessageBox.warning(window, "Databasen er udskiftet", literal(exc.message))
             return
         except StorageError as exc:
             window.statusBar().showMessage(f"Sikkerhedskopi mislykkedes: {exc.message}", 30_000)
@@ -218,7 +219,7 @@ def run(options: LaunchOptions, first: FirstView | None = None) -> int:
         window, db = started
     except KoordinatorError as exc:
         _discard(first)
-        QMessageBox.critical(None, "Koordinator", exc.message)
+        QMessageBox.critical(None, "Koordinator", literal(exc.message))
         db.dispose()
         return 2
     if first is None or window is not first.window:

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QByteArray, QSettings, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QMainWindow, QMessageBox, QVBoxLayout, QWidget
 
 from coordinator_app.domain.access import Permission
 from coordinator_app.domain.errors import KoordinatorError
@@ -28,6 +28,7 @@ from coordinator_app.domain.reference import Centre
 from coordinator_app.services.deadline_actions import ActionKind, DeadlineAction
 from coordinator_app.services.registry import Services
 from coordinator_app.ui.common.errors import show_error
+from coordinator_app.ui.common.safe_text import literal, plain_label
 from coordinator_app.ui.common.style import ElidedLabel
 from coordinator_app.ui.meetings.meeting_actions import MeetingActions
 from coordinator_app.ui.offline.offline_actions import NO_LOANS_HERE, OfflineActions
@@ -121,7 +122,7 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._build_menus()
         install_help_menu(self, database_kind=database_label.text)  # Hjælp: brugervejledning (F1), Om Koordinator
-        self.db_label = QLabel(database_label.text)
+        self.db_label = plain_label(database_label.text)
         if database_label.warning:
             self.db_label.setStyleSheet("QLabel { color: #8a1010; font-weight: bold; }")
         # Gives way to the database label in a narrow window: that one says what the user must act on.
@@ -267,7 +268,7 @@ class MainWindow(QMainWindow):
             show_error(self, exc)
             return
         if reason is not None:
-            QMessageBox.information(self, action.label.rstrip("…"), reason)
+            QMessageBox.information(self, action.label.rstrip("…"), literal(reason))
             return
         kind, patients = action.kind, self.patient_actions
         if kind is ActionKind.ASSESS:
@@ -323,13 +324,13 @@ class MainWindow(QMainWindow):
         self.act_users.setEnabled(may(Permission.MANAGE_USERS))
         refusal = self.offline_actions.take_offline_refusal()
         self.act_take_offline.setEnabled(refusal is None)
-        self.act_take_offline.setToolTip(refusal or "Tag sager med på en bærbar i en krypteret offline-kopi")
+        self.act_take_offline.setToolTip(literal(refusal or "Tag sager med på en bærbar i en krypteret offline-kopi"))
         refusal = self.offline_actions.hand_in_refusal()
         self.act_hand_in.setEnabled(refusal is None)
-        self.act_hand_in.setToolTip(refusal or "Flet en offline-kopi fra en bærbar ind i afsnittets database")
+        self.act_hand_in.setToolTip(literal(refusal or "Flet en offline-kopi fra en bærbar ind i afsnittets database"))
         in_copy = self.offline_actions.copy_info is not None  # a laptop file holds no loans
         self.act_loans.setEnabled(not in_copy)
-        self.act_loans.setToolTip(NO_LOANS_HERE if in_copy else "Sager, der er taget med offline på en bærbar")
+        self.act_loans.setToolTip(literal(NO_LOANS_HERE if in_copy else "Sager, der er taget med offline på en bærbar"))
         self.patients_tab.details.documents_tab.set_may_export(may(Permission.EXPORT_DOCUMENT))
 
     # -- offline laptops (issue 19) -----------------------------------------------------------------------------

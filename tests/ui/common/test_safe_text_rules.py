@@ -14,14 +14,13 @@ import pytest
 from coordinator_app.ui.common.safe_text import literal, markup, mnemonic_free
 
 UI = Path(__file__).resolve().parents[3] / "coordinator_app" / "ui"
-SKIPPED = {"shell"}
 HELPERS = {UI / "common" / "safe_text.py"}
 SAFE_CALLS = {"literal", "markup"}
 STATIC_BOXES = {"warning", "information", "question", "critical"}
 
 
 def _files() -> list[Path]:
-    return sorted(p for p in UI.rglob("*.py") if p.relative_to(UI).parts[0] not in SKIPPED and p not in HELPERS)
+    return sorted(p for p in UI.rglob("*.py") if p not in HELPERS)
 
 
 def _name(node: ast.expr) -> str:
