@@ -1,8 +1,7 @@
 """The feature packages show user text as typed by construction (ui/common/safe_text.py): a label is made by
 ``plain_label``/``rich_label``, and what guesses rich text without a format of its own (a tooltip, a message box's
 text, a model's ToolTipRole) gets a literal string of ours, ``markup(...)`` or ``literal(...)``.
-
-ui/shell and ui/offline are left out: they are being changed elsewhere (listed in the issue-18 report)."""
+Every package under ui/ is read, the shell and the offline dialogs included."""
 
 from __future__ import annotations
 
