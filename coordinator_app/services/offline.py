@@ -347,6 +347,15 @@ class OfflineCopyInfo:
     lent_at: datetime | None
     source: str
     expected_return: date | None
+    patients: tuple[str, ...] = ()  # the names of the patients in the file (what is out), sorted
+
+    @property
+    def cases(self) -> str:
+        """What is out, for the banner: "Laura Madsen og Omar Bech", "A, B, C og 7 andre"."""
+        names = list(self.patients)
+        if len(names) > 4:
+            names = [*names[:3], f"{len(self.patients) - 3} andre"]
+        return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " og " + names[-1] if names else ""
 
     @property
     def since(self) -> str:
@@ -363,9 +372,16 @@ def offline_copy_info(ctx: ServiceContext) -> OfflineCopyInfo | None:
     with ctx.database.session() as session:
         rows = session.execute(select(AppMetaRow.key, AppMetaRow.value).where(AppMetaRow.key.in_(META_KEYS)))
         meta: dict[str, str] = {key: value for key, value in rows}
-    loan_id = meta.get("offline_loan_id")
-    if not loan_id:
-        return None
+        loan_id = meta.get("offline_loan_id")
+        if not loan_id:
+            return None
+        names = sorted(
+            (
+                f"{given} {family}"
+                for given, family in session.execute(select(PatientRow.given_name, PatientRow.family_name))
+            ),
+            key=str.casefold,
+        )
     return OfflineCopyInfo(
         loan_id=loan_id,
         laptop=meta.get("offline_laptop", ""),
@@ -373,6 +389,7 @@ def offline_copy_info(ctx: ServiceContext) -> OfflineCopyInfo | None:
         lent_at=_parse(datetime.fromisoformat, meta.get("offline_lent_at")),
         source=meta.get("offline_source", ""),
         expected_return=_parse(date.fromisoformat, meta.get("offline_expected_return")),
+        patients=tuple(names),
     )
 
 

@@ -104,3 +104,18 @@ def test_a_laptop_file_knows_it_is_one_and_lends_nothing_further(
         assert offline.loans_out(laptop) == []
     finally:
         laptop_db.dispose()
+
+
+@pytest.mark.parametrize(
+    ("patients", "shown"),
+    [
+        ((), ""),
+        (("Laura Madsen",), "Laura Madsen"),
+        (("Laura Madsen", "Omar Bech"), "Laura Madsen og Omar Bech"),
+        (("A A", "B B", "C C", "D D"), "A A, B B, C C og D D"),
+        (("A A", "B B", "C C", "D D", "E E"), "A A, B B, C C og 2 andre"),
+    ],
+)
+def test_the_banner_names_what_is_out_and_shortens_a_long_list(patients: tuple[str, ...], shown: str) -> None:
+    info = offline.OfflineCopyInfo("id", "Bærbar 3", "mhansen", None, "", None, patients=patients)
+    assert info.cases == shown

@@ -25,9 +25,10 @@ _STYLE = (
 def banner_text(info: OfflineCopyInfo) -> str:
     """The banner's words (plain text)."""
     back = f" Forventes tilbage {info.expected}." if info.expected else ""
+    cases = f": {info.cases}" if info.cases else ""
     return (
-        f"Udlånt til {info.laptop} af {info.lent_by} siden {info.since}.{back} Ændringer gemmes kun i denne fil, "
-        f"til den er afleveret. {HAND_IN}"
+        f"Udlånt til {info.laptop} af {info.lent_by} siden {info.since}{cases}.{back} Ændringer gemmes kun i denne "
+        f"fil, til den er afleveret. {HAND_IN}"
     )
 
 

@@ -275,7 +275,8 @@ def test_the_app_on_the_laptop_file_shows_the_banner_and_lends_nothing_further(
         banner = laptop.offline_banner
         assert banner is not None and banner.isVisible()
         text = banner.text.text()
-        assert f"Udlånt til Bærbar 3 af {ward.user} siden 23-11-2026" in text
+        lent = main_window.patients_tab.model.row_at(0).name
+        assert f"Udlånt til Bærbar 3 af {ward.user} siden 23-11-2026: {lent}." in text, "what is out, and since when"
         assert "Forventes tilbage 30-11-2026" in text and HAND_IN in text
         assert laptop.windowTitle().startswith("Offline-kopi")
         laptop.tabs.setCurrentWidget(laptop.meetings_tab)
