@@ -37,7 +37,7 @@ from coordinator_app.services.context import ServiceContext, require
 from coordinator_app.storage.audit_repository import AuditRepository
 from coordinator_app.storage.checkin import Applied, append_audit, apply_changes, hand_in, read_journal
 from coordinator_app.storage.database import Database, open_database
-from coordinator_app.storage.journal import LOAN_KEY, RETURNED_KEY
+from coordinator_app.storage.journal import LOAN_KEY, RETURNED_KEY, mark_returned
 from coordinator_app.storage.loans import LoanRepository
 
 __all__ = ["CheckinResult", "check_in"]
@@ -113,8 +113,9 @@ def check_in(
                     result = _merge(ctx, session, source, loan_id, loan.laptop, chosen, progress)
         except _Pending as pending:  # the ward's transaction rolled back: nothing applied
             return _timed(CheckinResult(laptop=pending.laptop, conflicts=pending.applied.conflicts), started)
-        if not returned:
-            laptop.set_meta(RETURNED_KEY, ctx.clock.now().isoformat())
+        if not returned:  # a second check-in of the same file, waiting behind this one, keeps this one's mark
+            with laptop.session() as marking:
+                mark_returned(marking.connection(), ctx.clock.now().isoformat())
     finally:
         laptop.dispose()
     return _timed(result, started)
