@@ -35,6 +35,7 @@ from coordinator_app.services.audit import AuditService
 from coordinator_app.services.checkin import check_in
 from coordinator_app.services.contacts import ContactService
 from coordinator_app.services.context import ServiceContext
+from coordinator_app.services.meetings import MeetingService
 from coordinator_app.storage.database import Database
 from coordinator_app.storage.loans import LoanRepository
 from coordinator_app.storage.orm import AuditRow, EventRow
@@ -289,3 +290,38 @@ def test_a_note_on_the_ward_during_check_in_is_refused_as_lent_or_lands_after_th
         assert LENT in written[2] or written[2].startswith(LOCKED), written
         assert "Intet er gemt." in written[2] and notes == ["Notat fra bærbaren"]
     assert AuditService(ctx).verify().ok
+
+
+# -- a meeting template saved on the ward during check-in ------------------------------------------------------------
+
+
+def test_a_template_saved_on_the_ward_during_a_check_in_that_brings_one_is_numbered_after_it(
+    ctx: ServiceContext, database: Database, pair: tuple[Workstation, Workstation], tmp_path: Path
+) -> None:
+    """Before, on PostgreSQL the ward's save took the number the check-in was inserting and failed on the database's
+    rule («Ændringen strider mod databasens regler …») once the check-in committed."""
+    a, b = pair
+    ward = MeetingService(ctx)
+    first = ward.current_template()
+    lent = lend_a_case(ctx, tmp_path)
+    with laptop_file(lent.path) as laptop:
+        laptop_meetings = MeetingService(as_user(ctx, laptop, "mhansen"))
+        current = laptop_meetings.current_template()
+        laptop_meetings.save_template(dataclasses.replace(current, sections=current.sections[1:]))
+    a.send("checkin", str(lent.path), PASSPHRASE, hold=True)
+    assert a.answer() == ("holding",)  # the laptop's version is written (inserts come first), not committed
+
+    b.send("template", started=True)
+    assert b.answer() == ("started",)
+    until_waiting(database)  # PostgreSQL: the save waits for the check-in
+    a.release()
+    assert a.answer() == ("ok", "merged")  # no ward version since check-out when it read: no conflict
+    saved = b.answer()
+    no_crash(saved)
+    versions = [v.version for v in ward.template_versions(first.name)]
+    if saved[0] == "ok":  # after the check-in: numbered after the laptop's, and current
+        assert saved[1] == f"{first.name} {first.version + 2}" and versions == [1, 2, 3]
+        assert ward.current_template().version == first.version + 2
+    else:  # SQLite: it read before the check-in committed and wrote after (or while it held the lock); nothing saved
+        assert database.dialect == "sqlite" and saved[2].startswith((LOCKED, CHANGED)), saved
+        assert versions == [1, 2]
