@@ -30,7 +30,13 @@ from sqlalchemy.orm import Session
 from coordinator_app.domain.access import Permission
 from coordinator_app.domain.audit import AuditAction
 from coordinator_app.domain.checkin import CheckinResult, Side, unresolved
-from coordinator_app.domain.errors import NotFoundError, ProcessError, StorageError, ValidationError
+from coordinator_app.domain.errors import (
+    DatabaseBusyError,
+    NotFoundError,
+    ProcessError,
+    StorageError,
+    ValidationError,
+)
 from coordinator_app.domain.offline import LoanState
 from coordinator_app.services.audit import AuditService
 from coordinator_app.services.context import ServiceContext, require
@@ -113,6 +119,11 @@ def check_in(
                     result = _merge(ctx, session, source, loan_id, loan.laptop, chosen, progress)
         except _Pending as pending:  # the ward's transaction rolled back: nothing applied
             return _timed(CheckinResult(laptop=pending.laptop, conflicts=pending.applied.conflicts), started)
+        except DatabaseBusyError as busy:  # another check-in, check-out or revoke held the loans past the timeout
+            raise DatabaseBusyError(
+                "En anden arbejdsplads er ved at aflevere eller udlåne sager eller skrive i databasen lige nu, så "
+                "afleveringen måtte vente for længe. Prøv igen om lidt. Intet er afleveret."
+            ) from busy
         if not returned:  # a second check-in of the same file, waiting behind this one, keeps this one's mark
             with laptop.session() as marking:
                 mark_returned(marking.connection(), ctx.clock.now().isoformat())

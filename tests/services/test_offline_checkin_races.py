@@ -135,6 +135,28 @@ def test_a_check_in_waits_for_another_of_the_same_file_and_is_told_it_is_handed_
     assert AuditService(ctx).verify().ok
 
 
+def test_a_check_in_that_waits_too_long_for_another_is_told_to_try_again_and_then_finds_it_handed_in(
+    ctx: ServiceContext, pair: tuple[Workstation, Workstation], tmp_path: Path
+) -> None:
+    a, b = pair
+    lent = lend_a_case(ctx, tmp_path)
+    _laptop_note(lent, ctx, "Notat fra bærbaren")
+    a.send("checkin", str(lent.path), PASSPHRASE, hold=True)
+    assert a.answer() == ("holding",)
+
+    b.send("checkin", str(lent.path), PASSPHRASE, patience="short")
+    kind, error, told = b.answer()  # b waited past its busy timeout while a held on
+    assert (kind, error) == ("refused", "DatabaseBusyError")
+    assert told.startswith("En anden arbejdsplads er ved at aflevere") and told.endswith(
+        "Prøv igen om lidt. Intet er afleveret."
+    )
+    a.release()
+    assert a.answer() == ("ok", "merged")
+    b.send("checkin", str(lent.path), PASSPHRASE)
+    assert b.answer() == ("ok", "already")  # tried again: handed in by a, nothing twice
+    assert _notes(ctx, lent.admitted.admission_id) == ["Notat fra bærbaren"] and len(_lines(ctx, HANDED_IN)) == 1
+
+
 def test_two_check_ins_of_one_laptop_file_at_once_merge_it_once(
     ctx: ServiceContext, pair: tuple[Workstation, Workstation], tmp_path: Path
 ) -> None:
