@@ -10,6 +10,10 @@
   overwritten without a conflict.
 * A note written on the ward while the check-in merges: refused as lent (SQLite), or it waits and lands after the
   hand-in (PostgreSQL; on SQLite when it starts after the commit) — never while the loan is out.
+  The meeting's autosave from a screen read before the check-out waits and is told the meeting changed meanwhile;
+  the referat written offline stays.
+* A meeting template saved on the ward while a check-in brings one: numbered after it (PostgreSQL waits), or refused
+  with nothing saved (SQLite) — before, it failed on the database's unique rule.
 
 Handshakes, not sleeps: a worker holds half-way and is released by the test; on PostgreSQL only once the other
 waits for a lock (``pg_locks``). SQLite shows no waiter; both orders must give the same promise there.
@@ -28,6 +32,7 @@ from helpers.offline_race import Workstation, no_crash, until_waiting
 from helpers.ward import service_context
 from sqlalchemy import select
 
+from coordinator_app.domain.meetings import MeetingContent
 from coordinator_app.domain.offline import LoanState
 from coordinator_app.services import offline
 from coordinator_app.services.admissions import AdmissionService
@@ -347,3 +352,31 @@ def test_a_template_saved_on_the_ward_during_a_check_in_that_brings_one_is_numbe
     else:  # SQLite: it read before the check-in committed and wrote after (or while it held the lock); nothing saved
         assert database.dialect == "sqlite" and saved[2].startswith((LOCKED, CHANGED)), saved
         assert versions == [1, 2]
+
+
+def test_an_autosave_on_the_ward_during_check_in_never_overwrites_what_the_laptop_wrote(
+    ctx: ServiceContext, database: Database, pair: tuple[Workstation, Workstation], tmp_path: Path
+) -> None:
+    """The meeting's autosave is one Core UPDATE (no flush guard): from a screen read before the check-out, while the
+    check-in writes the referat held offline, it waits for the check-in and is refused as changed meanwhile."""
+    a, b = pair
+    lent = lend_a_case(ctx, tmp_path)
+    screen = MeetingService(ctx).get(lent.meeting_id)  # the ward's screen, open since before the check-out
+    with laptop_file(lent.path) as laptop:
+        meetings = MeetingService(as_user(ctx, laptop, "mhansen"))
+        started = meetings.start(lent.meeting_id, before_planned_day=True)
+        assert started.version is not None
+        held = MeetingContent(texts={"formaal": "Skrevet på bærbaren"})
+        meetings.save_content(lent.meeting_id, held, expected_version=started.version)
+    a.send("checkin", str(lent.path), PASSPHRASE, hold=True)
+    assert a.answer() == ("holding",)
+
+    b.send("autosave", lent.meeting_id, screen.version, "Skrevet på afsnittet", started=True)
+    assert b.answer() == ("started",)
+    until_waiting(database)  # PostgreSQL: the autosave waits for the check-in
+    a.release()
+    assert a.answer() == ("ok", "merged")
+    kind, error, told = b.answer()  # it waited for the check-in (SQLite: its one UPDATE waits for the write lock)
+    assert (kind, error) == ("refused", "ConflictError") and told.startswith(CHANGED), told
+    content = MeetingService(ctx).get(lent.meeting_id).content
+    assert content.texts.get("formaal") == "Skrevet på bærbaren" and "Skrevet på afsnittet" not in str(content)
