@@ -14,6 +14,7 @@
   the referat written offline stays.
 * A meeting template saved on the ward while a check-in brings one: numbered after it (PostgreSQL waits), or refused
   with nothing saved (SQLite) — before, it failed on the database's unique rule.
+* A check-out of the patient while the check-in runs waits for it and lends the case again with what it brought.
 
 Handshakes, not sleeps: a worker holds half-way and is released by the test; on PostgreSQL only once the other
 waits for a lock (``pg_locks``). SQLite shows no waiter; both orders must give the same promise there.
@@ -28,6 +29,7 @@ from pathlib import Path
 
 import pytest
 from helpers.offline import CONTACT, LAPTOP, PASSPHRASE, Lent, as_user, laptop_file, lend_a_case
+from helpers.offline_race import PASSPHRASE as RACE_PASSPHRASE
 from helpers.offline_race import Workstation, no_crash, until_waiting
 from helpers.ward import service_context
 from sqlalchemy import select
@@ -41,7 +43,7 @@ from coordinator_app.services.checkin import check_in
 from coordinator_app.services.contacts import ContactService
 from coordinator_app.services.context import ServiceContext
 from coordinator_app.services.meetings import MeetingService
-from coordinator_app.storage.database import Database
+from coordinator_app.storage.database import Database, open_database
 from coordinator_app.storage.loans import LoanRepository
 from coordinator_app.storage.orm import AuditRow, EventRow
 
@@ -380,3 +382,28 @@ def test_an_autosave_on_the_ward_during_check_in_never_overwrites_what_the_lapto
     assert (kind, error) == ("refused", "ConflictError") and told.startswith(CHANGED), told
     content = MeetingService(ctx).get(lent.meeting_id).content
     assert content.texts.get("formaal") == "Skrevet på bærbaren" and "Skrevet på afsnittet" not in str(content)
+
+
+def test_a_check_out_of_the_patient_waits_for_the_check_in_and_takes_what_it_brought(
+    ctx: ServiceContext, database: Database, pair: tuple[Workstation, Workstation], tmp_path: Path
+) -> None:
+    a, b = pair
+    lent = lend_a_case(ctx, tmp_path)
+    _laptop_note(lent, ctx, "Notat fra bærbaren")
+    a.send("checkin", str(lent.path), PASSPHRASE, hold=True)
+    assert a.answer() == ("holding",)
+
+    again = tmp_path / "igen.kdb"
+    b.send("checkout", lent.admitted.admission_id, str(again), "Bærbar B", started=True)
+    assert b.answer() == ("started",)
+    until_waiting(database)  # PostgreSQL: the check-out waits for the loans
+    a.release()
+    assert a.answer() == ("ok", "merged")
+    lent_again = b.answer()
+    assert lent_again[0] == "ok", lent_again  # the loan was handed in when it read: lendable again
+    assert [loan.loan_id for loan in offline.loans_out(ctx)] == [lent_again[1]]
+    copy = open_database(again, passphrase=RACE_PASSPHRASE, must_exist=True)
+    try:  # the new laptop file has what the check-in brought
+        assert _notes(service_context(copy), lent.admitted.admission_id) == ["Notat fra bærbaren"]
+    finally:
+        copy.dispose()
