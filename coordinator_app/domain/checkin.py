@@ -38,6 +38,7 @@ __all__ = [
     "row_name",
     "same",
     "shown",
+    "template_shown",
     "unresolved",
 ]
 
@@ -162,6 +163,7 @@ COLUMN_LABELS: dict[str, str] = {
     "handlekommune": "handlekommune",
     "ended_on": "afsluttet",
     "activated_on": "sat i kraft",
+    "sections": "afsnit",
     "*": "rækken",
 }
 
@@ -183,6 +185,13 @@ def row_name(table: str, row: Mapping[str, Any] | None, row_key: str) -> str:
 def conflict_label(table: str, name: str, column: str) -> str:
     """E.g. "Kontaktbog: Aarhus Kommune, telefon"."""
     return f"{TABLE_LABELS.get(table, table)}: {name}, {COLUMN_LABELS.get(column, column)}"
+
+
+def template_shown(version: int, sections: Any) -> str:
+    """A meeting template's version as a person tells two apart: its number and its sections' titles in order."""
+    titles = [str(s.get("title", "")) for s in sections or () if isinstance(s, Mapping)]
+    text = f"version {version}: " + (", ".join(t for t in titles if t) or "(ingen afsnit)")
+    return text if len(text) <= 120 else text[:119] + "…"
 
 
 def shown(value: Any, limit: int | None = 80) -> str:

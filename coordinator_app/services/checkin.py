@@ -34,6 +34,7 @@ from coordinator_app.domain.access import Permission
 from coordinator_app.domain.audit import AuditAction
 from coordinator_app.domain.checkin import CheckinResult, Side, unresolved
 from coordinator_app.domain.errors import (
+    DatabaseBusyError,
     NotFoundError,
     ProcessError,
     StorageError,
@@ -48,7 +49,7 @@ from coordinator_app.services.context import ServiceContext, require
 from coordinator_app.storage.audit_repository import AuditRepository
 from coordinator_app.storage.checkin import Applied, append_audit, apply_changes, hand_in, read_journal
 from coordinator_app.storage.database import Database, open_database
-from coordinator_app.storage.journal import LOAN_KEY, RETURNED_KEY
+from coordinator_app.storage.journal import LOAN_KEY, RETURNED_KEY, mark_returned
 from coordinator_app.storage.loans import LoanRepository
 from coordinator_app.storage.sqlite_file import remove_quietly, sidecars
 
@@ -130,8 +131,14 @@ def check_in(
                     result = _merge(ctx, session, source, loan_id, loan.laptop, chosen, progress)
         except _Pending as pending:  # the ward's transaction rolled back: nothing applied
             return _timed(CheckinResult(laptop=pending.laptop, conflicts=pending.applied.conflicts), started)
-        if not returned:
-            laptop.set_meta(RETURNED_KEY, ctx.clock.now().isoformat())
+        except DatabaseBusyError as busy:  # another check-in, check-out or revoke held the loans past the timeout
+            raise DatabaseBusyError(
+                "En anden arbejdsplads er ved at aflevere eller udlåne sager eller skrive i databasen lige nu, så "
+                "afleveringen måtte vente for længe. Prøv igen om lidt. Intet er afleveret."
+            ) from busy
+        if not returned:  # a second check-in of the same file, waiting behind this one, keeps this one's mark
+            with laptop.session() as marking:
+                mark_returned(marking.connection(), ctx.clock.now().isoformat())
     finally:
         laptop.dispose()
     return _timed(result, started)

@@ -94,6 +94,7 @@ from coordinator_app.services.contacts import contact_order
 from coordinator_app.services.context import COPENHAGEN, ServiceContext, require
 from coordinator_app.storage.failures import conflict
 from coordinator_app.storage.journal import offline_loan
+from coordinator_app.storage.loans import hold_against_checkout
 from coordinator_app.storage.meeting_codec import content_to_json, sections_to_json
 from coordinator_app.storage.repositories import (
     AdmissionRepository,
@@ -262,6 +263,9 @@ class MeetingService:
                     rule="C5",
                 )
         with self._ctx.database.session() as session:
+            # PostgreSQL: wait for a check-in that may bring a version of this template (issue 19), so this one is
+            # numbered after it instead of failing on the number; SQLite has one writer at a time anyway
+            hold_against_checkout(session.connection())
             templates = MeetingTemplateRepository(session)
             version = templates.max_version(name)
             if template.id is not None:

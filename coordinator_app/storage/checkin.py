@@ -5,7 +5,8 @@ apply the changes to the ward's database in the caller's transaction, through Co
   id may be the ward's id of another row; a patient whose CPR the ward has meanwhile is the ward's patient; a plan
   version numbered after the ward's own); ``id_map`` remembers (table, file id) → ward id, and every foreign key in
   a later row — inserted or updated (a referat pointing at an offline meeting, a plan at its document) — is
-  translated through it. A row with a text key (a kommune) keeps its key.
+  translated through it. A row with a text key (a kommune) keeps its key. A meeting template saved on both sides is
+  numbered on after the ward's version and is a conflict over which is current (``_Apply.number_template``).
 * Updates of rows the ward has are compare-and-set per column: applied where the ward's value is still the value at
   check-out, or already the laptop's; else a ``Conflict`` (applied only when a person chose the laptop's side). The
   bookkeeping columns follow: the laptop's ``updated_at``/``updated_by``, and ``version`` one past the ward's, so a
@@ -36,6 +37,7 @@ from coordinator_app.domain.checkin import (
     row_name,
     same,
     shown,
+    template_shown,
 )
 from coordinator_app.domain.offline import LoanState
 from coordinator_app.storage.audit_repository import AuditRepository
@@ -89,6 +91,8 @@ class _Apply:
         self.tables = _tables()
         self.order = {name: i for i, name in enumerate(self.tables)}
         self.out = Applied()
+        self.template_sides: dict[str, str | None] = {}  # template name → the side chosen in its conflict (None: waits)
+        self.ward_templates: dict[str, dict[str, Any]] = {}  # template name → the ward's version, to save again
 
     def translate(self, table: Table, values: dict[str, Any]) -> dict[str, Any]:
         for column, target in _references(table).items():
@@ -123,6 +127,8 @@ class _Apply:
             ).scalar()
             if taken is not None and values["number"] <= taken:
                 values["number"] = taken + 1
+        if table.name == "meeting_templates":
+            self.number_template(change, values)
         if isinstance(pk.type, Integer):
             del values[pk.name]
             new_key = self.conn.execute(insert(table).values(values).returning(pk)).scalar_one()
@@ -131,6 +137,52 @@ class _Apply:
             new_key = values[pk.name]
         self.out.id_map[(table.name, change.row_key)] = str(new_key)
         self.out.inserted[table.name] = self.out.inserted.get(table.name, 0) + 1
+
+    def number_template(self, change: RowChange, values: dict[str, Any]) -> None:
+        """A template version saved offline whose number the ward has taken meanwhile (it saved that template too
+        since check-out) is numbered on after the ward's — meetings held offline use it, so it always arrives — and
+        the first such version of a template is a conflict: a person chooses which becomes the current template. When
+        it is the ward's, the ward's version is saved again after the laptop's (``save_ward_templates``). The ward's
+        saves of a template wait for a check-in on PostgreSQL (``MeetingService.save_template``), so the highest
+        number read here stays the highest until the commit."""
+        table = self.tables["meeting_templates"]
+        ward = (
+            self.conn.execute(
+                select(table).where(table.c.name == values["name"]).order_by(table.c.version.desc()).limit(1)
+            )
+            .mappings()
+            .first()
+        )
+        if ward is None or ward["version"] < values["version"]:
+            return
+        laptop_version = values["version"]
+        values["version"] = ward["version"] + 1
+        name = str(values["name"])
+        if name in self.template_sides:  # a later version saved offline follows the first one's decision
+            return
+        by = {"name": name, "updated_by": ward["created_by"], "updated_at": ward["created_at"]}
+        self.conflict(
+            change,
+            table,
+            "sections",
+            by,
+            template_shown(ward["version"], plain(ward["sections"])),
+            template_shown(laptop_version, plain(values["sections"])),
+        )
+        side = self.resolutions.get(f"{table.name}:{change.row_key}:sections")
+        self.template_sides[name] = side
+        if side == Side.WARD.value:
+            self.ward_templates[name] = dict(ward)
+
+    def save_ward_templates(self) -> None:
+        """Each template whose conflict a person decided for the ward: its version is saved again, numbered after the
+        laptop's, so it stays the ward's current template (``MeetingTemplateRepository.latest``)."""
+        table = self.tables["meeting_templates"]
+        for name, ward in self.ward_templates.items():
+            top = self.conn.execute(select(func.max(table.c.version)).where(table.c.name == name)).scalar_one()
+            again = {c: ward[c] for c in ("name", "sections", "created_at", "created_by")}
+            self.conn.execute(insert(table).values({**again, "version": top + 1}))
+            self.out.inserted[table.name] = self.out.inserted.get(table.name, 0) + 1
 
     def known_patient(self, change: RowChange, values: Mapping[str, Any]) -> bool:
         """A patient made offline whose CPR the ward has too (made there meanwhile) is the ward's patient, as
@@ -273,6 +325,7 @@ def apply_changes(
             work.delete(change)
         if progress is not None:
             progress(done, total)
+    work.save_ward_templates()
     return work.out
 
 

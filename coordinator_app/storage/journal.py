@@ -24,7 +24,7 @@ from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import Connection, Engine, Table, inspect, select
+from sqlalchemy import Connection, Engine, Table, insert, inspect, select, text
 from sqlalchemy.exc import DBAPIError
 
 from coordinator_app.domain.checkin import returned_refusal
@@ -42,6 +42,7 @@ __all__ = [
     "after_core_update",
     "before_core_update",
     "journal_flush",
+    "mark_returned",
     "offline_loan",
     "plain",
     "prime",
@@ -118,6 +119,19 @@ def prime(engine: Engine) -> None:
     except DBAPIError:
         return
     _LOANS[engine] = (found.get(LOAN_KEY) or None, found.get(RETURNED_KEY) or None)
+
+
+def mark_returned(conn: Connection, at: str) -> str:
+    """Mark the laptop file on ``conn`` handed in (``RETURNED_KEY`` = ``at``) unless it is marked already; the mark it
+    keeps. The write lock is taken before the mark is read: two check-ins of one file (two copies of a USB stick) mark
+    it one after the other and the first mark stays — read first, SQLite fails the second at once with "database is
+    locked" instead of letting it wait (``tests/services/test_offline_checkin_races.py``)."""
+    conn.execute(text("UPDATE app_meta SET value = value WHERE 1 = 0"))
+    found = conn.execute(select(_META.c.value).where(_META.c.key == RETURNED_KEY)).scalar()
+    if found:
+        return str(found)
+    conn.execute(insert(_META).values(key=RETURNED_KEY, value=at))
+    return at
 
 
 def offline_loan(session: Session) -> str | None:

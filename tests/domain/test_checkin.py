@@ -15,6 +15,7 @@ from coordinator_app.domain.checkin import (
     row_name,
     same,
     shown,
+    template_shown,
     unresolved,
 )
 from coordinator_app.domain.errors import ValidationError
@@ -55,6 +56,15 @@ def test_values_compare_by_content_and_show_as_a_person_reads_them() -> None:
     assert shown({"schema": 1, "texts": {"formaal": "Udskrivelse", "andet": ""}, "agreements": []}) == "Udskrivelse"
     assert shown({"texts": {"a": "x" * 100}}).endswith("…") and len(shown({"texts": {"a": "x" * 100}})) == 80
     assert shown({"texts": {"a": "x" * 100}}, None) == "x" * 100  # the conflicts dialog shows the words whole
+
+
+def test_a_template_version_shows_its_number_and_its_sections_titles() -> None:
+    sections = [{"key": "formaal", "title": "Formål"}, {"key": "deltagere", "title": "Deltagere"}]
+    assert template_shown(3, sections) == "version 3: Formål, Deltagere"
+    assert template_shown(2, []) == "version 2: (ingen afsnit)"
+    long = template_shown(4, [{"title": "Afsnit med en lang overskrift"}] * 10)
+    assert len(long) == 120 and long.endswith("…")
+    assert conflict_label("meeting_templates", "Netværksmøde", "sections") == "Mødeskabelon: Netværksmøde, afsnit"
 
 
 def test_labels_name_the_row_as_a_person_knows_it() -> None:

@@ -27,7 +27,7 @@ from sqlalchemy import select, text
 
 from coordinator_app.domain.access import Role
 from coordinator_app.domain.errors import AccessDeniedError, ProcessError, StorageError, WrongPassphraseError
-from coordinator_app.domain.meetings import MeetingContent, Occasion
+from coordinator_app.domain.meetings import MeetingContent, MeetingTemplate, Occasion
 from coordinator_app.domain.model import EventKind
 from coordinator_app.domain.offline import LoanState
 from coordinator_app.services import offline
@@ -353,3 +353,52 @@ def test_a_laptop_edit_of_a_row_the_ward_deleted_is_a_conflict(ctx: ServiceConte
         "(rettet på bærbaren)",
     )
     assert check_in(ctx, lent.path, PASSPHRASE, {conflict.key: "ward"}).merged
+
+
+def _without_last_section(meetings: MeetingService) -> MeetingTemplate:
+    current = meetings.current_template()
+    return meetings.save_template(dataclasses.replace(current, sections=current.sections[:-1]))
+
+
+def _without_first_section(meetings: MeetingService) -> MeetingTemplate:
+    current = meetings.current_template()
+    return meetings.save_template(dataclasses.replace(current, sections=current.sections[1:]))
+
+
+@pytest.mark.parametrize("side", ["laptop", "ward"])
+def test_a_meeting_template_saved_on_both_sides_is_a_conflict_over_which_is_current(
+    ctx: ServiceContext, tmp_path: Path, side: str
+) -> None:
+    """Before, the laptop's version took a number the ward had taken too: the check-in failed on the database's rule
+    every time. Now it is numbered on after the ward's (the meeting held offline keeps it) and a person chooses."""
+    ward = MeetingService(ctx)
+    first = ward.current_template()
+    lent = lend_a_case(ctx, tmp_path)
+    with laptop_file(lent.path) as laptop:
+        mette = MeetingService(as_user(ctx, laptop, "mhansen"))
+        on_laptop = _without_last_section(mette)
+        held = mette.schedule(
+            ScheduleInput(
+                lent.admitted.patient_id, lent.admitted.admission_id, Occasion.UNDER_INDLAEGGELSE, date(2026, 11, 23)
+            )
+        )
+        assert held.id is not None and held.template.id == on_laptop.id
+    on_ward = _without_first_section(ward)
+    assert on_laptop.version == on_ward.version == first.version + 1
+    before = _dump(ctx.database)
+    (conflict,) = check_in(ctx, lent.path, PASSPHRASE).conflicts
+    assert conflict.label == f"Mødeskabelon: {first.name}, afsnit" and conflict.laptop_by == "Mhansen (mhansen)"
+    assert conflict.ward_value.startswith(f"version {on_ward.version}: ") and conflict.ward_by == ctx.user
+    assert conflict.laptop_value.startswith(f"version {on_laptop.version}: ")
+    assert conflict.ward_value != conflict.laptop_value
+    assert _dump(ctx.database) == before
+    result = check_in(ctx, lent.path, PASSPHRASE, {conflict.key: side})
+    assert result.merged and result.decided == 1
+    versions = ward.template_versions(first.name)
+    arrived = int(result.id_map[("meeting_templates", str(on_laptop.id))])
+    assert [v.version for v in versions] == list(range(1, len(versions) + 1))  # numbered on, none lost
+    assert {v.id: v.sections for v in versions}[arrived] == on_laptop.sections
+    current = ward.current_template()
+    assert current.sections == (on_laptop.sections if side == "laptop" else on_ward.sections)
+    meeting = ward.get(int(result.id_map[("meetings", str(held.id))]))
+    assert meeting.template.id == arrived  # the meeting planned offline keeps the laptop's version

@@ -16,15 +16,14 @@ there the other worker has started its call when the first is released, and both
 from __future__ import annotations
 
 import multiprocessing
-import time
 from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-from helpers.offline_race import PASSPHRASE, Workstation
+from helpers.offline_race import PASSPHRASE, Workstation, no_crash, until_waiting
 from helpers.ward import Admitted, admit, service_context
-from sqlalchemy import select, text
+from sqlalchemy import select
 
 from coordinator_app.domain.audit import AuditAction
 from coordinator_app.domain.meetings import Occasion
@@ -101,24 +100,6 @@ def _notes_in_file(path: Path, admission_id: int) -> set[str]:
         laptop.dispose()
 
 
-def _until_waiting(database: Database) -> None:
-    """PostgreSQL: return once some transaction waits for a lock (the other worker, behind the held one)."""
-    if database.dialect != "postgresql":
-        return
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        with database.session() as session:
-            if session.scalar(text("SELECT count(*) FROM pg_locks WHERE NOT granted")):
-                return
-        time.sleep(0.01)
-    pytest.fail("the second worker never waited for the first")
-
-
-def _no_crash(*answers: tuple[object, ...]) -> None:
-    for answer in answers:
-        assert answer[0] in ("ok", "refused"), answer[-1]
-
-
 def _revoke(ctx: ServiceContext, loan_id: str) -> None:
     offline.revoke(ctx, loan_id, "Næste runde")
 
@@ -135,7 +116,7 @@ def test_two_checkouts_of_one_patient_at_once_lend_it_once(
         for worker, laptop in ((a, "Bærbar A"), (b, "Bærbar B")):
             worker.send("checkout", patient.admission_id, str(files[worker]), laptop, sync=True)
         answers = {a: a.answer(), b: b.answer()}
-        _no_crash(*answers.values())
+        no_crash(*answers.values())
         won = [w for w, answer in answers.items() if answer[0] == "ok"]
         assert len(won) == 1, answers
         (winner,) = won
@@ -164,7 +145,7 @@ def test_a_checkout_waits_for_a_long_one_and_is_then_told_who_has_the_patient(
 
     b.send("checkout", patient.admission_id, str(laptops / "b.kdb"), "Bærbar B", started=True)
     assert b.answer() == ("started",)
-    _until_waiting(database)
+    until_waiting(database)
     a.release()
     ok, loan_id = a.answer()
     assert ok == "ok"
@@ -188,7 +169,7 @@ def test_a_note_written_while_a_checkout_copies_waits_and_is_refused_as_lent(
 
     b.send("note", patient.admission_id, "Ringet til kommunen", started=True)
     assert b.answer() == ("started",)
-    _until_waiting(database)  # PostgreSQL: the note waits for the check-out (before: it committed at once)
+    until_waiting(database)  # PostgreSQL: the note waits for the check-out (before: it committed at once)
     a.release()
     assert a.answer()[0] == "ok"
     kind, error, told = b.answer()
@@ -211,7 +192,7 @@ def test_a_checkout_waits_for_a_note_being_written_and_the_note_is_in_the_laptop
 
     a.send("checkout", patient.admission_id, str(laptop_file), "Bærbar A", started=True)
     assert a.answer() == ("started",)
-    _until_waiting(database)  # PostgreSQL: the check-out waits for the note (before: it copied without it)
+    until_waiting(database)  # PostgreSQL: the check-out waits for the note (before: it copied without it)
     b.release()
     assert b.answer()[0] == "ok"
     assert a.answer()[0] == "ok"
@@ -238,7 +219,7 @@ def test_an_autosave_while_a_checkout_copies_waits_and_is_refused_as_lent(
 
     b.send("autosave", meeting.id, meeting.version, "Skrevet på afsnittet under udlånet", started=True)
     assert b.answer() == ("started",)
-    _until_waiting(database)
+    until_waiting(database)
     a.release()
     assert a.answer()[0] == "ok"
     kind, error, told = b.answer()
@@ -261,7 +242,7 @@ def test_notes_and_checkouts_at_once_never_leave_a_note_the_laptop_file_misses(
         a.send("checkout", patient.admission_id, str(laptop_file), "Bærbar A", sync=True)
         b.send("note", patient.admission_id, note, sync=True)
         lent, written = a.answer(), b.answer()
-        _no_crash(lent, written)
+        no_crash(lent, written)
         assert lent[0] == "ok", lent  # a note never stops a check-out
         on_ward = note in _notes(database, patient.admission_id)
         assert on_ward == (written[0] == "ok"), written
@@ -306,7 +287,7 @@ def test_a_checkout_racing_the_revoke_of_the_loan_that_has_the_patient_never_len
         a.send("checkout", patient.admission_id, str(again), "Bærbar A", sync=True)
         b.send("revoke", first.loan.loan_id, sync=True)
         lent, revoked = a.answer(), b.answer()
-        _no_crash(lent, revoked)
+        no_crash(lent, revoked)
         assert revoked == ("ok", "tilbagekaldt")  # the revoke always happens
         out = _loans_of(ctx, patient.patient_id)
         if lent[0] == "ok":  # after the revoke: lent again, once
