@@ -71,6 +71,7 @@ from coordinator_app.services.audit import AuditService
 from coordinator_app.services.context import ServiceContext, require
 from coordinator_app.services.discharge import recorded_without_plan
 from coordinator_app.services.ward import load_profile
+from coordinator_app.storage.journal import offline_loan
 from coordinator_app.storage.plans import DischargePlanRepository
 from coordinator_app.storage.repositories import (
     AdmissionRepository,
@@ -107,6 +108,15 @@ MEETING_STATUS_LABELS = {
     MeetingStatus.I_GANG: "i gang",
     MeetingStatus.AFSLUTTET: "afsluttet",
 }
+
+
+def _document_id(session: Session, kind: PlanKind, admission_id: int, plan_id: int, number: int | str) -> str:
+    """The printed ID: ``UP-12-7-1`` (kind, admission, plan, version); in a laptop file (issue 19)
+    ``UP-12-3FA9C1-7-1``, the loan's first six hex digits before the file's plan id, so a plan issued offline never
+    prints an ID the ward gives meanwhile (its plan id changes at check-in; the archived PDF keeps what it printed)."""
+    loan = offline_loan(session)
+    plan = f"{loan[:6].upper()}-{plan_id}" if loan else str(plan_id)
+    return f"{DOCUMENT_ID_PREFIXES[kind]}-{admission_id}-{plan}-{number}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -368,7 +378,7 @@ class PlanService:
             )
             data = self._document_data(session, plan, content, admission, patient, number, draft=False)
             meta = _meta(
-                document_id=f"{DOCUMENT_ID_PREFIXES[plan.kind]}-{plan.admission_id}-{plan_id}-{number}",
+                document_id=_document_id(session, plan.kind, plan.admission_id, plan_id, number),
                 kind=plan.kind,
                 created_at=now,
             )
@@ -451,8 +461,9 @@ class PlanService:
             patient = PatientRepository(session).get(plan.patient_id)
             number = _issued(repo, plan_id) + 1  # the version it would become
             data = self._document_data(session, plan, content or plan.content, admission, patient, number, draft=True)
+            document_id = _document_id(session, plan.kind, plan.admission_id, plan_id, "kladde")
         meta = _meta(
-            document_id=f"{DOCUMENT_ID_PREFIXES[plan.kind]}-{plan.admission_id}-{plan_id}-kladde",
+            document_id=document_id,
             kind=plan.kind,
             created_at=now,
         )

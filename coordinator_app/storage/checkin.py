@@ -76,6 +76,11 @@ def _key_value(table: Table, key: str) -> Any:
     return int(key) if isinstance(_pk(table).type, Integer) else key
 
 
+#: References kept inside an event's JSON ``data`` (not foreign keys): the meeting an invitation or a held meeting
+#: names, the plan a plan's milestone names. A row made offline has a new ward id, so these are translated too.
+EVENT_DATA_REFERENCES = {"meeting_id": "meetings", "plan_id": "discharge_plans"}
+
+
 def _references(table: Table) -> dict[str, str]:
     """Foreign-key column → the table it points at."""
     return {c.name: fk.column.table.name for c in table.columns for fk in c.foreign_keys}
@@ -100,6 +105,24 @@ class _Apply:
             if value is not None and (target, str(value)) in self.out.id_map:
                 values[column] = _key_value(self.tables[target], self.out.id_map[(target, str(value))])
         return values
+
+    def translate_event_data(self) -> None:
+        """After every row is in: the events the laptop made or changed that name a meeting or a plan made offline
+        in their ``data`` get that row's ward id (events come before meetings and plans in foreign-key order, so
+        those ids are known only now)."""
+        events = self.tables["events"]
+        touched = {ward for (table, _file), ward in self.out.id_map.items() if table == "events"}
+        for ward_key in sorted(touched, key=int):
+            row = self.conn.execute(select(events.c.data).where(events.c.id == int(ward_key))).scalar_one_or_none()
+            if not isinstance(row, dict):
+                continue
+            data = dict(row)
+            for key, target in EVENT_DATA_REFERENCES.items():
+                value = data.get(key)
+                if value is not None and (target, str(value)) in self.out.id_map:
+                    data[key] = int(self.out.id_map[(target, str(value))])
+            if data != row:
+                self.conn.execute(update(events).where(events.c.id == int(ward_key)).values(data=data))
 
     def laptop_row(self, table: Table, key: str) -> dict[str, Any] | None:
         found = self.laptop.execute(select(table).where(_pk(table) == _key_value(table, key))).mappings().first()
@@ -326,6 +349,7 @@ def apply_changes(
         if progress is not None:
             progress(done, total)
     work.save_ward_templates()
+    work.translate_event_data()
     return work.out
 
 

@@ -6,6 +6,7 @@ a second check-in does nothing; a wrong passphrase touches nothing."""
 from __future__ import annotations
 
 import dataclasses
+import io
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -22,10 +23,12 @@ from helpers.offline import (
     offline_day,
 )
 from helpers.tamper import unguarded
-from helpers.ward import service_context
+from helpers.ward import admit, service_context
+from pypdf import PdfReader
 from sqlalchemy import select, text
 
 from coordinator_app.domain.access import Role
+from coordinator_app.domain.discharge_plans import PlanKind
 from coordinator_app.domain.errors import AccessDeniedError, ProcessError, StorageError, WrongPassphraseError
 from coordinator_app.domain.meetings import MeetingContent, MeetingTemplate, Occasion
 from coordinator_app.domain.model import EventKind
@@ -36,6 +39,7 @@ from coordinator_app.services.audit import AuditService
 from coordinator_app.services.checkin import check_in, delete_laptop_file
 from coordinator_app.services.contacts import ContactService
 from coordinator_app.services.context import ServiceContext
+from coordinator_app.services.documents import DocumentService
 from coordinator_app.services.meetings import MeetingService, ScheduleInput
 from coordinator_app.services.plans import PlanService
 from coordinator_app.storage.database import Database
@@ -402,3 +406,55 @@ def test_a_meeting_template_saved_on_both_sides_is_a_conflict_over_which_is_curr
     assert current.sections == (on_laptop.sections if side == "laptop" else on_ward.sections)
     meeting = ward.get(int(result.id_map[("meetings", str(held.id))]))
     assert meeting.template.id == arrived  # the meeting planned offline keeps the laptop's version
+
+
+def test_events_made_offline_name_the_ward_ids_of_the_meeting_and_plan_they_belong_to(
+    ctx: ServiceContext, tmp_path: Path
+) -> None:
+    """An invitation, a held meeting and a plan's milestone keep the meeting's or plan's id in their JSON ``data``
+    (not a foreign key): after check-in it must be the ward's id of the row made offline, never the file's id —
+    which the ward may have given to another patient's meeting or plan meanwhile."""
+    lent = lend_a_case(ctx, tmp_path)
+    other = admit(ctx, cpr="020290-9908", given_name="Anden")
+    for place in ("Mødelokale 1", "Mødelokale 2"):  # the ward's ids move on while the laptop is out
+        MeetingService(ctx).schedule(
+            ScheduleInput(
+                other.patient_id, other.admission_id, Occasion.UNDER_INDLAEGGELSE, date(2026, 11, 23), place=place
+            )
+        )
+    PlanService(ctx).create(other.admission_id, PlanKind.UDSKRIVNINGSAFTALE)
+    day = offline_day(ctx, lent)
+    assert check_in(ctx, lent.path, PASSPHRASE).merged
+    reference = day["meeting"].reference
+    ((meeting_id,),) = _rows(ctx.database, select(MeetingRow.id).where(MeetingRow.reference == reference))
+    ((plan_id,),) = _rows(
+        ctx.database, select(DischargePlanRow.id).where(DischargePlanRow.admission_id == lent.admitted.admission_id)
+    )
+    assert (meeting_id, plan_id) != (day["meeting"].id, day["plan"].id), "the ward's ids moved on"
+    data = [
+        (kind, d)
+        for kind, d in _rows(
+            ctx.database,
+            select(EventRow.kind, EventRow.data).where(EventRow.admission_id == lent.admitted.admission_id),
+        )
+        if d
+    ]
+    of_meeting = {kind for kind, d in data if d.get("reference") == reference and d.get("meeting_id") == meeting_id}
+    assert {EventKind.MEETING_INVITED.value, EventKind.MEETING_HELD.value} <= of_meeting
+    assert [d["plan_id"] for _kind, d in data if "plan_id" in d] == [plan_id], "the plan's milestone names it"
+
+
+def test_a_plan_issued_offline_prints_an_id_the_ward_never_gives(ctx: ServiceContext, tmp_path: Path) -> None:
+    """The printed plan ID names the plan's id, which a row made offline gets anew at check-in: in a laptop file it
+    carries the loan's first six hex digits, as an offline meeting's reference does, and the archive keeps it."""
+    lent = lend_a_case(ctx, tmp_path)
+    day = offline_day(ctx, lent)
+    assert check_in(ctx, lent.path, PASSPHRASE).merged
+    ((document_id,),) = _rows(
+        ctx.database,
+        select(DischargePlanRow.document_id).where(DischargePlanRow.admission_id == lent.admitted.admission_id),
+    )
+    pdf = DocumentService(ctx).content(document_id)
+    text = " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages).split())
+    loan = lent.loan.loan_id[:6].upper()
+    assert f"Dokument-ID: UP-{lent.admitted.admission_id}-{loan}-{day['plan'].id}-1" in text
