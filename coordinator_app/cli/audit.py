@@ -213,13 +213,19 @@ def export_password(what: str = "Revisionsloggen", how: str = "zip med AES-256")
     if not sys.stdin.isatty():
         print(NO_PASSWORD.format(what=what, how=how), file=sys.stderr)
         return None
-    for _attempt in range(3):
-        first = getpass.getpass("Adgangskode til filen: ")
+    return typed_twice("Adgangskode til filen: ", "Intet er gemt.")
+
+
+def typed_twice(prompt: str, nothing_done: str, attempts: int = 3) -> str | None:
+    """A new password typed twice in a terminal under the export password rules, ``attempts`` tries; ``None`` (the
+    reason printed, ending with ``nothing_done``) when none was usable. Also for ``checkout``'s laptop file."""
+    for _attempt in range(attempts):
+        first = getpass.getpass(prompt)
         problem = export_service.password_problem(first)
         if problem is None and getpass.getpass("Gentag adgangskoden: ") != first:
             problem = "De to adgangskoder er ikke ens."
         if problem is None:
             return first
         print(problem, file=sys.stderr)
-    print("Ingen gyldig adgangskode. Intet er gemt.", file=sys.stderr)
+    print(f"Ingen gyldig adgangskode. {nothing_done}", file=sys.stderr)
     return None

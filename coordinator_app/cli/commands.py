@@ -50,7 +50,7 @@ from typing import TYPE_CHECKING
 
 from coordinator_app import __version__
 from coordinator_app.cli import checkin as checkin_cli
-from coordinator_app.cli.audit import SEND_SEPARATELY, add_audit_commands, export_password, run_audit
+from coordinator_app.cli.audit import SEND_SEPARATELY, add_audit_commands, export_password, run_audit, typed_twice
 from coordinator_app.cli.checkin import add_checkin_command
 from coordinator_app.cli.parser import DanishArgumentParser, file_argument, record_id
 from coordinator_app.domain.access import Permission
@@ -529,16 +529,7 @@ def _offline_passphrase() -> str | None:
             file=sys.stderr,
         )
         return None
-    for _attempt in range(_PROMPTS):
-        first = getpass.getpass("Adgangskode til offline-kopien: ")
-        problem = export_service.password_problem(first)
-        if problem is None and getpass.getpass("Gentag adgangskoden: ") != first:
-            problem = "De to adgangskoder er ikke ens."
-        if problem is None:
-            return first
-        print(problem, file=sys.stderr)
-    print("Ingen gyldig adgangskode. Intet er udlånt.", file=sys.stderr)
-    return None
+    return typed_twice("Adgangskode til offline-kopien: ", "Intet er udlånt.", _PROMPTS)
 
 
 def run_checkout(args: argparse.Namespace) -> int:
